@@ -1,0 +1,1 @@
+# broker/local.mk: build rules for broker/ (included from the top Makefile.am).

@@ -1,0 +1,28 @@
+# common/local.mk: libtsr-common.a, only what two or more folders share.
+noinst_LIBRARIES += common/libtsr-common.a
+common_libtsr_common_a_SOURCES = \
+	common/log.c common/log.h \
+	common/fdpass.c common/fdpass.h \
+	common/frame.c common/frame.h \
+	common/clock.c common/clock.h \
+	common/sandbox.c common/sandbox.h
+
+COMMON_LIBS = common/libtsr-common.a $(GLIB_LIBS)
+
+UNIT_TESTS += \
+	tests/unit/common-log-test \
+	tests/unit/common-fdpass-test \
+	tests/unit/common-frame-test \
+	tests/unit/common-clock-test \
+	tests/unit/common-sandbox-test
+check_PROGRAMS += \
+	tests/unit/common-log-test \
+	tests/unit/common-fdpass-test \
+	tests/unit/common-frame-test \
+	tests/unit/common-clock-test \
+	tests/unit/common-sandbox-test
+tests_unit_common_log_test_LDADD = $(COMMON_LIBS)
+tests_unit_common_fdpass_test_LDADD = $(COMMON_LIBS)
+tests_unit_common_frame_test_LDADD = $(COMMON_LIBS)
+tests_unit_common_clock_test_LDADD = $(COMMON_LIBS)
+tests_unit_common_sandbox_test_LDADD = $(COMMON_LIBS)

@@ -1,0 +1,2 @@
+# doc/local.mk: documentation and man pages.
+EXTRA_DIST += doc

@@ -1,0 +1,1 @@
+# domains/local.mk: build rules for domains/ (included from the top Makefile.am).

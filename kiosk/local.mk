@@ -1,0 +1,1 @@
+# kiosk/local.mk: build rules for kiosk/ (included from the top Makefile.am).

@@ -1,0 +1,1 @@
+# policy/local.mk: build rules for policy/ (included from the top Makefile.am).

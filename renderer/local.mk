@@ -1,0 +1,1 @@
+# renderer/local.mk: build rules for renderer/ (included from the top Makefile.am).

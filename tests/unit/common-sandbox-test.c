@@ -1,0 +1,179 @@
+/* Sandbox helper: after the drop, all uids and gids are the target, no supplementary group
+ * is left and root cannot come back; a drop that left a group behind is detected; fds not
+ * kept are closed; the drop to root is refused. The id tests need root and run in a child. */
+#include "config.h"
+#include "common/sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <grp.h>
+#include <sys/resource.h>
+#include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define NOBODY 65534
+
+/* Run fn in a forked child; return its exit status. */
+static int in_child(int (*fn)(void))
+{
+	pid_t pid = fork();
+	int status;
+
+	g_assert_cmpint(pid, >=, 0);
+	if (pid == 0)
+		_exit(fn());
+	g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+	g_assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static int child_full_drop(void)
+{
+	gid_t extra[] = { 4, 24 };
+
+	if (setgroups(2, extra) < 0)
+		return 10;
+	if (tsr_sandbox_drop_ids(NOBODY, NOBODY) < 0)
+		return 11;
+	if (!tsr_sandbox_ids_dropped(NOBODY, NOBODY))
+		return 12;
+	if (getgroups(0, NULL) != 0)
+		return 13;
+	if (setuid(0) == 0 || seteuid(0) == 0)
+		return 14;
+	return 0;
+}
+
+static int child_group_left_behind(void)
+{
+	gid_t extra[] = { 4 };
+
+	/* A buggy drop: uid and gid changed, supplementary group kept. */
+	if (setgroups(1, extra) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
+	    setresuid(NOBODY, NOBODY, NOBODY) < 0)
+		return 20;
+	return tsr_sandbox_ids_dropped(NOBODY, NOBODY) ? 21 : 0;
+}
+
+static int child_saved_uid_left(void)
+{
+	/* Effective uid changed but the saved uid is still root: root could come back. */
+	if (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
+	    setresuid(NOBODY, NOBODY, 0) < 0)
+		return 30;
+	return tsr_sandbox_ids_dropped(NOBODY, NOBODY) ? 31 : 0;
+}
+
+/* Changing ids needs root; CI runs as root, so these never skip there. */
+#define REQUIRE_ROOT()                                                        \
+	do {                                                                  \
+		if (geteuid() != 0) {                                         \
+			g_test_skip("needs root to change ids");              \
+			return;                                               \
+		}                                                             \
+	} while (0)
+
+static void test_full_drop(void)
+{
+	REQUIRE_ROOT();
+	g_assert_cmpint(in_child(child_full_drop), ==, 0);
+}
+
+static void test_group_left_detected(void)
+{
+	REQUIRE_ROOT();
+	g_assert_cmpint(in_child(child_group_left_behind), ==, 0);
+}
+
+static void test_saved_uid_detected(void)
+{
+	REQUIRE_ROOT();
+	g_assert_cmpint(in_child(child_saved_uid_left), ==, 0);
+}
+
+static void test_refuses_root_target(void)
+{
+	errno = 0;
+	g_assert_cmpint(tsr_sandbox_drop_ids(0, NOBODY), ==, -1);
+	g_assert_cmpint(errno, ==, EINVAL);
+	g_assert_cmpint(tsr_sandbox_drop_ids(NOBODY, 0), ==, -1);
+	g_assert_cmpint(errno, ==, EINVAL);
+}
+
+static void test_close_fds(void)
+{
+	int keep = open("/dev/null", O_RDONLY);
+	int gone = open("/dev/null", O_RDONLY);
+
+	g_assert_cmpint(keep, >=, 0);
+	g_assert_cmpint(gone, >=, 0);
+	g_assert_cmpint(tsr_sandbox_close_fds(&keep, 1, true), ==, 0);
+	g_assert_cmpint(fcntl(keep, F_GETFD), >=, 0);
+	g_assert_cmpint(fcntl(gone, F_GETFD), ==, -1);
+	g_assert_cmpint(errno, ==, EBADF);
+	g_assert_cmpint(tsr_sandbox_count_fds(), ==, 4);
+	close(keep);
+}
+
+static int child_limits(void)
+{
+	struct tsr_sandbox_limits l = { .open_files = 16, .no_core = true,
+					.address_space = 1ULL << 40 };
+	struct rlimit rl;
+
+	if (tsr_sandbox_set_limits(&l) < 0)
+		return 40;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur != 16 || rl.rlim_max != 16)
+		return 41;
+	if (getrlimit(RLIMIT_CORE, &rl) < 0 || rl.rlim_max != 0)
+		return 42;
+	if (getrlimit(RLIMIT_AS, &rl) < 0)
+		return 43;
+	/* Sanitizer mode leaves RLIMIT_AS alone; normal builds set it. */
+	if (TSR_SANITIZER_BUILD ? rl.rlim_cur == (1ULL << 40) : rl.rlim_cur != (1ULL << 40))
+		return 44;
+	/* Raising a hard limit again must fail. */
+	rl.rlim_cur = rl.rlim_max = 1024;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == 0 && geteuid() != 0)
+		return 45;
+	return 0;
+}
+
+static void test_limits(void)
+{
+	g_assert_cmpint(in_child(child_limits), ==, 0);
+}
+
+static int child_nnp(void)
+{
+	if (tsr_sandbox_no_new_privs() < 0)
+		return 50;
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	int nnp = -1;
+	while (f && fgets(line, sizeof(line), f))
+		sscanf(line, "NoNewPrivs: %d", &nnp);
+	if (f)
+		fclose(f);
+	return nnp == 1 ? 0 : 51;
+}
+
+static void test_no_new_privs(void)
+{
+	g_assert_cmpint(in_child(child_nnp), ==, 0);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/sandbox/drop-leaves-only-target-ids", test_full_drop);
+	g_test_add_func("/sandbox/group-left-after-drop-detected", test_group_left_detected);
+	g_test_add_func("/sandbox/saved-root-uid-detected", test_saved_uid_detected);
+	g_test_add_func("/sandbox/drop-to-root-refused", test_refuses_root_target);
+	g_test_add_func("/sandbox/close-fds-keeps-only-listed", test_close_fds);
+	g_test_add_func("/sandbox/rlimits-set", test_limits);
+	g_test_add_func("/sandbox/no-new-privs-set", test_no_new_privs);
+	return g_test_run();
+}
