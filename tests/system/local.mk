@@ -1,0 +1,1 @@
+# tests/system/local.mk: the QEMU system-test harness and system tests.
