@@ -1,1 +1,13 @@
 # policy/local.mk: build rules for policy/ (included from the top Makefile.am).
+# libtsr-policy.a is the one parser of policy sources and bundles; link it with POLICY_LIBS.
+noinst_LIBRARIES += policy/libtsr-policy.a
+policy_libtsr_policy_a_SOURCES = \
+	policy/policy.h policy/policy-internal.h \
+	policy/source.c policy/source.h \
+	policy/parse.c \
+	policy/canonical.c \
+	policy/lookup.c \
+	policy/load.c
+policy_libtsr_policy_a_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
+
+POLICY_LIBS = policy/libtsr-policy.a $(COMMON_LIBS) $(SODIUM_LIBS)

@@ -1,0 +1,298 @@
+/* policy/policy.h: the typed policy every Tessera component reads.
+ *
+ * policy/ is the one parser of policy sources (a directory of GLib key files, see
+ * doc/policy.md) and of signed bundles (the canonical per-laptop-group form that reaches a
+ * laptop). Everyone else takes the result as plain C structs: arrays with counts, strings
+ * owned by the struct tsr_policy, so users never touch GKeyFile. A struct tsr_policy is
+ * immutable once loaded; to change policy, load a new one and swap. */
+#ifndef TSR_POLICY_POLICY_H
+#define TSR_POLICY_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <glib.h>
+
+#define TSR_POLICY_ERROR (tsr_policy_error_quark())
+GQuark tsr_policy_error_quark(void);
+
+/* Error codes. Parse errors carry "file:line: [group] key: what is wrong; what to do". */
+enum tsr_policy_error_code {
+	TSR_POLICY_ERROR_IO,          /* a file could not be read */
+	TSR_POLICY_ERROR_SYNTAX,      /* not a key file, bad escape, duplicate group... */
+	TSR_POLICY_ERROR_UNKNOWN,     /* unknown group or key */
+	TSR_POLICY_ERROR_MISSING,     /* a required group or key is missing */
+	TSR_POLICY_ERROR_VALUE,       /* a value out of range or of the wrong form */
+	TSR_POLICY_ERROR_REFERENCE,   /* a name refers to something that does not exist */
+	TSR_POLICY_ERROR_DUPLICATE,   /* the same name defined twice */
+};
+
+/* Longest name (domain, user, group, template, rule, laptop group, organization). Names are
+ * [A-Za-z0-9._-], not starting with '.' or '-': they end up in paths, labels and argv. */
+#define TSR_POLICY_NAME_MAX 64
+
+/* ---- domains (issue 6) -------------------------------------------------------------- */
+
+/* The colour of a domain's border and label, drawn by dom0 only. */
+enum tsr_policy_colour {
+	TSR_POLICY_COLOUR_RED,
+	TSR_POLICY_COLOUR_ORANGE,
+	TSR_POLICY_COLOUR_YELLOW,
+	TSR_POLICY_COLOUR_GREEN,
+	TSR_POLICY_COLOUR_BLUE,
+	TSR_POLICY_COLOUR_PURPLE,
+	TSR_POLICY_COLOUR_GRAY,
+	TSR_POLICY_COLOUR_BLACK,
+};
+
+enum tsr_policy_backend {
+	TSR_POLICY_BACKEND_QEMU,
+	TSR_POLICY_BACKEND_XEN,
+	TSR_POLICY_BACKEND_SIM,
+};
+
+enum tsr_policy_network {
+	TSR_POLICY_NETWORK_NONE,      /* no network device at all */
+	TSR_POLICY_NETWORK_ISOLATED,  /* a device that reaches nothing outside the domain */
+	TSR_POLICY_NETWORK_USER,      /* user-mode NAT (QEMU slirp) */
+	TSR_POLICY_NETWORK_BRIDGE,    /* attached to the dom0 bridge named in network_bridge */
+};
+
+enum tsr_policy_display {
+	TSR_POLICY_DISPLAY_SPICE,     /* shown by the kiosk through a viewer */
+	TSR_POLICY_DISPLAY_NONE,      /* headless (a service domain) */
+};
+
+/* A process identity: either a user name resolved on the laptop, or a numeric uid/gid. */
+struct tsr_policy_identity {
+	char *user;                   /* NULL when uid/gid are given */
+	int64_t uid;                  /* -1 when unset */
+	int64_t gid;                  /* -1 when unset */
+};
+
+struct tsr_policy_domain {
+	char *name;
+	char *label;                  /* text in the dom0 label; defaults to name */
+	enum tsr_policy_colour colour;
+	enum tsr_policy_backend backend;
+	uint32_t memory_mib;
+	uint32_t vcpus;
+	char *template_name;          /* a struct tsr_policy_template name, or NULL for none */
+	bool disposable;              /* true: the disk is thrown away when the domain stops */
+	enum tsr_policy_network network;
+	char *network_bridge;         /* for TSR_POLICY_NETWORK_BRIDGE, else NULL */
+	enum tsr_policy_display display;
+	char **users;                 /* user names allowed to use it */
+	size_t n_users;
+	char **groups;                /* user groups whose members may use it */
+	size_t n_groups;
+	struct tsr_policy_identity device_model;  /* who QEMU runs as */
+	struct tsr_policy_identity viewer;        /* who the viewer runs as */
+};
+
+/* ---- templates ---------------------------------------------------------------------- */
+
+struct tsr_policy_template {
+	char *name;
+	char *file;                   /* file name on the mirror and under STATE/templates/ */
+	char *format;                 /* "qcow2" or "raw" */
+	uint8_t sha256[32];
+	uint64_t size;                /* bytes */
+};
+
+/* ---- users and groups (issue 7) ----------------------------------------------------- */
+
+struct tsr_policy_user {
+	char *name;
+	char *full_name;              /* may be NULL */
+	char *password_hash;          /* "$argon2id$v=19$m=...,t=...,p=...$salt$hash" */
+	char **groups;
+	size_t n_groups;
+	char **domains;               /* domains granted directly to this user */
+	size_t n_domains;
+	bool console;                 /* may use the remote console (with kiosk console rights) */
+};
+
+struct tsr_policy_group {
+	char *name;
+	char *description;            /* may be NULL */
+	char **domains;               /* domains granted to every member */
+	size_t n_domains;
+};
+
+/* ---- device rules (issue 7) --------------------------------------------------------- */
+
+enum tsr_policy_device_action {
+	TSR_POLICY_DEVICE_ATTACH,     /* to the domain named in rule->domain */
+	TSR_POLICY_DEVICE_FOCUSED,    /* to whichever domain has focus when it appears */
+	TSR_POLICY_DEVICE_DENY,
+};
+
+/* Rules are kept in file order; the first match wins; no match means deny. */
+struct tsr_policy_device_rule {
+	char *name;
+	int interface_class;          /* USB interface class 0..255, or -1 for any */
+	int vendor;                   /* 0..0xffff, or -1 for any */
+	int product;                  /* 0..0xffff, or -1 for any */
+	char *serial;                 /* exact serial string, or NULL for any */
+	enum tsr_policy_device_action action;
+	char *domain;                 /* for TSR_POLICY_DEVICE_ATTACH, else NULL */
+};
+
+/* ---- settings ----------------------------------------------------------------------- */
+
+struct tsr_policy_lockout {
+	uint32_t attempts;            /* failed logins before the account is locked */
+	uint32_t lock_seconds;        /* how long it stays locked */
+	uint32_t delay_ms;            /* delay after each failure, doubling, capped at lock_seconds */
+};
+
+enum tsr_policy_console_rights {
+	TSR_POLICY_CONSOLE_NONE,      /* no remote console */
+	TSR_POLICY_CONSOLE_VIEW,      /* view only */
+	TSR_POLICY_CONSOLE_OPERATE,   /* view and input to domains, never unlock */
+	TSR_POLICY_CONSOLE_FULL,      /* also unlock */
+};
+
+struct tsr_policy_keymap {
+	char *rules, *model, *layout, *variant, *options;  /* xkbcommon RMLVO; NULL = default */
+};
+
+/* A trusted hotkey: keys is "Modifier+...+Key" with xkb keysym names, e.g. "Super+Tab". */
+struct tsr_policy_hotkey {
+	char *action;                 /* e.g. "focus-next", "lock", "picker" */
+	char *keys;
+};
+
+struct tsr_policy_kiosk {
+	char *sas;                    /* secure attention sequence, e.g. "Ctrl+Alt+Delete" */
+	struct tsr_policy_hotkey *hotkeys;
+	size_t n_hotkeys;
+	struct tsr_policy_keymap keymap;
+	uint32_t idle_lock_seconds;   /* 0 = never */
+	enum tsr_policy_console_rights console;
+	bool locked_requires_sas;     /* the lock screen takes a password only after the SAS */
+};
+
+/* A laptop group: which domains and users a laptop of that group carries. */
+struct tsr_policy_laptop_group {
+	char *name;
+	char **domains;
+	size_t n_domains;
+	char **users;                 /* users named directly */
+	size_t n_users;
+	char **groups;                /* plus every member of these user groups */
+	size_t n_groups;
+};
+
+/* ---- the whole policy --------------------------------------------------------------- */
+
+struct tsr_policy {
+	char *organization;
+	/* Filled from a bundle; 0 / NULL for a source directory. */
+	char *laptop_group;
+	uint64_t serial;
+	int64_t valid_from;           /* unix seconds */
+	int64_t valid_until;          /* unix seconds */
+
+	uint32_t lease_grace_days;    /* new logins still allowed this long after valid_until */
+	uint32_t max_serial_jump;     /* install refuses a serial more than this above the installed */
+	struct tsr_policy_lockout lockout;
+	struct tsr_policy_kiosk kiosk;
+
+	struct tsr_policy_domain *domains;       size_t n_domains;
+	struct tsr_policy_template *templates;   size_t n_templates;
+	struct tsr_policy_user *users;           size_t n_users;
+	struct tsr_policy_group *groups;         size_t n_groups;
+	struct tsr_policy_device_rule *rules;    size_t n_rules;
+	struct tsr_policy_laptop_group *laptop_groups; size_t n_laptop_groups;  /* sources only */
+};
+
+/* Parse and validate a source directory (policy.conf, domains/NAME.conf, users.conf,
+ * groups.conf, devices.conf, templates.conf). NULL with *error set on any problem. */
+struct tsr_policy *tsr_policy_load_dir(const char *dir, GError **error)
+	__attribute__((warn_unused_result));
+
+/* Parse the canonical content of a bundle (what tsr_policy_canonical() wrote). The caller
+ * has already verified its signature; see policy/bundle.h for the signed container. */
+struct tsr_policy *tsr_policy_load_canonical(const char *data, size_t len, GError **error)
+	__attribute__((warn_unused_result));
+
+/* Read a signed bundle file, check its signature against the root keys pinned in
+ * trusted_keys_path (a STATE/trusted.keys file) and parse it. This does not check serial or
+ * time: install did that; use tsr_policy_lease_state() for the time. */
+struct tsr_policy *tsr_policy_load_bundle(const char *bundle_path, const char *trusted_keys_path,
+                                          GError **error)
+	__attribute__((warn_unused_result));
+
+/* The policy a laptop runs: STATE/current/bundle, verified with STATE/trusted.keys.
+ * state_dir NULL means /var/lib/tessera. */
+struct tsr_policy *tsr_policy_load_installed(const char *state_dir, GError **error)
+	__attribute__((warn_unused_result));
+
+void tsr_policy_free(struct tsr_policy *policy);
+
+/* The canonical text of the part of policy a laptop group gets (only its domains, users,
+ * groups, rules and templates). Deterministic: the same source gives the same bytes.
+ * laptop_group NULL = everything (used for round-trip tests). NULL with *error if unknown. */
+char *tsr_policy_canonical(const struct tsr_policy *policy, const char *laptop_group,
+                           size_t *len, GError **error) __attribute__((warn_unused_result));
+
+/* ---- lookups (NULL / false when not found) ------------------------------------------ */
+
+const struct tsr_policy_domain *tsr_policy_find_domain(const struct tsr_policy *p, const char *name);
+const struct tsr_policy_user *tsr_policy_find_user(const struct tsr_policy *p, const char *name);
+const struct tsr_policy_group *tsr_policy_find_group(const struct tsr_policy *p, const char *name);
+const struct tsr_policy_template *tsr_policy_find_template(const struct tsr_policy *p,
+                                                           const char *name);
+const struct tsr_policy_laptop_group *tsr_policy_find_laptop_group(const struct tsr_policy *p,
+                                                                   const char *name);
+bool tsr_policy_user_in_group(const struct tsr_policy *p, const char *user, const char *group);
+
+/* True when user may use domain: the domain names the user or one of the user's groups,
+ * the user names the domain, or one of the user's groups names the domain. */
+bool tsr_policy_user_may_use(const struct tsr_policy *p, const char *user, const char *domain)
+	__attribute__((warn_unused_result));
+
+/* The domains user may use, in policy order; returns the count, fills up to max. */
+size_t tsr_policy_user_domains(const struct tsr_policy *p, const char *user,
+                               const struct tsr_policy_domain **out, size_t max);
+
+/* A USB interface as the broker sees it. serial may be NULL (device has none). */
+struct tsr_policy_usb_interface {
+	int vendor, product;
+	const char *serial;
+	int interface_class;
+};
+
+/* First rule that matches, or NULL (= deny). */
+const struct tsr_policy_device_rule *tsr_policy_match_device(const struct tsr_policy *p,
+                                                             const struct tsr_policy_usb_interface *usb);
+
+/* ---- the offline lease -------------------------------------------------------------- */
+
+enum tsr_policy_lease {
+	TSR_POLICY_LEASE_VALID,         /* inside [valid_from, valid_until) */
+	TSR_POLICY_LEASE_GRACE,         /* past valid_until but within lease_grace_days */
+	TSR_POLICY_LEASE_EXPIRED,       /* refuse new logins: "connect and update" */
+	TSR_POLICY_LEASE_NOT_YET_VALID, /* before valid_from: refuse too */
+};
+
+/* now: unix seconds, the later of the clock and the latest time this laptop has seen
+ * (tsr_policy_state_latest_time in provisioning/state.h). *days_left (may be NULL) gets
+ * whole days until logins stop (0 in the last day, negative once expired). A policy from a
+ * source directory (valid_until 0) is always VALID. */
+enum tsr_policy_lease tsr_policy_lease_state(const struct tsr_policy *p, int64_t now,
+                                             int64_t *days_left) __attribute__((warn_unused_result));
+
+/* ---- names of enum values (the key-file spelling) ----------------------------------- */
+
+const char *tsr_policy_colour_name(enum tsr_policy_colour c);
+const char *tsr_policy_backend_name(enum tsr_policy_backend b);
+const char *tsr_policy_network_name(enum tsr_policy_network n);
+const char *tsr_policy_display_name(enum tsr_policy_display d);
+const char *tsr_policy_device_action_name(enum tsr_policy_device_action a);
+const char *tsr_policy_console_rights_name(enum tsr_policy_console_rights c);
+const char *tsr_policy_lease_name(enum tsr_policy_lease l);
+
+#endif
