@@ -1,1 +1,21 @@
-# broker/local.mk: build rules for broker/ (included from the top Makefile.am).
+# broker/local.mk: tessera-brokerd, tessera-ctl and their library (included from Makefile.am).
+BROKER_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS) $(SODIUM_CFLAGS) $(UDEV_CFLAGS)
+BROKER_LIBS = broker/libtsr-broker.a $(COMMON_LIBS) $(JSON_GLIB_LIBS) $(SODIUM_LIBS) \
+	$(UDEV_LIBS) $(GLIB_LIBS)
+
+noinst_LIBRARIES += broker/libtsr-broker.a
+broker_libtsr_broker_a_CFLAGS = $(BROKER_CFLAGS)
+broker_libtsr_broker_a_SOURCES = \
+	broker/control-proto.c broker/control-proto.h \
+	broker/control-server.c broker/control-server.h
+
+UNIT_TESTS += \
+	tests/unit/broker-control-proto-test \
+	tests/unit/broker-control-server-test
+check_PROGRAMS += \
+	tests/unit/broker-control-proto-test \
+	tests/unit/broker-control-server-test
+tests_unit_broker_control_proto_test_CFLAGS = $(BROKER_CFLAGS)
+tests_unit_broker_control_proto_test_LDADD = $(BROKER_LIBS)
+tests_unit_broker_control_server_test_CFLAGS = $(BROKER_CFLAGS)
+tests_unit_broker_control_server_test_LDADD = $(BROKER_LIBS)

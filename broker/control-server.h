@@ -1,0 +1,49 @@
+/* broker/control-server.h: the broker's control socket, served from the GLib main loop.
+ *
+ * A unix stream socket (mode 0600, owned by root) on which root tools send requests in the
+ * format of control-proto.h. Whoever connects is identified by SO_PEERCRED at accept time:
+ * root may do everything, anyone else gets one "permission-denied" answer and is disconnected
+ * before a byte of theirs is read. Connections are few (a cap), idle ones time out, and a slow
+ * reader never blocks the broker (responses are queued and written when the socket is ready). */
+#ifndef TSR_BROKER_CONTROL_SERVER_H
+#define TSR_BROKER_CONTROL_SERVER_H
+
+#include "broker/control-proto.h"
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct tsr_ctl_peer {
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+};
+
+#define TSR_CTL_MAX_CLIENTS 8
+#define TSR_CTL_IDLE_TIMEOUT_S 60
+
+/* Handle one request from root. Return a result object (taken over; NULL means an empty one)
+ * or set error (domain TSR_CTL_ERROR, any code) and return NULL. */
+typedef JsonObject *(*tsr_ctl_handler_fn)(void *data, const struct tsr_ctl_peer *peer,
+					  const struct tsr_ctl_request *req, GError **error);
+/* Told of every refused connection or request (for the audit log). reason is short text. */
+typedef void (*tsr_ctl_refused_fn)(void *data, const struct tsr_ctl_peer *peer,
+				   const char *reason);
+
+struct tsr_ctl_server;
+
+/* Bind path (a stale socket there is replaced), mode 0600, and serve on the thread-default
+ * main context. Returns NULL with error when the socket cannot be made. */
+struct tsr_ctl_server *tsr_ctl_server_create(const char *path, tsr_ctl_handler_fn handler,
+					     tsr_ctl_refused_fn refused, void *data,
+					     GError **error);
+void tsr_ctl_server_destroy(struct tsr_ctl_server *server);
+unsigned tsr_ctl_server_client_count(const struct tsr_ctl_server *server);
+
+/* Client side: connect to path. Returns the fd or -1 with error. */
+int tsr_ctl_connect(const char *path, GError **error) __attribute__((warn_unused_result));
+/* Send one request and wait for its response (timeout_ms, -1 = forever). args is taken over. */
+bool tsr_ctl_call(int fd, const char *command, JsonObject *args, int timeout_ms,
+		  struct tsr_ctl_response *resp, GError **error) __attribute__((warn_unused_result));
+
+#endif
