@@ -1,0 +1,116 @@
+/* domains/backend-private.h: what the backend core (backend.c) shares with each backend
+ * implementation (qemu, xen, sim), and nothing the broker should see.
+ *
+ * The core owns the domain table, name and template checks, the state machine and its events,
+ * the shutdown timeout, USB ownership and the done callbacks; a backend only launches, asks,
+ * kills and reports what it saw through tsr_domain_set_state. */
+#ifndef TSR_DOMAINS_BACKEND_PRIVATE_H
+#define TSR_DOMAINS_BACKEND_PRIVATE_H
+
+#include "domains/backend.h"
+
+struct tsr_domain;
+
+/* One pending operation's completion. */
+struct tsr_op {
+	struct tsr_backend *backend;
+	char *name;
+	tsr_backend_done_fn done;
+	void *user_data;
+};
+
+struct tsr_backend_ops {
+	const char *kind;
+	bool (*init)(struct tsr_backend *backend, GError **error);
+	void (*finalize)(struct tsr_backend *backend);
+	void (*domain_free)(struct tsr_domain *domain); /* frees domain->priv */
+	/* Each must end by calling tsr_op_finish(op, ...) exactly once. */
+	void (*start)(struct tsr_domain *domain, struct tsr_op *op);
+	void (*pause)(struct tsr_domain *domain, struct tsr_op *op);
+	void (*resume)(struct tsr_domain *domain, struct tsr_op *op);
+	void (*adopt)(struct tsr_domain *domain, struct tsr_op *op);
+	void (*attach_usb)(struct tsr_domain *domain, const struct tsr_usb_device *device,
+			   const char *device_id, struct tsr_op *op);
+	void (*detach_usb)(struct tsr_domain *domain, const struct tsr_usb_device *device,
+			   const char *device_id, struct tsr_op *op);
+	/* Fire and forget: the outcome arrives as tsr_domain_set_state(STOPPED). */
+	void (*request_shutdown)(struct tsr_domain *domain);
+	void (*kill)(struct tsr_domain *domain);
+};
+
+struct tsr_domain {
+	struct tsr_backend *backend;
+	char *name;
+	uid_t uid;
+	gid_t gid;
+	unsigned memory_mb, vcpus;
+	char *template_path, *template_sha256;
+	uint64_t template_size;
+	bool disposable;
+	enum tsr_domain_network network;
+	char *cmdline;
+
+	enum tsr_domain_state state;
+	char *run_dir;      /* run_dir/NAME: owned by the domain user, 0700 */
+	char *state_dir;    /* state_dir/NAME */
+	char *spice_path, *log_path, *overlay_path, *pid_path;
+	long pid;           /* device model pid, or xen domid; -1 when none */
+	bool stop_requested; /* shutdown or destroy asked: an exit is not a crash */
+	guint shutdown_timer;
+	GSList *stop_waiters; /* struct tsr_op *: finished when the domain stops */
+	void *priv;
+};
+
+struct tsr_backend {
+	const struct tsr_backend_ops *ops;
+	char *kind;
+	char *run_dir, *state_dir, *kernel, *initrd, *qemu, *qemu_img, *accel, *testdomain, *xl,
+		*xen_cfg_dir, *nft;
+	GHashTable *domains;   /* name → struct tsr_domain */
+	GHashTable *usb_owner; /* device id → domain name */
+	tsr_backend_event_fn event_fn;
+	void *event_data;
+	void *priv;
+};
+
+extern const struct tsr_backend_ops tsr_backend_qemu_ops;
+extern const struct tsr_backend_ops tsr_backend_xen_ops;
+extern const struct tsr_backend_ops tsr_backend_sim_ops;
+
+struct tsr_op *tsr_op_new(struct tsr_backend *backend, const char *name, tsr_backend_done_fn done,
+			  void *user_data);
+/* Calls done from an idle source (never re-entrantly) and frees op. error may be NULL; it is
+ * taken over. */
+void tsr_op_finish(struct tsr_op *op, GError *error);
+
+/* The one way a domain changes state: emits the event; on STOPPED or CRASHED also finishes
+ * stop waiters, cancels the shutdown timer, releases USB devices and, for a disposable domain,
+ * removes the overlay. */
+void tsr_domain_set_state(struct tsr_domain *domain, enum tsr_domain_state state,
+			  const char *reason);
+
+/* Process helpers shared by the backends. */
+/* Spawn argv with stdin on /dev/null, stdout+stderr appended to log_path, as uid/gid (0 = keep),
+ * not reaped by GLib's default (use tsr_watch_pid). Returns pid or -1. */
+GPid tsr_spawn_as(char *const *argv, const char *log_path, uid_t uid, gid_t gid, GError **error);
+/* Watch a pid (child or not, through a pidfd); fn(pid, wait status or -1 if unknown, data). */
+typedef void (*tsr_pid_exit_fn)(GPid pid, int status, void *data);
+guint tsr_watch_pid(GPid pid, bool is_child, tsr_pid_exit_fn fn, void *data, GError **error);
+/* Make dir (and parents) with mode, owned by uid:gid. */
+bool tsr_make_dir_owned(const char *path, mode_t mode, uid_t uid, gid_t gid, GError **error)
+	__attribute__((warn_unused_result));
+/* Wait for a path to exist (inotify on its directory): fn(data, true), or fn(data, false) after
+ * timeout_ms. The handle is freed after fn runs; tsr_path_wait_cancel before that. */
+typedef void (*tsr_path_fn)(void *data, bool appeared);
+struct tsr_path_wait;
+struct tsr_path_wait *tsr_wait_path(const char *path, unsigned timeout_ms, tsr_path_fn fn,
+				    void *data);
+void tsr_path_wait_cancel(struct tsr_path_wait *wait);
+/* Read a whole small file into a trimmed string (NULL if missing). */
+char *tsr_read_trimmed(const char *path);
+
+/* Template check and overlay provisioning (backend.c, used by qemu and xen). */
+bool tsr_template_verify(const char *path, uint64_t size, const char *sha256, GError **error)
+	__attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,845 @@
+/* domains/backend.c: the backend core every backend shares: the domain table, definition
+ * checks, template verification and overlay provisioning, the state machine with its events,
+ * the shutdown timeout, USB ownership, and synchronous wrappers for tools and tests.
+ *
+ * Keeping this out of the backends means qemu, xen and sim cannot disagree about what a valid
+ * definition is, when a domain counts as crashed, or who holds a USB device. */
+#include "config.h"
+
+#include "domains/backend-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+G_DEFINE_QUARK(tsr-backend-error-quark, tsr_backend_error)
+
+const char *tsr_domain_state_name(enum tsr_domain_state state)
+{
+	switch (state) {
+	case TSR_DOMAIN_STOPPED: return "stopped";
+	case TSR_DOMAIN_STARTING: return "starting";
+	case TSR_DOMAIN_RUNNING: return "running";
+	case TSR_DOMAIN_PAUSED: return "paused";
+	case TSR_DOMAIN_CRASHED: return "crashed";
+	}
+	return "unknown";
+}
+
+char *tsr_usb_device_id(const struct tsr_usb_device *device)
+{
+	switch (device->kind) {
+	case TSR_USB_HOST_BUSADDR:
+		return g_strdup_printf("usb-%u-%u", device->bus, device->addr);
+	case TSR_USB_HOST_VIDPID:
+		return g_strdup_printf("usb-%04x:%04x", device->vendor, device->product);
+	case TSR_USB_VIRTUAL_SMARTCARD:
+		return g_strdup("smartcard");
+	}
+	return g_strdup("invalid");
+}
+
+/* ---- operations and their completion ---- */
+
+struct tsr_op *tsr_op_new(struct tsr_backend *backend, const char *name, tsr_backend_done_fn done,
+			  void *user_data)
+{
+	struct tsr_op *op = g_new0(struct tsr_op, 1);
+	op->backend = backend;
+	op->name = g_strdup(name);
+	op->done = done;
+	op->user_data = user_data;
+	return op;
+}
+
+struct op_result {
+	struct tsr_op *op;
+	GError *error;
+};
+
+static gboolean op_finish_idle(gpointer data)
+{
+	struct op_result *r = data;
+	if (r->op->done)
+		r->op->done(r->op->backend, r->op->name, r->error, r->op->user_data);
+	g_clear_error(&r->error);
+	g_free(r->op->name);
+	g_free(r->op);
+	g_free(r);
+	return G_SOURCE_REMOVE;
+}
+
+void tsr_op_finish(struct tsr_op *op, GError *error)
+{
+	struct op_result *r = g_new0(struct op_result, 1);
+	r->op = op;
+	r->error = error;
+	g_idle_add(op_finish_idle, r);
+}
+
+static void op_fail(struct tsr_backend *backend, const char *name, tsr_backend_done_fn done,
+		    void *user_data, GError *error)
+{
+	tsr_op_finish(tsr_op_new(backend, name, done, user_data), error);
+}
+
+/* ---- the factory ---- */
+
+static char *dup_or(const char *value, const char *fallback)
+{
+	return g_strdup(value && *value ? value : fallback);
+}
+
+static void domain_free(gpointer data)
+{
+	struct tsr_domain *d = data;
+	if (d->backend->ops->domain_free)
+		d->backend->ops->domain_free(d);
+	if (d->shutdown_timer)
+		g_source_remove(d->shutdown_timer);
+	g_free(d->name);
+	g_free(d->template_path);
+	g_free(d->template_sha256);
+	g_free(d->cmdline);
+	g_free(d->run_dir);
+	g_free(d->state_dir);
+	g_free(d->spice_path);
+	g_free(d->log_path);
+	g_free(d->overlay_path);
+	g_free(d->pid_path);
+	for (GSList *l = d->stop_waiters; l; l = l->next) {
+		struct tsr_op *op = l->data;
+		g_free(op->name);
+		g_free(op);
+	}
+	g_slist_free(d->stop_waiters);
+	g_free(d);
+}
+
+struct tsr_backend *tsr_backend_create(const char *kind, const struct tsr_backend_config *config,
+				       GError **error)
+{
+	static const struct tsr_backend_config none;
+	const struct tsr_backend_ops *ops;
+	if (!kind) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
+			    "no backend kind given: use qemu, xen or sim");
+		return NULL;
+	}
+	if (strcmp(kind, "sim") == 0)
+		ops = &tsr_backend_sim_ops;
+	else {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
+			    "unknown backend '%s': use qemu, xen or sim", kind);
+		return NULL;
+	}
+	if (!config)
+		config = &none;
+	struct tsr_backend *b = g_new0(struct tsr_backend, 1);
+	b->ops = ops;
+	b->kind = g_strdup(kind);
+	b->run_dir = dup_or(config->run_dir, "/run/tessera/domains");
+	b->state_dir = dup_or(config->state_dir, "/var/lib/tessera/domains");
+	b->kernel = g_strdup(config->kernel);
+	b->initrd = g_strdup(config->initrd);
+	b->qemu = dup_or(config->qemu, "qemu-system-x86_64");
+	b->qemu_img = dup_or(config->qemu_img, "qemu-img");
+	b->accel = dup_or(config->accel, "auto");
+	b->testdomain = dup_or(config->testdomain, "tessera-testdomain");
+	b->xl = dup_or(config->xl, "xl");
+	b->xen_cfg_dir = dup_or(config->xen_cfg_dir, b->run_dir);
+	b->nft = dup_or(config->nft, "nft");
+	b->domains = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, domain_free);
+	b->usb_owner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	if (!tsr_make_dir_owned(b->run_dir, 0755, 0, 0, error) ||
+	    !tsr_make_dir_owned(b->state_dir, 0755, 0, 0, error) ||
+	    (ops->init && !ops->init(b, error))) {
+		g_prefix_error(error, "backend %s: ", kind);
+		tsr_backend_destroy(b);
+		return NULL;
+	}
+	return b;
+}
+
+void tsr_backend_destroy(struct tsr_backend *b)
+{
+	if (!b)
+		return;
+	g_hash_table_destroy(b->domains);
+	if (b->ops->finalize)
+		b->ops->finalize(b);
+	g_hash_table_destroy(b->usb_owner);
+	g_free(b->kind);
+	g_free(b->run_dir);
+	g_free(b->state_dir);
+	g_free(b->kernel);
+	g_free(b->initrd);
+	g_free(b->qemu);
+	g_free(b->qemu_img);
+	g_free(b->accel);
+	g_free(b->testdomain);
+	g_free(b->xl);
+	g_free(b->xen_cfg_dir);
+	g_free(b->nft);
+	g_free(b);
+}
+
+const char *tsr_backend_kind(const struct tsr_backend *b)
+{
+	return b->kind;
+}
+
+void tsr_backend_set_event_handler(struct tsr_backend *b, tsr_backend_event_fn fn, void *data)
+{
+	b->event_fn = fn;
+	b->event_data = data;
+}
+
+/* ---- definitions ---- */
+
+static bool name_valid(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (n == 0 || n > 32 || !g_ascii_isalnum(name[0]) || g_ascii_isupper(name[0]))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+static bool sha256_valid(const char *hex)
+{
+	if (!hex || strlen(hex) != 64)
+		return false;
+	for (int i = 0; i < 64; i++)
+		if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
+			return false;
+	return true;
+}
+
+static struct tsr_domain *lookup(struct tsr_backend *b, const char *name, GError **error)
+{
+	struct tsr_domain *d = name ? g_hash_table_lookup(b->domains, name) : NULL;
+	if (!d)
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_UNKNOWN,
+			    "no domain '%s' is defined in the %s backend", name ? name : "(null)",
+			    b->kind);
+	return d;
+}
+
+bool tsr_backend_define(struct tsr_backend *b, const struct tsr_domain_spec *s, GError **error)
+{
+#define BAD(...)                                                                   \
+	do {                                                                       \
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,   \
+			    __VA_ARGS__);                                          \
+		return false;                                                      \
+	} while (0)
+	if (!name_valid(s->name))
+		BAD("domain name '%s' is not allowed: use 1-32 characters a-z, 0-9, '-' or '_', "
+		    "starting with a letter or digit", s->name ? s->name : "(null)");
+	if (s->uid == 0 || s->gid == 0)
+		BAD("domain %s: its device model must run as its own unprivileged user, not uid/gid 0",
+		    s->name);
+	if (s->memory_mb < 16 || s->memory_mb > 65536)
+		BAD("domain %s: memory %u MiB is impossible: use 16 to 65536", s->name,
+		    s->memory_mb);
+	if (s->vcpus < 1 || s->vcpus > 64)
+		BAD("domain %s: %u vcpus is impossible: use 1 to 64", s->name, s->vcpus);
+	if (s->template_path) {
+		if (!g_path_is_absolute(s->template_path))
+			BAD("domain %s: template path '%s' must be absolute", s->name,
+			    s->template_path);
+		if (!sha256_valid(s->template_sha256))
+			BAD("domain %s: template %s is not pinned: policy must give its sha256 "
+			    "(64 lowercase hex digits)", s->name, s->template_path);
+		if (s->template_size == 0)
+			BAD("domain %s: template %s is not pinned: policy must give its size",
+			    s->name, s->template_path);
+	}
+	if (s->network > TSR_NETWORK_ISOLATED)
+		BAD("domain %s: unknown network mode %d", s->name, (int)s->network);
+	if (s->cmdline && (strchr(s->cmdline, '\n') || strchr(s->cmdline, '"') ||
+			   strchr(s->cmdline, '\'') || strchr(s->cmdline, '\\')))
+		BAD("domain %s: kernel command line may not contain quotes, backslashes or "
+		    "newlines", s->name);
+#undef BAD
+	struct tsr_domain *old = g_hash_table_lookup(b->domains, s->name);
+	if (old && old->state != TSR_DOMAIN_STOPPED && old->state != TSR_DOMAIN_CRASHED) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
+			    "domain %s is %s: stop it before changing its definition", s->name,
+			    tsr_domain_state_name(old->state));
+		return false;
+	}
+	struct tsr_domain *d = g_new0(struct tsr_domain, 1);
+	d->backend = b;
+	d->name = g_strdup(s->name);
+	d->uid = s->uid;
+	d->gid = s->gid;
+	d->memory_mb = s->memory_mb;
+	d->vcpus = s->vcpus;
+	d->template_path = g_strdup(s->template_path);
+	d->template_sha256 = g_strdup(s->template_sha256);
+	d->template_size = s->template_size;
+	d->disposable = s->disposable;
+	d->network = s->network;
+	d->cmdline = g_strdup(s->cmdline);
+	d->state = old ? old->state : TSR_DOMAIN_STOPPED;
+	d->pid = -1;
+	d->run_dir = g_build_filename(b->run_dir, s->name, NULL);
+	d->state_dir = g_build_filename(b->state_dir, s->name, NULL);
+	d->spice_path = g_build_filename(d->run_dir, "spice.sock", NULL);
+	d->pid_path = g_build_filename(d->run_dir, "pid", NULL);
+	d->log_path = g_build_filename(d->state_dir, "device-model.log", NULL);
+	d->overlay_path = g_build_filename(d->state_dir, "disk.qcow2", NULL);
+	g_hash_table_replace(b->domains, d->name, d);
+	return true;
+}
+
+bool tsr_backend_undefine(struct tsr_backend *b, const char *name, GError **error)
+{
+	struct tsr_domain *d = lookup(b, name, error);
+	if (!d)
+		return false;
+	if (d->state != TSR_DOMAIN_STOPPED && d->state != TSR_DOMAIN_CRASHED) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
+			    "domain %s is %s: stop it before removing it", name,
+			    tsr_domain_state_name(d->state));
+		return false;
+	}
+	g_hash_table_remove(b->domains, name);
+	return true;
+}
+
+/* ---- templates and overlays ---- */
+
+bool tsr_template_verify(const char *path, uint64_t size, const char *sha256, GError **error)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TEMPLATE,
+			    "template %s: %s (fetch it with tessera-provision templates)", path,
+			    g_strerror(errno));
+		return false;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != size) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TEMPLATE,
+			    "template %s: size %lld, but policy pins %llu bytes: it is not the "
+			    "template policy names; fetch it again", path, (long long)st.st_size,
+			    (unsigned long long)size);
+		close(fd);
+		return false;
+	}
+	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+	guchar buf[65536];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		g_checksum_update(sum, buf, n);
+	int saved = errno;
+	close(fd);
+	if (n < 0) {
+		g_checksum_free(sum);
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TEMPLATE,
+			    "template %s: read failed: %s", path, g_strerror(saved));
+		return false;
+	}
+	bool ok = strcmp(g_checksum_get_string(sum), sha256) == 0;
+	if (!ok)
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TEMPLATE,
+			    "template %s: sha256 %s, but policy pins %s: refusing a template that "
+			    "is not the pinned one; fetch it again", path,
+			    g_checksum_get_string(sum), sha256);
+	g_checksum_free(sum);
+	return ok;
+}
+
+/* Detect the template's format ourselves from its magic: letting qemu-img probe a raw image
+ * would let a guest-written header pick the format. */
+static const char *template_format(const char *path)
+{
+	char magic[4] = { 0 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return "raw";
+	ssize_t n = read(fd, magic, 4);
+	close(fd);
+	return n == 4 && memcmp(magic, "QFI\xfb", 4) == 0 ? "qcow2" : "raw";
+}
+
+bool tsr_backend_create_disk(struct tsr_backend *b, const char *name, GError **error)
+{
+	struct tsr_domain *d = lookup(b, name, error);
+	if (!d)
+		return false;
+	if (!tsr_make_dir_owned(d->state_dir, 0750, 0, d->gid, error))
+		return false;
+	if (!d->template_path)
+		return true;
+	if (!tsr_template_verify(d->template_path, d->template_size, d->template_sha256, error))
+		return false;
+	if (!d->disposable && g_file_test(d->overlay_path, G_FILE_TEST_EXISTS))
+		return true;
+	unlink(d->overlay_path);
+	char *argv[] = { b->qemu_img, "create", "-q", "-f", "qcow2", "-F",
+			 (char *)template_format(d->template_path), "-b", d->template_path,
+			 d->overlay_path, NULL };
+	char *err_out = NULL;
+	int status = 0;
+	if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+			  NULL, NULL, &err_out, &status, error)) {
+		g_prefix_error(error, "domain %s: running %s: ", name, b->qemu_img);
+		return false;
+	}
+	if (!g_spawn_check_wait_status(status, NULL)) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+			    "domain %s: qemu-img could not create the overlay %s: %s", name,
+			    d->overlay_path, err_out ? g_strstrip(err_out) : "");
+		g_free(err_out);
+		return false;
+	}
+	g_free(err_out);
+	if (chown(d->overlay_path, d->uid, d->gid) != 0 || chmod(d->overlay_path, 0600) != 0) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+			    "domain %s: giving the overlay %s to uid %u: %s", name, d->overlay_path,
+			    (unsigned)d->uid, g_strerror(errno));
+		unlink(d->overlay_path);
+		return false;
+	}
+	return true;
+}
+
+/* ---- the state machine ---- */
+
+static void release_usb(struct tsr_backend *b, const char *name)
+{
+	GHashTableIter it;
+	gpointer key, value;
+	g_hash_table_iter_init(&it, b->usb_owner);
+	while (g_hash_table_iter_next(&it, &key, &value))
+		if (strcmp(value, name) == 0)
+			g_hash_table_iter_remove(&it);
+}
+
+void tsr_domain_set_state(struct tsr_domain *d, enum tsr_domain_state state, const char *reason)
+{
+	enum tsr_domain_state old = d->state;
+	bool ended = state == TSR_DOMAIN_STOPPED || state == TSR_DOMAIN_CRASHED;
+	d->state = state;
+	if (ended) {
+		d->pid = -1;
+		d->stop_requested = false;
+		if (d->shutdown_timer) {
+			g_source_remove(d->shutdown_timer);
+			d->shutdown_timer = 0;
+		}
+		release_usb(d->backend, d->name);
+		if (d->disposable && d->template_path)
+			unlink(d->overlay_path);
+		unlink(d->pid_path);
+	}
+	if (old != state) {
+		tsr_info("domain %s: %s -> %s (%s)", d->name, tsr_domain_state_name(old),
+			 tsr_domain_state_name(state), reason);
+		if (d->backend->event_fn)
+			d->backend->event_fn(d->backend, d->name, old, state, reason,
+					     d->backend->event_data);
+	}
+	if (ended) {
+		GSList *waiters = d->stop_waiters;
+		d->stop_waiters = NULL;
+		for (GSList *l = waiters; l; l = l->next)
+			tsr_op_finish(l->data, NULL);
+		g_slist_free(waiters);
+	}
+}
+
+/* ---- operations ---- */
+
+static bool is_live(enum tsr_domain_state s)
+{
+	return s == TSR_DOMAIN_STARTING || s == TSR_DOMAIN_RUNNING || s == TSR_DOMAIN_PAUSED;
+}
+
+void tsr_backend_start(struct tsr_backend *b, const char *name, tsr_backend_done_fn done,
+		       void *user_data)
+{
+	GError *error = NULL;
+	struct tsr_domain *d = lookup(b, name, &error);
+	if (d && is_live(d->state))
+		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
+			    "domain %s is already %s", name, tsr_domain_state_name(d->state));
+	if (!error && d &&
+	    !tsr_make_dir_owned(d->run_dir, 0700, d->uid, d->gid, &error))
+		g_prefix_error(&error, "domain %s: ", name);
+	if (!error && d && !tsr_backend_create_disk(b, name, &error))
+		g_assert(error != NULL);
+	if (error) {
+		op_fail(b, name, done, user_data, error);
+		return;
+	}
+	unlink(d->spice_path);
+	d->stop_requested = false;
+	tsr_domain_set_state(d, TSR_DOMAIN_STARTING, "start requested");
+	b->ops->start(d, tsr_op_new(b, name, done, user_data));
+}
+
+static void simple_op(struct tsr_backend *b, const char *name, tsr_backend_done_fn done,
+		      void *user_data, enum tsr_domain_state need,
+		      void (*fn)(struct tsr_domain *, struct tsr_op *), const char *what)
+{
+	GError *error = NULL;
+	struct tsr_domain *d = lookup(b, name, &error);
+	if (d && d->state != need)
+		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
+			    "cannot %s domain %s: it is %s, not %s", what, name,
+			    tsr_domain_state_name(d->state), tsr_domain_state_name(need));
+	if (error) {
+		op_fail(b, name, done, user_data, error);
+		return;
+	}
+	fn(d, tsr_op_new(b, name, done, user_data));
+}
+
+void tsr_backend_pause(struct tsr_backend *b, const char *name, tsr_backend_done_fn done,
+		       void *user_data)
+{
+	simple_op(b, name, done, user_data, TSR_DOMAIN_RUNNING, b->ops->pause, "pause");
+}
+
+void tsr_backend_resume(struct tsr_backend *b, const char *name, tsr_backend_done_fn done,
+			void *user_data)
+{
+	simple_op(b, name, done, user_data, TSR_DOMAIN_PAUSED, b->ops->resume, "resume");
+}
+
+static gboolean shutdown_timeout(gpointer data)
+{
+	struct tsr_domain *d = data;
+	d->shutdown_timer = 0;
+	tsr_warn("domain %s did not shut down in time: destroying it", d->name);
+	d->backend->ops->kill(d);
+	return G_SOURCE_REMOVE;
+}
+
+static bool stop_prepare(struct tsr_backend *b, const char *name, tsr_backend_done_fn done,
+			 void *user_data, struct tsr_domain **out)
+{
+	GError *error = NULL;
+	struct tsr_domain *d = lookup(b, name, &error);
+	if (error) {
+		op_fail(b, name, done, user_data, error);
+		return false;
+	}
+	if (!is_live(d->state)) {
+		/* Already stopped: a crashed domain is cleaned up and counts as stopped now. */
+		if (d->state == TSR_DOMAIN_CRASHED)
+			tsr_domain_set_state(d, TSR_DOMAIN_STOPPED, "cleared after crash");
+		op_fail(b, name, done, user_data, NULL);
+		return false;
+	}
+	d->stop_waiters = g_slist_append(d->stop_waiters, tsr_op_new(b, name, done, user_data));
+	d->stop_requested = true;
+	*out = d;
+	return true;
+}
+
+void tsr_backend_shutdown(struct tsr_backend *b, const char *name, unsigned timeout_ms,
+			  tsr_backend_done_fn done, void *user_data)
+{
+	struct tsr_domain *d;
+	if (!stop_prepare(b, name, done, user_data, &d))
+		return;
+	if (!d->shutdown_timer)
+		d->shutdown_timer = g_timeout_add(timeout_ms ? timeout_ms : 1, shutdown_timeout, d);
+	b->ops->request_shutdown(d);
+}
+
+void tsr_backend_destroy_domain(struct tsr_backend *b, const char *name, tsr_backend_done_fn done,
+				void *user_data)
+{
+	struct tsr_domain *d;
+	if (!stop_prepare(b, name, done, user_data, &d))
+		return;
+	b->ops->kill(d);
+}
+
+void tsr_backend_adopt(struct tsr_backend *b, const char *name, tsr_backend_done_fn done,
+		       void *user_data)
+{
+	GError *error = NULL;
+	struct tsr_domain *d = lookup(b, name, &error);
+	if (d && is_live(d->state))
+		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
+			    "domain %s is already under control (%s)", name,
+			    tsr_domain_state_name(d->state));
+	if (error) {
+		op_fail(b, name, done, user_data, error);
+		return;
+	}
+	b->ops->adopt(d, tsr_op_new(b, name, done, user_data));
+}
+
+struct usb_op {
+	struct tsr_backend *backend;
+	char *device_id;
+	bool attach;
+	tsr_backend_done_fn done;
+	void *user_data;
+};
+
+static void usb_done(struct tsr_backend *b, const char *name, const GError *error, void *data)
+{
+	struct usb_op *u = data;
+	if (u->attach && error)
+		g_hash_table_remove(b->usb_owner, u->device_id);
+	if (!u->attach && !error)
+		g_hash_table_remove(b->usb_owner, u->device_id);
+	if (u->done)
+		u->done(b, name, error, u->user_data);
+	g_free(u->device_id);
+	g_free(u);
+}
+
+void tsr_backend_attach_usb(struct tsr_backend *b, const char *name,
+			    const struct tsr_usb_device *device, tsr_backend_done_fn done,
+			    void *user_data)
+{
+	GError *error = NULL;
+	struct tsr_domain *d = lookup(b, name, &error);
+	char *id = tsr_usb_device_id(device);
+	const char *owner = g_hash_table_lookup(b->usb_owner, id);
+	if (d && d->state != TSR_DOMAIN_RUNNING && d->state != TSR_DOMAIN_PAUSED)
+		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
+			    "cannot attach %s to domain %s: it is %s; start it first", id, name,
+			    tsr_domain_state_name(d->state));
+	else if (d && owner && strcmp(owner, name) != 0)
+		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_BUSY,
+			    "%s is attached to domain %s: detach it there before attaching it to "
+			    "%s (a device belongs to at most one domain)", id, owner, name);
+	else if (d && owner)
+		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
+			    "%s is already attached to domain %s", id, name);
+	else if (d && device->kind == TSR_USB_VIRTUAL_SMARTCARD &&
+		 (!device->nss_db || !device->certs[0]))
+		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
+			    "virtual smartcard for %s: give an NSS database and at least one "
+			    "certificate nickname", name);
+	if (error) {
+		g_free(id);
+		op_fail(b, name, done, user_data, error);
+		return;
+	}
+	g_hash_table_replace(b->usb_owner, g_strdup(id), g_strdup(name));
+	struct usb_op *u = g_new0(struct usb_op, 1);
+	u->backend = b;
+	u->device_id = id;
+	u->attach = true;
+	u->done = done;
+	u->user_data = user_data;
+	b->ops->attach_usb(d, device, id, tsr_op_new(b, name, usb_done, u));
+}
+
+void tsr_backend_detach_usb(struct tsr_backend *b, const char *name,
+			    const struct tsr_usb_device *device, tsr_backend_done_fn done,
+			    void *user_data)
+{
+	GError *error = NULL;
+	struct tsr_domain *d = lookup(b, name, &error);
+	char *id = tsr_usb_device_id(device);
+	const char *owner = g_hash_table_lookup(b->usb_owner, id);
+	if (d && (!owner || strcmp(owner, name) != 0))
+		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
+			    "%s is not attached to domain %s%s%s", id, name,
+			    owner ? " but to " : "", owner ? owner : "");
+	if (error) {
+		g_free(id);
+		op_fail(b, name, done, user_data, error);
+		return;
+	}
+	struct usb_op *u = g_new0(struct usb_op, 1);
+	u->backend = b;
+	u->device_id = id;
+	u->attach = false;
+	u->done = done;
+	u->user_data = user_data;
+	b->ops->detach_usb(d, device, id, tsr_op_new(b, name, usb_done, u));
+}
+
+const char *tsr_backend_usb_owner(struct tsr_backend *b, const char *device_id)
+{
+	return g_hash_table_lookup(b->usb_owner, device_id);
+}
+
+enum tsr_domain_state tsr_backend_status(struct tsr_backend *b, const char *name)
+{
+	struct tsr_domain *d = g_hash_table_lookup(b->domains, name);
+	return d ? d->state : TSR_DOMAIN_STOPPED;
+}
+
+const char *tsr_backend_spice_socket(struct tsr_backend *b, const char *name)
+{
+	struct tsr_domain *d = g_hash_table_lookup(b->domains, name);
+	return d ? d->spice_path : NULL;
+}
+
+long tsr_backend_domain_pid(struct tsr_backend *b, const char *name)
+{
+	struct tsr_domain *d = g_hash_table_lookup(b->domains, name);
+	return d ? d->pid : -1;
+}
+
+const char *tsr_backend_log_path(struct tsr_backend *b, const char *name)
+{
+	struct tsr_domain *d = g_hash_table_lookup(b->domains, name);
+	return d ? d->log_path : NULL;
+}
+
+char **tsr_backend_list(struct tsr_backend *b)
+{
+	GPtrArray *a = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer key;
+	g_hash_table_iter_init(&it, b->domains);
+	while (g_hash_table_iter_next(&it, &key, NULL))
+		g_ptr_array_add(a, g_strdup(key));
+	g_ptr_array_sort(a, (GCompareFunc)g_strcmp0);
+	g_ptr_array_add(a, NULL);
+	return (char **)g_ptr_array_free(a, FALSE);
+}
+
+/* ---- synchronous wrappers ---- */
+
+struct sync_state {
+	bool finished;
+	GError *error;
+};
+
+static void sync_done(struct tsr_backend *b, const char *name, const GError *error, void *data)
+{
+	struct sync_state *s = data;
+	s->finished = true;
+	if (error)
+		s->error = g_error_copy(error);
+}
+
+static gboolean sync_timeout(gpointer data)
+{
+	*(bool *)data = true;
+	return G_SOURCE_REMOVE;
+}
+
+bool tsr_backend_run_sync(struct tsr_backend *b, const char *name, tsr_backend_async_op op,
+			  void *op_data, unsigned timeout_ms, GError **error)
+{
+	struct sync_state s = { 0 };
+	bool timed_out = false;
+	guint timer = g_timeout_add(timeout_ms, sync_timeout, &timed_out);
+	op(b, name, sync_done, &s, op_data);
+	while (!s.finished && !timed_out)
+		g_main_context_iteration(NULL, TRUE);
+	if (!timed_out)
+		g_source_remove(timer);
+	if (!s.finished) {
+		/* The done callback still points at s: it must not fire after we return. */
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TIMEOUT,
+			    "domain %s: no answer within %u ms", name, timeout_ms);
+		while (!s.finished)
+			g_main_context_iteration(NULL, TRUE);
+		g_clear_error(&s.error);
+		return false;
+	}
+	if (s.error) {
+		g_propagate_error(error, s.error);
+		return false;
+	}
+	return true;
+}
+
+static void op_start(struct tsr_backend *b, const char *n, tsr_backend_done_fn done, void *dd,
+		     void *op_data)
+{
+	tsr_backend_start(b, n, done, dd);
+}
+
+static void op_shutdown(struct tsr_backend *b, const char *n, tsr_backend_done_fn done, void *dd,
+			void *op_data)
+{
+	tsr_backend_shutdown(b, n, GPOINTER_TO_UINT(op_data), done, dd);
+}
+
+static void op_destroy(struct tsr_backend *b, const char *n, tsr_backend_done_fn done, void *dd,
+		       void *op_data)
+{
+	tsr_backend_destroy_domain(b, n, done, dd);
+}
+
+static void op_attach(struct tsr_backend *b, const char *n, tsr_backend_done_fn done, void *dd,
+		      void *op_data)
+{
+	tsr_backend_attach_usb(b, n, op_data, done, dd);
+}
+
+static void op_detach(struct tsr_backend *b, const char *n, tsr_backend_done_fn done, void *dd,
+		      void *op_data)
+{
+	tsr_backend_detach_usb(b, n, op_data, done, dd);
+}
+
+bool tsr_backend_start_sync(struct tsr_backend *b, const char *name, unsigned timeout_ms,
+			    GError **error)
+{
+	return tsr_backend_run_sync(b, name, op_start, NULL, timeout_ms, error);
+}
+
+bool tsr_backend_shutdown_sync(struct tsr_backend *b, const char *name, unsigned timeout_ms,
+			       GError **error)
+{
+	/* The shutdown's own timeout destroys the domain; leave the wait room for that. */
+	return tsr_backend_run_sync(b, name, op_shutdown, GUINT_TO_POINTER(timeout_ms),
+				    timeout_ms + 30000, error);
+}
+
+bool tsr_backend_destroy_domain_sync(struct tsr_backend *b, const char *name,
+				     unsigned timeout_ms, GError **error)
+{
+	return tsr_backend_run_sync(b, name, op_destroy, NULL, timeout_ms, error);
+}
+
+bool tsr_backend_attach_usb_sync(struct tsr_backend *b, const char *name,
+				 const struct tsr_usb_device *device, unsigned timeout_ms,
+				 GError **error)
+{
+	return tsr_backend_run_sync(b, name, op_attach, (void *)device, timeout_ms, error);
+}
+
+bool tsr_backend_detach_usb_sync(struct tsr_backend *b, const char *name,
+				 const struct tsr_usb_device *device, unsigned timeout_ms,
+				 GError **error)
+{
+	return tsr_backend_run_sync(b, name, op_detach, (void *)device, timeout_ms, error);
+}
+
+bool tsr_backend_wait_state(struct tsr_backend *b, const char *name, enum tsr_domain_state state,
+			    unsigned timeout_ms)
+{
+	bool timed_out = false;
+	guint timer = g_timeout_add(timeout_ms, sync_timeout, &timed_out);
+	while (tsr_backend_status(b, name) != state && !timed_out)
+		g_main_context_iteration(NULL, TRUE);
+	if (!timed_out)
+		g_source_remove(timer);
+	return tsr_backend_status(b, name) == state;
+}

@@ -1,0 +1,215 @@
+/* domains/process.c: launching and watching device-model processes for the backends.
+ *
+ * A device model never runs as root, not even for a moment: the child drops its groups, gid and
+ * uid to the domain's user before exec (QEMU 7.2's own -runas cannot be combined with
+ * `-sandbox elevateprivileges=deny`: its late setuid is killed by its own seccomp filter). Each
+ * one gets its own session so it outlives a broker restart. Exit is watched through
+ * g_child_watch for our children and through a pidfd for adopted processes. */
+#include "config.h"
+
+#include "domains/backend-private.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <grp.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+struct drop_ids {
+	uid_t uid;
+	gid_t gid;
+};
+
+/* Runs between fork and exec: only async-signal-safe calls. */
+static void child_setup(gpointer data)
+{
+	const struct drop_ids *ids = data;
+	setsid();
+	if (ids->uid == 0)
+		return;
+	if (setgroups(0, NULL) != 0 || setresgid(ids->gid, ids->gid, ids->gid) != 0 ||
+	    setresuid(ids->uid, ids->uid, ids->uid) != 0 || setresuid(0, 0, 0) == 0)
+		_exit(127);
+}
+
+GPid tsr_spawn_as(char *const *argv, const char *log_path, uid_t uid, gid_t gid, GError **error)
+{
+	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (null_fd < 0 || log_fd < 0) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+			    "opening log %s: %s", log_path, g_strerror(errno));
+		if (null_fd >= 0)
+			close(null_fd);
+		if (log_fd >= 0)
+			close(log_fd);
+		return -1;
+	}
+	struct drop_ids ids = { uid, gid };
+	GPid pid = -1;
+	bool ok = g_spawn_async_with_fds(NULL, (char **)argv, NULL,
+					 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH,
+					 child_setup, &ids, &pid, null_fd, log_fd, log_fd, error);
+	close(null_fd);
+	close(log_fd);
+	if (!ok) {
+		g_prefix_error(error, "starting %s: ", argv[0]);
+		return -1;
+	}
+	return pid;
+}
+
+struct pid_watch {
+	GPid pid;
+	tsr_pid_exit_fn fn;
+	void *data;
+	int pidfd;
+};
+
+static void child_exited(GPid pid, gint status, gpointer data)
+{
+	struct pid_watch *w = data;
+	g_spawn_close_pid(pid);
+	w->fn(pid, status, w->data);
+}
+
+static gboolean pidfd_ready(gint fd, GIOCondition cond, gpointer data)
+{
+	struct pid_watch *w = data;
+	w->fn(w->pid, -1, w->data);
+	return G_SOURCE_REMOVE;
+}
+
+static void pid_watch_free(gpointer data)
+{
+	struct pid_watch *w = data;
+	if (w->pidfd >= 0)
+		close(w->pidfd);
+	g_free(w);
+}
+
+guint tsr_watch_pid(GPid pid, bool is_child, tsr_pid_exit_fn fn, void *data, GError **error)
+{
+	struct pid_watch *w = g_new0(struct pid_watch, 1);
+	w->pid = pid;
+	w->fn = fn;
+	w->data = data;
+	w->pidfd = -1;
+	if (is_child)
+		return g_child_watch_add_full(G_PRIORITY_DEFAULT, pid, child_exited, w,
+					      pid_watch_free);
+	w->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (w->pidfd < 0) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+			    "watching pid %d: %s", (int)pid, g_strerror(errno));
+		g_free(w);
+		return 0;
+	}
+	return g_unix_fd_add_full(G_PRIORITY_DEFAULT, w->pidfd, G_IO_IN, pidfd_ready, w,
+				  pid_watch_free);
+}
+
+bool tsr_make_dir_owned(const char *path, mode_t mode, uid_t uid, gid_t gid, GError **error)
+{
+	if (g_mkdir_with_parents(path, mode) != 0 ||
+	    chown(path, uid, gid) != 0 || chmod(path, mode) != 0) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+			    "preparing directory %s: %s", path, g_strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+struct tsr_path_wait {
+	char *path, *base;
+	int ifd;
+	guint io, timer;
+	tsr_path_fn fn;
+	void *data;
+};
+
+void tsr_path_wait_cancel(struct tsr_path_wait *w)
+{
+	if (!w)
+		return;
+	if (w->io)
+		g_source_remove(w->io);
+	if (w->timer)
+		g_source_remove(w->timer);
+	if (w->ifd >= 0)
+		close(w->ifd);
+	g_free(w->path);
+	g_free(w->base);
+	g_free(w);
+}
+
+static void path_wait_fire(struct tsr_path_wait *w, bool appeared)
+{
+	tsr_path_fn fn = w->fn;
+	void *data = w->data;
+	tsr_path_wait_cancel(w);
+	fn(data, appeared);
+}
+
+static gboolean path_wait_io(gint fd, GIOCondition cond, gpointer data)
+{
+	struct tsr_path_wait *w = data;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	if (access(w->path, F_OK) == 0) {
+		w->io = 0;
+		path_wait_fire(w, true);
+		return G_SOURCE_REMOVE;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean path_wait_timeout(gpointer data)
+{
+	struct tsr_path_wait *w = data;
+	w->timer = 0;
+	path_wait_fire(w, access(w->path, F_OK) == 0);
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean path_wait_now(gpointer data)
+{
+	struct tsr_path_wait *w = data;
+	w->timer = 0;
+	path_wait_fire(w, true);
+	return G_SOURCE_REMOVE;
+}
+
+struct tsr_path_wait *tsr_wait_path(const char *path, unsigned timeout_ms, tsr_path_fn fn,
+				    void *data)
+{
+	struct tsr_path_wait *w = g_new0(struct tsr_path_wait, 1);
+	w->path = g_strdup(path);
+	w->fn = fn;
+	w->data = data;
+	char *dir = g_path_get_dirname(path);
+	w->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (w->ifd >= 0 && inotify_add_watch(w->ifd, dir, IN_CREATE | IN_MOVED_TO) >= 0)
+		w->io = g_unix_fd_add(w->ifd, G_IO_IN, path_wait_io, w);
+	g_free(dir);
+	/* Checked after the watch is in place, so a path created in between is not missed. */
+	if (access(path, F_OK) == 0)
+		w->timer = g_idle_add(path_wait_now, w);
+	else
+		w->timer = g_timeout_add(timeout_ms, path_wait_timeout, w);
+	return w;
+}
+
+char *tsr_read_trimmed(const char *path)
+{
+	char *text = NULL;
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return NULL;
+	return g_strstrip(text);
+}

@@ -1,0 +1,248 @@
+/* domains/sim.c: the "sim" backend: each domain is a tessera-testdomain process, a SPICE server
+ * without a VM, so the broker, viewer and kiosk can be tested in seconds.
+ *
+ * It keeps the same rules as the real backends where they matter to callers: the process runs as
+ * the domain's user, its socket is in the domain's run directory, a death that nobody asked for
+ * is a crash, pause is SIGSTOP, a graceful shutdown is SIGTERM (bounded by the core's timeout,
+ * then SIGKILL), and after a restart the process is found again through its pid file. USB
+ * attach is bookkeeping only: the device is recorded in run_dir/NAME/usb (one id per line). */
+#include "config.h"
+
+#include "domains/backend-private.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct sim_domain {
+	guint watch;
+	struct tsr_path_wait *wait;
+	struct tsr_op *start_op;
+	GPtrArray *usb;
+};
+
+static struct sim_domain *priv(struct tsr_domain *d)
+{
+	if (!d->priv) {
+		struct sim_domain *s = g_new0(struct sim_domain, 1);
+		s->usb = g_ptr_array_new_with_free_func(g_free);
+		d->priv = s;
+	}
+	return d->priv;
+}
+
+static void sim_domain_free(struct tsr_domain *d)
+{
+	struct sim_domain *s = d->priv;
+	if (!s)
+		return;
+	if (s->watch)
+		g_source_remove(s->watch);
+	tsr_path_wait_cancel(s->wait);
+	if (s->start_op)
+		tsr_op_finish(s->start_op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+						       "domain %s was removed", d->name));
+	g_ptr_array_free(s->usb, TRUE);
+	g_free(s);
+}
+
+static void write_usb(struct tsr_domain *d)
+{
+	struct sim_domain *s = priv(d);
+	GString *text = g_string_new(NULL);
+	for (guint i = 0; i < s->usb->len; i++)
+		g_string_append_printf(text, "%s\n", (char *)s->usb->pdata[i]);
+	char *path = g_build_filename(d->run_dir, "usb", NULL);
+	g_file_set_contents(path, text->str, -1, NULL);
+	g_free(path);
+	g_string_free(text, TRUE);
+}
+
+static void exited(GPid pid, int status, void *data)
+{
+	struct tsr_domain *d = data;
+	struct sim_domain *s = priv(d);
+	s->watch = 0;
+	tsr_path_wait_cancel(s->wait);
+	s->wait = NULL;
+	g_ptr_array_set_size(s->usb, 0);
+	char *how = status == -1 ? g_strdup("testdomain exited")
+		    : WIFSIGNALED(status)
+			    ? g_strdup_printf("testdomain killed by signal %d", WTERMSIG(status))
+			    : g_strdup_printf("testdomain exited with status %d",
+					      WEXITSTATUS(status));
+	if (s->start_op) {
+		tsr_op_finish(s->start_op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+						       "domain %s: %s while starting (see %s)",
+						       d->name, how, d->log_path));
+		s->start_op = NULL;
+	}
+	bool asked = d->stop_requested;
+	tsr_domain_set_state(d, asked ? TSR_DOMAIN_STOPPED : TSR_DOMAIN_CRASHED,
+			     asked ? "stopped by request" : how);
+	g_free(how);
+}
+
+static void socket_ready(void *data, bool appeared)
+{
+	struct tsr_domain *d = data;
+	struct sim_domain *s = priv(d);
+	s->wait = NULL;
+	struct tsr_op *op = s->start_op;
+	s->start_op = NULL;
+	if (!appeared) {
+		d->stop_requested = true;
+		kill((pid_t)d->pid, SIGKILL);
+		tsr_op_finish(op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TIMEOUT,
+					      "domain %s: testdomain did not open %s (see %s)",
+					      d->name, d->spice_path, d->log_path));
+		return;
+	}
+	tsr_domain_set_state(d, TSR_DOMAIN_RUNNING, "testdomain listening");
+	tsr_op_finish(op, NULL);
+}
+
+static void sim_start(struct tsr_domain *d, struct tsr_op *op)
+{
+	struct tsr_backend *b = d->backend;
+	struct sim_domain *s = priv(d);
+	GError *error = NULL;
+	char *record = g_build_filename(d->run_dir, "input.log", NULL);
+	char *argv[] = { b->testdomain, "--socket", d->spice_path, "--pattern", "echo",
+			 "--record-input", record, NULL };
+	GPid pid = tsr_spawn_as(argv, d->log_path, d->uid, d->gid, &error);
+	g_free(record);
+	if (pid < 0) {
+		tsr_domain_set_state(d, TSR_DOMAIN_STOPPED, "start failed");
+		tsr_op_finish(op, error);
+		return;
+	}
+	d->pid = pid;
+	char *text = g_strdup_printf("%d\n", (int)pid);
+	g_file_set_contents(d->pid_path, text, -1, NULL);
+	g_free(text);
+	g_ptr_array_set_size(s->usb, 0);
+	write_usb(d);
+	s->start_op = op;
+	s->watch = tsr_watch_pid(pid, true, exited, d, NULL);
+	s->wait = tsr_wait_path(d->spice_path, 10000, socket_ready, d);
+}
+
+static void sim_pause(struct tsr_domain *d, struct tsr_op *op)
+{
+	if (kill((pid_t)d->pid, SIGSTOP) != 0) {
+		tsr_op_finish(op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+					      "pausing %s: %s", d->name, g_strerror(errno)));
+		return;
+	}
+	tsr_domain_set_state(d, TSR_DOMAIN_PAUSED, "paused by request");
+	tsr_op_finish(op, NULL);
+}
+
+static void sim_resume(struct tsr_domain *d, struct tsr_op *op)
+{
+	if (kill((pid_t)d->pid, SIGCONT) != 0) {
+		tsr_op_finish(op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+					      "resuming %s: %s", d->name, g_strerror(errno)));
+		return;
+	}
+	tsr_domain_set_state(d, TSR_DOMAIN_RUNNING, "resumed by request");
+	tsr_op_finish(op, NULL);
+}
+
+static void sim_request_shutdown(struct tsr_domain *d)
+{
+	kill((pid_t)d->pid, SIGCONT);
+	kill((pid_t)d->pid, SIGTERM);
+}
+
+static void sim_kill(struct tsr_domain *d)
+{
+	kill((pid_t)d->pid, SIGKILL);
+}
+
+/* Is pid a testdomain serving this domain's socket? Guards against a recycled pid. */
+static bool is_our_testdomain(struct tsr_domain *d, long pid)
+{
+	char *path = g_strdup_printf("/proc/%ld/cmdline", pid);
+	char *cmd = NULL;
+	gsize len = 0;
+	bool ours = false;
+	if (g_file_get_contents(path, &cmd, &len, NULL)) {
+		for (gsize i = 0; i < len; i += strlen(cmd + i) + 1)
+			if (strcmp(cmd + i, d->spice_path) == 0)
+				ours = true;
+	}
+	g_free(cmd);
+	g_free(path);
+	return ours;
+}
+
+static void sim_adopt(struct tsr_domain *d, struct tsr_op *op)
+{
+	struct sim_domain *s = priv(d);
+	char *text = tsr_read_trimmed(d->pid_path);
+	long pid = text ? strtol(text, NULL, 10) : 0;
+	g_free(text);
+	if (pid <= 0) {
+		tsr_op_finish(op, NULL); /* was not running: stays stopped */
+		return;
+	}
+	if (!is_our_testdomain(d, pid)) {
+		tsr_domain_set_state(d, TSR_DOMAIN_CRASHED, "died while the broker was away");
+		tsr_op_finish(op, NULL);
+		return;
+	}
+	GError *error = NULL;
+	s->watch = tsr_watch_pid((GPid)pid, false, exited, d, &error);
+	if (!s->watch) {
+		tsr_op_finish(op, error);
+		return;
+	}
+	d->pid = pid;
+	char *state = g_strdup_printf("/proc/%ld/stat", pid);
+	char *stat = tsr_read_trimmed(state);
+	const char *close_paren = stat ? strrchr(stat, ')') : NULL;
+	bool stopped = close_paren && (close_paren[2] == 'T' || close_paren[2] == 't');
+	g_free(stat);
+	g_free(state);
+	tsr_domain_set_state(d, stopped ? TSR_DOMAIN_PAUSED : TSR_DOMAIN_RUNNING,
+			     "adopted after restart");
+	tsr_op_finish(op, NULL);
+}
+
+static void sim_attach(struct tsr_domain *d, const struct tsr_usb_device *device, const char *id,
+		       struct tsr_op *op)
+{
+	g_ptr_array_add(priv(d)->usb, g_strdup(id));
+	write_usb(d);
+	tsr_op_finish(op, NULL);
+}
+
+static void sim_detach(struct tsr_domain *d, const struct tsr_usb_device *device, const char *id,
+		       struct tsr_op *op)
+{
+	struct sim_domain *s = priv(d);
+	for (guint i = 0; i < s->usb->len; i++)
+		if (strcmp(s->usb->pdata[i], id) == 0) {
+			g_ptr_array_remove_index(s->usb, i);
+			break;
+		}
+	write_usb(d);
+	tsr_op_finish(op, NULL);
+}
+
+const struct tsr_backend_ops tsr_backend_sim_ops = {
+	.kind = "sim",
+	.domain_free = sim_domain_free,
+	.start = sim_start,
+	.pause = sim_pause,
+	.resume = sim_resume,
+	.adopt = sim_adopt,
+	.attach_usb = sim_attach,
+	.detach_usb = sim_detach,
+	.request_shutdown = sim_request_shutdown,
+	.kill = sim_kill,
+};
