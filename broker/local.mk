@@ -1,21 +1,32 @@
 # broker/local.mk: tessera-brokerd, tessera-ctl and their library (included from Makefile.am).
 BROKER_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS) $(SODIUM_CFLAGS) $(UDEV_CFLAGS)
-BROKER_LIBS = broker/libtsr-broker.a $(COMMON_LIBS) $(JSON_GLIB_LIBS) $(SODIUM_LIBS) \
+BROKER_LIBS = broker/libtsr-broker.a $(POLICY_LIBS) $(COMMON_LIBS) $(JSON_GLIB_LIBS) $(SODIUM_LIBS) \
 	$(UDEV_LIBS) $(GLIB_LIBS)
 
 noinst_LIBRARIES += broker/libtsr-broker.a
 broker_libtsr_broker_a_CFLAGS = $(BROKER_CFLAGS)
 broker_libtsr_broker_a_SOURCES = \
 	broker/control-proto.c broker/control-proto.h \
-	broker/control-server.c broker/control-server.h
+	broker/control-server.c broker/control-server.h \
+	broker/audit.c broker/audit.h \
+	broker/secret.c broker/secret.h \
+	broker/auth.c broker/auth.h
 
 UNIT_TESTS += \
 	tests/unit/broker-control-proto-test \
-	tests/unit/broker-control-server-test
+	tests/unit/broker-control-server-test \
+	tests/unit/broker-audit-test \
+	tests/unit/broker-auth-test
 check_PROGRAMS += \
 	tests/unit/broker-control-proto-test \
-	tests/unit/broker-control-server-test
+	tests/unit/broker-control-server-test \
+	tests/unit/broker-audit-test \
+	tests/unit/broker-auth-test
 tests_unit_broker_control_proto_test_CFLAGS = $(BROKER_CFLAGS)
 tests_unit_broker_control_proto_test_LDADD = $(BROKER_LIBS)
 tests_unit_broker_control_server_test_CFLAGS = $(BROKER_CFLAGS)
 tests_unit_broker_control_server_test_LDADD = $(BROKER_LIBS)
+tests_unit_broker_audit_test_CFLAGS = $(BROKER_CFLAGS)
+tests_unit_broker_audit_test_LDADD = $(BROKER_LIBS)
+tests_unit_broker_auth_test_CFLAGS = $(BROKER_CFLAGS)
+tests_unit_broker_auth_test_LDADD = $(BROKER_LIBS)

@@ -1,0 +1,246 @@
+/* broker/audit.c: append-only, fsync'd, size-rotated JSON-lines audit log (see audit.h). */
+#include "config.h"
+#include "broker/audit.h"
+#include "common/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct tsr_audit {
+	char *dir;
+	char *path;
+	int fd;
+	int dirfd;
+	uint64_t size;
+	uint64_t max_bytes;
+	unsigned keep;
+	uint64_t seq;
+	struct tsr_clock *clock;
+};
+
+static int open_log(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+}
+
+struct tsr_audit *tsr_audit_open(const char *dir, uint64_t max_bytes, unsigned keep,
+				 struct tsr_clock *clock, GError **error)
+{
+	struct tsr_audit *a;
+	struct stat st;
+
+	if (g_mkdir_with_parents(dir, 0700) < 0) {
+		int saved = errno;
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved),
+			    "cannot create the audit directory %s: %s", dir, g_strerror(saved));
+		return NULL;
+	}
+	a = g_new0(struct tsr_audit, 1);
+	a->dir = g_strdup(dir);
+	a->path = g_build_filename(dir, TSR_AUDIT_FILE, NULL);
+	a->max_bytes = max_bytes ? max_bytes : TSR_AUDIT_DEFAULT_MAX_BYTES;
+	a->keep = keep ? keep : 1;
+	a->clock = clock;
+	a->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	a->fd = open_log(a->path);
+	if (a->fd < 0 || a->dirfd < 0 || fstat(a->fd, &st) < 0) {
+		int saved = errno;
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved),
+			    "cannot open the audit log %s: %s", a->path, g_strerror(saved));
+		tsr_audit_close(a);
+		return NULL;
+	}
+	a->size = (uint64_t)st.st_size;
+	/* Continue the sequence where the previous broker left off (seq is per file set). */
+	bool truncated;
+	JsonArray *all = tsr_audit_read(a, 0, 1, &truncated);
+	if (json_array_get_length(all) == 1) {
+		JsonObject *last = json_array_get_object_element(all, 0);
+		a->seq = (uint64_t)json_object_get_int_member_with_default(last, "seq", 0);
+	}
+	json_array_unref(all);
+	return a;
+}
+
+void tsr_audit_close(struct tsr_audit *audit)
+{
+	if (!audit)
+		return;
+	if (audit->fd >= 0)
+		close(audit->fd);
+	if (audit->dirfd >= 0)
+		close(audit->dirfd);
+	g_free(audit->path);
+	g_free(audit->dir);
+	g_free(audit);
+}
+
+bool tsr_audit_field_forbidden(const char *name)
+{
+	static const char *const bad[] = { "pass", "secret", "pin", "hash", "key", "token",
+					   "cred" };
+	g_autofree char *lower = g_ascii_strdown(name, -1);
+
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++)
+		if (strstr(lower, bad[i]))
+			return true;
+	return false;
+}
+
+static char *rotated_name(const struct tsr_audit *a, unsigned n)
+{
+	return n == 0 ? g_strdup(a->path) : g_strdup_printf("%s.%u", a->path, n);
+}
+
+static bool rotate(struct tsr_audit *a)
+{
+	/* Drop the oldest, shift the rest up by one, start a fresh file. */
+	for (unsigned i = a->keep; i > 0; i--) {
+		g_autofree char *from = rotated_name(a, i - 1);
+		g_autofree char *to = rotated_name(a, i);
+
+		if (rename(from, to) < 0 && errno != ENOENT) {
+			tsr_err("audit: cannot rotate %s: %s", from, g_strerror(errno));
+			return false;
+		}
+	}
+	close(a->fd);
+	a->fd = open_log(a->path);
+	if (a->fd < 0) {
+		tsr_err("audit: cannot reopen %s: %s", a->path, g_strerror(errno));
+		return false;
+	}
+	fsync(a->dirfd);
+	a->size = 0;
+	return true;
+}
+
+bool tsr_audit_event(struct tsr_audit *audit, const char *event, JsonObject *fields)
+{
+	g_autoptr(JsonObject) o = json_object_new();
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = json_node_new(JSON_NODE_OBJECT);
+	g_autoptr(GDateTime) dt = NULL;
+	g_autofree char *line = NULL, *time = NULL;
+	int64_t now = tsr_clock_now_us(audit->clock);
+	bool ok = true;
+	gsize len;
+
+	dt = g_date_time_new_from_unix_utc(now / G_USEC_PER_SEC);
+	time = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup("?");
+	json_object_set_string_member(o, "time", time);
+	json_object_set_int_member(o, "ts", now);
+	json_object_set_int_member(o, "seq", (int64_t)audit->seq + 1);
+	json_object_set_string_member(o, "event", event);
+	if (fields) {
+		JsonObjectIter it;
+		const char *name;
+		JsonNode *value;
+
+		json_object_iter_init(&it, fields);
+		while (json_object_iter_next(&it, &name, &value)) {
+			if (tsr_audit_field_forbidden(name) || json_object_has_member(o, name)) {
+				tsr_err("audit: refused field \"%s\" in event %s (never log secrets "
+					"or reuse reserved names)", name, event);
+				ok = false;
+				break;
+			}
+			json_object_set_member(o, name, json_node_copy(value));
+		}
+		json_object_unref(fields);
+	}
+	if (!ok)
+		return false;
+	json_node_set_object(root, o);
+	json_generator_set_root(gen, root);
+	line = json_generator_to_data(gen, &len);
+	if (len + 1 > TSR_AUDIT_MAX_LINE) {
+		tsr_err("audit: event %s is %zu bytes, over the limit of %d", event, (size_t)len,
+			TSR_AUDIT_MAX_LINE);
+		return false;
+	}
+	line[len] = '\n'; /* replaces the NUL: the line is written with its newline in one go */
+	if (audit->size + len + 1 > audit->max_bytes && audit->size > 0 && !rotate(audit))
+		return false;
+	ssize_t n = write(audit->fd, line, len + 1);
+	if (n != (ssize_t)(len + 1) || fsync(audit->fd) < 0) {
+		tsr_err("audit: cannot write %s: %s", audit->path,
+			n < 0 ? g_strerror(errno) : "short write");
+		return false;
+	}
+	audit->size += len + 1;
+	audit->seq++;
+	return true;
+}
+
+bool tsr_audit_log(struct tsr_audit *audit, const char *event, ...)
+{
+	JsonObject *fields = json_object_new();
+	const char *name;
+	va_list ap;
+
+	va_start(ap, event);
+	while ((name = va_arg(ap, const char *))) {
+		const char *value = va_arg(ap, const char *);
+		if (value)
+			json_object_set_string_member(fields, name, value);
+	}
+	va_end(ap);
+	return tsr_audit_event(audit, event, fields);
+}
+
+static void read_file(const char *path, int64_t since_us, GQueue *out, size_t max,
+		      bool *truncated)
+{
+	g_autofree char *text = NULL;
+	gsize len;
+
+	if (!g_file_get_contents(path, &text, &len, NULL))
+		return;
+	g_autoptr(JsonParser) parser = json_parser_new();
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		JsonNode *root;
+
+		if (!json_parser_load_from_data(parser, line, -1, NULL))
+			continue;
+		root = json_parser_get_root(parser);
+		if (!root || !JSON_NODE_HOLDS_OBJECT(root))
+			continue;
+		if (json_object_get_int_member_with_default(json_node_get_object(root), "ts", 0) <
+		    since_us)
+			continue;
+		g_queue_push_tail(out, json_node_copy(root));
+		if (g_queue_get_length(out) > max) {
+			json_node_unref(g_queue_pop_head(out));
+			*truncated = true;
+		}
+	}
+}
+
+JsonArray *tsr_audit_read(struct tsr_audit *audit, int64_t since_us, size_t max,
+			  bool *truncated)
+{
+	GQueue q = G_QUEUE_INIT;
+	JsonArray *a = json_array_new();
+	JsonNode *n;
+
+	*truncated = false;
+	for (unsigned i = audit->keep + 1; i > 0; i--) {
+		g_autofree char *path = rotated_name(audit, i - 1);
+		read_file(path, since_us, &q, max, truncated);
+	}
+	while ((n = g_queue_pop_head(&q)))
+		json_array_add_element(a, n);
+	return a;
+}
+
+uint64_t tsr_audit_current_size(const struct tsr_audit *audit)
+{
+	return audit->size;
+}

@@ -1,0 +1,57 @@
+/* broker/audit.h: the broker's audit log.
+ *
+ * Every decision the broker takes (logins, session changes, domain starts and stops, device
+ * assignments, control requests and refusals, policy reloads) becomes one JSON object on one
+ * line of STATE/audit/audit.log, written with O_APPEND and fsync'd before the call returns, so
+ * a crash cannot lose an event the broker acted on. When the file would grow past its size
+ * limit it is rotated (audit.log -> audit.log.1 -> ... -> audit.log.KEEP, the oldest dropped).
+ *
+ * No secrets, ever: fields are named by the caller, and names that smell of secrets
+ * (password, secret, pin, hash, key, token) are refused outright, so a mistake shows up in a
+ * test instead of in a log file. */
+#ifndef TSR_BROKER_AUDIT_H
+#define TSR_BROKER_AUDIT_H
+
+#include "common/clock.h"
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TSR_AUDIT_FILE "audit.log"
+#define TSR_AUDIT_DEFAULT_MAX_BYTES (4 * 1024 * 1024)
+#define TSR_AUDIT_DEFAULT_KEEP 4
+/* Longest line; longer events are refused (callers log names and short reasons). */
+#define TSR_AUDIT_MAX_LINE 4096
+
+struct tsr_audit;
+
+/* Open (creating) dir/audit.log, mode 0600. clock is a realtime clock (timestamps). */
+struct tsr_audit *tsr_audit_open(const char *dir, uint64_t max_bytes, unsigned keep,
+				 struct tsr_clock *clock, GError **error)
+	__attribute__((warn_unused_result));
+void tsr_audit_close(struct tsr_audit *audit);
+
+/* Append one event. fields (may be NULL) is taken over; its members become top-level members
+ * of the line beside "time", "ts" (unix microseconds), "seq" and "event". Returns false if the
+ * event was refused (secret-looking field name, too long) or could not be written and synced;
+ * the broker logs that loudly but carries on. */
+bool tsr_audit_event(struct tsr_audit *audit, const char *event, JsonObject *fields)
+	__attribute__((warn_unused_result));
+/* Convenience: string fields as name, value pairs, NULL-terminated. A NULL value is skipped. */
+bool tsr_audit_log(struct tsr_audit *audit, const char *event, ...)
+	G_GNUC_NULL_TERMINATED __attribute__((warn_unused_result));
+
+/* True if name may not be used for a field. */
+bool tsr_audit_field_forbidden(const char *name) __attribute__((warn_unused_result));
+
+/* Events with ts >= since_us (0 = all), oldest first, from the rotated files and the current
+ * one; at most max (the newest are kept, *truncated set). Unparsable lines are skipped. */
+JsonArray *tsr_audit_read(struct tsr_audit *audit, int64_t since_us, size_t max,
+			  bool *truncated);
+
+/* Size of the current file (tests). */
+uint64_t tsr_audit_current_size(const struct tsr_audit *audit);
+
+#endif

@@ -1,0 +1,204 @@
+/* broker/auth.c: password verification with back-off and lock-out (see auth.h). */
+#include "config.h"
+#include "broker/auth.h"
+#include "common/log.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+struct record {
+	uint32_t failures;
+	bool locked;
+	int64_t last_failure_us;
+	int64_t not_before_us;
+};
+
+struct tsr_auth {
+	struct tsr_clock *clock;
+	GHashTable *records; /* name -> struct record */
+	char dummy[crypto_pwhash_STRBYTES];
+	unsigned long long dummy_ops;
+	size_t dummy_mem;
+	uint64_t verifies;
+	struct tsr_policy_lockout lockout;
+};
+
+struct tsr_auth *tsr_auth_create(struct tsr_clock *monotonic)
+{
+	struct tsr_auth *a;
+
+	if (sodium_init() < 0)
+		return NULL;
+	a = g_new0(struct tsr_auth, 1);
+	a->clock = monotonic;
+	a->records = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	return a;
+}
+
+void tsr_auth_destroy(struct tsr_auth *auth)
+{
+	if (!auth)
+		return;
+	g_hash_table_destroy(auth->records);
+	sodium_memzero(auth->dummy, sizeof(auth->dummy));
+	g_free(auth);
+}
+
+/* The cost parameters of an argon2id string, so the dummy costs what a real check costs. */
+static bool hash_params(const char *hash, unsigned long long *ops, size_t *mem)
+{
+	const char *m = hash ? strstr(hash, "$m=") : NULL;
+	unsigned long mk = 0, t = 0, p = 0;
+
+	if (!hash || !g_str_has_prefix(hash, "$argon2id$") || !m ||
+	    sscanf(m, "$m=%lu,t=%lu,p=%lu", &mk, &t, &p) != 3)
+		return false;
+	*ops = t;
+	*mem = (size_t)mk * 1024;
+	return true;
+}
+
+bool tsr_auth_set_policy(struct tsr_auth *auth, const struct tsr_policy *policy)
+{
+	unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+	size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+	unsigned char random[32];
+
+	for (size_t i = 0; i < policy->n_users; i++)
+		if (hash_params(policy->users[i].password_hash, &ops, &mem))
+			break;
+	ops = CLAMP(ops, crypto_pwhash_OPSLIMIT_MIN, 64ULL);
+	mem = CLAMP(mem, (size_t)crypto_pwhash_MEMLIMIT_MIN, (size_t)1 << 30);
+	auth->lockout = policy->lockout;
+	if (auth->dummy[0] && ops == auth->dummy_ops && mem == auth->dummy_mem)
+		return true;
+	/* A hash of random bytes nobody knows: nothing verifies against it. */
+	randombytes_buf(random, sizeof(random));
+	if (crypto_pwhash_str(auth->dummy, (const char *)random, sizeof(random), ops, mem) != 0) {
+		tsr_err("auth: cannot make the dummy hash (out of memory?)");
+		return false;
+	}
+	sodium_memzero(random, sizeof(random));
+	auth->dummy_ops = ops;
+	auth->dummy_mem = mem;
+	return true;
+}
+
+static int64_t backoff_us(const struct tsr_policy_lockout *l, uint32_t failures)
+{
+	int64_t cap = (int64_t)l->lock_seconds * G_USEC_PER_SEC;
+	int64_t d = (int64_t)l->delay_ms * 1000;
+
+	for (uint32_t i = 1; i < failures && d < cap && d > 0; i++)
+		d *= 2;
+	return cap > 0 ? MIN(d, cap) : d;
+}
+
+/* Make room in a full table: forget the oldest name that may try again now. */
+static bool evict_one(struct tsr_auth *auth, int64_t now, int64_t *retry_us)
+{
+	GHashTableIter it;
+	gpointer key, value;
+	const char *oldest = NULL;
+	int64_t oldest_t = INT64_MAX, soonest = INT64_MAX;
+
+	g_hash_table_iter_init(&it, auth->records);
+	while (g_hash_table_iter_next(&it, &key, &value)) {
+		struct record *r = value;
+
+		if (r->not_before_us <= now && r->last_failure_us < oldest_t) {
+			oldest = key;
+			oldest_t = r->last_failure_us;
+		}
+		soonest = MIN(soonest, r->not_before_us);
+	}
+	if (!oldest) {
+		*retry_us = soonest - now;
+		return false;
+	}
+	g_hash_table_remove(auth->records, oldest);
+	return true;
+}
+
+enum tsr_auth_result tsr_auth_check(struct tsr_auth *auth, const struct tsr_policy *policy,
+				    const char *user, const struct tsr_secret *password,
+				    int64_t *retry_us)
+{
+	int64_t now = tsr_clock_now_us(auth->clock), wait = 0;
+	const struct tsr_policy_user *u;
+	struct record *r;
+	const char *hash;
+	bool match;
+
+	if (retry_us)
+		*retry_us = 0;
+	r = g_hash_table_lookup(auth->records, user);
+	if (r && r->not_before_us > now) {
+		if (retry_us)
+			*retry_us = r->not_before_us - now;
+		return r->locked ? TSR_AUTH_LOCKED : TSR_AUTH_WAIT;
+	}
+	if (r && r->locked) {
+		/* The lock has run out: a fresh start. */
+		r->locked = false;
+		r->failures = 0;
+	}
+	if (!r && g_hash_table_size(auth->records) >= TSR_AUTH_MAX_TRACKED &&
+	    !evict_one(auth, now, &wait)) {
+		if (retry_us)
+			*retry_us = wait;
+		return TSR_AUTH_WAIT;
+	}
+
+	/* One path for known and unknown names: look up, verify one hash, decide. */
+	u = tsr_policy_find_user(policy, user);
+	hash = u && u->password_hash ? u->password_hash : auth->dummy;
+	auth->verifies++;
+	match = crypto_pwhash_str_verify(hash, (const char *)password->bytes, password->len) == 0;
+	if (match && u && hash != auth->dummy) {
+		g_hash_table_remove(auth->records, user);
+		return TSR_AUTH_OK;
+	}
+
+	if (!r) {
+		r = g_new0(struct record, 1);
+		g_hash_table_insert(auth->records, g_strndup(user, TSR_POLICY_NAME_MAX * 4), r);
+	}
+	r->failures++;
+	r->last_failure_us = now;
+	if (auth->lockout.attempts > 0 && r->failures >= auth->lockout.attempts) {
+		r->locked = true;
+		r->not_before_us = now + (int64_t)auth->lockout.lock_seconds * G_USEC_PER_SEC;
+	} else {
+		r->not_before_us = now + backoff_us(&auth->lockout, r->failures);
+	}
+	if (retry_us)
+		*retry_us = r->not_before_us - now;
+	return TSR_AUTH_DENIED;
+}
+
+const char *tsr_auth_result_name(enum tsr_auth_result r)
+{
+	switch (r) {
+	case TSR_AUTH_OK:
+		return "ok";
+	case TSR_AUTH_DENIED:
+		return "denied";
+	case TSR_AUTH_WAIT:
+		return "wait";
+	case TSR_AUTH_LOCKED:
+		return "locked";
+	}
+	return "?";
+}
+
+uint64_t tsr_auth_verify_count(const struct tsr_auth *auth)
+{
+	return auth->verifies;
+}
+
+const char *tsr_auth_dummy_hash(const struct tsr_auth *auth)
+{
+	return auth->dummy;
+}

@@ -1,0 +1,57 @@
+/* broker/auth.h: checking a user's password, with back-off and lock-out.
+ *
+ * Passwords are verified against the argon2id hashes in policy (crypto_pwhash_str_verify).
+ * A user the policy does not know takes exactly the same path: the password is verified
+ * against a dummy hash made with the same cost parameters as the real ones, and the failure is
+ * counted against the name just as for a real user, so neither the answer, the work done nor
+ * the back-off tells anyone whether a name exists.
+ *
+ * After each failure the next attempt for that name must wait delay_ms, doubling per failure
+ * and capped at lock_seconds; after `attempts` failures the name is locked for lock_seconds
+ * (struct tsr_policy_lockout). During a wait or a lock no hash is checked, so a correct
+ * password does not help. Time comes from an injectable monotonic clock. */
+#ifndef TSR_BROKER_AUTH_H
+#define TSR_BROKER_AUTH_H
+
+#include "broker/secret.h"
+#include "common/clock.h"
+#include "policy/policy.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum tsr_auth_result {
+	TSR_AUTH_OK,
+	TSR_AUTH_DENIED,   /* wrong password or unknown user: the same answer */
+	TSR_AUTH_WAIT,     /* too soon after a failure; *retry_us says how long */
+	TSR_AUTH_LOCKED,   /* too many failures; *retry_us says how long */
+};
+
+/* Names tracked for back-off at most; beyond this the oldest expired entries go first, and
+ * if none has expired, the attempt is answered with WAIT (nobody can flush the table). */
+#define TSR_AUTH_MAX_TRACKED 256
+
+struct tsr_auth;
+
+struct tsr_auth *tsr_auth_create(struct tsr_clock *monotonic) __attribute__((warn_unused_result));
+void tsr_auth_destroy(struct tsr_auth *auth);
+
+/* Take the lock-out settings and hash cost of a (new) policy. Failure counts persist across
+ * policy changes. Returns false if no dummy hash could be made. */
+bool tsr_auth_set_policy(struct tsr_auth *auth, const struct tsr_policy *policy)
+	__attribute__((warn_unused_result));
+
+/* Check user's password. user may be any string (it comes from the login screen); the
+ * password is read, never copied or logged. retry_us (may be NULL) gets the wait for
+ * WAIT/LOCKED, 0 otherwise. */
+enum tsr_auth_result tsr_auth_check(struct tsr_auth *auth, const struct tsr_policy *policy,
+				    const char *user, const struct tsr_secret *password,
+				    int64_t *retry_us) __attribute__((warn_unused_result));
+
+const char *tsr_auth_result_name(enum tsr_auth_result r);
+
+/* For tests: how many argon2 verifications have run, and the dummy hash in use. */
+uint64_t tsr_auth_verify_count(const struct tsr_auth *auth);
+const char *tsr_auth_dummy_hash(const struct tsr_auth *auth);
+
+#endif
