@@ -1,1 +1,30 @@
-# renderer/local.mk: build rules for renderer/ (included from the top Makefile.am).
+# renderer/local.mk: libtsr-renderer.a (scene, layout, chrome, text, pointer, damage, outputs)
+# and tessera-render-demo (included from the top Makefile.am). renderer/drm.mk appends the DRM
+# output to this library: sources to renderer_libtsr_renderer_a_SOURCES, -DTSR_HAVE_DRM_OUTPUT and
+# its cflags to renderer_libtsr_renderer_a_CPPFLAGS, its libs to RENDERER_LIBS.
+noinst_LIBRARIES += renderer/libtsr-renderer.a
+renderer_libtsr_renderer_a_SOURCES = \
+	renderer/image.c renderer/image.h \
+	renderer/palette.c renderer/palette.h \
+	renderer/png.c renderer/png.h \
+	renderer/text.c renderer/text.h \
+	renderer/layout.c renderer/layout.h \
+	renderer/scene.c renderer/scene.h renderer/scene-private.h \
+	renderer/damage.c \
+	renderer/compose.c \
+	renderer/chrome.c \
+	renderer/pointer.c \
+	renderer/output.c renderer/output.h renderer/output-backend.h \
+	renderer/output-headless.c \
+	renderer/render-loop.c renderer/render-loop.h
+renderer_libtsr_renderer_a_CPPFLAGS = $(AM_CPPFLAGS) $(PIXMAN_CFLAGS) $(FREETYPE_CFLAGS) $(PNG_CFLAGS)
+
+# What a program linking the renderer needs (drm.mk adds $(DRM_LIBS) etc. with +=).
+RENDERER_LIBS = renderer/libtsr-renderer.a $(PIXMAN_LIBS) $(FREETYPE_LIBS) $(PNG_LIBS) $(COMMON_LIBS)
+# Flags for code that includes renderer-internal headers (pixman, FreeType).
+RENDERER_CPPFLAGS = $(AM_CPPFLAGS) $(PIXMAN_CFLAGS) $(FREETYPE_CFLAGS) $(PNG_CFLAGS)
+
+UNIT_TESTS += tests/unit/renderer-output-test tests/unit/renderer-scene-test
+check_PROGRAMS += tests/unit/renderer-output-test tests/unit/renderer-scene-test
+tests_unit_renderer_output_test_LDADD = $(RENDERER_LIBS)
+tests_unit_renderer_scene_test_LDADD = $(RENDERER_LIBS)
