@@ -7,7 +7,13 @@ policy_libtsr_policy_a_SOURCES = \
 	policy/parse.c \
 	policy/canonical.c \
 	policy/lookup.c \
-	policy/load.c
+	policy/load.c \
+	policy/bundle.c policy/bundle.h \
+	policy/state.h
 policy_libtsr_policy_a_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
 
 POLICY_LIBS = policy/libtsr-policy.a $(COMMON_LIBS) $(SODIUM_LIBS)
+
+UNIT_TESTS += tests/unit/policy-parse-test
+check_PROGRAMS += tests/unit/policy-parse-test
+tests_unit_policy_parse_test_LDADD = $(POLICY_LIBS)

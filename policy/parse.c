@@ -536,10 +536,10 @@ static bool parse_kiosk(const struct tsr_policy_source *src, const char *group,
 		return false;
 	p->kiosk.console = (enum tsr_policy_console_rights)console;
 	if (sas) {
-		if (!keys_ok(sas)) {
+		if (!keys_ok(sas) || g_ascii_strcasecmp(sas, "none") == 0) {
 			g_free(sas);
 			return FAIL(TSR_POLICY_ERROR_VALUE, "sas",
-			            "not a key combination like Ctrl+Alt+Delete");
+			            "not a key combination like Ctrl+Alt+Backspace (the SAS cannot be none)");
 		}
 		g_free(p->kiosk.sas);
 		p->kiosk.sas = sas;
@@ -569,8 +569,12 @@ static bool parse_hotkeys(const struct tsr_policy_source *src, const char *group
 	p->kiosk.hotkeys = g_new0(struct tsr_policy_hotkey, n + 1);
 	for (gsize i = 0; i < n && ok; i++) {
 		char *v = NULL;
-		if (!tsr_policy_name_ok(keys[i])) {
-			ok = FAIL(TSR_POLICY_ERROR_VALUE, keys[i], "not a valid action name");
+		static const char *const actions[] = {"lock", "cycle", "cycle-back", "layout",
+		                                      "focus-modifiers", NULL};
+		if (!g_strv_contains(actions, keys[i])) {
+			ok = FAIL(TSR_POLICY_ERROR_UNKNOWN, keys[i],
+			          "unknown hotkey; use lock, cycle, cycle-back, layout or "
+			          "focus-modifiers (the SAS is 'sas' in [kiosk])");
 			break;
 		}
 		if (!get_str(src, group, keys[i], true, &v, error)) {
@@ -584,7 +588,8 @@ static bool parse_hotkeys(const struct tsr_policy_source *src, const char *group
 			break;
 		}
 		for (size_t j = 0; j < p->kiosk.n_hotkeys; j++)
-			if (g_ascii_strcasecmp(p->kiosk.hotkeys[j].keys, v) == 0) {
+			if (g_ascii_strcasecmp(v, "none") != 0 &&
+			    g_ascii_strcasecmp(p->kiosk.hotkeys[j].keys, v) == 0) {
 				ok = FAIL(TSR_POLICY_ERROR_DUPLICATE, keys[i],
 				          "%s is already bound to %s", v, p->kiosk.hotkeys[j].action);
 				break;
@@ -689,7 +694,7 @@ static struct tsr_policy *policy_new(void)
 	p->lockout.attempts = 5;
 	p->lockout.lock_seconds = 300;
 	p->lockout.delay_ms = 1000;
-	p->kiosk.sas = g_strdup("Ctrl+Alt+Delete");
+	p->kiosk.sas = g_strdup("Ctrl+Alt+Backspace");
 	p->kiosk.idle_lock_seconds = 600;
 	p->kiosk.console = TSR_POLICY_CONSOLE_NONE;
 	p->kiosk.locked_requires_sas = true;

@@ -158,14 +158,15 @@ struct tsr_policy_keymap {
 	char *rules, *model, *layout, *variant, *options;  /* xkbcommon RMLVO; NULL = default */
 };
 
-/* A trusted hotkey: keys is "Modifier+...+Key" with xkb keysym names, e.g. "Super+Tab". */
+/* A trusted hotkey, as input/hotkeys.h's tsr_input_hotkeys_set() takes it: action is one of
+ * "lock", "cycle", "cycle-back", "layout", "focus-modifiers"; keys like "Super+Tab" or "none". */
 struct tsr_policy_hotkey {
-	char *action;                 /* e.g. "focus-next", "lock", "picker" */
+	char *action;
 	char *keys;
 };
 
 struct tsr_policy_kiosk {
-	char *sas;                    /* secure attention sequence, e.g. "Ctrl+Alt+Delete" */
+	char *sas;                    /* secure attention sequence, default "Ctrl+Alt+Backspace" */
 	struct tsr_policy_hotkey *hotkeys;
 	size_t n_hotkeys;
 	struct tsr_policy_keymap keymap;

@@ -86,8 +86,14 @@ static bool scan(struct tsr_policy_source *src, const char *text, size_t len, GE
 			g_free(l);
 			continue;
 		}
-		if (l[0] == '[') {
-			size_t n = strlen(l);
+		size_t n = strlen(l);
+		if ((l[0] == '[' && l[n - 1] != ']') || (l[0] != '[' && !strchr(l, '=')) ||
+		    (l[0] != '[' && !group)) {
+			g_set_error(error, TSR_POLICY_ERROR, TSR_POLICY_ERROR_SYNTAX,
+			            "%s:%d: not a '[group]', a 'key = value' inside a group, or a '#' "
+			            "comment", src->name, line);
+			ok = false;
+		} else if (l[0] == '[') {
 			char *name = g_strndup(l + 1, n >= 2 ? n - 2 : 0);
 			if (find_mark(src, name, NULL)) {
 				int first = tsr_policy_source_line(src, name, NULL);
@@ -153,6 +159,8 @@ struct tsr_policy_source *tsr_policy_source_parse(const char *name, const char *
 		            "%s: not valid UTF-8; save the file as UTF-8", name);
 		goto fail;
 	}
+	if (!scan(src, text, len, error))
+		goto fail;
 	GError *kerr = NULL;
 	if (!g_key_file_load_from_data(src->kf, text, len, G_KEY_FILE_NONE, &kerr)) {
 		int line = keyfile_error_line(kerr->message);
@@ -165,8 +173,6 @@ struct tsr_policy_source *tsr_policy_source_parse(const char *name, const char *
 		g_error_free(kerr);
 		goto fail;
 	}
-	if (!scan(src, text, len, error))
-		goto fail;
 	return src;
 fail:
 	tsr_policy_source_free(src);

@@ -1,0 +1,541 @@
+/* policy/bundle.c: parse, write and verify key sets and bundles (formats in bundle.h).
+ *
+ * These bytes arrive from an untrusted transport, so the parser is strict: fixed field order,
+ * decimal numbers without sign or leading zeros, lengths bounded before anything is copied,
+ * nothing after the end. It is the target of tests/fuzz/policy-bundle-fuzz.c. */
+#include "policy/bundle.h"
+#include "policy/policy-internal.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sodium.h>
+
+G_DEFINE_QUARK(tsr-bundle-error-quark, tsr_bundle_error)
+
+#define FORMAT_ERR(...) g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_FORMAT, __VA_ARGS__)
+
+struct cursor {
+	const char *data;
+	size_t len, pos;
+	const char *what; /* "bundle" or "key set" for messages */
+};
+
+/* The next line without its '\n'; false at end of data or if the line has no '\n'. */
+static bool next_line(struct cursor *c, const char **line, size_t *n)
+{
+	if (c->pos >= c->len)
+		return false;
+	const char *start = c->data + c->pos;
+	const char *nl = memchr(start, '\n', c->len - c->pos);
+	if (!nl)
+		return false;
+	*line = start;
+	*n = (size_t)(nl - start);
+	c->pos += *n + 1;
+	return true;
+}
+
+/* "NAME VALUE" with the given name; *value is a new string. */
+static bool field(struct cursor *c, const char *name, char **value, GError **error)
+{
+	const char *line;
+	size_t n;
+	size_t nl = strlen(name);
+	if (!next_line(c, &line, &n)) {
+		FORMAT_ERR("%s truncated: expected '%s' at byte %zu; fetch it again", c->what, name,
+		           c->pos);
+		return false;
+	}
+	if (n <= nl + 1 || memcmp(line, name, nl) != 0 || line[nl] != ' ') {
+		FORMAT_ERR("%s malformed at byte %zu: expected '%s ...'", c->what,
+		           (size_t)(line - c->data), name);
+		return false;
+	}
+	for (size_t i = nl + 1; i < n; i++)
+		if ((unsigned char)line[i] < 0x21 || (unsigned char)line[i] > 0x7e) {
+			FORMAT_ERR("%s malformed: '%s' has a non-printable or space character",
+			           c->what, name);
+			return false;
+		}
+	*value = g_strndup(line + nl + 1, n - nl - 1);
+	return true;
+}
+
+static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	if (!s[0] || strlen(s) > 20 || (s[0] == '0' && s[1]))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!g_ascii_isdigit(*p))
+			return false;
+	errno = 0;
+	guint64 v = g_ascii_strtoull(s, NULL, 10);
+	if (errno || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static bool field_u64(struct cursor *c, const char *name, uint64_t max, uint64_t *out,
+                      GError **error)
+{
+	char *v = NULL;
+	if (!field(c, name, &v, error))
+		return false;
+	bool ok = parse_u64(v, max, out);
+	if (!ok)
+		FORMAT_ERR("%s malformed: '%s' is not a decimal number up to %" G_GUINT64_FORMAT,
+		           c->what, name, max);
+	g_free(v);
+	return ok;
+}
+
+bool tsr_hex_decode(const char *hex, uint8_t *out, size_t n)
+{
+	if (strlen(hex) != 2 * n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		int hi = g_ascii_xdigit_value(hex[2 * i]), lo = g_ascii_xdigit_value(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0 || g_ascii_isupper(hex[2 * i]) || g_ascii_isupper(hex[2 * i + 1]))
+			return false;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return true;
+}
+
+static bool field_hex(struct cursor *c, const char *name, uint8_t *out, size_t n, GError **error)
+{
+	char *v = NULL;
+	if (!field(c, name, &v, error))
+		return false;
+	bool ok = tsr_hex_decode(v, out, n);
+	if (!ok)
+		FORMAT_ERR("%s malformed: '%s' is not %zu lower-case hex digits", c->what, name, 2 * n);
+	g_free(v);
+	return ok;
+}
+
+static bool field_name(struct cursor *c, const char *name, char **out, GError **error)
+{
+	if (!field(c, name, out, error))
+		return false;
+	if (!tsr_policy_name_ok(*out)) {
+		FORMAT_ERR("%s malformed: '%s' is not a valid name", c->what, name);
+		g_free(*out);
+		*out = NULL;
+		return false;
+	}
+	return true;
+}
+
+static bool peek_is(const struct cursor *c, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return c->len - c->pos >= n && memcmp(c->data + c->pos, prefix, n) == 0;
+}
+
+static bool expect_context(struct cursor *c, const char *context, GError **error)
+{
+	const char *line;
+	size_t n;
+	if (!next_line(c, &line, &n) || n != strlen(context) || memcmp(line, context, n) != 0) {
+		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_FORMAT,
+		            "not a %s: the first line must be '%s'", c->what, context);
+		return false;
+	}
+	return true;
+}
+
+/* ---- key sets ------------------------------------------------------------------------- */
+
+void tsr_keyset_free(struct tsr_keyset *ks)
+{
+	if (!ks)
+		return;
+	g_free(ks->organization);
+	g_free(ks->keys);
+	g_free(ks->revoked);
+	g_free(ks->raw);
+	g_free(ks);
+}
+
+static bool add_key(uint8_t (**arr)[TSR_KEY_PUBLIC_BYTES], size_t *n, const uint8_t *key)
+{
+	if (*n >= TSR_KEYSET_KEYS_MAX)
+		return false;
+	*arr = g_realloc(*arr, (*n + 1) * TSR_KEY_PUBLIC_BYTES);
+	memcpy((*arr)[*n], key, TSR_KEY_PUBLIC_BYTES);
+	(*n)++;
+	return true;
+}
+
+struct tsr_keyset *tsr_keyset_parse(const char *data, size_t len, GError **error)
+{
+	if (len > TSR_KEYSET_MAX) {
+		FORMAT_ERR("key set too large (%zu bytes, at most %u)", len, TSR_KEYSET_MAX);
+		return NULL;
+	}
+	struct cursor c = {data, len, 0, "key set"};
+	struct tsr_keyset *ks = g_new0(struct tsr_keyset, 1);
+	uint8_t key[TSR_KEY_PUBLIC_BYTES];
+	if (!expect_context(&c, TSR_KEYSET_CONTEXT, error) ||
+	    !field_name(&c, "organization", &ks->organization, error) ||
+	    !field_u64(&c, "serial", G_MAXINT64, &ks->serial, error) ||
+	    !field_hex(&c, "root", ks->root, sizeof ks->root, error))
+		goto fail;
+	while (peek_is(&c, "policy-key ")) {
+		if (!field_hex(&c, "policy-key", key, sizeof key, error))
+			goto fail;
+		if (!add_key(&ks->keys, &ks->n_keys, key)) {
+			FORMAT_ERR("key set lists more than %d policy keys", TSR_KEYSET_KEYS_MAX);
+			goto fail;
+		}
+	}
+	while (peek_is(&c, "revoked ")) {
+		if (!field_hex(&c, "revoked", key, sizeof key, error))
+			goto fail;
+		if (!add_key(&ks->revoked, &ks->n_revoked, key)) {
+			FORMAT_ERR("key set lists more than %d revoked keys", TSR_KEYSET_KEYS_MAX);
+			goto fail;
+		}
+	}
+	if (ks->n_keys == 0) {
+		FORMAT_ERR("key set has no policy-key");
+		goto fail;
+	}
+	ks->signed_len = c.pos;
+	if (c.pos < len) {
+		if (!field_hex(&c, "signature", ks->signature, sizeof ks->signature, error))
+			goto fail;
+		ks->is_signed = true;
+	}
+	if (c.pos != len) {
+		FORMAT_ERR("key set has %zu unexpected bytes after its end", len - c.pos);
+		goto fail;
+	}
+	ks->raw = g_memdup2(data, len);
+	ks->raw_len = len;
+	return ks;
+fail:
+	tsr_keyset_free(ks);
+	return NULL;
+}
+
+static void append_key(GString *s, const char *name, const uint8_t *key)
+{
+	char hex[2 * TSR_KEY_PUBLIC_BYTES + 1];
+	tsr_key_hex(key, hex);
+	g_string_append_printf(s, "%s %s\n", name, hex);
+}
+
+char *tsr_keyset_signed_text(const struct tsr_keyset *ks, size_t *len)
+{
+	GString *s = g_string_new(TSR_KEYSET_CONTEXT "\n");
+	g_string_append_printf(s, "organization %s\nserial %" G_GUINT64_FORMAT "\n",
+	                       ks->organization, ks->serial);
+	append_key(s, "root", ks->root);
+	for (size_t i = 0; i < ks->n_keys; i++)
+		append_key(s, "policy-key", ks->keys[i]);
+	for (size_t i = 0; i < ks->n_revoked; i++)
+		append_key(s, "revoked", ks->revoked[i]);
+	*len = s->len;
+	return g_string_free(s, FALSE);
+}
+
+char *tsr_keyset_serialize(const struct tsr_keyset *ks, size_t *len)
+{
+	size_t n = 0;
+	char *text = tsr_keyset_signed_text(ks, &n);
+	GString *s = g_string_new_len(text, (gssize)n);
+	g_free(text);
+	if (ks->is_signed) {
+		char hex[2 * TSR_KEY_SIGNATURE_BYTES + 1];
+		sodium_bin2hex(hex, sizeof hex, ks->signature, sizeof ks->signature);
+		g_string_append_printf(s, "signature %s\n", hex);
+	}
+	*len = s->len;
+	return g_string_free(s, FALSE);
+}
+
+static bool key_in(const uint8_t (*arr)[TSR_KEY_PUBLIC_BYTES], size_t n, const uint8_t *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (sodium_memcmp(arr[i], key, TSR_KEY_PUBLIC_BYTES) == 0)
+			return true;
+	return false;
+}
+
+bool tsr_keyset_verify(const struct tsr_keyset *ks, const uint8_t (*roots)[TSR_KEY_PUBLIC_BYTES],
+                       size_t n_roots, GError **error)
+{
+	char fp[20];
+	tsr_key_fingerprint(ks->root, fp);
+	if (!ks->is_signed) {
+		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_UNSIGNED,
+		            "the key set is not signed; sign it with 'tessera-provision keyset --root'");
+		return false;
+	}
+	if (!key_in(roots, n_roots, ks->root)) {
+		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_ROOT,
+		            "the key set names root key %s, which this laptop does not trust "
+		            "(see trusted.keys)", fp);
+		return false;
+	}
+	if (sodium_init() < 0 ||
+	    crypto_sign_verify_detached(ks->signature, (const unsigned char *)ks->raw,
+	                                ks->signed_len, ks->root) != 0) {
+		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_KEYSET_SIG,
+		            "the key set's signature by root key %s does not verify: "
+		            "it was altered or damaged", fp);
+		return false;
+	}
+	return true;
+}
+
+/* ---- bundles -------------------------------------------------------------------------- */
+
+void tsr_bundle_free(struct tsr_bundle *b)
+{
+	if (!b)
+		return;
+	g_free(b->organization);
+	g_free(b->group);
+	g_free(b->content);
+	tsr_keyset_free(b->keyset);
+	g_free(b->raw);
+	g_free(b);
+}
+
+static bool take_bytes(struct cursor *c, size_t n, const char **out, GError **error)
+{
+	if (c->len - c->pos < n) {
+		FORMAT_ERR("%s truncated: %zu bytes announced, %zu present; fetch it again", c->what, n,
+		           c->len - c->pos);
+		return false;
+	}
+	*out = c->data + c->pos;
+	c->pos += n;
+	return true;
+}
+
+struct tsr_bundle *tsr_bundle_parse(const char *data, size_t len, GError **error)
+{
+	struct cursor c = {data, len, 0, "bundle"};
+	struct tsr_bundle *b = g_new0(struct tsr_bundle, 1);
+	uint64_t from = 0, until = 0, clen = 0, klen = 0;
+	const char *bytes = NULL;
+	if (!expect_context(&c, TSR_BUNDLE_CONTEXT, error) ||
+	    !field_name(&c, "organization", &b->organization, error) ||
+	    !field_name(&c, "group", &b->group, error) ||
+	    !field_u64(&c, "serial", G_MAXINT64, &b->serial, error) ||
+	    !field_u64(&c, "valid-from", G_MAXINT64, &from, error) ||
+	    !field_u64(&c, "valid-until", G_MAXINT64, &until, error) ||
+	    !field_u64(&c, "content", TSR_BUNDLE_CONTENT_MAX, &clen, error) ||
+	    !take_bytes(&c, clen, &bytes, error))
+		goto fail;
+	b->valid_from = (int64_t)from;
+	b->valid_until = (int64_t)until;
+	b->content = g_strndup(bytes, clen);
+	b->content_len = clen;
+	if (memchr(bytes, '\0', clen)) {
+		FORMAT_ERR("bundle content contains a NUL byte");
+		goto fail;
+	}
+	b->signed_len = c.pos;
+	if (c.pos < len) {
+		if (!field_hex(&c, "signer", b->signer, sizeof b->signer, error) ||
+		    !field_hex(&c, "signature", b->signature, sizeof b->signature, error) ||
+		    !field_u64(&c, "keyset", TSR_KEYSET_MAX, &klen, error) ||
+		    !take_bytes(&c, klen, &bytes, error))
+			goto fail;
+		b->keyset = tsr_keyset_parse(bytes, klen, error);
+		if (!b->keyset)
+			goto fail;
+		b->is_signed = true;
+	}
+	if (c.pos != len) {
+		FORMAT_ERR("bundle has %zu unexpected bytes after its end", len - c.pos);
+		goto fail;
+	}
+	if (b->is_signed && b->valid_until <= b->valid_from) {
+		FORMAT_ERR("bundle's validity window is empty (valid-until <= valid-from)");
+		goto fail;
+	}
+	b->raw = g_memdup2(data, len);
+	b->raw_len = len;
+	return b;
+fail:
+	tsr_bundle_free(b);
+	return NULL;
+}
+
+struct tsr_bundle *tsr_bundle_read(const char *path, GError **error)
+{
+	char *data = NULL;
+	gsize len = 0;
+	GError *ferr = NULL;
+	if (!g_file_get_contents(path, &data, &len, &ferr)) {
+		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_IO, "%s", ferr->message);
+		g_error_free(ferr);
+		return NULL;
+	}
+	GError *perr = NULL;
+	struct tsr_bundle *b = tsr_bundle_parse(data, len, &perr);
+	if (!b) {
+		g_set_error(error, TSR_BUNDLE_ERROR, perr->code, "%s: %s", path, perr->message);
+		g_error_free(perr);
+	}
+	g_free(data);
+	return b;
+}
+
+char *tsr_bundle_signed_text(const struct tsr_bundle *b, size_t *len)
+{
+	GString *s = g_string_new(TSR_BUNDLE_CONTEXT "\n");
+	g_string_append_printf(s,
+	                       "organization %s\ngroup %s\nserial %" G_GUINT64_FORMAT "\n"
+	                       "valid-from %" G_GINT64_FORMAT "\nvalid-until %" G_GINT64_FORMAT "\n"
+	                       "content %zu\n",
+	                       b->organization, b->group, b->serial, b->valid_from, b->valid_until,
+	                       b->content_len);
+	g_string_append_len(s, b->content, (gssize)b->content_len);
+	*len = s->len;
+	return g_string_free(s, FALSE);
+}
+
+char *tsr_bundle_serialize(const struct tsr_bundle *b, size_t *len)
+{
+	size_t n = 0;
+	char *text = tsr_bundle_signed_text(b, &n);
+	GString *s = g_string_new_len(text, (gssize)n);
+	g_free(text);
+	if (b->is_signed) {
+		size_t kn = 0;
+		char *ks = tsr_keyset_serialize(b->keyset, &kn);
+		char sig[2 * TSR_KEY_SIGNATURE_BYTES + 1];
+		sodium_bin2hex(sig, sizeof sig, b->signature, sizeof b->signature);
+		append_key(s, "signer", b->signer);
+		g_string_append_printf(s, "signature %s\nkeyset %zu\n", sig, kn);
+		g_string_append_len(s, ks, (gssize)kn);
+		g_free(ks);
+	}
+	*len = s->len;
+	return g_string_free(s, FALSE);
+}
+
+bool tsr_bundle_verify(const struct tsr_bundle *b, const uint8_t (*roots)[TSR_KEY_PUBLIC_BYTES],
+                       size_t n_roots, GError **error)
+{
+	if (!b->is_signed) {
+		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_UNSIGNED,
+		            "the bundle is not signed; sign it with 'tessera-provision sign'");
+		return false;
+	}
+	if (!tsr_keyset_verify(b->keyset, roots, n_roots, error))
+		return false;
+	if (strcmp(b->keyset->organization, b->organization) != 0) {
+		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_ORGANIZATION,
+		            "the bundle is for organization '%s' but its key set is for '%s'",
+		            b->organization, b->keyset->organization);
+		return false;
+	}
+	char fp[20];
+	tsr_key_fingerprint(b->signer, fp);
+	if (key_in((const uint8_t(*)[TSR_KEY_PUBLIC_BYTES])b->keyset->revoked, b->keyset->n_revoked,
+	           b->signer)) {
+		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_REVOKED_KEY,
+		            "the bundle is signed by policy key %s, which key set %" G_GUINT64_FORMAT
+		            " revokes; sign it with a current policy key",
+		            fp, b->keyset->serial);
+		return false;
+	}
+	if (!key_in((const uint8_t(*)[TSR_KEY_PUBLIC_BYTES])b->keyset->keys, b->keyset->n_keys,
+	            b->signer)) {
+		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_UNKNOWN_KEY,
+		            "the bundle is signed by key %s, which is not a policy key in key set %"
+		            G_GUINT64_FORMAT,
+		            fp, b->keyset->serial);
+		return false;
+	}
+	if (sodium_init() < 0 ||
+	    crypto_sign_verify_detached(b->signature, (const unsigned char *)b->raw, b->signed_len,
+	                                b->signer) != 0) {
+		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_SIGNATURE,
+		            "the bundle's signature by policy key %s does not verify: it was altered "
+		            "or damaged on the way",
+		            fp);
+		return false;
+	}
+	return true;
+}
+
+/* ---- keys and trust ------------------------------------------------------------------- */
+
+void tsr_key_hex(const uint8_t key[TSR_KEY_PUBLIC_BYTES], char out[2 * TSR_KEY_PUBLIC_BYTES + 1])
+{
+	sodium_bin2hex(out, 2 * TSR_KEY_PUBLIC_BYTES + 1, key, TSR_KEY_PUBLIC_BYTES);
+}
+
+void tsr_key_fingerprint(const uint8_t key[TSR_KEY_PUBLIC_BYTES], char out[20])
+{
+	uint8_t h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, key, TSR_KEY_PUBLIC_BYTES);
+	g_snprintf(out, 20, "%02x%02x-%02x%02x-%02x%02x-%02x%02x", h[0], h[1], h[2], h[3], h[4],
+	           h[5], h[6], h[7]);
+}
+
+void tsr_trust_free(struct tsr_trust *t)
+{
+	if (!t)
+		return;
+	g_free(t->organization);
+	g_free(t->group);
+	g_free(t->roots);
+	g_free(t);
+}
+
+struct tsr_trust *tsr_trust_read(const char *path, GError **error)
+{
+	char *data = NULL;
+	GError *ferr = NULL;
+	if (!g_file_get_contents(path, &data, NULL, &ferr)) {
+		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_TRUST,
+		            "%s; enrol the laptop first (tessera-provision init)", ferr->message);
+		g_error_free(ferr);
+		return NULL;
+	}
+	struct tsr_trust *t = g_new0(struct tsr_trust, 1);
+	char **lines = g_strsplit(data, "\n", -1);
+	bool ok = true;
+	for (size_t i = 0; ok && lines[i]; i++) {
+		char *l = g_strstrip(lines[i]);
+		uint8_t key[TSR_KEY_PUBLIC_BYTES];
+		if (!l[0] || l[0] == '#')
+			continue;
+		if (g_str_has_prefix(l, "organization ") && !t->organization &&
+		    tsr_policy_name_ok(l + 13)) {
+			t->organization = g_strdup(l + 13);
+		} else if (g_str_has_prefix(l, "group ") && !t->group && tsr_policy_name_ok(l + 6)) {
+			t->group = g_strdup(l + 6);
+		} else if (g_str_has_prefix(l, "root ") && tsr_hex_decode(l + 5, key, sizeof key) &&
+		           add_key(&t->roots, &t->n_roots, key)) {
+		} else {
+			g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_TRUST,
+			            "%s:%zu: expected 'organization NAME', 'group NAME' or 'root HEX'",
+			            path, i + 1);
+			ok = false;
+		}
+	}
+	if (ok && (!t->organization || !t->group || t->n_roots == 0)) {
+		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_TRUST,
+		            "%s: needs an organization, a group and at least one root key", path);
+		ok = false;
+	}
+	g_strfreev(lines);
+	g_free(data);
+	if (!ok) {
+		tsr_trust_free(t);
+		return NULL;
+	}
+	return t;
+}

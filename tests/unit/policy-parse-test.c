@@ -1,0 +1,302 @@
+/* tests/unit/policy-parse-test.c: the policy source parser, its lookups and the canonical form.
+ *
+ * The example in doc/examples/policy must load; each broken variant of it must fail with an
+ * error that starts with the expected file:line, so an admin is sent to the right place. */
+#include "policy/policy.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+static char *example_dir(void)
+{
+	return g_build_filename(g_getenv("TSR_SRCDIR") ? g_getenv("TSR_SRCDIR") : TSR_SRCDIR, "doc",
+	                        "examples", "policy", NULL);
+}
+
+static void copy_tree(const char *from, const char *to)
+{
+	g_assert_cmpint(g_mkdir_with_parents(to, 0700), ==, 0);
+	GDir *d = g_dir_open(from, 0, NULL);
+	g_assert_nonnull(d);
+	for (const char *e; (e = g_dir_read_name(d));) {
+		char *src = g_build_filename(from, e, NULL);
+		char *dst = g_build_filename(to, e, NULL);
+		if (g_file_test(src, G_FILE_TEST_IS_DIR)) {
+			copy_tree(src, dst);
+		} else {
+			char *data = NULL;
+			gsize len = 0;
+			g_assert_true(g_file_get_contents(src, &data, &len, NULL));
+			g_assert_true(g_file_set_contents(dst, data, (gssize)len, NULL));
+			g_free(data);
+		}
+		g_free(src);
+		g_free(dst);
+	}
+	g_dir_close(d);
+}
+
+static void remove_tree(const char *path)
+{
+	GDir *d = g_dir_open(path, 0, NULL);
+	if (d) {
+		for (const char *e; (e = g_dir_read_name(d));) {
+			char *p = g_build_filename(path, e, NULL);
+			remove_tree(p);
+			g_free(p);
+		}
+		g_dir_close(d);
+		g_rmdir(path);
+	} else {
+		g_unlink(path);
+	}
+}
+
+static void test_example_loads(void)
+{
+	char *dir = example_dir();
+	GError *error = NULL;
+	struct tsr_policy *p = tsr_policy_load_dir(dir, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(p);
+	g_assert_cmpstr(p->organization, ==, "example-org");
+	g_assert_cmpuint(p->n_domains, ==, 3);
+	g_assert_cmpuint(p->n_laptop_groups, ==, 2);
+	g_assert_cmpuint(p->lease_grace_days, ==, 3);
+
+	const struct tsr_policy_domain *work = tsr_policy_find_domain(p, "work");
+	g_assert_nonnull(work);
+	g_assert_cmpint(work->colour, ==, TSR_POLICY_COLOUR_BLUE);
+	g_assert_cmpint(work->backend, ==, TSR_POLICY_BACKEND_XEN);
+	g_assert_cmpuint(work->memory_mib, ==, 4096);
+	g_assert_false(work->disposable);
+	g_assert_cmpstr(work->device_model.user, ==, "tsr-dm-work");
+	const struct tsr_policy_domain *web = tsr_policy_find_domain(p, "web");
+	g_assert_true(web->disposable);
+	g_assert_cmpint(web->device_model.uid, ==, 61001);
+	g_assert_cmpstr(web->label, ==, "Web (disposable)");
+	g_assert_null(tsr_policy_find_domain(p, "nope"));
+
+	/* Access: by domain groups, by group domains, by user domains; nothing else. */
+	g_assert_true(tsr_policy_user_may_use(p, "alice", "work"));
+	g_assert_false(tsr_policy_user_may_use(p, "alice", "lab"));
+	g_assert_true(tsr_policy_user_may_use(p, "bob", "lab"));
+	g_assert_true(tsr_policy_user_may_use(p, "admin", "lab"));
+	g_assert_false(tsr_policy_user_may_use(p, "admin", "work"));
+	g_assert_false(tsr_policy_user_may_use(p, "mallory", "work"));
+	const struct tsr_policy_domain *list[8];
+	g_assert_cmpuint(tsr_policy_user_domains(p, "bob", list, 8), ==, 3);
+
+	/* Device rules: first match wins, no match is NULL (deny). */
+	struct tsr_policy_usb_interface card = {0x04e6, 0x5116, NULL, 0x0b};
+	const struct tsr_policy_device_rule *r = tsr_policy_match_device(p, &card);
+	g_assert_nonnull(r);
+	g_assert_cmpint(r->action, ==, TSR_POLICY_DEVICE_FOCUSED);
+	struct tsr_policy_usb_interface stick = {0x0781, 0x5581, "4C530001230920117312", 0x08};
+	r = tsr_policy_match_device(p, &stick);
+	g_assert_cmpstr(r->name, ==, "work-stick");
+	g_assert_cmpstr(r->domain, ==, "work");
+	stick.serial = "OTHER";
+	r = tsr_policy_match_device(p, &stick);
+	g_assert_cmpint(r->action, ==, TSR_POLICY_DEVICE_DENY);
+	struct tsr_policy_usb_interface hid = {0x046d, 0xc077, NULL, 0x03};
+	g_assert_null(tsr_policy_match_device(p, &hid));
+
+	g_assert_cmpuint(p->kiosk.n_hotkeys, ==, 5);
+	g_assert_cmpstr(p->kiosk.keymap.layout, ==, "us,de");
+	g_assert_cmpint(p->kiosk.console, ==, TSR_POLICY_CONSOLE_VIEW);
+	tsr_policy_free(p);
+	g_free(dir);
+}
+
+static void test_canonical(void)
+{
+	char *dir = example_dir();
+	GError *error = NULL;
+	struct tsr_policy *p = tsr_policy_load_dir(dir, &error);
+	g_assert_no_error(error);
+	size_t len = 0;
+	char *office = tsr_policy_canonical(p, "office", &len, &error);
+	g_assert_no_error(error);
+	/* The office bundle carries neither the lab domain nor lab-only people. */
+	struct tsr_policy *q = tsr_policy_load_canonical(office, len, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(q);
+	g_assert_cmpstr(q->laptop_group, ==, "office");
+	g_assert_cmpuint(q->n_domains, ==, 2);
+	g_assert_null(tsr_policy_find_domain(q, "lab"));
+	g_assert_null(tsr_policy_find_user(q, "admin"));
+	g_assert_nonnull(tsr_policy_find_user(q, "bob"));
+	g_assert_false(tsr_policy_user_may_use(q, "bob", "lab"));
+	/* The lab-scope rule became deny instead of disappearing. */
+	struct tsr_policy_usb_interface scope = {0x1ab1, 0x04ce, NULL, 0xff};
+	const struct tsr_policy_device_rule *r = tsr_policy_match_device(q, &scope);
+	g_assert_nonnull(r);
+	g_assert_cmpint(r->action, ==, TSR_POLICY_DEVICE_DENY);
+	g_assert_cmpuint(q->n_templates, ==, 2);
+	/* Canonical is a fixed point and deterministic. */
+	size_t len2 = 0;
+	char *again = tsr_policy_canonical(q, NULL, &len2, &error);
+	g_assert_no_error(error);
+	g_assert_cmpmem(office, len, again, len2);
+	char *twice = tsr_policy_canonical(p, "office", &len2, &error);
+	g_assert_cmpmem(office, len, twice, len2);
+	g_assert_null(tsr_policy_canonical(p, "nosuch", &len2, &error));
+	g_assert_error(error, TSR_POLICY_ERROR, TSR_POLICY_ERROR_REFERENCE);
+	g_clear_error(&error);
+	/* A bundle may not carry laptop groups, and must have [policy]. */
+	g_assert_null(tsr_policy_load_canonical("[laptop-group x]\ndomains=a\n", 27, &error));
+	g_assert_error(error, TSR_POLICY_ERROR, TSR_POLICY_ERROR_UNKNOWN);
+	g_clear_error(&error);
+	g_free(office);
+	g_free(again);
+	g_free(twice);
+	tsr_policy_free(q);
+	tsr_policy_free(p);
+	g_free(dir);
+}
+
+static void test_lease(void)
+{
+	struct tsr_policy p = {0};
+	int64_t days = 0;
+	g_assert_cmpint(tsr_policy_lease_state(&p, 123, &days), ==, TSR_POLICY_LEASE_VALID);
+	p.valid_from = 1000000;
+	p.valid_until = p.valid_from + 10 * 86400;
+	p.lease_grace_days = 2;
+	g_assert_cmpint(tsr_policy_lease_state(&p, p.valid_from - 1, &days), ==,
+	                TSR_POLICY_LEASE_NOT_YET_VALID);
+	g_assert_cmpint(tsr_policy_lease_state(&p, p.valid_from, &days), ==, TSR_POLICY_LEASE_VALID);
+	g_assert_cmpint(days, ==, 12);
+	g_assert_cmpint(tsr_policy_lease_state(&p, p.valid_until, &days), ==, TSR_POLICY_LEASE_GRACE);
+	g_assert_cmpint(days, ==, 2);
+	g_assert_cmpint(tsr_policy_lease_state(&p, p.valid_until + 2 * 86400 - 1, &days), ==,
+	                TSR_POLICY_LEASE_GRACE);
+	g_assert_cmpint(days, ==, 0);
+	g_assert_cmpint(tsr_policy_lease_state(&p, p.valid_until + 2 * 86400, &days), ==,
+	                TSR_POLICY_LEASE_EXPIRED);
+	g_assert_cmpint(days, ==, 0);
+	g_assert_cmpint(tsr_policy_lease_state(&p, p.valid_until + 3 * 86400 + 1, &days), ==,
+	                TSR_POLICY_LEASE_EXPIRED);
+	g_assert_cmpint(days, ==, -2);
+}
+
+/* A broken variant: in file, replace `from` with `to` (from NULL: append to). */
+struct broken {
+	const char *name;
+	const char *file;
+	const char *from;
+	const char *to;
+	const char *expect; /* the error must start with this */
+	const char *mention; /* and contain this */
+};
+
+static const struct broken broken_cases[] = {
+	{"unknown-key", "domains/work.conf", "vcpus = 2", "vcpus = 2\ncpus = 4",
+	 "domains/work.conf:8: [domain work] cpus:", "unknown key"},
+	{"missing-colour", "domains/web.conf", "colour = red\n", "", "domains/web.conf:2: [domain web]",
+	 "colour"},
+	{"bad-colour", "domains/web.conf", "colour = red", "colour = pink",
+	 "domains/web.conf:4: [domain web] colour:", "not one of"},
+	{"memory-zero", "domains/work.conf", "memory-mib = 4096", "memory-mib = 0",
+	 "domains/work.conf:6: [domain work] memory-mib:", "whole number"},
+	{"memory-huge", "domains/work.conf", "memory-mib = 4096", "memory-mib = 99999999999",
+	 "domains/work.conf:6: [domain work] memory-mib:", "whole number"},
+	{"memory-negative", "domains/work.conf", "memory-mib = 4096", "memory-mib = -5",
+	 "domains/work.conf:6: [domain work] memory-mib:", "whole number"},
+	{"name-slash", "domains/lab.conf", "[domain lab]", "[domain ../lab]",
+	 "domains/lab.conf:2: [domain ../lab]", "no '/'"},
+	{"name-space", "users.conf", "[user bob]", "[user bob smith]", "users.conf:10: [user bob smith]",
+	 "no '/' or spaces"},
+	{"user-unknown-group", "users.conf", "groups = staff;lab", "groups = staff;labs",
+	 "users.conf:13: [user bob] groups:", "no group named 'labs'"},
+	{"user-unknown-domain", "users.conf", "domains = lab", "domains = lab2",
+	 "users.conf:18: [user admin] domains:", "no domain named 'lab2'"},
+	{"rule-unknown-domain", "devices.conf", "domain = lab", "domain = lba",
+	 "devices.conf:14: [rule lab-scope] domain:", "no domain named 'lba'"},
+	{"template-not-pinned", "domains/web.conf", "template = debian-web", "template = debian-old",
+	 "domains/web.conf:8: [domain web] template:", "not pinned"},
+	{"template-no-sha", "templates.conf", "sha256 = 9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0\n",
+	 "", "templates.conf:10: [template debian-web]", "sha256"},
+	{"template-bad-sha", "templates.conf", "sha256 = 3b1f", "sha256 = zz1f",
+	 "templates.conf:7: [template debian-work] sha256:", "hex"},
+	{"dup-group", "groups.conf", "[group lab]", "[group staff]", "groups.conf:6:",
+	 "defined twice"},
+	{"dup-key", "domains/lab.conf", "network = none", "network = none\nnetwork = user",
+	 "domains/lab.conf:8: [domain lab] network:", "twice"},
+	{"dup-domain-across-files", "domains/lab.conf", "[domain lab]", "[domain web]",
+	 "domains/lab.conf:2: [domain web]", "defined twice"},
+	{"bad-password", "users.conf", "password = $argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$T0CdYUYSxbGm4KcW5nNRc9EwGdQxlbHn0CTUxG8vWUA\ngroups = staff;lab",
+	 "password = hunter2\ngroups = staff;lab", "users.conf:12: [user bob] password:", "argon2id"},
+	{"syntax", "groups.conf", "[group lab]", "[group lab", "groups.conf:6:", "not a '[group]'"},
+	{"wrong-file", "users.conf", "[user admin]", "[domain admin]", "users.conf:15: [domain admin]",
+	 "unexpected group"},
+	{"attach-without-domain", "devices.conf", "action = attach\ndomain = lab", "action = attach",
+	 "devices.conf:13: [rule lab-scope] action:", "needs 'domain"},
+	{"laptop-group-unknown-domain", "policy.conf", "domains = work;web\ngroups = staff",
+	 "domains = work;webb\ngroups = staff", "policy.conf:38: [laptop-group office] domains:",
+	 "no domain named 'webb'"},
+	{"root-viewer", "domains/work.conf", "viewer-user = tsr-view-work", "viewer-user = root",
+	 "domains/work.conf:15: [domain work] viewer-user:", "root"},
+	{"uid-zero", "domains/web.conf", "viewer-uid = 61101", "viewer-uid = 0",
+	 "domains/web.conf:14: [domain web] viewer-uid:", "whole number"},
+	{"hotkey-unknown", "policy.conf", "lock = Super+L", "lokc = Super+L",
+	 "policy.conf:30: [hotkeys] lokc:", "unknown hotkey"},
+	{"hotkey-duplicate", "policy.conf", "layout = Super+Space", "layout = Super+Tab",
+	 "policy.conf:33: [hotkeys] layout:", "already bound"},
+	{"sas-none", "policy.conf", "sas = Ctrl+Alt+Backspace", "sas = none",
+	 "policy.conf:17: [kiosk] sas:", "cannot be none"},
+	{"no-organization", "policy.conf", "organization = example-org\n", "",
+	 "policy.conf:4: [policy]", "organization"},
+	{"bool", "users.conf", "console = true", "console = yes", "users.conf:19: [user admin] console:",
+	 "true or false"},
+};
+
+static void test_broken(gconstpointer data)
+{
+	const struct broken *c = data;
+	char *tmp = g_dir_make_tmp("policy-broken-XXXXXX", NULL);
+	char *src = example_dir();
+	char *dir = g_build_filename(tmp, "policy", NULL);
+	copy_tree(src, dir);
+	char *path = g_build_filename(dir, c->file, NULL);
+	char *text = NULL;
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	char *at = strstr(text, c->from);
+	g_assert_nonnull(at);
+	GString *s = g_string_new_len(text, at - text);
+	g_string_append(s, c->to);
+	g_string_append(s, at + strlen(c->from));
+	g_assert_true(g_file_set_contents(path, s->str, (gssize)s->len, NULL));
+
+	GError *error = NULL;
+	struct tsr_policy *p = tsr_policy_load_dir(dir, &error);
+	g_assert_null(p);
+	g_assert_nonnull(error);
+	g_test_message("%s: %s", c->name, error->message);
+	if (!g_str_has_prefix(error->message, c->expect) || !strstr(error->message, c->mention))
+		g_error("%s: expected '%s...%s', got '%s'", c->name, c->expect, c->mention,
+		        error->message);
+	g_error_free(error);
+	g_string_free(s, TRUE);
+	g_free(text);
+	g_free(path);
+	remove_tree(tmp);
+	g_free(dir);
+	g_free(src);
+	g_free(tmp);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/policy/example-loads-with-typed-values", test_example_loads);
+	g_test_add_func("/policy/canonical-per-laptop-group", test_canonical);
+	g_test_add_func("/policy/lease-and-grace", test_lease);
+	for (size_t i = 0; i < G_N_ELEMENTS(broken_cases); i++) {
+		char *name = g_strdup_printf("/policy/broken/%s", broken_cases[i].name);
+		g_test_add_data_func(name, &broken_cases[i], test_broken);
+		g_free(name);
+	}
+	return g_test_run();
+}
