@@ -16,13 +16,19 @@ renderer_libtsr_renderer_a_SOURCES = \
 	renderer/pointer.c \
 	renderer/output.c renderer/output.h renderer/output-backend.h \
 	renderer/output-headless.c \
-	renderer/render-loop.c renderer/render-loop.h
+	renderer/render-loop.c renderer/render-loop.h \
+	renderer/test-pattern.c renderer/test-pattern.h
 renderer_libtsr_renderer_a_CPPFLAGS = $(AM_CPPFLAGS) $(PIXMAN_CFLAGS) $(FREETYPE_CFLAGS) $(PNG_CFLAGS)
 
 # What a program linking the renderer needs (drm.mk adds $(DRM_LIBS) etc. with +=).
 RENDERER_LIBS = renderer/libtsr-renderer.a $(PIXMAN_LIBS) $(FREETYPE_LIBS) $(PNG_LIBS) $(COMMON_LIBS)
 # Flags for code that includes renderer-internal headers (pixman, FreeType).
 RENDERER_CPPFLAGS = $(AM_CPPFLAGS) $(PIXMAN_CFLAGS) $(FREETYPE_CFLAGS) $(PNG_CFLAGS)
+
+bin_PROGRAMS += renderer/tessera-render-demo
+renderer_tessera_render_demo_SOURCES = renderer/render-demo.c
+renderer_tessera_render_demo_LDADD = $(RENDERER_LIBS)
+dist_man_MANS += doc/man/tessera-render-demo.1
 
 UNIT_TESTS += tests/unit/renderer-output-test tests/unit/renderer-scene-test
 check_PROGRAMS += tests/unit/renderer-output-test tests/unit/renderer-scene-test
