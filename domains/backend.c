@@ -206,14 +206,15 @@ void tsr_backend_set_event_handler(struct tsr_backend *b, tsr_backend_event_fn f
 
 /* ---- definitions ---- */
 
+/* The policy's name rule (policy/policy.h): [A-Za-z0-9._-], not starting with '.' or '-'. */
 static bool name_valid(const char *name)
 {
 	size_t n = name ? strlen(name) : 0;
-	if (n == 0 || n > 32 || !g_ascii_isalnum(name[0]) || g_ascii_isupper(name[0]))
+	if (n == 0 || n > 64 || name[0] == '.' || name[0] == '-')
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = name[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+		if (!(g_ascii_isalnum(c) || c == '-' || c == '_' || c == '.'))
 			return false;
 	}
 	return true;
@@ -248,8 +249,8 @@ bool tsr_backend_define(struct tsr_backend *b, const struct tsr_domain_spec *s, 
 		return false;                                                      \
 	} while (0)
 	if (!name_valid(s->name))
-		BAD("domain name '%s' is not allowed: use 1-32 characters a-z, 0-9, '-' or '_', "
-		    "starting with a letter or digit", s->name ? s->name : "(null)");
+		BAD("domain name '%s' is not allowed: use 1-64 characters A-Z, a-z, 0-9, '.', "
+		    "'-' or '_', not starting with '.' or '-'", s->name ? s->name : "(null)");
 	if (s->uid == 0 || s->gid == 0)
 		BAD("domain %s: its device model must run as its own unprivileged user, not uid/gid 0",
 		    s->name);

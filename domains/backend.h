@@ -60,10 +60,10 @@ enum tsr_domain_network {
 };
 
 /* A domain as a backend needs it. The broker fills it from the policy's typed domain (see
- * policy/policy.h; tsr_domain_spec_from_policy in domains/policy-spec.h once policy lands); the
+ * policy/policy.h and tsr_domain_spec_from_policy in domains/policy-spec.h); the
  * backend copies everything, so the caller's strings may go away after define. */
 struct tsr_domain_spec {
-	const char *name;            /* [a-z0-9][a-z0-9_-]{0,31}: used in file and device names */
+	const char *name;            /* policy's rule: [A-Za-z0-9._-]{1,64}, not starting '.' or '-' */
 	uid_t uid;                   /* the domain's own unprivileged user (never 0) */
 	gid_t gid;                   /* its group (never 0) */
 	unsigned memory_mb;          /* 16 .. 65536 */

@@ -64,7 +64,7 @@ static void test_define_rejects_bad(void)
 	expect_refused(b, s, "not allowed");
 	s.name = "";
 	expect_refused(b, s, "not allowed");
-	s.name = "Upper";
+	s.name = "-dash";
 	expect_refused(b, s, "not allowed");
 	s.name = "..";
 	expect_refused(b, s, "not allowed");
