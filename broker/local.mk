@@ -10,18 +10,21 @@ broker_libtsr_broker_a_SOURCES = \
 	broker/control-server.c broker/control-server.h \
 	broker/audit.c broker/audit.h \
 	broker/secret.c broker/secret.h \
-	broker/auth.c broker/auth.h
+	broker/auth.c broker/auth.h \
+	broker/devices.c broker/devices.h
 
 UNIT_TESTS += \
 	tests/unit/broker-control-proto-test \
 	tests/unit/broker-control-server-test \
 	tests/unit/broker-audit-test \
-	tests/unit/broker-auth-test
+	tests/unit/broker-auth-test \
+	tests/unit/broker-devices-test
 check_PROGRAMS += \
 	tests/unit/broker-control-proto-test \
 	tests/unit/broker-control-server-test \
 	tests/unit/broker-audit-test \
-	tests/unit/broker-auth-test
+	tests/unit/broker-auth-test \
+	tests/unit/broker-devices-test
 tests_unit_broker_control_proto_test_CFLAGS = $(BROKER_CFLAGS)
 tests_unit_broker_control_proto_test_LDADD = $(BROKER_LIBS)
 tests_unit_broker_control_server_test_CFLAGS = $(BROKER_CFLAGS)
@@ -30,3 +33,5 @@ tests_unit_broker_audit_test_CFLAGS = $(BROKER_CFLAGS)
 tests_unit_broker_audit_test_LDADD = $(BROKER_LIBS)
 tests_unit_broker_auth_test_CFLAGS = $(BROKER_CFLAGS)
 tests_unit_broker_auth_test_LDADD = $(BROKER_LIBS)
+tests_unit_broker_devices_test_CFLAGS = $(BROKER_CFLAGS)
+tests_unit_broker_devices_test_LDADD = $(BROKER_LIBS)
