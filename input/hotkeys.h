@@ -55,7 +55,8 @@ bool tsr_input_hotkeys_set(struct tsr_input_hotkeys *hotkeys, const char *name,
 			   const char *value, GError **error) __attribute__((warn_unused_result));
 
 /* Does (mods, code) fire a hotkey? Returns the action (enum tsr_input_action in router.h) or
- * 0, with its argument in *arg. */
+ * 0, with its argument in *arg. Hotkeys need exactly their modifiers; the SAS fires with at
+ * least its modifiers held, so a stuck or extra modifier can never keep the user out. */
 int tsr_input_hotkeys_match(const struct tsr_input_hotkeys *hotkeys, unsigned mods,
 			    uint16_t code, int *arg);
 /* Could held modifiers `mods` still become a hotkey with one more key (or more modifiers)? */

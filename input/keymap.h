@@ -1,10 +1,11 @@
 /* input/keymap.h: evdev key codes to the scancodes a SPICE inputs channel carries.
  *
- * SPICE sends PC/AT scan code set 1: one byte for the base keys (0x01..0x7f) and 0xe0-prefixed
- * codes for the extended ones, written as 0xe0xx (spice_inputs_channel_key_press takes them in
- * that form and the release is the same value with 0x80 or'ed into the low byte). Keys that have
- * no set-1 code are not forwarded: tsr_input_keymap_to_scancode returns 0, and the router drops
- * them rather than sending something the guest would misread. */
+ * SPICE carries PC/XT scan code set 1: one byte for the base keys (0x01..0x7f) and a 0xe0 prefix
+ * for the extended ones. spice-gtk's spice_inputs_channel_key_press/_release take the extended
+ * ones as 0x100 | code (right Ctrl 0x11d) and put "e0 1d" on the wire themselves
+ * (spice_make_scancode), and add the 0x80 break bit for releases, so that is the form used
+ * here. Keys with no set-1 code are not forwarded: tsr_input_keymap_to_scancode returns 0, and
+ * the router drops them rather than sending something the guest would misread. */
 #ifndef TSR_INPUT_KEYMAP_H
 #define TSR_INPUT_KEYMAP_H
 

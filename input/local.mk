@@ -1,3 +1,29 @@
-# input/local.mk: build rules for input/ (included from the top Makefile.am).
-# The interface lands first so the kiosk, console and renderer can code against it.
-EXTRA_DIST += input/router.h input/hotkeys.h input/keymap.h
+# input/local.mk: libtsr-input.a (router, keymap, hotkeys, text entry, devices) and its tests.
+noinst_LIBRARIES += input/libtsr-input.a
+input_libtsr_input_a_SOURCES = \
+	input/router.c input/router.h \
+	input/hotkeys.c input/hotkeys.h \
+	input/keymap.c input/keymap.h \
+	input/text.c input/text.h
+input_libtsr_input_a_CFLAGS = $(AM_CFLAGS) $(EVDEV_CFLAGS) $(XKBCOMMON_CFLAGS)
+INPUT_LIBS = input/libtsr-input.a $(COMMON_LIBS) $(EVDEV_LIBS) $(XKBCOMMON_LIBS)
+
+UNIT_TESTS += \
+	tests/unit/input-router-test \
+	tests/unit/input-keymap-test \
+	tests/unit/input-hotkeys-test \
+	tests/unit/input-text-test
+check_PROGRAMS += \
+	tests/unit/input-router-test \
+	tests/unit/input-keymap-test \
+	tests/unit/input-hotkeys-test \
+	tests/unit/input-text-test
+tests_unit_input_router_test_SOURCES = tests/unit/input-router-test.c \
+	tests/unit/input-script.c tests/unit/input-script.h
+tests_unit_input_router_test_LDADD = $(INPUT_LIBS)
+tests_unit_input_keymap_test_CFLAGS = $(AM_CFLAGS) $(EVDEV_CFLAGS)
+tests_unit_input_keymap_test_LDADD = $(INPUT_LIBS)
+tests_unit_input_hotkeys_test_LDADD = $(INPUT_LIBS)
+tests_unit_input_text_test_CFLAGS = $(AM_CFLAGS) $(XKBCOMMON_CFLAGS)
+tests_unit_input_text_test_LDADD = $(INPUT_LIBS)
+EXTRA_DIST += tests/data/input

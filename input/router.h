@@ -91,7 +91,9 @@ enum tsr_input_button {
 /* What the kiosk is asked to do. arg and source are described per action. */
 enum tsr_input_action {
 	TSR_INPUT_ACTION_FOCUS_SLOT = 1,   /* hotkey: focus the domain in tile slot arg (1..9) */
-	TSR_INPUT_ACTION_FOCUS_DOMAIN = 2, /* click: focus domain id arg (click_to_focus) */
+	/* click_to_focus: the router has already focused domain id arg (the click on it follows);
+	 * the kiosk only updates its chrome. */
+	TSR_INPUT_ACTION_FOCUS_DOMAIN = 2,
 	TSR_INPUT_ACTION_CYCLE_FOCUS = 3,  /* hotkey: arg = +1 (next) or -1 (previous) */
 	TSR_INPUT_ACTION_LOCK = 4,         /* hotkey: lock the session */
 	TSR_INPUT_ACTION_SAS = 5,          /* secure attention: back to the trusted screen */
@@ -112,8 +114,9 @@ struct tsr_input_kiosk_key {
  * kiosk's own (>= 0). */
 struct tsr_input_sinks {
 	void *user_data;
-	/* A SPICE set-1 scancode for the domain: 0x00..0x7f, or 0xe0xx for extended keys (the
-	 * form spice_inputs_channel_key_press takes). Auto-repeat arrives as another down. */
+	/* A set-1 scancode in the form spice_inputs_channel_key_press/_release take: 0x01..0x7f,
+	 * or 0x100 | code for 0xe0-prefixed keys (0x11d is right Ctrl, sent on the wire as e0 1d).
+	 * Auto-repeat arrives as another down. */
 	void (*domain_key)(void *user_data, int domain, uint32_t scancode, bool down);
 	/* Absolute position in the domain's surface pixels, with the buttons it holds down. */
 	void (*domain_motion)(void *user_data, int domain, int x, int y, uint32_t buttons);
