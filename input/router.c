@@ -606,7 +606,7 @@ bool tsr_input_router_device_added(struct tsr_input_router *r, const struct tsr_
 	s->name = g_strdup(d->name ? d->name : "unnamed");
 	s->info.name = s->name;
 	g_ptr_array_add(r->sources, s);
-	tsr_info("input: device %u (%s) added", d->source, s->name);
+	tsr_debug("input: device %u (%s) added", d->source, s->name);
 	return true;
 }
 
@@ -634,7 +634,7 @@ void tsr_input_router_device_removed(struct tsr_input_router *r, uint32_t source
 		if (s->buttons & TSR_INPUT_BUTTON_MASK(b))
 			tsr_input_router_button(r, source, (enum tsr_input_button)b, false);
 	g_ptr_array_remove(r->sources, s);
-	tsr_info("input: device %u (%s) removed", source, s->name);
+	tsr_debug("input: device %u (%s) removed", source, s->name);
 	source_free(s);
 }
 
