@@ -1,1 +1,45 @@
-# renderer/viewer.mk: tessera-viewer, its sandbox and spawner, and the kiosk side of the viewer protocol.
+# renderer/viewer.mk: tessera-viewer, its sandbox and spawner, and the kiosk side of the viewer
+# protocol (included from the top Makefile.am). Owner: display (issue 4).
+
+# The kiosk side of the display protocol, and the viewer spawner: linked into the kiosk (and
+# the broker), never into the viewer itself.
+noinst_LIBRARIES += renderer/libtsr-display.a
+renderer_libtsr_display_a_SOURCES = \
+	renderer/display-proto.h \
+	renderer/sealed-memfd.c renderer/sealed-memfd.h \
+	renderer/viewer-link.c renderer/viewer-link.h
+DISPLAY_LIBS = renderer/libtsr-display.a $(COMMON_LIBS)
+
+UNIT_TESTS += tests/unit/renderer-viewer-link-test
+check_PROGRAMS += tests/unit/renderer-viewer-link-test
+tests_unit_renderer_viewer_link_test_LDADD = $(DISPLAY_LIBS)
+
+# Fuzzing. The main build uses gcc, which has no libFuzzer, so the fuzz target is built by an
+# explicit clang rule whenever configure found clang, and run for a bounded time by
+# `make fuzz-check-display` (tools/check runs it through check-extra) as a TAP test.
+# doc/testing.md explains how to copy this for another parser.
+FUZZ_VIEWER_LINK_SRC = tests/fuzz/viewer-link-fuzz.c renderer/viewer-link.c \
+	renderer/sealed-memfd.c common/frame.c common/fdpass.c common/clock.c
+EXTRA_DIST += $(FUZZ_VIEWER_LINK_SRC) tests/fuzz/viewer-link-fuzz.sh tests/fuzz/viewer-link-corpus
+if HAVE_CLANG
+FUZZ_DISPLAY_BINS = tests/fuzz/viewer-link-fuzz
+tests/fuzz/viewer-link-fuzz: $(addprefix $(srcdir)/,$(FUZZ_VIEWER_LINK_SRC)) config.h
+	@$(MKDIR_P) tests/fuzz
+	$(AM_V_CCLD)$(CLANG) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+		-I$(top_srcdir) -I$(top_builddir) -D_GNU_SOURCE \
+		-o $@ $(addprefix $(srcdir)/,$(FUZZ_VIEWER_LINK_SRC))
+else
+FUZZ_DISPLAY_BINS =
+endif
+CLEANFILES += tests/fuzz/viewer-link-fuzz
+# Automake writes .log rules only for tests it knew when it ran; this one is started on demand
+# with `make check TESTS=...`, so it gets its own rule (same driver, same TAP parsing).
+tests/fuzz/viewer-link-fuzz.sh.log: $(srcdir)/tests/fuzz/viewer-link-fuzz.sh $(FUZZ_DISPLAY_BINS)
+	@$(MKDIR_P) tests/fuzz
+	@$(AM_TESTS_ENVIRONMENT) $(LOG_DRIVER) --test-name tests/fuzz/viewer-link-fuzz.sh \
+		--log-file $@ --trs-file $(@:.log=.trs) --color-tests no --enable-hard-errors yes \
+		--expect-failure no -- $(LOG_COMPILE) $(srcdir)/tests/fuzz/viewer-link-fuzz.sh
+fuzz-check-display: $(FUZZ_DISPLAY_BINS)
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/fuzz/viewer-link-fuzz.sh'
+EXTRA_CHECK_TARGETS += fuzz-check-display
+.PHONY: fuzz-check-display
