@@ -1,1 +1,29 @@
 # renderer/console.mk: tessera-console, the sandboxed SPICE console of the kiosk (included from the top Makefile.am).
+
+# The protocol checks and the kiosk-side link: linked into tessera-kiosk and the tests.
+noinst_LIBRARIES += renderer/libtsr-console-link.a
+renderer_libtsr_console_link_a_SOURCES = \
+	renderer/console-proto.c renderer/console-proto.h \
+	renderer/console-link.c renderer/console-link.h
+renderer_libtsr_console_link_a_CPPFLAGS = $(AM_CPPFLAGS) -DTSR_LIBEXECDIR='"$(libexecdir)"'
+CONSOLE_LINK_LIBS = renderer/libtsr-console-link.a $(COMMON_LIBS)
+
+libexec_PROGRAMS += renderer/tessera-console
+renderer_tessera_console_SOURCES = \
+	renderer/console-main.c \
+	renderer/console-core.c renderer/console-core.h \
+	renderer/console-display.c renderer/console-display.h \
+	renderer/console-input.c renderer/console-input.h
+renderer_tessera_console_CFLAGS = $(AM_CFLAGS) $(SPICE_SERVER_CFLAGS) $(PIXMAN_CFLAGS)
+renderer_tessera_console_LDADD = $(CONSOLE_LINK_LIBS) $(SPICE_SERVER_LIBS) $(PIXMAN_LIBS)
+
+dist_man_MANS += doc/man/tessera-console.1
+
+# Integration: a real console, a real SPICE client (spice-client-glib), the link as the feeder.
+INTEGRATION_TESTS += tests/integration/console-test
+check_PROGRAMS += tests/integration/console-test
+tests_integration_console_test_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS)
+tests_integration_console_test_LDADD = $(CONSOLE_LINK_LIBS) $(SPICE_CLIENT_LIBS)
+INTEGRATION_TESTS += tests/integration/console-reject-test
+check_PROGRAMS += tests/integration/console-reject-test
+tests_integration_console_reject_test_LDADD = $(CONSOLE_LINK_LIBS)

@@ -1,0 +1,421 @@
+/* renderer/console-link.c: spawning tessera-console and talking to it (see console-link.h). */
+#include "config.h"
+#include "renderer/console-link.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/fdpass.h"
+#include "common/frame.h"
+#include "common/sandbox.h"
+
+/* The fd number the console finds its link on. */
+#define CONSOLE_LINK_FD 3
+
+struct tsr_console_link {
+	int sock;
+	pid_t pid;
+	bool ready;
+	bool closed;
+	struct tsr_console_link_callbacks cb;
+	void *data;
+	GSource *source;
+	/* The current surface. */
+	void *map;
+	size_t map_len;
+	uint32_t width, height;
+	/* Pointer events may still be in flight for the previous surface after a resize. */
+	uint32_t prev_width, prev_height;
+};
+
+static char **console_env(void)
+{
+	char **env = g_get_environ();
+
+	if (TSR_SANITIZER_BUILD) {
+		/* LeakSanitizer cannot work in the sandbox (doc/sandbox.md). */
+		const char *old = g_environ_getenv(env, "ASAN_OPTIONS");
+		char *opts = g_strdup_printf("%s%sdetect_leaks=0", old ? old : "",
+					     old && *old ? ":" : "");
+
+		env = g_environ_setenv(env, "ASAN_OPTIONS", opts, TRUE);
+		g_free(opts);
+	}
+	return env;
+}
+
+struct tsr_console_link *tsr_console_link_spawn(const struct tsr_console_link_options *options,
+						const struct tsr_console_link_callbacks *callbacks,
+						void *data, GError **error)
+{
+	const char *program = options && options->program ? options->program
+							  : TSR_LIBEXECDIR "/tessera-console";
+	int stderr_fd = options ? options->stderr_fd : -1;
+	GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+	struct tsr_console_link *link;
+	char **env;
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno),
+			    "cannot make the console socketpair: %s", strerror(errno));
+		g_ptr_array_free(argv, TRUE);
+		return NULL;
+	}
+	g_ptr_array_add(argv, g_strdup(program));
+	g_ptr_array_add(argv, g_strdup_printf("--fd=%d", CONSOLE_LINK_FD));
+	if (options && options->socket_path)
+		g_ptr_array_add(argv, g_strdup_printf("--socket=%s", options->socket_path));
+	if (options && options->user)
+		g_ptr_array_add(argv, g_strdup_printf("--user=%s", options->user));
+	if (options && options->socket_owner)
+		g_ptr_array_add(argv, g_strdup_printf("--socket-owner=%s", options->socket_owner));
+	g_ptr_array_add(argv, NULL);
+	env = console_env();
+
+	pid = fork();
+	if (pid < 0) {
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno),
+			    "cannot fork tessera-console: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		g_strfreev(env);
+		g_ptr_array_free(argv, TRUE);
+		return NULL;
+	}
+	if (pid == 0) {
+		/* Child: only async-signal-safe calls from here to exec. */
+		if (stderr_fd >= 0 && stderr_fd != STDERR_FILENO &&
+		    dup2(stderr_fd, STDERR_FILENO) < 0)
+			_exit(127);
+		if (sv[1] == CONSOLE_LINK_FD) {
+			if (fcntl(sv[1], F_SETFD, 0) < 0)
+				_exit(127);
+		} else if (dup2(sv[1], CONSOLE_LINK_FD) < 0) {
+			_exit(127);
+		}
+		execve(program, (char **)argv->pdata, env);
+		_exit(127);
+	}
+	close(sv[1]);
+	g_strfreev(env);
+	g_ptr_array_free(argv, TRUE);
+
+	link = g_new0(struct tsr_console_link, 1);
+	link->sock = sv[0];
+	link->pid = pid;
+	link->data = data;
+	if (callbacks)
+		link->cb = *callbacks;
+	if (fcntl(link->sock, F_SETFL, fcntl(link->sock, F_GETFL) | O_NONBLOCK) < 0) {
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno),
+			    "cannot make the console link non-blocking: %s", strerror(errno));
+		tsr_console_link_destroy(link);
+		return NULL;
+	}
+	return link;
+}
+
+int tsr_console_link_fd(const struct tsr_console_link *link)
+{
+	return link->sock;
+}
+
+pid_t tsr_console_link_pid(const struct tsr_console_link *link)
+{
+	return link->pid;
+}
+
+/* Cut the console off: no message of it is looked at again. */
+static void link_close(struct tsr_console_link *link, const char *why)
+{
+	if (link->closed)
+		return;
+	link->closed = true;
+	if (link->cb.closed)
+		link->cb.closed(link->data, why);
+}
+
+static void refuse_console(struct tsr_console_link *link, const char *why)
+{
+	char msg[320];
+
+	snprintf(msg, sizeof(msg), "tessera-console sent a bad message and was stopped: %s", why);
+	if (link->pid > 0)
+		kill(link->pid, SIGKILL);
+	link_close(link, msg);
+}
+
+static void deliver(struct tsr_console_link *link, const void *buf, size_t len)
+{
+	struct tsr_frame_header hdr;
+	char why[256];
+	uint32_t w = link->width > link->prev_width ? link->width : link->prev_width;
+	uint32_t h = link->height > link->prev_height ? link->height : link->prev_height;
+
+	if (!tsr_console_check_from_console(buf, len, w, h, why, sizeof(why))) {
+		refuse_console(link, why);
+		return;
+	}
+	memcpy(&hdr, buf, sizeof(hdr));
+	if (hdr.type == TSR_CONSOLE_MSG_READY) {
+		if (link->ready) {
+			refuse_console(link, "it said ready twice");
+			return;
+		}
+		link->ready = true;
+		if (link->cb.ready)
+			link->cb.ready(link->data);
+		return;
+	}
+	if (!link->ready) {
+		refuse_console(link, "it sent input before saying ready");
+		return;
+	}
+	switch (hdr.type) {
+	case TSR_CONSOLE_MSG_KEY: {
+		struct tsr_console_key m;
+
+		memcpy(&m, buf, sizeof(m));
+		if (link->cb.key)
+			link->cb.key(link->data, m.scancode, m.down != 0);
+		break;
+	}
+	case TSR_CONSOLE_MSG_POINTER: {
+		struct tsr_console_pointer m;
+
+		memcpy(&m, buf, sizeof(m));
+		/* Inside the previous (larger) surface but outside this one: in flight across a
+		 * resize, so keep it in the current surface. */
+		if (m.x >= link->width)
+			m.x = link->width - 1;
+		if (m.y >= link->height)
+			m.y = link->height - 1;
+		if (link->cb.pointer)
+			link->cb.pointer(link->data, m.x, m.y, m.buttons, m.wheel);
+		break;
+	}
+	case TSR_CONSOLE_MSG_CLIENT: {
+		struct tsr_console_client m;
+
+		memcpy(&m, buf, sizeof(m));
+		if (link->cb.clients)
+			link->cb.clients(link->data, m.clients);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+int tsr_console_link_dispatch(struct tsr_console_link *link)
+{
+	union {
+		struct tsr_console_pointer pointer;
+		unsigned char bytes[TSR_FRAME_MAX];
+	} buf;
+
+	while (!link->closed) {
+		int fds[TSR_FDPASS_MAX];
+		size_t nfds = 0;
+		ssize_t n = tsr_frame_recv(link->sock, &buf, sizeof(buf), TSR_CONSOLE_PROTO_VERSION,
+					   fds, 0, &nfds);
+
+		if (n == 0) {
+			link_close(link, "tessera-console closed the link (it exited)");
+			break;
+		}
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return 0;
+			if (errno == EMSGSIZE || errno == EBADMSG || errno == EPROTO)
+				refuse_console(link, errno == EPROTO ? "wrong protocol version"
+								     : "malformed frame or fds");
+			else
+				link_close(link, "reading from tessera-console failed");
+			break;
+		}
+		deliver(link, &buf, (size_t)n);
+	}
+	return -1;
+}
+
+static gboolean link_readable(gint fd, GIOCondition cond, gpointer data)
+{
+	struct tsr_console_link *link = data;
+
+	if (tsr_console_link_dispatch(link) < 0) {
+		/* The source is dropped by GLib; forget it so destroy does not touch it. */
+		g_source_unref(link->source);
+		link->source = NULL;
+		return G_SOURCE_REMOVE;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+void tsr_console_link_attach(struct tsr_console_link *link, GMainContext *context)
+{
+	if (link->source)
+		return;
+	link->source = g_unix_fd_source_new(link->sock, G_IO_IN | G_IO_HUP | G_IO_ERR);
+	g_source_set_callback(link->source, G_SOURCE_FUNC(link_readable), link, NULL);
+	g_source_attach(link->source, context);
+}
+
+uint32_t *tsr_console_link_set_surface(struct tsr_console_link *link, uint32_t width,
+				       uint32_t height, uint32_t *stride)
+{
+	struct tsr_console_surface msg;
+	uint64_t size;
+	void *map;
+	int fd;
+
+	if (link->closed) {
+		errno = EPIPE;
+		return NULL;
+	}
+	if (width == 0 || height == 0 || width > TSR_CONSOLE_MAX_WIDTH ||
+	    height > TSR_CONSOLE_MAX_HEIGHT) {
+		errno = EINVAL;
+		return NULL;
+	}
+	size = (uint64_t)width * 4 * height;
+	fd = memfd_create("tessera-console-desktop", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return NULL;
+	if (ftruncate(fd, (off_t)size) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
+	map = mmap(NULL, (size_t)size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
+	memset(&msg, 0, sizeof(msg));
+	msg.format = TSR_CONSOLE_FORMAT_XRGB8888;
+	msg.width = width;
+	msg.height = height;
+	msg.stride = width * 4;
+	msg.offset = 0;
+	if (tsr_frame_send(link->sock, &msg, sizeof(msg), TSR_CONSOLE_MSG_SURFACE,
+			   TSR_CONSOLE_PROTO_VERSION, &fd, 1) < 0) {
+		int saved = errno;
+
+		munmap(map, (size_t)size);
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
+	close(fd);
+	if (link->map)
+		munmap(link->map, link->map_len);
+	link->map = map;
+	link->map_len = (size_t)size;
+	link->prev_width = link->width;
+	link->prev_height = link->height;
+	link->width = width;
+	link->height = height;
+	*stride = width * 4;
+	return map;
+}
+
+int tsr_console_link_damage(struct tsr_console_link *link, const struct tsr_console_rect *rects,
+			    size_t count)
+{
+	struct tsr_console_damage msg;
+	size_t i = 0;
+
+	if (link->closed || !link->map) {
+		errno = link->closed ? EPIPE : EINVAL;
+		return -1;
+	}
+	while (i < count) {
+		memset(&msg, 0, sizeof(msg));
+		for (; i < count && msg.count < TSR_CONSOLE_DAMAGE_MAX; i++) {
+			struct tsr_console_rect r = rects[i];
+
+			if (r.x >= link->width || r.y >= link->height || !r.width || !r.height)
+				continue;
+			if (r.width > link->width - r.x)
+				r.width = link->width - r.x;
+			if (r.height > link->height - r.y)
+				r.height = link->height - r.y;
+			msg.rects[msg.count++] = r;
+		}
+		if (msg.count == 0)
+			continue;
+		if (tsr_frame_send(link->sock, &msg, sizeof(msg), TSR_CONSOLE_MSG_DAMAGE,
+				   TSR_CONSOLE_PROTO_VERSION, NULL, 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int tsr_console_link_wait(struct tsr_console_link *link, int timeout_ms, int *status)
+{
+	int pidfd;
+	pid_t r;
+
+	if (link->pid <= 0) {
+		errno = ECHILD;
+		return -1;
+	}
+	/* A pidfd turns "the child exited" into an fd event, so there is no sleeping loop. */
+	pidfd = (int)syscall(SYS_pidfd_open, link->pid, 0);
+	if (pidfd >= 0) {
+		struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+		while (poll(&p, 1, timeout_ms) < 0 && errno == EINTR)
+			;
+		close(pidfd);
+	}
+	r = waitpid(link->pid, status, WNOHANG);
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		return 0;
+	link->pid = 0;
+	return 1;
+}
+
+void tsr_console_link_destroy(struct tsr_console_link *link)
+{
+	int status;
+
+	if (!link)
+		return;
+	if (link->source) {
+		g_source_destroy(link->source);
+		g_source_unref(link->source);
+	}
+	if (link->sock >= 0)
+		close(link->sock);
+	if (link->pid > 0 && tsr_console_link_wait(link, 1000, &status) != 1) {
+		kill(link->pid, SIGKILL);
+		while (waitpid(link->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (link->map)
+		munmap(link->map, link->map_len);
+	g_free(link);
+}

@@ -1,0 +1,90 @@
+/* renderer/console-link.h: the kiosk's side of tessera-console.
+ *
+ * The kiosk starts the console with one end of a socketpair, owns a memfd holding the composited
+ * desktop (sealed against shrinking and growing, so the console can map it safely), tells the
+ * console which rectangles changed, and receives the remote client's keys and pointer as
+ * callbacks. Every console message is checked before a callback sees it: the console parses a
+ * remote SPICE stream, so the kiosk treats it as untrusted. A console that misbehaves is killed
+ * and reported through the closed callback; it never takes the kiosk down.
+ *
+ * Typical use in the kiosk:
+ *   link = tsr_console_link_spawn(&options, &callbacks, kiosk, &error);
+ *   pixels = tsr_console_link_set_surface(link, 1920, 1080, &stride);   // once per size
+ *   ... draw into pixels ...; tsr_console_link_damage(link, rects, n);  // after each frame
+ *   poll tsr_console_link_fd(link) for input, then tsr_console_link_dispatch(link);
+ *   tsr_console_link_destroy(link);
+ * or tsr_console_link_attach(link, NULL) to dispatch from the GLib main loop. */
+#ifndef TSR_RENDERER_CONSOLE_LINK_H
+#define TSR_RENDERER_CONSOLE_LINK_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "renderer/console-proto.h"
+
+struct tsr_console_link_options {
+	/* The console binary; NULL = TSR_LIBEXECDIR/tessera-console. */
+	const char *program;
+	/* --socket, --user, --socket-owner of tessera-console; NULL = its default. */
+	const char *socket_path;
+	const char *user;
+	const char *socket_owner;
+	/* Where the console's stderr goes: -1 = the kiosk's own stderr. */
+	int stderr_fd;
+};
+
+struct tsr_console_link_callbacks {
+	/* The console listens and is sandboxed. */
+	void (*ready)(void *data);
+	/* scancode as in console-proto.h (set 1; 0x100 | code after E0, 0x200 | code after E1). */
+	void (*key)(void *data, uint16_t scancode, bool down);
+	/* x, y inside the current surface; buttons TSR_CONSOLE_BUTTON_*; wheel -1, 0 or 1. */
+	void (*pointer)(void *data, uint32_t x, uint32_t y, uint32_t buttons, int wheel);
+	/* Number of remote clients connected now (for a trusted "console in use" notice). */
+	void (*clients)(void *data, unsigned clients);
+	/* The console is gone or was cut off; why says what happened. No callback follows. */
+	void (*closed)(void *data, const char *why);
+};
+
+struct tsr_console_link;
+
+/* Start the console. Callbacks may be NULL. NULL with a GError on failure. */
+struct tsr_console_link *tsr_console_link_spawn(const struct tsr_console_link_options *options,
+						const struct tsr_console_link_callbacks *callbacks,
+						void *data, GError **error)
+	__attribute__((warn_unused_result));
+
+/* Make (or remake, after a size change) the desktop memfd and send it to the console. Returns
+ * the pixels (XRGB8888, *stride bytes per row, zeroed), valid until the next set_surface or
+ * destroy, or NULL with errno. The whole surface counts as damaged. */
+uint32_t *tsr_console_link_set_surface(struct tsr_console_link *link, uint32_t width,
+				       uint32_t height, uint32_t *stride)
+	__attribute__((warn_unused_result));
+
+/* Tell the console that these rectangles changed. Rectangles are clipped to the surface and
+ * empty ones skipped; any number is fine (sent TSR_CONSOLE_DAMAGE_MAX per message). 0 or -1. */
+int tsr_console_link_damage(struct tsr_console_link *link, const struct tsr_console_rect *rects,
+			    size_t count) __attribute__((warn_unused_result));
+
+/* The socket to poll for console messages. */
+int tsr_console_link_fd(const struct tsr_console_link *link);
+/* Read and dispatch every waiting message. Returns 0, or -1 once the link is closed (the closed
+ * callback has run then; destroy the link). */
+int tsr_console_link_dispatch(struct tsr_console_link *link);
+/* Dispatch from a GLib main context (NULL = default) instead of polling yourself. */
+void tsr_console_link_attach(struct tsr_console_link *link, GMainContext *context);
+
+pid_t tsr_console_link_pid(const struct tsr_console_link *link);
+
+/* Wait up to timeout_ms for the console to exit and reap it. Returns 1 with its wait status in
+ * *status, 0 if it is still running, -1 on error. After 1, destroy does not wait again. */
+int tsr_console_link_wait(struct tsr_console_link *link, int timeout_ms, int *status)
+	__attribute__((warn_unused_result));
+
+/* Close the link (the console exits on its own), wait up to a second, then kill it. NULL ok. */
+void tsr_console_link_destroy(struct tsr_console_link *link);
+
+#endif

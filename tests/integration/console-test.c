@@ -1,0 +1,506 @@
+/* tests/integration/console-test.c: tessera-console end to end.
+ *
+ * A feeder (the kiosk-side console link) starts the real console, sends a test pattern, and a
+ * real SPICE client (spice-client-glib, no GTK) connects to the console's unix socket. Proves
+ * that the pixels the client receives equal the pattern, that damage updates arrive, that the
+ * client's keys and pointer reach the feeder exactly, and that the console runs sandboxed behind
+ * a 0600 socket. Every wait is on an event, bounded by a timeout. */
+#include "config.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <pwd.h>
+#include <spice-client.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "renderer/console-link.h"
+
+#define WIDTH 320
+#define HEIGHT 200
+#define TIMEOUT_MS 10000
+
+struct key_event {
+	uint16_t scancode;
+	bool down;
+};
+
+struct pointer_event {
+	uint32_t x, y, buttons;
+	int wheel;
+};
+
+struct fixture {
+	char *dir;
+	char *socket_path;
+	struct tsr_console_link *link;
+	bool ready;
+	bool closed;
+	unsigned clients;
+	GArray *keys;     /* struct key_event */
+	GArray *pointers; /* struct pointer_event */
+	uint32_t *pixels;
+	uint32_t stride;
+
+	SpiceSession *session;
+	SpiceChannel *main_channel;
+	SpiceChannel *display;
+	SpiceChannel *inputs;
+	bool inputs_open;
+	bool primary;
+	unsigned invalidations;
+};
+
+static void on_ready(void *data)
+{
+	((struct fixture *)data)->ready = true;
+}
+
+static void on_key(void *data, uint16_t scancode, bool down)
+{
+	struct key_event e = { scancode, down };
+
+	g_array_append_val(((struct fixture *)data)->keys, e);
+}
+
+static void on_pointer(void *data, uint32_t x, uint32_t y, uint32_t buttons, int wheel)
+{
+	struct pointer_event e = { x, y, buttons, wheel };
+
+	g_array_append_val(((struct fixture *)data)->pointers, e);
+}
+
+static void on_clients(void *data, unsigned clients)
+{
+	((struct fixture *)data)->clients = clients;
+}
+
+static void on_closed(void *data, const char *why)
+{
+	((struct fixture *)data)->closed = true;
+	g_test_message("console link closed: %s", why);
+}
+
+static const struct tsr_console_link_callbacks callbacks = {
+	.ready = on_ready,
+	.key = on_key,
+	.pointer = on_pointer,
+	.clients = on_clients,
+	.closed = on_closed,
+};
+
+static gboolean timed_out(gpointer data)
+{
+	*(bool *)data = true;
+	return G_SOURCE_REMOVE;
+}
+
+/* Run the main loop until cond(f) holds or timeout_ms pass. */
+static bool wait_for(struct fixture *f, bool (*cond)(struct fixture *f), int timeout_ms)
+{
+	bool expired = false;
+	guint timer = g_timeout_add(timeout_ms, timed_out, &expired);
+
+	while (!cond(f) && !expired)
+		g_main_context_iteration(NULL, TRUE);
+	if (!expired)
+		g_source_remove(timer);
+	return cond(f);
+}
+
+static uint32_t pattern(uint32_t x, uint32_t y, uint32_t seed)
+{
+	return (((x * 7 + seed) & 0xff) << 16) | (((y * 13) & 0xff) << 8) | ((x ^ y ^ seed) & 0xff);
+}
+
+static void fill(struct fixture *f, uint32_t x0, uint32_t y0, uint32_t w, uint32_t h,
+		 uint32_t seed)
+{
+	for (uint32_t y = y0; y < y0 + h; y++)
+		for (uint32_t x = x0; x < x0 + w; x++)
+			f->pixels[y * (f->stride / 4) + x] = pattern(x, y, seed);
+}
+
+static bool is_ready(struct fixture *f)
+{
+	return f->ready || f->closed;
+}
+
+static void start_console(struct fixture *f, const char *owner)
+{
+	struct tsr_console_link_options options = {
+		.program = TSR_BUILDDIR "/renderer/tessera-console",
+		.socket_path = f->socket_path,
+		.user = "nobody",
+		.socket_owner = owner,
+		.stderr_fd = -1,
+	};
+	GError *error = NULL;
+
+	f->link = tsr_console_link_spawn(&options, &callbacks, f, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(f->link);
+	tsr_console_link_attach(f->link, NULL);
+	g_assert_true(wait_for(f, is_ready, TIMEOUT_MS));
+	g_assert_false(f->closed);
+}
+
+static void fixture_setup(struct fixture *f, gconstpointer data)
+{
+	memset(f, 0, sizeof(*f));
+	f->dir = g_dir_make_tmp("tessera-console-XXXXXX", NULL);
+	g_assert_nonnull(f->dir);
+	f->socket_path = g_build_filename(f->dir, "console.sock", NULL);
+	f->keys = g_array_new(FALSE, TRUE, sizeof(struct key_event));
+	f->pointers = g_array_new(FALSE, TRUE, sizeof(struct pointer_event));
+}
+
+static void fixture_teardown(struct fixture *f, gconstpointer data)
+{
+	int status = 0;
+
+	if (f->session) {
+		spice_session_disconnect(f->session);
+		g_object_unref(f->session);
+	}
+	if (f->link) {
+		/* Closing the link is how the kiosk stops the console: it must exit 0. */
+		tsr_console_link_destroy(f->link);
+	}
+	(void)status;
+	g_unlink(f->socket_path);
+	g_rmdir(f->dir);
+	g_free(f->socket_path);
+	g_free(f->dir);
+	g_array_free(f->keys, TRUE);
+	g_array_free(f->pointers, TRUE);
+}
+
+static bool need_root(void)
+{
+	if (getuid() != 0) {
+		g_test_skip("the console drops to 'nobody', which needs root");
+		return false;
+	}
+	return true;
+}
+
+/* --- the SPICE client ------------------------------------------------------------------- */
+
+static void on_primary_create(SpiceChannel *channel, gint format, gint width, gint height,
+			      gint stride, gint shmid, gpointer imgdata, gpointer data)
+{
+	((struct fixture *)data)->primary = true;
+}
+
+static void on_invalidate(SpiceChannel *channel, gint x, gint y, gint w, gint h, gpointer data)
+{
+	((struct fixture *)data)->invalidations++;
+}
+
+static void on_channel_event(SpiceChannel *channel, SpiceChannelEvent event, gpointer data)
+{
+	struct fixture *f = data;
+
+	if (SPICE_IS_INPUTS_CHANNEL(channel) && event == SPICE_CHANNEL_OPENED)
+		f->inputs_open = true;
+}
+
+static void on_channel_new(SpiceSession *session, SpiceChannel *channel, gpointer data)
+{
+	struct fixture *f = data;
+
+	if (SPICE_IS_MAIN_CHANNEL(channel)) {
+		f->main_channel = channel;
+	} else if (SPICE_IS_DISPLAY_CHANNEL(channel)) {
+		f->display = channel;
+		g_signal_connect(channel, "display-primary-create", G_CALLBACK(on_primary_create),
+				 f);
+		g_signal_connect(channel, "display-invalidate", G_CALLBACK(on_invalidate), f);
+		spice_channel_connect(channel);
+	} else if (SPICE_IS_INPUTS_CHANNEL(channel)) {
+		f->inputs = channel;
+		g_signal_connect(channel, "channel-event", G_CALLBACK(on_channel_event), f);
+		spice_channel_connect(channel);
+	}
+}
+
+static void connect_client(struct fixture *f)
+{
+	f->session = spice_session_new();
+	g_object_set(f->session, "unix-path", f->socket_path, NULL);
+	g_signal_connect(f->session, "channel-new", G_CALLBACK(on_channel_new), f);
+	g_assert_true(spice_session_connect(f->session));
+}
+
+/* The client's copy of the primary surface equals the feeder's pixels in the rectangle. */
+static bool client_matches(struct fixture *f, uint32_t x0, uint32_t y0, uint32_t w, uint32_t h)
+{
+	SpiceDisplayPrimary primary;
+
+	if (!f->display || !spice_display_channel_get_primary(f->display, 0, &primary))
+		return false;
+	if (primary.width != WIDTH || primary.height != HEIGHT || !primary.data)
+		return false;
+	for (uint32_t y = y0; y < y0 + h; y++) {
+		const uint32_t *row = (const uint32_t *)(primary.data + (size_t)y * primary.stride);
+
+		for (uint32_t x = x0; x < x0 + w; x++) {
+			/* XRGB: the X byte carries nothing. */
+			if ((row[x] & 0xffffff) != (f->pixels[y * (f->stride / 4) + x] & 0xffffff))
+				return false;
+		}
+	}
+	return true;
+}
+
+static bool whole_surface_matches(struct fixture *f)
+{
+	return f->closed || client_matches(f, 0, 0, WIDTH, HEIGHT);
+}
+
+static bool has_client(struct fixture *f)
+{
+	return f->closed || f->clients == 1;
+}
+
+static void start_with_pattern(struct fixture *f)
+{
+	start_console(f, NULL);
+	f->pixels = tsr_console_link_set_surface(f->link, WIDTH, HEIGHT, &f->stride);
+	g_assert_nonnull(f->pixels);
+	g_assert_cmpuint(f->stride, >=, WIDTH * 4);
+	fill(f, 0, 0, WIDTH, HEIGHT, 0);
+	g_assert_cmpint(tsr_console_link_damage(f->link,
+						&(struct tsr_console_rect){ 0, 0, WIDTH, HEIGHT },
+						1),
+			==, 0);
+	connect_client(f);
+	g_assert_true(wait_for(f, whole_surface_matches, TIMEOUT_MS));
+	g_assert_false(f->closed);
+	g_assert_true(wait_for(f, has_client, TIMEOUT_MS));
+	g_assert_cmpuint(f->clients, ==, 1);
+}
+
+/* --- tests -------------------------------------------------------------------------------- */
+
+static struct tsr_console_rect damaged = { 40, 30, 50, 20 };
+
+static bool damage_arrived(struct fixture *f)
+{
+	return f->closed || client_matches(f, 0, 0, WIDTH, HEIGHT);
+}
+
+static void test_pixels_and_damage(struct fixture *f, gconstpointer data)
+{
+	if (!need_root())
+		return;
+	start_with_pattern(f);
+	g_assert_true(f->primary);
+
+	/* A changed rectangle, announced as damage, reaches the client; the rest stays. */
+	fill(f, damaged.x, damaged.y, damaged.width, damaged.height, 0x55);
+	g_assert_false(client_matches(f, damaged.x, damaged.y, damaged.width, damaged.height));
+	g_assert_cmpint(tsr_console_link_damage(f->link, &damaged, 1), ==, 0);
+	g_assert_true(wait_for(f, damage_arrived, TIMEOUT_MS));
+	g_assert_false(f->closed);
+
+	/* Many small rectangles in one go (more than fit in one message) arrive too. */
+	struct tsr_console_rect rects[40];
+	for (unsigned i = 0; i < G_N_ELEMENTS(rects); i++) {
+		rects[i] = (struct tsr_console_rect){ 4 + i * 7, 150 + (i % 5) * 8, 5, 6 };
+		fill(f, rects[i].x, rects[i].y, rects[i].width, rects[i].height, 0xa0 + i);
+	}
+	g_assert_cmpint(tsr_console_link_damage(f->link, rects, G_N_ELEMENTS(rects)), ==, 0);
+	g_assert_true(wait_for(f, damage_arrived, TIMEOUT_MS));
+	g_assert_false(f->closed);
+}
+
+static int mouse_mode(struct fixture *f)
+{
+	int mode = 0;
+
+	g_object_get(f->main_channel, "mouse-mode", &mode, NULL);
+	return mode;
+}
+
+static bool inputs_usable(struct fixture *f)
+{
+	return f->closed ||
+	       (f->inputs_open && f->main_channel &&
+		mouse_mode(f) == SPICE_MOUSE_MODE_CLIENT);
+}
+
+static guint want_keys, want_pointers;
+
+static bool inputs_arrived(struct fixture *f)
+{
+	return f->closed || (f->keys->len >= want_keys && f->pointers->len >= want_pointers);
+}
+
+static void test_keys_and_pointer(struct fixture *f, gconstpointer data)
+{
+	static const struct key_event keys[] = {
+		{ 0x1e, true },  { 0x1e, false },  /* a */
+		{ 0x11d, true }, { 0x11d, false }, /* right ctrl: E0 1D */
+		{ 0x148, true }, { 0x148, false }, /* cursor up: E0 48 */
+	};
+	static const struct pointer_event pointers[] = {
+		{ 100, 50, 0, 0 },
+		{ 100, 50, TSR_CONSOLE_BUTTON_LEFT, 0 },
+		{ 100, 50, 0, 0 },
+		{ 319, 199, 0, 0 },
+		{ 319, 199, TSR_CONSOLE_BUTTON_RIGHT, 0 },
+		{ 319, 199, 0, 0 },
+		{ 319, 199, 0, -1 }, /* wheel up */
+	};
+	SpiceInputsChannel *in;
+
+	if (!need_root())
+		return;
+	start_with_pattern(f);
+	g_assert_true(wait_for(f, inputs_usable, TIMEOUT_MS));
+	g_assert_false(f->closed);
+	in = SPICE_INPUTS_CHANNEL(f->inputs);
+
+	spice_inputs_channel_key_press(in, 0x1e);
+	spice_inputs_channel_key_release(in, 0x1e);
+	spice_inputs_channel_key_press(in, 0x11d);
+	spice_inputs_channel_key_release(in, 0x11d);
+	spice_inputs_channel_key_press(in, 0x148);
+	spice_inputs_channel_key_release(in, 0x148);
+
+	spice_inputs_channel_position(in, 100, 50, 0, 0);
+	spice_inputs_channel_button_press(in, SPICE_MOUSE_BUTTON_LEFT, 0);
+	spice_inputs_channel_button_release(in, SPICE_MOUSE_BUTTON_LEFT,
+					    SPICE_MOUSE_BUTTON_MASK_LEFT);
+	spice_inputs_channel_position(in, 319, 199, 0, 0);
+	spice_inputs_channel_button_press(in, SPICE_MOUSE_BUTTON_RIGHT, 0);
+	spice_inputs_channel_button_release(in, SPICE_MOUSE_BUTTON_RIGHT,
+					    SPICE_MOUSE_BUTTON_MASK_RIGHT);
+	spice_inputs_channel_button_press(in, SPICE_MOUSE_BUTTON_UP, 0);
+
+	want_keys = G_N_ELEMENTS(keys);
+	want_pointers = G_N_ELEMENTS(pointers);
+	g_assert_true(wait_for(f, inputs_arrived, TIMEOUT_MS));
+	g_assert_false(f->closed);
+
+	for (guint i = 0; i < f->keys->len; i++)
+		g_test_message("key %u: 0x%x %s", i, g_array_index(f->keys, struct key_event, i).scancode,
+			       g_array_index(f->keys, struct key_event, i).down ? "down" : "up");
+	for (guint i = 0; i < f->pointers->len; i++) {
+		struct pointer_event *p = &g_array_index(f->pointers, struct pointer_event, i);
+
+		g_test_message("pointer %u: %u,%u buttons %u wheel %d", i, p->x, p->y, p->buttons,
+			       p->wheel);
+	}
+	g_assert_cmpuint(f->keys->len, ==, G_N_ELEMENTS(keys));
+	for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
+		g_assert_cmphex(g_array_index(f->keys, struct key_event, i).scancode, ==,
+				keys[i].scancode);
+		g_assert_cmpint(g_array_index(f->keys, struct key_event, i).down, ==,
+				keys[i].down);
+	}
+	g_assert_cmpuint(f->pointers->len, ==, G_N_ELEMENTS(pointers));
+	for (guint i = 0; i < G_N_ELEMENTS(pointers); i++) {
+		struct pointer_event *p = &g_array_index(f->pointers, struct pointer_event, i);
+
+		g_assert_cmpuint(p->x, ==, pointers[i].x);
+		g_assert_cmpuint(p->y, ==, pointers[i].y);
+		g_assert_cmphex(p->buttons, ==, pointers[i].buttons);
+		g_assert_cmpint(p->wheel, ==, pointers[i].wheel);
+	}
+}
+
+/* "Uid:\t65534\t65534\t65534\t65534" -> all four equal want. */
+static bool status_ids(const char *status, const char *field, unsigned want)
+{
+	const char *line = strstr(status, field);
+	unsigned a, b, c, d;
+
+	return line && sscanf(line + strlen(field), " %u %u %u %u", &a, &b, &c, &d) == 4 &&
+	       a == want && b == want && c == want && d == want;
+}
+
+/* "Groups:" followed by nothing but blanks. */
+static bool no_groups(const char *status)
+{
+	const char *p = strstr(status, "\nGroups:");
+
+	if (!p)
+		return false;
+	for (p += strlen("\nGroups:"); *p == ' ' || *p == '\t'; p++)
+		;
+	return *p == '\n';
+}
+
+static void test_sandbox(struct fixture *f, gconstpointer data)
+{
+	struct passwd *nobody;
+	struct stat st;
+	char *path, *status = NULL;
+	uid_t nobody_uid;
+	gid_t nobody_gid;
+
+	if (!need_root())
+		return;
+	nobody = getpwnam("nobody");
+	g_assert_nonnull(nobody);
+	nobody_uid = nobody->pw_uid;
+	nobody_gid = nobody->pw_gid;
+	start_console(f, NULL);
+
+	/* The socket: a socket, mode 0600, owned by whoever started the console (root). */
+	g_assert_cmpint(lstat(f->socket_path, &st), ==, 0);
+	g_assert_true(S_ISSOCK(st.st_mode));
+	g_assert_cmphex(st.st_mode & 07777, ==, 0600);
+	g_assert_cmpuint(st.st_uid, ==, getuid());
+
+	/* The process: every uid and gid is nobody's, no groups, no_new_privs. */
+	path = g_strdup_printf("/proc/%d/status", (int)tsr_console_link_pid(f->link));
+	g_assert_true(g_file_get_contents(path, &status, NULL, NULL));
+	g_test_message("%s", status);
+	g_assert_true(status_ids(status, "\nUid:", nobody_uid));
+	g_assert_true(status_ids(status, "\nGid:", nobody_gid));
+	g_assert_true(no_groups(status));
+	g_assert_nonnull(strstr(status, "\nNoNewPrivs:\t1\n"));
+	g_free(status);
+	g_free(path);
+
+	/* And it exits 0 when the kiosk closes the link. */
+	{
+		int fd = tsr_console_link_fd(f->link);
+		int wstatus = 0;
+
+		g_assert_cmpint(shutdown(fd, SHUT_RDWR), ==, 0);
+		g_assert_cmpint(tsr_console_link_wait(f->link, TIMEOUT_MS, &wstatus), ==, 1);
+		g_assert_true(WIFEXITED(wstatus));
+		g_assert_cmpint(WEXITSTATUS(wstatus), ==, 0);
+	}
+	tsr_console_link_destroy(f->link);
+	f->link = NULL;
+
+	/* --socket-owner hands the socket to another user, still 0600. */
+	f->ready = false;
+	start_console(f, "nobody");
+	g_assert_cmpint(lstat(f->socket_path, &st), ==, 0);
+	g_assert_cmphex(st.st_mode & 07777, ==, 0600);
+	g_assert_cmpuint(st.st_uid, ==, nobody_uid);
+	g_assert_cmpuint(st.st_gid, ==, nobody_gid);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add("/console/client-sees-pattern-and-damage", struct fixture, NULL, fixture_setup,
+		   test_pixels_and_damage, fixture_teardown);
+	g_test_add("/console/client-keys-and-pointer-reach-kiosk", struct fixture, NULL,
+		   fixture_setup, test_keys_and_pointer, fixture_teardown);
+	g_test_add("/console/sandboxed-behind-0600-socket", struct fixture, NULL, fixture_setup,
+		   test_sandbox, fixture_teardown);
+	return g_test_run();
+}
