@@ -1,1 +1,18 @@
-# tests/system/local.mk: the QEMU system-test harness and system tests.
+# tests/system/local.mk: the QEMU system-test harness and the system tests.
+#
+# tsr-systest is the host-side helper (wait for serial marks, QMP, image compare) that
+# tests/system/lib.sh drives; tsr-systest-guest goes into the guest's initramfs (evdev and VT
+# probes). mkinitrd, guest-init, guest-lib.sh, lib.sh and the tests are shipped through
+# tests/local.mk's EXTRA_DIST of tests/system. See doc/testing.md.
+check_PROGRAMS += tests/system/tsr-systest tests/system/tsr-systest-guest
+tests_system_tsr_systest_SOURCES = tests/system/systest-tool.c
+tests_system_tsr_systest_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS) $(PNG_CFLAGS)
+tests_system_tsr_systest_LDADD = $(JSON_GLIB_LIBS) $(PNG_LIBS) $(GLIB_LIBS)
+tests_system_tsr_systest_guest_SOURCES = tests/system/systest-guest.c
+tests_system_tsr_systest_guest_CFLAGS = $(AM_CFLAGS) $(EVDEV_CFLAGS)
+tests_system_tsr_systest_guest_LDADD = $(EVDEV_LIBS)
+
+SYSTEM_TESTS += tests/system/harness-test.sh
+
+# Test outputs (console and marker logs, screenshots) and the cached initramfs images.
+CLEANFILES += tests/system/*.out.* tests/system/*.cpio
