@@ -51,6 +51,10 @@ struct source {
 	int32_t abs_x, abs_y;
 	bool abs_changed;
 	int mt_slot;
+	/* touchpad: finger down, last position, sub-pixel remainder (device units x desktop) */
+	bool tp_touching, tp_have_last;
+	int32_t tp_last_x, tp_last_y;
+	int64_t tp_rem_x, tp_rem_y;
 	struct frame_event frame[FRAME_MAX];
 	size_t nframe;
 };
@@ -671,6 +675,33 @@ static void apply_key_event(struct tsr_input_router *r, struct source *s, uint16
 	tsr_input_router_key(r, s->info.source, code, (enum tsr_input_key_state)value);
 }
 
+/* A touchpad moves the pointer by the finger's travel: the pad's width spans the desktop's. */
+static int64_t touchpad_axis(int32_t delta, struct tsr_input_range range, int out, int64_t *rem)
+{
+	int64_t span = (int64_t)range.max - range.min;
+
+	if (span <= 0)
+		return 0;
+	*rem += (int64_t)delta * out;
+	int64_t px = *rem / span;
+	*rem -= px * span;
+	return px;
+}
+
+static void touchpad_motion(struct tsr_input_router *r, struct source *s, int *dx, int *dy)
+{
+	int w, h;
+
+	if (s->tp_touching && s->tp_have_last) {
+		desktop_size(r, &w, &h);
+		*dx += (int)touchpad_axis(s->abs_x - s->tp_last_x, s->info.abs_x, w, &s->tp_rem_x);
+		*dy += (int)touchpad_axis(s->abs_y - s->tp_last_y, s->info.abs_x, w, &s->tp_rem_y);
+	}
+	s->tp_last_x = s->abs_x;
+	s->tp_last_y = s->abs_y;
+	s->tp_have_last = s->tp_touching;
+}
+
 static void apply_frame(struct tsr_input_router *r, struct source *s)
 {
 	uint32_t id = s->info.source;
@@ -684,7 +715,9 @@ static void apply_frame(struct tsr_input_router *r, struct source *s)
 	s->dx = s->dy = s->wheel = 0;
 	s->abs_changed = false;
 	s->nframe = 0;
-	if (abs_changed)
+	if (abs_changed && (s->info.caps & TSR_INPUT_CAP_TOUCHPAD))
+		touchpad_motion(r, s, &dx, &dy);
+	else if (abs_changed)
 		tsr_input_router_position(r, id, s->abs_x, s->abs_y);
 	if (dx || dy)
 		tsr_input_router_motion(r, id, dx, dy);
@@ -716,6 +749,13 @@ void tsr_input_router_evdev(struct tsr_input_router *r, uint32_t source, uint16_
 		}
 		return;
 	case EV_KEY:
+		if (code == BTN_TOUCH && (s->info.caps & TSR_INPUT_CAP_TOUCHPAD)) {
+			/* finger down or up: motion restarts from the next position */
+			s->tp_touching = value != 0;
+			s->tp_have_last = false;
+			s->tp_rem_x = s->tp_rem_y = 0;
+			return;
+		}
 		if (s->nframe == FRAME_MAX)
 			apply_frame(r, s);
 		if (!(s = find_source(r, source)))

@@ -61,6 +61,7 @@ enum tsr_input_caps {
 	TSR_INPUT_CAP_POINTER = 1 << 1,  /* relative motion (mouse, touchpad) */
 	TSR_INPUT_CAP_ABSOLUTE = 1 << 2, /* absolute position (tablet, virtual tablet, console) */
 	TSR_INPUT_CAP_TOUCH = 1 << 3,    /* touchscreen: first contact is the left button */
+	TSR_INPUT_CAP_TOUCHPAD = 1 << 4, /* touchpad: absolute axes read as relative motion */
 };
 
 struct tsr_input_range {

@@ -123,6 +123,7 @@ static bool parse_caps(const char *word, unsigned *caps)
 		else if (!strcmp(parts[i], "pointer")) *caps |= TSR_INPUT_CAP_POINTER;
 		else if (!strcmp(parts[i], "absolute")) *caps |= TSR_INPUT_CAP_ABSOLUTE;
 		else if (!strcmp(parts[i], "touch")) *caps |= TSR_INPUT_CAP_TOUCH;
+		else if (!strcmp(parts[i], "touchpad")) *caps |= TSR_INPUT_CAP_TOUCHPAD;
 		else return false;
 	}
 	return *caps != 0;

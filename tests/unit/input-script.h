@@ -5,6 +5,7 @@
  * decimal; evemu's N:/I:/P:/B:/A: header lines are ignored) with a few Tessera lines that set
  * the scene, and the expected output:
  *   D: <source> <caps>[,<caps>] [xmin xmax ymin ymax]   add a device (keyboard, pointer,
+ *                                                       touchpad,
  *                                                       absolute, touch)
  *   U: <source>        unplug it          S: <source>   following E: lines come from it
  *   F: <domain>        focus (-1 none)    G: 0|1        kiosk grab off/on

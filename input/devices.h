@@ -1,0 +1,52 @@
+/* input/devices.h: finds, grabs and reads the laptop's input devices for the router.
+ *
+ * Every keyboard, mouse, touchpad, tablet and touchscreen under /dev/input/event* is opened
+ * with libevdev and grabbed (EVIOCGRAB), so no other reader (the VT console, another process)
+ * sees a single event while the kiosk runs. Devices are enumerated with libudev and followed
+ * while running through a udev monitor (the udevd feed when udevd runs, else the kernel's
+ * uevents, so it works in a bare initramfs too). Classification comes from the device's own
+ * capabilities, not udev properties, for the same reason. A device that disappears, even in the
+ * middle of a key press, is removed from the router, which releases what it held.
+ *
+ * Devices that only have a few keys (power button, lid switch, video bus) are left to the
+ * system: they are neither keyboards nor pointers. */
+#ifndef TSR_INPUT_DEVICES_H
+#define TSR_INPUT_DEVICES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <glib.h>
+
+#include "input/router.h"
+
+struct tsr_input_devices;
+
+struct tsr_input_devices_options {
+	/* Directory holding the event nodes; NULL: /dev/input. */
+	const char *dev_dir;
+	/* Follow hotplug (default true); tests may turn it off. */
+	bool no_hotplug;
+};
+
+/* Opens and grabs every device present now and starts following hotplug on the thread-default
+ * main context. options may be NULL. Fails only if udev cannot be used at all; having no input
+ * device is not an error (one may be plugged in later). */
+struct tsr_input_devices *tsr_input_devices_create(struct tsr_input_router *router,
+						   const struct tsr_input_devices_options *options,
+						   GError **error) __attribute__((warn_unused_result));
+void tsr_input_devices_destroy(struct tsr_input_devices *devices);
+
+/* Open and grab one event node (e.g. a uinput device a test created). false with *error if it
+ * cannot be opened or grabbed, or is not a keyboard, pointer or touch device. */
+bool tsr_input_devices_add_path(struct tsr_input_devices *devices, const char *path,
+				GError **error) __attribute__((warn_unused_result));
+
+/* Number of devices opened and grabbed now. */
+size_t tsr_input_devices_count(const struct tsr_input_devices *devices);
+
+/* Classify a device from its capabilities (enum tsr_input_caps, 0 = not ours). Exposed for
+ * tests; `dev` is a struct libevdev *. */
+unsigned tsr_input_devices_classify(const void *dev);
+
+#endif
