@@ -34,3 +34,21 @@ UNIT_TESTS += tests/unit/renderer-output-test tests/unit/renderer-scene-test
 check_PROGRAMS += tests/unit/renderer-output-test tests/unit/renderer-scene-test
 tests_unit_renderer_output_test_LDADD = $(RENDERER_LIBS)
 tests_unit_renderer_scene_test_LDADD = $(RENDERER_LIBS)
+
+# tests/harness: the reference-image comparison any pixel-checking test can link.
+check_LIBRARIES = tests/harness/libtsr-harness.a
+tests_harness_libtsr_harness_a_SOURCES = tests/harness/image-compare.c tests/harness/image-compare.h
+HARNESS_LIBS = tests/harness/libtsr-harness.a $(RENDERER_LIBS)
+
+UNIT_TESTS += tests/unit/renderer-reference-test
+check_PROGRAMS += tests/unit/renderer-reference-test
+tests_unit_renderer_reference_test_LDADD = $(HARNESS_LIBS)
+
+UNIT_TESTS += tests/unit/renderer-forgery-test
+check_PROGRAMS += tests/unit/renderer-forgery-test
+tests_unit_renderer_forgery_test_LDADD = $(RENDERER_LIBS) -lm
+CLEANFILES += tests/unit/*.shot.png tests/unit/*.diff.png
+
+UNIT_TESTS += tests/unit/renderer-damage-test
+check_PROGRAMS += tests/unit/renderer-damage-test
+tests_unit_renderer_damage_test_LDADD = $(RENDERER_LIBS)
