@@ -8,14 +8,19 @@ renderer_libtsr_console_link_a_SOURCES = \
 renderer_libtsr_console_link_a_CPPFLAGS = $(AM_CPPFLAGS) -DTSR_LIBEXECDIR='"$(libexecdir)"'
 CONSOLE_LINK_LIBS = renderer/libtsr-console-link.a $(COMMON_LIBS)
 
-libexec_PROGRAMS += renderer/tessera-console
-renderer_tessera_console_SOURCES = \
-	renderer/console-main.c \
+# The console's own parts (spice-server glue), apart from main so unit tests can use them.
+noinst_LIBRARIES += renderer/libtsr-console.a
+renderer_libtsr_console_a_SOURCES = \
 	renderer/console-core.c renderer/console-core.h \
 	renderer/console-display.c renderer/console-display.h \
 	renderer/console-input.c renderer/console-input.h
-renderer_tessera_console_CFLAGS = $(AM_CFLAGS) $(SPICE_SERVER_CFLAGS) $(PIXMAN_CFLAGS)
-renderer_tessera_console_LDADD = $(CONSOLE_LINK_LIBS) $(SPICE_SERVER_LIBS) $(PIXMAN_LIBS)
+renderer_libtsr_console_a_CFLAGS = $(AM_CFLAGS) $(SPICE_SERVER_CFLAGS) $(PIXMAN_CFLAGS)
+CONSOLE_LIBS = renderer/libtsr-console.a $(CONSOLE_LINK_LIBS) $(SPICE_SERVER_LIBS) $(PIXMAN_LIBS)
+
+libexec_PROGRAMS += renderer/tessera-console
+renderer_tessera_console_SOURCES = renderer/console-main.c
+renderer_tessera_console_CFLAGS = $(AM_CFLAGS) $(SPICE_SERVER_CFLAGS)
+renderer_tessera_console_LDADD = $(CONSOLE_LIBS)
 
 dist_man_MANS += doc/man/tessera-console.1
 
@@ -27,3 +32,11 @@ tests_integration_console_test_LDADD = $(CONSOLE_LINK_LIBS) $(SPICE_CLIENT_LIBS)
 INTEGRATION_TESTS += tests/integration/console-reject-test
 check_PROGRAMS += tests/integration/console-reject-test
 tests_integration_console_reject_test_LDADD = $(CONSOLE_LINK_LIBS)
+
+UNIT_TESTS += tests/unit/renderer-console-proto-test
+check_PROGRAMS += tests/unit/renderer-console-proto-test
+tests_unit_renderer_console_proto_test_CFLAGS = $(AM_CFLAGS) $(SPICE_SERVER_CFLAGS)
+tests_unit_renderer_console_proto_test_LDADD = $(CONSOLE_LIBS)
+INTEGRATION_TESTS += tests/integration/console-link-test
+check_PROGRAMS += tests/integration/console-link-test
+tests_integration_console_link_test_LDADD = $(CONSOLE_LINK_LIBS)

@@ -163,7 +163,16 @@ static void fixture_teardown(struct fixture *f, gconstpointer data)
 {
 	int status = 0;
 
+	/* The channels outlive this fixture by a few main-loop turns: cut their signals first. */
+	SpiceChannel *channels[] = { f->main_channel, f->display, f->inputs };
+	for (size_t i = 0; i < G_N_ELEMENTS(channels); i++) {
+		if (channels[i]) {
+			g_signal_handlers_disconnect_by_data(channels[i], f);
+			g_object_unref(channels[i]);
+		}
+	}
 	if (f->session) {
+		g_signal_handlers_disconnect_by_data(f->session, f);
 		spice_session_disconnect(f->session);
 		g_object_unref(f->session);
 	}
@@ -215,15 +224,15 @@ static void on_channel_new(SpiceSession *session, SpiceChannel *channel, gpointe
 	struct fixture *f = data;
 
 	if (SPICE_IS_MAIN_CHANNEL(channel)) {
-		f->main_channel = channel;
+		f->main_channel = g_object_ref(channel);
 	} else if (SPICE_IS_DISPLAY_CHANNEL(channel)) {
-		f->display = channel;
+		f->display = g_object_ref(channel);
 		g_signal_connect(channel, "display-primary-create", G_CALLBACK(on_primary_create),
 				 f);
 		g_signal_connect(channel, "display-invalidate", G_CALLBACK(on_invalidate), f);
 		spice_channel_connect(channel);
 	} else if (SPICE_IS_INPUTS_CHANNEL(channel)) {
-		f->inputs = channel;
+		f->inputs = g_object_ref(channel);
 		g_signal_connect(channel, "channel-event", G_CALLBACK(on_channel_event), f);
 		spice_channel_connect(channel);
 	}
