@@ -1,1 +1,15 @@
 # provisioning/local.mk: build rules for provisioning/ (included from the top Makefile.am).
+# libtsr-provisioning.a: keys at rest, the laptop-side installer, the ssh transport.
+noinst_LIBRARIES += provisioning/libtsr-provisioning.a
+provisioning_libtsr_provisioning_a_SOURCES = \
+	provisioning/keys.c provisioning/keys.h \
+	provisioning/install.c provisioning/install.h \
+	provisioning/remote.c provisioning/remote.h
+provisioning_libtsr_provisioning_a_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS) $(JSON_GLIB_CFLAGS)
+PROVISIONING_LIBS = provisioning/libtsr-provisioning.a $(POLICY_LIBS) $(JSON_GLIB_LIBS)
+
+bin_PROGRAMS += tessera-provision
+tessera_provision_SOURCES = provisioning/tessera-provision.c
+tessera_provision_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
+tessera_provision_LDADD = $(PROVISIONING_LIBS)
+dist_man_MANS += doc/man/tessera-provision.1

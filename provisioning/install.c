@@ -1,0 +1,507 @@
+/* provisioning/install.c: checks first, then an atomic set install (see install.h). */
+#include "provisioning/install.h"
+#include "provisioning/keys.h"
+#include "policy/bundle.h"
+#include "policy/policy.h"
+#include "policy/state.h"
+
+#include <dirent.h>
+#include <json-glib/json-glib.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *const tsr_install_steps[] = {
+	"locked",           /* state dir locked, nothing checked yet */
+	"verified",         /* every check passed, nothing written */
+	"version-created",  /* temporary version directory made */
+	"bundle-written",   /* bundle written and fsync'd inside it */
+	"version-renamed",  /* versions/N in place, current not yet swapped */
+	"previous-swapped", /* previous -> old version */
+	"current-swapped",  /* current -> new version: the install has happened */
+	"time-noted",
+	"cleaned",
+	NULL,
+};
+
+static void crash_point(const char *step)
+{
+	const char *at = g_getenv("TSR_PROVISION_CRASH_AT");
+	if (at && strcmp(at, step) == 0)
+		kill(getpid(), SIGKILL);
+}
+
+#define REFUSE(code, ...) g_set_error(error, TSR_BUNDLE_ERROR, (code), __VA_ARGS__)
+
+void tsr_install_result_clear(struct tsr_install_result *r)
+{
+	g_free(r->broker_message);
+	r->broker_message = NULL;
+}
+
+/* The installed bundle: the target of STATE/current, or NULL (with serial 0) if none. */
+static struct tsr_bundle *read_installed(const char *state, const char *link, char **target,
+                                         GError **error)
+{
+	char *path = g_build_filename(state, link, NULL);
+	char *t = g_file_read_link(path, NULL);
+	g_free(path);
+	if (target)
+		*target = t ? g_strdup(t) : NULL;
+	if (!t)
+		return NULL;
+	char *bundle = g_build_filename(state, t, "bundle", NULL);
+	struct tsr_bundle *b = tsr_bundle_read(bundle, error);
+	g_free(bundle);
+	g_free(t);
+	return b;
+}
+
+static bool fsync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool ok = fsync(fd) == 0;
+	close(fd);
+	return ok;
+}
+
+static void remove_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	if (!d) {
+		unlink(path);
+		return;
+	}
+	for (struct dirent *e; (e = readdir(d));) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *p = g_build_filename(path, e->d_name, NULL);
+		remove_tree(p);
+		g_free(p);
+	}
+	closedir(d);
+	rmdir(path);
+}
+
+static bool write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return false;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/* Point link at target by making link.new and renaming it over link. */
+static bool swap_link(const char *state, const char *link, const char *target)
+{
+	char *path = g_build_filename(state, link, NULL);
+	char *tmp = g_strdup_printf("%s.new", path);
+	unlink(tmp);
+	bool ok = symlink(target, tmp) == 0 && rename(tmp, path) == 0;
+	if (!ok) {
+		int e = errno;
+		unlink(tmp);
+		errno = e;
+	}
+	g_free(tmp);
+	g_free(path);
+	return ok;
+}
+
+/* Everything before the first write. On success *installed is the current bundle (or NULL). */
+static bool check_bundle(const char *state, const struct tsr_bundle *b, int64_t now,
+                         struct tsr_bundle **installed_out, bool *unchanged, GError **error)
+{
+	char *trust_path = g_build_filename(state, "trusted.keys", NULL);
+	struct tsr_trust *trust = tsr_trust_read(trust_path, error);
+	g_free(trust_path);
+	struct tsr_bundle *installed = NULL;
+	struct tsr_policy *policy = NULL, *installed_policy = NULL;
+	bool ok = false;
+	if (!trust)
+		goto out;
+	if (strcmp(b->organization, trust->organization) != 0) {
+		REFUSE(TSR_BUNDLE_ERROR_ORGANIZATION,
+		       "refused: the bundle is for organization '%s'; this laptop belongs to '%s'",
+		       b->organization, trust->organization);
+		goto out;
+	}
+	if (!tsr_bundle_verify(b, (const uint8_t(*)[TSR_KEY_PUBLIC_BYTES])trust->roots,
+	                       trust->n_roots, error))
+		goto out;
+	if (strcmp(b->group, trust->group) != 0) {
+		REFUSE(TSR_BUNDLE_ERROR_GROUP,
+		       "refused: the bundle is for laptop group '%s'; this laptop is in '%s'", b->group,
+		       trust->group);
+		goto out;
+	}
+	GError *perr = NULL;
+	policy = tsr_policy_load_canonical(b->content, b->content_len, &perr);
+	if (!policy) {
+		REFUSE(TSR_BUNDLE_ERROR_POLICY, "refused: the signed content is not valid policy: %s",
+		       perr->message);
+		g_error_free(perr);
+		goto out;
+	}
+	if (strcmp(policy->organization, b->organization) != 0 ||
+	    strcmp(policy->laptop_group, b->group) != 0) {
+		REFUSE(TSR_BUNDLE_ERROR_POLICY,
+		       "refused: the content is for %s/%s but the signed header says %s/%s",
+		       policy->organization, policy->laptop_group, b->organization, b->group);
+		goto out;
+	}
+	GError *ierr = NULL;
+	installed = read_installed(state, "current", NULL, &ierr);
+	if (ierr) {
+		REFUSE(TSR_BUNDLE_ERROR_IO,
+		       "the installed bundle cannot be read (%s); restore STATE/current from "
+		       "STATE/previous", ierr->message);
+		g_error_free(ierr);
+		goto out;
+	}
+	if (installed) {
+		const struct tsr_keyset *ks = b->keyset, *iks = installed->keyset;
+		if (iks && ks->serial < iks->serial) {
+			REFUSE(TSR_BUNDLE_ERROR_KEYSET_OLDER,
+			       "refused: the bundle carries key set %" G_GUINT64_FORMAT
+			       ", older than the installed key set %" G_GUINT64_FORMAT
+			       "; re-sign it with the current key set",
+			       ks->serial, iks->serial);
+			goto out;
+		}
+		if (iks && ks->serial == iks->serial &&
+		    (ks->raw_len != iks->raw_len || memcmp(ks->raw, iks->raw, ks->raw_len) != 0)) {
+			REFUSE(TSR_BUNDLE_ERROR_KEYSET_CONFLICT,
+			       "refused: key set %" G_GUINT64_FORMAT
+			       " differs from the installed key set with the same serial",
+			       ks->serial);
+			goto out;
+		}
+		if (b->serial == installed->serial) {
+			if (b->signed_len == installed->signed_len &&
+			    memcmp(b->raw, installed->raw, b->signed_len) == 0) {
+				*unchanged = true;
+				ok = true;
+				goto out;
+			}
+			REFUSE(TSR_BUNDLE_ERROR_SERIAL_CONFLICT,
+			       "refused: serial %" G_GUINT64_FORMAT
+			       " is installed with different content; sign the change with a higher "
+			       "serial",
+			       b->serial);
+			goto out;
+		}
+		if (b->serial < installed->serial) {
+			REFUSE(TSR_BUNDLE_ERROR_SERIAL_OLD,
+			       "refused: serial %" G_GUINT64_FORMAT
+			       " is older than the installed serial %" G_GUINT64_FORMAT
+			       " (no rollback)",
+			       b->serial, installed->serial);
+			goto out;
+		}
+		uint32_t jump = 1000;
+		GError *jerr = NULL;
+		installed_policy =
+			tsr_policy_load_canonical(installed->content, installed->content_len, &jerr);
+		if (installed_policy)
+			jump = installed_policy->max_serial_jump;
+		g_clear_error(&jerr);
+		if (b->serial - installed->serial > jump) {
+			REFUSE(TSR_BUNDLE_ERROR_SERIAL_JUMP,
+			       "refused: serial %" G_GUINT64_FORMAT " is more than %u above the "
+			       "installed serial %" G_GUINT64_FORMAT
+			       " (max-serial-jump); sign with a serial closer to the installed one",
+			       b->serial, jump, installed->serial);
+			goto out;
+		}
+	} else if (b->serial == 0) {
+		REFUSE(TSR_BUNDLE_ERROR_SERIAL_OLD, "refused: serial 0 is never valid");
+		goto out;
+	}
+	int64_t seen = tsr_policy_state_latest_time(state);
+	int64_t t = now > seen ? now : seen;
+	if (t + TSR_INSTALL_CLOCK_SKEW_S < b->valid_from) {
+		REFUSE(TSR_BUNDLE_ERROR_NOT_YET_VALID,
+		       "refused: the bundle is valid only from %" G_GINT64_FORMAT
+		       " (unix time), and it is now %" G_GINT64_FORMAT "%s",
+		       b->valid_from, t, t == seen && seen > now ? " (latest time seen)" : "");
+		goto out;
+	}
+	if (t >= b->valid_until) {
+		REFUSE(TSR_BUNDLE_ERROR_EXPIRED,
+		       "refused: the bundle expired at %" G_GINT64_FORMAT " (unix time), and it is "
+		       "now %" G_GINT64_FORMAT "%s; sign a new one",
+		       b->valid_until, t,
+		       seen > now ? " (the latest time this laptop has seen: the clock was set back)"
+		                  : "");
+		goto out;
+	}
+	ok = true;
+out:
+	if (ok)
+		*installed_out = installed;
+	else
+		tsr_bundle_free(installed);
+	tsr_policy_free(policy);
+	tsr_policy_free(installed_policy);
+	tsr_trust_free(trust);
+	return ok;
+}
+
+/* Remove what a crashed install may have left and versions no link points to. */
+static void clean_versions(const char *state)
+{
+	char *versions = g_build_filename(state, "versions", NULL);
+	char *cur = NULL, *prev = NULL;
+	char *p = g_build_filename(state, "current", NULL);
+	cur = g_file_read_link(p, NULL);
+	g_free(p);
+	p = g_build_filename(state, "previous", NULL);
+	prev = g_file_read_link(p, NULL);
+	g_free(p);
+	DIR *d = opendir(versions);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *rel = g_strdup_printf("versions/%s", e->d_name);
+		if ((!cur || strcmp(rel, cur) != 0) && (!prev || strcmp(rel, prev) != 0)) {
+			char *full = g_build_filename(state, rel, NULL);
+			remove_tree(full);
+			g_free(full);
+		}
+		g_free(rel);
+	}
+	if (d)
+		closedir(d);
+	g_free(cur);
+	g_free(prev);
+	g_free(versions);
+}
+
+bool tsr_install_bundle(const char *data, size_t len, const struct tsr_install_options *opts,
+                        struct tsr_install_result *result, GError **error)
+{
+	const char *state = opts->state_dir ? opts->state_dir : TSR_STATE_DIR_DEFAULT;
+	int64_t now = opts->now ? opts->now : (int64_t)time(NULL);
+	memset(result, 0, sizeof *result);
+
+	int lock = open(state, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock < 0) {
+		REFUSE(TSR_BUNDLE_ERROR_TRUST, "state directory %s: %s; enrol the laptop first "
+		       "(tessera-provision init)", state, g_strerror(errno));
+		return false;
+	}
+	/* One install at a time (a push and a pull may meet); flock on the directory itself
+	 * so no lock file appears in the state. */
+	if (flock(lock, LOCK_EX) != 0) {
+		REFUSE(TSR_BUNDLE_ERROR_IO, "cannot lock %s: %s", state, g_strerror(errno));
+		close(lock);
+		return false;
+	}
+	crash_point("locked");
+
+	bool ok = false;
+	bool unchanged = false;
+	struct tsr_bundle *installed = NULL;
+	char *versions = g_build_filename(state, "versions", NULL);
+	char *tmpdir = NULL, *final = NULL, *rel = NULL, *old_target = NULL, *old_previous = NULL;
+	bool made_versions = false, moved_previous = false;
+	int fd = -1;
+	struct tsr_bundle *b = tsr_bundle_parse(data, len, error);
+	if (!b)
+		goto out;
+	if (!check_bundle(state, b, now, &installed, &unchanged, error))
+		goto out;
+	result->serial = b->serial;
+	result->previous_serial = installed ? installed->serial : 0;
+	if (unchanged) {
+		result->outcome = TSR_INSTALL_UNCHANGED;
+		ok = true;
+		goto out;
+	}
+	crash_point("verified");
+
+	/* Leftovers of a crashed install are not part of the installed state; clear them
+	 * only now that this install is known to go ahead. */
+	clean_versions(state);
+	if (mkdir(versions, 0755) == 0)
+		made_versions = true;
+	else if (errno != EEXIST)
+		goto io_error;
+	tmpdir = g_strdup_printf("%s/.new-%" G_GUINT64_FORMAT, versions, b->serial);
+	rel = g_strdup_printf("versions/%" G_GUINT64_FORMAT, b->serial);
+	final = g_build_filename(state, rel, NULL);
+	remove_tree(tmpdir);
+	if (mkdir(tmpdir, 0755) != 0)
+		goto io_error;
+	crash_point("version-created");
+	char *bundle_path = g_build_filename(tmpdir, "bundle", NULL);
+	fd = open(bundle_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	g_free(bundle_path);
+	if (fd < 0 || !write_all(fd, data, len) || fsync(fd) != 0)
+		goto io_error;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto io_error;
+	}
+	fd = -1;
+	if (!fsync_path(tmpdir))
+		goto io_error;
+	crash_point("bundle-written");
+	remove_tree(final);
+	if (rename(tmpdir, final) != 0 || !fsync_path(versions))
+		goto io_error;
+	crash_point("version-renamed");
+
+	/* The commit point is the rename of current. Before it the old version is whole and
+	 * current; after it the new one is. previous is moved first so it never dangles. */
+	char *cur_link = g_build_filename(state, "current", NULL);
+	old_target = g_file_read_link(cur_link, NULL);
+	g_free(cur_link);
+	char *prev_link = g_build_filename(state, "previous", NULL);
+	old_previous = g_file_read_link(prev_link, NULL);
+	g_free(prev_link);
+	if (old_target) {
+		if (!swap_link(state, "previous", old_target))
+			goto io_error;
+		moved_previous = true;
+	}
+	crash_point("previous-swapped");
+	if (!swap_link(state, "current", rel) || !fsync_path(state))
+		goto io_error;
+	crash_point("current-swapped");
+
+	/* From here the install has happened; what follows cannot undo it. */
+	result->outcome = TSR_INSTALL_INSTALLED;
+	ok = true;
+	GError *terr = NULL;
+	if (!tsr_policy_state_note_time(state, now, &terr)) {
+		g_warning("%s", terr->message);
+		g_error_free(terr);
+	}
+	crash_point("time-noted");
+	clean_versions(state);
+	crash_point("cleaned");
+	goto out;
+
+io_error:;
+	int e = errno;
+	REFUSE(TSR_BUNDLE_ERROR_IO, "cannot write the new version in %s: %s%s; nothing was changed",
+	       state, g_strerror(e), e == ENOSPC ? " (free some space and push again)" : "");
+	if (fd >= 0)
+		close(fd);
+	if (tmpdir)
+		remove_tree(tmpdir);
+	if (final)
+		remove_tree(final);
+	char *pn = g_build_filename(state, "previous.new", NULL);
+	char *cn = g_build_filename(state, "current.new", NULL);
+	unlink(pn);
+	unlink(cn);
+	g_free(pn);
+	g_free(cn);
+	if (moved_previous) {
+		if (old_previous) {
+			if (!swap_link(state, "previous", old_previous))
+				g_warning("cannot point %s/previous back at %s", state, old_previous);
+		} else {
+			char *pl = g_build_filename(state, "previous", NULL);
+			unlink(pl);
+			g_free(pl);
+		}
+	}
+	if (made_versions)
+		rmdir(versions);
+out:
+	if (ok && result->outcome == TSR_INSTALL_INSTALLED && !(opts->broker_socket &&
+	                                                          !opts->broker_socket[0]))
+		result->broker_notified = tsr_install_notify_broker(
+			opts->broker_socket ? opts->broker_socket : TSR_BROKER_SOCKET_DEFAULT,
+			&result->broker_message);
+	tsr_bundle_free(b);
+	tsr_bundle_free(installed);
+	g_free(versions);
+	g_free(tmpdir);
+	g_free(final);
+	g_free(rel);
+	g_free(old_target);
+	g_free(old_previous);
+	flock(lock, LOCK_UN);
+	close(lock);
+	return ok;
+}
+
+/* The broker's control protocol (broker/control-proto.h): a 4-byte big-endian length, then
+ * one JSON object. Spoken here directly so provisioning does not link the broker. */
+bool tsr_install_notify_broker(const char *socket_path, char **message)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	if (strlen(socket_path) >= sizeof addr.sun_path) {
+		*message = g_strdup_printf("broker socket path %s is too long", socket_path);
+		return false;
+	}
+	strcpy(addr.sun_path, socket_path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+		*message = g_strdup_printf("no broker listens on %s; it loads the new policy when "
+		                           "it starts", socket_path);
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	static const char body[] = "{\"version\":1,\"id\":1,\"command\":\"reload-policy\",\"args\":{}}";
+	uint8_t hdr[4] = {0, 0, 0, (uint8_t)(sizeof body - 1)};
+	bool ok = write_all(fd, (const char *)hdr, 4) && write_all(fd, body, sizeof body - 1);
+	char reply[4096];
+	size_t got = 0;
+	struct pollfd pfd = {fd, POLLIN, 0};
+	while (ok && got < sizeof reply - 1 && poll(&pfd, 1, 10000) == 1) {
+		ssize_t n = read(fd, reply + got, sizeof reply - 1 - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		if (got >= 4 && got >= 4 + (size_t)((uint8_t)reply[2] << 8 | (uint8_t)reply[3]))
+			break;
+	}
+	close(fd);
+	reply[got] = '\0';
+	bool acked = false;
+	if (ok && got > 4) {
+		JsonParser *parser = json_parser_new();
+		if (json_parser_load_from_data(parser, reply + 4, (gssize)(got - 4), NULL)) {
+			JsonNode *root = json_parser_get_root(parser);
+			if (JSON_NODE_HOLDS_OBJECT(root)) {
+				JsonObject *o = json_node_get_object(root);
+				JsonNode *okn = json_object_get_member(o, "ok");
+				acked = okn && JSON_NODE_HOLDS_VALUE(okn) &&
+				        json_node_get_value_type(okn) == G_TYPE_BOOLEAN &&
+				        json_node_get_boolean(okn);
+			}
+		}
+		g_object_unref(parser);
+	}
+	*message = acked ? g_strdup("broker reloaded the policy")
+	                 : g_strdup_printf("broker did not confirm the reload: %s",
+	                                   got > 4 ? reply + 4 : "no answer");
+	return acked;
+}
