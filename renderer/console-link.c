@@ -113,18 +113,38 @@ struct tsr_console_link *tsr_console_link_spawn(const struct tsr_console_link_op
 	g_strfreev(env);
 	g_ptr_array_free(argv, TRUE);
 
-	link = g_new0(struct tsr_console_link, 1);
-	link->sock = sv[0];
+	link = tsr_console_link_wrap(sv[0], callbacks, data);
+	if (!link) {
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno),
+			    "cannot make the console link non-blocking: %s", strerror(errno));
+		kill(pid, SIGKILL);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return NULL;
+	}
 	link->pid = pid;
+	return link;
+}
+
+struct tsr_console_link *tsr_console_link_wrap(int sock,
+					       const struct tsr_console_link_callbacks *callbacks,
+					       void *data)
+{
+	struct tsr_console_link *link;
+	int flags = fcntl(sock, F_GETFL);
+
+	if (flags < 0 || fcntl(sock, F_SETFL, flags | O_NONBLOCK) < 0) {
+		int saved = errno;
+
+		close(sock);
+		errno = saved;
+		return NULL;
+	}
+	link = g_new0(struct tsr_console_link, 1);
+	link->sock = sock;
 	link->data = data;
 	if (callbacks)
 		link->cb = *callbacks;
-	if (fcntl(link->sock, F_SETFL, fcntl(link->sock, F_GETFL) | O_NONBLOCK) < 0) {
-		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno),
-			    "cannot make the console link non-blocking: %s", strerror(errno));
-		tsr_console_link_destroy(link);
-		return NULL;
-	}
 	return link;
 }
 

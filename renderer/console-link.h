@@ -57,6 +57,13 @@ struct tsr_console_link *tsr_console_link_spawn(const struct tsr_console_link_op
 						void *data, GError **error)
 	__attribute__((warn_unused_result));
 
+/* Use an already connected console socket instead of spawning (tests and the fuzz target). The
+ * link owns sock; there is no process to wait for or kill. NULL if sock cannot be made
+ * non-blocking. */
+struct tsr_console_link *tsr_console_link_wrap(int sock,
+					       const struct tsr_console_link_callbacks *callbacks,
+					       void *data) __attribute__((warn_unused_result));
+
 /* Make (or remake, after a size change) the desktop memfd and send it to the console. Returns
  * the pixels (XRGB8888, *stride bytes per row, zeroed), valid until the next set_surface or
  * destroy, or NULL with errno. The whole surface counts as damaged. */

@@ -40,3 +40,31 @@ tests_unit_renderer_console_proto_test_LDADD = $(CONSOLE_LIBS)
 INTEGRATION_TESTS += tests/integration/console-link-test
 check_PROGRAMS += tests/integration/console-link-test
 tests_integration_console_link_test_LDADD = $(CONSOLE_LINK_LIBS)
+
+# Fuzzing what the kiosk takes from the console (the console faces a remote client, so the kiosk
+# treats it as hostile), the same way as renderer/viewer.mk (see doc/testing.md, "Fuzzing").
+FUZZ_CONSOLE_LINK_SRC = tests/fuzz/console-link-fuzz.c renderer/console-link.c \
+	renderer/console-proto.c renderer/console-input.c common/frame.c common/fdpass.c
+EXTRA_DIST += $(FUZZ_CONSOLE_LINK_SRC) tests/fuzz/console-link-fuzz.sh \
+	tests/fuzz/console-link-corpus tests/fuzz/console-link-corpus.py
+if HAVE_CLANG
+FUZZ_CONSOLE_BINS = tests/fuzz/console-link-fuzz
+tests/fuzz/console-link-fuzz: $(addprefix $(srcdir)/,$(FUZZ_CONSOLE_LINK_SRC)) config.h
+	@$(MKDIR_P) tests/fuzz
+	$(AM_V_CCLD)$(CLANG) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+		-I$(top_srcdir) -I$(top_builddir) -D_GNU_SOURCE -DTSR_LIBEXECDIR='"$(libexecdir)"' \
+		$(GLIB_CFLAGS) $(SPICE_SERVER_CFLAGS) \
+		-o $@ $(addprefix $(srcdir)/,$(FUZZ_CONSOLE_LINK_SRC)) $(GLIB_LIBS) $(SPICE_SERVER_LIBS)
+else
+FUZZ_CONSOLE_BINS =
+endif
+CLEANFILES += tests/fuzz/console-link-fuzz
+tests/fuzz/console-link-fuzz.sh.log: $(srcdir)/tests/fuzz/console-link-fuzz.sh $(FUZZ_CONSOLE_BINS)
+	@$(MKDIR_P) tests/fuzz
+	@$(AM_TESTS_ENVIRONMENT) $(LOG_DRIVER) --test-name tests/fuzz/console-link-fuzz.sh \
+		--log-file $@ --trs-file $(@:.log=.trs) --color-tests no --enable-hard-errors yes \
+		--expect-failure no -- $(LOG_COMPILE) $(srcdir)/tests/fuzz/console-link-fuzz.sh
+fuzz-check-console: $(FUZZ_CONSOLE_BINS)
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/fuzz/console-link-fuzz.sh'
+EXTRA_CHECK_TARGETS += fuzz-check-console
+.PHONY: fuzz-check-console
