@@ -45,6 +45,7 @@ struct fixture {
 	GArray *pointers; /* struct pointer_event */
 	uint32_t *pixels;
 	uint32_t stride;
+	uint32_t width, height;
 
 	SpiceSession *session;
 	SpiceChannel *main_channel;
@@ -159,28 +160,43 @@ static void fixture_setup(struct fixture *f, gconstpointer data)
 	f->pointers = g_array_new(FALSE, TRUE, sizeof(struct pointer_event));
 }
 
-static void fixture_teardown(struct fixture *f, gconstpointer data)
+static bool inputs_settled(struct fixture *f)
 {
-	int status = 0;
+	return f->closed || f->inputs_open;
+}
 
-	/* The channels outlive this fixture by a few main-loop turns: cut their signals first. */
-	SpiceChannel *channels[] = { f->main_channel, f->display, f->inputs };
+static void disconnect_client(struct fixture *f)
+{
+	/* The channels outlive the session by a few main-loop turns: cut their signals first. */
+	SpiceChannel **channels[] = { &f->main_channel, &f->display, &f->inputs };
+
+	/* A channel cut off in the middle of its link makes spice-client-glib log a critical,
+	 * which fails the test: let a channel that is linking finish first. */
+	if (f->session)
+		(void)wait_for(f, inputs_settled, TIMEOUT_MS);
+
 	for (size_t i = 0; i < G_N_ELEMENTS(channels); i++) {
-		if (channels[i]) {
-			g_signal_handlers_disconnect_by_data(channels[i], f);
-			g_object_unref(channels[i]);
+		if (*channels[i]) {
+			g_signal_handlers_disconnect_by_data(*channels[i], f);
+			g_object_unref(*channels[i]);
+			*channels[i] = NULL;
 		}
 	}
 	if (f->session) {
 		g_signal_handlers_disconnect_by_data(f->session, f);
 		spice_session_disconnect(f->session);
 		g_object_unref(f->session);
+		f->session = NULL;
 	}
-	if (f->link) {
-		/* Closing the link is how the kiosk stops the console: it must exit 0. */
-		tsr_console_link_destroy(f->link);
-	}
-	(void)status;
+	f->inputs_open = false;
+	f->primary = false;
+}
+
+static void fixture_teardown(struct fixture *f, gconstpointer data)
+{
+	disconnect_client(f);
+	/* Closing the link is how the kiosk stops the console. */
+	tsr_console_link_destroy(f->link);
 	g_unlink(f->socket_path);
 	g_rmdir(f->dir);
 	g_free(f->socket_path);
@@ -253,7 +269,7 @@ static bool client_matches(struct fixture *f, uint32_t x0, uint32_t y0, uint32_t
 
 	if (!f->display || !spice_display_channel_get_primary(f->display, 0, &primary))
 		return false;
-	if (primary.width != WIDTH || primary.height != HEIGHT || !primary.data)
+	if (primary.width != (gint)f->width || primary.height != (gint)f->height || !primary.data)
 		return false;
 	for (uint32_t y = y0; y < y0 + h; y++) {
 		const uint32_t *row = (const uint32_t *)(primary.data + (size_t)y * primary.stride);
@@ -269,7 +285,7 @@ static bool client_matches(struct fixture *f, uint32_t x0, uint32_t y0, uint32_t
 
 static bool whole_surface_matches(struct fixture *f)
 {
-	return f->closed || client_matches(f, 0, 0, WIDTH, HEIGHT);
+	return f->closed || client_matches(f, 0, 0, f->width, f->height);
 }
 
 static bool has_client(struct fixture *f)
@@ -277,17 +293,30 @@ static bool has_client(struct fixture *f)
 	return f->closed || f->clients == 1;
 }
 
+/* A new desktop of width x height, filled with the pattern for seed, sent with full damage. */
+static void new_surface(struct fixture *f, uint32_t width, uint32_t height, uint32_t seed)
+{
+	f->pixels = tsr_console_link_set_surface(f->link, width, height, &f->stride);
+	g_assert_nonnull(f->pixels);
+	g_assert_cmpuint(f->stride, >=, width * 4);
+	f->width = width;
+	f->height = height;
+	fill(f, 0, 0, width, height, seed);
+	g_assert_cmpint(tsr_console_link_damage(f->link,
+						&(struct tsr_console_rect){ 0, 0, width, height },
+						1),
+			==, 0);
+}
+
+static bool no_client(struct fixture *f)
+{
+	return f->closed || f->clients == 0;
+}
+
 static void start_with_pattern(struct fixture *f)
 {
 	start_console(f, NULL);
-	f->pixels = tsr_console_link_set_surface(f->link, WIDTH, HEIGHT, &f->stride);
-	g_assert_nonnull(f->pixels);
-	g_assert_cmpuint(f->stride, >=, WIDTH * 4);
-	fill(f, 0, 0, WIDTH, HEIGHT, 0);
-	g_assert_cmpint(tsr_console_link_damage(f->link,
-						&(struct tsr_console_rect){ 0, 0, WIDTH, HEIGHT },
-						1),
-			==, 0);
+	new_surface(f, WIDTH, HEIGHT, 0);
 	connect_client(f);
 	g_assert_true(wait_for(f, whole_surface_matches, TIMEOUT_MS));
 	g_assert_false(f->closed);
@@ -301,7 +330,7 @@ static struct tsr_console_rect damaged = { 40, 30, 50, 20 };
 
 static bool damage_arrived(struct fixture *f)
 {
-	return f->closed || client_matches(f, 0, 0, WIDTH, HEIGHT);
+	return f->closed || client_matches(f, 0, 0, f->width, f->height);
 }
 
 static void test_pixels_and_damage(struct fixture *f, gconstpointer data)
@@ -425,6 +454,41 @@ static void test_keys_and_pointer(struct fixture *f, gconstpointer data)
 	}
 }
 
+static void test_resize(struct fixture *f, gconstpointer data)
+{
+	if (!need_root())
+		return;
+	/* The client comes first and waits for a desktop. */
+	start_console(f, NULL);
+	connect_client(f);
+	g_assert_true(wait_for(f, has_client, TIMEOUT_MS));
+	g_assert_false(f->closed);
+	new_surface(f, WIDTH, HEIGHT, 3);
+	g_assert_true(wait_for(f, whole_surface_matches, TIMEOUT_MS));
+	g_assert_false(f->closed);
+	/* An output change: a new surface of another size replaces the old one. */
+	new_surface(f, 200, 120, 9);
+	g_assert_true(wait_for(f, whole_surface_matches, TIMEOUT_MS));
+	g_assert_false(f->closed);
+}
+
+static void test_reconnect(struct fixture *f, gconstpointer data)
+{
+	if (!need_root())
+		return;
+	start_with_pattern(f);
+	disconnect_client(f);
+	g_assert_true(wait_for(f, no_client, TIMEOUT_MS));
+	g_assert_false(f->closed);
+	/* Changed while nobody watched: a new client still gets the current desktop. */
+	fill(f, damaged.x, damaged.y, damaged.width, damaged.height, 0x77);
+	g_assert_cmpint(tsr_console_link_damage(f->link, &damaged, 1), ==, 0);
+	connect_client(f);
+	g_assert_true(wait_for(f, whole_surface_matches, TIMEOUT_MS));
+	g_assert_true(wait_for(f, has_client, TIMEOUT_MS));
+	g_assert_false(f->closed);
+}
+
 /* "Uid:\t65534\t65534\t65534\t65534" -> all four equal want. */
 static bool status_ids(const char *status, const char *field, unsigned want)
 {
@@ -509,6 +573,10 @@ int main(int argc, char **argv)
 		   test_pixels_and_damage, fixture_teardown);
 	g_test_add("/console/client-keys-and-pointer-reach-kiosk", struct fixture, NULL,
 		   fixture_setup, test_keys_and_pointer, fixture_teardown);
+	g_test_add("/console/client-follows-resize", struct fixture, NULL, fixture_setup,
+		   test_resize, fixture_teardown);
+	g_test_add("/console/reconnecting-client-sees-current-desktop", struct fixture, NULL,
+		   fixture_setup, test_reconnect, fixture_teardown);
 	g_test_add("/console/sandboxed-behind-0600-socket", struct fixture, NULL, fixture_setup,
 		   test_sandbox, fixture_teardown);
 	return g_test_run();
