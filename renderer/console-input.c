@@ -22,6 +22,7 @@ struct tsr_console_input {
 	uint8_t prefix; /* 0, 0xe0, 0xe1 or 0xe2 (the byte after 0xe2 is dropped) */
 	uint32_t width, height;
 	uint32_t x, y;
+	uint8_t leds;
 };
 
 #define CONTAINER(ptr, member) \
@@ -65,8 +66,9 @@ static void kbd_push_scan_freg(SpiceKbdInstance *sin, uint8_t frag)
 
 static uint8_t kbd_get_leds(SpiceKbdInstance *sin)
 {
-	/* The console has no LEDs to report; the kiosk keeps lock state. */
-	return 0;
+	/* What the kiosk last said: spice-server compares it with the client's lock keys and
+	 * injects lock key presses only where they differ. */
+	return CONTAINER(sin, kbd)->leds;
 }
 
 static uint32_t buttons_from_local(uint32_t local)
@@ -181,6 +183,13 @@ void tsr_console_input_set_size(struct tsr_console_input *in, uint32_t width, ui
 	in->height = height;
 	in->x = clamp((int)in->x, width);
 	in->y = clamp((int)in->y, height);
+}
+
+void tsr_console_input_set_leds(struct tsr_console_input *in, uint32_t leds)
+{
+	in->leds = (uint8_t)(leds & TSR_CONSOLE_LEDS_ALL);
+	if (in->kbd.st)
+		spice_server_kbd_leds(&in->kbd, in->leds);
 }
 
 void tsr_console_input_destroy(struct tsr_console_input *in)

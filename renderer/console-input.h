@@ -29,6 +29,9 @@ void tsr_console_input_destroy(struct tsr_console_input *input);
 void tsr_console_input_set_size(struct tsr_console_input *input, uint32_t width,
 				uint32_t height);
 
+/* The lock LEDs to report to clients (TSR_CONSOLE_LED_*, already checked). */
+void tsr_console_input_set_leds(struct tsr_console_input *input, uint32_t leds);
+
 /* For tests and the fuzz target: feed one scancode byte as spice-server would. */
 void tsr_console_input_push_byte(struct tsr_console_input *input, uint8_t byte);
 

@@ -391,6 +391,24 @@ int tsr_console_link_damage(struct tsr_console_link *link, const struct tsr_cons
 	return 0;
 }
 
+int tsr_console_link_set_leds(struct tsr_console_link *link, uint32_t leds)
+{
+	struct tsr_console_leds msg;
+
+	if (link->closed) {
+		errno = EPIPE;
+		return -1;
+	}
+	if (leds & ~TSR_CONSOLE_LEDS_ALL) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&msg, 0, sizeof(msg));
+	msg.leds = leds;
+	return tsr_frame_send(link->sock, &msg, sizeof(msg), TSR_CONSOLE_MSG_LEDS,
+			      TSR_CONSOLE_PROTO_VERSION, NULL, 0);
+}
+
 int tsr_console_link_wait(struct tsr_console_link *link, int timeout_ms, int *status)
 {
 	int pidfd;

@@ -76,6 +76,11 @@ uint32_t *tsr_console_link_set_surface(struct tsr_console_link *link, uint32_t w
 int tsr_console_link_damage(struct tsr_console_link *link, const struct tsr_console_rect *rects,
 			    size_t count) __attribute__((warn_unused_result));
 
+/* Tell remote clients the lock LEDs (TSR_CONSOLE_LED_*) of what has the keyboard now. 0 or -1
+ * (EINVAL for unknown bits). */
+int tsr_console_link_set_leds(struct tsr_console_link *link, uint32_t leds)
+	__attribute__((warn_unused_result));
+
 /* The socket to poll for console messages. */
 int tsr_console_link_fd(const struct tsr_console_link *link);
 /* Read and dispatch every waiting message. Returns 0, or -1 once the link is closed (the closed

@@ -213,6 +213,22 @@ static bool handle_message(const void *buf, size_t len, int *fds, size_t nfds)
 		tsr_console_display_damage(console.display, msg.rects, msg.count);
 		return true;
 	}
+	case TSR_CONSOLE_MSG_LEDS: {
+		struct tsr_console_leds msg;
+
+		if (nfds != 0) {
+			tsr_err("bad leds message from the kiosk: it carries %zu fds", nfds);
+			return false;
+		}
+		memcpy(&msg, buf, sizeof(msg));
+		if (msg.leds & ~TSR_CONSOLE_LEDS_ALL) {
+			tsr_err("bad leds message from the kiosk: leds 0x%x name unknown LEDs",
+				msg.leds);
+			return false;
+		}
+		tsr_console_input_set_leds(console.input, msg.leds);
+		return true;
+	}
 	default:
 		return false;
 	}

@@ -29,6 +29,8 @@ size_t tsr_console_msg_size(uint16_t type)
 		return sizeof(struct tsr_console_surface);
 	case TSR_CONSOLE_MSG_DAMAGE:
 		return sizeof(struct tsr_console_damage);
+	case TSR_CONSOLE_MSG_LEDS:
+		return sizeof(struct tsr_console_leds);
 	case TSR_CONSOLE_MSG_READY:
 		return sizeof(struct tsr_console_ready);
 	case TSR_CONSOLE_MSG_KEY:

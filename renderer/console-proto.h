@@ -23,6 +23,7 @@ enum tsr_console_msg_type {
 	/* kiosk -> console */
 	TSR_CONSOLE_MSG_SURFACE = 1, /* carries one fd: the memfd */
 	TSR_CONSOLE_MSG_DAMAGE = 2,
+	TSR_CONSOLE_MSG_LEDS = 3,
 	/* console -> kiosk */
 	TSR_CONSOLE_MSG_READY = 16, /* listening and sandboxed */
 	TSR_CONSOLE_MSG_KEY = 17,
@@ -65,6 +66,19 @@ struct tsr_console_damage {
 	uint32_t count; /* 1..TSR_CONSOLE_DAMAGE_MAX; rects past count must be zero */
 	uint32_t reserved; /* 0 */
 	struct tsr_console_rect rects[TSR_CONSOLE_DAMAGE_MAX];
+};
+
+/* Keyboard lock LEDs as SPICE's SPICE_KEYBOARD_MODIFIER_FLAGS_*: the state the remote client
+ * should show (the focused domain's). Without it a client that syncs its lock keys would toggle
+ * them on every focus change. */
+#define TSR_CONSOLE_LED_SCROLL 0x1u
+#define TSR_CONSOLE_LED_NUM 0x2u
+#define TSR_CONSOLE_LED_CAPS 0x4u
+#define TSR_CONSOLE_LEDS_ALL 0x7u
+
+struct tsr_console_leds {
+	struct tsr_frame_header hdr;
+	uint32_t leds;
 };
 
 struct tsr_console_ready {

@@ -325,6 +325,20 @@ static void test_damage_with_fd(void)
 	expect_refusal(&r, "bad damage message from the kiosk: it carries 1 fds");
 }
 
+static void test_bad_leds(void)
+{
+	struct run r;
+	struct tsr_console_leds leds = { .leds = 0x9 };
+
+	if (!need_root())
+		return;
+	start(&r);
+	g_assert_cmpint(tsr_frame_send(tsr_console_link_fd(r.link), &leds, sizeof(leds),
+				       TSR_CONSOLE_MSG_LEDS, TSR_CONSOLE_PROTO_VERSION, NULL, 0),
+			==, 0);
+	expect_refusal(&r, "leds 0x9 name unknown LEDs");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -344,6 +358,7 @@ int main(int argc, char **argv)
 		g_free(name);
 	}
 	g_test_add_func("/console/refuses-damage/with-fd", test_damage_with_fd);
+	g_test_add_func("/console/refuses-message/unknown-leds", test_bad_leds);
 	g_test_add_func("/console/refuses-message/wrong-size", test_wrong_size);
 	g_test_add_func("/console/refuses-message/console-only-type", test_console_only_type);
 	g_test_add_func("/console/refuses-message/wrong-version", test_wrong_version);

@@ -489,6 +489,53 @@ static void test_reconnect(struct fixture *f, gconstpointer data)
 	g_assert_false(f->closed);
 }
 
+static guint want_modifiers;
+
+static bool modifiers_arrived(struct fixture *f)
+{
+	guint mods = 0;
+
+	if (f->closed || !f->inputs)
+		return f->closed;
+	g_object_get(f->inputs, "key-modifiers", &mods, NULL);
+	return mods == want_modifiers;
+}
+
+static void test_leds(struct fixture *f, gconstpointer data)
+{
+	if (!need_root())
+		return;
+	start_with_pattern(f);
+	g_assert_true(wait_for(f, inputs_usable, TIMEOUT_MS));
+	/* The kiosk's lock LEDs reach the client as SPICE key modifiers. */
+	want_modifiers = TSR_CONSOLE_LED_CAPS | TSR_CONSOLE_LED_SCROLL;
+	g_assert_cmpint(tsr_console_link_set_leds(f->link, want_modifiers), ==, 0);
+	g_assert_true(wait_for(f, modifiers_arrived, TIMEOUT_MS));
+	want_modifiers = TSR_CONSOLE_LED_NUM;
+	g_assert_cmpint(tsr_console_link_set_leds(f->link, want_modifiers), ==, 0);
+	g_assert_true(wait_for(f, modifiers_arrived, TIMEOUT_MS));
+	g_assert_false(f->closed);
+	/* Unknown LEDs are refused before they are sent. */
+	g_assert_cmpint(tsr_console_link_set_leds(f->link, 0x8), ==, -1);
+	/* No key was made up along the way. */
+	g_assert_cmpuint(f->keys->len, ==, 0);
+
+	/* A client that syncs its lock keys to the same state sends nothing; one with Caps Lock
+	 * on as well toggles Caps Lock (spice-server injects a press and release), and the
+	 * kiosk sees exactly that. */
+	spice_inputs_channel_set_key_locks(SPICE_INPUTS_CHANNEL(f->inputs), TSR_CONSOLE_LED_NUM);
+	spice_inputs_channel_set_key_locks(SPICE_INPUTS_CHANNEL(f->inputs),
+					   TSR_CONSOLE_LED_NUM | TSR_CONSOLE_LED_CAPS);
+	want_keys = 2;
+	want_pointers = 0;
+	g_assert_true(wait_for(f, inputs_arrived, TIMEOUT_MS));
+	g_assert_cmpuint(f->keys->len, ==, 2);
+	g_assert_cmphex(g_array_index(f->keys, struct key_event, 0).scancode, ==, 0x3a);
+	g_assert_true(g_array_index(f->keys, struct key_event, 0).down);
+	g_assert_cmphex(g_array_index(f->keys, struct key_event, 1).scancode, ==, 0x3a);
+	g_assert_false(g_array_index(f->keys, struct key_event, 1).down);
+}
+
 /* "Uid:\t65534\t65534\t65534\t65534" -> all four equal want. */
 static bool status_ids(const char *status, const char *field, unsigned want)
 {
@@ -573,6 +620,8 @@ int main(int argc, char **argv)
 		   test_pixels_and_damage, fixture_teardown);
 	g_test_add("/console/client-keys-and-pointer-reach-kiosk", struct fixture, NULL,
 		   fixture_setup, test_keys_and_pointer, fixture_teardown);
+	g_test_add("/console/kiosk-leds-reach-client", struct fixture, NULL, fixture_setup,
+		   test_leds, fixture_teardown);
 	g_test_add("/console/client-follows-resize", struct fixture, NULL, fixture_setup,
 		   test_resize, fixture_teardown);
 	g_test_add("/console/reconnecting-client-sees-current-desktop", struct fixture, NULL,
