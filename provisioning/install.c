@@ -40,6 +40,16 @@ static void crash_point(const char *step)
 		kill(getpid(), SIGKILL);
 }
 
+static char *fmt_time(int64_t t)
+{
+	GDateTime *dt = g_date_time_new_from_unix_utc(t);
+	char *s = dt ? g_date_time_format(dt, "%Y-%m-%d %H:%M:%S UTC")
+	             : g_strdup_printf("%" G_GINT64_FORMAT, t);
+	if (dt)
+		g_date_time_unref(dt);
+	return s;
+}
+
 #define REFUSE(code, ...) g_set_error(error, TSR_BUNDLE_ERROR, (code), __VA_ARGS__)
 
 void tsr_install_result_clear(struct tsr_install_result *r)
@@ -142,7 +152,7 @@ static bool check_bundle(const char *state, const struct tsr_bundle *b, int64_t 
 		goto out;
 	if (strcmp(b->organization, trust->organization) != 0) {
 		REFUSE(TSR_BUNDLE_ERROR_ORGANIZATION,
-		       "refused: the bundle is for organization '%s'; this laptop belongs to '%s'",
+		       "the bundle is for organization '%s'; this laptop belongs to '%s'",
 		       b->organization, trust->organization);
 		goto out;
 	}
@@ -151,14 +161,14 @@ static bool check_bundle(const char *state, const struct tsr_bundle *b, int64_t 
 		goto out;
 	if (strcmp(b->group, trust->group) != 0) {
 		REFUSE(TSR_BUNDLE_ERROR_GROUP,
-		       "refused: the bundle is for laptop group '%s'; this laptop is in '%s'", b->group,
+		       "the bundle is for laptop group '%s'; this laptop is in '%s'", b->group,
 		       trust->group);
 		goto out;
 	}
 	GError *perr = NULL;
 	policy = tsr_policy_load_canonical(b->content, b->content_len, &perr);
 	if (!policy) {
-		REFUSE(TSR_BUNDLE_ERROR_POLICY, "refused: the signed content is not valid policy: %s",
+		REFUSE(TSR_BUNDLE_ERROR_POLICY, "the signed content is not valid policy: %s",
 		       perr->message);
 		g_error_free(perr);
 		goto out;
@@ -166,7 +176,7 @@ static bool check_bundle(const char *state, const struct tsr_bundle *b, int64_t 
 	if (strcmp(policy->organization, b->organization) != 0 ||
 	    strcmp(policy->laptop_group, b->group) != 0) {
 		REFUSE(TSR_BUNDLE_ERROR_POLICY,
-		       "refused: the content is for %s/%s but the signed header says %s/%s",
+		       "the content is for %s/%s but the signed header says %s/%s",
 		       policy->organization, policy->laptop_group, b->organization, b->group);
 		goto out;
 	}
@@ -183,7 +193,7 @@ static bool check_bundle(const char *state, const struct tsr_bundle *b, int64_t 
 		const struct tsr_keyset *ks = b->keyset, *iks = installed->keyset;
 		if (iks && ks->serial < iks->serial) {
 			REFUSE(TSR_BUNDLE_ERROR_KEYSET_OLDER,
-			       "refused: the bundle carries key set %" G_GUINT64_FORMAT
+			       "the bundle carries key set %" G_GUINT64_FORMAT
 			       ", older than the installed key set %" G_GUINT64_FORMAT
 			       "; re-sign it with the current key set",
 			       ks->serial, iks->serial);
@@ -192,7 +202,7 @@ static bool check_bundle(const char *state, const struct tsr_bundle *b, int64_t 
 		if (iks && ks->serial == iks->serial &&
 		    (ks->raw_len != iks->raw_len || memcmp(ks->raw, iks->raw, ks->raw_len) != 0)) {
 			REFUSE(TSR_BUNDLE_ERROR_KEYSET_CONFLICT,
-			       "refused: key set %" G_GUINT64_FORMAT
+			       "key set %" G_GUINT64_FORMAT
 			       " differs from the installed key set with the same serial",
 			       ks->serial);
 			goto out;
@@ -205,7 +215,7 @@ static bool check_bundle(const char *state, const struct tsr_bundle *b, int64_t 
 				goto out;
 			}
 			REFUSE(TSR_BUNDLE_ERROR_SERIAL_CONFLICT,
-			       "refused: serial %" G_GUINT64_FORMAT
+			       "serial %" G_GUINT64_FORMAT
 			       " is installed with different content; sign the change with a higher "
 			       "serial",
 			       b->serial);
@@ -213,7 +223,7 @@ static bool check_bundle(const char *state, const struct tsr_bundle *b, int64_t 
 		}
 		if (b->serial < installed->serial) {
 			REFUSE(TSR_BUNDLE_ERROR_SERIAL_OLD,
-			       "refused: serial %" G_GUINT64_FORMAT
+			       "serial %" G_GUINT64_FORMAT
 			       " is older than the installed serial %" G_GUINT64_FORMAT
 			       " (no rollback)",
 			       b->serial, installed->serial);
@@ -228,32 +238,36 @@ static bool check_bundle(const char *state, const struct tsr_bundle *b, int64_t 
 		g_clear_error(&jerr);
 		if (b->serial - installed->serial > jump) {
 			REFUSE(TSR_BUNDLE_ERROR_SERIAL_JUMP,
-			       "refused: serial %" G_GUINT64_FORMAT " is more than %u above the "
+			       "serial %" G_GUINT64_FORMAT " is more than %u above the "
 			       "installed serial %" G_GUINT64_FORMAT
 			       " (max-serial-jump); sign with a serial closer to the installed one",
 			       b->serial, jump, installed->serial);
 			goto out;
 		}
 	} else if (b->serial == 0) {
-		REFUSE(TSR_BUNDLE_ERROR_SERIAL_OLD, "refused: serial 0 is never valid");
+		REFUSE(TSR_BUNDLE_ERROR_SERIAL_OLD, "serial 0 is never valid");
 		goto out;
 	}
 	int64_t seen = tsr_policy_state_latest_time(state);
 	int64_t t = now > seen ? now : seen;
 	if (t + TSR_INSTALL_CLOCK_SKEW_S < b->valid_from) {
+		char *f = fmt_time(b->valid_from), *n = fmt_time(t);
 		REFUSE(TSR_BUNDLE_ERROR_NOT_YET_VALID,
-		       "refused: the bundle is valid only from %" G_GINT64_FORMAT
-		       " (unix time), and it is now %" G_GINT64_FORMAT "%s",
-		       b->valid_from, t, t == seen && seen > now ? " (latest time seen)" : "");
+		       "the bundle is valid only from %s, and it is now %s%s; check the clock of "
+		       "the laptop or of the signing machine",
+		       f, n, seen > now ? " (the latest time this laptop has seen)" : "");
+		g_free(f);
+		g_free(n);
 		goto out;
 	}
 	if (t >= b->valid_until) {
+		char *u = fmt_time(b->valid_until), *n = fmt_time(t);
 		REFUSE(TSR_BUNDLE_ERROR_EXPIRED,
-		       "refused: the bundle expired at %" G_GINT64_FORMAT " (unix time), and it is "
-		       "now %" G_GINT64_FORMAT "%s; sign a new one",
-		       b->valid_until, t,
+		       "the bundle expired at %s, and it is now %s%s; sign a new one", u, n,
 		       seen > now ? " (the latest time this laptop has seen: the clock was set back)"
 		                  : "");
+		g_free(u);
+		g_free(n);
 		goto out;
 	}
 	ok = true;
@@ -328,10 +342,10 @@ bool tsr_install_bundle(const char *data, size_t len, const struct tsr_install_o
 	bool made_versions = false, moved_previous = false;
 	int fd = -1;
 	struct tsr_bundle *b = tsr_bundle_parse(data, len, error);
-	if (!b)
+	if (!b || !check_bundle(state, b, now, &installed, &unchanged, error)) {
+		g_prefix_error(error, "refused: ");
 		goto out;
-	if (!check_bundle(state, b, now, &installed, &unchanged, error))
-		goto out;
+	}
 	result->serial = b->serial;
 	result->previous_serial = installed ? installed->serial : 0;
 	if (unchanged) {

@@ -13,3 +13,8 @@ tessera_provision_SOURCES = provisioning/tessera-provision.c
 tessera_provision_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
 tessera_provision_LDADD = $(PROVISIONING_LIBS)
 dist_man_MANS += doc/man/tessera-provision.1
+
+UNIT_TESTS += tests/unit/provisioning-install-test
+check_PROGRAMS += tests/unit/provisioning-install-test
+tests_unit_provisioning_install_test_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
+tests_unit_provisioning_install_test_LDADD = $(PROVISIONING_LIBS)
