@@ -532,8 +532,10 @@ static bool parse_kiosk(const struct tsr_policy_source *src, const char *group,
 	    !get_u32(src, group, "idle-lock-seconds", false, 0, 86400, &p->kiosk.idle_lock_seconds,
 	             error) ||
 	    !get_enum(src, group, "console", false, tsr_policy_console_words, &console, error) ||
-	    !get_bool(src, group, "locked-requires-sas", &p->kiosk.locked_requires_sas, error))
+	    !get_bool(src, group, "locked-requires-sas", &p->kiosk.locked_requires_sas, error)) {
+		g_free(sas);
 		return false;
+	}
 	p->kiosk.console = (enum tsr_policy_console_rights)console;
 	if (sas) {
 		if (!keys_ok(sas) || g_ascii_strcasecmp(sas, "none") == 0) {
