@@ -135,7 +135,8 @@ static void test_template_pin(void)
 
 static void test_overlay_provisioning(void)
 {
-	if (!g_find_program_in_path("qemu-img")) {
+	g_autofree char *qemu_img = g_find_program_in_path("qemu-img");
+	if (!qemu_img) {
 		g_test_skip("qemu-img not installed (Debian package qemu-utils)");
 		return;
 	}
