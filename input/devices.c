@@ -24,6 +24,8 @@ struct device {
 struct tsr_input_devices {
 	struct tsr_input_router *router;
 	char *dev_dir;
+	void (*changed)(void *user_data, const char *path, const char *name, bool added);
+	void *user_data;
 	struct udev *udev;
 	struct udev_monitor *monitor;
 	guint monitor_watch;
@@ -82,6 +84,8 @@ static void device_remove(struct tsr_input_devices *devs, struct device *d, cons
 	g_ptr_array_remove(devs->devices, d);
 	if (in_watch)
 		d->watch = 0; /* the watch returns G_SOURCE_REMOVE itself */
+	if (devs->changed)
+		devs->changed(devs->user_data, d->path, libevdev_get_name(d->evdev), false);
 	device_close(d);
 }
 
@@ -200,6 +204,8 @@ bool tsr_input_devices_add_path(struct tsr_input_devices *devs, const char *path
 	d->watch = g_unix_fd_add(d->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, device_readable, d);
 	g_ptr_array_add(devs->devices, d);
 	tsr_info("input: %s (%s) grabbed as source %u, caps 0x%x", path, info.name, d->source, caps);
+	if (devs->changed)
+		devs->changed(devs->user_data, d->path, info.name, true);
 	return true;
 fail:
 	device_close(d);
@@ -266,6 +272,10 @@ struct tsr_input_devices *tsr_input_devices_create(struct tsr_input_router *rout
 	devs->dev_dir = g_strdup(options && options->dev_dir ? options->dev_dir : "/dev/input");
 	devs->devices = g_ptr_array_new();
 	devs->next_source = 1;
+	if (options) {
+		devs->changed = options->changed;
+		devs->user_data = options->user_data;
+	}
 	devs->udev = udev_new();
 	if (!devs->udev) {
 		g_set_error(error, TSR_INPUT_ERROR, TSR_INPUT_ERROR_INVALID, "cannot use libudev: %s",

@@ -27,6 +27,10 @@ struct tsr_input_devices_options {
 	const char *dev_dir;
 	/* Follow hotplug (default true); tests may turn it off. */
 	bool no_hotplug;
+	/* Told after a device was grabbed and added to the router (added = true) and after one
+	 * was removed from it (its held keys already released). Optional. */
+	void (*changed)(void *user_data, const char *path, const char *name, bool added);
+	void *user_data;
 };
 
 /* Opens and grabs every device present now and starts following hotplug on the thread-default

@@ -32,3 +32,10 @@ tests_unit_input_text_test_LDADD = $(INPUT_LIBS)
 EXTRA_DIST += tests/data/input
 tests_unit_input_devices_test_CFLAGS = $(AM_CFLAGS) $(EVDEV_CFLAGS)
 tests_unit_input_devices_test_LDADD = $(INPUT_LIBS)
+
+# System test: the input stack in a booted guest (tests/system/input-grab-test.sh, see there).
+check_PROGRAMS += tests/system/tsr-input-probe
+tests_system_tsr_input_probe_SOURCES = tests/system/input-probe.c
+tests_system_tsr_input_probe_CFLAGS = $(AM_CFLAGS) $(EVDEV_CFLAGS)
+tests_system_tsr_input_probe_LDADD = $(INPUT_LIBS)
+SYSTEM_TESTS += tests/system/input-grab-test.sh

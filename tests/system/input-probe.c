@@ -1,0 +1,251 @@
+/* tests/system/input-probe.c: tsr-input-probe, the guest side of the input system test.
+ *
+ * Runs the real input stack (udev discovery and hotplug, libevdev grab, router) inside a QEMU
+ * guest the way the kiosk does, with two pretend domains side by side, and reports every
+ * scancode, button and action the router hands out as a mark on the harness's marker port, so
+ * the host can check the exact stream each domain received. It also records each domain's keys
+ * in DIR/domain-N.keys (the --record-input files of the kiosk test to come).
+ *
+ * Scripted steps the host cannot do from outside:
+ *  - after the SAS it plays the kiosk (back to the desktop, domain 0 focused), creates a uinput
+ *    keyboard, and when that has been grabbed types x, presses y and destroys the device with
+ *    y still down (a keyboard unplugged mid-key);
+ *  - when KEY_M goes down in a domain it kills itself with SIGKILL (the kiosk dying mid-typing).
+ * With --vt it turns that VT's keyboard off first (KDSKBMODE K_OFF), as the kiosk must, so the
+ * console gets nothing even after the grab is gone. */
+#include "config.h"
+
+#include "common/log.h"
+#include "input/devices.h"
+#include "input/router.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <libevdev/libevdev-uinput.h>
+#include <libevdev/libevdev.h>
+#include <linux/kd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#define UINPUT_NAME "tessera-probe-uinput"
+
+static const char usage_text[] =
+	"usage: tsr-input-probe [--vt /dev/ttyN] [--marks FILE] DIR\n"
+	"  Grab every input device, route it to two pretend domains, and report what each\n"
+	"  receives as marks (default marker port /dev/ttyS1) and in DIR/domain-N.keys.\n";
+
+struct probe {
+	FILE *marks;
+	FILE *keys[2];
+	struct tsr_input_router *router;
+	struct tsr_input_devices *devices;
+	struct libevdev *udev_template;
+	struct libevdev_uinput *uinput;
+	GMainLoop *loop;
+};
+
+static void mark(struct probe *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void mark(struct probe *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(p->marks, fmt, ap);
+	va_end(ap);
+	fputc('\n', p->marks);
+	fflush(p->marks);
+}
+
+static void geo_size(void *ud, int *w, int *h)
+{
+	(void)ud;
+	*w = 1024;
+	*h = 768;
+}
+
+static bool geo_area(void *ud, int domain, struct tsr_input_domain_area *out)
+{
+	(void)ud;
+	if (domain < 0 || domain > 1)
+		return false;
+	*out = (struct tsr_input_domain_area){ domain, { domain * 512, 0, 512, 768 }, 512, 768 };
+	return true;
+}
+
+static bool geo_at(void *ud, int x, int y, struct tsr_input_domain_area *out)
+{
+	(void)y;
+	return geo_area(ud, x < 512 ? 0 : 1, out);
+}
+
+static void on_key(void *ud, int domain, uint32_t sc, bool down)
+{
+	struct probe *p = ud;
+
+	fprintf(p->keys[domain & 1], "0x%x %s\n", sc, down ? "down" : "up");
+	fflush(p->keys[domain & 1]);
+	mark(p, "KEY %d 0x%x %s", domain, sc, down ? "down" : "up");
+	if (sc == 0x32 && down) {
+		mark(p, "PROBE-KILLING-ITSELF");
+		kill(getpid(), SIGKILL);
+	}
+}
+
+static void on_button(void *ud, int domain, enum tsr_input_button b, bool down, uint32_t mask)
+{
+	struct probe *p = ud;
+	mark(p, "BUTTON %d %d %s %u", domain, (int)b, down ? "down" : "up", mask);
+}
+
+static void on_kiosk_key(void *ud, const struct tsr_input_kiosk_key *k)
+{
+	struct probe *p = ud;
+	mark(p, "KIOSK-KEY %u %d", k->code, (int)k->state);
+}
+
+static bool start_uinput(struct probe *p)
+{
+	static const unsigned keys[] = { KEY_A, KEY_ENTER, KEY_SPACE, KEY_X, KEY_Y };
+	struct libevdev *d = libevdev_new();
+
+	libevdev_set_name(d, UINPUT_NAME);
+	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
+		libevdev_enable_event_code(d, EV_KEY, keys[i], NULL);
+	int rc = libevdev_uinput_create_from_device(d, LIBEVDEV_UINPUT_OPEN_MANAGED, &p->uinput);
+	if (rc < 0) {
+		mark(p, "TSR-FAIL cannot create a uinput device: %s", strerror(-rc));
+		libevdev_free(d);
+		return false;
+	}
+	p->udev_template = d;
+	return true;
+}
+
+static void on_action(void *ud, enum tsr_input_action a, int arg, uint32_t source)
+{
+	struct probe *p = ud;
+	static const char *names[] = { "?", "focus-slot", "focus-domain", "cycle", "lock", "sas",
+				       "layout" };
+
+	(void)source;
+	mark(p, "ACTION %s %d", names[a], arg);
+	switch (a) {
+	case TSR_INPUT_ACTION_FOCUS_SLOT:
+		if (arg <= 2)
+			tsr_input_router_set_focus(p->router, arg - 1);
+		break;
+	case TSR_INPUT_ACTION_SAS:
+		/* the kiosk's trusted screen, then straight back to the desktop */
+		tsr_input_router_set_kiosk_grab(p->router, false);
+		tsr_input_router_set_focus(p->router, 0);
+		if (!p->uinput)
+			start_uinput(p);
+		break;
+	default:
+		break;
+	}
+}
+
+static void write_key(struct probe *p, unsigned code, int value)
+{
+	libevdev_uinput_write_event(p->uinput, EV_KEY, code, value);
+	libevdev_uinput_write_event(p->uinput, EV_SYN, SYN_REPORT, 0);
+}
+
+static void on_device(void *ud, const char *path, const char *name, bool added)
+{
+	struct probe *p = ud;
+
+	mark(p, "DEVICE-%s %s %s", added ? "ADDED" : "REMOVED", path, name);
+	if (!p->uinput || strcmp(name, UINPUT_NAME) != 0)
+		return;
+	if (added) {
+		/* ours is grabbed: type x, hold y, and pull the plug */
+		write_key(p, KEY_X, 1);
+		write_key(p, KEY_X, 0);
+		write_key(p, KEY_Y, 1);
+		libevdev_uinput_destroy(p->uinput);
+		libevdev_free(p->udev_template);
+		p->udev_template = NULL;
+		p->uinput = (struct libevdev_uinput *)1; /* created once only */
+	} else {
+		mark(p, "UINPUT-DONE");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *vt = NULL, *marks = "/dev/ttyS1", *dir = NULL;
+	struct probe p = { 0 };
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help")) {
+			fputs(usage_text, stdout);
+			return 0;
+		} else if (!strcmp(argv[i], "--vt") && i + 1 < argc) {
+			vt = argv[++i];
+		} else if (!strcmp(argv[i], "--marks") && i + 1 < argc) {
+			marks = argv[++i];
+		} else if (argv[i][0] != '-' && !dir) {
+			dir = argv[i];
+		} else {
+			fputs(usage_text, stderr);
+			return 64;
+		}
+	}
+	if (!dir) {
+		fputs(usage_text, stderr);
+		return 64;
+	}
+	tsr_log_init("tsr-input-probe", false);
+	p.marks = fopen(marks, "we");
+	if (!p.marks) {
+		fprintf(stderr, "tsr-input-probe: cannot open %s: %s\n", marks, strerror(errno));
+		return 1;
+	}
+	for (int d = 0; d < 2; d++) {
+		g_autofree char *path = g_strdup_printf("%s/domain-%d.keys", dir, d);
+		p.keys[d] = fopen(path, "we");
+		if (!p.keys[d]) {
+			mark(&p, "TSR-FAIL cannot write %s: %s", path, strerror(errno));
+			return 1;
+		}
+	}
+	if (vt) {
+		int fd = open(vt, O_RDWR | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0 || ioctl(fd, KDSKBMODE, K_OFF) < 0) {
+			mark(&p, "TSR-FAIL cannot turn the keyboard of %s off: %s", vt, strerror(errno));
+			return 1;
+		}
+		close(fd);
+	}
+
+	struct tsr_input_sinks sinks = {
+		.user_data = &p,
+		.domain_key = on_key,
+		.domain_button = on_button,
+		.kiosk_key = on_kiosk_key,
+		.kiosk_action = on_action,
+	};
+	struct tsr_input_geometry geo = { &p, geo_size, geo_at, geo_area };
+	p.router = tsr_input_router_create(&sinks, &geo, NULL, NULL);
+	tsr_input_router_set_kiosk_grab(p.router, false);
+	tsr_input_router_set_focus(p.router, 0);
+
+	struct tsr_input_devices_options o = { .changed = on_device, .user_data = &p };
+	g_autoptr(GError) error = NULL;
+	p.devices = tsr_input_devices_create(p.router, &o, &error);
+	if (!p.devices) {
+		mark(&p, "TSR-FAIL %s", error->message);
+		return 1;
+	}
+	mark(&p, "PROBE-READY %zu", tsr_input_devices_count(p.devices));
+	p.loop = g_main_loop_new(NULL, false);
+	g_main_loop_run(p.loop);
+	return 0;
+}
