@@ -89,15 +89,14 @@ static void device_remove(struct tsr_input_devices *devs, struct device *d, cons
 	device_close(d);
 }
 
-static gboolean device_readable(int fd, GIOCondition cond, void *data)
+/* Hand every queued event to the router. false when the device is gone or broken (*why set). */
+static bool drain(struct device *d, const char **why)
 {
-	struct device *d = data;
 	struct tsr_input_devices *devs = d->owner;
 	struct input_event ev;
 	unsigned flags = LIBEVDEV_READ_FLAG_NORMAL;
 	int rc;
 
-	(void)fd;
 	for (;;) {
 		rc = libevdev_next_event(d->evdev, flags, &ev);
 		if (rc == LIBEVDEV_READ_STATUS_SYNC) {
@@ -120,14 +119,22 @@ static gboolean device_readable(int fd, GIOCondition cond, void *data)
 				flags = LIBEVDEV_READ_FLAG_NORMAL;
 				continue;
 			}
-			break;
+			return true;
 		}
 		/* -ENODEV (unplugged) or any other error */
-		device_remove(devs, d, g_strerror(-rc), true);
-		return G_SOURCE_REMOVE;
+		*why = g_strerror(-rc);
+		return false;
 	}
-	if (cond & (G_IO_HUP | G_IO_ERR)) {
-		device_remove(devs, d, "hang-up", true);
+}
+
+static gboolean device_readable(int fd, GIOCondition cond, void *data)
+{
+	struct device *d = data;
+	const char *why = "hang-up";
+
+	(void)fd;
+	if (!drain(d, &why) || (cond & (G_IO_HUP | G_IO_ERR))) {
+		device_remove(d->owner, d, why, true);
 		return G_SOURCE_REMOVE;
 	}
 	return G_SOURCE_CONTINUE;
@@ -253,8 +260,12 @@ static gboolean monitor_readable(int fd, GIOCondition cond, void *data)
 			} else if (strcmp(action, "remove") == 0) {
 				g_autofree char *path = node_path(devs, devnode);
 				struct device *d = find_path(devs, path);
-				if (d)
+				const char *why;
+				if (d) {
+					/* what it sent before it went still counts, in order */
+					drain(d, &why);
 					device_remove(devs, d, "unplugged", false);
+				}
 			}
 		}
 		udev_device_unref(ud);

@@ -8,8 +8,9 @@
  *
  * Scripted steps the host cannot do from outside:
  *  - after the SAS it plays the kiosk (back to the desktop, domain 0 focused), creates a uinput
- *    keyboard, and when that has been grabbed types x, presses y and destroys the device with
- *    y still down (a keyboard unplugged mid-key);
+ *    keyboard, and when that has been grabbed types x and presses y; once y has reached the
+ *    domain it destroys the device with y still down (a keyboard unplugged mid-key: the kernel
+ *    drops whatever the device still had queued, so the router must release y itself);
  *  - when KEY_M goes down in a domain it kills itself with SIGKILL (the kiosk dying mid-typing).
  * With --vt it turns that VT's keyboard off first (KDSKBMODE K_OFF), as the kiosk must, so the
  * console gets nothing even after the grab is gone. */
@@ -90,6 +91,12 @@ static void on_key(void *ud, int domain, uint32_t sc, bool down)
 	fprintf(p->keys[domain & 1], "0x%x %s\n", sc, down ? "down" : "up");
 	fflush(p->keys[domain & 1]);
 	mark(p, "KEY %d 0x%x %s", domain, sc, down ? "down" : "up");
+	/* the uinput keyboard's y reached the domain: pull the plug with it held */
+	if (sc == 0x15 && down && p->udev_template) {
+		libevdev_uinput_destroy(p->uinput);
+		libevdev_free(p->udev_template);
+		p->udev_template = NULL;
+	}
 	if (sc == 0x32 && down) {
 		mark(p, "PROBE-KILLING-ITSELF");
 		kill(getpid(), SIGKILL);
@@ -162,17 +169,15 @@ static void on_device(void *ud, const char *path, const char *name, bool added)
 	struct probe *p = ud;
 
 	mark(p, "DEVICE-%s %s %s", added ? "ADDED" : "REMOVED", path, name);
-	if (!p->uinput || strcmp(name, UINPUT_NAME) != 0)
+	if (!p->udev_template && added)
+		return;
+	if (strcmp(name, UINPUT_NAME) != 0)
 		return;
 	if (added) {
-		/* ours is grabbed: type x, hold y, and pull the plug */
+		/* ours is grabbed: type x and hold y (on_key unplugs it once y is in) */
 		write_key(p, KEY_X, 1);
 		write_key(p, KEY_X, 0);
 		write_key(p, KEY_Y, 1);
-		libevdev_uinput_destroy(p->uinput);
-		libevdev_free(p->udev_template);
-		p->udev_template = NULL;
-		p->uinput = (struct libevdev_uinput *)1; /* created once only */
 	} else {
 		mark(p, "UINPUT-DONE");
 	}
