@@ -18,3 +18,8 @@ UNIT_TESTS += tests/unit/provisioning-install-test
 check_PROGRAMS += tests/unit/provisioning-install-test
 tests_unit_provisioning_install_test_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
 tests_unit_provisioning_install_test_LDADD = $(PROVISIONING_LIBS)
+
+# A real sshd on loopback: push to 10 laptops, forced-command restrictions, pull, templates,
+# report (see the script).
+INTEGRATION_TESTS += tests/integration/provisioning-ssh-test.sh
+EXTRA_DIST += tests/integration/provisioning-ssh-test.sh tests/integration/provisioning-lib.sh
