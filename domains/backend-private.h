@@ -53,7 +53,7 @@ struct tsr_domain {
 	enum tsr_domain_state state;
 	char *run_dir;      /* run_dir/NAME: owned by the domain user, 0700 */
 	char *state_dir;    /* state_dir/NAME */
-	char *spice_path, *log_path, *overlay_path, *pid_path;
+	char *spice_path, *log_path, *overlay_path, *pid_path, *console_path;
 	long pid;           /* device model pid, or xen domid; -1 when none */
 	bool stop_requested; /* shutdown or destroy asked: an exit is not a crash */
 	guint shutdown_timer;

@@ -116,6 +116,7 @@ static void domain_free(gpointer data)
 	g_free(d->log_path);
 	g_free(d->overlay_path);
 	g_free(d->pid_path);
+	g_free(d->console_path);
 	for (GSList *l = d->stop_waiters; l; l = l->next) {
 		struct tsr_op *op = l->data;
 		g_free(op->name);
@@ -135,7 +136,9 @@ struct tsr_backend *tsr_backend_create(const char *kind, const struct tsr_backen
 			    "no backend kind given: use qemu, xen or sim");
 		return NULL;
 	}
-	if (strcmp(kind, "sim") == 0)
+	if (strcmp(kind, "qemu") == 0)
+		ops = &tsr_backend_qemu_ops;
+	else if (strcmp(kind, "sim") == 0)
 		ops = &tsr_backend_sim_ops;
 	else {
 		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
@@ -302,7 +305,8 @@ bool tsr_backend_define(struct tsr_backend *b, const struct tsr_domain_spec *s, 
 	d->run_dir = g_build_filename(b->run_dir, s->name, NULL);
 	d->state_dir = g_build_filename(b->state_dir, s->name, NULL);
 	d->spice_path = g_build_filename(d->run_dir, "spice.sock", NULL);
-	d->pid_path = g_build_filename(d->run_dir, "pid", NULL);
+	d->pid_path = g_build_filename(d->state_dir, "pid", NULL);
+	d->console_path = g_build_filename(d->run_dir, "serial.log", NULL);
 	d->log_path = g_build_filename(d->state_dir, "device-model.log", NULL);
 	d->overlay_path = g_build_filename(d->state_dir, "disk.qcow2", NULL);
 	g_hash_table_replace(b->domains, d->name, d);
@@ -482,8 +486,8 @@ void tsr_backend_start(struct tsr_backend *b, const char *name, tsr_backend_done
 	if (d && is_live(d->state))
 		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
 			    "domain %s is already %s", name, tsr_domain_state_name(d->state));
-	if (!error && d &&
-	    !tsr_make_dir_owned(d->run_dir, 0700, d->uid, d->gid, &error))
+	if (!error && d && (!tsr_make_dir_owned(d->run_dir, 0700, d->uid, d->gid, &error) ||
+			    !tsr_make_dir_owned(d->state_dir, 0750, 0, d->gid, &error)))
 		g_prefix_error(&error, "domain %s: ", name);
 	if (!error && d && !tsr_backend_create_disk(b, name, &error))
 		g_assert(error != NULL);
@@ -634,10 +638,10 @@ void tsr_backend_attach_usb(struct tsr_backend *b, const char *name,
 		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
 			    "%s is already attached to domain %s", id, name);
 	else if (d && device->kind == TSR_USB_VIRTUAL_SMARTCARD &&
-		 (!device->nss_db || !device->certs[0]))
+		 (!device->nss_db || !device->certs[0] || !device->certs[1] || !device->certs[2]))
 		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
-			    "virtual smartcard for %s: give an NSS database and at least one "
-			    "certificate nickname", name);
+			    "virtual smartcard for %s: give an NSS database and the nicknames of "
+			    "its three certificates", name);
 	if (error) {
 		g_free(id);
 		op_fail(b, name, done, user_data, error);
@@ -700,6 +704,12 @@ long tsr_backend_domain_pid(struct tsr_backend *b, const char *name)
 {
 	struct tsr_domain *d = g_hash_table_lookup(b->domains, name);
 	return d ? d->pid : -1;
+}
+
+const char *tsr_backend_console_path(struct tsr_backend *b, const char *name)
+{
+	struct tsr_domain *d = g_hash_table_lookup(b->domains, name);
+	return d ? d->console_path : NULL;
 }
 
 const char *tsr_backend_log_path(struct tsr_backend *b, const char *name)

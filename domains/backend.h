@@ -111,7 +111,7 @@ struct tsr_usb_device {
 	unsigned bus, addr;            /* TSR_USB_HOST_BUSADDR */
 	unsigned vendor, product;      /* TSR_USB_HOST_VIDPID */
 	const char *nss_db;            /* TSR_USB_VIRTUAL_SMARTCARD: NSS database directory */
-	const char *certs[3];          /* ...: nicknames of the card's certificates (NULL-padded) */
+	const char *certs[3];          /* ...: nicknames of the card's three certificates */
 };
 
 /* A stable textual id for a device ("usb-3-7", "usb-046d:c52b", "smartcard"): the key under
@@ -189,6 +189,8 @@ enum tsr_domain_state tsr_backend_status(struct tsr_backend *backend, const char
 const char *tsr_backend_spice_socket(struct tsr_backend *backend, const char *name);
 /* The device model's pid (qemu, sim) or domid (xen), -1 when not running. For tests/status. */
 long tsr_backend_domain_pid(struct tsr_backend *backend, const char *name);
+/* The guest's serial console as a file (qemu, xen), in the domain's run directory. */
+const char *tsr_backend_console_path(struct tsr_backend *backend, const char *name);
 /* Per-domain log file (device model stderr, or xl output). */
 const char *tsr_backend_log_path(struct tsr_backend *backend, const char *name);
 

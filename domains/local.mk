@@ -5,6 +5,9 @@ domains_libtsr_domains_a_SOURCES = \
 	domains/backend.h domains/backend-private.h domains/backend.c \
 	domains/process.c \
 	domains/sim.c \
+	domains/qmp.h domains/qmp.c \
+	domains/network.h domains/network.c \
+	domains/qemu.c \
 	domains/policy-spec.h domains/policy-spec.c
 domains_libtsr_domains_a_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS)
 DOMAINS_LIBS = domains/libtsr-domains.a $(COMMON_LIBS) $(JSON_GLIB_LIBS)
@@ -31,3 +34,13 @@ domains/guest-hello/tessera-guest-hello: $(GUEST_HELLO_SRC) domains/guest-hello/
 check_SCRIPTS += domains/guest-hello/tessera-guest-hello
 CLEANFILES += domains/guest-hello/font-data.c domains/guest-hello/tessera-guest-hello
 EXTRA_DIST += domains/guest-hello/guest-hello.c domains/guest-hello/font.h
+
+# The qemu backend for real (TCG), booting the guest image.
+SYSTEM_TESTS += tests/system/domains-qemu-test
+check_PROGRAMS += tests/system/domains-qemu-test
+tests_system_domains_qemu_test_SOURCES = tests/system/domains-qemu-test.c \
+	tests/system/domains-test-util.c tests/system/domains-test-util.h \
+	domains/guest-hello/font.h
+nodist_tests_system_domains_qemu_test_SOURCES = domains/guest-hello/font-data.c
+tests_system_domains_qemu_test_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS) $(JSON_GLIB_CFLAGS)
+tests_system_domains_qemu_test_LDADD = $(DOMAINS_LIBS) $(SPICE_CLIENT_LIBS)

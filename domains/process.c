@@ -30,6 +30,7 @@ static void child_setup(gpointer data)
 {
 	const struct drop_ids *ids = data;
 	setsid();
+	umask(077); /* sockets and files the device model makes are its own */
 	if (ids->uid == 0)
 		return;
 	if (setgroups(0, NULL) != 0 || setresgid(ids->gid, ids->gid, ids->gid) != 0 ||

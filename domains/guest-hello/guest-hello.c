@@ -11,6 +11,7 @@
  *   pointer X Y buttons=N                 (screen pixels; buttons: 1 left, 2 right, 4 middle)
  *   usb add 1-1 08e6:4433 class=0b        (every interface class of the device)
  *   usb remove 1-1
+ *   poweroff                              (the ACPI power button: it powers the guest off)
  * Linked statically: the guest has no libraries at all. */
 #include <dirent.h>
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/reboot.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -249,9 +251,20 @@ static void scan_usb(void)
 static void handle(int idx, const struct input_event *ev, int *pending_x, int *pending_y,
 		   int *pending_buttons)
 {
+	static bool dirty[MAX_INPUTS]; /* pointer events since this device's last SYN_REPORT */
+	if ((ev->type == EV_KEY && ev->code >= BTN_MOUSE && ev->code <= BTN_MIDDLE) ||
+	    ev->type == EV_ABS)
+		dirty[idx] = true;
 	if (ev->type == EV_KEY && ev->code >= BTN_MOUSE && ev->code <= BTN_MIDDLE) {
 		int bit = ev->code == BTN_LEFT ? 1 : ev->code == BTN_RIGHT ? 2 : 4;
 		*pending_buttons = ev->value ? (*pending_buttons | bit) : (*pending_buttons & ~bit);
+	} else if (ev->type == EV_KEY && ev->code == KEY_POWER) {
+		/* The ACPI power button (QMP system_powerdown): a graceful shutdown. */
+		if (ev->value == 1) {
+			emit("poweroff\n");
+			sync();
+			reboot(RB_POWER_OFF);
+		}
 	} else if (ev->type == EV_KEY && ev->value != 2) {
 		emit("key 0x%02x %s\n", ev->code, ev->value ? "down" : "up");
 		if (ev->value) {
@@ -265,10 +278,14 @@ static void handle(int idx, const struct input_event *ev, int *pending_x, int *p
 			draw();
 		}
 	} else if (ev->type == EV_ABS && ev->code == ABS_X && abs_max_x[idx] > 0) {
-		*pending_x = (int)((long long)ev->value * width / (abs_max_x[idx] + 1));
+		/* Rounded: QEMU scales pixels to 0..max with truncation, so rounding inverts it. */
+		*pending_x = (int)(((long long)ev->value * width + abs_max_x[idx] / 2) /
+				   abs_max_x[idx]);
 	} else if (ev->type == EV_ABS && ev->code == ABS_Y && abs_max_y[idx] > 0) {
-		*pending_y = (int)((long long)ev->value * height / (abs_max_y[idx] + 1));
-	} else if (ev->type == EV_SYN && ev->code == SYN_REPORT) {
+		*pending_y = (int)(((long long)ev->value * height + abs_max_y[idx] / 2) /
+				   abs_max_y[idx]);
+	} else if (ev->type == EV_SYN && ev->code == SYN_REPORT && dirty[idx]) {
+		dirty[idx] = false;
 		if (*pending_x != ptr_x || *pending_y != ptr_y || *pending_buttons != ptr_buttons) {
 			ptr_x = *pending_x;
 			ptr_y = *pending_y;

@@ -199,7 +199,7 @@ static void test_operations_on_unknown_or_stopped(void)
 	GError *error = NULL;
 	g_assert_true(tsr_backend_define(b, &s, &error));
 	struct tsr_usb_device card = { .kind = TSR_USB_VIRTUAL_SMARTCARD, .nss_db = "/x",
-				       .certs = { "c1" } };
+				       .certs = { "c1", "c2", "c3" } };
 	g_assert_false(tsr_backend_attach_usb_sync(b, "work", &card, 5000, &error));
 	g_assert_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE);
 	g_assert_nonnull(strstr(error->message, "start it first"));

@@ -1,0 +1,746 @@
+/* domains/qemu.c: the "qemu" backend: one qemu-system-x86_64 per domain, driven over QMP.
+ *
+ * The device model is where a hostile guest lands first, so it gets as little as possible: it
+ * is started already running as the domain's own uid/gid (never root, see process.c), under
+ * QEMU's seccomp sandbox (-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,
+ * resourcecontrol=deny), with its sockets in a directory only that user can enter and its
+ * disk a qcow2 overlay over a read-only, pinned template. Display: -vga std exported by SPICE
+ * on a unix socket; input through a USB tablet so SPICE runs in client mouse mode. The guest
+ * boots the kernel and initramfs of tools/build-guest-image directly.
+ *
+ * State comes from two places: QMP (STOP/RESUME/SHUTDOWN events, query-status) and the
+ * process itself (child watch, or a pidfd for a QEMU adopted after a broker restart). An exit
+ * after a SHUTDOWN event or a stop request is "stopped"; any other exit is "crashed".
+ *
+ * KVM: used when asked, or with accel=auto when a probe guest under KVM prints its first
+ * serial byte within a few seconds (on some hosts /dev/kvm exists but guests hang). */
+#include "config.h"
+
+#include "domains/backend-private.h"
+#include "domains/network.h"
+#include "domains/qmp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+#define QMP_WAIT_MS 30000
+#define UNPLUG_WAIT_MS 10000
+
+struct qemu_backend {
+	char *accel; /* "kvm" or "tcg", decided at init */
+};
+
+struct qemu_domain {
+	struct tsr_domain *d;
+	char *qmp_path;
+	struct tsr_qmp *qmp;
+	guint watch;
+	struct tsr_path_wait *wait;
+	struct tsr_op *start_op;   /* pending start or adopt */
+	bool guest_shutdown;       /* QMP SHUTDOWN seen: the exit that follows is not a crash */
+	bool adopted;
+	/* A pending unplug waiting for DEVICE_DELETED. */
+	char *unplug_id;
+	struct tsr_op *unplug_op;
+	guint unplug_timer;
+};
+
+static struct qemu_domain *priv(struct tsr_domain *d)
+{
+	if (!d->priv) {
+		struct qemu_domain *q = g_new0(struct qemu_domain, 1);
+		q->d = d;
+		q->qmp_path = g_build_filename(d->run_dir, "qmp.sock", NULL);
+		d->priv = q;
+	}
+	return d->priv;
+}
+
+static void fail_op(struct tsr_op **op, GError *error)
+{
+	if (*op)
+		tsr_op_finish(*op, error);
+	else if (error)
+		g_error_free(error);
+	*op = NULL;
+}
+
+static void qemu_domain_free(struct tsr_domain *d)
+{
+	struct qemu_domain *q = d->priv;
+	if (!q)
+		return;
+	if (q->watch)
+		g_source_remove(q->watch);
+	if (q->unplug_timer)
+		g_source_remove(q->unplug_timer);
+	tsr_path_wait_cancel(q->wait);
+	tsr_qmp_free(q->qmp);
+	GError *gone = g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+				   "domain %s was removed", d->name);
+	fail_op(&q->start_op, g_error_copy(gone));
+	fail_op(&q->unplug_op, gone);
+	g_free(q->unplug_id);
+	g_free(q->qmp_path);
+	g_free(q);
+}
+
+/* The last lines of the device model's log, for error messages. */
+static char *log_tail(struct tsr_domain *d)
+{
+	char *text = NULL;
+	gsize len = 0;
+	if (!g_file_get_contents(d->log_path, &text, &len, NULL) || len == 0) {
+		g_free(text);
+		return g_strdup("(empty log)");
+	}
+	char *start = text + (len > 400 ? len - 400 : 0);
+	char *tail = g_strdup(g_strstrip(start));
+	g_free(text);
+	return tail;
+}
+
+/* ---- KVM probe ---- */
+
+static bool kvm_boots(struct tsr_backend *b)
+{
+	if (access("/dev/kvm", R_OK | W_OK) != 0 || !b->kernel)
+		return false;
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return false;
+	char *argv[] = { b->qemu, "-accel", "kvm", "-nodefaults", "-display", "none", "-m", "128",
+			 "-kernel", b->kernel, "-append", "console=ttyS0 earlyprintk=ttyS0",
+			 "-serial", "stdio", "-no-reboot", NULL };
+	GPid pid = 0;
+	bool ok = false;
+	if (g_spawn_async_with_fds(NULL, argv, NULL,
+				   G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH |
+					   G_SPAWN_STDERR_TO_DEV_NULL,
+				   NULL, NULL, &pid, -1, fds[1], -1, NULL)) {
+		struct pollfd p = { .fd = fds[0], .events = POLLIN };
+		ok = poll(&p, 1, 4000) == 1 && (p.revents & POLLIN);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		g_spawn_close_pid(pid);
+	}
+	close(fds[0]);
+	close(fds[1]);
+	return ok;
+}
+
+static bool qemu_init(struct tsr_backend *b, GError **error)
+{
+	char *path = g_find_program_in_path(b->qemu);
+	if (!path) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+			    "%s not found: install the Debian package qemu-system-x86", b->qemu);
+		return false;
+	}
+	g_free(b->qemu);
+	b->qemu = path;
+	if (!b->kernel || !b->initrd || access(b->kernel, R_OK) || access(b->initrd, R_OK)) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
+			    "the guest kernel and initramfs (config kernel=, initrd=) are missing "
+			    "or unreadable: build them with tools/build-guest-image");
+		return false;
+	}
+	struct qemu_backend *qb = g_new0(struct qemu_backend, 1);
+	if (strcmp(b->accel, "kvm") == 0 || strcmp(b->accel, "tcg") == 0)
+		qb->accel = g_strdup(b->accel);
+	else if (strcmp(b->accel, "auto") == 0)
+		qb->accel = g_strdup(kvm_boots(b) ? "kvm" : "tcg");
+	else {
+		g_free(qb);
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
+			    "accel '%s' is not one of auto, kvm, tcg", b->accel);
+		return false;
+	}
+	tsr_info("qemu backend: using %s", qb->accel);
+	b->priv = qb;
+	return true;
+}
+
+static void qemu_finalize(struct tsr_backend *b)
+{
+	struct qemu_backend *qb = b->priv;
+	if (qb)
+		g_free(qb->accel);
+	g_free(qb);
+}
+
+/* ---- process and QMP events ---- */
+
+static void set_stopped_or_crashed(struct tsr_domain *d, const char *how)
+{
+	struct qemu_domain *q = priv(d);
+	bool clean = d->stop_requested || q->guest_shutdown;
+	tsr_network_release(d);
+	if (q->start_op && q->adopted) {
+		/* Died while being adopted: the answer is "crashed", not an error. */
+		tsr_domain_set_state(d, TSR_DOMAIN_CRASHED, "QEMU died while being adopted");
+		fail_op(&q->start_op, NULL);
+	} else if (q->start_op) {
+		char *tail = log_tail(d);
+		fail_op(&q->start_op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+						  "domain %s: QEMU %s while starting: %s",
+						  d->name, how, tail));
+		g_free(tail);
+	}
+	if (q->unplug_op)
+		fail_op(&q->unplug_op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+						   "domain %s stopped during the unplug", d->name));
+	q->guest_shutdown = false;
+	q->adopted = false;
+	tsr_domain_set_state(d, clean ? TSR_DOMAIN_STOPPED : TSR_DOMAIN_CRASHED,
+			     clean ? "device model exited after shutdown" : how);
+}
+
+static void exited(GPid pid, int status, void *data)
+{
+	struct tsr_domain *d = data;
+	struct qemu_domain *q = priv(d);
+	q->watch = 0;
+	tsr_path_wait_cancel(q->wait);
+	q->wait = NULL;
+	tsr_qmp_free(q->qmp);
+	q->qmp = NULL;
+	char *how = status == -1 ? g_strdup("exited")
+		    : WIFSIGNALED(status) ? g_strdup_printf("killed by signal %d", WTERMSIG(status))
+					  : g_strdup_printf("exited with status %d",
+							    WEXITSTATUS(status));
+	set_stopped_or_crashed(d, how);
+	g_free(how);
+}
+
+static gboolean unplug_timeout(gpointer data)
+{
+	struct qemu_domain *q = data;
+	q->unplug_timer = 0;
+	fail_op(&q->unplug_op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TIMEOUT,
+					   "domain %s: QEMU did not remove %s in time", q->d->name,
+					   q->unplug_id));
+	g_clear_pointer(&q->unplug_id, g_free);
+	return G_SOURCE_REMOVE;
+}
+
+static void on_event(struct tsr_qmp *qmp, const char *event, JsonNode *data, void *user)
+{
+	struct tsr_domain *d = user;
+	struct qemu_domain *q = priv(d);
+	if (strcmp(event, "SHUTDOWN") == 0) {
+		q->guest_shutdown = true;
+	} else if (strcmp(event, "STOP") == 0) {
+		if (d->state == TSR_DOMAIN_RUNNING)
+			tsr_domain_set_state(d, TSR_DOMAIN_PAUSED, "paused (QMP STOP)");
+	} else if (strcmp(event, "RESUME") == 0) {
+		if (d->state == TSR_DOMAIN_PAUSED)
+			tsr_domain_set_state(d, TSR_DOMAIN_RUNNING, "resumed (QMP RESUME)");
+	} else if (strcmp(event, "DEVICE_DELETED") == 0 && q->unplug_id && data &&
+		   JSON_NODE_HOLDS_OBJECT(data)) {
+		JsonNode *dev = json_object_get_member(json_node_get_object(data), "device");
+		if (dev && JSON_NODE_HOLDS_VALUE(dev) &&
+		    json_node_get_value_type(dev) == G_TYPE_STRING &&
+		    strcmp(json_node_get_string(dev), q->unplug_id) == 0) {
+			if (q->unplug_timer)
+				g_source_remove(q->unplug_timer);
+			q->unplug_timer = 0;
+			g_clear_pointer(&q->unplug_id, g_free);
+			fail_op(&q->unplug_op, NULL);
+		}
+	}
+}
+
+static void on_closed(struct tsr_qmp *qmp, const char *reason, void *user)
+{
+	struct tsr_domain *d = user;
+	/* The process watch decides stopped or crashed; a QEMU that closes QMP but lives on is
+	 * no longer controllable, so it is killed. */
+	tsr_warn("domain %s: QMP closed (%s)", d->name, reason);
+	if (d->pid > 0 && d->state != TSR_DOMAIN_STOPPED)
+		kill((pid_t)d->pid, SIGKILL);
+}
+
+static void status_reply(struct tsr_qmp *qmp, JsonNode *result, const GError *error, void *user)
+{
+	struct tsr_domain *d = user;
+	struct qemu_domain *q = priv(d);
+	if (error) {
+		fail_op(&q->start_op, g_error_copy(error));
+		return;
+	}
+	JsonObject *o = result && JSON_NODE_HOLDS_OBJECT(result) ? json_node_get_object(result)
+								    : NULL;
+	JsonNode *st = o ? json_object_get_member(o, "status") : NULL;
+	const char *status = st && JSON_NODE_HOLDS_VALUE(st) &&
+				     json_node_get_value_type(st) == G_TYPE_STRING
+			     ? json_node_get_string(st) : "";
+	bool paused = strcmp(status, "paused") == 0;
+	tsr_domain_set_state(d, paused ? TSR_DOMAIN_PAUSED : TSR_DOMAIN_RUNNING,
+			     q->adopted ? "adopted after restart" : "QEMU running");
+	fail_op(&q->start_op, NULL);
+}
+
+static void qmp_ready(struct tsr_qmp *qmp, const GError *error, void *user)
+{
+	struct tsr_domain *d = user;
+	struct qemu_domain *q = priv(d);
+	if (error) {
+		fail_op(&q->start_op, g_error_copy(error));
+		if (d->pid > 0)
+			kill((pid_t)d->pid, SIGKILL);
+		return;
+	}
+	tsr_qmp_command(qmp, "query-status", NULL, status_reply, d);
+}
+
+static bool connect_qmp(struct tsr_domain *d, GError **error)
+{
+	struct qemu_domain *q = priv(d);
+	q->qmp = tsr_qmp_connect(q->qmp_path, qmp_ready, on_event, on_closed, d, error);
+	return q->qmp != NULL;
+}
+
+static void qmp_socket_ready(void *data, bool appeared)
+{
+	struct tsr_domain *d = data;
+	struct qemu_domain *q = priv(d);
+	q->wait = NULL;
+	GError *error = NULL;
+	if (!appeared)
+		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TIMEOUT,
+			    "domain %s: QEMU did not open its QMP socket within %d s", d->name,
+			    QMP_WAIT_MS / 1000);
+	else
+		connect_qmp(d, &error) /* on failure error is set */;
+	if (error) {
+		fail_op(&q->start_op, error);
+		kill((pid_t)d->pid, SIGKILL);
+	}
+}
+
+/* ---- argv ---- */
+
+static char *append_cmdline(struct tsr_domain *d)
+{
+	GString *s = g_string_new("console=ttyS0 quiet panic=-1 tsr.name=");
+	g_string_append(s, d->name);
+	if (d->cmdline) {
+		g_string_append_c(s, ' ');
+		g_string_append(s, d->cmdline);
+	}
+	return g_string_free(s, FALSE);
+}
+
+GPtrArray *tsr_qemu_argv(struct tsr_domain *d, const char *accel);
+GPtrArray *tsr_qemu_argv(struct tsr_domain *d, const char *accel)
+{
+	struct tsr_backend *b = d->backend;
+	struct qemu_domain *q = priv(d);
+	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
+#define ARG(...) g_ptr_array_add(a, g_strdup_printf(__VA_ARGS__))
+	ARG("%s", b->qemu);
+	ARG("-name"); ARG("%s", d->name);
+	ARG("-accel"); ARG("%s", accel);
+	ARG("-machine"); ARG("pc");
+	ARG("-m"); ARG("%u", d->memory_mb);
+	ARG("-smp"); ARG("%u", d->vcpus);
+	ARG("-nodefaults"); ARG("-no-user-config");
+	ARG("-sandbox"); ARG("on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
+	ARG("-display"); ARG("none");
+	ARG("-vga"); ARG("std");
+	ARG("-spice"); ARG("unix=on,addr=%s,disable-ticketing=on", d->spice_path);
+	ARG("-qmp"); ARG("unix:%s,server=on,wait=off", q->qmp_path);
+	ARG("-serial"); ARG("file:%s", d->console_path);
+	ARG("-device"); ARG("qemu-xhci,id=xhci");
+	ARG("-device"); ARG("usb-tablet,bus=xhci.0");
+	ARG("-kernel"); ARG("%s", b->kernel);
+	ARG("-initrd"); ARG("%s", b->initrd);
+	ARG("-append"); g_ptr_array_add(a, append_cmdline(d));
+	if (d->template_path) {
+		ARG("-drive");
+		ARG("file=%s,if=virtio,format=qcow2,cache=writeback", d->overlay_path);
+	}
+	char *net = tsr_network_qemu_args(d);
+	if (net) {
+		ARG("-netdev"); g_ptr_array_add(a, net);
+		ARG("-device"); ARG("virtio-net-pci,netdev=n0");
+	}
+	ARG("-msg"); ARG("timestamp=on");
+#undef ARG
+	g_ptr_array_add(a, NULL);
+	return a;
+}
+
+static void qemu_start(struct tsr_domain *d, struct tsr_op *op)
+{
+	struct tsr_backend *b = d->backend;
+	struct qemu_backend *qb = b->priv;
+	struct qemu_domain *q = priv(d);
+	GError *error = NULL;
+	unlink(q->qmp_path);
+	unlink(d->console_path);
+	q->guest_shutdown = false;
+	q->adopted = false;
+	if (!tsr_network_prepare(d, &error)) {
+		tsr_domain_set_state(d, TSR_DOMAIN_STOPPED, "network setup failed");
+		tsr_op_finish(op, error);
+		return;
+	}
+	GPtrArray *argv = tsr_qemu_argv(d, qb->accel);
+	char *line = g_strjoinv(" ", (char **)argv->pdata);
+	tsr_debug("domain %s: %s", d->name, line);
+	g_free(line);
+	GPid pid = tsr_spawn_as((char *const *)argv->pdata, d->log_path, d->uid, d->gid, &error);
+	g_ptr_array_free(argv, TRUE);
+	if (pid < 0) {
+		tsr_network_release(d);
+		tsr_domain_set_state(d, TSR_DOMAIN_STOPPED, "start failed");
+		tsr_op_finish(op, error);
+		return;
+	}
+	d->pid = pid;
+	char *text = g_strdup_printf("%d\n", (int)pid);
+	g_file_set_contents(d->pid_path, text, -1, NULL);
+	g_free(text);
+	q->start_op = op;
+	q->watch = tsr_watch_pid(pid, true, exited, d, NULL);
+	q->wait = tsr_wait_path(q->qmp_path, QMP_WAIT_MS, qmp_socket_ready, d);
+}
+
+/* ---- simple QMP operations ---- */
+
+struct cmd_ctx {
+	struct tsr_domain *d;
+	struct tsr_op *op;
+	enum tsr_domain_state then;
+	const char *why;
+};
+
+static void cmd_reply(struct tsr_qmp *qmp, JsonNode *result, const GError *error, void *user)
+{
+	struct cmd_ctx *c = user;
+	if (!error && c->d->state != TSR_DOMAIN_STOPPED && c->d->state != TSR_DOMAIN_CRASHED &&
+	    c->then != TSR_DOMAIN_STOPPED)
+		tsr_domain_set_state(c->d, c->then, c->why);
+	GError *e = error ? g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+					"domain %s: %s", c->d->name, error->message)
+			  : NULL;
+	if (c->op)
+		tsr_op_finish(c->op, e);
+	else if (e)
+		g_error_free(e);
+	g_free(c);
+}
+
+static void command(struct tsr_domain *d, struct tsr_op *op, const char *execute,
+		    JsonObject *args, enum tsr_domain_state then, const char *why)
+{
+	struct qemu_domain *q = priv(d);
+	if (!q->qmp) {
+		if (args)
+			json_object_unref(args);
+		if (op)
+			tsr_op_finish(op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
+						      "domain %s: no QMP connection", d->name));
+		return;
+	}
+	struct cmd_ctx *c = g_new0(struct cmd_ctx, 1);
+	c->d = d;
+	c->op = op;
+	c->then = then;
+	c->why = why;
+	tsr_qmp_command(q->qmp, execute, args, cmd_reply, c);
+}
+
+static void qemu_pause(struct tsr_domain *d, struct tsr_op *op)
+{
+	command(d, op, "stop", NULL, TSR_DOMAIN_PAUSED, "paused by request");
+}
+
+static void qemu_resume(struct tsr_domain *d, struct tsr_op *op)
+{
+	command(d, op, "cont", NULL, TSR_DOMAIN_RUNNING, "resumed by request");
+}
+
+static void qemu_request_shutdown(struct tsr_domain *d)
+{
+	command(d, NULL, "system_powerdown", NULL, TSR_DOMAIN_STOPPED, NULL);
+}
+
+static void qemu_kill(struct tsr_domain *d)
+{
+	if (d->pid > 0)
+		kill((pid_t)d->pid, SIGKILL);
+}
+
+/* ---- adopt ---- */
+
+/* Is pid a QEMU of this domain (its QMP socket on its command line, running as its uid)? */
+static bool is_our_qemu(struct tsr_domain *d, long pid)
+{
+	struct qemu_domain *q = priv(d);
+	char *path = g_strdup_printf("/proc/%ld/cmdline", pid);
+	char *cmd = NULL, *want = g_strdup_printf("unix:%s,server=on,wait=off", q->qmp_path);
+	gsize len = 0;
+	bool ours = false;
+	if (g_file_get_contents(path, &cmd, &len, NULL))
+		for (gsize i = 0; i < len; i += strlen(cmd + i) + 1)
+			if (strcmp(cmd + i, want) == 0)
+				ours = true;
+	struct stat st;
+	g_free(path);
+	path = g_strdup_printf("/proc/%ld", pid);
+	if (ours && (stat(path, &st) != 0 || st.st_uid != d->uid))
+		ours = false;
+	g_free(path);
+	g_free(cmd);
+	g_free(want);
+	return ours;
+}
+
+static void qemu_adopt(struct tsr_domain *d, struct tsr_op *op)
+{
+	struct qemu_domain *q = priv(d);
+	char *text = tsr_read_trimmed(d->pid_path);
+	long pid = text ? strtol(text, NULL, 10) : 0;
+	g_free(text);
+	if (pid <= 0) {
+		tsr_op_finish(op, NULL);
+		return;
+	}
+	if (!is_our_qemu(d, pid)) {
+		tsr_network_release(d);
+		tsr_domain_set_state(d, TSR_DOMAIN_CRASHED, "QEMU died while the broker was away");
+		tsr_op_finish(op, NULL);
+		return;
+	}
+	GError *error = NULL;
+	q->watch = tsr_watch_pid((GPid)pid, false, exited, d, &error);
+	if (!q->watch) {
+		tsr_op_finish(op, error);
+		return;
+	}
+	d->pid = pid;
+	q->adopted = true;
+	q->start_op = op;
+	if (!connect_qmp(d, &error)) {
+		fail_op(&q->start_op, error);
+		return;
+	}
+	tsr_domain_set_state(d, TSR_DOMAIN_STARTING, "adopting after restart");
+}
+
+/* ---- USB ---- */
+
+static char *qdev_id(const char *device_id)
+{
+	char *id = g_strdup_printf("tsr-%s", device_id);
+	for (char *p = id; *p; p++)
+		if (!g_ascii_isalnum(*p) && *p != '-')
+			*p = '-';
+	return id;
+}
+
+/* Give the device model's user the host device node, which it opens itself. */
+static bool grant_host_device(struct tsr_domain *d, const struct tsr_usb_device *dev,
+			      GError **error)
+{
+	unsigned bus = dev->bus, addr = dev->addr;
+	if (dev->kind == TSR_USB_HOST_VIDPID) {
+		bool found = false;
+		GDir *dir = g_dir_open("/sys/bus/usb/devices", 0, NULL);
+		const char *e;
+		while (dir && !found && (e = g_dir_read_name(dir))) {
+			char *base = g_build_filename("/sys/bus/usb/devices", e, NULL);
+			char *p1 = g_build_filename(base, "idVendor", NULL);
+			char *p2 = g_build_filename(base, "idProduct", NULL);
+			char *p3 = g_build_filename(base, "busnum", NULL);
+			char *p4 = g_build_filename(base, "devnum", NULL);
+			char *v = tsr_read_trimmed(p1), *pr = tsr_read_trimmed(p2),
+			     *bn = tsr_read_trimmed(p3), *dn = tsr_read_trimmed(p4);
+			if (v && pr && bn && dn && strtoul(v, NULL, 16) == dev->vendor &&
+			    strtoul(pr, NULL, 16) == dev->product) {
+				bus = (unsigned)strtoul(bn, NULL, 10);
+				addr = (unsigned)strtoul(dn, NULL, 10);
+				found = true;
+			}
+			g_free(v); g_free(pr); g_free(bn); g_free(dn);
+			g_free(p1); g_free(p2); g_free(p3); g_free(p4);
+			g_free(base);
+		}
+		if (dir)
+			g_dir_close(dir);
+		if (!found) {
+			g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
+				    "no USB device %04x:%04x is plugged in", dev->vendor,
+				    dev->product);
+			return false;
+		}
+	}
+	char *node = g_strdup_printf("/dev/bus/usb/%03u/%03u", bus, addr);
+	bool ok = chown(node, d->uid, d->gid) == 0;
+	if (!ok)
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
+			    "USB device %s: %s", node, g_strerror(errno));
+	g_free(node);
+	return ok;
+}
+
+struct card_ctx {
+	struct tsr_domain *d;
+	struct tsr_op *op;
+	char *reader_id;
+	JsonObject *card; /* device_add arguments of the card, sent once the reader exists */
+};
+
+static void card_ctx_free(struct card_ctx *c)
+{
+	if (c->card)
+		json_object_unref(c->card);
+	g_free(c->reader_id);
+	g_free(c);
+}
+
+static void card_added(struct tsr_qmp *qmp, JsonNode *result, const GError *error, void *user)
+{
+	struct card_ctx *c = user;
+	if (error) {
+		/* Leave nothing half-attached: remove the reader again. */
+		JsonObject *args = json_object_new();
+		json_object_set_string_member(args, "id", c->reader_id);
+		tsr_qmp_command(qmp, "device_del", args, NULL, NULL);
+	}
+	tsr_op_finish(c->op, error ? g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+						 "domain %s: adding the emulated card: %s",
+						 c->d->name, error->message)
+				   : NULL);
+	card_ctx_free(c);
+}
+
+static void reader_added(struct tsr_qmp *qmp, JsonNode *result, const GError *error, void *user)
+{
+	struct card_ctx *c = user;
+	if (error) {
+		tsr_op_finish(c->op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+						 "domain %s: adding the CCID reader: %s",
+						 c->d->name, error->message));
+		card_ctx_free(c);
+		return;
+	}
+	JsonObject *card = c->card;
+	c->card = NULL;
+	tsr_qmp_command(qmp, "device_add", card, card_added, c);
+}
+
+static void qemu_attach(struct tsr_domain *d, const struct tsr_usb_device *dev, const char *id,
+			struct tsr_op *op)
+{
+	struct qemu_domain *q = priv(d);
+	GError *error = NULL;
+	if (!q->qmp) {
+		tsr_op_finish(op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
+					      "domain %s: no QMP connection", d->name));
+		return;
+	}
+	char *qid = qdev_id(id);
+	JsonObject *args = json_object_new();
+	json_object_set_string_member(args, "id", qid);
+	json_object_set_string_member(args, "bus", "xhci.0");
+	if (dev->kind == TSR_USB_VIRTUAL_SMARTCARD) {
+		json_object_set_string_member(args, "driver", "usb-ccid");
+		struct card_ctx *c = g_new0(struct card_ctx, 1);
+		c->d = d;
+		c->op = op;
+		c->reader_id = g_strdup(qid);
+		c->card = json_object_new();
+		char *card_id = g_strdup_printf("%s-card", qid);
+		char *db = g_strdup_printf("sql:%s", dev->nss_db);
+		json_object_set_string_member(c->card, "driver", "ccid-card-emulated");
+		json_object_set_string_member(c->card, "id", card_id);
+		json_object_set_string_member(c->card, "backend", "certificates");
+		json_object_set_string_member(c->card, "db", db);
+		for (int i = 0; i < 3 && dev->certs[i]; i++) {
+			char key[8];
+			snprintf(key, sizeof key, "cert%d", i + 1);
+			json_object_set_string_member(c->card, key, dev->certs[i]);
+		}
+		g_free(card_id);
+		g_free(db);
+		g_free(qid);
+		tsr_qmp_command(q->qmp, "device_add", args, reader_added, c);
+		return;
+	}
+	if (!grant_host_device(d, dev, &error)) {
+		json_object_unref(args);
+		g_free(qid);
+		tsr_op_finish(op, error);
+		return;
+	}
+	json_object_set_string_member(args, "driver", "usb-host");
+	if (dev->kind == TSR_USB_HOST_BUSADDR) {
+		json_object_set_int_member(args, "hostbus", dev->bus);
+		json_object_set_int_member(args, "hostaddr", dev->addr);
+	} else {
+		json_object_set_int_member(args, "vendorid", dev->vendor);
+		json_object_set_int_member(args, "productid", dev->product);
+	}
+	g_free(qid);
+	command(d, op, "device_add", args, d->state, "device attached");
+}
+
+static void unplug_reply(struct tsr_qmp *qmp, JsonNode *result, const GError *error, void *user)
+{
+	struct qemu_domain *q = user;
+	if (!error)
+		return; /* DEVICE_DELETED finishes it */
+	if (q->unplug_timer)
+		g_source_remove(q->unplug_timer);
+	q->unplug_timer = 0;
+	g_clear_pointer(&q->unplug_id, g_free);
+	fail_op(&q->unplug_op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+					   "domain %s: device_del: %s", q->d->name,
+					   error->message));
+}
+
+static void qemu_detach(struct tsr_domain *d, const struct tsr_usb_device *dev, const char *id,
+			struct tsr_op *op)
+{
+	struct qemu_domain *q = priv(d);
+	if (!q->qmp || q->unplug_op) {
+		tsr_op_finish(op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
+					      "domain %s: %s", d->name,
+					      q->qmp ? "another unplug is in progress"
+						     : "no QMP connection"));
+		return;
+	}
+	q->unplug_id = qdev_id(id);
+	q->unplug_op = op;
+	q->unplug_timer = g_timeout_add(UNPLUG_WAIT_MS, unplug_timeout, q);
+	JsonObject *args = json_object_new();
+	json_object_set_string_member(args, "id", q->unplug_id);
+	tsr_qmp_command(q->qmp, "device_del", args, unplug_reply, q);
+}
+
+const struct tsr_backend_ops tsr_backend_qemu_ops = {
+	.kind = "qemu",
+	.init = qemu_init,
+	.finalize = qemu_finalize,
+	.domain_free = qemu_domain_free,
+	.start = qemu_start,
+	.pause = qemu_pause,
+	.resume = qemu_resume,
+	.adopt = qemu_adopt,
+	.attach_usb = qemu_attach,
+	.detach_usb = qemu_detach,
+	.request_shutdown = qemu_request_shutdown,
+	.kill = qemu_kill,
+};

@@ -1,0 +1,59 @@
+/* domains/qmp.h: a small QMP client (QEMU's JSON control protocol) on a unix socket, for the
+ * qemu backend and the broker's adopt-after-restart.
+ *
+ * Everything QEMU sends is untrusted (a compromised device model controls the socket), so every
+ * line is parsed by tsr_qmp_parse_line: bounded length, valid JSON, one of the four message
+ * shapes, or the connection is dropped. The client handles the greeting and qmp_capabilities
+ * itself, matches replies to commands by id, and passes asynchronous events (SHUTDOWN, STOP,
+ * RESUME, DEVICE_DELETED...) to an event callback. */
+#ifndef TSR_DOMAINS_QMP_H
+#define TSR_DOMAINS_QMP_H
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+#include <stdbool.h>
+
+#define TSR_QMP_LINE_MAX (1024 * 1024)
+
+enum tsr_qmp_kind {
+	TSR_QMP_GREETING,
+	TSR_QMP_RETURN,
+	TSR_QMP_ERROR,
+	TSR_QMP_EVENT,
+};
+
+struct tsr_qmp_message {
+	enum tsr_qmp_kind kind;
+	gint64 id;           /* RETURN/ERROR: the command id, -1 when absent */
+	char *event;         /* EVENT: its name */
+	char *error_class;   /* ERROR */
+	char *error_desc;    /* ERROR */
+	JsonNode *data;      /* RETURN: "return"; EVENT: "data" (may be NULL) */
+};
+
+/* Parse one line (without the newline). false with an error saying what was wrong. */
+bool tsr_qmp_parse_line(const char *line, size_t len, struct tsr_qmp_message *msg,
+			GError **error) __attribute__((warn_unused_result));
+void tsr_qmp_message_clear(struct tsr_qmp_message *msg);
+
+struct tsr_qmp;
+typedef void (*tsr_qmp_ready_fn)(struct tsr_qmp *qmp, const GError *error, void *user_data);
+typedef void (*tsr_qmp_event_fn)(struct tsr_qmp *qmp, const char *event, JsonNode *data,
+				 void *user_data);
+/* The connection ended (EOF, error or a protocol violation: reason says which). */
+typedef void (*tsr_qmp_closed_fn)(struct tsr_qmp *qmp, const char *reason, void *user_data);
+/* result is the "return" value, or NULL with error set (QMP error or connection lost). */
+typedef void (*tsr_qmp_reply_fn)(struct tsr_qmp *qmp, JsonNode *result, const GError *error,
+				 void *user_data);
+
+/* Connect to path; ready fires after the greeting and qmp_capabilities (or with the error). */
+struct tsr_qmp *tsr_qmp_connect(const char *path, tsr_qmp_ready_fn ready, tsr_qmp_event_fn event,
+				tsr_qmp_closed_fn closed, void *user_data, GError **error)
+	__attribute__((warn_unused_result));
+/* args may be NULL; the object is taken over. reply may be NULL. */
+void tsr_qmp_command(struct tsr_qmp *qmp, const char *execute, JsonObject *args,
+		     tsr_qmp_reply_fn reply, void *user_data);
+/* Closes without calling closed; pending replies are dropped silently. Accepts NULL. */
+void tsr_qmp_free(struct tsr_qmp *qmp);
+
+#endif

@@ -1,0 +1,282 @@
+/* tests/system/domains-test-util.c: see domains-test-util.h. */
+#include "config.h"
+
+#include "tests/system/domains-test-util.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <spice-client.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "domains/guest-hello/font.h"
+
+bool guest_image_get(struct guest_image *img, char **why)
+{
+	const char *build = g_getenv("TSR_BUILDDIR") ? g_getenv("TSR_BUILDDIR") : TSR_BUILDDIR;
+	const char *src = g_getenv("TSR_SRCDIR") ? g_getenv("TSR_SRCDIR") : TSR_SRCDIR;
+	memset(img, 0, sizeof *img);
+	img->dir = g_build_filename(build, "guest-image", NULL);
+	char *tool = g_build_filename(src, "tools", "build-guest-image", NULL);
+	char *hello = g_build_filename(build, "domains", "guest-hello", "tessera-guest-hello",
+				       NULL);
+	char *argv[] = { tool, "--out", img->dir, "--guest-hello", hello, NULL };
+	char *err = NULL;
+	int status = 0;
+	bool ok = g_spawn_sync(NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+			       &err, &status, NULL) &&
+		  g_spawn_check_wait_status(status, NULL);
+	g_free(tool);
+	g_free(hello);
+	if (!ok) {
+		*why = g_strdup_printf("build-guest-image failed: %s", err ? err : "");
+		g_free(err);
+		return false;
+	}
+	g_free(err);
+	img->kernel = g_build_filename(img->dir, "vmlinuz", NULL);
+	img->initrd = g_build_filename(img->dir, "initrd.img", NULL);
+	img->template_path = g_build_filename(img->dir, "template.qcow2", NULL);
+	char *manifest_path = g_build_filename(img->dir, "manifest", NULL);
+	char *manifest = NULL;
+	g_file_get_contents(manifest_path, &manifest, NULL, NULL);
+	g_free(manifest_path);
+	char **lines = g_strsplit(manifest ? manifest : "", "\n", -1);
+	for (char **l = lines; *l; l++) {
+		char name[64], sum[65];
+		unsigned long long size;
+		if (sscanf(*l, "%63s %llu %64s", name, &size, sum) == 3 &&
+		    strcmp(name, "template.qcow2") == 0) {
+			img->template_size = size;
+			img->template_sha256 = g_strdup(sum);
+		}
+	}
+	g_strfreev(lines);
+	g_free(manifest);
+	if (!img->template_sha256) {
+		*why = g_strdup("guest image manifest lacks template.qcow2");
+		return false;
+	}
+	return true;
+}
+
+bool wait_for_text(const char *path, const char *needle, gsize *from, unsigned timeout_ms)
+{
+	gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+	int ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	char *dir = g_path_get_dirname(path);
+	inotify_add_watch(ifd, dir, IN_MODIFY | IN_CREATE);
+	g_free(dir);
+	bool found = false;
+	for (;;) {
+		char *text = NULL;
+		gsize len = 0;
+		if (g_file_get_contents(path, &text, &len, NULL)) {
+			/* A serial console writes \r\n: offsets count the text without \r. */
+			gsize o = 0;
+			for (gsize i = 0; i < len; i++)
+				if (text[i] != '\r')
+					text[o++] = text[i];
+			len = o;
+		}
+		if (text && *from <= len) {
+			char *hit = g_strstr_len(text + *from, (gssize)(len - *from), needle);
+			if (hit) {
+				*from = (gsize)(hit - text) + strlen(needle);
+				found = true;
+			}
+		}
+		g_free(text);
+		gint64 left = deadline - g_get_monotonic_time();
+		if (found || left <= 0)
+			break;
+		/* Let the backend's main loop run too, while waiting for the file to change. */
+		while (g_main_context_iteration(NULL, FALSE))
+			;
+		struct pollfd p = { .fd = ifd, .events = POLLIN };
+		poll(&p, 1, (int)MIN(left / 1000, 100));
+		char buf[4096];
+		while (read(ifd, buf, sizeof buf) > 0)
+			;
+	}
+	close(ifd);
+	return found;
+}
+
+struct spice_probe {
+	SpiceSession *session;
+	SpiceMainChannel *main;
+	SpiceDisplayChannel *display;
+	SpiceInputsChannel *inputs;
+	bool inputs_open; /* key presses sent before this are silently dropped by spice-gtk */
+};
+
+static void inputs_event(SpiceChannel *channel, SpiceChannelEvent event, gpointer data)
+{
+	struct spice_probe *p = data;
+	p->inputs_open = event == SPICE_CHANNEL_OPENED;
+}
+
+static void channel_new(SpiceSession *s, SpiceChannel *channel, gpointer data)
+{
+	struct spice_probe *p = data;
+	if (SPICE_IS_MAIN_CHANNEL(channel))
+		p->main = SPICE_MAIN_CHANNEL(channel);
+	else if (SPICE_IS_DISPLAY_CHANNEL(channel))
+		p->display = SPICE_DISPLAY_CHANNEL(channel);
+	else if (SPICE_IS_INPUTS_CHANNEL(channel)) {
+		p->inputs = SPICE_INPUTS_CHANNEL(channel);
+		g_signal_connect(channel, "channel-event", G_CALLBACK(inputs_event), p);
+	}
+	else
+		return;
+	spice_channel_connect(channel);
+}
+
+struct spice_probe *spice_probe_connect(const char *socket_path, char **why)
+{
+	struct spice_probe *p = g_new0(struct spice_probe, 1);
+	p->session = spice_session_new();
+	g_object_set(p->session, "unix-path", socket_path, "enable-audio", FALSE, NULL);
+	g_signal_connect(p->session, "channel-new", G_CALLBACK(channel_new), p);
+	if (!spice_session_connect(p->session)) {
+		*why = g_strdup_printf("cannot connect SPICE to %s", socket_path);
+		spice_probe_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void spice_probe_free(struct spice_probe *p)
+{
+	if (!p)
+		return;
+	spice_session_disconnect(p->session);
+	g_object_unref(p->session);
+	while (g_main_context_iteration(NULL, FALSE))
+		;
+	g_free(p);
+}
+
+static bool primary(struct spice_probe *p, SpiceDisplayPrimary *out)
+{
+	return p->display && spice_display_channel_get_primary(SPICE_CHANNEL(p->display), 0, out) &&
+	       out->data && out->format == SPICE_SURFACE_FMT_32_xRGB;
+}
+
+static bool text_matches(struct spice_probe *p, int x, int y, int scale, const char *text)
+{
+	SpiceDisplayPrimary prim;
+	if (!primary(p, &prim))
+		return false;
+	int w = (int)strlen(text) * TSR_GLYPH_W * scale, h = TSR_GLYPH_H * scale;
+	if (x + w > prim.width || y + h > prim.height)
+		return false;
+	uint32_t *want = g_new0(uint32_t, (gsize)w * h);
+	tsr_guest_draw_text(want, w, h, w, 0, 0, scale, text, 0xffffff, 0x203040);
+	bool same = true;
+	int lit = 0;
+	for (int j = 0; j < h && same; j++)
+		for (int i = 0; i < w; i++) {
+			uint32_t got = ((uint32_t *)(prim.data + (gsize)(y + j) * prim.stride))[x + i];
+			if ((got & 0xffffff) != want[j * w + i]) {
+				same = false;
+				break;
+			}
+			lit += want[j * w + i] == 0xffffff;
+		}
+	g_free(want);
+	return same && lit > 0;
+}
+
+static gboolean tick(gpointer data)
+{
+	*(bool *)data = true;
+	return G_SOURCE_REMOVE;
+}
+
+static bool wait_until(bool (*cond)(struct spice_probe *, const void *), struct spice_probe *p,
+		       const void *arg, unsigned timeout_ms)
+{
+	gint64 deadline = g_get_monotonic_time() + (gint64)timeout_ms * 1000;
+	while (!cond(p, arg)) {
+		if (g_get_monotonic_time() > deadline)
+			return false;
+		/* SPICE traffic (or a 50 ms tick, to re-check the deadline) wakes this loop. */
+		bool fired = false;
+		guint t = g_timeout_add(50, tick, &fired);
+		g_main_context_iteration(NULL, TRUE);
+		if (!fired)
+			g_source_remove(t);
+	}
+	return true;
+}
+
+struct text_arg {
+	int x, y, scale;
+	const char *text;
+};
+
+static bool text_cond(struct spice_probe *p, const void *arg)
+{
+	const struct text_arg *a = arg;
+	return text_matches(p, a->x, a->y, a->scale, a->text);
+}
+
+bool spice_probe_wait_text(struct spice_probe *p, int x, int y, int scale, const char *text,
+			   unsigned timeout_ms)
+{
+	struct text_arg a = { x, y, scale, text };
+	return wait_until(text_cond, p, &a, timeout_ms);
+}
+
+static bool mouse_cond(struct spice_probe *p, const void *arg)
+{
+	int mode = 0;
+	if (!p->main || !p->inputs || !p->inputs_open)
+		return false;
+	g_object_get(p->main, "mouse-mode", &mode, NULL);
+	if (mode != SPICE_MOUSE_MODE_CLIENT)
+		spice_main_channel_request_mouse_mode(p->main, SPICE_MOUSE_MODE_CLIENT);
+	return mode == SPICE_MOUSE_MODE_CLIENT;
+}
+
+bool spice_probe_wait_client_mouse(struct spice_probe *p, unsigned timeout_ms)
+{
+	return wait_until(mouse_cond, p, NULL, timeout_ms);
+}
+
+void spice_probe_key(struct spice_probe *p, unsigned scancode)
+{
+	spice_inputs_channel_key_press(p->inputs, scancode);
+	spice_inputs_channel_key_release(p->inputs, scancode);
+}
+
+void spice_probe_click(struct spice_probe *p, int x, int y)
+{
+	spice_inputs_channel_position(p->inputs, x, y, 0, 0);
+	spice_inputs_channel_button_press(p->inputs, SPICE_MOUSE_BUTTON_LEFT,
+					  SPICE_MOUSE_BUTTON_MASK_LEFT);
+	spice_inputs_channel_button_release(p->inputs, SPICE_MOUSE_BUTTON_LEFT, 0);
+}
+
+bool spice_probe_save_ppm(struct spice_probe *p, const char *path)
+{
+	SpiceDisplayPrimary prim;
+	if (!primary(p, &prim))
+		return false;
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return false;
+	fprintf(f, "P6\n%d %d\n255\n", prim.width, prim.height);
+	for (int y = 0; y < prim.height; y++)
+		for (int x = 0; x < prim.width; x++) {
+			uint32_t v = ((uint32_t *)(prim.data + (gsize)y * prim.stride))[x];
+			fputc((v >> 16) & 0xff, f);
+			fputc((v >> 8) & 0xff, f);
+			fputc(v & 0xff, f);
+		}
+	return fclose(f) == 0;
+}
