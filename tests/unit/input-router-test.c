@@ -1,6 +1,9 @@
 /* Router: every script in tests/data/input/ replays through the router and must produce exactly
  * its "=" lines (both domains' scancode streams, pointer events and kiosk actions, in order);
- * plus the cases easier to loop over in C: a hotkey released in every order, and rejections. */
+ * plus the cases easier to loop over in C: a hotkey released in every order, rejections, and 300
+ * random event sequences (seeded) checking the invariants: keys only ever reach the keyboard
+ * target, no release without its press, a target that loses the keyboard holds nothing, the SAS
+ * is reported only once the domains hold nothing, and nothing is held once the devices are gone. */
 #include "config.h"
 #include "tests/unit/input-script.h"
 
@@ -151,6 +154,242 @@ static void test_router_drops_garbage(void)
 	tsr_input_router_destroy(NULL);
 }
 
+
+/* ---- random sequences: the invariants hold whatever the order of events ---- */
+
+struct inv {
+	struct tsr_input_router *r;
+	GHashTable *down[2];  /* scancodes each domain holds down */
+	uint32_t buttons[2];  /* buttons each domain holds down */
+	GHashTable *kdown;    /* evdev codes the kiosk holds down */
+	GRand *rand;
+	int violations;
+	unsigned actions[8], keys_delivered, buttons_delivered;
+};
+
+static void inv_fail(struct inv *v, const char *what)
+{
+	if (v->violations++ < 5)
+		g_test_message("invariant broken: %s", what);
+}
+
+static int target_now(struct inv *v)
+{
+	if (tsr_input_router_get_kiosk_grab(v->r) || tsr_input_router_get_focus(v->r) < 0)
+		return -2;
+	return tsr_input_router_get_focus(v->r);
+}
+
+/* Only the keyboard target ever holds keys. */
+static void check_only_target_holds(struct inv *v)
+{
+	int t = target_now(v);
+	for (int d = 0; d < 2; d++)
+		if (d != t && g_hash_table_size(v->down[d]))
+			inv_fail(v, "a domain that lost the keyboard still holds keys");
+	if (t != -2 && g_hash_table_size(v->kdown))
+		inv_fail(v, "the kiosk lost the keyboard but still holds keys");
+}
+
+static void inv_key(void *ud, int d, uint32_t sc, bool down)
+{
+	struct inv *v = ud;
+	if (d < 0 || d > 1 || !sc) {
+		inv_fail(v, "key for an unknown domain or without scancode");
+		return;
+	}
+	/* releases also go to a former target when it loses the keyboard */
+	if (down && d != target_now(v))
+		inv_fail(v, "key press sent to a domain that is not the keyboard target");
+	v->keys_delivered++;
+	if (down)
+		g_hash_table_add(v->down[d], GUINT_TO_POINTER(sc));
+	else if (!g_hash_table_remove(v->down[d], GUINT_TO_POINTER(sc)))
+		inv_fail(v, "release of a key the domain never saw go down");
+}
+
+static void inv_kkey(void *ud, const struct tsr_input_kiosk_key *k)
+{
+	struct inv *v = ud;
+	if (k->state != TSR_INPUT_KEY_UP && target_now(v) != -2)
+		inv_fail(v, "kiosk key press while a domain has the keyboard");
+	if (k->state == TSR_INPUT_KEY_DOWN)
+		g_hash_table_add(v->kdown, GUINT_TO_POINTER(k->code));
+	else if (k->state == TSR_INPUT_KEY_UP &&
+		 !g_hash_table_remove(v->kdown, GUINT_TO_POINTER(k->code)))
+		inv_fail(v, "kiosk got a release of a key it never saw go down");
+}
+
+static void inv_button(void *ud, int d, enum tsr_input_button b, bool down, uint32_t mask)
+{
+	struct inv *v = ud;
+	uint32_t bit = TSR_INPUT_BUTTON_MASK(b);
+	if (d < 0 || d > 1) {
+		inv_fail(v, "button for an unknown domain");
+		return;
+	}
+	v->buttons_delivered++;
+	if (b == TSR_INPUT_BUTTON_UP || b == TSR_INPUT_BUTTON_DOWN)
+		return; /* wheel: press and release together */
+	if (down) {
+		if (v->buttons[d] & bit)
+			inv_fail(v, "button pressed twice");
+		v->buttons[d] |= bit;
+	} else {
+		if (!(v->buttons[d] & bit))
+			inv_fail(v, "release of a button the domain never saw go down");
+		v->buttons[d] &= ~bit;
+	}
+	if ((mask & ~(TSR_INPUT_BUTTON_MASK(TSR_INPUT_BUTTON_UP) |
+		      TSR_INPUT_BUTTON_MASK(TSR_INPUT_BUTTON_DOWN))) != v->buttons[d])
+		inv_fail(v, "button mask disagrees with the presses and releases");
+}
+
+static void inv_action(void *ud, enum tsr_input_action a, int arg, uint32_t source)
+{
+	struct inv *v = ud;
+	(void)source;
+	v->actions[a & 7]++;
+	if (a == TSR_INPUT_ACTION_SAS) {
+		if (!tsr_input_router_get_kiosk_grab(v->r))
+			inv_fail(v, "SAS reported before the kiosk took input");
+		for (int d = 0; d < 2; d++)
+			if (g_hash_table_size(v->down[d]) || v->buttons[d])
+				inv_fail(v, "SAS reported while a domain still holds keys or buttons");
+	}
+	if (a == TSR_INPUT_ACTION_FOCUS_SLOT && arg <= 2)
+		tsr_input_router_set_focus(v->r, arg - 1);
+	if (a == TSR_INPUT_ACTION_CYCLE_FOCUS)
+		tsr_input_router_set_focus(v->r, tsr_input_router_get_focus(v->r) == 0);
+	if (a == TSR_INPUT_ACTION_LOCK)
+		tsr_input_router_set_kiosk_grab(v->r, true);
+	check_only_target_holds(v);
+}
+
+static void inv_size(void *ud, int *w, int *h)
+{
+	(void)ud;
+	*w = 1000;
+	*h = 500;
+}
+
+static bool inv_area(void *ud, int domain, struct tsr_input_domain_area *out)
+{
+	(void)ud;
+	if (domain < 0 || domain > 1)
+		return false;
+	*out = (struct tsr_input_domain_area){ domain, { 10 + domain * 500, 30, 480, 460 }, 640, 480 };
+	return true;
+}
+
+static bool inv_at(void *ud, int x, int y, struct tsr_input_domain_area *out)
+{
+	for (int d = 0; d < 2; d++) {
+		inv_area(ud, d, out);
+		if (x >= out->content.x && x < out->content.x + out->content.w &&
+		    y >= out->content.y && y < out->content.y + out->content.h)
+			return true;
+	}
+	return false;
+}
+
+static void test_random_sequences(void)
+{
+	static const uint16_t keys[] = { KEY_LEFTCTRL, KEY_RIGHTCTRL, KEY_LEFTALT, KEY_LEFTSHIFT,
+					 KEY_LEFTMETA, KEY_RIGHTMETA, KEY_A, KEY_B, KEY_1, KEY_2,
+					 KEY_TAB, KEY_L, KEY_BACKSPACE, KEY_SPACE, KEY_UP,
+					 KEY_LINEFEED };
+	static const uint16_t buttons[] = { BTN_LEFT, BTN_RIGHT, BTN_MIDDLE };
+	struct inv v = { 0 };
+	struct tsr_input_sinks sinks = { .user_data = &v, .domain_key = inv_key,
+					 .domain_button = inv_button, .kiosk_key = inv_kkey,
+					 .kiosk_action = inv_action };
+	struct tsr_input_geometry geo = { &v, inv_size, inv_at, inv_area };
+
+	for (guint32 seed = 1; seed <= 300; seed++) {
+		v.rand = g_rand_new_with_seed(seed);
+		for (int d = 0; d < 2; d++) {
+			v.down[d] = g_hash_table_new(NULL, NULL);
+			v.buttons[d] = 0;
+		}
+		v.kdown = g_hash_table_new(NULL, NULL);
+		struct tsr_input_router_options o = { .click_to_focus = g_rand_boolean(v.rand) };
+		v.r = tsr_input_router_create(&sinks, &geo, NULL, &o);
+		bool present[4] = { false };
+		for (int step = 0; step < 400; step++) {
+			uint32_t src = (uint32_t)g_rand_int_range(v.rand, 0, 4);
+			int what = g_rand_int_range(v.rand, 0, 100);
+			if (!present[src] || what < 2) {
+				if (present[src]) {
+					tsr_input_router_device_removed(v.r, src);
+				} else {
+					struct tsr_input_device dev = {
+						.source = src, .name = "random",
+						.caps = src == 3 ? TSR_INPUT_CAP_ABSOLUTE
+								 : TSR_INPUT_CAP_KEYBOARD | TSR_INPUT_CAP_POINTER,
+						.abs_x = { 0, 32767 }, .abs_y = { 0, 32767 } };
+					g_assert_true(tsr_input_router_device_added(v.r, &dev));
+				}
+				present[src] = !present[src];
+			} else if (what < 60) {
+				uint16_t k = keys[g_rand_int_range(v.rand, 0, G_N_ELEMENTS(keys))];
+				tsr_input_router_evdev(v.r, src, EV_KEY, k, g_rand_int_range(v.rand, 0, 3));
+				tsr_input_router_evdev(v.r, src, EV_SYN, SYN_REPORT, 0);
+			} else if (what < 75) {
+				uint16_t b = buttons[g_rand_int_range(v.rand, 0, G_N_ELEMENTS(buttons))];
+				tsr_input_router_evdev(v.r, src, EV_KEY, b, g_rand_int_range(v.rand, 0, 2));
+				tsr_input_router_evdev(v.r, src, EV_SYN, SYN_REPORT, 0);
+			} else if (what < 85) {
+				if (src == 3) {
+					tsr_input_router_evdev(v.r, src, EV_ABS, ABS_X,
+							       g_rand_int_range(v.rand, 0, 32768));
+					tsr_input_router_evdev(v.r, src, EV_ABS, ABS_Y,
+							       g_rand_int_range(v.rand, 0, 32768));
+				} else {
+					tsr_input_router_evdev(v.r, src, EV_REL, REL_X,
+							       g_rand_int_range(v.rand, -400, 400));
+					tsr_input_router_evdev(v.r, src, EV_REL, REL_WHEEL,
+							       g_rand_int_range(v.rand, -1, 2));
+				}
+				tsr_input_router_evdev(v.r, src, EV_SYN, SYN_REPORT, 0);
+			} else if (what < 92) {
+				tsr_input_router_set_focus(v.r, g_rand_int_range(v.rand, -1, 2));
+			} else if (what < 97) {
+				tsr_input_router_set_kiosk_grab(v.r, g_rand_boolean(v.rand));
+			} else {
+				tsr_input_router_evdev(v.r, src, EV_SYN, SYN_DROPPED, 0);
+			}
+			check_only_target_holds(&v);
+		}
+		for (uint32_t src = 0; src < 4; src++)
+			if (present[src])
+				tsr_input_router_device_removed(v.r, src);
+		/* every device gone: nothing may be held anywhere */
+		for (int d = 0; d < 2; d++)
+			if (g_hash_table_size(v.down[d]) || v.buttons[d])
+				inv_fail(&v, "keys or buttons still down after every device went away");
+		if (g_hash_table_size(v.kdown))
+			inv_fail(&v, "kiosk keys still down after every device went away");
+		if (v.violations)
+			g_test_message("seed %u", seed);
+		g_assert_cmpint(v.violations, ==, 0);
+		tsr_input_router_destroy(v.r);
+		for (int d = 0; d < 2; d++)
+			g_hash_table_destroy(v.down[d]);
+		g_hash_table_destroy(v.kdown);
+		g_rand_free(v.rand);
+	}
+	/* the sequences did reach the interesting paths */
+	g_test_message("keys %u buttons %u sas %u focus-slot %u cycle %u lock %u click-focus %u",
+		       v.keys_delivered, v.buttons_delivered, v.actions[TSR_INPUT_ACTION_SAS],
+		       v.actions[TSR_INPUT_ACTION_FOCUS_SLOT], v.actions[TSR_INPUT_ACTION_CYCLE_FOCUS],
+		       v.actions[TSR_INPUT_ACTION_LOCK], v.actions[TSR_INPUT_ACTION_FOCUS_DOMAIN]);
+	g_assert_cmpuint(v.keys_delivered, >, 1000);
+	g_assert_cmpuint(v.buttons_delivered, >, 100);
+	for (int a = TSR_INPUT_ACTION_FOCUS_SLOT; a <= TSR_INPUT_ACTION_LOCK; a++)
+		g_assert_cmpuint(v.actions[a], >, 0);
+}
+
 static int compare_names(gconstpointer a, gconstpointer b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -182,6 +421,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/input/router/cycle-back-pressed-and-released-in-every-order",
 			test_cycle_back_every_order);
 	g_test_add_func("/input/router/drops-unknown-sources-and-codes", test_router_drops_garbage);
+	g_test_add_func("/input/router/random-sequences-keep-invariants", test_random_sequences);
 	g_test_add_func("/input/router/script-reader-rejects-malformed-lines",
 			test_script_reader_rejects);
 	int ret = g_test_run();
