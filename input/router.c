@@ -361,6 +361,18 @@ void tsr_input_router_key(struct tsr_input_router *r, uint32_t source, uint16_t 
 	tsr_debug("input: key value %d dropped", (int)state);
 }
 
+void tsr_input_router_scancode(struct tsr_input_router *r, uint32_t source, uint32_t scancode,
+			       bool down)
+{
+	uint16_t code = tsr_input_keymap_from_scancode(scancode);
+
+	if (!code) {
+		tsr_debug("input: scancode 0x%x from source %u has no key, dropped", scancode, source);
+		return;
+	}
+	tsr_input_router_key(r, source, code, down ? TSR_INPUT_KEY_DOWN : TSR_INPUT_KEY_UP);
+}
+
 /* ---- pointer ---- */
 
 static void desktop_size(struct tsr_input_router *r, int *w, int *h)

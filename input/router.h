@@ -186,6 +186,10 @@ void tsr_input_router_device_removed(struct tsr_input_router *router, uint32_t s
  * (see input/keymap.h) and out-of-range values are dropped, never forwarded. */
 void tsr_input_router_key(struct tsr_input_router *router, uint32_t source, uint16_t code,
 			  enum tsr_input_key_state state);
+/* A key as a set-1 scancode in input/keymap.h's form (the SPICE console's remote keys): mapped
+ * back to its evdev code and routed like any key; scancodes with no entry are dropped. */
+void tsr_input_router_scancode(struct tsr_input_router *router, uint32_t source,
+			       uint32_t scancode, bool down);
 void tsr_input_router_motion(struct tsr_input_router *router, uint32_t source, int dx, int dy);
 /* Absolute position in the device's own range (struct tsr_input_device abs_x/abs_y). */
 void tsr_input_router_position(struct tsr_input_router *router, uint32_t source, int32_t x,

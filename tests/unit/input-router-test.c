@@ -147,9 +147,14 @@ static void test_router_drops_garbage(void)
 	tsr_input_router_evdev(r, 7, EV_KEY, KEY_A, 9);
 	tsr_input_router_evdev(r, 7, EV_SYN, SYN_REPORT, 0);
 	tsr_input_router_key(r, 7, KEY_A, TSR_INPUT_KEY_UP); /* never went down */
+	tsr_input_router_scancode(r, 7, 0x54, true);  /* no key has this scancode */
+	tsr_input_router_scancode(r, 7, 0x21d, true); /* e1-prefixed */
+	tsr_input_router_scancode(r, 7, 0x9e, true);  /* a break code */
 	g_assert_cmpint(calls, ==, 0);
 	tsr_input_router_key(r, 7, KEY_A, TSR_INPUT_KEY_DOWN);
 	g_assert_cmpint(calls, ==, 1);
+	tsr_input_router_scancode(r, 7, 0x148, true); /* console: Up arrow */
+	g_assert_cmpint(calls, ==, 2);
 	tsr_input_router_destroy(r);
 	tsr_input_router_destroy(NULL);
 }
