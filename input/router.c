@@ -72,6 +72,7 @@ struct tsr_input_router {
 	bool kiosk_grab;
 	int focus;
 
+	bool cur_domains_only; /* the pointer event being handled comes from such a source */
 	int px, py;          /* pointer on the desktop */
 	uint32_t buttons;    /* union of the sources' masks */
 	int pointer_target;  /* who gets pointer events while buttons are held */
@@ -166,12 +167,19 @@ static bool code_held_elsewhere(struct tsr_input_router *r, guint skip, uint16_t
 	return false;
 }
 
+static struct source *find_source(struct tsr_input_router *r, uint32_t id);
+
 static void deliver_down(struct tsr_input_router *r, guint i)
 {
 	struct pressed_key *k = &g_array_index(r->pressed, struct pressed_key, i);
+	struct source *s = find_source(r, k->source);
 
-	k->state = KEY_SENT;
 	k->target = key_target(r);
+	if (k->target == TARGET_KIOSK && s && s->info.domains_only) {
+		k->state = KEY_EATEN; /* never typed into the kiosk's own screens */
+		return;
+	}
+	k->state = KEY_SENT;
 	send_key(r, k->target, k->source, k->code, TSR_INPUT_KEY_DOWN);
 }
 
@@ -423,7 +431,7 @@ static void send_motion_to(struct tsr_input_router *r, int target)
 		to_surface(&a, r->px, r->py, &sx, &sy);
 		if (r->sinks.domain_motion)
 			r->sinks.domain_motion(r->sinks.user_data, target, sx, sy, r->buttons);
-	} else if (target == TARGET_KIOSK) {
+	} else if (target == TARGET_KIOSK && !r->cur_domains_only) {
 		if (r->sinks.kiosk_motion)
 			r->sinks.kiosk_motion(r->sinks.user_data, r->px, r->py, r->buttons);
 	}
@@ -435,7 +443,7 @@ static void send_button_to(struct tsr_input_router *r, int target, enum tsr_inpu
 	if (target >= 0) {
 		if (r->sinks.domain_button)
 			r->sinks.domain_button(r->sinks.user_data, target, b, down, r->buttons);
-	} else if (target == TARGET_KIOSK) {
+	} else if (target == TARGET_KIOSK && !r->cur_domains_only) {
 		if (r->sinks.kiosk_button)
 			r->sinks.kiosk_button(r->sinks.user_data, r->px, r->py, b, down, r->buttons);
 	}
@@ -483,10 +491,12 @@ static void pointer_moved(struct tsr_input_router *r)
 
 void tsr_input_router_motion(struct tsr_input_router *r, uint32_t source, int dx, int dy)
 {
+	struct source *s = find_source(r, source);
 	int w, h;
 
-	if (!find_source(r, source) || (dx == 0 && dy == 0))
+	if (!s || (dx == 0 && dy == 0))
 		return;
+	r->cur_domains_only = s->info.domains_only;
 	desktop_size(r, &w, &h);
 	r->px = (int)CLAMP((int64_t)r->px + dx, 0, w - 1);
 	r->py = (int)CLAMP((int64_t)r->py + dy, 0, h - 1);
@@ -510,6 +520,7 @@ void tsr_input_router_position(struct tsr_input_router *r, uint32_t source, int3
 		tsr_debug("input: absolute position from source %u without a range dropped", source);
 		return;
 	}
+	r->cur_domains_only = s->info.domains_only;
 	desktop_size(r, &w, &h);
 	int nx = scale_range(x, s->info.abs_x, w), ny = scale_range(y, s->info.abs_y, h);
 	if (nx == r->px && ny == r->py)
@@ -544,6 +555,8 @@ static int start_pointer_grab(struct tsr_input_router *r, uint32_t source)
 		if (target >= 0 && key_target(r) == target)
 			flush_pending(r);
 	}
+	if (target == TARGET_KIOSK && r->cur_domains_only)
+		return TARGET_DROPPED; /* swallowed until the buttons are up */
 	return target;
 }
 
@@ -556,6 +569,7 @@ void tsr_input_router_button(struct tsr_input_router *r, uint32_t source,
 		tsr_debug("input: button %d from source %u dropped", (int)button, source);
 		return;
 	}
+	r->cur_domains_only = s->info.domains_only;
 	uint32_t bit = TSR_INPUT_BUTTON_MASK(button);
 	if (down == !!(s->buttons & bit))
 		return; /* no change from this source */
@@ -587,8 +601,11 @@ void tsr_input_router_button(struct tsr_input_router *r, uint32_t source,
 
 void tsr_input_router_wheel(struct tsr_input_router *r, uint32_t source, int notches)
 {
-	if (!find_source(r, source) || notches == 0)
+	struct source *s = find_source(r, source);
+
+	if (!s || notches == 0)
 		return;
+	r->cur_domains_only = s->info.domains_only;
 	int target = r->buttons ? r->pointer_target : hover_target(r);
 	enum tsr_input_button b = notches > 0 ? TSR_INPUT_BUTTON_UP : TSR_INPUT_BUTTON_DOWN;
 	int n = notches > 0 ? notches : -notches;

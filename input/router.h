@@ -74,6 +74,11 @@ struct tsr_input_device {
 	unsigned caps;                    /* enum tsr_input_caps */
 	struct tsr_input_range abs_x, abs_y; /* for ABSOLUTE/TOUCH: the device's axis ranges */
 	const char *name;                 /* for logs; copied */
+	/* Its events may reach domains but never the kiosk's own screens (login, unlock, chrome):
+	 * for the SPICE console when policy lets it operate domains but not unlock. Keys and
+	 * pointer events that would go to the kiosk are swallowed; hotkey actions are still
+	 * reported, with this source, for the kiosk to judge. */
+	bool domains_only;
 };
 
 /* SPICE mouse buttons (the values of SpiceMouseButton in spice-protocol's enums.h). */

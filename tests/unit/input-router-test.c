@@ -218,6 +218,8 @@ static void inv_kkey(void *ud, const struct tsr_input_kiosk_key *k)
 	struct inv *v = ud;
 	if (k->state != TSR_INPUT_KEY_UP && target_now(v) != -2)
 		inv_fail(v, "kiosk key press while a domain has the keyboard");
+	if (k->source == 2)
+		inv_fail(v, "kiosk key from a domains-only source");
 	if (k->state == TSR_INPUT_KEY_DOWN)
 		g_hash_table_add(v->kdown, GUINT_TO_POINTER(k->code));
 	else if (k->state == TSR_INPUT_KEY_UP &&
@@ -332,7 +334,8 @@ static void test_random_sequences(void)
 						.source = src, .name = "random",
 						.caps = src == 3 ? TSR_INPUT_CAP_ABSOLUTE
 								 : TSR_INPUT_CAP_KEYBOARD | TSR_INPUT_CAP_POINTER,
-						.abs_x = { 0, 32767 }, .abs_y = { 0, 32767 } };
+						.abs_x = { 0, 32767 }, .abs_y = { 0, 32767 },
+						.domains_only = src == 2 };
 					g_assert_true(tsr_input_router_device_added(v.r, &dev));
 				}
 				present[src] = !present[src];

@@ -114,7 +114,7 @@ static void s_action(void *ud, enum tsr_input_action a, int arg, uint32_t source
 	}
 }
 
-static bool parse_caps(const char *word, unsigned *caps)
+static bool parse_caps(const char *word, unsigned *caps, bool *domains_only)
 {
 	g_auto(GStrv) parts = g_strsplit(word, ",", -1);
 	*caps = 0;
@@ -124,6 +124,7 @@ static bool parse_caps(const char *word, unsigned *caps)
 		else if (!strcmp(parts[i], "absolute")) *caps |= TSR_INPUT_CAP_ABSOLUTE;
 		else if (!strcmp(parts[i], "touch")) *caps |= TSR_INPUT_CAP_TOUCH;
 		else if (!strcmp(parts[i], "touchpad")) *caps |= TSR_INPUT_CAP_TOUCHPAD;
+		else if (!strcmp(parts[i], "domains-only")) *domains_only = true;
 		else return false;
 	}
 	return *caps != 0;
@@ -156,7 +157,7 @@ static bool run_line(struct player *p, const char *line, uint32_t *source, GPtrA
 		struct tsr_input_device d = { .source = (uint32_t)a, .kind = TSR_INPUT_SOURCE_TEST,
 					      .name = "script" };
 		int x0, x1, y0, y1, m = 0;
-		if (!parse_caps(word, &d.caps))
+		if (!parse_caps(word, &d.caps, &d.domains_only))
 			goto bad;
 		if (sscanf(line + n, "%d %d %d %d %n", &x0, &x1, &y0, &y1, &m) == 4 && !line[n + m]) {
 			d.abs_x = (struct tsr_input_range){ x0, x1 };

@@ -1,12 +1,12 @@
 /* tests/unit/input-script.h: replays scripted input through the router and records what every
- * sink received, for the router tests and the latency bench.
+ * sink received, for the router tests.
  *
  * A script is an evemu recording ("E: sec.usec type code value", type and code in hex, value in
  * decimal; evemu's N:/I:/P:/B:/A: header lines are ignored) with a few Tessera lines that set
  * the scene, and the expected output:
  *   D: <source> <caps>[,<caps>] [xmin xmax ymin ymax]   add a device (keyboard, pointer,
- *                                                       touchpad,
- *                                                       absolute, touch)
+ *                                                       absolute, touch, touchpad, and the
+ *                                                       flag domains-only)
  *   U: <source>        unplug it          S: <source>   following E: lines come from it
  *   F: <domain>        focus (-1 none)    G: 0|1        kiosk grab off/on
  *   C: 0|1             click-to-focus     H: <name> <value>  set a hotkey (tsr_input_hotkeys_set)
