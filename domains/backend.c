@@ -138,6 +138,8 @@ struct tsr_backend *tsr_backend_create(const char *kind, const struct tsr_backen
 	}
 	if (strcmp(kind, "qemu") == 0)
 		ops = &tsr_backend_qemu_ops;
+	else if (strcmp(kind, "xen") == 0)
+		ops = &tsr_backend_xen_ops;
 	else if (strcmp(kind, "sim") == 0)
 		ops = &tsr_backend_sim_ops;
 	else {

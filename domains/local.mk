@@ -8,6 +8,8 @@ domains_libtsr_domains_a_SOURCES = \
 	domains/qmp.h domains/qmp.c \
 	domains/network.h domains/network.c \
 	domains/qemu.c \
+	domains/xen-config.h domains/xen-config.c \
+	domains/xen.c \
 	domains/policy-spec.h domains/policy-spec.c
 domains_libtsr_domains_a_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS)
 DOMAINS_LIBS = domains/libtsr-domains.a $(COMMON_LIBS) $(JSON_GLIB_LIBS)
@@ -44,3 +46,15 @@ tests_system_domains_qemu_test_SOURCES = tests/system/domains-qemu-test.c \
 nodist_tests_system_domains_qemu_test_SOURCES = domains/guest-hello/font-data.c
 tests_system_domains_qemu_test_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS) $(JSON_GLIB_CFLAGS)
 tests_system_domains_qemu_test_LDADD = $(DOMAINS_LIBS) $(SPICE_CLIENT_LIBS)
+
+# The xen backend offline: golden xl.cfg files (parsed by libxlutil when present) and recorded
+# `xl list` output.
+UNIT_TESTS += tests/unit/domains-xen-test
+check_PROGRAMS += tests/unit/domains-xen-test
+tests_unit_domains_xen_test_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS)
+tests_unit_domains_xen_test_LDADD = $(DOMAINS_LIBS)
+if HAVE_XLUTIL
+tests_unit_domains_xen_test_CFLAGS += $(XLUTIL_CFLAGS)
+tests_unit_domains_xen_test_LDADD += $(XLUTIL_LIBS)
+endif
+EXTRA_DIST += tests/unit/domains-xen-data

@@ -1,0 +1,536 @@
+/* domains/xen.c: the "xen" backend: HVM domains run by Xen's xl.
+ *
+ * Each domain gets a generated xl.cfg (xen-config.c): stdvga exported by SPICE on a unix
+ * socket, the qcow2 overlay through qdisk, a USB tablet and an xHCI controller, and the device
+ * model restricted (dm_restrict=1) and running as the domain's own user. Commands are `xl`
+ * subprocesses run asynchronously. Xen has no process to watch, so the backend polls `xl list`
+ * every POLL_MS while a domain runs: a domain that powered off (flag s, kept by
+ * on_poweroff=preserve) is stopped, one that crashed (flag c, on_crash=preserve) is crashed,
+ * and one that vanished without being asked is crashed too; the backend destroys what is left.
+ * Adopting after a restart looks the name up in `xl list -l`. Physical USB devices go in with
+ * `xl usbdev-attach`; Debian's Xen device model has no emulated smartcard, so the virtual card
+ * is refused (a real card goes in as a physical device). */
+#include "config.h"
+
+#include "domains/backend-private.h"
+#include "domains/xen-config.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <pwd.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
+#define POLL_MS 2000
+#define USB_PORTS 8
+
+struct xen_domain {
+	guint poll;
+	bool polling;             /* an xl list is in flight */
+	char *cfg_path;
+	char *usb_ports[USB_PORTS]; /* device id per port (1-based port = index + 1) */
+};
+
+static struct xen_domain *priv(struct tsr_domain *d)
+{
+	if (!d->priv) {
+		struct xen_domain *x = g_new0(struct xen_domain, 1);
+		char *file = g_strdup_printf("%s.cfg", d->name);
+		x->cfg_path = g_build_filename(d->backend->xen_cfg_dir, file, NULL);
+		g_free(file);
+		d->priv = x;
+	}
+	return d->priv;
+}
+
+static void xen_domain_free(struct tsr_domain *d)
+{
+	struct xen_domain *x = d->priv;
+	if (!x)
+		return;
+	if (x->poll)
+		g_source_remove(x->poll);
+	for (int i = 0; i < USB_PORTS; i++)
+		g_free(x->usb_ports[i]);
+	g_free(x->cfg_path);
+	g_free(x);
+}
+
+static bool xen_init(struct tsr_backend *b, GError **error)
+{
+	char *path = g_find_program_in_path(b->xl);
+	if (!path) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+			    "%s not found: install the Debian package xen-utils-4.17 and boot Xen",
+			    b->xl);
+		return false;
+	}
+	g_free(b->xl);
+	b->xl = path;
+	if (!b->kernel || !b->initrd) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
+			    "the guest kernel and initramfs (config kernel=, initrd=) are missing: "
+			    "build them with tools/build-guest-image");
+		return false;
+	}
+	return tsr_make_dir_owned(b->xen_cfg_dir, 0755, 0, 0, error);
+}
+
+/* ---- running xl ---- */
+
+typedef void (*xl_done_fn)(struct tsr_domain *d, bool ok, const char *out, const char *err,
+			   void *data);
+
+struct xl_call {
+	struct tsr_domain *d;
+	xl_done_fn fn;
+	void *data;
+};
+
+static void xl_finished(GObject *source, GAsyncResult *res, gpointer user)
+{
+	struct xl_call *c = user;
+	char *out = NULL, *err = NULL;
+	GError *error = NULL;
+	GSubprocess *p = G_SUBPROCESS(source);
+	bool ok = g_subprocess_communicate_utf8_finish(p, res, &out, &err, &error) &&
+		  g_subprocess_get_if_exited(p) && g_subprocess_get_exit_status(p) == 0;
+	if (error) {
+		g_free(err);
+		err = g_strdup(error->message);
+		g_error_free(error);
+	}
+	c->fn(c->d, ok, out ? out : "", err ? g_strstrip(err) : "", c->data);
+	g_free(out);
+	g_free(err);
+	g_object_unref(p);
+	g_free(c);
+}
+
+/* argv without the xl path; the output also goes to the domain's log. */
+static void run_xl(struct tsr_domain *d, const char *const *args, xl_done_fn fn, void *data)
+{
+	GPtrArray *argv = g_ptr_array_new();
+	g_ptr_array_add(argv, d->backend->xl);
+	for (const char *const *a = args; *a; a++)
+		g_ptr_array_add(argv, (gpointer)*a);
+	g_ptr_array_add(argv, NULL);
+	GError *error = NULL;
+	GSubprocess *p = g_subprocess_newv((const char *const *)argv->pdata,
+					   G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+						   G_SUBPROCESS_FLAGS_STDERR_PIPE,
+					   &error);
+	char *line = g_strjoinv(" ", (char **)argv->pdata);
+	tsr_debug("domain %s: %s", d->name, line);
+	g_free(line);
+	g_ptr_array_free(argv, TRUE);
+	if (!p) {
+		fn(d, false, "", error->message, data);
+		g_error_free(error);
+		return;
+	}
+	struct xl_call *c = g_new0(struct xl_call, 1);
+	c->d = d;
+	c->fn = fn;
+	c->data = data;
+	g_subprocess_communicate_utf8_async(p, NULL, NULL, xl_finished, c);
+}
+
+static void log_line(struct tsr_domain *d, const char *what, const char *err)
+{
+	FILE *f = fopen(d->log_path, "a");
+	if (f) {
+		fprintf(f, "%s: %s\n", what, err);
+		fclose(f);
+	}
+}
+
+/* ---- polling ---- */
+
+static gboolean poll_tick(gpointer data);
+
+static void destroyed_after(struct tsr_domain *d, bool ok, const char *out, const char *err,
+			    void *data)
+{
+	if (!ok)
+		log_line(d, "xl destroy", err);
+}
+
+static void end_domain(struct tsr_domain *d, enum tsr_domain_state state, const char *why,
+		       bool destroy)
+{
+	struct xen_domain *x = priv(d);
+	if (x->poll) {
+		g_source_remove(x->poll);
+		x->poll = 0;
+	}
+	for (int i = 0; i < USB_PORTS; i++)
+		g_clear_pointer(&x->usb_ports[i], g_free);
+	if (destroy) {
+		const char *args[] = { "destroy", d->name, NULL };
+		run_xl(d, args, destroyed_after, NULL);
+	}
+	tsr_domain_set_state(d, state, why);
+}
+
+static void list_done(struct tsr_domain *d, bool ok, const char *out, const char *err,
+		      void *data)
+{
+	struct xen_domain *x = priv(d);
+	x->polling = false;
+	if (d->state != TSR_DOMAIN_RUNNING && d->state != TSR_DOMAIN_PAUSED)
+		return;
+	char flags[7];
+	long domid = -1;
+	if (!ok && !strstr(err, "not found") && !strstr(err, "invalid domain")) {
+		log_line(d, "xl list", err);
+		return; /* xl itself failed: try again on the next tick */
+	}
+	if (!ok || !tsr_xen_parse_state(out, d->name, flags, &domid)) {
+		bool asked = d->stop_requested;
+		end_domain(d, asked ? TSR_DOMAIN_STOPPED : TSR_DOMAIN_CRASHED,
+			   asked ? "destroyed by request" : "domain vanished", false);
+		return;
+	}
+	d->pid = domid;
+	if (strchr(flags, 'c'))
+		end_domain(d, TSR_DOMAIN_CRASHED, "the guest crashed", true);
+	else if (strchr(flags, 's') || strchr(flags, 'd'))
+		end_domain(d, TSR_DOMAIN_STOPPED, "the guest shut down", true);
+	else if (strchr(flags, 'p') && d->state == TSR_DOMAIN_RUNNING)
+		tsr_domain_set_state(d, TSR_DOMAIN_PAUSED, "paused");
+	else if (!strchr(flags, 'p') && d->state == TSR_DOMAIN_PAUSED)
+		tsr_domain_set_state(d, TSR_DOMAIN_RUNNING, "unpaused");
+}
+
+static void poll_now(struct tsr_domain *d)
+{
+	struct xen_domain *x = priv(d);
+	if (x->polling)
+		return;
+	x->polling = true;
+	const char *args[] = { "list", d->name, NULL };
+	run_xl(d, args, list_done, NULL);
+}
+
+static gboolean poll_tick(gpointer data)
+{
+	poll_now(data);
+	return G_SOURCE_CONTINUE;
+}
+
+static void start_polling(struct tsr_domain *d)
+{
+	struct xen_domain *x = priv(d);
+	if (!x->poll)
+		x->poll = g_timeout_add(POLL_MS, poll_tick, d);
+}
+
+/* ---- start ---- */
+
+static void created(struct tsr_domain *d, bool ok, const char *out, const char *err, void *data)
+{
+	struct tsr_op *op = data;
+	if (!ok) {
+		log_line(d, "xl create", err);
+		tsr_domain_set_state(d, TSR_DOMAIN_STOPPED, "xl create failed");
+		tsr_op_finish(op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+					      "domain %s: xl create failed: %s", d->name, err));
+		return;
+	}
+	/* QEMU made the SPICE socket as root before dropping to the domain's user: hand it on. */
+	if (chown(d->spice_path, d->uid, d->gid) != 0 || chmod(d->spice_path, 0600) != 0)
+		tsr_warn("domain %s: giving %s to uid %u: %s", d->name, d->spice_path,
+			 (unsigned)d->uid, g_strerror(errno));
+	char *marker = g_strdup_printf("%s\n", d->name);
+	g_file_set_contents(d->pid_path, marker, -1, NULL);
+	g_free(marker);
+	tsr_domain_set_state(d, TSR_DOMAIN_RUNNING, "xl create done");
+	start_polling(d);
+	poll_now(d);
+	tsr_op_finish(op, NULL);
+}
+
+char *tsr_xen_domain_config(struct tsr_domain *d, GError **error);
+char *tsr_xen_domain_config(struct tsr_domain *d, GError **error)
+{
+	struct tsr_backend *b = d->backend;
+	struct passwd *pw = getpwuid(d->uid);
+	if (!pw) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
+			    "domain %s: uid %u has no user name, which xl's device_model_user "
+			    "needs: create the user (useradd --system)", d->name, (unsigned)d->uid);
+		return NULL;
+	}
+	if (d->network == TSR_NETWORK_USER) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_UNSUPPORTED,
+			    "domain %s: user-mode networking is a QEMU feature; on xen use "
+			    "network=isolated or none", d->name);
+		return NULL;
+	}
+	char *cmdline = g_strdup_printf("console=ttyS0 quiet panic=-1 tsr.name=%s%s%s", d->name,
+					d->cmdline ? " " : "", d->cmdline ? d->cmdline : "");
+	char *bridge = NULL;
+	if (d->network == TSR_NETWORK_ISOLATED) {
+		char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, d->name, -1);
+		bridge = g_strdup_printf("tsrb%.8s", sum);
+		g_free(sum);
+	}
+	struct tsr_xen_config_input in = {
+		.name = d->name, .memory_mb = d->memory_mb, .vcpus = d->vcpus,
+		.kernel = b->kernel, .ramdisk = b->initrd, .cmdline = cmdline,
+		.disk = d->template_path ? d->overlay_path : NULL, .serial = d->console_path,
+		.spice = d->spice_path, .dm_user = pw->pw_name, .bridge = bridge,
+	};
+	char *text = tsr_xen_config_generate(&in, error);
+	g_free(cmdline);
+	g_free(bridge);
+	return text;
+}
+
+static void xen_start(struct tsr_domain *d, struct tsr_op *op)
+{
+	struct xen_domain *x = priv(d);
+	GError *error = NULL;
+	char *text = tsr_xen_domain_config(d, &error);
+	if (text && d->network == TSR_NETWORK_ISOLATED) {
+		/* The domain's own bridge, fenced like a qemu domain's TAP (network.c's sets). */
+		char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, d->name, -1);
+		char *bridge = g_strdup_printf("tsrb%.8s", sum);
+		char *cmd = g_strdup_printf("sh -c 'ip link add %1$s type bridge 2>/dev/null; "
+					    "ip link set %1$s up && nft add element inet "
+					    "tessera_domains isolated_ifs \"{ \\\"%1$s\\\" }\"'",
+					    bridge);
+		int status = 0;
+		if (!g_spawn_command_line_sync(cmd, NULL, NULL, &status, &error) ||
+		    !g_spawn_check_wait_status(status, &error))
+			g_prefix_error(&error, "domain %s: preparing bridge %s: ", d->name, bridge);
+		g_free(cmd);
+		g_free(bridge);
+		g_free(sum);
+	}
+	if (text && !error && !g_file_set_contents(x->cfg_path, text, -1, &error))
+		g_prefix_error(&error, "domain %s: writing %s: ", d->name, x->cfg_path);
+	g_free(text);
+	if (error) {
+		tsr_domain_set_state(d, TSR_DOMAIN_STOPPED, "configuration refused");
+		tsr_op_finish(op, error);
+		return;
+	}
+	unlink(d->console_path);
+	const char *args[] = { "create", x->cfg_path, NULL };
+	run_xl(d, args, created, op);
+}
+
+/* ---- the other operations ---- */
+
+struct simple_ctx {
+	struct tsr_op *op;
+	enum tsr_domain_state then;
+	const char *what;
+};
+
+static void simple_done(struct tsr_domain *d, bool ok, const char *out, const char *err,
+			void *data)
+{
+	struct simple_ctx *c = data;
+	if (ok && c->then != TSR_DOMAIN_STOPPED)
+		tsr_domain_set_state(d, c->then, c->what);
+	if (!ok)
+		log_line(d, c->what, err);
+	if (c->op)
+		tsr_op_finish(c->op, ok ? NULL
+					: g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+						      "domain %s: %s failed: %s", d->name,
+						      c->what, err));
+	g_free(c);
+}
+
+static void simple(struct tsr_domain *d, struct tsr_op *op, const char *verb,
+		   enum tsr_domain_state then, const char *what)
+{
+	struct simple_ctx *c = g_new0(struct simple_ctx, 1);
+	c->op = op;
+	c->then = then;
+	c->what = what;
+	const char *args[] = { verb, d->name, NULL };
+	run_xl(d, args, simple_done, c);
+}
+
+static void xen_pause(struct tsr_domain *d, struct tsr_op *op)
+{
+	simple(d, op, "pause", TSR_DOMAIN_PAUSED, "xl pause");
+}
+
+static void xen_resume(struct tsr_domain *d, struct tsr_op *op)
+{
+	simple(d, op, "unpause", TSR_DOMAIN_RUNNING, "xl unpause");
+}
+
+static void shutdown_sent(struct tsr_domain *d, bool ok, const char *out, const char *err,
+			  void *data)
+{
+	if (!ok)
+		log_line(d, "xl shutdown", err);
+	poll_now(d);
+}
+
+static void xen_request_shutdown(struct tsr_domain *d)
+{
+	/* -F: without PV drivers in the guest, fall back to the ACPI power button. */
+	const char *args[] = { "shutdown", "-F", d->name, NULL };
+	run_xl(d, args, shutdown_sent, NULL);
+}
+
+static void destroy_sent(struct tsr_domain *d, bool ok, const char *out, const char *err,
+			 void *data)
+{
+	if (!ok)
+		log_line(d, "xl destroy", err);
+	poll_now(d);
+}
+
+static void xen_kill(struct tsr_domain *d)
+{
+	const char *args[] = { "destroy", d->name, NULL };
+	run_xl(d, args, destroy_sent, NULL);
+}
+
+static void adopt_listed(struct tsr_domain *d, bool ok, const char *out, const char *err,
+			 void *data)
+{
+	struct tsr_op *op = data;
+	GError *error = NULL;
+	GPtrArray *list = ok ? tsr_xen_parse_list(out, -1, &error) : NULL;
+	if (!list) {
+		tsr_op_finish(op, error ? error
+					: g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+						      "xl list -l failed: %s", err));
+		return;
+	}
+	long domid = -1;
+	for (guint i = 0; i < list->len; i++) {
+		struct tsr_xen_domain_info *info = list->pdata[i];
+		if (strcmp(info->name, d->name) == 0)
+			domid = info->domid;
+	}
+	g_ptr_array_unref(list);
+	bool was_running = g_file_test(d->pid_path, G_FILE_TEST_EXISTS);
+	if (domid < 0) {
+		if (was_running)
+			tsr_domain_set_state(d, TSR_DOMAIN_CRASHED,
+					     "domain vanished while the broker was away");
+		tsr_op_finish(op, NULL);
+		return;
+	}
+	d->pid = domid;
+	tsr_domain_set_state(d, TSR_DOMAIN_RUNNING, "adopted after restart");
+	start_polling(d);
+	poll_now(d);
+	tsr_op_finish(op, NULL);
+}
+
+static void xen_adopt(struct tsr_domain *d, struct tsr_op *op)
+{
+	const char *args[] = { "list", "-l", NULL };
+	run_xl(d, args, adopt_listed, op);
+}
+
+struct usb_ctx {
+	struct tsr_op *op;
+	int port;
+	bool attach;
+};
+
+static void usb_done(struct tsr_domain *d, bool ok, const char *out, const char *err,
+		     void *data)
+{
+	struct usb_ctx *c = data;
+	struct xen_domain *x = priv(d);
+	if (!ok && c->attach)
+		g_clear_pointer(&x->usb_ports[c->port - 1], g_free);
+	if (ok && !c->attach)
+		g_clear_pointer(&x->usb_ports[c->port - 1], g_free);
+	tsr_op_finish(c->op, ok ? NULL
+				: g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+					      "domain %s: xl usbdev-%s failed: %s", d->name,
+					      c->attach ? "attach" : "detach", err));
+	g_free(c);
+}
+
+static void xen_attach(struct tsr_domain *d, const struct tsr_usb_device *dev, const char *id,
+		       struct tsr_op *op)
+{
+	struct xen_domain *x = priv(d);
+	if (dev->kind != TSR_USB_HOST_BUSADDR) {
+		tsr_op_finish(op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_UNSUPPORTED,
+					      "domain %s: the xen backend attaches physical USB "
+					      "devices by bus and address only (Debian's Xen device "
+					      "model has no emulated smartcard: attach the reader)",
+					      d->name));
+		return;
+	}
+	int port = 0;
+	for (int i = 0; i < USB_PORTS && !port; i++)
+		if (!x->usb_ports[i])
+			port = i + 1;
+	if (!port) {
+		tsr_op_finish(op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_BUSY,
+					      "domain %s: all %d USB ports are in use", d->name,
+					      USB_PORTS));
+		return;
+	}
+	x->usb_ports[port - 1] = g_strdup(id);
+	struct usb_ctx *c = g_new0(struct usb_ctx, 1);
+	c->op = op;
+	c->port = port;
+	c->attach = true;
+	char *bus = g_strdup_printf("hostbus=%u", dev->bus);
+	char *addr = g_strdup_printf("hostaddr=%u", dev->addr);
+	char *portarg = g_strdup_printf("port=%d", port);
+	const char *args[] = { "usbdev-attach", d->name, bus, addr, "controller=0", portarg, NULL };
+	run_xl(d, args, usb_done, c);
+	g_free(bus);
+	g_free(addr);
+	g_free(portarg);
+}
+
+static void xen_detach(struct tsr_domain *d, const struct tsr_usb_device *dev, const char *id,
+		       struct tsr_op *op)
+{
+	struct xen_domain *x = priv(d);
+	int port = 0;
+	for (int i = 0; i < USB_PORTS && !port; i++)
+		if (x->usb_ports[i] && strcmp(x->usb_ports[i], id) == 0)
+			port = i + 1;
+	if (!port) {
+		tsr_op_finish(op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
+					      "domain %s: %s is on no port", d->name, id));
+		return;
+	}
+	struct usb_ctx *c = g_new0(struct usb_ctx, 1);
+	c->op = op;
+	c->port = port;
+	c->attach = false;
+	char *portarg = g_strdup_printf("%d", port);
+	const char *args[] = { "usbdev-detach", d->name, "0", portarg, NULL };
+	run_xl(d, args, usb_done, c);
+	g_free(portarg);
+}
+
+const struct tsr_backend_ops tsr_backend_xen_ops = {
+	.kind = "xen",
+	.init = xen_init,
+	.domain_free = xen_domain_free,
+	.start = xen_start,
+	.pause = xen_pause,
+	.resume = xen_resume,
+	.adopt = xen_adopt,
+	.attach_usb = xen_attach,
+	.detach_usb = xen_detach,
+	.request_shutdown = xen_request_shutdown,
+	.kill = xen_kill,
+};
