@@ -5,7 +5,8 @@ input_libtsr_input_a_SOURCES = \
 	input/hotkeys.c input/hotkeys.h \
 	input/keymap.c input/keymap.h \
 	input/text.c input/text.h \
-	input/devices.c input/devices.h
+	input/devices.c input/devices.h \
+	input/settings.c input/settings.h
 input_libtsr_input_a_CFLAGS = $(AM_CFLAGS) $(EVDEV_CFLAGS) $(XKBCOMMON_CFLAGS) $(UDEV_CFLAGS)
 INPUT_LIBS = input/libtsr-input.a $(COMMON_LIBS) $(EVDEV_LIBS) $(XKBCOMMON_LIBS) $(UDEV_LIBS)
 
@@ -14,13 +15,15 @@ UNIT_TESTS += \
 	tests/unit/input-keymap-test \
 	tests/unit/input-hotkeys-test \
 	tests/unit/input-text-test \
-	tests/unit/input-devices-test
+	tests/unit/input-devices-test \
+	tests/unit/input-settings-test
 check_PROGRAMS += \
 	tests/unit/input-router-test \
 	tests/unit/input-keymap-test \
 	tests/unit/input-hotkeys-test \
 	tests/unit/input-text-test \
-	tests/unit/input-devices-test
+	tests/unit/input-devices-test \
+	tests/unit/input-settings-test
 tests_unit_input_router_test_SOURCES = tests/unit/input-router-test.c \
 	tests/unit/input-script.c tests/unit/input-script.h
 tests_unit_input_router_test_LDADD = $(INPUT_LIBS)
@@ -32,6 +35,7 @@ tests_unit_input_text_test_LDADD = $(INPUT_LIBS)
 EXTRA_DIST += tests/data/input
 tests_unit_input_devices_test_CFLAGS = $(AM_CFLAGS) $(EVDEV_CFLAGS)
 tests_unit_input_devices_test_LDADD = $(INPUT_LIBS)
+tests_unit_input_settings_test_LDADD = $(INPUT_LIBS)
 
 # System test: the input stack in a booted guest (tests/system/input-grab-test.sh, see there).
 check_PROGRAMS += tests/system/tsr-input-probe
