@@ -78,6 +78,8 @@ struct tsr_policy *tsr_policy_load_installed(const char *state_dir, GError **err
 
 int64_t tsr_policy_state_latest_time(const char *state_dir)
 {
+	if (!state_dir)
+		state_dir = TSR_STATE_DIR_DEFAULT;
 	char *path = g_build_filename(state_dir, "latest-time", NULL);
 	char *data = NULL;
 	int64_t t = 0;
@@ -100,6 +102,8 @@ int64_t tsr_policy_state_effective_time(const char *state_dir, int64_t now)
 
 bool tsr_policy_state_note_time(const char *state_dir, int64_t now, GError **error)
 {
+	if (!state_dir)
+		state_dir = TSR_STATE_DIR_DEFAULT;
 	if (now <= tsr_policy_state_latest_time(state_dir))
 		return true;
 	char *path = g_build_filename(state_dir, "latest-time", NULL);

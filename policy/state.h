@@ -17,6 +17,8 @@
 
 #define TSR_STATE_DIR_DEFAULT "/var/lib/tessera"
 
+/* In every function below, state_dir NULL means TSR_STATE_DIR_DEFAULT. */
+
 /* The recorded latest time, 0 if none was ever recorded or the file is unreadable. */
 int64_t tsr_policy_state_latest_time(const char *state_dir);
 

@@ -23,3 +23,7 @@ tests_unit_provisioning_install_test_LDADD = $(PROVISIONING_LIBS)
 # report (see the script).
 INTEGRATION_TESTS += tests/integration/provisioning-ssh-test.sh
 EXTRA_DIST += tests/integration/provisioning-ssh-test.sh tests/integration/provisioning-lib.sh
+
+# systemd units and examples for laptops that pull, and for pushing with Ansible.
+EXTRA_DIST += provisioning/tessera-pull.service provisioning/tessera-pull.timer \
+	provisioning/pull.conf.example provisioning/ansible-push.yml

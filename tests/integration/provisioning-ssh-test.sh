@@ -38,7 +38,7 @@ pv_mirror
 check "sshd starts on loopback" pv_sshd_start
 
 # 3. push to 10, one broken.
-"$PV_BIN" push "$PV/mirror/office.bundle" --hosts "$PV/hosts" -j 4 -F "$PV/ssh_config" \
+"$PV_BIN" push "$PV/mirror/office.bundle" --hosts "$PV/hosts" -j 5 -F "$PV/ssh_config" \
     >"$PV/table" 2>"$PV/progress"
 status=$?
 cat "$PV/table" "$PV/progress" >"$out"

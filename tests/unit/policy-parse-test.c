@@ -226,7 +226,7 @@ static const struct broken broken_cases[] = {
 	 "domains/lab.conf:8: [domain lab] network:", "twice"},
 	{"dup-domain-across-files", "domains/lab.conf", "[domain lab]", "[domain web]",
 	 "domains/lab.conf:2: [domain web]", "defined twice"},
-	{"bad-password", "users.conf", "password = $argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$T0CdYUYSxbGm4KcW5nNRc9EwGdQxlbHn0CTUxG8vWUA\ngroups = staff;lab",
+	{"bad-password", "users.conf", "password = $argon2id$v=19$m=65536,t=2,p=1$cDbh6SER5m/+7+8lB6wGGw$j6crCCLhUH2NCnOAz/H2ZwdYg1ilA/a/Srtvqh8uT2w\ngroups = staff;lab",
 	 "password = hunter2\ngroups = staff;lab", "users.conf:12: [user bob] password:", "argon2id"},
 	{"syntax", "groups.conf", "[group lab]", "[group lab", "groups.conf:6:", "not a '[group]'"},
 	{"wrong-file", "users.conf", "[user admin]", "[domain admin]", "users.conf:15: [domain admin]",
