@@ -66,7 +66,8 @@ struct tsr_console_link *tsr_console_link_wrap(int sock,
 
 /* Make (or remake, after a size change) the desktop memfd and send it to the console. Returns
  * the pixels (XRGB8888, *stride bytes per row, zeroed), valid until the next set_surface or
- * destroy, or NULL with errno. The whole surface counts as damaged. */
+ * destroy, or NULL with errno. The console may copy the surface at any time from now on, so
+ * after drawing the first frame into it, send damage for it like for any later frame. */
 uint32_t *tsr_console_link_set_surface(struct tsr_console_link *link, uint32_t width,
 				       uint32_t height, uint32_t *stride)
 	__attribute__((warn_unused_result));

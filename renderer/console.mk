@@ -68,3 +68,8 @@ fuzz-check-console: $(FUZZ_CONSOLE_BINS)
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/fuzz/console-link-fuzz.sh'
 EXTRA_CHECK_TARGETS += fuzz-check-console
 .PHONY: fuzz-check-console
+
+# Benchmark (not in make check): damage-to-client latency through the console.
+noinst_PROGRAMS += bench/console-latency
+bench_console_latency_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS)
+bench_console_latency_LDADD = $(CONSOLE_LINK_LIBS) $(SPICE_CLIENT_LIBS)
