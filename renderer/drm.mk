@@ -1,1 +1,17 @@
-# renderer/drm.mk: the DRM/KMS output and the VT (included from the top Makefile.am).
+# renderer/drm.mk: the DRM/KMS output and the VT (included from the top Makefile.am, after
+# renderer/local.mk). The output's sources join libtsr-renderer.a; output.c's factory opens it
+# for "drm" specs when TSR_HAVE_DRM_OUTPUT is defined.
+renderer_libtsr_renderer_a_SOURCES += \
+	renderer/drm-private.h \
+	renderer/drm-device.c \
+	renderer/drm-modes.c \
+	renderer/drm-fb.c \
+	renderer/drm-commit.c \
+	renderer/drm-output.c \
+	renderer/vt.c renderer/vt.h
+renderer_libtsr_renderer_a_CPPFLAGS += -DTSR_HAVE_DRM_OUTPUT $(DRM_CFLAGS) $(UDEV_CFLAGS)
+RENDERER_LIBS += $(DRM_LIBS) $(UDEV_LIBS)
+
+UNIT_TESTS += tests/unit/renderer-drm-test
+check_PROGRAMS += tests/unit/renderer-drm-test
+tests_unit_renderer_drm_test_LDADD = $(RENDERER_LIBS)

@@ -12,6 +12,7 @@
 #include "common/log.h"
 #include "renderer/render-loop.h"
 #include "renderer/test-pattern.h"
+#include "renderer/vt.h"
 
 #define BOX 64
 
@@ -87,10 +88,13 @@ int main(int argc, char **argv)
 	tsr_log_init("tessera-render-demo", false);
 	g_autofree char *output_spec = NULL, *layout_name = NULL, *filter_name = NULL;
 	g_autofree char *screenshot = NULL, *clock_text = NULL, *notification = NULL;
-	g_autofree char *focus_name = NULL;
+	g_autofree char *focus_name = NULL, *vt_spec = NULL;
 	int n_domains = 4, frames = -1, pointer_x = -1, pointer_y = -1;
 	gboolean still = FALSE, locked = FALSE;
 	GOptionEntry entries[] = {
+		{ "vt", 0, 0, G_OPTION_ARG_STRING, &vt_spec,
+		  "Run on a VT of its own (auto or N) in graphics mode with the keyboard off, as the kiosk does",
+		  "VT" },
 		{ "output", 'o', 0, G_OPTION_ARG_STRING, &output_spec,
 		  "Output: headless:WxH[@RATE] or drm[:/dev/dri/cardN][:CONNECTOR] (default headless:1280x720)",
 		  "SPEC" },
@@ -142,15 +146,22 @@ int main(int argc, char **argv)
 	}
 
 	struct demo demo = { .animate = !still, .frames_wanted = (guint64)frames, .screenshot = screenshot };
+	struct tsr_vt *vt = NULL;
+	if (vt_spec != NULL && (vt = tsr_vt_open(vt_spec, &error)) == NULL) {
+		tsr_err("%s", error->message);
+		return 1;
+	}
 	demo.output = tsr_output_open(output_spec ? output_spec : "headless:1280x720", &error);
 	if (demo.output == NULL) {
 		tsr_err("%s", error->message);
+		tsr_vt_destroy(vt);
 		return 1;
 	}
 	demo.scene = tsr_scene_create(tsr_output_width(demo.output), tsr_output_height(demo.output), &error);
 	if (demo.scene == NULL) {
 		tsr_err("%s", error->message);
 		tsr_output_destroy(demo.output);
+		tsr_vt_destroy(vt);
 		return 1;
 	}
 	tsr_scene_set_layout(demo.scene, layout);
@@ -210,6 +221,7 @@ out:
 		g_main_loop_unref(demo.main);
 	tsr_scene_destroy(demo.scene);
 	tsr_output_destroy(demo.output);
+	tsr_vt_destroy(vt);
 	for (int i = 0; i < 4; i++)
 		tsr_image_destroy(demo.surfaces[i]);
 	return demo.status;

@@ -11,11 +11,14 @@
 #   sys_initrd OPTIONS...       build (or reuse) the initramfs: --script GUEST.sh (required),
 #                               --bin PROGRAM, --file SRC[=DST], --module KMOD (see mkinitrd)
 #   sys_boot [QEMU ARGS...]     start QEMU, wait for the guest's TSR-BOOTED mark
-#   sys_wait REGEX [SECONDS]    wait for a line on the guest's marker port (guest: mark TEXT)
+#   sys_wait REGEX [SECONDS] [N]
+#                               wait for the (Nth) line matching REGEX on the guest's marker
+#                               port (guest: mark TEXT); prints it
 #   sys_qmp JSON...             run QMP commands, print their return values
 #   sys_screendump FILE.png     what the guest's display shows
 #   sys_compare REF.png SHOT.png [compare options]
-#                               per-channel compare (TSR_UPDATE_REFERENCE=1 rewrites REF)
+#                               per-channel compare (TSR_UPDATE_REFERENCE=1 rewrites REF when
+#                               it is in tests/reference/)
 #   sys_keys KEY...             press the QEMU qcodes in order, release them in reverse
 #                               (sys_keys ctrl alt backspace)
 #   sys_type TEXT               type lower-case letters, digits, space, '.', '-', '/', and \n
@@ -143,7 +146,7 @@ sys_boot() {
 }
 
 sys_wait() {
-    "$SYS_TOOL" wait --timeout "${2:-60}" --pid "$SYS_QEMU_PID" \
+    "$SYS_TOOL" wait --timeout "${2:-60}" --nth "${3:-1}" --pid "$SYS_QEMU_PID" \
         --fail '^TSR-EXIT [1-9]|^TSR-FAIL' "$SYS_OUT.marks" "$1"
 }
 
@@ -161,7 +164,7 @@ sys_compare() {
     _ref=$1
     _shot=$2
     shift 2
-    if [ -n "${TSR_UPDATE_REFERENCE:-}" ]; then
+    if [ -n "${TSR_UPDATE_REFERENCE:-}" ] && [ "${_ref#"$TSR_SRCDIR"/tests/reference/}" != "$_ref" ]; then
         cp "$_shot" "$_ref"
         sys_diag "reference $_ref rewritten from $_shot (TSR_UPDATE_REFERENCE)"
     fi

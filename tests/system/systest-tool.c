@@ -34,8 +34,8 @@
 
 static const char usage_text[] =
 	"usage: tsr-systest COMMAND ...\n"
-	"  wait [--timeout S] [--pid PID] [--fail REGEX] FILE REGEX\n"
-	"      print the first line of FILE matching REGEX (waiting for it to be written);\n"
+	"  wait [--timeout S] [--pid PID] [--fail REGEX] [--nth N] FILE REGEX\n"
+	"      print the first (or Nth) line of FILE matching REGEX (waiting for it to be written);\n"
 	"      exit 1 on timeout, 2 when PID exits first, 3 when a line matches --fail\n"
 	"  qmp [--timeout S] [--pid PID] SOCKET JSON...\n"
 	"      run each QMP command (e.g. '{\"execute\":\"quit\"}') and print its return value;\n"
@@ -100,6 +100,7 @@ struct line_scanner {
 	int fd;
 	GString *partial;
 	GRegex *want, *fail;
+	long skip; /* matching lines still to pass over */
 };
 
 /* Reads what was appended since last time; returns 0 on a match (printed), 3 on a fail match,
@@ -130,8 +131,12 @@ static int scan_new(struct line_scanner *sc, bool final)
 			fprintf(stderr, "tsr-systest: failure line: %s\n", line);
 			r = 3;
 		} else if (g_regex_match(sc->want, line, 0, NULL)) {
-			printf("%s\n", line);
-			r = 0;
+			if (sc->skip > 0) {
+				sc->skip--;
+			} else {
+				printf("%s\n", line);
+				r = 0;
+			}
 		}
 		g_free(line);
 		if (r >= 0)
@@ -144,11 +149,19 @@ static int cmd_wait(int argc, char **argv)
 	int64_t timeout = 60000;
 	pid_t pid = 0;
 	const char *fail = NULL;
+	long skip = 0;
 	int i = 0;
 	for (; i < argc && argv[i][0] == '-'; i += 2) {
 		if (i + 1 >= argc)
 			goto usage;
-		if (!strcmp(argv[i], "--timeout")) {
+		if (!strcmp(argv[i], "--nth")) {
+			char *end;
+			skip = strtol(argv[i + 1], &end, 10) - 1;
+			if (*end || skip < 0 || skip > 100000) {
+				fprintf(stderr, "tsr-systest: bad --nth '%s' (1..100000)\n", argv[i + 1]);
+				return 64;
+			}
+		} else if (!strcmp(argv[i], "--timeout")) {
 			if (!parse_seconds(argv[i + 1], &timeout))
 				return 64;
 		} else if (!strcmp(argv[i], "--pid")) {
@@ -165,7 +178,7 @@ static int cmd_wait(int argc, char **argv)
 	const char *path = argv[i], *pattern = argv[i + 1];
 
 	GError *err = NULL;
-	struct line_scanner sc = { .fd = -1, .partial = g_string_new(NULL) };
+	struct line_scanner sc = { .fd = -1, .partial = g_string_new(NULL), .skip = skip };
 	sc.want = g_regex_new(pattern, G_REGEX_OPTIMIZE, 0, &err);
 	if (!sc.want) {
 		fprintf(stderr, "tsr-systest: bad regex '%s': %s\n", pattern, err->message);

@@ -1,0 +1,53 @@
+/* The drm output and the VT refuse bad requests with errors naming what was wrong, touching
+ * nothing: a card that does not exist, a path outside /dev/dri, VT specs that are not VTs.
+ * (Real DRM/KMS and VT behaviour is proven in QEMU by tests/system/drm-test.sh and vt-test.sh.) */
+#include "config.h"
+
+#include <glib.h>
+#include <string.h>
+
+#include "renderer/output.h"
+#include "renderer/vt.h"
+
+static void test_missing_card_is_refused(void)
+{
+	GError *error = NULL;
+	struct tsr_output *out = tsr_output_open("drm:/dev/dri/card99", &error);
+	g_assert_null(out);
+	g_assert_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_IO);
+	g_assert_nonnull(strstr(error->message, "/dev/dri/card99"));
+	g_clear_error(&error);
+}
+
+static void test_bad_drm_specs_are_refused(void)
+{
+	const char *bad[] = { "drm:/dev/sda", "drm:/dev/dri/card0:", "drm:", "drm:a/b", "drmx" };
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		GError *error = NULL;
+		g_assert_null(tsr_output_open(bad[i], &error));
+		g_assert_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_INVALID);
+		g_clear_error(&error);
+	}
+}
+
+static void test_bad_vt_specs_are_refused(void)
+{
+	const char *bad[] = { "", "0", "64", "-1", "tty2", "/dev/tty", "/dev/ttyS0", "2x", "/dev/tty99" };
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		GError *error = NULL;
+		g_assert_null(tsr_vt_open(bad[i], &error));
+		g_assert_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_INVALID);
+		g_assert_nonnull(strstr(error->message, "bad VT"));
+		g_clear_error(&error);
+	}
+	tsr_vt_destroy(NULL);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/drm/missing-card-is-refused", test_missing_card_is_refused);
+	g_test_add_func("/drm/bad-specs-are-refused", test_bad_drm_specs_are_refused);
+	g_test_add_func("/vt/bad-specs-are-refused", test_bad_vt_specs_are_refused);
+	return g_test_run();
+}
