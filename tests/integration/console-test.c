@@ -507,6 +507,15 @@ static void test_leds(struct fixture *f, gconstpointer data)
 		return;
 	start_with_pattern(f);
 	g_assert_true(wait_for(f, inputs_usable, TIMEOUT_MS));
+	/* The client announces its lock keys when its inputs channel comes up; if that arrived
+	 * after the LEDs below, spice-server would (rightly) toggle the locks to match. A key
+	 * round trip behind it proves the announcement was handled. */
+	spice_inputs_channel_key_press_and_release(SPICE_INPUTS_CHANNEL(f->inputs), 0x1e);
+	want_keys = 2;
+	want_pointers = 0;
+	g_assert_true(wait_for(f, inputs_arrived, TIMEOUT_MS));
+	g_assert_cmpuint(f->keys->len, ==, 2);
+	g_array_set_size(f->keys, 0);
 	/* The kiosk's lock LEDs reach the client as SPICE key modifiers. */
 	want_modifiers = TSR_CONSOLE_LED_CAPS | TSR_CONSOLE_LED_SCROLL;
 	g_assert_cmpint(tsr_console_link_set_leds(f->link, want_modifiers), ==, 0);
