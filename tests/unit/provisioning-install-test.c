@@ -10,13 +10,16 @@
 #include "policy/state.h"
 #include "provisioning/install.h"
 #include "provisioning/keys.h"
+#include "broker/control-proto.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -678,6 +681,79 @@ static void test_sealed_keys(void)
 	g_free(tmp);
 }
 
+/* A stand-in broker: accepts one connection, checks the request with the broker's own parser,
+ * answers ok. Proves the reload hook speaks the control protocol the broker serves. */
+struct fake_broker {
+	int listener;
+	char command[64];
+	bool parsed;
+};
+
+static gpointer fake_broker_run(gpointer data)
+{
+	struct fake_broker *fb = data;
+	int fd = accept4(fb->listener, NULL, NULL, SOCK_CLOEXEC);
+	g_assert_cmpint(fd, >=, 0);
+	uint8_t hdr[4];
+	g_assert_cmpint(recv(fd, hdr, 4, MSG_WAITALL), ==, 4);
+	size_t len = (size_t)hdr[0] << 24 | (size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3];
+	g_assert_cmpuint(len, <, 4096);
+	char body[4096];
+	g_assert_cmpint(recv(fd, body, len, MSG_WAITALL), ==, (ssize_t)len);
+	struct tsr_ctl_request req;
+	GError *error = NULL;
+	fb->parsed = tsr_ctl_request_parse(body, len, &req, &error);
+	g_assert_no_error(error);
+	g_strlcpy(fb->command, req.command, sizeof fb->command);
+	tsr_ctl_request_clear(&req);
+	static const char reply[] = "{\"version\":1,\"id\":1,\"ok\":true,\"result\":{}}";
+	uint8_t rh[4] = {0, 0, 0, sizeof reply - 1};
+	g_assert_cmpint(send(fd, rh, 4, MSG_NOSIGNAL), ==, 4);
+	g_assert_cmpint(send(fd, reply, sizeof reply - 1, MSG_NOSIGNAL), ==, (ssize_t)sizeof reply - 1);
+	close(fd);
+	return NULL;
+}
+
+static void test_broker_notified(void)
+{
+	struct laptop l;
+	laptop_init(&l, NULL);
+	size_t len = 0;
+	char *b = bundle_ab(&l, pol_a, 1, T0, T0 + 30 * DAY, &len);
+	char *sock = g_build_filename(l.tmp, "control.sock", NULL);
+
+	/* No broker: installed all the same, and the result says nobody listened. */
+	struct tsr_install_options o = {l.state, T0 + DAY, sock};
+	struct tsr_install_result r;
+	GError *error = NULL;
+	g_assert_true(tsr_install_bundle(b, len, &o, &r, &error));
+	g_assert_false(r.broker_notified);
+	g_assert_nonnull(strstr(r.broker_message, "no broker listens"));
+	tsr_install_result_clear(&r);
+
+	struct fake_broker fb = {0};
+	fb.listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	g_strlcpy(addr.sun_path, sock, sizeof addr.sun_path);
+	g_assert_cmpint(bind(fb.listener, (struct sockaddr *)&addr, sizeof addr), ==, 0);
+	g_assert_cmpint(listen(fb.listener, 1), ==, 0);
+	GThread *t = g_thread_new("fake-broker", fake_broker_run, &fb);
+	size_t len2 = 0;
+	char *b2 = bundle_ab(&l, pol_a, 2, T0, T0 + 30 * DAY, &len2);
+	g_assert_true(tsr_install_bundle(b2, len2, &o, &r, &error));
+	g_thread_join(t);
+	g_assert_true(fb.parsed);
+	g_assert_cmpstr(fb.command, ==, "reload-policy");
+	g_assert_true(r.broker_notified);
+	tsr_install_result_clear(&r);
+	close(fb.listener);
+	g_unlink(sock);
+	g_free(sock);
+	g_free(b);
+	g_free(b2);
+	laptop_clear(&l);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -706,6 +782,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/provisioning/install/full-disk-changes-nothing", test_full_disk);
 	g_test_add_func("/provisioning/install/crash-at-every-step", test_crash_at_every_step);
 	g_test_add_func("/provisioning/keys/sealed-with-passphrase", test_sealed_keys);
+	g_test_add_func("/provisioning/install/tells-the-broker-to-reload", test_broker_notified);
 	int rc = g_test_run();
 	g_free(office_content);
 	tsr_secret_key_free(root_key);
