@@ -41,7 +41,10 @@ struct tsr_console_link_callbacks {
 	void (*ready)(void *data);
 	/* scancode as in console-proto.h (set 1; 0x100 | code after E0, 0x200 | code after E1). */
 	void (*key)(void *data, uint16_t scancode, bool down);
-	/* x, y inside the current surface; buttons TSR_CONSOLE_BUTTON_*; wheel -1, 0 or 1. */
+	/* x, y inside the current surface (desktop pixels); buttons TSR_CONSOLE_BUTTON_* held after
+	 * this event (diff with the previous call for presses and releases); wheel -1 for one
+	 * notch up, 1 for one down, 0 none. Note input/router.h counts wheel notches positive-up:
+	 * hand it -wheel. Keys go to tsr_input_router_scancode as they are. */
 	void (*pointer)(void *data, uint32_t x, uint32_t y, uint32_t buttons, int wheel);
 	/* Number of remote clients connected now (for a trusted "console in use" notice). */
 	void (*clients)(void *data, unsigned clients);
