@@ -52,3 +52,10 @@ CLEANFILES += tests/unit/*.shot.png tests/unit/*.diff.png
 UNIT_TESTS += tests/unit/renderer-damage-test
 check_PROGRAMS += tests/unit/renderer-damage-test
 tests_unit_renderer_damage_test_LDADD = $(RENDERER_LIBS)
+
+UNIT_TESTS += tests/unit/renderer-loop-test
+check_PROGRAMS += tests/unit/renderer-loop-test
+tests_unit_renderer_loop_test_LDADD = $(RENDERER_LIBS)
+
+INTEGRATION_TESTS += tests/integration/renderer-demo-test.sh
+EXTRA_DIST += tests/integration/renderer-demo-test.sh

@@ -61,7 +61,8 @@ static void on_frame(void *data)
 {
 	struct demo *demo = data;
 	guint64 n = tsr_render_loop_frames(demo->loop);
-	if (demo->frames_wanted != 0 && n >= demo->frames_wanted) {
+	/* Still scenes have one frame only: --frames N then ends after it. */
+	if (demo->frames_wanted != 0 && (n >= demo->frames_wanted || !demo->animate)) {
 		if (demo->screenshot != NULL) {
 			g_autoptr(GError) error = NULL;
 			if (!tsr_output_screenshot(demo->output, demo->screenshot, &error)) {
