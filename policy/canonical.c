@@ -137,6 +137,7 @@ char *tsr_policy_canonical(const struct tsr_policy *p, const char *laptop_group,
 	set_u64(kf, g, "idle-lock-seconds", p->kiosk.idle_lock_seconds);
 	set_str(kf, g, "console", tsr_policy_console_rights_name(p->kiosk.console));
 	set_str(kf, g, "locked-requires-sas", p->kiosk.locked_requires_sas ? "true" : "false");
+	set_str(kf, g, "click-to-focus", p->kiosk.click_to_focus ? "true" : "false");
 	g = "keymap";
 	const struct tsr_policy_keymap *k = &p->kiosk.keymap;
 	if (k->rules || k->model || k->layout || k->variant || k->options) {

@@ -16,7 +16,8 @@ POLICY_LIBS = policy/libtsr-policy.a $(COMMON_LIBS) $(SODIUM_LIBS)
 
 UNIT_TESTS += tests/unit/policy-parse-test
 check_PROGRAMS += tests/unit/policy-parse-test
-tests_unit_policy_parse_test_LDADD = $(POLICY_LIBS)
+# input/settings.c stands in as the kiosk check, as tessera-provision uses it.
+tests_unit_policy_parse_test_LDADD = $(POLICY_LIBS) $(INPUT_LIBS)
 
 # Fuzzing the bundle and policy parsers (untrusted input from the provisioning transport),
 # built with an explicit clang rule as in renderer/viewer.mk; `make fuzz-check-policy` runs it

@@ -524,7 +524,7 @@ static bool parse_kiosk(const struct tsr_policy_source *src, const char *group,
                         struct tsr_policy *p, GError **error)
 {
 	static const char *const keys[] = {"sas", "idle-lock-seconds", "console",
-	                                   "locked-requires-sas", NULL};
+	                                   "locked-requires-sas", "click-to-focus", NULL};
 	int console = (int)p->kiosk.console;
 	char *sas = NULL;
 	if (!check_keys(src, group, keys, error) ||
@@ -532,7 +532,8 @@ static bool parse_kiosk(const struct tsr_policy_source *src, const char *group,
 	    !get_u32(src, group, "idle-lock-seconds", false, 0, 86400, &p->kiosk.idle_lock_seconds,
 	             error) ||
 	    !get_enum(src, group, "console", false, tsr_policy_console_words, &console, error) ||
-	    !get_bool(src, group, "locked-requires-sas", &p->kiosk.locked_requires_sas, error)) {
+	    !get_bool(src, group, "locked-requires-sas", &p->kiosk.locked_requires_sas, error) ||
+	    !get_bool(src, group, "click-to-focus", &p->kiosk.click_to_focus, error)) {
 		g_free(sas);
 		return false;
 	}
@@ -700,6 +701,7 @@ static struct tsr_policy *policy_new(void)
 	p->kiosk.idle_lock_seconds = 600;
 	p->kiosk.console = TSR_POLICY_CONSOLE_NONE;
 	p->kiosk.locked_requires_sas = true;
+	p->kiosk.click_to_focus = true;
 	return p;
 }
 
@@ -834,7 +836,55 @@ static int compare_strings(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Run the kiosk check on a source; its "[group] key: ..." message gets file:line. */
+static bool run_kiosk_check(const struct tsr_policy_source *src, tsr_policy_kiosk_check_fn check,
+                            GError **error)
+{
+	GError *cerr = NULL;
+	if (!check || check(src->kf, &cerr))
+		return true;
+	const char *m = cerr->message;
+	char *group = NULL, *key = NULL;
+	const char *msg = m;
+	if (m[0] == '[' && strchr(m, ']')) {
+		const char *close = strchr(m, ']');
+		group = g_strndup(m + 1, (size_t)(close - m - 1));
+		const char *k = close + 1;
+		while (*k == ' ')
+			k++;
+		const char *colon = strchr(k, ':');
+		const char *space = strchr(k, ' ');
+		if (colon && (!space || colon < space)) {
+			key = g_strndup(k, (size_t)(colon - k));
+			msg = colon + 1;
+			while (*msg == ' ')
+				msg++;
+		} else {
+			msg = k;
+		}
+	}
+	if (group && !g_key_file_has_group(src->kf, group)) {
+		g_free(group);
+		group = NULL;
+	}
+	if (group && key && !g_key_file_has_key(src->kf, group, key, NULL)) {
+		g_free(key);
+		key = NULL;
+	}
+	tsr_policy_source_fail(src, error, TSR_POLICY_ERROR_VALUE, group, key, "%s", msg);
+	g_free(group);
+	g_free(key);
+	g_error_free(cerr);
+	return false;
+}
+
 struct tsr_policy *tsr_policy_load_dir(const char *dir, GError **error)
+{
+	return tsr_policy_load_dir_checked(dir, NULL, error);
+}
+
+struct tsr_policy *tsr_policy_load_dir_checked(const char *dir, tsr_policy_kiosk_check_fn check,
+                                               GError **error)
 {
 	static const struct { const char *name; enum file_kind kind; bool required; } files[] = {
 		{"policy.conf", FILE_POLICY, true},     {"users.conf", FILE_USERS, true},
@@ -865,6 +915,8 @@ struct tsr_policy *tsr_policy_load_dir(const char *dir, GError **error)
 			goto fail;
 		g_ptr_array_add(sources, src);
 		if (!parse_file(src, files[i].kind, p, &seen_policy, error))
+			goto fail;
+		if (files[i].kind == FILE_POLICY && !run_kiosk_check(src, check, error))
 			goto fail;
 	}
 	char *ddir = g_build_filename(dir, "domains", NULL);

@@ -173,6 +173,7 @@ struct tsr_policy_kiosk {
 	uint32_t idle_lock_seconds;   /* 0 = never */
 	enum tsr_policy_console_rights console;
 	bool locked_requires_sas;     /* the lock screen takes a password only after the SAS */
+	bool click_to_focus;          /* a click focuses a domain (input/settings.h); default true */
 };
 
 /* A laptop group: which domains and users a laptop of that group carries. */
@@ -212,6 +213,17 @@ struct tsr_policy {
 /* Parse and validate a source directory (policy.conf, domains/NAME.conf, users.conf,
  * groups.conf, devices.conf, templates.conf). NULL with *error set on any problem. */
 struct tsr_policy *tsr_policy_load_dir(const char *dir, GError **error)
+	__attribute__((warn_unused_result));
+
+/* A check of the kiosk settings that policy/ cannot make itself (whether a combination names
+ * real keys, whether an xkb keymap compiles): given the key file holding [kiosk], [hotkeys] and
+ * [keymap], false with *error "[group] key: what is wrong". tessera-provision passes
+ * input/settings.c's loader, so build (with file:line) and install refuse what the kiosk would. */
+typedef bool (*tsr_policy_kiosk_check_fn)(GKeyFile *file, GError **error);
+
+/* tsr_policy_load_dir, and check policy.conf's kiosk settings with check (may be NULL). */
+struct tsr_policy *tsr_policy_load_dir_checked(const char *dir, tsr_policy_kiosk_check_fn check,
+                                               GError **error)
 	__attribute__((warn_unused_result));
 
 /* Parse the canonical content of a bundle (what tsr_policy_canonical() wrote). The caller

@@ -140,6 +140,7 @@ static bool swap_link(const char *state, const char *link, const char *target)
 
 /* Everything before the first write. On success *installed is the current bundle (or NULL). */
 static bool check_bundle(const char *state, const struct tsr_bundle *b, int64_t now,
+                         bool (*kiosk_check)(GKeyFile *, GError **),
                          struct tsr_bundle **installed_out, bool *unchanged, GError **error)
 {
 	char *trust_path = g_build_filename(state, "trusted.keys", NULL);
@@ -179,6 +180,19 @@ static bool check_bundle(const char *state, const struct tsr_bundle *b, int64_t 
 		       "the content is for %s/%s but the signed header says %s/%s",
 		       policy->organization, policy->laptop_group, b->organization, b->group);
 		goto out;
+	}
+	if (kiosk_check) {
+		GKeyFile *kf = g_key_file_new();
+		GError *kerr = NULL;
+		bool good = g_key_file_load_from_data(kf, b->content, b->content_len, 0, &kerr) &&
+		            kiosk_check(kf, &kerr);
+		g_key_file_free(kf);
+		if (!good) {
+			REFUSE(TSR_BUNDLE_ERROR_POLICY,
+			       "the kiosk cannot use the bundle's settings: %s", kerr->message);
+			g_error_free(kerr);
+			goto out;
+		}
 	}
 	GError *ierr = NULL;
 	installed = read_installed(state, "current", NULL, &ierr);
@@ -342,7 +356,7 @@ bool tsr_install_bundle(const char *data, size_t len, const struct tsr_install_o
 	bool made_versions = false, moved_previous = false;
 	int fd = -1;
 	struct tsr_bundle *b = tsr_bundle_parse(data, len, error);
-	if (!b || !check_bundle(state, b, now, &installed, &unchanged, error)) {
+	if (!b || !check_bundle(state, b, now, opts->kiosk_check, &installed, &unchanged, error)) {
 		g_prefix_error(error, "refused: ");
 		goto out;
 	}

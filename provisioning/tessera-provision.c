@@ -5,6 +5,7 @@
  * subcommand is a small function over the libraries in policy/ and provisioning/; the rules
  * (what is checked, what is written when) live there, not here. */
 #include "config.h"
+#include "input/settings.h"
 #include "policy/bundle.h"
 #include "policy/policy.h"
 #include "policy/state.h"
@@ -117,6 +118,17 @@ static void add_group(GOptionContext *ctx, const char *name, const GOptionEntry 
 {
 	(void)name;
 	g_option_context_add_main_entries(ctx, entries, NULL);
+}
+
+/* What the kiosk will do with [kiosk], [hotkeys] and [keymap]: parse every combination and
+ * compile the keymap. Refusing here (build, install) keeps a laptop's kiosk usable. */
+static bool kiosk_check(GKeyFile *file, GError **error)
+{
+	struct tsr_input_settings s;
+	tsr_input_settings_init(&s);
+	bool ok = tsr_input_settings_load(&s, file, error);
+	tsr_input_settings_clear(&s);
+	return ok;
 }
 
 static char *fmt_time(int64_t t)
@@ -359,7 +371,7 @@ static int cmd_build(int argc, char **argv)
 		rc = usage_error(ctx, "build needs SRC and --out DIR");
 		goto out;
 	}
-	p = tsr_policy_load_dir(argv[1], &error);
+	p = tsr_policy_load_dir_checked(argv[1], kiosk_check, &error);
 	if (!p) {
 		rc = fail(error);
 		goto out;
@@ -637,7 +649,7 @@ out:
 
 static int install_bytes(const char *data, size_t len)
 {
-	struct tsr_install_options o = {state_dir(), now_s(), opt_broker_socket};
+	struct tsr_install_options o = {state_dir(), now_s(), opt_broker_socket, kiosk_check};
 	struct tsr_install_result r;
 	GError *error = NULL;
 	if (!tsr_install_bundle(data, len, &o, &r, &error))

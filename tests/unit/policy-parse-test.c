@@ -3,6 +3,7 @@
  * The example in doc/examples/policy must load; each broken variant of it must fail with an
  * error that starts with the expected file:line, so an admin is sent to the right place. */
 #include "policy/policy.h"
+#include "input/settings.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -287,12 +288,68 @@ static void test_broken(gconstpointer data)
 	g_free(tmp);
 }
 
+/* input/settings.c as the kiosk check: its "[group] key:" errors get file:line. */
+static bool kiosk_check(GKeyFile *file, GError **error)
+{
+	struct tsr_input_settings s;
+	tsr_input_settings_init(&s);
+	bool ok = tsr_input_settings_load(&s, file, error);
+	tsr_input_settings_clear(&s);
+	return ok;
+}
+
+static void test_kiosk_check(void)
+{
+	char *src = example_dir();
+	GError *error = NULL;
+	struct tsr_policy *p = tsr_policy_load_dir_checked(src, kiosk_check, &error);
+	g_assert_no_error(error);
+	g_assert_true(p->kiosk.click_to_focus);
+	tsr_policy_free(p);
+
+	static const struct { const char *from, *to, *expect; } cases[] = {
+		{"lock = Super+L", "lock = Super+Nosuchkey", "policy.conf:30: [hotkeys] lock: "},
+		{"sas = Ctrl+Alt+Backspace", "sas = Ctrl+Alt+Bogus", "policy.conf:17: [kiosk] sas: "},
+		{"layout = us,de", "layout = zz", "policy.conf:22: [keymap] "},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *tmp = g_dir_make_tmp("policy-kiosk-XXXXXX", NULL);
+		char *dir = g_build_filename(tmp, "policy", NULL);
+		copy_tree(src, dir);
+		char *path = g_build_filename(dir, "policy.conf", NULL);
+		char *text = NULL;
+		g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+		GString *str = g_string_new(text);
+		g_assert_cmpuint(g_string_replace(str, cases[i].from, cases[i].to, 1), ==, 1);
+		g_assert_true(g_file_set_contents(path, str->str, -1, NULL));
+		/* Without the check these pass; with it they fail at the right line. */
+		p = tsr_policy_load_dir(dir, &error);
+		g_assert_no_error(error);
+		tsr_policy_free(p);
+		p = tsr_policy_load_dir_checked(dir, kiosk_check, &error);
+		g_assert_null(p);
+		g_assert_nonnull(error);
+		g_test_message("%s", error->message);
+		if (!g_str_has_prefix(error->message, cases[i].expect))
+			g_error("expected '%s...', got '%s'", cases[i].expect, error->message);
+		g_clear_error(&error);
+		g_string_free(str, TRUE);
+		g_free(text);
+		g_free(path);
+		remove_tree(tmp);
+		g_free(dir);
+		g_free(tmp);
+	}
+	g_free(src);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/policy/example-loads-with-typed-values", test_example_loads);
 	g_test_add_func("/policy/canonical-per-laptop-group", test_canonical);
 	g_test_add_func("/policy/lease-and-grace", test_lease);
+	g_test_add_func("/policy/kiosk-check-errors-get-file-line", test_kiosk_check);
 	for (size_t i = 0; i < G_N_ELEMENTS(broken_cases); i++) {
 		char *name = g_strdup_printf("/policy/broken/%s", broken_cases[i].name);
 		g_test_add_data_func(name, &broken_cases[i], test_broken);

@@ -681,6 +681,51 @@ static void test_sealed_keys(void)
 	g_free(tmp);
 }
 
+/* A kiosk check that refuses one layout, as input/settings.c would refuse a keymap that does
+ * not compile. */
+static bool refuse_layout_zz(GKeyFile *file, GError **error)
+{
+	char *layout = g_key_file_get_string(file, "keymap", "layout", NULL);
+	bool ok = !layout || strcmp(layout, "zz") != 0;
+	if (!ok)
+		g_set_error(error, TSR_POLICY_ERROR, TSR_POLICY_ERROR_VALUE,
+		            "[keymap] layout: zz does not compile");
+	g_free(layout);
+	return ok;
+}
+
+static void test_kiosk_check(void)
+{
+	struct laptop l;
+	laptop_with_5(&l);
+	size_t len = 0;
+	size_t cl = 0;
+	char *c = content_for("example-org", "office", &cl);
+	GString *str = g_string_new(c);
+	g_assert_cmpuint(g_string_replace(str, "layout=us,de", "layout=zz", 1), ==, 1);
+	struct spec s = {pol_a, l.keyset1, l.keyset1_len, "example-org", "office", 6, T0,
+	                 T0 + 30 * DAY, str->str};
+	char *b = make_bundle(&s, &len);
+	char *before = snapshot(l.state);
+	struct tsr_install_options o = {l.state, T0 + 2 * DAY, "", refuse_layout_zz};
+	struct tsr_install_result r;
+	GError *error = NULL;
+	g_assert_false(tsr_install_bundle(b, len, &o, &r, &error));
+	g_assert_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_POLICY);
+	g_assert_nonnull(strstr(error->message, "kiosk cannot use"));
+	g_clear_error(&error);
+	char *after = snapshot(l.state);
+	g_assert_cmpstr(before, ==, after);
+	/* Without the check the same bundle would have gone in. */
+	install_ok(&l, b, len, T0 + 2 * DAY, TSR_INSTALL_INSTALLED);
+	g_free(before);
+	g_free(after);
+	g_free(b);
+	g_string_free(str, TRUE);
+	g_free(c);
+	laptop_clear(&l);
+}
+
 /* A stand-in broker: accepts one connection, checks the request with the broker's own parser,
  * answers ok. Proves the reload hook speaks the control protocol the broker serves. */
 struct fake_broker {
@@ -783,6 +828,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/provisioning/install/crash-at-every-step", test_crash_at_every_step);
 	g_test_add_func("/provisioning/keys/sealed-with-passphrase", test_sealed_keys);
 	g_test_add_func("/provisioning/install/tells-the-broker-to-reload", test_broker_notified);
+	g_test_add_func("/provisioning/install/refuses-settings-the-kiosk-cannot-use",
+	                test_kiosk_check);
 	int rc = g_test_run();
 	g_free(office_content);
 	tsr_secret_key_free(root_key);
