@@ -23,8 +23,10 @@ tests_unit_provisioning_install_test_LDADD = $(PROVISIONING_LIBS) $(BROKER_LIBS)
 
 # A real sshd on loopback: push to 10 laptops, forced-command restrictions, pull, templates,
 # report (see the script).
-INTEGRATION_TESTS += tests/integration/provisioning-ssh-test.sh
-EXTRA_DIST += tests/integration/provisioning-ssh-test.sh tests/integration/provisioning-lib.sh
+INTEGRATION_TESTS += tests/integration/provisioning-ssh-test.sh \
+	tests/integration/provisioning-cli-test.sh
+EXTRA_DIST += tests/integration/provisioning-ssh-test.sh tests/integration/provisioning-lib.sh \
+	tests/integration/provisioning-cli-test.sh
 
 # systemd units and examples for laptops that pull, and for pushing with Ansible.
 EXTRA_DIST += provisioning/tessera-pull.service provisioning/tessera-pull.timer \
