@@ -1001,6 +1001,14 @@ static int cmd_report(int argc, char **argv)
 	}
 	if (!id)
 		id = g_strdup(g_get_host_name());
+	/* The id becomes a file name on the collector. */
+	bool id_ok = id[0] && id[0] != '.' && strlen(id) <= 64;
+	for (const char *c = id; *c; c++)
+		id_ok = id_ok && (g_ascii_isalnum(*c) || *c == '.' || *c == '_' || *c == '-');
+	if (!id_ok) {
+		rc = usage_error(ctx, "--id must be 1-64 letters, digits, '.', '_' or '-'");
+		goto out;
+	}
 	if (!tsr_remote_split(to, &dest, &path, &error)) {
 		rc = fail(error);
 		goto out;
