@@ -94,16 +94,18 @@ const struct tsr_rect *tsr_scene_compose(struct tsr_scene *scene, int *n)
 	pixman_region32_copy(&region, &scene->damage);
 	pixman_region32_clear(&scene->damage);
 
-	/* Desktop background wherever no domain pixels go; chrome paints over its part. */
+	/* Desktop background only where nothing else will paint: tiles paint their letterbox,
+	 * content and chrome, the top bar paints itself, so each pixel is written once. */
 	pixman_region32_t bg;
 	pixman_region32_init(&bg);
 	pixman_region32_copy(&bg, &region);
-	for (int i = 0; i < scene->n_domains; i++) {
-		const struct tsr_rect *c = &scene->domains[i]->content;
-		if (!tsr_rect_empty(c)) {
+	const struct tsr_desktop_geometry *g = &scene->geometry;
+	for (int i = -1; i < g->n_tiles; i++) {
+		const struct tsr_rect *r = i < 0 ? &g->top_bar : &g->tiles[i].tile;
+		if (!tsr_rect_empty(r)) {
 			pixman_region32_t cr;
-			pixman_region32_init_rect(&cr, c->x, c->y, (unsigned)c->width,
-						  (unsigned)c->height);
+			pixman_region32_init_rect(&cr, r->x, r->y, (unsigned)r->width,
+						  (unsigned)r->height);
 			pixman_region32_subtract(&bg, &bg, &cr);
 			pixman_region32_fini(&cr);
 		}

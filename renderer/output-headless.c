@@ -37,6 +37,14 @@ static bool headless_present(struct tsr_output *output, const struct tsr_image *
 	for (int i = 0; i < n; i++) {
 		const struct tsr_rect *r = &rects[i];
 		size_t len = (size_t)r->width * 4;
+		bytes += len * (uint64_t)r->height;
+		if (r->x == 0 && r->width == output->width && shadow->stride == h->scanout->stride) {
+			/* Whole rows: one copy, which lets memcpy use streaming stores. */
+			memcpy((guint8 *)h->scanout->pixels + (size_t)r->y * (size_t)shadow->stride,
+			       (const guint8 *)shadow->pixels + (size_t)r->y * (size_t)shadow->stride,
+			       (size_t)shadow->stride * (size_t)r->height);
+			continue;
+		}
 		for (int32_t y = r->y; y < r->y + r->height; y++) {
 			memcpy((guint8 *)h->scanout->pixels + (size_t)y * (size_t)h->scanout->stride +
 				       (size_t)r->x * 4,
@@ -44,7 +52,6 @@ static bool headless_present(struct tsr_output *output, const struct tsr_image *
 				       (size_t)r->x * 4,
 			       len);
 		}
-		bytes += len * (uint64_t)r->height;
 	}
 	tsr_output_backend_count_bytes(output, bytes);
 
