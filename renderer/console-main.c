@@ -276,18 +276,41 @@ static gboolean link_readable(gint fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+static gboolean listen_readable(gint fd, GIOCondition cond, gpointer data);
+
+/* Accepting again after a pause (see below). */
+static gboolean resume_accepting(gpointer data)
+{
+	g_unix_fd_add(console.listen_fd, G_IO_IN, listen_readable, NULL);
+	return G_SOURCE_REMOVE;
+}
+
 static gboolean listen_readable(gint fd, GIOCondition cond, gpointer data)
 {
-	int client = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	/* A few per wake-up: a client opens several channels at once. */
+	for (int i = 0; i < 8; i++) {
+		int client = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
-	if (client < 0) {
-		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-			tsr_warn("accept on the console socket failed: %s", strerror(errno));
-		return G_SOURCE_CONTINUE;
+		if (client < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM) {
+				/* Out of fds (RLIMIT_NOFILE caps clients): the pending connection
+				 * stays readable, so stop watching for a second, not spin. */
+				tsr_warn("cannot accept a console client (%s); too many "
+					 "connections, pausing for a second",
+					 strerror(errno));
+				g_timeout_add_seconds(1, resume_accepting, NULL);
+				return G_SOURCE_REMOVE;
+			}
+			if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+				tsr_warn("accept on the console socket failed: %s",
+					 strerror(errno));
+			return G_SOURCE_CONTINUE;
+		}
+		/* spice-server owns the fd from here (it closes it when the link fails or ends). */
+		if (spice_server_add_client(console.server, client, 0) != 0)
+			tsr_warn("spice-server refused a connection");
 	}
-	/* spice-server takes the fd over, also on failure. */
-	if (spice_server_add_client(console.server, client, 0) != 0)
-		tsr_warn("spice-server refused a connection");
 	return G_SOURCE_CONTINUE;
 }
 

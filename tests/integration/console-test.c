@@ -15,6 +15,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/time.h>
+#include <poll.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +42,7 @@ struct pointer_event {
 struct fixture {
 	char *dir;
 	char *socket_path;
+	int stderr_fd; /* for the console, -1 = ours */
 	struct tsr_console_link *link;
 	bool ready;
 	bool closed;
@@ -138,7 +144,7 @@ static void start_console(struct fixture *f, const char *owner)
 		.socket_path = f->socket_path,
 		.user = "nobody",
 		.socket_owner = owner,
-		.stderr_fd = -1,
+		.stderr_fd = f->stderr_fd,
 	};
 	GError *error = NULL;
 
@@ -156,6 +162,7 @@ static void fixture_setup(struct fixture *f, gconstpointer data)
 	f->dir = g_dir_make_tmp("tessera-console-XXXXXX", NULL);
 	g_assert_nonnull(f->dir);
 	f->socket_path = g_build_filename(f->dir, "console.sock", NULL);
+	f->stderr_fd = -1;
 	f->keys = g_array_new(FALSE, TRUE, sizeof(struct key_event));
 	f->pointers = g_array_new(FALSE, TRUE, sizeof(struct pointer_event));
 }
@@ -545,6 +552,85 @@ static void test_leds(struct fixture *f, gconstpointer data)
 	g_assert_false(g_array_index(f->keys, struct key_event, 1).down);
 }
 
+static void test_flood(struct fixture *f, gconstpointer data)
+{
+	enum { FLOOD = 300 };
+	struct timeval connect_bound = { .tv_sec = 0, .tv_usec = 250000 };
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fds[FLOOD], n = 0, err[2];
+	GString *said = g_string_new(NULL);
+
+	if (!need_root())
+		return;
+	/* The console's stderr, to see it notice the flood. */
+	g_assert_cmpint(pipe2(err, O_CLOEXEC), ==, 0);
+	f->stderr_fd = err[1];
+	start_console(f, NULL);
+	close(err[1]);
+	f->stderr_fd = -1;
+	new_surface(f, WIDTH, HEIGHT, 5);
+
+	/* More silent connections than the console has fds (RLIMIT_NOFILE 128). Each connect
+	 * waits for the console to take the previous ones off the backlog; once it has run out
+	 * of fds it stops accepting, the backlog fills and a connect gives up after the bound. */
+	g_strlcpy(addr.sun_path, f->socket_path, sizeof(addr.sun_path));
+	while (n < FLOOD) {
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		g_assert_cmpint(fd, >=, 0);
+		g_assert_cmpint(setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &connect_bound,
+					   sizeof(connect_bound)),
+				==, 0);
+		if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+			close(fd);
+			break;
+		}
+		fds[n++] = fd;
+	}
+	g_test_message("%d connections before the console stopped accepting", n);
+	g_assert_cmpint(n, >, 100);
+	g_assert_cmpint(n, <, FLOOD);
+	/* It said why (and did not die or spin on the readable socket). */
+	while (!strstr(said->str, "pausing for a second")) {
+		struct pollfd p = { .fd = err[0], .events = POLLIN };
+		char buf[512];
+		ssize_t got;
+
+		g_assert_cmpint(poll(&p, 1, TIMEOUT_MS), ==, 1);
+		got = read(err[0], buf, sizeof(buf));
+		g_assert_cmpint(got, >, 0);
+		g_string_append_len(said, buf, got);
+	}
+	g_string_free(said, TRUE);
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	g_assert_cmpint(kill(tsr_console_link_pid(f->link), 0), ==, 0);
+	/* Once they are gone, a real client is served again. Until the console's pause ends the
+	 * backlog is still full of the closed connections, and a non-blocking connect (the
+	 * client's) would fail; so first a blocking probe that speaks a bad link header: its EOF
+	 * means the console accepted everything queued before it. */
+	{
+		struct timeval bound = { .tv_sec = TIMEOUT_MS / 1000 };
+		char zero[16] = { 0 }, buf[256];
+		struct pollfd p;
+		int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+		g_assert_cmpint(setsockopt(probe, SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof(bound)),
+				==, 0);
+		g_assert_cmpint(connect(probe, (struct sockaddr *)&addr, sizeof(addr)), ==, 0);
+		g_assert_cmpint(write(probe, zero, sizeof(zero)), ==, sizeof(zero));
+		p = (struct pollfd){ .fd = probe, .events = POLLIN };
+		do
+			g_assert_cmpint(poll(&p, 1, TIMEOUT_MS), ==, 1);
+		while (read(probe, buf, sizeof(buf)) > 0);
+		close(probe);
+	}
+	connect_client(f);
+	g_assert_true(wait_for(f, whole_surface_matches, TIMEOUT_MS));
+	g_assert_false(f->closed);
+	close(err[0]);
+}
+
 /* "Uid:\t65534\t65534\t65534\t65534" -> all four equal want. */
 static bool status_ids(const char *status, const char *field, unsigned want)
 {
@@ -635,6 +721,8 @@ int main(int argc, char **argv)
 		   test_resize, fixture_teardown);
 	g_test_add("/console/reconnecting-client-sees-current-desktop", struct fixture, NULL,
 		   fixture_setup, test_reconnect, fixture_teardown);
+	g_test_add("/console/survives-connection-flood", struct fixture, NULL, fixture_setup,
+		   test_flood, fixture_teardown);
 	g_test_add("/console/sandboxed-behind-0600-socket", struct fixture, NULL, fixture_setup,
 		   test_sandbox, fixture_teardown);
 	return g_test_run();
