@@ -100,6 +100,16 @@ const struct tsr_rect *tsr_scene_compose(struct tsr_scene *scene, int *n)
 	pixman_region32_init(&bg);
 	pixman_region32_copy(&bg, &region);
 	const struct tsr_desktop_geometry *g = &scene->geometry;
+	if (scene->overlay) {
+		struct tsr_rect area = tsr_scene_overlay_area(scene);
+		if (!tsr_rect_empty(&area)) {
+			pixman_region32_t cr;
+			pixman_region32_init_rect(&cr, area.x, area.y, (unsigned)area.width,
+						  (unsigned)area.height);
+			pixman_region32_subtract(&bg, &bg, &cr);
+			pixman_region32_fini(&cr);
+		}
+	}
 	for (int i = -1; i < g->n_tiles; i++) {
 		const struct tsr_rect *r = i < 0 ? &g->top_bar : &g->tiles[i].tile;
 		if (!tsr_rect_empty(r)) {
@@ -117,6 +127,7 @@ const struct tsr_rect *tsr_scene_compose(struct tsr_scene *scene, int *n)
 	for (int i = 0; i < scene->n_domains; i++)
 		if (scene->domains[i]->tile >= 0)
 			tsr_scene_draw_domain(scene, scene->domains[i], &region);
+	tsr_scene_draw_overlay(scene, &region);
 	/* Chrome last: it never overlaps content, and nothing drawn after it but the pointer. */
 	tsr_scene_draw_chrome(scene, &region);
 	tsr_scene_draw_pointer(scene, &region);

@@ -14,6 +14,7 @@ renderer_libtsr_renderer_a_SOURCES = \
 	renderer/compose.c \
 	renderer/chrome.c \
 	renderer/pointer.c \
+	renderer/overlay.c \
 	renderer/output.c renderer/output.h renderer/output-backend.h \
 	renderer/output-headless.c \
 	renderer/render-loop.c renderer/render-loop.h \

@@ -13,10 +13,13 @@ struct tsr_render_loop {
 	GMainContext *context;
 	GSource *fd_source;
 	GSource *idle;
+	GSource *retry; /* after a failed present: try again later, not in a busy loop */
 	guint64 frames;
 	void (*frame_fn)(void *data);
 	void *frame_data;
 };
+
+static gboolean retry_cb(gpointer data);
 
 static void present(struct tsr_render_loop *loop)
 {
@@ -26,8 +29,14 @@ static void present(struct tsr_render_loop *loop)
 	const struct tsr_rect *rects = tsr_scene_compose(loop->scene, &n);
 	g_autoptr(GError) error = NULL;
 	if (!tsr_output_present(loop->output, tsr_scene_shadow(loop->scene), rects, n, &error)) {
-		/* The frame is lost: recompose everything for the next chance. */
+		/* The frame is lost: recompose everything at the next chance, which is a retry
+		 * after a pause (a device that keeps failing must not spin the CPU) or a frame_done. */
 		tsr_warn("present failed: %s", error->message);
+		if (loop->retry == NULL) {
+			loop->retry = g_timeout_source_new(100);
+			g_source_set_callback(loop->retry, retry_cb, loop, NULL);
+			g_source_attach(loop->retry, loop->context);
+		}
 		tsr_scene_damage_all(loop->scene);
 		return;
 	}
@@ -45,10 +54,19 @@ static gboolean idle_cb(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+static gboolean retry_cb(gpointer data)
+{
+	struct tsr_render_loop *loop = data;
+	g_source_unref(loop->retry);
+	loop->retry = NULL;
+	present(loop);
+	return G_SOURCE_REMOVE;
+}
+
 static void schedule(void *data)
 {
 	struct tsr_render_loop *loop = data;
-	if (loop->idle != NULL || tsr_output_frame_pending(loop->output))
+	if (loop->idle != NULL || loop->retry != NULL || tsr_output_frame_pending(loop->output))
 		return;
 	loop->idle = g_idle_source_new();
 	g_source_set_priority(loop->idle, G_PRIORITY_HIGH_IDLE);
@@ -114,6 +132,10 @@ void tsr_render_loop_destroy(struct tsr_render_loop *loop)
 	if (loop->idle != NULL) {
 		g_source_destroy(loop->idle);
 		g_source_unref(loop->idle);
+	}
+	if (loop->retry != NULL) {
+		g_source_destroy(loop->retry);
+		g_source_unref(loop->retry);
 	}
 	g_source_destroy(loop->fd_source);
 	g_source_unref(loop->fd_source);

@@ -48,6 +48,12 @@ struct tsr_scene {
 	bool pointer_visible;
 	struct tsr_rect pointer_drawn; /* where the sprite is in the shadow now */
 
+	/* The trusted screen, if any (n_items may be 0 with overlay set). */
+	bool overlay;
+	uint32_t overlay_rgb;
+	struct tsr_overlay_item *items;
+	int n_items;
+
 	struct tsr_desktop_geometry geometry;
 	struct tsr_font *font;
 
@@ -59,6 +65,13 @@ struct tsr_scene {
 	void *notify_data;
 };
 
+/* Recompute where every domain goes and damage everything. */
+void tsr_scene_relayout(struct tsr_scene *scene);
+/* Validate caller text (what names it in errors). */
+bool tsr_scene_check_text(const char *text, size_t max, bool allow_empty, const char *what,
+			  GError **error);
+void tsr_scene_free_overlay_items(struct tsr_scene *scene);
+
 /* Add a desktop rectangle to the damage (clipped to the output), notifying on clean -> dirty. */
 void tsr_scene_add_damage(struct tsr_scene *scene, const struct tsr_rect *rect);
 
@@ -66,6 +79,7 @@ void tsr_scene_add_damage(struct tsr_scene *scene, const struct tsr_rect *rect);
 void tsr_scene_draw_domain(struct tsr_scene *scene, struct tsr_scene_domain *domain,
 			   pixman_region32_t *region);
 void tsr_scene_draw_chrome(struct tsr_scene *scene, pixman_region32_t *region);
+void tsr_scene_draw_overlay(struct tsr_scene *scene, pixman_region32_t *region);
 void tsr_scene_draw_pointer(struct tsr_scene *scene, pixman_region32_t *region);
 /* The rectangle the pointer sprite covers at the current position (empty if hidden). */
 struct tsr_rect tsr_scene_pointer_rect(struct tsr_scene *scene);

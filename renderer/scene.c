@@ -43,8 +43,8 @@ const char *tsr_filter_name(enum tsr_filter filter)
 }
 
 /* Checked copy of caller text; what names the text in errors. */
-static bool check_text(const char *text, size_t max, bool allow_empty, const char *what,
-		       GError **error)
+bool tsr_scene_check_text(const char *text, size_t max, bool allow_empty, const char *what,
+			  GError **error)
 {
 	if (text == NULL || (!allow_empty && text[0] == '\0')) {
 		g_set_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_INVALID,
@@ -74,10 +74,12 @@ static bool check_text(const char *text, size_t max, bool allow_empty, const cha
 }
 
 /* Where each domain is shown now; called after anything that can move tiles. */
-static void relayout(struct tsr_scene *scene)
+void tsr_scene_relayout(struct tsr_scene *scene)
 {
 	int shown = scene->layout == TSR_LAYOUT_SINGLE ? (scene->focus != NULL ? 1 : 0)
 						       : scene->n_domains;
+	if (scene->overlay)
+		shown = 0;
 	tsr_layout_compute(scene->layout, scene->width, scene->height, shown, &scene->geometry);
 	int next = 0;
 	for (int i = 0; i < scene->n_domains; i++) {
@@ -145,7 +147,7 @@ struct tsr_scene *tsr_scene_create(int32_t width, int32_t height, GError **error
 	}
 	scene->pointer_x = width / 2;
 	scene->pointer_y = height / 2;
-	relayout(scene);
+	tsr_scene_relayout(scene);
 	return scene;
 }
 
@@ -171,6 +173,7 @@ void tsr_scene_destroy(struct tsr_scene *scene)
 	tsr_image_destroy(scene->shadow);
 	tsr_font_destroy(scene->font);
 	pixman_region32_fini(&scene->damage);
+	tsr_scene_free_overlay_items(scene);
 	g_free(scene->clock);
 	g_free(scene->notification);
 	g_free(scene->rects);
@@ -182,14 +185,14 @@ bool tsr_scene_resize(struct tsr_scene *scene, int32_t width, int32_t height, GE
 	if (!alloc_shadow(scene, width, height, error))
 		return false;
 	pixman_region32_clear(&scene->damage);
-	relayout(scene);
+	tsr_scene_relayout(scene);
 	return true;
 }
 
 struct tsr_scene_domain *tsr_scene_add_domain(struct tsr_scene *scene, const char *name,
 					      enum tsr_color color, GError **error)
 {
-	if (!check_text(name, TSR_SCENE_MAX_NAME, false, "domain name", error))
+	if (!tsr_scene_check_text(name, TSR_SCENE_MAX_NAME, false, "domain name", error))
 		return NULL;
 	if (!tsr_color_valid(color)) {
 		g_set_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_INVALID,
@@ -209,7 +212,7 @@ struct tsr_scene_domain *tsr_scene_add_domain(struct tsr_scene *scene, const cha
 	d->color = color;
 	d->tile = -1;
 	scene->domains[scene->n_domains++] = d;
-	relayout(scene);
+	tsr_scene_relayout(scene);
 	return d;
 }
 
@@ -227,7 +230,7 @@ void tsr_scene_remove_domain(struct tsr_scene *scene, struct tsr_scene_domain *d
 	if (scene->focus == domain)
 		scene->focus = NULL;
 	domain_free(domain);
-	relayout(scene);
+	tsr_scene_relayout(scene);
 }
 
 void tsr_scene_domain_set_user_data(struct tsr_scene_domain *domain, void *data)
@@ -253,7 +256,8 @@ enum tsr_color tsr_scene_domain_color(const struct tsr_scene_domain *domain)
 bool tsr_scene_domain_set_surface(struct tsr_scene_domain *domain, const struct tsr_pixels *pixels,
 				  const char *message, GError **error)
 {
-	if (message != NULL && !check_text(message, TSR_SCENE_MAX_TEXT, true, "display message", error))
+	if (message != NULL &&
+	    !tsr_scene_check_text(message, TSR_SCENE_MAX_TEXT, true, "display message", error))
 		return false;
 	pixman_image_t *src = NULL;
 	if (pixels != NULL) {
@@ -293,7 +297,7 @@ bool tsr_scene_domain_set_surface(struct tsr_scene_domain *domain, const struct 
 	g_free(domain->message);
 	domain->message = g_strdup(message);
 	/* The content rectangle may change size: everything in the tile moves. */
-	relayout(domain->scene);
+	tsr_scene_relayout(domain->scene);
 	return true;
 }
 
@@ -351,7 +355,7 @@ void tsr_scene_set_focus(struct tsr_scene *scene, struct tsr_scene_domain *domai
 	if (scene->focus == domain)
 		return;
 	scene->focus = domain;
-	relayout(scene);
+	tsr_scene_relayout(scene);
 }
 
 struct tsr_scene_domain *tsr_scene_get_focus(const struct tsr_scene *scene)
@@ -365,7 +369,7 @@ void tsr_scene_set_layout(struct tsr_scene *scene, enum tsr_layout layout)
 	if (scene->layout == layout)
 		return;
 	scene->layout = layout;
-	relayout(scene);
+	tsr_scene_relayout(scene);
 }
 
 void tsr_scene_set_filter(struct tsr_scene *scene, enum tsr_filter filter)
@@ -380,7 +384,7 @@ void tsr_scene_set_filter(struct tsr_scene *scene, enum tsr_filter filter)
 
 bool tsr_scene_set_clock(struct tsr_scene *scene, const char *text, GError **error)
 {
-	if (!check_text(text, TSR_SCENE_MAX_TEXT, true, "clock text", error))
+	if (!tsr_scene_check_text(text, TSR_SCENE_MAX_TEXT, true, "clock text", error))
 		return false;
 	if (strcmp(text, scene->clock) == 0)
 		return true;
@@ -402,7 +406,7 @@ bool tsr_scene_set_notification(struct tsr_scene *scene, const char *text, GErro
 {
 	if (text == NULL)
 		text = "";
-	if (!check_text(text, TSR_SCENE_MAX_TEXT, true, "notification text", error))
+	if (!tsr_scene_check_text(text, TSR_SCENE_MAX_TEXT, true, "notification text", error))
 		return false;
 	if (strcmp(text, scene->notification) == 0)
 		return true;
@@ -470,6 +474,8 @@ enum tsr_hit tsr_scene_hit_test(const struct tsr_scene *scene, int32_t x, int32_
 		return TSR_HIT_NONE;
 	if (tsr_rect_contains(&scene->geometry.top_bar, x, y))
 		return TSR_HIT_TOP_BAR;
+	if (scene->overlay)
+		return TSR_HIT_OVERLAY;
 	for (int i = 0; i < scene->n_domains; i++) {
 		struct tsr_scene_domain *d = scene->domains[i];
 		if (d->tile < 0)

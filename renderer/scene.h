@@ -50,8 +50,8 @@ const char *tsr_filter_name(enum tsr_filter filter);
 struct tsr_scene;
 struct tsr_scene_domain;
 
-/* Pixels of a domain surface: XRGB8888, width and height 1..8192, stride a multiple of 4 and
- * >= width * 4, data readable for stride * height bytes. The scene only reads them (the kiosk
+/* Pixels of a domain surface: XRGB8888, width and height 1..8192, stride a multiple of 4,
+ * >= width * 4 and <= 65536, data readable for stride * height bytes. The scene only reads them (the kiosk
  * maps the viewer's memfd read-only) and keeps the pointer until the surface is replaced or the
  * domain removed. */
 struct tsr_pixels {
@@ -132,6 +132,39 @@ bool tsr_scene_set_notification(struct tsr_scene *scene, const char *text, GErro
 void tsr_scene_set_pointer(struct tsr_scene *scene, int32_t x, int32_t y);
 void tsr_scene_set_pointer_visible(struct tsr_scene *scene, bool visible);
 
+/* --- trusted screens -------------------------------------------------------------------------- */
+
+/* The kiosk's own screens (locked, login, picker, lock) are an overlay made of filled rectangles
+ * and text. While an overlay is set it covers everything under the top bar, no domain is shown
+ * (no content rectangles: no domain can draw there or get pointer input there), and only its
+ * items are drawn there, in order, over its background colour. Updating an overlay with the same
+ * number of items recomposes only the items that changed (typing a password redraws the dots). */
+enum tsr_align { TSR_ALIGN_LEFT, TSR_ALIGN_CENTER, TSR_ALIGN_RIGHT };
+enum tsr_overlay_kind { TSR_OVERLAY_FILL, TSR_OVERLAY_TEXT };
+#define TSR_OVERLAY_MAX_ITEMS 256
+struct tsr_overlay_item {
+	enum tsr_overlay_kind kind;
+	struct tsr_rect rect; /* desktop coordinates, clipped to the overlay area */
+	uint32_t rgb;         /* XRGB colour of the fill or the text */
+	const char *text;     /* TEXT: UTF-8, ellipsized to rect's width, centred vertically */
+	int32_t px;           /* TEXT: pixel size, 6..256 */
+	enum tsr_align align; /* TEXT: horizontal alignment in rect */
+};
+
+/* Set (or replace) the overlay; items and their texts are copied. false + error, changing
+ * nothing, for more than TSR_OVERLAY_MAX_ITEMS items, an unknown kind or alignment, or text that
+ * is empty, too long (TSR_SCENE_MAX_TEXT), not UTF-8 or of a size outside 6..256. */
+bool tsr_scene_set_overlay(struct tsr_scene *scene, uint32_t background_rgb,
+			   const struct tsr_overlay_item *items, int n_items, GError **error)
+	__attribute__((warn_unused_result));
+/* Back to the desktop. */
+void tsr_scene_clear_overlay(struct tsr_scene *scene);
+bool tsr_scene_has_overlay(const struct tsr_scene *scene);
+/* The area an overlay covers (everything under the top bar), to lay screens out in. */
+struct tsr_rect tsr_scene_overlay_area(const struct tsr_scene *scene);
+/* Width in pixels of UTF-8 text at pixel size px in the trusted font (0 for invalid input). */
+int32_t tsr_scene_text_width(struct tsr_scene *scene, const char *text, int32_t px);
+
 /* --- geometry, for the input router ------------------------------------------------------ */
 
 /* The desktop rectangle where the domain's pixels are shown now. false (and *rect empty) when
@@ -146,6 +179,7 @@ bool tsr_scene_map_to_surface(const struct tsr_scene_domain *domain, int32_t des
 
 enum tsr_hit {
 	TSR_HIT_NONE,      /* outside the output, or the empty desktop */
+	TSR_HIT_OVERLAY,   /* a trusted screen (overlay) covers the point */
 	TSR_HIT_TOP_BAR,   /* trusted top bar */
 	TSR_HIT_CHROME,    /* a domain's border or name label (*domain set) */
 	TSR_HIT_LETTERBOX, /* inside a domain's tile but outside its content (*domain set) */

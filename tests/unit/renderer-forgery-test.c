@@ -158,11 +158,20 @@ static void test_forgery(void)
 			tsr_scene_set_pointer_visible(scenes[v], true);
 			g_assert_true(tsr_scene_set_clock(scenes[v], "09:41", &error));
 		}
-		for (int combo = 0; combo < 4; combo++) {
-			enum tsr_layout layout = combo / 2 ? TSR_LAYOUT_SINGLE : TSR_LAYOUT_TILED;
+		/* Both layouts with both filters, then a trusted screen (overlay) over it all. */
+		for (int combo = 0; combo < 5; combo++) {
+			enum tsr_layout layout = (combo / 2) % 2 ? TSR_LAYOUT_SINGLE : TSR_LAYOUT_TILED;
 			enum tsr_filter filter = combo % 2 ? TSR_FILTER_BILINEAR : TSR_FILTER_NEAREST;
 			const struct tsr_image *img[N_VARIANTS];
 			for (int v = 0; v < N_VARIANTS; v++) {
+				if (combo == 4) {
+					struct tsr_overlay_item it = {
+						.kind = TSR_OVERLAY_TEXT, .rect = { 0, c.out_h / 2, c.out_w, 30 },
+						.rgb = 0xffffff, .text = "Password:", .px = 16,
+						.align = TSR_ALIGN_CENTER };
+					GError *error = NULL;
+					g_assert_true(tsr_scene_set_overlay(scenes[v], 0x1a1a2e, &it, 1, &error));
+				}
 				tsr_scene_set_layout(scenes[v], layout);
 				tsr_scene_set_filter(scenes[v], filter);
 				tsr_scene_damage_all(scenes[v]);
@@ -210,8 +219,12 @@ static void test_forgery(void)
 			}
 			compared += outside;
 			/* Not vacuous: where content is shown, it shows the domain's pixels. */
-			if (c.out_h >= 48 && c.n > 0 && (layout == TSR_LAYOUT_TILED || c.focus >= 0))
+			if (c.out_h >= 48 && c.n > 0 && combo < 4 &&
+			    (layout == TSR_LAYOUT_TILED || c.focus >= 0))
 				g_assert_cmpint(inside_differs, >, 0);
+			/* Under a trusted screen no domain is shown at all. */
+			if (combo == 4)
+				g_assert_cmpint(outside, ==, (int64_t)c.out_w * c.out_h);
 		}
 		for (int v = 0; v < N_VARIANTS; v++) {
 			tsr_scene_destroy(scenes[v]);

@@ -35,6 +35,7 @@ struct ref_case {
 	const char *notification;
 	int n;
 	struct dom doms[4];
+	bool overlay; /* show a login-like trusted screen */
 };
 
 #define BARS(n, c, w, h) { n, c, TSR_PATTERN_BARS, w, h, NULL }
@@ -43,6 +44,10 @@ struct ref_case {
 #define GRID(n, c, w, h) { n, c, TSR_PATTERN_GRID, w, h, NULL }
 
 static const struct ref_case cases[] = {
+	{ .name = "overlay-login", .width = 640, .height = 400, .layout = TSR_LAYOUT_TILED,
+	  .filter = TSR_FILTER_BILINEAR, .focus = -1, .pointer_x = 330, .pointer_y = 250,
+	  .locked = true, .notification = "Policy expires in 3 days", .overlay = true, .n = 2,
+	  .doms = { BARS("work", TSR_COLOR_BLUE, 1920, 1080), GRAD("banking", TSR_COLOR_RED, 1024, 768) } },
 	{ "single-1", 640, 400, TSR_LAYOUT_SINGLE, TSR_FILTER_BILINEAR, 0, -1, -1, false, false, NULL,
 	  1, { BARS("work", TSR_COLOR_BLUE, 1920, 1080) } },
 	{ "tiled-1", 640, 400, TSR_LAYOUT_TILED, TSR_FILTER_BILINEAR, 0, -1, -1, false, false, NULL,
@@ -144,6 +149,28 @@ static struct tsr_image *render_case(const struct ref_case *c)
 		}
 		if (i == c->focus)
 			tsr_scene_set_focus(scene, sd);
+	}
+	if (c->overlay) {
+		struct tsr_rect a = tsr_scene_overlay_area(scene);
+		struct tsr_overlay_item items[] = {
+			{ .kind = TSR_OVERLAY_TEXT, .rect = { a.x, a.y + 30, a.width, 40 }, .rgb = 0xffffff,
+			  .text = "Example Organization", .px = 26, .align = TSR_ALIGN_CENTER },
+			{ .kind = TSR_OVERLAY_FILL, .rect = { 170, 130, 300, 180 }, .rgb = 0x2a2a3a },
+			{ .kind = TSR_OVERLAY_TEXT, .rect = { 190, 140, 260, 24 }, .rgb = 0xc0c0c0,
+			  .text = "User name", .px = 14, .align = TSR_ALIGN_LEFT },
+			{ .kind = TSR_OVERLAY_FILL, .rect = { 190, 166, 260, 28 }, .rgb = 0x101018 },
+			{ .kind = TSR_OVERLAY_TEXT, .rect = { 196, 166, 250, 28 }, .rgb = 0xffffff,
+			  .text = "alice", .px = 16, .align = TSR_ALIGN_LEFT },
+			{ .kind = TSR_OVERLAY_TEXT, .rect = { 190, 200, 260, 24 }, .rgb = 0xc0c0c0,
+			  .text = "Password", .px = 14, .align = TSR_ALIGN_LEFT },
+			{ .kind = TSR_OVERLAY_FILL, .rect = { 190, 226, 260, 28 }, .rgb = 0x101018 },
+			{ .kind = TSR_OVERLAY_TEXT, .rect = { 196, 226, 250, 28 }, .rgb = 0xffffff,
+			  .text = "\u25cf\u25cf\u25cf\u25cf\u25cf\u25cf", .px = 16, .align = TSR_ALIGN_LEFT },
+			{ .kind = TSR_OVERLAY_TEXT, .rect = { 190, 264, 260, 30 }, .rgb = 0xff8080,
+			  .text = "Wrong password. Try again.", .px = 14, .align = TSR_ALIGN_CENTER },
+		};
+		g_assert_true(tsr_scene_set_overlay(scene, 0x1a1a2e, items, G_N_ELEMENTS(items), &error));
+		g_assert_no_error(error);
 	}
 	if (c->pointer_x >= 0) {
 		tsr_scene_set_pointer(scene, c->pointer_x, c->pointer_y);

@@ -200,6 +200,85 @@ static void test_pixels_stay_inside(void)
 	g_free(white);
 }
 
+static int64_t compose_area(struct tsr_scene *s)
+{
+	int n = 0;
+	const struct tsr_rect *r = tsr_scene_compose(s, &n);
+	int64_t area = 0;
+	for (int i = 0; i < n; i++)
+		area += (int64_t)r[i].width * r[i].height;
+	return area;
+}
+
+/* A trusted screen hides every domain (no content, no input), refuses bad items without
+ * changing anything, and an update redraws only the items that changed. */
+static void test_overlay(void)
+{
+	GError *error = NULL;
+	struct tsr_scene *s = new_scene(800, 600);
+	static uint32_t px[64 * 64];
+	struct tsr_scene_domain *d = tsr_scene_add_domain(s, "work", TSR_COLOR_RED, &error);
+	struct tsr_pixels p = { px, 64, 64, 256 };
+	g_assert_true(tsr_scene_domain_set_surface(d, &p, NULL, &error));
+	struct tsr_rect c;
+	g_assert_true(tsr_scene_domain_content_rect(d, &c));
+
+	struct tsr_overlay_item bad[] = {
+		{ .kind = 7, .rect = { 0, 0, 10, 10 } },
+		{ .kind = TSR_OVERLAY_TEXT, .rect = { 0, 40, 100, 20 }, .text = NULL, .px = 12 },
+		{ .kind = TSR_OVERLAY_TEXT, .rect = { 0, 40, 100, 20 }, .text = "", .px = 12 },
+		{ .kind = TSR_OVERLAY_TEXT, .rect = { 0, 40, 100, 20 }, .text = "\xff", .px = 12 },
+		{ .kind = TSR_OVERLAY_TEXT, .rect = { 0, 40, 100, 20 }, .text = "a", .px = 5 },
+		{ .kind = TSR_OVERLAY_TEXT, .rect = { 0, 40, 100, 20 }, .text = "a", .px = 257 },
+		{ .kind = TSR_OVERLAY_TEXT, .rect = { 0, 40, 100, 20 }, .text = "a", .px = 12, .align = 3 },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_assert_false(tsr_scene_set_overlay(s, 0x202040, &bad[i], 1, &error));
+		g_assert_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_INVALID);
+		g_clear_error(&error);
+	}
+	g_assert_false(tsr_scene_set_overlay(s, 0, NULL, -1, &error));
+	g_clear_error(&error);
+	g_assert_false(tsr_scene_set_overlay(s, 0, bad, TSR_OVERLAY_MAX_ITEMS + 1, &error));
+	g_clear_error(&error);
+	g_assert_false(tsr_scene_has_overlay(s));
+	g_assert_true(tsr_scene_domain_content_rect(d, &c));
+
+	struct tsr_overlay_item items[] = {
+		{ .kind = TSR_OVERLAY_FILL, .rect = { 200, 200, 400, 200 }, .rgb = 0x404060 },
+		{ .kind = TSR_OVERLAY_TEXT, .rect = { 220, 220, 360, 30 }, .rgb = 0xffffff,
+		  .text = "Password", .px = 18, .align = TSR_ALIGN_LEFT },
+		{ .kind = TSR_OVERLAY_TEXT, .rect = { 220, 260, 360, 30 }, .rgb = 0xffffff,
+		  .text = "\u25cf\u25cf\u25cf", .px = 18, .align = TSR_ALIGN_LEFT },
+	};
+	g_assert_true(tsr_scene_set_overlay(s, 0x202040, items, 3, &error));
+	g_assert_true(tsr_scene_has_overlay(s));
+	g_assert_false(tsr_scene_domain_content_rect(d, &c));
+	struct tsr_rect area = tsr_scene_overlay_area(s);
+	g_assert_cmpint(area.y, >, 0);
+	g_assert_cmpint(area.y + area.height, ==, 600);
+	g_assert_cmpint(tsr_scene_hit_test(s, 400, 300, NULL), ==, TSR_HIT_OVERLAY);
+	g_assert_cmpint(tsr_scene_hit_test(s, 400, 2, NULL), ==, TSR_HIT_TOP_BAR);
+	int32_t sx, sy;
+	g_assert_false(tsr_scene_map_to_surface(d, 400, 300, &sx, &sy));
+	g_assert_cmpint(compose_area(s), ==, 800 * 600);
+
+	/* One more dot: only that text's box is recomposed. */
+	items[2].text = "\u25cf\u25cf\u25cf\u25cf";
+	g_assert_true(tsr_scene_set_overlay(s, 0x202040, items, 3, &error));
+	g_assert_cmpint(compose_area(s), ==, 360 * 30);
+	/* Nothing changed: nothing to do. */
+	g_assert_true(tsr_scene_set_overlay(s, 0x202040, items, 3, &error));
+	g_assert_false(tsr_scene_has_damage(s));
+	g_assert_cmpint(tsr_scene_text_width(s, "Password", 18), >, 40);
+	g_assert_cmpint(tsr_scene_text_width(s, "\xff", 18), ==, 0);
+
+	tsr_scene_clear_overlay(s);
+	g_assert_false(tsr_scene_has_overlay(s));
+	g_assert_true(tsr_scene_domain_content_rect(d, &c));
+	tsr_scene_destroy(s);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -207,5 +286,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/renderer/scene/rejects-bad-input-unchanged", test_rejections);
 	g_test_add_func("/renderer/scene/layout-hit-test-and-mapping-agree", test_layout_and_mapping);
 	g_test_add_func("/renderer/scene/domain-pixels-fill-content", test_pixels_stay_inside);
+	g_test_add_func("/renderer/scene/overlay-hides-domains-and-updates-minimally", test_overlay);
 	return g_test_run();
 }
