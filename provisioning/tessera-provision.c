@@ -840,6 +840,11 @@ static int cmd_push(int argc, char **argv)
 		goto out;
 	}
 	size_t n = g_strv_length(hosts);
+	if (n == 0) {
+		fprintf(stderr, PROG ": %s lists no hosts\n", hosts_file);
+		rc = 1;
+		goto out;
+	}
 	struct tsr_push_host *res = g_new0(struct tsr_push_host, n ? n : 1);
 	struct tsr_remote remote = make_remote();
 	size_t failed = tsr_push(&remote, argv[1], hosts, n, (unsigned)jobs, quiet ? NULL : stderr,
