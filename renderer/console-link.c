@@ -37,6 +37,17 @@ struct tsr_console_link {
 	uint32_t width, height;
 	/* Pointer events may still be in flight for the previous surface after a resize. */
 	uint32_t prev_width, prev_height;
+	/* What could not be sent yet because the console is not reading fast enough (the kiosk
+	 * never blocks on it): the newest surface (its fd), the newest LEDs, and the bounding
+	 * box of unsent damage. Sent in that order when the socket has room again. */
+	int out_surface_fd;
+	struct tsr_console_surface out_surface;
+	bool out_leds_pending;
+	uint32_t out_leds;
+	bool out_damage_pending;
+	struct tsr_console_rect out_damage;
+	GSource *out_source;
+	GMainContext *context;
 };
 
 static char **console_env(void)
@@ -141,6 +152,7 @@ struct tsr_console_link *tsr_console_link_wrap(int sock,
 		return NULL;
 	}
 	link = g_new0(struct tsr_console_link, 1);
+	link->out_surface_fd = -1;
 	link->sock = sock;
 	link->data = data;
 	if (callbacks)
@@ -177,6 +189,11 @@ static void refuse_console(struct tsr_console_link *link, const char *why)
 		kill(link->pid, SIGKILL);
 	link_close(link, msg);
 }
+
+static int read_all(struct tsr_console_link *link);
+static bool out_pending(const struct tsr_console_link *link);
+static int flush_out(struct tsr_console_link *link);
+static void update_out_watch(struct tsr_console_link *link);
 
 static void deliver(struct tsr_console_link *link, const void *buf, size_t len)
 {
@@ -242,6 +259,13 @@ static void deliver(struct tsr_console_link *link, const void *buf, size_t len)
 
 int tsr_console_link_dispatch(struct tsr_console_link *link)
 {
+	if (out_pending(link) && flush_out(link) < 0)
+		return -1;
+	return read_all(link);
+}
+
+static int read_all(struct tsr_console_link *link)
+{
 	union {
 		struct tsr_console_pointer pointer;
 		unsigned char bytes[TSR_FRAME_MAX];
@@ -289,15 +313,119 @@ void tsr_console_link_attach(struct tsr_console_link *link, GMainContext *contex
 {
 	if (link->source)
 		return;
+	link->context = context;
 	link->source = g_unix_fd_source_new(link->sock, G_IO_IN | G_IO_HUP | G_IO_ERR);
 	g_source_set_callback(link->source, G_SOURCE_FUNC(link_readable), link, NULL);
 	g_source_attach(link->source, context);
+	update_out_watch(link);
+}
+
+static bool out_pending(const struct tsr_console_link *link)
+{
+	return link->out_surface_fd >= 0 || link->out_leds_pending || link->out_damage_pending;
+}
+
+/* Send one message; 1 sent, 0 no room (try later), -1 error (link cut off). */
+static int try_send(struct tsr_console_link *link, void *msg, size_t len, uint16_t type,
+		    const int *fds, size_t nfds)
+{
+	if (tsr_frame_send(link->sock, msg, len, type, TSR_CONSOLE_PROTO_VERSION, fds, nfds) == 0)
+		return 1;
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
+		return 0;
+	link_close(link, "cannot write to tessera-console (it is gone)");
+	return -1;
+}
+
+/* Send what is waiting, in order. 0 = all sent or still waiting, -1 = link cut off. */
+static int flush_out(struct tsr_console_link *link)
+{
+	int r;
+
+	if (link->closed)
+		return -1;
+	if (link->out_surface_fd >= 0) {
+		r = try_send(link, &link->out_surface, sizeof(link->out_surface),
+			     TSR_CONSOLE_MSG_SURFACE, &link->out_surface_fd, 1);
+		if (r <= 0)
+			goto out;
+		close(link->out_surface_fd);
+		link->out_surface_fd = -1;
+	}
+	if (link->out_leds_pending) {
+		struct tsr_console_leds msg = { .leds = link->out_leds };
+
+		r = try_send(link, &msg, sizeof(msg), TSR_CONSOLE_MSG_LEDS, NULL, 0);
+		if (r <= 0)
+			goto out;
+		link->out_leds_pending = false;
+	}
+	if (link->out_damage_pending) {
+		struct tsr_console_damage msg;
+
+		memset(&msg, 0, sizeof(msg));
+		msg.count = 1;
+		msg.rects[0] = link->out_damage;
+		r = try_send(link, &msg, sizeof(msg), TSR_CONSOLE_MSG_DAMAGE, NULL, 0);
+		if (r <= 0)
+			goto out;
+		link->out_damage_pending = false;
+	}
+	r = 0;
+out:
+	update_out_watch(link);
+	return r < 0 ? -1 : 0;
+}
+
+static gboolean link_writable(gint fd, GIOCondition cond, gpointer data)
+{
+	struct tsr_console_link *link = data;
+
+	/* flush_out re-arms or drops this source itself. */
+	(void)flush_out(link);
+	return G_SOURCE_CONTINUE;
+}
+
+/* With a GLib context attached, watch for room while something waits to be sent. */
+static void update_out_watch(struct tsr_console_link *link)
+{
+	bool want = !link->closed && out_pending(link) && link->source;
+
+	if (want && !link->out_source) {
+		link->out_source = g_unix_fd_source_new(link->sock, G_IO_OUT);
+		g_source_set_callback(link->out_source, G_SOURCE_FUNC(link_writable), link, NULL);
+		g_source_attach(link->out_source, link->context);
+	} else if (!want && link->out_source) {
+		g_source_destroy(link->out_source);
+		g_source_unref(link->out_source);
+		link->out_source = NULL;
+	}
+}
+
+bool tsr_console_link_wants_write(const struct tsr_console_link *link)
+{
+	return !link->closed && out_pending(link);
+}
+
+static void merge_damage(struct tsr_console_link *link, const struct tsr_console_rect *r)
+{
+	uint32_t x1, y1, x2, y2;
+
+	if (!link->out_damage_pending) {
+		link->out_damage = *r;
+		link->out_damage_pending = true;
+		return;
+	}
+	x1 = MIN(link->out_damage.x, r->x);
+	y1 = MIN(link->out_damage.y, r->y);
+	x2 = MAX(link->out_damage.x + link->out_damage.width, r->x + r->width);
+	y2 = MAX(link->out_damage.y + link->out_damage.height, r->y + r->height);
+	link->out_damage = (struct tsr_console_rect){ x1, y1, x2 - x1, y2 - y1 };
 }
 
 uint32_t *tsr_console_link_set_surface(struct tsr_console_link *link, uint32_t width,
 				       uint32_t height, uint32_t *stride)
 {
-	struct tsr_console_surface msg;
 	uint64_t size;
 	void *map;
 	int fd;
@@ -331,22 +459,17 @@ uint32_t *tsr_console_link_set_surface(struct tsr_console_link *link, uint32_t w
 		errno = saved;
 		return NULL;
 	}
-	memset(&msg, 0, sizeof(msg));
-	msg.format = TSR_CONSOLE_FORMAT_XRGB8888;
-	msg.width = width;
-	msg.height = height;
-	msg.stride = width * 4;
-	msg.offset = 0;
-	if (tsr_frame_send(link->sock, &msg, sizeof(msg), TSR_CONSOLE_MSG_SURFACE,
-			   TSR_CONSOLE_PROTO_VERSION, &fd, 1) < 0) {
-		int saved = errno;
-
-		munmap(map, (size_t)size);
-		close(fd);
-		errno = saved;
-		return NULL;
-	}
-	close(fd);
+	/* The new surface replaces whatever was waiting: an older surface and its damage. */
+	if (link->out_surface_fd >= 0)
+		close(link->out_surface_fd);
+	link->out_surface_fd = fd;
+	memset(&link->out_surface, 0, sizeof(link->out_surface));
+	link->out_surface.format = TSR_CONSOLE_FORMAT_XRGB8888;
+	link->out_surface.width = width;
+	link->out_surface.height = height;
+	link->out_surface.stride = width * 4;
+	link->out_surface.offset = 0;
+	link->out_damage_pending = false;
 	if (link->map)
 		munmap(link->map, link->map_len);
 	link->map = map;
@@ -356,6 +479,10 @@ uint32_t *tsr_console_link_set_surface(struct tsr_console_link *link, uint32_t w
 	link->width = width;
 	link->height = height;
 	*stride = width * 4;
+	if (flush_out(link) < 0) {
+		errno = EPIPE;
+		return NULL;
+	}
 	return map;
 }
 
@@ -367,6 +494,10 @@ int tsr_console_link_damage(struct tsr_console_link *link, const struct tsr_cons
 
 	if (link->closed || !link->map) {
 		errno = link->closed ? EPIPE : EINVAL;
+		return -1;
+	}
+	if (flush_out(link) < 0) {
+		errno = EPIPE;
 		return -1;
 	}
 	while (i < count) {
@@ -384,17 +515,26 @@ int tsr_console_link_damage(struct tsr_console_link *link, const struct tsr_cons
 		}
 		if (msg.count == 0)
 			continue;
-		if (tsr_frame_send(link->sock, &msg, sizeof(msg), TSR_CONSOLE_MSG_DAMAGE,
-				   TSR_CONSOLE_PROTO_VERSION, NULL, 0) < 0)
-			return -1;
+		/* Behind anything still waiting, or when there is no room: merge and wait. */
+		if (!out_pending(link)) {
+			int r = try_send(link, &msg, sizeof(msg), TSR_CONSOLE_MSG_DAMAGE, NULL, 0);
+
+			if (r < 0) {
+				errno = EPIPE;
+				return -1;
+			}
+			if (r > 0)
+				continue;
+		}
+		for (uint32_t k = 0; k < msg.count; k++)
+			merge_damage(link, &msg.rects[k]);
 	}
+	update_out_watch(link);
 	return 0;
 }
 
 int tsr_console_link_set_leds(struct tsr_console_link *link, uint32_t leds)
 {
-	struct tsr_console_leds msg;
-
 	if (link->closed) {
 		errno = EPIPE;
 		return -1;
@@ -403,10 +543,13 @@ int tsr_console_link_set_leds(struct tsr_console_link *link, uint32_t leds)
 		errno = EINVAL;
 		return -1;
 	}
-	memset(&msg, 0, sizeof(msg));
-	msg.leds = leds;
-	return tsr_frame_send(link->sock, &msg, sizeof(msg), TSR_CONSOLE_MSG_LEDS,
-			      TSR_CONSOLE_PROTO_VERSION, NULL, 0);
+	link->out_leds = leds;
+	link->out_leds_pending = true;
+	if (flush_out(link) < 0) {
+		errno = EPIPE;
+		return -1;
+	}
+	return 0;
 }
 
 int tsr_console_link_wait(struct tsr_console_link *link, int timeout_ms, int *status)
@@ -446,6 +589,12 @@ void tsr_console_link_destroy(struct tsr_console_link *link)
 		g_source_destroy(link->source);
 		g_source_unref(link->source);
 	}
+	if (link->out_source) {
+		g_source_destroy(link->out_source);
+		g_source_unref(link->out_source);
+	}
+	if (link->out_surface_fd >= 0)
+		close(link->out_surface_fd);
 	if (link->sock >= 0)
 		close(link->sock);
 	if (link->pid > 0 && tsr_console_link_wait(link, 1000, &status) != 1) {

@@ -76,7 +76,14 @@ uint32_t *tsr_console_link_set_surface(struct tsr_console_link *link, uint32_t w
 	__attribute__((warn_unused_result));
 
 /* Tell the console that these rectangles changed. Rectangles are clipped to the surface and
- * empty ones skipped; any number is fine (sent TSR_CONSOLE_DAMAGE_MAX per message). 0 or -1. */
+ * empty ones skipped; any number is fine (sent TSR_CONSOLE_DAMAGE_MAX per message). 0 or -1
+ * (the link is cut off).
+ *
+ * The kiosk never blocks on the console: when the console does not keep up (or has stopped
+ * reading, as a hijacked one might), set_surface, damage and set_leds keep the newest surface,
+ * the newest LEDs and the bounding box of the unsent damage, and send them once there is room:
+ * from the GLib source if attached, otherwise poll tsr_console_link_fd for writing too while
+ * tsr_console_link_wants_write says so, and call tsr_console_link_dispatch. */
 int tsr_console_link_damage(struct tsr_console_link *link, const struct tsr_console_rect *rects,
 			    size_t count) __attribute__((warn_unused_result));
 
@@ -84,6 +91,9 @@ int tsr_console_link_damage(struct tsr_console_link *link, const struct tsr_cons
  * (EINVAL for unknown bits). */
 int tsr_console_link_set_leds(struct tsr_console_link *link, uint32_t leds)
 	__attribute__((warn_unused_result));
+
+/* Something is waiting to be sent (see tsr_console_link_damage). */
+bool tsr_console_link_wants_write(const struct tsr_console_link *link);
 
 /* The socket to poll for console messages. */
 int tsr_console_link_fd(const struct tsr_console_link *link);

@@ -45,6 +45,42 @@ static int fake_console(void)
 
 	if (!c)
 		return 2;
+	if (!strcmp(c, "stuck-then-drain")) {
+		/* Stop reading until SIGUSR1, then read until the whole 64x32 surface is reported
+		 * damaged; say 0x1e for yes, 0x1f if it never came. */
+		sigset_t set;
+		int sig;
+		struct pollfd p = { .fd = 3, .events = POLLIN };
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		fake_send(&ready, sizeof(ready), TSR_CONSOLE_MSG_READY, TSR_CONSOLE_PROTO_VERSION, -1);
+		if (sigwait(&set, &sig) != 0)
+			return 6;
+		key.scancode = 0x1f;
+		while (poll(&p, 1, 10000) == 1) {
+			ssize_t n = tsr_fd_recv(3, buf, sizeof(buf), fds, TSR_FDPASS_MAX, &nfds);
+			struct tsr_console_damage d;
+
+			if (n <= 0)
+				break;
+			tsr_fd_close_all(fds, nfds);
+			if ((size_t)n != sizeof(d))
+				continue;
+			memcpy(&d, buf, sizeof(d));
+			if (d.hdr.type != TSR_CONSOLE_MSG_DAMAGE)
+				continue;
+			for (uint32_t i = 0; i < d.count && i < TSR_CONSOLE_DAMAGE_MAX; i++)
+				if (d.rects[i].x == 0 && d.rects[i].y == 0 &&
+				    d.rects[i].width == 64 && d.rects[i].height == 32)
+					key.scancode = 0x1e;
+			if (key.scancode == 0x1e)
+				break;
+		}
+		fake_send(&key, sizeof(key), TSR_CONSOLE_MSG_KEY, TSR_CONSOLE_PROTO_VERSION, -1);
+		return 0;
+	}
 	if (strcmp(c, "no-ready") != 0)
 		fake_send(&ready, sizeof(ready), TSR_CONSOLE_MSG_READY, TSR_CONSOLE_PROTO_VERSION, -1);
 	/* Wait for the surface so pointer bounds are known on the kiosk side. */
@@ -179,6 +215,57 @@ static void test_good(void)
 	g_free(seen.closed);
 }
 
+/* A console that stops reading never blocks the kiosk; what it missed arrives merged. */
+static void test_stuck_console(void)
+{
+	struct tsr_console_link_options options = { .program = self, .stderr_fd = -1 };
+	struct tsr_console_link *link;
+	GError *error = NULL;
+	struct seen seen = { 0 };
+	uint32_t stride;
+	bool backed_up = false;
+	int status = -1;
+
+	g_setenv(ENV_CASE, "stuck-then-drain", TRUE);
+	link = tsr_console_link_spawn(&options, &callbacks, &seen, &error);
+	g_unsetenv(ENV_CASE);
+	g_assert_no_error(error);
+	while (!seen.ready) {
+		struct pollfd p = { .fd = tsr_console_link_fd(link), .events = POLLIN };
+
+		g_assert_cmpint(poll(&p, 1, TIMEOUT_MS), ==, 1);
+		g_assert_cmpint(tsr_console_link_dispatch(link), ==, 0);
+	}
+	g_assert_nonnull(tsr_console_link_set_surface(link, 64, 32, &stride));
+	/* Far more than the socket buffer holds; each call returns at once. */
+	for (uint32_t i = 0; i < 20000; i++) {
+		struct tsr_console_rect r = { i % 64, (i / 64) % 32, 1, 1 };
+
+		g_assert_cmpint(tsr_console_link_damage(link, &r, 1), ==, 0);
+		backed_up = backed_up || tsr_console_link_wants_write(link);
+	}
+	g_assert_true(backed_up);
+	g_assert_cmpint(tsr_console_link_damage(link, &(struct tsr_console_rect){ 0, 0, 64, 32 }, 1),
+			==, 0);
+	g_assert_cmpint(tsr_console_link_set_leds(link, TSR_CONSOLE_LED_NUM), ==, 0);
+	/* The console reads again: the kiosk sends what waited once there is room. */
+	g_assert_cmpint(kill(tsr_console_link_pid(link), SIGUSR1), ==, 0);
+	while (seen.keys == 0 && !seen.closed) {
+		struct pollfd p = { .fd = tsr_console_link_fd(link),
+				    .events = POLLIN | (tsr_console_link_wants_write(link) ? POLLOUT : 0) };
+
+		g_assert_cmpint(poll(&p, 1, TIMEOUT_MS), ==, 1);
+		(void)tsr_console_link_dispatch(link);
+	}
+	g_assert_cmphex(seen.scancode, ==, 0x1e);
+	g_assert_false(tsr_console_link_wants_write(link));
+	g_assert_cmpint(tsr_console_link_wait(link, TIMEOUT_MS, &status), ==, 1);
+	g_assert_true(WIFEXITED(status));
+	g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+	tsr_console_link_destroy(link);
+	g_free(seen.closed);
+}
+
 struct bad_case {
 	const char *name;
 	const char *expect;
@@ -220,6 +307,7 @@ int main(int argc, char **argv)
 	g_assert_nonnull(self);
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/console-link/good-console-is-heard", test_good);
+	g_test_add_func("/console-link/stuck-console-never-blocks-kiosk", test_stuck_console);
 	for (size_t i = 0; i < G_N_ELEMENTS(bad_cases); i++) {
 		char *name = g_strdup_printf("/console-link/stops-console/%s", bad_cases[i].name);
 

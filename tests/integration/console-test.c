@@ -373,6 +373,25 @@ static int mouse_mode(struct fixture *f)
 	return mode;
 }
 
+static void test_damage_flood(struct fixture *f, gconstpointer data)
+{
+	if (!need_root())
+		return;
+	start_with_pattern(f);
+	/* Far more damage than the client can take one by one: scattered small rectangles, each
+	 * drawn and announced at once. The console merges what is pending, and the client still
+	 * ends up with exactly the kiosk's pixels. */
+	for (uint32_t i = 0; i < 3000; i++) {
+		struct tsr_console_rect r = { (i * 37) % (WIDTH - 9), (i * 11) % (HEIGHT - 7),
+					      1 + i % 9, 1 + i % 7 };
+
+		fill(f, r.x, r.y, r.width, r.height, i);
+		g_assert_cmpint(tsr_console_link_damage(f->link, &r, 1), ==, 0);
+	}
+	g_assert_true(wait_for(f, whole_surface_matches, TIMEOUT_MS));
+	g_assert_false(f->closed);
+}
+
 static bool inputs_usable(struct fixture *f)
 {
 	return f->closed ||
@@ -713,6 +732,8 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add("/console/client-sees-pattern-and-damage", struct fixture, NULL, fixture_setup,
 		   test_pixels_and_damage, fixture_teardown);
+	g_test_add("/console/damage-flood-converges", struct fixture, NULL, fixture_setup,
+		   test_damage_flood, fixture_teardown);
 	g_test_add("/console/client-keys-and-pointer-reach-kiosk", struct fixture, NULL,
 		   fixture_setup, test_keys_and_pointer, fixture_teardown);
 	g_test_add("/console/kiosk-leds-reach-client", struct fixture, NULL, fixture_setup,
