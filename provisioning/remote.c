@@ -132,6 +132,9 @@ static void child_done(GObject *source, GAsyncResult *res, gpointer data)
 			h->status = TSR_PUSH_FAILED;
 			h->reason = status == 0 ? g_strdup("the laptop gave no result")
 			                        : last_line(err);
+			/* A refusing laptop says which serial it still runs. */
+			if (out && sscanf(out, "refused %" G_GUINT64_FORMAT, &serial) == 1)
+				h->serial = serial;
 		}
 	}
 	if (h->status == TSR_PUSH_FAILED)
@@ -224,7 +227,10 @@ void tsr_push_print_table(FILE *out, const struct tsr_push_host *hosts, size_t n
 			ok++;
 			fprintf(out, "%-*s  %-9s  %8" G_GUINT64_FORMAT "\n", w, h->host, r, h->serial);
 		} else {
-			fprintf(out, "%-*s  %-9s  %8s  %s\n", w, h->host, r, "-", h->reason);
+			char serial[24] = "-";
+			if (h->serial)
+				g_snprintf(serial, sizeof serial, "%" G_GUINT64_FORMAT, h->serial);
+			fprintf(out, "%-*s  %-9s  %8s  %s\n", w, h->host, r, serial, h->reason);
 		}
 	}
 	fprintf(out, "%zu of %zu laptops have the bundle, %zu failed\n", ok, n, n - ok);

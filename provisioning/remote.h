@@ -22,7 +22,7 @@ enum tsr_push_status { TSR_PUSH_INSTALLED, TSR_PUSH_UNCHANGED, TSR_PUSH_FAILED }
 struct tsr_push_host {
 	char *host;
 	enum tsr_push_status status;
-	uint64_t serial;
+	uint64_t serial;  /* installed now; for a failure, what the laptop still runs (0: unknown) */
 	char *reason; /* failures: the laptop's own message, or ssh's */
 	double seconds;
 };
@@ -35,7 +35,7 @@ size_t tsr_push(const struct tsr_remote *remote, const char *bundle_path, char *
 void tsr_push_host_clear(struct tsr_push_host *h);
 /* Read a hosts file: one ssh destination per line, '#' comments. */
 char **tsr_push_read_hosts(const char *path, GError **error) __attribute__((warn_unused_result));
-/* The result table: host, result, serial, reason. */
+/* The result table: host, result, installed serial, reason. */
 void tsr_push_print_table(FILE *out, const struct tsr_push_host *hosts, size_t n);
 
 /* "USER@HOST:PATH" -> destination "USER@HOST" and path "PATH". */

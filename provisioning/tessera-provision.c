@@ -652,8 +652,15 @@ static int install_bytes(const char *data, size_t len)
 	struct tsr_install_options o = {state_dir(), now_s(), opt_broker_socket, kiosk_check};
 	struct tsr_install_result r;
 	GError *error = NULL;
-	if (!tsr_install_bundle(data, len, &o, &r, &error))
+	if (!tsr_install_bundle(data, len, &o, &r, &error)) {
+		/* On stdout for push's table: what this laptop still runs (0: nothing). */
+		char *cur = g_build_filename(state_dir(), "current", "bundle", NULL);
+		struct tsr_bundle *b = tsr_bundle_read(cur, NULL);
+		printf("refused %" G_GUINT64_FORMAT "\n", b ? b->serial : 0);
+		tsr_bundle_free(b);
+		g_free(cur);
 		return fail(error);
+	}
 	printf("%s %" G_GUINT64_FORMAT "\n",
 	       r.outcome == TSR_INSTALL_INSTALLED ? "installed" : "unchanged", r.serial);
 	if (r.broker_message)

@@ -14,9 +14,9 @@ failed=0
 ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"; }
 not_ok() { tap_n=$((tap_n + 1)); failed=1; echo "not ok $tap_n - $1"; [ -n "${2:-}" ] && sed 's/^/# /' "$2"; }
 check() { name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "${out:-}"; fi; }
-echo "1..15"
+echo "1..16"
 
-skip_all() { for i in $(seq 1 15); do echo "ok $i # SKIP $1"; done; exit 0; }
+skip_all() { for i in $(seq 1 16); do echo "ok $i # SKIP $1"; done; exit 0; }
 [ -x "$PV_SSHD" ] && command -v ssh >/dev/null && command -v sftp >/dev/null ||
     skip_all "openssh-server/openssh-client missing (tools/install-deps installs them)"
 # sshd runs as root and the simulated laptops are root logins, as on a real laptop's dom0.
@@ -66,7 +66,17 @@ check "the 9 laptops hold serial 1, laptop7 nothing" installed_everywhere
 "$PV_BIN" push "$PV/mirror/office.bundle" --hosts "$PV/hosts" -j 10 -q -F "$PV/ssh_config" >"$out" 2>&1
 check "push again: 9 unchanged" [ "$(grep -c ' unchanged  *1$' "$out")" = 9 ]
 
-# 6-8. The forced-command key is for receive only.
+# 6. A laptop that refuses shows the serial it still runs: serial 2 with laptop3's trust
+# switched to another organization.
+"$PV_BIN" sign "$PV/mirror/office.bundle" --key "$PV/keys/policy.secret" --keyset "$PV/keys/keyset" \
+    --passphrase-file "$PV/pass" --out "$PV/office-2.bundle" >/dev/null
+sed -i 's/^organization example-org$/organization other-org/' "$PV/laptops/laptop3/trusted.keys"
+printf 'laptop2\nlaptop3\n' >"$PV/hosts2"
+"$PV_BIN" push "$PV/office-2.bundle" --hosts "$PV/hosts2" -q -F "$PV/ssh_config" >"$out" 2>&1
+check "a refusing laptop reports the serial it still runs" \
+    sh -c 'grep -q "^laptop2  *installed  *2$" "$0" && grep -q "^laptop3  *failed  *1  *refused: the bundle is for organization .example-org.; this laptop belongs to .other-org." "$0"' "$out"
+
+# 7-9. The forced-command key is for receive only.
 ssh -F "$PV/ssh_config" -W 127.0.0.1:$PV_PORT laptop1 </dev/null >"$out" 2>&1
 r=$?
 check "a port forward (-W) through the forced-command key is refused" \
@@ -81,14 +91,14 @@ r=$?
 check "another command runs receive instead (and finds no bundle)" \
     sh -c '[ $0 -ne 0 ] && grep -q "not a bundle" "$1" && ! grep -qx "$(cat /etc/hostname)" "$1"' $r "$out"
 
-# 9. pull (laptop11 was never pushed to).
+# 10. pull (laptop11 was never pushed to).
 "$PV_BIN" pull --from "mirror:$PV/mirror" --state-dir "$PV/laptops/laptop11" \
     --broker-socket "$PV/no-broker.sock" -F "$PV/ssh_config" >"$out" 2>&1
 check "pull installs the group's bundle" \
     sh -c 'grep -q "^installed 1$" "$0" && [ "$(readlink "$1/current")" = versions/1 ]' \
     "$out" "$PV/laptops/laptop11"
 
-# 10-12. templates: fetch, resume, refuse a wrong one.
+# 11-13. templates: fetch, resume, refuse a wrong one.
 L=$PV/laptops/laptop11
 "$PV_BIN" templates --from "mirror:$PV/mirror" --state-dir "$L" -F "$PV/ssh_config" >"$out" 2>&1
 check "templates fetched and verified" \
@@ -108,7 +118,7 @@ check "a template with the wrong sha256 is refused and never put in place" \
     sh -c '[ $0 -ne 0 ] && grep -q "debian-work: refused" "$1" && [ ! -e "$2/templates/debian-work.qcow2" ] && [ ! -e "$2/templates/debian-work.qcow2.part" ]' \
     $r "$out" "$L"
 
-# 13-14. report: serial, signer, lease and only new audit lines.
+# 14-16. report: serial, signer, lease and only new audit lines.
 mkdir -p "$L/audit"
 printf '{"event":"login","user":"alice"}\n{"event":"logout","user":"alice"}\n' >"$L/audit/audit.log"
 "$PV_BIN" report --to "mirror:$PV/collector" --id laptop11 --state-dir "$L" -F "$PV/ssh_config" \
