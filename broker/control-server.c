@@ -13,8 +13,16 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+struct tsr_ctl_call {
+	struct client *client; /* NULL once the client has gone */
+	struct tsr_ctl_peer peer;
+	struct tsr_ctl_request req;
+	bool deferred;
+};
+
 struct client {
 	struct tsr_ctl_server *server;
+	struct tsr_ctl_call *pending; /* a deferred call; no other request is read meanwhile */
 	int fd;
 	struct tsr_ctl_peer peer;
 	struct tsr_ctl_reader *reader;
@@ -38,6 +46,8 @@ struct tsr_ctl_server {
 
 static void client_free(struct client *c)
 {
+	if (c->pending)
+		c->pending->client = NULL;
 	c->server->clients = g_list_remove(c->server->clients, c);
 	if (c->watch)
 		g_source_remove(c->watch);
@@ -57,7 +67,7 @@ static guint client_wanted(const struct client *c)
 
 	if (c->out->len > c->out_off)
 		want |= G_IO_OUT;
-	else if (!c->closing)
+	else if (!c->closing && !c->pending)
 		want |= G_IO_IN;
 	return want;
 }
@@ -87,13 +97,66 @@ static void queue_node(struct client *c, JsonNode *node)
 	g_bytes_unref(bytes);
 }
 
+static void queue_answer(struct client *c, int64_t id, JsonObject *result, const GError *error)
+{
+	if (error)
+		queue_node(c, tsr_ctl_response_error_new(
+				      id,
+				      error->domain == TSR_CTL_ERROR
+					      ? (enum tsr_ctl_error_code)error->code
+					      : TSR_CTL_ERROR_FAILED,
+				      error->message));
+	else
+		queue_node(c, tsr_ctl_response_ok_new(id, result));
+	if (error && result)
+		json_object_unref(result);
+}
+
+const struct tsr_ctl_peer *tsr_ctl_call_peer(const struct tsr_ctl_call *call)
+{
+	return &call->peer;
+}
+
+const struct tsr_ctl_request *tsr_ctl_call_request(const struct tsr_ctl_call *call)
+{
+	return &call->req;
+}
+
+struct tsr_ctl_call *tsr_ctl_call_defer(struct tsr_ctl_call *call)
+{
+	call->deferred = true;
+	return call;
+}
+
+static void call_free(struct tsr_ctl_call *call)
+{
+	tsr_ctl_request_clear(&call->req);
+	g_free(call);
+}
+
+static void client_watch_update(struct client *c);
+
+void tsr_ctl_call_finish(struct tsr_ctl_call *call, JsonObject *result, const GError *error)
+{
+	struct client *c = call->client;
+
+	if (c) {
+		c->pending = NULL;
+		queue_answer(c, call->req.id, result, error);
+		client_watch_update(c);
+	} else if (result) {
+		json_object_unref(result);
+	}
+	call_free(call);
+}
+
 static void handle_message(struct client *c, const void *body, size_t len)
 {
-	struct tsr_ctl_request req = { 0 };
+	struct tsr_ctl_call *call = g_new0(struct tsr_ctl_call, 1);
 	g_autoptr(GError) error = NULL;
 	JsonObject *result;
 
-	if (!tsr_ctl_request_parse(body, len, &req, &error)) {
+	if (!tsr_ctl_request_parse(body, len, &call->req, &error)) {
 		tsr_warn("control: refused a request from pid %d: %s", (int)c->peer.pid,
 			 error->message);
 		if (c->server->refused)
@@ -102,21 +165,18 @@ static void handle_message(struct client *c, const void *body, size_t len)
 							 error->message));
 		/* After a malformed message the stream may be out of step: end it. */
 		c->closing = true;
+		g_free(call);
 		return;
 	}
-	result = c->server->handler(c->server->data, &c->peer, &req, &error);
-	if (error)
-		queue_node(c, tsr_ctl_response_error_new(
-				      req.id,
-				      error->domain == TSR_CTL_ERROR
-					      ? (enum tsr_ctl_error_code)error->code
-					      : TSR_CTL_ERROR_FAILED,
-				      error->message));
-	else
-		queue_node(c, tsr_ctl_response_ok_new(req.id, result));
-	if (error && result)
-		json_object_unref(result);
-	tsr_ctl_request_clear(&req);
+	call->client = c;
+	call->peer = c->peer;
+	result = c->server->handler(c->server->data, call, &error);
+	if (call->deferred && !error && !result) {
+		c->pending = call;
+		return;
+	}
+	queue_answer(c, call->req.id, result, error);
+	call_free(call);
 }
 
 static bool client_read(struct client *c)
@@ -134,7 +194,7 @@ static bool client_read(struct client *c)
 		return false;
 	}
 	/* Requests are answered one at a time; a pipelined rest stays in buf for the next round. */
-	while (off < (size_t)n && !c->closing && c->out->len == c->out_off) {
+	while (off < (size_t)n && !c->closing && !c->pending && c->out->len == c->out_off) {
 		g_autoptr(GError) error = NULL;
 		size_t used = 0;
 		enum tsr_ctl_read_result rr =
@@ -182,10 +242,23 @@ static bool client_write(struct client *c)
 	return !c->closing;
 }
 
+/* From outside the client's own dispatch (a deferred answer): rewatch if needed, and try to
+ * write at once. */
+static void client_watch_update(struct client *c)
+{
+	if (client_wanted(c) == c->watch_cond)
+		return;
+	if (c->watch)
+		g_source_remove(c->watch);
+	client_watch(c);
+}
+
 static gboolean client_idle(gpointer data)
 {
 	struct client *c = data;
 
+	if (c->pending)
+		return G_SOURCE_CONTINUE; /* waiting for us, not idle */
 	tsr_warn("control: closing idle connection of pid %d", (int)c->peer.pid);
 	c->idle = 0;
 	client_free(c);

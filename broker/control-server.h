@@ -22,10 +22,22 @@ struct tsr_ctl_peer {
 #define TSR_CTL_MAX_CLIENTS 8
 #define TSR_CTL_IDLE_TIMEOUT_S 60
 
-/* Handle one request from root. Return a result object (taken over; NULL means an empty one)
- * or set error (domain TSR_CTL_ERROR, any code) and return NULL. */
-typedef JsonObject *(*tsr_ctl_handler_fn)(void *data, const struct tsr_ctl_peer *peer,
-					  const struct tsr_ctl_request *req, GError **error);
+/* One request being handled. */
+struct tsr_ctl_call;
+const struct tsr_ctl_peer *tsr_ctl_call_peer(const struct tsr_ctl_call *call);
+const struct tsr_ctl_request *tsr_ctl_call_request(const struct tsr_ctl_call *call);
+
+/* Handle one request from root. Either answer at once: return a result object (taken over;
+ * NULL means an empty one) or set error (domain TSR_CTL_ERROR, any code) and return NULL; or
+ * answer later: call tsr_ctl_call_defer(call), return NULL without an error, and finish the
+ * call with tsr_ctl_call_finish from the main loop (the client waits; if it went away
+ * meanwhile the answer is dropped). */
+typedef JsonObject *(*tsr_ctl_handler_fn)(void *data, struct tsr_ctl_call *call,
+					  GError **error);
+struct tsr_ctl_call *tsr_ctl_call_defer(struct tsr_ctl_call *call);
+/* result and error as for an immediate answer; result is taken over. */
+void tsr_ctl_call_finish(struct tsr_ctl_call *call, JsonObject *result, const GError *error);
+
 /* Told of every refused connection or request (for the audit log). reason is short text. */
 typedef void (*tsr_ctl_refused_fn)(void *data, const struct tsr_ctl_peer *peer,
 				   const char *reason);

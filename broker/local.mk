@@ -35,3 +35,26 @@ tests_unit_broker_auth_test_CFLAGS = $(BROKER_CFLAGS)
 tests_unit_broker_auth_test_LDADD = $(BROKER_LIBS)
 tests_unit_broker_devices_test_CFLAGS = $(BROKER_CFLAGS)
 tests_unit_broker_devices_test_LDADD = $(BROKER_LIBS)
+
+# The daemon's parts, linked into tessera-brokerd and the integration tests.
+noinst_LIBRARIES += broker/libtsr-brokerd.a
+broker_libtsr_brokerd_a_CFLAGS = $(BROKER_CFLAGS)
+broker_libtsr_brokerd_a_SOURCES = \
+	broker/broker.c broker/broker.h broker/broker-private.h \
+	broker/session.c \
+	broker/kiosk-link.c \
+	broker/kiosk-proto.c broker/kiosk-proto.h \
+	broker/control.c \
+	broker/viewers.c \
+	broker/usb-host.c
+BROKERD_LIBS = broker/libtsr-brokerd.a broker/libtsr-broker.a $(DOMAINS_LIBS) \
+	$(DISPLAY_LIBS) $(POLICY_LIBS) $(COMMON_LIBS) $(JSON_GLIB_LIBS) $(SODIUM_LIBS) \
+	$(UDEV_LIBS) $(GLIB_LIBS)
+
+bin_PROGRAMS += broker/tessera-brokerd broker/tessera-ctl
+broker_tessera_brokerd_SOURCES = broker/brokerd.c
+broker_tessera_brokerd_CFLAGS = $(BROKER_CFLAGS) -DTSR_BINDIR='"$(bindir)"'
+broker_tessera_brokerd_LDADD = $(BROKERD_LIBS)
+broker_tessera_ctl_SOURCES = broker/ctl.c
+broker_tessera_ctl_CFLAGS = $(BROKER_CFLAGS)
+broker_tessera_ctl_LDADD = $(BROKER_LIBS)

@@ -23,13 +23,28 @@ struct fixture {
 	uid_t last_uid;
 };
 
-static JsonObject *handler(void *data, const struct tsr_ctl_peer *peer,
-			   const struct tsr_ctl_request *req, GError **error)
+static gboolean finish_later(gpointer data)
+{
+	struct tsr_ctl_call *call = data;
+	JsonObject *o = json_object_new();
+
+	json_object_set_string_member(o, "said", "later");
+	tsr_ctl_call_finish(call, o, NULL);
+	return G_SOURCE_REMOVE;
+}
+
+static JsonObject *handler(void *data, struct tsr_ctl_call *call, GError **error)
 {
 	struct fixture *f = data;
+	const struct tsr_ctl_peer *peer = tsr_ctl_call_peer(call);
+	const struct tsr_ctl_request *req = tsr_ctl_call_request(call);
 	JsonObject *o;
 
 	f->handled++;
+	if (strcmp(req->command, "defer") == 0) {
+		g_idle_add(finish_later, tsr_ctl_call_defer(call));
+		return NULL;
+	}
 	f->last_uid = peer->uid;
 	if (strcmp(req->command, "echo") != 0) {
 		g_set_error(error, TSR_CTL_ERROR, TSR_CTL_ERROR_UNKNOWN_COMMAND, "unknown command %s",
@@ -122,6 +137,12 @@ static void client_root(struct fixture *f)
 	g_assert_no_error(error);
 	echo_ok(fd, "one");
 	echo_ok(fd, "two");
+	/* An answer that comes later, from the main loop. */
+	g_assert_true(tsr_ctl_call(fd, "defer", NULL, 5000, &r, &error));
+	g_assert_true(r.ok);
+	g_assert_cmpstr(json_object_get_string_member(r.result, "said"), ==, "later");
+	tsr_ctl_response_clear(&r);
+	echo_ok(fd, "three");
 	g_assert_true(tsr_ctl_call(fd, "nope", NULL, 5000, &r, &error));
 	g_assert_false(r.ok);
 	g_assert_cmpint(r.code, ==, TSR_CTL_ERROR_UNKNOWN_COMMAND);
@@ -136,7 +157,7 @@ static void test_root(struct fixture *f, gconstpointer unused)
 	g_assert_cmpint(stat(f->path, &st), ==, 0);
 	g_assert_cmpint(st.st_mode & 0777, ==, 0600);
 	run_client(f, client_root);
-	g_assert_cmpuint(f->handled, ==, 3);
+	g_assert_cmpuint(f->handled, ==, 5);
 	g_assert_cmpuint(f->last_uid, ==, 0);
 }
 

@@ -1,0 +1,121 @@
+/* broker/broker-private.h: what the broker's parts (core, sessions, kiosk link, control
+ * commands, viewers, USB) share. Nothing outside broker/ includes this. */
+#ifndef TSR_BROKER_BROKER_PRIVATE_H
+#define TSR_BROKER_BROKER_PRIVATE_H
+
+#include "broker/audit.h"
+#include "broker/auth.h"
+#include "broker/broker.h"
+#include "broker/control-server.h"
+#include "broker/devices.h"
+#include "broker/kiosk-proto.h"
+#include "policy/policy.h"
+
+#include <json-glib/json-glib.h>
+#include <sys/types.h>
+
+enum session_state {
+	SESSION_LOGIN = TSR_KIOSK_SESSION_LOGIN,
+	SESSION_LOCKED = TSR_KIOSK_SESSION_LOCKED,
+	SESSION_ACTIVE = TSR_KIOSK_SESSION_ACTIVE,
+};
+
+typedef void (*dom_done_fn)(struct tsr_broker *b, const char *name, const GError *error,
+			    void *data);
+
+struct dom {
+	struct tsr_broker *b;
+	char *name;
+	const struct tsr_policy_domain *pol; /* into b->policy; NULL once gone from policy */
+	struct tsr_backend *backend;          /* NULL: unavailable on this laptop */
+	char *unavailable;                    /* why, for status and the kiosk */
+	char *owner;                          /* user whose session uses it, or NULL */
+	GSList *start_waiters;                /* struct waiter * */
+	GPid viewer_pid;                      /* 0 = none */
+	guint viewer_watch;
+	uid_t viewer_uid;
+};
+
+struct kiosk_link;
+struct usb_host;
+
+struct tsr_broker {
+	struct tsr_broker_config cfg;
+	char *state_dir, *run_dir, *broker_state_dir, *control_path, *template_dir;
+	char *backend_run_dir, *backend_state_dir;
+	struct tsr_clock *mono, *real;
+
+	struct tsr_policy *policy;
+	GHashTable *backends;       /* kind -> struct tsr_backend * */
+	GHashTable *domains;        /* name -> struct dom * */
+	struct tsr_auth *auth;
+	struct tsr_audit *audit;
+	struct tsr_device_table *devices;
+	struct tsr_ctl_server *ctl;
+	struct kiosk_link *kiosk;
+	struct usb_host *usb;
+
+	enum session_state session;
+	char *user;                 /* logged-in (possibly locked) user, or NULL */
+	char *focused;              /* focused domain, or NULL (the kiosk itself) */
+};
+
+/* broker.c */
+void broker_audit(struct tsr_broker *b, const char *event, ...) G_GNUC_NULL_TERMINATED;
+void broker_audit_object(struct tsr_broker *b, const char *event, JsonObject *fields);
+struct dom *broker_dom(struct tsr_broker *b, const char *name);
+enum tsr_domain_state broker_dom_state(struct dom *d);
+/* Start (if not running) and call done when running or failed. */
+void broker_dom_start(struct tsr_broker *b, struct dom *d, const char *why, dom_done_fn done,
+		      void *data);
+/* Graceful shutdown bounded by the configured timeout; done may be NULL. */
+void broker_dom_stop(struct tsr_broker *b, struct dom *d, const char *why, dom_done_fn done,
+		     void *data);
+void broker_dom_pause(struct tsr_broker *b, struct dom *d, const char *why);
+bool broker_save_state(struct tsr_broker *b);
+/* The lease for new logins, judged at the later of the clock and the latest time seen. */
+enum tsr_policy_lease broker_lease(struct tsr_broker *b, int64_t *days_left);
+
+/* session.c: kiosk requests and session changes */
+void session_handle(struct tsr_broker *b, const void *msg, size_t len);
+void session_on_kiosk_start(struct tsr_broker *b);
+void session_domain_changed(struct tsr_broker *b, struct dom *d);
+void session_notify(struct tsr_broker *b, enum tsr_kiosk_notify_kind kind, const char *domain,
+		    const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+void session_end(struct tsr_broker *b, const char *why);
+bool session_user_may_use(struct tsr_broker *b, const struct dom *d);
+
+/* kiosk-link.c */
+struct kiosk_link *kiosk_link_create(struct tsr_broker *b);
+void kiosk_link_destroy(struct kiosk_link *k);
+bool kiosk_link_connected(struct kiosk_link *k);
+/* Fill in the header and send; fd (or -1) rides along. false if the link is down. */
+bool kiosk_send(struct tsr_broker *b, void *msg, uint16_t type, int fd);
+pid_t kiosk_link_pid(struct kiosk_link *k);
+unsigned kiosk_link_starts(struct kiosk_link *k);
+
+/* viewers.c */
+/* Spawn the domain's viewer (killing an old one); returns the kiosk's end, or -1 + error. */
+int viewer_spawn(struct tsr_broker *b, struct dom *d, GError **error);
+void viewer_kill(struct dom *d);
+
+/* control.c */
+JsonObject *control_handle(void *data, struct tsr_ctl_call *call, GError **error);
+void control_refused(void *data, const struct tsr_ctl_peer *peer, const char *reason);
+
+/* usb-host.c */
+struct usb_host *usb_host_create(struct tsr_broker *b, GError **error);
+void usb_host_destroy(struct usb_host *u);
+/* The devices present, for status: array of objects. */
+JsonArray *usb_host_list(struct usb_host *u);
+/* A domain started, stopped or got focus: (re)apply the rules that follow it. */
+void usb_host_domain_changed(struct usb_host *u, const char *domain);
+void usb_host_focus_changed(struct usb_host *u);
+/* Admin commands. */
+bool usb_host_attach(struct usb_host *u, const char *id, const char *domain, GError **error);
+bool usb_host_detach(struct usb_host *u, const char *id, GError **error);
+/* Look for added and removed devices; with redecide (policy reload) also decide every
+ * present device afresh. */
+void usb_host_rescan(struct usb_host *u, bool redecide);
+
+#endif

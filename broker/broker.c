@@ -1,0 +1,658 @@
+/* broker/broker.c: the broker's core: policy, backends and domains, persisted state, audit
+ * (see broker.h). Sessions, the kiosk link, control commands, viewers and USB live in their
+ * own files and call back in here through broker-private.h. */
+#include "config.h"
+#include "broker/broker-private.h"
+#include "common/log.h"
+#include "domains/policy-spec.h"
+#include "policy/state.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct waiter {
+	dom_done_fn done;
+	void *data;
+};
+
+void broker_audit_object(struct tsr_broker *b, const char *event, JsonObject *fields)
+{
+	if (!tsr_audit_event(b->audit, event, fields))
+		tsr_err("could not write audit event %s", event);
+}
+
+void broker_audit(struct tsr_broker *b, const char *event, ...)
+{
+	JsonObject *fields = json_object_new();
+	const char *name;
+	va_list ap;
+
+	va_start(ap, event);
+	while ((name = va_arg(ap, const char *))) {
+		const char *value = va_arg(ap, const char *);
+		if (value)
+			json_object_set_string_member(fields, name, value);
+	}
+	va_end(ap);
+	broker_audit_object(b, event, fields);
+}
+
+struct dom *broker_dom(struct tsr_broker *b, const char *name)
+{
+	return name ? g_hash_table_lookup(b->domains, name) : NULL;
+}
+
+enum tsr_domain_state broker_dom_state(struct dom *d)
+{
+	return d->backend ? tsr_backend_status(d->backend, d->name) : TSR_DOMAIN_STOPPED;
+}
+
+enum tsr_policy_lease broker_lease(struct tsr_broker *b, int64_t *days_left)
+{
+	int64_t now = tsr_clock_now_us(b->real) / G_USEC_PER_SEC;
+
+	if (!b->policy) {
+		if (days_left)
+			*days_left = -1;
+		return TSR_POLICY_LEASE_EXPIRED;
+	}
+	now = tsr_policy_state_effective_time(b->state_dir, now);
+	return tsr_policy_lease_state(b->policy, now, days_left);
+}
+
+/* ---- persisted state: who is logged in, which domain belongs to whose session ---------- */
+
+static char *state_path(struct tsr_broker *b)
+{
+	return g_build_filename(b->broker_state_dir, "session.json", NULL);
+}
+
+bool broker_save_state(struct tsr_broker *b)
+{
+	g_autoptr(JsonBuilder) jb = json_builder_new();
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *path = state_path(b), *text = NULL;
+	g_autofree char *dev_path = g_build_filename(b->broker_state_dir, "devices.json", NULL);
+	GHashTableIter it;
+	gpointer value;
+	bool ok = true;
+
+	json_builder_begin_object(jb);
+	json_builder_set_member_name(jb, "user");
+	if (b->user)
+		json_builder_add_string_value(jb, b->user);
+	else
+		json_builder_add_null_value(jb);
+	json_builder_set_member_name(jb, "owners");
+	json_builder_begin_object(jb);
+	g_hash_table_iter_init(&it, b->domains);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		struct dom *d = value;
+		if (d->owner) {
+			json_builder_set_member_name(jb, d->name);
+			json_builder_add_string_value(jb, d->owner);
+		}
+	}
+	json_builder_end_object(jb);
+	json_builder_end_object(jb);
+	root = json_builder_get_root(jb);
+	json_generator_set_root(gen, root);
+	text = json_generator_to_data(gen, NULL);
+	if (!g_file_set_contents_full(path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+				      &error)) {
+		tsr_err("cannot save the session state: %s", error->message);
+		g_clear_error(&error);
+		ok = false;
+	}
+	if (!tsr_device_table_save(b->devices, dev_path, &error)) {
+		tsr_err("cannot save the device table: %s", error->message);
+		ok = false;
+	}
+	return ok;
+}
+
+static void load_state(struct tsr_broker *b)
+{
+	g_autofree char *path = state_path(b);
+	g_autofree char *dev_path = g_build_filename(b->broker_state_dir, "devices.json", NULL);
+	g_autoptr(JsonParser) parser = json_parser_new();
+	g_autoptr(GError) error = NULL;
+	JsonObject *o, *owners;
+
+	if (!tsr_device_table_load(b->devices, dev_path, &error)) {
+		tsr_warn("ignoring the saved device table: %s", error->message);
+		g_clear_error(&error);
+	}
+	if (!g_file_test(path, G_FILE_TEST_EXISTS))
+		return;
+	if (!json_parser_load_from_file(parser, path, &error) ||
+	    !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
+		tsr_warn("ignoring the saved session state %s: %s", path,
+			 error ? error->message : "not an object");
+		return;
+	}
+	o = json_node_get_object(json_parser_get_root(parser));
+	const char *user = json_object_get_string_member_with_default(o, "user", NULL);
+	if (user && b->policy && tsr_policy_find_user(b->policy, user)) {
+		/* A session survives a broker restart, but always locked. */
+		b->user = g_strdup(user);
+		b->session = SESSION_LOCKED;
+	}
+	owners = json_object_get_object_member(o, "owners");
+	if (owners) {
+		JsonObjectIter it;
+		const char *name;
+		JsonNode *n;
+		json_object_iter_init(&it, owners);
+		while (json_object_iter_next(&it, &name, &n)) {
+			struct dom *d = broker_dom(b, name);
+			if (d && JSON_NODE_HOLDS_VALUE(n) &&
+			    json_node_get_value_type(n) == G_TYPE_STRING)
+				d->owner = g_strdup(json_node_get_string(n));
+		}
+	}
+}
+
+/* ---- backends and domains ------------------------------------------------------------ */
+
+static void finish_waiters(struct tsr_broker *b, struct dom *d, const GError *error)
+{
+	GSList *list = d->start_waiters;
+	char *name = g_strdup(d->name);
+
+	d->start_waiters = NULL;
+	for (GSList *l = list; l; l = l->next) {
+		struct waiter *w = l->data;
+		w->done(b, name, error, w->data);
+		g_free(w);
+	}
+	g_slist_free(list);
+	g_free(name);
+}
+
+static void dom_free(gpointer data)
+{
+	struct dom *d = data;
+
+	viewer_kill(d);
+	for (GSList *l = d->start_waiters; l; l = l->next)
+		g_free(l->data);
+	g_slist_free(d->start_waiters);
+	g_free(d->name);
+	g_free(d->unavailable);
+	g_free(d->owner);
+	g_free(d);
+}
+
+static void on_backend_event(struct tsr_backend *backend, const char *name,
+			     enum tsr_domain_state old_state, enum tsr_domain_state new_state,
+			     const char *reason, void *user_data)
+{
+	struct tsr_broker *b = user_data;
+	struct dom *d = broker_dom(b, name);
+	g_autoptr(GError) error = NULL;
+
+	broker_audit(b, "domain-state", "domain", name, "from", tsr_domain_state_name(old_state),
+		     "to", tsr_domain_state_name(new_state), "reason", reason, NULL);
+	tsr_info("domain %s: %s -> %s (%s)", name, tsr_domain_state_name(old_state),
+		 tsr_domain_state_name(new_state), reason ? reason : "");
+	if (!d)
+		return;
+	if (new_state == TSR_DOMAIN_STOPPED || new_state == TSR_DOMAIN_CRASHED) {
+		viewer_kill(d);
+		g_clear_pointer(&d->owner, g_free);
+		if (d->start_waiters) {
+			g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+				    "domain %s %s while starting: %s", name,
+				    tsr_domain_state_name(new_state), reason ? reason : "");
+			finish_waiters(b, d, error);
+		}
+	}
+	if (new_state == TSR_DOMAIN_CRASHED)
+		session_notify(b, TSR_KIOSK_NOTE_DOMAIN_CRASHED, name, "%s stopped unexpectedly: %s",
+			       d->pol && d->pol->label ? d->pol->label : name,
+			       reason ? reason : "no reason given");
+	session_domain_changed(b, d);
+	if (b->usb)
+		usb_host_domain_changed(b->usb, name);
+	broker_save_state(b);
+}
+
+static struct tsr_backend *backend_for(struct tsr_broker *b, const char *kind, GError **error)
+{
+	struct tsr_backend *be = g_hash_table_lookup(b->backends, kind);
+	struct tsr_backend_config cfg = b->cfg.backend;
+
+	if (be)
+		return be;
+	if (!cfg.run_dir)
+		cfg.run_dir = b->backend_run_dir;
+	if (!cfg.state_dir)
+		cfg.state_dir = b->backend_state_dir;
+	be = tsr_backend_create(kind, &cfg, error);
+	if (!be)
+		return NULL;
+	tsr_backend_set_event_handler(be, on_backend_event, b);
+	g_hash_table_insert(b->backends, g_strdup(kind), be);
+	return be;
+}
+
+/* Define d in its backend from its policy entry; on failure d is marked unavailable. */
+static void dom_define(struct tsr_broker *b, struct dom *d)
+{
+	struct tsr_domain_spec spec = { 0 };
+	struct tsr_domain_spec_storage storage = { 0 };
+	g_autoptr(GError) error = NULL;
+	struct tsr_backend *be;
+
+	g_clear_pointer(&d->unavailable, g_free);
+	be = backend_for(b, tsr_policy_backend_name(d->pol->backend), &error);
+	if (be && tsr_domain_spec_from_policy(b->policy, d->pol, b->template_dir, &spec, &storage,
+					      &error) &&
+	    tsr_backend_define(be, &spec, &error)) {
+		d->backend = be;
+	} else {
+		d->backend = NULL;
+		d->unavailable = g_strdup(error->message);
+		tsr_warn("domain %s is unavailable: %s", d->name, error->message);
+		broker_audit(b, "domain-unavailable", "domain", d->name, "reason", error->message,
+			     NULL);
+	}
+	tsr_domain_spec_storage_clear(&storage);
+}
+
+static void adopt_done(struct tsr_backend *backend, const char *name, const GError *error,
+		       void *data)
+{
+	struct tsr_broker *b = data;
+
+	if (error)
+		tsr_warn("could not adopt domain %s: %s", name, error->message);
+	(void)b;
+}
+
+static void define_all(struct tsr_broker *b, bool adopt)
+{
+	for (size_t i = 0; b->policy && i < b->policy->n_domains; i++) {
+		const struct tsr_policy_domain *pd = &b->policy->domains[i];
+		struct dom *d = broker_dom(b, pd->name);
+
+		if (!d) {
+			d = g_new0(struct dom, 1);
+			d->b = b;
+			d->name = g_strdup(pd->name);
+			g_hash_table_insert(b->domains, d->name, d);
+		}
+		d->pol = pd;
+		dom_define(b, d);
+		if (adopt && d->backend)
+			tsr_backend_adopt(d->backend, d->name, adopt_done, b);
+	}
+}
+
+static void start_done(struct tsr_backend *backend, const char *name, const GError *error,
+		       void *data)
+{
+	struct tsr_broker *b = data;
+	struct dom *d = broker_dom(b, name);
+
+	if (error) {
+		broker_audit(b, "domain-start-failed", "domain", name, "reason", error->message,
+			     NULL);
+		tsr_warn("domain %s did not start: %s", name, error->message);
+	}
+	if (d)
+		finish_waiters(b, d, error);
+}
+
+void broker_dom_start(struct tsr_broker *b, struct dom *d, const char *why, dom_done_fn done,
+		      void *data)
+{
+	enum tsr_domain_state st = broker_dom_state(d);
+	struct waiter *w;
+
+	if (!d->backend || !d->pol) {
+		g_autoptr(GError) error = g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
+						      "domain %s cannot run on this laptop: %s",
+						      d->name,
+						      d->unavailable ? d->unavailable
+								     : "not in policy");
+		done(b, d->name, error, data);
+		return;
+	}
+	if (st == TSR_DOMAIN_RUNNING) {
+		done(b, d->name, NULL, data);
+		return;
+	}
+	w = g_new0(struct waiter, 1);
+	w->done = done;
+	w->data = data;
+	d->start_waiters = g_slist_append(d->start_waiters, w);
+	if (st == TSR_DOMAIN_STARTING || g_slist_length(d->start_waiters) > 1)
+		return;
+	broker_audit(b, st == TSR_DOMAIN_PAUSED ? "domain-resume" : "domain-start", "domain",
+		     d->name, "by", why, NULL);
+	if (st == TSR_DOMAIN_PAUSED)
+		tsr_backend_resume(d->backend, d->name, start_done, b);
+	else
+		tsr_backend_start(d->backend, d->name, start_done, b);
+}
+
+struct stop_ctx {
+	struct tsr_broker *b;
+	dom_done_fn done;
+	void *data;
+};
+
+static void stop_done(struct tsr_backend *backend, const char *name, const GError *error,
+		      void *data)
+{
+	struct stop_ctx *s = data;
+
+	if (error)
+		tsr_warn("stopping domain %s: %s", name, error->message);
+	if (s->done)
+		s->done(s->b, name, error, s->data);
+	g_free(s);
+}
+
+static void resumed_then_stop(struct tsr_backend *backend, const char *name, const GError *error,
+			      void *data)
+{
+	struct stop_ctx *s = data;
+
+	/* Even if resuming failed, the shutdown's timeout ends in a hard stop. */
+	tsr_backend_shutdown(backend, name, s->b->cfg.shutdown_timeout_ms, stop_done, s);
+}
+
+void broker_dom_stop(struct tsr_broker *b, struct dom *d, const char *why, dom_done_fn done,
+		     void *data)
+{
+	enum tsr_domain_state st = broker_dom_state(d);
+	struct stop_ctx *s;
+
+	if (!d->backend || st == TSR_DOMAIN_STOPPED) {
+		if (done)
+			done(b, d->name, NULL, data);
+		return;
+	}
+	broker_audit(b, "domain-stop", "domain", d->name, "by", why, NULL);
+	viewer_kill(d);
+	s = g_new0(struct stop_ctx, 1);
+	s->b = b;
+	s->done = done;
+	s->data = data;
+	if (st == TSR_DOMAIN_CRASHED)
+		tsr_backend_destroy_domain(d->backend, d->name, stop_done, s);
+	else if (st == TSR_DOMAIN_PAUSED)
+		/* A paused guest cannot hear the power button: let it run to shut down. */
+		tsr_backend_resume(d->backend, d->name, resumed_then_stop, s);
+	else
+		tsr_backend_shutdown(d->backend, d->name, b->cfg.shutdown_timeout_ms, stop_done, s);
+}
+
+static void pause_done(struct tsr_backend *backend, const char *name, const GError *error,
+		       void *data)
+{
+	if (error)
+		tsr_warn("pausing domain %s: %s", name, error->message);
+}
+
+void broker_dom_pause(struct tsr_broker *b, struct dom *d, const char *why)
+{
+	if (!d->backend || broker_dom_state(d) != TSR_DOMAIN_RUNNING)
+		return;
+	broker_audit(b, "domain-pause", "domain", d->name, "by", why, NULL);
+	viewer_kill(d);
+	tsr_backend_pause(d->backend, d->name, pause_done, b);
+}
+
+/* ---- policy -------------------------------------------------------------------------- */
+
+static struct tsr_policy *load_policy(struct tsr_broker *b, GError **error)
+{
+	if (b->cfg.policy_dir)
+		return tsr_policy_load_dir(b->cfg.policy_dir, error);
+	return tsr_policy_load_installed(b->state_dir, error);
+}
+
+static void policy_audit(struct tsr_broker *b, const char *event)
+{
+	JsonObject *o = json_object_new();
+	int64_t days = 0;
+	enum tsr_policy_lease lease = broker_lease(b, &days);
+
+	json_object_set_string_member(o, "organization", b->policy->organization);
+	json_object_set_int_member(o, "serial", (int64_t)b->policy->serial);
+	json_object_set_string_member(o, "lease", tsr_policy_lease_name(lease));
+	json_object_set_int_member(o, "domains", (int64_t)b->policy->n_domains);
+	json_object_set_int_member(o, "users", (int64_t)b->policy->n_users);
+	broker_audit_object(b, event, o);
+}
+
+static void removed_stopped(struct tsr_broker *b, const char *name, const GError *error,
+			    void *data)
+{
+	struct dom *d = broker_dom(b, name);
+	g_autoptr(GError) err = NULL;
+
+	if (d && !d->pol) {
+		if (d->backend && !tsr_backend_undefine(d->backend, name, &err))
+			tsr_warn("could not forget domain %s: %s", name, err->message);
+		g_hash_table_remove(b->domains, name);
+	}
+}
+
+bool tsr_broker_reload(struct tsr_broker *b, GError **error)
+{
+	g_autoptr(GError) err = NULL;
+	struct tsr_policy *fresh = load_policy(b, &err), *old;
+	GHashTableIter it;
+	gpointer value;
+	GPtrArray *gone = g_ptr_array_new_with_free_func(g_free);
+
+	if (!fresh) {
+		broker_audit(b, "policy-reload-failed", "reason", err->message, NULL);
+		tsr_err("policy reload failed, keeping the current policy: %s", err->message);
+		g_propagate_error(error, g_steal_pointer(&err));
+		g_ptr_array_free(gone, TRUE);
+		return false;
+	}
+	if (!tsr_auth_set_policy(b->auth, fresh)) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+			    "cannot prepare password checks for the new policy (out of memory?)");
+		tsr_policy_free(fresh);
+		g_ptr_array_free(gone, TRUE);
+		return false;
+	}
+	old = b->policy;
+	b->policy = fresh;
+	/* Re-point every domain at the new policy; domains that left it are stopped and
+	 * forgotten; stopped ones are redefined so changes take effect at their next start. */
+	g_hash_table_iter_init(&it, b->domains);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		struct dom *d = value;
+		d->pol = tsr_policy_find_domain(fresh, d->name);
+		if (!d->pol)
+			g_ptr_array_add(gone, g_strdup(d->name));
+	}
+	for (size_t i = 0; i < fresh->n_domains; i++) {
+		struct dom *d = broker_dom(b, fresh->domains[i].name);
+		if (d && d->backend && broker_dom_state(d) != TSR_DOMAIN_STOPPED)
+			continue; /* running: keeps its definition until it stops */
+		if (d && d->backend) {
+			g_autoptr(GError) e2 = NULL;
+			if (!tsr_backend_undefine(d->backend, d->name, &e2))
+				tsr_warn("redefining %s: %s", d->name, e2->message);
+			d->backend = NULL;
+		}
+		if (!d) {
+			d = g_new0(struct dom, 1);
+			d->b = b;
+			d->name = g_strdup(fresh->domains[i].name);
+			g_hash_table_insert(b->domains, d->name, d);
+		}
+		d->pol = &fresh->domains[i];
+		dom_define(b, d);
+	}
+	for (guint i = 0; i < gone->len; i++) {
+		struct dom *d = broker_dom(b, gone->pdata[i]);
+		broker_audit(b, "domain-removed", "domain", d->name, NULL);
+		broker_dom_stop(b, d, "removed from policy", removed_stopped, NULL);
+	}
+	g_ptr_array_free(gone, TRUE);
+	tsr_policy_free(old);
+	policy_audit(b, "policy-reloaded");
+	if (b->user && !tsr_policy_find_user(fresh, b->user))
+		session_end(b, "the user is no longer in policy");
+	else
+		session_on_kiosk_start(b); /* settings and the domain list may have changed */
+	if (b->usb)
+		usb_host_rescan(b->usb, true);
+	return true;
+}
+
+/* ---- lifecycle ----------------------------------------------------------------------- */
+
+static gboolean note_time(gpointer data)
+{
+	struct tsr_broker *b = data;
+	g_autoptr(GError) error = NULL;
+
+	if (!tsr_policy_state_note_time(b->state_dir, tsr_clock_now_us(b->real) / G_USEC_PER_SEC,
+					&error))
+		tsr_warn("cannot record the time: %s", error->message);
+	return G_SOURCE_CONTINUE;
+}
+
+static guint note_time_timer;
+
+static bool make_dir(const char *path, mode_t mode, GError **error)
+{
+	if (g_mkdir_with_parents(path, mode) < 0) {
+		int saved = errno;
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved),
+			    "cannot create %s: %s", path, g_strerror(saved));
+		return false;
+	}
+	return true;
+}
+
+struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GError **error)
+{
+	struct tsr_broker *b = g_new0(struct tsr_broker, 1);
+	g_autoptr(GError) perr = NULL;
+	g_autofree char *audit_dir = NULL;
+
+	b->cfg = *config;
+	b->state_dir = g_strdup(config->state_dir ? config->state_dir : TSR_STATE_DIR_DEFAULT);
+	b->run_dir = g_strdup(config->run_dir ? config->run_dir : "/run/tessera");
+	b->broker_state_dir = g_build_filename(b->state_dir, "broker", NULL);
+	b->template_dir = g_build_filename(b->state_dir, "templates", NULL);
+	b->backend_run_dir = g_build_filename(b->run_dir, "domains", NULL);
+	b->backend_state_dir = g_build_filename(b->state_dir, "domains", NULL);
+	b->control_path = g_build_filename(b->run_dir, "control.sock", NULL);
+	b->mono = config->monotonic ? config->monotonic : tsr_clock_monotonic();
+	b->real = config->realtime ? config->realtime : tsr_clock_realtime();
+	if (!b->cfg.shutdown_timeout_ms)
+		b->cfg.shutdown_timeout_ms = 30000;
+	b->backends = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					    (GDestroyNotify)tsr_backend_destroy);
+	b->domains = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, dom_free);
+	b->devices = tsr_device_table_create();
+	b->session = SESSION_LOGIN;
+
+	if (!make_dir(b->broker_state_dir, 0700, error) || !make_dir(b->run_dir, 0755, error))
+		goto fail;
+	audit_dir = g_build_filename(b->state_dir, "audit", NULL);
+	b->audit = tsr_audit_open(audit_dir, TSR_AUDIT_DEFAULT_MAX_BYTES, TSR_AUDIT_DEFAULT_KEEP,
+				  b->real, error);
+	if (!b->audit)
+		goto fail;
+	b->auth = tsr_auth_create(b->mono);
+	if (!b->auth) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "libsodium could not start");
+		goto fail;
+	}
+	b->policy = load_policy(b, &perr);
+	if (!b->policy) {
+		/* The broker still runs: root can install a policy and reload; nobody can log in. */
+		tsr_err("no usable policy: %s", perr->message);
+		broker_audit(b, "policy-missing", "reason", perr->message, NULL);
+	} else {
+		if (!tsr_auth_set_policy(b->auth, b->policy)) {
+			g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+				    "cannot prepare password checks (out of memory?)");
+			goto fail;
+		}
+		define_all(b, false);
+	}
+	load_state(b);
+	b->ctl = tsr_ctl_server_create(b->control_path, control_handle, control_refused, b, error);
+	if (!b->ctl)
+		goto fail;
+	broker_audit(b, "broker-start", "pid", NULL, NULL);
+	if (b->policy)
+		policy_audit(b, "policy-loaded");
+	/* Find what kept running while no broker was there: adopted, or reported crashed. */
+	GHashTableIter it;
+	gpointer value;
+	g_hash_table_iter_init(&it, b->domains);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		struct dom *d = value;
+		if (d->backend)
+			tsr_backend_adopt(d->backend, d->name, adopt_done, b);
+	}
+	if (config->sysfs_root) {
+		b->usb = usb_host_create(b, error);
+		if (!b->usb)
+			goto fail;
+	}
+	if (config->kiosk_path)
+		b->kiosk = kiosk_link_create(b);
+	note_time(b);
+	note_time_timer = g_timeout_add_seconds(3600, note_time, b);
+	return b;
+fail:
+	tsr_broker_destroy(b);
+	return NULL;
+}
+
+void tsr_broker_destroy(struct tsr_broker *b)
+{
+	if (!b)
+		return;
+	if (note_time_timer)
+		g_source_remove(note_time_timer);
+	note_time_timer = 0;
+	if (b->audit)
+		broker_audit(b, "broker-stop", NULL);
+	kiosk_link_destroy(b->kiosk);
+	usb_host_destroy(b->usb);
+	tsr_ctl_server_destroy(b->ctl);
+	if (b->domains)
+		g_hash_table_destroy(b->domains); /* kills viewers, leaves domains running */
+	if (b->backends)
+		g_hash_table_destroy(b->backends);
+	tsr_device_table_destroy(b->devices);
+	tsr_auth_destroy(b->auth);
+	tsr_audit_close(b->audit);
+	if (b->policy)
+		tsr_policy_free(b->policy);
+	g_free(b->user);
+	g_free(b->focused);
+	g_free(b->state_dir);
+	g_free(b->run_dir);
+	g_free(b->broker_state_dir);
+	g_free(b->template_dir);
+	g_free(b->backend_run_dir);
+	g_free(b->backend_state_dir);
+	g_free(b->control_path);
+	g_free(b);
+}

@@ -1,0 +1,54 @@
+/* broker/broker.h: tessera-brokerd's core, as main() and the tests see it.
+ *
+ * One struct tsr_broker holds everything the session manager knows: the verified policy, the
+ * backends and the domains defined in them, the login state, the device assignments, the audit
+ * log, the control socket and the kiosk link. It lives on the thread-default GLib main context;
+ * every request from the control socket or the kiosk is checked against the current policy
+ * when it arrives. */
+#ifndef TSR_BROKER_BROKER_H
+#define TSR_BROKER_BROKER_H
+
+#include "common/clock.h"
+#include "domains/backend.h"
+
+#include <glib.h>
+#include <stdbool.h>
+
+enum tsr_broker_logout_action {
+	TSR_BROKER_LOGOUT_PAUSE, /* persistent domains are paused, disposable ones stopped */
+	TSR_BROKER_LOGOUT_STOP,  /* every domain of the session is shut down */
+};
+
+struct tsr_broker_config {
+	const char *state_dir;   /* default /var/lib/tessera */
+	const char *run_dir;     /* default /run/tessera */
+	/* Read policy from a source directory instead of STATE/current/bundle (development and
+	 * tests; the installed bundle is the only thing a laptop should run). */
+	const char *policy_dir;
+	const char *kiosk_path;  /* NULL: run without a kiosk (control socket only) */
+	char **kiosk_args;       /* extra arguments for the kiosk (NULL-terminated, may be NULL) */
+	const char *kiosk_user;  /* user name or UID:GID the kiosk runs as */
+	const char *viewer_path; /* tessera-viewer; NULL = from PATH/libexec */
+	struct tsr_backend_config backend; /* run_dir/state_dir default under ours */
+	const char *sysfs_root;  /* USB handling through this sysfs; NULL = no USB handling */
+	const char *devfs_root;  /* device nodes (USB resets); default /dev */
+	bool udev;               /* watch hotplug through a libudev monitor */
+	enum tsr_broker_logout_action logout;
+	unsigned shutdown_timeout_ms; /* graceful stop before a hard one; default 30000 */
+	struct tsr_clock *monotonic;  /* NULL: the real clocks */
+	struct tsr_clock *realtime;
+};
+
+struct tsr_broker;
+
+struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GError **error)
+	__attribute__((warn_unused_result));
+/* Leaves domains running (a restarted broker adopts them); stops the kiosk and viewers. */
+void tsr_broker_destroy(struct tsr_broker *broker);
+
+/* Re-read policy (SIGHUP, `tessera-ctl reload`, tessera-provision install). A policy that
+ * fails to load changes nothing. */
+bool tsr_broker_reload(struct tsr_broker *broker, GError **error)
+	__attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,195 @@
+/* broker/brokerd.c: tessera-brokerd, the session manager's main().
+ *
+ * Parses options, sets up logging (syslog when run as a service), builds the broker and runs
+ * the GLib main loop until SIGTERM/SIGINT. SIGHUP reloads policy. Leaving never stops domains:
+ * the next broker adopts them (the systemd unit uses KillMode=process for the same reason). */
+#include "config.h"
+#include "broker/broker.h"
+#include "common/log.h"
+
+#include <errno.h>
+#include <glib-unix.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef TSR_BINDIR
+#define TSR_BINDIR "/usr/bin"
+#endif
+
+static gboolean on_quit(gpointer data)
+{
+	tsr_info("leaving; domains keep running");
+	g_main_loop_quit(data);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_hup(gpointer data)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!tsr_broker_reload(data, &error))
+		tsr_err("reload: %s", error->message);
+	else
+		tsr_info("policy reloaded");
+	return G_SOURCE_CONTINUE;
+}
+
+int main(int argc, char **argv)
+{
+	g_autofree char *state_dir = NULL, *run_dir = NULL, *policy_dir = NULL, *kiosk = NULL;
+	g_autofree char *kiosk_user = NULL, *viewer = NULL, *sysfs = NULL, *devfs = NULL;
+	g_autofree char *testdomain = NULL, *qemu = NULL, *qemu_img = NULL, *kernel = NULL;
+	g_autofree char *initrd = NULL, *accel = NULL, *xl = NULL, *logout = NULL;
+	g_autofree char *log_level = NULL;
+	g_auto(GStrv) kiosk_args = NULL;
+	gboolean no_kiosk = FALSE, no_usb = FALSE, no_udev = FALSE, use_syslog = FALSE;
+	gboolean daemonize = FALSE;
+	gint shutdown_ms = 30000, ready_fd = -1;
+	GOptionEntry entries[] = {
+		{ "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
+		  "State directory (policy, audit log, sessions; default /var/lib/tessera)", "DIR" },
+		{ "run-dir", 0, 0, G_OPTION_ARG_FILENAME, &run_dir,
+		  "Runtime directory (control socket, domain sockets; default /run/tessera)", "DIR" },
+		{ "policy-dir", 0, 0, G_OPTION_ARG_FILENAME, &policy_dir,
+		  "Use a policy source directory instead of the installed bundle (development)",
+		  "DIR" },
+		{ "kiosk", 0, 0, G_OPTION_ARG_FILENAME, &kiosk,
+		  "The kiosk program (default " TSR_BINDIR "/tessera-kiosk)", "PATH" },
+		{ "kiosk-user", 0, 0, G_OPTION_ARG_STRING, &kiosk_user,
+		  "User (or UID:GID) the kiosk runs as (default tessera-kiosk)", "USER" },
+		{ "kiosk-arg", 0, 0, G_OPTION_ARG_STRING_ARRAY, &kiosk_args,
+		  "Extra argument for the kiosk (repeatable)", "ARG" },
+		{ "no-kiosk", 0, 0, G_OPTION_ARG_NONE, &no_kiosk,
+		  "Run without a kiosk (control socket only)", NULL },
+		{ "viewer", 0, 0, G_OPTION_ARG_FILENAME, &viewer,
+		  "The tessera-viewer program (default: the installed one)", "PATH" },
+		{ "sysfs", 0, 0, G_OPTION_ARG_FILENAME, &sysfs,
+		  "sysfs root for USB devices (default /sys)", "DIR" },
+		{ "devfs", 0, 0, G_OPTION_ARG_FILENAME, &devfs,
+		  "Device node root for USB resets (default /dev)", "DIR" },
+		{ "no-usb", 0, 0, G_OPTION_ARG_NONE, &no_usb, "Leave USB devices alone", NULL },
+		{ "no-udev", 0, 0, G_OPTION_ARG_NONE, &no_udev,
+		  "Do not watch udev for hotplug (tests: use 'tessera-ctl devices --rescan')", NULL },
+		{ "testdomain", 0, 0, G_OPTION_ARG_FILENAME, &testdomain,
+		  "sim backend: the tessera-testdomain program", "PATH" },
+		{ "qemu", 0, 0, G_OPTION_ARG_FILENAME, &qemu, "qemu backend: qemu-system-x86_64",
+		  "PATH" },
+		{ "qemu-img", 0, 0, G_OPTION_ARG_FILENAME, &qemu_img, "qemu backend: qemu-img",
+		  "PATH" },
+		{ "guest-kernel", 0, 0, G_OPTION_ARG_FILENAME, &kernel,
+		  "qemu backend: guest kernel for direct boot", "PATH" },
+		{ "guest-initrd", 0, 0, G_OPTION_ARG_FILENAME, &initrd,
+		  "qemu backend: guest initramfs", "PATH" },
+		{ "accel", 0, 0, G_OPTION_ARG_STRING, &accel, "qemu backend: auto, kvm or tcg",
+		  "ACCEL" },
+		{ "xl", 0, 0, G_OPTION_ARG_FILENAME, &xl, "xen backend: the xl program", "PATH" },
+		{ "logout", 0, 0, G_OPTION_ARG_STRING, &logout,
+		  "At logout, persistent domains are paused (pause, default) or shut down (stop)",
+		  "pause|stop" },
+		{ "shutdown-timeout", 0, 0, G_OPTION_ARG_INT, &shutdown_ms,
+		  "Milliseconds a guest gets to power off before it is stopped hard (default 30000)",
+		  "MS" },
+		{ "syslog", 0, 0, G_OPTION_ARG_NONE, &use_syslog, "Log to syslog (the journal)",
+		  NULL },
+		{ "daemon", 0, 0, G_OPTION_ARG_NONE, &daemonize,
+		  "Detach into the background (implies --syslog)", NULL },
+		{ "ready-fd", 0, 0, G_OPTION_ARG_INT, &ready_fd,
+		  "Write READY and close this fd once the control socket listens", "FD" },
+		{ "log-level", 0, 0, G_OPTION_ARG_STRING, &log_level,
+		  "error, warn, info (default) or debug", "LEVEL" },
+		{ NULL }
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new("- the Tessera session manager");
+	g_autoptr(GError) error = NULL;
+	struct tsr_broker_config cfg = { 0 };
+	struct tsr_broker *broker;
+	GMainLoop *loop;
+
+	setlocale(LC_ALL, "");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_set_description(
+		ctx, "tessera-brokerd runs as root, starts the kiosk and the domains, and listens for\n"
+		     "tessera-ctl on RUN-DIR/control.sock. See tessera-brokerd(8) and doc/broker.md.\n");
+	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+		fprintf(stderr, "tessera-brokerd: %s (try --help)\n", error->message);
+		return 2;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "tessera-brokerd: unexpected argument %s (try --help)\n", argv[1]);
+		return 2;
+	}
+	if (logout && strcmp(logout, "pause") != 0 && strcmp(logout, "stop") != 0) {
+		fprintf(stderr, "tessera-brokerd: --logout takes pause or stop, not %s\n", logout);
+		return 2;
+	}
+	if (shutdown_ms < 0) {
+		fprintf(stderr, "tessera-brokerd: --shutdown-timeout must not be negative\n");
+		return 2;
+	}
+	if (daemonize) {
+		use_syslog = TRUE;
+		if (daemon(0, 0) < 0) {
+			fprintf(stderr, "tessera-brokerd: cannot detach: %s\n", g_strerror(errno));
+			return 1;
+		}
+	}
+	tsr_log_init("tessera-brokerd", use_syslog);
+	if (log_level) {
+		enum tsr_log_level level;
+		if (!tsr_log_level_parse(log_level, &level)) {
+			tsr_err("--log-level takes error, warn, info or debug, not %s", log_level);
+			return 2;
+		}
+		tsr_log_set_level(level);
+	}
+	if (geteuid() != 0)
+		tsr_warn("not running as root: the kiosk, viewers and domains cannot change users");
+	/* A vanished kiosk or client must not kill the broker with SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+
+	cfg.state_dir = state_dir;
+	cfg.run_dir = run_dir;
+	cfg.policy_dir = policy_dir;
+	cfg.kiosk_path = no_kiosk ? NULL : kiosk ? kiosk : TSR_BINDIR "/tessera-kiosk";
+	cfg.kiosk_args = kiosk_args;
+	cfg.kiosk_user = kiosk_user;
+	cfg.viewer_path = viewer;
+	cfg.sysfs_root = no_usb ? NULL : sysfs ? sysfs : "/sys";
+	cfg.devfs_root = devfs;
+	cfg.udev = !no_udev && !no_usb;
+	cfg.logout = logout && strcmp(logout, "stop") == 0 ? TSR_BROKER_LOGOUT_STOP
+							   : TSR_BROKER_LOGOUT_PAUSE;
+	cfg.shutdown_timeout_ms = (unsigned)shutdown_ms;
+	cfg.backend.testdomain = testdomain;
+	cfg.backend.qemu = qemu;
+	cfg.backend.qemu_img = qemu_img;
+	cfg.backend.kernel = kernel;
+	cfg.backend.initrd = initrd;
+	cfg.backend.accel = accel;
+	cfg.backend.xl = xl;
+
+	loop = g_main_loop_new(NULL, FALSE);
+	broker = tsr_broker_create(&cfg, &error);
+	if (!broker) {
+		tsr_err("cannot start: %s", error->message);
+		g_main_loop_unref(loop);
+		return 1;
+	}
+	g_unix_signal_add(SIGTERM, on_quit, loop);
+	g_unix_signal_add(SIGINT, on_quit, loop);
+	g_unix_signal_add(SIGHUP, on_hup, broker);
+	if (ready_fd >= 0) {
+		if (write(ready_fd, "READY\n", 6) != 6)
+			tsr_warn("could not signal readiness on fd %d", ready_fd);
+		close(ready_fd);
+	}
+	tsr_info("ready");
+	g_main_loop_run(loop);
+	tsr_broker_destroy(broker);
+	g_main_loop_unref(loop);
+	return 0;
+}

@@ -1,0 +1,462 @@
+/* broker/session.c: what the kiosk may ask, and the session it changes.
+ *
+ * Every request is judged against the current policy and session state when it arrives: who
+ * is logged in, whether the session is locked, whether that user may use that domain now. The
+ * kiosk only ever learns what the logged-in user may see. */
+#include "config.h"
+#include "broker/broker-private.h"
+#include "broker/secret.h"
+#include "common/log.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const session_names[] = { "login", "locked", "active" };
+
+static void reply(struct tsr_broker *b, uint32_t seq, enum tsr_kiosk_status status,
+		  uint32_t retry_ms, int fd, const char *fmt, ...) G_GNUC_PRINTF(6, 7);
+static void reply(struct tsr_broker *b, uint32_t seq, enum tsr_kiosk_status status,
+		  uint32_t retry_ms, int fd, const char *fmt, ...)
+{
+	struct tsr_kiosk_reply r = { .seq = seq, .status = status, .retry_ms = retry_ms };
+	g_autofree char *text = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	text = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	tsr_kiosk_set_string(r.message, sizeof(r.message), text);
+	kiosk_send(b, &r, TSR_KIOSK_REPLY, fd);
+}
+
+void session_notify(struct tsr_broker *b, enum tsr_kiosk_notify_kind kind, const char *domain,
+		    const char *fmt, ...)
+{
+	struct tsr_kiosk_notify n = { .kind = kind };
+	g_autofree char *text = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	text = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	tsr_kiosk_set_string(n.domain, sizeof(n.domain), domain);
+	tsr_kiosk_set_string(n.text, sizeof(n.text), text);
+	kiosk_send(b, &n, TSR_KIOSK_NOTIFY, -1);
+}
+
+bool session_user_may_use(struct tsr_broker *b, const struct dom *d)
+{
+	return b->policy && b->user && d && d->pol &&
+	       tsr_policy_user_may_use(b->policy, b->user, d->name);
+}
+
+static enum tsr_kiosk_domain_state kiosk_state(struct dom *d)
+{
+	if (!d->backend)
+		return TSR_KIOSK_DOMAIN_UNAVAILABLE;
+	switch (broker_dom_state(d)) {
+	case TSR_DOMAIN_STOPPED:
+		return TSR_KIOSK_DOMAIN_STOPPED;
+	case TSR_DOMAIN_STARTING:
+		return TSR_KIOSK_DOMAIN_STARTING;
+	case TSR_DOMAIN_RUNNING:
+		return TSR_KIOSK_DOMAIN_RUNNING;
+	case TSR_DOMAIN_PAUSED:
+		return TSR_KIOSK_DOMAIN_PAUSED;
+	case TSR_DOMAIN_CRASHED:
+		return TSR_KIOSK_DOMAIN_CRASHED;
+	}
+	return TSR_KIOSK_DOMAIN_UNAVAILABLE;
+}
+
+static void send_domain(struct tsr_broker *b, struct dom *d, uint32_t seq)
+{
+	struct tsr_kiosk_domain m = { .seq = seq };
+
+	m.state = (uint8_t)kiosk_state(d);
+	m.colour = (uint8_t)d->pol->colour;
+	m.disposable = d->pol->disposable;
+	m.focused = g_strcmp0(b->focused, d->name) == 0;
+	tsr_kiosk_set_string(m.name, sizeof(m.name), d->name);
+	tsr_kiosk_set_string(m.label, sizeof(m.label), d->pol->label ? d->pol->label : d->name);
+	kiosk_send(b, &m, TSR_KIOSK_DOMAIN, -1);
+}
+
+void session_domain_changed(struct tsr_broker *b, struct dom *d)
+{
+	if (b->session != SESSION_LOGIN && session_user_may_use(b, d))
+		send_domain(b, d, 0);
+}
+
+static void send_session(struct tsr_broker *b)
+{
+	struct tsr_kiosk_session m = { .state = b->session };
+	const struct tsr_policy_user *u =
+		b->user && b->policy ? tsr_policy_find_user(b->policy, b->user) : NULL;
+
+	if (b->session != SESSION_LOGIN)
+		tsr_kiosk_set_string(m.user, sizeof(m.user), b->user);
+	if (b->session != SESSION_LOGIN && u && u->full_name)
+		tsr_kiosk_set_string(m.full_name, sizeof(m.full_name), u->full_name);
+	kiosk_send(b, &m, TSR_KIOSK_SESSION, -1);
+}
+
+static void send_settings(struct tsr_broker *b)
+{
+	struct tsr_kiosk_settings m = { 0 };
+	const struct tsr_policy_kiosk *k;
+
+	if (!b->policy)
+		return;
+	k = &b->policy->kiosk;
+	m.idle_lock_seconds = k->idle_lock_seconds;
+	m.console = k->console;
+	m.locked_requires_sas = k->locked_requires_sas;
+	tsr_kiosk_set_string(m.sas, sizeof(m.sas), k->sas);
+	tsr_kiosk_set_string(m.xkb_rules, sizeof(m.xkb_rules), k->keymap.rules);
+	tsr_kiosk_set_string(m.xkb_model, sizeof(m.xkb_model), k->keymap.model);
+	tsr_kiosk_set_string(m.xkb_layout, sizeof(m.xkb_layout), k->keymap.layout);
+	tsr_kiosk_set_string(m.xkb_variant, sizeof(m.xkb_variant), k->keymap.variant);
+	tsr_kiosk_set_string(m.xkb_options, sizeof(m.xkb_options), k->keymap.options);
+	for (size_t i = 0; i < k->n_hotkeys && i < TSR_KIOSK_MAX_HOTKEYS; i++) {
+		tsr_kiosk_set_string(m.hotkeys[i].action, sizeof(m.hotkeys[i].action),
+				     k->hotkeys[i].action);
+		tsr_kiosk_set_string(m.hotkeys[i].keys, sizeof(m.hotkeys[i].keys),
+				     k->hotkeys[i].keys);
+		m.n_hotkeys++;
+	}
+	kiosk_send(b, &m, TSR_KIOSK_SETTINGS, -1);
+}
+
+static void set_session(struct tsr_broker *b, enum session_state s, const char *why)
+{
+	if (b->session != s)
+		broker_audit(b, "session", "state", session_names[s], "user", b->user, "reason", why,
+			     NULL);
+	b->session = s;
+	send_session(b);
+	broker_save_state(b);
+}
+
+void session_on_kiosk_start(struct tsr_broker *b)
+{
+	/* Every kiosk that starts is locked: a kiosk that crashed or was replaced never comes
+	 * back to an open desktop. */
+	if (b->session == SESSION_ACTIVE)
+		set_session(b, SESSION_LOCKED, "kiosk (re)started");
+	send_settings(b);
+	send_session(b);
+}
+
+static void lease_notice(struct tsr_broker *b)
+{
+	int64_t days = 0;
+	enum tsr_policy_lease lease = broker_lease(b, &days);
+
+	if (lease == TSR_POLICY_LEASE_GRACE || (lease == TSR_POLICY_LEASE_VALID &&
+						b->policy->valid_until && days <= 3))
+		session_notify(b, TSR_KIOSK_NOTE_POLICY_EXPIRES, NULL,
+			       "This laptop's policy %s in %" G_GINT64_FORMAT
+			       " day(s): connect to the network so it can be updated.",
+			       lease == TSR_POLICY_LEASE_GRACE ? "stops new logins" : "expires",
+			       days);
+}
+
+static void stop_foreign_domains(struct tsr_broker *b)
+{
+	GHashTableIter it;
+	gpointer value;
+
+	/* Another user's paused session must never be shown to this one. */
+	g_hash_table_iter_init(&it, b->domains);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		struct dom *d = value;
+		if (d->owner && g_strcmp0(d->owner, b->user) != 0)
+			broker_dom_stop(b, d, "another user logged in", NULL, NULL);
+	}
+}
+
+/* LOGIN and UNLOCK share the check; the password is copied from the (guarded) receive
+ * buffer into a guarded secret, checked and wiped. */
+static void handle_auth(struct tsr_broker *b, const struct tsr_kiosk_login *m, bool unlock)
+{
+	const char *user = unlock ? b->user : m->user;
+	struct tsr_secret *pw;
+	enum tsr_auth_result r;
+	int64_t retry = 0;
+	bool known;
+
+	if (unlock ? b->session != SESSION_LOCKED : b->session != SESSION_LOGIN) {
+		reply(b, m->seq, TSR_KIOSK_E_STATE, 0, -1,
+		      unlock ? "The session is not locked." : "Someone is logged in; log out first.");
+		return;
+	}
+	if (!unlock) {
+		enum tsr_policy_lease lease = broker_lease(b, NULL);
+		if (lease == TSR_POLICY_LEASE_EXPIRED || lease == TSR_POLICY_LEASE_NOT_YET_VALID) {
+			broker_audit(b, "login", "result", "lease",
+				     "lease", tsr_policy_lease_name(lease), NULL);
+			reply(b, m->seq, TSR_KIOSK_E_LEASE, 0, -1,
+			      b->policy ? "This laptop's policy is out of date. Connect to the "
+					  "network and update it (tessera-provision pull), then log in."
+					: "This laptop has no policy yet. Connect to the network and "
+					  "install one (tessera-provision pull).");
+			return;
+		}
+	}
+	pw = tsr_secret_new(TSR_KIOSK_PASSWORD_MAX);
+	if (!pw) {
+		reply(b, m->seq, TSR_KIOSK_E_FAILED, 0, -1, "Cannot check passwords right now.");
+		return;
+	}
+	pw->len = m->password_len;
+	memcpy(pw->bytes, m->password, m->password_len);
+	r = tsr_auth_check(b->auth, b->policy, user, pw, &retry);
+	tsr_secret_free(pw);
+
+	/* A name nobody has might be a password typed into the wrong field: never log it. */
+	known = tsr_policy_find_user(b->policy, user) != NULL;
+	broker_audit(b, unlock ? "unlock" : "login", "user", known ? user : "(unknown)", "result",
+		     tsr_auth_result_name(r), NULL);
+	switch (r) {
+	case TSR_AUTH_OK:
+		break;
+	case TSR_AUTH_DENIED:
+		reply(b, m->seq, TSR_KIOSK_E_DENIED, (uint32_t)(retry / 1000), -1,
+		      "Wrong user name or password.");
+		return;
+	case TSR_AUTH_WAIT:
+		reply(b, m->seq, TSR_KIOSK_E_WAIT, (uint32_t)((retry + 999) / 1000), -1,
+		      "Too many attempts: wait a moment and try again.");
+		return;
+	case TSR_AUTH_LOCKED:
+		reply(b, m->seq, TSR_KIOSK_E_LOCKED_OUT, (uint32_t)((retry + 999) / 1000), -1,
+		      "Too many failed attempts: this account is locked for a while.");
+		return;
+	}
+	if (!unlock) {
+		g_free(b->user);
+		b->user = g_strdup(user);
+		stop_foreign_domains(b);
+	}
+	set_session(b, SESSION_ACTIVE, unlock ? "unlocked" : "logged in");
+	reply(b, m->seq, TSR_KIOSK_OK, 0, -1, "Welcome.");
+	lease_notice(b);
+}
+
+static void handle_list(struct tsr_broker *b, uint32_t seq)
+{
+	for (size_t i = 0; i < b->policy->n_domains; i++) {
+		struct dom *d = broker_dom(b, b->policy->domains[i].name);
+		if (session_user_may_use(b, d))
+			send_domain(b, d, seq);
+	}
+	reply(b, seq, TSR_KIOSK_OK, 0, -1, "%s", "");
+}
+
+/* A pick waits for the domain to run; by then the kiosk may be another one, or the session
+ * over: the generation and user say whether the answer still belongs to anyone. */
+struct pick {
+	uint32_t seq;
+	unsigned kiosk_gen;
+	char *user;
+};
+
+static void pick_started(struct tsr_broker *b, const char *name, const GError *error, void *data)
+{
+	struct pick *p = data;
+	struct dom *d = broker_dom(b, name);
+	g_autoptr(GError) verr = NULL;
+	int fd;
+
+	if (p->kiosk_gen != kiosk_link_starts(b->kiosk) || b->session != SESSION_ACTIVE ||
+	    g_strcmp0(b->user, p->user) != 0)
+		goto out; /* nobody to answer: the kiosk will list domains again */
+	if (error || !d) {
+		reply(b, p->seq, TSR_KIOSK_E_FAILED, 0, -1, "%s could not start: %s", name,
+		      error ? error->message : "it left the policy");
+		goto out;
+	}
+	g_free(d->owner);
+	d->owner = g_strdup(b->user);
+	broker_save_state(b);
+	fd = viewer_spawn(b, d, &verr);
+	if (fd < 0) {
+		broker_audit(b, "viewer-failed", "domain", name, "reason", verr->message, NULL);
+		reply(b, p->seq, TSR_KIOSK_E_FAILED, 0, -1, "The display of %s could not start: %s",
+		      name, verr->message);
+		goto out;
+	}
+	broker_audit(b, "pick", "user", b->user, "domain", name, NULL);
+	reply(b, p->seq, TSR_KIOSK_OK, 0, fd, "%s", "");
+	close(fd);
+out:
+	g_free(p->user);
+	g_free(p);
+}
+
+static struct dom *usable(struct tsr_broker *b, uint32_t seq, const char *name)
+{
+	struct dom *d = broker_dom(b, name);
+
+	if (!d || !d->pol) {
+		reply(b, seq, TSR_KIOSK_E_UNKNOWN, 0, -1, "There is no domain %s.", name);
+		return NULL;
+	}
+	if (!session_user_may_use(b, d)) {
+		broker_audit(b, "refused", "user", b->user, "domain", name, "reason",
+			     "not allowed by policy", NULL);
+		reply(b, seq, TSR_KIOSK_E_FORBIDDEN, 0, -1, "You may not use %s.", name);
+		return NULL;
+	}
+	return d;
+}
+
+struct stop_req {
+	uint32_t seq;
+	unsigned kiosk_gen;
+};
+
+static void stop_finished(struct tsr_broker *b, const char *name, const GError *error, void *data)
+{
+	struct stop_req *s = data;
+
+	if (s->kiosk_gen == kiosk_link_starts(b->kiosk)) {
+		if (error)
+			reply(b, s->seq, TSR_KIOSK_E_FAILED, 0, -1, "Stopping %s: %s", name,
+			      error->message);
+		else
+			reply(b, s->seq, TSR_KIOSK_OK, 0, -1, "%s", "");
+	}
+	g_free(s);
+}
+
+static void logout_stopped(struct tsr_broker *b, const char *name, const GError *error,
+			   void *data)
+{
+}
+
+void session_end(struct tsr_broker *b, const char *why)
+{
+	GHashTableIter it;
+	gpointer value;
+
+	if (!b->user)
+		return;
+	g_hash_table_iter_init(&it, b->domains);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		struct dom *d = value;
+		if (g_strcmp0(d->owner, b->user) != 0)
+			continue;
+		if (!d->pol || d->pol->disposable || b->cfg.logout == TSR_BROKER_LOGOUT_STOP)
+			broker_dom_stop(b, d, "logout", logout_stopped, NULL);
+		else
+			broker_dom_pause(b, d, "logout");
+	}
+	broker_audit(b, "logout", "user", b->user, "reason", why, NULL);
+	g_clear_pointer(&b->user, g_free);
+	g_clear_pointer(&b->focused, g_free);
+	if (b->usb)
+		usb_host_focus_changed(b->usb);
+	set_session(b, SESSION_LOGIN, why);
+}
+
+void session_handle(struct tsr_broker *b, const void *msg, size_t len)
+{
+	const struct tsr_frame_header *h = msg;
+	const struct tsr_kiosk_request *rq = msg;
+	const struct tsr_kiosk_domain_request *dr = msg;
+	struct dom *d;
+
+	switch (h->type) {
+	case TSR_KIOSK_LOGIN:
+	case TSR_KIOSK_UNLOCK:
+		if (!b->policy) {
+			reply(b, rq->seq, TSR_KIOSK_E_LEASE, 0, -1,
+			      "This laptop has no policy yet. Connect to the network and install "
+			      "one (tessera-provision pull).");
+			return;
+		}
+		handle_auth(b, msg, h->type == TSR_KIOSK_UNLOCK);
+		return;
+	default:
+		break;
+	}
+	/* Everything else needs an unlocked session. */
+	if (b->session != SESSION_ACTIVE || !b->policy) {
+		reply(b, rq->seq, TSR_KIOSK_E_STATE, 0, -1, "Log in or unlock first.");
+		return;
+	}
+	switch (h->type) {
+	case TSR_KIOSK_LIST:
+		handle_list(b, rq->seq);
+		return;
+	case TSR_KIOSK_LOGOUT:
+		session_end(b, "logged out");
+		reply(b, rq->seq, TSR_KIOSK_OK, 0, -1, "%s", "");
+		return;
+	case TSR_KIOSK_LOCK:
+		set_session(b, SESSION_LOCKED, "locked by the user");
+		reply(b, rq->seq, TSR_KIOSK_OK, 0, -1, "%s", "");
+		return;
+	case TSR_KIOSK_PICK: {
+		struct pick *p;
+		if (!(d = usable(b, dr->seq, dr->domain)))
+			return;
+		p = g_new0(struct pick, 1);
+		p->seq = dr->seq;
+		p->kiosk_gen = kiosk_link_starts(b->kiosk);
+		p->user = g_strdup(b->user);
+		broker_dom_start(b, d, b->user, pick_started, p);
+		return;
+	}
+	case TSR_KIOSK_RESTART_VIEWER: {
+		struct pick *p;
+		if (!(d = usable(b, dr->seq, dr->domain)))
+			return;
+		if (broker_dom_state(d) != TSR_DOMAIN_RUNNING) {
+			reply(b, dr->seq, TSR_KIOSK_E_STATE, 0, -1, "%s is not running.", dr->domain);
+			return;
+		}
+		p = g_new0(struct pick, 1);
+		p->seq = dr->seq;
+		p->kiosk_gen = kiosk_link_starts(b->kiosk);
+		p->user = g_strdup(b->user);
+		pick_started(b, d->name, NULL, p);
+		return;
+	}
+	case TSR_KIOSK_STOP: {
+		struct stop_req *s;
+		if (!(d = usable(b, dr->seq, dr->domain)))
+			return;
+		s = g_new0(struct stop_req, 1);
+		s->seq = dr->seq;
+		s->kiosk_gen = kiosk_link_starts(b->kiosk);
+		broker_dom_stop(b, d, b->user, stop_finished, s);
+		return;
+	}
+	case TSR_KIOSK_FOCUS:
+		if (dr->domain[0]) {
+			if (!(d = usable(b, dr->seq, dr->domain)))
+				return;
+			if (broker_dom_state(d) != TSR_DOMAIN_RUNNING) {
+				reply(b, dr->seq, TSR_KIOSK_E_STATE, 0, -1, "%s is not running.",
+				      dr->domain);
+				return;
+			}
+		}
+		g_free(b->focused);
+		b->focused = dr->domain[0] ? g_strdup(dr->domain) : NULL;
+		broker_audit(b, "focus", "user", b->user, "domain", b->focused ? b->focused : "",
+			     NULL);
+		if (b->usb)
+			usb_host_focus_changed(b->usb);
+		reply(b, dr->seq, TSR_KIOSK_OK, 0, -1, "%s", "");
+		return;
+	default:
+		reply(b, rq->seq, TSR_KIOSK_E_PROTOCOL, 0, -1, "Unexpected request.");
+		return;
+	}
+}

@@ -1,0 +1,567 @@
+/* broker/usb-host.c: USB devices on this host: keeping them unauthorized, deciding, attaching.
+ *
+ * At start every root hub gets authorized_default=0, so a device that appears is enumerated
+ * but not configured: no dom0 driver touches it until the broker decides (devices.h). Then:
+ *   dom0       authorized=1 (keyboards, mice, hubs: the kiosk's own)
+ *   deny       authorized=0, and the user is told
+ *   attach X   when X runs: authorized=1 and handed to X's backend; until then it waits
+ *   focused    follows the focused domain; when focus moves it is detached, reset
+ *              (USBDEVFS_RESET, so a verified PIN does not follow it) and attached again
+ * Every decision is audited and shown to the user as a trusted notification. The table of
+ * assignments (devices.h) is the one truth of where a device is; it is saved in the state dir
+ * and rebuilt against the backends after a restart.
+ *
+ * Hotplug comes from a libudev monitor; the sysfs and /dev roots are configurable so tests
+ * can run against a tree of plain files (then `devices --rescan` stands in for udev). */
+#include "config.h"
+#include "broker/broker-private.h"
+#include "common/log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <libudev.h>
+#include <linux/usbdevice_fs.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+struct usb_entry {
+	struct tsr_usb_dev *dev;
+	struct tsr_device_decision decision;
+	char *target; /* where it should be now (domain), or NULL */
+};
+
+struct usb_host {
+	struct tsr_broker *b;
+	char *devices_dir; /* SYSFS/bus/usb/devices */
+	char *devfs;
+	GHashTable *present; /* sysname -> struct usb_entry */
+	struct udev *udev;
+	struct udev_monitor *mon;
+	guint mon_watch;
+};
+
+static void entry_free(gpointer data)
+{
+	struct usb_entry *e = data;
+
+	tsr_usb_dev_free(e->dev);
+	g_free(e->target);
+	g_free(e);
+}
+
+static char *sysfs_read(struct usb_host *u, const char *sysname, const char *attr, size_t *len)
+{
+	g_autofree char *path = g_build_filename(u->devices_dir, sysname, attr, NULL);
+	char *text = NULL;
+	gsize n = 0;
+
+	if (!g_file_get_contents(path, &text, &n, NULL))
+		return NULL;
+	if (len)
+		*len = n;
+	return text;
+}
+
+static bool sysfs_write(struct usb_host *u, const char *sysname, const char *attr,
+			const char *value)
+{
+	g_autofree char *path = g_build_filename(u->devices_dir, sysname, attr, NULL);
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	bool ok = fd >= 0 && write(fd, value, strlen(value)) == (ssize_t)strlen(value);
+
+	if (!ok)
+		tsr_warn("usb: cannot write %s to %s: %s", value, path, g_strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* "3-1.2" is a device; "usb3" a root hub; "3-1.2:1.0" an interface. */
+static bool is_device_name(const char *name)
+{
+	if (!g_ascii_isdigit(name[0]) || strchr(name, ':'))
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!g_ascii_isdigit(*p) && *p != '-' && *p != '.')
+			return false;
+	return strchr(name, '-') != NULL;
+}
+
+static struct tsr_usb_dev *read_device(struct usb_host *u, const char *sysname, GError **error)
+{
+	struct tsr_usb_dev *dev = g_new0(struct tsr_usb_dev, 1);
+	g_autofree char *desc = NULL, *bus = NULL, *addr = NULL, *serial = NULL;
+	size_t len = 0;
+
+	dev->sysname = g_strdup(sysname);
+	desc = sysfs_read(u, sysname, "descriptors", &len);
+	bus = sysfs_read(u, sysname, "busnum", NULL);
+	addr = sysfs_read(u, sysname, "devnum", NULL);
+	serial = sysfs_read(u, sysname, "serial", NULL);
+	if (!desc || !bus || !addr) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+			    "%s has no descriptors/busnum/devnum in sysfs", sysname);
+		tsr_usb_dev_free(dev);
+		return NULL;
+	}
+	dev->bus = (unsigned)g_ascii_strtoull(bus, NULL, 10);
+	dev->addr = (unsigned)g_ascii_strtoull(addr, NULL, 10);
+	dev->id = g_strdup_printf("usb-%u-%u", dev->bus, dev->addr);
+	if (serial) {
+		g_strchomp(serial);
+		/* The serial string comes from the device: keep it only if it is sane text. */
+		if (serial[0] && strlen(serial) <= 126 && g_utf8_validate(serial, -1, NULL))
+			dev->serial = g_strdup(serial);
+	}
+	if (!tsr_usb_parse_descriptors((const uint8_t *)desc, len, dev, error)) {
+		tsr_usb_dev_free(dev);
+		return NULL;
+	}
+	return dev;
+}
+
+static void audit_decision(struct usb_host *u, struct usb_entry *e, const char *event,
+			   const char *domain)
+{
+	JsonObject *o = json_object_new();
+	g_autofree char *vidpid = g_strdup_printf("%04x:%04x", e->dev->vendor, e->dev->product);
+
+	json_object_set_string_member(o, "device", e->dev->id);
+	json_object_set_string_member(o, "sysname", e->dev->sysname);
+	json_object_set_string_member(o, "usb_id", vidpid);
+	if (e->dev->serial)
+		json_object_set_string_member(o, "serial", e->dev->serial);
+	json_object_set_string_member(o, "verdict", tsr_device_verdict_name(e->decision.verdict));
+	if (e->decision.rule)
+		json_object_set_string_member(o, "rule", e->decision.rule);
+	if (domain)
+		json_object_set_string_member(o, "domain", domain);
+	json_object_set_string_member(o, "reason", e->decision.reason);
+	broker_audit_object(u->b, event, o);
+}
+
+static struct tsr_usb_device backend_device(const struct tsr_usb_dev *dev)
+{
+	struct tsr_usb_device d = { .kind = TSR_USB_HOST_BUSADDR, .bus = dev->bus,
+				    .addr = dev->addr };
+	return d;
+}
+
+/* Port reset: whatever state the device had (a verified PIN) is gone. */
+static void reset_device(struct usb_host *u, const struct tsr_usb_dev *dev)
+{
+	g_autofree char *path =
+		g_strdup_printf("%s/bus/usb/%03u/%03u", u->devfs, dev->bus, dev->addr);
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0 || ioctl(fd, USBDEVFS_RESET, 0) < 0)
+		tsr_warn("usb: reset of %s (%s) failed: %s", dev->id, path, g_strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+struct attach_ctx {
+	struct usb_host *u;
+	char *sysname;
+	char *domain;
+};
+
+static void attach_done(struct tsr_backend *backend, const char *name, const GError *error,
+			void *data)
+{
+	struct attach_ctx *c = data;
+	struct usb_entry *e = g_hash_table_lookup(c->u->present, c->sysname);
+
+	if (e && error) {
+		g_autofree char *owner = tsr_device_table_release(c->u->b->devices, e->dev->id);
+		broker_audit(c->u->b, "device-attach-failed", "device", e->dev->id, "domain", name,
+			     "reason", error->message, NULL);
+		session_notify(c->u->b, TSR_KIOSK_NOTE_DEVICE_DENIED, name,
+			       "The device %04x:%04x could not be given to %s.", e->dev->vendor,
+			       e->dev->product, name);
+		sysfs_write(c->u, c->sysname, "authorized", "0");
+		broker_save_state(c->u->b);
+	} else if (e) {
+		audit_decision(c->u, e, "device-attached", name);
+		session_notify(c->u->b, TSR_KIOSK_NOTE_DEVICE_ATTACHED, name,
+			       "USB device %04x:%04x is now attached to %s.", e->dev->vendor,
+			       e->dev->product, name);
+	}
+	g_free(c->sysname);
+	g_free(c->domain);
+	g_free(c);
+}
+
+static void detach_done(struct tsr_backend *backend, const char *name, const GError *error,
+			void *data)
+{
+	if (error)
+		tsr_warn("usb: detach from %s: %s", name, error->message);
+}
+
+/* Take e away from whichever domain has it (table and backend) and reset it. */
+static void detach_entry(struct usb_host *u, struct usb_entry *e, bool reset)
+{
+	g_autofree char *owner = tsr_device_table_release(u->b->devices, e->dev->id);
+	struct dom *d = broker_dom(u->b, owner);
+	struct tsr_usb_device bd = backend_device(e->dev);
+
+	if (!owner)
+		return;
+	if (d && d->backend && tsr_backend_usb_owner(d->backend, e->dev->id))
+		tsr_backend_detach_usb(d->backend, owner, &bd, detach_done, NULL);
+	audit_decision(u, e, "device-detached", owner);
+	session_notify(u->b, TSR_KIOSK_NOTE_DEVICE_DETACHED, owner,
+		       "USB device %04x:%04x was taken from %s.", e->dev->vendor, e->dev->product,
+		       owner);
+	if (reset)
+		reset_device(u, e->dev);
+}
+
+/* Put e where its decision says it should be now. */
+static void place(struct usb_host *u, struct usb_entry *e)
+{
+	struct tsr_broker *b = u->b;
+	const char *want = NULL;
+	const char *owner = tsr_device_table_owner(b->devices, e->dev->id);
+
+	if (e->decision.verdict == TSR_DEVICE_DOM0) {
+		detach_entry(u, e, true);
+		sysfs_write(u, e->dev->sysname, "authorized", "1");
+		return;
+	}
+	if (e->decision.verdict == TSR_DEVICE_ATTACH)
+		want = e->target ? e->target : e->decision.domain;
+	else if (e->decision.verdict == TSR_DEVICE_FOCUSED)
+		want = e->target ? e->target : b->focused;
+	if (want) {
+		struct dom *d = broker_dom(b, want);
+		if (!d || !d->backend || broker_dom_state(d) != TSR_DOMAIN_RUNNING)
+			want = NULL; /* waits until its domain runs */
+	}
+	if (want && g_strcmp0(owner, want) == 0)
+		return; /* already where it belongs */
+	/* Moving or leaving: detach and reset first, so nothing follows it. */
+	detach_entry(u, e, owner != NULL);
+	if (!want) {
+		sysfs_write(u, e->dev->sysname, "authorized", "0");
+		return;
+	}
+	struct dom *d = broker_dom(b, want);
+	struct tsr_usb_device bd = backend_device(e->dev);
+	g_autoptr(GError) error = NULL;
+	if (!tsr_device_table_assign(b->devices, e->dev->id, want, &error)) {
+		tsr_warn("usb: %s", error->message);
+		return;
+	}
+	sysfs_write(u, e->dev->sysname, "authorized", "1");
+	struct attach_ctx *c = g_new0(struct attach_ctx, 1);
+	c->u = u;
+	c->sysname = g_strdup(e->dev->sysname);
+	c->domain = g_strdup(want);
+	tsr_backend_attach_usb(d->backend, want, &bd, attach_done, c);
+	broker_save_state(b);
+}
+
+static void device_added(struct usb_host *u, const char *sysname)
+{
+	g_autoptr(GError) error = NULL;
+	struct usb_entry *e;
+	struct tsr_usb_dev *dev;
+
+	if (!is_device_name(sysname) || g_hash_table_contains(u->present, sysname))
+		return;
+	dev = read_device(u, sysname, &error);
+	e = g_new0(struct usb_entry, 1);
+	if (!dev) {
+		/* Unreadable descriptors: judged as a device with no interfaces, i.e. denied. */
+		dev = g_new0(struct tsr_usb_dev, 1);
+		dev->sysname = g_strdup(sysname);
+		dev->id = g_strdup_printf("usb-%s", sysname);
+		tsr_warn("usb: %s: %s", sysname, error->message);
+	}
+	e->dev = dev;
+	g_hash_table_insert(u->present, g_strdup(sysname), e);
+	if (u->b->policy)
+		tsr_devices_decide(u->b->policy, dev, &e->decision);
+	else
+		e->decision = (struct tsr_device_decision){ .verdict = TSR_DEVICE_DENY,
+							    .reason = "no policy" };
+	audit_decision(u, e, "device-decision", e->decision.domain);
+	if (e->decision.verdict == TSR_DEVICE_DENY)
+		session_notify(u->b, TSR_KIOSK_NOTE_DEVICE_DENIED, NULL,
+			       "USB device %04x:%04x was refused: %s.", dev->vendor, dev->product,
+			       e->decision.reason);
+	place(u, e);
+}
+
+static void device_removed(struct usb_host *u, const char *sysname)
+{
+	struct usb_entry *e = g_hash_table_lookup(u->present, sysname);
+
+	if (!e)
+		return;
+	g_autofree char *owner = tsr_device_table_release(u->b->devices, e->dev->id);
+	struct dom *d = broker_dom(u->b, owner);
+	if (d && d->backend && tsr_backend_usb_owner(d->backend, e->dev->id)) {
+		struct tsr_usb_device bd = backend_device(e->dev);
+		tsr_backend_detach_usb(d->backend, owner, &bd, detach_done, NULL);
+	}
+	audit_decision(u, e, "device-removed", owner);
+	g_hash_table_remove(u->present, sysname);
+	broker_save_state(u->b);
+}
+
+static void scan(struct usb_host *u)
+{
+	g_autoptr(GDir) dir = g_dir_open(u->devices_dir, 0, NULL);
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	const char *name;
+	GHashTableIter it;
+	gpointer key;
+	GPtrArray *gone = g_ptr_array_new_with_free_func(g_free);
+
+	while (dir && (name = g_dir_read_name(dir))) {
+		if (!is_device_name(name))
+			continue;
+		g_hash_table_add(seen, g_strdup(name));
+		device_added(u, name);
+	}
+	g_hash_table_iter_init(&it, u->present);
+	while (g_hash_table_iter_next(&it, &key, NULL))
+		if (!g_hash_table_contains(seen, key))
+			g_ptr_array_add(gone, g_strdup(key));
+	for (guint i = 0; i < gone->len; i++)
+		device_removed(u, gone->pdata[i]);
+	g_ptr_array_free(gone, TRUE);
+	g_hash_table_destroy(seen);
+}
+
+static gboolean on_udev(int fd, GIOCondition cond, gpointer data)
+{
+	struct usb_host *u = data;
+	struct udev_device *dev = udev_monitor_receive_device(u->mon);
+
+	if (!dev)
+		return G_SOURCE_CONTINUE;
+	const char *action = udev_device_get_action(dev);
+	const char *sysname = udev_device_get_sysname(dev);
+	if (action && sysname) {
+		if (strcmp(action, "add") == 0)
+			device_added(u, sysname);
+		else if (strcmp(action, "remove") == 0)
+			device_removed(u, sysname);
+	}
+	udev_device_unref(dev);
+	return G_SOURCE_CONTINUE;
+}
+
+struct usb_host *usb_host_create(struct tsr_broker *b, GError **error)
+{
+	struct usb_host *u = g_new0(struct usb_host, 1);
+	g_autoptr(GDir) dir = NULL;
+	const char *name;
+
+	u->b = b;
+	u->devices_dir = g_build_filename(b->cfg.sysfs_root, "bus", "usb", "devices", NULL);
+	u->devfs = g_strdup(b->cfg.devfs_root ? b->cfg.devfs_root : "/dev");
+	u->present = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, entry_free);
+	dir = g_dir_open(u->devices_dir, 0, error);
+	if (!dir) {
+		g_prefix_error(error, "USB handling: ");
+		usb_host_destroy(u);
+		return NULL;
+	}
+	/* From now on nothing new is configured before the broker says so. */
+	while ((name = g_dir_read_name(dir)))
+		if (g_str_has_prefix(name, "usb"))
+			sysfs_write(u, name, "authorized_default", "0");
+	if (b->cfg.udev) {
+		u->udev = udev_new();
+		u->mon = u->udev ? udev_monitor_new_from_netlink(u->udev, "udev") : NULL;
+		if (!u->mon ||
+		    udev_monitor_filter_add_match_subsystem_devtype(u->mon, "usb", "usb_device") < 0 ||
+		    udev_monitor_enable_receiving(u->mon) < 0) {
+			g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+				    "USB handling: cannot watch udev for hotplug");
+			usb_host_destroy(u);
+			return NULL;
+		}
+		u->mon_watch = g_unix_fd_add(udev_monitor_get_fd(u->mon), G_IO_IN, on_udev, u);
+	}
+	b->usb = u;
+	scan(u);
+	return u;
+}
+
+void usb_host_destroy(struct usb_host *u)
+{
+	if (!u)
+		return;
+	if (u->mon_watch)
+		g_source_remove(u->mon_watch);
+	if (u->mon)
+		udev_monitor_unref(u->mon);
+	if (u->udev)
+		udev_unref(u->udev);
+	if (u->present)
+		g_hash_table_destroy(u->present);
+	g_free(u->devices_dir);
+	g_free(u->devfs);
+	g_free(u);
+}
+
+JsonArray *usb_host_list(struct usb_host *u)
+{
+	JsonArray *a = json_array_new();
+	GHashTableIter it;
+	gpointer value;
+
+	g_hash_table_iter_init(&it, u->present);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		struct usb_entry *e = value;
+		JsonObject *o = json_object_new();
+		g_autofree char *vidpid =
+			g_strdup_printf("%04x:%04x", e->dev->vendor, e->dev->product);
+		JsonArray *cls = json_array_new();
+		const char *owner = tsr_device_table_owner(u->b->devices, e->dev->id);
+
+		for (size_t i = 0; i < e->dev->n_interfaces; i++)
+			json_array_add_int_element(cls, e->dev->interface_class[i]);
+		json_object_set_string_member(o, "id", e->dev->id);
+		json_object_set_string_member(o, "sysname", e->dev->sysname);
+		json_object_set_string_member(o, "usb_id", vidpid);
+		if (e->dev->serial)
+			json_object_set_string_member(o, "serial", e->dev->serial);
+		json_object_set_array_member(o, "classes", cls);
+		json_object_set_string_member(o, "verdict",
+					      tsr_device_verdict_name(e->decision.verdict));
+		if (e->decision.rule)
+			json_object_set_string_member(o, "rule", e->decision.rule);
+		json_object_set_string_member(o, "reason", e->decision.reason);
+		if (owner)
+			json_object_set_string_member(o, "attached_to", owner);
+		json_array_add_object_element(a, o);
+	}
+	return a;
+}
+
+void usb_host_domain_changed(struct usb_host *u, const char *domain)
+{
+	GHashTableIter it;
+	gpointer value;
+	struct dom *d = broker_dom(u->b, domain);
+	bool running = d && broker_dom_state(d) == TSR_DOMAIN_RUNNING;
+
+	g_hash_table_iter_init(&it, u->present);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		struct usb_entry *e = value;
+		const char *owner = tsr_device_table_owner(u->b->devices, e->dev->id);
+		/* A stopped domain's devices go back to waiting (its backend let them go). */
+		if (!running && g_strcmp0(owner, domain) == 0) {
+			g_autofree char *was = tsr_device_table_release(u->b->devices, e->dev->id);
+			audit_decision(u, e, "device-released", was);
+			sysfs_write(u, e->dev->sysname, "authorized", "0");
+			if (g_strcmp0(e->target, domain) == 0)
+				g_clear_pointer(&e->target, g_free);
+		}
+		place(u, e);
+	}
+	broker_save_state(u->b);
+}
+
+void usb_host_focus_changed(struct usb_host *u)
+{
+	GHashTableIter it;
+	gpointer value;
+
+	g_hash_table_iter_init(&it, u->present);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		struct usb_entry *e = value;
+		if (e->decision.verdict == TSR_DEVICE_FOCUSED)
+			place(u, e);
+	}
+}
+
+static struct usb_entry *find_by_id(struct usb_host *u, const char *id)
+{
+	GHashTableIter it;
+	gpointer value;
+
+	g_hash_table_iter_init(&it, u->present);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		struct usb_entry *e = value;
+		if (strcmp(e->dev->id, id) == 0 || strcmp(e->dev->sysname, id) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+bool usb_host_attach(struct usb_host *u, const char *id, const char *domain, GError **error)
+{
+	struct usb_entry *e = find_by_id(u, id);
+	struct dom *d = broker_dom(u->b, domain);
+
+	if (!e) {
+		g_set_error(error, TSR_CTL_ERROR, TSR_CTL_ERROR_NOT_FOUND,
+			    "no USB device %s (tessera-ctl devices lists them)", id);
+		return false;
+	}
+	if (!d || !d->backend || broker_dom_state(d) != TSR_DOMAIN_RUNNING) {
+		g_set_error(error, TSR_CTL_ERROR, TSR_CTL_ERROR_FAILED,
+			    "domain %s is not running; start it first", domain);
+		return false;
+	}
+	/* Root's explicit choice overrides the rules for this device until it is unplugged. */
+	if (e->decision.verdict != TSR_DEVICE_ATTACH && e->decision.verdict != TSR_DEVICE_FOCUSED)
+		e->decision.verdict = TSR_DEVICE_ATTACH;
+	g_snprintf(e->decision.reason, sizeof(e->decision.reason), "attached by root");
+	g_free(e->target);
+	e->target = g_strdup(domain);
+	place(u, e);
+	return true;
+}
+
+bool usb_host_detach(struct usb_host *u, const char *id, GError **error)
+{
+	struct usb_entry *e = find_by_id(u, id);
+
+	if (!e) {
+		g_set_error(error, TSR_CTL_ERROR, TSR_CTL_ERROR_NOT_FOUND,
+			    "no USB device %s (tessera-ctl devices lists them)", id);
+		return false;
+	}
+	/* Until it is unplugged or root attaches it again, it stays with nobody. */
+	e->decision.verdict = TSR_DEVICE_DENY;
+	e->decision.rule = NULL;
+	g_snprintf(e->decision.reason, sizeof(e->decision.reason), "detached by root");
+	g_clear_pointer(&e->target, g_free);
+	detach_entry(u, e, true);
+	sysfs_write(u, e->dev->sysname, "authorized", "0");
+	broker_save_state(u->b);
+	return true;
+}
+
+void usb_host_rescan(struct usb_host *u, bool redecide)
+{
+	GHashTableIter it;
+	gpointer value;
+
+	if (!redecide) {
+		scan(u);
+		return;
+	}
+	/* Policy changed: decide every device afresh. */
+	g_hash_table_iter_init(&it, u->present);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		struct usb_entry *e = value;
+		if (u->b->policy)
+			tsr_devices_decide(u->b->policy, e->dev, &e->decision);
+		g_clear_pointer(&e->target, g_free);
+		audit_decision(u, e, "device-decision", e->decision.domain);
+		place(u, e);
+	}
+	scan(u);
+}
