@@ -138,20 +138,21 @@ bool tsr_audit_event(struct tsr_audit *audit, const char *event, JsonObject *fie
 	json_object_set_int_member(o, "seq", (int64_t)audit->seq + 1);
 	json_object_set_string_member(o, "event", event);
 	if (fields) {
-		JsonObjectIter it;
-		const char *name;
-		JsonNode *value;
+		/* In the order the caller added them, so lines read naturally. */
+		GList *names = json_object_get_members(fields);
 
-		json_object_iter_init(&it, fields);
-		while (json_object_iter_next(&it, &name, &value)) {
+		for (GList *l = names; l; l = l->next) {
+			const char *name = l->data;
 			if (tsr_audit_field_forbidden(name) || json_object_has_member(o, name)) {
 				tsr_err("audit: refused field \"%s\" in event %s (never log secrets "
 					"or reuse reserved names)", name, event);
 				ok = false;
 				break;
 			}
-			json_object_set_member(o, name, json_node_copy(value));
+			json_object_set_member(o, name,
+					       json_node_copy(json_object_get_member(fields, name)));
 		}
+		g_list_free(names);
 		json_object_unref(fields);
 	}
 	if (!ok)

@@ -195,12 +195,15 @@ static void on_backend_event(struct tsr_backend *backend, const char *name,
 			     const char *reason, void *user_data)
 {
 	struct tsr_broker *b = user_data;
-	struct dom *d = broker_dom(b, name);
+	struct dom *d;
 	g_autoptr(GError) error = NULL;
 
+	if (!name)
+		return;
+	d = broker_dom(b, name);
 	broker_audit(b, "domain-state", "domain", name, "from", tsr_domain_state_name(old_state),
 		     "to", tsr_domain_state_name(new_state), "reason", reason, NULL);
-	tsr_info("domain %s: %s -> %s (%s)", name, tsr_domain_state_name(old_state),
+	tsr_debug("domain %s: %s -> %s (%s)", name, tsr_domain_state_name(old_state),
 		 tsr_domain_state_name(new_state), reason ? reason : "");
 	if (!d)
 		return;
@@ -597,7 +600,10 @@ struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GEr
 	b->ctl = tsr_ctl_server_create(b->control_path, control_handle, control_refused, b, error);
 	if (!b->ctl)
 		goto fail;
-	broker_audit(b, "broker-start", "pid", NULL, NULL);
+	{
+		g_autofree char *pid = g_strdup_printf("%d", (int)getpid());
+		broker_audit(b, "broker-start", "pid", pid, NULL);
+	}
 	if (b->policy)
 		policy_audit(b, "policy-loaded");
 	/* Find what kept running while no broker was there: adopted, or reported crashed. */

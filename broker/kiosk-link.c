@@ -112,7 +112,7 @@ static void schedule_restart(struct kiosk_link *k)
 	k->delay_ms = MIN(k->delay_ms * 2, RESTART_MAX_MS);
 }
 
-static void on_exit(GPid pid, gint status, gpointer data)
+static void on_kiosk_exit(GPid pid, gint status, gpointer data)
 {
 	struct kiosk_link *k = data;
 	g_autofree char *how = WIFEXITED(status)
@@ -128,7 +128,7 @@ static void on_exit(GPid pid, gint status, gpointer data)
 	schedule_restart(k);
 }
 
-/* The kiosk broke the protocol or closed its end: end it; on_exit restarts it. */
+/* The kiosk broke the protocol or closed its end: end it; on_kiosk_exit restarts it. */
 static void kiosk_kill(struct kiosk_link *k, const char *why)
 {
 	broker_audit(k->b, "kiosk-refused", "reason", why, NULL);
@@ -252,7 +252,7 @@ static void kiosk_start(struct kiosk_link *k)
 	k->fd = sv[0];
 	k->starts++;
 	g_unix_set_fd_nonblocking(k->fd, TRUE, NULL);
-	k->child_watch = g_child_watch_add(pid, on_exit, k);
+	k->child_watch = g_child_watch_add(pid, on_kiosk_exit, k);
 	k->io_watch = g_unix_fd_add(k->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_readable, k);
 	{
 		g_autofree char *p = g_strdup_printf("%d", (int)pid);

@@ -58,3 +58,17 @@ broker_tessera_brokerd_LDADD = $(BROKERD_LIBS)
 broker_tessera_ctl_SOURCES = broker/ctl.c
 broker_tessera_ctl_CFLAGS = $(BROKER_CFLAGS)
 broker_tessera_ctl_LDADD = $(BROKER_LIBS)
+
+# Integration tests: a real tessera-brokerd with the sim backend and a scripted test kiosk.
+check_PROGRAMS += tests/integration/broker-test-kiosk
+tests_integration_broker_test_kiosk_SOURCES = tests/integration/broker-test-kiosk.c
+tests_integration_broker_test_kiosk_CFLAGS = $(BROKER_CFLAGS)
+tests_integration_broker_test_kiosk_LDADD = broker/libtsr-brokerd.a $(COMMON_LIBS) $(GLIB_LIBS)
+
+BROKER_HARNESS = tests/integration/broker-harness.c tests/integration/broker-harness.h
+INTEGRATION_TESTS += tests/integration/broker-session-test
+check_PROGRAMS += tests/integration/broker-session-test
+tests_integration_broker_session_test_SOURCES = tests/integration/broker-session-test.c \
+	$(BROKER_HARNESS)
+tests_integration_broker_session_test_CFLAGS = $(BROKER_CFLAGS)
+tests_integration_broker_session_test_LDADD = $(BROKER_LIBS)

@@ -1,0 +1,80 @@
+/* tests/integration/broker-harness.h: running a real tessera-brokerd for the broker's tests.
+ *
+ * A fixture makes a scratch tree (state, run, policy source, a fake sysfs), writes a policy
+ * with sim-backend domains and argon2id hashes of known passwords, starts tessera-brokerd with
+ * the test kiosk (tests/integration/broker-test-kiosk) and waits for it: readiness on a pipe,
+ * the kiosk on a listening socket, audit events through inotify. Nothing sleeps; every wait
+ * has a generous bound that fails the test. */
+#ifndef TSR_TESTS_BROKER_HARNESS_H
+#define TSR_TESTS_BROKER_HARNESS_H
+
+#include "broker/control-server.h"
+
+#include <glib.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define BH_TIMEOUT_MS 20000
+/* The uids the policy gives the test domains, and the kiosk's. */
+#define BH_DM_UID 61001
+#define BH_VIEWER_UID 61101
+#define BH_KIOSK_UID 65534
+
+struct bh {
+	char *dir, *state, *run, *policy, *sysfs, *devfs, *ksock, *control;
+	pid_t pid;          /* the broker */
+	int listen_fd;      /* the test kiosk connects here */
+	int kfd;            /* the current test kiosk */
+	GString *kbuf;      /* unread kiosk output */
+	GPtrArray *lines;   /* every line the kiosk wrote since the last bh_kiosk_clear */
+	GArray *matched;    /* bool per line: already returned by bh_expect */
+	size_t audit_off;   /* how far bh_wait_audit has read */
+	char **extra_args;
+};
+
+/* Set up the tree and the policy (users alice "alice-pw" and bob "bob-pw" in group staff,
+ * carol "carol-pw" without groups; domains web (disposable) and work (persistent), both sim;
+ * device_rules is the text of devices.conf). */
+struct bh *bh_new(const char *device_rules);
+/* Stop the broker (stopping every running domain first), remove the tree. */
+void bh_free(struct bh *h);
+
+/* Start the broker; with_kiosk waits for the test kiosk's hello too. */
+void bh_start(struct bh *h, bool with_kiosk);
+/* SIGKILL the broker (and its kiosk): domains stay. */
+void bh_kill(struct bh *h);
+
+/* Wait for the next kiosk connection (after a restart) and its hello. */
+void bh_accept_kiosk(struct bh *h);
+/* Send a command line to the test kiosk; returns the seq it used (0 for non-requests). */
+unsigned bh_kiosk(struct bh *h, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/* The first kiosk line starting with prefix that no earlier bh_expect returned, whether it
+ * already arrived or is still to come; returns it (owned by h). */
+const char *bh_expect(struct bh *h, const char *prefix);
+/* Wait for the reply to seq; returns the line. */
+const char *bh_reply(struct bh *h, unsigned seq);
+/* The status= of a reply line. */
+unsigned bh_status(const char *reply_line);
+/* True if some line since the last clear starts with prefix. */
+bool bh_seen(struct bh *h, const char *prefix);
+void bh_kiosk_clear(struct bh *h);
+/* True if the kiosk's end closed (it exited) within the timeout. */
+bool bh_kiosk_gone(struct bh *h);
+
+/* A control call as root; fails the test if it cannot be made. */
+bool bh_ctl(struct bh *h, const char *command, JsonObject *args, struct tsr_ctl_response *r);
+/* The state of a domain from `domains`. Caller frees. */
+char *bh_domain_field(struct bh *h, const char *domain, const char *field);
+/* Wait until an audit line containing every needle appears (after what earlier waits saw). */
+char *bh_wait_audit(struct bh *h, const char *needle, const char *needle2);
+/* The whole audit log text. */
+char *bh_audit_text(struct bh *h);
+
+/* Fake USB: add device SYSNAME with the given descriptors, bus/dev numbers and serial. */
+void bh_usb_add(struct bh *h, const char *sysname, const uint8_t *desc, size_t len,
+		unsigned bus, unsigned dev, const char *serial);
+void bh_usb_remove(struct bh *h, const char *sysname);
+/* The content of the device's authorized file ("0", "1", or "" if never written). */
+char *bh_usb_authorized(struct bh *h, const char *sysname);
+
+#endif
