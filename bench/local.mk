@@ -9,3 +9,12 @@ BENCHMARKS = bench/composite
 bench: $(BENCHMARKS)
 	@for b in $(BENCHMARKS); do ./$$b || exit 1; done
 .PHONY: bench
+
+# bench/input-latency (input engineer): a key from the input router to tessera-testdomain,
+# beside a plain spice-client-glib client sending the same key straight to it.
+noinst_PROGRAMS += bench/input-latency
+bench_input_latency_SOURCES = bench/input-latency.c
+bench_input_latency_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS)
+bench_input_latency_LDADD = $(INPUT_LIBS) $(SPICE_CLIENT_LIBS)
+BENCHMARKS += bench/input-latency
+bench: domains/tessera-testdomain
