@@ -229,7 +229,7 @@ static int cmd_keyset(int argc, char **argv)
 		{"root", 0, 0, G_OPTION_ARG_FILENAME, &root, "The root secret key", "SECRET"},
 		{"add", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &add, "A trusted policy public key (repeat)", "PUB"},
 		{"revoke", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &revoke, "A revoked policy public key (repeat)", "PUB"},
-		{"organization", 0, 0, G_OPTION_ARG_STRING, &org, "Organization the key set is for", "ORG"},
+		{"organization", 0, 0, G_OPTION_ARG_STRING, &org, "Organization (default: that of FILE)", "ORG"},
 		{"serial", 0, 0, G_OPTION_ARG_INT64, &serial, "Serial (default: that of FILE + 1, or 1)", "N"},
 		{"out", 0, 0, G_OPTION_ARG_FILENAME, &out, "Where to write the signed key set", "FILE"},
 		{NULL}};
@@ -245,8 +245,24 @@ static int cmd_keyset(int argc, char **argv)
 	char *pass = NULL;
 	if (!parse(ctx, entries, &argc, &argv, &rc))
 		goto out;
-	if (!root || !out || !org || !add || argc != 1 || serial < 0) {
-		rc = usage_error(ctx, "keyset needs --root SECRET --organization ORG --add PUB... --out FILE");
+	if (!root || !out || !add || argc != 1 || serial < 0) {
+		rc = usage_error(ctx, "keyset needs --root SECRET --add PUB... --out FILE");
+		goto out;
+	}
+	/* The previous key set in FILE gives the organization and serial when not given. */
+	char *old = NULL;
+	gsize old_len = 0;
+	struct tsr_keyset *prev = NULL;
+	if (g_file_get_contents(out, &old, &old_len, NULL))
+		prev = tsr_keyset_parse(old, old_len, NULL);
+	g_free(old);
+	if (!org && prev)
+		org = g_strdup(prev->organization);
+	if (serial == 0)
+		serial = prev ? (gint64)prev->serial + 1 : 1;
+	tsr_keyset_free(prev);
+	if (!org) {
+		rc = usage_error(ctx, "the first key set needs --organization ORG");
 		goto out;
 	}
 	ks.organization = org;
@@ -254,18 +270,6 @@ static int cmd_keyset(int argc, char **argv)
 	    !load_pubs(revoke, &ks.revoked, &ks.n_revoked, &error)) {
 		rc = fail(error);
 		goto out;
-	}
-	if (serial == 0) {
-		char *old = NULL;
-		gsize len = 0;
-		serial = 1;
-		if (g_file_get_contents(out, &old, &len, NULL)) {
-			struct tsr_keyset *prev = tsr_keyset_parse(old, len, NULL);
-			if (prev)
-				serial = (gint64)prev->serial + 1;
-			tsr_keyset_free(prev);
-			g_free(old);
-		}
 	}
 	ks.serial = (uint64_t)serial;
 	pass = tsr_passphrase_read(opt_passphrase_file, "Root key passphrase: ", false, &error);
@@ -532,7 +536,7 @@ static int cmd_verify(int argc, char **argv)
 {
 	char *trust = NULL;
 	const GOptionEntry entries[] = {
-		{"trust", 0, 0, G_OPTION_ARG_FILENAME, &trust, "The root public key", "ROOTPUB"},
+		{"trust", 0, 0, G_OPTION_ARG_FILENAME, &trust, "The root public key (or a trusted.keys)", "ROOTPUB"},
 		{NULL}};
 	GOptionContext *ctx = g_option_context_new("BUNDLE - check a bundle's signatures");
 	g_option_context_set_description(ctx,
@@ -548,11 +552,25 @@ static int cmd_verify(int argc, char **argv)
 		rc = usage_error(ctx, "verify needs BUNDLE and --trust ROOTPUB");
 		goto out;
 	}
-	uint8_t root[1][32];
+	uint8_t root[TSR_KEYSET_KEYS_MAX][32];
+	size_t n_roots = 1;
 	enum tsr_key_role role;
-	if (!tsr_public_key_load(trust, &role, root[0], &error) ||
-	    !(b = tsr_bundle_read(argv[1], &error)) ||
-	    !tsr_bundle_verify(b, (const uint8_t(*)[32])root, 1, &error) ||
+	/* A root public key, or a laptop's trusted.keys. */
+	struct tsr_trust *t = NULL;
+	GError *kerr = NULL;
+	if (!tsr_public_key_load(trust, &role, root[0], &kerr)) {
+		t = tsr_trust_read(trust, NULL);
+		if (!t) {
+			rc = fail(kerr);
+			goto out;
+		}
+		g_clear_error(&kerr);
+		n_roots = MIN(t->n_roots, (size_t)TSR_KEYSET_KEYS_MAX);
+		memcpy(root, t->roots, n_roots * 32);
+		tsr_trust_free(t);
+	}
+	if (!(b = tsr_bundle_read(argv[1], &error)) ||
+	    !tsr_bundle_verify(b, (const uint8_t(*)[32])root, n_roots, &error) ||
 	    !(p = tsr_policy_load_canonical(b->content, b->content_len, &error))) {
 		rc = fail(error);
 		goto out;

@@ -26,7 +26,7 @@ expect() {
     cat "$D/cmd"
     [ "$got" = "$want" ] && grep -Eq -- "$pat" "$D/cmd"
 }
-echo "1..15"
+echo "1..16"
 
 helps() {
     for c in keygen keyset passwd build sign verify push init install receive pull templates report status; do
@@ -54,9 +54,9 @@ check "keyset refuses a policy key as root" \
     --organization example-org --out "$D/keyset" --passphrase-file "$D/pass"
 "$P" keyset --root "$D/k/root.secret" --add "$D/k/policy.pub" --organization example-org \
     --out "$D/keyset" --passphrase-file "$D/pass" >/dev/null
-check "keyset continues its serial" \
+check "keyset continues its serial and organization" \
     expect 0 "^key set 2:" "$P" keyset --root "$D/k/root.secret" --add "$D/k/policy.pub" \
-    --organization example-org --out "$D/keyset" --passphrase-file "$D/pass"
+    --out "$D/keyset" --passphrase-file "$D/pass"
 
 # A broken source: file:line, exit 1, nothing written.
 cp -r "$S/doc/examples/policy" "$D/src"
@@ -85,6 +85,8 @@ check "verify accepts the right root" \
 
 # A laptop: install, then status with lease and changes.
 "$P" init --state-dir "$D/st" --root "$D/k/root.pub" --organization example-org --group office >/dev/null
+check "verify takes a laptop's trusted.keys too" \
+    expect 0 "^good: example-org/office serial 2" "$P" verify "$D/out/office.bundle" --trust "$D/st/trusted.keys"
 check "init refuses to replace trusted.keys" \
     expect 1 "use --force" "$P" init --state-dir "$D/st" --root "$D/k/root.pub" --organization x --group y
 st() {
