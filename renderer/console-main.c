@@ -423,9 +423,35 @@ static bool lookup_user(const char *name, const char *what, uid_t *uid, gid_t *g
 	return true;
 }
 
-static bool sandbox(uid_t uid, gid_t gid)
+/* Threads of this process, from /proc/self/status (-1 if unknown). */
+static int count_threads(void)
+{
+	char *status = NULL, *line;
+	int n = -1;
+
+	if (g_file_get_contents("/proc/self/status", &status, NULL, NULL) &&
+	    (line = strstr(status, "\nThreads:")) != NULL)
+		n = atoi(line + strlen("\nThreads:"));
+	g_free(status);
+	return n;
+}
+
+/* Step 1, before spice-server exists: nothing but stdio, the link and the socket stays open. */
+static bool sandbox_close_fds(void)
 {
 	const int keep[] = { console.link, console.listen_fd };
+
+	if (tsr_sandbox_close_fds(keep, 2, true) < 0) {
+		tsr_err("cannot close inherited fds: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+/* Step 2, after spice_server_init (which loads its SASL plugins from disk but starts no thread
+ * and reads nothing from a client) and before its worker thread exists. */
+static bool sandbox_drop(uid_t uid, gid_t gid)
+{
 	struct tsr_sandbox_limits limits = {
 		/* spice-server's threads, image encoders and one copy of the surface. */
 		.address_space = 4ull << 30,
@@ -440,8 +466,11 @@ static bool sandbox(uid_t uid, gid_t gid)
 			"user");
 		return false;
 	}
-	if (tsr_sandbox_close_fds(keep, 2, true) < 0) {
-		tsr_err("cannot close inherited fds: %s", strerror(errno));
+	/* no_new_privs is per thread: every thread must be created after it. */
+	if (count_threads() != 1) {
+		tsr_err("the console has %d threads before its sandbox is complete; refusing to "
+			"go on",
+			count_threads());
 		return false;
 	}
 	if (tsr_sandbox_set_limits(&limits) < 0) {
@@ -460,7 +489,8 @@ static bool sandbox(uid_t uid, gid_t gid)
 	return true;
 }
 
-static bool start_spice(void)
+/* The server and its settings; no thread, no client yet. */
+static bool init_spice(void)
 {
 	SpiceCoreInterface *core = tsr_console_core_get(NULL, channel_event);
 
@@ -483,6 +513,12 @@ static bool start_spice(void)
 		tsr_err("spice_server_init failed");
 		return false;
 	}
+	return true;
+}
+
+/* The display (its worker thread starts here), keyboard and tablet: only in the sandbox. */
+static bool start_spice(void)
+{
 	console.display = tsr_console_display_create(console.server);
 	console.input = tsr_console_input_create(console.server, send_to_kiosk, NULL);
 	if (!console.display || !console.input) {
@@ -573,12 +609,11 @@ int main(int argc, char **argv)
 	console.listen_fd = listen_on(socket_path, owner, owner_gid);
 	if (console.listen_fd < 0)
 		return 1;
-	if (!sandbox(uid, gid))
+	if (!sandbox_close_fds())
 		return 1;
-
 	console.loop = g_main_loop_new(NULL, FALSE);
 	console.clients = g_hash_table_new(NULL, NULL);
-	if (!start_spice())
+	if (!init_spice() || !sandbox_drop(uid, gid) || !start_spice())
 		return 1;
 	g_unix_fd_add(console.link, G_IO_IN | G_IO_HUP | G_IO_ERR, link_readable, NULL);
 	g_unix_fd_add(console.listen_fd, G_IO_IN, listen_readable, NULL);
