@@ -133,6 +133,29 @@ enum tsr_policy_lease tsr_policy_lease_state(const struct tsr_policy *p, int64_t
 	return TSR_POLICY_LEASE_EXPIRED;
 }
 
+char *tsr_policy_lease_message(enum tsr_policy_lease lease, int64_t days_left)
+{
+	switch (lease) {
+	case TSR_POLICY_LEASE_EXPIRED:
+		return g_strdup("This laptop's policy has expired: connect it to the network so it "
+		                "can update, then log in.");
+	case TSR_POLICY_LEASE_NOT_YET_VALID:
+		return g_strdup("This laptop's policy is not valid yet (is the clock right?): connect "
+		                "it to the network so it can update.");
+	case TSR_POLICY_LEASE_GRACE:
+		return g_strdup_printf("This laptop's policy has expired; logins stop in %" G_GINT64_FORMAT
+		                       " day(s). Connect it to the network to update.",
+		                       days_left > 0 ? days_left : 0);
+	case TSR_POLICY_LEASE_VALID:
+		if (days_left <= 7)
+			return g_strdup_printf("This laptop's policy must be updated within %" G_GINT64_FORMAT
+			                       " day(s): connect it to the network.",
+			                       days_left > 0 ? days_left : 0);
+		return NULL;
+	}
+	return NULL;
+}
+
 #define NAME(words, v, n) ((unsigned)(v) < (n) ? words[v] : "?")
 
 const char *tsr_policy_colour_name(enum tsr_policy_colour c)

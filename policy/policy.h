@@ -298,6 +298,10 @@ enum tsr_policy_lease {
 enum tsr_policy_lease tsr_policy_lease_state(const struct tsr_policy *p, int64_t now,
                                              int64_t *days_left) __attribute__((warn_unused_result));
 
+/* What to tell the person at the login screen, so broker, kiosk and status say the same;
+ * NULL when nothing needs saying (valid with more than 7 days left). Free with g_free. */
+char *tsr_policy_lease_message(enum tsr_policy_lease lease, int64_t days_left);
+
 /* ---- names of enum values (the key-file spelling) ----------------------------------- */
 
 const char *tsr_policy_colour_name(enum tsr_policy_colour c);

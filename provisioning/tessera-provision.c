@@ -1228,6 +1228,10 @@ static int cmd_status(int argc, char **argv)
 	printf("lease:        %s", tsr_policy_lease_name(lease));
 	if (lease == TSR_POLICY_LEASE_VALID || lease == TSR_POLICY_LEASE_GRACE)
 		printf(", new logins for %" G_GINT64_FORMAT " more day(s)", days);
+	char *lm = tsr_policy_lease_message(lease, days);
+	if (lm)
+		printf(" (%s)", lm);
+	g_free(lm);
 	printf("\ncontents:     %zu domains, %zu users, %zu device rules, %zu templates\n",
 	       p->n_domains, p->n_users, p->n_rules, p->n_templates);
 	if (prev) {

@@ -180,6 +180,18 @@ static void test_lease(void)
 	g_assert_cmpint(tsr_policy_lease_state(&p, p.valid_until + 3 * 86400 + 1, &days), ==,
 	                TSR_POLICY_LEASE_EXPIRED);
 	g_assert_cmpint(days, ==, -2);
+
+	/* What the login screen says. */
+	char *m = tsr_policy_lease_message(TSR_POLICY_LEASE_EXPIRED, days);
+	g_assert_nonnull(strstr(m, "connect it to the network"));
+	g_free(m);
+	m = tsr_policy_lease_message(TSR_POLICY_LEASE_GRACE, 2);
+	g_assert_nonnull(strstr(m, "logins stop in 2 day(s)"));
+	g_free(m);
+	m = tsr_policy_lease_message(TSR_POLICY_LEASE_VALID, 5);
+	g_assert_nonnull(strstr(m, "within 5 day(s)"));
+	g_free(m);
+	g_assert_null(tsr_policy_lease_message(TSR_POLICY_LEASE_VALID, 30));
 }
 
 /* A broken variant: in file, replace `from` with `to` (from NULL: append to). */
