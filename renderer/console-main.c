@@ -133,6 +133,7 @@ static bool take_surface(const struct tsr_console_surface *msg, int fd)
 	struct stat st;
 	struct statfs sfs;
 	int seals;
+	size_t map_len;
 	void *map;
 
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -148,10 +149,12 @@ static bool take_surface(const struct tsr_console_surface *msg, int fd)
 		tsr_err("bad surface message from the kiosk: %s", why);
 		return false;
 	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	/* Only what the surface uses (checked <= the file size, which the seals keep): a larger
+	 * file costs nothing here. */
+	map_len = (size_t)(msg->offset + (uint64_t)msg->stride * msg->height);
+	map = mmap(NULL, map_len, PROT_READ, MAP_SHARED, fd, 0);
 	if (map == MAP_FAILED) {
-		tsr_err("cannot map the surface memfd (%lld bytes): %s", (long long)st.st_size,
-			strerror(errno));
+		tsr_err("cannot map the surface memfd (%zu bytes): %s", map_len, strerror(errno));
 		return false;
 	}
 	tsr_console_display_set_surface(console.display, (const uint8_t *)map + msg->offset,
@@ -160,7 +163,7 @@ static bool take_surface(const struct tsr_console_surface *msg, int fd)
 	if (console.map)
 		munmap(console.map, console.map_len);
 	console.map = map;
-	console.map_len = (size_t)st.st_size;
+	console.map_len = map_len;
 	console.width = msg->width;
 	console.height = msg->height;
 	tsr_info("surface %ux%u", msg->width, msg->height);

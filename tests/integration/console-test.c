@@ -13,6 +13,7 @@
 #include <spice-client.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -392,6 +393,49 @@ static void test_damage_flood(struct fixture *f, gconstpointer data)
 	g_assert_false(f->closed);
 }
 
+/* A surface the link would not make: rows padded past width*4, row 0 at an offset, and a
+ * memfd larger than needed. The console must honour all three. */
+static void test_offset_and_padding(struct fixture *f, gconstpointer data)
+{
+	const uint32_t w = 150, h = 90, stride = 150 * 4 + 64;
+	const uint64_t offset = 8192, size = offset + (uint64_t)stride * h + 65536;
+	struct tsr_console_surface msg = {
+		.format = TSR_CONSOLE_FORMAT_XRGB8888, .width = w, .height = h, .stride = stride,
+		.offset = offset,
+	};
+	int fd = memfd_create("console-test", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	uint8_t *map;
+
+	if (!need_root()) {
+		close(fd);
+		return;
+	}
+	g_assert_cmpint(fd, >=, 0);
+	g_assert_cmpint(ftruncate(fd, (off_t)size), ==, 0);
+	g_assert_cmpint(fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL), ==, 0);
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	g_assert_true(map != MAP_FAILED);
+	/* Garbage in the padding and around the picture, which must never show. */
+	memset(map, 0xa5, size);
+	start_console(f, NULL);
+	f->pixels = (uint32_t *)(map + offset);
+	f->stride = stride;
+	f->width = w;
+	f->height = h;
+	fill(f, 0, 0, w, h, 11);
+	g_assert_cmpint(tsr_frame_send(tsr_console_link_fd(f->link), &msg, sizeof(msg),
+				       TSR_CONSOLE_MSG_SURFACE, TSR_CONSOLE_PROTO_VERSION, &fd, 1),
+			==, 0);
+	close(fd);
+	connect_client(f);
+	g_assert_true(wait_for(f, whole_surface_matches, TIMEOUT_MS));
+	g_assert_false(f->closed);
+	disconnect_client(f);
+	tsr_console_link_destroy(f->link);
+	f->link = NULL;
+	munmap(map, size);
+}
+
 static bool inputs_usable(struct fixture *f)
 {
 	return f->closed ||
@@ -734,6 +778,8 @@ int main(int argc, char **argv)
 		   test_pixels_and_damage, fixture_teardown);
 	g_test_add("/console/damage-flood-converges", struct fixture, NULL, fixture_setup,
 		   test_damage_flood, fixture_teardown);
+	g_test_add("/console/surface-with-offset-and-padding", struct fixture, NULL, fixture_setup,
+		   test_offset_and_padding, fixture_teardown);
 	g_test_add("/console/client-keys-and-pointer-reach-kiosk", struct fixture, NULL,
 		   fixture_setup, test_keys_and_pointer, fixture_teardown);
 	g_test_add("/console/kiosk-leds-reach-client", struct fixture, NULL, fixture_setup,
