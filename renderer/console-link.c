@@ -533,6 +533,55 @@ int tsr_console_link_damage(struct tsr_console_link *link, const struct tsr_cons
 	return 0;
 }
 
+int tsr_console_link_present(struct tsr_console_link *link, const struct tsr_image *shadow,
+			     const struct tsr_rect *rects, int n)
+{
+	struct tsr_console_rect batch[TSR_CONSOLE_DAMAGE_MAX];
+	struct tsr_rect whole;
+	uint32_t stride;
+	size_t nb = 0;
+
+	if (!shadow || !shadow->pixels || shadow->width <= 0 || shadow->height <= 0 ||
+	    shadow->stride < shadow->width * 4 || n < 0 || (n > 0 && !rects)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!link->map || link->width != (uint32_t)shadow->width ||
+	    link->height != (uint32_t)shadow->height) {
+		if (!tsr_console_link_set_surface(link, (uint32_t)shadow->width,
+						  (uint32_t)shadow->height, &stride))
+			return -1;
+		whole = (struct tsr_rect){ 0, 0, shadow->width, shadow->height };
+		rects = &whole;
+		n = 1;
+	}
+	stride = link->width * 4;
+	for (int i = 0; i < n; i++) {
+		/* Clip in 64 bits: the rectangle may hang over any edge. */
+		int64_t x1 = MAX(rects[i].x, 0), y1 = MAX(rects[i].y, 0);
+		int64_t x2 = MIN((int64_t)rects[i].x + rects[i].width, (int64_t)shadow->width);
+		int64_t y2 = MIN((int64_t)rects[i].y + rects[i].height, (int64_t)shadow->height);
+
+		if (x1 >= x2 || y1 >= y2)
+			continue;
+		for (int64_t y = y1; y < y2; y++)
+			memcpy((uint8_t *)link->map + (size_t)y * stride + (size_t)x1 * 4,
+			       (const uint8_t *)shadow->pixels + (size_t)y * (size_t)shadow->stride +
+				       (size_t)x1 * 4,
+			       (size_t)(x2 - x1) * 4);
+		batch[nb++] = (struct tsr_console_rect){ (uint32_t)x1, (uint32_t)y1,
+							 (uint32_t)(x2 - x1), (uint32_t)(y2 - y1) };
+		if (nb == TSR_CONSOLE_DAMAGE_MAX) {
+			if (tsr_console_link_damage(link, batch, nb) < 0)
+				return -1;
+			nb = 0;
+		}
+	}
+	if (nb && tsr_console_link_damage(link, batch, nb) < 0)
+		return -1;
+	return 0;
+}
+
 int tsr_console_link_set_leds(struct tsr_console_link *link, uint32_t leds)
 {
 	if (link->closed) {

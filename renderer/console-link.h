@@ -9,11 +9,13 @@
  *
  * Typical use in the kiosk:
  *   link = tsr_console_link_spawn(&options, &callbacks, kiosk, &error);
- *   pixels = tsr_console_link_set_surface(link, 1920, 1080, &stride);   // once per size
- *   ... draw into pixels ...; tsr_console_link_damage(link, rects, n);  // after each frame
- *   poll tsr_console_link_fd(link) for input, then tsr_console_link_dispatch(link);
+ *   tsr_console_link_attach(link, NULL);                  // dispatch from the GLib main loop
+ *   after composing each frame, beside tsr_output_present(output, shadow, rects, n):
+ *     tsr_console_link_present(link, shadow, rects, n);   // copies just those rects
  *   tsr_console_link_destroy(link);
- * or tsr_console_link_attach(link, NULL) to dispatch from the GLib main loop. */
+ * or, drawing into the console's own memfd: tsr_console_link_set_surface once per size, then
+ * tsr_console_link_damage after each frame; and without GLib, poll tsr_console_link_fd and call
+ * tsr_console_link_dispatch. */
 #ifndef TSR_RENDERER_CONSOLE_LINK_H
 #define TSR_RENDERER_CONSOLE_LINK_H
 
@@ -24,6 +26,7 @@
 #include <sys/types.h>
 
 #include "renderer/console-proto.h"
+#include "renderer/image.h"
 
 struct tsr_console_link_options {
 	/* The console binary; NULL = TSR_LIBEXECDIR/tessera-console. */
@@ -91,6 +94,13 @@ int tsr_console_link_damage(struct tsr_console_link *link, const struct tsr_cons
  * (EINVAL for unknown bits). */
 int tsr_console_link_set_leds(struct tsr_console_link *link, uint32_t leds)
 	__attribute__((warn_unused_result));
+
+/* The console as one more output of the compositor: copy the n rectangles of shadow (clipped
+ * to it) into the desktop memfd and send them as damage, as tsr_output_present does for a
+ * screen. When shadow's size differs from the console's surface (the first call, an output
+ * change) the surface is remade and all of shadow is copied. 0 or -1 with errno. */
+int tsr_console_link_present(struct tsr_console_link *link, const struct tsr_image *shadow,
+			     const struct tsr_rect *rects, int n) __attribute__((warn_unused_result));
 
 /* Something is waiting to be sent (see tsr_console_link_damage). */
 bool tsr_console_link_wants_write(const struct tsr_console_link *link);

@@ -436,6 +436,68 @@ static void test_offset_and_padding(struct fixture *f, gconstpointer data)
 	munmap(map, size);
 }
 
+static uint32_t *expected;
+
+static bool client_shows_expected(struct fixture *f)
+{
+	SpiceDisplayPrimary primary;
+
+	if (f->closed)
+		return true;
+	if (!f->display || !spice_display_channel_get_primary(f->display, 0, &primary) ||
+	    primary.width != WIDTH || primary.height != HEIGHT)
+		return false;
+	for (int y = 0; y < HEIGHT; y++)
+		for (int x = 0; x < WIDTH; x++)
+			if ((((const uint32_t *)(primary.data + (size_t)y * primary.stride))[x] ^
+			     expected[y * WIDTH + x]) & 0xffffff)
+				return false;
+	return true;
+}
+
+/* The console as one more output: tsr_console_link_present copies exactly the damaged
+ * rectangles of the compositor's shadow buffer, nothing else. */
+static void test_present(struct fixture *f, gconstpointer data)
+{
+	struct tsr_image shadow = { g_new(uint32_t, WIDTH * HEIGHT), WIDTH, HEIGHT, WIDTH * 4 };
+	const struct tsr_rect changed[] = { { 10, 10, 30, 20 }, { 300, 190, 100, 100 } };
+
+	if (!need_root()) {
+		g_free(shadow.pixels);
+		return;
+	}
+	expected = g_new(uint32_t, WIDTH * HEIGHT);
+	for (int y = 0; y < HEIGHT; y++)
+		for (int x = 0; x < WIDTH; x++)
+			shadow.pixels[y * WIDTH + x] = pattern((uint32_t)x, (uint32_t)y, 21);
+	start_console(f, NULL);
+	connect_client(f);
+	/* The first present makes the surface and sends all of it, whatever the rectangles. */
+	g_assert_cmpint(tsr_console_link_present(f->link, &shadow, NULL, 0), ==, 0);
+	memcpy(expected, shadow.pixels, WIDTH * HEIGHT * 4);
+	g_assert_true(wait_for(f, client_shows_expected, TIMEOUT_MS));
+	g_assert_false(f->closed);
+
+	/* Change the shadow everywhere, present two rectangles (one hanging over the corner):
+	 * the client gets those and keeps the old pixels elsewhere. */
+	for (int y = 0; y < HEIGHT; y++)
+		for (int x = 0; x < WIDTH; x++)
+			shadow.pixels[y * WIDTH + x] = pattern((uint32_t)x, (uint32_t)y, 99);
+	for (int y = 0; y < HEIGHT; y++)
+		for (int x = 0; x < WIDTH; x++)
+			if ((x >= 10 && x < 40 && y >= 10 && y < 30) || (x >= 300 && y >= 190))
+				expected[y * WIDTH + x] = shadow.pixels[y * WIDTH + x];
+	g_assert_cmpint(tsr_console_link_present(f->link, &shadow, changed, 2), ==, 0);
+	g_assert_true(wait_for(f, client_shows_expected, TIMEOUT_MS));
+	g_assert_false(f->closed);
+
+	/* Bad shadows are refused without touching anything. */
+	shadow.stride = WIDTH * 4 - 4;
+	g_assert_cmpint(tsr_console_link_present(f->link, &shadow, changed, 2), ==, -1);
+	g_free(shadow.pixels);
+	g_free(expected);
+}
+
 static bool inputs_usable(struct fixture *f)
 {
 	return f->closed ||
@@ -780,6 +842,8 @@ int main(int argc, char **argv)
 		   test_damage_flood, fixture_teardown);
 	g_test_add("/console/surface-with-offset-and-padding", struct fixture, NULL, fixture_setup,
 		   test_offset_and_padding, fixture_teardown);
+	g_test_add("/console/present-copies-only-damaged-rects", struct fixture, NULL,
+		   fixture_setup, test_present, fixture_teardown);
 	g_test_add("/console/client-keys-and-pointer-reach-kiosk", struct fixture, NULL,
 		   fixture_setup, test_keys_and_pointer, fixture_teardown);
 	g_test_add("/console/kiosk-leds-reach-client", struct fixture, NULL, fixture_setup,
