@@ -58,3 +58,44 @@ tests_unit_domains_xen_test_CFLAGS += $(XLUTIL_CFLAGS)
 tests_unit_domains_xen_test_LDADD += $(XLUTIL_LIBS)
 endif
 EXTRA_DIST += tests/unit/domains-xen-data
+
+# make check-xen: real Xen nested in QEMU TCG (tests/system/domains-xen-test.sh). The dom0 test
+# driver runs inside the nested dom0; domains-spice-check looks at the guest's screen from the
+# host. Not part of make check: tools/check runs it through check-extra.
+check_PROGRAMS += tests/system/xen/tsr-xen-dom0 tests/system/domains-spice-check
+tests_system_xen_tsr_xen_dom0_SOURCES = tests/system/xen/dom0-driver.c \
+	tests/system/domains-test-util.c tests/system/domains-test-util.h
+nodist_tests_system_xen_tsr_xen_dom0_SOURCES = domains/guest-hello/font-data.c
+tests_system_xen_tsr_xen_dom0_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS) $(JSON_GLIB_CFLAGS)
+tests_system_xen_tsr_xen_dom0_LDADD = $(DOMAINS_LIBS) $(SPICE_CLIENT_LIBS)
+tests_system_domains_spice_check_SOURCES = tests/system/domains-spice-check.c \
+	tests/system/domains-test-util.c tests/system/domains-test-util.h
+nodist_tests_system_domains_spice_check_SOURCES = domains/guest-hello/font-data.c
+tests_system_domains_spice_check_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS)
+tests_system_domains_spice_check_LDADD = $(SPICE_CLIENT_LIBS) $(GLIB_LIBS)
+EXTRA_DIST += tests/system/domains-xen-test.sh tests/system/xen/mkdom0 \
+	tests/system/xen/dom0-init
+# Automake writes .log rules only for tests in TESTS when it ran; this one is started on demand.
+tests/system/domains-xen-test.sh.log: $(srcdir)/tests/system/domains-xen-test.sh \
+		tests/system/xen/tsr-xen-dom0 tests/system/domains-spice-check
+	@$(MKDIR_P) tests/system
+	@$(AM_TESTS_ENVIRONMENT) $(LOG_DRIVER) --test-name tests/system/domains-xen-test.sh \
+		--log-file $@ --trs-file $(@:.log=.trs) --color-tests no --enable-hard-errors yes \
+		--expect-failure no -- $(LOG_COMPILE) $(srcdir)/tests/system/domains-xen-test.sh
+check-xen: tests/system/xen/tsr-xen-dom0 tests/system/domains-spice-check \
+		domains/guest-hello/tessera-guest-hello
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/system/domains-xen-test.sh'
+EXTRA_CHECK_TARGETS += check-xen
+.PHONY: check-xen
+CLEANFILES += tests/system/xen/dom0.*.cpio
+
+# The sim backend with real tessera-testdomain processes.
+INTEGRATION_TESTS += tests/integration/domains-sim-test
+check_PROGRAMS += tests/integration/domains-sim-test
+tests_integration_domains_sim_test_LDADD = $(DOMAINS_LIBS)
+EXTRA_DIST += doc/man/tessera-guest-hello.1
+
+# Policy → backend, through the real policy parser.
+UNIT_TESTS += tests/unit/domains-policy-spec-test
+check_PROGRAMS += tests/unit/domains-policy-spec-test
+tests_unit_domains_policy_spec_test_LDADD = $(DOMAINS_LIBS) $(POLICY_LIBS) $(JSON_GLIB_LIBS)

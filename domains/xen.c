@@ -28,6 +28,7 @@
 #define USB_PORTS 8
 
 struct xen_domain {
+	GCancellable *cancel;     /* cancelled when the domain is freed: no callback after that */
 	guint poll;
 	bool polling;             /* an xl list is in flight */
 	char *cfg_path;
@@ -40,6 +41,7 @@ static struct xen_domain *priv(struct tsr_domain *d)
 		struct xen_domain *x = g_new0(struct xen_domain, 1);
 		char *file = g_strdup_printf("%s.cfg", d->name);
 		x->cfg_path = g_build_filename(d->backend->xen_cfg_dir, file, NULL);
+		x->cancel = g_cancellable_new();
 		g_free(file);
 		d->priv = x;
 	}
@@ -53,6 +55,8 @@ static void xen_domain_free(struct tsr_domain *d)
 		return;
 	if (x->poll)
 		g_source_remove(x->poll);
+	g_cancellable_cancel(x->cancel);
+	g_object_unref(x->cancel);
 	for (int i = 0; i < USB_PORTS; i++)
 		g_free(x->usb_ports[i]);
 	g_free(x->cfg_path);
@@ -98,6 +102,13 @@ static void xl_finished(GObject *source, GAsyncResult *res, gpointer user)
 	GSubprocess *p = G_SUBPROCESS(source);
 	bool ok = g_subprocess_communicate_utf8_finish(p, res, &out, &err, &error) &&
 		  g_subprocess_get_if_exited(p) && g_subprocess_get_exit_status(p) == 0;
+	if (error && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+		/* The domain (or backend) is gone; c->d must not be touched. */
+		g_error_free(error);
+		g_object_unref(p);
+		g_free(c);
+		return;
+	}
 	if (error) {
 		g_free(err);
 		err = g_strdup(error->message);
@@ -136,7 +147,7 @@ static void run_xl(struct tsr_domain *d, const char *const *args, xl_done_fn fn,
 	c->d = d;
 	c->fn = fn;
 	c->data = data;
-	g_subprocess_communicate_utf8_async(p, NULL, NULL, xl_finished, c);
+	g_subprocess_communicate_utf8_async(p, NULL, priv(d)->cancel, xl_finished, c);
 }
 
 static void log_line(struct tsr_domain *d, const char *what, const char *err)
@@ -231,6 +242,33 @@ static void start_polling(struct tsr_domain *d)
 
 /* ---- start ---- */
 
+static void destroy_in_background(struct tsr_domain *d)
+{
+	const char *args[] = { "destroy", d->name, NULL };
+	run_xl(d, args, destroyed_after, NULL);
+}
+
+static void got_domid(struct tsr_domain *d, bool ok, const char *out, const char *err,
+		      void *data)
+{
+	struct tsr_op *op = data;
+	char *end = NULL;
+	long domid = ok ? strtol(out, &end, 10) : -1;
+	if (!ok || end == out || domid <= 0) {
+		/* Created but not findable: take it down rather than run it uncontrolled. */
+		destroy_in_background(d);
+		tsr_domain_set_state(d, TSR_DOMAIN_STOPPED, "xl domid failed after create");
+		tsr_op_finish(op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+					      "domain %s: created, but xl domid failed: %s",
+					      d->name, err));
+		return;
+	}
+	d->pid = domid;
+	tsr_domain_set_state(d, TSR_DOMAIN_RUNNING, "xl create done");
+	start_polling(d);
+	tsr_op_finish(op, NULL);
+}
+
 static void created(struct tsr_domain *d, bool ok, const char *out, const char *err, void *data)
 {
 	struct tsr_op *op = data;
@@ -248,10 +286,8 @@ static void created(struct tsr_domain *d, bool ok, const char *out, const char *
 	char *marker = g_strdup_printf("%s\n", d->name);
 	g_file_set_contents(d->pid_path, marker, -1, NULL);
 	g_free(marker);
-	tsr_domain_set_state(d, TSR_DOMAIN_RUNNING, "xl create done");
-	start_polling(d);
-	poll_now(d);
-	tsr_op_finish(op, NULL);
+	const char *args[] = { "domid", d->name, NULL };
+	run_xl(d, args, got_domid, op);
 }
 
 char *tsr_xen_domain_config(struct tsr_domain *d, GError **error);

@@ -139,7 +139,16 @@ struct spice_probe *spice_probe_connect(const char *socket_path, char **why)
 {
 	struct spice_probe *p = g_new0(struct spice_probe, 1);
 	p->session = spice_session_new();
-	g_object_set(p->session, "unix-path", socket_path, "enable-audio", FALSE, NULL);
+	if (g_str_has_prefix(socket_path, "tcp:")) {
+		/* tcp:HOST:PORT, e.g. a forward into a nested dom0 */
+		const char *hp = socket_path + 4, *colon = strrchr(hp, ':');
+		char *host = g_strndup(hp, colon ? (gsize)(colon - hp) : strlen(hp));
+		g_object_set(p->session, "host", host, "port", colon ? colon + 1 : "5900",
+			     "enable-audio", FALSE, NULL);
+		g_free(host);
+	} else {
+		g_object_set(p->session, "unix-path", socket_path, "enable-audio", FALSE, NULL);
+	}
 	g_signal_connect(p->session, "channel-new", G_CALLBACK(channel_new), p);
 	if (!spice_session_connect(p->session)) {
 		*why = g_strdup_printf("cannot connect SPICE to %s", socket_path);

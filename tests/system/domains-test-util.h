@@ -22,6 +22,7 @@ bool guest_image_get(struct guest_image *img, char **why);
 bool wait_for_text(const char *path, const char *needle, gsize *from, unsigned timeout_ms);
 
 struct spice_probe;
+/* socket_path: a unix socket path, or tcp:HOST:PORT. */
 struct spice_probe *spice_probe_connect(const char *socket_path, char **why);
 void spice_probe_free(struct spice_probe *p);
 /* Wait until the primary surface holds text drawn by guest-hello's font at (x, y, scale). */

@@ -1,0 +1,30 @@
+/* tests/system/domains-spice-check.c: a host-side check for system tests: connect to a SPICE
+ * unix socket and wait until the guest's screen shows a name the way tessera-guest-hello draws
+ * it (exit 0), or give up after the timeout (exit 1). Optionally saves the screen as PPM. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/system/domains-test-util.h"
+
+int main(int argc, char **argv)
+{
+	if (argc < 3 || strcmp(argv[1], "--help") == 0) {
+		printf("usage: domains-spice-check SOCKET|tcp:HOST:PORT NAME [TIMEOUT_S [SCREENSHOT.ppm]]\n");
+		return argc < 3 ? 2 : 0;
+	}
+	unsigned timeout = argc > 3 ? (unsigned)atoi(argv[3]) : 60;
+	char *why = NULL;
+	struct spice_probe *p = spice_probe_connect(argv[1], &why);
+	if (!p) {
+		fprintf(stderr, "%s\n", why);
+		return 1;
+	}
+	bool ok = spice_probe_wait_text(p, 32, 32, 2, argv[2], timeout * 1000);
+	if (argc > 4)
+		spice_probe_save_ppm(p, argv[4]);
+	spice_probe_free(p);
+	return ok ? 0 : 1;
+}

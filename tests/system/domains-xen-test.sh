@@ -1,0 +1,87 @@
+#!/bin/sh
+# tests/system/domains-xen-test.sh: make check-xen: real Xen 4.17 with a Debian dom0, nested in
+# QEMU TCG (../shared/notes/xen-nested.md), carrying the project's binaries. Inside dom0 the
+# xen backend creates an HVM domain from a generated config, and tests/system/xen/dom0-driver
+# reports each check on the console; the host checks the guest's screen through SPICE over a
+# TCP forward. The whole run is bounded at 5 minutes.
+set -u
+: "${TSR_BUILDDIR:?run through make check-xen}"
+: "${TSR_SRCDIR:?run through make check-xen}"
+n=0; failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+notok() { n=$((n + 1)); failed=1; echo "not ok $n - $*"; }
+
+xen=/boot/xen-4.17-amd64.gz
+kernel=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -1)
+if [ ! -r "$xen" ] || [ -z "$kernel" ] || ! command -v qemu-system-x86_64 >/dev/null ||
+   [ ! -x /usr/libexec/xen-qemu-system-i386 ] || ! command -v socat >/dev/null; then
+    echo "1..0 # SKIP needs xen-hypervisor-4.17-amd64, qemu-system-xen, qemu-system-x86, socat, linux-image-amd64"
+    exit 0
+fi
+kver=${kernel##*/vmlinuz-}
+out="$TSR_BUILDDIR/tests/system/xen"
+mkdir -p "$out"
+tmp=$(mktemp -d)
+qemu_pid=""; fwd_pid=""
+cleanup() {
+    [ -z "$qemu_pid" ] || kill "$qemu_pid" 2>/dev/null
+    [ -z "$fwd_pid" ] || kill "$fwd_pid" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+"$TSR_SRCDIR/tools/build-guest-image" --out "$TSR_BUILDDIR/guest-image" \
+    --guest-hello "$TSR_BUILDDIR/domains/guest-hello/tessera-guest-hello" >/dev/null ||
+    { echo "Bail out! building the guest image failed"; exit 1; }
+dom0=$("$TSR_SRCDIR/tests/system/xen/mkdom0" --kver "$kver" --out-dir "$out" \
+        --guest-image "$TSR_BUILDDIR/guest-image" --driver "$TSR_BUILDDIR/tests/system/xen/tsr-xen-dom0") ||
+    { echo "Bail out! building the dom0 initramfs failed"; exit 1; }
+zcat "$xen" > "$tmp/xen.elf"
+console="$out/console.log"
+: > "$console"
+
+# Ports: pick free ones so parallel runs do not collide.
+port=$(( 20000 + $$ % 20000 ))
+start=$(date +%s)
+timeout 300 qemu-system-x86_64 -accel tcg \
+    -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+x2apic,+npt -m 2048 -smp 1 \
+    -nodefaults -display none -no-reboot \
+    -kernel "$tmp/xen.elf" -append "console=com1 com1=115200 dom0_mem=1024M noreboot" \
+    -initrd "$kernel console=hvc0 quiet,$dom0" \
+    -serial "file:$console" \
+    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-10.0.2.15:5930,hostfwd=tcp:127.0.0.1:$((port + 1))-10.0.2.15:5931" \
+    -device e1000,netdev=n0 2> "$out/qemu.log" &
+qemu_pid=$!
+
+# Wait for a line on the console: tail -f wakes on each write (inotify), bounded by timeout.
+# (--pid: tail ends with QEMU, so no tail outlives the run.)
+wait_line() { timeout "$2" sh -c "tail --pid=$qemu_pid -n +1 -f '$console' | grep -q -m1 -E '$1'"; }
+
+if wait_line "TSR-XEN (screen-ready|done)" 270 && grep -q "TSR-XEN screen-ready" "$console"; then
+    if "$TSR_BUILDDIR/tests/system/domains-spice-check" "tcp:127.0.0.1:$port" xenguest 90 \
+         "$out/screen.ppm"; then
+        ok "the HVM guest's screen, seen through SPICE from the host, shows its name"
+    else
+        notok "the HVM guest's screen shows its name (see $out/screen.ppm)"
+    fi
+    echo go | socat - "TCP:127.0.0.1:$((port + 1))" || true
+else
+    notok "dom0 reached screen-ready (see $console)"
+fi
+if wait_line "TSR-XEN done" $(( 300 - ($(date +%s) - start) )); then
+    ok "the dom0 driver ran to the end within the 5-minute bound"
+else
+    notok "the dom0 driver ran to the end within the 5-minute bound (see $console)"
+fi
+results=$(sed -n 's/\r$//; s/^TSR-XEN \(not ok\|ok\) \(.*\)/\1|\2/p' "$console")
+[ -n "$results" ] || notok "the dom0 driver reported results (see $console)"
+echo "$results" | while IFS='|' read -r verdict rest; do
+    [ -n "$verdict" ] || continue
+    n=$((n + 1))
+    echo "$verdict $n - $rest"
+done
+n=$((n + $(echo "$results" | grep -c '|')))
+echo "1..$n"
+echo "# whole run: $(( $(date +%s) - start )) s (bound: 300 s)"
+# The recorded xl list -l of this run, for tests/unit/domains-xen-data.
+sed -n '/^TSR-XEN-LIST-BEGIN/,/^TSR-XEN-LIST-END/p' "$console" | sed '1d;$d; s/\r$//' > "$out/xl-list-l.json"

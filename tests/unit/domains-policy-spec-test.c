@@ -1,0 +1,125 @@
+/* tests/unit/domains-policy-spec-test.c: from policy to backend, through the real policy
+ * parser: the example policy's domains become backend specs; bad domain definitions are refused
+ * by the parser with file, line and reason, and what the backends cannot do is refused by the
+ * adapter with the domain's name. */
+#include "config.h"
+
+#include <string.h>
+
+#include "domains/policy-spec.h"
+
+static char *tmpdir;
+
+static char *copy_example(const char *name)
+{
+	const char *src = g_getenv("TSR_SRCDIR") ? g_getenv("TSR_SRCDIR") : TSR_SRCDIR;
+	char *dir = g_build_filename(tmpdir, name, NULL);
+	char *cmd = g_strdup_printf("cp -r '%s/doc/examples/policy' '%s'", src, dir);
+	g_assert_cmpint(system(cmd), ==, 0);
+	g_free(cmd);
+	return dir;
+}
+
+static void append(const char *dir, const char *file, const char *text)
+{
+	char *path = g_build_filename(dir, file, NULL), *old = NULL;
+	g_assert_true(g_file_get_contents(path, &old, NULL, NULL));
+	char *all = g_strconcat(old, text, NULL);
+	g_assert_true(g_file_set_contents(path, all, -1, NULL));
+	g_free(all);
+	g_free(old);
+	g_free(path);
+}
+
+static void test_example_domains(void)
+{
+	char *dir = copy_example("ok");
+	GError *error = NULL;
+	struct tsr_policy *p = tsr_policy_load_dir(dir, &error);
+	g_assert_no_error(error);
+	const struct tsr_policy_domain *web = tsr_policy_find_domain(p, "web");
+	g_assert_nonnull(web);
+	struct tsr_domain_spec spec;
+	struct tsr_domain_spec_storage st;
+	g_assert_true(tsr_domain_spec_from_policy(p, web, "/var/lib/tessera/templates", &spec, &st,
+						  &error));
+	g_assert_no_error(error);
+	g_assert_cmpstr(spec.name, ==, "web");
+	g_assert_cmpuint(spec.uid, ==, 61001);
+	g_assert_cmpuint(spec.memory_mb, ==, 2048);
+	g_assert_true(spec.disposable);
+	g_assert_cmpint(spec.network, ==, TSR_NETWORK_USER);
+	g_assert_cmpstr(spec.template_path, ==, "/var/lib/tessera/templates/debian-web.qcow2");
+	g_assert_cmpstr(spec.template_sha256, ==,
+			"9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0");
+	g_assert_cmpuint(spec.template_size, ==, 1073741824ull);
+	/* And a backend accepts it. */
+	char *run = g_build_filename(tmpdir, "run", NULL);
+	struct tsr_backend_config cfg = { .run_dir = run, .state_dir = run };
+	struct tsr_backend *b = tsr_backend_create("sim", &cfg, &error);
+	g_assert_no_error(error);
+	g_assert_true(tsr_backend_define(b, &spec, &error));
+	g_assert_no_error(error);
+	tsr_backend_destroy(b);
+	tsr_domain_spec_storage_clear(&st);
+
+	/* work: its device-model user does not exist here, and it asks for a bridge. */
+	const struct tsr_policy_domain *work = tsr_policy_find_domain(p, "work");
+	g_assert_false(tsr_domain_spec_from_policy(p, work, "/t", &spec, &st, &error));
+	g_assert_nonnull(strstr(error->message, "domain work"));
+	g_clear_error(&error);
+	tsr_domain_spec_storage_clear(&st);
+	tsr_policy_free(p);
+	g_free(run);
+	g_free(dir);
+}
+
+static void expect_refused(const char *name, const char *file, const char *text,
+			   const char *where)
+{
+	char *dir = copy_example(name);
+	append(dir, file, text);
+	GError *error = NULL;
+	struct tsr_policy *p = tsr_policy_load_dir(dir, &error);
+	g_assert_null(p);
+	g_assert_nonnull(error);
+	if (!strstr(error->message, where))
+		g_error("'%s' does not name %s", error->message, where);
+	g_clear_error(&error);
+	g_free(dir);
+}
+
+static void test_bad_definitions(void)
+{
+	/* Line numbers: web.conf has 15 lines; the appended key is line 16. */
+	expect_refused("unknown-key", "domains/web.conf", "colour-depth = 3\n", "web.conf:16");
+	expect_refused("memory", "domains/lab.conf", "[domain huge]\nbackend = sim\n"
+			"memory-mib = 0\ngroups = lab\n", "lab.conf:");
+	expect_refused("space", "domains/lab.conf", "[domain has space]\nbackend = sim\n",
+		       "lab.conf:");
+	expect_refused("slash", "domains/lab.conf", "[domain a/b]\nbackend = sim\n", "lab.conf:");
+	expect_refused("unpinned", "domains/lab.conf",
+		       "[domain pin]\nbackend = qemu\ntemplate = nowhere\ngroups = lab\n"
+		       "device-model-uid = 61002\ndevice-model-gid = 61002\n"
+		       "viewer-uid = 61102\nviewer-gid = 61102\n",
+		       "lab.conf:");
+	expect_refused("badhash", "templates.conf",
+		       "\n[template short]\nfile = s.qcow2\nformat = qcow2\nsha256 = 1234\n"
+		       "size = 10\n",
+		       "templates.conf:");
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	tmpdir = g_dir_make_tmp("tsr-polspec-XXXXXX", NULL);
+	g_test_add_func("/domains/policy-spec/example-domains", test_example_domains);
+	g_test_add_func("/domains/policy-spec/bad-definitions-file-line", test_bad_definitions);
+	int rc = g_test_run();
+	char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		rc = 1;
+	g_free(cmd);
+	g_free(tmpdir);
+	return rc;
+}
