@@ -72,3 +72,49 @@ tests_integration_broker_session_test_SOURCES = tests/integration/broker-session
 	$(BROKER_HARNESS)
 tests_integration_broker_session_test_CFLAGS = $(BROKER_CFLAGS)
 tests_integration_broker_session_test_LDADD = $(BROKER_LIBS)
+
+# Fuzzing: the control-protocol parser (root's input, but parsed before anyone is trusted),
+# the kiosk message check (trust boundary 4) and the USB descriptor parser (written by the
+# device). Built with clang by explicit rules (the main build is gcc), run for a bounded time
+# by `make fuzz-check-broker` as TAP, the pattern doc/testing.md describes.
+FUZZ_BROKER_CFLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	-I$(top_srcdir) -I$(top_builddir) -D_GNU_SOURCE $(GLIB_CFLAGS) $(JSON_GLIB_CFLAGS)
+FUZZ_BROKER_LIBS = $(JSON_GLIB_LIBS) $(GLIB_LIBS)
+FUZZ_BROKER_CTL_SRC = tests/fuzz/broker-control-proto-fuzz.c broker/control-proto.c
+FUZZ_BROKER_KIOSK_SRC = tests/fuzz/broker-kiosk-proto-fuzz.c broker/kiosk-proto.c \
+	common/frame.c common/fdpass.c
+FUZZ_BROKER_USB_SRC = tests/fuzz/broker-usb-descriptors-fuzz.c broker/devices.c
+EXTRA_DIST += tests/fuzz/broker-fuzz.sh tests/fuzz/broker-control-proto-corpus \
+	tests/fuzz/broker-kiosk-proto-corpus tests/fuzz/broker-usb-descriptors-corpus \
+	tests/fuzz/broker-control-proto-fuzz.c tests/fuzz/broker-kiosk-proto-fuzz.c \
+	tests/fuzz/broker-usb-descriptors-fuzz.c
+if HAVE_CLANG
+FUZZ_BROKER_BINS = tests/fuzz/broker-control-proto-fuzz tests/fuzz/broker-kiosk-proto-fuzz \
+	tests/fuzz/broker-usb-descriptors-fuzz
+tests/fuzz/broker-control-proto-fuzz: $(addprefix $(srcdir)/,$(FUZZ_BROKER_CTL_SRC)) config.h
+	@$(MKDIR_P) tests/fuzz
+	$(AM_V_CCLD)$(CLANG) $(FUZZ_BROKER_CFLAGS) -o $@ \
+		$(addprefix $(srcdir)/,$(FUZZ_BROKER_CTL_SRC)) $(FUZZ_BROKER_LIBS)
+tests/fuzz/broker-kiosk-proto-fuzz: $(addprefix $(srcdir)/,$(FUZZ_BROKER_KIOSK_SRC)) config.h
+	@$(MKDIR_P) tests/fuzz
+	$(AM_V_CCLD)$(CLANG) $(FUZZ_BROKER_CFLAGS) -o $@ \
+		$(addprefix $(srcdir)/,$(FUZZ_BROKER_KIOSK_SRC)) $(FUZZ_BROKER_LIBS)
+tests/fuzz/broker-usb-descriptors-fuzz: $(addprefix $(srcdir)/,$(FUZZ_BROKER_USB_SRC)) config.h
+	@$(MKDIR_P) tests/fuzz
+	$(AM_V_CCLD)$(CLANG) $(FUZZ_BROKER_CFLAGS) -o $@ \
+		$(addprefix $(srcdir)/,$(FUZZ_BROKER_USB_SRC)) $(FUZZ_BROKER_LIBS)
+else
+FUZZ_BROKER_BINS =
+endif
+CLEANFILES += tests/fuzz/broker-control-proto-fuzz tests/fuzz/broker-kiosk-proto-fuzz \
+	tests/fuzz/broker-usb-descriptors-fuzz
+# Started on demand with `make check TESTS=...`, so it gets its own .log rule.
+tests/fuzz/broker-fuzz.sh.log: $(srcdir)/tests/fuzz/broker-fuzz.sh $(FUZZ_BROKER_BINS)
+	@$(MKDIR_P) tests/fuzz
+	@$(AM_TESTS_ENVIRONMENT) $(LOG_DRIVER) --test-name tests/fuzz/broker-fuzz.sh \
+		--log-file $@ --trs-file $(@:.log=.trs) --color-tests no --enable-hard-errors yes \
+		--expect-failure no -- $(LOG_COMPILE) $(srcdir)/tests/fuzz/broker-fuzz.sh
+fuzz-check-broker: $(FUZZ_BROKER_BINS)
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/fuzz/broker-fuzz.sh'
+EXTRA_CHECK_TARGETS += fuzz-check-broker
+.PHONY: fuzz-check-broker
