@@ -118,3 +118,13 @@ fuzz-check-broker: $(FUZZ_BROKER_BINS)
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/fuzz/broker-fuzz.sh'
 EXTRA_CHECK_TARGETS += fuzz-check-broker
 .PHONY: fuzz-check-broker
+
+# Man pages and the systemd unit (KillMode=process: domains outlive a broker restart).
+dist_man_MANS += doc/man/tessera-brokerd.8 doc/man/tessera-ctl.8
+systemdunitdir = $(prefix)/lib/systemd/system
+systemdunit_DATA = broker/tessera-brokerd.service
+EXTRA_DIST += broker/tessera-brokerd.service.in
+CLEANFILES += broker/tessera-brokerd.service
+broker/tessera-brokerd.service: $(srcdir)/broker/tessera-brokerd.service.in Makefile
+	@$(MKDIR_P) broker
+	$(AM_V_GEN)sed -e 's|@bindir[@]|$(bindir)|g' $(srcdir)/broker/tessera-brokerd.service.in > $@
