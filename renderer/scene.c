@@ -350,11 +350,38 @@ bool tsr_scene_domain_set_cursor(struct tsr_scene_domain *domain, const struct t
 	return true;
 }
 
+/* The border ring of a shown domain's tile: what a focus change repaints. */
+static void damage_border(struct tsr_scene *scene, struct tsr_scene_domain *d)
+{
+	if (d == NULL || d->tile < 0)
+		return;
+	const struct tsr_tile_geometry *t = &scene->geometry.tiles[d->tile];
+	int32_t w = 2 * t->border;
+	struct tsr_rect r = t->tile;
+	struct tsr_rect parts[4] = {
+		{ r.x, r.y, r.width, w },
+		{ r.x, r.y + r.height - w, r.width, w },
+		{ r.x, r.y, w, r.height },
+		{ r.x + r.width - w, r.y, w, r.height },
+	};
+	for (int i = 0; i < 4; i++)
+		tsr_scene_add_damage(scene, &parts[i]);
+}
+
 void tsr_scene_set_focus(struct tsr_scene *scene, struct tsr_scene_domain *domain)
 {
 	if (scene->focus == domain)
 		return;
+	struct tsr_scene_domain *old = scene->focus;
 	scene->focus = domain;
+	if (scene->layout == TSR_LAYOUT_TILED && !scene->overlay) {
+		/* Tiles reserve room for the thick border, so nothing moves: only the two borders
+		 * and the top bar's name change. */
+		damage_border(scene, old);
+		damage_border(scene, domain);
+		tsr_scene_add_damage(scene, &scene->geometry.top_bar);
+		return;
+	}
 	tsr_scene_relayout(scene);
 }
 
