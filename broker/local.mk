@@ -128,3 +128,9 @@ CLEANFILES += broker/tessera-brokerd.service
 broker/tessera-brokerd.service: $(srcdir)/broker/tessera-brokerd.service.in Makefile
 	@$(MKDIR_P) broker
 	$(AM_V_GEN)sed -e 's|@bindir[@]|$(bindir)|g' $(srcdir)/broker/tessera-brokerd.service.in > $@
+
+INTEGRATION_TESTS += tests/integration/broker-usb-test
+check_PROGRAMS += tests/integration/broker-usb-test
+tests_integration_broker_usb_test_SOURCES = tests/integration/broker-usb-test.c $(BROKER_HARNESS)
+tests_integration_broker_usb_test_CFLAGS = $(BROKER_CFLAGS)
+tests_integration_broker_usb_test_LDADD = $(BROKER_LIBS)

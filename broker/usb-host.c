@@ -464,8 +464,7 @@ void usb_host_domain_changed(struct usb_host *u, const char *domain)
 			g_autofree char *was = tsr_device_table_release(u->b->devices, e->dev->id);
 			audit_decision(u, e, "device-released", was);
 			sysfs_write(u, e->dev->sysname, "authorized", "0");
-			if (g_strcmp0(e->target, domain) == 0)
-				g_clear_pointer(&e->target, g_free);
+			/* Root's choice (target) stays: it waits for that domain to run again. */
 		}
 		place(u, e);
 	}
@@ -536,6 +535,7 @@ bool usb_host_detach(struct usb_host *u, const char *id, GError **error)
 	/* Until it is unplugged or root attaches it again, it stays with nobody. */
 	e->decision.verdict = TSR_DEVICE_DENY;
 	e->decision.rule = NULL;
+	e->decision.domain = NULL;
 	g_snprintf(e->decision.reason, sizeof(e->decision.reason), "detached by root");
 	g_clear_pointer(&e->target, g_free);
 	detach_entry(u, e, true);

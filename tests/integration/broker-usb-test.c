@@ -1,0 +1,166 @@
+/* USB devices through the real broker against a fake sysfs tree and the sim backend: new
+ * devices are kept unauthorized (authorized_default=0); keyboards stay with dom0; storage is
+ * denied; two identical smart card readers wait for their domain and are attached when it
+ * starts, released when it stops; root can detach and attach (only to a running domain); a
+ * device plugged in later is decided on rescan, an unplugged one leaves the table; every
+ * decision is in the audit log. */
+#include "config.h"
+#include "tests/integration/broker-harness.h"
+
+#include <string.h>
+
+/* A device with one configuration whose interfaces have the given classes. */
+static GByteArray *descriptors(uint16_t vendor, uint16_t product, const uint8_t *classes,
+			       size_t n)
+{
+	GByteArray *b = g_byte_array_new();
+	uint8_t dev[18] = { 18, 1, 0x00, 0x02, 0, 0, 0, 64, (uint8_t)vendor,
+			    (uint8_t)(vendor >> 8), (uint8_t)product, (uint8_t)(product >> 8),
+			    0x00, 0x01, 1, 2, 3, 1 };
+	uint8_t cfg[9] = { 9, 2, (uint8_t)(9 + 9 * n), 0, (uint8_t)n, 1, 0, 0x80, 50 };
+
+	g_byte_array_append(b, dev, sizeof(dev));
+	g_byte_array_append(b, cfg, sizeof(cfg));
+	for (size_t i = 0; i < n; i++) {
+		uint8_t intf[9] = { 9, 4, (uint8_t)i, 0, 0, classes[i], 0, 0, 0 };
+		g_byte_array_append(b, intf, sizeof(intf));
+	}
+	return b;
+}
+
+static void add(struct bh *h, const char *sysname, uint16_t vendor, uint16_t product,
+		const uint8_t *classes, size_t n, unsigned dev, const char *serial)
+{
+	GByteArray *d = descriptors(vendor, product, classes, n);
+	bh_usb_add(h, sysname, d->data, d->len, 1, dev, serial);
+	g_byte_array_unref(d);
+}
+
+static void assert_authorized(struct bh *h, const char *sysname, const char *want)
+{
+	g_autofree char *a = bh_usb_authorized(h, sysname);
+	g_strchomp(a);
+	if (strcmp(a, want) != 0)
+		g_error("%s: authorized is \"%s\", want \"%s\"", sysname, a, want);
+}
+
+static const char *owner_of(JsonObject *result, const char *id)
+{
+	JsonArray *a = json_object_get_array_member(result, "devices");
+	for (guint i = 0; i < json_array_get_length(a); i++) {
+		JsonObject *d = json_array_get_object_element(a, i);
+		if (strcmp(json_object_get_string_member(d, "id"), id) == 0)
+			return json_object_get_string_member_with_default(d, "attached_to", "-");
+	}
+	return "absent";
+}
+
+static JsonObject *args2(const char *k1, const char *v1, const char *k2, const char *v2)
+{
+	JsonObject *o = json_object_new();
+	json_object_set_string_member(o, k1, v1);
+	if (k2)
+		json_object_set_string_member(o, k2, v2);
+	return o;
+}
+
+static void test_usb(void)
+{
+	static const uint8_t ccid[] = { 0x0b }, hid[] = { 0x03, 0x03 }, storage[] = { 0x08 };
+	struct bh *h = bh_new("[rule readers]\nclass = 0x0b\naction = attach\ndomain = work\n\n"
+			      "[rule no-storage]\nclass = 0x08\naction = deny\n");
+	struct tsr_ctl_response r = { 0 };
+
+	/* (Device numbers equal the port, so usb-1-N is sysfs 1-N.) Present before the broker starts: two identical readers (one with, one without a
+	 * serial), a keyboard, a stick. */
+	add(h, "1-1", 0x04e6, 0x5116, ccid, 1, 1, "R1");
+	add(h, "1-2", 0x046d, 0xc31c, hid, 2, 2, NULL);
+	add(h, "1-3", 0x0781, 0x5567, storage, 1, 3, "S1");
+	add(h, "1-4", 0x04e6, 0x5116, ccid, 1, 4, NULL);
+	bh_start(h, false);
+
+	g_autofree char *root = g_build_filename(h->sysfs, "bus/usb/devices/usb1/authorized_default",
+						 NULL);
+	g_autofree char *def = NULL;
+	g_assert_true(g_file_get_contents(root, &def, NULL, NULL));
+	g_assert_cmpstr(def, ==, "0");
+	assert_authorized(h, "1-2", "1"); /* keyboard: dom0 */
+	assert_authorized(h, "1-3", "0"); /* storage: denied */
+	assert_authorized(h, "1-1", "0"); /* reader: waits for work */
+	assert_authorized(h, "1-4", "0");
+	g_autofree char *e1 = bh_wait_audit(h, "\"device\":\"usb-1-3\"", "\"verdict\":\"deny\"");
+	g_assert_nonnull(strstr(e1, "no-storage"));
+	g_autofree char *e2 = bh_wait_audit(h, "\"device\":\"usb-1-2\"", "\"verdict\":\"dom0\"");
+
+	/* work starts: both readers go to it. */
+	g_assert_true(bh_ctl(h, "start", args2("name", "work", NULL, NULL), &r));
+	tsr_ctl_response_clear(&r);
+	g_autofree char *e3 = bh_wait_audit(h, "\"event\":\"device-attached\"", "\"usb-1-1\"");
+	g_autofree char *e4 = bh_wait_audit(h, "\"event\":\"device-attached\"", "\"usb-1-4\"");
+	assert_authorized(h, "1-1", "1");
+	assert_authorized(h, "1-4", "1");
+	g_assert_true(bh_ctl(h, "devices", NULL, &r));
+	g_assert_cmpstr(owner_of(r.result, "usb-1-1"), ==, "work");
+	g_assert_cmpstr(owner_of(r.result, "usb-1-4"), ==, "work");
+	g_assert_cmpstr(owner_of(r.result, "usb-1-3"), ==, "-");
+	tsr_ctl_response_clear(&r);
+	/* The backend has them: the sim backend lists a domain's USB devices in RUN/domains/NAME/usb. */
+	g_autofree char *usbfile = g_build_filename(h->run, "domains", "work", "usb", NULL);
+	g_autofree char *usbtext = NULL;
+	g_assert_true(g_file_get_contents(usbfile, &usbtext, NULL, NULL));
+	g_assert_nonnull(strstr(usbtext, "usb-1-1\n"));
+	g_assert_nonnull(strstr(usbtext, "usb-1-4\n"));
+
+	/* Root takes one back: detached, left unauthorized. */
+	g_assert_true(bh_ctl(h, "detach", args2("device", "usb-1-1", NULL, NULL), &r));
+	g_assert_cmpstr(owner_of(r.result, "usb-1-1"), ==, "-");
+	tsr_ctl_response_clear(&r);
+	assert_authorized(h, "1-1", "0");
+	/* Attaching to a domain that does not run is refused. */
+	g_assert_false(bh_ctl(h, "attach", args2("device", "usb-1-1", "name", "web"), &r));
+	g_assert_nonnull(strstr(r.message, "not running"));
+	tsr_ctl_response_clear(&r);
+	g_assert_false(bh_ctl(h, "attach", args2("device", "usb-9-9", "name", "work"), &r));
+	g_assert_cmpint(r.code, ==, TSR_CTL_ERROR_NOT_FOUND);
+	tsr_ctl_response_clear(&r);
+	/* To a running one it goes (root's choice), and only there. */
+	g_assert_true(bh_ctl(h, "start", args2("name", "web", NULL, NULL), &r));
+	tsr_ctl_response_clear(&r);
+	g_assert_true(bh_ctl(h, "attach", args2("device", "1-1", "name", "web"), &r));
+	tsr_ctl_response_clear(&r);
+	g_autofree char *e5 = bh_wait_audit(h, "\"event\":\"device-attached\"", "\"domain\":\"web\"");
+	g_assert_true(bh_ctl(h, "devices", NULL, &r));
+	g_assert_cmpstr(owner_of(r.result, "usb-1-1"), ==, "web");
+	JsonArray *assigned = json_object_get_array_member(r.result, "assignments");
+	g_assert_cmpuint(json_array_get_length(assigned), ==, 2);
+	tsr_ctl_response_clear(&r);
+
+	/* Hotplug (rescan stands in for udev): a new stick is denied, an unplugged reader leaves. */
+	add(h, "1-5", 0x0781, 0x5567, storage, 1, 5, "S2");
+	bh_usb_remove(h, "1-4");
+	JsonObject *rescan = json_object_new();
+	json_object_set_boolean_member(rescan, "rescan", TRUE);
+	g_assert_true(bh_ctl(h, "devices", rescan, &r));
+	g_assert_cmpstr(owner_of(r.result, "usb-1-4"), ==, "absent");
+	g_assert_cmpstr(owner_of(r.result, "usb-1-5"), ==, "-");
+	tsr_ctl_response_clear(&r);
+	assert_authorized(h, "1-5", "0");
+	g_autofree char *e6 = bh_wait_audit(h, "\"event\":\"device-removed\"", "\"usb-1-4\"");
+
+	/* web stops: its device is released and unauthorized again. */
+	g_assert_true(bh_ctl(h, "stop", args2("name", "web", NULL, NULL), &r));
+	tsr_ctl_response_clear(&r);
+	g_autofree char *e7 = bh_wait_audit(h, "\"event\":\"device-released\"", "\"usb-1-1\"");
+	assert_authorized(h, "1-1", "0");
+	g_assert_true(bh_ctl(h, "devices", NULL, &r));
+	g_assert_cmpstr(owner_of(r.result, "usb-1-1"), ==, "-");
+	tsr_ctl_response_clear(&r);
+	bh_free(h);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/broker/usb/rules-hotplug-attach-detach", test_usb);
+	return g_test_run();
+}
