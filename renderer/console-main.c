@@ -84,18 +84,102 @@ static void fail_and_quit(const char *what)
 	g_main_loop_quit(console.loop);
 }
 
+/* Messages for the kiosk that did not fit into the socket yet. The kiosk reads them from its
+ * main loop, which may be busy with a frame while a remote mouse sends hundreds of positions:
+ * they wait here, pointer motion merged (positions only, never button or wheel changes, never
+ * keys), and go out when the socket has room. A kiosk that stops reading altogether makes the
+ * queue hit its cap, and the console gives up. */
+#define OUTBOX_MAX 8192
+static GQueue outbox = G_QUEUE_INIT;
+static guint outbox_watch;
+
+static void outbox_fail(const char *why)
+{
+	tsr_err("cannot send to the kiosk: %s", why);
+	console.exit_status = 1;
+	g_main_loop_quit(console.loop);
+}
+
+/* Send queued messages until the socket is full. false = give up (already reported). */
+static bool outbox_flush(void)
+{
+	GBytes *msg;
+
+	while ((msg = g_queue_peek_head(&outbox)) != NULL) {
+		gsize len;
+		const void *data = g_bytes_get_data(msg, &len);
+
+		if (tsr_fd_send(console.link, data, len, NULL, 0) < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
+				return true;
+			if (errno == EPIPE || errno == ECONNRESET) {
+				/* The kiosk went away: nothing left to show. */
+				g_main_loop_quit(console.loop);
+				return false;
+			}
+			outbox_fail(strerror(errno));
+			return false;
+		}
+		g_bytes_unref(g_queue_pop_head(&outbox));
+	}
+	return true;
+}
+
+static gboolean outbox_writable(gint fd, GIOCondition cond, gpointer data)
+{
+	if (!outbox_flush() || g_queue_is_empty(&outbox)) {
+		outbox_watch = 0;
+		if (g_queue_is_empty(&outbox))
+			tsr_debug("the kiosk caught up with the console's messages");
+		return G_SOURCE_REMOVE;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+/* A pointer motion that may replace the queue's last message instead of following it. */
+static bool merge_motion(const void *msg, size_t len, uint16_t type)
+{
+	struct tsr_console_pointer new_p, old_p;
+	GBytes *tail = g_queue_peek_tail(&outbox);
+	gsize tail_len;
+	const void *tail_data;
+
+	if (type != TSR_CONSOLE_MSG_POINTER || !tail)
+		return false;
+	tail_data = g_bytes_get_data(tail, &tail_len);
+	if (tail_len != sizeof(old_p))
+		return false;
+	memcpy(&old_p, tail_data, sizeof(old_p));
+	memcpy(&new_p, msg, sizeof(new_p));
+	if (old_p.hdr.type != TSR_CONSOLE_MSG_POINTER || old_p.wheel != 0 || new_p.wheel != 0 ||
+	    old_p.buttons != new_p.buttons)
+		return false;
+	g_bytes_unref(g_queue_pop_tail(&outbox));
+	g_queue_push_tail(&outbox, g_bytes_new(msg, len));
+	return true;
+}
+
 static void send_to_kiosk(void *data, void *msg, size_t len, uint16_t type)
 {
-	if (tsr_frame_send(console.link, msg, len, type, TSR_CONSOLE_PROTO_VERSION, NULL, 0) < 0) {
-		if (errno == EPIPE || errno == ECONNRESET) {
-			/* The kiosk went away: nothing left to show. */
-			g_main_loop_quit(console.loop);
+	struct tsr_frame_header hdr = { .type = type, .version = TSR_CONSOLE_PROTO_VERSION,
+					.length = (uint32_t)len };
+
+	memcpy(msg, &hdr, sizeof(hdr));
+	if (g_queue_is_empty(&outbox)) {
+		g_queue_push_tail(&outbox, g_bytes_new(msg, len));
+		if (!outbox_flush() || g_queue_is_empty(&outbox))
 			return;
-		}
-		tsr_err("cannot send to the kiosk: %s", strerror(errno));
-		console.exit_status = 1;
-		g_main_loop_quit(console.loop);
+		tsr_info("the kiosk is slow to read the console's messages; queueing them");
+		outbox_watch = g_unix_fd_add(console.link, G_IO_OUT, outbox_writable, NULL);
+		return;
 	}
+	if (merge_motion(msg, len, type))
+		return;
+	if (g_queue_get_length(&outbox) >= OUTBOX_MAX) {
+		outbox_fail("the kiosk has not read the console's last 8192 messages");
+		return;
+	}
+	g_queue_push_tail(&outbox, g_bytes_new(msg, len));
 }
 
 static void send_clients(void)
@@ -633,6 +717,9 @@ int main(int argc, char **argv)
 	if (console.map)
 		munmap(console.map, console.map_len);
 	g_hash_table_destroy(console.clients);
+	if (outbox_watch)
+		g_source_remove(outbox_watch);
+	g_queue_clear_full(&outbox, (GDestroyNotify)g_bytes_unref);
 	g_main_loop_unref(console.loop);
 	close(console.listen_fd);
 	close(console.link);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib.h>
+#include <glib-unix.h>
 #include <glib/gstdio.h>
 #include <pwd.h>
 #include <spice-client.h>
@@ -756,6 +757,141 @@ static void test_flood(struct fixture *f, gconstpointer data)
 	close(err[0]);
 }
 
+static GString *console_said;
+
+static gboolean console_stderr(gint fd, GIOCondition cond, gpointer data)
+{
+	char buf[512];
+	ssize_t got = read(fd, buf, sizeof(buf));
+
+	if (got <= 0)
+		return G_SOURCE_REMOVE;
+	g_string_append_len(console_said, buf, got);
+	return G_SOURCE_CONTINUE;
+}
+
+static bool console_queues(struct fixture *f)
+{
+	return f->closed || strstr(console_said->str, "queueing them") != NULL;
+}
+
+/* The click's release, the last thing the client sent, has arrived. */
+static bool released_at_end(struct fixture *f)
+{
+	struct pointer_event *p;
+
+	if (f->closed)
+		return true;
+	if (f->pointers->len < 3)
+		return false;
+	p = &g_array_index(f->pointers, struct pointer_event, f->pointers->len - 1);
+	return p->buttons == 0 && p->x == 599 % WIDTH &&
+	       g_array_index(f->pointers, struct pointer_event, f->pointers->len - 2).buttons ==
+		       TSR_CONSOLE_BUTTON_LEFT;
+}
+
+/* Keys typed while the kiosk is busy (not reading) wait in the console, none lost. */
+static void test_slow_kiosk(struct fixture *f, gconstpointer data)
+{
+	enum { KEYS = 5000 };
+	struct tsr_console_link_options options = {
+		.program = TSR_BUILDDIR "/renderer/tessera-console",
+		.socket_path = f->socket_path,
+		.user = "nobody",
+	};
+	GError *error = NULL;
+	guint watch;
+	int err[2];
+
+	if (!need_root())
+		return;
+	console_said = g_string_new(NULL);
+	g_assert_cmpint(pipe2(err, O_CLOEXEC), ==, 0);
+	options.stderr_fd = err[1];
+	f->link = tsr_console_link_spawn(&options, &callbacks, f, &error);
+	g_assert_no_error(error);
+	close(err[1]);
+	watch = g_unix_fd_add(err[0], G_IO_IN | G_IO_HUP, console_stderr, NULL);
+	/* Not attached: the feeder reads only when the test says so. */
+	while (!f->ready) {
+		struct pollfd p = { .fd = tsr_console_link_fd(f->link), .events = POLLIN };
+
+		g_assert_cmpint(poll(&p, 1, TIMEOUT_MS), ==, 1);
+		g_assert_cmpint(tsr_console_link_dispatch(f->link), ==, 0);
+	}
+	new_surface(f, WIDTH, HEIGHT, 1);
+	connect_client(f);
+	g_assert_true(wait_for(f, inputs_usable, TIMEOUT_MS));
+	for (int i = 0; i < KEYS; i++) {
+		guint code = 0x10 + (guint)i % 0x20; /* q..., no lock keys */
+
+		spice_inputs_channel_key_press(SPICE_INPUTS_CHANNEL(f->inputs), code);
+		spice_inputs_channel_key_release(SPICE_INPUTS_CHANNEL(f->inputs), code);
+	}
+	/* Then the mouse: many positions, then a click at the last one. */
+	for (int i = 0; i < 600; i++)
+		spice_inputs_channel_position(SPICE_INPUTS_CHANNEL(f->inputs), i % WIDTH,
+					      i % HEIGHT, 0, 0);
+	spice_inputs_channel_button_press(SPICE_INPUTS_CHANNEL(f->inputs),
+					  SPICE_MOUSE_BUTTON_LEFT, 0);
+	spice_inputs_channel_button_release(SPICE_INPUTS_CHANNEL(f->inputs),
+					    SPICE_MOUSE_BUTTON_LEFT, SPICE_MOUSE_BUTTON_MASK_LEFT);
+	g_assert_true(wait_for(f, console_queues, TIMEOUT_MS));
+	g_assert_false(f->closed);
+	/* The kiosk reads again: every key, in order. */
+	tsr_console_link_attach(f->link, NULL);
+	want_keys = 2 * KEYS;
+	want_pointers = 0;
+	g_assert_true(wait_for(f, inputs_arrived, TIMEOUT_MS));
+	g_assert_true(wait_for(f, released_at_end, TIMEOUT_MS));
+	g_assert_false(f->closed);
+	g_assert_cmpuint(f->keys->len, ==, 2 * KEYS);
+	for (guint i = 0; i < 2 * KEYS; i++) {
+		struct key_event *k = &g_array_index(f->keys, struct key_event, i);
+
+		g_assert_cmphex(k->scancode, ==, 0x10 + (i / 2) % 0x20);
+		g_assert_cmpint(k->down, ==, i % 2 == 0);
+	}
+	/* Motion may be merged (by the client while it waits for motion acks, by the console
+	 * while its messages queue), clicks never: in order, positions on the diagonal the
+	 * client walked with no button, then the press and the release at the last position. */
+	{
+		guint n = f->pointers->len;
+		uint32_t last_x = 0;
+
+		for (guint i = 0; i < n; i++) {
+			struct pointer_event *p = &g_array_index(f->pointers, struct pointer_event, i);
+
+			g_test_message("pointer %u: %u,%u buttons %u", i, p->x, p->y, p->buttons);
+		}
+		guint press = n - 1; /* index of the first event with the button down */
+
+		g_assert_cmpuint(n, >=, 3);
+		while (press > 0 && g_array_index(f->pointers, struct pointer_event, press - 1).buttons)
+			press--;
+		g_assert_cmpuint(press, <, n - 1);
+		for (guint i = 0; i < press; i++) {
+			struct pointer_event *p = &g_array_index(f->pointers, struct pointer_event, i);
+
+			g_assert_cmpuint(p->buttons, ==, 0);
+			g_assert_cmpuint(p->x % HEIGHT, ==, p->y);
+			g_assert_cmpuint(p->x, >=, last_x);
+			last_x = p->x;
+		}
+		for (guint i = press; i < n; i++) {
+			struct pointer_event *p = &g_array_index(f->pointers, struct pointer_event, i);
+
+			g_assert_cmpuint(p->x, ==, 599 % WIDTH);
+			g_assert_cmpuint(p->y, ==, 599 % HEIGHT);
+			g_assert_cmpuint(p->buttons, ==, i == n - 1 ? 0 : TSR_CONSOLE_BUTTON_LEFT);
+			g_assert_cmpint(p->wheel, ==, 0);
+		}
+	}
+	g_source_remove(watch);
+	close(err[0]);
+	g_string_free(console_said, TRUE);
+}
+
 /* "Uid:\t65534\t65534\t65534\t65534" -> all four equal want. */
 static bool status_ids(const char *status, const char *field, unsigned want)
 {
@@ -846,6 +982,8 @@ int main(int argc, char **argv)
 		   fixture_setup, test_present, fixture_teardown);
 	g_test_add("/console/client-keys-and-pointer-reach-kiosk", struct fixture, NULL,
 		   fixture_setup, test_keys_and_pointer, fixture_teardown);
+	g_test_add("/console/busy-kiosk-loses-no-keys", struct fixture, NULL, fixture_setup,
+		   test_slow_kiosk, fixture_teardown);
 	g_test_add("/console/kiosk-leds-reach-client", struct fixture, NULL, fixture_setup,
 		   test_leds, fixture_teardown);
 	g_test_add("/console/client-follows-resize", struct fixture, NULL, fixture_setup,
