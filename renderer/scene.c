@@ -477,16 +477,24 @@ bool tsr_scene_domain_content_rect(const struct tsr_scene_domain *domain, struct
 	return !tsr_rect_empty(rect);
 }
 
+static int64_t surface_coord(int64_t d, int64_t content, int64_t surface)
+{
+	int64_t scale = (surface << 16) / content;
+	int64_t v = ((scale * (d * 65536 + 32768) + 0x8000) >> 16) - 1;
+	return v < 0 ? 0 : v >> 16;
+}
+
 bool tsr_scene_map_to_surface(const struct tsr_scene_domain *domain, int32_t desktop_x,
 			      int32_t desktop_y, int32_t *surface_x, int32_t *surface_y)
 {
 	const struct tsr_rect *c = &domain->content;
 	if (!tsr_rect_contains(c, desktop_x, desktop_y))
 		return false;
-	/* The surface pixel whose footprint holds the desktop pixel's centre, as nearest
-	 * scaling shows it. */
-	int64_t sx = ((int64_t)(desktop_x - c->x) * 2 + 1) * domain->pixels.width / (2 * (int64_t)c->width);
-	int64_t sy = ((int64_t)(desktop_y - c->y) * 2 + 1) * domain->pixels.height / (2 * (int64_t)c->height);
+	/* The surface pixel nearest scaling shows there, computed as pixman does it (compose.c's
+	 * 16.16 scale, the pixel centre, round half down), so a click lands on the very pixel
+	 * the user sees under the pointer. */
+	int64_t sx = surface_coord(desktop_x - c->x, c->width, domain->pixels.width);
+	int64_t sy = surface_coord(desktop_y - c->y, c->height, domain->pixels.height);
 	*surface_x = (int32_t)CLAMP(sx, 0, domain->pixels.width - 1);
 	*surface_y = (int32_t)CLAMP(sy, 0, domain->pixels.height - 1);
 	return true;

@@ -200,6 +200,46 @@ static void test_pixels_stay_inside(void)
 	g_free(white);
 }
 
+/* For the input router: tsr_scene_map_to_surface names exactly the surface pixel that nearest
+ * scaling shows at each desktop pixel (each surface pixel's colour encodes its coordinates). */
+static void test_mapping_matches_pixels(void)
+{
+	GError *error = NULL;
+	for (int round = 0; round < 24; round++) {
+		int32_t ow = g_test_rand_int_range(64, 900), oh = g_test_rand_int_range(64, 700);
+		int32_t sw = g_test_rand_int_range(1, 2000), sh = g_test_rand_int_range(1, 2000);
+		struct tsr_scene *s = new_scene(ow, oh);
+		guint32 *px = g_new(guint32, (gsize)sw * (gsize)sh);
+		for (int32_t y = 0; y < sh; y++)
+			for (int32_t x = 0; x < sw; x++)
+				px[(gsize)y * (gsize)sw + (gsize)x] = (guint32)x << 12 | (guint32)y;
+		struct tsr_scene_domain *d = tsr_scene_add_domain(s, "m", TSR_COLOR_GRAY, &error);
+		struct tsr_pixels p = { px, sw, sh, sw * 4 };
+		g_assert_true(tsr_scene_domain_set_surface(d, &p, NULL, &error));
+		tsr_scene_set_filter(s, TSR_FILTER_NEAREST);
+		tsr_scene_set_layout(s, round % 2 ? TSR_LAYOUT_TILED : TSR_LAYOUT_SINGLE);
+		tsr_scene_set_focus(s, d);
+		int n;
+		tsr_scene_compose(s, &n);
+		const struct tsr_image *img = tsr_scene_shadow(s);
+		struct tsr_rect c;
+		g_assert_true(tsr_scene_domain_content_rect(d, &c));
+		for (int32_t y = c.y; y < c.y + c.height; y++) {
+			for (int32_t x = c.x; x < c.x + c.width; x++) {
+				guint32 v = img->pixels[(gsize)y * (gsize)(img->stride / 4) + (gsize)x] & 0xffffff;
+				int32_t mx, my;
+				g_assert_true(tsr_scene_map_to_surface(d, x, y, &mx, &my));
+				if ((int32_t)(v >> 12) != mx || (int32_t)(v & 0xfff) != my)
+					g_error("%dx%d surface in %dx%d content: desktop %d,%d shows %u,%u "
+						"but maps to %d,%d", sw, sh, c.width, c.height, x, y, v >> 12,
+						v & 0xfff, mx, my);
+			}
+		}
+		tsr_scene_destroy(s);
+		g_free(px);
+	}
+}
+
 static int64_t compose_area(struct tsr_scene *s)
 {
 	int n = 0;
@@ -287,5 +327,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/renderer/scene/layout-hit-test-and-mapping-agree", test_layout_and_mapping);
 	g_test_add_func("/renderer/scene/domain-pixels-fill-content", test_pixels_stay_inside);
 	g_test_add_func("/renderer/scene/overlay-hides-domains-and-updates-minimally", test_overlay);
+	g_test_add_func("/renderer/scene/mapping-names-the-pixel-shown", test_mapping_matches_pixels);
 	return g_test_run();
 }
