@@ -8,8 +8,9 @@
  * a console, shell or getty. A clean exit (tsr_vt_destroy) restores both modes and switches back
  * to the VT that was in front before.
  *
- * VT switching away is not offered (the keyboard cannot ask for it); if root switches with chvt,
- * the kiosk keeps DRM master, so the console cannot take the display. */
+ * VT switching away is not offered: the keyboard cannot ask for it, and the kernel ignores every
+ * switch request (chvt included) while the VT is in KD_GRAPHICS in VT_AUTO mode, which also holds
+ * after the kiosk died. Whoever recovers the machine by hand sets KD_TEXT first. */
 #ifndef TSR_RENDERER_VT_H
 #define TSR_RENDERER_VT_H
 

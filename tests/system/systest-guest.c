@@ -5,9 +5,10 @@
  *   evwait   read an evdev device (without grabbing it) until a given key goes down, printing
  *            every key press seen; proves the host's QMP keys reached the input layer
  *   kbmode   get or set a VT's keyboard mode (KDGKBMODE/KDSKBMODE)
- *   kdmode   get a VT's display mode (KD_TEXT/KD_GRAPHICS)
+ *   kdmode   get or set a VT's display mode (KD_TEXT/KD_GRAPHICS)
  *   fgvt     print the foreground VT number
- *   ttyraw   put a tty in raw mode without echo (setting survives closing it)
+ *   ttyraw   put a tty in raw mode without echo (a VT resets it on its last close: keep it
+ *            open elsewhere, e.g. exec 3</dev/ttyN)
  *   ttyread  print the first byte typed on a tty */
 #include "config.h"
 
@@ -32,7 +33,7 @@ static const char usage_text[] =
 	"  evwait [--timeout S] [--mark TEXT] /dev/input/eventN KEY_NAME\n"
 	"      wait for KEY_NAME to go down; --mark: write TEXT to the marker port once reading\n"
 	"  kbmode /dev/ttyN [raw|xlate|mediumraw|unicode|off] get or set the keyboard mode\n"
-	"  kdmode /dev/ttyN                                  print text or graphics\n"
+	"  kdmode /dev/ttyN [text|graphics]                  get or set the display mode\n"
 	"  fgvt                                              print the foreground VT number\n"
 	"  ttyraw /dev/ttyN                                  raw mode, no echo\n"
 	"  ttyread /dev/ttyN                                 print the first byte typed\n";
@@ -183,13 +184,25 @@ static int cmd_kbmode(int argc, char **argv)
 
 static int cmd_kdmode(int argc, char **argv)
 {
-	if (argc != 1) {
+	if (argc < 1 || argc > 2) {
 		fputs(usage_text, stderr);
 		return 64;
 	}
 	int fd = open_tty(argv[0]);
 	if (fd < 0)
 		return 1;
+	if (argc == 2) {
+		int set = !strcmp(argv[1], "text") ? KD_TEXT : !strcmp(argv[1], "graphics") ? KD_GRAPHICS : -1;
+		if (set < 0) {
+			fprintf(stderr, "tsr-systest-guest: unknown display mode '%s'\n", argv[1]);
+			return 64;
+		}
+		if (ioctl(fd, KDSETMODE, set) < 0) {
+			perror("tsr-systest-guest: KDSETMODE");
+			return 1;
+		}
+		return 0;
+	}
 	int mode;
 	if (ioctl(fd, KDGETMODE, &mode) < 0) {
 		perror("tsr-systest-guest: KDGETMODE");
