@@ -57,7 +57,8 @@ static void step_box(struct demo *demo)
 	tsr_scene_domain_damage(demo->domains[0], demo->box.x, demo->box.y, BOX, BOX);
 }
 
-static void on_frame(void *data)
+static void on_frame(void *data, const struct tsr_image *shadow, const struct tsr_rect *rects,
+		     int n_rects)
 {
 	struct demo *demo = data;
 	guint64 n = tsr_render_loop_frames(demo->loop);

@@ -15,7 +15,7 @@ struct tsr_render_loop {
 	GSource *idle;
 	GSource *retry; /* after a failed present: try again later, not in a busy loop */
 	guint64 frames;
-	void (*frame_fn)(void *data);
+	tsr_render_loop_frame_fn frame_fn;
 	void *frame_data;
 };
 
@@ -42,7 +42,7 @@ static void present(struct tsr_render_loop *loop)
 	}
 	loop->frames++;
 	if (loop->frame_fn != NULL)
-		loop->frame_fn(loop->frame_data);
+		loop->frame_fn(loop->frame_data, tsr_scene_shadow(loop->scene), rects, n);
 }
 
 static gboolean idle_cb(gpointer data)
@@ -148,7 +148,7 @@ guint64 tsr_render_loop_frames(const struct tsr_render_loop *loop)
 	return loop->frames;
 }
 
-void tsr_render_loop_set_frame_callback(struct tsr_render_loop *loop, void (*fn)(void *data),
+void tsr_render_loop_set_frame_callback(struct tsr_render_loop *loop, tsr_render_loop_frame_fn fn,
 					void *data)
 {
 	loop->frame_fn = fn;

@@ -26,8 +26,12 @@ void tsr_render_loop_destroy(struct tsr_render_loop *loop);
 /* Frames presented through this loop so far. */
 guint64 tsr_render_loop_frames(const struct tsr_render_loop *loop);
 
-/* Called after each frame is presented (tests and the demo use it to count or screenshot). */
-void tsr_render_loop_set_frame_callback(struct tsr_render_loop *loop, void (*fn)(void *data),
+/* Called after each frame is presented, with the shadow buffer and the rectangles that changed
+ * (valid during the call only): the kiosk feeds the SPICE console from here
+ * (tsr_console_link_present), tests and the demo count frames or take screenshots. */
+typedef void (*tsr_render_loop_frame_fn)(void *data, const struct tsr_image *shadow,
+					 const struct tsr_rect *rects, int n);
+void tsr_render_loop_set_frame_callback(struct tsr_render_loop *loop, tsr_render_loop_frame_fn fn,
 					void *data);
 
 #endif

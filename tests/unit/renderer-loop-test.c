@@ -7,11 +7,17 @@
 
 struct counter {
 	int frames;
+	int64_t area; /* of the rectangles handed to the frame callback */
+	int32_t shadow_w;
 };
 
-static void on_frame(void *data)
+static void on_frame(void *data, const struct tsr_image *shadow, const struct tsr_rect *rects, int n)
 {
-	((struct counter *)data)->frames++;
+	struct counter *c = data;
+	c->frames++;
+	c->shadow_w = shadow->width;
+	for (int i = 0; i < n; i++)
+		c->area += (int64_t)rects[i].width * rects[i].height;
 }
 
 /* Run the context until cond or a generous bound of iterations (each blocks on real events). */
@@ -41,6 +47,9 @@ static void test_loop(void)
 
 	run_until_frames(ctx, &c, 1);
 	g_assert_cmpuint(tsr_output_bytes_copied(out), ==, 320 * 200 * 4);
+	/* The callback saw what the output got: the shadow and the rectangles copied. */
+	g_assert_cmpint(c.shadow_w, ==, 320);
+	g_assert_cmpint(c.area * 4, ==, (int64_t)tsr_output_bytes_copied(out));
 	/* Let the frame complete; then nothing is damaged and nothing is scheduled. */
 	while (tsr_output_frame_pending(out))
 		g_main_context_iteration(ctx, TRUE);
@@ -61,6 +70,7 @@ static void test_loop(void)
 	g_assert_cmpint(c.frames, ==, 2);
 	run_until_frames(ctx, &c, 3);
 	g_assert_cmpuint(tsr_render_loop_frames(loop), ==, 3);
+	g_assert_cmpint(c.area * 4, ==, (int64_t)tsr_output_bytes_copied(out));
 	g_assert_cmpuint(tsr_output_frames(out), ==, 3);
 
 	tsr_render_loop_destroy(loop);
