@@ -72,8 +72,10 @@ struct tsr_image *tsr_image_diff_picture(const struct tsr_image *got, const stru
 
 bool tsr_reference_regenerating(void)
 {
+	/* TSR_UPDATE_REFERENCE is the system tests' name for the same thing. */
 	const char *v = g_getenv("TSR_REGENERATE_REFERENCES");
-	return v != NULL && strcmp(v, "1") == 0;
+	const char *u = g_getenv("TSR_UPDATE_REFERENCE");
+	return (v != NULL && strcmp(v, "1") == 0) || (u != NULL && strcmp(u, "1") == 0);
 }
 
 void tsr_reference_parse_args(int *argc, char **argv)

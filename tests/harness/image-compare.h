@@ -3,9 +3,9 @@
  *
  * References live in $TSR_SRCDIR/tests/reference/NAME.png. On a mismatch the shot and a diff
  * image (mismatching pixels red over a darkened reference) are written next to the test's log
- * as NAME.shot.png and NAME.diff.png. Running a test with TSR_REGENERATE_REFERENCES=1 (or a
- * test's --regenerate) writes shots as the new references instead; look at them before
- * committing. */
+ * as NAME.shot.png and NAME.diff.png. Running a test with TSR_REGENERATE_REFERENCES=1 (or
+ * TSR_UPDATE_REFERENCE=1 as the system tests say, or a test's --regenerate) writes shots as
+ * the new references instead; look at them before committing. */
 #ifndef TSR_TESTS_HARNESS_IMAGE_COMPARE_H
 #define TSR_TESTS_HARNESS_IMAGE_COMPARE_H
 
