@@ -14,6 +14,14 @@ void tsr_scene_add_damage(struct tsr_scene *scene, const struct tsr_rect *rect)
 	bool was_clean = !pixman_region32_not_empty(&scene->damage);
 	pixman_region32_union_rect(&scene->damage, &scene->damage, r.x, r.y, (unsigned)r.width,
 				   (unsigned)r.height);
+	/* A domain flooding scattered damage must not make every compose pass walk thousands of
+	 * boxes: past a bound, recompose the bounding box instead (more pixels, bounded work). */
+	if (pixman_region32_n_rects(&scene->damage) > TSR_SCENE_MAX_DAMAGE_RECTS) {
+		pixman_box32_t e = *pixman_region32_extents(&scene->damage);
+		pixman_region32_fini(&scene->damage);
+		pixman_region32_init_rect(&scene->damage, e.x1, e.y1, (unsigned)(e.x2 - e.x1),
+					  (unsigned)(e.y2 - e.y1));
+	}
 	if (was_clean && scene->notify != NULL)
 		scene->notify(scene->notify_data);
 }

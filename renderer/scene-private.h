@@ -88,6 +88,9 @@ struct tsr_rect tsr_scene_pointer_rect(struct tsr_scene *scene);
 void tsr_scene_fill(struct tsr_scene *scene, pixman_region32_t *region, const struct tsr_rect *rect,
 		    uint32_t rgb);
 
+/* Damage regions with more boxes than this collapse to their bounding box. */
+#define TSR_SCENE_MAX_DAMAGE_RECTS 128
+
 /* Neutral colours of the trusted UI; none is in the label palette. */
 #define TSR_RGB_DESKTOP 0x303030
 #define TSR_RGB_LETTERBOX 0x1c1c1c

@@ -241,10 +241,41 @@ static void test_damage_rejected(void)
 	tsr_image_destroy(b.img);
 }
 
+/* A flood of scattered damage collapses to a bounded number of rectangles, and the frame is
+ * still exactly a full redraw. */
+static void test_damage_flood(void)
+{
+	GError *error = NULL;
+	struct tsr_scene *scene = tsr_scene_create(1024, 768, &error);
+	struct dom a = { .pattern = TSR_PATTERN_CHECKER };
+	a.d = tsr_scene_add_domain(scene, "flood", TSR_COLOR_ORANGE, &error);
+	new_surface(&a, 1000, 700);
+	int n;
+	tsr_scene_compose(scene, &n);
+	for (int i = 0; i < 10000; i++) {
+		int32_t x = rnd(0, 999), y = rnd(0, 699);
+		a.img->pixels[(size_t)y * (size_t)(a.img->stride / 4) + (size_t)x] ^= 0xffffff;
+		tsr_scene_domain_damage(a.d, x, y, 1, 1);
+	}
+	tsr_scene_compose(scene, &n);
+	g_assert_cmpint(n, >, 0);
+	g_assert_cmpint(n, <=, 128);
+	const struct tsr_image *sh = tsr_scene_shadow(scene);
+	size_t bytes = (size_t)sh->stride * (size_t)sh->height;
+	guint8 *inc = g_memdup2(sh->pixels, bytes);
+	tsr_scene_damage_all(scene);
+	tsr_scene_compose(scene, &n);
+	g_assert_true(memcmp(inc, sh->pixels, bytes) == 0);
+	g_free(inc);
+	tsr_scene_destroy(scene);
+	tsr_image_destroy(a.img);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/renderer/damage/incremental-equals-full-redraw", test_damage_exact);
 	g_test_add_func("/renderer/damage/out-of-surface-damage-is-ignored", test_damage_rejected);
+	g_test_add_func("/renderer/damage/flood-collapses-and-stays-exact", test_damage_flood);
 	return g_test_run();
 }
