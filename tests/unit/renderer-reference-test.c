@@ -96,7 +96,7 @@ static const struct ref_case cases[] = {
 	{ "odd-size", 333, 211, TSR_LAYOUT_TILED, TSR_FILTER_BILINEAR, 1, -1, -1, false, false, NULL, 3,
 	  { BARS("work", TSR_COLOR_BLUE, 1920, 1080), CHECK("personal", TSR_COLOR_GREEN, 800, 600),
 	    GRAD("banking", TSR_COLOR_RED, 1024, 768) } },
-	{ "large-4k", 1920, 1080, TSR_LAYOUT_TILED, TSR_FILTER_BILINEAR, 3, 1000, 30, false, false,
+	{ "large-1080p", 1920, 1080, TSR_LAYOUT_TILED, TSR_FILTER_BILINEAR, 3, 1000, 30, false, false,
 	  "Smartcard attached to banking", 4,
 	  { BARS("work", TSR_COLOR_BLUE, 1920, 1080), CHECK("personal", TSR_COLOR_GREEN, 800, 600),
 	    GRAD("banking", TSR_COLOR_RED, 1024, 768), GRID("untrusted-web", TSR_COLOR_ORANGE, 320, 200) } },
