@@ -1,0 +1,45 @@
+/* tests/unit/kiosk-fake-broker.h: a fake broker for the kiosk's session and screen tests.
+ *
+ * The fake broker holds the other end of the session's SOCK_SEQPACKET link: it sends what
+ * tessera-brokerd would and reads the session's requests, with a fake clock for time. */
+#ifndef TSR_TESTS_KIOSK_FAKE_BROKER_H
+#define TSR_TESTS_KIOSK_FAKE_BROKER_H
+
+#include "kiosk/session.h"
+
+#include <glib.h>
+
+struct fx {
+	struct tsr_session *s;
+	struct tsr_fake_clock *clock;
+	int broker;            /* the fake broker's end */
+	int changed;
+	char *viewer_domain;
+	int viewer_fd;
+	GPtrArray *hidden;
+	char *lost;
+	struct tsr_kiosk_settings last_settings;
+	bool have_lease;
+	int lease;
+};
+
+void fx_init(struct fx *f);
+void fx_clear(struct fx *f);
+void bsend_fd(struct fx *f, void *msg, uint16_t type, int fd);
+void bsend(struct fx *f, void *msg, uint16_t type);
+uint32_t brecv(struct fx *f, uint16_t type, void *out);
+void assert_no_request(struct fx *f);
+void settings(struct fx *f, bool requires_sas, uint32_t idle, uint32_t console);
+void session_msg(struct fx *f, enum tsr_kiosk_session_state st, const char *user);
+void reply(struct fx *f, uint32_t seq, enum tsr_kiosk_status st, uint32_t retry,
+		  const char *text, int fd);
+void domain(struct fx *f, uint32_t seq, const char *name, uint8_t colour,
+		   enum tsr_kiosk_domain_state st);
+bool key(struct fx *f, uint16_t code, const char *utf8, enum tsr_kiosk_origin o);
+void type(struct fx *f, const char *text);
+bool sas(struct fx *f, enum tsr_kiosk_origin o);
+enum tsr_kiosk_screen screen(struct fx *f);
+void log_in(struct fx *f);
+void pick(struct fx *f, size_t i);
+
+#endif

@@ -1,0 +1,473 @@
+/* tests/unit/kiosk-session-test.c: the kiosk's session state machine against a fake broker.
+ *
+ * The fake broker is the other end of a SOCK_SEQPACKET socketpair: the test sends what the real
+ * broker would (SETTINGS, SESSION, DOMAIN, REPLY with a viewer fd, NOTIFY) and reads the
+ * requests the session sends. Time is a fake clock. Every transition is driven and checked, and
+ * so are the rejections: keys in a state that takes none, console input beyond its rights,
+ * malformed broker messages. */
+#include "config.h"
+#include "kiosk/session.h"
+
+#include "common/frame.h"
+#include "policy/policy.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <linux/input-event-codes.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "tests/unit/kiosk-fake-broker.h"
+
+static void test_starts_locked(void)
+{
+	struct fx f = { 0 };
+
+	fx_init(&f);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCKED);
+	g_assert_true(tsr_session_waiting_broker(f.s));
+	g_assert_true(tsr_session_requires_sas(f.s));
+	settings(&f, true, 0, TSR_POLICY_CONSOLE_NONE);
+	session_msg(&f, TSR_KIOSK_SESSION_LOGIN, NULL);
+	g_assert_false(tsr_session_waiting_broker(f.s));
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCKED);
+	/* A password typed before the SAS goes nowhere and is not kept for later. */
+	g_assert_false(key(&f, KEY_S, "s", TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_false(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_true(sas(&f, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOGIN);
+	g_assert_cmpstr(tsr_session_typed_user(f.s), ==, "");
+	g_assert_cmpuint(tsr_session_password_chars(f.s), ==, 0);
+	assert_no_request(&f);
+	/* Escape goes back to the locked screen. */
+	type(&f, "bob");
+	g_assert_true(key(&f, KEY_ESC, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCKED);
+	g_assert_cmpstr(tsr_session_typed_user(f.s), ==, "");
+	fx_clear(&f);
+}
+
+static void test_no_sas_policy(void)
+{
+	struct fx f = { 0 };
+
+	fx_init(&f);
+	settings(&f, false, 0, TSR_POLICY_CONSOLE_NONE);
+	session_msg(&f, TSR_KIOSK_SESSION_LOGIN, NULL);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOGIN);
+	type(&f, "a");
+	g_assert_cmpstr(tsr_session_typed_user(f.s), ==, "a");
+	fx_clear(&f);
+}
+
+static void test_wrong_then_right(void)
+{
+	struct fx f = { 0 };
+	struct tsr_kiosk_login m;
+	bool err = false;
+	uint32_t seq;
+
+	fx_init(&f);
+	settings(&f, true, 0, TSR_POLICY_CONSOLE_NONE);
+	session_msg(&f, TSR_KIOSK_SESSION_LOGIN, NULL);
+	g_assert_true(sas(&f, TSR_KIOSK_ORIGIN_LOCAL));
+	/* Enter with no user name asks for it, sends nothing. */
+	g_assert_true(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_true(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	assert_no_request(&f);
+	g_assert_cmpstr(tsr_session_message(f.s, &err), ==, "Type your user name first.");
+	g_assert_true(err);
+	type(&f, "alicex");
+	g_assert_true(key(&f, KEY_BACKSPACE, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpstr(tsr_session_typed_user(f.s), ==, "alice");
+	g_assert_true(key(&f, KEY_TAB, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpint(tsr_session_field(f.s), ==, 1);
+	type(&f, "wrong");
+	g_assert_true(key(&f, KEY_A, "\xc3\xa9", TSR_KIOSK_ORIGIN_LOCAL)); /* é: 2 bytes, 1 dot */
+	g_assert_cmpuint(tsr_session_password_chars(f.s), ==, 6);
+	g_assert_true(key(&f, KEY_BACKSPACE, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpuint(tsr_session_password_chars(f.s), ==, 5);
+	g_assert_true(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	seq = brecv(&f, TSR_KIOSK_LOGIN, &m);
+	g_assert_cmpstr(m.user, ==, "alice");
+	g_assert_cmpuint(m.password_len, ==, 5);
+	g_assert_cmpmem(m.password, 5, "wrong", 5);
+	/* Sent means wiped, and input waits for the answer. */
+	g_assert_true(tsr_session_busy(f.s));
+	g_assert_cmpuint(tsr_session_password_chars(f.s), ==, 0);
+	g_assert_false(key(&f, KEY_A, "a", TSR_KIOSK_ORIGIN_LOCAL));
+	reply(&f, seq, TSR_KIOSK_E_DENIED, 0, "Wrong user name or password.", -1);
+	g_assert_false(tsr_session_busy(f.s));
+	g_assert_cmpstr(tsr_session_message(f.s, &err), ==, "Wrong user name or password.");
+	g_assert_true(err);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOGIN);
+	g_assert_cmpint(tsr_session_field(f.s), ==, 1);
+	g_assert_cmpstr(tsr_session_typed_user(f.s), ==, "alice");
+	type(&f, "right");
+	g_assert_true(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	seq = brecv(&f, TSR_KIOSK_LOGIN, &m);
+	g_assert_cmpmem(m.password, m.password_len, "right", 5);
+	session_msg(&f, TSR_KIOSK_SESSION_ACTIVE, "alice");
+	reply(&f, seq, TSR_KIOSK_OK, 0, "Welcome.", -1);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_PICKER);
+	g_assert_cmpstr(tsr_session_user(f.s), ==, "alice");
+	g_assert_cmpstr(tsr_session_full_name(f.s), ==, "Alice Example");
+	brecv(&f, TSR_KIOSK_LIST, NULL);
+	fx_clear(&f);
+}
+
+static void test_lockout_and_lease(void)
+{
+	struct fx f = { 0 };
+	bool err;
+	uint32_t seq;
+
+	f.have_lease = false;
+	fx_init(&f);
+	settings(&f, true, 0, TSR_POLICY_CONSOLE_NONE);
+	session_msg(&f, TSR_KIOSK_SESSION_LOGIN, NULL);
+	g_assert_true(sas(&f, TSR_KIOSK_ORIGIN_LOCAL));
+	type(&f, "alice");
+	g_assert_true(key(&f, KEY_TAB, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	type(&f, "x");
+	g_assert_true(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	seq = brecv(&f, TSR_KIOSK_LOGIN, NULL);
+	reply(&f, seq, TSR_KIOSK_E_LOCKED_OUT, 30000,
+	      "Too many failed attempts: this account is locked for a while.", -1);
+	g_assert_cmpstr(tsr_session_message(f.s, &err), ==,
+			"Too many failed attempts: this account is locked for a while. (30 s)");
+	/* Trying again before the time is up sends nothing. */
+	type(&f, "y");
+	g_assert_true(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	assert_no_request(&f);
+	g_assert_true(g_str_has_prefix(tsr_session_message(f.s, NULL), "Wait 30 s"));
+	g_assert_cmpint(tsr_session_next_tick_us(f.s), ==, 30000000);
+	tsr_fake_clock_advance(f.clock, 30000000);
+	tsr_session_tick(f.s);
+	g_assert_cmpstr(tsr_session_message(f.s, NULL), ==, "");
+	type(&f, "z");
+	g_assert_true(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	seq = brecv(&f, TSR_KIOSK_LOGIN, NULL);
+	reply(&f, seq, TSR_KIOSK_E_LEASE, 0, "", -1);
+	g_assert_true(strstr(tsr_session_message(f.s, &err), "out of date") != NULL);
+	g_assert_true(err);
+	fx_clear(&f);
+
+	/* With the lease known, the login screen warns before anyone types, and an expired
+	 * policy is explained with the policy module's own sentence. */
+	f.have_lease = true;
+	f.lease = TSR_POLICY_LEASE_EXPIRED;
+	fx_init(&f);
+	settings(&f, true, 0, TSR_POLICY_CONSOLE_NONE);
+	session_msg(&f, TSR_KIOSK_SESSION_LOGIN, NULL);
+	g_assert_true(sas(&f, TSR_KIOSK_ORIGIN_LOCAL));
+	g_autofree char *want = tsr_policy_lease_message(TSR_POLICY_LEASE_EXPIRED, 0);
+	g_assert_cmpstr(tsr_session_message(f.s, NULL), ==, want);
+	type(&f, "alice");
+	g_assert_true(key(&f, KEY_TAB, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	type(&f, "x");
+	g_assert_true(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	seq = brecv(&f, TSR_KIOSK_LOGIN, NULL);
+	reply(&f, seq, TSR_KIOSK_E_LEASE, 0, "This laptop's policy is out of date.", -1);
+	g_assert_cmpstr(tsr_session_message(f.s, &err), ==, want);
+	fx_clear(&f);
+}
+
+static void test_pick_desktop_lock_unlock(void)
+{
+	struct fx f = { 0 };
+	struct tsr_kiosk_login m;
+	uint32_t seq;
+
+	fx_init(&f);
+	log_in(&f);
+	/* Keys in the picker: arrows move the selection, wrapping over "Log out". */
+	g_assert_true(key(&f, KEY_RIGHT, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpuint(tsr_session_selected(f.s), ==, 1);
+	g_assert_true(key(&f, KEY_LEFT, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_true(key(&f, KEY_LEFT, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpuint(tsr_session_selected(f.s), ==, 3);
+	g_assert_false(key(&f, KEY_ESC, NULL, TSR_KIOSK_ORIGIN_LOCAL)); /* nothing on the desktop */
+	pick(&f, 0);
+	/* Text keys on the desktop are not the kiosk's. */
+	g_assert_false(key(&f, KEY_A, "a", TSR_KIOSK_ORIGIN_LOCAL));
+	/* Back to the picker, pick a second one. */
+	g_assert_true(tsr_session_show_picker(f.s, TSR_KIOSK_ORIGIN_LOCAL));
+	pick(&f, 1);
+	g_assert_cmpint(tsr_session_layout(f.s), ==, TSR_LAYOUT_SINGLE);
+	g_assert_true(tsr_session_action(f.s, TSR_INPUT_ACTION_TOGGLE_LAYOUT, 0,
+					       TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpint(tsr_session_layout(f.s), ==, TSR_LAYOUT_TILED);
+	g_assert_true(tsr_session_action(f.s, TSR_INPUT_ACTION_CYCLE_FOCUS, 1,
+					       TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpstr(tsr_session_focus(f.s), ==, "work");
+	brecv(&f, TSR_KIOSK_FOCUS, NULL);
+	g_assert_true(tsr_session_action(f.s, TSR_INPUT_ACTION_FOCUS_SLOT, 2,
+					       TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpstr(tsr_session_focus(f.s), ==, "personal");
+	brecv(&f, TSR_KIOSK_FOCUS, NULL);
+	g_assert_false(tsr_session_action(f.s, TSR_INPUT_ACTION_FOCUS_SLOT, 3,
+						TSR_KIOSK_ORIGIN_LOCAL));
+	/* Click-to-focus from the router. */
+	tsr_session_focused(f.s, "work");
+	g_assert_cmpstr(tsr_session_focus(f.s), ==, "work");
+	brecv(&f, TSR_KIOSK_FOCUS, NULL);
+
+	/* The SAS while unlocked locks at once, before the broker answers. */
+	g_assert_true(sas(&f, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCK);
+	seq = brecv(&f, TSR_KIOSK_LOCK, NULL);
+	session_msg(&f, TSR_KIOSK_SESSION_LOCKED, "alice");
+	reply(&f, seq, TSR_KIOSK_OK, 0, "", -1);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCK);
+	g_assert_false(key(&f, KEY_A, "a", TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_false(tsr_session_action(f.s, TSR_INPUT_ACTION_TOGGLE_LAYOUT, 0,
+						TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_false(tsr_session_show_picker(f.s, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_true(sas(&f, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_UNLOCK);
+	type(&f, "pw");
+	g_assert_true(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	seq = brecv(&f, TSR_KIOSK_UNLOCK, &m);
+	g_assert_cmpmem(m.password, m.password_len, "pw", 2);
+	session_msg(&f, TSR_KIOSK_SESSION_ACTIVE, "alice");
+	reply(&f, seq, TSR_KIOSK_OK, 0, "", -1);
+	/* Unlocking lists the domains again (their states may have changed meanwhile). */
+	seq = brecv(&f, TSR_KIOSK_LIST, NULL);
+	domain(&f, seq, "work", TSR_POLICY_COLOUR_RED, TSR_KIOSK_DOMAIN_RUNNING);
+	domain(&f, seq, "personal", TSR_POLICY_COLOUR_GREEN, TSR_KIOSK_DOMAIN_RUNNING);
+	domain(&f, seq, "banking", TSR_POLICY_COLOUR_BLUE, TSR_KIOSK_DOMAIN_STOPPED);
+	reply(&f, seq, TSR_KIOSK_OK, 0, "", -1);
+	/* Unlocking returns to the desktop as it was. */
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_DESKTOP);
+	g_assert_cmpstr(tsr_session_focus(f.s), ==, "work");
+	g_assert_cmpuint(f.hidden->len, ==, 0);
+
+	/* Log out from the picker: every shown domain is dropped, back to locked. */
+	g_assert_true(tsr_session_show_picker(f.s, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_true(tsr_session_activate(f.s, 3, TSR_KIOSK_ORIGIN_LOCAL));
+	seq = brecv(&f, TSR_KIOSK_LOGOUT, NULL);
+	session_msg(&f, TSR_KIOSK_SESSION_LOGIN, NULL);
+	reply(&f, seq, TSR_KIOSK_OK, 0, "", -1);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCKED);
+	g_assert_cmpuint(f.hidden->len, ==, 2);
+	g_assert_cmpuint(tsr_session_n_domains(f.s), ==, 0);
+	g_assert_null(tsr_session_focus(f.s));
+	fx_clear(&f);
+}
+
+static void test_pick_errors(void)
+{
+	struct fx f = { 0 };
+	uint32_t seq;
+
+	fx_init(&f);
+	log_in(&f);
+	/* Wrong state: no picking from the login screen, no layout on the picker. */
+	g_assert_false(tsr_session_action(f.s, TSR_INPUT_ACTION_TOGGLE_LAYOUT, 0,
+						TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_false(tsr_session_activate(f.s, 9, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_true(tsr_session_activate(f.s, 2, TSR_KIOSK_ORIGIN_LOCAL));
+	seq = brecv(&f, TSR_KIOSK_PICK, NULL);
+	/* A second activation while it starts sends nothing more. */
+	g_assert_true(tsr_session_activate(f.s, 2, TSR_KIOSK_ORIGIN_LOCAL));
+	assert_no_request(&f);
+	reply(&f, seq, TSR_KIOSK_E_FAILED, 0, "banking could not start: no disk", -1);
+	g_assert_cmpstr(tsr_session_message(f.s, NULL), ==, "banking could not start: no disk");
+	g_assert_false(tsr_session_domain(f.s, 2)->pick_pending);
+	g_assert_null(f.viewer_domain);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_PICKER);
+	/* Stop a running domain with Delete. */
+	g_assert_true(tsr_session_select(f.s, 1, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_true(key(&f, KEY_DELETE, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	seq = brecv(&f, TSR_KIOSK_STOP, NULL);
+	reply(&f, seq, TSR_KIOSK_OK, 0, "", -1);
+	domain(&f, 0, "personal", TSR_POLICY_COLOUR_GREEN, TSR_KIOSK_DOMAIN_STOPPED);
+	g_assert_cmpint(tsr_session_domain(f.s, 1)->state, ==, TSR_KIOSK_DOMAIN_STOPPED);
+	g_assert_false(key(&f, KEY_DELETE, NULL, TSR_KIOSK_ORIGIN_LOCAL)); /* already stopped */
+	g_assert_null(f.lost);
+	fx_clear(&f);
+}
+
+static void test_crash_and_notifications(void)
+{
+	struct fx f = { 0 };
+	struct tsr_kiosk_notify n = { .kind = TSR_KIOSK_NOTE_DEVICE_ATTACHED };
+
+	fx_init(&f);
+	log_in(&f);
+	pick(&f, 0);
+	tsr_kiosk_set_string(n.domain, sizeof(n.domain), "work");
+	tsr_kiosk_set_string(n.text, sizeof(n.text), "smartcard reader attached");
+	bsend(&f, &n, TSR_KIOSK_NOTIFY);
+	g_assert_cmpstr(tsr_session_notification(f.s), ==, "work: smartcard reader attached");
+	domain(&f, 0, "work", TSR_POLICY_COLOUR_RED, TSR_KIOSK_DOMAIN_CRASHED);
+	g_assert_cmpuint(f.hidden->len, ==, 1);
+	g_assert_cmpstr(g_ptr_array_index(f.hidden, 0), ==, "work");
+	g_assert_cmpstr(tsr_session_notification(f.s), ==, "work: crashed");
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_PICKER);
+	g_assert_null(tsr_session_focus(f.s));
+	brecv(&f, TSR_KIOSK_FOCUS, NULL); /* focus "" told to the broker */
+	tsr_fake_clock_advance(f.clock, TSR_KIOSK_NOTE_US);
+	tsr_session_tick(f.s);
+	g_assert_null(tsr_session_notification(f.s));
+	fx_clear(&f);
+}
+
+static void test_idle_lock(void)
+{
+	struct fx f = { 0 };
+
+	fx_init(&f);
+	log_in(&f);
+	settings(&f, true, 60, TSR_POLICY_CONSOLE_NONE);
+	g_assert_cmpuint(f.last_settings.idle_lock_seconds, ==, 60);
+	tsr_fake_clock_advance(f.clock, 59000000);
+	tsr_session_tick(f.s);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_PICKER);
+	tsr_session_activity(f.s);
+	tsr_fake_clock_advance(f.clock, 59000000);
+	tsr_session_tick(f.s);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_PICKER);
+	g_assert_cmpint(tsr_session_next_tick_us(f.s), ==, 1000000);
+	tsr_fake_clock_advance(f.clock, 1000000);
+	tsr_session_tick(f.s);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCK);
+	brecv(&f, TSR_KIOSK_LOCK, NULL);
+	fx_clear(&f);
+}
+
+static void test_console_rights(void)
+{
+	struct fx f = { 0 };
+
+	/* operate: domains and lock, never the trusted prompts. */
+	fx_init(&f);
+	settings(&f, true, 0, TSR_POLICY_CONSOLE_OPERATE);
+	session_msg(&f, TSR_KIOSK_SESSION_LOGIN, NULL);
+	g_assert_false(sas(&f, TSR_KIOSK_ORIGIN_CONSOLE));
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCKED);
+	g_assert_true(sas(&f, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_false(key(&f, KEY_A, "a", TSR_KIOSK_ORIGIN_CONSOLE));
+	g_assert_cmpstr(tsr_session_typed_user(f.s), ==, "");
+	fx_clear(&f);
+
+	fx_init(&f);
+	log_in(&f);
+	settings(&f, true, 0, TSR_POLICY_CONSOLE_OPERATE);
+	g_assert_false(tsr_session_activate(f.s, 0, TSR_KIOSK_ORIGIN_CONSOLE));
+	pick(&f, 0);
+	g_assert_true(tsr_session_action(f.s, TSR_INPUT_ACTION_TOGGLE_LAYOUT, 0,
+					       TSR_KIOSK_ORIGIN_CONSOLE));
+	g_assert_true(sas(&f, TSR_KIOSK_ORIGIN_CONSOLE)); /* locking is always allowed */
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCK);
+	brecv(&f, TSR_KIOSK_LOCK, NULL);
+	g_assert_false(sas(&f, TSR_KIOSK_ORIGIN_CONSOLE)); /* but never unlocking */
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCK);
+	/* view: nothing at all. */
+	settings(&f, true, 0, TSR_POLICY_CONSOLE_VIEW);
+	g_assert_false(sas(&f, TSR_KIOSK_ORIGIN_CONSOLE));
+	g_assert_true(sas(&f, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_false(key(&f, KEY_A, "a", TSR_KIOSK_ORIGIN_CONSOLE));
+	g_assert_cmpuint(tsr_session_password_chars(f.s), ==, 0);
+	/* full: everything. */
+	settings(&f, true, 0, TSR_POLICY_CONSOLE_FULL);
+	g_assert_true(key(&f, KEY_A, "a", TSR_KIOSK_ORIGIN_CONSOLE));
+	g_assert_cmpuint(tsr_session_password_chars(f.s), ==, 1);
+	fx_clear(&f);
+}
+
+static void test_kiosk_restart_locked(void)
+{
+	struct fx f = { 0 };
+
+	/* A kiosk (re)started into a session the broker holds locked shows the lock screen and
+	 * lists nothing until unlocked. */
+	fx_init(&f);
+	settings(&f, true, 0, TSR_POLICY_CONSOLE_NONE);
+	session_msg(&f, TSR_KIOSK_SESSION_LOCKED, "alice");
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCK);
+	g_assert_cmpstr(tsr_session_user(f.s), ==, "alice");
+	assert_no_request(&f);
+	fx_clear(&f);
+}
+
+static void test_broker_errors(void)
+{
+	struct fx f = { 0 };
+	struct tsr_kiosk_reply r = { .seq = 77 };
+	uint8_t junk[16] = { 0 };
+	int sv[2];
+
+	/* A reply to nothing. */
+	fx_init(&f);
+	bsend(&f, &r, TSR_KIOSK_REPLY);
+	g_assert_cmpstr(f.lost, ==, "a reply to no request");
+	g_assert_cmpint(tsr_session_dispatch(f.s), ==, -1);
+	fx_clear(&f);
+
+	/* A message of the wrong size for its type. */
+	fx_init(&f);
+	g_assert_cmpint(tsr_frame_send(f.broker, junk, sizeof(junk), TSR_KIOSK_SESSION,
+				       TSR_KIOSK_PROTO_VERSION, NULL, 0), ==, 0);
+	g_assert_cmpint(tsr_session_dispatch(f.s), ==, -1);
+	g_assert_true(g_str_has_prefix(f.lost, "bad message from the broker"));
+	fx_clear(&f);
+
+	/* A request type coming from the broker. */
+	fx_init(&f);
+	{
+		struct tsr_kiosk_request q = { .seq = 1 };
+		bsend(&f, &q, TSR_KIOSK_LIST);
+	}
+	g_assert_true(g_str_has_prefix(f.lost, "bad message from the broker"));
+	fx_clear(&f);
+
+	/* An fd where none belongs is closed and ends the link. */
+	fx_init(&f);
+	g_assert_cmpint(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), ==, 0);
+	{
+		struct tsr_kiosk_session m = { .state = TSR_KIOSK_SESSION_LOGIN };
+		bsend_fd(&f, &m, TSR_KIOSK_SESSION, sv[0]);
+	}
+	g_assert_cmpstr(f.lost, ==, "an fd on a message that carries none");
+	close(sv[0]);
+	/* The session's copy was closed: the peer sees no other holder once we close ours. */
+	{
+		struct pollfd p = { sv[1], POLLIN, 0 };
+		g_assert_cmpint(poll(&p, 1, 1000), ==, 1);
+		g_assert_true(p.revents & POLLHUP);
+	}
+	close(sv[1]);
+	fx_clear(&f);
+
+	/* The broker going away. */
+	fx_init(&f);
+	close(f.broker);
+	f.broker = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+	g_assert_cmpint(tsr_session_dispatch(f.s), ==, -1);
+	g_assert_cmpstr(f.lost, ==, "the broker closed the link");
+	/* Input after that does nothing and sends nothing. */
+	g_assert_false(sas(&f, TSR_KIOSK_ORIGIN_LOCAL));
+	fx_clear(&f);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/kiosk/session/starts-locked-and-drops-keys-before-sas", test_starts_locked);
+	g_test_add_func("/kiosk/session/policy-can-drop-the-sas", test_no_sas_policy);
+	g_test_add_func("/kiosk/session/wrong-then-right-password", test_wrong_then_right);
+	g_test_add_func("/kiosk/session/lock-out-and-expired-policy", test_lockout_and_lease);
+	g_test_add_func("/kiosk/session/pick-desktop-lock-unlock-logout",
+			test_pick_desktop_lock_unlock);
+	g_test_add_func("/kiosk/session/pick-errors-and-stop", test_pick_errors);
+	g_test_add_func("/kiosk/session/crash-and-notifications", test_crash_and_notifications);
+	g_test_add_func("/kiosk/session/idle-lock", test_idle_lock);
+	g_test_add_func("/kiosk/session/console-rights", test_console_rights);
+	g_test_add_func("/kiosk/session/restarted-kiosk-is-locked", test_kiosk_restart_locked);
+	g_test_add_func("/kiosk/session/rejects-bad-broker-messages", test_broker_errors);
+	return g_test_run();
+}
