@@ -33,6 +33,10 @@ struct tsr_broker_config {
 	const char *sysfs_root;  /* USB handling through this sysfs; NULL = no USB handling */
 	const char *devfs_root;  /* device nodes (USB resets); default /dev */
 	bool udev;               /* watch hotplug through a libudev monitor */
+	/* An emulated smart card reader (qemu domains only) backed by this NSS database, plugged
+	 * in from the start and judged by the device rules like a real one; NULL = none. */
+	const char *virtual_smartcard;
+	char **virtual_smartcard_certs; /* the card's certificate nicknames (up to 3) */
 	enum tsr_broker_logout_action logout;
 	unsigned shutdown_timeout_ms; /* graceful stop before a hard one; default 30000 */
 	struct tsr_clock *monotonic;  /* NULL: the real clocks */

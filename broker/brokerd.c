@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 	g_autofree char *kiosk_user = NULL, *viewer = NULL, *sysfs = NULL, *devfs = NULL;
 	g_autofree char *testdomain = NULL, *qemu = NULL, *qemu_img = NULL, *kernel = NULL;
 	g_autofree char *initrd = NULL, *accel = NULL, *xl = NULL, *logout = NULL;
-	g_autofree char *log_level = NULL;
+	g_autofree char *log_level = NULL, *vcard = NULL, *vcard_certs = NULL;
 	g_auto(GStrv) kiosk_args = NULL;
 	gboolean no_kiosk = FALSE, no_usb = FALSE, no_udev = FALSE, use_syslog = FALSE;
 	gboolean daemonize = FALSE;
@@ -72,6 +72,11 @@ int main(int argc, char **argv)
 		{ "devfs", 0, 0, G_OPTION_ARG_FILENAME, &devfs,
 		  "Device node root for USB resets (default /dev)", "DIR" },
 		{ "no-usb", 0, 0, G_OPTION_ARG_NONE, &no_usb, "Leave USB devices alone", NULL },
+		{ "virtual-smartcard", 0, 0, G_OPTION_ARG_FILENAME, &vcard,
+		  "Offer an emulated smart card reader backed by this NSS database (qemu domains; "
+		  "the device rules decide where it goes)", "DIR" },
+		{ "virtual-smartcard-certs", 0, 0, G_OPTION_ARG_STRING, &vcard_certs,
+		  "The emulated card's certificate nicknames (default id,sign,enc)", "A,B,C" },
 		{ "no-udev", 0, 0, G_OPTION_ARG_NONE, &no_udev,
 		  "Do not watch udev for hotplug (tests: use 'tessera-ctl devices --rescan')", NULL },
 		{ "testdomain", 0, 0, G_OPTION_ARG_FILENAME, &testdomain,
@@ -161,6 +166,13 @@ int main(int argc, char **argv)
 	cfg.sysfs_root = no_usb ? NULL : sysfs ? sysfs : "/sys";
 	cfg.devfs_root = devfs;
 	cfg.udev = !no_udev && !no_usb;
+	cfg.virtual_smartcard = vcard;
+	g_auto(GStrv) certs = g_strsplit(vcard_certs ? vcard_certs : "id,sign,enc", ",", 4);
+	if (g_strv_length(certs) > 3) {
+		fprintf(stderr, "tessera-brokerd: --virtual-smartcard-certs takes at most 3 names\n");
+		return 2;
+	}
+	cfg.virtual_smartcard_certs = certs;
 	cfg.logout = logout && strcmp(logout, "stop") == 0 ? TSR_BROKER_LOGOUT_STOP
 							   : TSR_BROKER_LOGOUT_PAUSE;
 	cfg.shutdown_timeout_ms = (unsigned)shutdown_ms;

@@ -134,3 +134,14 @@ check_PROGRAMS += tests/integration/broker-usb-test
 tests_integration_broker_usb_test_SOURCES = tests/integration/broker-usb-test.c $(BROKER_HARNESS)
 tests_integration_broker_usb_test_CFLAGS = $(BROKER_CFLAGS)
 tests_integration_broker_usb_test_LDADD = $(BROKER_LIBS)
+
+# The broker with real QEMU domains (booted under TCG): a rule-driven virtual smart card seen
+# from inside the guest, and kill -9 / adopt over QMP / crashed.
+SYSTEM_TESTS += tests/system/broker-qemu-test
+check_PROGRAMS += tests/system/broker-qemu-test
+tests_system_broker_qemu_test_SOURCES = tests/system/broker-qemu-test.c $(BROKER_HARNESS) \
+	tests/system/domains-test-util.c tests/system/domains-test-util.h \
+	domains/guest-hello/font.h
+nodist_tests_system_broker_qemu_test_SOURCES = domains/guest-hello/font-data.c
+tests_system_broker_qemu_test_CFLAGS = $(BROKER_CFLAGS) $(SPICE_CLIENT_CFLAGS)
+tests_system_broker_qemu_test_LDADD = $(BROKER_LIBS) $(SPICE_CLIENT_LIBS)

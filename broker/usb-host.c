@@ -28,9 +28,12 @@
 
 struct usb_entry {
 	struct tsr_usb_dev *dev;
+	bool virtual; /* the emulated smart card: no sysfs, no reset */
 	struct tsr_device_decision decision;
 	char *target; /* where it should be now (domain), or NULL */
 };
+
+#define VIRTUAL_SYSNAME "virtual-smartcard"
 
 struct usb_host {
 	struct tsr_broker *b;
@@ -67,6 +70,8 @@ static char *sysfs_read(struct usb_host *u, const char *sysname, const char *att
 static bool sysfs_write(struct usb_host *u, const char *sysname, const char *attr,
 			const char *value)
 {
+	if (strcmp(sysname, VIRTUAL_SYSNAME) == 0)
+		return true; /* the emulated card has no sysfs node */
 	g_autofree char *path = g_build_filename(u->devices_dir, sysname, attr, NULL);
 	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 	bool ok = fd >= 0 && write(fd, value, strlen(value)) == (ssize_t)strlen(value);
@@ -142,10 +147,19 @@ static void audit_decision(struct usb_host *u, struct usb_entry *e, const char *
 	broker_audit_object(u->b, event, o);
 }
 
-static struct tsr_usb_device backend_device(const struct tsr_usb_dev *dev)
+static struct tsr_usb_device backend_device(struct usb_host *u, const struct usb_entry *e)
 {
-	struct tsr_usb_device d = { .kind = TSR_USB_HOST_BUSADDR, .bus = dev->bus,
-				    .addr = dev->addr };
+	struct tsr_usb_device d = { .kind = TSR_USB_HOST_BUSADDR, .bus = e->dev->bus,
+				    .addr = e->dev->addr };
+
+	if (e->virtual) {
+		d.kind = TSR_USB_VIRTUAL_SMARTCARD;
+		d.nss_db = u->b->cfg.virtual_smartcard;
+		for (size_t i = 0; i < 3 && u->b->cfg.virtual_smartcard_certs &&
+				   u->b->cfg.virtual_smartcard_certs[i];
+		     i++)
+			d.certs[i] = u->b->cfg.virtual_smartcard_certs[i];
+	}
 	return d;
 }
 
@@ -206,7 +220,7 @@ static void detach_entry(struct usb_host *u, struct usb_entry *e, bool reset)
 {
 	g_autofree char *owner = tsr_device_table_release(u->b->devices, e->dev->id);
 	struct dom *d = broker_dom(u->b, owner);
-	struct tsr_usb_device bd = backend_device(e->dev);
+	struct tsr_usb_device bd = backend_device(u, e);
 
 	if (!owner)
 		return;
@@ -216,7 +230,7 @@ static void detach_entry(struct usb_host *u, struct usb_entry *e, bool reset)
 	session_notify(u->b, TSR_KIOSK_NOTE_DEVICE_DETACHED, owner,
 		       "USB device %04x:%04x was taken from %s.", e->dev->vendor, e->dev->product,
 		       owner);
-	if (reset)
+	if (reset && !e->virtual)
 		reset_device(u, e->dev);
 }
 
@@ -250,7 +264,7 @@ static void place(struct usb_host *u, struct usb_entry *e)
 		return;
 	}
 	struct dom *d = broker_dom(b, want);
-	struct tsr_usb_device bd = backend_device(e->dev);
+	struct tsr_usb_device bd = backend_device(u, e);
 	g_autoptr(GError) error = NULL;
 	if (!tsr_device_table_assign(b->devices, e->dev->id, want, &error)) {
 		tsr_warn("usb: %s", error->message);
@@ -297,6 +311,31 @@ static void device_added(struct usb_host *u, const char *sysname)
 	place(u, e);
 }
 
+/* QEMU's emulated CCID reader (usb-ccid + ccid-card-emulated, backed by an NSS database),
+ * judged by the same rules as a real reader: vendor 08e6, product 4433, one interface of class
+ * 0b, no serial. It counts as plugged in from the start. */
+static void add_virtual_smartcard(struct usb_host *u)
+{
+	struct usb_entry *e = g_new0(struct usb_entry, 1);
+
+	e->virtual = true;
+	e->dev = g_new0(struct tsr_usb_dev, 1);
+	e->dev->id = g_strdup("smartcard");
+	e->dev->sysname = g_strdup(VIRTUAL_SYSNAME);
+	e->dev->vendor = 0x08e6;
+	e->dev->product = 0x4433;
+	e->dev->n_interfaces = 1;
+	e->dev->interface_class[0] = 0x0b;
+	g_hash_table_insert(u->present, g_strdup(VIRTUAL_SYSNAME), e);
+	if (u->b->policy)
+		tsr_devices_decide(u->b->policy, e->dev, &e->decision);
+	else
+		e->decision = (struct tsr_device_decision){ .verdict = TSR_DEVICE_DENY,
+							    .reason = "no policy" };
+	audit_decision(u, e, "device-decision", e->decision.domain);
+	place(u, e);
+}
+
 static void device_removed(struct usb_host *u, const char *sysname)
 {
 	struct usb_entry *e = g_hash_table_lookup(u->present, sysname);
@@ -306,7 +345,7 @@ static void device_removed(struct usb_host *u, const char *sysname)
 	g_autofree char *owner = tsr_device_table_release(u->b->devices, e->dev->id);
 	struct dom *d = broker_dom(u->b, owner);
 	if (d && d->backend && tsr_backend_usb_owner(d->backend, e->dev->id)) {
-		struct tsr_usb_device bd = backend_device(e->dev);
+		struct tsr_usb_device bd = backend_device(u, e);
 		tsr_backend_detach_usb(d->backend, owner, &bd, detach_done, NULL);
 	}
 	audit_decision(u, e, "device-removed", owner);
@@ -331,7 +370,7 @@ static void scan(struct usb_host *u)
 	}
 	g_hash_table_iter_init(&it, u->present);
 	while (g_hash_table_iter_next(&it, &key, NULL))
-		if (!g_hash_table_contains(seen, key))
+		if (!g_hash_table_contains(seen, key) && strcmp(key, VIRTUAL_SYSNAME) != 0)
 			g_ptr_array_add(gone, g_strdup(key));
 	for (guint i = 0; i < gone->len; i++)
 		device_removed(u, gone->pdata[i]);
@@ -392,6 +431,8 @@ struct usb_host *usb_host_create(struct tsr_broker *b, GError **error)
 		u->mon_watch = g_unix_fd_add(udev_monitor_get_fd(u->mon), G_IO_IN, on_udev, u);
 	}
 	b->usb = u;
+	if (b->cfg.virtual_smartcard)
+		add_virtual_smartcard(u);
 	scan(u);
 	return u;
 }

@@ -120,6 +120,16 @@ struct bh *bh_new(const char *device_rules)
 	return h;
 }
 
+void bh_policy_file(struct bh *h, const char *relpath, const char *text)
+{
+	g_autofree char *path = g_build_filename(h->policy, relpath, NULL);
+
+	if (text)
+		g_assert_true(g_file_set_contents(path, text, -1, NULL));
+	else
+		g_assert_cmpint(g_unlink(path), ==, 0);
+}
+
 static bool wait_fd(int fd, short events, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = events };

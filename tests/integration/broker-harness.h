@@ -39,6 +39,9 @@ struct bh *bh_new(const char *device_rules);
 /* Stop the broker (stopping every running domain first), remove the tree. */
 void bh_free(struct bh *h);
 
+/* Replace (text) or remove (NULL) a file of the policy source, e.g. "domains/web.conf". */
+void bh_policy_file(struct bh *h, const char *relpath, const char *text);
+
 /* Start the broker; with_kiosk waits for the test kiosk's hello too. */
 void bh_start(struct bh *h, bool with_kiosk);
 /* SIGKILL the broker (and its kiosk): domains stay. */
