@@ -96,8 +96,13 @@ static bool drm_present(struct tsr_output *output, const struct tsr_image *shado
 {
 	struct drm_output *out = (struct drm_output *)output;
 	struct drm_head *head = out->head;
-	if (head == NULL) /* no display: the frame completes at once */
+	if (head == NULL) { /* no display: the frame completes at once */
+		if (!out->first_frame_logged) {
+			out->first_frame_logged = true;
+			tsr_info("drm: no display: frames complete without being shown");
+		}
 		return arm_timer(out, 0, error);
+	}
 	for (int b = 0; b < 2; b++)
 		for (int i = 0; i < n; i++)
 			pixman_region32_union_rect(&head->buf[b].stale, &head->buf[b].stale,

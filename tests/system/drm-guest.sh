@@ -14,7 +14,7 @@ if tessera-render-demo --output drm:/dev/dri/card9 --frames 1 2>/tmp/bad; then
 fi
 mark "BAD-CARD $(cat /tmp/bad)"
 
-# start_demo ENV...: the demo on DRM, a still scene with a fixed clock, logs forwarded.
+# start_demo ENV [--output SPEC]: the demo on DRM, a still scene with a fixed clock, logs forwarded.
 start_demo() {
     rm -f /tmp/demo.fifo
     mkfifo /tmp/demo.fifo
@@ -22,7 +22,7 @@ start_demo() {
         echo "demo: $line" >/dev/console
         mark "DEMO: $line"
     done </tmp/demo.fifo) &
-    env "$@" tessera-render-demo --output drm --still --clock 12:00 2>/tmp/demo.fifo &
+    env "$1" tessera-render-demo --output drm --still --clock 12:00 ${2:-} ${3:-} 2>/tmp/demo.fifo &
     demo=$!
 }
 
@@ -36,7 +36,14 @@ start_demo TSR_DRM_NO_ATOMIC=0
 # Forcing the connector's status through sysfs is what a monitor being unplugged looks like to
 # the output's probe; Linux 6.1 sends no uevent for it, so the card's "change" uevent (what a
 # real hotplug sends, less HOTPLUG=1) is raised by hand.
-step KEY_1                # host took the screendump; unplug
+step KEY_1                # host took the screendump
+# While it runs, a second program on the same card cannot become DRM master.
+if tessera-render-demo --output drm --frames 1 2>/tmp/second; then
+    mark TSR-FAIL a second DRM client got the display
+    exit 1
+fi
+mark "SECOND $(cat /tmp/second)"
+# Unplug.
 echo off >"$status"
 echo change >/sys/class/drm/card0/uevent
 step KEY_2                # host saw "no display connected"; plug back in
@@ -53,6 +60,13 @@ step KEY_4
 kill -TERM "$demo"
 wait "$demo"
 mark "DEMO-EXIT $?"
+
+# A named connector that is not there is the valid "no display" state, not an error.
+start_demo TSR_DRM_NO_ATOMIC=0 --output drm:HDMI-A-1
+step KEY_5
+kill -0 "$demo" && mark ABSENT-ALIVE
+kill -KILL "$demo"
+wait "$demo"
 
 # Pacing and damage: 60 frames of the moving box. bochs-drm completes flips at once, so the
 # output's timer must hold them to the mode's refresh rate; each frame copies only the damage.

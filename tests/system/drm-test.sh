@@ -10,7 +10,7 @@
 # that does not exist is refused with a clear error.
 . "$TSR_SRCDIR/tests/system/lib.sh"
 
-sys_start drm 14
+sys_start drm 17
 demo="$TSR_BUILDDIR/renderer/tessera-render-demo"
 sys_initrd --bin "$demo" --bin "$TSR_BUILDDIR/tests/system/tsr-systest-guest" \
     --script "$SYS_HERE/drm-guest.sh"
@@ -34,6 +34,8 @@ sys_check "the DRM screen equals the headless composition" same_as_headless atom
 sys_check "the DRM screen matches tests/reference/drm-demo.png" \
     sys_compare "$TSR_SRCDIR/tests/reference/drm-demo.png" "$SYS_OUT.atomic.png" --tolerance 8
 sys_wait '^STEP-READY KEY_1' >/dev/null && sys_keys 1
+sys_check "a second program cannot take the display while the first holds DRM master" \
+    sys_wait '^SECOND .*cannot become DRM master of /dev/dri/card0'
 sys_check "connector forced off: the output goes to no display and keeps running" \
     sys_wait '^DEMO: .*no display connected'
 sys_wait '^STEP-READY KEY_2' >/dev/null && sys_keys 2
@@ -49,6 +51,10 @@ legacy_ok() {
 }
 sys_check "legacy KMS: the screen equals the headless composition" legacy_ok
 sys_wait '^STEP-READY KEY_4' >/dev/null && sys_keys 4
+sys_check "a named connector that is absent (HDMI-A-1) means no display, not an error" \
+    sys_wait '^DEMO: .*no display connected to /dev/dri/card0 on HDMI-A-1'
+sys_wait '^STEP-READY KEY_5' >/dev/null && sys_keys 5
+sys_check "... and the demo keeps running" sys_wait '^ABSENT-ALIVE'
 anim=$(sys_wait '^ANIM ' 120)
 sys_diag "$anim"
 frames=$(echo "$anim" | sed -n 's/.*frames=\([0-9]*\).*/\1/p')
