@@ -145,3 +145,10 @@ tests_system_broker_qemu_test_SOURCES = tests/system/broker-qemu-test.c $(BROKER
 nodist_tests_system_broker_qemu_test_SOURCES = domains/guest-hello/font-data.c
 tests_system_broker_qemu_test_CFLAGS = $(BROKER_CFLAGS) $(SPICE_CLIENT_CFLAGS)
 tests_system_broker_qemu_test_LDADD = $(BROKER_LIBS) $(SPICE_CLIENT_LIBS)
+
+INTEGRATION_TESTS += tests/integration/broker-lease-test
+check_PROGRAMS += tests/integration/broker-lease-test
+tests_integration_broker_lease_test_SOURCES = tests/integration/broker-lease-test.c \
+	$(BROKER_HARNESS)
+tests_integration_broker_lease_test_CFLAGS = $(BROKER_CFLAGS)
+tests_integration_broker_lease_test_LDADD = $(BROKER_LIBS)

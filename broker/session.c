@@ -7,6 +7,7 @@
 #include "broker/broker-private.h"
 #include "broker/secret.h"
 #include "common/log.h"
+#include "policy/state.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -154,14 +155,20 @@ static void lease_notice(struct tsr_broker *b)
 {
 	int64_t days = 0;
 	enum tsr_policy_lease lease = broker_lease(b, &days);
+	int64_t now = tsr_policy_state_effective_time(
+		b->state_dir, tsr_clock_now_us(b->real) / G_USEC_PER_SEC);
 
-	if (lease == TSR_POLICY_LEASE_GRACE || (lease == TSR_POLICY_LEASE_VALID &&
-						b->policy->valid_until && days <= 3))
+	/* Warn in the grace period, and when the validity itself ends within 3 days. */
+	if (lease == TSR_POLICY_LEASE_GRACE ||
+	    (lease == TSR_POLICY_LEASE_VALID && b->policy->valid_until &&
+	     b->policy->valid_until - now <= 3 * 86400))
 		session_notify(b, TSR_KIOSK_NOTE_POLICY_EXPIRES, NULL,
-			       "This laptop's policy %s in %" G_GINT64_FORMAT
-			       " day(s): connect to the network so it can be updated.",
-			       lease == TSR_POLICY_LEASE_GRACE ? "stops new logins" : "expires",
-			       days);
+			       "%sNew logins stop in %" G_GINT64_FORMAT
+			       " day(s): connect to the network so this laptop's policy can be "
+			       "updated.",
+			       lease == TSR_POLICY_LEASE_GRACE ? "This laptop's policy has expired. "
+							       : "",
+			       MAX(days, 0));
 }
 
 static void stop_foreign_domains(struct tsr_broker *b)

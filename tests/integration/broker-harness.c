@@ -157,7 +157,8 @@ void bh_start(struct bh *h, bool with_kiosk)
 	g_ptr_array_add(argv, g_strdup(brokerd));
 	g_ptr_array_add(argv, g_strdup_printf("--state-dir=%s", h->state));
 	g_ptr_array_add(argv, g_strdup_printf("--run-dir=%s", h->run));
-	g_ptr_array_add(argv, g_strdup_printf("--policy-dir=%s", h->policy));
+	if (!h->installed)
+		g_ptr_array_add(argv, g_strdup_printf("--policy-dir=%s", h->policy));
 	g_ptr_array_add(argv, g_strdup_printf("--sysfs=%s", h->sysfs));
 	g_ptr_array_add(argv, g_strdup_printf("--devfs=%s", h->devfs));
 	g_ptr_array_add(argv, g_strdup("--no-udev"));

@@ -30,6 +30,7 @@ struct bh {
 	GArray *matched;    /* bool per line: already returned by bh_expect */
 	size_t audit_off;   /* how far bh_wait_audit has read */
 	char **extra_args;
+	bool installed;     /* run the installed bundle in STATE, not the policy source */
 };
 
 /* Set up the tree and the policy (users alice "alice-pw" and bob "bob-pw" in group staff,
