@@ -61,6 +61,8 @@ static void reprobe(struct drm_output *out)
 	if (next == NULL && error != NULL)
 		tsr_warn("%s", error->message);
 	if (next != NULL && out->head != NULL && tsr_drm_head_same(next, out->head)) {
+		tsr_info("drm: displays changed on %s; staying on %s", out->card_path,
+			 out->head->name);
 		tsr_drm_head_free(out, next);
 		return;
 	}

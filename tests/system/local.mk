@@ -13,7 +13,7 @@ tests_system_tsr_systest_guest_CFLAGS = $(AM_CFLAGS) $(EVDEV_CFLAGS)
 tests_system_tsr_systest_guest_LDADD = $(EVDEV_LIBS)
 
 SYSTEM_TESTS += tests/system/harness-test.sh tests/system/drm-test.sh \
-	tests/system/vt-test.sh
+	tests/system/vt-test.sh tests/system/drm-multi-test.sh
 
 # Test outputs (console and marker logs, screenshots) and the cached initramfs images.
 CLEANFILES += tests/system/*.out.* tests/system/*.cpio
