@@ -17,3 +17,19 @@ SYSTEM_TESTS += tests/system/harness-test.sh tests/system/drm-test.sh \
 
 # Test outputs (console and marker logs, screenshots) and the cached initramfs images.
 CLEANFILES += tests/system/*.out.* tests/system/*.cpio
+
+# tests/local.mk ships tests/system, tests/fuzz and tests/reference as whole directories. In a
+# VPATH build Automake copies such a directory from the build tree as well, which would put
+# test logs, objects, programs and initramfs images into the tarball (and stale programs into
+# distcheck's source tree). Keep only what the source tree has. Others can hang their own
+# hooks on dist-hook the same way (prerequisites only, no recipe).
+dist-hook: dist-prune-build-outputs
+dist-prune-build-outputs:
+	@for dir in tests/system tests/fuzz tests/reference; do \
+	  test -d "$(distdir)/$$dir" || continue; \
+	  (cd "$(distdir)" && find "$$dir" -type f) | while read -r f; do \
+	    test -e "$(srcdir)/$$f" || rm -f "$(distdir)/$$f"; \
+	  done; \
+	  find "$(distdir)/$$dir" -depth -type d -empty -delete; \
+	done
+.PHONY: dist-prune-build-outputs
