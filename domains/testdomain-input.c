@@ -86,7 +86,13 @@ static void wheel(SpiceTabletInstance *t, int motion, uint32_t buttons)
 {
 	struct tsr_td_input *in = SPICE_CONTAINEROF(t, struct tsr_td_input, tablet);
 
-	record(in, "wheel %d buttons=%u", motion, buttons);
+	/* spice-server reports button presses and releases in client mouse mode as a wheel
+	 * event of 0 carrying the new button state. */
+	in->buttons = buttons;
+	if (motion == 0)
+		record(in, "pointer %d %d buttons=%u", in->x, in->y, buttons);
+	else
+		record(in, "wheel %d buttons=%u", motion, buttons);
 }
 
 static void buttons(SpiceTabletInstance *t, uint32_t state)

@@ -7,7 +7,10 @@ noinst_LIBRARIES += renderer/libtsr-display.a
 renderer_libtsr_display_a_SOURCES = \
 	renderer/display-proto.h \
 	renderer/sealed-memfd.c renderer/sealed-memfd.h \
-	renderer/viewer-link.c renderer/viewer-link.h
+	renderer/viewer-link.c renderer/viewer-link.h \
+	renderer/viewer-spawn.c renderer/viewer-spawn.h
+renderer_libtsr_display_a_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DTSR_VIEWER_LIBEXEC='"$(libexecdir)/tessera-viewer"'
 DISPLAY_LIBS = renderer/libtsr-display.a $(COMMON_LIBS)
 
 UNIT_TESTS += tests/unit/renderer-viewer-link-test
@@ -43,3 +46,27 @@ fuzz-check-display: $(FUZZ_DISPLAY_BINS)
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/fuzz/viewer-link-fuzz.sh'
 EXTRA_CHECK_TARGETS += fuzz-check-display
 .PHONY: fuzz-check-display
+
+# tessera-viewer: started only through viewer-spawn, so it lives in libexec.
+libexec_PROGRAMS += renderer/tessera-viewer
+renderer_tessera_viewer_SOURCES = \
+	renderer/viewer.c \
+	renderer/viewer-spice.c renderer/viewer-spice.h \
+	renderer/viewer-publish.c renderer/viewer-publish.h \
+	renderer/viewer-sandbox.c renderer/viewer-sandbox.h \
+	renderer/viewer-seccomp.c renderer/viewer-seccomp.h \
+	renderer/display-proto.h
+renderer_tessera_viewer_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS) $(SECCOMP_CFLAGS)
+renderer_tessera_viewer_LDADD = $(COMMON_LIBS) $(SPICE_CLIENT_LIBS) $(SECCOMP_LIBS)
+dist_man_MANS += doc/man/tessera-viewer.1
+
+INTEGRATION_TESTS += tests/integration/viewer-test
+check_PROGRAMS += tests/integration/viewer-test
+tests_integration_viewer_test_SOURCES = tests/integration/viewer-test.c \
+	tests/integration/display-helpers.c tests/integration/display-helpers.h \
+	domains/testdomain-pattern.c domains/testdomain-pattern.h \
+	domains/frame-code.c domains/frame-code.h
+tests_integration_viewer_test_LDADD = $(DISPLAY_LIBS)
+# The test starts these programs.
+EXTRA_tests_integration_viewer_test_DEPENDENCIES = renderer/tessera-viewer$(EXEEXT) \
+	domains/tessera-testdomain$(EXEEXT)

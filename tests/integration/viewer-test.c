@@ -1,0 +1,241 @@
+/* tessera-viewer as it really runs: spawned by viewer-spawn against a live testdomain, it
+ * delivers the domain's exact pixels through a sealed memfd, follows a mode change, forwards
+ * keys and pointer events that the domain records, runs with the domain user's ids, no groups,
+ * no_new_privs and seccomp, cannot open/connect/exec/fork/TIOCSTI from inside, and exits with
+ * "domain gone" when the domain goes away. */
+#include "config.h"
+#include "domains/testdomain-pattern.h"
+#include "renderer/display-proto.h"
+#include "renderer/viewer-link.h"
+#include "renderer/viewer-spawn.h"
+#include "tests/integration/display-helpers.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define VIEWER TSR_BUILDDIR "/renderer/tessera-viewer"
+
+struct seen {
+	const uint32_t *px;
+	uint32_t w, h, stride;
+	int surfaces, damages;
+	uint32_t last_status;
+};
+
+static void on_surface(void *o, const struct tsr_viewer_surface_view *s)
+{
+	struct seen *seen = o;
+	seen->px = s->pixels;
+	seen->w = s->width;
+	seen->h = s->height;
+	seen->stride = s->stride;
+	seen->surfaces++;
+}
+
+static void on_damage(void *o, uint32_t x, uint32_t y, uint32_t w, uint32_t h)
+{
+	(void)x; (void)y; (void)w; (void)h;
+	((struct seen *)o)->damages++;
+}
+
+static void on_status(void *o, uint32_t status)
+{
+	((struct seen *)o)->last_status = status;
+}
+
+static const struct tsr_viewer_link_callbacks cbs = {
+	.surface = on_surface, .damage = on_damage, .status = on_status,
+};
+
+static bool bars_ok(const struct seen *s)
+{
+	if (!s->px)
+		return false;
+	for (int i = 0; i < TSR_TD_BARS; i++) {
+		uint32_t x = (uint32_t)((2 * i + 1) * (int)s->w / (2 * TSR_TD_BARS));
+		uint32_t y = s->h / 2;
+		if ((s->px[y * (s->stride / 4) + x] & 0xffffff) != tsr_td_bar_color(i))
+			return false;
+	}
+	return true;
+}
+
+/* Pump the link until cond holds, at most 20 s. */
+static bool pump_until(struct tsr_viewer_link *link, struct seen *seen,
+		       bool (*cond)(const struct seen *))
+{
+	gint64 deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+
+	while (!cond(seen)) {
+		gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+		if (left <= 0 || !wait_readable(tsr_viewer_link_fd(link), (int)left))
+			return false;
+		enum tsr_viewer_link_result r = tsr_viewer_link_dispatch(link);
+		if (r == TSR_VIEWER_LINK_VIOLATION || r == TSR_VIEWER_LINK_CLOSED)
+			return cond(seen);
+	}
+	return true;
+}
+
+static bool connected(const struct seen *s)
+{
+	return bars_ok(s) && s->last_status == TSR_DISPLAY_STATUS_CONNECTED;
+}
+
+static bool resized(const struct seen *s)
+{
+	return s->w == 800 && s->h == 600 && bars_ok(s);
+}
+
+static void test_pixels_mode_change_input(void)
+{
+	gchar *dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL);
+	struct td_proc td;
+	struct tsr_viewer_process vp;
+	struct tsr_viewer_spawn_params p = { .domain = "work", .viewer_path = VIEWER };
+	struct seen seen = { 0 };
+	struct tsr_viewer_link *link;
+	GError *error = NULL;
+	int status;
+
+	test_viewer_user(&p.uid, &p.gid);
+	td_start(&td, dir, "work", true, "--size", "640x480", "--alt-size", "800x600", NULL);
+	p.spice_socket = td.socket;
+	g_assert_true(tsr_viewer_spawn(&p, &vp, &error));
+	g_assert_no_error(error);
+	link = tsr_viewer_link_create(vp.link, NULL, NULL, &cbs, &seen);
+
+	g_assert_true(pump_until(link, &seen, connected));
+	g_assert_cmpuint(seen.w, ==, 640);
+	g_assert_cmpuint(seen.h, ==, 480);
+
+	/* The sandbox as it runs. */
+	{
+		gchar *path = g_strdup_printf("/proc/%d/status", vp.pid), *text = NULL;
+		gchar *uids = g_strdup_printf("Uid:\t%u\t%u\t%u\t%u\n", p.uid, p.uid, p.uid, p.uid);
+		gchar *gids = g_strdup_printf("Gid:\t%u\t%u\t%u\t%u\n", p.gid, p.gid, p.gid, p.gid);
+		g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+		g_test_message("%s", text);
+		g_assert_nonnull(strstr(text, uids));
+		g_assert_nonnull(strstr(text, gids));
+		{
+			/* An empty Groups: line ("Groups:\t \n" on this kernel). */
+			const char *g = strstr(text, "\nGroups:");
+			g_assert_nonnull(g);
+			for (g += strlen("\nGroups:"); *g != '\n'; g++)
+				g_assert_true(*g == ' ' || *g == '\t');
+		}
+		g_assert_nonnull(strstr(text, "NoNewPrivs:\t1\n"));
+		g_assert_nonnull(strstr(text, "Seccomp:\t2\n"));
+		g_free(path);
+		g_free(text);
+		g_free(uids);
+		g_free(gids);
+	}
+
+	/* Keys and pointer reach the domain, exactly. */
+	g_assert_cmpint(tsr_viewer_link_send_key(link, 0x1e, true), ==, 0);
+	g_assert_cmpint(tsr_viewer_link_send_key(link, 0x1e, false), ==, 0);
+	g_assert_cmpint(tsr_viewer_link_send_key(link, 0xe048, true), ==, 0);
+	g_assert_cmpint(tsr_viewer_link_send_release_all(link), ==, 0);
+	g_assert_true(wait_file_contains(td.record, "key 0x1e down\nkey 0x1e up\nkey 0xe048 down\n"
+					 "key 0xe048 up\n", 20000));
+	g_assert_cmpint(tsr_viewer_link_send_pointer(link, 100, 50, 1), ==, 0);
+	g_assert_cmpint(tsr_viewer_link_send_pointer(link, 101, 51, 0), ==, 0);
+	g_assert_true(wait_file_contains(td.record, "pointer 101 51 buttons=0", 20000));
+	{
+		gchar *text = NULL;
+		g_assert_true(g_file_get_contents(td.record, &text, NULL, NULL));
+		g_assert_nonnull(strstr(text, "pointer 100 50 buttons=1"));
+		g_free(text);
+	}
+
+	/* A guest mode change is followed with a new surface. */
+	kill(td.pid, SIGUSR1);
+	g_assert_true(pump_until(link, &seen, resized));
+	g_assert_cmpint(seen.surfaces, >=, 2);
+
+	/* The domain goes away: the viewer says so and exits with 3. */
+	td_stop(&td);
+	status = wait_exit(vp.pid, 20000);
+	g_assert_true(WIFEXITED(status));
+	g_assert_cmpint(WEXITSTATUS(status), ==, 3);
+	while (tsr_viewer_link_dispatch(link) == TSR_VIEWER_LINK_MORE)
+		;
+	g_assert_cmpuint(seen.last_status, ==, TSR_DISPLAY_STATUS_DOMAIN_GONE);
+	tsr_viewer_link_destroy(link);
+	test_dir_remove(dir);
+	g_free(dir);
+}
+
+static void test_sandbox_probe(void)
+{
+	gchar *dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL);
+	struct td_proc td;
+	struct tsr_viewer_process vp;
+	struct tsr_viewer_spawn_params p = { .domain = "probe", .viewer_path = VIEWER };
+	char report[512];
+	GError *error = NULL;
+	ssize_t n;
+	int status;
+
+	test_viewer_user(&p.uid, &p.gid);
+	td_start(&td, dir, "probe", false, NULL);
+	p.spice_socket = td.socket;
+	/* It tries to connect to the domain's own socket path: even that is refused. */
+	p.probe_path = td.socket;
+	g_assert_true(tsr_viewer_spawn(&p, &vp, &error));
+	g_assert_true(wait_readable(vp.link, 20000));
+	n = recv(vp.link, report, sizeof(report) - 1, 0);
+	g_assert_cmpint(n, >, 0);
+	report[n] = '\0';
+	g_test_message("probe: %s", report);
+	g_assert_cmpstr(report, ==, "open=EACCES socket=EACCES connect=EACCES execve=EACCES "
+				    "fork=EACCES ioctl-TIOCSTI=EACCES");
+	status = wait_exit(vp.pid, 20000);
+	g_assert_true(WIFEXITED(status));
+	g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+	close(vp.link);
+	td_stop(&td);
+	test_dir_remove(dir);
+	g_free(dir);
+}
+
+static void test_spawn_rejections(void)
+{
+	struct tsr_viewer_spawn_params p = { .domain = "x", .spice_socket = "/nonexistent/sock",
+					     .uid = 0, .gid = 0, .viewer_path = VIEWER };
+	struct tsr_viewer_process vp;
+	GError *error = NULL;
+
+	g_assert_false(tsr_viewer_spawn(&p, &vp, &error));
+	g_assert_nonnull(strstr(error->message, "uid or gid 0"));
+	g_clear_error(&error);
+	test_viewer_user(&p.uid, &p.gid);
+	g_assert_false(tsr_viewer_spawn(&p, &vp, &error));
+	g_assert_nonnull(strstr(error->message, "cannot connect to its SPICE socket"));
+	g_clear_error(&error);
+	p.viewer_path = "/nonexistent/tessera-viewer";
+	g_assert_false(tsr_viewer_spawn(&p, &vp, &error));
+	g_assert_nonnull(strstr(error->message, "cannot be run"));
+	g_clear_error(&error);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	if (geteuid() != 0) {
+		/* Tests run as root here and in CI; a viewer drops to its own user only then. */
+		g_test_skip("needs root to start viewers as a separate user");
+		return g_test_run();
+	}
+	g_test_add_func("/viewer/pixels-mode-change-input-domain-gone", test_pixels_mode_change_input);
+	g_test_add_func("/viewer/sandbox-probe-refused", test_sandbox_probe);
+	g_test_add_func("/viewer/spawn-rejections", test_spawn_rejections);
+	return g_test_run();
+}
