@@ -134,8 +134,7 @@ bool tsr_drm_device_open(struct drm_output *out, const char *card_path, GError *
 	}
 	out->card_fd = fd;
 
-	if (drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) < 0)
-		tsr_debug("drm: %s: no universal planes; using legacy KMS", out->card_path);
+	/* Atomic needs universal planes (the primary plane is an object of its own). */
 	const char *no_atomic = getenv("TSR_DRM_NO_ATOMIC");
 	out->atomic = !(no_atomic != NULL && strcmp(no_atomic, "1") == 0) &&
 		      drmSetClientCap(fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) == 0 &&
