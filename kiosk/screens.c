@@ -73,7 +73,7 @@ void ks_message(struct ks_builder *b, int32_t y)
 
 	if (m[0])
 		ks_text(b, ks_row(b, y, b->area.width - 2 * b->unit, b->unit * 3 / 2),
-			error ? KS_ERROR : KS_DIM, b->unit, TSR_ALIGN_CENTER, "%s", m);
+			error ? KS_ERROR : KS_DIM, b->unit * 3 / 4, TSR_ALIGN_CENTER, "%s", m);
 }
 
 const struct tsr_kiosk_target *tsr_kiosk_targets_hit(const struct tsr_kiosk_targets *targets,

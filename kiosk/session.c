@@ -77,6 +77,7 @@ struct tsr_session {
 
 	struct note notes[TSR_KIOSK_SESSION_MAX_NOTES];
 	size_t n_notes;
+	char standing[TSR_KIOSK_TEXT_SIZE];
 
 	int64_t last_activity_us;
 	uint32_t next_seq;
@@ -316,7 +317,15 @@ const char *tsr_session_notification(const struct tsr_session *s)
 	for (size_t i = s->n_notes; i-- > 0;)
 		if (s->notes[i].until_us > t)
 			return s->notes[i].text;
-	return NULL;
+	return s->standing[0] ? s->standing : NULL;
+}
+
+void tsr_session_set_standing_note(struct tsr_session *s, const char *text)
+{
+	if (strcmp(s->standing, text ? text : "") == 0)
+		return;
+	g_strlcpy(s->standing, text ? text : "", sizeof(s->standing));
+	changed(s);
 }
 
 /* --- broker messages ------------------------------------------------------------------------ */

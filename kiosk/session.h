@@ -139,6 +139,10 @@ void tsr_session_focused(struct tsr_session *session, const char *domain);
 /* A notice from the kiosk itself (e.g. "Remote console connected"), shown like the broker's. */
 void tsr_session_notify_local(struct tsr_session *session, const char *text);
 
+/* A notice that stays while its condition lasts (e.g. "Remote console in use"), shown when no
+ * timed notification is; NULL removes it. */
+void tsr_session_set_standing_note(struct tsr_session *session, const char *text);
+
 /* --- time --------------------------------------------------------------------------------- */
 
 /* Act on what is due now (idle lock, notification expiry, back-off end). */

@@ -20,3 +20,29 @@ tests_unit_kiosk_session_test_SOURCES = tests/unit/kiosk-session-test.c \
 	tests/unit/kiosk-fake-broker.c tests/unit/kiosk-fake-broker.h
 tests_unit_kiosk_screens_test_SOURCES = tests/unit/kiosk-screens-test.c \
 	tests/unit/kiosk-fake-broker.c tests/unit/kiosk-fake-broker.h
+
+# Broker mode: the session, screens and displays wired to the output, input and console.
+noinst_LIBRARIES += kiosk/libtsr-broker-mode.a
+kiosk_libtsr_broker_mode_a_SOURCES = \
+	kiosk/broker-mode.c kiosk/broker-mode.h \
+	kiosk/displays.c kiosk/displays.h \
+	kiosk/frames.c kiosk/frames.h
+kiosk_libtsr_broker_mode_a_CPPFLAGS = $(RENDERER_CPPFLAGS)
+BROKER_MODE_LIBS = kiosk/libtsr-broker-mode.a $(SESSION_LIBS) $(DISPLAY_LIBS) $(CONSOLE_LINK_LIBS) \
+	$(INPUT_LIBS) $(POLICY_LIBS) $(RENDERER_LIBS)
+
+# tessera-kiosk-session: broker mode as its own program until tessera-kiosk (kiosk/main.c, the
+# display engineer's standalone mode) lands and dispatches to it on --broker-fd.
+noinst_PROGRAMS += kiosk/tessera-kiosk-session
+kiosk_tessera_kiosk_session_SOURCES = kiosk/session-main.c
+kiosk_tessera_kiosk_session_LDADD = $(BROKER_MODE_LIBS)
+
+# End-to-end: the broker with sim domains, the kiosk on a headless output, the console, and a
+# SPICE client driving it all (tests/integration/kiosk-e2e-test.sh).
+check_PROGRAMS += tests/integration/kiosk-spice-client
+tests_integration_kiosk_spice_client_SOURCES = tests/integration/kiosk-spice-client.c
+tests_integration_kiosk_spice_client_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS)
+tests_integration_kiosk_spice_client_LDADD = tests/harness/libtsr-harness.a $(RENDERER_LIBS) \
+	$(SPICE_CLIENT_LIBS)
+INTEGRATION_TESTS += tests/integration/kiosk-e2e-test.sh
+EXTRA_DIST += tests/integration/kiosk-e2e-test.sh

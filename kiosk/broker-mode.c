@@ -1,0 +1,663 @@
+/* kiosk/broker-mode.c: wires the session, screens, displays, input router, output and console
+ * together in one GLib main loop (see broker-mode.h). Everything that decides lives in the
+ * modules; this file only connects their hooks, so what it adds is the plumbing alone. */
+#include "config.h"
+#include "kiosk/broker-mode.h"
+
+#include "common/log.h"
+#include "input/devices.h"
+#include "input/hotkeys.h"
+#include "input/router.h"
+#include "input/text.h"
+#include "kiosk/displays.h"
+#include "kiosk/frames.h"
+#include "kiosk/screens.h"
+#include "kiosk/session.h"
+#include "policy/policy.h"
+#include "policy/state.h"
+#include "renderer/console-link.h"
+#include "renderer/output.h"
+#include "renderer/scene.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CONSOLE_SOURCE 0x10000u
+
+struct kiosk {
+	const struct tsr_kiosk_broker_options *o;
+	GMainLoop *loop;
+	int status;
+	struct tsr_output *output;
+	struct tsr_scene *scene;
+	struct tsr_kiosk_frames *frames;
+	struct tsr_session *session;
+	struct tsr_displays *displays;
+	struct tsr_input_router *router;
+	struct tsr_input_hotkeys hotkeys;
+	struct tsr_input_text *text;
+	struct tsr_input_devices *devices;
+	struct tsr_kiosk_targets targets;
+	guint tick, clock_timer, broker_watch;
+
+	struct tsr_console_link *console;
+	int console_rights;
+	bool console_added;
+	uint32_t console_buttons;
+	bool console_failed;
+
+	/* the last pointer position the router gave each domain (buttons reuse it) */
+	int last_domain, last_x, last_y;
+
+	char last_shot[160];
+	unsigned shots;
+};
+
+static void sync_all(struct kiosk *k);
+
+/* --- console ---------------------------------------------------------------------------------- */
+
+static enum tsr_kiosk_origin origin_of(uint32_t source)
+{
+	return source == CONSOLE_SOURCE ? TSR_KIOSK_ORIGIN_CONSOLE : TSR_KIOSK_ORIGIN_LOCAL;
+}
+
+/* The console's device in the router, under the current rights: none or view feed nothing;
+ * operate reaches domains only; full is a local user. */
+static void console_device(struct kiosk *k)
+{
+	bool want = k->console && (k->console_rights == TSR_POLICY_CONSOLE_OPERATE ||
+				   k->console_rights == TSR_POLICY_CONSOLE_FULL);
+	const struct tsr_image *shadow = tsr_scene_shadow(k->scene);
+
+	if (k->console_added) {
+		tsr_input_router_device_removed(k->router, CONSOLE_SOURCE);
+		k->console_added = false;
+	}
+	if (!want || !shadow)
+		return;
+	struct tsr_input_device dev = {
+		.source = CONSOLE_SOURCE, .kind = TSR_INPUT_SOURCE_CONSOLE,
+		.caps = TSR_INPUT_CAP_KEYBOARD | TSR_INPUT_CAP_ABSOLUTE,
+		.abs_x = { 0, shadow->width - 1 }, .abs_y = { 0, shadow->height - 1 },
+		.name = "SPICE console",
+		.domains_only = k->console_rights == TSR_POLICY_CONSOLE_OPERATE,
+	};
+	k->console_added = tsr_input_router_device_added(k->router, &dev);
+	k->console_buttons = 0;
+}
+
+static void console_key(void *data, uint16_t scancode, bool down)
+{
+	struct kiosk *k = data;
+
+	if (k->console_added)
+		tsr_input_router_scancode(k->router, CONSOLE_SOURCE, scancode, down);
+	else if (down)
+		tsr_info("console key ignored: the console's rights are %s",
+			 tsr_policy_console_rights_name((enum tsr_policy_console_rights)k->console_rights));
+}
+
+static void console_pointer(void *data, uint32_t x, uint32_t y, uint32_t buttons, int wheel)
+{
+	struct kiosk *k = data;
+	static const struct { uint32_t bit; enum tsr_input_button b; } map[] = {
+		{ TSR_CONSOLE_BUTTON_LEFT, TSR_INPUT_BUTTON_LEFT },
+		{ TSR_CONSOLE_BUTTON_MIDDLE, TSR_INPUT_BUTTON_MIDDLE },
+		{ TSR_CONSOLE_BUTTON_RIGHT, TSR_INPUT_BUTTON_RIGHT },
+	};
+
+	if (!k->console_added)
+		return;
+	tsr_input_router_position(k->router, CONSOLE_SOURCE, (int32_t)x, (int32_t)y);
+	for (size_t i = 0; i < G_N_ELEMENTS(map); i++)
+		if ((buttons ^ k->console_buttons) & map[i].bit)
+			tsr_input_router_button(k->router, CONSOLE_SOURCE, map[i].b,
+						(buttons & map[i].bit) != 0);
+	k->console_buttons = buttons;
+	if (wheel)
+		tsr_input_router_wheel(k->router, CONSOLE_SOURCE, -wheel);
+}
+
+static void console_clients(void *data, unsigned clients)
+{
+	struct kiosk *k = data;
+	g_autofree char *text = clients ? g_strdup_printf("Remote console in use (%u)", clients)
+					: NULL;
+
+	/* Whoever sits at the laptop always sees that someone may be watching. */
+	tsr_session_set_standing_note(k->session, text);
+}
+
+static void console_stop(struct kiosk *k);
+
+static gboolean console_closed_idle(gpointer data)
+{
+	console_stop(data);
+	return G_SOURCE_REMOVE;
+}
+
+static void console_closed(void *data, const char *why)
+{
+	struct kiosk *k = data;
+
+	tsr_warn("console: %s", why);
+	k->console_failed = true;
+	/* Not from inside the link's own callback. */
+	g_idle_add(console_closed_idle, k);
+}
+
+static const struct tsr_console_link_callbacks console_cb = {
+	.key = console_key, .pointer = console_pointer, .clients = console_clients,
+	.closed = console_closed,
+};
+
+static void console_stop(struct kiosk *k)
+{
+	if (!k->console)
+		return;
+	tsr_kiosk_frames_set_console(k->frames, NULL);
+	tsr_console_link_destroy(k->console);
+	k->console = NULL;
+	console_device(k);
+	tsr_session_set_standing_note(k->session, NULL);
+}
+
+static struct tsr_console_link *console_connect(struct kiosk *k, const char *path, GError **error)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int fd;
+	struct tsr_console_link *link;
+
+	if (strlen(path) >= sizeof(a.sun_path)) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+			    "--console-connect %s: path too long", path);
+		return NULL;
+	}
+	strcpy(a.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno),
+			    "cannot connect to the console link %s: %s", path, g_strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	link = tsr_console_link_wrap(fd, &console_cb, k);
+	if (!link) {
+		close(fd);
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "console link %s unusable", path);
+	}
+	return link;
+}
+
+static void console_apply(struct kiosk *k, int rights)
+{
+	g_autoptr(GError) error = NULL;
+
+	k->console_rights = rights;
+	if (rights == TSR_POLICY_CONSOLE_NONE) {
+		console_stop(k);
+		return;
+	}
+	if (!k->console && !k->console_failed) {
+		if (k->o->console_connect) {
+			k->console = console_connect(k, k->o->console_connect, &error);
+		} else if (geteuid() == 0) {
+			struct tsr_console_link_options lo = {
+				.program = k->o->console_program, .socket_path = k->o->console_socket,
+				.user = k->o->console_user, .stderr_fd = -1,
+			};
+			k->console = tsr_console_link_spawn(&lo, &console_cb, k, &error);
+		} else {
+			g_set_error(&error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+				    "policy turns the console on, but a kiosk that is not root cannot "
+				    "start its sandbox: start tessera-console beforehand and pass "
+				    "--console-connect");
+		}
+		if (!k->console) {
+			tsr_err("console: %s", error->message);
+			k->console_failed = true;
+			return;
+		}
+		tsr_console_link_attach(k->console, NULL);
+		tsr_kiosk_frames_set_console(k->frames, k->console);
+		tsr_info("console: %s, rights %s",
+			 k->o->console_connect ? k->o->console_connect : "started",
+			 tsr_policy_console_rights_name((enum tsr_policy_console_rights)rights));
+	}
+	console_device(k);
+}
+
+/* --- session hooks ---------------------------------------------------------------------------- */
+
+static void on_changed(void *data)
+{
+	sync_all(data);
+}
+
+static void on_viewer(void *data, const char *domain, int fd)
+{
+	struct kiosk *k = data;
+	const struct tsr_kiosk_domain_info *d = tsr_session_find(k->session, domain);
+
+	if (!tsr_displays_add(k->displays, domain, d ? d->colour : TSR_COLOR_GRAY, fd))
+		tsr_session_viewer_lost(k->session, domain);
+}
+
+static void on_hide(void *data, const char *domain)
+{
+	struct kiosk *k = data;
+
+	tsr_displays_remove(k->displays, domain);
+}
+
+static void apply_text(struct kiosk *k, const struct tsr_kiosk_settings *m)
+{
+	g_autoptr(GError) error = NULL;
+	struct tsr_input_text_config c = { m->xkb_rules, m->xkb_model, m->xkb_layout,
+					   m->xkb_variant, m->xkb_options };
+	struct tsr_input_text *t = tsr_input_text_create(&c, &error);
+
+	if (!t) {
+		tsr_warn("keyboard layout from policy: %s; keeping the previous one", error->message);
+		return;
+	}
+	tsr_input_router_set_text(k->router, t);
+	tsr_input_text_destroy(k->text);
+	k->text = t;
+}
+
+static void on_settings(void *data, const struct tsr_kiosk_settings *m)
+{
+	struct kiosk *k = data;
+	struct tsr_input_hotkeys h;
+
+	tsr_input_hotkeys_init_default(&h);
+	if (m->sas[0]) {
+		g_autoptr(GError) error = NULL;
+		if (!tsr_input_hotkeys_set(&h, "sas", m->sas, &error))
+			tsr_warn("policy sas: %s; keeping the default", error->message);
+	}
+	for (uint32_t i = 0; i < m->n_hotkeys && i < TSR_KIOSK_MAX_HOTKEYS; i++) {
+		g_autoptr(GError) error = NULL;
+		if (!tsr_input_hotkeys_set(&h, m->hotkeys[i].action, m->hotkeys[i].keys, &error))
+			tsr_warn("policy hotkey %s: %s", m->hotkeys[i].action, error->message);
+	}
+	/* The router borrows k->hotkeys: updated in place. */
+	k->hotkeys = h;
+	apply_text(k, m);
+	console_apply(k, (int)m->console);
+}
+
+static void on_broker_lost(void *data, const char *why)
+{
+	struct kiosk *k = data;
+
+	tsr_err("leaving: %s", why);
+	k->status = 1;
+	g_main_loop_quit(k->loop);
+}
+
+static const struct tsr_session_hooks session_hooks = {
+	.changed = on_changed, .viewer = on_viewer, .hide = on_hide, .settings = on_settings,
+	.broker_lost = on_broker_lost,
+};
+
+static void on_first_frame(void *data, const char *domain)
+{
+	tsr_session_first_frame(((struct kiosk *)data)->session, domain);
+}
+
+static void on_display_lost(void *data, const char *domain, const char *why)
+{
+	tsr_session_viewer_lost(((struct kiosk *)data)->session, domain);
+}
+
+static const struct tsr_displays_hooks display_hooks = { on_first_frame, on_display_lost };
+
+/* --- router sinks ------------------------------------------------------------------------------ */
+
+static void sink_domain_key(void *ud, int domain, uint32_t scancode, bool down)
+{
+	struct kiosk *k = ud;
+
+	tsr_session_activity(k->session);
+	tsr_displays_key(k->displays, domain, scancode, down);
+}
+
+static void sink_domain_motion(void *ud, int domain, int x, int y, uint32_t buttons)
+{
+	struct kiosk *k = ud;
+
+	k->last_domain = domain;
+	k->last_x = x;
+	k->last_y = y;
+	tsr_displays_pointer(k->displays, domain, x, y, buttons);
+}
+
+static void sink_domain_button(void *ud, int domain, enum tsr_input_button button, bool down,
+			       uint32_t buttons)
+{
+	struct kiosk *k = ud;
+
+	tsr_session_activity(k->session);
+	if (k->last_domain == domain)
+		tsr_displays_pointer(k->displays, domain, k->last_x, k->last_y, buttons);
+}
+
+static void sink_kiosk_key(void *ud, const struct tsr_input_kiosk_key *key)
+{
+	struct kiosk *k = ud;
+
+	tsr_session_activity(k->session);
+	tsr_session_key(k->session, key, origin_of(key->source));
+}
+
+static void sink_kiosk_button(void *ud, int x, int y, enum tsr_input_button button, bool down,
+			      uint32_t buttons)
+{
+	struct kiosk *k = ud;
+	const struct tsr_kiosk_target *t;
+
+	tsr_session_activity(k->session);
+	if (button != TSR_INPUT_BUTTON_LEFT || !down)
+		return;
+	/* The router gives kiosk pointer events only for sources allowed on the kiosk's own
+	 * screens (an operate-only console is swallowed there), so these are local rights. */
+	if (tsr_session_screen(k->session) == TSR_KIOSK_SCREEN_DESKTOP) {
+		if (tsr_scene_hit_test(k->scene, x, y, NULL) == TSR_HIT_TOP_BAR)
+			tsr_session_show_picker(k->session, TSR_KIOSK_ORIGIN_LOCAL);
+		return;
+	}
+	t = tsr_kiosk_targets_hit(&k->targets, x, y);
+	if (!t)
+		return;
+	switch (t->kind) {
+	case TSR_KIOSK_TARGET_TILE:
+	case TSR_KIOSK_TARGET_LOGOUT:
+		tsr_session_activate(k->session, t->index, TSR_KIOSK_ORIGIN_LOCAL);
+		break;
+	case TSR_KIOSK_TARGET_FIELD:
+		tsr_session_login_field(k->session, (int)t->index, TSR_KIOSK_ORIGIN_LOCAL);
+		break;
+	}
+}
+
+static void sink_kiosk_action(void *ud, enum tsr_input_action action, int arg, uint32_t source)
+{
+	struct kiosk *k = ud;
+	const char *name;
+
+	tsr_session_activity(k->session);
+	if (action == TSR_INPUT_ACTION_FOCUS_DOMAIN) {
+		if ((name = tsr_displays_name(k->displays, arg)))
+			tsr_session_focused(k->session, name);
+		return;
+	}
+	tsr_session_action(k->session, action, arg, origin_of(source));
+	/* The router turned its kiosk grab on for the SAS; the session decides if it stays. */
+	sync_all(k);
+}
+
+static void sink_pointer_moved(void *ud, int x, int y)
+{
+	struct kiosk *k = ud;
+
+	tsr_session_activity(k->session);
+	tsr_scene_set_pointer(k->scene, x, y);
+	tsr_scene_set_pointer_visible(k->scene, true);
+}
+
+/* --- keeping everything in step with the session ------------------------------------------------- */
+
+static gboolean on_tick(gpointer data)
+{
+	struct kiosk *k = data;
+
+	k->tick = 0;
+	tsr_session_tick(k->session);
+	sync_all(k);
+	return G_SOURCE_REMOVE;
+}
+
+static void sync_all(struct kiosk *k)
+{
+	g_autoptr(GError) error = NULL;
+	enum tsr_kiosk_screen screen = tsr_session_screen(k->session);
+	const char *focus = tsr_session_focus(k->session);
+	int64_t next;
+
+	tsr_scene_set_layout(k->scene, tsr_session_layout(k->session));
+	tsr_displays_set_focus(k->displays, focus);
+	if (!tsr_kiosk_screens_draw(k->scene, k->session, &k->targets, &error))
+		tsr_err("screen %s: %s", tsr_kiosk_screen_name(screen), error->message);
+	tsr_input_router_set_kiosk_grab(k->router, screen != TSR_KIOSK_SCREEN_DESKTOP);
+	tsr_input_router_set_focus(k->router, screen == TSR_KIOSK_SCREEN_DESKTOP && focus
+						      ? tsr_displays_id(k->displays, focus)
+						      : TSR_INPUT_NO_DOMAIN);
+	if (k->tick)
+		g_source_remove(k->tick);
+	k->tick = 0;
+	next = tsr_session_next_tick_us(k->session);
+	if (next >= 0)
+		k->tick = g_timeout_add((guint)MIN(next / 1000 + 1, 60000), on_tick, k);
+}
+
+static void set_clock(struct kiosk *k)
+{
+	char text[32];
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (k->o->clock_text)
+		g_strlcpy(text, k->o->clock_text, sizeof(text));
+	else if (localtime_r(&t, &tm))
+		strftime(text, sizeof(text), "%H:%M", &tm);
+	else
+		g_strlcpy(text, "--:--", sizeof(text));
+	if (!tsr_scene_set_clock(k->scene, text, NULL))
+		tsr_warn("clock text refused");
+}
+
+static gboolean on_clock(gpointer data)
+{
+	struct kiosk *k = data;
+
+	set_clock(k);
+	k->clock_timer = g_timeout_add_seconds((guint)(60 - time(NULL) % 60), on_clock, k);
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean on_broker(int fd, GIOCondition cond, gpointer data)
+{
+	struct kiosk *k = data;
+
+	if (tsr_session_dispatch(k->session) < 0) {
+		k->broker_watch = 0;
+		return G_SOURCE_REMOVE;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static bool error_shown(struct kiosk *k)
+{
+	bool error = false;
+
+	return tsr_session_message(k->session, &error)[0] && error;
+}
+
+/* The number of screenshots already in dir, so a restarted kiosk goes on counting. */
+static unsigned count_shots(const char *dir)
+{
+	g_autoptr(GDir) d = dir ? g_dir_open(dir, 0, NULL) : NULL;
+	const char *e;
+	unsigned n = 0;
+
+	while (d && (e = g_dir_read_name(d)))
+		n += g_str_has_suffix(e, ".png");
+	return n;
+}
+
+/* A screenshot of each screen the kiosk passes through (headless outputs only). */
+static void after_frame(void *data)
+{
+	struct kiosk *k = data;
+	enum tsr_kiosk_screen screen = tsr_session_screen(k->session);
+	const char *focus = tsr_session_focus(k->session);
+	char key[160];
+	g_autoptr(GError) error = NULL;
+
+	if (!k->o->screenshot_dir)
+		return;
+	if (screen == TSR_KIOSK_SCREEN_DESKTOP)
+		g_snprintf(key, sizeof(key), "desktop-%s-%s", tsr_layout_name(tsr_session_layout(k->session)),
+			   focus ? focus : "none");
+	else
+		g_snprintf(key, sizeof(key), "%s%s", tsr_kiosk_screen_name(screen),
+			   error_shown(k) ? "-error" : "");
+	if (tsr_session_waiting_broker(k->session) || strcmp(key, k->last_shot) == 0)
+		return;
+	g_strlcpy(k->last_shot, key, sizeof(k->last_shot));
+	g_autofree char *path = g_strdup_printf("%s/%02u-%s.png", k->o->screenshot_dir, ++k->shots, key);
+	g_autofree char *tmp = g_strdup_printf("%s.tmp", path);
+	/* Written under another name and renamed, so a watcher never reads half a file. */
+	if (!tsr_output_screenshot(k->output, tmp, &error) || rename(tmp, path) < 0)
+		tsr_warn("screenshot %s: %s", path, error ? error->message : g_strerror(errno));
+	else
+		tsr_info("screenshot %s", path);
+}
+
+static gboolean on_quit(gpointer data)
+{
+	struct kiosk *k = data;
+
+	tsr_info("leaving on a signal");
+	g_main_loop_quit(k->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+/* The installed policy, when this user may read it: organization and lease for the login
+ * screen. The broker checks the lease itself; this only lets the screen warn first. */
+static void read_policy(const struct tsr_kiosk_broker_options *o, struct tsr_session_config *c,
+			char **organization)
+{
+	g_autoptr(GError) error = NULL;
+	struct tsr_policy *p = tsr_policy_load_installed(o->state_dir, &error);
+	int64_t now, latest, days = 0;
+
+	if (!p) {
+		tsr_debug("installed policy not read (%s): no lease warning before login",
+			  error->message);
+		return;
+	}
+	now = (int64_t)time(NULL);
+	latest = tsr_policy_state_latest_time(o->state_dir);
+	c->lease = tsr_policy_lease_state(p, MAX(now, latest), &days);
+	c->lease_days = days;
+	c->have_lease = true;
+	if (p->organization)
+		*organization = g_strdup(p->organization);
+	tsr_policy_free(p);
+}
+
+int tsr_kiosk_broker_run(const struct tsr_kiosk_broker_options *o)
+{
+	struct kiosk k = { .o = o, .status = 0, .last_domain = -1 };
+	g_autoptr(GError) error = NULL;
+	g_autofree char *organization = NULL;
+	struct tsr_session_config sc = { .broker_fd = o->broker_fd, .hooks = &session_hooks,
+					 .data = &k };
+	struct tsr_input_sinks sinks = {
+		.user_data = &k, .domain_key = sink_domain_key, .domain_motion = sink_domain_motion,
+		.domain_button = sink_domain_button, .kiosk_key = sink_kiosk_key,
+		.kiosk_button = sink_kiosk_button, .kiosk_action = sink_kiosk_action,
+		.pointer_moved = sink_pointer_moved,
+	};
+	struct tsr_input_geometry geometry;
+	int evdev;
+
+	signal(SIGPIPE, SIG_IGN);
+	k.loop = g_main_loop_new(NULL, FALSE);
+	read_policy(o, &sc, &organization);
+	sc.organization = o->organization ? o->organization : organization;
+	k.session = tsr_session_create(&sc);
+	k.output = tsr_output_open(o->output ? o->output : "drm", &error);
+	if (!k.output) {
+		tsr_err("output: %s", error->message);
+		k.status = 1;
+		goto out;
+	}
+	k.scene = tsr_scene_create(0, 0, &error);
+	if (!k.scene || !(k.frames = tsr_kiosk_frames_create(k.scene, k.output, &error))) {
+		tsr_err("scene: %s", error->message);
+		k.status = 1;
+		goto out;
+	}
+	k.displays = tsr_displays_create(k.scene, &display_hooks, &k);
+	tsr_displays_geometry(k.displays, &geometry);
+	tsr_input_hotkeys_init_default(&k.hotkeys);
+	k.router = tsr_input_router_create(&sinks, &geometry, &k.hotkeys, NULL);
+	tsr_displays_set_router(k.displays, k.router);
+	{
+		struct tsr_input_text_config tc = { 0 };
+		k.text = tsr_input_text_create(&tc, &error);
+		if (!k.text) {
+			tsr_warn("keyboard layout: %s; the trusted screens get no text", error->message);
+			g_clear_error(&error);
+		}
+		tsr_input_router_set_text(k.router, k.text);
+	}
+	evdev = o->evdev < 0 ? strcmp(tsr_output_kind(k.output), "drm") == 0 : o->evdev;
+	if (evdev) {
+		k.devices = tsr_input_devices_create(k.router, NULL, &error);
+		if (!k.devices) {
+			tsr_err("input devices: %s", error->message);
+			k.status = 1;
+			goto out;
+		}
+	}
+	tsr_kiosk_frames_set_after(k.frames, after_frame, &k);
+	k.shots = count_shots(o->screenshot_dir);
+	set_clock(&k);
+	if (!o->clock_text)
+		k.clock_timer = g_timeout_add_seconds((guint)(60 - time(NULL) % 60), on_clock, &k);
+	k.broker_watch = g_unix_fd_add(tsr_session_fd(k.session), G_IO_IN | G_IO_HUP | G_IO_ERR,
+				       on_broker, &k);
+	g_unix_signal_add(SIGTERM, on_quit, &k);
+	g_unix_signal_add(SIGINT, on_quit, &k);
+	sync_all(&k);
+	tsr_info("kiosk running on %s %dx%d, locked", tsr_output_kind(k.output),
+		 tsr_output_width(k.output), tsr_output_height(k.output));
+	/* Messages that arrived before the watch existed. */
+	if (tsr_session_dispatch(k.session) == 0)
+		g_main_loop_run(k.loop);
+out:
+	if (k.tick)
+		g_source_remove(k.tick);
+	if (k.clock_timer)
+		g_source_remove(k.clock_timer);
+	if (k.broker_watch)
+		g_source_remove(k.broker_watch);
+	if (k.console) {
+		tsr_kiosk_frames_set_console(k.frames, NULL);
+		tsr_console_link_destroy(k.console);
+	}
+	tsr_input_devices_destroy(k.devices);
+	tsr_displays_destroy(k.displays);
+	tsr_input_router_destroy(k.router);
+	tsr_input_text_destroy(k.text);
+	tsr_kiosk_frames_destroy(k.frames);
+	tsr_session_destroy(k.session);
+	tsr_scene_destroy(k.scene);
+	tsr_output_destroy(k.output);
+	g_main_loop_unref(k.loop);
+	return k.status;
+}

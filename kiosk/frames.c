@@ -1,0 +1,204 @@
+/* kiosk/frames.c: the kiosk's frame loop (see frames.h). */
+#include "config.h"
+#include "kiosk/frames.h"
+
+#include "common/log.h"
+
+#include <glib-unix.h>
+#include <string.h>
+
+struct tsr_kiosk_frames {
+	struct tsr_scene *scene;
+	struct tsr_output *output;
+	struct tsr_console_link *console;
+	uint32_t *console_px;
+	uint32_t console_stride, console_w, console_h;
+	guint idle, retry, watch;
+	guint64 frames;
+	void (*after)(void *data);
+	void *after_data;
+};
+
+static void present(struct tsr_kiosk_frames *f);
+
+/* The console gets a copy of what changed: it maps the memfd read-only and may read at any
+ * time, so the kiosk never composes into it directly. */
+static void mirror(struct tsr_kiosk_frames *f, const struct tsr_rect *rects, int n)
+{
+	const struct tsr_image *shadow = tsr_scene_shadow(f->scene);
+	struct tsr_console_rect cr[64];
+	size_t k = 0;
+
+	if (!f->console || !f->console_px || !shadow ||
+	    (uint32_t)shadow->width != f->console_w || (uint32_t)shadow->height != f->console_h)
+		return;
+	for (int i = 0; i < n; i++) {
+		const struct tsr_rect *r = &rects[i];
+		for (int32_t y = r->y; y < r->y + r->height; y++)
+			memcpy((uint8_t *)f->console_px + (size_t)y * f->console_stride + (size_t)r->x * 4,
+			       (const uint8_t *)shadow->pixels + (size_t)y * (size_t)shadow->stride +
+				       (size_t)r->x * 4,
+			       (size_t)r->width * 4);
+		cr[k++] = (struct tsr_console_rect){ (uint32_t)r->x, (uint32_t)r->y,
+						     (uint32_t)r->width, (uint32_t)r->height };
+		if (k == G_N_ELEMENTS(cr) || i == n - 1) {
+			if (tsr_console_link_damage(f->console, cr, k) < 0)
+				tsr_debug("console damage not sent: the link is closed");
+			k = 0;
+		}
+	}
+}
+
+static gboolean retry_cb(gpointer data)
+{
+	struct tsr_kiosk_frames *f = data;
+
+	f->retry = 0;
+	tsr_scene_damage_all(f->scene);
+	present(f);
+	return G_SOURCE_REMOVE;
+}
+
+static void present(struct tsr_kiosk_frames *f)
+{
+	g_autoptr(GError) error = NULL;
+	const struct tsr_rect *rects;
+	int n = 0;
+
+	if (tsr_output_frame_pending(f->output) || f->retry || !tsr_scene_has_damage(f->scene))
+		return;
+	rects = tsr_scene_compose(f->scene, &n);
+	if (n == 0)
+		return;
+	/* Mirror before presenting: the rectangles are only valid until the next scene call. */
+	mirror(f, rects, n);
+	if (!tsr_output_present(f->output, tsr_scene_shadow(f->scene), rects, n, &error)) {
+		tsr_warn("present failed: %s", error->message);
+		f->retry = g_timeout_add(100, retry_cb, f);
+		return;
+	}
+	f->frames++;
+	if (f->after)
+		f->after(f->after_data);
+}
+
+static gboolean idle_cb(gpointer data)
+{
+	struct tsr_kiosk_frames *f = data;
+
+	f->idle = 0;
+	present(f);
+	return G_SOURCE_REMOVE;
+}
+
+static void schedule(void *data)
+{
+	struct tsr_kiosk_frames *f = data;
+
+	if (!f->idle)
+		f->idle = g_idle_add_full(G_PRIORITY_HIGH_IDLE, idle_cb, f, NULL);
+}
+
+static void frame_done(void *data)
+{
+	present(data);
+}
+
+static void resize_console(struct tsr_kiosk_frames *f)
+{
+	const struct tsr_image *shadow = tsr_scene_shadow(f->scene);
+
+	f->console_px = NULL;
+	if (!f->console || !shadow || shadow->width <= 0 || shadow->height <= 0)
+		return;
+	f->console_px = tsr_console_link_set_surface(f->console, (uint32_t)shadow->width,
+						     (uint32_t)shadow->height, &f->console_stride);
+	if (!f->console_px) {
+		tsr_warn("console surface: %s", g_strerror(errno));
+		return;
+	}
+	f->console_w = (uint32_t)shadow->width;
+	f->console_h = (uint32_t)shadow->height;
+	/* The new surface starts empty: send it the whole desktop as it is now. */
+	struct tsr_rect all = { 0, 0, shadow->width, shadow->height };
+	mirror(f, &all, 1);
+}
+
+static void size_changed(void *data, int32_t width, int32_t height)
+{
+	struct tsr_kiosk_frames *f = data;
+	g_autoptr(GError) error = NULL;
+
+	if (!tsr_scene_resize(f->scene, width, height, &error))
+		tsr_warn("resize to %dx%d: %s", width, height, error->message);
+	tsr_scene_damage_all(f->scene);
+	present(f); /* composes at the new size first, so the console copy below is current */
+	resize_console(f);
+}
+
+static const struct tsr_output_listener listener = { frame_done, size_changed };
+
+static gboolean fd_cb(gint fd, GIOCondition cond, gpointer data)
+{
+	struct tsr_kiosk_frames *f = data;
+	g_autoptr(GError) error = NULL;
+
+	if (!tsr_output_dispatch(f->output, &error))
+		tsr_warn("output: %s", error->message);
+	return G_SOURCE_CONTINUE;
+}
+
+struct tsr_kiosk_frames *tsr_kiosk_frames_create(struct tsr_scene *scene, struct tsr_output *output,
+						 GError **error)
+{
+	struct tsr_kiosk_frames *f = g_new0(struct tsr_kiosk_frames, 1);
+
+	f->scene = scene;
+	f->output = output;
+	if (!tsr_scene_resize(scene, tsr_output_width(output), tsr_output_height(output), error)) {
+		g_free(f);
+		return NULL;
+	}
+	tsr_output_set_listener(output, &listener, f);
+	tsr_scene_set_damage_notify(scene, schedule, f);
+	f->watch = g_unix_fd_add(tsr_output_get_fd(output), G_IO_IN, fd_cb, f);
+	tsr_scene_damage_all(scene);
+	return f;
+}
+
+void tsr_kiosk_frames_destroy(struct tsr_kiosk_frames *f)
+{
+	if (!f)
+		return;
+	if (f->idle)
+		g_source_remove(f->idle);
+	if (f->retry)
+		g_source_remove(f->retry);
+	if (f->watch)
+		g_source_remove(f->watch);
+	tsr_scene_set_damage_notify(f->scene, NULL, NULL);
+	tsr_output_set_listener(f->output, NULL, NULL);
+	g_free(f);
+}
+
+void tsr_kiosk_frames_set_console(struct tsr_kiosk_frames *f, struct tsr_console_link *link)
+{
+	f->console = link;
+	f->console_px = NULL;
+	if (link) {
+		/* Compose now so the console starts from the current desktop. */
+		present(f);
+		resize_console(f);
+	}
+}
+
+void tsr_kiosk_frames_set_after(struct tsr_kiosk_frames *f, void (*fn)(void *data), void *data)
+{
+	f->after = fn;
+	f->after_data = data;
+}
+
+guint64 tsr_kiosk_frames_count(const struct tsr_kiosk_frames *f)
+{
+	return f->frames;
+}

@@ -1,0 +1,29 @@
+/* kiosk/frames.h: composes the scene onto the output, and mirrors each frame to the console.
+ *
+ * Like renderer/render-loop.h (frames only on damage, coalesced per main-loop turn, paced by
+ * the output), but it also knows which rectangles each frame changed, so the SPICE console
+ * (renderer/console-link.h) gets exactly those pixels and that damage: a remote viewer costs a
+ * copy of what changed, never of the whole desktop per frame. */
+#ifndef TSR_KIOSK_FRAMES_H
+#define TSR_KIOSK_FRAMES_H
+
+#include <glib.h>
+
+#include "renderer/console-link.h"
+#include "renderer/output.h"
+#include "renderer/scene.h"
+
+struct tsr_kiosk_frames;
+
+/* Takes over the scene's damage notify and the output's listener (both stay the caller's). */
+struct tsr_kiosk_frames *tsr_kiosk_frames_create(struct tsr_scene *scene, struct tsr_output *output,
+						 GError **error) __attribute__((warn_unused_result));
+void tsr_kiosk_frames_destroy(struct tsr_kiosk_frames *frames);
+
+/* Mirror frames to this console (NULL: stop). The link stays the caller's. */
+void tsr_kiosk_frames_set_console(struct tsr_kiosk_frames *frames, struct tsr_console_link *link);
+/* Called after each frame was presented (screenshots). */
+void tsr_kiosk_frames_set_after(struct tsr_kiosk_frames *frames, void (*fn)(void *data), void *data);
+guint64 tsr_kiosk_frames_count(const struct tsr_kiosk_frames *frames);
+
+#endif

@@ -1,0 +1,96 @@
+/* kiosk/session-main.c: tessera-kiosk-session, the kiosk in broker mode as its own program.
+ *
+ * It exists until the display engineer's tessera-kiosk (kiosk/main.c, standalone mode) lands;
+ * then tessera-kiosk calls tsr_kiosk_broker_run() when started with --broker-fd, and this file
+ * goes away. Point the broker at it with `tessera-brokerd --kiosk PATH`. */
+#include "config.h"
+#include "common/log.h"
+#include "kiosk/broker-mode.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+int main(int argc, char **argv)
+{
+	gint broker_fd = -1;
+	g_autofree char *output = NULL, *console_socket = NULL, *console_program = NULL;
+	g_autofree char *console_user = NULL, *console_connect = NULL, *shots = NULL;
+	g_autofree char *clock_text = NULL, *organization = NULL, *state_dir = NULL;
+	gboolean evdev = FALSE, no_evdev = FALSE;
+	GOptionEntry entries[] = {
+		{ "broker-fd", 0, 0, G_OPTION_ARG_INT, &broker_fd,
+		  "The broker link (a SOCK_SEQPACKET socket the broker made; it passes 3)", "FD" },
+		{ "output", 0, 0, G_OPTION_ARG_STRING, &output,
+		  "Output: drm[:/dev/dri/cardN][:CONNECTOR] (default) or headless:WxH[@RATE]", "SPEC" },
+		{ "evdev", 0, 0, G_OPTION_ARG_NONE, &evdev,
+		  "Grab the evdev input devices (the default with a drm output)", NULL },
+		{ "no-evdev", 0, 0, G_OPTION_ARG_NONE, &no_evdev,
+		  "Leave the input devices alone (the default with a headless output)", NULL },
+		{ "console-socket", 0, 0, G_OPTION_ARG_FILENAME, &console_socket,
+		  "Where tessera-console listens when policy turns it on "
+		  "(default /run/tessera/console.sock)", "PATH" },
+		{ "console-program", 0, 0, G_OPTION_ARG_FILENAME, &console_program,
+		  "The tessera-console program (default: the installed one)", "PATH" },
+		{ "console-user", 0, 0, G_OPTION_ARG_STRING, &console_user,
+		  "User the console drops to (default nobody)", "USER" },
+		{ "console-connect", 0, 0, G_OPTION_ARG_FILENAME, &console_connect,
+		  "Use an already started console's link socket at PATH (for a kiosk that is not "
+		  "root, which cannot start the console's sandbox)", "PATH" },
+		{ "screenshot-dir", 0, 0, G_OPTION_ARG_FILENAME, &shots,
+		  "Headless output: save NN-SCREEN.png here for each screen shown", "DIR" },
+		{ "clock", 0, 0, G_OPTION_ARG_STRING, &clock_text,
+		  "Show this fixed text as the clock (tests)", "TEXT" },
+		{ "organization", 0, 0, G_OPTION_ARG_STRING, &organization,
+		  "Organization name on the login screen (default: the installed policy's)", "NAME" },
+		{ "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &state_dir,
+		  "Where the installed policy is (default /var/lib/tessera)", "DIR" },
+		{ NULL },
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new("- the Tessera kiosk, started by tessera-brokerd");
+	g_autoptr(GError) error = NULL;
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	setlocale(LC_ALL, "");
+	tsr_log_init("tessera-kiosk", false);
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_set_description(ctx,
+		"The broker starts the kiosk with its end of the kiosk link as fd 3 and restarts it,\n"
+		"locked, whenever it exits. See doc/user-guide.md and doc/admin-guide.md.");
+	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+		fprintf(stderr, "tessera-kiosk: %s (see --help)\n", error->message);
+		return 2;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "tessera-kiosk: unexpected argument '%s' (see --help)\n", argv[1]);
+		return 2;
+	}
+	if (broker_fd < 3) {
+		fprintf(stderr, "tessera-kiosk: --broker-fd is required (3 or more): the broker "
+				"starts the kiosk; see --help\n");
+		return 2;
+	}
+	if (getsockopt(broker_fd, SOL_SOCKET, SO_TYPE, &type, &len) < 0 || type != SOCK_SEQPACKET) {
+		fprintf(stderr, "tessera-kiosk: --broker-fd %d is not a SOCK_SEQPACKET socket (%s)\n",
+			broker_fd, errno ? g_strerror(errno) : "wrong type");
+		return 2;
+	}
+	fcntl(broker_fd, F_SETFD, FD_CLOEXEC);
+	if (evdev && no_evdev) {
+		fprintf(stderr, "tessera-kiosk: --evdev and --no-evdev contradict each other\n");
+		return 2;
+	}
+	struct tsr_kiosk_broker_options o = {
+		.broker_fd = broker_fd, .output = output, .evdev = evdev ? 1 : no_evdev ? 0 : -1,
+		.console_socket = console_socket, .console_program = console_program,
+		.console_user = console_user, .console_connect = console_connect,
+		.screenshot_dir = shots, .clock_text = clock_text, .organization = organization,
+		.state_dir = state_dir,
+	};
+	return tsr_kiosk_broker_run(&o);
+}
