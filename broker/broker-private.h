@@ -55,6 +55,10 @@ struct tsr_broker {
 	struct kiosk_link *kiosk;
 	struct usb_host *usb;
 
+	/* Adoptions still under way after a start: device placement waits for them, so an
+	 * assignment saved before a restart is not dropped while its domain is being found. */
+	unsigned adopting;
+
 	enum session_state session;
 	char *user;                 /* logged-in (possibly locked) user, or NULL */
 	char *focused;              /* focused domain, or NULL (the kiosk itself) */
@@ -117,5 +121,7 @@ bool usb_host_detach(struct usb_host *u, const char *id, GError **error);
 /* Look for added and removed devices; with redecide (policy reload) also decide every
  * present device afresh. */
 void usb_host_rescan(struct usb_host *u, bool redecide);
+/* Put every device where it belongs now (after the adoptions at start). */
+void usb_host_place_all(struct usb_host *u);
 
 #endif

@@ -277,10 +277,11 @@ static void adopt_done(struct tsr_backend *backend, const char *name, const GErr
 
 	if (error)
 		tsr_warn("could not adopt domain %s: %s", name, error->message);
-	(void)b;
+	if (b->adopting > 0 && --b->adopting == 0 && b->usb)
+		usb_host_place_all(b->usb);
 }
 
-static void define_all(struct tsr_broker *b, bool adopt)
+static void define_all(struct tsr_broker *b)
 {
 	for (size_t i = 0; b->policy && i < b->policy->n_domains; i++) {
 		const struct tsr_policy_domain *pd = &b->policy->domains[i];
@@ -294,8 +295,6 @@ static void define_all(struct tsr_broker *b, bool adopt)
 		}
 		d->pol = pd;
 		dom_define(b, d);
-		if (adopt && d->backend)
-			tsr_backend_adopt(d->backend, d->name, adopt_done, b);
 	}
 }
 
@@ -594,7 +593,7 @@ struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GEr
 				    "cannot prepare password checks (out of memory?)");
 			goto fail;
 		}
-		define_all(b, false);
+		define_all(b);
 	}
 	load_state(b);
 	b->ctl = tsr_ctl_server_create(b->control_path, control_handle, control_refused, b, error);
@@ -609,6 +608,12 @@ struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GEr
 	/* Find what kept running while no broker was there: adopted, or reported crashed. */
 	GHashTableIter it;
 	gpointer value;
+	g_hash_table_iter_init(&it, b->domains);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		struct dom *d = value;
+		if (d->backend)
+			b->adopting++;
+	}
 	g_hash_table_iter_init(&it, b->domains);
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
 		struct dom *d = value;

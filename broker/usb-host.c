@@ -29,6 +29,7 @@
 struct usb_entry {
 	struct tsr_usb_dev *dev;
 	bool virtual; /* the emulated smart card: no sysfs, no reset */
+	bool moving;  /* a backend detach is under way; placed again when it is done */
 	struct tsr_device_decision decision;
 	char *target; /* where it should be now (domain), or NULL */
 };
@@ -169,11 +170,14 @@ static void reset_device(struct usb_host *u, const struct tsr_usb_dev *dev)
 	g_autofree char *path =
 		g_strdup_printf("%s/bus/usb/%03u/%03u", u->devfs, dev->bus, dev->addr);
 	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	int err = fd < 0 || ioctl(fd, USBDEVFS_RESET, 0) < 0 ? errno : 0;
 
-	if (fd < 0 || ioctl(fd, USBDEVFS_RESET, 0) < 0)
-		tsr_warn("usb: reset of %s (%s) failed: %s", dev->id, path, g_strerror(errno));
 	if (fd >= 0)
 		close(fd);
+	if (err)
+		tsr_warn("usb: reset of %s (%s) failed: %s", dev->id, path, g_strerror(err));
+	broker_audit(u->b, "device-reset", "device", dev->id, "result",
+		     err ? g_strerror(err) : "ok", NULL);
 }
 
 struct attach_ctx {
@@ -208,30 +212,59 @@ static void attach_done(struct tsr_backend *backend, const char *name, const GEr
 	g_free(c);
 }
 
+static void place(struct usb_host *u, struct usb_entry *e);
+
+struct detach_ctx {
+	struct usb_host *u;
+	char *sysname;
+	bool reset;
+};
+
+/* The backend let go of the device: reset it, then put it where it belongs now. */
 static void detach_done(struct tsr_backend *backend, const char *name, const GError *error,
 			void *data)
 {
+	struct detach_ctx *c = data;
+	struct usb_entry *e = g_hash_table_lookup(c->u->present, c->sysname);
+
 	if (error)
 		tsr_warn("usb: detach from %s: %s", name, error->message);
+	if (e) {
+		e->moving = false;
+		if (c->reset && !e->virtual)
+			reset_device(c->u, e->dev);
+		place(c->u, e);
+	}
+	g_free(c->sysname);
+	g_free(c);
 }
 
-/* Take e away from whichever domain has it (table and backend) and reset it. */
-static void detach_entry(struct usb_host *u, struct usb_entry *e, bool reset)
+/* Take e away from whichever domain has it (table and backend) and reset it. Returns true
+ * when the backend is still letting go: detach_done finishes the job (reset, place again). */
+static bool detach_entry(struct usb_host *u, struct usb_entry *e, bool reset)
 {
 	g_autofree char *owner = tsr_device_table_release(u->b->devices, e->dev->id);
 	struct dom *d = broker_dom(u->b, owner);
 	struct tsr_usb_device bd = backend_device(u, e);
 
 	if (!owner)
-		return;
-	if (d && d->backend && tsr_backend_usb_owner(d->backend, e->dev->id))
-		tsr_backend_detach_usb(d->backend, owner, &bd, detach_done, NULL);
+		return false;
 	audit_decision(u, e, "device-detached", owner);
 	session_notify(u->b, TSR_KIOSK_NOTE_DEVICE_DETACHED, owner,
 		       "USB device %04x:%04x was taken from %s.", e->dev->vendor, e->dev->product,
 		       owner);
+	if (d && d->backend && tsr_backend_usb_owner(d->backend, e->dev->id)) {
+		struct detach_ctx *c = g_new0(struct detach_ctx, 1);
+		c->u = u;
+		c->sysname = g_strdup(e->dev->sysname);
+		c->reset = reset;
+		e->moving = true;
+		tsr_backend_detach_usb(d->backend, owner, &bd, detach_done, c);
+		return true;
+	}
 	if (reset && !e->virtual)
 		reset_device(u, e->dev);
+	return false;
 }
 
 /* Put e where its decision says it should be now. */
@@ -241,9 +274,11 @@ static void place(struct usb_host *u, struct usb_entry *e)
 	const char *want = NULL;
 	const char *owner = tsr_device_table_owner(b->devices, e->dev->id);
 
+	if (e->moving || b->adopting)
+		return; /* detach_done, or the end of the adoptions, places it */
 	if (e->decision.verdict == TSR_DEVICE_DOM0) {
-		detach_entry(u, e, true);
-		sysfs_write(u, e->dev->sysname, "authorized", "1");
+		if (!detach_entry(u, e, true))
+			sysfs_write(u, e->dev->sysname, "authorized", "1");
 		return;
 	}
 	if (e->decision.verdict == TSR_DEVICE_ATTACH)
@@ -258,7 +293,10 @@ static void place(struct usb_host *u, struct usb_entry *e)
 	if (want && g_strcmp0(owner, want) == 0)
 		return; /* already where it belongs */
 	/* Moving or leaving: detach and reset first, so nothing follows it. */
-	detach_entry(u, e, owner != NULL);
+	if (detach_entry(u, e, owner != NULL)) {
+		sysfs_write(u, e->dev->sysname, "authorized", "0");
+		return; /* placed again once the backend has let go */
+	}
 	if (!want) {
 		sysfs_write(u, e->dev->sysname, "authorized", "0");
 		return;
@@ -336,6 +374,13 @@ static void add_virtual_smartcard(struct usb_host *u)
 	place(u, e);
 }
 
+static void unplugged_detach_done(struct tsr_backend *backend, const char *name,
+				  const GError *error, void *data)
+{
+	if (error)
+		tsr_debug("usb: detach of an unplugged device from %s: %s", name, error->message);
+}
+
 static void device_removed(struct usb_host *u, const char *sysname)
 {
 	struct usb_entry *e = g_hash_table_lookup(u->present, sysname);
@@ -346,7 +391,7 @@ static void device_removed(struct usb_host *u, const char *sysname)
 	struct dom *d = broker_dom(u->b, owner);
 	if (d && d->backend && tsr_backend_usb_owner(d->backend, e->dev->id)) {
 		struct tsr_usb_device bd = backend_device(u, e);
-		tsr_backend_detach_usb(d->backend, owner, &bd, detach_done, NULL);
+		tsr_backend_detach_usb(d->backend, owner, &bd, unplugged_detach_done, NULL);
 	}
 	audit_decision(u, e, "device-removed", owner);
 	g_hash_table_remove(u->present, sysname);
@@ -509,6 +554,17 @@ void usb_host_domain_changed(struct usb_host *u, const char *domain)
 		}
 		place(u, e);
 	}
+	broker_save_state(u->b);
+}
+
+void usb_host_place_all(struct usb_host *u)
+{
+	GHashTableIter it;
+	gpointer value;
+
+	g_hash_table_iter_init(&it, u->present);
+	while (g_hash_table_iter_next(&it, NULL, &value))
+		place(u, value);
 	broker_save_state(u->b);
 }
 

@@ -158,9 +158,72 @@ static void test_usb(void)
 	bh_free(h);
 }
 
+/* A reader whose rule says "focused" follows the focus the kiosk reports: detached from the
+ * old domain, reset, attached to the new one; focus on the kiosk itself leaves it with nobody. */
+static void test_focused(void)
+{
+	static const uint8_t ccid[] = { 0x0b };
+	struct bh *h = bh_new("[rule readers]\nclass = 0x0b\naction = focused\n");
+	struct tsr_ctl_response r = { 0 };
+	unsigned seq;
+
+	add(h, "1-1", 0x04e6, 0x5116, ccid, 1, 1, "R1");
+	bh_start(h, true);
+	bh_expect(h, "session state=0 ");
+	seq = bh_kiosk(h, "login alice alice-pw");
+	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
+	g_assert_true(bh_ctl(h, "start", args2("name", "web", NULL, NULL), &r));
+	tsr_ctl_response_clear(&r);
+	g_assert_true(bh_ctl(h, "start", args2("name", "work", NULL, NULL), &r));
+	tsr_ctl_response_clear(&r);
+	assert_authorized(h, "1-1", "0"); /* nothing focused yet */
+
+	seq = bh_kiosk(h, "focus web");
+	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
+	g_autofree char *e1 = bh_wait_audit(h, "\"event\":\"device-attached\"", "\"domain\":\"web\"");
+	bh_expect(h, "notify kind=1 domain=web");
+	assert_authorized(h, "1-1", "1");
+
+	seq = bh_kiosk(h, "focus work");
+	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
+	g_autofree char *e2 = bh_wait_audit(h, "\"event\":\"device-attached\"", "\"domain\":\"work\"");
+	/* In that order: taken from web, reset, given to work. */
+	g_autofree char *audit = bh_audit_text(h);
+	const char *det = strstr(audit, "\"event\":\"device-detached\",\"device\":\"usb-1-1\"");
+	const char *rst = strstr(audit, "\"event\":\"device-reset\",\"device\":\"usb-1-1\"");
+	const char *att = strstr(audit, "\"event\":\"device-attached\",\"device\":\"usb-1-1\","
+				 "\"sysname\":\"1-1\",\"usb_id\":\"04e6:5116\",\"serial\":\"R1\","
+				 "\"verdict\":\"focused\",\"rule\":\"readers\",\"domain\":\"work\"");
+	g_assert_nonnull(det);
+	g_assert_nonnull(rst);
+	g_assert_nonnull(att);
+	g_assert_true(det < rst && rst < att);
+	g_assert_true(bh_ctl(h, "devices", NULL, &r));
+	g_assert_cmpstr(owner_of(r.result, "usb-1-1"), ==, "work");
+	tsr_ctl_response_clear(&r);
+	/* The sim backend of web no longer lists it; work's does. */
+	g_autofree char *wf = g_build_filename(h->run, "domains", "web", "usb", NULL);
+	g_autofree char *kf = g_build_filename(h->run, "domains", "work", "usb", NULL);
+	g_autofree char *wt = NULL, *kt = NULL;
+	g_assert_true(g_file_get_contents(wf, &wt, NULL, NULL));
+	g_assert_true(g_file_get_contents(kf, &kt, NULL, NULL));
+	g_assert_null(strstr(wt, "usb-1-1"));
+	g_assert_nonnull(strstr(kt, "usb-1-1"));
+
+	/* Focus back on the kiosk: the reader goes to nobody. */
+	seq = bh_kiosk(h, "focus ");
+	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
+	g_assert_true(bh_ctl(h, "devices", NULL, &r));
+	g_assert_cmpstr(owner_of(r.result, "usb-1-1"), ==, "-");
+	tsr_ctl_response_clear(&r);
+	assert_authorized(h, "1-1", "0");
+	bh_free(h);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/broker/usb/rules-hotplug-attach-detach", test_usb);
+	g_test_add_func("/broker/usb/focused-follows-focus-with-reset", test_focused);
 	return g_test_run();
 }

@@ -9,6 +9,7 @@
 #include "tests/system/domains-test-util.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +18,26 @@
 #define BOOT_MS 180000
 
 static struct guest_image img;
+/* STATE/domains of the running test: on an abort, the QEMUs it started are killed by their
+ * pid files (the broker leaves domains running by design, the test must not). */
+static char *domains_state;
+
+static void kill_domains(int sig)
+{
+	static const char *const names[] = { "left", "right" };
+
+	for (size_t i = 0; domains_state && i < G_N_ELEMENTS(names); i++) {
+		char path[4096], buf[32] = { 0 };
+		snprintf(path, sizeof(path), "%s/%s/pid", domains_state, names[i]);
+		FILE *f = fopen(path, "r");
+		if (f && fgets(buf, sizeof(buf), f) && atoi(buf) > 0)
+			kill(atoi(buf), SIGKILL);
+		if (f)
+			fclose(f);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
 
 static void make_nss_db(const char *dir)
 {
@@ -105,6 +126,9 @@ static void test_qemu(void)
 			  g_strdup_printf("--guest-initrd=%s", img.initrd), g_strdup("--accel=tcg"),
 			  g_strdup_printf("--virtual-smartcard=%s", db), NULL };
 	h->extra_args = extra;
+	domains_state = g_build_filename(h->state, "domains", NULL);
+	signal(SIGABRT, kill_domains);
+	signal(SIGTERM, kill_domains);
 	bh_start(h, false);
 
 	/* Both start; the rule sends the card to left, and left's guest sees a CCID reader. */
