@@ -442,6 +442,12 @@ static gboolean on_udev(int fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+static void audit_ready(struct usb_host *u)
+{
+	g_autofree char *n = g_strdup_printf("%u", g_hash_table_size(u->present));
+	broker_audit(u->b, "usb-ready", "devices", n, NULL);
+}
+
 struct usb_host *usb_host_create(struct tsr_broker *b, GError **error)
 {
 	struct usb_host *u = g_new0(struct usb_host, 1);
@@ -479,6 +485,9 @@ struct usb_host *usb_host_create(struct tsr_broker *b, GError **error)
 	if (b->cfg.virtual_smartcard)
 		add_virtual_smartcard(u);
 	scan(u);
+	/* With domains still being adopted, placement (and usb-ready) waits for them. */
+	if (!b->adopting)
+		audit_ready(u);
 	return u;
 }
 
@@ -566,6 +575,7 @@ void usb_host_place_all(struct usb_host *u)
 	while (g_hash_table_iter_next(&it, NULL, &value))
 		place(u, value);
 	broker_save_state(u->b);
+	audit_ready(u);
 }
 
 void usb_host_focus_changed(struct usb_host *u)

@@ -78,6 +78,8 @@ static void test_usb(void)
 	add(h, "1-3", 0x0781, 0x5567, storage, 1, 3, "S1");
 	add(h, "1-4", 0x04e6, 0x5116, ccid, 1, 4, NULL);
 	bh_start(h, false);
+	/* Devices are placed once the domains at start have been adopted. */
+	g_autofree char *ready = bh_wait_audit(h, "\"event\":\"usb-ready\"", "\"devices\":\"4\"");
 
 	g_autofree char *root = g_build_filename(h->sysfs, "bus/usb/devices/usb1/authorized_default",
 						 NULL);
@@ -169,6 +171,7 @@ static void test_focused(void)
 
 	add(h, "1-1", 0x04e6, 0x5116, ccid, 1, 1, "R1");
 	bh_start(h, true);
+	g_autofree char *ready = bh_wait_audit(h, "\"event\":\"usb-ready\"", NULL);
 	bh_expect(h, "session state=0 ");
 	seq = bh_kiosk(h, "login alice alice-pw");
 	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
