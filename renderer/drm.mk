@@ -15,3 +15,7 @@ RENDERER_LIBS += $(DRM_LIBS) $(UDEV_LIBS)
 UNIT_TESTS += tests/unit/renderer-drm-test
 check_PROGRAMS += tests/unit/renderer-drm-test
 tests_unit_renderer_drm_test_LDADD = $(RENDERER_LIBS)
+UNIT_TESTS += tests/unit/renderer-drm-damage-test
+check_PROGRAMS += tests/unit/renderer-drm-damage-test
+tests_unit_renderer_drm_damage_test_CPPFLAGS = $(RENDERER_CPPFLAGS) $(DRM_CFLAGS)
+tests_unit_renderer_drm_damage_test_LDADD = $(RENDERER_LIBS)
