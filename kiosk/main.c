@@ -1,0 +1,131 @@
+/* kiosk/main.c: tessera-kiosk. For now only the standalone mode (kiosk/standalone.h) exists;
+ * the broker-driven session (kiosk/session.h) will be started from here too. Kept thin. */
+#include "config.h"
+#include "common/log.h"
+#include "kiosk/standalone.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* USER or UID:GID -> ids. */
+static bool parse_user(const char *spec, uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw;
+	unsigned long u, g;
+	char *end;
+
+	errno = 0;
+	u = strtoul(spec, &end, 10);
+	if (!errno && end != spec && *end == ':') {
+		g = strtoul(end + 1, &end, 10);
+		if (!errno && !*end && u && g && u < 0xffffffffu && g < 0xffffffffu) {
+			*uid = (uid_t)u;
+			*gid = (gid_t)g;
+			return true;
+		}
+		return false;
+	}
+	pw = getpwnam(spec);
+	if (!pw)
+		return false;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	gchar *output = NULL, *layout = NULL, *screenshot = NULL, *viewer = NULL, *user = NULL;
+	gchar **domains = NULL;
+	gint64 frames = 0, reattach = 1000;
+	GOptionEntry entries[] = {
+		{ "output", 'o', 0, G_OPTION_ARG_STRING, &output,
+		  "Standalone mode on this output: headless:WxH[@RATE] or drm[:DEVICE][:CONNECTOR]",
+		  "SPEC" },
+		{ "domain", 'd', 0, G_OPTION_ARG_STRING_ARRAY, &domains,
+		  "Show a domain: name, label colour, SPICE socket (repeat, up to 4)",
+		  "NAME:COLOR:SOCKET" },
+		{ "layout", 'l', 0, G_OPTION_ARG_STRING, &layout, "single or tiled", "LAYOUT" },
+		{ "screenshot", 's', 0, G_OPTION_ARG_FILENAME, &screenshot,
+		  "Write the output as PNG at exit and on SIGUSR1 (headless only)", "FILE" },
+		{ "exit-after-frames", 'n', 0, G_OPTION_ARG_INT64, &frames,
+		  "Exit after N frames once every domain shows a surface", "N" },
+		{ "viewer", 0, 0, G_OPTION_ARG_FILENAME, &viewer,
+		  "The tessera-viewer binary (default: the installed one)", "PATH" },
+		{ "viewer-user", 'u', 0, G_OPTION_ARG_STRING, &user,
+		  "When run as root: the user viewers run as (default nobody)", "USER|UID:GID" },
+		{ "reattach-ms", 0, 0, G_OPTION_ARG_INT64, &reattach,
+		  "Start a new viewer this long after a display is lost (-1: never; default 1000)",
+		  "MS" },
+		{ NULL },
+	};
+	struct tsr_standalone_options opts = { 0 };
+	GOptionContext *ctx;
+	GError *error = NULL;
+	int status;
+
+	tsr_log_init("tessera-kiosk", false);
+	ctx = g_option_context_new("- the trusted compositor and session of a Tessera laptop");
+	g_option_context_set_summary(ctx,
+		"Standalone mode (for tests and benchmarks, without the broker):\n"
+		"  tessera-kiosk --output headless:1280x720 --domain work:blue:/run/work.sock\n"
+		"See tessera-kiosk(1).");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+		tsr_err("%s (try --help)", error->message);
+		return 2;
+	}
+	g_option_context_free(ctx);
+	if (!output) {
+		tsr_err("only the standalone mode exists yet: give --output and --domain");
+		return 2;
+	}
+	opts.output = output;
+	for (int i = 0; domains && domains[i]; i++) {
+		if (i == TSR_STANDALONE_MAX_DOMAINS) {
+			tsr_err("at most %d --domain options", TSR_STANDALONE_MAX_DOMAINS);
+			return 2;
+		}
+		opts.domains[opts.ndomains++] = domains[i];
+	}
+	if (!opts.ndomains) {
+		tsr_err("give at least one --domain NAME:COLOR:SOCKET");
+		return 2;
+	}
+	if (frames < 0 || reattach < -1 || reattach > 3600000) {
+		tsr_err("--exit-after-frames must be >= 0 and --reattach-ms in -1..3600000");
+		return 2;
+	}
+	opts.layout = layout;
+	opts.screenshot = screenshot;
+	opts.exit_after_frames = (long)frames;
+	opts.viewer = viewer;
+	opts.reattach_ms = (long)reattach;
+	opts.viewer_uid = getuid();
+	opts.viewer_gid = getgid();
+	if (geteuid() == 0) {
+		opts.viewer_uid = opts.viewer_gid = 65534;
+		if (user && !parse_user(user, &opts.viewer_uid, &opts.viewer_gid)) {
+			tsr_err("--viewer-user '%s' is neither a user name nor UID:GID (both non-zero)",
+				user);
+			return 2;
+		}
+	} else if (user) {
+		tsr_err("--viewer-user needs root; without root viewers run as the caller");
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	status = tsr_kiosk_standalone_run(&opts);
+	g_free(output);
+	g_free(layout);
+	g_free(screenshot);
+	g_free(viewer);
+	g_free(user);
+	g_strfreev(domains);
+	return status;
+}
