@@ -9,9 +9,10 @@
 # tests/reference/kiosk-e2e-*.png (the clock is fixed with --clock).
 #
 # What it proves: with view-only console rights no key does anything; with full rights the SAS,
-# a wrong and then the right password, the picker and a pick work, and the broker's refusal is
-# shown; the SAS while unlocked locks; a kiosk killed with -9 comes back locked while the domain
-# it started still runs. Regenerate the references with TSR_REGENERATE_REFERENCES=1.
+# a wrong and then the right password, the picker, picking two domains (tessera-viewer shows
+# them), typing and clicking into each, the layout hotkey and the SAS from inside a domain work,
+# and each testdomain's --record-input holds exactly its own keys and click (no SAS keys); a
+# kiosk killed with -9 comes back locked while the domains keep running. Regenerate the references with TSR_REGENERATE_REFERENCES=1.
 set -u
 : "${TSR_BUILDDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 B=$TSR_BUILDDIR
@@ -21,13 +22,13 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 
-echo "1..9"
+echo "1..12"
 if [ "$(id -u)" != 0 ]; then
-    for i in 1 2 3 4 5 6 7 8 9; do echo "ok $i # SKIP needs root (the kiosk and console drop to nobody)"; done
+    for i in $(seq 12); do echo "ok $i # SKIP needs root (the kiosk and console drop to nobody)"; done
     exit 0
 fi
 if ! command -v socat >/dev/null; then
-    for i in 1 2 3 4 5 6 7 8 9; do echo "ok $i # SKIP socat is missing (tools/install-deps installs it)"; done
+    for i in $(seq 12); do echo "ok $i # SKIP socat is missing (tools/install-deps installs it)"; done
     exit 0
 fi
 
@@ -104,7 +105,7 @@ socat "UNIX-LISTEN:$dir/console-link,type=5,fork,mode=666" \
     2>"$dir/socat.log" &
 socat_pid=$!
 "$B/broker/tessera-brokerd" --state-dir="$dir/state" --run-dir="$dir/run" --policy-dir="$dir/policy" \
-    --no-udev --no-usb --testdomain="$B/domains/tessera-testdomain" \
+    --no-udev --no-usb --testdomain="$B/domains/tessera-testdomain" --viewer="$B/renderer/tessera-viewer" \
     --kiosk="$B/kiosk/tessera-kiosk-session" --kiosk-user=65534:65534 \
     --kiosk-arg=--output=headless:1024x640 --kiosk-arg=--screenshot-dir="$dir/shots" \
     --kiosk-arg=--console-connect="$dir/console-link" --kiosk-arg=--clock=12:00 --kiosk-arg=--organization=e2e-org \
@@ -157,9 +158,24 @@ type alice-pw
 key enter
 wait-shot $dir/shots picker
 compare $dir/shots picker kiosk-e2e-picker
+# pick personal (banking, personal, work): its viewer's first frame puts it on the desktop
 key right
 key enter
-wait-shot $dir/shots picker-error
+wait-shot $dir/shots desktop-single-personal
+type abc
+click 512 332
+# a click on the top bar goes back to the picker; pick work
+click 300 10
+wait-shot $dir/shots picker
+compare $dir/shots picker kiosk-e2e-picker-running
+key right
+key enter
+wait-shot $dir/shots desktop-single-work
+type xyz
+click 512 332
+chord super+space
+wait-shot $dir/shots desktop-tiled-work
+# the SAS from inside a domain: the lock screen, and the domain sees none of it
 chord ctrl+alt+backspace
 wait-shot $dir/shots lock
 compare $dir/shots lock kiosk-e2e-lock
@@ -167,7 +183,20 @@ EOF
 check "full console: SAS, wrong then right password, picker, pick, SAS locks (screens match)" "client full"
 check "the broker saw one denied and one good login, nothing before the SAS" \
     "[ \$(grep -c '\"event\":\"login\"' '$dir/state/audit/audit.log') -eq 2 ] && grep '\"event\":\"login\"' '$dir/state/audit/audit.log' | head -1 | grep -q denied"
-check "the picked domain (personal) runs" "ctl domains | grep personal | grep -q running"
+check "the picked domains (personal, work) run" \
+    "ctl domains | grep personal | grep -q running && ctl domains | grep work | grep -q running"
+keys_of() { grep '^key ' "$dir/run/domains/$1/input.log" | tr '\n' ' '; }
+clicks_of() { grep 'buttons=1' "$dir/run/domains/$1/input.log" | head -1; }
+near_centre() { # "pointer X Y buttons=1": the centre of the 1024x768 surface, give or take 2
+    echo "$1" | awk '{ x = $2 - 512; y = $3 - 384; exit !(x * x <= 4 && y * y <= 4) }'
+}
+check "personal got exactly its own keys (a b c)" \
+    "[ \"\$(keys_of personal)\" = 'key 0x1e down key 0x1e up key 0x30 down key 0x30 up key 0x2e down key 0x2e up ' ]"
+check "work got exactly its own keys (x y z): no SAS, no modifier" \
+    "[ \"\$(keys_of work)\" = 'key 0x2d down key 0x2d up key 0x15 down key 0x15 up key 0x2c down key 0x2c up ' ]"
+check "each domain got its click at the centre of its surface" \
+    "near_centre \"\$(clicks_of personal)\" && near_centre \"\$(clicks_of work)\""
+for d in personal work; do sed "s/^/# $d: /" "$dir/run/domains/$d/input.log"; done
 
 # 3. kill -9: the broker restarts the kiosk, which comes back locked; the domain still runs.
 kiosk_pid=$(pgrep -P "$broker_pid" -f tessera-kiosk-session | head -1)
@@ -186,6 +215,7 @@ wait-shot $dir/shots picker
 EOF
 # The new console only exists once the new kiosk connected: wait for the lock shot first.
 check "a kiosk killed with -9 comes back locked, and unlocks" "client restart"
-check "the domain survived the kiosk" "ctl domains | grep personal | grep -q running"
+check "the domains survived the kiosk" \
+    "ctl domains | grep personal | grep -q running && ctl domains | grep work | grep -q running"
 check "the broker restarted the kiosk" "grep -q 'kiosk started' '$dir/broker.log' && [ \$(grep -c 'kiosk started' '$dir/broker.log') -ge 2 ]"
 exit 0
