@@ -11,3 +11,13 @@ bin_PROGRAMS += kiosk/tessera-kiosk
 kiosk_tessera_kiosk_SOURCES = kiosk/main.c
 kiosk_tessera_kiosk_LDADD = $(KIOSK_DISPLAY_LIBS)
 dist_man_MANS += doc/man/tessera-kiosk.1
+
+INTEGRATION_TESTS += tests/integration/kiosk-display-test
+check_PROGRAMS += tests/integration/kiosk-display-test
+tests_integration_kiosk_display_test_SOURCES = tests/integration/kiosk-display-test.c \
+	tests/integration/display-helpers.c tests/integration/display-helpers.h \
+	domains/testdomain-pattern.c domains/testdomain-pattern.h \
+	domains/frame-code.c domains/frame-code.h
+tests_integration_kiosk_display_test_LDADD = $(KIOSK_DISPLAY_LIBS)
+EXTRA_tests_integration_kiosk_display_test_DEPENDENCIES = kiosk/tessera-kiosk$(EXEEXT) \
+	renderer/tessera-viewer$(EXEEXT) domains/tessera-testdomain$(EXEEXT)

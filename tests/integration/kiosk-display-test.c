@@ -1,0 +1,343 @@
+/* tessera-kiosk's standalone mode end to end: testdomain -> sandboxed viewer -> kiosk ->
+ * headless screenshot. The pattern shows in the domain's content rectangle with the domain's
+ * border colour around it; a guest mode change is followed; two domains side by side each show
+ * their own pixels in their own colour; a viewer killed with SIGKILL turns into "display lost"
+ * while the kiosk stays up, and a new viewer reattaches. */
+#include "config.h"
+#include "domains/frame-code.h"
+#include "domains/testdomain-pattern.h"
+#include "renderer/palette.h"
+#include "renderer/png.h"
+#include "tests/integration/display-helpers.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct kiosk {
+	GPid pid;
+	int out;
+	GString *pending;
+	char *shot;
+	GHashTable *geo; /* name -> int[4], the latest geometry line seen */
+};
+
+static void die_with_parent(gpointer data)
+{
+	(void)data;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void kiosk_start(struct kiosk *k, const char *dir, const char *layout, ...)
+	G_GNUC_NULL_TERMINATED;
+
+static void kiosk_start(struct kiosk *k, const char *dir, const char *layout, ...)
+{
+	GPtrArray *argv = g_ptr_array_new();
+	GError *error = NULL;
+	uid_t uid;
+	gid_t gid;
+	char *user;
+	va_list ap;
+	const char *d;
+
+	test_viewer_user(&uid, &gid);
+	user = g_strdup_printf("%u:%u", uid, gid);
+	k->shot = g_strdup_printf("%s/shot.png", dir);
+	g_ptr_array_add(argv, (char *)TSR_BUILDDIR "/kiosk/tessera-kiosk");
+	g_ptr_array_add(argv, (char *)"--output");
+	g_ptr_array_add(argv, (char *)"headless:1280x720");
+	g_ptr_array_add(argv, (char *)"--viewer");
+	g_ptr_array_add(argv, (char *)TSR_BUILDDIR "/renderer/tessera-viewer");
+	g_ptr_array_add(argv, (char *)"--viewer-user");
+	g_ptr_array_add(argv, user);
+	g_ptr_array_add(argv, (char *)"--screenshot");
+	g_ptr_array_add(argv, k->shot);
+	g_ptr_array_add(argv, (char *)"--reattach-ms");
+	g_ptr_array_add(argv, (char *)"10");
+	g_ptr_array_add(argv, (char *)"--layout");
+	g_ptr_array_add(argv, (char *)layout);
+	va_start(ap, layout);
+	while ((d = va_arg(ap, const char *))) {
+		g_ptr_array_add(argv, (char *)"--domain");
+		g_ptr_array_add(argv, (char *)d);
+	}
+	va_end(ap);
+	g_ptr_array_add(argv, NULL);
+	if (!g_spawn_async_with_pipes(NULL, (char **)argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+				      die_with_parent, NULL, &k->pid, NULL, &k->out, NULL, &error))
+		g_error("cannot start tessera-kiosk: %s", error->message);
+	k->pending = g_string_new(NULL);
+	k->geo = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_ptr_array_unref(argv);
+	g_free(user);
+}
+
+/* Next stdout line starting with prefix (others are skipped), or NULL after 30 s. */
+static char *kiosk_wait(struct kiosk *k, const char *prefix)
+{
+	gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+
+	for (;;) {
+		char *nl;
+		while ((nl = strchr(k->pending->str, '\n'))) {
+			char *line = g_strndup(k->pending->str, (gsize)(nl - k->pending->str));
+			g_string_erase(k->pending, 0, nl - k->pending->str + 1);
+			g_test_message("kiosk: %s", line);
+			if (g_str_has_prefix(line, "geometry ")) {
+				char name[64];
+				int *g = g_new(int, 4);
+				if (sscanf(line, "geometry %63s %d %d %d %d", name, &g[0], &g[1], &g[2],
+					   &g[3]) == 5)
+					g_hash_table_replace(k->geo, g_strdup(name), g);
+				else
+					g_free(g);
+			}
+			if (g_str_has_prefix(line, prefix))
+				return line;
+			g_free(line);
+		}
+		gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+		char buf[512];
+		ssize_t n;
+		if (left <= 0 || !wait_readable(k->out, (int)left))
+			return NULL;
+		n = read(k->out, buf, sizeof(buf));
+		if (n <= 0)
+			return NULL;
+		g_string_append_len(k->pending, buf, n);
+	}
+}
+
+/* The latest non-empty geometry of name (waiting for one if there is none yet). Clear it with
+ * g_hash_table_remove(k->geo, name) before a change to wait for the new one. */
+static void kiosk_geometry(struct kiosk *k, const char *name, int g[4])
+{
+	int *have;
+
+	while (!(have = g_hash_table_lookup(k->geo, name)) || have[2] <= 0 || have[3] <= 0) {
+		char *line = kiosk_wait(k, "geometry ");
+		g_assert_nonnull(line);
+		g_free(line);
+	}
+	memcpy(g, have, 4 * sizeof(int));
+}
+
+static struct tsr_image *kiosk_screenshot(struct kiosk *k)
+{
+	struct tsr_image *img;
+	GError *error = NULL;
+	char *line;
+
+	unlink(k->shot);
+	kill(k->pid, SIGUSR1);
+	line = kiosk_wait(k, "screenshot ");
+	g_assert_nonnull(line);
+	g_free(line);
+	img = tsr_png_read(k->shot, &error);
+	g_assert_no_error(error);
+	return img;
+}
+
+static void kiosk_stop(struct kiosk *k)
+{
+	int status;
+
+	kill(k->pid, SIGTERM);
+	status = wait_exit(k->pid, 20000);
+	g_assert_true(WIFEXITED(status));
+	g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+	close(k->out);
+	g_string_free(k->pending, TRUE);
+	g_hash_table_unref(k->geo);
+	g_free(k->shot);
+}
+
+static uint32_t px(const struct tsr_image *img, int x, int y)
+{
+	return img->pixels[(size_t)y * (size_t)(img->stride / 4) + (size_t)x] & 0xffffff;
+}
+
+/* Bars of a sw-wide surface shown in geometry g: sample the middle of each bar. */
+static bool shows_bars(const struct tsr_image *img, const int g[4])
+{
+	for (int i = 0; i < TSR_TD_BARS; i++) {
+		int x = g[0] + (2 * i + 1) * g[2] / (2 * TSR_TD_BARS);
+		int y = g[1] + g[3] / 2;
+		if (px(img, x, y) != tsr_td_bar_color(i)) {
+			g_test_message("bar %d at %d,%d is %06x, expected %06x", i, x, y, px(img, x, y),
+				       tsr_td_bar_color(i));
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The domain's border: going left from its content at mid-height, past the letterbox (one
+ * dark colour, if any), the first other colour is the border's. */
+static void assert_border(const struct tsr_image *img, const int g[4], enum tsr_color color)
+{
+	int y = g[1] + g[3] / 2, x = g[0] - 1;
+	uint32_t letterbox = px(img, x, y);
+
+	while (x > 0 && px(img, x, y) == letterbox && letterbox != (tsr_color_rgb(color) & 0xffffff))
+		x--;
+	g_assert_cmphex(px(img, x, y), ==, tsr_color_rgb(color) & 0xffffff);
+}
+
+/* Pixels arrive as damage after a new surface: take screenshots (each one a round trip to the
+ * kiosk, no sleeping) until the bars are there, for at most 20 s. */
+static bool eventually_bars(struct kiosk *k, const int g[4])
+{
+	gint64 deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+
+	while (g_get_monotonic_time() < deadline) {
+		struct tsr_image *img = kiosk_screenshot(k);
+		bool ok = shows_bars(img, g);
+		tsr_image_destroy(img);
+		if (ok)
+			return true;
+	}
+	return false;
+}
+
+static void test_single_and_mode_change(void)
+{
+	gchar *dir = g_dir_make_tmp("tsr-kiosk-XXXXXX", NULL);
+	struct td_proc td;
+	struct kiosk k;
+	struct tsr_image *img;
+	char *spec, *line;
+	int g[4];
+
+	td_start(&td, dir, "work", false, "--size", "640x480", "--alt-size", "800x400", NULL);
+	spec = g_strdup_printf("work:blue:%s", td.socket);
+	kiosk_start(&k, dir, "single", spec, NULL);
+	line = kiosk_wait(&k, "surface work 640x480");
+	g_assert_nonnull(line);
+	g_free(line);
+	kiosk_geometry(&k, "work", g);
+	/* 4:3 content under the top bar, inside the output. */
+	g_assert_cmpint(g[0], >, 0);
+	g_assert_cmpint(g[1], >, 0);
+	g_assert_cmpint(g[0] + g[2], <=, 1280);
+	g_assert_cmpint(g[1] + g[3], <=, 720);
+	g_assert_cmpint(abs(g[2] * 480 - g[3] * 640), <=, 640 * 2);
+	g_assert_true(eventually_bars(&k, g));
+	img = kiosk_screenshot(&k);
+	assert_border(img, g, TSR_COLOR_BLUE);
+	tsr_image_destroy(img);
+
+	/* The guest changes mode: the kiosk follows with the new surface's shape. */
+	g_hash_table_remove(k.geo, "work");
+	kill(td.pid, SIGUSR1);
+	line = kiosk_wait(&k, "surface work 800x400");
+	g_assert_nonnull(line);
+	g_free(line);
+	kiosk_geometry(&k, "work", g);
+	g_assert_cmpint(abs(g[2] * 400 - g[3] * 800), <=, 800 * 2);
+	g_assert_true(eventually_bars(&k, g));
+
+	kiosk_stop(&k);
+	td_stop(&td);
+	g_free(spec);
+	test_dir_remove(dir);
+	g_free(dir);
+}
+
+static void test_two_domains_and_viewer_kill(void)
+{
+	gchar *dir = g_dir_make_tmp("tsr-kiosk-XXXXXX", NULL);
+	struct td_proc a, b;
+	struct kiosk k;
+	struct tsr_image *img;
+	struct tsr_frame_code code;
+	char *sa, *sb, *line;
+	int ga[4], gb[4], viewer_pid = 0, status;
+
+	td_start(&a, dir, "work", false, "--size", "640x480", NULL);
+	td_start(&b, dir, "web", false, "--size", "800x600", "--pattern", "counter", "--fps", "30", NULL);
+	sa = g_strdup_printf("work:blue:%s", a.socket);
+	sb = g_strdup_printf("web:orange:%s", b.socket);
+	kiosk_start(&k, dir, "tiled", sa, sb, NULL);
+	kiosk_geometry(&k, "work", ga);
+	kiosk_geometry(&k, "web", gb);
+	/* Side by side, not overlapping. */
+	g_assert_cmpint(ga[0] + ga[2], <=, gb[0]);
+	g_assert_true(eventually_bars(&k, ga));
+	img = kiosk_screenshot(&k);
+	assert_border(img, ga, TSR_COLOR_BLUE);
+	assert_border(img, gb, TSR_COLOR_ORANGE);
+	g_assert_true(tsr_frame_code_read(img->pixels, (size_t)img->stride, img->width, img->height,
+					  gb[0], gb[1], gb[2], gb[3], 800, 600, &code));
+	g_assert_false(shows_bars(img, gb));
+	tsr_image_destroy(img);
+
+	/* Kill work's viewer: its frame says display lost, the kiosk and web carry on, and a
+	 * new viewer reattaches. */
+	line = NULL;
+	{
+		/* The first attached line of work carries its viewer's pid; ask /proc instead of
+		 * parsing history: the viewer is the kiosk's child running tessera-viewer --domain work. */
+		gchar *out = NULL, *cmd = g_strdup_printf("pgrep -P %d -f 'tessera-viewer --domain work'", k.pid);
+		g_assert_true(g_spawn_command_line_sync(cmd, &out, NULL, &status, NULL));
+		viewer_pid = atoi(out);
+		g_free(out);
+		g_free(cmd);
+	}
+	g_assert_cmpint(viewer_pid, >, 0);
+	kill(viewer_pid, SIGKILL);
+	line = kiosk_wait(&k, "lost work");
+	g_assert_nonnull(line);
+	/* Whichever the kiosk notices first: the link's EOF or the child's death. */
+	g_assert_true(strstr(line, "signal 9") || strstr(line, "closed its link"));
+	g_free(line);
+	img = kiosk_screenshot(&k);
+	g_assert_false(shows_bars(img, ga));
+	tsr_image_destroy(img);
+	g_assert_cmpint(kill(k.pid, 0), ==, 0);
+	line = kiosk_wait(&k, "surface work");
+	g_assert_nonnull(line);
+	g_free(line);
+	g_assert_true(eventually_bars(&k, ga));
+
+	kiosk_stop(&k);
+	td_stop(&a);
+	td_stop(&b);
+	g_free(sa);
+	g_free(sb);
+	test_dir_remove(dir);
+	g_free(dir);
+}
+
+static void test_bad_options(void)
+{
+	gchar *err = NULL;
+	int status;
+
+	g_assert_true(g_spawn_command_line_sync(TSR_BUILDDIR "/kiosk/tessera-kiosk --output "
+						"headless:640x480 --domain work:pink:/x", NULL, &err,
+						&status, NULL));
+	g_assert_true(WIFEXITED(status));
+	g_assert_cmpint(WEXITSTATUS(status), ==, 2);
+	g_assert_nonnull(strstr(err, "unknown colour 'pink'"));
+	g_free(err);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	if (geteuid() != 0) {
+		g_test_skip("needs root to start viewers as a separate user");
+		return g_test_run();
+	}
+	g_test_add_func("/kiosk-display/single-pattern-chrome-mode-change", test_single_and_mode_change);
+	g_test_add_func("/kiosk-display/two-domains-viewer-kill-reattach", test_two_domains_and_viewer_kill);
+	g_test_add_func("/kiosk-display/bad-options", test_bad_options);
+	return g_test_run();
+}
