@@ -175,7 +175,7 @@ bool tsr_input_devices_add_path(struct tsr_input_devices *devs, const char *path
 	}
 	unsigned caps = tsr_input_devices_classify(d->evdev);
 	if (!caps) {
-		g_set_error(error, TSR_INPUT_ERROR, TSR_INPUT_ERROR_INVALID,
+		g_set_error(error, TSR_INPUT_ERROR, TSR_INPUT_ERROR_NOT_OURS,
 			    "%s (%s) is neither a keyboard nor a pointer nor a touch device; left to "
 			    "the system", path, libevdev_get_name(d->evdev));
 		goto fail;
@@ -240,8 +240,15 @@ static void try_add(struct tsr_input_devices *devs, const char *devnode)
 	if (!is_event_node(devnode))
 		return;
 	path = node_path(devs, devnode);
-	if (!tsr_input_devices_add_path(devs, path, &error))
+	if (tsr_input_devices_add_path(devs, path, &error))
+		return;
+	/* Power buttons and the like are expected; a keyboard we cannot open or grab is not: the
+	 * user would be left without input (check the node's permissions: the kiosk user needs the
+	 * input group, which udev sets before it announces the device). */
+	if (g_error_matches(error, TSR_INPUT_ERROR, TSR_INPUT_ERROR_NOT_OURS))
 		tsr_debug("input: %s", error->message);
+	else
+		tsr_warn("input: %s", error->message);
 }
 
 static gboolean monitor_readable(int fd, GIOCondition cond, void *data)

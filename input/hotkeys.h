@@ -66,6 +66,7 @@ bool tsr_input_hotkeys_is_prefix(const struct tsr_input_hotkeys *hotkeys, unsign
 GQuark tsr_input_error_quark(void);
 enum tsr_input_error_code {
 	TSR_INPUT_ERROR_INVALID = 1,
+	TSR_INPUT_ERROR_NOT_OURS = 2, /* devices: not a keyboard, pointer or touch device */
 };
 
 #endif

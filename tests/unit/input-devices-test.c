@@ -82,6 +82,7 @@ static void test_bad_nodes(void)
 
 	g_assert_false(tsr_input_devices_add_path(devs, "/dev/null", &error));
 	g_assert_nonnull(strstr(error->message, "not an evdev device"));
+	g_assert_false(g_error_matches(error, TSR_INPUT_ERROR, TSR_INPUT_ERROR_NOT_OURS));
 	g_clear_error(&error);
 	g_assert_cmpuint(tsr_input_devices_count(devs), ==, 0);
 
