@@ -21,3 +21,12 @@ tests_integration_kiosk_display_test_SOURCES = tests/integration/kiosk-display-t
 tests_integration_kiosk_display_test_LDADD = $(KIOSK_DISPLAY_LIBS)
 EXTRA_tests_integration_kiosk_display_test_DEPENDENCIES = kiosk/tessera-kiosk$(EXEEXT) \
 	renderer/tessera-viewer$(EXEEXT) domains/tessera-testdomain$(EXEEXT)
+
+INTEGRATION_TESTS += tests/integration/kiosk-hostile-test
+check_PROGRAMS += tests/integration/kiosk-hostile-test
+tests_integration_kiosk_hostile_test_SOURCES = tests/integration/kiosk-hostile-test.c \
+	tests/integration/display-helpers.c tests/integration/display-helpers.h \
+	domains/frame-code.c domains/frame-code.h
+tests_integration_kiosk_hostile_test_LDADD = $(KIOSK_DISPLAY_LIBS)
+EXTRA_tests_integration_kiosk_hostile_test_DEPENDENCIES = renderer/tessera-viewer$(EXEEXT) \
+	domains/tessera-testdomain$(EXEEXT)
