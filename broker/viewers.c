@@ -8,10 +8,7 @@
 #include "config.h"
 #include "broker/broker-private.h"
 #include "common/log.h"
-#if __has_include("renderer/viewer-spawn.h")
 #include "renderer/viewer-spawn.h"
-#define HAVE_VIEWER_SPAWN 1
-#endif
 
 #include <gio/gio.h>
 #include <pwd.h>
@@ -19,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-G_GNUC_UNUSED static void viewer_exited(GPid pid, gint status, gpointer data)
+static void viewer_exited(GPid pid, gint status, gpointer data)
 {
 	struct dom *d = data;
 
@@ -45,7 +42,7 @@ void viewer_kill(struct dom *d)
 }
 
 /* Who the viewer runs as: the policy's viewer identity, else the device model's. */
-G_GNUC_UNUSED static bool viewer_ids(const struct tsr_policy_domain *pd, uid_t *uid, gid_t *gid,
+static bool viewer_ids(const struct tsr_policy_domain *pd, uid_t *uid, gid_t *gid,
 		       GError **error)
 {
 	const struct tsr_policy_identity *id = &pd->viewer;
@@ -81,11 +78,6 @@ G_GNUC_UNUSED static bool viewer_ids(const struct tsr_policy_domain *pd, uid_t *
 
 int viewer_spawn(struct tsr_broker *b, struct dom *d, GError **error)
 {
-#ifndef HAVE_VIEWER_SPAWN
-	g_set_error(error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-		    "this build has no viewer spawner (renderer/viewer-spawn.h)");
-	return -1;
-#else
 	struct tsr_viewer_spawn_params p = { 0 };
 	struct tsr_viewer_process proc = { 0 };
 	uid_t uid;
@@ -120,5 +112,4 @@ int viewer_spawn(struct tsr_broker *b, struct dom *d, GError **error)
 		broker_audit(b, "viewer-start", "domain", d->name, "pid", pid, "uid", u, NULL);
 	}
 	return proc.link;
-#endif
 }
