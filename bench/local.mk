@@ -18,3 +18,14 @@ bench_input_latency_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS)
 bench_input_latency_LDADD = $(INPUT_LIBS) $(SPICE_CLIENT_LIBS)
 BENCHMARKS += bench/input-latency
 bench: domains/tessera-testdomain
+
+# bench/display-latency (display engineer): testdomain counter frames to the composed output
+# through the sandboxed viewer and the kiosk, beside a bare spice-client-glib receiver.
+noinst_PROGRAMS += bench/display-latency
+bench_display_latency_SOURCES = bench/display-latency.c \
+	tests/integration/display-helpers.c tests/integration/display-helpers.h \
+	domains/frame-code.c domains/frame-code.h
+bench_display_latency_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS)
+bench_display_latency_LDADD = $(KIOSK_DISPLAY_LIBS) $(SPICE_CLIENT_LIBS)
+BENCHMARKS += bench/display-latency
+bench: renderer/tessera-viewer
