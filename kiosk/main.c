@@ -1,7 +1,8 @@
-/* kiosk/main.c: tessera-kiosk. For now only the standalone mode (kiosk/standalone.h) exists;
- * the broker-driven session (kiosk/session.h) will be started from here too. Kept thin. */
+/* kiosk/main.c: tessera-kiosk. Started by tessera-brokerd with --broker-fd it runs the session
+ * (kiosk/broker-main.h); otherwise the standalone mode (kiosk/standalone.h). Kept thin. */
 #include "config.h"
 #include "common/log.h"
+#include "kiosk/broker-main.h"
 #include "kiosk/standalone.h"
 
 #include <errno.h>
@@ -70,10 +71,13 @@ int main(int argc, char **argv)
 	int status;
 
 	tsr_log_init("tessera-kiosk", false);
+	if (tsr_kiosk_broker_requested(argc, argv))
+		return tsr_kiosk_broker_main(argc, argv);
 	ctx = g_option_context_new("- the trusted compositor and session of a Tessera laptop");
 	g_option_context_set_summary(ctx,
 		"Standalone mode (for tests and benchmarks, without the broker):\n"
 		"  tessera-kiosk --output headless:1280x720 --domain work:blue:/run/work.sock\n"
+		"Broker mode (started by tessera-brokerd): tessera-kiosk --broker-fd 3 --help\n"
 		"See tessera-kiosk(1).");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {

@@ -31,11 +31,9 @@ kiosk_libtsr_broker_mode_a_CPPFLAGS = $(RENDERER_CPPFLAGS)
 BROKER_MODE_LIBS = kiosk/libtsr-broker-mode.a $(SESSION_LIBS) $(DISPLAY_LIBS) $(CONSOLE_LINK_LIBS) \
 	$(INPUT_LIBS) $(POLICY_LIBS) $(RENDERER_LIBS)
 
-# tessera-kiosk-session: broker mode as its own program until tessera-kiosk (kiosk/main.c, the
-# display engineer's standalone mode) lands and dispatches to it on --broker-fd.
-noinst_PROGRAMS += kiosk/tessera-kiosk-session
-kiosk_tessera_kiosk_session_SOURCES = kiosk/session-main.c
-kiosk_tessera_kiosk_session_LDADD = $(BROKER_MODE_LIBS)
+# tessera-kiosk (kiosk/local.mk) runs broker mode when started with --broker-fd.
+kiosk_libtsr_broker_mode_a_SOURCES += kiosk/broker-main.c kiosk/broker-main.h
+kiosk_tessera_kiosk_LDADD += $(BROKER_MODE_LIBS)
 
 # End-to-end: the broker with sim domains, the kiosk on a headless output, the console, and a
 # SPICE client driving it all (tests/integration/kiosk-e2e-test.sh).

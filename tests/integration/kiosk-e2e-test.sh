@@ -2,7 +2,7 @@
 # tests/integration/kiosk-e2e-test.sh: the whole session, end to end, through the SPICE console.
 #
 # tessera-brokerd runs sim domains (testdomains) from a policy source and starts the kiosk
-# (tessera-kiosk-session) as nobody on a headless output; tessera-console is started as root by
+# (tessera-kiosk) as nobody on a headless output; tessera-console is started as root by
 # socat for each kiosk that connects (a kiosk that is not root cannot start its sandbox), and
 # tests/integration/kiosk-spice-client drives it all as a remote-viewer user would. Screens are
 # recognised by the screenshots the kiosk writes for each screen it shows, and compared with
@@ -106,7 +106,7 @@ socat "UNIX-LISTEN:$dir/console-link,type=5,fork,mode=666" \
 socat_pid=$!
 "$B/broker/tessera-brokerd" --state-dir="$dir/state" --run-dir="$dir/run" --policy-dir="$dir/policy" \
     --no-udev --no-usb --testdomain="$B/domains/tessera-testdomain" --viewer="$B/renderer/tessera-viewer" \
-    --kiosk="$B/kiosk/tessera-kiosk-session" --kiosk-user=65534:65534 \
+    --kiosk="$B/kiosk/tessera-kiosk" --kiosk-user=65534:65534 \
     --kiosk-arg=--output=headless:1024x640 --kiosk-arg=--screenshot-dir="$dir/shots" \
     --kiosk-arg=--console-connect="$dir/console-link" --kiosk-arg=--clock=12:00 --kiosk-arg=--organization=e2e-org \
     --shutdown-timeout=5000 >"$dir/broker.log" 2>&1 &
@@ -199,7 +199,7 @@ check "each domain got its click at the centre of its surface" \
 for d in personal work; do sed "s/^/# $d: /" "$dir/run/domains/$d/input.log"; done
 
 # 3. kill -9: the broker restarts the kiosk, which comes back locked; the domain still runs.
-kiosk_pid=$(pgrep -P "$broker_pid" -f tessera-kiosk-session | head -1)
+kiosk_pid=$(pgrep -P "$broker_pid" -f tessera-kiosk | head -1)
 check "found the kiosk's pid" "[ -n '$kiosk_pid' ]"
 before=$(ls "$dir/shots" | wc -l)
 kill -9 "$kiosk_pid"

@@ -1,11 +1,10 @@
-/* kiosk/session-main.c: tessera-kiosk-session, the kiosk in broker mode as its own program.
- *
- * It exists until the display engineer's tessera-kiosk (kiosk/main.c, standalone mode) lands;
- * then tessera-kiosk calls tsr_kiosk_broker_run() when started with --broker-fd, and this file
- * goes away. Point the broker at it with `tessera-brokerd --kiosk PATH`. */
+/* kiosk/broker-main.c: the options of tessera-kiosk in broker mode (started by tessera-brokerd
+ * with --broker-fd), kept apart from kiosk/main.c so that main stays a thin switch between the
+ * standalone and the broker mode. */
 #include "config.h"
 #include "common/log.h"
 #include "kiosk/broker-mode.h"
+#include "kiosk/broker-main.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,9 +12,18 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
-int main(int argc, char **argv)
+bool tsr_kiosk_broker_requested(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--broker-fd") == 0 || strncmp(argv[i], "--broker-fd=", 12) == 0)
+			return true;
+	return false;
+}
+
+int tsr_kiosk_broker_main(int argc, char **argv)
 {
 	gint broker_fd = -1;
 	g_autofree char *output = NULL, *console_socket = NULL, *console_program = NULL;
@@ -51,13 +59,12 @@ int main(int argc, char **argv)
 		  "Where the installed policy is (default /var/lib/tessera)", "DIR" },
 		{ NULL },
 	};
-	g_autoptr(GOptionContext) ctx = g_option_context_new("- the Tessera kiosk, started by tessera-brokerd");
+	g_autoptr(GOptionContext) ctx = g_option_context_new("- the Tessera kiosk in broker mode (started by tessera-brokerd)");
 	g_autoptr(GError) error = NULL;
 	int type = 0;
 	socklen_t len = sizeof(type);
 
 	setlocale(LC_ALL, "");
-	tsr_log_init("tessera-kiosk", false);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_description(ctx,
 		"The broker starts the kiosk with its end of the kiosk link as fd 3 and restarts it,\n"
