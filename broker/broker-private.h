@@ -31,6 +31,7 @@ struct dom {
 	char *unavailable;                    /* why, for status and the kiosk */
 	char *owner;                          /* user whose session uses it, or NULL */
 	GSList *start_waiters;                /* struct waiter * */
+	bool stopping;                        /* a stop is under way: a start waits for it */
 	GPid viewer_pid;                      /* 0 = none */
 	guint viewer_watch;
 	uid_t viewer_uid;

@@ -210,7 +210,8 @@ static void on_backend_event(struct tsr_backend *backend, const char *name,
 	if (new_state == TSR_DOMAIN_STOPPED || new_state == TSR_DOMAIN_CRASHED) {
 		viewer_kill(d);
 		g_clear_pointer(&d->owner, g_free);
-		if (d->start_waiters) {
+		/* Waiters queued behind a stop are started after it, not failed by it. */
+		if (d->start_waiters && !(d->stopping && new_state == TSR_DOMAIN_STOPPED)) {
 			g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
 				    "domain %s %s while starting: %s", name,
 				    tsr_domain_state_name(new_state), reason ? reason : "");
@@ -313,6 +314,18 @@ static void start_done(struct tsr_backend *backend, const char *name, const GErr
 		finish_waiters(b, d, error);
 }
 
+static void kick_start(struct tsr_broker *b, struct dom *d, const char *why)
+{
+	enum tsr_domain_state st = broker_dom_state(d);
+
+	broker_audit(b, st == TSR_DOMAIN_PAUSED ? "domain-resume" : "domain-start", "domain",
+		     d->name, "by", why, NULL);
+	if (st == TSR_DOMAIN_PAUSED)
+		tsr_backend_resume(d->backend, d->name, start_done, b);
+	else
+		tsr_backend_start(d->backend, d->name, start_done, b);
+}
+
 void broker_dom_start(struct tsr_broker *b, struct dom *d, const char *why, dom_done_fn done,
 		      void *data)
 {
@@ -328,7 +341,7 @@ void broker_dom_start(struct tsr_broker *b, struct dom *d, const char *why, dom_
 		done(b, d->name, error, data);
 		return;
 	}
-	if (st == TSR_DOMAIN_RUNNING) {
+	if (st == TSR_DOMAIN_RUNNING && !d->stopping) {
 		done(b, d->name, NULL, data);
 		return;
 	}
@@ -336,14 +349,10 @@ void broker_dom_start(struct tsr_broker *b, struct dom *d, const char *why, dom_
 	w->done = done;
 	w->data = data;
 	d->start_waiters = g_slist_append(d->start_waiters, w);
-	if (st == TSR_DOMAIN_STARTING || g_slist_length(d->start_waiters) > 1)
+	/* Already starting, or stopping (the start follows the stop): just wait. */
+	if (d->stopping || st == TSR_DOMAIN_STARTING || g_slist_length(d->start_waiters) > 1)
 		return;
-	broker_audit(b, st == TSR_DOMAIN_PAUSED ? "domain-resume" : "domain-start", "domain",
-		     d->name, "by", why, NULL);
-	if (st == TSR_DOMAIN_PAUSED)
-		tsr_backend_resume(d->backend, d->name, start_done, b);
-	else
-		tsr_backend_start(d->backend, d->name, start_done, b);
+	kick_start(b, d, why);
 }
 
 struct stop_ctx {
@@ -356,11 +365,20 @@ static void stop_done(struct tsr_backend *backend, const char *name, const GErro
 		      void *data)
 {
 	struct stop_ctx *s = data;
+	const char *n = name ? name : "?";
+	struct dom *d = broker_dom(s->b, name);
 
 	if (error)
-		tsr_warn("stopping domain %s: %s", name, error->message);
+		tsr_warn("stopping domain %s: %s", n, error->message);
+	if (d)
+		d->stopping = false;
 	if (s->done)
 		s->done(s->b, name, error, s->data);
+	/* Someone asked for it while it was stopping: start it afresh now. */
+	d = broker_dom(s->b, name);
+	if (d && d->start_waiters && d->backend &&
+	    broker_dom_state(d) != TSR_DOMAIN_STARTING)
+		kick_start(s->b, d, "start requested while stopping");
 	g_free(s);
 }
 
@@ -386,6 +404,7 @@ void broker_dom_stop(struct tsr_broker *b, struct dom *d, const char *why, dom_d
 	}
 	broker_audit(b, "domain-stop", "domain", d->name, "by", why, NULL);
 	viewer_kill(d);
+	d->stopping = true;
 	s = g_new0(struct stop_ctx, 1);
 	s->b = b;
 	s->done = done;

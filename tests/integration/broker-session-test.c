@@ -410,6 +410,75 @@ static void test_control_bad_messages(void)
 	bh_free(h);
 }
 
+/* Reload while things run: a domain that left the policy is stopped and forgotten, a user
+ * who left it is logged out, the rest carries on. */
+static void test_reload_changes(void)
+{
+	struct bh *h = bh_new(NULL);
+	struct tsr_ctl_response r = { 0 };
+	unsigned seq;
+
+	bh_start(h, true);
+	bh_expect(h, "session state=0 ");
+	seq = bh_kiosk(h, "login alice alice-pw");
+	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
+	seq = bh_kiosk(h, "pick work");
+	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
+	g_assert_true(bh_ctl(h, "start", name_arg("web"), &r));
+	tsr_ctl_response_clear(&r);
+
+	/* web and alice leave the policy. */
+	g_autofree char *uc = g_build_filename(h->policy, "users.conf", NULL);
+	g_autofree char *users = NULL;
+	g_assert_true(g_file_get_contents(uc, &users, NULL, NULL));
+	bh_policy_file(h, "users.conf", strstr(users, "[user bob]"));
+	bh_policy_file(h, "domains/web.conf", NULL);
+	g_autofree char *pc = g_build_filename(h->policy, "policy.conf", NULL);
+	g_autofree char *ptext = NULL;
+	g_assert_true(g_file_get_contents(pc, &ptext, NULL, NULL));
+	GString *g = g_string_new(ptext);
+	g_string_replace(g, "domains = web;work", "domains = work", 1);
+	bh_policy_file(h, "policy.conf", g->str);
+	g_string_free(g, TRUE);
+
+	g_assert_true(bh_ctl(h, "reload", NULL, &r));
+	tsr_ctl_response_clear(&r);
+	bh_expect(h, "session state=0 ");
+	g_autofree char *e1 = bh_wait_audit(h, "\"event\":\"domain-removed\"", "\"web\"");
+	g_autofree char *e2 = bh_wait_audit(h, "\"event\":\"logout\"", "no longer in policy");
+	g_autofree char *e3 = bh_wait_audit(h, "\"domain\":\"web\"", "\"to\":\"stopped\"");
+	g_assert_true(bh_ctl(h, "domains", NULL, &r));
+	JsonArray *a = json_object_get_array_member(r.result, "domains");
+	g_assert_cmpuint(json_array_get_length(a), ==, 1);
+	g_assert_cmpstr(json_object_get_string_member(json_array_get_object_element(a, 0), "name"),
+			==, "work");
+	tsr_ctl_response_clear(&r);
+	/* alice cannot log in any more; bob can, and work is his to use. */
+	seq = bh_kiosk(h, "login alice alice-pw");
+	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 1);
+	for (int i = 0;; i++) {
+		seq = bh_kiosk(h, "login bob bob-pw");
+		const char *line = bh_reply(h, seq);
+		if (bh_status(line) != 2 || i == 1000) {
+			g_assert_cmpuint(bh_status(line), ==, 0);
+			break;
+		}
+	}
+	seq = bh_kiosk(h, "pick web");
+	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 6);
+	/* work was alice's (paused at her logout, shut down at bob's login): a pick right now
+	 * waits for that stop and starts it afresh for bob. */
+	seq = bh_kiosk(h, "pick work");
+	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
+	g_autofree char *st = bh_domain_field(h, "work", "state");
+	g_autofree char *owner = bh_domain_field(h, "work", "owner");
+	g_autofree char *vp = bh_domain_field(h, "work", "viewer_pid");
+	g_assert_cmpstr(st, ==, "running");
+	g_assert_cmpstr(owner, ==, "bob");
+	g_assert_nonnull(vp);
+	bh_free(h);
+}
+
 /* ---- restart ------------------------------------------------------------------------- */
 
 /* Running, not gone and not a zombie waiting for init to reap it. */
@@ -561,5 +630,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/broker/control/other-uid-and-kiosk-uid-refused", test_control_refused);
 	g_test_add_func("/broker/control/bad-messages-refused", test_control_bad_messages);
 	g_test_add_func("/broker/restart/adopt-live-report-crashed", test_restart_adopts);
+	g_test_add_func("/broker/reload/domain-and-user-leave-policy", test_reload_changes);
 	return g_test_run();
 }
