@@ -30,3 +30,9 @@ tests_integration_kiosk_hostile_test_SOURCES = tests/integration/kiosk-hostile-t
 tests_integration_kiosk_hostile_test_LDADD = $(KIOSK_DISPLAY_LIBS)
 EXTRA_tests_integration_kiosk_hostile_test_DEPENDENCIES = renderer/tessera-viewer$(EXEEXT) \
 	domains/tessera-testdomain$(EXEEXT)
+
+# A real VM (QEMU TCG + SPICE) shown by the kiosk: tests/system/kiosk-vm-test.sh.
+SYSTEM_TESTS += tests/system/kiosk-vm-test.sh
+check_PROGRAMS += tests/system/kiosk-shot-check
+tests_system_kiosk_shot_check_SOURCES = tests/system/kiosk-shot-check.c
+tests_system_kiosk_shot_check_LDADD = $(RENDERER_LIBS)
