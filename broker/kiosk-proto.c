@@ -115,8 +115,10 @@ int tsr_kiosk_msg_check(const void *buf, size_t len, const char **why)
 		const struct tsr_kiosk_login *m = buf;
 		if (m->seq == 0)
 			return BAD(EBADMSG, "request with seq 0");
-		if (!name_ok(m->user, h.type == TSR_KIOSK_UNLOCK))
-			return BAD(EBADMSG, "bad user name");
+		/* Whatever was typed as a name is just text: a name no policy user has is
+		 * answered like a wrong password, never treated as a protocol error. */
+		if (!text_ok(m->user, sizeof(m->user)))
+			return BAD(EBADMSG, "bad user name text");
 		if (m->password_len > TSR_KIOSK_PASSWORD_MAX)
 			return BAD(EBADMSG, "password too long");
 		if (!zero(m->password + m->password_len, TSR_KIOSK_PASSWORD_MAX - m->password_len) ||

@@ -4,8 +4,9 @@
  * end as fd 3 (--broker-fd 3), and keeps the other; nobody else can speak on it. Every message
  * is one fixed-size struct that starts with a struct tsr_frame_header (common/frame.h): type,
  * version TSR_KIOSK_PROTO_VERSION, and a length that must equal sizeof the struct for that
- * type. Strings are fixed-size, NUL-padded char arrays whose last byte must be NUL; names
- * follow the policy's name rule. Anything else ends the kiosk's link (the broker restarts it,
+ * type. Strings are fixed-size, NUL-padded char arrays, NUL-terminated inside the field;
+ * domain names follow the policy's name rule (the user name in LOGIN is any text: a name
+ * nobody has is answered like a wrong password). Anything else ends the kiosk's link (the broker restarts it,
  * locked).
  *
  * The password travels as a binary field (length + bytes) in LOGIN and UNLOCK, never as a

@@ -152,3 +152,8 @@ tests_integration_broker_lease_test_SOURCES = tests/integration/broker-lease-tes
 	$(BROKER_HARNESS)
 tests_integration_broker_lease_test_CFLAGS = $(BROKER_CFLAGS)
 tests_integration_broker_lease_test_LDADD = $(BROKER_LIBS)
+
+UNIT_TESTS += tests/unit/broker-kiosk-proto-test
+check_PROGRAMS += tests/unit/broker-kiosk-proto-test
+tests_unit_broker_kiosk_proto_test_CFLAGS = $(BROKER_CFLAGS)
+tests_unit_broker_kiosk_proto_test_LDADD = broker/libtsr-brokerd.a $(COMMON_LIBS) $(GLIB_LIBS)

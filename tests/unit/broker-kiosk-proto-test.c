@@ -1,0 +1,185 @@
+/* Kiosk <-> broker messages: well-formed ones of every type pass the check; each kind of
+ * malformation (size, version, type, seq 0, unterminated or invalid text, bad names, nonzero
+ * padding, password length and trailing bytes, out-of-range fields) is refused with a reason. */
+#include "config.h"
+#include "broker/kiosk-proto.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <string.h>
+
+static void hdr(void *msg, uint16_t type)
+{
+	struct tsr_frame_header *h = msg;
+	h->type = type;
+	h->version = TSR_KIOSK_PROTO_VERSION;
+	h->length = (uint32_t)tsr_kiosk_msg_size(type);
+}
+
+static void refused(const void *msg, size_t len, const char *needle)
+{
+	const char *why = NULL;
+
+	errno = 0;
+	g_assert_cmpint(tsr_kiosk_msg_check(msg, len, &why), ==, -1);
+	g_assert_nonnull(why);
+	g_assert_cmpint(errno, !=, 0);
+	if (needle && !strstr(why, needle))
+		g_error("reason \"%s\" does not mention \"%s\"", why, needle);
+}
+
+static void test_login(void)
+{
+	struct tsr_kiosk_login m = { 0 };
+	const char *why = NULL;
+
+	hdr(&m, TSR_KIOSK_LOGIN);
+	m.seq = 1;
+	tsr_kiosk_set_string(m.user, sizeof(m.user), "alice");
+	m.password_len = 3;
+	memcpy(m.password, "pw!", 3);
+	g_assert_cmpint(tsr_kiosk_msg_check(&m, sizeof(m), &why), ==, 0);
+	g_assert_true(tsr_kiosk_is_request(m.h.type));
+
+	/* Any text as a user name is fine (it is just an unknown user). */
+	tsr_kiosk_set_string(m.user, sizeof(m.user), "john smith/..");
+	g_assert_cmpint(tsr_kiosk_msg_check(&m, sizeof(m), &why), ==, 0);
+
+	struct tsr_kiosk_login b = m;
+	b.seq = 0;
+	refused(&b, sizeof(b), "seq 0");
+	b = m;
+	b.password_len = TSR_KIOSK_PASSWORD_MAX + 1;
+	refused(&b, sizeof(b), "too long");
+	b = m;
+	b.password[10] = 'x'; /* a byte after password_len */
+	refused(&b, sizeof(b), "padding");
+	b = m;
+	memset(b.user, 'a', sizeof(b.user)); /* no terminator */
+	refused(&b, sizeof(b), "user");
+	b = m;
+	b.user[0] = '\xff';
+	refused(&b, sizeof(b), "user");
+	b = m;
+	b.user[20] = 'z'; /* garbage after the terminator */
+	refused(&b, sizeof(b), "user");
+	b = m;
+	b.pad[1] = 1;
+	refused(&b, sizeof(b), "padding");
+	/* Frame-level: short, long, lying length, wrong version, unknown type. */
+	refused(&m, sizeof(m) - 1, NULL);
+	b = m;
+	b.h.version = 2;
+	refused(&b, sizeof(b), "version");
+	b = m;
+	b.h.type = 55;
+	refused(&b, sizeof(b), "unknown");
+	b = m;
+	b.h.type = TSR_KIOSK_LIST; /* a LIST that is LOGIN-sized */
+	b.h.length = sizeof(b);
+	refused(&b, sizeof(b), "size");
+}
+
+static void test_domain_requests(void)
+{
+	struct tsr_kiosk_domain_request m = { 0 };
+	const char *why = NULL;
+
+	hdr(&m, TSR_KIOSK_PICK);
+	m.seq = 9;
+	tsr_kiosk_set_string(m.domain, sizeof(m.domain), "work");
+	g_assert_cmpint(tsr_kiosk_msg_check(&m, sizeof(m), &why), ==, 0);
+	struct tsr_kiosk_domain_request b = m;
+	tsr_kiosk_set_string(b.domain, sizeof(b.domain), "../etc");
+	refused(&b, sizeof(b), "domain");
+	tsr_kiosk_set_string(b.domain, sizeof(b.domain), "");
+	refused(&b, sizeof(b), "domain");
+	/* FOCUS may name nobody (the kiosk itself). */
+	hdr(&b, TSR_KIOSK_FOCUS);
+	g_assert_cmpint(tsr_kiosk_msg_check(&b, sizeof(b), &why), ==, 0);
+	b.reserved = 1;
+	refused(&b, sizeof(b), "reserved");
+
+	struct tsr_kiosk_request r = { 0 };
+	hdr(&r, TSR_KIOSK_LOGOUT);
+	r.seq = 3;
+	g_assert_cmpint(tsr_kiosk_msg_check(&r, sizeof(r), &why), ==, 0);
+	r.reserved = 7;
+	refused(&r, sizeof(r), "reserved");
+}
+
+static void test_broker_messages(void)
+{
+	const char *why = NULL;
+	struct tsr_kiosk_domain d = { 0 };
+	struct tsr_kiosk_session s = { 0 };
+	struct tsr_kiosk_settings st = { 0 };
+	struct tsr_kiosk_reply r = { 0 };
+	struct tsr_kiosk_notify n = { 0 };
+
+	hdr(&d, TSR_KIOSK_DOMAIN);
+	tsr_kiosk_set_string(d.name, sizeof(d.name), "web");
+	tsr_kiosk_set_string(d.label, sizeof(d.label), "Web (disposable) \xc3\xa9");
+	d.state = TSR_KIOSK_DOMAIN_RUNNING;
+	g_assert_cmpint(tsr_kiosk_msg_check(&d, sizeof(d), &why), ==, 0);
+	g_assert_false(tsr_kiosk_is_request(d.h.type));
+	d.state = 9;
+	refused(&d, sizeof(d), "range");
+
+	hdr(&s, TSR_KIOSK_SESSION);
+	s.state = TSR_KIOSK_SESSION_LOGIN;
+	g_assert_cmpint(tsr_kiosk_msg_check(&s, sizeof(s), &why), ==, 0);
+	tsr_kiosk_set_string(s.user, sizeof(s.user), "alice");
+	refused(&s, sizeof(s), "user"); /* the login screen has no user */
+	s.state = TSR_KIOSK_SESSION_LOCKED;
+	g_assert_cmpint(tsr_kiosk_msg_check(&s, sizeof(s), &why), ==, 0);
+
+	hdr(&st, TSR_KIOSK_SETTINGS);
+	st.n_hotkeys = 1;
+	tsr_kiosk_set_string(st.hotkeys[0].action, sizeof(st.hotkeys[0].action), "lock");
+	tsr_kiosk_set_string(st.hotkeys[0].keys, sizeof(st.hotkeys[0].keys), "Super+L");
+	g_assert_cmpint(tsr_kiosk_msg_check(&st, sizeof(st), &why), ==, 0);
+	st.hotkeys[5].keys[0] = 'x'; /* an unused slot must be empty */
+	refused(&st, sizeof(st), "hotkey");
+	st.hotkeys[5].keys[0] = 0;
+	st.n_hotkeys = TSR_KIOSK_MAX_HOTKEYS + 1;
+	refused(&st, sizeof(st), "range");
+
+	hdr(&r, TSR_KIOSK_REPLY);
+	r.status = TSR_KIOSK_E_LEASE;
+	g_assert_cmpint(tsr_kiosk_msg_check(&r, sizeof(r), &why), ==, 0);
+	r.status = 77;
+	refused(&r, sizeof(r), "status");
+
+	hdr(&n, TSR_KIOSK_NOTIFY);
+	n.kind = TSR_KIOSK_NOTE_DOMAIN_CRASHED;
+	g_assert_cmpint(tsr_kiosk_msg_check(&n, sizeof(n), &why), ==, 0);
+	n.kind = 99;
+	refused(&n, sizeof(n), "kind");
+}
+
+static void test_set_string(void)
+{
+	char f[8];
+
+	/* Cut on a character boundary: "aaaaaa" + a 2-byte char does not fit in 7 bytes. */
+	tsr_kiosk_set_string(f, sizeof(f), "aaaaaa\xc3\xa9");
+	g_assert_cmpstr(f, ==, "aaaaaa");
+	/* Invalid UTF-8 is cut where it starts. */
+	tsr_kiosk_set_string(f, sizeof(f), "ab\xff" "cd");
+	g_assert_cmpstr(f, ==, "ab");
+	tsr_kiosk_set_string(f, sizeof(f), NULL);
+	g_assert_cmpstr(f, ==, "");
+	for (size_t i = 0; i < sizeof(f); i++)
+		g_assert_cmpint(f[i], ==, 0);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/broker/kiosk-proto/login-and-refusals", test_login);
+	g_test_add_func("/broker/kiosk-proto/domain-requests", test_domain_requests);
+	g_test_add_func("/broker/kiosk-proto/broker-messages", test_broker_messages);
+	g_test_add_func("/broker/kiosk-proto/set-string-utf8", test_set_string);
+	return g_test_run();
+}
