@@ -580,7 +580,14 @@ static void test_pick_viewer_logout(void)
 	g_assert_cmpuint(bh_status(line), ==, 0);
 	g_assert_nonnull(strstr(line, "fd=sock:seqpacket"));
 
-	/* Each viewer runs as its domain's viewer uid; each device model as its own. */
+	/* Each viewer runs as its domain's viewer uid (checked once it has spoken, so it has
+	 * exec'd and sandboxed itself); each device model as its own. */
+	{
+		g_autofree char *w1 = g_strdup_printf("viewer-ready seq=%u", seq - 1);
+		g_autofree char *w2 = g_strdup_printf("viewer-ready seq=%u", seq);
+		bh_expect(h, w1);
+		bh_expect(h, w2);
+	}
 	g_autofree char *vpid = bh_domain_field(h, "web", "viewer_pid");
 	g_autofree char *vpid2 = bh_domain_field(h, "work", "viewer_pid");
 	g_autofree char *dpid = bh_domain_field(h, "web", "pid");

@@ -28,7 +28,12 @@
 
 static int test_fd = -1;
 static uint32_t next_seq = 1;
+/* Viewer links handed over by the broker, and the seq of the reply that carried each: once a
+ * viewer has sent its first message (so it has exec'd and sandboxed itself), the kiosk says
+ * "viewer-ready seq=N"; later messages are read and dropped. */
 static int kept[64];
+static uint32_t kept_seq[64];
+static bool kept_ready[64];
 static size_t n_kept;
 
 static void out(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
@@ -120,10 +125,33 @@ static void from_broker(int bfd)
 		out("unexpected type %u", h->type);
 		exit(4);
 	}
-	if (nfds && n_kept < G_N_ELEMENTS(kept))
+	if (nfds && n_kept < G_N_ELEMENTS(kept)) {
+		kept_seq[n_kept] = ((const struct tsr_kiosk_reply *)(const void *)buf)->seq;
 		kept[n_kept++] = fds[0];
-	else if (nfds)
+	} else if (nfds) {
 		close(fds[0]);
+	}
+}
+
+static void from_viewer(size_t i)
+{
+	uint8_t buf[TSR_FRAME_MAX];
+	int fds[TSR_FDPASS_MAX];
+	size_t nfds = 0;
+	ssize_t n = tsr_fd_recv(kept[i], buf, sizeof(buf), fds, TSR_FDPASS_MAX, &nfds);
+
+	tsr_fd_close_all(fds, nfds);
+	if (n > 0 && !kept_ready[i]) {
+		kept_ready[i] = true;
+		out("viewer-ready seq=%u", kept_seq[i]);
+	}
+	if (n <= 0) {
+		/* The viewer ended (or broke its link): stop watching it. */
+		if (!kept_ready[i])
+			out("viewer-gone seq=%u", kept_seq[i]);
+		close(kept[i]);
+		kept[i] = -1;
+	}
 }
 
 static void send_req(int bfd, void *msg, uint16_t type)
@@ -228,13 +256,18 @@ int main(int argc, char **argv)
 	}
 	out("hello pid=%d uid=%u", (int)getpid(), (unsigned)getuid());
 	for (;;) {
-		struct pollfd p[2] = { { .fd = bfd, .events = POLLIN },
-				       { .fd = test_fd, .events = POLLIN } };
-		if (poll(p, 2, -1) < 0) {
+		struct pollfd p[2 + G_N_ELEMENTS(kept)] = { { .fd = bfd, .events = POLLIN },
+							    { .fd = test_fd, .events = POLLIN } };
+		for (size_t i = 0; i < n_kept; i++)
+			p[2 + i] = (struct pollfd){ .fd = kept[i], .events = POLLIN };
+		if (poll(p, 2 + n_kept, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return 4;
 		}
+		for (size_t i = 0; i < n_kept; i++)
+			if (kept[i] >= 0 && p[2 + i].revents)
+				from_viewer(i);
 		if (p[0].revents)
 			from_broker(bfd);
 		if (p[1].revents) {
