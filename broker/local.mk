@@ -43,11 +43,18 @@ broker_libtsr_brokerd_a_SOURCES = \
 	broker/broker.c broker/broker.h broker/broker-private.h \
 	broker/session.c \
 	broker/kiosk-link.c \
-	broker/kiosk-proto.c broker/kiosk-proto.h \
 	broker/control.c \
 	broker/viewers.c \
 	broker/usb-host.c
-BROKERD_LIBS = broker/libtsr-brokerd.a broker/libtsr-broker.a $(DOMAINS_LIBS) \
+# The kiosk <-> broker messages and their check, on their own so tessera-kiosk can link them
+# without the broker: KIOSK_PROTO_LIBS.
+noinst_LIBRARIES += broker/libtsr-kiosk-proto.a
+broker_libtsr_kiosk_proto_a_CFLAGS = $(AM_CFLAGS)
+broker_libtsr_kiosk_proto_a_SOURCES = broker/kiosk-proto.c broker/kiosk-proto.h
+KIOSK_PROTO_LIBS = broker/libtsr-kiosk-proto.a $(COMMON_LIBS)
+
+BROKERD_LIBS = broker/libtsr-brokerd.a broker/libtsr-kiosk-proto.a broker/libtsr-broker.a \
+	$(DOMAINS_LIBS) \
 	$(DISPLAY_LIBS) $(POLICY_LIBS) $(COMMON_LIBS) $(JSON_GLIB_LIBS) $(SODIUM_LIBS) \
 	$(UDEV_LIBS) $(GLIB_LIBS)
 
@@ -63,7 +70,7 @@ broker_tessera_ctl_LDADD = $(BROKER_LIBS)
 check_PROGRAMS += tests/integration/broker-test-kiosk
 tests_integration_broker_test_kiosk_SOURCES = tests/integration/broker-test-kiosk.c
 tests_integration_broker_test_kiosk_CFLAGS = $(BROKER_CFLAGS)
-tests_integration_broker_test_kiosk_LDADD = broker/libtsr-brokerd.a $(COMMON_LIBS) $(GLIB_LIBS)
+tests_integration_broker_test_kiosk_LDADD = $(KIOSK_PROTO_LIBS) $(GLIB_LIBS)
 
 BROKER_HARNESS = tests/integration/broker-harness.c tests/integration/broker-harness.h
 INTEGRATION_TESTS += tests/integration/broker-session-test
@@ -156,4 +163,4 @@ tests_integration_broker_lease_test_LDADD = $(BROKER_LIBS)
 UNIT_TESTS += tests/unit/broker-kiosk-proto-test
 check_PROGRAMS += tests/unit/broker-kiosk-proto-test
 tests_unit_broker_kiosk_proto_test_CFLAGS = $(BROKER_CFLAGS)
-tests_unit_broker_kiosk_proto_test_LDADD = broker/libtsr-brokerd.a $(COMMON_LIBS) $(GLIB_LIBS)
+tests_unit_broker_kiosk_proto_test_LDADD = $(KIOSK_PROTO_LIBS) $(GLIB_LIBS)
