@@ -10,3 +10,10 @@ domains_tessera_testdomain_SOURCES = \
 domains_tessera_testdomain_CFLAGS = $(AM_CFLAGS) $(SPICE_SERVER_CFLAGS)
 domains_tessera_testdomain_LDADD = $(COMMON_LIBS) $(SPICE_SERVER_LIBS)
 dist_man_MANS += doc/man/tessera-testdomain.1
+
+INTEGRATION_TESTS += tests/integration/testdomain-test
+check_PROGRAMS += tests/integration/testdomain-test
+tests_integration_testdomain_test_SOURCES = tests/integration/testdomain-test.c \
+	tests/integration/display-helpers.c tests/integration/display-helpers.h
+tests_integration_testdomain_test_LDADD = $(COMMON_LIBS)
+EXTRA_tests_integration_testdomain_test_DEPENDENCIES = domains/tessera-testdomain$(EXEEXT)

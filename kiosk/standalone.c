@@ -33,6 +33,7 @@ struct standalone {
 	int n;
 	long frames_after_all;
 	int status;
+	bool screenshot_wanted; /* after the frame being composed now */
 };
 
 static void event(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
@@ -122,6 +123,10 @@ static void on_frame(void *data, const struct tsr_image *shadow, const struct ts
 	(void)shadow;
 	(void)rects;
 	(void)n;
+	if (st->screenshot_wanted && !tsr_scene_has_damage(st->scene)) {
+		st->screenshot_wanted = false;
+		screenshot(st);
+	}
 	for (int i = 0; i < st->n; i++) {
 		struct shown *sh = &st->shown[i];
 		struct tsr_rect r = { 0, 0, 0, 0 };
@@ -147,9 +152,16 @@ static gboolean on_quit(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* A screenshot shows the latest state: if a change is waiting to be composed, it is taken
+ * after that frame. */
 static gboolean on_usr1(gpointer data)
 {
-	screenshot(data);
+	struct standalone *st = data;
+
+	if (tsr_scene_has_damage(st->scene))
+		st->screenshot_wanted = true;
+	else
+		screenshot(st);
 	return G_SOURCE_CONTINUE;
 }
 
