@@ -2,7 +2,8 @@
  *
  * A separate process so that the remote client's SPICE stream is parsed outside the kiosk, in a
  * sandbox: it listens on a unix socket (mode 0600), then closes every other fd, sets rlimits,
- * drops to an unprivileged user with no_new_privs, and only then starts libspice-server. The kiosk
+ * drops to an unprivileged user with no_new_privs and a seccomp allowlist, and only then starts
+ * libspice-server's display and takes clients (doc/console.md has the exact order). The kiosk
  * feeds it the composited desktop over an inherited SOCK_SEQPACKET fd (renderer/console-proto.h)
  * and gets the remote keys and pointer back; the kiosk alone decides what they may do. */
 #include "config.h"
@@ -26,6 +27,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <seccomp.h>
 #include <spice.h>
 
 #include "common/fdpass.h"
@@ -36,6 +38,7 @@
 #include "renderer/console-display.h"
 #include "renderer/console-input.h"
 #include "renderer/console-proto.h"
+#include "renderer/viewer-seccomp.h"
 
 #define DEFAULT_SOCKET "/run/tessera/console.sock"
 #define DEFAULT_USER "nobody"
@@ -576,6 +579,26 @@ static bool sandbox_drop(uid_t uid, gid_t gid)
 	return true;
 }
 
+/* Step 3, still single-threaded so every thread spice-server starts inherits it: the viewer's
+ * system-call allowlist (no files, no new sockets to anywhere, no fork or exec), plus what a
+ * server needs on top. Denied calls fail with EACCES: the files OpenSSL would read when the
+ * first client links (its config, /dev/urandom) are optional to it, getrandom is allowed. */
+static bool sandbox_seccomp(void)
+{
+	static const int console_extra[] = {
+		SCMP_SYS(accept4),    /* clients on the listening socket */
+		SCMP_SYS(accept),
+		SCMP_SYS(socketpair), /* spice-server's internal dispatchers: no address, no peer */
+		SCMP_SYS(fstatfs),    /* refusing hugetlbfs surfaces */
+	};
+
+	if (tsr_viewer_seccomp_load_with(console_extra, G_N_ELEMENTS(console_extra)) < 0) {
+		tsr_err("cannot load the seccomp filter: %s", strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 /* The server and its settings; no thread, no client yet. */
 static bool init_spice(void)
 {
@@ -700,7 +723,7 @@ int main(int argc, char **argv)
 		return 1;
 	console.loop = g_main_loop_new(NULL, FALSE);
 	console.clients = g_hash_table_new(NULL, NULL);
-	if (!init_spice() || !sandbox_drop(uid, gid) || !start_spice())
+	if (!init_spice() || !sandbox_drop(uid, gid) || !sandbox_seccomp() || !start_spice())
 		return 1;
 	g_unix_fd_add(console.link, G_IO_IN | G_IO_HUP | G_IO_ERR, link_readable, NULL);
 	g_unix_fd_add(console.listen_fd, G_IO_IN, listen_readable, NULL);

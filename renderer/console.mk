@@ -18,9 +18,11 @@ renderer_libtsr_console_a_CFLAGS = $(AM_CFLAGS) $(SPICE_SERVER_CFLAGS) $(PIXMAN_
 CONSOLE_LIBS = renderer/libtsr-console.a $(CONSOLE_LINK_LIBS) $(SPICE_SERVER_LIBS) $(PIXMAN_LIBS)
 
 libexec_PROGRAMS += renderer/tessera-console
-renderer_tessera_console_SOURCES = renderer/console-main.c
-renderer_tessera_console_CFLAGS = $(AM_CFLAGS) $(SPICE_SERVER_CFLAGS)
-renderer_tessera_console_LDADD = $(CONSOLE_LIBS)
+# The viewer's seccomp allowlist (renderer/viewer.mk), loaded with the console's few extra calls.
+renderer_tessera_console_SOURCES = renderer/console-main.c \
+	renderer/viewer-seccomp.c renderer/viewer-seccomp.h
+renderer_tessera_console_CFLAGS = $(AM_CFLAGS) $(SPICE_SERVER_CFLAGS) $(SECCOMP_CFLAGS)
+renderer_tessera_console_LDADD = $(CONSOLE_LIBS) $(SECCOMP_LIBS)
 
 dist_man_MANS += doc/man/tessera-console.1
 

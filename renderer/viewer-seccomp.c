@@ -40,6 +40,11 @@ static const int allowed[] = {
 
 int tsr_viewer_seccomp_load(void)
 {
+	return tsr_viewer_seccomp_load_with(NULL, 0);
+}
+
+int tsr_viewer_seccomp_load_with(const int *extra, size_t n_extra)
+{
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EACCES));
 	int rc = -EINVAL;
 
@@ -49,6 +54,11 @@ int tsr_viewer_seccomp_load(void)
 	}
 	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+		if (rc < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < n_extra; i++) {
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, extra[i], 0);
 		if (rc < 0)
 			goto out;
 	}
