@@ -54,6 +54,8 @@ struct tsr_console_link_callbacks {
 	/* The console is gone or was cut off; why says what happened. No callback follows. */
 	void (*closed)(void *data, const char *why);
 };
+/* Callbacks run from tsr_console_link_dispatch (or the attached GLib source) and must not
+ * destroy the link: destroy it once dispatch has returned -1, e.g. from an idle callback. */
 
 struct tsr_console_link;
 
