@@ -528,14 +528,15 @@ bool tsr_broker_reload(struct tsr_broker *b, GError **error)
 		broker_dom_stop(b, d, "removed from policy", removed_stopped, NULL);
 	}
 	g_ptr_array_free(gone, TRUE);
+	/* Devices are decided again before the old policy goes: their decisions point into it. */
+	if (b->usb)
+		usb_host_rescan(b->usb, true);
 	tsr_policy_free(old);
 	policy_audit(b, "policy-reloaded");
 	if (b->user && !tsr_policy_find_user(fresh, b->user))
 		session_end(b, "the user is no longer in policy");
 	else
 		session_on_kiosk_start(b); /* settings and the domain list may have changed */
-	if (b->usb)
-		usb_host_rescan(b->usb, true);
 	return true;
 }
 

@@ -43,11 +43,13 @@ broker_libtsr_brokerd_a_SOURCES = \
 	broker/broker.c broker/broker.h broker/broker-private.h \
 	broker/session.c \
 	broker/kiosk-link.c \
+	broker/kiosk-proto.c broker/kiosk-proto.h \
 	broker/control.c \
 	broker/viewers.c \
 	broker/usb-host.c
-# The kiosk <-> broker messages and their check, on their own so tessera-kiosk can link them
-# without the broker: KIOSK_PROTO_LIBS.
+# The kiosk <-> broker messages and their check, also on their own so tessera-kiosk can link
+# them without the broker: KIOSK_PROTO_LIBS (libtsr-brokerd.a carries them too, for those
+# that already link it).
 noinst_LIBRARIES += broker/libtsr-kiosk-proto.a
 broker_libtsr_kiosk_proto_a_CFLAGS = $(AM_CFLAGS)
 broker_libtsr_kiosk_proto_a_SOURCES = broker/kiosk-proto.c broker/kiosk-proto.h

@@ -414,16 +414,24 @@ static void test_control_bad_messages(void)
  * who left it is logged out, the rest carries on. */
 static void test_reload_changes(void)
 {
-	struct bh *h = bh_new(NULL);
+	/* A reader that follows focus, so device decisions are live across the reload. */
+	struct bh *h = bh_new("[rule readers]\nclass = 0x0b\naction = focused\n");
+	static const uint8_t reader[] = { 18, 1, 0, 2, 0, 0, 0, 64, 0xe6, 0x04, 0x16, 0x51, 0, 1,
+					  1, 2, 3, 1, 9, 2, 18, 0, 1, 1, 0, 0x80, 50,
+					  9, 4, 0, 0, 0, 0x0b, 0, 0, 0 };
 	struct tsr_ctl_response r = { 0 };
 	unsigned seq;
 
+	bh_usb_add(h, "1-1", reader, sizeof(reader), 1, 1, NULL);
 	bh_start(h, true);
 	bh_expect(h, "session state=0 ");
 	seq = bh_kiosk(h, "login alice alice-pw");
 	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
 	seq = bh_kiosk(h, "pick work");
 	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
+	seq = bh_kiosk(h, "focus work");
+	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
+	g_autofree char *e0 = bh_wait_audit(h, "\"event\":\"device-attached\"", "\"domain\":\"work\"");
 	g_assert_true(bh_ctl(h, "start", name_arg("web"), &r));
 	tsr_ctl_response_clear(&r);
 
@@ -447,6 +455,13 @@ static void test_reload_changes(void)
 	g_autofree char *e1 = bh_wait_audit(h, "\"event\":\"domain-removed\"", "\"web\"");
 	g_autofree char *e2 = bh_wait_audit(h, "\"event\":\"logout\"", "no longer in policy");
 	g_autofree char *e3 = bh_wait_audit(h, "\"domain\":\"web\"", "\"to\":\"stopped\"");
+	/* Alice's logout took the focus away: the reader went back to nobody. */
+	g_autofree char *e4 = bh_wait_audit(h, "\"event\":\"device-reset\"", "usb-1-1");
+	g_assert_true(bh_ctl(h, "devices", NULL, &r));
+	g_assert_cmpuint(json_array_get_length(json_object_get_array_member(r.result,
+										"assignments")),
+			 ==, 0);
+	tsr_ctl_response_clear(&r);
 	g_assert_true(bh_ctl(h, "domains", NULL, &r));
 	JsonArray *a = json_object_get_array_member(r.result, "domains");
 	g_assert_cmpuint(json_array_get_length(a), ==, 1);
