@@ -548,14 +548,17 @@ void usb_host_domain_changed(struct usb_host *u, const char *domain)
 	GHashTableIter it;
 	gpointer value;
 	struct dom *d = broker_dom(u->b, domain);
-	bool running = d && broker_dom_state(d) == TSR_DOMAIN_RUNNING;
+	enum tsr_domain_state st = d ? broker_dom_state(d) : TSR_DOMAIN_STOPPED;
+	/* Only a stopped (or crashed) domain's backend has let go of its devices by itself; a
+	 * paused one still holds them, and place() detaches them properly if they must go. */
+	bool gone = st == TSR_DOMAIN_STOPPED || st == TSR_DOMAIN_CRASHED;
 
 	g_hash_table_iter_init(&it, u->present);
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
 		struct usb_entry *e = value;
 		const char *owner = tsr_device_table_owner(u->b->devices, e->dev->id);
 		/* A stopped domain's devices go back to waiting (its backend let them go). */
-		if (!running && g_strcmp0(owner, domain) == 0) {
+		if (gone && g_strcmp0(owner, domain) == 0) {
 			g_autofree char *was = tsr_device_table_release(u->b->devices, e->dev->id);
 			audit_decision(u, e, "device-released", was);
 			sysfs_write(u, e->dev->sysname, "authorized", "0");
