@@ -173,6 +173,51 @@ static void test_pixels_mode_change_input(void)
 	g_free(dir);
 }
 
+/* The echo pattern draws what it receives: 'A' (0x1e) appears in the first cell. */
+static bool echo_a(const struct seen *s)
+{
+	/* 'A' row 3 is 11111: the middle of that row is lit; row 0's first column is not. */
+	uint32_t lit_x = 3 * TSR_TD_GLYPH_SCALE + 1, lit_y = 4 * TSR_TD_GLYPH_SCALE + 1;
+	uint32_t dark_x = TSR_TD_GLYPH_SCALE + 1, dark_y = TSR_TD_GLYPH_SCALE + 1;
+
+	return s->px && s->last_status == TSR_DISPLAY_STATUS_CONNECTED &&
+	       (s->px[lit_y * (s->stride / 4) + lit_x] & 0xffffff) == TSR_TD_ECHO_FG &&
+	       (s->px[dark_y * (s->stride / 4) + dark_x] & 0xffffff) == TSR_TD_ECHO_BG;
+}
+
+static bool echo_ready(const struct seen *s)
+{
+	return s->px && s->last_status == TSR_DISPLAY_STATUS_CONNECTED &&
+	       (s->px[0] & 0xffffff) == TSR_TD_ECHO_BG;
+}
+
+static void test_echo(void)
+{
+	gchar *dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL);
+	struct td_proc td;
+	struct tsr_viewer_process vp;
+	struct tsr_viewer_spawn_params p = { .domain = "echo", .viewer_path = VIEWER };
+	struct seen seen = { 0 };
+	struct tsr_viewer_link *link;
+	GError *error = NULL;
+
+	test_viewer_user(&p.uid, &p.gid);
+	td_start(&td, dir, "echo", false, "--pattern", "echo", "--size", "320x240", NULL);
+	p.spice_socket = td.socket;
+	g_assert_true(tsr_viewer_spawn(&p, &vp, &error));
+	link = tsr_viewer_link_create(vp.link, NULL, NULL, &cbs, &seen);
+	g_assert_true(pump_until(link, &seen, echo_ready));
+	g_assert_false(echo_a(&seen));
+	g_assert_cmpint(tsr_viewer_link_send_key(link, 0x1e, true), ==, 0);
+	g_assert_cmpint(tsr_viewer_link_send_key(link, 0x1e, false), ==, 0);
+	g_assert_true(pump_until(link, &seen, echo_a));
+	tsr_viewer_link_destroy(link); /* the viewer sees EOF and exits 0 */
+	g_assert_cmpint(wait_exit(vp.pid, 20000), ==, 0);
+	td_stop(&td);
+	test_dir_remove(dir);
+	g_free(dir);
+}
+
 static void test_sandbox_probe(void)
 {
 	gchar *dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL);
@@ -235,6 +280,7 @@ int main(int argc, char **argv)
 		return g_test_run();
 	}
 	g_test_add_func("/viewer/pixels-mode-change-input-domain-gone", test_pixels_mode_change_input);
+	g_test_add_func("/viewer/echo-keys-drawn-kiosk-close-exits-0", test_echo);
 	g_test_add_func("/viewer/sandbox-probe-refused", test_sandbox_probe);
 	g_test_add_func("/viewer/spawn-rejections", test_spawn_rejections);
 	return g_test_run();
