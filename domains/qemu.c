@@ -44,6 +44,10 @@ struct qemu_domain {
 	struct tsr_qmp *qmp;
 	guint watch;
 	struct tsr_path_wait *wait;
+	/* QEMU binds its QMP socket before it listens: a connect in between is refused, so the
+	 * connect is retried until this deadline (monotonic us). */
+	guint qmp_retry;
+	int64_t qmp_deadline;
 	struct tsr_op *start_op;   /* pending start or adopt */
 	bool guest_shutdown;       /* QMP SHUTDOWN seen: the exit that follows is not a crash */
 	bool adopted;
@@ -82,6 +86,8 @@ static void qemu_domain_free(struct tsr_domain *d)
 		g_source_remove(q->watch);
 	if (q->unplug_timer)
 		g_source_remove(q->unplug_timer);
+	if (q->qmp_retry)
+		g_source_remove(q->qmp_retry);
 	tsr_path_wait_cancel(q->wait);
 	tsr_qmp_free(q->qmp);
 	GError *gone = g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
@@ -211,6 +217,9 @@ static void exited(GPid pid, int status, void *data)
 	q->watch = 0;
 	tsr_path_wait_cancel(q->wait);
 	q->wait = NULL;
+	if (q->qmp_retry)
+		g_source_remove(q->qmp_retry);
+	q->qmp_retry = 0;
 	tsr_qmp_free(q->qmp);
 	q->qmp = NULL;
 	char *how = status == -1 ? g_strdup("exited")
@@ -309,22 +318,49 @@ static bool connect_qmp(struct tsr_domain *d, GError **error)
 	return q->qmp != NULL;
 }
 
+static gboolean qmp_retry_cb(gpointer data);
+
+/* Connect, or retry shortly while QEMU has bound but not yet listens (ECONNREFUSED). */
+static void qmp_try_connect(struct tsr_domain *d)
+{
+	struct qemu_domain *q = priv(d);
+	GError *error = NULL;
+
+	if (connect_qmp(d, &error))
+		return;
+	if (g_get_monotonic_time() < q->qmp_deadline && strstr(error->message, g_strerror(ECONNREFUSED))) {
+		g_error_free(error);
+		q->qmp_retry = g_timeout_add(20, qmp_retry_cb, d);
+		return;
+	}
+	fail_op(&q->start_op, error);
+	kill((pid_t)d->pid, SIGKILL);
+}
+
+static gboolean qmp_retry_cb(gpointer data)
+{
+	struct tsr_domain *d = data;
+
+	priv(d)->qmp_retry = 0;
+	qmp_try_connect(d);
+	return G_SOURCE_REMOVE;
+}
+
 static void qmp_socket_ready(void *data, bool appeared)
 {
 	struct tsr_domain *d = data;
 	struct qemu_domain *q = priv(d);
 	q->wait = NULL;
-	GError *error = NULL;
-	if (!appeared)
-		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TIMEOUT,
-			    "domain %s: QEMU did not open its QMP socket within %d s", d->name,
-			    QMP_WAIT_MS / 1000);
-	else
-		connect_qmp(d, &error) /* on failure error is set */;
-	if (error) {
-		fail_op(&q->start_op, error);
+	if (!appeared) {
+		fail_op(&q->start_op,
+			g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TIMEOUT,
+				    "domain %s: QEMU did not open its QMP socket within %d s", d->name,
+				    QMP_WAIT_MS / 1000));
 		kill((pid_t)d->pid, SIGKILL);
+		return;
 	}
+	q->qmp_deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+	qmp_try_connect(d);
 }
 
 /* ---- argv ---- */

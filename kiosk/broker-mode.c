@@ -348,9 +348,17 @@ static void sink_domain_button(void *ud, int domain, enum tsr_input_button butto
 {
 	struct kiosk *k = ud;
 
+	int x, y;
+
 	tsr_session_activity(k->session);
-	if (k->last_domain == domain)
+	if (k->last_domain == domain) {
 		tsr_displays_pointer(k->displays, domain, k->last_x, k->last_y, buttons);
+		return;
+	}
+	/* The pointer did not move since another domain had it (e.g. after a focus hotkey): the
+	 * router sent this domain no motion yet, so map the pointer's place now. */
+	tsr_input_router_get_pointer(k->router, &x, &y);
+	tsr_displays_button_at(k->displays, domain, x, y, buttons);
 }
 
 static void sink_kiosk_key(void *ud, const struct tsr_input_kiosk_key *key)

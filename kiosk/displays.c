@@ -312,6 +312,21 @@ void tsr_displays_pointer(struct tsr_displays *ds, int id, int x, int y, uint32_
 		tsr_debug("pointer for %s dropped: the viewer is not reading", d->name);
 }
 
+void tsr_displays_button_at(struct tsr_displays *ds, int id, int x, int y, uint32_t buttons)
+{
+	struct display *d = by_id(ds, id);
+	struct tsr_rect r;
+	int32_t sx, sy;
+
+	if (!d || !tsr_scene_domain_content_rect(d->sd, &r))
+		return;
+	/* A drag that left the content keeps going to the domain at its edge. */
+	x = CLAMP(x, r.x, r.x + r.width - 1);
+	y = CLAMP(y, r.y, r.y + r.height - 1);
+	if (tsr_scene_map_to_surface(d->sd, x, y, &sx, &sy))
+		tsr_displays_pointer(ds, id, sx, sy, buttons);
+}
+
 /* --- geometry for the router ------------------------------------------------------------- */
 
 static bool area_of(struct display *d, struct tsr_input_domain_area *out)

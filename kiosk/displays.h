@@ -42,6 +42,8 @@ const char *tsr_displays_name(const struct tsr_displays *displays, int id);
 /* Router sinks and geometry for domains. */
 void tsr_displays_key(struct tsr_displays *displays, int id, uint32_t scancode, bool down);
 void tsr_displays_pointer(struct tsr_displays *displays, int id, int x, int y, uint32_t buttons);
+/* A button change at desktop point (x, y), mapped to the domain's surface (clamped to it). */
+void tsr_displays_button_at(struct tsr_displays *displays, int id, int x, int y, uint32_t buttons);
 void tsr_displays_geometry(struct tsr_displays *displays, struct tsr_input_geometry *out);
 
 /* The router, so a display that goes away can be forgotten by it. */

@@ -43,4 +43,7 @@ tests_integration_kiosk_spice_client_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS
 tests_integration_kiosk_spice_client_LDADD = tests/harness/libtsr-harness.a $(RENDERER_LIBS) \
 	$(SPICE_CLIENT_LIBS)
 INTEGRATION_TESTS += tests/integration/kiosk-e2e-test.sh
-EXTRA_DIST += tests/integration/kiosk-e2e-test.sh
+EXTRA_DIST += tests/integration/kiosk-e2e-test.sh tests/integration/kiosk-e2e-lib.sh
+# The same with real QEMU guests (tools/build-guest-image): tests/system/kiosk-qemu-test.sh.
+SYSTEM_TESTS += tests/system/kiosk-qemu-test.sh
+CLEANFILES += tests/system/kiosk-guest.log
