@@ -6,7 +6,18 @@
 #include <spice/qxl_dev.h>
 #include <string.h>
 
+/* Everything handed to spice-server starts with a kind, so release_resource knows what it got. */
+enum held_kind { HELD_UPDATE, HELD_CURSOR };
+
+struct cursor_cmd {
+	enum held_kind kind;
+	QXLCommandExt ext;
+	QXLCursorCmd cmd;
+	QXLCursor *shape; /* header + chunk + pixels, one allocation */
+};
+
 struct update {
+	enum held_kind kind;
 	QXLCommandExt ext;
 	QXLDrawable drawable;
 	QXLImage image;
@@ -20,6 +31,7 @@ struct tsr_td_display {
 	uint8_t *surface_mem;
 	GMutex lock;
 	GQueue queue;          /* struct update *, not yet taken by the worker */
+	GQueue cursor_queue;   /* struct cursor_cmd * */
 	unsigned in_flight;    /* queued + taken but not yet released; under lock */
 	uint64_t next_image_id;
 };
@@ -95,9 +107,15 @@ static int req_cmd_notification(QXLInstance *qin)
 static void release_resource(QXLInstance *qin, QXLReleaseInfoExt info)
 {
 	struct tsr_td_display *d = SPICE_CONTAINEROF(qin, struct tsr_td_display, qxl);
-	struct update *u = (struct update *)(uintptr_t)info.info->id;
+	enum held_kind *kind = (enum held_kind *)(uintptr_t)info.info->id;
 
-	update_free(u);
+	if (*kind == HELD_CURSOR) {
+		struct cursor_cmd *c = (struct cursor_cmd *)kind;
+		g_free(c->shape);
+		g_free(c);
+		return;
+	}
+	update_free((struct update *)kind);
 	g_mutex_lock(&d->lock);
 	if (d->in_flight)
 		d->in_flight--;
@@ -106,15 +124,56 @@ static void release_resource(QXLInstance *qin, QXLReleaseInfoExt info)
 
 static int get_cursor_command(QXLInstance *qin, QXLCommandExt *ext)
 {
-	(void)qin;
-	(void)ext;
-	return 0;
+	struct tsr_td_display *d = SPICE_CONTAINEROF(qin, struct tsr_td_display, qxl);
+	struct cursor_cmd *c;
+
+	g_mutex_lock(&d->lock);
+	c = g_queue_pop_head(&d->cursor_queue);
+	g_mutex_unlock(&d->lock);
+	if (!c)
+		return 0;
+	*ext = c->ext;
+	return 1;
 }
 
 static int req_cursor_notification(QXLInstance *qin)
 {
-	(void)qin;
-	return 1;
+	struct tsr_td_display *d = SPICE_CONTAINEROF(qin, struct tsr_td_display, qxl);
+	int empty;
+
+	g_mutex_lock(&d->lock);
+	empty = g_queue_is_empty(&d->cursor_queue);
+	g_mutex_unlock(&d->lock);
+	return empty;
+}
+
+void tsr_td_display_set_cursor(struct tsr_td_display *d, const uint32_t *argb, int w, int h,
+			       int hot_x, int hot_y)
+{
+	struct cursor_cmd *c = g_new0(struct cursor_cmd, 1);
+	size_t bytes = (size_t)w * (size_t)h * 4;
+
+	c->kind = HELD_CURSOR;
+	c->shape = g_malloc0(sizeof(QXLCursor) + bytes);
+	c->shape->header.unique = 0;
+	c->shape->header.type = SPICE_CURSOR_TYPE_ALPHA;
+	c->shape->header.width = (uint16_t)w;
+	c->shape->header.height = (uint16_t)h;
+	c->shape->header.hot_spot_x = (uint16_t)hot_x;
+	c->shape->header.hot_spot_y = (uint16_t)hot_y;
+	c->shape->data_size = (uint32_t)bytes;
+	c->shape->chunk.data_size = (uint32_t)bytes;
+	memcpy(c->shape->chunk.data, argb, bytes);
+	c->cmd.release_info.id = (uint64_t)(uintptr_t)c;
+	c->cmd.type = QXL_CURSOR_SET;
+	c->cmd.u.set.visible = 1;
+	c->cmd.u.set.shape = (QXLPHYSICAL)(uintptr_t)c->shape;
+	c->ext.cmd.data = (QXLPHYSICAL)(uintptr_t)&c->cmd;
+	c->ext.cmd.type = QXL_CMD_CURSOR;
+	g_mutex_lock(&d->lock);
+	g_queue_push_tail(&d->cursor_queue, c);
+	g_mutex_unlock(&d->lock);
+	spice_qxl_wakeup(&d->qxl);
 }
 
 static void notify_update(QXLInstance *qin, uint32_t update_id)
@@ -209,6 +268,7 @@ struct tsr_td_display *tsr_td_display_create(SpiceServer *server, int w, int h)
 	d->server = server;
 	g_mutex_init(&d->lock);
 	g_queue_init(&d->queue);
+	g_queue_init(&d->cursor_queue);
 	d->qxl.base.sif = &qxl_interface.base;
 	d->qxl.id = 0;
 	if (spice_server_add_interface(server, &d->qxl.base) != 0) {
@@ -270,6 +330,7 @@ bool tsr_td_display_push(struct tsr_td_display *d, const uint32_t *image, size_t
 	g_mutex_unlock(&d->lock);
 
 	u = g_new0(struct update, 1);
+	u->kind = HELD_UPDATE;
 	u->bits = g_malloc((size_t)w * (size_t)h * 4);
 	for (int r = 0; r < h; r++)
 		memcpy(u->bits + (size_t)r * (size_t)w * 4,

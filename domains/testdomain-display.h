@@ -26,6 +26,10 @@ void tsr_td_display_destroy(struct tsr_td_display *d);
 bool tsr_td_display_push(struct tsr_td_display *d, const uint32_t *image, size_t stride, int x,
 			 int y, int w, int h, unsigned max_in_flight);
 
+/* Set the domain's cursor shape: ARGB8888 with straight alpha (as QXL carries it), w x h. */
+void tsr_td_display_set_cursor(struct tsr_td_display *d, const uint32_t *argb, int w, int h,
+			       int hot_x, int hot_y);
+
 /* A guest mode change: drop queued updates, destroy the primary surface and create a new one. */
 void tsr_td_display_resize(struct tsr_td_display *d, int w, int h);
 

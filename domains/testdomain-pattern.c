@@ -128,3 +128,10 @@ void tsr_td_draw_glyph(struct tsr_td_canvas *c, int col, int row_, char ch)
 					    y0 + (r + 1) * TSR_TD_GLYPH_SCALE, TSR_TD_GLYPH_SCALE,
 					    TSR_TD_GLYPH_SCALE, TSR_TD_ECHO_FG);
 }
+
+uint32_t tsr_td_cursor_pixel(int x, int y)
+{
+	if (y == 0)
+		return 0xff0000ffu;
+	return x < TSR_TD_CURSOR_SIZE / 2 ? 0xffff0000u : 0x00000000u;
+}

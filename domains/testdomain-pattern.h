@@ -40,4 +40,9 @@ char tsr_td_scancode_char(uint32_t scancode);
 void tsr_td_draw_glyph(struct tsr_td_canvas *c, int col, int row, char ch);
 void tsr_td_fill(struct tsr_td_canvas *c, int x, int y, int w, int h, uint32_t color);
 
+/* The --cursor shape: TSR_TD_CURSOR_SIZE square, ARGB8888 straight alpha. Left half opaque
+ * red, right half fully transparent, except row 0 which is opaque blue. */
+#define TSR_TD_CURSOR_SIZE 16
+uint32_t tsr_td_cursor_pixel(int x, int y);
+
 #endif

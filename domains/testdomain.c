@@ -222,6 +222,7 @@ int main(int argc, char **argv)
 	gchar *socket_path = NULL, *size = NULL, *alt_size = NULL, *pattern = NULL;
 	gchar *record_path = NULL, *damage = NULL;
 	gint fps = 30, ready_fd = -1, resize_after = 0;
+	gboolean cursor = FALSE;
 	GOptionEntry entries[] = {
 		{ "socket", 's', 0, G_OPTION_ARG_FILENAME, &socket_path,
 		  "Listen for SPICE clients on this unix socket (required)", "PATH" },
@@ -238,6 +239,8 @@ int main(int argc, char **argv)
 		  "Append one line per received input event to FILE", "FILE" },
 		{ "resize-after", 0, 0, G_OPTION_ARG_INT, &resize_after,
 		  "Change mode to --alt-size after N frame ticks (SIGUSR1 toggles at any time)", "N" },
+		{ "cursor", 0, 0, G_OPTION_ARG_NONE, &cursor,
+		  "Set a 16x16 cursor shape (tsr_td_cursor_pixel, hotspot 2,3)", NULL },
 		{ "ready-fd", 0, 0, G_OPTION_ARG_INT, &ready_fd,
 		  "Write \"ready\\n\" to this fd once the socket listens, then close it", "FD" },
 		{ NULL },
@@ -334,6 +337,14 @@ int main(int argc, char **argv)
 	}
 	spice_server_vm_start(td.server);
 	draw_full(&td);
+	if (cursor) {
+		uint32_t shape[TSR_TD_CURSOR_SIZE * TSR_TD_CURSOR_SIZE];
+		for (int y = 0; y < TSR_TD_CURSOR_SIZE; y++)
+			for (int x = 0; x < TSR_TD_CURSOR_SIZE; x++)
+				shape[y * TSR_TD_CURSOR_SIZE + x] = tsr_td_cursor_pixel(x, y);
+		tsr_td_display_set_cursor(td.display, shape, TSR_TD_CURSOR_SIZE, TSR_TD_CURSOR_SIZE,
+					  2, 3);
+	}
 
 	if (td.pattern == PAT_COUNTER || td.pattern == PAT_NOISE || td.resize_after > 0) {
 		timer_fd = start_timer(fps);

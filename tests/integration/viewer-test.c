@@ -25,7 +25,25 @@ struct seen {
 	uint32_t w, h, stride;
 	int surfaces, damages;
 	uint32_t last_status;
+	int cursors;
+	uint32_t cursor_w, cursor_h, hot_x, hot_y, red, clear, blue;
 };
+
+static void on_cursor(void *o, const struct tsr_viewer_cursor_view *c)
+{
+	struct seen *seen = o;
+
+	if (!c)
+		return;
+	seen->cursors++;
+	seen->cursor_w = c->width;
+	seen->cursor_h = c->height;
+	seen->hot_x = c->hot_x;
+	seen->hot_y = c->hot_y;
+	seen->red = c->pixels[5 * (c->stride / 4) + 1];
+	seen->clear = c->pixels[5 * (c->stride / 4) + 12];
+	seen->blue = c->pixels[3];
+}
 
 static void on_surface(void *o, const struct tsr_viewer_surface_view *s)
 {
@@ -49,7 +67,7 @@ static void on_status(void *o, uint32_t status)
 }
 
 static const struct tsr_viewer_link_callbacks cbs = {
-	.surface = on_surface, .damage = on_damage, .status = on_status,
+	.surface = on_surface, .damage = on_damage, .status = on_status, .cursor = on_cursor,
 };
 
 static bool bars_ok(const struct seen *s)
@@ -191,6 +209,11 @@ static bool echo_ready(const struct seen *s)
 	       (s->px[0] & 0xffffff) == TSR_TD_ECHO_BG;
 }
 
+static bool got_cursor(const struct seen *s)
+{
+	return s->cursors > 0;
+}
+
 static void test_echo(void)
 {
 	gchar *dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL);
@@ -202,7 +225,7 @@ static void test_echo(void)
 	GError *error = NULL;
 
 	test_viewer_user(&p.uid, &p.gid);
-	td_start(&td, dir, "echo", false, "--pattern", "echo", "--size", "320x240", NULL);
+	td_start(&td, dir, "echo", false, "--pattern", "echo", "--size", "320x240", "--cursor", NULL);
 	p.spice_socket = td.socket;
 	g_assert_true(tsr_viewer_spawn(&p, &vp, &error));
 	link = tsr_viewer_link_create(vp.link, NULL, NULL, &cbs, &seen);
@@ -211,6 +234,15 @@ static void test_echo(void)
 	g_assert_cmpint(tsr_viewer_link_send_key(link, 0x1e, true), ==, 0);
 	g_assert_cmpint(tsr_viewer_link_send_key(link, 0x1e, false), ==, 0);
 	g_assert_true(pump_until(link, &seen, echo_a));
+	/* The domain's cursor shape came through, premultiplied ARGB. */
+	g_assert_true(pump_until(link, &seen, got_cursor));
+	g_assert_cmpuint(seen.cursor_w, ==, TSR_TD_CURSOR_SIZE);
+	g_assert_cmpuint(seen.cursor_h, ==, TSR_TD_CURSOR_SIZE);
+	g_assert_cmpuint(seen.hot_x, ==, 2);
+	g_assert_cmpuint(seen.hot_y, ==, 3);
+	g_assert_cmphex(seen.red, ==, 0xffff0000u);
+	g_assert_cmphex(seen.clear, ==, 0);
+	g_assert_cmphex(seen.blue, ==, 0xff0000ffu);
 	tsr_viewer_link_destroy(link); /* the viewer sees EOF and exits 0 */
 	g_assert_cmpint(wait_exit(vp.pid, 20000), ==, 0);
 	td_stop(&td);
@@ -280,7 +312,7 @@ int main(int argc, char **argv)
 		return g_test_run();
 	}
 	g_test_add_func("/viewer/pixels-mode-change-input-domain-gone", test_pixels_mode_change_input);
-	g_test_add_func("/viewer/echo-keys-drawn-kiosk-close-exits-0", test_echo);
+	g_test_add_func("/viewer/echo-keys-cursor-kiosk-close-exits-0", test_echo);
 	g_test_add_func("/viewer/sandbox-probe-refused", test_sandbox_probe);
 	g_test_add_func("/viewer/spawn-rejections", test_spawn_rejections);
 	return g_test_run();
