@@ -23,7 +23,7 @@ struct tsr_domain_display {
 	pid_t pid;        /* a viewer we spawned and must reap */
 	guint child_watch;
 	bool has_surface;
-	bool domain_gone; /* said by the viewer, acted on after dispatch returns */
+	const char *gone_reason; /* set inside dispatch, acted on after it returns */
 };
 
 static void detach(struct tsr_domain_display *dd, const char *reason);
@@ -36,10 +36,16 @@ static void on_surface(void *o, const struct tsr_viewer_surface_view *s)
 	GError *error = NULL;
 
 	if (!tsr_scene_domain_set_surface(dd->domain, &px, NULL, &error)) {
-		/* The link checked it already; the scene's own limits may be tighter. */
+		/* The link checked it already; should the scene's own limits be tighter, the scene
+		 * must not keep the old pixels (the link has just unmapped them): show the loss
+		 * and cut the viewer off once dispatch returns. */
 		tsr_warn("domain %s: surface refused: %s", tsr_scene_domain_name(dd->domain),
 			 error->message);
-		g_error_free(error);
+		g_clear_error(&error);
+		if (!tsr_scene_domain_set_surface(dd->domain, NULL, LOST_MESSAGE, &error))
+			g_clear_error(&error);
+		dd->has_surface = false;
+		dd->gone_reason = "the compositor refused the viewer's surface";
 		return;
 	}
 	dd->has_surface = true;
@@ -87,7 +93,7 @@ static void on_status(void *o, uint32_t status)
 
 	/* Not detached here: we are inside the link's dispatch. */
 	if (status == TSR_DISPLAY_STATUS_DOMAIN_GONE)
-		dd->domain_gone = true;
+		dd->gone_reason = "the domain's display went away";
 }
 
 static const struct tsr_viewer_link_callbacks link_callbacks = {
@@ -154,10 +160,11 @@ static gboolean on_link(gint fd, GIOCondition cond, gpointer data)
 	(void)fd;
 	(void)cond;
 	r = tsr_viewer_link_dispatch(dd->link);
-	if (dd->domain_gone) {
-		dd->domain_gone = false;
+	if (dd->gone_reason) {
+		const char *why = dd->gone_reason;
+		dd->gone_reason = NULL;
 		dd->watch = 0;
-		detach(dd, "the domain's display went away");
+		detach(dd, why);
 		return G_SOURCE_REMOVE;
 	}
 	switch (r) {

@@ -164,9 +164,14 @@ bool tsr_viewer_publish_damage(struct tsr_viewer_publish *p, const uint8_t *src,
 		y1 = (int)p->height;
 	if (x >= x1 || y >= y1)
 		return true;
-	for (int r = y; r < y1; r++)
-		memcpy(p->map + (size_t)r * p->stride + (size_t)x * 4,
-		       src + (size_t)r * src_stride + (size_t)x * 4, (size_t)(x1 - x) * 4);
+	if (x == 0 && x1 == (int)p->width && src_stride == p->stride)
+		/* Whole rows with the same layout: one copy. */
+		memcpy(p->map + (size_t)y * p->stride, src + (size_t)y * src_stride,
+		       (size_t)(y1 - y) * p->stride);
+	else
+		for (int r = y; r < y1; r++)
+			memcpy(p->map + (size_t)r * p->stride + (size_t)x * 4,
+			       src + (size_t)r * src_stride + (size_t)x * 4, (size_t)(x1 - x) * 4);
 	if (p->pending) {
 		p->px0 = x < p->px0 ? x : p->px0;
 		p->py0 = y < p->py0 ? y : p->py0;
