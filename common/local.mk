@@ -7,6 +7,11 @@ common_libtsr_common_a_SOURCES = \
 	common/clock.c common/clock.h \
 	common/sandbox.c common/sandbox.h
 
+# spice-server's event loop on GLib, for the two programs that embed spice-server.
+noinst_LIBRARIES += common/libtsr-spice-core.a
+common_libtsr_spice_core_a_SOURCES = common/spice-core.c common/spice-core.h
+common_libtsr_spice_core_a_CFLAGS = $(AM_CFLAGS) $(SPICE_SERVER_CFLAGS)
+
 COMMON_LIBS = common/libtsr-common.a $(GLIB_LIBS)
 
 UNIT_TESTS += \

@@ -7,7 +7,7 @@
 #include "config.h"
 #include "common/log.h"
 #include "domains/frame-code.h"
-#include "domains/spice-core-glib.h"
+#include "common/spice-core.h"
 #include "domains/testdomain-display.h"
 #include "domains/testdomain-input.h"
 #include "domains/testdomain-pattern.h"
@@ -324,7 +324,7 @@ int main(int argc, char **argv)
 	/* Exact pixels for tests: no lossy or stateful image compression, no video streams. */
 	spice_server_set_image_compression(td.server, SPICE_IMAGE_COMPRESSION_OFF);
 	spice_server_set_streaming_video(td.server, SPICE_STREAM_VIDEO_OFF);
-	if (spice_server_init(td.server, tsr_spice_core_glib()) != 0) {
+	if (spice_server_init(td.server, tsr_spice_core_get(NULL, NULL)) != 0) {
 		tsr_err("spice-server could not listen on %s", socket_path);
 		return 1;
 	}

@@ -34,7 +34,7 @@
 #include "common/frame.h"
 #include "common/log.h"
 #include "common/sandbox.h"
-#include "renderer/console-core.h"
+#include "common/spice-core.h"
 #include "renderer/console-display.h"
 #include "renderer/console-input.h"
 #include "renderer/console-proto.h"
@@ -602,7 +602,7 @@ static bool sandbox_seccomp(void)
 /* The server and its settings; no thread, no client yet. */
 static bool init_spice(void)
 {
-	SpiceCoreInterface *core = tsr_console_core_get(NULL, channel_event);
+	SpiceCoreInterface *core = tsr_spice_core_get(NULL, channel_event);
 
 	console.server = spice_server_new();
 	if (!console.server) {

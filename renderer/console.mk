@@ -11,11 +11,10 @@ CONSOLE_LINK_LIBS = renderer/libtsr-console-link.a $(COMMON_LIBS)
 # The console's own parts (spice-server glue), apart from main so unit tests can use them.
 noinst_LIBRARIES += renderer/libtsr-console.a
 renderer_libtsr_console_a_SOURCES = \
-	renderer/console-core.c renderer/console-core.h \
 	renderer/console-display.c renderer/console-display.h \
 	renderer/console-input.c renderer/console-input.h
 renderer_libtsr_console_a_CFLAGS = $(AM_CFLAGS) $(SPICE_SERVER_CFLAGS) $(PIXMAN_CFLAGS)
-CONSOLE_LIBS = renderer/libtsr-console.a $(CONSOLE_LINK_LIBS) $(SPICE_SERVER_LIBS) $(PIXMAN_LIBS)
+CONSOLE_LIBS = renderer/libtsr-console.a common/libtsr-spice-core.a $(CONSOLE_LINK_LIBS) $(SPICE_SERVER_LIBS) $(PIXMAN_LIBS)
 
 libexec_PROGRAMS += renderer/tessera-console
 # The viewer's seccomp allowlist (renderer/viewer.mk), loaded with the console's few extra calls.

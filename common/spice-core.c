@@ -1,6 +1,6 @@
-/* renderer/console-core.c: SpiceCoreInterface on a GMainContext (see console-core.h). */
+/* common/spice-core.c: SpiceCoreInterface on a GMainContext (see spice-core.h). */
 #include "config.h"
-#include "renderer/console-core.h"
+#include "common/spice-core.h"
 
 #include <glib-unix.h>
 
@@ -134,7 +134,7 @@ static void channel_event(int event, SpiceChannelEventInfo *info)
 static SpiceCoreInterface core = {
 	.base = {
 		.type = SPICE_INTERFACE_CORE,
-		.description = "tessera-console GLib core",
+		.description = "tessera GLib core",
 		.major_version = SPICE_INTERFACE_CORE_MAJOR,
 		.minor_version = SPICE_INTERFACE_CORE_MINOR,
 	},
@@ -148,8 +148,8 @@ static SpiceCoreInterface core = {
 	.channel_event = channel_event,
 };
 
-SpiceCoreInterface *tsr_console_core_get(GMainContext *context,
-					 void (*event)(int event, SpiceChannelEventInfo *info))
+SpiceCoreInterface *tsr_spice_core_get(GMainContext *context,
+				       void (*event)(int event, SpiceChannelEventInfo *info))
 {
 	core_context = context;
 	core_channel_event = event;
