@@ -5,7 +5,7 @@ bench_composite_SOURCES = bench/composite.c
 bench_composite_CPPFLAGS = $(RENDERER_CPPFLAGS)
 bench_composite_LDADD = $(RENDERER_LIBS)
 
-BENCHMARKS = bench/composite
+BENCHMARKS += bench/composite
 bench: $(BENCHMARKS)
 	@for b in $(BENCHMARKS); do ./$$b || exit 1; done
 .PHONY: bench

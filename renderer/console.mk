@@ -74,3 +74,5 @@ EXTRA_CHECK_TARGETS += fuzz-check-console
 noinst_PROGRAMS += bench/console-latency
 bench_console_latency_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS)
 bench_console_latency_LDADD = $(CONSOLE_LINK_LIBS) $(SPICE_CLIENT_LIBS)
+BENCHMARKS += bench/console-latency
+bench: renderer/tessera-console
