@@ -74,6 +74,10 @@ struct tsr_input_router {
 
 	bool cur_domains_only; /* the pointer event being handled comes from such a source */
 	int px, py;          /* pointer on the desktop */
+	/* the last motion a domain got (domain, desktop position), so a press never lands on a
+	 * domain that has not seen the pointer where it is (after a layout change, a domain
+	 * appearing under a still pointer) */
+	int moved_domain, moved_x, moved_y;
 	uint32_t buttons;    /* union of the sources' masks */
 	int pointer_target;  /* who gets pointer events while buttons are held */
 };
@@ -97,6 +101,7 @@ struct tsr_input_router *tsr_input_router_create(const struct tsr_input_sinks *s
 	r->kiosk_grab = true;
 	r->focus = TSR_INPUT_NO_DOMAIN;
 	r->pointer_target = TARGET_NONE;
+	r->moved_domain = TARGET_NONE;
 	return r;
 }
 
@@ -429,6 +434,9 @@ static void send_motion_to(struct tsr_input_router *r, int target)
 		if (!domain_area(r, target, &a))
 			return;
 		to_surface(&a, r->px, r->py, &sx, &sy);
+		r->moved_domain = target;
+		r->moved_x = r->px;
+		r->moved_y = r->py;
 		if (r->sinks.domain_motion)
 			r->sinks.domain_motion(r->sinks.user_data, target, sx, sy, r->buttons);
 	} else if (target == TARGET_KIOSK && !r->cur_domains_only) {
@@ -589,6 +597,9 @@ void tsr_input_router_button(struct tsr_input_router *r, uint32_t source,
 	if (down) {
 		if (!r->buttons)
 			r->pointer_target = start_pointer_grab(r, source);
+		if (r->pointer_target >= 0 && (r->moved_domain != r->pointer_target ||
+					       r->moved_x != r->px || r->moved_y != r->py))
+			send_motion_to(r, r->pointer_target);
 		r->buttons |= bit;
 		send_button_to(r, r->pointer_target, button, true);
 	} else {
@@ -612,6 +623,8 @@ void tsr_input_router_wheel(struct tsr_input_router *r, uint32_t source, int not
 
 	if (target >= 0 && key_target(r) == target)
 		flush_pending(r); /* Ctrl+wheel zooms in the domain */
+	if (target >= 0 && (r->moved_domain != target || r->moved_x != r->px || r->moved_y != r->py))
+		send_motion_to(r, target);
 	for (int i = 0; i < MIN(n, 16); i++) {
 		r->buttons |= TSR_INPUT_BUTTON_MASK(b);
 		send_button_to(r, target, b, true);

@@ -28,7 +28,8 @@
  *    empty desktop) to the kiosk. A button pressed in a domain grabs the pointer for that
  *    domain until the last button is released (drags leaving the tile keep going to it,
  *    clamped to its surface edge). A press on a domain that is not focused focuses it first
- *    (click_to_focus, on by default).
+ *    (click_to_focus, on by default). A press or wheel on a domain that has not seen the pointer
+ *    where it is (a layout change under a still pointer) gets that motion first.
  *
  * All calls happen on one thread (the kiosk's main loop). Sink callbacks may call back into the
  * router (tsr_input_router_set_focus from kiosk_action is the expected use). */

@@ -30,6 +30,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -38,7 +39,42 @@
 static const char usage_text[] =
 	"usage: tsr-input-probe [--vt /dev/ttyN] [--marks FILE] DIR\n"
 	"  Grab every input device, route it to two pretend domains, and report what each\n"
-	"  receives as marks (default marker port /dev/ttyS1) and in DIR/domain-N.keys.\n";
+	"  receives as marks (default marker port /dev/ttyS1) and in DIR/domain-N.keys.\n"
+	"       tsr-input-probe watch DIR PREFIX [SUFFIX]\n"
+	"  Mark \"PREFIX NAME\" for every file that appears in DIR (created or renamed there);\n"
+	"  exit once one ends in SUFFIX, else run until killed (busybox has no inotifyd).\n";
+
+/* watch DIR PREFIX: the guest's way to wait for files (the kiosk's screenshots) without
+ * polling. */
+static int cmd_watch(const char *dir, const char *prefix, const char *until)
+{
+	FILE *m = fopen("/dev/ttyS1", "we");
+	int fd = inotify_init1(IN_CLOEXEC);
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+
+	if (!m || fd < 0 || inotify_add_watch(fd, dir, IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+		fprintf(stderr, "tsr-input-probe: cannot watch %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			return 1;
+		}
+		for (char *p = buf; p < buf + n;) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+			if (ev->len && ev->name[0] != '.' && !g_str_has_suffix(ev->name, ".tmp")) {
+				fprintf(m, "%s %s\n", prefix, ev->name);
+				fflush(m);
+				if (until && g_str_has_suffix(ev->name, until))
+					return 0;
+			}
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+}
 
 struct probe {
 	FILE *marks;
@@ -188,6 +224,8 @@ int main(int argc, char **argv)
 	const char *vt = NULL, *marks = "/dev/ttyS1", *dir = NULL;
 	struct probe p = { 0 };
 
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "watch"))
+		return cmd_watch(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help")) {
 			fputs(usage_text, stdout);
