@@ -42,4 +42,4 @@ check_PROGRAMS += tests/system/tsr-input-probe
 tests_system_tsr_input_probe_SOURCES = tests/system/input-probe.c
 tests_system_tsr_input_probe_CFLAGS = $(AM_CFLAGS) $(EVDEV_CFLAGS)
 tests_system_tsr_input_probe_LDADD = $(INPUT_LIBS)
-SYSTEM_TESTS += tests/system/input-grab-test.sh tests/system/kiosk-input-test.sh
+SYSTEM_TESTS += tests/system/input-grab-test.sh
