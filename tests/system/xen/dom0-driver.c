@@ -139,7 +139,7 @@ static struct tsr_backend *backend(void)
 static void define(struct tsr_backend *b, const char *sum, guint64 size)
 {
 	struct tsr_domain_spec s = { .name = "xenguest", .uid = 64200, .gid = 64200,
-				     .memory_mb = 256, .vcpus = 1,
+				     .memory_mb = 128, .vcpus = 1,
 				     .template_path = "/guest/template.qcow2",
 				     .template_sha256 = sum, .template_size = size,
 				     .disposable = true };
@@ -186,7 +186,7 @@ int main(int argc, char **argv)
 	gsize at = 0;
 	t0 = g_get_monotonic_time();
 	bool hello = wait_for_text(tsr_backend_console_path(b, "xenguest"), "hello name=xenguest",
-				   &at, 180000);
+				   &at, 200000);
 	check(hello, "guest-hello runs in the HVM guest (%.1f s after create)",
 	      (g_get_monotonic_time() - t0) / 1e6);
 
