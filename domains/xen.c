@@ -3,8 +3,10 @@
  * Each domain gets a generated xl.cfg (xen-config.c): stdvga exported by SPICE on a unix
  * socket, the qcow2 overlay through qdisk, a USB tablet and an xHCI controller, and the device
  * model restricted (dm_restrict=1) and running as the domain's own user. Commands are `xl`
- * subprocesses run asynchronously. Xen has no process to watch, so the backend polls `xl list`
- * every POLL_MS while a domain runs: a domain that powered off (flag s, kept by
+ * subprocesses run asynchronously. Xen has no process to watch: one `xenstore-watch
+ * @releaseDomain` tells the backend whenever any domain dies or shuts down, and only then (and
+ * as a fallback every POLL_MS) it asks `xl list` (each xl run is costly: libxl and xenstore
+ * work, which would steal dom0 CPU from the device models). A domain that powered off (flag s, kept by
  * on_poweroff=preserve) is stopped, one that crashed (flag c, on_crash=preserve) is crashed,
  * and one that vanished without being asked is crashed too; the backend destroys what is left.
  * Adopting after a restart looks the name up in `xl list -l`. Physical USB devices go in with
@@ -24,7 +26,7 @@
 
 #include "common/log.h"
 
-#define POLL_MS 2000
+#define POLL_MS 30000
 #define USB_PORTS 8
 
 struct xen_domain {
@@ -63,6 +65,60 @@ static void xen_domain_free(struct tsr_domain *d)
 	g_free(x);
 }
 
+struct xen_backend {
+	GSubprocess *watch;
+	GDataInputStream *watch_out;
+	GCancellable *cancel;
+};
+
+static void poll_now(struct tsr_domain *d);
+
+static void watch_line(GObject *source, GAsyncResult *res, gpointer data)
+{
+	struct tsr_backend *b = data;
+	GError *error = NULL;
+	char *line = g_data_input_stream_read_line_finish(G_DATA_INPUT_STREAM(source), res, NULL,
+							  &error);
+	if (error && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+		g_error_free(error);
+		return; /* the backend is gone */
+	}
+	struct xen_backend *xb = b->priv;
+	if (!line) {
+		tsr_warn("xen backend: xenstore-watch ended%s%s; falling back to polling",
+			 error ? ": " : "", error ? error->message : "");
+		g_clear_error(&error);
+		return;
+	}
+	g_free(line);
+	/* Some domain was released: look at ours. */
+	GHashTableIter it;
+	gpointer value;
+	g_hash_table_iter_init(&it, b->domains);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		struct tsr_domain *d = value;
+		if (d->state == TSR_DOMAIN_RUNNING || d->state == TSR_DOMAIN_PAUSED)
+			poll_now(d);
+	}
+	g_data_input_stream_read_line_async(xb->watch_out, G_PRIORITY_DEFAULT, xb->cancel,
+					    watch_line, b);
+}
+
+static void xen_finalize(struct tsr_backend *b)
+{
+	struct xen_backend *xb = b->priv;
+	if (!xb)
+		return;
+	g_cancellable_cancel(xb->cancel);
+	if (xb->watch) {
+		g_subprocess_force_exit(xb->watch);
+		g_object_unref(xb->watch_out);
+		g_object_unref(xb->watch);
+	}
+	g_object_unref(xb->cancel);
+	g_free(xb);
+}
+
 static bool xen_init(struct tsr_backend *b, GError **error)
 {
 	char *path = g_find_program_in_path(b->xl);
@@ -74,6 +130,22 @@ static bool xen_init(struct tsr_backend *b, GError **error)
 	}
 	g_free(b->xl);
 	b->xl = path;
+	struct xen_backend *xb = g_new0(struct xen_backend, 1);
+	xb->cancel = g_cancellable_new();
+	b->priv = xb;
+	GError *werr = NULL;
+	xb->watch = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+					     G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+				     &werr, "xenstore-watch", "@releaseDomain", NULL);
+	if (xb->watch) {
+		xb->watch_out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(xb->watch));
+		g_data_input_stream_read_line_async(xb->watch_out, G_PRIORITY_DEFAULT, xb->cancel,
+						    watch_line, b);
+	} else {
+		tsr_warn("xen backend: no xenstore-watch (%s): polling xl list every %d s",
+			 werr->message, POLL_MS / 1000);
+		g_clear_error(&werr);
+	}
 	if (!b->kernel || !b->initrd) {
 		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
 			    "the guest kernel and initramfs (config kernel=, initrd=) are missing: "
@@ -560,6 +632,7 @@ static void xen_detach(struct tsr_domain *d, const struct tsr_usb_device *dev, c
 const struct tsr_backend_ops tsr_backend_xen_ops = {
 	.kind = "xen",
 	.init = xen_init,
+	.finalize = xen_finalize,
 	.domain_free = xen_domain_free,
 	.start = xen_start,
 	.pause = xen_pause,

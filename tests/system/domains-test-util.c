@@ -96,7 +96,7 @@ bool wait_for_text(const char *path, const char *needle, gsize *from, unsigned t
 		while (g_main_context_iteration(NULL, FALSE))
 			;
 		struct pollfd p = { .fd = ifd, .events = POLLIN };
-		poll(&p, 1, (int)MIN(left / 1000, 100));
+		poll(&p, 1, (int)MIN(left / 1000, 500)); /* inotify wakes it on every write */
 		char buf[4096];
 		while (read(ifd, buf, sizeof buf) > 0)
 			;
