@@ -3,7 +3,8 @@
 # QEMU TCG (../shared/notes/xen-nested.md), carrying the project's binaries. Inside dom0 the
 # xen backend creates an HVM domain from a generated config, and tests/system/xen/dom0-driver
 # reports each check on the console; the host checks the guest's screen through SPICE over a
-# TCP forward. The whole run is bounded at 5 minutes.
+# TCP forward. The whole run is bounded at 5 minutes. TSR_XEN_GUESTCMD=a+b passes extra
+# kernel parameters to the guest (diagnostics: TSR_XEN_GUESTCMD=loglevel=7+printk.time=1).
 set -u
 : "${TSR_BUILDDIR:?run through make check-xen}"
 : "${TSR_SRCDIR:?run through make check-xen}"
@@ -47,7 +48,7 @@ timeout 300 qemu-system-x86_64 -accel tcg \
     -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+x2apic,+npt -m 2048 -smp 1 \
     -nodefaults -display none -no-reboot \
     -kernel "$tmp/xen.elf" -append "console=com1 com1=115200 dom0_mem=1024M noreboot" \
-    -initrd "$kernel console=hvc0 quiet,$dom0" \
+    -initrd "$kernel console=hvc0 quiet ${TSR_XEN_GUESTCMD:+tsr.guestcmd=$TSR_XEN_GUESTCMD},$dom0" \
     -serial "file:$console" \
     -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-10.0.2.15:5930,hostfwd=tcp:127.0.0.1:$((port + 1))-10.0.2.15:5931" \
     -device e1000,netdev=n0 2> "$out/qemu.log" &

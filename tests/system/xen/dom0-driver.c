@@ -142,7 +142,8 @@ static void define(struct tsr_backend *b, const char *sum, guint64 size)
 				     .memory_mb = 128, .vcpus = 1,
 				     .template_path = "/guest/template.qcow2",
 				     .template_sha256 = sum, .template_size = size,
-				     .disposable = true };
+				     .disposable = true,
+				     .cmdline = g_getenv("TSR_XEN_GUEST_CMDLINE") };
 	GError *error = NULL;
 	check(tsr_backend_define(b, &s, &error), "domain defined%s%s", error ? ": " : "",
 	      error ? error->message : "");
@@ -228,7 +229,7 @@ int main(int argc, char **argv)
 				   &at, 30000);
 	check(hello, "guest-hello reports on the HVM guest's serial port (%.1f s after create)",
 	      (g_get_monotonic_time() - t_create) / 1e6);
-	if (!hello) {
+	if (!hello || g_getenv("TSR_XEN_GUEST_CMDLINE")) {
 		char *serial = NULL;
 		g_file_get_contents(tsr_backend_console_path(b, "xenguest"), &serial, NULL, NULL);
 		printf("TSR-XEN # guest serial so far:\n%s\n", serial ? serial : "(none)");
