@@ -704,11 +704,9 @@ static void qemu_attach(struct tsr_domain *d, const struct tsr_usb_device *dev, 
 		json_object_set_string_member(c->card, "id", card_id);
 		json_object_set_string_member(c->card, "backend", "certificates");
 		json_object_set_string_member(c->card, "db", db);
-		for (int i = 0; i < 3 && dev->certs[i]; i++) {
-			char key[16]; /* "cert" + any int: no truncation even in theory */
-			snprintf(key, sizeof key, "cert%d", i + 1);
-			json_object_set_string_member(c->card, key, dev->certs[i]);
-		}
+		static const char *const keys[3] = { "cert1", "cert2", "cert3" };
+		for (int i = 0; i < 3 && dev->certs[i]; i++)
+			json_object_set_string_member(c->card, keys[i], dev->certs[i]);
 		g_free(card_id);
 		g_free(db);
 		g_free(qid);

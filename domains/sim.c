@@ -16,11 +16,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+struct pause_wait;
+
 struct sim_domain {
 	guint watch;
 	struct tsr_path_wait *wait;
 	struct tsr_op *start_op;
 	GPtrArray *usb;
+	guint pause_timer;
+	struct pause_wait *pause;
 };
 
 static struct sim_domain *priv(struct tsr_domain *d)
@@ -40,6 +44,10 @@ static void sim_domain_free(struct tsr_domain *d)
 		return;
 	if (s->watch)
 		g_source_remove(s->watch);
+	if (s->pause_timer) {
+		g_source_remove(s->pause_timer);
+		g_free(s->pause); /* its op is dropped: the domain is gone */
+	}
 	tsr_path_wait_cancel(s->wait);
 	if (s->start_op)
 		tsr_op_finish(s->start_op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
@@ -130,6 +138,44 @@ static void sim_start(struct tsr_domain *d, struct tsr_op *op)
 	s->wait = tsr_wait_path(d->spice_path, 10000, socket_ready, d);
 }
 
+static bool process_stopped(long pid)
+{
+	char *path = g_strdup_printf("/proc/%ld/stat", pid);
+	char *stat = tsr_read_trimmed(path);
+	const char *close_paren = stat ? strrchr(stat, ')') : NULL;
+	bool stopped = close_paren && (close_paren[2] == 'T' || close_paren[2] == 't');
+	g_free(stat);
+	g_free(path);
+	return stopped;
+}
+
+struct pause_wait {
+	struct tsr_domain *d;
+	struct tsr_op *op;
+	int tries;
+};
+
+/* SIGSTOP is delivered asynchronously: "paused" is reported once the kernel shows the process
+ * stopped (checked every 2 ms, at most 2 s), so a caller never sees a paused domain run. */
+static gboolean pause_check(gpointer data)
+{
+	struct pause_wait *w = data;
+	if (!process_stopped(w->d->pid) && ++w->tries < 1000)
+		return G_SOURCE_CONTINUE;
+	priv(w->d)->pause_timer = 0;
+	priv(w->d)->pause = NULL;
+	if (w->tries >= 1000) {
+		tsr_op_finish(w->op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TIMEOUT,
+						 "pausing %s: the process did not stop",
+						 w->d->name));
+	} else {
+		tsr_domain_set_state(w->d, TSR_DOMAIN_PAUSED, "paused by request");
+		tsr_op_finish(w->op, NULL);
+	}
+	g_free(w);
+	return G_SOURCE_REMOVE;
+}
+
 static void sim_pause(struct tsr_domain *d, struct tsr_op *op)
 {
 	if (kill((pid_t)d->pid, SIGSTOP) != 0) {
@@ -137,8 +183,11 @@ static void sim_pause(struct tsr_domain *d, struct tsr_op *op)
 					      "pausing %s: %s", d->name, g_strerror(errno)));
 		return;
 	}
-	tsr_domain_set_state(d, TSR_DOMAIN_PAUSED, "paused by request");
-	tsr_op_finish(op, NULL);
+	struct pause_wait *w = g_new0(struct pause_wait, 1);
+	w->d = d;
+	w->op = op;
+	priv(d)->pause = w;
+	priv(d)->pause_timer = g_timeout_add(2, pause_check, w);
 }
 
 static void sim_resume(struct tsr_domain *d, struct tsr_op *op)
@@ -202,12 +251,7 @@ static void sim_adopt(struct tsr_domain *d, struct tsr_op *op)
 		return;
 	}
 	d->pid = pid;
-	char *state = g_strdup_printf("/proc/%ld/stat", pid);
-	char *stat = tsr_read_trimmed(state);
-	const char *close_paren = stat ? strrchr(stat, ')') : NULL;
-	bool stopped = close_paren && (close_paren[2] == 'T' || close_paren[2] == 't');
-	g_free(stat);
-	g_free(state);
+	bool stopped = process_stopped(pid);
 	tsr_domain_set_state(d, stopped ? TSR_DOMAIN_PAUSED : TSR_DOMAIN_RUNNING,
 			     "adopted after restart");
 	tsr_op_finish(op, NULL);
