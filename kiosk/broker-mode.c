@@ -514,7 +514,8 @@ static unsigned count_shots(const char *dir)
 	return n;
 }
 
-/* A screenshot of each screen the kiosk passes through (headless outputs only). */
+/* Each screen the kiosk passes through is logged ("screen NAME", for tests and support) once
+ * it is on the output, and with --screenshot-dir saved as a PNG (headless outputs only). */
 static void after_frame(void *data)
 {
 	struct kiosk *k = data;
@@ -523,8 +524,6 @@ static void after_frame(void *data)
 	char key[160];
 	g_autoptr(GError) error = NULL;
 
-	if (!k->o->screenshot_dir)
-		return;
 	if (screen == TSR_KIOSK_SCREEN_DESKTOP)
 		g_snprintf(key, sizeof(key), "desktop-%s-%s", tsr_layout_name(tsr_session_layout(k->session)),
 			   focus ? focus : "none");
@@ -534,6 +533,9 @@ static void after_frame(void *data)
 	if (tsr_session_waiting_broker(k->session) || strcmp(key, k->last_shot) == 0)
 		return;
 	g_strlcpy(k->last_shot, key, sizeof(k->last_shot));
+	tsr_info("screen %s", key);
+	if (!k->o->screenshot_dir)
+		return;
 	g_autofree char *path = g_strdup_printf("%s/%02u-%s.png", k->o->screenshot_dir, ++k->shots, key);
 	g_autofree char *tmp = g_strdup_printf("%s.tmp", path);
 	/* Written under another name and renamed, so a watcher never reads half a file. */

@@ -163,6 +163,8 @@ struct tsr_kiosk_frames *tsr_kiosk_frames_create(struct tsr_scene *scene, struct
 	tsr_scene_set_damage_notify(scene, schedule, f);
 	f->watch = g_unix_fd_add(tsr_output_get_fd(output), G_IO_IN, fd_cb, f);
 	tsr_scene_damage_all(scene);
+	/* A new scene is damaged already, so damage_all does not notify: start the first frame. */
+	schedule(f);
 	return f;
 }
 

@@ -44,6 +44,7 @@ tests_integration_kiosk_spice_client_LDADD = tests/harness/libtsr-harness.a $(RE
 	$(SPICE_CLIENT_LIBS)
 INTEGRATION_TESTS += tests/integration/kiosk-e2e-test.sh
 EXTRA_DIST += tests/integration/kiosk-e2e-test.sh tests/integration/kiosk-e2e-lib.sh
-# The same with real QEMU guests (tools/build-guest-image): tests/system/kiosk-qemu-test.sh.
-SYSTEM_TESTS += tests/system/kiosk-qemu-test.sh
+# The same with real QEMU guests (tools/build-guest-image), and on DRM/KMS + evdev in a booted
+# guest with sim domains (QMP input-send-event, screendumps).
+SYSTEM_TESTS += tests/system/kiosk-qemu-test.sh tests/system/kiosk-drm-test.sh
 CLEANFILES += tests/system/kiosk-guest.log
