@@ -166,3 +166,7 @@ UNIT_TESTS += tests/unit/broker-kiosk-proto-test
 check_PROGRAMS += tests/unit/broker-kiosk-proto-test
 tests_unit_broker_kiosk_proto_test_CFLAGS = $(BROKER_CFLAGS)
 tests_unit_broker_kiosk_proto_test_LDADD = $(KIOSK_PROTO_LIBS) $(GLIB_LIBS)
+
+# tessera-ctl's commands, output forms and exit codes against a real broker.
+INTEGRATION_TESTS += tests/integration/broker-ctl-test.sh
+EXTRA_DIST += tests/integration/broker-ctl-test.sh
