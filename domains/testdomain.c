@@ -219,8 +219,8 @@ static bool clear_socket_path(const char *path)
 
 int main(int argc, char **argv)
 {
-	gchar *socket_path = NULL, *size = NULL, *alt_size = NULL, *pattern = NULL;
-	gchar *record_path = NULL, *damage = NULL;
+	g_autofree gchar *socket_path = NULL, *size = NULL, *alt_size = NULL, *pattern = NULL;
+	g_autofree gchar *record_path = NULL, *damage = NULL;
 	gint fps = 30, ready_fd = -1, resize_after = 0;
 	gboolean cursor = FALSE;
 	GOptionEntry entries[] = {
@@ -245,8 +245,8 @@ int main(int argc, char **argv)
 		  "Write \"ready\\n\" to this fd once the socket listens, then close it", "FD" },
 		{ NULL },
 	};
-	GOptionContext *ctx;
-	GError *error = NULL;
+	g_autoptr(GOptionContext) ctx = NULL;
+	g_autoptr(GError) error = NULL;
 	struct td td = { .seed = 0x12345678u };
 	FILE *record = NULL;
 	int timer_fd = -1;
@@ -261,7 +261,6 @@ int main(int argc, char **argv)
 		tsr_err("%s (try --help)", error->message);
 		return 2;
 	}
-	g_option_context_free(ctx);
 	if (!socket_path) {
 		tsr_err("--socket PATH is required: where to listen for SPICE clients");
 		return 2;
@@ -380,11 +379,5 @@ int main(int argc, char **argv)
 		fclose(record);
 	g_free(td.fb.px);
 	g_main_loop_unref(td.loop);
-	g_free(socket_path);
-	g_free(size);
-	g_free(alt_size);
-	g_free(pattern);
-	g_free(record_path);
-	g_free(damage);
 	return 0;
 }
