@@ -20,6 +20,7 @@ struct tsr_console_input {
 	tsr_console_input_send_fn send;
 	void *data;
 	uint8_t prefix; /* 0, 0xe0, 0xe1 or 0xe2 (the byte after 0xe2 is dropped) */
+	bool pause_tail; /* after e1 1d (or e1 9d): the 45 (c5) that ends Pause */
 	uint32_t width, height;
 	uint32_t x, y;
 	uint8_t leds;
@@ -49,13 +50,26 @@ void tsr_console_input_push_byte(struct tsr_console_input *in, uint8_t byte)
 	}
 	in->prefix = 0;
 	code = byte & 0x7f;
+	/* Pause is the only E1 key: e1 1d 45 when pressed, e1 9d c5 when released. It goes to the
+	 * kiosk as one key with the scancode the keymap gives Pause (e0 46, as Ctrl+Break sends),
+	 * so the 45/c5 that ends each half is not a NumLock. */
+	if (in->pause_tail) {
+		in->pause_tail = false;
+		if (prefix == 0 && code == 0x45)
+			return;
+	}
+	if (prefix == 0xe1) {
+		if (code == 0x1d) {
+			in->pause_tail = true;
+			send_key(in, 0x146, (byte & 0x80) == 0);
+		}
+		return; /* no other E1 sequence exists on a PC keyboard */
+	}
 	/* 0x00 is no key; 0xe2 sequences have no meaning on a PC keyboard. */
 	if (code == 0 || prefix == 0xe2)
 		return;
 	if (prefix == 0xe0)
 		code |= 0x100;
-	else if (prefix == 0xe1)
-		code |= 0x200;
 	send_key(in, code, (byte & 0x80) == 0);
 }
 

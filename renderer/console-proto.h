@@ -87,9 +87,9 @@ struct tsr_console_ready {
 };
 
 /* Scancodes as spice_inputs_channel_key_press() takes them: PC XT (set 1) make codes 0x01..0x7f;
- * a code after an 0xE0 prefix is 0x100 | code, after 0xE1 it is 0x200 | code (Pause arrives as
- * 0x21d then 0x45). So the kiosk can hand a code to a domain's viewer as it is. */
-#define TSR_CONSOLE_SCANCODE_MAX 0x27f
+ * a code after an 0xE0 prefix is 0x100 | code. Pause, the one E1 key (e1 1d 45), arrives as one
+ * key with Pause's E0 code 0x146. So the kiosk can hand a code to a domain's viewer as it is. */
+#define TSR_CONSOLE_SCANCODE_MAX 0x17f
 
 struct tsr_console_key {
 	struct tsr_frame_header hdr;

@@ -154,7 +154,7 @@ static void test_from_console_accepts(void)
 	g_assert_true(tsr_console_check_from_console(&c, sizeof(c), 0, 0, why, sizeof(why)));
 	g_assert_true(check_key(0x1e, 1, 0));
 	g_assert_true(check_key(0x11d, 0, 0));
-	g_assert_true(check_key(0x21d, 1, 0));
+	g_assert_true(check_key(0x146, 1, 0));
 	g_assert_true(check_pointer(0, 0, 0, 0));
 	g_assert_true(check_pointer(99, 49, TSR_CONSOLE_BUTTONS_ALL, -1));
 	g_assert_true(check_pointer(5, 5, TSR_CONSOLE_BUTTON_RIGHT, 1));
@@ -172,6 +172,7 @@ static void test_from_console_refuses(void)
 	g_assert_false(check_key(0, 1, 0));
 	g_assert_false(check_key(0x9e, 1, 0));
 	g_assert_false(check_key(0x19e, 1, 0));
+	g_assert_false(check_key(0x21d, 1, 0)); /* E1 codes never leave the console */
 	g_assert_false(check_key(0x31d, 1, 0));
 	g_assert_false(check_key(0x1e, 2, 0));
 	g_assert_false(check_key(0x1e, 1, 1));
@@ -243,13 +244,19 @@ static void test_scancodes(void)
 	static const uint8_t plain[] = { 0x1e, 0x9e };
 	static const uint8_t ext[] = { 0xe0, 0x1d, 0xe0, 0x9d };
 	static const uint8_t pause[] = { 0xe1, 0x1d, 0x45, 0xe1, 0x9d, 0xc5 };
+	static const uint8_t numlock_after_pause[] = { 0xe1, 0x1d, 0x45, 0x45, 0xc5, 0xe1, 0x30 };
 	/* Nothing from a 0x00 byte or an E2 sequence; a prefix applies to one byte only. */
 	static const uint8_t odd[] = { 0x00, 0x80, 0xe2, 0x10, 0xe0, 0x48, 0x48 };
 
 	keys_seen = g_string_new(NULL);
 	g_assert_cmpstr(feed(plain, sizeof(plain)), ==, "1ev 1e^ ");
 	g_assert_cmpstr(feed(ext, sizeof(ext)), ==, "11dv 11d^ ");
-	g_assert_cmpstr(feed(pause, sizeof(pause)), ==, "21dv 45v 21d^ 45^ ");
+	/* Pause arrives as one key (Pause's scancode e0 46), never as a NumLock. */
+	g_assert_cmpstr(feed(pause, sizeof(pause)), ==, "146v 146^ ");
+	/* Only the 45 that ends the Pause half is eaten: a NumLock after it still counts, and
+	 * no other E1 sequence makes a key. */
+	g_assert_cmpstr(feed(numlock_after_pause, sizeof(numlock_after_pause)), ==,
+			"146v 45v 45^ ");
 	g_assert_cmpstr(feed(odd, sizeof(odd)), ==, "148v 48v ");
 	g_string_free(keys_seen, TRUE);
 }
