@@ -80,6 +80,27 @@ static void write_policy(struct bh *h, const char *device_rules)
 	write_file(h->policy, "templates.conf", "");
 }
 
+/* The state dir of the running fixture: if a test aborts, the domains its broker left
+ * running (a broker never stops them on exit) are killed through their pid files. */
+static char abort_state[4096];
+
+static void kill_domains_on_abort(int sig)
+{
+	static const char *const names[] = { "web", "work", "left", "right" };
+
+	for (size_t i = 0; abort_state[0] && i < G_N_ELEMENTS(names); i++) {
+		char path[4200], buf[32] = { 0 };
+		snprintf(path, sizeof(path), "%s/domains/%s/pid", abort_state, names[i]);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0 && atoi(buf) > 0)
+			kill(atoi(buf), SIGKILL);
+		if (fd >= 0)
+			close(fd);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 struct bh *bh_new(const char *device_rules)
 {
 	struct bh *h = g_new0(struct bh, 1);
@@ -117,6 +138,9 @@ struct bh *bh_new(const char *device_rules)
 	h->lines = g_ptr_array_new_with_free_func(g_free);
 	h->matched = g_array_new(FALSE, TRUE, sizeof(bool));
 	h->pid = -1;
+	g_strlcpy(abort_state, h->state, sizeof(abort_state));
+	signal(SIGABRT, kill_domains_on_abort);
+	signal(SIGTRAP, kill_domains_on_abort);
 	return h;
 }
 
@@ -468,6 +492,7 @@ void bh_free(struct bh *h)
 		close(h->kfd);
 	close(h->listen_fd);
 	rm_rf(h->dir);
+	abort_state[0] = '\0';
 	g_string_free(h->kbuf, TRUE);
 	g_ptr_array_free(h->lines, TRUE);
 	g_array_free(h->matched, TRUE);
