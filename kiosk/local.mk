@@ -20,12 +20,19 @@ tests_integration_kiosk_display_test_SOURCES = tests/integration/kiosk-display-t
 	domains/frame-code.c domains/frame-code.h
 tests_integration_kiosk_display_test_LDADD = $(KIOSK_DISPLAY_LIBS)
 EXTRA_tests_integration_kiosk_display_test_DEPENDENCIES = kiosk/tessera-kiosk$(EXEEXT) \
-	renderer/tessera-viewer$(EXEEXT) domains/tessera-testdomain$(EXEEXT)
+	renderer/tessera-viewer$(EXEEXT) domains/tessera-testdomain$(EXEEXT) \
+	tests/integration/hostile-viewer$(EXEEXT)
+# Spawned by the kiosk in place of tessera-viewer for one domain in kiosk-display-test.
+check_PROGRAMS += tests/integration/hostile-viewer
+tests_integration_hostile_viewer_SOURCES = tests/integration/hostile-viewer.c \
+	tests/integration/hostile-messages.c tests/integration/hostile-messages.h
+tests_integration_hostile_viewer_LDADD = $(COMMON_LIBS)
 
 INTEGRATION_TESTS += tests/integration/kiosk-hostile-test
 check_PROGRAMS += tests/integration/kiosk-hostile-test
 tests_integration_kiosk_hostile_test_SOURCES = tests/integration/kiosk-hostile-test.c \
 	tests/integration/display-helpers.c tests/integration/display-helpers.h \
+	tests/integration/hostile-messages.c tests/integration/hostile-messages.h \
 	domains/frame-code.c domains/frame-code.h
 tests_integration_kiosk_hostile_test_LDADD = $(KIOSK_DISPLAY_LIBS)
 EXTRA_tests_integration_kiosk_hostile_test_DEPENDENCIES = renderer/tessera-viewer$(EXEEXT) \

@@ -41,8 +41,9 @@ static bool parse_user(const char *spec, uid_t *uid, gid_t *gid)
 
 int main(int argc, char **argv)
 {
-	gchar *output = NULL, *layout = NULL, *screenshot = NULL, *viewer = NULL, *user = NULL;
-	gchar **domains = NULL;
+	g_autofree gchar *output = NULL, *layout = NULL, *screenshot = NULL, *viewer = NULL;
+	g_autofree gchar *user = NULL;
+	g_auto(GStrv) domains = NULL, viewer_for = NULL;
 	gint64 frames = 0, reattach = 1000;
 	GOptionEntry entries[] = {
 		{ "output", 'o', 0, G_OPTION_ARG_STRING, &output,
@@ -58,6 +59,9 @@ int main(int argc, char **argv)
 		  "Exit after N frames once every domain shows a surface", "N" },
 		{ "viewer", 0, 0, G_OPTION_ARG_FILENAME, &viewer,
 		  "The tessera-viewer binary (default: the installed one)", "PATH" },
+		{ "viewer-for", 0, 0, G_OPTION_ARG_STRING_ARRAY, &viewer_for,
+		  "Test only: run PATH as NAME's viewer (spawned and sandboxed the same way)",
+		  "NAME=PATH" },
 		{ "viewer-user", 'u', 0, G_OPTION_ARG_STRING, &user,
 		  "When run as root: the user viewers run as (default nobody)", "USER|UID:GID" },
 		{ "reattach-ms", 0, 0, G_OPTION_ARG_INT64, &reattach,
@@ -66,9 +70,8 @@ int main(int argc, char **argv)
 		{ NULL },
 	};
 	struct tsr_standalone_options opts = { 0 };
-	GOptionContext *ctx;
-	GError *error = NULL;
-	int status;
+	g_autoptr(GOptionContext) ctx = NULL;
+	g_autoptr(GError) error = NULL;
 
 	tsr_log_init("tessera-kiosk", false);
 	if (tsr_kiosk_broker_requested(argc, argv))
@@ -84,7 +87,6 @@ int main(int argc, char **argv)
 		tsr_err("%s (try --help)", error->message);
 		return 2;
 	}
-	g_option_context_free(ctx);
 	if (!output) {
 		tsr_err("only the standalone mode exists yet: give --output and --domain");
 		return 2;
@@ -109,6 +111,14 @@ int main(int argc, char **argv)
 	opts.screenshot = screenshot;
 	opts.exit_after_frames = (long)frames;
 	opts.viewer = viewer;
+	for (int i = 0; viewer_for && viewer_for[i]; i++) {
+		if (i == TSR_STANDALONE_MAX_DOMAINS || !strchr(viewer_for[i], '=')) {
+			tsr_err("--viewer-for '%s': give NAME=PATH, at most %d times", viewer_for[i],
+				TSR_STANDALONE_MAX_DOMAINS);
+			return 2;
+		}
+		opts.viewer_for[opts.nviewer_for++] = viewer_for[i];
+	}
 	opts.reattach_ms = (long)reattach;
 	opts.viewer_uid = getuid();
 	opts.viewer_gid = getgid();
@@ -124,12 +134,5 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	status = tsr_kiosk_standalone_run(&opts);
-	g_free(output);
-	g_free(layout);
-	g_free(screenshot);
-	g_free(viewer);
-	g_free(user);
-	g_strfreev(domains);
-	return status;
+	return tsr_kiosk_standalone_run(&opts);
 }

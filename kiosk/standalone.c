@@ -72,7 +72,11 @@ static bool spawn(struct shown *sh)
 		.uid = o->viewer_uid, .gid = o->viewer_gid,
 	};
 	GError *error = NULL;
+	size_t n = strlen(sh->name);
 
+	for (int i = 0; i < o->nviewer_for; i++)
+		if (strncmp(o->viewer_for[i], sh->name, n) == 0 && o->viewer_for[i][n] == '=')
+			p.viewer_path = o->viewer_for[i] + n + 1;
 	if (!tsr_domain_display_spawn(sh->display, &p, &error)) {
 		tsr_err("domain %s: %s", sh->name, error->message);
 		g_error_free(error);

@@ -25,6 +25,8 @@ struct tsr_standalone_options {
 	const char *screenshot;          /* written at exit, and on SIGUSR1 */
 	long exit_after_frames;          /* frames after every domain showed a surface; 0 = run */
 	const char *viewer;              /* viewer binary, NULL = installed one */
+	const char *viewer_for[TSR_STANDALONE_MAX_DOMAINS]; /* NAME=PATH: another one (tests) */
+	int nviewer_for;
 	uid_t viewer_uid;                /* ids the viewers run as (root only) */
 	gid_t viewer_gid;
 	long reattach_ms;                /* < 0: never */

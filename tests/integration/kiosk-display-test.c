@@ -7,6 +7,7 @@
 #include "domains/frame-code.h"
 #include "domains/testdomain-pattern.h"
 #include "renderer/palette.h"
+#include "common/sandbox.h"
 #include "renderer/png.h"
 #include "tests/integration/display-helpers.h"
 
@@ -32,6 +33,8 @@ static void die_with_parent(gpointer data)
 	(void)data;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
+
+static const char *extra_arg; /* one more kiosk option for the next kiosk_start */
 
 static void kiosk_start(struct kiosk *k, const char *dir, const char *layout, ...)
 	G_GNUC_NULL_TERMINATED;
@@ -62,6 +65,8 @@ static void kiosk_start(struct kiosk *k, const char *dir, const char *layout, ..
 	g_ptr_array_add(argv, (char *)"10");
 	g_ptr_array_add(argv, (char *)"--layout");
 	g_ptr_array_add(argv, (char *)layout);
+	if (extra_arg)
+		g_ptr_array_add(argv, (char *)extra_arg);
 	va_start(ap, layout);
 	while ((d = va_arg(ap, const char *))) {
 		g_ptr_array_add(argv, (char *)"--domain");
@@ -315,6 +320,109 @@ static void test_two_domains_and_viewer_kill(void)
 	g_free(dir);
 }
 
+static int count_fds(pid_t pid)
+{
+	gchar *path = g_strdup_printf("/proc/%d/fd", (int)pid);
+	GDir *d = g_dir_open(path, 0, NULL);
+	int n = 0;
+
+	g_assert_nonnull(d);
+	while (g_dir_read_name(d))
+		n++;
+	g_dir_close(d);
+	g_free(path);
+	return n;
+}
+
+static long rss_kib(pid_t pid)
+{
+	gchar *path = g_strdup_printf("/proc/%d/statm", (int)pid), *text = NULL;
+	long pages = 0, resident = 0;
+
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	g_assert_cmpint(sscanf(text, "%ld %ld", &pages, &resident), ==, 2);
+	g_free(text);
+	g_free(path);
+	return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* The good domain's counter frame as the kiosk shows it now. */
+static uint32_t good_frame(struct kiosk *k, const int g[4])
+{
+	struct tsr_image *img = kiosk_screenshot(k);
+	struct tsr_frame_code code;
+
+	g_assert_true(tsr_frame_code_read(img->pixels, (size_t)img->stride, img->width, img->height,
+					  g[0], g[1], g[2], g[3], 320, 240, &code));
+	tsr_image_destroy(img);
+	return code.frame;
+}
+
+/* The real kiosk process with a hostile program spawned as one domain's viewer, again and
+ * again (every respawn sends another kind of violation): the kiosk cuts each one off, shows
+ * "Display lost", stays up with its fds and RSS back at the baseline, and the other domain's
+ * frames keep coming. (10,000 violations run in-process in kiosk-hostile-test.) */
+static void test_hostile_viewer_process(void)
+{
+	gchar *dir = g_dir_make_tmp("tsr-kiosk-XXXXXX", NULL);
+	struct td_proc good, bad;
+	struct kiosk k;
+	char *sg, *sb, *line;
+	int g[4], fds_base = 1 << 30, fds_end = 1 << 30;
+	long rss_base, rss_end;
+	uint32_t f0, f1;
+	const int rounds = 150;
+
+	td_start(&good, dir, "good", false, "--size", "320x240", "--pattern", "counter", "--fps", "30",
+		 NULL);
+	td_start(&bad, dir, "bad", false, "--size", "320x240", NULL);
+	sg = g_strdup_printf("good:green:%s", good.socket);
+	sb = g_strdup_printf("bad:red:%s", bad.socket);
+	extra_arg = "--viewer-for=bad=" TSR_BUILDDIR "/tests/integration/hostile-viewer";
+	kiosk_start(&k, dir, "tiled", sg, sb, NULL);
+	extra_arg = NULL;
+	line = kiosk_wait(&k, "surface good");
+	g_assert_nonnull(line);
+	g_free(line);
+	kiosk_geometry(&k, "good", g);
+
+	/* Warm up, then the baseline: the smallest fd count seen right after a cut-off (a new
+	 * hostile viewer may already be attached when we look). */
+	for (int i = 0; i < 20; i++) {
+		line = kiosk_wait(&k, "lost bad");
+		g_assert_nonnull(line);
+		g_free(line);
+		fds_base = MIN(fds_base, count_fds(k.pid));
+	}
+	f0 = good_frame(&k, g); /* a screenshot first: its buffers belong in the baseline */
+	rss_base = rss_kib(k.pid);
+	for (int i = 0; i < rounds; i++) {
+		line = kiosk_wait(&k, "lost bad");
+		g_assert_nonnull(line);
+		g_assert_nonnull(strstr(line, "protocol violation"));
+		g_free(line);
+		if (i >= rounds - 20)
+			fds_end = MIN(fds_end, count_fds(k.pid));
+	}
+	rss_end = rss_kib(k.pid);
+	f1 = good_frame(&k, g);
+	g_test_message("kiosk fds %d -> %d, RSS %ld -> %ld KiB, good frame %u -> %u", fds_base,
+		       fds_end, rss_base, rss_end, f0, f1);
+	g_assert_cmpint(fds_end, <=, fds_base);
+	if (!TSR_SANITIZER_BUILD)
+		g_assert_cmpint(rss_end, <=, rss_base + 4096);
+	g_assert_cmpuint(f1, >, f0);
+	g_assert_cmpint(kill(k.pid, 0), ==, 0);
+
+	kiosk_stop(&k);
+	td_stop(&good);
+	td_stop(&bad);
+	g_free(sg);
+	g_free(sb);
+	test_dir_remove(dir);
+	g_free(dir);
+}
+
 static void test_bad_options(void)
 {
 	gchar *err = NULL;
@@ -338,6 +446,7 @@ int main(int argc, char **argv)
 	}
 	g_test_add_func("/kiosk-display/single-pattern-chrome-mode-change", test_single_and_mode_change);
 	g_test_add_func("/kiosk-display/two-domains-viewer-kill-reattach", test_two_domains_and_viewer_kill);
+	g_test_add_func("/kiosk-display/hostile-viewer-process-cut-off", test_hostile_viewer_process);
 	g_test_add_func("/kiosk-display/bad-options", test_bad_options);
 	return g_test_run();
 }

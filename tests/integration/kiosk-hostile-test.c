@@ -17,6 +17,7 @@
 #include "renderer/display-proto.h"
 #include "renderer/render-loop.h"
 #include "tests/integration/display-helpers.h"
+#include "tests/integration/hostile-messages.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -85,123 +86,6 @@ static bool b_lost_enough(struct world *w) { return w->b_lost >= lost_target; }
 static uint32_t frame_target;
 static bool a_reached(struct world *w) { return w->a_frame >= frame_target; }
 
-static int memfd(size_t size, int seals, bool huge)
-{
-	int fd = memfd_create("hostile", MFD_CLOEXEC | MFD_ALLOW_SEALING | (huge ? MFD_HUGETLB : 0));
-
-	if (fd < 0)
-		return -1;
-	if (ftruncate(fd, (off_t)size) < 0 || (seals && fcntl(fd, F_ADD_SEALS, seals) < 0)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
-static void send_raw(int s, const void *m, size_t len, const int *fds, size_t nfds)
-{
-	/* The kiosk may already have cut us off: EPIPE/ECONNRESET are fine here. */
-	if (tsr_fd_send(s, m, len, fds, nfds) < 0)
-		g_assert_true(errno == EPIPE || errno == ECONNRESET);
-}
-
-static void send_msg(int s, void *m, size_t len, uint16_t type, int fd)
-{
-	struct tsr_frame_header h = { .type = type, .version = TSR_DISPLAY_PROTO_VERSION,
-				      .length = (uint32_t)len };
-	memcpy(m, &h, sizeof(h));
-	send_raw(s, m, len, &fd, fd >= 0 ? 1 : 0);
-	if (fd >= 0)
-		close(fd);
-}
-
-static void send_surface(int s, uint32_t w, uint32_t h, uint32_t stride, int fd)
-{
-	struct tsr_display_surface m = { .width = w, .height = h, .stride = stride,
-					 .format = TSR_DISPLAY_FORMAT_XRGB8888 };
-	send_msg(s, &m, sizeof(m), TSR_DISPLAY_SURFACE, fd);
-}
-
-static void send_damage(int s, uint32_t x, uint32_t y, uint32_t w, uint32_t h)
-{
-	struct tsr_display_damage m = { .x = x, .y = y, .width = w, .height = h };
-	send_msg(s, &m, sizeof(m), TSR_DISPLAY_DAMAGE, -1);
-}
-
-/* One bad message of kind k (a valid surface first where the kind needs one). */
-static void hostile(struct world *w, int s, int k)
-{
-	unsigned char buf[64] = { 0 };
-	struct tsr_frame_header *h = (void *)buf;
-
-	switch (k) {
-	case 0: /* damage one byte too long */
-		send_msg(s, buf, sizeof(struct tsr_display_damage) + 1, TSR_DISPLAY_DAMAGE, -1);
-		break;
-	case 1: /* unknown type */
-		send_msg(s, buf, 16, 99, -1);
-		break;
-	case 2: /* damage outside the surface */
-		send_surface(s, 64, 64, 256, memfd(65536, ALL_SEALS, false));
-		send_damage(s, 60, 60, 5, 5);
-		break;
-	case 3: /* unsealed */
-		send_surface(s, 64, 64, 256, memfd(65536, 0, false));
-		break;
-	case 4: /* partly sealed */
-		send_surface(s, 64, 64, 256, memfd(65536, F_SEAL_SHRINK | F_SEAL_GROW, false));
-		break;
-	case 5: { /* hugetlbfs (where this machine can make one), else too small */
-		int fd = w->hugetlb ? memfd(2 << 20, ALL_SEALS, true) : -1;
-		send_surface(s, 64, 64, 256, fd >= 0 ? fd : memfd(100, ALL_SEALS, false));
-		break;
-	}
-	case 6: /* too small */
-		send_surface(s, 64, 64, 256, memfd(64 * 256 - 1, ALL_SEALS, false));
-		break;
-	case 7: /* stride x height far beyond anything mappable */
-		send_surface(s, 8192, 8192, 0xfffffffcu, memfd(4096, ALL_SEALS, false));
-		break;
-	case 8: { /* an fd on a message that carries none */
-		struct tsr_display_status st = { .status = TSR_DISPLAY_STATUS_CONNECTED };
-		send_msg(s, &st, sizeof(st), TSR_DISPLAY_STATUS, memfd(4096, ALL_SEALS, false));
-		break;
-	}
-	case 9: { /* two fds on a surface */
-		struct tsr_display_surface m = { .hdr = { TSR_DISPLAY_SURFACE, TSR_DISPLAY_PROTO_VERSION,
-							  sizeof(m) },
-						 .width = 1, .height = 1, .stride = 4,
-						 .format = TSR_DISPLAY_FORMAT_XRGB8888 };
-		int two[2] = { memfd(4096, ALL_SEALS, false), memfd(4096, ALL_SEALS, false) };
-		send_raw(s, &m, sizeof(m), two, 2);
-		close(two[0]);
-		close(two[1]);
-		break;
-	}
-	case 10: /* damage before any surface */
-		send_damage(s, 0, 0, 1, 1);
-		break;
-	case 11: /* wrong version */
-		h->type = TSR_DISPLAY_CURSOR_HIDE;
-		h->version = 7;
-		h->length = 8;
-		send_raw(s, buf, 8, NULL, 0);
-		break;
-	case 12: /* header lies about the length */
-		h->type = TSR_DISPLAY_STATUS;
-		h->version = TSR_DISPLAY_PROTO_VERSION;
-		h->length = 4000;
-		send_raw(s, buf, 12, NULL, 0);
-		break;
-	default: { /* a 129x129 cursor */
-		struct tsr_display_cursor c = { .width = 129, .height = 129, .stride = 516,
-						.format = TSR_DISPLAY_FORMAT_ARGB8888 };
-		send_msg(s, &c, sizeof(c), TSR_DISPLAY_CURSOR, memfd(516 * 129, ALL_SEALS, false));
-		break;
-	}
-	}
-}
-#define KINDS 14
 
 static long rss_kib(void)
 {
@@ -220,7 +104,7 @@ static void round_of(struct world *w, int k)
 
 	g_assert_cmpint(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), ==, 0);
 	tsr_domain_display_attach(w->b, sv[0], 0);
-	hostile(w, sv[1], k);
+	hostile_send(sv[1], k, w->hugetlb);
 	lost_target = w->b_lost + 1;
 	iterate_until(b_lost_enough, w, 10000);
 	close(sv[1]);
@@ -237,7 +121,7 @@ static void test_hostile_viewer(void)
 	int fds_base, sent = 0;
 	long rss_base, rss_end;
 	uint32_t checkpoint;
-	int probe = memfd(2 << 20, ALL_SEALS, true);
+	int probe = hostile_memfd(2 << 20, ALL_SEALS, true);
 
 	w.hugetlb = probe >= 0;
 	if (probe >= 0)
@@ -269,14 +153,14 @@ static void test_hostile_viewer(void)
 	iterate_until(a_reached, &w, 30000);
 
 	/* Warm up (first-use allocations), then take the baseline. */
-	for (int i = 0; i < 2 * KINDS; i++, sent++)
-		round_of(&w, i % KINDS);
+	for (int i = 0; i < 2 * HOSTILE_KINDS; i++, sent++)
+		round_of(&w, i % HOSTILE_KINDS);
 	fds_base = tsr_sandbox_count_fds();
 	rss_base = rss_kib();
 	checkpoint = w.a_frame;
 
 	for (int i = 0; sent < MESSAGES - 3000; i++, sent++) {
-		round_of(&w, i % KINDS);
+		round_of(&w, i % HOSTILE_KINDS);
 		if (i % 1000 == 999) {
 			/* The good domain kept going while we were being attacked. */
 			frame_target = checkpoint + 1;
@@ -292,7 +176,7 @@ static void test_hostile_viewer(void)
 		g_assert_cmpint(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), ==, 0);
 		g_assert_cmpint(fcntl(sv[1], F_SETFL, O_NONBLOCK), ==, 0);
 		tsr_domain_display_attach(w.b, sv[0], 0);
-		send_surface(sv[1], 64, 64, 256, memfd(65536, ALL_SEALS, false));
+		hostile_send_surface(sv[1], 64, 64, 256, hostile_memfd(65536, ALL_SEALS, false));
 		frame_target = w.a_frame + 10;
 		while (w.a_frame < frame_target || flooded < 3000) {
 			for (int j = 0; j < 200; j++) {
