@@ -132,3 +132,9 @@ UNIT_TESTS += tests/unit/domains-qmp-test
 check_PROGRAMS += tests/unit/domains-qmp-test
 tests_unit_domains_qmp_test_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS)
 tests_unit_domains_qmp_test_LDADD = $(DOMAINS_LIBS)
+
+# What the tests leave in the build tree: the cached guest image and check-xen's outputs.
+CLEANFILES += guest-image/vmlinuz guest-image/initrd.img guest-image/template.qcow2 \
+	guest-image/manifest guest-image/inputs.sha256 \
+	tests/system/xen/console.log tests/system/xen/qemu.log tests/system/xen/screen.ppm \
+	tests/system/xen/xl-list-l.json

@@ -45,9 +45,9 @@ console="$out/console.log"
 port=$(( 20000 + $$ % 20000 ))
 start=$(date +%s)
 timeout 300 qemu-system-x86_64 -accel tcg \
-    -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+x2apic,+npt -m 2048 -smp 1 \
+    -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+x2apic,+npt -m 2048 -smp "${TSR_XEN_SMP:-1}" \
     -nodefaults -display none -no-reboot \
-    -kernel "$tmp/xen.elf" -append "console=com1 com1=115200 dom0_mem=1024M noreboot" \
+    -kernel "$tmp/xen.elf" -append "console=com1 com1=115200 dom0_mem=1024M dom0_max_vcpus=1 noreboot" \
     -initrd "$kernel console=hvc0 quiet ${TSR_XEN_GUESTCMD:+tsr.guestcmd=$TSR_XEN_GUESTCMD},$dom0" \
     -serial "file:$console" \
     -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-10.0.2.15:5930,hostfwd=tcp:127.0.0.1:$((port + 1))-10.0.2.15:5931" \
