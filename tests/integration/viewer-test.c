@@ -4,6 +4,7 @@
  * no_new_privs and seccomp, cannot open/connect/exec/fork/TIOCSTI from inside, and exits with
  * "domain gone" when the domain goes away. */
 #include "config.h"
+#include "common/sandbox.h"
 #include "domains/testdomain-pattern.h"
 #include "renderer/display-proto.h"
 #include "renderer/viewer-link.h"
@@ -154,6 +155,16 @@ static void test_pixels_mode_change_input(void)
 		g_free(text);
 		g_free(uids);
 		g_free(gids);
+		/* rlimits: 64 fds, no core dumps, bounded address space (not under ASan). */
+		path = g_strdup_printf("/proc/%d/limits", vp.pid);
+		g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+		g_assert_true(g_regex_match_simple("Max open files +64 +64 ", text, 0, 0));
+		g_assert_true(g_regex_match_simple("Max core file size +0 +0 ", text, 0, 0));
+		if (!TSR_SANITIZER_BUILD)
+			g_assert_true(g_regex_match_simple("Max address space +4294967296 +4294967296 ",
+							   text, 0, 0));
+		g_free(path);
+		g_free(text);
 	}
 
 	/* Keys and pointer reach the domain, exactly. */
