@@ -6,10 +6,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -87,5 +89,8 @@ int tsr_viewer_sandbox_probe(const char *connect_path, char *report, size_t len)
 		waitpid(pid, NULL, 0);
 	ok += note(report, len, "fork", pid);
 	ok += note(report, len, "ioctl-TIOCSTI", ioctl(2, TIOCSTI, "x"));
+	/* Signal 0 to the parent: only tests whether signalling it is allowed at all. */
+	ok += note(report, len, "kill-parent", (int)syscall(SYS_tgkill, getppid(), getppid(), 0));
+	ok += note(report, len, "kill", kill(getppid(), 0));
 	return ok;
 }

@@ -8,6 +8,7 @@
 #include <seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 static const int allowed[] = {
 	/* I/O on fds already held */
@@ -29,7 +30,7 @@ static const int allowed[] = {
 	SCMP_SYS(set_robust_list), SCMP_SYS(get_robust_list), SCMP_SYS(rseq),
 	SCMP_SYS(set_tid_address), SCMP_SYS(rt_sigaction), SCMP_SYS(rt_sigprocmask),
 	SCMP_SYS(rt_sigreturn), SCMP_SYS(sigaltstack), SCMP_SYS(sched_getaffinity),
-	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(tgkill), SCMP_SYS(getpid),
+	SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(getpid),
 	SCMP_SYS(gettid), SCMP_SYS(getppid),
 	/* harmless queries */
 	SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres), SCMP_SYS(gettimeofday), SCMP_SYS(time),
@@ -70,6 +71,12 @@ int tsr_viewer_seccomp_load_with(const int *extra, size_t n_extra)
 		goto out;
 	rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(statx), 1,
 			      SCMP_A2(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH));
+	if (rc < 0)
+		goto out;
+	/* Signals only to our own threads (abort, GLib): a viewer running as its spawner's
+	 * uid (the non-root kiosk) must not be able to signal the kiosk. */
+	rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
+			      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
 	if (rc < 0)
 		goto out;
 	/* Threads only: a clone without CLONE_THREAD would be a fork. */

@@ -3,7 +3,8 @@
  * One mechanism per file (as OpenSSH does): this is only the seccomp filter. After it is
  * loaded the viewer can still compute, map memory, make memfds for its pixels, run GLib
  * threads and talk over the fds it already holds; it cannot open a file, create or connect a
- * socket, fork, exec, or use any ioctl but FIONREAD/FIONBIO (so TIOCSTI is out). Denied calls
+ * socket, fork, exec, signal another process, or use any ioctl but FIONREAD/FIONBIO (so
+ * TIOCSTI is out). Denied calls
  * fail with EACCES rather than killing the process, so GLib's fallbacks keep working; clone3
  * fails with ENOSYS so glibc falls back to clone, whose flags must include CLONE_THREAD. */
 #ifndef TSR_RENDERER_VIEWER_SECCOMP_H
