@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -119,6 +120,13 @@ bool tsr_viewer_spawn(const struct tsr_viewer_spawn_params *p, struct tsr_viewer
 			    "domain %s: only root can start a viewer as uid %u gid %u; without root the "
 			    "viewer runs as the caller (uid %u gid %u)", p->domain, (unsigned)p->uid,
 			    (unsigned)p->gid, (unsigned)getuid(), (unsigned)getgid());
+		return false;
+	}
+	if (geteuid() != 0 && getgroups(0, NULL) != 0) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+			    "domain %s: without root the viewer runs as the caller, and the caller has "
+			    "supplementary groups it cannot drop; start the kiosk without them (as the "
+			    "broker does) or as root", p->domain);
 		return false;
 	}
 	if (access(viewer, X_OK) < 0) {

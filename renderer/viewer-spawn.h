@@ -6,7 +6,8 @@
  * exactly those fds (link on 3, SPICE on 4...), stdin on /dev/null, no tty (new session, a tty
  * on stdout/stderr is replaced by /dev/null), supplementary groups dropped and gid then uid set
  * to the domain's user (only when the caller is root; otherwise the ids must be the caller's
- * own, so the kiosk never needs root), no_new_privs, and a parent-death signal. The viewer
+ * own and the caller must have no supplementary groups, as when the broker starts the kiosk:
+ * so the kiosk never needs root), no_new_privs, and a parent-death signal. The viewer
  * then finishes its own sandbox (viewer-sandbox.h) before it reads a SPICE byte.
  *
  * The viewer gets sockets, not a path: it never needs to connect anywhere, so its seccomp

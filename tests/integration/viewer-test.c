@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -294,6 +295,47 @@ static void test_sandbox_probe(void)
 	g_free(dir);
 }
 
+/* The kiosk never needs root: an unprivileged caller (no supplementary groups, as the broker
+ * starts the kiosk) spawns a viewer as itself and gets the domain's pixels. */
+static void test_spawn_without_root(void)
+{
+	gchar *dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL);
+	struct td_proc td;
+	uid_t uid;
+	gid_t gid;
+	pid_t child;
+	int status;
+
+	test_viewer_user(&uid, &gid);
+	td_start(&td, dir, "user", false, "--size", "320x240", NULL);
+	/* Let the unprivileged caller reach the socket. */
+	g_assert_cmpint(chmod(dir, 0755), ==, 0);
+	g_assert_cmpint(chmod(td.socket, 0777), ==, 0);
+	child = fork();
+	g_assert_cmpint(child, >=, 0);
+	if (child == 0) {
+		struct tsr_viewer_spawn_params p = { .domain = "user", .viewer_path = VIEWER,
+						     .spice_socket = td.socket, .uid = uid, .gid = gid };
+		struct tsr_viewer_process vp;
+		struct seen seen = { 0 };
+		struct tsr_viewer_link *link;
+		bool ok;
+
+		if (tsr_sandbox_drop_ids(uid, gid) < 0 || !tsr_viewer_spawn(&p, &vp, NULL))
+			_exit(2);
+		link = tsr_viewer_link_create(vp.link, NULL, NULL, &cbs, &seen);
+		ok = pump_until(link, &seen, bars_ok);
+		tsr_viewer_link_destroy(link);
+		_exit(ok && wait_exit(vp.pid, 20000) == 0 ? 0 : 1);
+	}
+	status = wait_exit(child, 60000);
+	g_assert_true(WIFEXITED(status));
+	g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+	td_stop(&td);
+	test_dir_remove(dir);
+	g_free(dir);
+}
+
 static void test_spawn_rejections(void)
 {
 	struct tsr_viewer_spawn_params p = { .domain = "x", .spice_socket = "/nonexistent/sock",
@@ -325,6 +367,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/viewer/pixels-mode-change-input-domain-gone", test_pixels_mode_change_input);
 	g_test_add_func("/viewer/echo-keys-cursor-kiosk-close-exits-0", test_echo);
 	g_test_add_func("/viewer/sandbox-probe-refused", test_sandbox_probe);
+	g_test_add_func("/viewer/spawn-without-root", test_spawn_without_root);
 	g_test_add_func("/viewer/spawn-rejections", test_spawn_rejections);
 	return g_test_run();
 }
