@@ -18,6 +18,13 @@ struct tsr_ctl_call {
 	struct tsr_ctl_peer peer;
 	struct tsr_ctl_request req;
 	bool deferred;
+	/* A deferred call may finish before its handler returns (a stop of a domain that is
+	 * already stopped answers at once). Its answer is kept here and sent by handle_message,
+	 * which still owns the call and the client's watch at that point. */
+	bool in_handler;
+	bool finished;
+	JsonObject *early_result;
+	GError *early_error;
 };
 
 struct client {
@@ -140,6 +147,12 @@ void tsr_ctl_call_finish(struct tsr_ctl_call *call, JsonObject *result, const GE
 {
 	struct client *c = call->client;
 
+	if (call->in_handler) {
+		call->finished = true;
+		call->early_result = result;
+		call->early_error = error ? g_error_copy(error) : NULL;
+		return;
+	}
 	if (c) {
 		c->pending = NULL;
 		queue_answer(c, call->req.id, result, error);
@@ -170,7 +183,15 @@ static void handle_message(struct client *c, const void *body, size_t len)
 	}
 	call->client = c;
 	call->peer = c->peer;
+	call->in_handler = true;
 	result = c->server->handler(c->server->data, call, &error);
+	call->in_handler = false;
+	if (call->finished) {
+		queue_answer(c, call->req.id, call->early_result, call->early_error);
+		g_clear_error(&call->early_error);
+		call_free(call);
+		return;
+	}
 	if (call->deferred && !error && !result) {
 		c->pending = call;
 		return;

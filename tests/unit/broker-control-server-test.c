@@ -45,6 +45,13 @@ static JsonObject *handler(void *data, struct tsr_ctl_call *call, GError **error
 		g_idle_add(finish_later, tsr_ctl_call_defer(call));
 		return NULL;
 	}
+	if (strcmp(req->command, "defer-done") == 0) {
+		/* Deferred, then finished before the handler returns (as a stop of a domain that
+		 * is already stopped does): the answer must still go out once, and the connection
+		 * must go on serving. */
+		finish_later(tsr_ctl_call_defer(call));
+		return NULL;
+	}
 	f->last_uid = peer->uid;
 	if (strcmp(req->command, "echo") != 0) {
 		g_set_error(error, TSR_CTL_ERROR, TSR_CTL_ERROR_UNKNOWN_COMMAND, "unknown command %s",
@@ -143,6 +150,16 @@ static void client_root(struct fixture *f)
 	g_assert_cmpstr(json_object_get_string_member(r.result, "said"), ==, "later");
 	tsr_ctl_response_clear(&r);
 	echo_ok(fd, "three");
+	for (int i = 0; i < 2; i++) {
+		g_assert_true(tsr_ctl_call(fd, "defer-done", NULL, 5000, &r, &error));
+		g_assert_true(r.ok);
+		g_assert_cmpstr(json_object_get_string_member(r.result, "said"), ==, "later");
+		tsr_ctl_response_clear(&r);
+	}
+	g_assert_true(tsr_ctl_call(fd, "defer", NULL, 5000, &r, &error));
+	g_assert_true(r.ok);
+	tsr_ctl_response_clear(&r);
+	echo_ok(fd, "four");
 	g_assert_true(tsr_ctl_call(fd, "nope", NULL, 5000, &r, &error));
 	g_assert_false(r.ok);
 	g_assert_cmpint(r.code, ==, TSR_CTL_ERROR_UNKNOWN_COMMAND);
@@ -157,7 +174,7 @@ static void test_root(struct fixture *f, gconstpointer unused)
 	g_assert_cmpint(stat(f->path, &st), ==, 0);
 	g_assert_cmpint(st.st_mode & 0777, ==, 0600);
 	run_client(f, client_root);
-	g_assert_cmpuint(f->handled, ==, 5);
+	g_assert_cmpuint(f->handled, ==, 9);
 	g_assert_cmpuint(f->last_uid, ==, 0);
 }
 
