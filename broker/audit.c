@@ -179,18 +179,26 @@ bool tsr_audit_event(struct tsr_audit *audit, const char *event, JsonObject *fie
 	return true;
 }
 
-bool tsr_audit_log(struct tsr_audit *audit, const char *event, ...)
+JsonObject *tsr_audit_fields_va(va_list ap)
 {
 	JsonObject *fields = json_object_new();
 	const char *name;
-	va_list ap;
 
-	va_start(ap, event);
 	while ((name = va_arg(ap, const char *))) {
 		const char *value = va_arg(ap, const char *);
 		if (value)
 			json_object_set_string_member(fields, name, value);
 	}
+	return fields;
+}
+
+bool tsr_audit_log(struct tsr_audit *audit, const char *event, ...)
+{
+	JsonObject *fields;
+	va_list ap;
+
+	va_start(ap, event);
+	fields = tsr_audit_fields_va(ap);
 	va_end(ap);
 	return tsr_audit_event(audit, event, fields);
 }

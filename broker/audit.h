@@ -16,6 +16,7 @@
 
 #include <glib.h>
 #include <json-glib/json-glib.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -42,6 +43,9 @@ bool tsr_audit_event(struct tsr_audit *audit, const char *event, JsonObject *fie
 /* Convenience: string fields as name, value pairs, NULL-terminated. A NULL value is skipped. */
 bool tsr_audit_log(struct tsr_audit *audit, const char *event, ...)
 	G_GNUC_NULL_TERMINATED __attribute__((warn_unused_result));
+/* The fields tsr_audit_log builds, for callers with their own varargs (name, value pairs up to
+ * a NULL name; a NULL value is skipped). The caller owns the returned object. */
+JsonObject *tsr_audit_fields_va(va_list ap) __attribute__((warn_unused_result));
 
 /* True if name may not be used for a field. */
 bool tsr_audit_field_forbidden(const char *name) __attribute__((warn_unused_result));

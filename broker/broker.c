@@ -27,16 +27,11 @@ void broker_audit_object(struct tsr_broker *b, const char *event, JsonObject *fi
 
 void broker_audit(struct tsr_broker *b, const char *event, ...)
 {
-	JsonObject *fields = json_object_new();
-	const char *name;
+	JsonObject *fields;
 	va_list ap;
 
 	va_start(ap, event);
-	while ((name = va_arg(ap, const char *))) {
-		const char *value = va_arg(ap, const char *);
-		if (value)
-			json_object_set_string_member(fields, name, value);
-	}
+	fields = tsr_audit_fields_va(ap);
 	va_end(ap);
 	broker_audit_object(b, event, fields);
 }
