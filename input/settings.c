@@ -129,3 +129,13 @@ out:
 	g_free(n.options);
 	return ok;
 }
+
+bool tsr_input_settings_check(GKeyFile *file, GError **error)
+{
+	struct tsr_input_settings s;
+
+	tsr_input_settings_init(&s);
+	bool ok = tsr_input_settings_load(&s, file, error);
+	tsr_input_settings_clear(&s);
+	return ok;
+}

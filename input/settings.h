@@ -30,6 +30,11 @@ void tsr_input_settings_clear(struct tsr_input_settings *settings);
 bool tsr_input_settings_load(struct tsr_input_settings *settings, GKeyFile *file, GError **error)
 	__attribute__((warn_unused_result));
 
+/* Whether the kiosk will accept file's settings (every combination parsed, the keymap compiled),
+ * loaded into a scratch struct and dropped: what tools that only check a policy pass as its
+ * kiosk check (tsr_policy_kiosk_check_fn), so they refuse what the kiosk would refuse. */
+bool tsr_input_settings_check(GKeyFile *file, GError **error) __attribute__((warn_unused_result));
+
 /* Borrowed pointers into settings, for tsr_input_text_create. */
 void tsr_input_settings_text_config(const struct tsr_input_settings *settings,
 				    struct tsr_input_text_config *out);

@@ -120,17 +120,6 @@ static void add_group(GOptionContext *ctx, const char *name, const GOptionEntry 
 	g_option_context_add_main_entries(ctx, entries, NULL);
 }
 
-/* What the kiosk will do with [kiosk], [hotkeys] and [keymap]: parse every combination and
- * compile the keymap. Refusing here (build, install) keeps a laptop's kiosk usable. */
-static bool kiosk_check(GKeyFile *file, GError **error)
-{
-	struct tsr_input_settings s;
-	tsr_input_settings_init(&s);
-	bool ok = tsr_input_settings_load(&s, file, error);
-	tsr_input_settings_clear(&s);
-	return ok;
-}
-
 static char *fmt_time(int64_t t)
 {
 	GDateTime *dt = g_date_time_new_from_unix_utc(t);
@@ -375,7 +364,9 @@ static int cmd_build(int argc, char **argv)
 		rc = usage_error(ctx, "build needs SRC and --out DIR");
 		goto out;
 	}
-	p = tsr_policy_load_dir_checked(argv[1], kiosk_check, &error);
+	/* What the kiosk will do with [kiosk], [hotkeys] and [keymap]: refusing here (and at
+	 * install) keeps a laptop's kiosk usable. */
+	p = tsr_policy_load_dir_checked(argv[1], tsr_input_settings_check, &error);
 	if (!p) {
 		rc = fail(error);
 		goto out;
@@ -667,7 +658,8 @@ out:
 
 static int install_bytes(const char *data, size_t len)
 {
-	struct tsr_install_options o = {state_dir(), now_s(), opt_broker_socket, kiosk_check};
+	struct tsr_install_options o = {state_dir(), now_s(), opt_broker_socket,
+					tsr_input_settings_check};
 	struct tsr_install_result r;
 	GError *error = NULL;
 	if (!tsr_install_bundle(data, len, &o, &r, &error)) {

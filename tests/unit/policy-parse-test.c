@@ -300,21 +300,13 @@ static void test_broken(gconstpointer data)
 	g_free(tmp);
 }
 
-/* input/settings.c as the kiosk check: its "[group] key:" errors get file:line. */
-static bool kiosk_check(GKeyFile *file, GError **error)
-{
-	struct tsr_input_settings s;
-	tsr_input_settings_init(&s);
-	bool ok = tsr_input_settings_load(&s, file, error);
-	tsr_input_settings_clear(&s);
-	return ok;
-}
-
+/* input/settings.c as the kiosk check (tsr_input_settings_check): its "[group] key:" errors get
+ * file:line. */
 static void test_kiosk_check(void)
 {
 	char *src = example_dir();
 	GError *error = NULL;
-	struct tsr_policy *p = tsr_policy_load_dir_checked(src, kiosk_check, &error);
+	struct tsr_policy *p = tsr_policy_load_dir_checked(src, tsr_input_settings_check, &error);
 	g_assert_no_error(error);
 	g_assert_true(p->kiosk.click_to_focus);
 	tsr_policy_free(p);
@@ -338,7 +330,7 @@ static void test_kiosk_check(void)
 		p = tsr_policy_load_dir(dir, &error);
 		g_assert_no_error(error);
 		tsr_policy_free(p);
-		p = tsr_policy_load_dir_checked(dir, kiosk_check, &error);
+		p = tsr_policy_load_dir_checked(dir, tsr_input_settings_check, &error);
 		g_assert_null(p);
 		g_assert_nonnull(error);
 		g_test_message("%s", error->message);
