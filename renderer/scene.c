@@ -409,16 +409,24 @@ void tsr_scene_set_filter(struct tsr_scene *scene, enum tsr_filter filter)
 		tsr_scene_add_damage(scene, &scene->domains[i]->content);
 }
 
-bool tsr_scene_set_clock(struct tsr_scene *scene, const char *text, GError **error)
+/* The clock and the notification are top-bar text: checked like any scene text, and the bar
+ * damaged only when the text really changes. */
+static bool set_top_bar_text(struct tsr_scene *scene, char **field, const char *text,
+			     const char *what, GError **error)
 {
-	if (!tsr_scene_check_text(text, TSR_SCENE_MAX_TEXT, true, "clock text", error))
+	if (!tsr_scene_check_text(text, TSR_SCENE_MAX_TEXT, true, what, error))
 		return false;
-	if (strcmp(text, scene->clock) == 0)
+	if (strcmp(text, *field) == 0)
 		return true;
-	g_free(scene->clock);
-	scene->clock = g_strdup(text);
+	g_free(*field);
+	*field = g_strdup(text);
 	tsr_scene_add_damage(scene, &scene->geometry.top_bar);
 	return true;
+}
+
+bool tsr_scene_set_clock(struct tsr_scene *scene, const char *text, GError **error)
+{
+	return set_top_bar_text(scene, &scene->clock, text, "clock text", error);
 }
 
 void tsr_scene_set_locked(struct tsr_scene *scene, bool locked)
@@ -433,14 +441,7 @@ bool tsr_scene_set_notification(struct tsr_scene *scene, const char *text, GErro
 {
 	if (text == NULL)
 		text = "";
-	if (!tsr_scene_check_text(text, TSR_SCENE_MAX_TEXT, true, "notification text", error))
-		return false;
-	if (strcmp(text, scene->notification) == 0)
-		return true;
-	g_free(scene->notification);
-	scene->notification = g_strdup(text);
-	tsr_scene_add_damage(scene, &scene->geometry.top_bar);
-	return true;
+	return set_top_bar_text(scene, &scene->notification, text, "notification text", error);
 }
 
 static void pointer_moved(struct tsr_scene *scene)
