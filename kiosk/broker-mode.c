@@ -529,7 +529,9 @@ static void after_frame(void *data)
 			   focus ? focus : "none");
 	else
 		g_snprintf(key, sizeof(key), "%s%s", tsr_kiosk_screen_name(screen),
-			   error_shown(k) ? "-error" : "");
+			   error_shown(k) ? "-error"
+			   : screen == TSR_KIOSK_SCREEN_PICKER && tsr_session_listing(k->session)
+				   ? "-loading" : "");
 	if (tsr_session_waiting_broker(k->session) || strcmp(key, k->last_shot) == 0)
 		return;
 	g_strlcpy(k->last_shot, key, sizeof(k->last_shot));

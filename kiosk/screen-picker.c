@@ -81,7 +81,10 @@ void ks_screen_picker(struct ks_builder *b)
 	ks_text(b, ks_row(b, y, b->area.width - 2 * u, 3 * u / 2), KS_DIM, u * 3 / 4,
 		TSR_ALIGN_CENTER, "Choose a domain");
 	y += 3 * u;
-	if (n == 0)
+	if (n == 0 && tsr_session_listing(s))
+		ks_text(b, ks_row(b, y, 30 * u, 2 * u), KS_DIM, u, TSR_ALIGN_CENTER,
+			"Loading your domains…");
+	else if (n == 0)
 		ks_text(b, ks_row(b, y, 30 * u, 2 * u), KS_DIM, u, TSR_ALIGN_CENTER,
 			"You have no domains on this laptop.");
 	for (size_t i = 0; i < n; i++) {

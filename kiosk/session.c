@@ -571,6 +571,10 @@ static void on_reply(struct tsr_session *s, const struct tsr_kiosk_reply *m, int
 			s->list_seq = 0;
 			if (s->selected > s->n_domains)
 				s->selected = 0;
+		} else if (m->seq == s->list_seq) {
+			/* Refused (e.g. locked meanwhile): keep what is known, stop "loading". */
+			memset(s->list_seen, 0, sizeof(s->list_seen));
+			s->list_seq = 0;
 		}
 		break;
 	case TSR_KIOSK_STOP:
@@ -1166,6 +1170,11 @@ int tsr_session_console_rights(const struct tsr_session *s)
 uint32_t tsr_session_idle_lock_seconds(const struct tsr_session *s)
 {
 	return s->idle_lock_s;
+}
+
+bool tsr_session_listing(const struct tsr_session *s)
+{
+	return s->list_seq != 0;
 }
 
 size_t tsr_session_n_domains(const struct tsr_session *s)

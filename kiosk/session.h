@@ -175,6 +175,8 @@ bool tsr_session_requires_sas(const struct tsr_session *session);
 int tsr_session_console_rights(const struct tsr_session *session);
 uint32_t tsr_session_idle_lock_seconds(const struct tsr_session *session);
 
+/* The domain list was asked for and has not been answered yet (the picker says "Loading"). */
+bool tsr_session_listing(const struct tsr_session *session);
 size_t tsr_session_n_domains(const struct tsr_session *session);
 const struct tsr_kiosk_domain_info *tsr_session_domain(const struct tsr_session *session,
 							     size_t i);

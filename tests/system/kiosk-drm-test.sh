@@ -53,7 +53,7 @@ sys_initrd --bin "$TSR_BUILDDIR/broker/tessera-brokerd" --bin "$TSR_BUILDDIR/bro
 
 SYS_BOOT_TIMEOUT=120
 sys_check "guest boots" sys_boot -m 1024
-screen() { sys_wait "^LOG: .*: screen $1" "${2:-90}" "${3:-1}" >/dev/null; }
+screen() { sys_wait "^LOG: .*: screen $1[[:space:]]*$" "${2:-90}" "${3:-1}" >/dev/null; }
 shot() { # NAME REF: the screendump matches tests/reference/REF.png
     sys_screendump "$SYS_OUT.$1.png" && sys_compare "$TSR_SRCDIR/tests/reference/$2.png" "$SYS_OUT.$1.png"
 }
