@@ -133,16 +133,22 @@ static void test_lockout(void)
 	bh_free(h);
 }
 
+/* Start the broker with the test kiosk, which shows the login screen, and log alice in. */
+static void start_as_alice(struct bh *h)
+{
+	bh_start(h, true);
+	bh_expect(h, "session state=0 ");
+	unsigned seq = bh_kiosk(h, "login alice alice-pw");
+	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
+}
+
 static void test_kiosk_restart_locked(void)
 {
 	struct bh *h = bh_new(NULL);
 	unsigned seq;
 	const char *line;
 
-	bh_start(h, true);
-	bh_expect(h, "session state=0 ");
-	seq = bh_kiosk(h, "login alice alice-pw");
-	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
+	start_as_alice(h);
 	bh_expect(h, "session state=2 ");
 
 	/* The kiosk dies: the broker starts a new one, which comes up locked. */
@@ -423,10 +429,7 @@ static void test_reload_changes(void)
 	unsigned seq;
 
 	bh_usb_add(h, "1-1", reader, sizeof(reader), 1, 1, NULL);
-	bh_start(h, true);
-	bh_expect(h, "session state=0 ");
-	seq = bh_kiosk(h, "login alice alice-pw");
-	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
+	start_as_alice(h);
 	seq = bh_kiosk(h, "pick work");
 	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
 	seq = bh_kiosk(h, "focus work");
@@ -515,10 +518,7 @@ static void test_restart_adopts(void)
 	struct tsr_ctl_response r = { 0 };
 	unsigned seq;
 
-	bh_start(h, true);
-	bh_expect(h, "session state=0 ");
-	seq = bh_kiosk(h, "login alice alice-pw");
-	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
+	start_as_alice(h);
 	g_assert_true(bh_ctl(h, "start", name_arg("web"), &r));
 	tsr_ctl_response_clear(&r);
 	g_assert_true(bh_ctl(h, "start", name_arg("work"), &r));
@@ -579,10 +579,7 @@ static void test_pick_viewer_logout(void)
 	unsigned seq;
 	const char *line;
 
-	bh_start(h, true);
-	bh_expect(h, "session state=0 ");
-	seq = bh_kiosk(h, "login alice alice-pw");
-	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
+	start_as_alice(h);
 
 	/* Pick starts the domain and hands over a viewer link. */
 	seq = bh_kiosk(h, "pick web");
