@@ -33,6 +33,7 @@ struct xen_domain {
 	GCancellable *cancel;     /* cancelled when the domain is freed: no callback after that */
 	guint poll;
 	bool polling;             /* an xl list is in flight */
+	bool ending;              /* the remains of a stopped domain are being destroyed */
 	char *cfg_path;
 	char *usb_ports[USB_PORTS]; /* device id per port (1-based port = index + 1) */
 };
@@ -242,6 +243,22 @@ static void destroyed_after(struct tsr_domain *d, bool ok, const char *out, cons
 		log_line(d, "xl destroy", err);
 }
 
+struct end_ctx {
+	enum tsr_domain_state state;
+	const char *why; /* a string literal */
+};
+
+static void remains_destroyed(struct tsr_domain *d, bool ok, const char *out, const char *err,
+			      void *data)
+{
+	struct end_ctx *e = data;
+	if (!ok)
+		log_line(d, "xl destroy", err);
+	priv(d)->ending = false;
+	tsr_domain_set_state(d, e->state, e->why);
+	g_free(e);
+}
+
 static void end_domain(struct tsr_domain *d, enum tsr_domain_state state, const char *why,
 		       bool destroy)
 {
@@ -253,8 +270,15 @@ static void end_domain(struct tsr_domain *d, enum tsr_domain_state state, const 
 	for (int i = 0; i < USB_PORTS; i++)
 		g_clear_pointer(&x->usb_ports[i], g_free);
 	if (destroy) {
+		/* The remains (kept by on_poweroff/on_crash=preserve) hold the name: report the
+		 * domain stopped only once they are gone, so a start right after cannot collide. */
+		struct end_ctx *e = g_new0(struct end_ctx, 1);
+		e->state = state;
+		e->why = why;
+		x->ending = true;
 		const char *args[] = { "destroy", d->name, NULL };
-		run_xl(d, args, destroyed_after, NULL);
+		run_xl(d, args, remains_destroyed, e);
+		return;
 	}
 	tsr_domain_set_state(d, state, why);
 }
@@ -264,7 +288,7 @@ static void list_done(struct tsr_domain *d, bool ok, const char *out, const char
 {
 	struct xen_domain *x = priv(d);
 	x->polling = false;
-	if (d->state != TSR_DOMAIN_RUNNING && d->state != TSR_DOMAIN_PAUSED)
+	if ((d->state != TSR_DOMAIN_RUNNING && d->state != TSR_DOMAIN_PAUSED) || x->ending)
 		return;
 	char flags[7];
 	long domid = -1;

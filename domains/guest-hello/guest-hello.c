@@ -11,7 +11,8 @@
  *   pointer X Y buttons=N                 (screen pixels; buttons: 1 left, 2 right, 4 middle)
  *   usb add 1-1 08e6:4433 class=0b        (every interface class of the device)
  *   usb remove 1-1
- *   poweroff                              (the ACPI power button: it powers the guest off)
+ *   poweroff                              (the ACPI power button, or SIGUSR2/SIGTERM/SIGPWR as
+ *                                          busybox poweroff sends to init: the guest powers off)
  * Linked statically: the guest has no libraries at all. */
 #include <dirent.h>
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include <linux/input.h>
 #include <linux/kd.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -53,6 +55,16 @@ static int n_inputs;
 struct usbdev { char id[32]; bool seen; };
 static struct usbdev usb[MAX_USB];
 static int n_usb;
+
+/* Set by SIGUSR2/SIGTERM/SIGPWR: as PID 1 we are the init that busybox poweroff (run by the
+ * kernel's orderly_poweroff, e.g. for Xen's PV shutdown request) signals. */
+static volatile sig_atomic_t poweroff_requested;
+
+static void on_poweroff_signal(int sig)
+{
+	(void)sig;
+	poweroff_requested = 1;
+}
 
 static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void emit(const char *fmt, ...)
@@ -304,6 +316,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	struct sigaction sa = { .sa_handler = on_poweroff_signal };
+	sigaction(SIGUSR2, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGPWR, &sa, NULL);
 	read_name();
 	bool have_fb = open_fb();
 	if (have_fb)
@@ -314,6 +330,11 @@ int main(int argc, char **argv)
 	int pend_x = 0, pend_y = 0, pend_b = 0;
 	time_t last = 0;
 	for (;;) {
+		if (poweroff_requested) {
+			emit("poweroff\n");
+			sync();
+			reboot(RB_POWER_OFF);
+		}
 		time_t now = time(NULL);
 		if (now != last) {
 			last = now;

@@ -243,7 +243,7 @@ int main(int argc, char **argv)
 	      (g_get_monotonic_time() - t0) / 1e6, error ? ": " : "", error ? error->message : "");
 	g_clear_error(&error);
 	check(wait_for_text(tsr_backend_console_path(b, "xenguest"), "poweroff", &at, 1000),
-	      "the guest saw the ACPI power button and powered off");
+	      "the guest got the shutdown request (PV control/shutdown or ACPI) and powered off");
 	check(!g_file_test("/var/lib/tessera/domains/xenguest/disk.qcow2", G_FILE_TEST_EXISTS),
 	      "the disposable overlay is gone");
 
