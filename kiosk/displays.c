@@ -21,7 +21,9 @@ struct display {
 	struct tsr_viewer_link *link;
 	struct tsr_scene_domain *sd;
 	guint watch, resume;
-	bool framed;
+	bool framed;    /* a surface arrived */
+	bool connected; /* the viewer said CONNECTED: its input channel is up too */
+	bool ready_told;
 	int32_t sw, sh; /* surface size */
 };
 
@@ -82,6 +84,17 @@ static void display_lost(struct display *d, const char *why)
 		ds->hooks.lost(ds->data, name, text);
 }
 
+/* The domain goes on the desktop once it has a frame and can take input: keys typed the moment
+ * it appears must not be lost to a viewer still opening its input channel. */
+static void maybe_ready(struct display *d)
+{
+	if (d->ready_told || !d->framed || !d->connected)
+		return;
+	d->ready_told = true;
+	if (d->owner->hooks.first_frame)
+		d->owner->hooks.first_frame(d->owner->data, d->name);
+}
+
 static void on_surface(void *opaque, const struct tsr_viewer_surface_view *v)
 {
 	struct display *d = opaque;
@@ -95,11 +108,8 @@ static void on_surface(void *opaque, const struct tsr_viewer_surface_view *v)
 	}
 	d->sw = px.width;
 	d->sh = px.height;
-	if (!d->framed) {
-		d->framed = true;
-		if (d->owner->hooks.first_frame)
-			d->owner->hooks.first_frame(d->owner->data, d->name);
-	}
+	d->framed = true;
+	maybe_ready(d);
 }
 
 static void on_damage(void *opaque, uint32_t x, uint32_t y, uint32_t w, uint32_t h)
@@ -138,6 +148,10 @@ static void on_status(void *opaque, uint32_t status)
 	struct display *d = opaque;
 	g_autoptr(GError) error = NULL;
 
+	if (status == TSR_DISPLAY_STATUS_CONNECTED) {
+		d->connected = true;
+		maybe_ready(d);
+	}
 	if (status == TSR_DISPLAY_STATUS_DOMAIN_GONE && !d->framed &&
 	    !tsr_scene_domain_set_surface(d->sd, NULL, "Display lost", &error))
 		tsr_warn("display of %s: %s", d->name, error->message);

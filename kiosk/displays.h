@@ -18,6 +18,7 @@
 struct tsr_displays;
 
 struct tsr_displays_hooks {
+	/* The domain has its first frame and its viewer's input channel is up. */
 	void (*first_frame)(void *data, const char *domain);
 	void (*lost)(void *data, const char *domain, const char *why);
 };

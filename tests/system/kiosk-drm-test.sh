@@ -68,9 +68,8 @@ login() {
 }
 sys_check "SAS, a wrong then the right password (screen matches)" login
 sys_check "the picker matches" shot picker kiosk-drm-picker
-# personal, work: pick personal; top bar; pick work, type; Super+Tab to personal, type; SAS
-# inside personal. (Typing waits for a second screen change after a pick: a viewer's first
-# frame can come before its input channel is up.)
+# personal, work: pick personal; top bar; pick work, type at once (the kiosk shows a domain
+# only once its viewer can take input); Super+Tab to personal, type; SAS inside personal.
 domains() {
     sys_keys ret && screen desktop-single-personal 120 &&
     sys_pointer 16000 100 left && screen picker 60 2 &&

@@ -211,10 +211,12 @@ void log_in(struct fx *f)
 	session_msg(f, TSR_KIOSK_SESSION_ACTIVE, "alice");
 	reply(f, seq, TSR_KIOSK_OK, 0, "Welcome.", -1);
 	seq = brecv(f, TSR_KIOSK_LIST, NULL);
+	g_assert_true(tsr_session_listing(f->s));
 	domain(f, seq, "work", TSR_POLICY_COLOUR_RED, TSR_KIOSK_DOMAIN_STOPPED);
 	domain(f, seq, "personal", TSR_POLICY_COLOUR_GREEN, TSR_KIOSK_DOMAIN_RUNNING);
 	domain(f, seq, "banking", TSR_POLICY_COLOUR_BLUE, TSR_KIOSK_DOMAIN_STOPPED);
 	reply(f, seq, TSR_KIOSK_OK, 0, "", -1);
+	g_assert_false(tsr_session_listing(f->s));
 	g_assert_cmpint(screen(f), ==, TSR_KIOSK_SCREEN_PICKER);
 	g_assert_cmpuint(tsr_session_n_domains(f->s), ==, 3);
 }

@@ -114,7 +114,13 @@ static void test_wrong_then_right(void)
 	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_PICKER);
 	g_assert_cmpstr(tsr_session_user(f.s), ==, "alice");
 	g_assert_cmpstr(tsr_session_full_name(f.s), ==, "Alice Example");
-	brecv(&f, TSR_KIOSK_LIST, NULL);
+	seq = brecv(&f, TSR_KIOSK_LIST, NULL);
+	/* A refused list (the broker locked meanwhile) ends "loading" and keeps nothing stale. */
+	g_assert_true(tsr_session_listing(f.s));
+	reply(&f, seq, TSR_KIOSK_E_STATE, 0, "Log in or unlock first.", -1);
+	g_assert_false(tsr_session_listing(f.s));
+	g_assert_cmpuint(tsr_session_n_domains(f.s), ==, 0);
+	g_assert_null(f.lost);
 	fx_clear(&f);
 }
 
