@@ -48,3 +48,7 @@ EXTRA_DIST += tests/integration/kiosk-e2e-test.sh tests/integration/kiosk-e2e-li
 # guest with sim domains (QMP input-send-event, screendumps).
 SYSTEM_TESTS += tests/system/kiosk-qemu-test.sh tests/system/kiosk-drm-test.sh
 CLEANFILES += tests/system/kiosk-guest.log
+
+UNIT_TESTS += tests/unit/kiosk-frames-test
+check_PROGRAMS += tests/unit/kiosk-frames-test
+tests_unit_kiosk_frames_test_LDADD = $(BROKER_MODE_LIBS)
