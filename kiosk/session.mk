@@ -8,8 +8,8 @@ kiosk_libtsr_session_a_SOURCES = \
 	kiosk/screen-login.c \
 	kiosk/screen-picker.c
 kiosk_libtsr_session_a_CPPFLAGS = $(RENDERER_CPPFLAGS)
-# kiosk-proto.o comes from the broker's library (the one definition of the protocol checks).
-SESSION_LIBS = kiosk/libtsr-session.a broker/libtsr-brokerd.a $(KIOSK_PROTO_LIBS) $(POLICY_LIBS) $(RENDERER_LIBS)
+# The protocol checks come from the broker's kiosk-proto library (their one definition).
+SESSION_LIBS = kiosk/libtsr-session.a $(KIOSK_PROTO_LIBS) $(POLICY_LIBS) $(RENDERER_LIBS)
 
 UNIT_TESTS += tests/unit/kiosk-session-test tests/unit/kiosk-screens-test
 check_PROGRAMS += tests/unit/kiosk-session-test tests/unit/kiosk-screens-test
