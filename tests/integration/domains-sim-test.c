@@ -43,6 +43,19 @@ static struct tsr_backend *make(void)
 	return b;
 }
 
+/* Testdomains this test started: killed if it dies on a failed assertion, so a failure never
+ * leaves them running. */
+static volatile pid_t started[4];
+
+static void kill_started(int sig)
+{
+	for (int i = 0; i < 4; i++)
+		if (started[i] > 0)
+			kill(started[i], SIGKILL);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static bool saw(const char *text)
 {
 	for (guint i = 0; i < events->len; i++)
@@ -58,6 +71,8 @@ static void test_sim(void)
 	g_assert_true(tsr_backend_start_sync(b, "a", 20000, &error));
 	g_assert_no_error(error);
 	g_assert_true(tsr_backend_start_sync(b, "b", 20000, &error));
+	started[0] = (pid_t)tsr_backend_domain_pid(b, "a");
+	started[1] = (pid_t)tsr_backend_domain_pid(b, "b");
 	g_assert_cmpint(tsr_backend_status(b, "a"), ==, TSR_DOMAIN_RUNNING);
 	struct stat st;
 	g_assert_cmpint(stat(tsr_backend_spice_socket(b, "a"), &st), ==, 0);
@@ -126,6 +141,8 @@ static void test_sim(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
+	signal(SIGABRT, kill_started);
+	signal(SIGTERM, kill_started);
 	events = g_ptr_array_new_with_free_func(g_free);
 	const char *build = g_getenv("TSR_BUILDDIR") ? g_getenv("TSR_BUILDDIR") : TSR_BUILDDIR;
 	testdomain = g_build_filename(build, "domains", "tessera-testdomain", NULL);
