@@ -4,6 +4,7 @@
 
 #include "common/log.h"
 
+#include <errno.h>
 #include <glib-unix.h>
 #include <string.h>
 
@@ -11,8 +12,6 @@ struct tsr_kiosk_frames {
 	struct tsr_scene *scene;
 	struct tsr_output *output;
 	struct tsr_console_link *console;
-	uint32_t *console_px;
-	uint32_t console_stride, console_w, console_h;
 	guint idle, retry, watch;
 	guint64 frames;
 	void (*after)(void *data);
@@ -21,32 +20,12 @@ struct tsr_kiosk_frames {
 
 static void present(struct tsr_kiosk_frames *f);
 
-/* The console gets a copy of what changed: it maps the memfd read-only and may read at any
- * time, so the kiosk never composes into it directly. */
+/* The console is one more output (renderer/console-link.h): it gets a copy of exactly what
+ * changed, never the kiosk's own buffers. */
 static void mirror(struct tsr_kiosk_frames *f, const struct tsr_rect *rects, int n)
 {
-	const struct tsr_image *shadow = tsr_scene_shadow(f->scene);
-	struct tsr_console_rect cr[64];
-	size_t k = 0;
-
-	if (!f->console || !f->console_px || !shadow ||
-	    (uint32_t)shadow->width != f->console_w || (uint32_t)shadow->height != f->console_h)
-		return;
-	for (int i = 0; i < n; i++) {
-		const struct tsr_rect *r = &rects[i];
-		for (int32_t y = r->y; y < r->y + r->height; y++)
-			memcpy((uint8_t *)f->console_px + (size_t)y * f->console_stride + (size_t)r->x * 4,
-			       (const uint8_t *)shadow->pixels + (size_t)y * (size_t)shadow->stride +
-				       (size_t)r->x * 4,
-			       (size_t)r->width * 4);
-		cr[k++] = (struct tsr_console_rect){ (uint32_t)r->x, (uint32_t)r->y,
-						     (uint32_t)r->width, (uint32_t)r->height };
-		if (k == G_N_ELEMENTS(cr) || i == n - 1) {
-			if (tsr_console_link_damage(f->console, cr, k) < 0)
-				tsr_debug("console damage not sent: the link is closed");
-			k = 0;
-		}
-	}
+	if (f->console && tsr_console_link_present(f->console, tsr_scene_shadow(f->scene), rects, n) < 0)
+		tsr_debug("console frame not sent: %s", g_strerror(errno));
 }
 
 static gboolean retry_cb(gpointer data)
@@ -104,22 +83,13 @@ static void frame_done(void *data)
 	present(data);
 }
 
-static void resize_console(struct tsr_kiosk_frames *f)
+/* The whole desktop as it is now (a new console, or a new size). */
+static void mirror_all(struct tsr_kiosk_frames *f)
 {
 	const struct tsr_image *shadow = tsr_scene_shadow(f->scene);
 
-	f->console_px = NULL;
-	if (!f->console || !shadow || shadow->width <= 0 || shadow->height <= 0)
+	if (!shadow || shadow->width <= 0 || shadow->height <= 0)
 		return;
-	f->console_px = tsr_console_link_set_surface(f->console, (uint32_t)shadow->width,
-						     (uint32_t)shadow->height, &f->console_stride);
-	if (!f->console_px) {
-		tsr_warn("console surface: %s", g_strerror(errno));
-		return;
-	}
-	f->console_w = (uint32_t)shadow->width;
-	f->console_h = (uint32_t)shadow->height;
-	/* The new surface starts empty: send it the whole desktop as it is now. */
 	struct tsr_rect all = { 0, 0, shadow->width, shadow->height };
 	mirror(f, &all, 1);
 }
@@ -132,8 +102,7 @@ static void size_changed(void *data, int32_t width, int32_t height)
 	if (!tsr_scene_resize(f->scene, width, height, &error))
 		tsr_warn("resize to %dx%d: %s", width, height, error->message);
 	tsr_scene_damage_all(f->scene);
-	present(f); /* composes at the new size first, so the console copy below is current */
-	resize_console(f);
+	present(f); /* composes at the new size (the console follows the shadow's size) */
 }
 
 static const struct tsr_output_listener listener = { frame_done, size_changed };
@@ -186,11 +155,10 @@ void tsr_kiosk_frames_destroy(struct tsr_kiosk_frames *f)
 void tsr_kiosk_frames_set_console(struct tsr_kiosk_frames *f, struct tsr_console_link *link)
 {
 	f->console = link;
-	f->console_px = NULL;
 	if (link) {
 		/* Compose now so the console starts from the current desktop. */
 		present(f);
-		resize_console(f);
+		mirror_all(f);
 	}
 }
 
