@@ -401,7 +401,10 @@ static void test_hostile_viewer_process(void)
 		g_assert_nonnull(line);
 		g_assert_nonnull(strstr(line, "protocol violation"));
 		g_free(line);
-		if (i >= rounds - 20)
+		/* The minimum over many cut-offs: right after one, the kiosk may already hold the
+		 * next viewer's link, more often the busier the machine. A leak still shows, since
+		 * it would raise every sample. */
+		if (i >= rounds / 2)
 			fds_end = MIN(fds_end, count_fds(k.pid));
 	}
 	rss_end = rss_kib(k.pid);
