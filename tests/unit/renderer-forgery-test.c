@@ -218,9 +218,13 @@ static void test_forgery(void)
 				}
 			}
 			compared += outside;
-			/* Not vacuous: where content is shown, it shows the domain's pixels. */
-			if (c.out_h >= 48 && c.n > 0 && combo < 4 &&
-			    (layout == TSR_LAYOUT_TILED || c.focus >= 0))
+			/* Not vacuous: where content is shown, it shows the domain's pixels. (A small
+			 * tile with an extreme surface, say 1x8192, may leave no content at all: then
+			 * there is nothing to show, and everything was compared as outside.) */
+			bool any_content = false;
+			for (int i = 0; i < c.n; i++)
+				any_content |= !tsr_rect_empty(&content[i]);
+			if (any_content && combo < 4)
 				g_assert_cmpint(inside_differs, >, 0);
 			/* Under a trusted screen no domain is shown at all. */
 			if (combo == 4)
