@@ -43,5 +43,5 @@ tests_system_tsr_input_probe_SOURCES = tests/system/input-probe.c
 tests_system_tsr_input_probe_CFLAGS = $(AM_CFLAGS) $(EVDEV_CFLAGS)
 tests_system_tsr_input_probe_LDADD = $(INPUT_LIBS)
 SYSTEM_TESTS += tests/system/input-grab-test.sh
-# tests/system/kiosk-input-test.sh (the real kiosk on evdev in a guest) is not registered yet:
-# see the note at its top.
+# The real kiosk (under tessera-brokerd, on DRM/KMS) with the virtio and a uinput keyboard.
+SYSTEM_TESTS += tests/system/kiosk-input-test.sh

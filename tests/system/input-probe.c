@@ -12,6 +12,8 @@
  *    domain it destroys the device with y still down (a keyboard unplugged mid-key: the kernel
  *    drops whatever the device still had queued, so the router must release y itself);
  *  - when KEY_M goes down in a domain it kills itself with SIGKILL (the kiosk dying mid-typing).
+ * "keyboard NAME" is a uinput keyboard made in the guest for kiosk-input-test.sh: it types what
+ * its stdin says, waits for a testdomain to record a key, and SIGKILLs the kiosk mid-key.
  * With --vt it turns that VT's keyboard off first (KDSKBMODE K_OFF), as the kiosk must, so the
  * console gets nothing even after the grab is gone. */
 #include "config.h"
@@ -31,7 +33,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <poll.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define UINPUT_NAME "tessera-probe-uinput"
@@ -42,7 +47,12 @@ static const char usage_text[] =
 	"  receives as marks (default marker port /dev/ttyS1) and in DIR/domain-N.keys.\n"
 	"       tsr-input-probe watch DIR PREFIX [SUFFIX]\n"
 	"  Mark \"PREFIX NAME\" for every file that appears in DIR (created or renamed there);\n"
-	"  exit once one ends in SUFFIX, else run until killed (busybox has no inotifyd).\n";
+	"  exit once one ends in SUFFIX, else run until killed (busybox has no inotifyd).\n"
+	"       tsr-input-probe keyboard NAME\n"
+	"  Create a uinput keyboard called NAME and run the commands on stdin, one per line:\n"
+	"  down|up|tap KEY_X; wait FILE LINE (until FILE holds LINE, 60 s at most); kill PID\n"
+	"  (SIGKILL, returns once it has exited); echo TEXT (to stdout). It prints UINPUT-READY NAME\n"
+	"  once the device exists; EOF removes it.\n";
 
 /* watch DIR PREFIX: the guest's way to wait for files (the kiosk's screenshots) without
  * polling. */
@@ -74,6 +84,110 @@ static int cmd_watch(const char *dir, const char *prefix, const char *until)
 			p += sizeof(*ev) + ev->len;
 		}
 	}
+}
+
+/* keyboard NAME: see usage_text. Waits are on inotify and pidfds, never on sleeps. */
+static bool file_has_line(const char *path, const char *line)
+{
+	g_autofree char *text = NULL;
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		return false;
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	return g_strv_contains((const char *const *)lines, line);
+}
+
+static bool wait_line(const char *path, const char *line)
+{
+	int fd = inotify_init1(IN_CLOEXEC);
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool ok = false;
+	if (fd < 0 || inotify_add_watch(fd, path, IN_MODIFY | IN_CLOSE_WRITE) < 0) {
+		fprintf(stderr, "tsr-input-probe: cannot watch %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	gint64 deadline = g_get_monotonic_time() + 60 * G_USEC_PER_SEC;
+	while (!(ok = file_has_line(path, line))) {
+		gint64 left = (deadline - g_get_monotonic_time()) / 1000;
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+			break;
+		if (read(fd, buf, sizeof(buf)) < 0 && errno != EINTR)
+			break;
+	}
+	close(fd);
+	if (!ok)
+		fprintf(stderr, "tsr-input-probe: no line '%s' in %s within 60 s\n", line, path);
+	return ok;
+}
+
+static bool kill_and_wait(const char *arg)
+{
+	char *end;
+	long pid = strtol(arg, &end, 10);
+	int fd = (pid > 1 && *end == '\0') ? (int)syscall(SYS_pidfd_open, (pid_t)pid, 0) : -1;
+	bool ok = fd >= 0 && syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) == 0;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ok = ok && poll(&p, 1, 60000) == 1;
+	if (!ok)
+		fprintf(stderr, "tsr-input-probe: cannot kill '%s': %s\n", arg, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+static bool emit_key(struct libevdev_uinput *ui, int code, int value)
+{
+	return libevdev_uinput_write_event(ui, EV_KEY, (unsigned)code, value) == 0 &&
+	       libevdev_uinput_write_event(ui, EV_SYN, SYN_REPORT, 0) == 0;
+}
+
+static int cmd_keyboard(const char *name)
+{
+	struct libevdev *d = libevdev_new();
+	struct libevdev_uinput *ui = NULL;
+	char line[512];
+	int status = 0;
+
+	libevdev_set_name(d, name);
+	for (unsigned c = KEY_ESC; c <= KEY_SPACE; c++)
+		libevdev_enable_event_code(d, EV_KEY, c, NULL);
+	int rc = libevdev_uinput_create_from_device(d, LIBEVDEV_UINPUT_OPEN_MANAGED, &ui);
+	if (rc < 0) {
+		printf("TSR-FAIL cannot create a uinput keyboard: %s\n", strerror(-rc));
+		libevdev_free(d);
+		return 1;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("UINPUT-READY %s\n", name);
+	while (status == 0 && fgets(line, sizeof(line), stdin)) {
+		g_strchomp(line);
+		char *arg = strchr(line, ' ');
+		if (arg)
+			*arg++ = '\0';
+		if (!strcmp(line, "down") || !strcmp(line, "up") || !strcmp(line, "tap")) {
+			int code = arg ? libevdev_event_code_from_name(EV_KEY, arg) : -1;
+			if (code < 0 || (strcmp(line, "up") && !emit_key(ui, code, 1)) ||
+			    (strcmp(line, "down") && !emit_key(ui, code, 0)))
+				status = 1;
+		} else if (!strcmp(line, "echo")) {
+			printf("%s\n", arg ? arg : "");
+		} else if (!strcmp(line, "wait") && arg && strchr(arg, ' ')) {
+			char *want = strchr(arg, ' ');
+			*want++ = '\0';
+			status = wait_line(arg, want) ? 0 : 1;
+		} else if (!strcmp(line, "kill") && arg) {
+			status = kill_and_wait(arg) ? 0 : 1;
+		} else {
+			status = 64;
+		}
+		if (status)
+			printf("TSR-FAIL uinput keyboard: '%s %s' failed\n", line, arg ? arg : "");
+	}
+	libevdev_uinput_destroy(ui);
+	libevdev_free(d);
+	return status;
 }
 
 struct probe {
@@ -226,6 +340,8 @@ int main(int argc, char **argv)
 
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "watch"))
 		return cmd_watch(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
+	if (argc == 3 && !strcmp(argv[1], "keyboard"))
+		return cmd_keyboard(argv[2]);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help")) {
 			fputs(usage_text, stdout);

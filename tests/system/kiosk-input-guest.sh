@@ -1,42 +1,87 @@
 # tests/system/kiosk-input-guest.sh: guest side of kiosk-input-test.sh (runs as /test.sh).
+# Set up as kiosk-drm-guest.sh (tessera-brokerd with two sim domains starts tessera-kiosk as
+# nobody on DRM/KMS, evdev grabbed; every log line goes to the host as "LOG: ..."), plus:
+#  - a uinput keyboard made here before the kiosk starts (tsr-input-probe keyboard); once the
+#    host has typed into a domain, it types there too and waits until the domain recorded it;
+#  - a second reader of the virtio keyboard (must see only the z typed after the kill);
+#  - tty1, the console in front, held open raw with a reader whose first byte must be the q
+#    the host types at the very end;
+#  - on the lock screen: the broker stopped (so it cannot restart the kiosk), m held down on the
+#    uinput keyboard, the kiosk SIGKILLed, m released; the host then types z.
 . /lib/systest.sh
 set -u
 kbd=$(input_dev "QEMU Virtio Keyboard") || { mark TSR-FAIL no virtio keyboard; exit 1; }
-# The kiosk runs as nobody; udev would give it the input group, here the nodes are opened up.
-chmod 666 /dev/input/event*
-mkdir -p /tmp/state /tmp/run /tmp/shots
-chmod 755 /tmp /tmp/run
-chmod 777 /tmp/shots
-
-# A second reader of the keyboard: it must see nothing while the kiosk holds the grab.
-tsr-systest-guest evwait --timeout 600 "$kbd" KEY_Q >/tmp/second 2>/tmp/second.err &
+[ "$(tsr-systest-guest fgvt)" = 1 ] || { mark TSR-FAIL tty1 is not the foreground VT; exit 1; }
+# Keep tty1 open throughout (the VT driver resets termios when its last user closes it); raw,
+# so a single byte typed at any time is readable at once.
+exec 3<>/dev/tty1
+tsr-systest-guest ttyraw /dev/tty1 || { mark TSR-FAIL cannot set tty1 raw; exit 1; }
+tsr-systest-guest ttyread /dev/tty1 >/tmp/tty 2>/tmp/tty.err &
+tty=$!
+tsr-systest-guest evwait --timeout 600 "$kbd" KEY_Z >/tmp/second 2>/tmp/second.err &
 second=$!
 
-mkfifo /tmp/broker.out
-tessera-brokerd --state-dir=/tmp/state --run-dir=/tmp/run --policy-dir=/policy \
+mkdir -p /tmp/state /tmp/run
+chmod 755 /tmp /tmp/state /tmp/run
+rm -f /tmp/log.fifo /tmp/done.fifo /tmp/kbd.fifo
+mkfifo /tmp/log.fifo /tmp/done.fifo /tmp/kbd.fifo
+rm -f /tmp/kbd-ready.fifo
+mkfifo /tmp/kbd-ready.fifo
+# Its output goes to the host as marks, after the first line (it exists) is passed on here.
+tsr-input-probe keyboard tsr-guest-keyboard </tmp/kbd.fifo | {
+    IFS= read -r first && echo "$first" >/tmp/kbd-ready.fifo
+    while IFS= read -r line; do mark "$line"; done
+} &
+guestkbd=$!
+exec 4>/tmp/kbd.fifo
+read -r ready </tmp/kbd-ready.fifo
+[ "$ready" = "UINPUT-READY tsr-guest-keyboard" ] || { mark TSR-FAIL no uinput keyboard; exit 1; }
+# The kiosk runs as nobody: give it the card and the input devices (udev would, via groups).
+chmod 666 /dev/dri/card0 /dev/input/event* 2>/dev/null
+
+rec=/tmp/run/domains
+(typed=""
+while IFS= read -r line; do
+    echo "$line" >/dev/console
+    mark "LOG: $line"
+    case "$line" in
+        *": screen desktop-single-personal")
+            # first time: after the host's a b c, the uinput keyboard types d e
+            [ -n "$typed" ] && continue
+            typed=1
+            printf '%s\n' "wait $rec/personal/input.log key 0x2e up" "tap KEY_D" "tap KEY_E" \
+                "wait $rec/personal/input.log key 0x12 up" "echo UINPUT-PERSONAL" >&4 ;;
+        *": screen desktop-single-work")
+            # after the host's x y z, the uinput keyboard types u v
+            printf '%s\n' "wait $rec/work/input.log key 0x2c up" "tap KEY_U" "tap KEY_V" \
+                "wait $rec/work/input.log key 0x2f up" "echo UINPUT-WORK" >&4 ;;
+        *": screen lock") echo done >/tmp/done.fifo ;;
+    esac
+done </tmp/log.fifo) &
+tessera-brokerd --state-dir=/tmp/state --run-dir=/tmp/run --policy-dir=/etc/tsr-kiosk/policy \
     --no-udev --no-usb --testdomain=/usr/bin/tessera-testdomain --viewer=/usr/bin/tessera-viewer \
-    --kiosk=/usr/bin/tessera-kiosk --kiosk-user=65534:65534 \
-    --kiosk-arg=--output=headless:1024x640 --kiosk-arg=--evdev \
-    --kiosk-arg=--screenshot-dir=/tmp/shots --kiosk-arg=--clock=12:00 \
-    --kiosk-arg=--organization=input-org --shutdown-timeout=5000 >/tmp/broker.out 2>&1 &
+    --kiosk=/usr/bin/tessera-kiosk --kiosk-user=65534:65534 --kiosk-arg=--output=drm \
+    --kiosk-arg=--clock=12:00 --kiosk-arg=--organization=input-org 2>/tmp/log.fifo &
 broker=$!
-# Its log on the console, and a mark once the kiosk runs.
-while read -r line; do
-    echo "$line"
-    case "$line" in *"kiosk running on"*) mark KIOSK-UP ;; esac
-done </tmp/broker.out &
+read -r _ </tmp/done.fifo
 
-# Every screen the kiosk shows becomes a mark (SHOT NN-name.png) for the host, which types
-# its way through; the lock screen after the SAS is the last.
-tsr-input-probe watch /tmp/shots SHOT -lock.png || { mark TSR-FAIL watching the screens; exit 1; }
-
-kill $broker
-wait $broker
-
-for d in personal work; do
-    mark REC $d "$(grep '^key ' /tmp/run/domains/$d/input.log | tr '\n' ' ')"
-done
-mark KIOSK-GONE
-wait $second || { mark TSR-FAIL second reader: "$(cat /tmp/second.err)"; exit 1; }
+# Kill the kiosk mid-key, with the broker stopped so that nothing grabs the keyboard again.
+kiosk=$(pidof tessera-kiosk) || { mark TSR-FAIL no kiosk running; exit 1; }
+kill -STOP "$broker"
+printf '%s\n' "down KEY_M" "kill $kiosk" "up KEY_M" "echo KIOSK-KILLED" >&4
+exec 4>&-
+wait "$second" || { mark TSR-FAIL second reader: "$(cat /tmp/second.err)"; exit 1; }
 mark SECOND-READER "$(tr '\n' ' ' </tmp/second)"
+for d in personal work; do
+    mark REC $d "$(grep '^key ' "$rec/$d/input.log" | tr '\n' ' ')"
+done
+mark READY-Q
+wait "$tty" || { mark TSR-FAIL tty1 reader: "$(cat /tmp/tty.err)"; exit 1; }
+mark TTY-READ "$(cat /tmp/tty)"
+kill "$broker"
+kill -CONT "$broker"
+wait "$broker"
+# The log reader held the keyboard's command pipe: with the broker gone, it ends, and so does the
+# uinput keyboard.
+wait "$guestkbd"
 exit 0

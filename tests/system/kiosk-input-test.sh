@@ -1,29 +1,27 @@
 #!/bin/sh
-# tests/system/kiosk-input-test.sh: the real kiosk's input in a booted guest. tessera-brokerd runs
-# three sim domains (testdomains) and the kiosk (tessera-kiosk-session, as nobody, headless
-# output, evdev grabbed); the host types over QMP through the guest's virtio keyboard and clicks
-# with its tablet: the SAS, a login, the picker, typing into one domain, a click on the top bar,
-# picking a second domain, typing into it, the layout hotkey and the SAS from inside a domain.
-# Checks: each testdomain's --record-input holds exactly the keys typed while it had focus (no
-# login, no hotkey, no SAS keys), and a second reader of the keyboard got nothing while the kiosk
-# ran, then the q typed after the kiosk was stopped.
+# tests/system/kiosk-input-test.sh: the real kiosk's input in a booted guest.
 #
-# NOT IN SYSTEM_TESTS YET (input/local.mk): with console = none the kiosk (broker mode, headless
-# output) writes no screenshot at all in this setup, not of the locked screen and not after the
-# SAS either (the same command on the host writes none either; with a console attached, as in
-# tests/integration/kiosk-e2e-test.sh, it does), so the host has nothing to wait on. The guest
-# side works up to there: the kiosk runs as nobody and grabs the virtio keyboard and tablet.
+# As in kiosk-drm-test.sh, the guest (bochs-drm, virtio keyboard and tablet) runs tessera-brokerd
+# with two sim domains (testdomains), which starts tessera-kiosk as nobody on DRM/KMS with the
+# evdev devices grabbed; the guest also makes a uinput keyboard before the kiosk starts. The host
+# types with QMP input-send-event and waits for the kiosk's "screen NAME" log lines (no
+# screenshots): keys before the SAS, the SAS, the login, picking personal and typing "abc" (then
+# the uinput keyboard types "de"), a click on the top bar, picking work and typing "xyz" (then
+# the uinput keyboard types "uv"), Super+Tab to personal and typing "h", the SAS. Checks: each
+# testdomain's --record-input holds exactly those keys (no login, hotkey or SAS keys); a second
+# reader of the virtio keyboard got nothing while the kiosk ran; after kill -9 of the kiosk with
+# m held down on the uinput keyboard (the broker stopped, so nothing grabs again), the second
+# reader gets the z typed next; the console (tty1) got nothing while the kiosk ran (the first
+# byte it reads is typed after the kill) and nothing after the kill either (it is the q typed at
+# the very end: a TODO for now, see there).
 . "$TSR_SRCDIR/tests/system/lib.sh"
 
-sys_start kiosk-input 7
-B=$TSR_BUILDDIR
-pol="$SYS_OUT.policy"
-rm -rf "$pol"
-mkdir -p "$pol/domains"
-printf 'alice-pw\n' >"$SYS_OUT.pw"
-hash=$("$B/tessera-provision" passwd --password-file "$SYS_OUT.pw") ||
-    echo "Bail out! tessera-provision passwd failed"
-cat >"$pol/policy.conf" <<EOF2
+sys_start kiosk-input 10
+policy="$SYS_TMP/policy"
+mkdir -p "$policy/domains"
+printf 'alice-pw\n' >"$SYS_TMP/pw"
+hash=$("$TSR_BUILDDIR/tessera-provision" passwd --password-file "$SYS_TMP/pw")
+cat >"$policy/policy.conf" <<EOT
 [policy]
 organization = input-org
 lease-grace-days = 3
@@ -38,80 +36,91 @@ idle-lock-seconds = 0
 console = none
 locked-requires-sas = true
 [laptop-group input]
-domains = work;personal;banking
+domains = work;personal
 groups = staff
-EOF2
+EOT
 i=1
-for d in "work red" "personal green" "banking blue"; do
+for d in "work red" "personal green"; do
     set -- $d
-    cat >"$pol/domains/$1.conf" <<EOF2
-[domain $1]
-label = $1
-colour = $2
-backend = sim
-memory-mib = 256
-disk = persistent
-network = none
-groups = staff
-device-model-uid = 6120$i
-device-model-gid = 6120$i
-viewer-uid = 6130$i
-viewer-gid = 6130$i
-EOF2
+    printf '[domain %s]\nlabel = %s\ncolour = %s\nbackend = sim\nmemory-mib = 64\ndisk = persistent\nnetwork = none\ngroups = staff\ndevice-model-uid = 6120%s\ndevice-model-gid = 6120%s\nviewer-uid = 6130%s\nviewer-gid = 6130%s\n' \
+        "$1" "$1" "$2" $i $i $i $i >"$policy/domains/$1.conf"
     i=$((i + 1))
 done
-printf '[user alice]\nfull-name = Alice Input\npassword = %s\ngroups = staff\n' "$hash" >"$pol/users.conf"
-printf '[group staff]\ndescription = Staff\n' >"$pol/groups.conf"
-: >"$pol/devices.conf"
-: >"$pol/templates.conf"
+printf '[user alice]\nfull-name = Alice Input\npassword = %s\ngroups = staff\n' "$hash" >"$policy/users.conf"
+printf '[group staff]\ndescription = Staff\n' >"$policy/groups.conf"
+: >"$policy/devices.conf"
+: >"$policy/templates.conf"
+sys_initrd --bin "$TSR_BUILDDIR/broker/tessera-brokerd" \
+    --bin "$TSR_BUILDDIR/kiosk/tessera-kiosk" --bin "$TSR_BUILDDIR/renderer/tessera-viewer" \
+    --bin "$TSR_BUILDDIR/domains/tessera-testdomain" \
+    --bin "$TSR_BUILDDIR/tests/system/tsr-systest-guest" \
+    --bin "$TSR_BUILDDIR/tests/system/tsr-input-probe" \
+    --file "$policy=/etc/tsr-kiosk/policy" --file /usr/share/X11/xkb \
+    --script "$SYS_HERE/kiosk-input-guest.sh"
 
-sys_initrd --bin "$B/broker/tessera-brokerd" --bin "$B/kiosk/tessera-kiosk" \
-    --bin "$B/renderer/tessera-viewer" --bin "$B/domains/tessera-testdomain" \
-    --bin "$B/tests/system/tsr-input-probe" --bin "$B/tests/system/tsr-systest-guest" \
-    --file "$pol=/policy" --file /usr/share/X11/xkb --script "$SYS_HERE/kiosk-input-guest.sh"
-
-sys_check "guest boots" sys_boot
-# Tablet coordinates (0..32767) of desktop points on the 1024x640 output.
-tx() { echo $(($1 * 32767 / 1023)); }
-ty() { echo $(($1 * 32767 / 639)); }
-# The kiosk writes a screenshot per screen it shows, but not of its very first screen when
-# nothing redraws it (no console attached): the SAS, which leads to the login screen, is sent
-# until that screen shows (each try waits 5 s), in case the kiosk was still starting.
-login() {
-    sys_wait '^KIOSK-UP' 60 >/dev/null || return 1
-    for i in 1 2 3 4 5 6; do
-        sys_keys ctrl alt backspace &&
-            "$SYS_TOOL" wait --timeout 5 --pid "$SYS_QEMU_PID" "$SYS_OUT.marks" \
-                '^SHOT .*-login\.png' >/dev/null 2>&1 && return 0
-    done
+SYS_BOOT_TIMEOUT=120
+sys_check "guest boots" sys_boot -m 1024
+screen() { sys_wait "^LOG: .*: screen $1[[:space:]]*$" "${2:-90}" "${3:-1}" >/dev/null; }
+started() {
+    screen locked 120 &&
+        grep -q '^LOG: .*(QEMU Virtio Keyboard) grabbed' "$SYS_OUT.marks" &&
+        grep -q '^LOG: .*(tsr-guest-keyboard) grabbed' "$SYS_OUT.marks"
+}
+sys_check "the kiosk starts locked, the virtio and uinput keyboards grabbed" started
+session() {
+    sys_type "alice" && sys_keys ret &&            # before the SAS: goes nowhere
+    sys_keys ctrl alt backspace && screen login &&
+    sys_type "alice" && sys_keys tab && sys_type "alice-pw" && sys_keys ret && screen picker &&
+    sys_keys ret && screen desktop-single-personal 120 &&
+    sys_type "abc" && sys_wait '^UINPUT-PERSONAL' 60 >/dev/null &&
+    sys_pointer 16000 100 left && screen picker 60 2 &&
+    sys_keys right && sys_keys ret && screen desktop-single-work 120 &&
+    sys_type "xyz" && sys_wait '^UINPUT-WORK' 60 >/dev/null &&
+    sys_keys meta_l tab && screen desktop-single-personal 60 2 &&
+    sys_type "h" &&
+    sys_keys ctrl alt backspace && screen lock
+}
+sys_check "SAS, login, personal: abc + uinput de, work: xyz + uinput uv, Super+Tab, h, SAS" session
+killed() { sys_wait '^KIOSK-KILLED' 60 >/dev/null && sys_type "z"; }
+sys_check "kiosk killed with SIGKILL while m is held on the uinput keyboard" killed
+second() {
+    sys_wait '^SECOND-READER' 60 >/dev/null &&
+        grep '^SECOND-READER' "$SYS_OUT.marks" | tr -d '\r' | grep -qx 'SECOND-READER key KEY_Z down '
+}
+sys_check "a second reader of the keyboard got nothing while the kiosk ran, then the z" second
+rec() { grep "^REC $1 " "$SYS_OUT.marks" | tr -d '\r' | sed "s/^REC $1 //"; }
+keys_are() { # DOMAIN WANT
+    sys_wait "^REC $1 " 30 >/dev/null || return 1
+    [ "$(rec "$1")" = "$2" ] && return 0
+    sys_diag "$1 got: $(rec "$1")"
     return 1
 }
-sys_check "the kiosk is up, and the SAS brings the login screen" login
-session() {
-    sys_type "alice" && sys_keys tab && sys_type "alice-pw" && sys_keys ret &&
-    sys_wait '^SHOT .*-picker\.png' 60 >/dev/null &&
-    sys_keys right && sys_keys ret &&
-    sys_wait '^SHOT .*-desktop-single-personal\.png' 120 >/dev/null &&
-    sys_type "abc" &&
-    sys_pointer "$(tx 300)" "$(ty 10)" left &&
-    sys_wait '^SHOT .*-picker\.png' 60 2 >/dev/null &&
-    sys_keys right && sys_keys ret &&
-    sys_wait '^SHOT .*-desktop-single-work\.png' 120 >/dev/null &&
-    sys_type "xyz" &&
-    sys_keys meta_l spc && sys_wait '^SHOT .*-desktop-tiled-work\.png' 60 >/dev/null &&
-    sys_keys ctrl alt backspace && sys_wait '^SHOT .*-lock\.png' 60 >/dev/null
+sys_check "personal got exactly a b c, d e (uinput), h" keys_are personal \
+    'key 0x1e down key 0x1e up key 0x30 down key 0x30 up key 0x2e down key 0x2e up key 0x20 down key 0x20 up key 0x12 down key 0x12 up key 0x23 down key 0x23 up '
+sys_check "work got exactly x y z, u v (uinput): no login, hotkey or SAS keys" keys_are work \
+    'key 0x2d down key 0x2d up key 0x15 down key 0x15 up key 0x2c down key 0x2c up key 0x16 down key 0x16 up key 0x2f down key 0x2f up '
+# The first byte tty1 reads: nothing typed while the kiosk ran may come before the z (typed after
+# the kill) or the q (typed last); if nothing leaked after the kill either, it is the q.
+tty_first() { grep '^TTY-READ' "$SYS_OUT.marks" | tr -d '\r' | sed 's/^TTY-READ //'; }
+typed_q() { sys_wait '^READY-Q' 60 >/dev/null && sys_type "q" && sys_wait '^TTY-READ' 60 >/dev/null; }
+quiet_while_running() {
+    typed_q || return 1
+    case "$(tty_first)" in z | q) return 0 ;; esac
+    sys_diag "tty1 read first: $(tty_first)"
+    return 1
 }
-sys_check "SAS, login, pick personal, type, back to the picker, pick work, type, layout, SAS" session
-rec() { grep "^REC $1 " "$SYS_OUT.marks" | tr -d '\r' | sed "s/^REC $1 //"; }
-sys_wait '^KIOSK-GONE' 60 >/dev/null
-sys_check "personal got exactly a b c" \
-    test "$(rec personal)" = "key 0x1e down key 0x1e up key 0x30 down key 0x30 up key 0x2e down key 0x2e up "
-sys_check "work got exactly x y z (no login, hotkey or SAS keys)" \
-    test "$(rec work)" = "key 0x2d down key 0x2d up key 0x15 down key 0x15 up key 0x2c down key 0x2c up "
-second() {
-    sys_type "q" && sys_wait '^SECOND-READER' 60 >/dev/null &&
-        grep '^SECOND-READER' "$SYS_OUT.marks" | tr -d '\r' | grep -qx 'SECOND-READER key KEY_Q down '
-}
-sys_check "a second reader of the keyboard got nothing while the kiosk ran, then q" second
+sys_check "the console got nothing while the kiosk ran" quiet_while_running
+# KNOWN GAP: the kiosk only grabs evdev; nothing turns the VT's keyboard off (KDSKBMODE K_OFF,
+# renderer/vt.c, is not used by tessera-kiosk, and as nobody it may not: the broker would have
+# to), so once the kiosk is dead the z reaches tty1. Reported as TODO (an XFAIL); when it
+# passes, the TAP driver reports XPASS as a failure: then drop the TODO.
+SYS_N=$((SYS_N + 1))
+todo="# TODO kiosk leaves the VT keyboard on: keys reach tty1 after kill -9"
+if [ "$(tty_first)" = q ]; then
+    echo "ok $SYS_N - the console got nothing after kill -9 of the kiosk either $todo"
+else
+    sys_diag "tty1 read first: $(tty_first) (typed after the kill)"
+    echo "not ok $SYS_N - the console got nothing after kill -9 of the kiosk either $todo"
+fi
 sys_check "guest script ends with status 0" sys_finish
 sys_done
