@@ -6,6 +6,7 @@
 #include "config.h"
 #include "broker/broker.h"
 #include "common/log.h"
+#include "renderer/vt.h"
 
 #include <errno.h>
 #include <glib-unix.h>
@@ -46,6 +47,8 @@ int main(int argc, char **argv)
 	g_autofree char *initrd = NULL, *accel = NULL, *xl = NULL, *logout = NULL;
 	g_autofree char *log_level = NULL, *vcard = NULL, *vcard_certs = NULL;
 	g_auto(GStrv) kiosk_args = NULL;
+	g_autofree char *kiosk_vt = NULL;
+	struct tsr_vt *vt = NULL;
 	gboolean no_kiosk = FALSE, no_usb = FALSE, no_udev = FALSE, use_syslog = FALSE;
 	gboolean daemonize = FALSE;
 	gint shutdown_ms = 30000, ready_fd = -1;
@@ -63,6 +66,10 @@ int main(int argc, char **argv)
 		  "User (or UID:GID) the kiosk runs as (default tessera-kiosk)", "USER" },
 		{ "kiosk-arg", 0, 0, G_OPTION_ARG_STRING_ARRAY, &kiosk_args,
 		  "Extra argument for the kiosk (repeatable)", "ARG" },
+		{ "kiosk-vt", 0, 0, G_OPTION_ARG_STRING, &kiosk_vt,
+		  "Before starting a DRM kiosk, bring this VT (auto, N or /dev/ttyN) to the front in "
+		  "graphics mode with its keyboard off, and keep it so while the broker runs",
+		  "VT" },
 		{ "no-kiosk", 0, 0, G_OPTION_ARG_NONE, &no_kiosk,
 		  "Run without a kiosk (control socket only)", NULL },
 		{ "viewer", 0, 0, G_OPTION_ARG_FILENAME, &viewer,
@@ -184,11 +191,23 @@ int main(int argc, char **argv)
 	cfg.backend.accel = accel;
 	cfg.backend.xl = xl;
 
+	/* The kiosk runs unprivileged and cannot set a VT's modes itself. KD_GRAPHICS and K_OFF
+	 * stay on the VT when the kiosk (or the broker) dies, so no keystroke can reach a console
+	 * or getty through the kernel's keyboard handler: evdev grabs end with their process. */
+	if (kiosk_vt && !no_kiosk) {
+		vt = tsr_vt_open(kiosk_vt, &error);
+		if (!vt) {
+			tsr_err("cannot take the kiosk's VT: %s", error->message);
+			return 1;
+		}
+		tsr_info("kiosk VT %d: graphics mode, keyboard off", tsr_vt_number(vt));
+	}
 	loop = g_main_loop_new(NULL, FALSE);
 	broker = tsr_broker_create(&cfg, &error);
 	if (!broker) {
 		tsr_err("cannot start: %s", error->message);
 		g_main_loop_unref(loop);
+		tsr_vt_destroy(vt);
 		return 1;
 	}
 	g_unix_signal_add(SIGTERM, on_quit, loop);
@@ -203,5 +222,6 @@ int main(int argc, char **argv)
 	g_main_loop_run(loop);
 	tsr_broker_destroy(broker);
 	g_main_loop_unref(loop);
+	tsr_vt_destroy(vt); /* a clean stop gives the console back */
 	return 0;
 }

@@ -63,7 +63,8 @@ BROKERD_LIBS = broker/libtsr-brokerd.a broker/libtsr-kiosk-proto.a broker/libtsr
 bin_PROGRAMS += broker/tessera-brokerd broker/tessera-ctl
 broker_tessera_brokerd_SOURCES = broker/brokerd.c
 broker_tessera_brokerd_CFLAGS = $(BROKER_CFLAGS) -DTSR_BINDIR='"$(bindir)"'
-broker_tessera_brokerd_LDADD = $(BROKERD_LIBS)
+# renderer/vt.c for --kiosk-vt: the broker is the one that may set the kiosk VT's modes.
+broker_tessera_brokerd_LDADD = $(BROKERD_LIBS) $(RENDERER_LIBS)
 broker_tessera_ctl_SOURCES = broker/ctl.c
 broker_tessera_ctl_CFLAGS = $(BROKER_CFLAGS)
 broker_tessera_ctl_LDADD = $(BROKER_LIBS)

@@ -5,7 +5,10 @@
 #    host has typed into a domain, it types there too and waits until the domain recorded it;
 #  - a second reader of the virtio keyboard (must see only the z typed after the kill);
 #  - tty1, the console in front, held open raw with a reader whose first byte must be the q
-#    the host types at the very end;
+#    the host types at the very end; the broker takes tty1 as the kiosk's VT (--kiosk-vt=1:
+#    graphics mode, keyboard off), and only after the kill and the z does this script give
+#    tty1 its keyboard mode back (as an admin recovering the machine would), so the q is the
+#    positive control that the reader would have seen anything typed;
 #  - on the lock screen: the broker stopped (so it cannot restart the kiosk), m held down on the
 #    uinput keyboard, the kiosk SIGKILLed, m released; the host then types z.
 . /lib/systest.sh
@@ -16,6 +19,7 @@ kbd=$(input_dev "QEMU Virtio Keyboard") || { mark TSR-FAIL no virtio keyboard; e
 # so a single byte typed at any time is readable at once.
 exec 3<>/dev/tty1
 tsr-systest-guest ttyraw /dev/tty1 || { mark TSR-FAIL cannot set tty1 raw; exit 1; }
+kbmode=$(tsr-systest-guest kbmode /dev/tty1) || { mark TSR-FAIL cannot read tty1 keyboard mode; exit 1; }
 tsr-systest-guest ttyread /dev/tty1 >/tmp/tty 2>/tmp/tty.err &
 tty=$!
 tsr-systest-guest evwait --timeout 600 "$kbd" KEY_Z >/tmp/second 2>/tmp/second.err &
@@ -60,7 +64,7 @@ while IFS= read -r line; do
 done </tmp/log.fifo) &
 tessera-brokerd --state-dir=/tmp/state --run-dir=/tmp/run --policy-dir=/etc/tsr-kiosk/policy \
     --no-udev --no-usb --testdomain=/usr/bin/tessera-testdomain --viewer=/usr/bin/tessera-viewer \
-    --kiosk=/usr/bin/tessera-kiosk --kiosk-user=65534:65534 --kiosk-arg=--output=drm \
+    --kiosk=/usr/bin/tessera-kiosk --kiosk-user=65534:65534 --kiosk-vt=1 --kiosk-arg=--output=drm \
     --kiosk-arg=--clock=12:00 --kiosk-arg=--organization=input-org 2>/tmp/log.fifo &
 broker=$!
 read -r _ </tmp/done.fifo
@@ -75,6 +79,9 @@ mark SECOND-READER "$(tr '\n' ' ' </tmp/second)"
 for d in personal work; do
     mark REC $d "$(grep '^key ' "$rec/$d/input.log" | tr '\n' ' ')"
 done
+# The kiosk is dead and the broker stopped: tty1 stays in graphics mode with its keyboard off.
+[ "$(tsr-systest-guest kbmode /dev/tty1)" = off ] || { mark TSR-FAIL tty1 keyboard not off; exit 1; }
+tsr-systest-guest kbmode /dev/tty1 "$kbmode" || { mark TSR-FAIL cannot restore tty1 keyboard; exit 1; }
 mark READY-Q
 wait "$tty" || { mark TSR-FAIL tty1 reader: "$(cat /tmp/tty.err)"; exit 1; }
 mark TTY-READ "$(cat /tmp/tty)"
