@@ -12,38 +12,8 @@
 
 sys_start kiosk-drm 10
 policy="$SYS_TMP/policy"
-mkdir -p "$policy/domains"
-printf 'alice-pw\n' >"$SYS_TMP/pw"
-hash=$("$TSR_BUILDDIR/tessera-provision" passwd --password-file "$SYS_TMP/pw")
-cat >"$policy/policy.conf" <<EOT
-[policy]
-organization = drm-org
-lease-grace-days = 3
-max-serial-jump = 1000
-[lockout]
-attempts = 5
-lock-seconds = 60
-delay-ms = 1
-[kiosk]
-sas = Ctrl+Alt+Backspace
-idle-lock-seconds = 0
-console = none
-locked-requires-sas = true
-[laptop-group drm]
-domains = work;personal
-groups = staff
-EOT
-i=1
-for d in "work red" "personal green"; do
-    set -- $d
-    printf '[domain %s]\nlabel = %s\ncolour = %s\nbackend = sim\nmemory-mib = 64\ndisk = persistent\nnetwork = none\ngroups = staff\ndevice-model-uid = 6140%s\ndevice-model-gid = 6140%s\nviewer-uid = 6150%s\nviewer-gid = 6150%s\n' \
-        "$1" "$1" "$2" $i $i $i $i >"$policy/domains/$1.conf"
-    i=$((i + 1))
-done
-printf '[user alice]\nfull-name = Alice DRM\npassword = %s\ngroups = staff\n' "$hash" >"$policy/users.conf"
-printf '[group staff]\ndescription = Staff\n' >"$policy/groups.conf"
-: >"$policy/devices.conf"
-: >"$policy/templates.conf"
+. "$TSR_SRCDIR/tests/system/kiosk-sim-policy.sh"
+kiosk_sim_policy "$policy" drm-org drm 61400 "Alice DRM" || echo "Bail out! cannot write the test policy"
 sys_initrd --bin "$TSR_BUILDDIR/broker/tessera-brokerd" --bin "$TSR_BUILDDIR/broker/tessera-ctl" \
     --bin "$TSR_BUILDDIR/kiosk/tessera-kiosk" --bin "$TSR_BUILDDIR/renderer/tessera-viewer" \
     --bin "$TSR_BUILDDIR/domains/tessera-testdomain" \

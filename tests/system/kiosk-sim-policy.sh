@@ -1,0 +1,45 @@
+# tests/system/kiosk-sim-policy.sh: the policy source the kiosk system tests boot with (sourced).
+#
+# kiosk_sim_policy DIR ORG GROUP UID_BASE FULL_NAME writes into DIR one user, alice (password
+# alice-pw, group staff), and two sim domains, work (red, n = 1) and personal (green, n = 2),
+# whose device models run as UID_BASE + n and viewers as UID_BASE + 100 + n. The kiosk starts
+# locked, wants the SAS (Ctrl+Alt+Backspace) first and has no console.
+# Needs TSR_BUILDDIR (tessera-provision hashes the password).
+kiosk_sim_policy() {
+    _dir=$1 _org=$2 _group=$3 _uid=$4 _name=$5
+    mkdir -p "$_dir/domains"
+    printf 'alice-pw\n' >"$_dir/.pw"
+    _hash=$("$TSR_BUILDDIR/tessera-provision" passwd --password-file "$_dir/.pw") || return 1
+    rm -f "$_dir/.pw"
+    cat >"$_dir/policy.conf" <<EOT
+[policy]
+organization = $_org
+lease-grace-days = 3
+max-serial-jump = 1000
+[lockout]
+attempts = 5
+lock-seconds = 60
+delay-ms = 1
+[kiosk]
+sas = Ctrl+Alt+Backspace
+idle-lock-seconds = 0
+console = none
+locked-requires-sas = true
+[laptop-group $_group]
+domains = work;personal
+groups = staff
+EOT
+    _i=1
+    for _d in "work red" "personal green"; do
+        set -- $_d
+        _dm=$((_uid + _i)) _vw=$((_uid + 100 + _i))
+        printf '[domain %s]\nlabel = %s\ncolour = %s\nbackend = sim\nmemory-mib = 64\ndisk = persistent\nnetwork = none\ngroups = staff\ndevice-model-uid = %s\ndevice-model-gid = %s\nviewer-uid = %s\nviewer-gid = %s\n' \
+            "$1" "$1" "$2" $_dm $_dm $_vw $_vw >"$_dir/domains/$1.conf"
+        _i=$((_i + 1))
+    done
+    printf '[user alice]\nfull-name = %s\npassword = %s\ngroups = staff\n' "$_name" "$_hash" \
+        >"$_dir/users.conf"
+    printf '[group staff]\ndescription = Staff\n' >"$_dir/groups.conf"
+    : >"$_dir/devices.conf"
+    : >"$_dir/templates.conf"
+}
