@@ -108,6 +108,11 @@ struct tsr_path_wait *tsr_wait_path(const char *path, unsigned timeout_ms, tsr_p
 void tsr_path_wait_cancel(struct tsr_path_wait *wait);
 /* Read a whole small file into a trimmed string (NULL if missing). */
 char *tsr_read_trimmed(const char *path);
+/* The pid in a pid file, or 0 if it is missing or holds no positive number. */
+long tsr_read_pid_file(const char *path);
+/* Whether process pid has arg as one whole argument on its command line: adopting a domain
+ * after a restart must not take a recycled pid for its process. */
+bool tsr_pid_has_arg(long pid, const char *arg);
 
 /* Template check and overlay provisioning (backend.c, used by qemu and xen). */
 bool tsr_template_verify(const char *path, uint64_t size, const char *sha256, GError **error)

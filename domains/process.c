@@ -14,6 +14,7 @@
 #include <glib-unix.h>
 #include <grp.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -213,4 +214,26 @@ char *tsr_read_trimmed(const char *path)
 	if (!g_file_get_contents(path, &text, NULL, NULL))
 		return NULL;
 	return g_strstrip(text);
+}
+
+long tsr_read_pid_file(const char *path)
+{
+	char *text = tsr_read_trimmed(path);
+	long pid = text ? strtol(text, NULL, 10) : 0;
+	g_free(text);
+	return pid > 0 ? pid : 0;
+}
+
+bool tsr_pid_has_arg(long pid, const char *arg)
+{
+	char *path = g_strdup_printf("/proc/%ld/cmdline", pid);
+	char *cmd = NULL;
+	gsize len = 0;
+	bool found = false;
+	if (g_file_get_contents(path, &cmd, &len, NULL))
+		for (gsize i = 0; i < len && !found; i += strlen(cmd + i) + 1)
+			found = strcmp(cmd + i, arg) == 0;
+	g_free(cmd);
+	g_free(path);
+	return found;
 }

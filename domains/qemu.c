@@ -524,21 +524,11 @@ static void qemu_kill(struct tsr_domain *d)
 static bool is_our_qemu(struct tsr_domain *d, long pid)
 {
 	struct qemu_domain *q = priv(d);
-	char *path = g_strdup_printf("/proc/%ld/cmdline", pid);
-	char *cmd = NULL, *want = g_strdup_printf("unix:%s,server=on,wait=off", q->qmp_path);
-	gsize len = 0;
-	bool ours = false;
-	if (g_file_get_contents(path, &cmd, &len, NULL))
-		for (gsize i = 0; i < len; i += strlen(cmd + i) + 1)
-			if (strcmp(cmd + i, want) == 0)
-				ours = true;
+	char *want = g_strdup_printf("unix:%s,server=on,wait=off", q->qmp_path);
+	char *path = g_strdup_printf("/proc/%ld", pid);
 	struct stat st;
+	bool ours = tsr_pid_has_arg(pid, want) && stat(path, &st) == 0 && st.st_uid == d->uid;
 	g_free(path);
-	path = g_strdup_printf("/proc/%ld", pid);
-	if (ours && (stat(path, &st) != 0 || st.st_uid != d->uid))
-		ours = false;
-	g_free(path);
-	g_free(cmd);
 	g_free(want);
 	return ours;
 }
@@ -546,10 +536,8 @@ static bool is_our_qemu(struct tsr_domain *d, long pid)
 static void qemu_adopt(struct tsr_domain *d, struct tsr_op *op)
 {
 	struct qemu_domain *q = priv(d);
-	char *text = tsr_read_trimmed(d->pid_path);
-	long pid = text ? strtol(text, NULL, 10) : 0;
-	g_free(text);
-	if (pid <= 0) {
+	long pid = tsr_read_pid_file(d->pid_path);
+	if (pid == 0) {
 		tsr_op_finish(op, NULL);
 		return;
 	}

@@ -215,27 +215,14 @@ static void sim_kill(struct tsr_domain *d)
 /* Is pid a testdomain serving this domain's socket? Guards against a recycled pid. */
 static bool is_our_testdomain(struct tsr_domain *d, long pid)
 {
-	char *path = g_strdup_printf("/proc/%ld/cmdline", pid);
-	char *cmd = NULL;
-	gsize len = 0;
-	bool ours = false;
-	if (g_file_get_contents(path, &cmd, &len, NULL)) {
-		for (gsize i = 0; i < len; i += strlen(cmd + i) + 1)
-			if (strcmp(cmd + i, d->spice_path) == 0)
-				ours = true;
-	}
-	g_free(cmd);
-	g_free(path);
-	return ours;
+	return tsr_pid_has_arg(pid, d->spice_path);
 }
 
 static void sim_adopt(struct tsr_domain *d, struct tsr_op *op)
 {
 	struct sim_domain *s = priv(d);
-	char *text = tsr_read_trimmed(d->pid_path);
-	long pid = text ? strtol(text, NULL, 10) : 0;
-	g_free(text);
-	if (pid <= 0) {
+	long pid = tsr_read_pid_file(d->pid_path);
+	if (pid == 0) {
 		tsr_op_finish(op, NULL); /* was not running: stays stopped */
 		return;
 	}
