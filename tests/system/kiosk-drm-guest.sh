@@ -16,7 +16,9 @@ mkfifo /tmp/log.fifo /tmp/done.fifo
     echo "$line" >/dev/console
     mark "LOG: $line"
     case "$line" in
-        *": screen lock") echo done >/tmp/done.fifo ;;
+        # The host presses the SAS on the lock screen once it has its screendump of it: only
+        # then may the domains stop (a stop earlier shows a "display lost" note in that shot).
+        *": screen unlock") echo done >/tmp/done.fifo ;;
     esac
 done </tmp/log.fifo) &
 tessera-brokerd --state-dir=/tmp/state --run-dir=/tmp/run --policy-dir=/etc/tsr-kiosk/policy \

@@ -6,11 +6,12 @@
 # input-send-event and compares QEMU screendumps with tests/reference/kiosk-drm-*.png: the
 # locked screen, the SAS then a wrong and the right password, the picker, picking personal, a
 # click on the top bar back to the picker, picking work and typing "xyz", Super+Tab to personal
-# and typing "abc", the SAS inside personal. Each testdomain's recorded input must hold exactly its own keys, none of the
-# SAS.
+# and typing "abc", the SAS inside personal, then the SAS on the lock screen (only after its
+# screendump: the guest stops the domains once it sees the unlock screen). Each testdomain's
+# recorded input must hold exactly its own keys, none of the SAS.
 . "$TSR_SRCDIR/tests/system/lib.sh"
 
-sys_start kiosk-drm 10
+sys_start kiosk-drm 11
 policy="$SYS_TMP/policy"
 . "$TSR_SRCDIR/tests/system/kiosk-sim-policy.sh"
 kiosk_sim_policy "$policy" drm-org drm 61400 "Alice DRM" || echo "Bail out! cannot write the test policy"
@@ -51,6 +52,9 @@ domains() {
 }
 sys_check "pick, back to the picker, pick, type, Super+Tab, type, SAS locks" domains
 sys_check "the lock screen matches" shot lock kiosk-drm-lock
+# The go-ahead for the guest to stop the domains, sent only after the screendump above.
+unlock_asked() { sys_keys ctrl alt backspace && screen unlock 60; }
+sys_check "the SAS on the lock screen asks for the password" unlock_asked
 input_end() { sys_wait '^INPUT-END' 60 >/dev/null; }
 sys_check "the domains' recorded input arrived" input_end
 keys_of() { grep "^INPUT $1 key " "$SYS_OUT.marks" | tr -d '\r' | cut -d' ' -f3- | tr '\n' ' '; }
