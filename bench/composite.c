@@ -17,7 +17,7 @@
 
 #include "renderer/output.h"
 #include "renderer/scene.h"
-#include "renderer/test-pattern.h"
+#include "renderer/demo-pattern.h"
 
 #define OUT_W 3840
 #define OUT_H 2160

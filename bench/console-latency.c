@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "renderer/console-link.h"
+#include "proto/console-link.h"
 
 #define WIDTH 1280
 #define HEIGHT 800
@@ -159,7 +159,7 @@ int main(int argc, char **argv)
 	char *dir = g_dir_make_tmp("tessera-console-bench-XXXXXX", NULL);
 	char *sock = g_build_filename(dir, "console.sock", NULL);
 	struct tsr_console_link_options opt = {
-		.program = TSR_BUILDDIR "/renderer/tessera-console",
+		.program = TSR_BUILDDIR "/console/tessera-console",
 		.socket_path = sock,
 		.user = "nobody",
 		.stderr_fd = -1,

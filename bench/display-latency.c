@@ -8,11 +8,11 @@
  *                 link -> scene -> headless output; the stamp is read from the composed output
  *                 buffer in the render loop's frame callback.
  * For full-frame updates and for 256x256 damage, it prints p50/p99 latency and CPU time per
- * frame (viewer process and this process). Aim (issue 4): viewer+kiosk p50 within 10% of the
+ * frame (viewer process and this process). Aim: viewer+kiosk p50 within 10% of the
  * bare receiver, p99 under 20 ms. Run: `make bench` or build/bench/display-latency [SECONDS]. */
 #include "config.h"
 #include "common/log.h"
-#include "domains/frame-code.h"
+#include "tests/testdomain/frame-code.h"
 #include "kiosk/domain-display.h"
 #include "renderer/render-loop.h"
 #include "tests/integration/display-helpers.h"
@@ -179,7 +179,7 @@ static void kiosk(const char *socket, double seconds, struct run *r, double *cpu
 	struct tsr_render_loop *loop;
 	struct tsr_domain_display *dd;
 	struct tsr_viewer_spawn_params p = { .domain = "bench", .spice_socket = socket,
-					     .viewer_path = TSR_BUILDDIR "/renderer/tessera-viewer",
+					     .viewer_path = TSR_BUILDDIR "/viewer/tessera-viewer",
 					     .uid = getuid(), .gid = getgid() };
 	double c0, v0;
 	pid_t pid;

@@ -221,7 +221,7 @@ int main(int argc, char **argv)
 	tsr_log_init("input-latency", false);
 	tsr_log_set_level(TSR_LOG_WARN);
 	if (!testdomain)
-		testdomain = g_build_filename(TSR_BUILDDIR, "domains", "tessera-testdomain", NULL);
+		testdomain = g_build_filename(TSR_BUILDDIR, "tests", "testdomain", "tessera-testdomain", NULL);
 
 	g_autofree char *dir = g_dir_make_tmp("tsr-input-latency-XXXXXX", &error);
 	if (!dir) {

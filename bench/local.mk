@@ -1,7 +1,7 @@
 # bench/local.mk: benchmarks (included from the top Makefile.am). Not part of make check:
 # `make bench` builds and runs them; each prints medians beside a baseline from the same run.
 noinst_PROGRAMS += bench/composite
-bench_composite_SOURCES = bench/composite.c
+bench_composite_SOURCES = bench/composite.c $(RENDER_DEMO_PATTERN)
 bench_composite_CPPFLAGS = $(RENDERER_CPPFLAGS)
 bench_composite_LDADD = $(RENDERER_LIBS)
 
@@ -17,18 +17,18 @@ bench_input_latency_SOURCES = bench/input-latency.c
 bench_input_latency_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS)
 bench_input_latency_LDADD = $(INPUT_LIBS) $(SPICE_CLIENT_LIBS)
 BENCHMARKS += bench/input-latency
-bench: domains/tessera-testdomain
+bench: tests/testdomain/tessera-testdomain
 
 # bench/display-latency (display engineer): testdomain counter frames to the composed output
 # through the sandboxed viewer and the kiosk, beside a bare spice-client-glib receiver.
 noinst_PROGRAMS += bench/display-latency
 bench_display_latency_SOURCES = bench/display-latency.c \
 	tests/integration/display-helpers.c tests/integration/display-helpers.h \
-	domains/frame-code.c domains/frame-code.h
+	tests/testdomain/frame-code.c tests/testdomain/frame-code.h
 bench_display_latency_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS)
 bench_display_latency_LDADD = $(KIOSK_DISPLAY_LIBS) $(SPICE_CLIENT_LIBS)
 BENCHMARKS += bench/display-latency
-bench: renderer/tessera-viewer
+bench: viewer/tessera-viewer
 
 # bench/push (policy engineer): push one bundle to 50 loopback laptops, -j 1 against -j 16.
 # A script rather than a program, so it has its own target; make bench runs it too.

@@ -8,7 +8,7 @@
 #include "broker/broker.h"
 #include "broker/control-server.h"
 #include "broker/devices.h"
-#include "broker/kiosk-proto.h"
+#include "proto/kiosk.h"
 #include "policy/policy.h"
 
 #include <json-glib/json-glib.h>

@@ -6,7 +6,7 @@
 #include "config.h"
 #include "broker/broker.h"
 #include "common/log.h"
-#include "renderer/vt.h"
+#include "common/vt.h"
 
 #include <errno.h>
 #include <glib-unix.h>

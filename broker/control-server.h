@@ -8,7 +8,7 @@
 #ifndef TSR_BROKER_CONTROL_SERVER_H
 #define TSR_BROKER_CONTROL_SERVER_H
 
-#include "broker/control-proto.h"
+#include "proto/control.h"
 
 #include <stdbool.h>
 #include <sys/types.h>

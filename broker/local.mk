@@ -1,12 +1,11 @@
 # broker/local.mk: tessera-brokerd, tessera-ctl and their library (included from Makefile.am).
 BROKER_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS) $(SODIUM_CFLAGS) $(UDEV_CFLAGS)
-BROKER_LIBS = broker/libtsr-broker.a $(POLICY_LIBS) $(COMMON_LIBS) $(JSON_GLIB_LIBS) $(SODIUM_LIBS) \
+BROKER_LIBS = broker/libtsr-broker.a $(PROTO_LIBS) $(POLICY_LIBS) $(COMMON_LIBS) $(JSON_GLIB_LIBS) $(SODIUM_LIBS) \
 	$(UDEV_LIBS) $(GLIB_LIBS)
 
 noinst_LIBRARIES += broker/libtsr-broker.a
 broker_libtsr_broker_a_CFLAGS = $(BROKER_CFLAGS)
 broker_libtsr_broker_a_SOURCES = \
-	broker/control-proto.c broker/control-proto.h \
 	broker/control-server.c broker/control-server.h \
 	broker/audit.c broker/audit.h \
 	broker/secret.c broker/secret.h \
@@ -43,19 +42,11 @@ broker_libtsr_brokerd_a_SOURCES = \
 	broker/broker.c broker/broker.h broker/broker-private.h \
 	broker/session.c \
 	broker/kiosk-link.c \
-	broker/kiosk-proto.c broker/kiosk-proto.h \
 	broker/control.c \
 	broker/viewers.c \
 	broker/usb-host.c
-# The kiosk <-> broker messages and their check, also on their own so tessera-kiosk can link
-# them without the broker: KIOSK_PROTO_LIBS (libtsr-brokerd.a carries them too, for those
-# that already link it).
-noinst_LIBRARIES += broker/libtsr-kiosk-proto.a
-broker_libtsr_kiosk_proto_a_CFLAGS = $(AM_CFLAGS)
-broker_libtsr_kiosk_proto_a_SOURCES = broker/kiosk-proto.c broker/kiosk-proto.h
-KIOSK_PROTO_LIBS = broker/libtsr-kiosk-proto.a $(COMMON_LIBS)
 
-BROKERD_LIBS = broker/libtsr-brokerd.a broker/libtsr-kiosk-proto.a broker/libtsr-broker.a \
+BROKERD_LIBS = broker/libtsr-brokerd.a broker/libtsr-broker.a \
 	$(DOMAINS_LIBS) \
 	$(DISPLAY_LIBS) $(POLICY_LIBS) $(COMMON_LIBS) $(JSON_GLIB_LIBS) $(SODIUM_LIBS) \
 	$(UDEV_LIBS) $(GLIB_LIBS)
@@ -63,8 +54,8 @@ BROKERD_LIBS = broker/libtsr-brokerd.a broker/libtsr-kiosk-proto.a broker/libtsr
 bin_PROGRAMS += broker/tessera-brokerd broker/tessera-ctl
 broker_tessera_brokerd_SOURCES = broker/brokerd.c
 broker_tessera_brokerd_CFLAGS = $(BROKER_CFLAGS) -DTSR_BINDIR='"$(bindir)"'
-# renderer/vt.c for --kiosk-vt: the broker is the one that may set the kiosk VT's modes.
-broker_tessera_brokerd_LDADD = $(BROKERD_LIBS) $(RENDERER_LIBS)
+# common/vt.c for --kiosk-vt: the broker is the one that may set the kiosk VT's modes.
+broker_tessera_brokerd_LDADD = $(BROKERD_LIBS)
 broker_tessera_ctl_SOURCES = broker/ctl.c
 broker_tessera_ctl_CFLAGS = $(BROKER_CFLAGS)
 broker_tessera_ctl_LDADD = $(BROKER_LIBS)
@@ -90,8 +81,8 @@ tests_integration_broker_session_test_LDADD = $(BROKER_LIBS)
 FUZZ_BROKER_CFLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	-I$(top_srcdir) -I$(top_builddir) -D_GNU_SOURCE $(GLIB_CFLAGS) $(JSON_GLIB_CFLAGS)
 FUZZ_BROKER_LIBS = $(JSON_GLIB_LIBS) $(GLIB_LIBS)
-FUZZ_BROKER_CTL_SRC = tests/fuzz/broker-control-proto-fuzz.c broker/control-proto.c
-FUZZ_BROKER_KIOSK_SRC = tests/fuzz/broker-kiosk-proto-fuzz.c broker/kiosk-proto.c \
+FUZZ_BROKER_CTL_SRC = tests/fuzz/broker-control-proto-fuzz.c proto/control.c
+FUZZ_BROKER_KIOSK_SRC = tests/fuzz/broker-kiosk-proto-fuzz.c proto/kiosk.c \
 	common/frame.c common/fdpass.c
 FUZZ_BROKER_USB_SRC = tests/fuzz/broker-usb-descriptors-fuzz.c broker/devices.c
 EXTRA_DIST += tests/fuzz/broker-fuzz.sh tests/fuzz/broker-control-proto-corpus \
@@ -151,8 +142,8 @@ SYSTEM_TESTS += tests/system/broker-qemu-test
 check_PROGRAMS += tests/system/broker-qemu-test
 tests_system_broker_qemu_test_SOURCES = tests/system/broker-qemu-test.c $(BROKER_HARNESS) \
 	tests/system/domains-test-util.c tests/system/domains-test-util.h \
-	domains/guest-hello/font.h
-nodist_tests_system_broker_qemu_test_SOURCES = domains/guest-hello/font-data.c
+	tests/guest/font.h
+nodist_tests_system_broker_qemu_test_SOURCES = tests/guest/font-data.c
 tests_system_broker_qemu_test_CFLAGS = $(BROKER_CFLAGS) $(SPICE_CLIENT_CFLAGS)
 tests_system_broker_qemu_test_LDADD = $(BROKER_LIBS) $(SPICE_CLIENT_LIBS)
 

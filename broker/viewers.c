@@ -1,6 +1,6 @@
 /* broker/viewers.c: one sandboxed tessera-viewer per shown domain.
  *
- * The viewer is started through the display module's spawner (renderer/viewer-spawn.h): it
+ * The viewer is started through the display module's spawner (viewer/spawn.h): it
  * connects the domain's SPICE socket as root, drops to the viewer identity policy gives the
  * domain, and hands back the kiosk's end of the viewer link, which the broker passes on to
  * the kiosk (SCM_RIGHTS) and closes. The broker keeps the viewer's pid to reap it and to end
@@ -8,7 +8,7 @@
 #include "config.h"
 #include "broker/broker-private.h"
 #include "common/log.h"
-#include "renderer/viewer-spawn.h"
+#include "viewer/spawn.h"
 
 #include <gio/gio.h>
 #include <pwd.h>

@@ -5,7 +5,8 @@ common_libtsr_common_a_SOURCES = \
 	common/fdpass.c common/fdpass.h \
 	common/frame.c common/frame.h \
 	common/clock.c common/clock.h \
-	common/sandbox.c common/sandbox.h
+	common/sandbox.c common/sandbox.h \
+	common/vt.c common/vt.h
 
 # spice-server's event loop on GLib, for the two programs that embed spice-server.
 noinst_LIBRARIES += common/libtsr-spice-core.a

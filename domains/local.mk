@@ -1,5 +1,5 @@
-# domains/local.mk: the domain backends (qemu, xen, sim) behind domains/backend.h, the guest image
-# builder and tessera-guest-hello, and their tests (included from the top Makefile.am).
+# domains/local.mk: the domain backends (qemu, xen, sim) behind domains/backend.h and their tests
+# (included from the top Makefile.am). The test guest's program is in tests/guest/local.mk.
 noinst_LIBRARIES += domains/libtsr-domains.a
 domains_libtsr_domains_a_SOURCES = \
 	domains/backend.h domains/backend-private.h domains/backend.c \
@@ -18,32 +18,13 @@ UNIT_TESTS += tests/unit/domains-backend-test
 check_PROGRAMS += tests/unit/domains-backend-test
 tests_unit_domains_backend_test_LDADD = $(DOMAINS_LIBS)
 
-# tessera-guest-hello runs inside test guests with no libraries: a static binary built by its
-# own rule, without the configured CFLAGS/LDFLAGS (a sanitizer build cannot link statically).
-# Its font table is rendered at build time by mkfont (FreeType on the build host).
-noinst_PROGRAMS += domains/guest-hello/mkfont
-domains_guest_hello_mkfont_SOURCES = domains/guest-hello/mkfont.c domains/guest-hello/font.h
-domains_guest_hello_mkfont_CFLAGS = $(AM_CFLAGS) $(FREETYPE_CFLAGS)
-domains_guest_hello_mkfont_LDADD = $(FREETYPE_LIBS)
-domains/guest-hello/font-data.c: domains/guest-hello/mkfont$(EXEEXT)
-	$(AM_V_GEN)$(MKDIR_P) domains/guest-hello && \
-	  domains/guest-hello/mkfont$(EXEEXT) > $@.tmp && mv $@.tmp $@
-GUEST_HELLO_SRC = $(top_srcdir)/domains/guest-hello/guest-hello.c \
-	$(top_srcdir)/domains/guest-hello/font.h
-domains/guest-hello/tessera-guest-hello: $(GUEST_HELLO_SRC) domains/guest-hello/font-data.c
-	$(AM_V_CCLD)$(CC) $(WARN_CFLAGS) -O2 -static -I$(top_srcdir) -I$(top_builddir) \
-	  -o $@ $(top_srcdir)/domains/guest-hello/guest-hello.c domains/guest-hello/font-data.c
-check_SCRIPTS += domains/guest-hello/tessera-guest-hello
-CLEANFILES += domains/guest-hello/font-data.c domains/guest-hello/tessera-guest-hello
-EXTRA_DIST += domains/guest-hello/guest-hello.c domains/guest-hello/font.h
-
 # The qemu backend for real (TCG), booting the guest image.
 SYSTEM_TESTS += tests/system/domains-qemu-test
 check_PROGRAMS += tests/system/domains-qemu-test
 tests_system_domains_qemu_test_SOURCES = tests/system/domains-qemu-test.c \
 	tests/system/domains-test-util.c tests/system/domains-test-util.h \
-	domains/guest-hello/font.h
-nodist_tests_system_domains_qemu_test_SOURCES = domains/guest-hello/font-data.c
+	tests/guest/font.h
+nodist_tests_system_domains_qemu_test_SOURCES = tests/guest/font-data.c
 tests_system_domains_qemu_test_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS) $(JSON_GLIB_CFLAGS)
 tests_system_domains_qemu_test_LDADD = $(DOMAINS_LIBS) $(SPICE_CLIENT_LIBS)
 
@@ -65,12 +46,12 @@ EXTRA_DIST += tests/unit/domains-xen-data
 check_PROGRAMS += tests/system/xen/tsr-xen-dom0 tests/system/domains-spice-check
 tests_system_xen_tsr_xen_dom0_SOURCES = tests/system/xen/dom0-driver.c \
 	tests/system/domains-test-util.c tests/system/domains-test-util.h
-nodist_tests_system_xen_tsr_xen_dom0_SOURCES = domains/guest-hello/font-data.c
+nodist_tests_system_xen_tsr_xen_dom0_SOURCES = tests/guest/font-data.c
 tests_system_xen_tsr_xen_dom0_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS) $(JSON_GLIB_CFLAGS)
 tests_system_xen_tsr_xen_dom0_LDADD = $(DOMAINS_LIBS) $(SPICE_CLIENT_LIBS)
 tests_system_domains_spice_check_SOURCES = tests/system/domains-spice-check.c \
 	tests/system/domains-test-util.c tests/system/domains-test-util.h
-nodist_tests_system_domains_spice_check_SOURCES = domains/guest-hello/font-data.c
+nodist_tests_system_domains_spice_check_SOURCES = tests/guest/font-data.c
 tests_system_domains_spice_check_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS)
 tests_system_domains_spice_check_LDADD = $(SPICE_CLIENT_LIBS) $(GLIB_LIBS)
 EXTRA_DIST += tests/system/domains-xen-test.sh tests/system/xen/mkdom0 \
@@ -83,7 +64,7 @@ tests/system/domains-xen-test.sh.log: $(srcdir)/tests/system/domains-xen-test.sh
 		--log-file $@ --trs-file $(@:.log=.trs) --color-tests no --enable-hard-errors yes \
 		--expect-failure no -- $(LOG_COMPILE) $(srcdir)/tests/system/domains-xen-test.sh
 check-xen: tests/system/xen/tsr-xen-dom0 tests/system/domains-spice-check \
-		domains/guest-hello/tessera-guest-hello
+		tests/guest/tessera-guest-hello
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/system/domains-xen-test.sh'
 EXTRA_CHECK_TARGETS += check-xen
 .PHONY: check-xen
@@ -93,7 +74,6 @@ CLEANFILES += tests/system/xen/dom0.*.cpio
 INTEGRATION_TESTS += tests/integration/domains-sim-test
 check_PROGRAMS += tests/integration/domains-sim-test
 tests_integration_domains_sim_test_LDADD = $(DOMAINS_LIBS)
-EXTRA_DIST += doc/man/tessera-guest-hello.1
 
 # Policy → backend, through the real policy parser.
 UNIT_TESTS += tests/unit/domains-policy-spec-test

@@ -15,7 +15,7 @@
 #include "kiosk/session.h"
 #include "policy/policy.h"
 #include "policy/state.h"
-#include "renderer/console-link.h"
+#include "proto/console-link.h"
 #include "renderer/output.h"
 #include "renderer/scene.h"
 

@@ -1,14 +1,14 @@
 /* kiosk/displays.c: viewer links to scene domains, and router geometry from the scene.
  *
- * A viewer is untrusted: everything it sends is checked by renderer/viewer-link.c first, a
+ * A viewer is untrusted: everything it sends is checked by proto/viewer-link.c first, a
  * violation ends that viewer only, and a flooding viewer is throttled (its fd watch is paused
  * until the link's token bucket refills) so other domains keep their frame rate. */
 #include "config.h"
 #include "kiosk/displays.h"
 
 #include "common/log.h"
-#include "renderer/viewer-link.h"
-#include "renderer/display-proto.h"
+#include "proto/viewer-link.h"
+#include "proto/display.h"
 
 #include <glib-unix.h>
 #include <string.h>

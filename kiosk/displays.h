@@ -1,7 +1,7 @@
 /* kiosk/displays.h: the domains on the desktop: one viewer link and one scene domain each.
  *
  * When the broker answers a PICK it hands the kiosk its end of the new viewer's socket; this
- * module wraps it in renderer/viewer-link.h (which checks everything the untrusted viewer
+ * module wraps it in proto/viewer-link.h (which checks everything the untrusted viewer
  * sends), shows the surface in the scene, forwards keys and pointer events the router gives a
  * domain, and tells the session when the first frame arrives and when the display is lost.
  * It also answers the router's geometry questions from the scene, so input lands exactly where

@@ -2,7 +2,7 @@
 #include "config.h"
 #include "kiosk/domain-display.h"
 #include "common/log.h"
-#include "renderer/display-proto.h"
+#include "proto/display.h"
 
 #include <errno.h>
 #include <glib-unix.h>

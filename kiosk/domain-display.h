@@ -1,6 +1,6 @@
 /* kiosk/domain-display.h: one domain's display in the kiosk: viewer link -> scene.
  *
- * Ties a viewer link (renderer/viewer-link.h: every message validated) to the domain's place
+ * Ties a viewer link (proto/viewer-link.h: every message validated) to the domain's place
  * in the scene: surfaces, damage and cursor shapes go to the scene; a protocol violation, the
  * viewer hanging up or dying, or the domain going away turns the frame into the trusted
  * "Display lost" message and drops everything the viewer shared. A new viewer can then be
@@ -11,8 +11,8 @@
 #define TSR_KIOSK_DOMAIN_DISPLAY_H
 
 #include "renderer/scene.h"
-#include "renderer/viewer-link.h"
-#include "renderer/viewer-spawn.h"
+#include "proto/viewer-link.h"
+#include "viewer/spawn.h"
 
 #include <glib.h>
 #include <stdbool.h>

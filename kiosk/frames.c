@@ -20,7 +20,7 @@ struct tsr_kiosk_frames {
 
 static void present(struct tsr_kiosk_frames *f);
 
-/* The console is one more output (renderer/console-link.h): it gets a copy of exactly what
+/* The console is one more output (proto/console-link.h): it gets a copy of exactly what
  * changed, never the kiosk's own buffers. */
 static void mirror(struct tsr_kiosk_frames *f, const struct tsr_rect *rects, int n)
 {

@@ -2,14 +2,14 @@
  *
  * Like renderer/render-loop.h (frames only on damage, coalesced per main-loop turn, paced by
  * the output), but it also knows which rectangles each frame changed, so the SPICE console
- * (renderer/console-link.h) gets exactly those pixels and that damage: a remote viewer costs a
+ * (proto/console-link.h) gets exactly those pixels and that damage: a remote viewer costs a
  * copy of what changed, never of the whole desktop per frame. */
 #ifndef TSR_KIOSK_FRAMES_H
 #define TSR_KIOSK_FRAMES_H
 
 #include <glib.h>
 
-#include "renderer/console-link.h"
+#include "proto/console-link.h"
 #include "renderer/output.h"
 #include "renderer/scene.h"
 

@@ -1,11 +1,11 @@
 # kiosk/local.mk: tessera-kiosk (included from the top Makefile.am). The standalone mode
-# (display owner, issue 4) lives in libtsr-kiosk-display.a; kiosk/session.mk adds the session.
+# lives in libtsr-kiosk-display.a; kiosk/session.mk adds the session.
 noinst_LIBRARIES += kiosk/libtsr-kiosk-display.a
 kiosk_libtsr_kiosk_display_a_SOURCES = \
 	kiosk/domain-display.c kiosk/domain-display.h \
 	kiosk/standalone.c kiosk/standalone.h
 kiosk_libtsr_kiosk_display_a_CPPFLAGS = $(AM_CPPFLAGS)
-KIOSK_DISPLAY_LIBS = kiosk/libtsr-kiosk-display.a renderer/libtsr-display.a $(RENDERER_LIBS)
+KIOSK_DISPLAY_LIBS = kiosk/libtsr-kiosk-display.a $(DISPLAY_LIBS) $(RENDERER_LIBS)
 
 bin_PROGRAMS += kiosk/tessera-kiosk
 kiosk_tessera_kiosk_SOURCES = kiosk/main.c
@@ -16,11 +16,11 @@ INTEGRATION_TESTS += tests/integration/kiosk-display-test
 check_PROGRAMS += tests/integration/kiosk-display-test
 tests_integration_kiosk_display_test_SOURCES = tests/integration/kiosk-display-test.c \
 	tests/integration/display-helpers.c tests/integration/display-helpers.h \
-	domains/testdomain-pattern.c domains/testdomain-pattern.h \
-	domains/frame-code.c domains/frame-code.h
+	tests/testdomain/pattern.c tests/testdomain/pattern.h \
+	tests/testdomain/frame-code.c tests/testdomain/frame-code.h
 tests_integration_kiosk_display_test_LDADD = $(KIOSK_DISPLAY_LIBS)
 EXTRA_tests_integration_kiosk_display_test_DEPENDENCIES = kiosk/tessera-kiosk$(EXEEXT) \
-	renderer/tessera-viewer$(EXEEXT) domains/tessera-testdomain$(EXEEXT) \
+	viewer/tessera-viewer$(EXEEXT) tests/testdomain/tessera-testdomain$(EXEEXT) \
 	tests/integration/hostile-viewer$(EXEEXT)
 # Spawned by the kiosk in place of tessera-viewer for one domain in kiosk-display-test.
 check_PROGRAMS += tests/integration/hostile-viewer
@@ -33,10 +33,10 @@ check_PROGRAMS += tests/integration/kiosk-hostile-test
 tests_integration_kiosk_hostile_test_SOURCES = tests/integration/kiosk-hostile-test.c \
 	tests/integration/display-helpers.c tests/integration/display-helpers.h \
 	tests/integration/hostile-messages.c tests/integration/hostile-messages.h \
-	domains/frame-code.c domains/frame-code.h
+	tests/testdomain/frame-code.c tests/testdomain/frame-code.h
 tests_integration_kiosk_hostile_test_LDADD = $(KIOSK_DISPLAY_LIBS)
-EXTRA_tests_integration_kiosk_hostile_test_DEPENDENCIES = renderer/tessera-viewer$(EXEEXT) \
-	domains/tessera-testdomain$(EXEEXT)
+EXTRA_tests_integration_kiosk_hostile_test_DEPENDENCIES = viewer/tessera-viewer$(EXEEXT) \
+	tests/testdomain/tessera-testdomain$(EXEEXT)
 
 # A real VM (QEMU TCG + SPICE) shown by the kiosk: tests/system/kiosk-vm-test.sh.
 SYSTEM_TESTS += tests/system/kiosk-vm-test.sh

@@ -1,7 +1,7 @@
 /* kiosk/session.h: what the person at the laptop is doing, and what the kiosk asks the broker.
  *
  * The session is the kiosk's state machine: locked (nobody logged in) -> (SAS) -> login ->
- * picker -> desktop <-> lock -> (SAS) -> unlock. It speaks broker/kiosk-proto.h on the fd the
+ * picker -> desktop <-> lock -> (SAS) -> unlock. It speaks proto/kiosk.h on the fd the
  * broker started the kiosk with, keeps what the screens show (typed user name, password length,
  * messages, the user's domains and their states, focus, layout, notifications), and decides
  * what each trusted key, click and hotkey does in the current state. It never draws and never
@@ -26,7 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "broker/kiosk-proto.h"
+#include "proto/kiosk.h"
 #include "common/clock.h"
 #include "input/router.h"
 #include "renderer/scene.h"

@@ -8,7 +8,7 @@ kiosk_libtsr_session_a_SOURCES = \
 	kiosk/screen-login.c \
 	kiosk/screen-picker.c
 kiosk_libtsr_session_a_CPPFLAGS = $(RENDERER_CPPFLAGS)
-# The protocol checks come from the broker's kiosk-proto library (their one definition).
+# The protocol checks come from proto/ (their one definition).
 SESSION_LIBS = kiosk/libtsr-session.a $(KIOSK_PROTO_LIBS) $(POLICY_LIBS) $(RENDERER_LIBS)
 
 UNIT_TESTS += tests/unit/kiosk-session-test tests/unit/kiosk-screens-test
@@ -18,7 +18,7 @@ tests_unit_kiosk_screens_test_CPPFLAGS = $(RENDERER_CPPFLAGS)
 tests_unit_kiosk_screens_test_LDADD = tests/harness/libtsr-harness.a $(SESSION_LIBS)
 tests_unit_kiosk_session_test_SOURCES = tests/unit/kiosk-session-test.c \
 	tests/unit/kiosk-fake-broker.c tests/unit/kiosk-fake-broker.h
-tests_unit_kiosk_screens_test_SOURCES = tests/unit/kiosk-screens-test.c \
+tests_unit_kiosk_screens_test_SOURCES = tests/unit/kiosk-screens-test.c $(RENDER_DEMO_PATTERN) \
 	tests/unit/kiosk-fake-broker.c tests/unit/kiosk-fake-broker.h
 
 # Broker mode: the session, screens and displays wired to the output, input and console.

@@ -20,7 +20,7 @@ check_PROGRAMS += tests/unit/policy-parse-test
 tests_unit_policy_parse_test_LDADD = $(POLICY_LIBS) $(INPUT_LIBS)
 
 # Fuzzing the bundle and policy parsers (untrusted input from the provisioning transport),
-# built with an explicit clang rule as in renderer/viewer.mk; `make fuzz-check-policy` runs it
+# built with an explicit clang rule as in viewer/local.mk; `make fuzz-check-policy` runs it
 # for a bounded time (tools/check runs it through check-extra).
 FUZZ_POLICY_SRC = tests/fuzz/policy-bundle-fuzz.c policy/bundle.c policy/parse.c \
 	policy/source.c policy/canonical.c policy/lookup.c

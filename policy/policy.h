@@ -31,7 +31,7 @@ enum tsr_policy_error_code {
  * [A-Za-z0-9._-], not starting with '.' or '-': they end up in paths, labels and argv. */
 #define TSR_POLICY_NAME_MAX 64
 
-/* ---- domains (issue 6) -------------------------------------------------------------- */
+/* ---- domains ------------------------------------------------------------------------ */
 
 /* The colour of a domain's border and label, drawn by dom0 only. */
 enum tsr_policy_colour {
@@ -100,7 +100,7 @@ struct tsr_policy_template {
 	uint64_t size;                /* bytes */
 };
 
-/* ---- users and groups (issue 7) ----------------------------------------------------- */
+/* ---- users and groups --------------------------------------------------------------- */
 
 struct tsr_policy_user {
 	char *name;
@@ -120,7 +120,7 @@ struct tsr_policy_group {
 	size_t n_domains;
 };
 
-/* ---- device rules (issue 7) --------------------------------------------------------- */
+/* ---- device rules ------------------------------------------------------------------- */
 
 enum tsr_policy_device_action {
 	TSR_POLICY_DEVICE_ATTACH,     /* to the domain named in rule->domain */

@@ -479,7 +479,7 @@ out:
 	return ok;
 }
 
-/* The broker's control protocol (broker/control-proto.h): a 4-byte big-endian length, then
+/* The broker's control protocol (proto/control.h): a 4-byte big-endian length, then
  * one JSON object. Spoken here directly so provisioning does not link the broker. */
 bool tsr_install_notify_broker(const char *socket_path, char **message)
 {

@@ -1,5 +1,5 @@
 # renderer/local.mk: libtsr-renderer.a (scene, layout, chrome, text, pointer, damage, outputs)
-# and tessera-render-demo (included from the top Makefile.am). renderer/drm.mk appends the DRM
+# and tessera-render-demo (included from the top Makefile.am). renderer/drm/local.mk appends the DRM
 # output to this library: sources to renderer_libtsr_renderer_a_SOURCES, -DTSR_HAVE_DRM_OUTPUT and
 # its cflags to renderer_libtsr_renderer_a_CPPFLAGS, its libs to RENDERER_LIBS.
 noinst_LIBRARIES += renderer/libtsr-renderer.a
@@ -17,8 +17,7 @@ renderer_libtsr_renderer_a_SOURCES = \
 	renderer/overlay.c \
 	renderer/output.c renderer/output.h renderer/output-backend.h \
 	renderer/output-headless.c \
-	renderer/render-loop.c renderer/render-loop.h \
-	renderer/test-pattern.c renderer/test-pattern.h
+	renderer/render-loop.c renderer/render-loop.h
 renderer_libtsr_renderer_a_CPPFLAGS = $(AM_CPPFLAGS) $(PIXMAN_CFLAGS) $(FREETYPE_CFLAGS) $(PNG_CFLAGS)
 
 # What a program linking the renderer needs (drm.mk adds $(DRM_LIBS) etc. with +=).
@@ -27,7 +26,10 @@ RENDERER_LIBS = renderer/libtsr-renderer.a $(PIXMAN_LIBS) $(FREETYPE_LIBS) $(PNG
 RENDERER_CPPFLAGS = $(AM_CPPFLAGS) $(PIXMAN_CFLAGS) $(FREETYPE_CFLAGS) $(PNG_CFLAGS)
 
 bin_PROGRAMS += renderer/tessera-render-demo
-renderer_tessera_render_demo_SOURCES = renderer/render-demo.c
+# The demo's own patterns (also drawn by tests and benchmarks as known content): not part of the
+# library, so no program that shows domains contains them.
+RENDER_DEMO_PATTERN = renderer/demo-pattern.c renderer/demo-pattern.h
+renderer_tessera_render_demo_SOURCES = renderer/render-demo.c $(RENDER_DEMO_PATTERN)
 renderer_tessera_render_demo_LDADD = $(RENDERER_LIBS)
 dist_man_MANS += doc/man/tessera-render-demo.1
 
@@ -43,6 +45,8 @@ HARNESS_LIBS = tests/harness/libtsr-harness.a $(RENDERER_LIBS)
 
 UNIT_TESTS += tests/unit/renderer-reference-test
 check_PROGRAMS += tests/unit/renderer-reference-test
+tests_unit_renderer_reference_test_SOURCES = tests/unit/renderer-reference-test.c \
+	$(RENDER_DEMO_PATTERN)
 tests_unit_renderer_reference_test_LDADD = $(HARNESS_LIBS)
 
 UNIT_TESTS += tests/unit/renderer-forgery-test
@@ -52,6 +56,7 @@ CLEANFILES += tests/unit/*.shot.png tests/unit/*.diff.png
 
 UNIT_TESTS += tests/unit/renderer-damage-test
 check_PROGRAMS += tests/unit/renderer-damage-test
+tests_unit_renderer_damage_test_SOURCES = tests/unit/renderer-damage-test.c $(RENDER_DEMO_PATTERN)
 tests_unit_renderer_damage_test_LDADD = $(RENDERER_LIBS)
 
 UNIT_TESTS += tests/unit/renderer-loop-test
@@ -61,7 +66,7 @@ tests_unit_renderer_loop_test_LDADD = $(RENDERER_LIBS)
 INTEGRATION_TESTS += tests/integration/renderer-demo-test.sh
 EXTRA_DIST += tests/integration/renderer-demo-test.sh
 
-# The scene under libFuzzer (clang only; see renderer/viewer.mk for the pattern): surfaces,
+# The scene under libFuzzer (clang only; see viewer/local.mk for the pattern): surfaces,
 # damage, cursors, pointer, texts, overlays and resizes from fuzz input, memory sized exactly so
 # ASan sees any stray read. `make fuzz-check-renderer` runs it for TSR_FUZZ_SECONDS (30).
 FUZZ_SCENE_SRC = tests/fuzz/renderer-scene-fuzz.c renderer/image.c renderer/palette.c \

@@ -48,7 +48,7 @@ struct tsr_output *tsr_output_headless_open(int32_t width, int32_t height, int r
 
 /* drm[:/dev/dri/cardN][:CONNECTOR]: card and connector are NULL when not given (pick the first
  * card with a connected connector, and the first connected connector on it). Implemented by
- * renderer/drm-*.c, built when renderer/drm.mk adds -DTSR_HAVE_DRM_OUTPUT to
+ * renderer/drm-*.c, built when renderer/drm/local.mk adds -DTSR_HAVE_DRM_OUTPUT to
  * renderer_libtsr_renderer_a_CPPFLAGS and its sources to renderer_libtsr_renderer_a_SOURCES. */
 struct tsr_output *tsr_output_drm_open(const char *card, const char *connector, GError **error);
 

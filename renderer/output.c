@@ -71,7 +71,7 @@ static struct tsr_output *open_drm(const char *spec, const char *args, GError **
 	return tsr_output_drm_open(card, connector, error);
 #else
 	g_set_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_UNSUPPORTED,
-		    "output '%s': the drm output is not built into this program (renderer/drm.mk); "
+		    "output '%s': the drm output is not built into this program (renderer/drm/local.mk); "
 		    "use headless:WxH", spec);
 	return NULL;
 #endif

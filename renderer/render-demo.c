@@ -11,8 +11,8 @@
 
 #include "common/log.h"
 #include "renderer/render-loop.h"
-#include "renderer/test-pattern.h"
-#include "renderer/vt.h"
+#include "renderer/demo-pattern.h"
+#include "common/vt.h"
 
 #define BOX 64
 

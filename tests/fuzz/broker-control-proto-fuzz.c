@@ -2,7 +2,7 @@
  * prefix, oversize refusal), then the request and response parsers on each reassembled body.
  * Whatever the input, nothing may crash, leak or read out of bounds. */
 #include "config.h"
-#include "broker/control-proto.h"
+#include "proto/control.h"
 
 #include <stddef.h>
 #include <stdint.h>

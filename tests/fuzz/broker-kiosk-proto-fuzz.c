@@ -1,9 +1,9 @@
-/* libFuzzer target for the kiosk <-> broker message check (broker/kiosk-proto.c): whatever a
+/* libFuzzer target for the kiosk <-> broker message check (proto/kiosk.c): whatever a
  * kiosk (or, on the kiosk's side, a broker) sends, the check must refuse it or accept it
  * without reading past the buffer, and an accepted message must be one whose fields are all
  * in range. */
 #include "config.h"
-#include "broker/kiosk-proto.h"
+#include "proto/kiosk.h"
 
 #include <stddef.h>
 #include <stdint.h>

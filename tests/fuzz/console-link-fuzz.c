@@ -17,9 +17,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "renderer/console-input.h"
-#include "renderer/console-link.h"
-#include "renderer/console-proto.h"
+#include "console/input.h"
+#include "proto/console-link.h"
+#include "proto/console.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

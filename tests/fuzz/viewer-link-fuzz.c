@@ -6,7 +6,7 @@
  * Several messages are fed to one link in sequence when the input holds 0xff 0xff separators,
  * so state (surface then damage) is reached too. */
 #include "config.h"
-#include "renderer/viewer-link.h"
+#include "proto/viewer-link.h"
 
 #include <fcntl.h>
 #include <stdint.h>

@@ -46,7 +46,7 @@ hash=$("$b/tessera-provision" passwd --password-file "$t/pw") || hash=missing
 printf '[user nobody-here]\npassword = %s\n' "$hash" >"$t/pol/users.conf"
 mkfifo "$t/ready"
 "$brokerd" --state-dir="$t/state" --run-dir="$t/run" --policy-dir="$t/pol" --no-kiosk --no-usb \
-    --testdomain="$b/domains/tessera-testdomain" --shutdown-timeout=5000 --ready-fd=9 \
+    --testdomain="$b/tests/testdomain/tessera-testdomain" --shutdown-timeout=5000 --ready-fd=9 \
     9>"$t/ready" 2>"$t/brokerd.log" &
 pid=$!
 # Readiness: the broker writes READY to the fifo (read blocks until then, or EOF if it died).

@@ -171,9 +171,9 @@ void bh_start(struct bh *h, bool with_kiosk)
 	g_autofree char *kiosk = g_build_filename(builddir(), "tests/integration/broker-test-kiosk",
 						  NULL);
 	g_autofree char *brokerd = g_build_filename(builddir(), "broker/tessera-brokerd", NULL);
-	g_autofree char *testdomain = g_build_filename(builddir(), "domains/tessera-testdomain",
+	g_autofree char *testdomain = g_build_filename(builddir(), "tests/testdomain/tessera-testdomain",
 						       NULL);
-	g_autofree char *viewer = g_build_filename(builddir(), "renderer/tessera-viewer", NULL);
+	g_autofree char *viewer = g_build_filename(builddir(), "viewer/tessera-viewer", NULL);
 	g_autofree char *karg = g_strdup_printf("--kiosk-arg=--test-socket=%s", h->ksock);
 	GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
 	char buf[16];

@@ -1,7 +1,7 @@
 /* tests/integration/broker-test-kiosk.c: a kiosk for the broker's tests.
  *
  * The broker starts it exactly as it starts tessera-kiosk (its user, fd 3 = the broker link,
- * --broker-fd=3). It speaks the kiosk protocol (broker/kiosk-proto.h) on behalf of a test,
+ * --broker-fd=3). It speaks the kiosk protocol (proto/kiosk.h) on behalf of a test,
  * which drives it over a unix stream socket given by --test-socket: the test writes one
  * command per line, the kiosk sends the request and writes one line back for every message the
  * broker sends (checked with tsr_kiosk_msg_check first, as the real kiosk must). Received fds
@@ -11,7 +11,7 @@
  *   restart-viewer D | bad-frame | bad-name | exit
  */
 #include "config.h"
-#include "broker/kiosk-proto.h"
+#include "proto/kiosk.h"
 #include "common/fdpass.h"
 
 #include <errno.h>

@@ -18,7 +18,7 @@
 
 #include "common/fdpass.h"
 #include "common/frame.h"
-#include "renderer/console-link.h"
+#include "proto/console-link.h"
 
 #define TIMEOUT_MS 10000
 #define ENV_CASE "TSR_FAKE_CONSOLE_CASE"

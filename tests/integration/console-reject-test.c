@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "common/frame.h"
-#include "renderer/console-link.h"
+#include "proto/console-link.h"
 
 #define TIMEOUT_MS 10000
 
@@ -48,7 +48,7 @@ static void start(struct run *r)
 	char *socket_path;
 	GError *error = NULL;
 	struct tsr_console_link_options options = {
-		.program = TSR_BUILDDIR "/renderer/tessera-console",
+		.program = TSR_BUILDDIR "/console/tessera-console",
 		.user = "nobody",
 	};
 

@@ -25,7 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "renderer/console-link.h"
+#include "proto/console-link.h"
 
 #define WIDTH 320
 #define HEIGHT 200
@@ -142,7 +142,7 @@ static bool is_ready(struct fixture *f)
 static void start_console(struct fixture *f, const char *owner)
 {
 	struct tsr_console_link_options options = {
-		.program = TSR_BUILDDIR "/renderer/tessera-console",
+		.program = TSR_BUILDDIR "/console/tessera-console",
 		.socket_path = f->socket_path,
 		.user = "nobody",
 		.socket_owner = owner,
@@ -798,7 +798,7 @@ static void test_slow_kiosk(struct fixture *f, gconstpointer data)
 {
 	enum { KEYS = 3000 }; /* 6000 key messages + at most 602 pointer ones < 8192 */
 	struct tsr_console_link_options options = {
-		.program = TSR_BUILDDIR "/renderer/tessera-console",
+		.program = TSR_BUILDDIR "/console/tessera-console",
 		.socket_path = f->socket_path,
 		.user = "nobody",
 	};

@@ -33,7 +33,7 @@ void td_start(struct td_proc *td, const char *dir, const char *name, bool record
 	td->socket = g_strdup_printf("%s/%s.sock", dir, name);
 	td->record = record ? g_strdup_printf("%s/%s.input", dir, name) : NULL;
 	g_assert_cmpint(pipe(pipefd), ==, 0);
-	g_ptr_array_add(argv, g_strdup(TSR_BUILDDIR "/domains/tessera-testdomain"));
+	g_ptr_array_add(argv, g_strdup(TSR_BUILDDIR "/tests/testdomain/tessera-testdomain"));
 	g_ptr_array_add(argv, g_strdup("--socket"));
 	g_ptr_array_add(argv, g_strdup(td->socket));
 	g_ptr_array_add(argv, g_strdup("--ready-fd"));

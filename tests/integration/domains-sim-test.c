@@ -145,7 +145,7 @@ int main(int argc, char **argv)
 	signal(SIGTERM, kill_started);
 	events = g_ptr_array_new_with_free_func(g_free);
 	const char *build = g_getenv("TSR_BUILDDIR") ? g_getenv("TSR_BUILDDIR") : TSR_BUILDDIR;
-	testdomain = g_build_filename(build, "domains", "tessera-testdomain", NULL);
+	testdomain = g_build_filename(build, "tests", "testdomain", "tessera-testdomain", NULL);
 	tmpdir = g_dir_make_tmp("tsr-sim-XXXXXX", NULL);
 	chmod(tmpdir, 0755);
 	g_test_add_func("/domains/sim/lifecycle-devices-adopt-crash", test_sim);

@@ -3,7 +3,7 @@
 #include "tests/integration/hostile-messages.h"
 #include "common/fdpass.h"
 #include "common/frame.h"
-#include "renderer/display-proto.h"
+#include "proto/display.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,8 +4,8 @@
  * their own pixels in their own colour; a viewer killed with SIGKILL turns into "display lost"
  * while the kiosk stays up, and a new viewer reattaches. */
 #include "config.h"
-#include "domains/frame-code.h"
-#include "domains/testdomain-pattern.h"
+#include "tests/testdomain/frame-code.h"
+#include "tests/testdomain/pattern.h"
 #include "renderer/palette.h"
 #include "common/sandbox.h"
 #include "renderer/png.h"
@@ -56,7 +56,7 @@ static void kiosk_start(struct kiosk *k, const char *dir, const char *layout, ..
 	g_ptr_array_add(argv, (char *)"--output");
 	g_ptr_array_add(argv, (char *)"headless:1280x720");
 	g_ptr_array_add(argv, (char *)"--viewer");
-	g_ptr_array_add(argv, (char *)TSR_BUILDDIR "/renderer/tessera-viewer");
+	g_ptr_array_add(argv, (char *)TSR_BUILDDIR "/viewer/tessera-viewer");
 	g_ptr_array_add(argv, (char *)"--viewer-user");
 	g_ptr_array_add(argv, user);
 	g_ptr_array_add(argv, (char *)"--screenshot");

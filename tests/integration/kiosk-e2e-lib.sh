@@ -89,11 +89,11 @@ if [ "$backend" = qemu ]; then
 fi
 
 socat "UNIX-LISTEN:$dir/console-link,type=5,fork,mode=666" \
-    SYSTEM:"exec $B/renderer/tessera-console --fd 3 --socket $dir/console.sock 3<&0 0</dev/null 1>&2",nofork \
+    SYSTEM:"exec $B/console/tessera-console --fd 3 --socket $dir/console.sock 3<&0 0</dev/null 1>&2",nofork \
     2>"$dir/socat.log" &
 socat_pid=$!
 "$B/broker/tessera-brokerd" --state-dir="$dir/state" --run-dir="$dir/run" --policy-dir="$dir/policy" \
-    --no-udev --no-usb --testdomain="$B/domains/tessera-testdomain" --viewer="$B/renderer/tessera-viewer" \
+    --no-udev --no-usb --testdomain="$B/tests/testdomain/tessera-testdomain" --viewer="$B/viewer/tessera-viewer" \
     --kiosk="$B/kiosk/tessera-kiosk" --kiosk-user=65534:65534 \
     --kiosk-arg=--output=headless:1024x640 --kiosk-arg=--screenshot-dir="$dir/shots" \
     --kiosk-arg=--console-connect="$dir/console-link" --kiosk-arg=--clock=12:00 --kiosk-arg=--organization=e2e-org \

@@ -12,9 +12,9 @@
 #include "common/frame.h"
 #include "common/log.h"
 #include "common/sandbox.h"
-#include "domains/frame-code.h"
+#include "tests/testdomain/frame-code.h"
 #include "kiosk/domain-display.h"
-#include "renderer/display-proto.h"
+#include "proto/display.h"
 #include "renderer/render-loop.h"
 #include "tests/integration/display-helpers.h"
 #include "tests/integration/hostile-messages.h"
@@ -116,7 +116,7 @@ static void test_hostile_viewer(void)
 	struct world w = { 0 };
 	struct td_proc td;
 	struct tsr_viewer_spawn_params p = { .domain = "good",
-					     .viewer_path = TSR_BUILDDIR "/renderer/tessera-viewer" };
+					     .viewer_path = TSR_BUILDDIR "/viewer/tessera-viewer" };
 	GError *error = NULL;
 	int fds_base, sent = 0;
 	long rss_base, rss_end;

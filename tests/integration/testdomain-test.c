@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define TD TSR_BUILDDIR "/domains/tessera-testdomain"
+#define TD TSR_BUILDDIR "/tests/testdomain/tessera-testdomain"
 
 static void expect_refusal(const char *args, int code, const char *needle)
 {

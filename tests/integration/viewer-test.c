@@ -5,10 +5,10 @@
  * "domain gone" when the domain goes away. */
 #include "config.h"
 #include "common/sandbox.h"
-#include "domains/testdomain-pattern.h"
-#include "renderer/display-proto.h"
-#include "renderer/viewer-link.h"
-#include "renderer/viewer-spawn.h"
+#include "tests/testdomain/pattern.h"
+#include "proto/display.h"
+#include "proto/viewer-link.h"
+#include "viewer/spawn.h"
 #include "tests/integration/display-helpers.h"
 
 #include <errno.h>
@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define VIEWER TSR_BUILDDIR "/renderer/tessera-viewer"
+#define VIEWER TSR_BUILDDIR "/viewer/tessera-viewer"
 
 struct seen {
 	const uint32_t *px;

@@ -11,7 +11,7 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-#include "domains/guest-hello/font.h"
+#include "tests/guest/font.h"
 
 bool guest_image_get(struct guest_image *img, char **why)
 {
@@ -20,7 +20,7 @@ bool guest_image_get(struct guest_image *img, char **why)
 	memset(img, 0, sizeof *img);
 	img->dir = g_build_filename(build, "guest-image", NULL);
 	char *tool = g_build_filename(src, "tools", "build-guest-image", NULL);
-	char *hello = g_build_filename(build, "domains", "guest-hello", "tessera-guest-hello",
+	char *hello = g_build_filename(build, "tests", "guest", "tessera-guest-hello",
 				       NULL);
 	char *argv[] = { tool, "--out", img->dir, "--guest-hello", hello, NULL };
 	char *err = NULL;

@@ -32,7 +32,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 "$TSR_SRCDIR/tools/build-guest-image" --out "$TSR_BUILDDIR/guest-image" \
-    --guest-hello "$TSR_BUILDDIR/domains/guest-hello/tessera-guest-hello" >/dev/null ||
+    --guest-hello "$TSR_BUILDDIR/tests/guest/tessera-guest-hello" >/dev/null ||
     { echo "Bail out! building the guest image failed"; exit 1; }
 dom0=$("$TSR_SRCDIR/tests/system/xen/mkdom0" --kver "$kver" --out-dir "$out" \
         --guest-image "$TSR_BUILDDIR/guest-image" --driver "$TSR_BUILDDIR/tests/system/xen/tsr-xen-dom0") ||

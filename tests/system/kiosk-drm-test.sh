@@ -16,8 +16,8 @@ policy="$SYS_TMP/policy"
 . "$TSR_SRCDIR/tests/system/kiosk-sim-policy.sh"
 kiosk_sim_policy "$policy" drm-org drm 61400 "Alice DRM" || echo "Bail out! cannot write the test policy"
 sys_initrd --bin "$TSR_BUILDDIR/broker/tessera-brokerd" --bin "$TSR_BUILDDIR/broker/tessera-ctl" \
-    --bin "$TSR_BUILDDIR/kiosk/tessera-kiosk" --bin "$TSR_BUILDDIR/renderer/tessera-viewer" \
-    --bin "$TSR_BUILDDIR/domains/tessera-testdomain" \
+    --bin "$TSR_BUILDDIR/kiosk/tessera-kiosk" --bin "$TSR_BUILDDIR/viewer/tessera-viewer" \
+    --bin "$TSR_BUILDDIR/tests/testdomain/tessera-testdomain" \
     --bin "$TSR_BUILDDIR/tests/system/tsr-systest-guest" \
     --file "$policy=/etc/tsr-kiosk/policy" --file /usr/share/X11/xkb \
     --script "$SYS_HERE/kiosk-drm-guest.sh"

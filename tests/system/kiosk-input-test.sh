@@ -22,8 +22,8 @@ policy="$SYS_TMP/policy"
 . "$TSR_SRCDIR/tests/system/kiosk-sim-policy.sh"
 kiosk_sim_policy "$policy" input-org input 61200 "Alice Input" || echo "Bail out! cannot write the test policy"
 sys_initrd --bin "$TSR_BUILDDIR/broker/tessera-brokerd" \
-    --bin "$TSR_BUILDDIR/kiosk/tessera-kiosk" --bin "$TSR_BUILDDIR/renderer/tessera-viewer" \
-    --bin "$TSR_BUILDDIR/domains/tessera-testdomain" \
+    --bin "$TSR_BUILDDIR/kiosk/tessera-kiosk" --bin "$TSR_BUILDDIR/viewer/tessera-viewer" \
+    --bin "$TSR_BUILDDIR/tests/testdomain/tessera-testdomain" \
     --bin "$TSR_BUILDDIR/tests/system/tsr-systest-guest" \
     --bin "$TSR_BUILDDIR/tests/system/tsr-input-probe" \
     --file "$policy=/etc/tsr-kiosk/policy" --file /usr/share/X11/xkb \

@@ -20,7 +20,7 @@ user=65534:65534
 : >"$KOUT"
 id tsr-viewer-test >/dev/null 2>&1 && user=$(id -u tsr-viewer-test):$(id -g tsr-viewer-test)
 "$TSR_BUILDDIR/kiosk/tessera-kiosk" --output headless:1280x720 --layout single \
-    --viewer "$TSR_BUILDDIR/renderer/tessera-viewer" --viewer-user "$user" \
+    --viewer "$TSR_BUILDDIR/viewer/tessera-viewer" --viewer-user "$user" \
     --screenshot "$SHOT" --domain "vm:green:$SPICE" >"$KOUT" 2>"$KOUT.err" &
 KPID=$!
 kwait() {

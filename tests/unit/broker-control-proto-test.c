@@ -2,7 +2,7 @@
  * version, oversized, too deep, too many values, truncated) is refused with a message naming
  * what was wrong, and nothing of it is kept. */
 #include "config.h"
-#include "broker/control-proto.h"
+#include "proto/control.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
  * malformation (size, version, type, seq 0, unterminated or invalid text, bad names, nonzero
  * padding, password length and trailing bytes, out-of-range fields) is refused with a reason. */
 #include "config.h"
-#include "broker/kiosk-proto.h"
+#include "proto/kiosk.h"
 
 #include <errno.h>
 #include <glib.h>

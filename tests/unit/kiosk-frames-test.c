@@ -8,7 +8,7 @@
 #include "kiosk/frames.h"
 
 #include "common/frame.h"
-#include "renderer/console-proto.h"
+#include "proto/console.h"
 
 #include <glib.h>
 #include <poll.h>

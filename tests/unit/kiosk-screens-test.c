@@ -11,7 +11,7 @@
 #include "policy/policy.h"
 #include "renderer/output.h"
 #include "renderer/png.h"
-#include "renderer/test-pattern.h"
+#include "renderer/demo-pattern.h"
 #include "tests/harness/image-compare.h"
 #include "tests/unit/kiosk-fake-broker.h"
 

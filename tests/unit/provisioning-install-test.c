@@ -10,7 +10,7 @@
 #include "policy/state.h"
 #include "provisioning/install.h"
 #include "provisioning/keys.h"
-#include "broker/control-proto.h"
+#include "proto/control.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>

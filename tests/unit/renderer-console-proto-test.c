@@ -8,8 +8,8 @@
 #include <glib.h>
 #include <string.h>
 
-#include "renderer/console-input.h"
-#include "renderer/console-proto.h"
+#include "console/input.h"
+#include "proto/console.h"
 
 static char why[256];
 

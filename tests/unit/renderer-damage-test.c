@@ -13,7 +13,7 @@
 #include "renderer/output.h"
 #include "renderer/png.h"
 #include "renderer/scene.h"
-#include "renderer/test-pattern.h"
+#include "renderer/demo-pattern.h"
 
 #define W 1279
 #define H 801

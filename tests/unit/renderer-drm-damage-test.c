@@ -8,7 +8,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "renderer/drm-private.h"
+#include "renderer/drm/private.h"
 
 #define W 301
 #define H 203

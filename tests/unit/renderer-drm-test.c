@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "renderer/output.h"
-#include "renderer/vt.h"
+#include "common/vt.h"
 
 static void test_missing_card_is_refused(void)
 {
@@ -36,7 +36,7 @@ static void test_bad_vt_specs_are_refused(void)
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
 		GError *error = NULL;
 		g_assert_null(tsr_vt_open(bad[i], &error));
-		g_assert_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_INVALID);
+		g_assert_error(error, TSR_VT_ERROR, TSR_VT_ERROR_INVALID);
 		g_assert_nonnull(strstr(error->message, "bad VT"));
 		g_clear_error(&error);
 	}

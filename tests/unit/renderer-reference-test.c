@@ -10,7 +10,7 @@
 #include "renderer/output.h"
 #include "renderer/png.h"
 #include "renderer/scene.h"
-#include "renderer/test-pattern.h"
+#include "renderer/demo-pattern.h"
 #include "tests/harness/image-compare.h"
 
 #define TOLERANCE 3

@@ -6,8 +6,8 @@
 #include "common/fdpass.h"
 #include "common/frame.h"
 #include "common/sandbox.h"
-#include "renderer/display-proto.h"
-#include "renderer/viewer-link.h"
+#include "proto/display.h"
+#include "proto/viewer-link.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,0 +1,89 @@
+/* proto/display.h: the viewer <-> kiosk display protocol (doc/display-protocol.md).
+ *
+ * tessera-viewer parses a domain's untrusted SPICE stream; the kiosk must never have to. So
+ * what crosses from viewer to kiosk is as small as it can be: fixed-size messages, each with a
+ * common/frame.h header, and pixels in sealed memfds. Every message has exactly one size; a
+ * message carries an fd only where its type says so. One SOCK_SEQPACKET socketpair per viewer. */
+#ifndef TSR_RENDERER_DISPLAY_PROTO_H
+#define TSR_RENDERER_DISPLAY_PROTO_H
+
+#include "common/frame.h"
+
+#include <stdint.h>
+
+#define TSR_DISPLAY_PROTO_VERSION 1
+
+enum tsr_display_msg_type {
+	/* viewer -> kiosk */
+	TSR_DISPLAY_SURFACE = 1,     /* + 1 fd: a new primary surface (memfd) */
+	TSR_DISPLAY_DAMAGE = 2,      /* a rectangle of the current surface changed */
+	TSR_DISPLAY_CURSOR = 3,      /* + 1 fd: the domain's cursor shape (memfd, ARGB8888) */
+	TSR_DISPLAY_CURSOR_HIDE = 4, /* the domain hides its cursor */
+	TSR_DISPLAY_STATUS = 5,      /* connection state of the domain */
+	/* kiosk -> viewer */
+	TSR_DISPLAY_KEY = 16,
+	TSR_DISPLAY_POINTER = 17,
+	TSR_DISPLAY_RELEASE_ALL = 18,
+};
+
+/* Pixel format of surfaces: 32 bits per pixel, little-endian B, G, R, unused (pixman x8r8g8b8). */
+#define TSR_DISPLAY_FORMAT_XRGB8888 1u
+/* Pixel format of cursors: premultiplied alpha; B, G, R, A in memory (pixman a8r8g8b8). */
+#define TSR_DISPLAY_FORMAT_ARGB8888 2u
+
+/* Limits the kiosk enforces. */
+#define TSR_DISPLAY_MAX_SIDE 8192u
+#define TSR_DISPLAY_CURSOR_MAX 128u
+
+struct tsr_display_surface {
+	struct tsr_frame_header hdr;
+	uint32_t width, height;
+	uint32_t stride; /* bytes per row, >= width * 4, multiple of 4 */
+	uint32_t format; /* TSR_DISPLAY_FORMAT_XRGB8888 */
+};
+
+struct tsr_display_damage {
+	struct tsr_frame_header hdr;
+	uint32_t x, y, width, height; /* inside the current surface, width and height > 0 */
+};
+
+struct tsr_display_cursor {
+	struct tsr_frame_header hdr;
+	uint32_t width, height; /* 1..TSR_DISPLAY_CURSOR_MAX */
+	uint32_t hot_x, hot_y;  /* inside the shape */
+	uint32_t stride;        /* >= width * 4, multiple of 4 */
+	uint32_t format;        /* TSR_DISPLAY_FORMAT_ARGB8888 */
+};
+
+struct tsr_display_cursor_hide {
+	struct tsr_frame_header hdr;
+};
+
+enum tsr_display_status_code {
+	TSR_DISPLAY_STATUS_CONNECTING = 1,
+	TSR_DISPLAY_STATUS_CONNECTED = 2,
+	TSR_DISPLAY_STATUS_DOMAIN_GONE = 3, /* the SPICE connection ended; the viewer exits next */
+};
+
+struct tsr_display_status {
+	struct tsr_frame_header hdr;
+	uint32_t status;
+};
+
+struct tsr_display_key {
+	struct tsr_frame_header hdr;
+	uint32_t scancode; /* set 1; 0xe0-prefixed keys as 0xe0NN; no break bit */
+	uint32_t down;     /* 1 press, 0 release */
+};
+
+struct tsr_display_pointer {
+	struct tsr_frame_header hdr;
+	int32_t x, y;     /* surface coordinates */
+	uint32_t buttons; /* bit 0 left, bit 1 middle, bit 2 right (SPICE button mask) */
+};
+
+struct tsr_display_release_all {
+	struct tsr_frame_header hdr;
+};
+
+#endif

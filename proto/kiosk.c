@@ -1,0 +1,229 @@
+/* proto/kiosk.c: sizes and the complete check of kiosk <-> broker messages
+ * (see kiosk-proto.h). The broker runs every kiosk message through tsr_kiosk_msg_check before
+ * it reads a field; the kiosk does the same for the broker's. */
+#include "config.h"
+#include "proto/kiosk.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <string.h>
+
+/* Fixed layouts: no hidden padding, so "every byte is checked" means every byte. */
+_Static_assert(sizeof(struct tsr_kiosk_request) == 16, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_login) == 340, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_domain_request) == 84, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_reply) == 280, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_domain) == 212, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_notify) == 340, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_session) == 212, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_settings) == 2008, "layout");
+_Static_assert(TSR_KIOSK_MSG_MAX <= TSR_FRAME_MAX, "fits a frame");
+
+size_t tsr_kiosk_msg_size(uint16_t type)
+{
+	switch (type) {
+	case TSR_KIOSK_LOGIN:
+	case TSR_KIOSK_UNLOCK:
+		return sizeof(struct tsr_kiosk_login);
+	case TSR_KIOSK_LIST:
+	case TSR_KIOSK_LOGOUT:
+	case TSR_KIOSK_LOCK:
+		return sizeof(struct tsr_kiosk_request);
+	case TSR_KIOSK_PICK:
+	case TSR_KIOSK_STOP:
+	case TSR_KIOSK_FOCUS:
+	case TSR_KIOSK_RESTART_VIEWER:
+		return sizeof(struct tsr_kiosk_domain_request);
+	case TSR_KIOSK_REPLY:
+		return sizeof(struct tsr_kiosk_reply);
+	case TSR_KIOSK_DOMAIN:
+		return sizeof(struct tsr_kiosk_domain);
+	case TSR_KIOSK_NOTIFY:
+		return sizeof(struct tsr_kiosk_notify);
+	case TSR_KIOSK_SESSION:
+		return sizeof(struct tsr_kiosk_session);
+	case TSR_KIOSK_SETTINGS:
+		return sizeof(struct tsr_kiosk_settings);
+	}
+	return 0;
+}
+
+bool tsr_kiosk_is_request(uint16_t type)
+{
+	return type >= TSR_KIOSK_LOGIN && type <= TSR_KIOSK_RESTART_VIEWER;
+}
+
+static bool zero(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+/* NUL-terminated within the field, valid UTF-8, and zero after the terminator. */
+static bool text_ok(const char *field, size_t size)
+{
+	const char *nul = memchr(field, '\0', size);
+
+	if (!nul || !g_utf8_validate(field, nul - field, NULL))
+		return false;
+	return zero(nul, size - (size_t)(nul - field));
+}
+
+/* Policy name rule ([A-Za-z0-9._-], not starting with . or -), or empty when allowed. */
+static bool name_ok(const char *field, bool empty_ok)
+{
+	size_t n;
+
+	if (!text_ok(field, TSR_KIOSK_NAME_SIZE))
+		return false;
+	n = strlen(field);
+	if (n == 0)
+		return empty_ok;
+	if (!g_ascii_isalnum(field[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!g_ascii_isalnum(field[i]) && field[i] != '-' && field[i] != '_' &&
+		    field[i] != '.')
+			return false;
+	return true;
+}
+
+#define BAD(e, text) (errno = (e), *why = (text), -1)
+
+int tsr_kiosk_msg_check(const void *buf, size_t len, const char **why)
+{
+	struct tsr_frame_header h;
+	const char *dummy;
+
+	if (!why)
+		why = &dummy;
+	if (tsr_frame_check(buf, len, TSR_KIOSK_PROTO_VERSION, &h) < 0) {
+		*why = errno == EPROTO ? "wrong protocol version" : "bad frame header";
+		return -1;
+	}
+	if (tsr_kiosk_msg_size(h.type) == 0)
+		return BAD(EBADMSG, "unknown message type");
+	if (len != tsr_kiosk_msg_size(h.type))
+		return BAD(EBADMSG, "wrong size for its type");
+
+	switch (h.type) {
+	case TSR_KIOSK_LOGIN:
+	case TSR_KIOSK_UNLOCK: {
+		const struct tsr_kiosk_login *m = buf;
+		if (m->seq == 0)
+			return BAD(EBADMSG, "request with seq 0");
+		/* Whatever was typed as a name is just text: a name no policy user has is
+		 * answered like a wrong password, never treated as a protocol error. */
+		if (!text_ok(m->user, sizeof(m->user)))
+			return BAD(EBADMSG, "bad user name text");
+		if (m->password_len > TSR_KIOSK_PASSWORD_MAX)
+			return BAD(EBADMSG, "password too long");
+		if (!zero(m->password + m->password_len, TSR_KIOSK_PASSWORD_MAX - m->password_len) ||
+		    !zero(m->pad, sizeof(m->pad)))
+			return BAD(EBADMSG, "nonzero padding");
+		return 0;
+	}
+	case TSR_KIOSK_LIST:
+	case TSR_KIOSK_LOGOUT:
+	case TSR_KIOSK_LOCK: {
+		const struct tsr_kiosk_request *m = buf;
+		if (m->seq == 0)
+			return BAD(EBADMSG, "request with seq 0");
+		if (m->reserved)
+			return BAD(EBADMSG, "nonzero reserved field");
+		return 0;
+	}
+	case TSR_KIOSK_PICK:
+	case TSR_KIOSK_STOP:
+	case TSR_KIOSK_FOCUS:
+	case TSR_KIOSK_RESTART_VIEWER: {
+		const struct tsr_kiosk_domain_request *m = buf;
+		if (m->seq == 0)
+			return BAD(EBADMSG, "request with seq 0");
+		if (m->reserved || !zero(m->pad, sizeof(m->pad)))
+			return BAD(EBADMSG, "nonzero reserved field");
+		if (!name_ok(m->domain, h.type == TSR_KIOSK_FOCUS))
+			return BAD(EBADMSG, "bad domain name");
+		return 0;
+	}
+	case TSR_KIOSK_REPLY: {
+		const struct tsr_kiosk_reply *m = buf;
+		if (m->status > TSR_KIOSK_E_PROTOCOL)
+			return BAD(EBADMSG, "unknown status");
+		if (!text_ok(m->message, sizeof(m->message)))
+			return BAD(EBADMSG, "bad message text");
+		return 0;
+	}
+	case TSR_KIOSK_DOMAIN: {
+		const struct tsr_kiosk_domain *m = buf;
+		if (m->state > TSR_KIOSK_DOMAIN_UNAVAILABLE || m->colour > 7 || m->disposable > 1 ||
+		    m->focused > 1)
+			return BAD(EBADMSG, "field out of range");
+		if (!name_ok(m->name, false) || !text_ok(m->label, sizeof(m->label)) ||
+		    !zero(m->pad, sizeof(m->pad)))
+			return BAD(EBADMSG, "bad domain name or label");
+		return 0;
+	}
+	case TSR_KIOSK_NOTIFY: {
+		const struct tsr_kiosk_notify *m = buf;
+		if (m->kind > TSR_KIOSK_NOTE_DEVICE_DETACHED)
+			return BAD(EBADMSG, "unknown notification kind");
+		if (!name_ok(m->domain, true) || !text_ok(m->text, sizeof(m->text)) ||
+		    !zero(m->pad, sizeof(m->pad)))
+			return BAD(EBADMSG, "bad notification text");
+		return 0;
+	}
+	case TSR_KIOSK_SESSION: {
+		const struct tsr_kiosk_session *m = buf;
+		if (m->state > TSR_KIOSK_SESSION_ACTIVE)
+			return BAD(EBADMSG, "unknown session state");
+		if (!name_ok(m->user, m->state == TSR_KIOSK_SESSION_LOGIN) ||
+		    (m->state == TSR_KIOSK_SESSION_LOGIN && m->user[0]) ||
+		    !text_ok(m->full_name, sizeof(m->full_name)) || !zero(m->pad, sizeof(m->pad)))
+			return BAD(EBADMSG, "bad session user");
+		return 0;
+	}
+	case TSR_KIOSK_SETTINGS: {
+		const struct tsr_kiosk_settings *m = buf;
+		if (m->n_hotkeys > TSR_KIOSK_MAX_HOTKEYS || m->console > 3 ||
+		    m->locked_requires_sas > 1)
+			return BAD(EBADMSG, "field out of range");
+		if (!text_ok(m->sas, sizeof(m->sas)) || !text_ok(m->xkb_rules, sizeof(m->xkb_rules)) ||
+		    !text_ok(m->xkb_model, sizeof(m->xkb_model)) ||
+		    !text_ok(m->xkb_layout, sizeof(m->xkb_layout)) ||
+		    !text_ok(m->xkb_variant, sizeof(m->xkb_variant)) ||
+		    !text_ok(m->xkb_options, sizeof(m->xkb_options)))
+			return BAD(EBADMSG, "bad settings text");
+		for (uint32_t i = 0; i < TSR_KIOSK_MAX_HOTKEYS; i++) {
+			const struct tsr_kiosk_hotkey *k = &m->hotkeys[i];
+			if (i >= m->n_hotkeys) {
+				if (!zero(k, sizeof(*k)))
+					return BAD(EBADMSG, "nonzero unused hotkey");
+			} else if (!text_ok(k->action, sizeof(k->action)) ||
+				   !text_ok(k->keys, sizeof(k->keys))) {
+				return BAD(EBADMSG, "bad hotkey text");
+			}
+		}
+		return 0;
+	}
+	}
+	return BAD(EBADMSG, "unknown message type");
+}
+
+void tsr_kiosk_set_string(char *field, size_t size, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	const char *end = NULL;
+
+	memset(field, 0, size);
+	if (n >= size)
+		n = size - 1;
+	/* Keep only whole, valid characters so the field passes text_ok. */
+	if (n && !g_utf8_validate(s, (gssize)n, &end))
+		n = (size_t)(end - s);
+	if (n)
+		memcpy(field, s, n);
+}

@@ -1,0 +1,200 @@
+/* proto/kiosk.h: the messages between tessera-kiosk and tessera-brokerd.
+ *
+ * Trust boundary 4. The broker makes a SOCK_SEQPACKET socketpair, starts the kiosk with one
+ * end as fd 3 (--broker-fd 3), and keeps the other; nobody else can speak on it. Every message
+ * is one fixed-size struct that starts with a struct tsr_frame_header (common/frame.h): type,
+ * version TSR_KIOSK_PROTO_VERSION, and a length that must equal sizeof the struct for that
+ * type. Strings are fixed-size, NUL-padded char arrays, NUL-terminated inside the field;
+ * domain names follow the policy's name rule (the user name in LOGIN is any text: a name
+ * nobody has is answered like a wrong password). Anything else ends the kiosk's link (the broker restarts it,
+ * locked).
+ *
+ * The password travels as a binary field (length + bytes) in LOGIN and UNLOCK, never as a
+ * string: the broker receives every kiosk message into sodium_malloc memory and wipes it after
+ * handling, and the kiosk must wipe its copy once it is sent.
+ *
+ * Requests carry a seq chosen by the kiosk; the broker answers each with exactly one REPLY of
+ * the same seq, after any DOMAIN messages that belong to it (LIST). The reply to PICK and to
+ * RESTART_VIEWER carries one fd: the kiosk end of the new viewer's SOCK_SEQPACKET socket
+ * (doc/display-protocol.md). Events (seq 0) may come at any time. Full description:
+ * doc/kiosk-protocol.md. */
+#ifndef TSR_BROKER_KIOSK_PROTO_H
+#define TSR_BROKER_KIOSK_PROTO_H
+
+#include "common/frame.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TSR_KIOSK_PROTO_VERSION 1
+/* The fd number the kiosk finds its end of the link on. */
+#define TSR_KIOSK_BROKER_FD 3
+
+#define TSR_KIOSK_NAME_SIZE 65      /* policy names: 64 bytes + NUL */
+#define TSR_KIOSK_LABEL_SIZE 128
+#define TSR_KIOSK_TEXT_SIZE 256
+#define TSR_KIOSK_PASSWORD_MAX 256
+#define TSR_KIOSK_KEYS_SIZE 64
+#define TSR_KIOSK_MAX_HOTKEYS 16
+
+enum tsr_kiosk_msg_type {
+	/* kiosk -> broker: requests */
+	TSR_KIOSK_LOGIN = 1,          /* struct tsr_kiosk_login */
+	TSR_KIOSK_UNLOCK = 2,         /* struct tsr_kiosk_login, user ignored (the session's) */
+	TSR_KIOSK_LIST = 3,           /* struct tsr_kiosk_request */
+	TSR_KIOSK_PICK = 4,           /* struct tsr_kiosk_domain_request */
+	TSR_KIOSK_STOP = 5,           /* struct tsr_kiosk_domain_request */
+	TSR_KIOSK_LOGOUT = 6,         /* struct tsr_kiosk_request */
+	TSR_KIOSK_LOCK = 7,           /* struct tsr_kiosk_request */
+	TSR_KIOSK_FOCUS = 8,          /* struct tsr_kiosk_domain_request; "" = the kiosk itself */
+	TSR_KIOSK_RESTART_VIEWER = 9, /* struct tsr_kiosk_domain_request */
+
+	/* broker -> kiosk */
+	TSR_KIOSK_REPLY = 100,        /* struct tsr_kiosk_reply (+ 1 fd for PICK/RESTART_VIEWER) */
+	TSR_KIOSK_DOMAIN = 101,       /* struct tsr_kiosk_domain: LIST answer or state event */
+	TSR_KIOSK_NOTIFY = 102,       /* struct tsr_kiosk_notify */
+	TSR_KIOSK_SESSION = 103,      /* struct tsr_kiosk_session */
+	TSR_KIOSK_SETTINGS = 104,     /* struct tsr_kiosk_settings */
+};
+
+/* Status codes in a reply. */
+enum tsr_kiosk_status {
+	TSR_KIOSK_OK = 0,
+	TSR_KIOSK_E_DENIED = 1,       /* wrong user or password (one answer for both) */
+	TSR_KIOSK_E_WAIT = 2,         /* back-off: retry_ms says how long */
+	TSR_KIOSK_E_LOCKED_OUT = 3,   /* too many failures: retry_ms says how long */
+	TSR_KIOSK_E_STATE = 4,        /* not possible now (not logged in, locked, ...) */
+	TSR_KIOSK_E_FORBIDDEN = 5,    /* the user may not use that domain */
+	TSR_KIOSK_E_UNKNOWN = 6,      /* no such domain */
+	TSR_KIOSK_E_FAILED = 7,       /* the domain or its viewer could not be started */
+	TSR_KIOSK_E_LEASE = 8,        /* policy too old: connect and update */
+	TSR_KIOSK_E_PROTOCOL = 9,     /* malformed request (the link is then closed) */
+};
+
+/* The state a domain is in, as the kiosk shows it (mirrors enum tsr_domain_state). */
+enum tsr_kiosk_domain_state {
+	TSR_KIOSK_DOMAIN_STOPPED = 0,
+	TSR_KIOSK_DOMAIN_STARTING = 1,
+	TSR_KIOSK_DOMAIN_RUNNING = 2,
+	TSR_KIOSK_DOMAIN_PAUSED = 3,
+	TSR_KIOSK_DOMAIN_CRASHED = 4,
+	TSR_KIOSK_DOMAIN_UNAVAILABLE = 5, /* defined in policy but cannot run on this laptop */
+};
+
+enum tsr_kiosk_session_state {
+	TSR_KIOSK_SESSION_LOGIN = 0,  /* nobody logged in: show the login screen */
+	TSR_KIOSK_SESSION_LOCKED = 1, /* user's session locked: show the lock screen */
+	TSR_KIOSK_SESSION_ACTIVE = 2, /* unlocked: picker and desktop */
+};
+
+enum tsr_kiosk_notify_kind {
+	TSR_KIOSK_NOTE_INFO = 0,
+	TSR_KIOSK_NOTE_DEVICE_ATTACHED = 1,
+	TSR_KIOSK_NOTE_DEVICE_DENIED = 2,
+	TSR_KIOSK_NOTE_DOMAIN_CRASHED = 3,
+	TSR_KIOSK_NOTE_POLICY_EXPIRES = 4,
+	TSR_KIOSK_NOTE_DEVICE_DETACHED = 5,
+};
+
+struct tsr_kiosk_request {
+	struct tsr_frame_header h;
+	uint32_t seq;
+	uint32_t reserved;            /* 0 */
+};
+
+struct tsr_kiosk_login {
+	struct tsr_frame_header h;
+	uint32_t seq;
+	uint32_t password_len;        /* <= TSR_KIOSK_PASSWORD_MAX */
+	char user[TSR_KIOSK_NAME_SIZE];
+	uint8_t pad[3];               /* 0 */
+	uint8_t password[TSR_KIOSK_PASSWORD_MAX]; /* binary; bytes past password_len are 0 */
+};
+
+struct tsr_kiosk_domain_request {
+	struct tsr_frame_header h;
+	uint32_t seq;
+	uint32_t reserved;            /* 0 */
+	char domain[TSR_KIOSK_NAME_SIZE];
+	uint8_t pad[3];               /* 0 */
+};
+
+struct tsr_kiosk_reply {
+	struct tsr_frame_header h;
+	uint32_t seq;
+	uint32_t status;              /* enum tsr_kiosk_status */
+	uint32_t retry_ms;            /* E_WAIT / E_LOCKED_OUT */
+	uint32_t reserved;
+	char message[TSR_KIOSK_TEXT_SIZE]; /* human text for the user, may be "" */
+};
+
+struct tsr_kiosk_domain {
+	struct tsr_frame_header h;
+	uint32_t seq;                 /* the LIST's seq, or 0 for a state-change event */
+	uint8_t state;                /* enum tsr_kiosk_domain_state */
+	uint8_t colour;               /* enum tsr_policy_colour */
+	uint8_t disposable;           /* 0 / 1 */
+	uint8_t focused;              /* 0 / 1 */
+	char name[TSR_KIOSK_NAME_SIZE];
+	uint8_t pad[3];
+	char label[TSR_KIOSK_LABEL_SIZE];
+};
+
+struct tsr_kiosk_notify {
+	struct tsr_frame_header h;
+	uint32_t kind;                /* enum tsr_kiosk_notify_kind */
+	uint32_t reserved;
+	char domain[TSR_KIOSK_NAME_SIZE]; /* may be "" */
+	uint8_t pad[3];
+	char text[TSR_KIOSK_TEXT_SIZE];
+};
+
+struct tsr_kiosk_session {
+	struct tsr_frame_header h;
+	uint32_t state;               /* enum tsr_kiosk_session_state */
+	uint32_t reserved;
+	char user[TSR_KIOSK_NAME_SIZE]; /* "" in LOGIN */
+	uint8_t pad[3];
+	char full_name[TSR_KIOSK_LABEL_SIZE];
+};
+
+struct tsr_kiosk_hotkey {
+	char action[32];
+	char keys[TSR_KIOSK_KEYS_SIZE];
+};
+
+struct tsr_kiosk_settings {
+	struct tsr_frame_header h;
+	uint32_t idle_lock_seconds;   /* 0 = never */
+	uint32_t console;             /* enum tsr_policy_console_rights */
+	uint32_t locked_requires_sas; /* 0 / 1 */
+	uint32_t n_hotkeys;           /* <= TSR_KIOSK_MAX_HOTKEYS */
+	char sas[TSR_KIOSK_KEYS_SIZE];
+	char xkb_rules[TSR_KIOSK_KEYS_SIZE];
+	char xkb_model[TSR_KIOSK_KEYS_SIZE];
+	char xkb_layout[TSR_KIOSK_KEYS_SIZE];
+	char xkb_variant[TSR_KIOSK_KEYS_SIZE];
+	char xkb_options[TSR_KIOSK_KEYS_SIZE * 2];
+	struct tsr_kiosk_hotkey hotkeys[TSR_KIOSK_MAX_HOTKEYS];
+};
+
+/* The largest message either side sends (receive buffers are this big). */
+#define TSR_KIOSK_MSG_MAX sizeof(struct tsr_kiosk_settings)
+
+/* The exact size of a message of type, or 0 for a type this version does not know. */
+size_t tsr_kiosk_msg_size(uint16_t type);
+/* True for the types the kiosk may send. */
+bool tsr_kiosk_is_request(uint16_t type);
+
+/* Check a received message completely: header (tsr_frame_check), size for its type, every
+ * string NUL-terminated within its field, names valid, password_len in range and the bytes
+ * after it zero, pads zero. Returns 0, or -1 with errno (EBADMSG, EMSGSIZE, EPROTO) and a
+ * static description in *why. */
+int tsr_kiosk_msg_check(const void *buf, size_t len, const char **why)
+	__attribute__((warn_unused_result));
+
+/* Copy s into a fixed field, truncating on a UTF-8 boundary and NUL-padding. */
+void tsr_kiosk_set_string(char *field, size_t size, const char *s);
+
+#endif

@@ -1,0 +1,22 @@
+# proto/local.mk: every wire format between two Tessera processes and its checker, in one
+# library both parties link, so each format has exactly one definition: the display protocol
+# (viewer -> kiosk) with its sealed memfds, the console link (kiosk <-> tessera-console), the
+# kiosk <-> broker messages and the control protocol (tessera-ctl, tessera-provision -> broker).
+noinst_LIBRARIES += proto/libtsr-proto.a
+proto_libtsr_proto_a_SOURCES = \
+	proto/display.h \
+	proto/sealed-memfd.c proto/sealed-memfd.h \
+	proto/viewer-link.c proto/viewer-link.h \
+	proto/console.c proto/console.h \
+	proto/console-link.c proto/console-link.h \
+	proto/kiosk.c proto/kiosk.h \
+	proto/control.c proto/control.h
+proto_libtsr_proto_a_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS)
+proto_libtsr_proto_a_CPPFLAGS = $(AM_CPPFLAGS) -DTSR_LIBEXECDIR='"$(libexecdir)"'
+# Static archive: a program gets only the formats it uses; JSON_GLIB_LIBS is for the control
+# protocol (unused by the others, dropped by --as-needed).
+PROTO_LIBS = proto/libtsr-proto.a $(COMMON_LIBS) $(JSON_GLIB_LIBS)
+# Kept as names for what each side links; all are PROTO_LIBS.
+DISPLAY_PROTO_LIBS = $(PROTO_LIBS)
+CONSOLE_LINK_LIBS = $(PROTO_LIBS)
+KIOSK_PROTO_LIBS = $(PROTO_LIBS)

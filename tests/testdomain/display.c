@@ -1,0 +1,377 @@
+/* tests/testdomain/display.c: QXL primary surface and COPY drawables (see .h). */
+#include "config.h"
+#include "tests/testdomain/display.h"
+
+#include <glib.h>
+#include <spice/qxl_dev.h>
+#include <string.h>
+
+/* Everything handed to spice-server starts with a kind, so release_resource knows what it got. */
+enum held_kind { HELD_UPDATE, HELD_CURSOR };
+
+struct cursor_cmd {
+	enum held_kind kind;
+	QXLCommandExt ext;
+	QXLCursorCmd cmd;
+	QXLCursor *shape; /* header + chunk + pixels, one allocation */
+};
+
+struct update {
+	enum held_kind kind;
+	QXLCommandExt ext;
+	QXLDrawable drawable;
+	QXLImage image;
+	uint8_t *bits;
+};
+
+struct tsr_td_display {
+	QXLInstance qxl;
+	SpiceServer *server;
+	int w, h;
+	uint8_t *surface_mem;
+	GMutex lock;
+	GQueue queue;          /* struct update *, not yet taken by the worker */
+	GQueue cursor_queue;   /* struct cursor_cmd * */
+	unsigned in_flight;    /* queued + taken but not yet released; under lock */
+	uint64_t next_image_id;
+};
+
+static void update_free(struct update *u)
+{
+	if (u) {
+		g_free(u->bits);
+		g_free(u);
+	}
+}
+
+static void attached_worker(QXLInstance *qin)
+{
+	/* One memory slot spanning the whole address space: QXL "physical" addresses are plain
+	 * pointers of this process (slot 0, generation 0 leave the high bits zero). */
+	QXLDevMemSlot slot = {
+		.slot_group_id = 0,
+		.slot_id = 0,
+		.generation = 0,
+		.virt_start = 0,
+		.virt_end = ~(uintptr_t)0,
+		.addr_delta = 0,
+		.qxl_ram_size = ~0u,
+	};
+	spice_qxl_add_memslot(qin, &slot);
+}
+
+static void set_compression_level(QXLInstance *qin, int level)
+{
+	(void)qin;
+	(void)level;
+}
+
+static void get_init_info(QXLInstance *qin, QXLDevInitInfo *info)
+{
+	(void)qin;
+	memset(info, 0, sizeof(*info));
+	info->num_memslots_groups = 1;
+	info->num_memslots = 1;
+	info->memslot_gen_bits = 8;
+	info->memslot_id_bits = 8;
+	info->qxl_ram_size = 64u << 20;
+	info->internal_groupslot_id = 0;
+	info->n_surfaces = 1;
+}
+
+static int get_command(QXLInstance *qin, QXLCommandExt *ext)
+{
+	struct tsr_td_display *d = SPICE_CONTAINEROF(qin, struct tsr_td_display, qxl);
+	struct update *u;
+
+	g_mutex_lock(&d->lock);
+	u = g_queue_pop_head(&d->queue);
+	g_mutex_unlock(&d->lock);
+	if (!u)
+		return 0;
+	*ext = u->ext;
+	return 1;
+}
+
+static int req_cmd_notification(QXLInstance *qin)
+{
+	struct tsr_td_display *d = SPICE_CONTAINEROF(qin, struct tsr_td_display, qxl);
+	int empty;
+
+	g_mutex_lock(&d->lock);
+	empty = g_queue_is_empty(&d->queue);
+	g_mutex_unlock(&d->lock);
+	return empty; /* 1: "notify me" (we always call spice_qxl_wakeup on push) */
+}
+
+static void release_resource(QXLInstance *qin, QXLReleaseInfoExt info)
+{
+	struct tsr_td_display *d = SPICE_CONTAINEROF(qin, struct tsr_td_display, qxl);
+	enum held_kind *kind = (enum held_kind *)(uintptr_t)info.info->id;
+
+	if (*kind == HELD_CURSOR) {
+		struct cursor_cmd *c = (struct cursor_cmd *)kind;
+		g_free(c->shape);
+		g_free(c);
+		return;
+	}
+	update_free((struct update *)kind);
+	g_mutex_lock(&d->lock);
+	if (d->in_flight)
+		d->in_flight--;
+	g_mutex_unlock(&d->lock);
+}
+
+static int get_cursor_command(QXLInstance *qin, QXLCommandExt *ext)
+{
+	struct tsr_td_display *d = SPICE_CONTAINEROF(qin, struct tsr_td_display, qxl);
+	struct cursor_cmd *c;
+
+	g_mutex_lock(&d->lock);
+	c = g_queue_pop_head(&d->cursor_queue);
+	g_mutex_unlock(&d->lock);
+	if (!c)
+		return 0;
+	*ext = c->ext;
+	return 1;
+}
+
+static int req_cursor_notification(QXLInstance *qin)
+{
+	struct tsr_td_display *d = SPICE_CONTAINEROF(qin, struct tsr_td_display, qxl);
+	int empty;
+
+	g_mutex_lock(&d->lock);
+	empty = g_queue_is_empty(&d->cursor_queue);
+	g_mutex_unlock(&d->lock);
+	return empty;
+}
+
+void tsr_td_display_set_cursor(struct tsr_td_display *d, const uint32_t *argb, int w, int h,
+			       int hot_x, int hot_y)
+{
+	struct cursor_cmd *c = g_new0(struct cursor_cmd, 1);
+	size_t bytes = (size_t)w * (size_t)h * 4;
+
+	c->kind = HELD_CURSOR;
+	c->shape = g_malloc0(sizeof(QXLCursor) + bytes);
+	c->shape->header.unique = 0;
+	c->shape->header.type = SPICE_CURSOR_TYPE_ALPHA;
+	c->shape->header.width = (uint16_t)w;
+	c->shape->header.height = (uint16_t)h;
+	c->shape->header.hot_spot_x = (uint16_t)hot_x;
+	c->shape->header.hot_spot_y = (uint16_t)hot_y;
+	c->shape->data_size = (uint32_t)bytes;
+	c->shape->chunk.data_size = (uint32_t)bytes;
+	memcpy(c->shape->chunk.data, argb, bytes);
+	c->cmd.release_info.id = (uint64_t)(uintptr_t)c;
+	c->cmd.type = QXL_CURSOR_SET;
+	c->cmd.u.set.visible = 1;
+	c->cmd.u.set.shape = (QXLPHYSICAL)(uintptr_t)c->shape;
+	c->ext.cmd.data = (QXLPHYSICAL)(uintptr_t)&c->cmd;
+	c->ext.cmd.type = QXL_CMD_CURSOR;
+	g_mutex_lock(&d->lock);
+	g_queue_push_tail(&d->cursor_queue, c);
+	g_mutex_unlock(&d->lock);
+	spice_qxl_wakeup(&d->qxl);
+}
+
+static void notify_update(QXLInstance *qin, uint32_t update_id)
+{
+	(void)qin;
+	(void)update_id;
+}
+
+static int flush_resources(QXLInstance *qin)
+{
+	(void)qin;
+	return 0;
+}
+
+static void async_complete(QXLInstance *qin, uint64_t cookie)
+{
+	(void)qin;
+	(void)cookie;
+}
+
+static void update_area_complete(QXLInstance *qin, uint32_t surface_id, QXLRect *rects,
+				 uint32_t n)
+{
+	(void)qin;
+	(void)surface_id;
+	(void)rects;
+	(void)n;
+}
+
+static void set_client_capabilities(QXLInstance *qin, uint8_t present,
+				    uint8_t caps[SPICE_CAPABILITIES_SIZE])
+{
+	(void)qin;
+	(void)present;
+	(void)caps;
+}
+
+static int client_monitors_config(QXLInstance *qin, VDAgentMonitorsConfig *mc)
+{
+	(void)qin;
+	(void)mc;
+	return 0; /* no guest agent: the guest does not follow the client's window size */
+}
+
+static const QXLInterface qxl_interface = {
+	.base = {
+		.type = SPICE_INTERFACE_QXL,
+		.description = "tessera test display",
+		.major_version = SPICE_INTERFACE_QXL_MAJOR,
+		.minor_version = SPICE_INTERFACE_QXL_MINOR,
+	},
+	.attached_worker = attached_worker,
+	.set_compression_level = set_compression_level,
+	.get_init_info = get_init_info,
+	.get_command = get_command,
+	.req_cmd_notification = req_cmd_notification,
+	.release_resource = release_resource,
+	.get_cursor_command = get_cursor_command,
+	.req_cursor_notification = req_cursor_notification,
+	.notify_update = notify_update,
+	.flush_resources = flush_resources,
+	.async_complete = async_complete,
+	.update_area_complete = update_area_complete,
+	.set_client_capabilities = set_client_capabilities,
+	.client_monitors_config = client_monitors_config,
+};
+
+static void create_primary(struct tsr_td_display *d, int w, int h)
+{
+	QXLDevSurfaceCreate s;
+
+	d->w = w;
+	d->h = h;
+	/* spice-server renders into this memory itself (for late-joining clients); we never
+	 * write to it, our pixels travel in the drawables. */
+	d->surface_mem = g_malloc0((size_t)w * (size_t)h * 4);
+	memset(&s, 0, sizeof(s));
+	s.width = (uint32_t)w;
+	s.height = (uint32_t)h;
+	s.stride = w * 4;
+	s.format = SPICE_SURFACE_FMT_32_xRGB;
+	s.mouse_mode = 1; /* client mouse mode allowed: the domain has a tablet */
+	s.mem = (uint64_t)(uintptr_t)d->surface_mem;
+	s.group_id = 0;
+	spice_qxl_create_primary_surface(&d->qxl, 0, &s);
+}
+
+struct tsr_td_display *tsr_td_display_create(SpiceServer *server, int w, int h)
+{
+	struct tsr_td_display *d = g_new0(struct tsr_td_display, 1);
+
+	d->server = server;
+	g_mutex_init(&d->lock);
+	g_queue_init(&d->queue);
+	g_queue_init(&d->cursor_queue);
+	d->qxl.base.sif = &qxl_interface.base;
+	d->qxl.id = 0;
+	if (spice_server_add_interface(server, &d->qxl.base) != 0) {
+		g_mutex_clear(&d->lock);
+		g_free(d);
+		return NULL;
+	}
+	create_primary(d, w, h);
+	return d;
+}
+
+static void drop_queued(struct tsr_td_display *d)
+{
+	struct update *u;
+
+	g_mutex_lock(&d->lock);
+	while ((u = g_queue_pop_head(&d->queue))) {
+		update_free(u);
+		d->in_flight--;
+	}
+	g_mutex_unlock(&d->lock);
+}
+
+void tsr_td_display_resize(struct tsr_td_display *d, int w, int h)
+{
+	drop_queued(d);
+	/* Synchronous: the worker has let go of the old surface (and of every drawable on it)
+	 * when this returns. */
+	spice_qxl_destroy_primary_surface(&d->qxl, 0);
+	g_free(d->surface_mem);
+	create_primary(d, w, h);
+}
+
+void tsr_td_display_destroy(struct tsr_td_display *d)
+{
+	if (!d)
+		return;
+	drop_queued(d);
+	/* The surface memory must outlive the server (spice_server_destroy stops the worker):
+	 * the caller destroys the server first, then us. */
+	g_free(d->surface_mem);
+	g_mutex_clear(&d->lock);
+	g_free(d);
+}
+
+bool tsr_td_display_push(struct tsr_td_display *d, const uint32_t *image, size_t stride, int x,
+			 int y, int w, int h, unsigned max_in_flight)
+{
+	struct update *u;
+
+	if (x < 0 || y < 0 || w <= 0 || h <= 0 || x > d->w - w || y > d->h - h)
+		return false;
+	g_mutex_lock(&d->lock);
+	if (d->in_flight >= max_in_flight) {
+		g_mutex_unlock(&d->lock);
+		return false;
+	}
+	d->in_flight++;
+	g_mutex_unlock(&d->lock);
+
+	u = g_new0(struct update, 1);
+	u->kind = HELD_UPDATE;
+	u->bits = g_malloc((size_t)w * (size_t)h * 4);
+	for (int r = 0; r < h; r++)
+		memcpy(u->bits + (size_t)r * (size_t)w * 4,
+		       (const uint8_t *)image + (size_t)(y + r) * stride + (size_t)x * 4,
+		       (size_t)w * 4);
+
+	u->drawable.release_info.id = (uint64_t)(uintptr_t)u;
+	u->drawable.surface_id = 0;
+	u->drawable.effect = QXL_EFFECT_OPAQUE;
+	u->drawable.type = QXL_DRAW_COPY;
+	u->drawable.bbox.left = x;
+	u->drawable.bbox.top = y;
+	u->drawable.bbox.right = x + w;
+	u->drawable.bbox.bottom = y + h;
+	u->drawable.clip.type = SPICE_CLIP_TYPE_NONE;
+	for (int i = 0; i < 3; i++)
+		u->drawable.surfaces_dest[i] = -1;
+	u->drawable.u.copy.rop_descriptor = SPICE_ROPD_OP_PUT;
+	u->drawable.u.copy.src_bitmap = (QXLPHYSICAL)(uintptr_t)&u->image;
+	u->drawable.u.copy.src_area.right = w;
+	u->drawable.u.copy.src_area.bottom = h;
+
+	u->image.descriptor.id = ++d->next_image_id;
+	u->image.descriptor.type = SPICE_IMAGE_TYPE_BITMAP;
+	u->image.descriptor.width = (uint32_t)w;
+	u->image.descriptor.height = (uint32_t)h;
+	u->image.bitmap.format = SPICE_BITMAP_FMT_32BIT;
+	u->image.bitmap.flags = QXL_BITMAP_DIRECT | QXL_BITMAP_TOP_DOWN;
+	u->image.bitmap.x = (uint32_t)w;
+	u->image.bitmap.y = (uint32_t)h;
+	u->image.bitmap.stride = (uint32_t)w * 4;
+	u->image.bitmap.data = (QXLPHYSICAL)(uintptr_t)u->bits;
+
+	u->ext.cmd.data = (QXLPHYSICAL)(uintptr_t)&u->drawable;
+	u->ext.cmd.type = QXL_CMD_DRAW;
+	u->ext.group_id = 0;
+	u->ext.flags = 0;
+
+	g_mutex_lock(&d->lock);
+	g_queue_push_tail(&d->queue, u);
+	g_mutex_unlock(&d->lock);
+	spice_qxl_wakeup(&d->qxl);
+	return true;
+}

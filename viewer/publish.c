@@ -1,0 +1,244 @@
+/* viewer/publish.c: sealed-memfd surfaces and damage messages (see .h). */
+#include "config.h"
+#include "viewer/publish.h"
+#include "common/frame.h"
+#include "proto/display.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
+
+struct tsr_viewer_publish {
+	int link;
+	uint8_t *map;
+	size_t map_len;
+	uint32_t width, height, stride;
+	bool pending;
+	int px0, py0, px1, py1; /* pending damage, [x0,x1) x [y0,y1) */
+	void (*notify)(void *data);
+	void *notify_data;
+};
+
+struct tsr_viewer_publish *tsr_viewer_publish_create(int link_fd)
+{
+	struct tsr_viewer_publish *p = calloc(1, sizeof(*p));
+
+	if (p)
+		p->link = link_fd;
+	return p;
+}
+
+void tsr_viewer_publish_destroy(struct tsr_viewer_publish *p)
+{
+	if (!p)
+		return;
+	if (p->map)
+		munmap(p->map, p->map_len);
+	free(p);
+}
+
+/* A sealed memfd of len bytes mapped read-write in *map; returns the fd or -1. */
+static int sealed_memfd(const char *name, size_t len, uint8_t **map)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	void *m;
+
+	if (fd < 0)
+		return -1;
+	if (ftruncate(fd, (off_t)len) < 0)
+		goto fail;
+	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED)
+		goto fail;
+	/* No F_SEAL_WRITE: frames keep arriving in this memory. */
+	if (fcntl(fd, F_ADD_SEALS, SEALS) < 0) {
+		munmap(m, len);
+		goto fail;
+	}
+	*map = m;
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+static bool send_blocking(struct tsr_viewer_publish *p, void *msg, size_t len, uint16_t type, int fd)
+{
+	int fds[1] = { fd };
+
+	/* Surfaces and cursors must not be lost: wait for room (the kiosk reads or hangs up). */
+	for (;;) {
+		if (tsr_frame_send(p->link, msg, len, type, TSR_DISPLAY_PROTO_VERSION, fds,
+				   fd >= 0 ? 1 : 0) == 0)
+			return true;
+		if (errno != EAGAIN && errno != EINTR)
+			return false;
+		struct pollfd pfd = { .fd = p->link, .events = POLLOUT };
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			return false;
+	}
+}
+
+bool tsr_viewer_publish_surface(struct tsr_viewer_publish *p, uint32_t width, uint32_t height,
+				const uint8_t *src, uint32_t src_stride)
+{
+	struct tsr_display_surface m = { .width = width, .height = height, .stride = width * 4,
+					 .format = TSR_DISPLAY_FORMAT_XRGB8888 };
+	uint8_t *map;
+	size_t len = (size_t)width * 4 * height;
+	int fd;
+	bool ok;
+
+	if (!width || !height || width > TSR_DISPLAY_MAX_SIDE || height > TSR_DISPLAY_MAX_SIDE)
+		return false;
+	fd = sealed_memfd("tessera-surface", len, &map);
+	if (fd < 0)
+		return false;
+	for (uint32_t y = 0; y < height; y++)
+		memcpy(map + (size_t)y * width * 4, src + (size_t)y * src_stride, (size_t)width * 4);
+	if (p->map)
+		munmap(p->map, p->map_len);
+	p->map = map;
+	p->map_len = len;
+	p->width = width;
+	p->height = height;
+	p->stride = width * 4;
+	p->pending = false; /* the new surface is shown whole */
+	ok = send_blocking(p, &m, sizeof(m), TSR_DISPLAY_SURFACE, fd);
+	close(fd);
+	return ok;
+}
+
+static int send_damage_now(struct tsr_viewer_publish *p)
+{
+	struct tsr_display_damage m = {
+		.hdr = { .type = TSR_DISPLAY_DAMAGE, .version = TSR_DISPLAY_PROTO_VERSION,
+			 .length = sizeof(m) },
+		.x = (uint32_t)p->px0, .y = (uint32_t)p->py0,
+		.width = (uint32_t)(p->px1 - p->px0), .height = (uint32_t)(p->py1 - p->py0),
+	};
+	ssize_t n = send(p->link, &m, sizeof(m), MSG_DONTWAIT | MSG_NOSIGNAL);
+
+	if (n == (ssize_t)sizeof(m)) {
+		p->pending = false;
+		return 1;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	return -1;
+}
+
+bool tsr_viewer_publish_flush(struct tsr_viewer_publish *p)
+{
+	if (!p->pending)
+		return true;
+	return send_damage_now(p) == 1;
+}
+
+bool tsr_viewer_publish_pending(const struct tsr_viewer_publish *p)
+{
+	return p->pending;
+}
+
+bool tsr_viewer_publish_damage(struct tsr_viewer_publish *p, const uint8_t *src, uint32_t src_stride,
+			       int x, int y, int w, int h)
+{
+	int x1 = x + w, y1 = y + h;
+
+	if (!p->map)
+		return true;
+	if (x < 0)
+		x = 0;
+	if (y < 0)
+		y = 0;
+	if (x1 > (int)p->width)
+		x1 = (int)p->width;
+	if (y1 > (int)p->height)
+		y1 = (int)p->height;
+	if (x >= x1 || y >= y1)
+		return true;
+	if (x == 0 && x1 == (int)p->width && src_stride == p->stride)
+		/* Whole rows with the same layout: one copy. */
+		memcpy(p->map + (size_t)y * p->stride, src + (size_t)y * src_stride,
+		       (size_t)(y1 - y) * p->stride);
+	else
+		for (int r = y; r < y1; r++)
+			memcpy(p->map + (size_t)r * p->stride + (size_t)x * 4,
+			       src + (size_t)r * src_stride + (size_t)x * 4, (size_t)(x1 - x) * 4);
+	if (p->pending) {
+		p->px0 = x < p->px0 ? x : p->px0;
+		p->py0 = y < p->py0 ? y : p->py0;
+		p->px1 = x1 > p->px1 ? x1 : p->px1;
+		p->py1 = y1 > p->py1 ? y1 : p->py1;
+	} else {
+		p->px0 = x;
+		p->py0 = y;
+		p->px1 = x1;
+		p->py1 = y1;
+		p->pending = true;
+	}
+	switch (send_damage_now(p)) {
+	case 1:
+		return true;
+	case 0:
+		if (p->notify)
+			p->notify(p->notify_data);
+		return true;
+	default:
+		return false;
+	}
+}
+
+void tsr_viewer_publish_set_pending_notify(struct tsr_viewer_publish *p, void (*fn)(void *data),
+					   void *data)
+{
+	p->notify = fn;
+	p->notify_data = data;
+}
+
+bool tsr_viewer_publish_cursor(struct tsr_viewer_publish *p, const uint32_t *argb, uint32_t w,
+			       uint32_t h, uint32_t hot_x, uint32_t hot_y)
+{
+	struct tsr_display_cursor m = { .width = w, .height = h, .hot_x = hot_x, .hot_y = hot_y,
+					.stride = w * 4, .format = TSR_DISPLAY_FORMAT_ARGB8888 };
+	uint8_t *map;
+	size_t len = (size_t)w * 4 * h;
+	int fd;
+	bool ok;
+
+	if (!w || !h || w > TSR_DISPLAY_CURSOR_MAX || h > TSR_DISPLAY_CURSOR_MAX)
+		return tsr_viewer_publish_cursor_hide(p);
+	if (hot_x >= w)
+		m.hot_x = w - 1;
+	if (hot_y >= h)
+		m.hot_y = h - 1;
+	fd = sealed_memfd("tessera-cursor", len, &map);
+	if (fd < 0)
+		return false;
+	memcpy(map, argb, len);
+	munmap(map, len);
+	ok = send_blocking(p, &m, sizeof(m), TSR_DISPLAY_CURSOR, fd);
+	close(fd);
+	return ok;
+}
+
+bool tsr_viewer_publish_cursor_hide(struct tsr_viewer_publish *p)
+{
+	struct tsr_display_cursor_hide m;
+
+	return send_blocking(p, &m, sizeof(m), TSR_DISPLAY_CURSOR_HIDE, -1);
+}
+
+bool tsr_viewer_publish_status(struct tsr_viewer_publish *p, uint32_t status)
+{
+	struct tsr_display_status m = { .status = status };
+
+	return send_blocking(p, &m, sizeof(m), TSR_DISPLAY_STATUS, -1);
+}

@@ -1,0 +1,203 @@
+/* viewer/spawn.c: connect, fork, drop, exec (see viewer-spawn.h). */
+#include "config.h"
+#include "viewer/spawn.h"
+#include "common/sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef TSR_VIEWER_LIBEXEC
+#define TSR_VIEWER_LIBEXEC "/usr/libexec/tessera-viewer"
+#endif
+
+#define LINK_FD 3
+#define FIRST_SPICE_FD 4
+
+const char *tsr_viewer_default_path(void)
+{
+	return TSR_VIEWER_LIBEXEC;
+}
+
+static int connect_unix(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/* In the child, between fork and exec: async-signal-safe calls only. Never returns. */
+static void child(const struct tsr_viewer_spawn_params *p, int link, const int *spice, int devnull,
+		  pid_t parent, char *const argv[], char *const envp[])
+{
+	int moved[1 + TSR_VIEWER_SPICE_CONNECTIONS];
+	sigset_t all;
+
+	/* Move everything out of the way first, then into place. */
+	moved[0] = fcntl(link, F_DUPFD, 64);
+	for (int i = 0; i < TSR_VIEWER_SPICE_CONNECTIONS; i++)
+		moved[1 + i] = fcntl(spice[i], F_DUPFD, 64);
+	for (int i = 0; i <= TSR_VIEWER_SPICE_CONNECTIONS; i++)
+		if (moved[i] < 0 || dup2(moved[i], LINK_FD + i) < 0)
+			_exit(126);
+	if (dup2(devnull, 0) < 0)
+		_exit(126);
+	if (isatty(1) && dup2(devnull, 1) < 0)
+		_exit(126);
+	if (isatty(2) && dup2(devnull, 2) < 0)
+		_exit(126);
+	if (syscall(SYS_close_range, FIRST_SPICE_FD + TSR_VIEWER_SPICE_CONNECTIONS, ~0u, 0) < 0)
+		_exit(126);
+	if (setsid() < 0)
+		_exit(126);
+	sigfillset(&all);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
+	if (geteuid() == 0) {
+		if (tsr_sandbox_drop_ids(p->uid, p->gid) < 0)
+			_exit(125);
+	} else if (!tsr_sandbox_ids_dropped(p->uid, p->gid)) {
+		_exit(125);
+	}
+	/* After the id change (which clears it): die with the kiosk or broker. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(124);
+	if (tsr_sandbox_no_new_privs() < 0)
+		_exit(124);
+	execve(argv[0], argv, envp);
+	_exit(127);
+}
+
+bool tsr_viewer_spawn(const struct tsr_viewer_spawn_params *p, struct tsr_viewer_process *out,
+		      GError **error)
+{
+	int spice[TSR_VIEWER_SPICE_CONNECTIONS], sv[2] = { -1, -1 }, devnull = -1;
+	const char *viewer = p->viewer_path ? p->viewer_path : tsr_viewer_default_path();
+	char fdargs[1 + TSR_VIEWER_SPICE_CONNECTIONS][16];
+	char *argv[16], *envp[5];
+	int argc = 0, envc = 0;
+	pid_t pid, parent = getpid();
+	bool ok = false;
+
+	for (int i = 0; i < TSR_VIEWER_SPICE_CONNECTIONS; i++)
+		spice[i] = -1;
+	if (!p->domain || !p->spice_socket) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+			    "a viewer needs a domain name and a SPICE socket path");
+		return false;
+	}
+	if (p->uid == 0 || p->gid == 0) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+			    "domain %s: a viewer never runs as uid or gid 0; give the domain its own user",
+			    p->domain);
+		return false;
+	}
+	if (geteuid() != 0 && (p->uid != getuid() || p->gid != getgid())) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+			    "domain %s: only root can start a viewer as uid %u gid %u; without root the "
+			    "viewer runs as the caller (uid %u gid %u)", p->domain, (unsigned)p->uid,
+			    (unsigned)p->gid, (unsigned)getuid(), (unsigned)getgid());
+		return false;
+	}
+	if (geteuid() != 0 && getgroups(0, NULL) != 0) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+			    "domain %s: without root the viewer runs as the caller, and the caller has "
+			    "supplementary groups it cannot drop; start the kiosk without them (as the "
+			    "broker does) or as root", p->domain);
+		return false;
+	}
+	if (access(viewer, X_OK) < 0) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+			    "the viewer %s cannot be run: %s", viewer, g_strerror(errno));
+		return false;
+	}
+	/* One connection per channel; spice-server tells them apart by their link message. */
+	for (int i = 0; i < TSR_VIEWER_SPICE_CONNECTIONS; i++) {
+		spice[i] = connect_unix(p->spice_socket);
+		if (spice[i] < 0) {
+			g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+				    "domain %s: cannot connect to its SPICE socket %s: %s", p->domain,
+				    p->spice_socket, g_strerror(errno));
+			goto out;
+		}
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    (devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+			    "domain %s: cannot make the viewer link: %s", p->domain, g_strerror(errno));
+		goto out;
+	}
+
+	/* Everything the child needs is built before fork: it may not allocate. */
+	argv[argc++] = (char *)viewer;
+	argv[argc++] = (char *)"--domain";
+	argv[argc++] = (char *)p->domain;
+	snprintf(fdargs[0], sizeof(fdargs[0]), "%d", LINK_FD);
+	argv[argc++] = (char *)"--link-fd";
+	argv[argc++] = fdargs[0];
+	for (int i = 0; i < TSR_VIEWER_SPICE_CONNECTIONS; i++) {
+		snprintf(fdargs[1 + i], sizeof(fdargs[1 + i]), "%d", FIRST_SPICE_FD + i);
+		argv[argc++] = (char *)"--spice-fd";
+		argv[argc++] = fdargs[1 + i];
+	}
+	if (p->probe_path) {
+		argv[argc++] = (char *)"--sandbox-probe";
+		argv[argc++] = (char *)p->probe_path;
+	}
+	argv[argc] = NULL;
+	envp[envc++] = (char *)"PATH=/usr/bin:/bin";
+	/* Debug logging of the viewer follows the spawner's environment. */
+	if (g_getenv("TSR_VIEWER_DEBUG"))
+		envp[envc++] = (char *)"TSR_VIEWER_DEBUG=1";
+	/* Sanitizer mode (doc/sandbox.md): LeakSanitizer cannot work inside the sandbox. */
+	if (TSR_SANITIZER_BUILD)
+		envp[envc++] = (char *)"ASAN_OPTIONS=detect_leaks=0:abort_on_error=1";
+	envp[envc] = NULL;
+
+	pid = fork();
+	if (pid < 0) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+			    "domain %s: fork failed: %s", p->domain, g_strerror(errno));
+		goto out;
+	}
+	if (pid == 0)
+		child(p, sv[1], spice, devnull, parent, argv, envp);
+	out->pid = pid;
+	out->link = sv[0];
+	sv[0] = -1;
+	ok = true;
+out:
+	for (int i = 0; i < TSR_VIEWER_SPICE_CONNECTIONS; i++)
+		if (spice[i] >= 0)
+			close(spice[i]);
+	if (sv[0] >= 0)
+		close(sv[0]);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	if (devnull >= 0)
+		close(devnull);
+	return ok;
+}
