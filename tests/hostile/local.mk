@@ -1,0 +1,8 @@
+# tests/hostile/local.mk: the attackers (included from the top Makefile.am). Each test here is a
+# small program that plays one attacker of doc/security.md — a compromised viewer, a hostile
+# device model or QEMU, a kiosk, a mirror, a local user — against the real program, and prints
+# one TAP result per attack, named after it, asserting that nothing changed that should not have.
+# Unit-speed attackers go in HOSTILE_TESTS (run with the integration tests, in both builds);
+# one that needs a booted guest goes in SYSTEM_TESTS.
+HOSTILE_TESTS =
+INTEGRATION_TESTS += $(HOSTILE_TESTS)
