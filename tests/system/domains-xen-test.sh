@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/system/domains-xen-test.sh: make check-xen: real Xen 4.17 with a Debian dom0, nested in
-# QEMU TCG (../shared/notes/xen-nested.md), carrying the project's binaries. Inside dom0 the
+# QEMU TCG (doc/xen-nested.md), carrying the project's binaries. Inside dom0 the
 # xen backend creates an HVM domain from a generated config, and tests/system/xen/dom0-driver
 # reports each check on the console; the host checks the guest's screen through SPICE over a
 # TCP forward. The whole run is bounded at 5 minutes. TSR_XEN_GUESTCMD=a+b passes extra
