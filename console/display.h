@@ -6,8 +6,8 @@
  * QEMU's non-QXL SPICE display do). Damage is kept as a pixman region and handed to the display
  * worker thread when it asks for commands, so a slow client makes rectangles merge instead of
  * piling up, and memory stays bounded by one surface. */
-#ifndef TSR_RENDERER_CONSOLE_DISPLAY_H
-#define TSR_RENDERER_CONSOLE_DISPLAY_H
+#ifndef TSR_CONSOLE_DISPLAY_H
+#define TSR_CONSOLE_DISPLAY_H
 
 #include <stddef.h>
 #include <stdint.h>

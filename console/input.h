@@ -6,8 +6,8 @@
  * reassembles whole keys, converts buttons to SPICE's mask order, keeps positions inside the
  * surface and passes fixed-size messages to a sender. It decides nothing: what the remote input
  * may do is the kiosk's input router's business (doc/console.md). */
-#ifndef TSR_RENDERER_CONSOLE_INPUT_H
-#define TSR_RENDERER_CONSOLE_INPUT_H
+#ifndef TSR_CONSOLE_INPUT_H
+#define TSR_CONSOLE_INPUT_H
 
 #include <stddef.h>
 #include <stdint.h>

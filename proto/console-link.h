@@ -16,8 +16,8 @@
  * or, drawing into the console's own memfd: tsr_console_link_set_surface once per size, then
  * tsr_console_link_damage after each frame; and without GLib, poll tsr_console_link_fd and call
  * tsr_console_link_dispatch. */
-#ifndef TSR_RENDERER_CONSOLE_LINK_H
-#define TSR_RENDERER_CONSOLE_LINK_H
+#ifndef TSR_PROTO_CONSOLE_LINK_H
+#define TSR_PROTO_CONSOLE_LINK_H
 
 #include <glib.h>
 #include <stdbool.h>

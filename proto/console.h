@@ -8,8 +8,8 @@
  * anyway. The console is NOT trusted by the kiosk: it parses a remote client's SPICE stream, so
  * the kiosk checks every console message (tsr_console_check_* below) as if it came from an
  * attacker. Written down for people in doc/console.md. */
-#ifndef TSR_RENDERER_CONSOLE_PROTO_H
-#define TSR_RENDERER_CONSOLE_PROTO_H
+#ifndef TSR_PROTO_CONSOLE_H
+#define TSR_PROTO_CONSOLE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -7,8 +7,8 @@
  * nesting depth and node count by a pre-scan (so json-glib's recursive parser never sees a
  * pathological document), then the exact shape of a request. The format is documented in
  * doc/control-protocol.md; the parser has a libFuzzer target (tests/fuzz/control-proto-fuzz.c). */
-#ifndef TSR_BROKER_CONTROL_PROTO_H
-#define TSR_BROKER_CONTROL_PROTO_H
+#ifndef TSR_PROTO_CONTROL_H
+#define TSR_PROTO_CONTROL_H
 
 #include <glib.h>
 #include <json-glib/json-glib.h>

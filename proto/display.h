@@ -4,8 +4,8 @@
  * what crosses from viewer to kiosk is as small as it can be: fixed-size messages, each with a
  * common/frame.h header, and pixels in sealed memfds. Every message has exactly one size; a
  * message carries an fd only where its type says so. One SOCK_SEQPACKET socketpair per viewer. */
-#ifndef TSR_RENDERER_DISPLAY_PROTO_H
-#define TSR_RENDERER_DISPLAY_PROTO_H
+#ifndef TSR_PROTO_DISPLAY_H
+#define TSR_PROTO_DISPLAY_H
 
 #include "common/frame.h"
 

@@ -18,8 +18,8 @@
  * RESTART_VIEWER carries one fd: the kiosk end of the new viewer's SOCK_SEQPACKET socket
  * (doc/display-protocol.md). Events (seq 0) may come at any time. Full description:
  * doc/kiosk-protocol.md. */
-#ifndef TSR_BROKER_KIOSK_PROTO_H
-#define TSR_BROKER_KIOSK_PROTO_H
+#ifndef TSR_PROTO_KIOSK_H
+#define TSR_PROTO_KIOSK_H
 
 #include "common/frame.h"
 

@@ -6,8 +6,8 @@
  * must carry F_SEAL_SHRINK, F_SEAL_GROW and F_SEAL_SEAL, must live on shmem (hugetlbfs files
  * behave differently and are refused), and must be at least as big as what we will read, with
  * that size computed without overflow. Only then is it mapped, read-only. */
-#ifndef TSR_RENDERER_SEALED_MEMFD_H
-#define TSR_RENDERER_SEALED_MEMFD_H
+#ifndef TSR_PROTO_SEALED_MEMFD_H
+#define TSR_PROTO_SEALED_MEMFD_H
 
 #include <stdbool.h>
 #include <stddef.h>

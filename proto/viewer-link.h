@@ -8,8 +8,8 @@
  * "display lost" and destroys it. A viewer that floods messages is throttled by a token bucket
  * on an injectable clock: the link stops reading until tokens are back, so the flood costs the
  * kiosk bounded CPU and the viewer ends up blocked on its own full socket. */
-#ifndef TSR_RENDERER_VIEWER_LINK_H
-#define TSR_RENDERER_VIEWER_LINK_H
+#ifndef TSR_PROTO_VIEWER_LINK_H
+#define TSR_PROTO_VIEWER_LINK_H
 
 #include "common/clock.h"
 

@@ -1,7 +1,7 @@
 /* renderer/demo-pattern.h: deterministic built-in test images, so the renderer can be seen,
  * tested against reference images and benchmarked before any domain exists. */
-#ifndef TSR_RENDERER_TEST_PATTERN_H
-#define TSR_RENDERER_TEST_PATTERN_H
+#ifndef TSR_RENDERER_DEMO_PATTERN_H
+#define TSR_RENDERER_DEMO_PATTERN_H
 
 #include <stdint.h>
 

@@ -5,8 +5,8 @@
  * into it and tells the kiosk. Damage is sent without blocking: when the kiosk is not reading
  * (or throttles us), rectangles are merged into one pending bounding box that goes out when
  * the socket drains, so a busy domain can never make the viewer queue without bound. */
-#ifndef TSR_RENDERER_VIEWER_PUBLISH_H
-#define TSR_RENDERER_VIEWER_PUBLISH_H
+#ifndef TSR_VIEWER_PUBLISH_H
+#define TSR_VIEWER_PUBLISH_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -5,8 +5,8 @@
  * (they need files) and before the first SPICE byte is read: verify the ids (never root, all
  * three uids and gids equal, no groups, root unreachable), rlimits, no_new_privs again, and the
  * seccomp allowlist (viewer-seccomp.h). Inherited fds were closed first thing in main. */
-#ifndef TSR_RENDERER_VIEWER_SANDBOX_H
-#define TSR_RENDERER_VIEWER_SANDBOX_H
+#ifndef TSR_VIEWER_SANDBOX_H
+#define TSR_VIEWER_SANDBOX_H
 
 #include <stddef.h>
 

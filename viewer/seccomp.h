@@ -7,8 +7,8 @@
  * TIOCSTI is out). Denied calls
  * fail with EACCES rather than killing the process, so GLib's fallbacks keep working; clone3
  * fails with ENOSYS so glibc falls back to clone, whose flags must include CLONE_THREAD. */
-#ifndef TSR_RENDERER_VIEWER_SECCOMP_H
-#define TSR_RENDERER_VIEWER_SECCOMP_H
+#ifndef TSR_VIEWER_SECCOMP_H
+#define TSR_VIEWER_SECCOMP_H
 
 #include <stddef.h>
 

@@ -13,8 +13,8 @@
  * The viewer gets sockets, not a path: it never needs to connect anywhere, so its seccomp
  * filter forbids socket() and connect() outright (doc/display-protocol.md explains the choice
  * over private mount and network namespaces). */
-#ifndef TSR_RENDERER_VIEWER_SPAWN_H
-#define TSR_RENDERER_VIEWER_SPAWN_H
+#ifndef TSR_VIEWER_SPAWN_H
+#define TSR_VIEWER_SPAWN_H
 
 #include <glib.h>
 #include <stdbool.h>

@@ -7,8 +7,8 @@
  * cursor are not opened; audio, USB redirection and smartcards are off. The primary surface
  * and its changes go to viewer-publish; keys and pointer events from the kiosk go to the
  * domain's keyboard and tablet (client mouse mode). */
-#ifndef TSR_RENDERER_VIEWER_SPICE_H
-#define TSR_RENDERER_VIEWER_SPICE_H
+#ifndef TSR_VIEWER_SPICE_H
+#define TSR_VIEWER_SPICE_H
 
 #include "viewer/publish.h"
 

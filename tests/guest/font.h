@@ -1,8 +1,8 @@
 /* tests/guest/font.h: the 1-bit glyph table tessera-guest-hello draws with (generated
  * at build time by mkfont) and the one routine that draws a string, shared by the guest program
  * and the test that checks the guest's screen. */
-#ifndef TSR_GUEST_FONT_H
-#define TSR_GUEST_FONT_H
+#ifndef TSR_TESTS_GUEST_FONT_H
+#define TSR_TESTS_GUEST_FONT_H
 
 #include <stdint.h>
 

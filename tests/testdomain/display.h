@@ -5,8 +5,8 @@
  * copy of the updated pixels. spice-server's display worker runs in its own thread and pulls
  * those commands (get_command) and gives them back (release_resource) from there, so the queue
  * between the two threads is locked; everything else runs in the main thread. */
-#ifndef TSR_DOMAINS_TESTDOMAIN_DISPLAY_H
-#define TSR_DOMAINS_TESTDOMAIN_DISPLAY_H
+#ifndef TSR_TESTS_TESTDOMAIN_DISPLAY_H
+#define TSR_TESTS_TESTDOMAIN_DISPLAY_H
 
 #include <spice.h>
 #include <stdbool.h>

@@ -7,8 +7,8 @@
  * scaling: a reader samples the centre of each block through the same mapping the compositor
  * used. 96 bits: a 16-bit marker, the 32-bit frame number and the low 48 bits of the sender's
  * CLOCK_MONOTONIC in microseconds (system-wide, so sender and reader on one host agree). */
-#ifndef TSR_DOMAINS_FRAME_CODE_H
-#define TSR_DOMAINS_FRAME_CODE_H
+#ifndef TSR_TESTS_TESTDOMAIN_FRAME_CODE_H
+#define TSR_TESTS_TESTDOMAIN_FRAME_CODE_H
 
 #include <stdbool.h>
 #include <stddef.h>

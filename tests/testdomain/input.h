@@ -4,8 +4,8 @@
  * Tessera domain) and reports what arrives: as a callback for the echo pattern, and as one
  * flushed line per event in a record file, which is how tests check exactly what reached the
  * domain:  "key 0x1e down", "key 0xe048 up", "pointer X Y buttons=N", "wheel N buttons=N". */
-#ifndef TSR_DOMAINS_TESTDOMAIN_INPUT_H
-#define TSR_DOMAINS_TESTDOMAIN_INPUT_H
+#ifndef TSR_TESTS_TESTDOMAIN_INPUT_H
+#define TSR_TESTS_TESTDOMAIN_INPUT_H
 
 #include <spice.h>
 #include <stdbool.h>

@@ -6,8 +6,8 @@
  *   counter  a frame-dependent fill plus the frame code (frame-code.h), every frame;
  *   noise    pseudo-random pixels, every frame (worst case for any encoder);
  *   echo     the characters of received keys, in a 5x7 font scaled 4x, on dark blue. */
-#ifndef TSR_DOMAINS_TESTDOMAIN_PATTERN_H
-#define TSR_DOMAINS_TESTDOMAIN_PATTERN_H
+#ifndef TSR_TESTS_TESTDOMAIN_PATTERN_H
+#define TSR_TESTS_TESTDOMAIN_PATTERN_H
 
 #include <stddef.h>
 #include <stdint.h>
