@@ -52,10 +52,4 @@ struct tsr_ctl_server *tsr_ctl_server_create(const char *path, tsr_ctl_handler_f
 void tsr_ctl_server_destroy(struct tsr_ctl_server *server);
 unsigned tsr_ctl_server_client_count(const struct tsr_ctl_server *server);
 
-/* Client side: connect to path. Returns the fd or -1 with error. */
-int tsr_ctl_connect(const char *path, GError **error) __attribute__((warn_unused_result));
-/* Send one request and wait for its response (timeout_ms, -1 = forever). args is taken over. */
-bool tsr_ctl_call(int fd, const char *command, JsonObject *args, int timeout_ms,
-		  struct tsr_ctl_response *resp, GError **error) __attribute__((warn_unused_result));
-
 #endif

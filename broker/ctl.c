@@ -1,17 +1,16 @@
 /* broker/ctl.c: tessera-ctl, root's command line for the broker.
  *
- * One request per run over the control socket (control-proto.h); the answer is printed for
- * people, or as the raw JSON result with --json for scripts. Exit status: 0 success, 1 the
+ * One request per run over the control socket (proto/control-client.h); the answer is printed
+ * for people, or as the raw JSON result with --json for scripts. Exit status: 0 success, 1 the
  * broker refused or failed, 2 usage error, 3 cannot reach the broker. */
 #include "config.h"
-#include "broker/control-server.h"
+#include "proto/control-client.h"
 
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #define DEFAULT_SOCKET "/run/tessera/control.sock"
 
@@ -149,132 +148,171 @@ static void usage(FILE *f)
 		"See tessera-ctl(8) and doc/control-protocol.md.\n");
 }
 
-int main(int argc, char **argv)
-{
-	const char *socket_path = DEFAULT_SOCKET, *cmd = NULL;
-	bool json = false, rescan = false;
-	int timeout_s = 120, i;
-	GPtrArray *pos = g_ptr_array_new();
-	const char *since = NULL;
-	JsonObject *args = json_object_new();
-	struct tsr_ctl_response r = { 0 };
-	g_autoptr(GError) error = NULL;
-	int fd, status = 0;
+/* What the command line asked for. */
+struct options {
+	const char *socket_path;
+	bool json, rescan;
+	int timeout_s;
+	const char *since;
+	GPtrArray *pos; /* the command and its arguments, borrowed from argv */
+};
 
-	setlocale(LC_ALL, "");
-	for (i = 1; i < argc; i++) {
+/* Fill o from argv. Returns -1 to go on, else the exit status (help printed, or a usage error). */
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 			usage(stdout);
 			return 0;
 		} else if (strcmp(a, "--json") == 0) {
-			json = true;
+			o->json = true;
 		} else if (strcmp(a, "--rescan") == 0) {
-			rescan = true;
+			o->rescan = true;
 		} else if (strcmp(a, "--socket") == 0 && i + 1 < argc) {
-			socket_path = argv[++i];
+			o->socket_path = argv[++i];
 		} else if (g_str_has_prefix(a, "--socket=")) {
-			socket_path = a + 9;
+			o->socket_path = a + 9;
 		} else if (strcmp(a, "--since") == 0 && i + 1 < argc) {
-			since = argv[++i];
+			o->since = argv[++i];
 		} else if (g_str_has_prefix(a, "--since=")) {
-			since = a + 8;
+			o->since = a + 8;
 		} else if (strcmp(a, "--timeout") == 0 && i + 1 < argc) {
-			timeout_s = atoi(argv[++i]);
+			o->timeout_s = atoi(argv[++i]);
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "tessera-ctl: unknown option %s (try --help)\n", a);
 			return 2;
 		} else {
-			g_ptr_array_add(pos, (gpointer)a);
+			g_ptr_array_add(o->pos, (gpointer)a);
 		}
 	}
-	if (pos->len == 0) {
+	if (o->pos->len == 0) {
 		usage(stderr);
 		return 2;
 	}
-	cmd = pos->pdata[0];
-	struct {
+	return -1;
+}
+
+/* Is the command one we know, with the right number of arguments and options that go with it?
+ * Complains on stderr when not. */
+static bool command_ok(const struct options *o)
+{
+	static const struct {
 		const char *name;
 		unsigned nargs;
-	} const cmds[] = { { "status", 0 }, { "domains", 0 }, { "start", 1 }, { "stop", 1 },
-			   { "devices", 0 }, { "attach", 2 }, { "detach", 1 }, { "audit", 0 },
-			   { "reload", 0 } };
-	bool known = false;
-	for (size_t c = 0; c < G_N_ELEMENTS(cmds); c++) {
-		if (strcmp(cmds[c].name, cmd) != 0)
-			continue;
-		known = true;
-		if (pos->len - 1 != cmds[c].nargs) {
-			fprintf(stderr, "tessera-ctl: %s takes %u argument(s) (try --help)\n", cmd,
-				cmds[c].nargs);
-			return 2;
-		}
-	}
-	if (!known) {
+	} cmds[] = { { "status", 0 }, { "domains", 0 }, { "start", 1 }, { "stop", 1 },
+		     { "devices", 0 }, { "attach", 2 }, { "detach", 1 }, { "audit", 0 },
+		     { "reload", 0 } };
+	const char *cmd = o->pos->pdata[0];
+	size_t c = 0;
+
+	while (c < G_N_ELEMENTS(cmds) && strcmp(cmds[c].name, cmd) != 0)
+		c++;
+	if (c == G_N_ELEMENTS(cmds)) {
 		fprintf(stderr, "tessera-ctl: unknown command %s (try --help)\n", cmd);
-		return 2;
+		return false;
 	}
-	if ((since && strcmp(cmd, "audit") != 0) || (rescan && strcmp(cmd, "devices") != 0)) {
+	if (o->pos->len - 1 != cmds[c].nargs) {
+		fprintf(stderr, "tessera-ctl: %s takes %u argument(s) (try --help)\n", cmd,
+			cmds[c].nargs);
+		return false;
+	}
+	if ((o->since && strcmp(cmd, "audit") != 0) || (o->rescan && strcmp(cmd, "devices") != 0)) {
 		fprintf(stderr, "tessera-ctl: --since goes with audit, --rescan with devices\n");
-		return 2;
+		return false;
 	}
+	return true;
+}
+
+/* The request's arguments, or NULL (after a complaint on stderr) when --since is unreadable. */
+static JsonObject *request_args(const struct options *o)
+{
+	const char *cmd = o->pos->pdata[0];
+	JsonObject *args = json_object_new();
+
 	if (strcmp(cmd, "start") == 0 || strcmp(cmd, "stop") == 0)
-		json_object_set_string_member(args, "name", pos->pdata[1]);
+		json_object_set_string_member(args, "name", o->pos->pdata[1]);
 	if (strcmp(cmd, "attach") == 0 || strcmp(cmd, "detach") == 0)
-		json_object_set_string_member(args, "device", pos->pdata[1]);
+		json_object_set_string_member(args, "device", o->pos->pdata[1]);
 	if (strcmp(cmd, "attach") == 0)
-		json_object_set_string_member(args, "name", pos->pdata[2]);
-	if (rescan)
+		json_object_set_string_member(args, "name", o->pos->pdata[2]);
+	if (o->rescan)
 		json_object_set_boolean_member(args, "rescan", TRUE);
-	if (since) {
+	if (o->since) {
 		int64_t t;
-		if (!parse_since(since, &t)) {
+		if (!parse_since(o->since, &t)) {
 			fprintf(stderr,
 				"tessera-ctl: --since takes unix seconds, an ISO 8601 time "
 				"(2026-11-26T17:00:00Z) or 10m/2h/3d, not %s\n",
-				since);
-			return 2;
+				o->since);
+			json_object_unref(args);
+			return NULL;
 		}
 		json_object_set_int_member(args, "since", t);
 	}
-	fd = tsr_ctl_connect(socket_path, &error);
-	if (fd < 0) {
+	return args;
+}
+
+static void print_json(JsonObject *result)
+{
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) node = json_node_new(JSON_NODE_OBJECT);
+	g_autofree char *text = NULL;
+
+	json_node_set_object(node, result);
+	json_generator_set_root(gen, node);
+	json_generator_set_pretty(gen, TRUE);
+	text = json_generator_to_data(gen, NULL);
+	printf("%s\n", text);
+}
+
+/* Each command's answer in the form people read. */
+static void print_result(const char *cmd, JsonObject *result)
+{
+	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "reload") == 0)
+		print_status(result);
+	else if (strcmp(cmd, "domains") == 0)
+		print_domains(result);
+	else if (strcmp(cmd, "start") == 0 || strcmp(cmd, "stop") == 0)
+		print_domain(result);
+	else if (strcmp(cmd, "devices") == 0 || strcmp(cmd, "attach") == 0 ||
+		 strcmp(cmd, "detach") == 0)
+		print_devices(result);
+	else if (strcmp(cmd, "audit") == 0)
+		print_audit(result);
+}
+
+int main(int argc, char **argv)
+{
+	g_autoptr(GPtrArray) pos = g_ptr_array_new();
+	struct options o = { .socket_path = DEFAULT_SOCKET, .timeout_s = 120, .pos = pos };
+	struct tsr_ctl_response r = { 0 };
+	g_autoptr(GError) error = NULL;
+	int status;
+
+	setlocale(LC_ALL, "");
+	status = parse_options(argc, argv, &o);
+	if (status >= 0)
+		return status;
+	if (!command_ok(&o))
+		return 2;
+	const char *cmd = pos->pdata[0];
+	JsonObject *args = request_args(&o);
+	if (!args)
+		return 2;
+	if (!tsr_ctl_call_once(o.socket_path, cmd, args, o.timeout_s * 1000, &r, &error)) {
 		fprintf(stderr, "tessera-ctl: %s\n", error->message);
 		return 3;
 	}
-	if (!tsr_ctl_call(fd, cmd, args, timeout_s * 1000, &r, &error)) {
-		fprintf(stderr, "tessera-ctl: %s\n", error->message);
-		close(fd);
-		return 3;
-	}
-	close(fd);
-	g_ptr_array_free(pos, TRUE);
 	if (!r.ok) {
 		fprintf(stderr, "tessera-ctl: %s: %s\n", tsr_ctl_error_code_name(r.code), r.message);
 		tsr_ctl_response_clear(&r);
 		return 1;
 	}
-	if (json) {
-		g_autoptr(JsonGenerator) gen = json_generator_new();
-		g_autoptr(JsonNode) node = json_node_new(JSON_NODE_OBJECT);
-		g_autofree char *text = NULL;
-		json_node_set_object(node, r.result);
-		json_generator_set_root(gen, node);
-		json_generator_set_pretty(gen, TRUE);
-		text = json_generator_to_data(gen, NULL);
-		printf("%s\n", text);
-	} else if (strcmp(cmd, "status") == 0 || strcmp(cmd, "reload") == 0) {
-		print_status(r.result);
-	} else if (strcmp(cmd, "domains") == 0) {
-		print_domains(r.result);
-	} else if (strcmp(cmd, "start") == 0 || strcmp(cmd, "stop") == 0) {
-		print_domain(r.result);
-	} else if (strcmp(cmd, "devices") == 0 || strcmp(cmd, "attach") == 0 ||
-		   strcmp(cmd, "detach") == 0) {
-		print_devices(r.result);
-	} else if (strcmp(cmd, "audit") == 0) {
-		print_audit(r.result);
-	}
+	if (o.json)
+		print_json(r.result);
+	else
+		print_result(cmd, r.result);
 	tsr_ctl_response_clear(&r);
-	return status;
+	return 0;
 }

@@ -58,7 +58,8 @@ broker_tessera_brokerd_CFLAGS = $(BROKER_CFLAGS) -DTSR_BINDIR='"$(bindir)"'
 broker_tessera_brokerd_LDADD = $(BROKERD_LIBS)
 broker_tessera_ctl_SOURCES = broker/ctl.c
 broker_tessera_ctl_CFLAGS = $(BROKER_CFLAGS)
-broker_tessera_ctl_LDADD = $(BROKER_LIBS)
+# Only the protocol and its client: tessera-ctl links none of the broker.
+broker_tessera_ctl_LDADD = $(PROTO_LIBS) $(GLIB_LIBS)
 
 # Integration tests: a real tessera-brokerd with the sim backend and a scripted test kiosk.
 check_PROGRAMS += tests/integration/broker-test-kiosk

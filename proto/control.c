@@ -1,4 +1,5 @@
-/* proto/control.c: parsing and encoding control-socket messages (see control-proto.h).
+/* proto/control.c: parsing and encoding control-socket messages (see control.h); the client
+ * that sends them is control-client.c.
  *
  * The parsers trust nothing: a body is pre-scanned byte by byte (UTF-8, NUL, depth, string
  * length) before json-glib sees it, the tree is counted after, and then every member of the
@@ -6,12 +7,8 @@
 #include "config.h"
 #include "proto/control.h"
 
-#include <errno.h>
 #include <gio/gio.h>
-#include <poll.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 G_DEFINE_QUARK(tsr-ctl-error-quark, tsr_ctl_error)
 
@@ -522,75 +519,4 @@ const void *tsr_ctl_reader_body(const struct tsr_ctl_reader *reader, size_t *len
 {
 	*len = reader->complete ? reader->body_len : 0;
 	return reader->complete ? reader->body : NULL;
-}
-
-bool tsr_ctl_write_all(int fd, GBytes *msg, GError **error)
-{
-	size_t len;
-	const uint8_t *p = g_bytes_get_data(msg, &len);
-
-	while (len > 0) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int saved = errno;
-			g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved),
-				    "writing to the control socket: %s", g_strerror(saved));
-			return false;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-void *tsr_ctl_read_message(int fd, size_t max_body, int timeout_ms, size_t *len, GError **error)
-{
-	struct tsr_ctl_reader *r = tsr_ctl_reader_create(max_body);
-	uint8_t buf[8192];
-	void *result = NULL;
-
-	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int pr = poll(&pfd, 1, timeout_ms);
-		ssize_t n;
-
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr == 0) {
-			g_set_error(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-				    "no answer on the control socket within %d ms", timeout_ms);
-			break;
-		}
-		n = pr < 0 ? -1 : read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int saved = errno;
-			g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved),
-				    "reading from the control socket: %s", g_strerror(saved));
-			break;
-		}
-		if (n == 0) {
-			g_set_error(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED,
-				    tsr_ctl_reader_partial(r)
-					    ? "the connection closed in the middle of a message"
-					    : "the connection closed without an answer");
-			break;
-		}
-		/* One message is all a client waits for: bytes after it are ignored. */
-		size_t used = 0;
-		enum tsr_ctl_read_result rr = tsr_ctl_reader_feed(r, buf, (size_t)n, &used, error);
-		if (rr == TSR_CTL_READ_ERROR)
-			break;
-		if (rr == TSR_CTL_READ_MESSAGE) {
-			const void *body = tsr_ctl_reader_body(r, len);
-			result = g_memdup2(body, *len);
-			break;
-		}
-	}
-	tsr_ctl_reader_destroy(r);
-	return result;
 }

@@ -116,11 +116,4 @@ void tsr_ctl_reader_reset(struct tsr_ctl_reader *reader);
 /* True while part of a message has been read (EOF now would be a truncated message). */
 bool tsr_ctl_reader_partial(const struct tsr_ctl_reader *reader);
 
-/* Blocking helpers for clients: write a whole encoded message / read one whole message body
- * (at most max_body bytes; g_free the result). Both fail with a GError (G_IO_ERROR or
- * TSR_CTL_ERROR) naming what went wrong; a timeout_ms of -1 waits forever. */
-bool tsr_ctl_write_all(int fd, GBytes *msg, GError **error) __attribute__((warn_unused_result));
-void *tsr_ctl_read_message(int fd, size_t max_body, int timeout_ms, size_t *len, GError **error)
-	__attribute__((warn_unused_result));
-
 #endif

@@ -10,7 +10,8 @@ proto_libtsr_proto_a_SOURCES = \
 	proto/console.c proto/console.h \
 	proto/console-link.c proto/console-link.h \
 	proto/kiosk.c proto/kiosk.h \
-	proto/control.c proto/control.h
+	proto/control.c proto/control.h \
+	proto/control-client.c proto/control-client.h
 proto_libtsr_proto_a_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS)
 proto_libtsr_proto_a_CPPFLAGS = $(AM_CPPFLAGS) -DTSR_LIBEXECDIR='"$(libexecdir)"'
 # Static archive: a program gets only the formats it uses; JSON_GLIB_LIBS is for the control
@@ -20,3 +21,9 @@ PROTO_LIBS = proto/libtsr-proto.a $(COMMON_LIBS) $(JSON_GLIB_LIBS)
 DISPLAY_PROTO_LIBS = $(PROTO_LIBS)
 CONSOLE_LINK_LIBS = $(PROTO_LIBS)
 KIOSK_PROTO_LIBS = $(PROTO_LIBS)
+
+# The control-protocol client against a scripted socketpair peer.
+UNIT_TESTS += tests/unit/proto-control-client-test
+check_PROGRAMS += tests/unit/proto-control-client-test
+tests_unit_proto_control_client_test_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS)
+tests_unit_proto_control_client_test_LDADD = $(PROTO_LIBS)

@@ -4,19 +4,17 @@
 #include "policy/bundle.h"
 #include "policy/policy.h"
 #include "policy/state.h"
+#include "proto/control-client.h"
 
 #include <dirent.h>
-#include <json-glib/json-glib.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
+#include <gio/gio.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -479,57 +477,27 @@ out:
 	return ok;
 }
 
-/* The broker's control protocol (proto/control.h): a 4-byte big-endian length, then
- * one JSON object. Spoken here directly so provisioning does not link the broker. */
+/* How long the reload hook waits for the broker; reloading a policy is quick. */
+#define NOTIFY_TIMEOUT_MS 10000
+
 bool tsr_install_notify_broker(const char *socket_path, char **message)
 {
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	if (strlen(socket_path) >= sizeof addr.sun_path) {
-		*message = g_strdup_printf("broker socket path %s is too long", socket_path);
+	struct tsr_ctl_response r = {0};
+	GError *error = NULL;
+	if (!tsr_ctl_call_once(socket_path, "reload-policy", NULL, NOTIFY_TIMEOUT_MS, &r, &error)) {
+		bool absent = g_error_matches(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) ||
+		              g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED);
+		*message = absent ? g_strdup_printf("no broker listens on %s; it loads the new policy "
+		                                    "when it starts", socket_path)
+		                  : g_strdup_printf("broker did not confirm the reload: %s",
+		                                    error->message);
+		g_error_free(error);
 		return false;
 	}
-	strcpy(addr.sun_path, socket_path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-		*message = g_strdup_printf("no broker listens on %s; it loads the new policy when "
-		                           "it starts", socket_path);
-		if (fd >= 0)
-			close(fd);
-		return false;
-	}
-	static const char body[] = "{\"version\":1,\"id\":1,\"command\":\"reload-policy\",\"args\":{}}";
-	uint8_t hdr[4] = {0, 0, 0, (uint8_t)(sizeof body - 1)};
-	bool ok = write_all(fd, (const char *)hdr, 4) && write_all(fd, body, sizeof body - 1);
-	char reply[4096];
-	size_t got = 0;
-	struct pollfd pfd = {fd, POLLIN, 0};
-	while (ok && got < sizeof reply - 1 && poll(&pfd, 1, 10000) == 1) {
-		ssize_t n = read(fd, reply + got, sizeof reply - 1 - got);
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-		if (got >= 4 && got >= 4 + (size_t)((uint8_t)reply[2] << 8 | (uint8_t)reply[3]))
-			break;
-	}
-	close(fd);
-	reply[got] = '\0';
-	bool acked = false;
-	if (ok && got > 4) {
-		JsonParser *parser = json_parser_new();
-		if (json_parser_load_from_data(parser, reply + 4, (gssize)(got - 4), NULL)) {
-			JsonNode *root = json_parser_get_root(parser);
-			if (JSON_NODE_HOLDS_OBJECT(root)) {
-				JsonObject *o = json_node_get_object(root);
-				JsonNode *okn = json_object_get_member(o, "ok");
-				acked = okn && JSON_NODE_HOLDS_VALUE(okn) &&
-				        json_node_get_value_type(okn) == G_TYPE_BOOLEAN &&
-				        json_node_get_boolean(okn);
-			}
-		}
-		g_object_unref(parser);
-	}
+	bool acked = r.ok;
 	*message = acked ? g_strdup("broker reloaded the policy")
-	                 : g_strdup_printf("broker did not confirm the reload: %s",
-	                                   got > 4 ? reply + 4 : "no answer");
+	                 : g_strdup_printf("broker did not confirm the reload: %s: %s",
+	                                   tsr_ctl_error_code_name(r.code), r.message);
+	tsr_ctl_response_clear(&r);
 	return acked;
 }

@@ -6,7 +6,8 @@ provisioning_libtsr_provisioning_a_SOURCES = \
 	provisioning/install.c provisioning/install.h \
 	provisioning/remote.c provisioning/remote.h
 provisioning_libtsr_provisioning_a_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS) $(JSON_GLIB_CFLAGS)
-PROVISIONING_LIBS = provisioning/libtsr-provisioning.a $(POLICY_LIBS) $(JSON_GLIB_LIBS)
+# PROTO_LIBS: the control-protocol client that asks the broker to reload after an install.
+PROVISIONING_LIBS = provisioning/libtsr-provisioning.a $(POLICY_LIBS) $(PROTO_LIBS) $(JSON_GLIB_LIBS)
 
 bin_PROGRAMS += tessera-provision
 tessera_provision_SOURCES = provisioning/tessera-provision.c

@@ -9,6 +9,7 @@
 #define TSR_TESTS_BROKER_HARNESS_H
 
 #include "broker/control-server.h"
+#include "proto/control-client.h"
 
 #include <glib.h>
 #include <stdbool.h>

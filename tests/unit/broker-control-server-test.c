@@ -3,6 +3,7 @@
  * and truncated messages are refused without harm and the server keeps serving. */
 #include "config.h"
 #include "broker/control-server.h"
+#include "proto/control-client.h"
 
 #include <errno.h>
 #include <gio/gio.h>
