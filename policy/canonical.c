@@ -52,11 +52,19 @@ static bool has_group(const struct selection *s, const char *name)
 	return in_list(s->lg->groups, s->lg->n_groups, name);
 }
 
+static bool names_template(const struct tsr_policy_domain *d, const char *name)
+{
+	const char *const refs[] = {d->template_name, d->cdrom, d->kernel, d->initrd};
+	for (size_t i = 0; i < G_N_ELEMENTS(refs); i++)
+		if (refs[i] && strcmp(refs[i], name) == 0)
+			return true;
+	return false;
+}
+
 static bool has_template(const struct selection *s, const char *name)
 {
 	for (size_t i = 0; i < s->p->n_domains; i++)
-		if (has_domain(s, s->p->domains[i].name) && s->p->domains[i].template_name &&
-		    strcmp(s->p->domains[i].template_name, name) == 0)
+		if (has_domain(s, s->p->domains[i].name) && names_template(&s->p->domains[i], name))
 			return true;
 	return false;
 }
@@ -183,6 +191,14 @@ char *tsr_policy_canonical(const struct tsr_policy *p, const char *laptop_group,
 		set_filtered(kf, group, "groups", d->groups, d->n_groups, &s, has_group);
 		set_identity(kf, group, "device-model", &d->device_model);
 		set_identity(kf, group, "viewer", &d->viewer);
+		if (d->firmware_given)
+			set_str(kf, group, "firmware", tsr_policy_firmware_name(d->firmware));
+		if (d->backend == TSR_POLICY_BACKEND_QEMU)
+			set_str(kf, group, "disk-bus", tsr_policy_disk_bus_name(d->disk_bus));
+		set_str(kf, group, "cdrom", d->cdrom);
+		set_str(kf, group, "kernel", d->kernel);
+		set_str(kf, group, "initrd", d->initrd);
+		set_str(kf, group, "cmdline", d->cmdline);
 		g_free(group);
 	}
 	for (size_t i = 0; i < p->n_groups; i++) {

@@ -178,6 +178,16 @@ const char *tsr_policy_display_name(enum tsr_policy_display d)
 	return NAME(tsr_policy_display_words, d, 2u);
 }
 
+const char *tsr_policy_firmware_name(enum tsr_policy_firmware f)
+{
+	return NAME(tsr_policy_firmware_words, f, 2u);
+}
+
+const char *tsr_policy_disk_bus_name(enum tsr_policy_disk_bus b)
+{
+	return NAME(tsr_policy_disk_bus_words, b, 2u);
+}
+
 const char *tsr_policy_device_action_name(enum tsr_policy_device_action a)
 {
 	return NAME(tsr_policy_action_words, a, 3u);

@@ -250,6 +250,8 @@ const char *const tsr_policy_colour_words[] = {"red", "orange", "yellow", "green
 const char *const tsr_policy_backend_words[] = {"qemu", "xen", "sim", NULL};
 const char *const tsr_policy_network_words[] = {"none", "isolated", "user", "bridge", NULL};
 const char *const tsr_policy_display_words[] = {"spice", "none", NULL};
+const char *const tsr_policy_firmware_words[] = {"bios", "uefi", NULL};
+const char *const tsr_policy_disk_bus_words[] = {"virtio", "sata", NULL};
 const char *const tsr_policy_action_words[] = {"attach", "focused", "deny", NULL};
 const char *const tsr_policy_console_words[] = {"none", "view", "operate", "full", NULL};
 static const char *const disk_words[] = {"persistent", "disposable", NULL};
@@ -296,13 +298,77 @@ out:
 	return ok;
 }
 
+#define CMDLINE_MAX 1024
+
+/* The boot keys, and the combinations no backend can run: refused here, at build, with the
+ * line, rather than when a user picks the domain. */
+static bool parse_domain_boot(const struct tsr_policy_source *src, const char *group,
+                              struct tsr_policy_domain *d, GError **error)
+{
+	static const char *const vm_keys[] = {"firmware", "disk-bus", "cdrom", "kernel", "initrd",
+	                                      "cmdline", NULL};
+	int firmware = 0, bus = 0;
+	if (!get_enum(src, group, "firmware", false, tsr_policy_firmware_words, &firmware, error) ||
+	    !get_enum(src, group, "disk-bus", false, tsr_policy_disk_bus_words, &bus, error) ||
+	    !get_name(src, group, "cdrom", false, &d->cdrom, error) ||
+	    !get_name(src, group, "kernel", false, &d->kernel, error) ||
+	    !get_name(src, group, "initrd", false, &d->initrd, error) ||
+	    !get_str(src, group, "cmdline", false, &d->cmdline, error))
+		return false;
+	d->firmware = (enum tsr_policy_firmware)firmware;
+	d->firmware_given = has(src, group, "firmware");
+	d->disk_bus = (enum tsr_policy_disk_bus)bus;
+	if (d->backend == TSR_POLICY_BACKEND_SIM)
+		for (size_t i = 0; vm_keys[i]; i++)
+			if (has(src, group, vm_keys[i]))
+				return FAIL(TSR_POLICY_ERROR_VALUE, vm_keys[i],
+				            "backend sim runs no virtual machine, so it boots "
+				            "nothing; remove the key or use backend qemu or xen");
+	if (d->backend == TSR_POLICY_BACKEND_XEN && d->firmware == TSR_POLICY_FIRMWARE_UEFI)
+		return FAIL(TSR_POLICY_ERROR_VALUE, "firmware",
+		            "uefi is not supported on xen: libxl loads one shared OVMF.fd that does "
+		            "not boot Xen HVM guests with Debian 12's packages and keeps no "
+		            "per-domain variable store; use firmware = bios, or backend qemu "
+		            "(see doc/templates.md)");
+	if (d->backend == TSR_POLICY_BACKEND_XEN && has(src, group, "disk-bus"))
+		return FAIL(TSR_POLICY_ERROR_VALUE, "disk-bus",
+		            "xen gives every domain its own disk (emulated IDE until the guest's "
+		            "PV drivers take over); disk-bus is for backend qemu, remove it");
+	if (d->cdrom && !d->template_name)
+		return FAIL(TSR_POLICY_ERROR_MISSING, "cdrom",
+		            "install media need a disk to install onto: add 'template = NAME' "
+		            "(an empty disk template)");
+	if (d->kernel && d->firmware == TSR_POLICY_FIRMWARE_UEFI)
+		return FAIL(TSR_POLICY_ERROR_VALUE, "kernel",
+		            "direct kernel boot goes through SeaBIOS; remove 'firmware = uefi' or "
+		            "boot the disk without kernel");
+	if (d->kernel && d->cdrom)
+		return FAIL(TSR_POLICY_ERROR_VALUE, "cdrom",
+		            "a domain booting a kernel directly never boots its install media; "
+		            "remove kernel or cdrom");
+	if (!d->kernel && (d->initrd || d->cmdline))
+		return FAIL(TSR_POLICY_ERROR_MISSING, d->initrd ? "initrd" : "cmdline",
+		            "only meaningful with direct kernel boot: add 'kernel = TEMPLATE'");
+	if (d->cmdline) {
+		if (strlen(d->cmdline) > CMDLINE_MAX)
+			return FAIL(TSR_POLICY_ERROR_VALUE, "cmdline", "longer than %d bytes",
+			            CMDLINE_MAX);
+		if (strpbrk(d->cmdline, "\"'\\"))
+			return FAIL(TSR_POLICY_ERROR_VALUE, "cmdline",
+			            "quotes and backslashes are not allowed in a kernel command "
+			            "line here");
+	}
+	return true;
+}
+
 static bool parse_domain(const struct tsr_policy_source *src, const char *group,
                          struct tsr_policy_domain *d, GError **error)
 {
 	static const char *const keys[] = {
 		"label", "colour", "backend", "memory-mib", "vcpus", "template", "disk", "network",
 		"bridge", "display", "users", "groups", "device-model-user", "device-model-uid",
-		"device-model-gid", "viewer-user", "viewer-uid", "viewer-gid", NULL};
+		"device-model-gid", "viewer-user", "viewer-uid", "viewer-gid", "firmware",
+		"disk-bus", "cdrom", "kernel", "initrd", "cmdline", NULL};
 	int colour = 0, backend = 0, network = 0, display = 0, disk = 0;
 	d->vcpus = 1;
 	if (!group_name(src, group, "domain", &d->name, error) ||
@@ -338,6 +404,8 @@ static bool parse_domain(const struct tsr_policy_source *src, const char *group,
 		            "network = bridge needs 'bridge = NAME' (the dom0 bridge)");
 	if (d->network != TSR_POLICY_NETWORK_BRIDGE && d->network_bridge)
 		return FAIL(TSR_POLICY_ERROR_VALUE, "bridge", "only meaningful with network = bridge");
+	if (!parse_domain_boot(src, group, d, error))
+		return false;
 	if (d->backend != TSR_POLICY_BACKEND_SIM && !d->template_name)
 		return FAIL(TSR_POLICY_ERROR_MISSING, NULL,
 		            "backend %s needs 'template = NAME' (a disk template in templates.conf)",
@@ -792,6 +860,15 @@ static bool cross_check(struct xref_ctx *x, const struct tsr_policy *p, GError *
 			                 "template '%s' is not pinned in templates.conf; add "
 			                 "[template %s] with its sha256 and size",
 			                 d->template_name, d->template_name);
+		const char *const boot_key[] = {"cdrom", "kernel", "initrd"};
+		const char *const boot_ref[] = {d->cdrom, d->kernel, d->initrd};
+		for (size_t k = 0; k < G_N_ELEMENTS(boot_ref); k++)
+			if (boot_ref[k] && !tsr_policy_find_template(p, boot_ref[k]))
+				return xref_fail(x, error, TSR_POLICY_ERROR_REFERENCE, "domain",
+				                 d->name, boot_key[k],
+				                 "template '%s' is not pinned in templates.conf; "
+				                 "add [template %s] with its sha256 and size",
+				                 boot_ref[k], boot_ref[k]);
 		if (d->device_model.user && d->viewer.user &&
 		    strcmp(d->device_model.user, d->viewer.user) == 0)
 			return xref_fail(x, error, TSR_POLICY_ERROR_VALUE, "domain", d->name,
@@ -1025,6 +1102,10 @@ void tsr_policy_free(struct tsr_policy *p)
 		g_free(d->label);
 		g_free(d->template_name);
 		g_free(d->network_bridge);
+		g_free(d->cdrom);
+		g_free(d->kernel);
+		g_free(d->initrd);
+		g_free(d->cmdline);
 		free_list(d->users, d->n_users);
 		free_list(d->groups, d->n_groups);
 		g_free(d->device_model.user);

@@ -9,6 +9,8 @@ extern const char *const tsr_policy_colour_words[];
 extern const char *const tsr_policy_backend_words[];
 extern const char *const tsr_policy_network_words[];
 extern const char *const tsr_policy_display_words[];
+extern const char *const tsr_policy_firmware_words[];
+extern const char *const tsr_policy_disk_bus_words[];
 extern const char *const tsr_policy_action_words[];
 extern const char *const tsr_policy_console_words[];
 

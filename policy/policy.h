@@ -63,6 +63,18 @@ enum tsr_policy_display {
 	TSR_POLICY_DISPLAY_NONE,      /* headless (a service domain) */
 };
 
+/* What runs first in the guest when it boots from its own disk or install media. */
+enum tsr_policy_firmware {
+	TSR_POLICY_FIRMWARE_BIOS,     /* SeaBIOS */
+	TSR_POLICY_FIRMWARE_UEFI,     /* OVMF, with a per-domain variable store (qemu only) */
+};
+
+/* How the boot disk and the install media are attached (qemu). */
+enum tsr_policy_disk_bus {
+	TSR_POLICY_DISK_BUS_VIRTIO,   /* virtio-blk: fast, needs a driver (Linux has it) */
+	TSR_POLICY_DISK_BUS_SATA,     /* AHCI: what an installer without virtio drivers sees */
+};
+
 /* A process identity: either a user name resolved on the laptop, or a numeric uid/gid. */
 struct tsr_policy_identity {
 	char *user;                   /* NULL when uid/gid are given */
@@ -88,6 +100,17 @@ struct tsr_policy_domain {
 	size_t n_groups;
 	struct tsr_policy_identity device_model;  /* who QEMU runs as */
 	struct tsr_policy_identity viewer;        /* who the viewer runs as */
+	/* Booting. Without kernel, the guest boots its disk (template) through firmware, or
+	 * the install media when it has one. firmware_given: the source said `firmware =`;
+	 * a domain that says neither firmware nor kernel may be direct-booted by a backend-wide
+	 * default kernel (test setups: tessera-brokerd --guest-kernel). */
+	enum tsr_policy_firmware firmware;
+	bool firmware_given;
+	enum tsr_policy_disk_bus disk_bus;
+	char *cdrom;                  /* install media: a template name, or NULL */
+	char *kernel;                 /* direct kernel boot: a template name, or NULL */
+	char *initrd;                 /* with kernel: a template name, or NULL */
+	char *cmdline;                /* with kernel: extra kernel command line, or NULL */
 };
 
 /* ---- templates ---------------------------------------------------------------------- */
@@ -308,6 +331,8 @@ const char *tsr_policy_colour_name(enum tsr_policy_colour c);
 const char *tsr_policy_backend_name(enum tsr_policy_backend b);
 const char *tsr_policy_network_name(enum tsr_policy_network n);
 const char *tsr_policy_display_name(enum tsr_policy_display d);
+const char *tsr_policy_firmware_name(enum tsr_policy_firmware f);
+const char *tsr_policy_disk_bus_name(enum tsr_policy_disk_bus b);
 const char *tsr_policy_device_action_name(enum tsr_policy_device_action a);
 const char *tsr_policy_console_rights_name(enum tsr_policy_console_rights c);
 const char *tsr_policy_lease_name(enum tsr_policy_lease l);

@@ -76,6 +76,14 @@ static void test_example_loads(void)
 	g_assert_true(web->disposable);
 	g_assert_cmpint(web->device_model.uid, ==, 61001);
 	g_assert_cmpstr(web->label, ==, "Web (disposable)");
+	g_assert_cmpint(web->firmware, ==, TSR_POLICY_FIRMWARE_UEFI);
+	g_assert_true(web->firmware_given);
+	g_assert_cmpint(web->disk_bus, ==, TSR_POLICY_DISK_BUS_VIRTIO);
+	g_assert_null(web->kernel);
+	g_assert_null(web->cdrom);
+	g_assert_cmpint(work->firmware, ==, TSR_POLICY_FIRMWARE_BIOS);
+	g_assert_true(work->firmware_given);
+	g_assert_false(tsr_policy_find_domain(p, "lab")->firmware_given);
 	g_assert_null(tsr_policy_find_domain(p, "nope"));
 
 	/* Access: by domain groups, by group domains, by user domains; nothing else. */
@@ -135,6 +143,9 @@ static void test_canonical(void)
 	g_assert_nonnull(r);
 	g_assert_cmpint(r->action, ==, TSR_POLICY_DEVICE_DENY);
 	g_assert_cmpuint(q->n_templates, ==, 2);
+	/* The boot settings travel in the bundle. */
+	g_assert_cmpint(tsr_policy_find_domain(q, "web")->firmware, ==, TSR_POLICY_FIRMWARE_UEFI);
+	g_assert_true(tsr_policy_find_domain(q, "web")->firmware_given);
 	/* Canonical is a fixed point and deterministic. */
 	size_t len2 = 0;
 	char *again = tsr_policy_canonical(q, NULL, &len2, &error);
@@ -261,6 +272,35 @@ static const struct broken broken_cases[] = {
 	 "policy.conf:17: [kiosk] sas:", "cannot be none"},
 	{"no-organization", "policy.conf", "organization = example-org\n", "",
 	 "policy.conf:4: [policy]", "organization"},
+	{"uefi-on-xen", "domains/work.conf", "firmware = bios", "firmware = uefi",
+	 "domains/work.conf:16: [domain work] firmware:", "not supported on xen"},
+	{"disk-bus-on-xen", "domains/work.conf", "firmware = bios", "firmware = bios\ndisk-bus = sata",
+	 "domains/work.conf:17: [domain work] disk-bus:", "backend qemu"},
+	{"bad-disk-bus", "domains/web.conf", "firmware = uefi", "disk-bus = scsi",
+	 "domains/web.conf:16: [domain web] disk-bus:", "not one of"},
+	{"bad-firmware", "domains/web.conf", "firmware = uefi", "firmware = coreboot",
+	 "domains/web.conf:16: [domain web] firmware:", "not one of"},
+	{"kernel-with-uefi", "domains/web.conf", "firmware = uefi",
+	 "firmware = uefi\nkernel = debian-web", "domains/web.conf:17: [domain web] kernel:",
+	 "SeaBIOS"},
+	{"kernel-with-cdrom", "domains/web.conf", "firmware = uefi",
+	 "cdrom = debian-web\nkernel = debian-web", "domains/web.conf:16: [domain web] cdrom:",
+	 "never boots its install media"},
+	{"cdrom-without-disk", "domains/web.conf", "template = debian-web", "cdrom = debian-web",
+	 "domains/web.conf:8: [domain web] cdrom:", "need a disk"},
+	{"cdrom-not-pinned", "domains/web.conf", "firmware = uefi",
+	 "firmware = uefi\ncdrom = debian-12-netinst", "domains/web.conf:17: [domain web] cdrom:",
+	 "not pinned"},
+	{"kernel-not-pinned", "domains/web.conf", "firmware = uefi", "kernel = guest-vmlinuz",
+	 "domains/web.conf:16: [domain web] kernel:", "not pinned"},
+	{"initrd-without-kernel", "domains/web.conf", "firmware = uefi",
+	 "firmware = uefi\ninitrd = debian-web", "domains/web.conf:17: [domain web] initrd:",
+	 "kernel = TEMPLATE"},
+	{"cmdline-quotes", "domains/web.conf", "firmware = uefi",
+	 "kernel = debian-web\ncmdline = init=\"/bin/sh\"",
+	 "domains/web.conf:17: [domain web] cmdline:", "quotes"},
+	{"sim-with-firmware", "domains/lab.conf", "groups = lab", "groups = lab\nfirmware = bios",
+	 "domains/lab.conf:9: [domain lab] firmware:", "no virtual machine"},
 	{"bool", "users.conf", "console = true", "console = yes", "users.conf:19: [user admin] console:",
 	 "true or false"},
 };
