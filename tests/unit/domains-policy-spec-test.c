@@ -91,8 +91,8 @@ static void expect_refused(const char *name, const char *file, const char *text,
 
 static void test_bad_definitions(void)
 {
-	/* Line numbers: web.conf has 15 lines; the appended key is line 16. */
-	expect_refused("unknown-key", "domains/web.conf", "colour-depth = 3\n", "web.conf:16");
+	/* Line numbers: web.conf has 16 lines; the appended key is line 17. */
+	expect_refused("unknown-key", "domains/web.conf", "colour-depth = 3\n", "web.conf:17");
 	expect_refused("memory", "domains/lab.conf", "[domain huge]\nbackend = sim\n"
 			"memory-mib = 0\ngroups = lab\n", "lab.conf:");
 	expect_refused("space", "domains/lab.conf", "[domain has space]\nbackend = sim\n",
