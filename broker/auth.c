@@ -22,7 +22,12 @@ struct tsr_auth {
 	size_t dummy_mem;
 	uint64_t verifies;
 	struct tsr_policy_lockout lockout;
+	/* The global token bucket: verifications allowed now, refilled over time. */
+	int64_t tokens_us;   /* in microseconds of refill: one token = TOKEN_US */
+	int64_t tokens_at_us;
 };
+
+#define TOKEN_US (G_USEC_PER_SEC / TSR_AUTH_RATE_PER_SECOND)
 
 struct tsr_auth *tsr_auth_create(struct tsr_clock *monotonic)
 {
@@ -33,6 +38,8 @@ struct tsr_auth *tsr_auth_create(struct tsr_clock *monotonic)
 	a = g_new0(struct tsr_auth, 1);
 	a->clock = monotonic;
 	a->records = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	a->tokens_us = (int64_t)TSR_AUTH_BURST * TOKEN_US;
+	a->tokens_at_us = tsr_clock_now_us(monotonic);
 	return a;
 }
 
@@ -95,7 +102,25 @@ static int64_t backoff_us(const struct tsr_policy_lockout *l, uint32_t failures)
 	return cap > 0 ? MIN(d, cap) : d;
 }
 
-/* Make room in a full table: forget the oldest name that may try again now. */
+/* How long a failure that did not lock counts: as long as a lock would last (at least a
+ * second), so forgetting a record never gives anyone more attempts than waiting out a lock. */
+static int64_t memory_us(const struct tsr_policy_lockout *l)
+{
+	return MAX((int64_t)l->lock_seconds, 1) * G_USEC_PER_SEC;
+}
+
+/* When a record stops mattering: its wait is over and it is a lock that ran out (the count
+ * starts afresh) or failures old enough to be forgotten. Before then it must be kept. */
+static int64_t forgettable_at(const struct tsr_auth *auth, const struct record *r)
+{
+	if (r->locked)
+		return r->not_before_us;
+	return MAX(r->not_before_us, r->last_failure_us + memory_us(&auth->lockout));
+}
+
+/* Make room in a full table: forget the oldest record that no longer matters. A record that
+ * still counts towards a lock-out is never dropped, so trying many names cannot reset a
+ * victim's count; if none may go, the caller is told to wait. */
 static bool evict_one(struct tsr_auth *auth, int64_t now, int64_t *retry_us)
 {
 	GHashTableIter it;
@@ -106,12 +131,13 @@ static bool evict_one(struct tsr_auth *auth, int64_t now, int64_t *retry_us)
 	g_hash_table_iter_init(&it, auth->records);
 	while (g_hash_table_iter_next(&it, &key, &value)) {
 		struct record *r = value;
+		int64_t at = forgettable_at(auth, r);
 
-		if (r->not_before_us <= now && r->last_failure_us < oldest_t) {
+		if (at <= now && r->last_failure_us < oldest_t) {
 			oldest = key;
 			oldest_t = r->last_failure_us;
 		}
-		soonest = MIN(soonest, r->not_before_us);
+		soonest = MIN(soonest, at);
 	}
 	if (!oldest) {
 		*retry_us = soonest - now;
@@ -119,6 +145,21 @@ static bool evict_one(struct tsr_auth *auth, int64_t now, int64_t *retry_us)
 	}
 	g_hash_table_remove(auth->records, oldest);
 	return true;
+}
+
+/* The global limit on verifications, whatever the names: a flood of attempts costs the
+ * attacker time, not the broker. Returns 0 and takes a token, or the wait for the next one. */
+static int64_t take_token(struct tsr_auth *auth, int64_t now)
+{
+	int64_t cap = (int64_t)TSR_AUTH_BURST * TOKEN_US;
+
+	if (now > auth->tokens_at_us)
+		auth->tokens_us = MIN(cap, auth->tokens_us + (now - auth->tokens_at_us));
+	auth->tokens_at_us = MAX(auth->tokens_at_us, now);
+	if (auth->tokens_us < TOKEN_US)
+		return TOKEN_US - auth->tokens_us;
+	auth->tokens_us -= TOKEN_US;
+	return 0;
 }
 
 enum tsr_auth_result tsr_auth_check(struct tsr_auth *auth, const struct tsr_policy *policy,
@@ -139,13 +180,20 @@ enum tsr_auth_result tsr_auth_check(struct tsr_auth *auth, const struct tsr_poli
 			*retry_us = r->not_before_us - now;
 		return r->locked ? TSR_AUTH_LOCKED : TSR_AUTH_WAIT;
 	}
-	if (r && r->locked) {
-		/* The lock has run out: a fresh start. */
+	if (r && forgettable_at(auth, r) <= now) {
+		/* The lock has run out, or the failures are old: a fresh start, exactly as if the
+		 * record had been evicted. */
 		r->locked = false;
 		r->failures = 0;
 	}
 	if (!r && g_hash_table_size(auth->records) >= TSR_AUTH_MAX_TRACKED &&
 	    !evict_one(auth, now, &wait)) {
+		if (retry_us)
+			*retry_us = wait;
+		return TSR_AUTH_WAIT;
+	}
+	wait = take_token(auth, now);
+	if (wait > 0) {
 		if (retry_us)
 			*retry_us = wait;
 		return TSR_AUTH_WAIT;

@@ -27,9 +27,15 @@ enum tsr_auth_result {
 	TSR_AUTH_LOCKED,   /* too many failures; *retry_us says how long */
 };
 
-/* Names tracked for back-off at most; beyond this the oldest expired entries go first, and
- * if none has expired, the attempt is answered with WAIT (nobody can flush the table). */
+/* Names tracked for back-off at most. A failure counts until lock_seconds after it (a lock
+ * until it runs out); only records past that may make room, oldest first, and if none may,
+ * a new name is answered with WAIT: nobody can flush a victim's count by trying many names. */
 #define TSR_AUTH_MAX_TRACKED 256
+
+/* Verifications for all names together: a burst, then this many per second (a token bucket on
+ * the injected clock). Beyond it every attempt is answered WAIT without a hash being checked. */
+#define TSR_AUTH_BURST 20
+#define TSR_AUTH_RATE_PER_SECOND 5
 
 struct tsr_auth;
 

@@ -32,6 +32,13 @@ static void reply(struct tsr_broker *b, uint32_t seq, enum tsr_kiosk_status stat
 	kiosk_send(b, &r, TSR_KIOSK_REPLY, fd);
 }
 
+static void refuse(struct tsr_broker *b, uint32_t seq, enum tsr_kiosk_status status,
+		   const char *name, const char *reason, const char *text)
+{
+	broker_audit(b, "refused", "user", b->user, "domain", name, "reason", reason, NULL);
+	reply(b, seq, status, 0, -1, "%s", text);
+}
+
 void session_notify(struct tsr_broker *b, enum tsr_kiosk_notify_kind kind, const char *domain,
 		    const char *fmt, ...)
 {
@@ -286,6 +293,11 @@ static void pick_started(struct tsr_broker *b, const char *name, const GError *e
 		      error ? error->message : "it left the policy");
 		goto out;
 	}
+	if (d->owner && g_strcmp0(d->owner, b->user) != 0) {
+		refuse(b, p->seq, TSR_KIOSK_E_FORBIDDEN, name, "another user's domain",
+		       "The domain is still in use by another session.");
+		goto out;
+	}
 	g_free(d->owner);
 	d->owner = g_strdup(b->user);
 	broker_save_state(b);
@@ -304,18 +316,45 @@ out:
 	g_free(p);
 }
 
-static struct dom *usable(struct tsr_broker *b, uint32_t seq, const char *name)
+/* What a request may touch: a domain the policy lets this user use, that no other user's
+ * session holds. A domain another user picked is being stopped (or failed to stop) after a
+ * user switch; until it has stopped it still shows that user's desktop. */
+static struct dom *usable(struct tsr_broker *b, uint32_t seq, const char *name,
+			  bool may_wait_for_stop)
 {
 	struct dom *d = broker_dom(b, name);
+	g_autofree char *text = NULL;
 
 	if (!d || !d->pol) {
 		reply(b, seq, TSR_KIOSK_E_UNKNOWN, 0, -1, "There is no domain %s.", name);
 		return NULL;
 	}
 	if (!session_user_may_use(b, d)) {
-		broker_audit(b, "refused", "user", b->user, "domain", name, "reason",
-			     "not allowed by policy", NULL);
-		reply(b, seq, TSR_KIOSK_E_FORBIDDEN, 0, -1, "You may not use %s.", name);
+		text = g_strdup_printf("You may not use %s.", name);
+		refuse(b, seq, TSR_KIOSK_E_FORBIDDEN, name, "not allowed by policy", text);
+		return NULL;
+	}
+	/* A pick may wait for such a stop: it then starts the domain afresh. */
+	if (d->owner && g_strcmp0(d->owner, b->user) != 0 && !(may_wait_for_stop && d->stopping)) {
+		text = g_strdup_printf("%s is still in use by another session.", name);
+		refuse(b, seq, TSR_KIOSK_E_FORBIDDEN, name, "another user's domain", text);
+		return NULL;
+	}
+	return d;
+}
+
+/* For requests that act on what is running now (view it, send devices to it): the domain must
+ * be usable, running, and not on its way down. */
+static struct dom *usable_running(struct tsr_broker *b, uint32_t seq, const char *name)
+{
+	struct dom *d = usable(b, seq, name, false);
+	g_autofree char *text = NULL;
+
+	if (!d)
+		return NULL;
+	if (d->stopping || broker_dom_state(d) != TSR_DOMAIN_RUNNING) {
+		text = g_strdup_printf("%s is not running.", name);
+		refuse(b, seq, TSR_KIOSK_E_STATE, name, "not running", text);
 		return NULL;
 	}
 	return d;
@@ -410,7 +449,7 @@ void session_handle(struct tsr_broker *b, const void *msg, size_t len)
 		return;
 	case TSR_KIOSK_PICK: {
 		struct pick *p;
-		if (!(d = usable(b, dr->seq, dr->domain)))
+		if (!(d = usable(b, dr->seq, dr->domain, true)))
 			return;
 		p = g_new0(struct pick, 1);
 		p->seq = dr->seq;
@@ -421,12 +460,8 @@ void session_handle(struct tsr_broker *b, const void *msg, size_t len)
 	}
 	case TSR_KIOSK_RESTART_VIEWER: {
 		struct pick *p;
-		if (!(d = usable(b, dr->seq, dr->domain)))
+		if (!(d = usable_running(b, dr->seq, dr->domain)))
 			return;
-		if (broker_dom_state(d) != TSR_DOMAIN_RUNNING) {
-			reply(b, dr->seq, TSR_KIOSK_E_STATE, 0, -1, "%s is not running.", dr->domain);
-			return;
-		}
 		p = g_new0(struct pick, 1);
 		p->seq = dr->seq;
 		p->kiosk_gen = kiosk_link_starts(b->kiosk);
@@ -436,7 +471,7 @@ void session_handle(struct tsr_broker *b, const void *msg, size_t len)
 	}
 	case TSR_KIOSK_STOP: {
 		struct stop_req *s;
-		if (!(d = usable(b, dr->seq, dr->domain)))
+		if (!(d = usable(b, dr->seq, dr->domain, false)))
 			return;
 		s = g_new0(struct stop_req, 1);
 		s->seq = dr->seq;
@@ -445,15 +480,8 @@ void session_handle(struct tsr_broker *b, const void *msg, size_t len)
 		return;
 	}
 	case TSR_KIOSK_FOCUS:
-		if (dr->domain[0]) {
-			if (!(d = usable(b, dr->seq, dr->domain)))
-				return;
-			if (broker_dom_state(d) != TSR_DOMAIN_RUNNING) {
-				reply(b, dr->seq, TSR_KIOSK_E_STATE, 0, -1, "%s is not running.",
-				      dr->domain);
-				return;
-			}
-		}
+		if (dr->domain[0] && !usable_running(b, dr->seq, dr->domain))
+			return;
 		g_free(b->focused);
 		b->focused = dr->domain[0] ? g_strdup(dr->domain) : NULL;
 		broker_audit(b, "focus", "user", b->user, "domain", b->focused ? b->focused : "",

@@ -6,3 +6,10 @@
 # one that needs a booted guest goes in SYSTEM_TESTS.
 HOSTILE_TESTS =
 INTEGRATION_TESTS += $(HOSTILE_TESTS)
+
+# A compromised kiosk against the real broker (sim backend, scripted test kiosk).
+HOSTILE_TESTS += tests/hostile/hostile-kiosk-test
+check_PROGRAMS += tests/hostile/hostile-kiosk-test
+tests_hostile_hostile_kiosk_test_SOURCES = tests/hostile/hostile-kiosk-test.c $(BROKER_HARNESS)
+tests_hostile_hostile_kiosk_test_CFLAGS = $(BROKER_CFLAGS)
+tests_hostile_hostile_kiosk_test_LDADD = $(BROKER_LIBS)

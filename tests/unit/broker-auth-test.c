@@ -184,10 +184,74 @@ static void test_table_full(struct fixture *f, gconstpointer unused)
 	g_assert_true(tsr_auth_set_policy(f->auth, &f->policy));
 	for (int i = 1; i < TSR_AUTH_MAX_TRACKED; i++) {
 		g_autofree char *n = g_strdup_printf("u%d", i);
+		/* Paced under the global rate limit, so only the table can refuse. */
+		tsr_fake_clock_advance(f->clock, G_USEC_PER_SEC / TSR_AUTH_RATE_PER_SECOND);
 		g_assert_cmpint(check(f, n, "x", NULL), ==, TSR_AUTH_DENIED);
 	}
 	g_assert_cmpint(check(f, "one-more", "x", &retry), ==, TSR_AUTH_WAIT);
-	g_assert_cmpint(check(f, "alice", "Zebra-Quartz-1234", NULL), ==, TSR_AUTH_WAIT);
+	/* alice's record is still there: her second failure doubles the back-off. */
+	tsr_fake_clock_advance(f->clock, G_USEC_PER_SEC);
+	g_assert_cmpint(check(f, "alice", "wrong-guess", &retry), ==, TSR_AUTH_DENIED);
+	g_assert_cmpint(retry, ==, 120 * G_USEC_PER_SEC);
+}
+
+static void test_flood_keeps_count(struct fixture *f, gconstpointer unused)
+{
+	int64_t retry = 0;
+
+	/* alice is one failure from the lock; her back-off has run out. */
+	for (int i = 0; i < 4; i++) {
+		g_assert_cmpint(check(f, "alice", "wrong-guess", &retry), ==, TSR_AUTH_DENIED);
+		tsr_fake_clock_advance(f->clock, retry);
+	}
+	/* More names than the table holds, each failing once, paced under the rate limit, all
+	 * inside the time alice's failures count. */
+	for (int i = 0; i < TSR_AUTH_MAX_TRACKED + 40; i++) {
+		g_autofree char *n = g_strdup_printf("flood%d", i);
+		tsr_fake_clock_advance(f->clock, G_USEC_PER_SEC / TSR_AUTH_RATE_PER_SECOND / 2);
+		enum tsr_auth_result r = check(f, n, "x", NULL);
+		g_assert_true(r == TSR_AUTH_DENIED || r == TSR_AUTH_WAIT);
+	}
+	/* Her count survived: the next failure locks her. */
+	tsr_fake_clock_advance(f->clock, G_USEC_PER_SEC);
+	g_assert_cmpint(check(f, "alice", "wrong-guess", &retry), ==, TSR_AUTH_DENIED);
+	g_assert_cmpint(retry, ==, 300 * G_USEC_PER_SEC);
+	g_assert_cmpint(check(f, "alice", "Zebra-Quartz-1234", NULL), ==, TSR_AUTH_LOCKED);
+}
+
+static void test_rate_limit(struct fixture *f, gconstpointer unused)
+{
+	int64_t retry = 0;
+	uint64_t before = tsr_auth_verify_count(f->auth);
+	int denied = 0;
+
+	/* Distinct names, no time passing: the burst is checked, then everyone waits. */
+	for (int i = 0; i < TSR_AUTH_BURST + 10; i++) {
+		g_autofree char *n = g_strdup_printf("burst%d", i);
+		denied += check(f, n, "x", &retry) == TSR_AUTH_DENIED;
+	}
+	g_assert_cmpint(denied, ==, TSR_AUTH_BURST);
+	g_assert_cmpuint(tsr_auth_verify_count(f->auth) - before, ==, TSR_AUTH_BURST);
+	/* A real user too, with the right password, until a token comes back. */
+	g_assert_cmpint(check(f, "bob", "other", &retry), ==, TSR_AUTH_WAIT);
+	g_assert_cmpint(retry, >, 0);
+	g_assert_cmpint(retry, <=, G_USEC_PER_SEC / TSR_AUTH_RATE_PER_SECOND);
+	tsr_fake_clock_advance(f->clock, retry);
+	g_assert_cmpint(check(f, "bob", "other", NULL), ==, TSR_AUTH_OK);
+}
+
+static void test_old_failures_forgotten(struct fixture *f, gconstpointer unused)
+{
+	int64_t retry = 0;
+
+	/* Failures count for lock-seconds; after that a name starts afresh. */
+	for (int i = 0; i < 4; i++) {
+		g_assert_cmpint(check(f, "alice", "wrong-guess", &retry), ==, TSR_AUTH_DENIED);
+		tsr_fake_clock_advance(f->clock, retry);
+	}
+	tsr_fake_clock_advance(f->clock, 300 * G_USEC_PER_SEC);
+	g_assert_cmpint(check(f, "alice", "wrong-guess", &retry), ==, TSR_AUTH_DENIED);
+	g_assert_cmpint(retry, ==, 1 * G_USEC_PER_SEC);
 }
 
 int main(int argc, char **argv)
@@ -202,5 +266,11 @@ int main(int argc, char **argv)
 		   teardown);
 	g_test_add("/broker/auth/table-full-refused", struct fixture, NULL, setup, test_table_full,
 		   teardown);
+	g_test_add("/broker/auth/flood-keeps-count", struct fixture, NULL, setup,
+		   test_flood_keeps_count, teardown);
+	g_test_add("/broker/auth/global-rate-limit", struct fixture, NULL, setup, test_rate_limit,
+		   teardown);
+	g_test_add("/broker/auth/old-failures-forgotten", struct fixture, NULL, setup,
+		   test_old_failures_forgotten, teardown);
 	return g_test_run();
 }
