@@ -4,8 +4,8 @@
  * in pixels. Two receivers read the same stream in turn, in this one run:
  *   bare-spice    a plain spice-client-glib client in this process that only decodes the stamp
  *                 from the client's own surface on each invalidate: the cost of SPICE itself;
- *   viewer+kiosk  the real path: sandboxed tessera-viewer -> sealed memfd -> kiosk display
- *                 link -> scene -> headless output; the stamp is read from the composed output
+ *   viewer+kiosk  the real path: sandboxed tessera-viewer -> sealed memfd -> the kiosk's
+ *                 display stack (kiosk/displays.h) -> scene -> headless output; the stamp is read from the composed output
  *                 buffer in the render loop's frame callback.
  * For full-frame updates and for 256x256 damage, it prints p50/p99 latency and CPU time per
  * frame (viewer process and this process). Aim: viewer+kiosk p50 within 10% of the
@@ -13,7 +13,7 @@
 #include "config.h"
 #include "common/log.h"
 #include "tests/testdomain/frame-code.h"
-#include "kiosk/domain-display.h"
+#include "kiosk/displays.h"
 #include "renderer/render-loop.h"
 #include "tests/integration/display-helpers.h"
 
@@ -177,7 +177,7 @@ static void kiosk(const char *socket, double seconds, struct run *r, double *cpu
 	struct tsr_output *out = tsr_output_open("headless:1920x1080", &error);
 	struct tsr_scene *scene = tsr_scene_create(1920, 1080, &error);
 	struct tsr_render_loop *loop;
-	struct tsr_domain_display *dd;
+	struct tsr_displays *ds;
 	struct tsr_viewer_spawn_params p = { .domain = "bench", .spice_socket = socket,
 					     .viewer_path = TSR_BUILDDIR "/viewer/tessera-viewer",
 					     .uid = getuid(), .gid = getgid() };
@@ -188,15 +188,17 @@ static void kiosk(const char *socket, double seconds, struct run *r, double *cpu
 	if (geteuid() == 0)
 		test_viewer_user(&p.uid, &p.gid);
 	tsr_scene_set_layout(scene, TSR_LAYOUT_SINGLE);
-	r->domain = tsr_scene_add_domain(scene, "bench", TSR_COLOR_BLUE, &error);
-	tsr_scene_set_focus(scene, r->domain);
+	ds = tsr_displays_create(scene, NULL, NULL);
+	if (!tsr_displays_show(ds, "bench", TSR_COLOR_BLUE, &error))
+		g_error("%s", error->message);
+	r->domain = tsr_displays_scene_domain(ds, "bench");
+	tsr_displays_set_focus(ds, "bench");
 	loop = tsr_render_loop_create(scene, out, NULL, &error);
 	g_assert_no_error(error);
 	tsr_render_loop_set_frame_callback(loop, kiosk_frame, r);
-	dd = tsr_domain_display_create(r->domain, NULL, NULL, NULL);
-	if (!tsr_domain_display_spawn(dd, &p, &error))
+	if (!tsr_displays_spawn(ds, "bench", &p, &error))
 		g_error("%s", error->message);
-	pid = tsr_domain_display_viewer_pid(dd);
+	pid = tsr_displays_viewer_pid(ds, "bench");
 	while (!r->started)
 		g_main_context_iteration(NULL, TRUE);
 	c0 = cpu_ms_self();
@@ -204,9 +206,8 @@ static void kiosk(const char *socket, double seconds, struct run *r, double *cpu
 	run_for(seconds);
 	*cpu_self = cpu_ms_self() - c0;
 	*cpu_viewer = cpu_ms_pid(pid) - v0;
-	tsr_domain_display_destroy(dd);
+	tsr_displays_destroy(ds);
 	tsr_render_loop_destroy(loop);
-	tsr_scene_remove_domain(scene, r->domain);
 	tsr_scene_destroy(scene);
 	tsr_output_destroy(out);
 }

@@ -316,12 +316,20 @@ static void on_first_frame(void *data, const char *domain)
 	tsr_session_first_frame(((struct kiosk *)data)->session, domain);
 }
 
+/* A lost display leaves the desktop: the session hides it with a note (and asks the displays to
+ * remove it); one the session no longer shows is removed here. */
 static void on_display_lost(void *data, const char *domain, const char *why)
 {
-	tsr_session_viewer_lost(((struct kiosk *)data)->session, domain);
+	struct kiosk *k = data;
+
+	(void)why;
+	tsr_session_viewer_lost(k->session, domain);
+	tsr_displays_remove(k->displays, domain);
 }
 
-static const struct tsr_displays_hooks display_hooks = { on_first_frame, on_display_lost };
+static const struct tsr_displays_hooks display_hooks = {
+	.first_frame = on_first_frame, .lost = on_display_lost,
+};
 
 /* --- router sinks ------------------------------------------------------------------------------ */
 

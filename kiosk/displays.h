@@ -1,38 +1,76 @@
-/* kiosk/displays.h: the domains on the desktop: one viewer link and one scene domain each.
+/* kiosk/displays.h: the kiosk's one display stack: a viewer link per domain, applied to the scene.
  *
- * When the broker answers a PICK it hands the kiosk its end of the new viewer's socket; this
- * module wraps it in proto/viewer-link.h (which checks everything the untrusted viewer
- * sends), shows the surface in the scene, forwards keys and pointer events the router gives a
- * domain, and tells the session when the first frame arrives and when the display is lost.
- * It also answers the router's geometry questions from the scene, so input lands exactly where
- * the pixels are. */
+ * Broker mode and standalone mode both show domains through here, so the code that turns an
+ * untrusted viewer's messages into pixels on screen exists once. Each display is one scene
+ * domain plus, while a viewer is attached, its link (proto/viewer-link.h, which checks
+ * everything the viewer sends). The viewer's link fd comes from whoever spawned it (the broker
+ * hands it over with its answer to a PICK), or the viewer is spawned here (standalone mode,
+ * viewer/spawn.h) and reaped here. Surfaces, damage and cursor shapes go to the scene; keys and
+ * pointer events the router gives a domain go to its viewer; the router's geometry questions are
+ * answered from the scene, so input lands exactly where the pixels are.
+ *
+ * A protocol violation, a surface the scene refuses, the viewer hanging up or dying, or the
+ * domain's display going away cuts the viewer off: the scene first drops the viewer's pixels and
+ * cursor for the trusted "Display lost" message, then the link unmaps them, so the scene never
+ * holds a pointer into memory that is gone. The display stays in the scene until removed; a new
+ * viewer can be attached to it. A flooding viewer is throttled: its fd watch pauses until the
+ * link's token bucket refills, so other domains keep their frame rate. */
 #ifndef TSR_KIOSK_DISPLAYS_H
 #define TSR_KIOSK_DISPLAYS_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
+
+#include <glib.h>
 
 #include "input/router.h"
 #include "renderer/scene.h"
+#include "viewer/spawn.h"
 
 struct tsr_displays;
 
 struct tsr_displays_hooks {
 	/* The domain has its first frame and its viewer's input channel is up. */
 	void (*first_frame)(void *data, const char *domain);
+	/* A new surface (width x height) is shown. Optional. */
+	void (*surface)(void *data, const char *domain, uint32_t width, uint32_t height);
+	/* The viewer was cut off (why says what happened); the display shows "Display lost". The
+	 * hook may remove the display. */
 	void (*lost)(void *data, const char *domain, const char *why);
 };
 
 struct tsr_displays *tsr_displays_create(struct tsr_scene *scene,
 					 const struct tsr_displays_hooks *hooks, void *data);
+/* Cuts every viewer off (killing those spawned here) without calling hooks. Accepts NULL. */
 void tsr_displays_destroy(struct tsr_displays *displays);
 
-/* Show domain (label colour c) from a viewer link socket (taken). Replaces an existing one of
- * that name. false (fd closed) if the scene is full or the name is refused. */
+/* A display for domain (label colour c) with no viewer yet ("Waiting for display"). false +
+ * error if the scene is full, the name is refused or the domain is shown already. */
+bool tsr_displays_show(struct tsr_displays *displays, const char *domain, enum tsr_color c,
+		       GError **error) __attribute__((warn_unused_result));
+/* Attach a running viewer's link socket (taken) to domain's display, cutting off any viewer it
+ * has. pid: the viewer's pid when this process must reap it, else 0. false (fd closed, pid
+ * killed) if the domain is not shown or the link cannot be set up. */
+bool tsr_displays_attach(struct tsr_displays *displays, const char *domain, int fd, pid_t pid)
+	__attribute__((warn_unused_result));
+/* Spawn a viewer for domain's display and attach it; reaped here. */
+bool tsr_displays_spawn(struct tsr_displays *displays, const char *domain,
+			const struct tsr_viewer_spawn_params *params, GError **error)
+	__attribute__((warn_unused_result));
+/* Broker mode's pick: show domain afresh (replacing an existing display of that name) with a
+ * viewer link socket (taken). false (fd closed) if the scene is full or the name is refused. */
 bool tsr_displays_add(struct tsr_displays *displays, const char *domain, enum tsr_color c, int fd)
 	__attribute__((warn_unused_result));
 /* Drop a domain's viewer and take it off the desktop (NULL-safe, unknown names ignored). */
 void tsr_displays_remove(struct tsr_displays *displays, const char *domain);
+
+/* Whether domain has a viewer attached; its pid if spawned here (else 0); its scene domain
+ * (NULL if not shown). */
+bool tsr_displays_attached(const struct tsr_displays *displays, const char *domain);
+pid_t tsr_displays_viewer_pid(const struct tsr_displays *displays, const char *domain);
+struct tsr_scene_domain *tsr_displays_scene_domain(const struct tsr_displays *displays,
+						   const char *domain);
 
 /* Focus and layout, as the session says. Focus NULL: none. */
 void tsr_displays_set_focus(struct tsr_displays *displays, const char *domain);

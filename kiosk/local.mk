@@ -1,11 +1,13 @@
-# kiosk/local.mk: tessera-kiosk (included from the top Makefile.am). The standalone mode
-# lives in libtsr-kiosk-display.a; kiosk/session.mk adds the session.
+# kiosk/local.mk: tessera-kiosk (included from the top Makefile.am). The display stack both
+# modes use (kiosk/displays.h) and the standalone mode live in libtsr-kiosk-display.a;
+# kiosk/session.mk adds the session and broker mode.
 noinst_LIBRARIES += kiosk/libtsr-kiosk-display.a
 kiosk_libtsr_kiosk_display_a_SOURCES = \
-	kiosk/domain-display.c kiosk/domain-display.h \
+	kiosk/displays.c kiosk/displays.h kiosk/displays-private.h \
+	kiosk/displays-input.c \
 	kiosk/standalone.c kiosk/standalone.h
-kiosk_libtsr_kiosk_display_a_CPPFLAGS = $(AM_CPPFLAGS)
-KIOSK_DISPLAY_LIBS = kiosk/libtsr-kiosk-display.a $(DISPLAY_LIBS) $(RENDERER_LIBS)
+kiosk_libtsr_kiosk_display_a_CPPFLAGS = $(RENDERER_CPPFLAGS)
+KIOSK_DISPLAY_LIBS = kiosk/libtsr-kiosk-display.a $(DISPLAY_LIBS) $(INPUT_LIBS) $(RENDERER_LIBS)
 
 bin_PROGRAMS += kiosk/tessera-kiosk
 kiosk_tessera_kiosk_SOURCES = kiosk/main.c

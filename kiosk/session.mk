@@ -25,11 +25,10 @@ tests_unit_kiosk_screens_test_SOURCES = tests/unit/kiosk-screens-test.c $(RENDER
 noinst_LIBRARIES += kiosk/libtsr-broker-mode.a
 kiosk_libtsr_broker_mode_a_SOURCES = \
 	kiosk/broker-mode.c kiosk/broker-mode.h \
-	kiosk/displays.c kiosk/displays.h \
 	kiosk/frames.c kiosk/frames.h
 kiosk_libtsr_broker_mode_a_CPPFLAGS = $(RENDERER_CPPFLAGS)
-BROKER_MODE_LIBS = kiosk/libtsr-broker-mode.a $(SESSION_LIBS) $(DISPLAY_LIBS) $(CONSOLE_LINK_LIBS) \
-	$(INPUT_LIBS) $(POLICY_LIBS) $(RENDERER_LIBS)
+BROKER_MODE_LIBS = kiosk/libtsr-broker-mode.a $(SESSION_LIBS) $(KIOSK_DISPLAY_LIBS) \
+	$(CONSOLE_LINK_LIBS) $(INPUT_LIBS) $(POLICY_LIBS) $(RENDERER_LIBS)
 
 # tessera-kiosk (kiosk/local.mk) runs broker mode when started with --broker-fd.
 kiosk_libtsr_broker_mode_a_SOURCES += kiosk/broker-main.c kiosk/broker-main.h

@@ -2,7 +2,7 @@
 #include "config.h"
 #include "kiosk/standalone.h"
 #include "common/log.h"
-#include "kiosk/domain-display.h"
+#include "kiosk/displays.h"
 #include "renderer/render-loop.h"
 
 #include <errno.h>
@@ -17,7 +17,6 @@ struct shown {
 	char *name;
 	char *socket;
 	struct tsr_scene_domain *domain;
-	struct tsr_domain_display *display;
 	struct tsr_rect geometry;
 	bool surfaced;
 	guint reattach;
@@ -29,6 +28,7 @@ struct standalone {
 	struct tsr_scene *scene;
 	struct tsr_output *output;
 	struct tsr_render_loop *loop;
+	struct tsr_displays *displays;
 	struct shown shown[TSR_STANDALONE_MAX_DOMAINS];
 	int n;
 	long frames_after_all;
@@ -77,12 +77,12 @@ static bool spawn(struct shown *sh)
 	for (int i = 0; i < o->nviewer_for; i++)
 		if (strncmp(o->viewer_for[i], sh->name, n) == 0 && o->viewer_for[i][n] == '=')
 			p.viewer_path = o->viewer_for[i] + n + 1;
-	if (!tsr_domain_display_spawn(sh->display, &p, &error)) {
+	if (!tsr_displays_spawn(sh->st->displays, sh->name, &p, &error)) {
 		tsr_err("domain %s: %s", sh->name, error->message);
 		g_error_free(error);
 		return false;
 	}
-	event("attached %s %d", sh->name, (int)tsr_domain_display_viewer_pid(sh->display));
+	event("attached %s %d", sh->name, (int)tsr_displays_viewer_pid(sh->st->displays, sh->name));
 	return true;
 }
 
@@ -96,26 +96,36 @@ static gboolean on_reattach(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-static void on_surface(void *data, struct tsr_domain_display *dd, uint32_t w, uint32_t h)
+static struct shown *by_name(struct standalone *st, const char *name)
 {
-	struct shown *sh = data;
+	for (int i = 0; i < st->n; i++)
+		if (strcmp(st->shown[i].name, name) == 0)
+			return &st->shown[i];
+	return NULL;
+}
 
-	(void)dd;
+static void on_surface(void *data, const char *domain, uint32_t w, uint32_t h)
+{
+	struct shown *sh = by_name(data, domain);
+
+	if (!sh)
+		return;
 	sh->surfaced = true;
 	event("surface %s %ux%u", sh->name, w, h);
 }
 
-static void on_lost(void *data, struct tsr_domain_display *dd, const char *reason)
+static void on_lost(void *data, const char *domain, const char *reason)
 {
-	struct shown *sh = data;
+	struct shown *sh = by_name(data, domain);
 
-	(void)dd;
+	if (!sh)
+		return;
 	event("lost %s %s", sh->name, reason);
 	if (sh->st->opts->reattach_ms >= 0 && !sh->reattach)
 		sh->reattach = g_timeout_add((guint)sh->st->opts->reattach_ms, on_reattach, sh);
 }
 
-static const struct tsr_domain_display_events display_events = {
+static const struct tsr_displays_hooks display_hooks = {
 	.surface = on_surface, .lost = on_lost,
 };
 
@@ -192,14 +202,14 @@ static bool parse_domain(struct standalone *st, const char *spec, struct shown *
 	sh->st = st;
 	sh->name = g_strndup(spec, (gsize)(c1 - spec));
 	sh->socket = g_strdup(c2 + 1);
-	sh->domain = tsr_scene_add_domain(st->scene, sh->name, color, &error);
-	if (!sh->domain) {
+	if (!tsr_displays_show(st->displays, sh->name, color, &error)) {
 		tsr_err("--domain '%s': %s", spec, error->message);
 		g_error_free(error);
+		g_free(sh->name);
+		g_free(sh->socket);
 		return false;
 	}
-	tsr_scene_domain_set_user_data(sh->domain, sh);
-	sh->display = tsr_domain_display_create(sh->domain, NULL, &display_events, sh);
+	sh->domain = tsr_displays_scene_domain(st->displays, sh->name);
 	return true;
 }
 
@@ -227,6 +237,7 @@ int tsr_kiosk_standalone_run(const struct tsr_standalone_options *opts)
 		return 1;
 	}
 	tsr_scene_set_layout(st.scene, layout);
+	st.displays = tsr_displays_create(st.scene, &display_hooks, &st);
 	st.status = 0;
 	for (int i = 0; i < opts->ndomains; i++) {
 		if (!parse_domain(&st, opts->domains[i], &st.shown[i])) {
@@ -236,7 +247,7 @@ int tsr_kiosk_standalone_run(const struct tsr_standalone_options *opts)
 		st.n++;
 	}
 	if (st.n)
-		tsr_scene_set_focus(st.scene, st.shown[0].domain);
+		tsr_displays_set_focus(st.displays, st.shown[0].name);
 	st.main = g_main_loop_new(NULL, FALSE);
 	if (st.status == 0) {
 		st.loop = tsr_render_loop_create(st.scene, st.output, NULL, &error);
@@ -259,11 +270,10 @@ int tsr_kiosk_standalone_run(const struct tsr_standalone_options *opts)
 		if (opts->exit_after_frames == 0 && opts->screenshot && !screenshot(&st))
 			st.status = 1;
 	}
+	tsr_displays_destroy(st.displays);
 	for (int i = 0; i < st.n; i++) {
 		if (st.shown[i].reattach)
 			g_source_remove(st.shown[i].reattach);
-		tsr_domain_display_destroy(st.shown[i].display);
-		tsr_scene_remove_domain(st.scene, st.shown[i].domain);
 		g_free(st.shown[i].name);
 		g_free(st.shown[i].socket);
 	}

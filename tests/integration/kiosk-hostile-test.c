@@ -2,8 +2,9 @@
  * types, rectangles outside the surface, unsealed / partly sealed / hugetlbfs / too small
  * memfds, stride x height beyond the cap, extra fds, damage before a surface, wrong versions,
  * lying headers, oversized cursors) plus a damage flood. This test process is the kiosk: it
- * runs the kiosk's own kiosk/domain-display, scene, headless output and render loop, with a
- * second domain shown through a real sandboxed viewer of a counter testdomain. Every bad
+ * runs the kiosk's own display stack (kiosk/displays.h, as both kiosk modes do), scene, headless
+ * output and render loop, with a second domain shown through a real sandboxed viewer of a
+ * counter testdomain. Every bad
  * message cuts the hostile viewer off ("Display lost") and a new one is attached; afterwards
  * the fd count and RSS are back at their baseline, and the other domain's frame counter kept
  * rising all along. */
@@ -13,7 +14,7 @@
 #include "common/log.h"
 #include "common/sandbox.h"
 #include "tests/testdomain/frame-code.h"
-#include "kiosk/domain-display.h"
+#include "kiosk/displays.h"
 #include "proto/display.h"
 #include "renderer/render-loop.h"
 #include "tests/integration/display-helpers.h"
@@ -35,8 +36,8 @@ struct world {
 	struct tsr_scene *scene;
 	struct tsr_output *output;
 	struct tsr_render_loop *loop;
-	struct tsr_scene_domain *da, *db;
-	struct tsr_domain_display *a, *b;
+	struct tsr_scene_domain *da;
+	struct tsr_displays *displays;
 	uint32_t a_frame;  /* latest counter frame of A seen in the composed output */
 	int a_reads;
 	int b_lost;
@@ -60,16 +61,16 @@ static void on_frame(void *data, const struct tsr_image *shadow, const struct ts
 	}
 }
 
-static void on_lost(void *data, struct tsr_domain_display *dd, const char *reason)
+static void on_lost(void *data, const char *domain, const char *reason)
 {
 	struct world *w = data;
 
 	(void)reason;
-	if (dd == w->b)
+	if (strcmp(domain, "hostile") == 0)
 		w->b_lost++;
 }
 
-static const struct tsr_domain_display_events events = { .lost = on_lost };
+static const struct tsr_displays_hooks hooks = { .lost = on_lost };
 
 static void iterate_until(bool (*cond)(struct world *), struct world *w, int timeout_ms)
 {
@@ -103,7 +104,7 @@ static void round_of(struct world *w, int k)
 	int sv[2];
 
 	g_assert_cmpint(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), ==, 0);
-	tsr_domain_display_attach(w->b, sv[0], 0);
+	g_assert_true(tsr_displays_attach(w->displays, "hostile", sv[0], 0));
 	hostile_send(sv[1], k, w->hugetlb);
 	lost_target = w->b_lost + 1;
 	iterate_until(b_lost_enough, w, 10000);
@@ -134,20 +135,20 @@ static void test_hostile_viewer(void)
 	w.scene = tsr_scene_create(1280, 720, &error);
 	g_assert_no_error(error);
 	tsr_scene_set_layout(w.scene, TSR_LAYOUT_TILED);
-	w.da = tsr_scene_add_domain(w.scene, "good", TSR_COLOR_GREEN, &error);
-	w.db = tsr_scene_add_domain(w.scene, "hostile", TSR_COLOR_RED, &error);
+	w.displays = tsr_displays_create(w.scene, &hooks, &w);
+	g_assert_true(tsr_displays_show(w.displays, "good", TSR_COLOR_GREEN, &error));
+	g_assert_true(tsr_displays_show(w.displays, "hostile", TSR_COLOR_RED, &error));
 	g_assert_no_error(error);
+	w.da = tsr_displays_scene_domain(w.displays, "good");
 	w.loop = tsr_render_loop_create(w.scene, w.output, NULL, &error);
 	g_assert_no_error(error);
 	tsr_render_loop_set_frame_callback(w.loop, on_frame, &w);
-	w.a = tsr_domain_display_create(w.da, NULL, &events, &w);
-	w.b = tsr_domain_display_create(w.db, NULL, &events, &w);
 
 	test_viewer_user(&p.uid, &p.gid);
 	td_start(&td, dir, "good", false, "--size", "640x480", "--pattern", "counter", "--fps", "60",
 		 NULL);
 	p.spice_socket = td.socket;
-	g_assert_true(tsr_domain_display_spawn(w.a, &p, &error));
+	g_assert_true(tsr_displays_spawn(w.displays, "good", &p, &error));
 	g_assert_no_error(error);
 	frame_target = 2;
 	iterate_until(a_reached, &w, 30000);
@@ -175,7 +176,7 @@ static void test_hostile_viewer(void)
 		int sv[2], flooded = 0;
 		g_assert_cmpint(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), ==, 0);
 		g_assert_cmpint(fcntl(sv[1], F_SETFL, O_NONBLOCK), ==, 0);
-		tsr_domain_display_attach(w.b, sv[0], 0);
+		g_assert_true(tsr_displays_attach(w.displays, "hostile", sv[0], 0));
 		hostile_send_surface(sv[1], 64, 64, 256, hostile_memfd(65536, ALL_SEALS, false));
 		frame_target = w.a_frame + 10;
 		while (w.a_frame < frame_target || flooded < 3000) {
@@ -206,10 +207,9 @@ static void test_hostile_viewer(void)
 	/* AddressSanitizer keeps freed memory in quarantine: RSS says nothing there. */
 	if (!TSR_SANITIZER_BUILD)
 		g_assert_cmpint(rss_end, <=, rss_base + 4096);
-	g_assert_true(tsr_domain_display_attached(w.a));
+	g_assert_true(tsr_displays_attached(w.displays, "good"));
 
-	tsr_domain_display_destroy(w.a);
-	tsr_domain_display_destroy(w.b);
+	tsr_displays_destroy(w.displays);
 	tsr_render_loop_destroy(w.loop);
 	tsr_scene_destroy(w.scene);
 	tsr_output_destroy(w.output);

@@ -1,0 +1,37 @@
+/* kiosk/displays-private.h: what displays.c (viewers and links) and displays-input.c (keys,
+ * pointer, router geometry) share about one display; nothing outside kiosk/displays*.c uses it. */
+#ifndef TSR_KIOSK_DISPLAYS_PRIVATE_H
+#define TSR_KIOSK_DISPLAYS_PRIVATE_H
+
+#include "kiosk/displays.h"
+#include "proto/viewer-link.h"
+
+struct tsr_display {
+	struct tsr_displays *owner;
+	char *name;
+	int id;                       /* the router's id */
+	struct tsr_scene_domain *sd;
+	struct tsr_viewer_link *link; /* NULL: no viewer attached */
+	guint watch, resume;
+	pid_t pid;                    /* a viewer spawned here: killed when cut off, reaped */
+	guint child_watch;
+	bool has_surface;             /* the scene shows this viewer's pixels */
+	bool connected;               /* the viewer said CONNECTED: its input channel is up too */
+	bool ready_told;
+	char *cut_reason;             /* set inside the link's dispatch, acted on after it returns */
+	int32_t sw, sh;               /* surface size */
+};
+
+struct tsr_displays {
+	struct tsr_scene *scene;
+	struct tsr_displays_hooks hooks;
+	void *data;
+	GPtrArray *list; /* struct tsr_display * */
+	int next_id;
+	struct tsr_input_router *router;
+};
+
+struct tsr_display *tsr_displays_by_name(const struct tsr_displays *displays, const char *name);
+struct tsr_display *tsr_displays_by_id(const struct tsr_displays *displays, int id);
+
+#endif
