@@ -324,6 +324,14 @@ struct tsr_bundle *tsr_bundle_parse(const char *data, size_t len, GError **error
 	struct tsr_bundle *b = g_new0(struct tsr_bundle, 1);
 	uint64_t from = 0, until = 0, clen = 0, klen = 0;
 	const char *bytes = NULL;
+	if (peek_is(&c, TSR_BUNDLE_CONTEXT_V1 "\n")) {
+		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_OLD_FORMAT,
+		            "this is a %s bundle, whose signature does not cover the key set it "
+		            "carries; it is no longer accepted: build and sign it again with this "
+		            "version of tessera-provision (%s)", TSR_BUNDLE_CONTEXT_V1,
+		            TSR_BUNDLE_CONTEXT);
+		goto fail;
+	}
 	if (!expect_context(&c, TSR_BUNDLE_CONTEXT, error) ||
 	    !field_name(&c, "organization", &b->organization, error) ||
 	    !field_name(&c, "group", &b->group, error) ||
@@ -341,8 +349,11 @@ struct tsr_bundle *tsr_bundle_parse(const char *data, size_t len, GError **error
 		FORMAT_ERR("bundle content contains a NUL byte");
 		goto fail;
 	}
-	b->signed_len = c.pos;
 	if (c.pos < len) {
+		if (!field_u64(&c, "keyset-serial", G_MAXINT64, &b->keyset_serial, error) ||
+		    !field_hex(&c, "keyset-sha256", b->keyset_sha256, sizeof b->keyset_sha256, error))
+			goto fail;
+		b->signed_len = c.pos;
 		if (!field_hex(&c, "signer", b->signer, sizeof b->signer, error) ||
 		    !field_hex(&c, "signature", b->signature, sizeof b->signature, error) ||
 		    !field_u64(&c, "keyset", TSR_KEYSET_MAX, &klen, error) ||
@@ -352,6 +363,8 @@ struct tsr_bundle *tsr_bundle_parse(const char *data, size_t len, GError **error
 		if (!b->keyset)
 			goto fail;
 		b->is_signed = true;
+	} else {
+		b->signed_len = c.pos;
 	}
 	if (c.pos != len) {
 		FORMAT_ERR("bundle has %zu unexpected bytes after its end", len - c.pos);
@@ -389,6 +402,16 @@ struct tsr_bundle *tsr_bundle_read(const char *path, GError **error)
 	return b;
 }
 
+/* sha256 of the key set's bytes as a bundle carries them (the canonical serialization, which
+ * is what the strict parser accepts, so it equals the raw bytes of a parsed key set). */
+static void keyset_sha256(const struct tsr_keyset *ks, uint8_t out[32])
+{
+	size_t n = 0;
+	char *text = tsr_keyset_serialize(ks, &n);
+	crypto_hash_sha256(out, (const unsigned char *)text, n);
+	g_free(text);
+}
+
 char *tsr_bundle_signed_text(const struct tsr_bundle *b, size_t *len)
 {
 	GString *s = g_string_new(TSR_BUNDLE_CONTEXT "\n");
@@ -399,6 +422,14 @@ char *tsr_bundle_signed_text(const struct tsr_bundle *b, size_t *len)
 	                       b->organization, b->group, b->serial, b->valid_from, b->valid_until,
 	                       b->content_len);
 	g_string_append_len(s, b->content, (gssize)b->content_len);
+	if (b->keyset) {
+		uint8_t h[32];
+		char hex[65];
+		keyset_sha256(b->keyset, h);
+		sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+		g_string_append_printf(s, "keyset-serial %" G_GUINT64_FORMAT "\nkeyset-sha256 %s\n",
+		                       b->keyset->serial, hex);
+	}
 	*len = s->len;
 	return g_string_free(s, FALSE);
 }
@@ -409,6 +440,16 @@ char *tsr_bundle_serialize(const struct tsr_bundle *b, size_t *len)
 	char *text = tsr_bundle_signed_text(b, &n);
 	GString *s = g_string_new_len(text, (gssize)n);
 	g_free(text);
+	if (!b->is_signed && b->keyset) {
+		/* The binding lines belong to the signed form only. */
+		size_t un = 0;
+		struct tsr_bundle plain = *b;
+		plain.keyset = NULL;
+		text = tsr_bundle_signed_text(&plain, &un);
+		g_string_assign(s, "");
+		g_string_append_len(s, text, (gssize)un);
+		g_free(text);
+	}
 	if (b->is_signed) {
 		size_t kn = 0;
 		char *ks = tsr_keyset_serialize(b->keyset, &kn);
@@ -433,6 +474,16 @@ bool tsr_bundle_verify(const struct tsr_bundle *b, const uint8_t (*roots)[TSR_KE
 	}
 	if (!tsr_keyset_verify(b->keyset, roots, n_roots, error))
 		return false;
+	uint8_t h[32];
+	crypto_hash_sha256(h, (const unsigned char *)b->keyset->raw, b->keyset->raw_len);
+	if (b->keyset->serial != b->keyset_serial || sodium_memcmp(h, b->keyset_sha256, 32) != 0) {
+		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_KEYSET_SWAPPED,
+		            "the bundle carries key set %" G_GUINT64_FORMAT " but was signed with "
+		            "another (key set %" G_GUINT64_FORMAT "): the key set was swapped on the "
+		            "way; fetch the bundle again from a trusted mirror",
+		            b->keyset->serial, b->keyset_serial);
+		return false;
+	}
 	if (strcmp(b->keyset->organization, b->organization) != 0) {
 		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_ORGANIZATION,
 		            "the bundle is for organization '%s' but its key set is for '%s'",

@@ -8,13 +8,17 @@
  *
  *   key set:  "tessera-keyset-v1\n" "organization ORG\n" "serial N\n" "root HEX\n"
  *             ("policy-key HEX\n")+ ("revoked HEX\n")* "signature HEX\n"
- *   bundle:   "tessera-bundle-v1\n" "organization ORG\n" "group GROUP\n" "serial N\n"
+ *   bundle:   "tessera-bundle-v2\n" "organization ORG\n" "group GROUP\n" "serial N\n"
  *             "valid-from T\n" "valid-until T\n" "content LEN\n" CONTENT
- *             [ "signer HEX\n" "signature HEX\n" "keyset LEN\n" KEYSET ]
+ *             [ "keyset-serial N\n" "keyset-sha256 HEX\n"
+ *               "signer HEX\n" "signature HEX\n" "keyset LEN\n" KEYSET ]
  *
  * What is signed is every byte before the "signature" line (key set) or before the "signer"
- * line (bundle): the context, organization, group, serial and validity come first. A bundle
- * without the bracketed trailer is unsigned: what `tessera-provision build` writes. */
+ * line (bundle): the context, organization, group, serial and validity come first, and a
+ * bundle's signature also covers the serial and sha256 of the key set it carries, so a mirror
+ * cannot carry a revocation away by swapping in another (older, or otherwise validly signed)
+ * key set. A bundle without the bracketed trailer is unsigned: what `tessera-provision build`
+ * writes. Version 1 bundles (whose signature did not cover the key set) are refused. */
 #ifndef TSR_POLICY_BUNDLE_H
 #define TSR_POLICY_BUNDLE_H
 
@@ -23,7 +27,9 @@
 #include <stdint.h>
 #include <glib.h>
 
-#define TSR_BUNDLE_CONTEXT "tessera-bundle-v1"
+#define TSR_BUNDLE_CONTEXT "tessera-bundle-v2"
+/* The previous format, recognised only to say why it is refused. */
+#define TSR_BUNDLE_CONTEXT_V1 "tessera-bundle-v1"
 #define TSR_KEYSET_CONTEXT "tessera-keyset-v1"
 #define TSR_KEY_PUBLIC_BYTES 32
 #define TSR_KEY_SIGNATURE_BYTES 64
@@ -55,6 +61,8 @@ enum tsr_bundle_error_code {
 	TSR_BUNDLE_ERROR_POLICY,        /* the content does not parse as policy */
 	TSR_BUNDLE_ERROR_TRUST,         /* trusted.keys missing or malformed */
 	TSR_BUNDLE_ERROR_IO,            /* reading or writing the state failed (disk full...) */
+	TSR_BUNDLE_ERROR_OLD_FORMAT,    /* tessera-bundle-v1: its signature leaves the key set out */
+	TSR_BUNDLE_ERROR_KEYSET_SWAPPED, /* the carried key set is not the one that was signed */
 };
 
 struct tsr_keyset {
@@ -80,6 +88,8 @@ struct tsr_bundle {
 	char *content;                  /* NUL-terminated copy */
 	size_t content_len;
 	bool is_signed;
+	uint64_t keyset_serial;         /* the key set the signature binds (signed bundles) */
+	uint8_t keyset_sha256[32];
 	uint8_t signer[TSR_KEY_PUBLIC_BYTES];
 	uint8_t signature[TSR_KEY_SIGNATURE_BYTES];
 	struct tsr_keyset *keyset;      /* NULL when unsigned */
@@ -98,7 +108,8 @@ struct tsr_bundle *tsr_bundle_read(const char *path, GError **error)
 	__attribute__((warn_unused_result));
 void tsr_bundle_free(struct tsr_bundle *b);
 
-/* The bytes to sign (or that were signed) for a key set / bundle with these fields. */
+/* The bytes to sign (or that were signed) for a key set / bundle with these fields. A bundle
+ * with a key set (b->keyset) binds it: its serial and sha256 end the signed text. */
 char *tsr_keyset_signed_text(const struct tsr_keyset *ks, size_t *len);
 char *tsr_bundle_signed_text(const struct tsr_bundle *b, size_t *len);
 /* Whole files. The bundle's trailer is written only when b->is_signed. */
@@ -108,8 +119,9 @@ char *tsr_bundle_serialize(const struct tsr_bundle *b, size_t *len);
 /* The key set is signed by one of roots (n_roots pinned root public keys). */
 bool tsr_keyset_verify(const struct tsr_keyset *ks, const uint8_t (*roots)[TSR_KEY_PUBLIC_BYTES],
                        size_t n_roots, GError **error) __attribute__((warn_unused_result));
-/* The bundle is signed, its key set verifies against roots, belongs to the bundle's
- * organization, and lists the signer as a policy key that is not revoked. Serial, time
+/* The bundle is signed, its key set verifies against roots, is the one the signature binds,
+ * belongs to the bundle's organization, and lists the signer as a policy key that is not
+ * revoked. Serial, time
  * and laptop identity are the installer's checks (provisioning/install.h). */
 bool tsr_bundle_verify(const struct tsr_bundle *b, const uint8_t (*roots)[TSR_KEY_PUBLIC_BYTES],
                        size_t n_roots, GError **error) __attribute__((warn_unused_result));

@@ -434,7 +434,8 @@ static int cmd_sign(int argc, char **argv)
 	GOptionContext *ctx = g_option_context_new("BUNDLE - sign a bundle with the policy key");
 	g_option_context_set_description(ctx,
 		"Sets serial and validity window, attaches the key set, signs. What is signed starts\n"
-		"with tessera-bundle-v1, the organization, group, serial and validity, then the content.");
+		"with tessera-bundle-v2, the organization, group, serial and validity, the content, then\n"
+		"the serial and sha256 of the key set, so the key set cannot be swapped on the way.");
 	add_group(ctx, "passphrase", pass_entries);
 	int rc = 0;
 	GError *error = NULL;

@@ -13,3 +13,7 @@ check_PROGRAMS += tests/hostile/hostile-kiosk-test
 tests_hostile_hostile_kiosk_test_SOURCES = tests/hostile/hostile-kiosk-test.c $(BROKER_HARNESS)
 tests_hostile_hostile_kiosk_test_CFLAGS = $(BROKER_CFLAGS)
 tests_hostile_hostile_kiosk_test_LDADD = $(BROKER_LIBS)
+
+# A mirror that swaps the key set a bundle carries (older, or another the root signed).
+HOSTILE_TESTS += tests/hostile/mirror-keyset-swap-test.sh
+EXTRA_DIST += tests/hostile/mirror-keyset-swap-test.sh

@@ -352,7 +352,9 @@ static void test_flipped_bits_and_truncation(void)
 	/* Every byte of the header, signer, signature and key set region, and a spread of the
 	 * content; each of several bit positions. */
 	struct tsr_bundle *parsed = tsr_bundle_parse(b, len, NULL);
-	size_t content_start = parsed->signed_len - parsed->content_len;
+	const char *binding = g_strstr_len(b, (gssize)len, "\nkeyset-serial ");
+	g_assert_nonnull(binding);
+	size_t content_start = (size_t)(binding + 1 - b) - parsed->content_len;
 	size_t tried = 0;
 	for (size_t i = 0; i < len; i += (i >= content_start + 16 && i < parsed->signed_len) ? 37 : 1) {
 		for (int bit = 0; bit < 8; bit += 3) {
@@ -480,8 +482,11 @@ static void test_refusals(void)
 	}
 	/* Wrong context. */
 	b = bundle_ab(&l, pol_a, 6, T0, T0 + 30 * DAY, &len);
-	b[15] = '2'; /* tessera-bundle-v2 */
-	install_refused(&l, b, len, now, TSR_BUNDLE_ERROR_FORMAT, "tessera-bundle-v1");
+	b[16] = '3'; /* tessera-bundle-v3 */
+	install_refused(&l, b, len, now, TSR_BUNDLE_ERROR_FORMAT, "tessera-bundle-v2");
+	/* The previous format, whose signature left the key set out, says so. */
+	b[16] = '1';
+	install_refused(&l, b, len, now, TSR_BUNDLE_ERROR_OLD_FORMAT, "no longer accepted");
 	g_free(b);
 	/* The one that is right installs. */
 	b = bundle_ab(&l, pol_a, 6, T0, T0 + 30 * DAY, &len);
