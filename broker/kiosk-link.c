@@ -193,7 +193,7 @@ static void kiosk_start(struct kiosk_link *k)
 	int ngroups, sv[2];
 	g_auto(GStrv) env = kiosk_env();
 	GPtrArray *argv;
-	pid_t pid;
+	pid_t pid, parent;
 
 	if (!resolve_user(b->cfg.kiosk_user, &uid, &gid, &groups, &ngroups)) {
 		tsr_err("kiosk user %s does not exist or is root; set --kiosk-user",
@@ -217,23 +217,35 @@ static void kiosk_start(struct kiosk_link *k)
 		g_ptr_array_add(argv, g_strdup(b->cfg.kiosk_args[i]));
 	g_ptr_array_add(argv, NULL);
 
+	parent = getpid();
 	pid = fork();
 	if (pid == 0) {
-		/* Child: only async-signal-safe calls from here on. */
-		int keep = TSR_KIOSK_BROKER_FD;
-		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() == 1)
-			_exit(126);
+		/* Child: only async-signal-safe calls from here on. The kiosk's own
+		 * kiosk/sandbox.c finishes the box after exec. */
+		const int keep = TSR_KIOSK_BROKER_FD;
+		const struct tsr_sandbox sb = {
+			.ids = TSR_SANDBOX_IDS_DROP,
+			.uid = uid,
+			.gid = gid,
+			.groups = groups,
+			.n_groups = (size_t)ngroups,
+			.close_fds = true,
+			.keep_fds = &keep,
+			.n_keep_fds = 1,
+		};
+		const char *step;
+
 		if (sv[1] == TSR_KIOSK_BROKER_FD) {
 			if (fcntl(sv[1], F_SETFD, 0) < 0)
 				_exit(126);
 		} else if (dup2(sv[1], TSR_KIOSK_BROKER_FD) < 0) {
 			_exit(126);
 		}
-		if (tsr_sandbox_close_fds(&keep, 1, true) < 0)
-			_exit(126);
 		setsid();
-		if (setgroups((size_t)ngroups, groups) < 0 || setresgid(gid, gid, gid) < 0 ||
-		    setresuid(uid, uid, uid) < 0 || setresuid(0, 0, 0) == 0)
+		if (tsr_sandbox_enter(&sb, &step) < 0)
+			_exit(126);
+		/* After the id change, which clears the parent-death signal. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
 			_exit(126);
 		execve(b->cfg.kiosk_path, (char **)argv->pdata, env);
 		_exit(127);

@@ -6,29 +6,35 @@ common_libtsr_common_a_SOURCES = \
 	common/frame.c common/frame.h \
 	common/clock.c common/clock.h \
 	common/sandbox.c common/sandbox.h \
+	common/seccomp.c common/seccomp.h \
 	common/vt.c common/vt.h
+common_libtsr_common_a_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 
 # spice-server's event loop on GLib, for the two programs that embed spice-server.
 noinst_LIBRARIES += common/libtsr-spice-core.a
 common_libtsr_spice_core_a_SOURCES = common/spice-core.c common/spice-core.h
 common_libtsr_spice_core_a_CFLAGS = $(AM_CFLAGS) $(SPICE_SERVER_CFLAGS)
 
-COMMON_LIBS = common/libtsr-common.a $(GLIB_LIBS)
+COMMON_LIBS = common/libtsr-common.a $(GLIB_LIBS) $(SECCOMP_LIBS)
 
 UNIT_TESTS += \
 	tests/unit/common-log-test \
 	tests/unit/common-fdpass-test \
 	tests/unit/common-frame-test \
 	tests/unit/common-clock-test \
-	tests/unit/common-sandbox-test
+	tests/unit/common-sandbox-test \
+	tests/unit/common-seccomp-test
 check_PROGRAMS += \
 	tests/unit/common-log-test \
 	tests/unit/common-fdpass-test \
 	tests/unit/common-frame-test \
 	tests/unit/common-clock-test \
-	tests/unit/common-sandbox-test
+	tests/unit/common-sandbox-test \
+	tests/unit/common-seccomp-test
 tests_unit_common_log_test_LDADD = $(COMMON_LIBS)
 tests_unit_common_fdpass_test_LDADD = $(COMMON_LIBS)
 tests_unit_common_frame_test_LDADD = $(COMMON_LIBS)
 tests_unit_common_clock_test_LDADD = $(COMMON_LIBS)
 tests_unit_common_sandbox_test_LDADD = $(COMMON_LIBS)
+tests_unit_common_seccomp_test_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
+tests_unit_common_seccomp_test_LDADD = $(COMMON_LIBS) -lpthread

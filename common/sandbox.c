@@ -1,6 +1,9 @@
-/* common/sandbox.c: id drop, no_new_privs, rlimits and fd closing (see sandbox.h). */
+/* common/sandbox.c: the sandbox sequence and its steps (see sandbox.h). Everything before the
+ * seccomp step makes system calls only, so that the broker's children can run it between fork
+ * and exec. */
 #include "config.h"
 #include "common/sandbox.h"
+#include "common/seccomp.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -8,28 +11,27 @@
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
-int tsr_sandbox_drop_ids(uid_t uid, gid_t gid)
+static bool same_groups(const gid_t *want, size_t n_want)
 {
-	if (uid == 0 || gid == 0) {
-		errno = EINVAL;
-		return -1;
+	gid_t have[TSR_SANDBOX_MAX_GROUPS + 1];
+	int n = getgroups(TSR_SANDBOX_MAX_GROUPS + 1, have);
+
+	if (n < 0 || (size_t)n != n_want)
+		return false;
+	for (int i = 0; i < n; i++) {
+		bool found = false;
+		for (size_t j = 0; j < n_want && !found; j++)
+			found = have[i] == want[j];
+		if (!found)
+			return false;
 	}
-	if (setgroups(0, NULL) < 0)
-		return -1;
-	if (setresgid(gid, gid, gid) < 0)
-		return -1;
-	if (setresuid(uid, uid, uid) < 0)
-		return -1;
-	if (!tsr_sandbox_ids_dropped(uid, gid)) {
-		errno = EPERM;
-		return -1;
-	}
-	return 0;
+	return true;
 }
 
-bool tsr_sandbox_ids_dropped(uid_t uid, gid_t gid)
+static bool ids_are(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups)
 {
 	uid_t r, e, s;
 	gid_t rg, eg, sg;
@@ -38,7 +40,7 @@ bool tsr_sandbox_ids_dropped(uid_t uid, gid_t gid)
 		return false;
 	if (getresgid(&rg, &eg, &sg) < 0 || rg != gid || eg != gid || sg != gid)
 		return false;
-	if (getgroups(0, NULL) != 0)
+	if (!same_groups(groups, n_groups))
 		return false;
 	/* Root must be out of reach for good. */
 	if (uid != 0 && setresuid(0, 0, 0) == 0)
@@ -46,6 +48,44 @@ bool tsr_sandbox_ids_dropped(uid_t uid, gid_t gid)
 	if (gid != 0 && setresgid(0, 0, 0) == 0)
 		return false;
 	return true;
+}
+
+static int drop_ids(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups)
+{
+	if (uid == 0 || gid == 0 || n_groups > TSR_SANDBOX_MAX_GROUPS) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (size_t i = 0; i < n_groups; i++)
+		if (groups[i] == 0) {
+			errno = EINVAL;
+			return -1;
+		}
+	/* Without root nothing can be changed: the parent must have set the ids already, and
+	 * that is verified below rather than assumed. */
+	if (geteuid() == 0) {
+		if (setgroups(n_groups, groups) < 0)
+			return -1;
+		if (setresgid(gid, gid, gid) < 0)
+			return -1;
+		if (setresuid(uid, uid, uid) < 0)
+			return -1;
+	}
+	if (!ids_are(uid, gid, groups, n_groups)) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}
+
+int tsr_sandbox_drop_ids(uid_t uid, gid_t gid)
+{
+	return drop_ids(uid, gid, NULL, 0);
+}
+
+bool tsr_sandbox_ids_dropped(uid_t uid, gid_t gid)
+{
+	return ids_are(uid, gid, NULL, 0);
 }
 
 int tsr_sandbox_no_new_privs(void)
@@ -79,51 +119,44 @@ int tsr_sandbox_set_limits(const struct tsr_sandbox_limits *limits)
 	return 0;
 }
 
-static bool kept(int fd, const int *keep, size_t nkeep, bool keep_stdio)
+static int close_range_fds(unsigned first, unsigned last)
 {
-	if (keep_stdio && fd <= 2)
-		return true;
-	for (size_t i = 0; i < nkeep; i++)
-		if (keep[i] == fd)
-			return true;
-	return false;
+	return (int)syscall(SYS_close_range, first, last, 0);
 }
 
 int tsr_sandbox_close_fds(const int *keep, size_t nkeep, bool keep_stdio)
 {
-	DIR *d = opendir("/proc/self/fd");
-	int *victims = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
+	int sorted[TSR_SANDBOX_MAX_KEEP_FDS + 3];
+	size_t n = 0;
+	unsigned next = 0;
 
-	if (!d)
+	if (nkeep > TSR_SANDBOX_MAX_KEEP_FDS) {
+		errno = EINVAL;
 		return -1;
-	/* Collect first, close after: closing while reading the directory would race. */
-	while ((de = readdir(d))) {
-		char *end;
-		long fd = strtol(de->d_name, &end, 10);
-		if (*end || end == de->d_name || fd == dirfd(d))
-			continue;
-		if (kept((int)fd, keep, nkeep, keep_stdio))
-			continue;
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 64;
-			int *nv = realloc(victims, ncap * sizeof(*nv));
-			if (!nv) {
-				free(victims);
-				closedir(d);
-				return -1;
-			}
-			victims = nv;
-			cap = ncap;
-		}
-		victims[n++] = (int)fd;
 	}
-	closedir(d);
-	for (size_t i = 0; i < n; i++)
-		close(victims[i]);
-	free(victims);
-	return 0;
+	/* The kept fds in ascending order (insertion sort: no allocation, few entries); the
+	 * gaps between them are closed with close_range. */
+	for (size_t i = 0; i < nkeep + (keep_stdio ? 3 : 0); i++) {
+		int fd = i < nkeep ? keep[i] : (int)(i - nkeep);
+		size_t j = n;
+
+		if (fd < 0)
+			continue;
+		while (j > 0 && sorted[j - 1] > fd) {
+			sorted[j] = sorted[j - 1];
+			j--;
+		}
+		sorted[j] = fd;
+		n++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((unsigned)sorted[i] < next)
+			continue; /* listed twice */
+		if ((unsigned)sorted[i] > next && close_range_fds(next, (unsigned)sorted[i] - 1) < 0)
+			return -1;
+		next = (unsigned)sorted[i] + 1;
+	}
+	return close_range_fds(next, ~0u);
 }
 
 int tsr_sandbox_count_fds(void)
@@ -139,4 +172,33 @@ int tsr_sandbox_count_fds(void)
 			n++;
 	closedir(d);
 	return n - 1; /* the directory's own fd */
+}
+
+static int fail(const char **failed_step, const char *step)
+{
+	if (failed_step)
+		*failed_step = step;
+	return -1;
+}
+
+int tsr_sandbox_enter(const struct tsr_sandbox *sb, const char **failed_step)
+{
+	if (sb->ids != TSR_SANDBOX_IDS_DROP && sb->ids != TSR_SANDBOX_IDS_KEEP) {
+		errno = EINVAL;
+		return fail(failed_step, "drop ids");
+	}
+	if (sb->ids == TSR_SANDBOX_IDS_DROP &&
+	    drop_ids(sb->uid, sb->gid, sb->groups, sb->n_groups) < 0)
+		return fail(failed_step, "drop ids");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return fail(failed_step, "no_new_privs");
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return fail(failed_step, "not dumpable");
+	if (tsr_sandbox_set_limits(&sb->limits) < 0)
+		return fail(failed_step, "rlimits");
+	if (sb->close_fds && tsr_sandbox_close_fds(sb->keep_fds, sb->n_keep_fds, true) < 0)
+		return fail(failed_step, "close fds");
+	if (sb->allow && tsr_seccomp_load(sb->allow, sb->n_allow) < 0)
+		return fail(failed_step, "seccomp");
+	return 0;
 }

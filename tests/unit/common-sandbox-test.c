@@ -1,6 +1,8 @@
-/* Sandbox helper: after the drop, all uids and gids are the target, no supplementary group
+/* Sandbox sequence: after the drop, all uids and gids are the target, no supplementary group
  * is left and root cannot come back; a drop that left a group behind is detected; fds not
- * kept are closed; the drop to root is refused. The id tests need root and run in a child. */
+ * kept are closed; the drop to root is refused; tsr_sandbox_enter does every step, refuses a
+ * root target without touching anything, and verifies instead of skipping when it cannot
+ * change ids. The id tests need root and run in a child. */
 #include "config.h"
 #include "common/sandbox.h"
 
@@ -8,8 +10,11 @@
 #include <fcntl.h>
 #include <glib.h>
 #include <grp.h>
+#include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -165,6 +170,137 @@ static void test_no_new_privs(void)
 	g_assert_cmpint(in_child(child_nnp), ==, 0);
 }
 
+static int status_field(const char *name)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	int v = -1;
+	size_t len = strlen(name);
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strncmp(line, name, len) == 0 && line[len] == ':')
+			v = atoi(line + len + 1);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* Every step, in one call. */
+static int child_sequence(void)
+{
+	int keep = open("/dev/null", O_RDONLY);
+	int gone = open("/dev/null", O_RDONLY);
+	const struct tsr_sandbox sb = {
+		.ids = TSR_SANDBOX_IDS_DROP, .uid = NOBODY, .gid = NOBODY,
+		.limits = { .open_files = 32, .no_core = true },
+		.close_fds = true, .keep_fds = &keep, .n_keep_fds = 1,
+	};
+	const char *step = NULL;
+	struct rlimit rl;
+
+	if (keep < 0 || gone < 0)
+		return 60;
+	if (tsr_sandbox_enter(&sb, &step) < 0)
+		return 61;
+	if (!tsr_sandbox_ids_dropped(NOBODY, NOBODY))
+		return 62;
+	if (status_field("NoNewPrivs") != 1)
+		return 63;
+	if (prctl(PR_GET_DUMPABLE) != 0)
+		return 64;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_max != 32)
+		return 65;
+	if (fcntl(keep, F_GETFD) < 0 || fcntl(gone, F_GETFD) >= 0)
+		return 66;
+	return 0;
+}
+
+static void test_sequence(void)
+{
+	REQUIRE_ROOT();
+	g_assert_cmpint(in_child(child_sequence), ==, 0);
+}
+
+/* A drop to root is refused before anything changes: still root, no no_new_privs, fds open. */
+static int child_sequence_root_target(void)
+{
+	int fd = open("/dev/null", O_RDONLY);
+	struct tsr_sandbox sb = { .ids = TSR_SANDBOX_IDS_DROP, .uid = 0, .gid = NOBODY,
+				  .close_fds = true };
+	const char *step = NULL;
+
+	if (tsr_sandbox_enter(&sb, &step) == 0 || errno != EINVAL || !step ||
+	    strcmp(step, "drop ids") != 0)
+		return 70;
+	sb.uid = NOBODY;
+	sb.gid = 0;
+	if (tsr_sandbox_enter(&sb, &step) == 0 || errno != EINVAL)
+		return 71;
+	if (getuid() != 0 || geteuid() != 0 || status_field("NoNewPrivs") != 0)
+		return 72;
+	if (fcntl(fd, F_GETFD) < 0)
+		return 73;
+	return 0;
+}
+
+static void test_sequence_root_target(void)
+{
+	REQUIRE_ROOT();
+	g_assert_cmpint(in_child(child_sequence_root_target), ==, 0);
+}
+
+/* The kiosk keeps its device groups: exactly the ones asked for, nothing else. */
+static int child_sequence_groups(void)
+{
+	gid_t extra[] = { 4, 24, 27 }, want[] = { 44 }, have[8];
+	const struct tsr_sandbox sb = { .ids = TSR_SANDBOX_IDS_DROP, .uid = NOBODY, .gid = NOBODY,
+					.groups = want, .n_groups = 1 };
+	const char *step;
+
+	if (setgroups(3, extra) < 0)
+		return 80;
+	if (tsr_sandbox_enter(&sb, &step) < 0)
+		return 81;
+	if (getgroups(8, have) != 1 || have[0] != 44)
+		return 82;
+	if (setresuid(0, 0, 0) == 0)
+		return 83;
+	return 0;
+}
+
+static void test_sequence_groups(void)
+{
+	REQUIRE_ROOT();
+	g_assert_cmpint(in_child(child_sequence_groups), ==, 0);
+}
+
+/* Without root the ids cannot change: a process that is not already the target is refused,
+ * never let through with the ids it has. */
+static int child_sequence_unprivileged(void)
+{
+	const struct tsr_sandbox other = { .ids = TSR_SANDBOX_IDS_DROP, .uid = NOBODY - 1,
+					   .gid = NOBODY - 1 };
+	const struct tsr_sandbox same = { .ids = TSR_SANDBOX_IDS_DROP, .uid = NOBODY,
+					  .gid = NOBODY };
+	const char *step = NULL;
+
+	if (tsr_sandbox_drop_ids(NOBODY, NOBODY) < 0)
+		return 90;
+	if (tsr_sandbox_enter(&other, &step) == 0 || errno != EPERM)
+		return 91;
+	if (getuid() != NOBODY)
+		return 92;
+	if (tsr_sandbox_enter(&same, &step) < 0)
+		return 93;
+	return 0;
+}
+
+static void test_sequence_unprivileged(void)
+{
+	REQUIRE_ROOT();
+	g_assert_cmpint(in_child(child_sequence_unprivileged), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -175,5 +311,11 @@ int main(int argc, char **argv)
 	g_test_add_func("/sandbox/close-fds-keeps-only-listed", test_close_fds);
 	g_test_add_func("/sandbox/rlimits-set", test_limits);
 	g_test_add_func("/sandbox/no-new-privs-set", test_no_new_privs);
+	g_test_add_func("/sandbox/sequence-does-every-step", test_sequence);
+	g_test_add_func("/sandbox/sequence-refuses-root-target-unchanged",
+			test_sequence_root_target);
+	g_test_add_func("/sandbox/sequence-keeps-only-listed-groups", test_sequence_groups);
+	g_test_add_func("/sandbox/sequence-without-root-verifies-not-skips",
+			test_sequence_unprivileged);
 	return g_test_run();
 }
