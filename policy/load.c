@@ -111,7 +111,8 @@ bool tsr_policy_state_note_time(const char *state_dir, int64_t now, GError **err
 	char buf[32];
 	int n = g_snprintf(buf, sizeof buf, "%" G_GINT64_FORMAT "\n", now);
 	bool ok = false;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	              TSR_STATE_FILE_MODE);
 	if (fd >= 0 && write(fd, buf, (size_t)n) == n && fsync(fd) == 0 && close(fd) == 0) {
 		fd = -1;
 		ok = rename(tmp, path) == 0;

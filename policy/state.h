@@ -7,7 +7,12 @@
  *   STATE/latest-time             the latest wall-clock time this laptop has seen (unix s)
  *
  * The latest time only moves forward, so setting the clock back neither revives an expired
- * bundle nor extends the offline lease. */
+ * bundle nor extends the offline lease.
+ *
+ * Modes: the bundle holds every user's argon2id hash, so nothing of the policy is readable
+ * by any uid but root: versions/ is 0700, every file 0600. STATE itself is 0711, not 0700,
+ * because device models run as their domain's uid and must reach STATE/templates/ (0755,
+ * templates 0644: pinned disk images, not secrets) and the backend's STATE/domains/. */
 #ifndef TSR_POLICY_STATE_H
 #define TSR_POLICY_STATE_H
 
@@ -16,6 +21,11 @@
 #include <glib.h>
 
 #define TSR_STATE_DIR_DEFAULT "/var/lib/tessera"
+#define TSR_STATE_DIR_MODE 0711
+#define TSR_STATE_PRIVATE_DIR_MODE 0700
+#define TSR_STATE_FILE_MODE 0600
+#define TSR_STATE_TEMPLATES_DIR_MODE 0755
+#define TSR_STATE_TEMPLATE_MODE 0644
 
 /* In every function below, state_dir NULL means TSR_STATE_DIR_DEFAULT. */
 

@@ -136,6 +136,27 @@ static bool swap_link(const char *state, const char *link, const char *target)
 	return ok;
 }
 
+/* STATE to its mode, and its top-level files to 0600 (versions/ is fixed when written). */
+static bool close_modes(int dir)
+{
+	static const char *const files[] = {"trusted.keys", "latest-time"};
+	if (fchmod(dir, TSR_STATE_DIR_MODE) != 0)
+		return false;
+	for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+		int fd = openat(dir, files[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				continue;
+			return false;
+		}
+		int rc = fchmod(fd, TSR_STATE_FILE_MODE);
+		close(fd);
+		if (rc != 0)
+			return false;
+	}
+	return true;
+}
+
 /* Everything before the first write. On success *installed is the current bundle (or NULL). */
 static bool check_bundle(const char *state, const struct tsr_bundle *b, int64_t now,
                          bool (*kiosk_check)(GKeyFile *, GError **),
@@ -310,11 +331,18 @@ static void clean_versions(const char *state)
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		char *rel = g_strdup_printf("versions/%s", e->d_name);
+		char *full = g_build_filename(state, rel, NULL);
 		if ((!cur || strcmp(rel, cur) != 0) && (!prev || strcmp(rel, prev) != 0)) {
-			char *full = g_build_filename(state, rel, NULL);
 			remove_tree(full);
-			g_free(full);
+		} else {
+			/* Kept from an older version's install: its modes as now written. */
+			char *bundle = g_build_filename(full, "bundle", NULL);
+			if (chmod(full, TSR_STATE_PRIVATE_DIR_MODE) != 0 ||
+			    chmod(bundle, TSR_STATE_FILE_MODE) != 0)
+				g_warning("cannot close the modes of %s: %s", full, g_strerror(errno));
+			g_free(bundle);
 		}
+		g_free(full);
 		g_free(rel);
 	}
 	if (d)
@@ -345,6 +373,14 @@ bool tsr_install_bundle(const char *data, size_t len, const struct tsr_install_o
 		return false;
 	}
 	crash_point("locked");
+	/* A state directory made by an older version (or by hand) is brought to the modes of
+	 * policy/state.h on every install, not only at enrolment. */
+	if (!close_modes(lock)) {
+		REFUSE(TSR_BUNDLE_ERROR_IO, "cannot set the mode of %s: %s", state, g_strerror(errno));
+		flock(lock, LOCK_UN);
+		close(lock);
+		return false;
+	}
 
 	bool ok = false;
 	bool unchanged = false;
@@ -370,19 +406,19 @@ bool tsr_install_bundle(const char *data, size_t len, const struct tsr_install_o
 	/* Leftovers of a crashed install are not part of the installed state; clear them
 	 * only now that this install is known to go ahead. */
 	clean_versions(state);
-	if (mkdir(versions, 0755) == 0)
+	if (mkdir(versions, TSR_STATE_PRIVATE_DIR_MODE) == 0)
 		made_versions = true;
-	else if (errno != EEXIST)
+	else if (errno != EEXIST || chmod(versions, TSR_STATE_PRIVATE_DIR_MODE) != 0)
 		goto io_error;
 	tmpdir = g_strdup_printf("%s/.new-%" G_GUINT64_FORMAT, versions, b->serial);
 	rel = g_strdup_printf("versions/%" G_GUINT64_FORMAT, b->serial);
 	final = g_build_filename(state, rel, NULL);
 	remove_tree(tmpdir);
-	if (mkdir(tmpdir, 0755) != 0)
+	if (mkdir(tmpdir, TSR_STATE_PRIVATE_DIR_MODE) != 0)
 		goto io_error;
 	crash_point("version-created");
 	char *bundle_path = g_build_filename(tmpdir, "bundle", NULL);
-	fd = open(bundle_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	fd = open(bundle_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, TSR_STATE_FILE_MODE);
 	g_free(bundle_path);
 	if (fd < 0 || !write_all(fd, data, len) || fsync(fd) != 0)
 		goto io_error;

@@ -371,7 +371,8 @@ static int cmd_build(int argc, char **argv)
 		rc = fail(error);
 		goto out;
 	}
-	if (g_mkdir_with_parents(out, 0755) != 0) {
+	/* Bundles carry every user's password hash: only their owner reads them. */
+	if (g_mkdir_with_parents(out, 0700) != 0) {
 		fprintf(stderr, PROG ": cannot create %s: %s\n", out, g_strerror(errno));
 		rc = 1;
 		goto out;
@@ -398,7 +399,7 @@ static int cmd_build(int argc, char **argv)
 		} else {
 			size_t n = 0;
 			char *data = tsr_bundle_serialize(&b, &n);
-			if (!tsr_write_file_atomic(path, data, n, 0644, &error))
+			if (!tsr_write_file_atomic(path, data, n, 0600, &error))
 				rc = fail(error);
 			else
 				printf("%s: %zu domains, %zu users, %zu rules, %zu bytes -> %s\n", group,
@@ -501,7 +502,7 @@ static int cmd_sign(int argc, char **argv)
 	b->is_signed = true;
 	text = tsr_bundle_serialize(b, &n);
 	const char *dest = out ? out : argv[1];
-	if (!tsr_write_file_atomic(dest, text, n, 0644, &error)) {
+	if (!tsr_write_file_atomic(dest, text, n, 0600, &error)) {
 		rc = fail(error);
 	} else {
 		char *until = fmt_time(b->valid_until);
@@ -631,13 +632,14 @@ static int cmd_init(int argc, char **argv)
 		fprintf(stderr, PROG ": %s exists; use --force to replace it\n", path);
 		rc = 1;
 	}
-	if (rc == 0 && g_mkdir_with_parents(state_dir(), 0755) != 0) {
+	if (rc == 0 && (g_mkdir_with_parents(state_dir(), TSR_STATE_DIR_MODE) != 0 ||
+	                chmod(state_dir(), TSR_STATE_DIR_MODE) != 0)) {
 		fprintf(stderr, PROG ": cannot create %s: %s\n", state_dir(), g_strerror(errno));
 		rc = 1;
 	}
 	if (rc == 0) {
 		struct tsr_trust *t = NULL;
-		if (!tsr_write_file_atomic(path, s->str, s->len, 0644, &error) ||
+		if (!tsr_write_file_atomic(path, s->str, s->len, TSR_STATE_FILE_MODE, &error) ||
 		    !(t = tsr_trust_read(path, &error)))
 			rc = fail(error);
 		else
@@ -930,7 +932,8 @@ static int cmd_templates(int argc, char **argv)
 		goto out;
 	}
 	dir = g_build_filename(state_dir(), "templates", NULL);
-	if (g_mkdir_with_parents(dir, 0755) != 0) {
+	if (g_mkdir_with_parents(dir, TSR_STATE_TEMPLATES_DIR_MODE) != 0 ||
+	    chmod(dir, TSR_STATE_TEMPLATES_DIR_MODE) != 0) {
 		fprintf(stderr, PROG ": cannot create %s: %s\n", dir, g_strerror(errno));
 		rc = 1;
 		goto out;
@@ -968,8 +971,12 @@ static int cmd_templates(int argc, char **argv)
 			rc = 1;
 			goto next;
 		}
-		int fd = open(part, O_RDONLY | O_CLOEXEC);
+		/* Device models read templates as their domain's uid; sftp made the file with
+		 * the mirror's mode. */
+		int fd = open(part, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 		if (fd >= 0) {
+			if (fchmod(fd, TSR_STATE_TEMPLATE_MODE) != 0)
+				fprintf(stderr, PROG ": %s: %s\n", part, g_strerror(errno));
 			fsync(fd);
 			close(fd);
 		}

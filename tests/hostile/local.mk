@@ -17,3 +17,8 @@ tests_hostile_hostile_kiosk_test_LDADD = $(BROKER_LIBS)
 # A mirror that swaps the key set a bundle carries (older, or another the root signed).
 HOSTILE_TESTS += tests/hostile/mirror-keyset-swap-test.sh
 EXTRA_DIST += tests/hostile/mirror-keyset-swap-test.sh
+
+# A local user after the password hashes in the installed bundle: modes after init, install,
+# build and sign, and an older version's open state directory closed by the next install.
+HOSTILE_TESTS += tests/hostile/local-user-state-test.sh
+EXTRA_DIST += tests/hostile/local-user-state-test.sh
