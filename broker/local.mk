@@ -77,10 +77,8 @@ tests_integration_broker_session_test_LDADD = $(BROKER_LIBS)
 
 # Fuzzing: the control-protocol parser (root's input, but parsed before anyone is trusted),
 # the kiosk message check (trust boundary 4) and the USB descriptor parser (written by the
-# device). Built with clang by explicit rules (the main build is gcc), run for a bounded time
-# by `make fuzz-check-broker` as TAP, the pattern doc/testing.md describes.
-FUZZ_BROKER_CFLAGS = -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	-I$(top_srcdir) -I$(top_builddir) -D_GNU_SOURCE $(GLIB_CFLAGS) $(JSON_GLIB_CFLAGS)
+# device), with tests/fuzz/local.mk's recipe; `make fuzz-check-broker` runs all three.
+FUZZ_BROKER_CFLAGS = $(GLIB_CFLAGS) $(JSON_GLIB_CFLAGS)
 FUZZ_BROKER_LIBS = $(JSON_GLIB_LIBS) $(GLIB_LIBS)
 FUZZ_BROKER_CTL_SRC = tests/fuzz/broker-control-proto-fuzz.c proto/control.c
 FUZZ_BROKER_KIOSK_SRC = tests/fuzz/broker-kiosk-proto-fuzz.c proto/kiosk.c \
@@ -90,36 +88,15 @@ EXTRA_DIST += tests/fuzz/broker-fuzz.sh tests/fuzz/broker-control-proto-corpus \
 	tests/fuzz/broker-kiosk-proto-corpus tests/fuzz/broker-usb-descriptors-corpus \
 	tests/fuzz/broker-control-proto-fuzz.c tests/fuzz/broker-kiosk-proto-fuzz.c \
 	tests/fuzz/broker-usb-descriptors-fuzz.c
-if HAVE_CLANG
-FUZZ_BROKER_BINS = tests/fuzz/broker-control-proto-fuzz tests/fuzz/broker-kiosk-proto-fuzz \
-	tests/fuzz/broker-usb-descriptors-fuzz
-tests/fuzz/broker-control-proto-fuzz: $(addprefix $(srcdir)/,$(FUZZ_BROKER_CTL_SRC)) config.h
-	@$(MKDIR_P) tests/fuzz
-	$(AM_V_CCLD)$(CLANG) $(FUZZ_BROKER_CFLAGS) -o $@ \
-		$(addprefix $(srcdir)/,$(FUZZ_BROKER_CTL_SRC)) $(FUZZ_BROKER_LIBS)
-tests/fuzz/broker-kiosk-proto-fuzz: $(addprefix $(srcdir)/,$(FUZZ_BROKER_KIOSK_SRC)) config.h
-	@$(MKDIR_P) tests/fuzz
-	$(AM_V_CCLD)$(CLANG) $(FUZZ_BROKER_CFLAGS) -o $@ \
-		$(addprefix $(srcdir)/,$(FUZZ_BROKER_KIOSK_SRC)) $(FUZZ_BROKER_LIBS)
-tests/fuzz/broker-usb-descriptors-fuzz: $(addprefix $(srcdir)/,$(FUZZ_BROKER_USB_SRC)) config.h
-	@$(MKDIR_P) tests/fuzz
-	$(AM_V_CCLD)$(CLANG) $(FUZZ_BROKER_CFLAGS) -o $@ \
-		$(addprefix $(srcdir)/,$(FUZZ_BROKER_USB_SRC)) $(FUZZ_BROKER_LIBS)
-else
-FUZZ_BROKER_BINS =
-endif
-CLEANFILES += tests/fuzz/broker-control-proto-fuzz tests/fuzz/broker-kiosk-proto-fuzz \
-	tests/fuzz/broker-usb-descriptors-fuzz
-# Started on demand with `make check TESTS=...`, so it gets its own .log rule.
-tests/fuzz/broker-fuzz.sh.log: $(srcdir)/tests/fuzz/broker-fuzz.sh $(FUZZ_BROKER_BINS)
-	@$(MKDIR_P) tests/fuzz
-	@$(AM_TESTS_ENVIRONMENT) $(LOG_DRIVER) --test-name tests/fuzz/broker-fuzz.sh \
-		--log-file $@ --trs-file $(@:.log=.trs) --color-tests no --enable-hard-errors yes \
-		--expect-failure no -- $(LOG_COMPILE) $(srcdir)/tests/fuzz/broker-fuzz.sh
-fuzz-check-broker: $(FUZZ_BROKER_BINS)
-	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/fuzz/broker-fuzz.sh'
+$(eval $(call tsr_fuzz_binary,broker-control-proto-fuzz,$(FUZZ_BROKER_CTL_SRC),\
+	$(FUZZ_BROKER_CFLAGS),$(FUZZ_BROKER_LIBS)))
+$(eval $(call tsr_fuzz_binary,broker-kiosk-proto-fuzz,$(FUZZ_BROKER_KIOSK_SRC),\
+	$(FUZZ_BROKER_CFLAGS),$(FUZZ_BROKER_LIBS)))
+$(eval $(call tsr_fuzz_binary,broker-usb-descriptors-fuzz,$(FUZZ_BROKER_USB_SRC),\
+	$(FUZZ_BROKER_CFLAGS),$(FUZZ_BROKER_LIBS)))
+$(eval $(call tsr_fuzz_check,broker,broker-fuzz.sh,\
+	broker-control-proto-fuzz broker-kiosk-proto-fuzz broker-usb-descriptors-fuzz))
 EXTRA_CHECK_TARGETS += fuzz-check-broker
-.PHONY: fuzz-check-broker
 
 # Man pages and the systemd unit (KillMode=process: domains outlive a broker restart).
 dist_man_MANS += doc/man/tessera-brokerd.8 doc/man/tessera-ctl.8

@@ -36,32 +36,16 @@ check_PROGRAMS += tests/integration/console-link-test
 tests_integration_console_link_test_LDADD = $(CONSOLE_LINK_LIBS)
 
 # Fuzzing what the kiosk takes from the console (the console faces a remote client, so the kiosk
-# treats it as hostile), the same way as viewer/local.mk (see doc/testing.md, "Fuzzing").
+# treats it as hostile) with tests/fuzz/local.mk's recipe: `make fuzz-check-console`.
 FUZZ_CONSOLE_LINK_SRC = tests/fuzz/console-link-fuzz.c proto/console-link.c \
 	proto/console.c console/input.c common/frame.c common/fdpass.c
 EXTRA_DIST += $(FUZZ_CONSOLE_LINK_SRC) tests/fuzz/console-link-fuzz.sh \
 	tests/fuzz/console-link-corpus tests/fuzz/console-link-corpus.py
-if HAVE_CLANG
-FUZZ_CONSOLE_BINS = tests/fuzz/console-link-fuzz
-tests/fuzz/console-link-fuzz: $(addprefix $(srcdir)/,$(FUZZ_CONSOLE_LINK_SRC)) config.h
-	@$(MKDIR_P) tests/fuzz
-	$(AM_V_CCLD)$(CLANG) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-		-I$(top_srcdir) -I$(top_builddir) -D_GNU_SOURCE -DTSR_LIBEXECDIR='"$(libexecdir)"' \
-		$(GLIB_CFLAGS) $(SPICE_SERVER_CFLAGS) \
-		-o $@ $(addprefix $(srcdir)/,$(FUZZ_CONSOLE_LINK_SRC)) $(GLIB_LIBS) $(SPICE_SERVER_LIBS)
-else
-FUZZ_CONSOLE_BINS =
-endif
-CLEANFILES += tests/fuzz/console-link-fuzz
-tests/fuzz/console-link-fuzz.sh.log: $(srcdir)/tests/fuzz/console-link-fuzz.sh $(FUZZ_CONSOLE_BINS)
-	@$(MKDIR_P) tests/fuzz
-	@$(AM_TESTS_ENVIRONMENT) $(LOG_DRIVER) --test-name tests/fuzz/console-link-fuzz.sh \
-		--log-file $@ --trs-file $(@:.log=.trs) --color-tests no --enable-hard-errors yes \
-		--expect-failure no -- $(LOG_COMPILE) $(srcdir)/tests/fuzz/console-link-fuzz.sh
-fuzz-check-console: $(FUZZ_CONSOLE_BINS)
-	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/fuzz/console-link-fuzz.sh'
+$(eval $(call tsr_fuzz_binary,console-link-fuzz,$(FUZZ_CONSOLE_LINK_SRC),\
+	-DTSR_LIBEXECDIR='"$(libexecdir)"' $(GLIB_CFLAGS) $(SPICE_SERVER_CFLAGS),\
+	$(GLIB_LIBS) $(SPICE_SERVER_LIBS)))
+$(eval $(call tsr_fuzz_check,console,console-link-fuzz.sh,console-link-fuzz))
 EXTRA_CHECK_TARGETS += fuzz-check-console
-.PHONY: fuzz-check-console
 
 # Benchmark (not in make check): damage-to-client latency through the console.
 noinst_PROGRAMS += bench/console-latency

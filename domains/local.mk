@@ -80,33 +80,15 @@ UNIT_TESTS += tests/unit/domains-policy-spec-test
 check_PROGRAMS += tests/unit/domains-policy-spec-test
 tests_unit_domains_policy_spec_test_LDADD = $(DOMAINS_LIBS) $(POLICY_LIBS) $(JSON_GLIB_LIBS)
 
-# Fuzzing the parsers of what QEMU and xl send (tests/fuzz/domains-parsers-fuzz.c), built by an
-# explicit clang rule (the main build uses gcc) and run for a bounded time by
-# `make fuzz-check-domains` (tools/check runs it through check-extra).
+# Fuzzing the parsers of what QEMU and xl send (tests/fuzz/domains-parsers-fuzz.c) with
+# tests/fuzz/local.mk's recipe; `make fuzz-check-domains` runs it.
 FUZZ_DOMAINS_SRC = tests/fuzz/domains-parsers-fuzz.c domains/qmp.c domains/xen-config.c
 EXTRA_DIST += tests/fuzz/domains-parsers-fuzz.c tests/fuzz/domains-parsers-fuzz.sh \
 	tests/fuzz/domains-parsers-corpus
-if HAVE_CLANG
-FUZZ_DOMAINS_BINS = tests/fuzz/domains-parsers-fuzz
-tests/fuzz/domains-parsers-fuzz: $(addprefix $(srcdir)/,$(FUZZ_DOMAINS_SRC)) config.h
-	@$(MKDIR_P) tests/fuzz
-	$(AM_V_CCLD)$(CLANG) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-		-I$(top_srcdir) -I$(top_builddir) -D_GNU_SOURCE $(GLIB_CFLAGS) $(JSON_GLIB_CFLAGS) \
-		-o $@ $(addprefix $(srcdir)/,$(FUZZ_DOMAINS_SRC)) $(JSON_GLIB_LIBS) $(GLIB_LIBS)
-else
-FUZZ_DOMAINS_BINS =
-endif
-CLEANFILES += tests/fuzz/domains-parsers-fuzz
-tests/fuzz/domains-parsers-fuzz.sh.log: $(srcdir)/tests/fuzz/domains-parsers-fuzz.sh \
-		$(FUZZ_DOMAINS_BINS)
-	@$(MKDIR_P) tests/fuzz
-	@$(AM_TESTS_ENVIRONMENT) $(LOG_DRIVER) --test-name tests/fuzz/domains-parsers-fuzz.sh \
-		--log-file $@ --trs-file $(@:.log=.trs) --color-tests no --enable-hard-errors yes \
-		--expect-failure no -- $(LOG_COMPILE) $(srcdir)/tests/fuzz/domains-parsers-fuzz.sh
-fuzz-check-domains: $(FUZZ_DOMAINS_BINS)
-	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/fuzz/domains-parsers-fuzz.sh'
+$(eval $(call tsr_fuzz_binary,domains-parsers-fuzz,$(FUZZ_DOMAINS_SRC),\
+	$(GLIB_CFLAGS) $(JSON_GLIB_CFLAGS),$(JSON_GLIB_LIBS) $(GLIB_LIBS)))
+$(eval $(call tsr_fuzz_check,domains,domains-parsers-fuzz.sh,domains-parsers-fuzz))
 EXTRA_CHECK_TARGETS += fuzz-check-domains
-.PHONY: fuzz-check-domains
 
 UNIT_TESTS += tests/unit/domains-qmp-test
 check_PROGRAMS += tests/unit/domains-qmp-test

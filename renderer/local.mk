@@ -66,32 +66,16 @@ tests_unit_renderer_loop_test_LDADD = $(RENDERER_LIBS)
 INTEGRATION_TESTS += tests/integration/renderer-demo-test.sh
 EXTRA_DIST += tests/integration/renderer-demo-test.sh
 
-# The scene under libFuzzer (clang only; see viewer/local.mk for the pattern): surfaces,
-# damage, cursors, pointer, texts, overlays and resizes from fuzz input, memory sized exactly so
-# ASan sees any stray read. `make fuzz-check-renderer` runs it for TSR_FUZZ_SECONDS (30).
+# The scene under libFuzzer (tests/fuzz/local.mk's recipe): surfaces, damage, cursors, pointer,
+# texts, overlays and resizes from fuzz input, memory sized exactly so ASan sees any stray read.
+# `make fuzz-check-renderer` runs it for TSR_FUZZ_SECONDS (30).
 FUZZ_SCENE_SRC = tests/fuzz/renderer-scene-fuzz.c renderer/image.c renderer/palette.c \
 	renderer/text.c renderer/layout.c renderer/scene.c renderer/damage.c renderer/compose.c \
 	renderer/chrome.c renderer/pointer.c renderer/overlay.c
 EXTRA_DIST += tests/fuzz/renderer-scene-fuzz.c tests/fuzz/renderer-scene-fuzz.sh \
 	tests/fuzz/renderer-scene-corpus
-if HAVE_CLANG
-FUZZ_RENDERER_BINS = tests/fuzz/renderer-scene-fuzz
-tests/fuzz/renderer-scene-fuzz: $(addprefix $(srcdir)/,$(FUZZ_SCENE_SRC)) config.h
-	@$(MKDIR_P) tests/fuzz
-	$(AM_V_CCLD)$(CLANG) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-		-I$(top_srcdir) -I$(top_builddir) -D_GNU_SOURCE $(GLIB_CFLAGS) $(PIXMAN_CFLAGS) \
-		$(FREETYPE_CFLAGS) -o $@ $(addprefix $(srcdir)/,$(FUZZ_SCENE_SRC)) \
-		$(PIXMAN_LIBS) $(FREETYPE_LIBS) $(GLIB_LIBS)
-else
-FUZZ_RENDERER_BINS =
-endif
-CLEANFILES += tests/fuzz/renderer-scene-fuzz
-tests/fuzz/renderer-scene-fuzz.sh.log: $(srcdir)/tests/fuzz/renderer-scene-fuzz.sh $(FUZZ_RENDERER_BINS)
-	@$(MKDIR_P) tests/fuzz
-	@$(AM_TESTS_ENVIRONMENT) $(LOG_DRIVER) --test-name tests/fuzz/renderer-scene-fuzz.sh \
-		--log-file $@ --trs-file $(@:.log=.trs) --color-tests no --enable-hard-errors yes \
-		--expect-failure no -- $(LOG_COMPILE) $(srcdir)/tests/fuzz/renderer-scene-fuzz.sh
-fuzz-check-renderer: $(FUZZ_RENDERER_BINS)
-	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/fuzz/renderer-scene-fuzz.sh'
+$(eval $(call tsr_fuzz_binary,renderer-scene-fuzz,$(FUZZ_SCENE_SRC),\
+	$(GLIB_CFLAGS) $(PIXMAN_CFLAGS) $(FREETYPE_CFLAGS),\
+	$(PIXMAN_LIBS) $(FREETYPE_LIBS) $(GLIB_LIBS)))
+$(eval $(call tsr_fuzz_check,renderer,renderer-scene-fuzz.sh,renderer-scene-fuzz))
 EXTRA_CHECK_TARGETS += fuzz-check-renderer
-.PHONY: fuzz-check-renderer

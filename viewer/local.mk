@@ -13,35 +13,14 @@ UNIT_TESTS += tests/unit/renderer-viewer-link-test
 check_PROGRAMS += tests/unit/renderer-viewer-link-test
 tests_unit_renderer_viewer_link_test_LDADD = $(DISPLAY_LIBS)
 
-# Fuzzing. The main build uses gcc, which has no libFuzzer, so the fuzz target is built by an
-# explicit clang rule whenever configure found clang, and run for a bounded time by
-# `make fuzz-check-display` (tools/check runs it through check-extra) as a TAP test.
-# doc/testing.md explains how to copy this for another parser.
+# The kiosk's parser of viewer messages under libFuzzer; `make fuzz-check-display` runs it
+# (the recipe is tests/fuzz/local.mk; doc/testing.md explains how to add another parser).
 FUZZ_VIEWER_LINK_SRC = tests/fuzz/viewer-link-fuzz.c proto/viewer-link.c \
 	proto/sealed-memfd.c common/frame.c common/fdpass.c common/clock.c
 EXTRA_DIST += $(FUZZ_VIEWER_LINK_SRC) tests/fuzz/viewer-link-fuzz.sh tests/fuzz/viewer-link-corpus
-if HAVE_CLANG
-FUZZ_DISPLAY_BINS = tests/fuzz/viewer-link-fuzz
-tests/fuzz/viewer-link-fuzz: $(addprefix $(srcdir)/,$(FUZZ_VIEWER_LINK_SRC)) config.h
-	@$(MKDIR_P) tests/fuzz
-	$(AM_V_CCLD)$(CLANG) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-		-I$(top_srcdir) -I$(top_builddir) -D_GNU_SOURCE \
-		-o $@ $(addprefix $(srcdir)/,$(FUZZ_VIEWER_LINK_SRC))
-else
-FUZZ_DISPLAY_BINS =
-endif
-CLEANFILES += tests/fuzz/viewer-link-fuzz
-# Automake writes .log rules only for tests it knew when it ran; this one is started on demand
-# with `make check TESTS=...`, so it gets its own rule (same driver, same TAP parsing).
-tests/fuzz/viewer-link-fuzz.sh.log: $(srcdir)/tests/fuzz/viewer-link-fuzz.sh $(FUZZ_DISPLAY_BINS)
-	@$(MKDIR_P) tests/fuzz
-	@$(AM_TESTS_ENVIRONMENT) $(LOG_DRIVER) --test-name tests/fuzz/viewer-link-fuzz.sh \
-		--log-file $@ --trs-file $(@:.log=.trs) --color-tests no --enable-hard-errors yes \
-		--expect-failure no -- $(LOG_COMPILE) $(srcdir)/tests/fuzz/viewer-link-fuzz.sh
-fuzz-check-display: $(FUZZ_DISPLAY_BINS)
-	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/fuzz/viewer-link-fuzz.sh'
+$(eval $(call tsr_fuzz_binary,viewer-link-fuzz,$(FUZZ_VIEWER_LINK_SRC)))
+$(eval $(call tsr_fuzz_check,display,viewer-link-fuzz.sh,viewer-link-fuzz))
 EXTRA_CHECK_TARGETS += fuzz-check-display
-.PHONY: fuzz-check-display
 
 # tessera-viewer: started only through viewer/spawn.c, so it lives in libexec.
 libexec_PROGRAMS += viewer/tessera-viewer
