@@ -118,6 +118,164 @@ static void set_identity(GKeyFile *kf, const char *group, const char *prefix,
 	}
 }
 
+/* [policy] and [lockout]: the laptop group named is the one the bundle is built for. */
+static void write_policy(GKeyFile *kf, const struct tsr_policy *p, const char *laptop_group)
+{
+	set_str(kf, "policy", "organization", p->organization);
+	set_str(kf, "policy", "laptop-group", laptop_group ? laptop_group : p->laptop_group);
+	set_u64(kf, "policy", "lease-grace-days", p->lease_grace_days);
+	set_u64(kf, "policy", "max-serial-jump", p->max_serial_jump);
+	set_u64(kf, "lockout", "attempts", p->lockout.attempts);
+	set_u64(kf, "lockout", "lock-seconds", p->lockout.lock_seconds);
+	set_u64(kf, "lockout", "delay-ms", p->lockout.delay_ms);
+}
+
+/* [kiosk], [keymap] (only when something is set) and [hotkeys]. */
+static void write_kiosk(GKeyFile *kf, const struct tsr_policy_kiosk *kiosk)
+{
+	const struct tsr_policy_keymap *k = &kiosk->keymap;
+
+	set_str(kf, "kiosk", "sas", kiosk->sas);
+	set_u64(kf, "kiosk", "idle-lock-seconds", kiosk->idle_lock_seconds);
+	set_str(kf, "kiosk", "console", tsr_policy_console_rights_name(kiosk->console));
+	set_str(kf, "kiosk", "locked-requires-sas", kiosk->locked_requires_sas ? "true" : "false");
+	set_str(kf, "kiosk", "click-to-focus", kiosk->click_to_focus ? "true" : "false");
+	if (k->rules || k->model || k->layout || k->variant || k->options) {
+		set_str(kf, "keymap", "rules", k->rules);
+		set_str(kf, "keymap", "model", k->model);
+		set_str(kf, "keymap", "layout", k->layout);
+		set_str(kf, "keymap", "variant", k->variant);
+		set_str(kf, "keymap", "options", k->options);
+	}
+	for (size_t i = 0; i < kiosk->n_hotkeys; i++)
+		set_str(kf, "hotkeys", kiosk->hotkeys[i].action, kiosk->hotkeys[i].keys);
+}
+
+/* The templates the selected domains are made from. */
+static void write_templates(GKeyFile *kf, const struct selection *s)
+{
+	for (size_t i = 0; i < s->p->n_templates; i++) {
+		const struct tsr_policy_template *t = &s->p->templates[i];
+		if (s->lg && !has_template(s, t->name))
+			continue;
+		char *group = g_strdup_printf("template %s", t->name);
+		char hex[65];
+		for (size_t j = 0; j < 32; j++)
+			g_snprintf(hex + 2 * j, 3, "%02x", t->sha256[j]);
+		set_str(kf, group, "file", t->file);
+		set_str(kf, group, "format", t->format);
+		set_str(kf, group, "sha256", hex);
+		set_u64(kf, group, "size", t->size);
+		g_free(group);
+	}
+}
+
+/* How a domain boots: firmware only when the source chose one, the disk bus for QEMU only. */
+static void write_domain_boot(GKeyFile *kf, const char *group, const struct tsr_policy_domain *d)
+{
+	if (d->firmware_given)
+		set_str(kf, group, "firmware", tsr_policy_firmware_name(d->firmware));
+	if (d->backend == TSR_POLICY_BACKEND_QEMU)
+		set_str(kf, group, "disk-bus", tsr_policy_disk_bus_name(d->disk_bus));
+	set_str(kf, group, "cdrom", d->cdrom);
+	set_str(kf, group, "kernel", d->kernel);
+	set_str(kf, group, "initrd", d->initrd);
+	set_str(kf, group, "cmdline", d->cmdline);
+}
+
+/* The selected domains, their user and group lists cut to what the laptop carries. */
+static void write_domains(GKeyFile *kf, const struct selection *s)
+{
+	for (size_t i = 0; i < s->p->n_domains; i++) {
+		const struct tsr_policy_domain *d = &s->p->domains[i];
+		if (!has_domain(s, d->name))
+			continue;
+		char *group = g_strdup_printf("domain %s", d->name);
+		set_str(kf, group, "label", d->label);
+		set_str(kf, group, "colour", tsr_policy_colour_name(d->colour));
+		set_str(kf, group, "backend", tsr_policy_backend_name(d->backend));
+		set_u64(kf, group, "memory-mib", d->memory_mib);
+		set_u64(kf, group, "vcpus", d->vcpus);
+		set_str(kf, group, "template", d->template_name);
+		set_str(kf, group, "disk", d->disposable ? "disposable" : "persistent");
+		set_str(kf, group, "network", tsr_policy_network_name(d->network));
+		set_str(kf, group, "bridge", d->network_bridge);
+		set_str(kf, group, "display", tsr_policy_display_name(d->display));
+		set_filtered(kf, group, "users", d->users, d->n_users, s, keep_user_name);
+		set_filtered(kf, group, "groups", d->groups, d->n_groups, s, has_group);
+		set_identity(kf, group, "device-model", &d->device_model);
+		set_identity(kf, group, "viewer", &d->viewer);
+		write_domain_boot(kf, group, d);
+		g_free(group);
+	}
+}
+
+static void write_groups(GKeyFile *kf, const struct selection *s)
+{
+	for (size_t i = 0; i < s->p->n_groups; i++) {
+		const struct tsr_policy_group *gr = &s->p->groups[i];
+		if (!has_group(s, gr->name))
+			continue;
+		char *group = g_strdup_printf("group %s", gr->name);
+		set_str(kf, group, "description", gr->description);
+		set_filtered(kf, group, "domains", gr->domains, gr->n_domains, s, has_domain);
+		/* An empty group still has to exist, since users name it. */
+		if (!g_key_file_has_group(kf, group))
+			g_key_file_set_value(kf, group, "domains", "");
+		g_free(group);
+	}
+}
+
+static void write_users(GKeyFile *kf, const struct selection *s)
+{
+	for (size_t i = 0; i < s->p->n_users; i++) {
+		const struct tsr_policy_user *u = &s->p->users[i];
+		if (!has_user(s, u))
+			continue;
+		char *group = g_strdup_printf("user %s", u->name);
+		set_str(kf, group, "full-name", u->full_name);
+		set_str(kf, group, "password", u->password_hash);
+		set_filtered(kf, group, "groups", u->groups, u->n_groups, s, has_group);
+		set_filtered(kf, group, "domains", u->domains, u->n_domains, s, has_domain);
+		if (u->console)
+			set_str(kf, group, "console", "true");
+		g_free(group);
+	}
+}
+
+/* A device rule's match fields, in hex; -1 (any) writes nothing. */
+static void set_hex(GKeyFile *kf, const char *group, const char *key, int v, int digits)
+{
+	char buf[16];
+
+	if (v < 0)
+		return;
+	g_snprintf(buf, sizeof buf, "0x%0*x", digits, (unsigned)v);
+	set_str(kf, group, key, buf);
+}
+
+/* Every device rule, in order: the order decides which rule matches first. */
+static void write_rules(GKeyFile *kf, const struct selection *s)
+{
+	for (size_t i = 0; i < s->p->n_rules; i++) {
+		const struct tsr_policy_device_rule *r = &s->p->rules[i];
+		char *group = g_strdup_printf("rule %s", r->name);
+		set_hex(kf, group, "class", r->interface_class, 2);
+		set_hex(kf, group, "vendor", r->vendor, 4);
+		set_hex(kf, group, "product", r->product, 4);
+		set_str(kf, group, "serial", r->serial);
+		/* A rule attaching to a domain this laptop does not carry becomes deny, not
+		 * nothing: dropping it would let a later, broader rule match the device. */
+		if (r->action == TSR_POLICY_DEVICE_ATTACH && !has_domain(s, r->domain)) {
+			set_str(kf, group, "action", "deny");
+		} else {
+			set_str(kf, group, "action", tsr_policy_device_action_name(r->action));
+			set_str(kf, group, "domain", r->domain);
+		}
+		g_free(group);
+	}
+}
+
 char *tsr_policy_canonical(const struct tsr_policy *p, const char *laptop_group, size_t *len,
                            GError **error)
 {
@@ -131,128 +289,14 @@ char *tsr_policy_canonical(const struct tsr_policy *p, const char *laptop_group,
 		}
 	}
 	GKeyFile *kf = g_key_file_new();
-	const char *g = "policy";
-	set_str(kf, g, "organization", p->organization);
-	set_str(kf, g, "laptop-group", laptop_group ? laptop_group : p->laptop_group);
-	set_u64(kf, g, "lease-grace-days", p->lease_grace_days);
-	set_u64(kf, g, "max-serial-jump", p->max_serial_jump);
-	g = "lockout";
-	set_u64(kf, g, "attempts", p->lockout.attempts);
-	set_u64(kf, g, "lock-seconds", p->lockout.lock_seconds);
-	set_u64(kf, g, "delay-ms", p->lockout.delay_ms);
-	g = "kiosk";
-	set_str(kf, g, "sas", p->kiosk.sas);
-	set_u64(kf, g, "idle-lock-seconds", p->kiosk.idle_lock_seconds);
-	set_str(kf, g, "console", tsr_policy_console_rights_name(p->kiosk.console));
-	set_str(kf, g, "locked-requires-sas", p->kiosk.locked_requires_sas ? "true" : "false");
-	set_str(kf, g, "click-to-focus", p->kiosk.click_to_focus ? "true" : "false");
-	g = "keymap";
-	const struct tsr_policy_keymap *k = &p->kiosk.keymap;
-	if (k->rules || k->model || k->layout || k->variant || k->options) {
-		set_str(kf, g, "rules", k->rules);
-		set_str(kf, g, "model", k->model);
-		set_str(kf, g, "layout", k->layout);
-		set_str(kf, g, "variant", k->variant);
-		set_str(kf, g, "options", k->options);
-	}
-	for (size_t i = 0; i < p->kiosk.n_hotkeys; i++)
-		set_str(kf, "hotkeys", p->kiosk.hotkeys[i].action, p->kiosk.hotkeys[i].keys);
-
-	for (size_t i = 0; i < p->n_templates; i++) {
-		const struct tsr_policy_template *t = &p->templates[i];
-		if (s.lg && !has_template(&s, t->name))
-			continue;
-		char *group = g_strdup_printf("template %s", t->name);
-		char hex[65];
-		for (size_t j = 0; j < 32; j++)
-			g_snprintf(hex + 2 * j, 3, "%02x", t->sha256[j]);
-		set_str(kf, group, "file", t->file);
-		set_str(kf, group, "format", t->format);
-		set_str(kf, group, "sha256", hex);
-		set_u64(kf, group, "size", t->size);
-		g_free(group);
-	}
-	for (size_t i = 0; i < p->n_domains; i++) {
-		const struct tsr_policy_domain *d = &p->domains[i];
-		if (!has_domain(&s, d->name))
-			continue;
-		char *group = g_strdup_printf("domain %s", d->name);
-		set_str(kf, group, "label", d->label);
-		set_str(kf, group, "colour", tsr_policy_colour_name(d->colour));
-		set_str(kf, group, "backend", tsr_policy_backend_name(d->backend));
-		set_u64(kf, group, "memory-mib", d->memory_mib);
-		set_u64(kf, group, "vcpus", d->vcpus);
-		set_str(kf, group, "template", d->template_name);
-		set_str(kf, group, "disk", d->disposable ? "disposable" : "persistent");
-		set_str(kf, group, "network", tsr_policy_network_name(d->network));
-		set_str(kf, group, "bridge", d->network_bridge);
-		set_str(kf, group, "display", tsr_policy_display_name(d->display));
-		set_filtered(kf, group, "users", d->users, d->n_users, &s, keep_user_name);
-		set_filtered(kf, group, "groups", d->groups, d->n_groups, &s, has_group);
-		set_identity(kf, group, "device-model", &d->device_model);
-		set_identity(kf, group, "viewer", &d->viewer);
-		if (d->firmware_given)
-			set_str(kf, group, "firmware", tsr_policy_firmware_name(d->firmware));
-		if (d->backend == TSR_POLICY_BACKEND_QEMU)
-			set_str(kf, group, "disk-bus", tsr_policy_disk_bus_name(d->disk_bus));
-		set_str(kf, group, "cdrom", d->cdrom);
-		set_str(kf, group, "kernel", d->kernel);
-		set_str(kf, group, "initrd", d->initrd);
-		set_str(kf, group, "cmdline", d->cmdline);
-		g_free(group);
-	}
-	for (size_t i = 0; i < p->n_groups; i++) {
-		const struct tsr_policy_group *gr = &p->groups[i];
-		if (!has_group(&s, gr->name))
-			continue;
-		char *group = g_strdup_printf("group %s", gr->name);
-		set_str(kf, group, "description", gr->description);
-		set_filtered(kf, group, "domains", gr->domains, gr->n_domains, &s, has_domain);
-		/* An empty group still has to exist, since users name it. */
-		if (!g_key_file_has_group(kf, group))
-			g_key_file_set_value(kf, group, "domains", "");
-		g_free(group);
-	}
-	for (size_t i = 0; i < p->n_users; i++) {
-		const struct tsr_policy_user *u = &p->users[i];
-		if (!has_user(&s, u))
-			continue;
-		char *group = g_strdup_printf("user %s", u->name);
-		set_str(kf, group, "full-name", u->full_name);
-		set_str(kf, group, "password", u->password_hash);
-		set_filtered(kf, group, "groups", u->groups, u->n_groups, &s, has_group);
-		set_filtered(kf, group, "domains", u->domains, u->n_domains, &s, has_domain);
-		if (u->console)
-			set_str(kf, group, "console", "true");
-		g_free(group);
-	}
-	for (size_t i = 0; i < p->n_rules; i++) {
-		const struct tsr_policy_device_rule *r = &p->rules[i];
-		char *group = g_strdup_printf("rule %s", r->name);
-		char buf[16];
-		if (r->interface_class >= 0) {
-			g_snprintf(buf, sizeof buf, "0x%02x", r->interface_class);
-			set_str(kf, group, "class", buf);
-		}
-		if (r->vendor >= 0) {
-			g_snprintf(buf, sizeof buf, "0x%04x", r->vendor);
-			set_str(kf, group, "vendor", buf);
-		}
-		if (r->product >= 0) {
-			g_snprintf(buf, sizeof buf, "0x%04x", r->product);
-			set_str(kf, group, "product", buf);
-		}
-		set_str(kf, group, "serial", r->serial);
-		/* A rule attaching to a domain this laptop does not carry becomes deny, not
-		 * nothing: dropping it would let a later, broader rule match the device. */
-		if (r->action == TSR_POLICY_DEVICE_ATTACH && !has_domain(&s, r->domain)) {
-			set_str(kf, group, "action", "deny");
-		} else {
-			set_str(kf, group, "action", tsr_policy_device_action_name(r->action));
-			set_str(kf, group, "domain", r->domain);
-		}
-		g_free(group);
-	}
+	/* The order of the groups is part of the canonical form: never reorder these. */
+	write_policy(kf, p, laptop_group);
+	write_kiosk(kf, &p->kiosk);
+	write_templates(kf, &s);
+	write_domains(kf, &s);
+	write_groups(kf, &s);
+	write_users(kf, &s);
+	write_rules(kf, &s);
 	gsize n = 0;
 	char *text = g_key_file_to_data(kf, &n, NULL);
 	g_key_file_free(kf);

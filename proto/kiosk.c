@@ -1,5 +1,5 @@
 /* proto/kiosk.c: sizes and the complete check of kiosk <-> broker messages
- * (see kiosk-proto.h). The broker runs every kiosk message through tsr_kiosk_msg_check before
+ * (see kiosk.h). The broker runs every kiosk message through tsr_kiosk_msg_check before
  * it reads a field; the kiosk does the same for the broker's. */
 #include "config.h"
 #include "proto/kiosk.h"
@@ -91,12 +91,151 @@ static bool name_ok(const char *field, bool empty_ok)
 	return true;
 }
 
-#define BAD(e, text) (errno = (e), *why = (text), -1)
+/* One checker per message layout: NULL when every field is valid, else what is wrong. */
+
+static const char *check_login(const struct tsr_kiosk_login *m)
+{
+	if (m->seq == 0)
+		return "request with seq 0";
+	/* Whatever was typed as a name is just text: a name no policy user has is answered like a
+	 * wrong password, never treated as a protocol error. */
+	if (!text_ok(m->user, sizeof(m->user)))
+		return "bad user name text";
+	if (m->password_len > TSR_KIOSK_PASSWORD_MAX)
+		return "password too long";
+	if (!zero(m->password + m->password_len, TSR_KIOSK_PASSWORD_MAX - m->password_len) ||
+	    !zero(m->pad, sizeof(m->pad)))
+		return "nonzero padding";
+	return NULL;
+}
+
+static const char *check_request(const struct tsr_kiosk_request *m)
+{
+	if (m->seq == 0)
+		return "request with seq 0";
+	if (m->reserved)
+		return "nonzero reserved field";
+	return NULL;
+}
+
+/* FOCUS may name no domain (focus the desktop); the others must name one. */
+static const char *check_domain_request(const struct tsr_kiosk_domain_request *m, uint16_t type)
+{
+	if (m->seq == 0)
+		return "request with seq 0";
+	if (m->reserved || !zero(m->pad, sizeof(m->pad)))
+		return "nonzero reserved field";
+	if (!name_ok(m->domain, type == TSR_KIOSK_FOCUS))
+		return "bad domain name";
+	return NULL;
+}
+
+static const char *check_reply(const struct tsr_kiosk_reply *m)
+{
+	if (m->status > TSR_KIOSK_E_PROTOCOL)
+		return "unknown status";
+	if (!text_ok(m->message, sizeof(m->message)))
+		return "bad message text";
+	return NULL;
+}
+
+static const char *check_domain(const struct tsr_kiosk_domain *m)
+{
+	if (m->state > TSR_KIOSK_DOMAIN_UNAVAILABLE || m->colour > 7 || m->disposable > 1 ||
+	    m->focused > 1)
+		return "field out of range";
+	if (!name_ok(m->name, false) || !text_ok(m->label, sizeof(m->label)) ||
+	    !zero(m->pad, sizeof(m->pad)))
+		return "bad domain name or label";
+	return NULL;
+}
+
+static const char *check_notify(const struct tsr_kiosk_notify *m)
+{
+	if (m->kind > TSR_KIOSK_NOTE_DEVICE_DETACHED)
+		return "unknown notification kind";
+	if (!name_ok(m->domain, true) || !text_ok(m->text, sizeof(m->text)) ||
+	    !zero(m->pad, sizeof(m->pad)))
+		return "bad notification text";
+	return NULL;
+}
+
+/* At the login screen there is no user; in every other state there is one. */
+static const char *check_session(const struct tsr_kiosk_session *m)
+{
+	bool login = m->state == TSR_KIOSK_SESSION_LOGIN;
+
+	if (m->state > TSR_KIOSK_SESSION_ACTIVE)
+		return "unknown session state";
+	if (!name_ok(m->user, login) || (login && m->user[0]) ||
+	    !text_ok(m->full_name, sizeof(m->full_name)) || !zero(m->pad, sizeof(m->pad)))
+		return "bad session user";
+	return NULL;
+}
+
+/* The used hotkey slots hold text; the unused ones are all zero. */
+static const char *check_hotkeys(const struct tsr_kiosk_settings *m)
+{
+	for (uint32_t i = 0; i < TSR_KIOSK_MAX_HOTKEYS; i++) {
+		const struct tsr_kiosk_hotkey *k = &m->hotkeys[i];
+		if (i >= m->n_hotkeys) {
+			if (!zero(k, sizeof(*k)))
+				return "nonzero unused hotkey";
+		} else if (!text_ok(k->action, sizeof(k->action)) ||
+			   !text_ok(k->keys, sizeof(k->keys))) {
+			return "bad hotkey text";
+		}
+	}
+	return NULL;
+}
+
+static const char *check_settings(const struct tsr_kiosk_settings *m)
+{
+	if (m->n_hotkeys > TSR_KIOSK_MAX_HOTKEYS || m->console > 3 || m->locked_requires_sas > 1)
+		return "field out of range";
+	if (!text_ok(m->sas, sizeof(m->sas)) || !text_ok(m->xkb_rules, sizeof(m->xkb_rules)) ||
+	    !text_ok(m->xkb_model, sizeof(m->xkb_model)) ||
+	    !text_ok(m->xkb_layout, sizeof(m->xkb_layout)) ||
+	    !text_ok(m->xkb_variant, sizeof(m->xkb_variant)) ||
+	    !text_ok(m->xkb_options, sizeof(m->xkb_options)))
+		return "bad settings text";
+	return check_hotkeys(m);
+}
+
+/* buf holds a whole message of a known type and its size. */
+static const char *check_body(const void *buf, uint16_t type)
+{
+	switch (type) {
+	case TSR_KIOSK_LOGIN:
+	case TSR_KIOSK_UNLOCK:
+		return check_login(buf);
+	case TSR_KIOSK_LIST:
+	case TSR_KIOSK_LOGOUT:
+	case TSR_KIOSK_LOCK:
+		return check_request(buf);
+	case TSR_KIOSK_PICK:
+	case TSR_KIOSK_STOP:
+	case TSR_KIOSK_FOCUS:
+	case TSR_KIOSK_RESTART_VIEWER:
+		return check_domain_request(buf, type);
+	case TSR_KIOSK_REPLY:
+		return check_reply(buf);
+	case TSR_KIOSK_DOMAIN:
+		return check_domain(buf);
+	case TSR_KIOSK_NOTIFY:
+		return check_notify(buf);
+	case TSR_KIOSK_SESSION:
+		return check_session(buf);
+	case TSR_KIOSK_SETTINGS:
+		return check_settings(buf);
+	}
+	return "unknown message type";
+}
 
 int tsr_kiosk_msg_check(const void *buf, size_t len, const char **why)
 {
 	struct tsr_frame_header h;
-	const char *dummy;
+	const char *dummy, *problem;
 
 	if (!why)
 		why = &dummy;
@@ -105,112 +244,17 @@ int tsr_kiosk_msg_check(const void *buf, size_t len, const char **why)
 		return -1;
 	}
 	if (tsr_kiosk_msg_size(h.type) == 0)
-		return BAD(EBADMSG, "unknown message type");
-	if (len != tsr_kiosk_msg_size(h.type))
-		return BAD(EBADMSG, "wrong size for its type");
-
-	switch (h.type) {
-	case TSR_KIOSK_LOGIN:
-	case TSR_KIOSK_UNLOCK: {
-		const struct tsr_kiosk_login *m = buf;
-		if (m->seq == 0)
-			return BAD(EBADMSG, "request with seq 0");
-		/* Whatever was typed as a name is just text: a name no policy user has is
-		 * answered like a wrong password, never treated as a protocol error. */
-		if (!text_ok(m->user, sizeof(m->user)))
-			return BAD(EBADMSG, "bad user name text");
-		if (m->password_len > TSR_KIOSK_PASSWORD_MAX)
-			return BAD(EBADMSG, "password too long");
-		if (!zero(m->password + m->password_len, TSR_KIOSK_PASSWORD_MAX - m->password_len) ||
-		    !zero(m->pad, sizeof(m->pad)))
-			return BAD(EBADMSG, "nonzero padding");
-		return 0;
+		problem = "unknown message type";
+	else if (len != tsr_kiosk_msg_size(h.type))
+		problem = "wrong size for its type";
+	else
+		problem = check_body(buf, h.type);
+	if (problem) {
+		errno = EBADMSG;
+		*why = problem;
+		return -1;
 	}
-	case TSR_KIOSK_LIST:
-	case TSR_KIOSK_LOGOUT:
-	case TSR_KIOSK_LOCK: {
-		const struct tsr_kiosk_request *m = buf;
-		if (m->seq == 0)
-			return BAD(EBADMSG, "request with seq 0");
-		if (m->reserved)
-			return BAD(EBADMSG, "nonzero reserved field");
-		return 0;
-	}
-	case TSR_KIOSK_PICK:
-	case TSR_KIOSK_STOP:
-	case TSR_KIOSK_FOCUS:
-	case TSR_KIOSK_RESTART_VIEWER: {
-		const struct tsr_kiosk_domain_request *m = buf;
-		if (m->seq == 0)
-			return BAD(EBADMSG, "request with seq 0");
-		if (m->reserved || !zero(m->pad, sizeof(m->pad)))
-			return BAD(EBADMSG, "nonzero reserved field");
-		if (!name_ok(m->domain, h.type == TSR_KIOSK_FOCUS))
-			return BAD(EBADMSG, "bad domain name");
-		return 0;
-	}
-	case TSR_KIOSK_REPLY: {
-		const struct tsr_kiosk_reply *m = buf;
-		if (m->status > TSR_KIOSK_E_PROTOCOL)
-			return BAD(EBADMSG, "unknown status");
-		if (!text_ok(m->message, sizeof(m->message)))
-			return BAD(EBADMSG, "bad message text");
-		return 0;
-	}
-	case TSR_KIOSK_DOMAIN: {
-		const struct tsr_kiosk_domain *m = buf;
-		if (m->state > TSR_KIOSK_DOMAIN_UNAVAILABLE || m->colour > 7 || m->disposable > 1 ||
-		    m->focused > 1)
-			return BAD(EBADMSG, "field out of range");
-		if (!name_ok(m->name, false) || !text_ok(m->label, sizeof(m->label)) ||
-		    !zero(m->pad, sizeof(m->pad)))
-			return BAD(EBADMSG, "bad domain name or label");
-		return 0;
-	}
-	case TSR_KIOSK_NOTIFY: {
-		const struct tsr_kiosk_notify *m = buf;
-		if (m->kind > TSR_KIOSK_NOTE_DEVICE_DETACHED)
-			return BAD(EBADMSG, "unknown notification kind");
-		if (!name_ok(m->domain, true) || !text_ok(m->text, sizeof(m->text)) ||
-		    !zero(m->pad, sizeof(m->pad)))
-			return BAD(EBADMSG, "bad notification text");
-		return 0;
-	}
-	case TSR_KIOSK_SESSION: {
-		const struct tsr_kiosk_session *m = buf;
-		if (m->state > TSR_KIOSK_SESSION_ACTIVE)
-			return BAD(EBADMSG, "unknown session state");
-		if (!name_ok(m->user, m->state == TSR_KIOSK_SESSION_LOGIN) ||
-		    (m->state == TSR_KIOSK_SESSION_LOGIN && m->user[0]) ||
-		    !text_ok(m->full_name, sizeof(m->full_name)) || !zero(m->pad, sizeof(m->pad)))
-			return BAD(EBADMSG, "bad session user");
-		return 0;
-	}
-	case TSR_KIOSK_SETTINGS: {
-		const struct tsr_kiosk_settings *m = buf;
-		if (m->n_hotkeys > TSR_KIOSK_MAX_HOTKEYS || m->console > 3 ||
-		    m->locked_requires_sas > 1)
-			return BAD(EBADMSG, "field out of range");
-		if (!text_ok(m->sas, sizeof(m->sas)) || !text_ok(m->xkb_rules, sizeof(m->xkb_rules)) ||
-		    !text_ok(m->xkb_model, sizeof(m->xkb_model)) ||
-		    !text_ok(m->xkb_layout, sizeof(m->xkb_layout)) ||
-		    !text_ok(m->xkb_variant, sizeof(m->xkb_variant)) ||
-		    !text_ok(m->xkb_options, sizeof(m->xkb_options)))
-			return BAD(EBADMSG, "bad settings text");
-		for (uint32_t i = 0; i < TSR_KIOSK_MAX_HOTKEYS; i++) {
-			const struct tsr_kiosk_hotkey *k = &m->hotkeys[i];
-			if (i >= m->n_hotkeys) {
-				if (!zero(k, sizeof(*k)))
-					return BAD(EBADMSG, "nonzero unused hotkey");
-			} else if (!text_ok(k->action, sizeof(k->action)) ||
-				   !text_ok(k->keys, sizeof(k->keys))) {
-				return BAD(EBADMSG, "bad hotkey text");
-			}
-		}
-		return 0;
-	}
-	}
-	return BAD(EBADMSG, "unknown message type");
+	return 0;
 }
 
 void tsr_kiosk_set_string(char *field, size_t size, const char *s)

@@ -1,4 +1,4 @@
-/* viewer/spawn.c: connect, fork, drop, exec (see viewer-spawn.h). */
+/* viewer/spawn.c: connect, fork, drop, exec (see spawn.h). */
 #include "config.h"
 #include "viewer/spawn.h"
 #include "common/sandbox.h"
@@ -91,19 +91,10 @@ static void child(const struct tsr_viewer_spawn_params *p, int link, const int *
 	_exit(127);
 }
 
-bool tsr_viewer_spawn(const struct tsr_viewer_spawn_params *p, struct tsr_viewer_process *out,
-		      GError **error)
+/* Refuse, before any fd is made, what the child could not do: run as root, take on ids the
+ * caller cannot give it, shed groups it cannot drop, or run a viewer that is not there. */
+static bool params_ok(const struct tsr_viewer_spawn_params *p, const char *viewer, GError **error)
 {
-	int spice[TSR_VIEWER_SPICE_CONNECTIONS], sv[2] = { -1, -1 }, devnull = -1;
-	const char *viewer = p->viewer_path ? p->viewer_path : tsr_viewer_default_path();
-	char fdargs[1 + TSR_VIEWER_SPICE_CONNECTIONS][16];
-	char *argv[16], *envp[5];
-	int argc = 0, envc = 0;
-	pid_t pid, parent = getpid();
-	bool ok = false;
-
-	for (int i = 0; i < TSR_VIEWER_SPICE_CONNECTIONS; i++)
-		spice[i] = -1;
 	if (!p->domain || !p->spice_socket) {
 		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
 			    "a viewer needs a domain name and a SPICE socket path");
@@ -134,49 +125,85 @@ bool tsr_viewer_spawn(const struct tsr_viewer_spawn_params *p, struct tsr_viewer
 			    "the viewer %s cannot be run: %s", viewer, g_strerror(errno));
 		return false;
 	}
-	/* One connection per channel; spice-server tells them apart by their link message. */
+	return true;
+}
+
+/* One connection per channel; spice-server tells them apart by their link message. On failure
+ * the ones made so far stay in spice[] for the caller to close. */
+static bool connect_channels(const struct tsr_viewer_spawn_params *p, int *spice, GError **error)
+{
 	for (int i = 0; i < TSR_VIEWER_SPICE_CONNECTIONS; i++) {
 		spice[i] = connect_unix(p->spice_socket);
 		if (spice[i] < 0) {
 			g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
 				    "domain %s: cannot connect to its SPICE socket %s: %s", p->domain,
 				    p->spice_socket, g_strerror(errno));
-			goto out;
+			return false;
 		}
 	}
+	return true;
+}
+
+/* The viewer's command line and environment, built before fork: the child may not allocate. */
+struct exec_args {
+	char fdargs[1 + TSR_VIEWER_SPICE_CONNECTIONS][16];
+	char *argv[16];
+	char *envp[5];
+};
+
+static void build_exec_args(const struct tsr_viewer_spawn_params *p, const char *viewer,
+			    struct exec_args *x)
+{
+	int argc = 0, envc = 0;
+
+	x->argv[argc++] = (char *)viewer;
+	x->argv[argc++] = (char *)"--domain";
+	x->argv[argc++] = (char *)p->domain;
+	snprintf(x->fdargs[0], sizeof(x->fdargs[0]), "%d", LINK_FD);
+	x->argv[argc++] = (char *)"--link-fd";
+	x->argv[argc++] = x->fdargs[0];
+	for (int i = 0; i < TSR_VIEWER_SPICE_CONNECTIONS; i++) {
+		snprintf(x->fdargs[1 + i], sizeof(x->fdargs[1 + i]), "%d", FIRST_SPICE_FD + i);
+		x->argv[argc++] = (char *)"--spice-fd";
+		x->argv[argc++] = x->fdargs[1 + i];
+	}
+	if (p->probe_path) {
+		x->argv[argc++] = (char *)"--sandbox-probe";
+		x->argv[argc++] = (char *)p->probe_path;
+	}
+	x->argv[argc] = NULL;
+	x->envp[envc++] = (char *)"PATH=/usr/bin:/bin";
+	/* Debug logging of the viewer follows the spawner's environment. */
+	if (g_getenv("TSR_VIEWER_DEBUG"))
+		x->envp[envc++] = (char *)"TSR_VIEWER_DEBUG=1";
+	/* Sanitizer mode (doc/sandbox.md): LeakSanitizer cannot work inside the sandbox. */
+	if (TSR_SANITIZER_BUILD)
+		x->envp[envc++] = (char *)"ASAN_OPTIONS=detect_leaks=0:abort_on_error=1";
+	x->envp[envc] = NULL;
+}
+
+bool tsr_viewer_spawn(const struct tsr_viewer_spawn_params *p, struct tsr_viewer_process *out,
+		      GError **error)
+{
+	int spice[TSR_VIEWER_SPICE_CONNECTIONS], sv[2] = { -1, -1 }, devnull = -1;
+	const char *viewer = p->viewer_path ? p->viewer_path : tsr_viewer_default_path();
+	struct exec_args x;
+	pid_t pid, parent = getpid();
+	bool ok = false;
+
+	for (int i = 0; i < TSR_VIEWER_SPICE_CONNECTIONS; i++)
+		spice[i] = -1;
+	if (!params_ok(p, viewer, error))
+		return false;
+	if (!connect_channels(p, spice, error))
+		goto out;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    (devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
 			    "domain %s: cannot make the viewer link: %s", p->domain, g_strerror(errno));
 		goto out;
 	}
-
-	/* Everything the child needs is built before fork: it may not allocate. */
-	argv[argc++] = (char *)viewer;
-	argv[argc++] = (char *)"--domain";
-	argv[argc++] = (char *)p->domain;
-	snprintf(fdargs[0], sizeof(fdargs[0]), "%d", LINK_FD);
-	argv[argc++] = (char *)"--link-fd";
-	argv[argc++] = fdargs[0];
-	for (int i = 0; i < TSR_VIEWER_SPICE_CONNECTIONS; i++) {
-		snprintf(fdargs[1 + i], sizeof(fdargs[1 + i]), "%d", FIRST_SPICE_FD + i);
-		argv[argc++] = (char *)"--spice-fd";
-		argv[argc++] = fdargs[1 + i];
-	}
-	if (p->probe_path) {
-		argv[argc++] = (char *)"--sandbox-probe";
-		argv[argc++] = (char *)p->probe_path;
-	}
-	argv[argc] = NULL;
-	envp[envc++] = (char *)"PATH=/usr/bin:/bin";
-	/* Debug logging of the viewer follows the spawner's environment. */
-	if (g_getenv("TSR_VIEWER_DEBUG"))
-		envp[envc++] = (char *)"TSR_VIEWER_DEBUG=1";
-	/* Sanitizer mode (doc/sandbox.md): LeakSanitizer cannot work inside the sandbox. */
-	if (TSR_SANITIZER_BUILD)
-		envp[envc++] = (char *)"ASAN_OPTIONS=detect_leaks=0:abort_on_error=1";
-	envp[envc] = NULL;
-
+	build_exec_args(p, viewer, &x);
 	pid = fork();
 	if (pid < 0) {
 		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
@@ -184,7 +211,7 @@ bool tsr_viewer_spawn(const struct tsr_viewer_spawn_params *p, struct tsr_viewer
 		goto out;
 	}
 	if (pid == 0)
-		child(p, sv[1], spice, devnull, parent, argv, envp);
+		child(p, sv[1], spice, devnull, parent, x.argv, x.envp);
 	out->pid = pid;
 	out->link = sv[0];
 	sv[0] = -1;
