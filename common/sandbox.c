@@ -7,6 +7,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <string.h>
 #include <grp.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
@@ -31,14 +33,21 @@ static bool same_groups(const gid_t *want, size_t n_want)
 	return true;
 }
 
-static bool ids_are(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups)
+/* A real gid that is not the target: only ever a real gid, never used for access (files and
+ * signals use the effective and real uids), and never 0. */
+static gid_t other_gid(gid_t gid)
+{
+	return gid == 65534 ? 65533 : 65534;
+}
+
+static bool ids_are(uid_t uid, gid_t gid, gid_t real_gid, const gid_t *groups, size_t n_groups)
 {
 	uid_t r, e, s;
 	gid_t rg, eg, sg;
 
 	if (getresuid(&r, &e, &s) < 0 || r != uid || e != uid || s != uid)
 		return false;
-	if (getresgid(&rg, &eg, &sg) < 0 || rg != gid || eg != gid || sg != gid)
+	if (getresgid(&rg, &eg, &sg) < 0 || rg != real_gid || eg != gid || sg != gid)
 		return false;
 	if (!same_groups(groups, n_groups))
 		return false;
@@ -50,8 +59,11 @@ static bool ids_are(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups)
 	return true;
 }
 
-static int drop_ids(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups)
+static int drop_ids(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
+		    bool nondumpable_exec)
 {
+	gid_t real_gid = gid;
+
 	if (uid == 0 || gid == 0 || n_groups > TSR_SANDBOX_MAX_GROUPS) {
 		errno = EINVAL;
 		return -1;
@@ -64,14 +76,16 @@ static int drop_ids(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups)
 	/* Without root nothing can be changed: the parent must have set the ids already, and
 	 * that is verified below rather than assumed. */
 	if (geteuid() == 0) {
+		if (nondumpable_exec)
+			real_gid = other_gid(gid);
 		if (setgroups(n_groups, groups) < 0)
 			return -1;
-		if (setresgid(gid, gid, gid) < 0)
+		if (setresgid(real_gid, gid, gid) < 0)
 			return -1;
 		if (setresuid(uid, uid, uid) < 0)
 			return -1;
 	}
-	if (!ids_are(uid, gid, groups, n_groups)) {
+	if (!ids_are(uid, gid, real_gid, groups, n_groups)) {
 		errno = EPERM;
 		return -1;
 	}
@@ -80,12 +94,12 @@ static int drop_ids(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups)
 
 int tsr_sandbox_drop_ids(uid_t uid, gid_t gid)
 {
-	return drop_ids(uid, gid, NULL, 0);
+	return drop_ids(uid, gid, NULL, 0, false);
 }
 
 bool tsr_sandbox_ids_dropped(uid_t uid, gid_t gid)
 {
-	return ids_are(uid, gid, NULL, 0);
+	return ids_are(uid, gid, gid, NULL, 0);
 }
 
 int tsr_sandbox_no_new_privs(void)
@@ -94,6 +108,41 @@ int tsr_sandbox_no_new_privs(void)
 		return -1;
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return -1;
+	return 0;
+}
+
+/* TracerPid from /proc/self/status, read with system calls only; -1 if unknown. */
+static long tracer_pid(void)
+{
+	char buf[4096], *p;
+	ssize_t n;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, "\nTracerPid:");
+	return p ? strtol(p + strlen("\nTracerPid:"), NULL, 10) : -1;
+}
+
+int tsr_sandbox_after_exec(void)
+{
+	gid_t egid = getegid();
+
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return -1;
+	if (getgid() != egid && setresgid(egid, egid, egid) < 0)
+		return -1;
+	/* Undumpable from here on, so nobody can attach any more; someone who attached in the
+	 * instant before is refused here, before any fd is used. */
+	if (tracer_pid() != 0) {
+		errno = EPERM;
+		return -1;
+	}
 	return 0;
 }
 
@@ -188,7 +237,7 @@ int tsr_sandbox_enter(const struct tsr_sandbox *sb, const char **failed_step)
 		return fail(failed_step, "drop ids");
 	}
 	if (sb->ids == TSR_SANDBOX_IDS_DROP &&
-	    drop_ids(sb->uid, sb->gid, sb->groups, sb->n_groups) < 0)
+	    drop_ids(sb->uid, sb->gid, sb->groups, sb->n_groups, sb->nondumpable_exec) < 0)
 		return fail(failed_step, "drop ids");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return fail(failed_step, "no_new_privs");

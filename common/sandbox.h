@@ -77,6 +77,12 @@ struct tsr_sandbox {
 	size_t n_keep_fds;         /* at most TSR_SANDBOX_MAX_KEEP_FDS */
 	const struct tsr_seccomp_rule *allow; /* the program's allowlist; NULL: no filter */
 	size_t n_allow;
+	/* Between fork and exec only, as root: leave the real gid different from the target
+	 * gid, so that the kernel starts the next program non-dumpable (execve makes a process
+	 * dumpable again only when its real and effective ids agree). No process of the target
+	 * uid can then ptrace it or take its fds before its main runs; main calls
+	 * tsr_sandbox_after_exec() first thing, which makes the gids agree. */
+	bool nondumpable_exec;
 };
 
 /* Run the whole sequence. Returns 0, or -1 with errno and *failed_step naming the step that
@@ -84,6 +90,11 @@ struct tsr_sandbox {
  * and exec: _exit), the process is in an unknown state. */
 int tsr_sandbox_enter(const struct tsr_sandbox *sb, const char **failed_step)
 	__attribute__((warn_unused_result));
+
+/* First thing in main of a program started with nondumpable_exec (or any sandboxed program):
+ * PR_SET_DUMPABLE 0 (execve turned it back on), the real gid set to the effective one, and a
+ * refusal (EPERM) if a tracer attached before main. Returns 0 or -1 with errno. */
+int tsr_sandbox_after_exec(void) __attribute__((warn_unused_result));
 
 /* Step 1 alone, without supplementary groups: for callers that only change ids. Refuses uid 0
  * or gid 0 as a target (EINVAL). Returns 0 or -1 with errno. */

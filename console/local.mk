@@ -10,9 +10,8 @@ console_libtsr_console_a_CFLAGS = $(AM_CFLAGS) $(SPICE_SERVER_CFLAGS) $(PIXMAN_C
 CONSOLE_LIBS = console/libtsr-console.a common/libtsr-spice-core.a $(CONSOLE_LINK_LIBS) $(SPICE_SERVER_LIBS) $(PIXMAN_LIBS)
 
 libexec_PROGRAMS += console/tessera-console
-# The viewer's seccomp allowlist (viewer/local.mk), loaded with the console's few extra calls.
 console_tessera_console_SOURCES = console/main.c \
-	viewer/seccomp.c viewer/seccomp.h
+	console/sandbox.c console/sandbox.h
 console_tessera_console_CFLAGS = $(AM_CFLAGS) $(SPICE_SERVER_CFLAGS) $(SECCOMP_CFLAGS)
 console_tessera_console_LDADD = $(CONSOLE_LIBS) $(SECCOMP_LIBS)
 

@@ -1,9 +1,10 @@
 /* console/main.c: tessera-console, the SPICE console of the kiosk.
  *
  * A separate process so that the remote client's SPICE stream is parsed outside the kiosk, in a
- * sandbox: it listens on a unix socket (mode 0600), then closes every other fd, sets rlimits,
- * drops to an unprivileged user with no_new_privs and a seccomp allowlist, and only then starts
- * libspice-server's display and takes clients (doc/console.md has the exact order). The kiosk
+ * sandbox: it listens on a unix socket (mode 0600), then enters the box console/sandbox.c
+ * describes (every other fd closed, an unprivileged user, no_new_privs, rlimits, its own
+ * seccomp allowlist), and only then starts libspice-server's display and takes clients
+ * (doc/console.md has the exact order). The kiosk
  * feeds it the composited desktop over an inherited SOCK_SEQPACKET fd (proto/console.h)
  * and gets the remote keys and pointer back; the kiosk alone decides what they may do. */
 #include "config.h"
@@ -27,18 +28,16 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include <seccomp.h>
 #include <spice.h>
 
 #include "common/fdpass.h"
 #include "common/frame.h"
 #include "common/log.h"
-#include "common/sandbox.h"
 #include "common/spice-core.h"
 #include "console/display.h"
 #include "console/input.h"
+#include "console/sandbox.h"
 #include "proto/console.h"
-#include "viewer/seccomp.h"
 
 #define DEFAULT_SOCKET "/run/tessera/console.sock"
 #define DEFAULT_USER "nobody"
@@ -515,92 +514,6 @@ static bool lookup_user(const char *name, const char *what, uid_t *uid, gid_t *g
 	return true;
 }
 
-/* Threads of this process, from /proc/self/status (-1 if unknown). */
-static int count_threads(void)
-{
-	char *status = NULL, *line;
-	int n = -1;
-
-	if (g_file_get_contents("/proc/self/status", &status, NULL, NULL) &&
-	    (line = strstr(status, "\nThreads:")) != NULL)
-		n = atoi(line + strlen("\nThreads:"));
-	g_free(status);
-	return n;
-}
-
-/* Step 1, before spice-server exists: nothing but stdio, the link and the socket stays open. */
-static bool sandbox_close_fds(void)
-{
-	const int keep[] = { console.link, console.listen_fd };
-
-	if (tsr_sandbox_close_fds(keep, 2, true) < 0) {
-		tsr_err("cannot close inherited fds: %s", strerror(errno));
-		return false;
-	}
-	return true;
-}
-
-/* Step 2, after spice_server_init (which loads its SASL plugins from disk but starts no thread
- * and reads nothing from a client) and before its worker thread exists. */
-static bool sandbox_drop(uid_t uid, gid_t gid)
-{
-	struct tsr_sandbox_limits limits = {
-		/* spice-server's threads, image encoders and one copy of the surface. */
-		.address_space = 4ull << 30,
-		/* Each SPICE client opens a handful of channels; 128 leaves room for a few. */
-		.open_files = 128,
-		.processes = 0,
-		.no_core = true,
-	};
-
-	if (uid == 0 || gid == 0) {
-		tsr_err("refusing to run the console as root: --user must name an unprivileged "
-			"user");
-		return false;
-	}
-	/* no_new_privs is per thread: every thread must be created after it. */
-	if (count_threads() != 1) {
-		tsr_err("the console has %d threads before its sandbox is complete; refusing to "
-			"go on",
-			count_threads());
-		return false;
-	}
-	if (tsr_sandbox_set_limits(&limits) < 0) {
-		tsr_err("cannot set resource limits: %s", strerror(errno));
-		return false;
-	}
-	if (tsr_sandbox_drop_ids(uid, gid) < 0) {
-		tsr_err("cannot drop to uid %u gid %u: %s", (unsigned)uid, (unsigned)gid,
-			strerror(errno));
-		return false;
-	}
-	if (tsr_sandbox_no_new_privs() < 0) {
-		tsr_err("cannot set no_new_privs: %s", strerror(errno));
-		return false;
-	}
-	return true;
-}
-
-/* Step 3, still single-threaded so every thread spice-server starts inherits it: the viewer's
- * system-call allowlist (no files, no new sockets to anywhere, no fork or exec), plus what a
- * server needs on top. Denied calls fail with EACCES: the files OpenSSL would read when the
- * first client links (its config, /dev/urandom) are optional to it, getrandom is allowed. */
-static bool sandbox_seccomp(void)
-{
-	static const int console_extra[] = {
-		SCMP_SYS(accept4),    /* clients on the listening socket */
-		SCMP_SYS(accept),
-		SCMP_SYS(socketpair), /* spice-server's internal dispatchers: no address, no peer */
-		SCMP_SYS(fstatfs),    /* refusing hugetlbfs surfaces */
-	};
-
-	if (tsr_viewer_seccomp_load_with(console_extra, G_N_ELEMENTS(console_extra)) < 0) {
-		tsr_err("cannot load the seccomp filter: %s", strerror(errno));
-		return false;
-	}
-	return true;
-}
-
 /* The server and its settings; no thread, no client yet. */
 static bool init_spice(void)
 {
@@ -721,11 +634,11 @@ int main(int argc, char **argv)
 	console.listen_fd = listen_on(socket_path, owner, owner_gid);
 	if (console.listen_fd < 0)
 		return 1;
-	if (!sandbox_close_fds())
+	if (!tsr_console_sandbox_close_fds(console.link, console.listen_fd))
 		return 1;
 	console.loop = g_main_loop_new(NULL, FALSE);
 	console.clients = g_hash_table_new(NULL, NULL);
-	if (!init_spice() || !sandbox_drop(uid, gid) || !sandbox_seccomp() || !start_spice())
+	if (!init_spice() || !tsr_console_sandbox_enter(uid, gid) || !start_spice())
 		return 1;
 	g_unix_fd_add(console.link, G_IO_IN | G_IO_HUP | G_IO_ERR, link_readable, NULL);
 	g_unix_fd_add(console.listen_fd, G_IO_IN, listen_readable, NULL);

@@ -29,7 +29,6 @@ viewer_tessera_viewer_SOURCES = \
 	viewer/spice.c viewer/spice.h \
 	viewer/publish.c viewer/publish.h \
 	viewer/sandbox.c viewer/sandbox.h \
-	viewer/seccomp.c viewer/seccomp.h \
 	proto/display.h
 viewer_tessera_viewer_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS) $(SECCOMP_CFLAGS)
 viewer_tessera_viewer_LDADD = $(COMMON_LIBS) $(SPICE_CLIENT_LIBS) $(SECCOMP_LIBS)

@@ -2,14 +2,14 @@
  *
  * Started only by the spawner (viewer-spawn.h) with its ids already dropped and its fds in
  * place: the kiosk link (SOCK_SEQPACKET) and a few sockets already connected to the domain's
- * SPICE server. It closes every other fd, initialises what needs files, enters the sandbox
- * (viewer-sandbox.h) and only then lets spice-client-glib read. Exit status (see
+ * SPICE server. It makes itself undumpable before anything else, closes every other fd,
+ * initialises what needs files, enters the sandbox (viewer/sandbox.h) and only then lets
+ * spice-client-glib read. Exit status (see
  * doc/display-protocol.md): 0 kiosk closed the link, 2 bad usage, 3 domain gone, 4 kiosk
  * protocol violation, 5 sandbox failure. */
 #include "config.h"
 #include "common/frame.h"
 #include "common/log.h"
-#include "common/sandbox.h"
 #include "proto/display.h"
 #include "viewer/publish.h"
 #include "viewer/sandbox.h"
@@ -173,6 +173,14 @@ int main(int argc, char **argv)
 	static char ident[64];
 	char err[256];
 
+	/* Before anything else, GLib included: execve made the viewer dumpable again, and
+	 * until this returns a process of its uid could take its fds. */
+	if (tsr_viewer_sandbox_first(err, sizeof(err)) < 0) {
+		tsr_log_init("tessera-viewer", false);
+		tsr_err("sandbox: %s", err);
+		return EXIT_SANDBOX;
+	}
+
 	ctx = g_option_context_new("- show one domain's SPICE display to the kiosk, sandboxed");
 	g_option_context_set_summary(ctx,
 		"Started by the kiosk or the broker, never by hand: see tessera-viewer(1) and\n"
@@ -208,8 +216,8 @@ int main(int argc, char **argv)
 	/* Nothing inherited stays but what we were told about. */
 	keep[0] = v.link;
 	memcpy(keep + 1, spice_fds, nspice * sizeof(int));
-	if (tsr_sandbox_close_fds(keep, nspice + 1, true) < 0) {
-		tsr_err("closing inherited fds failed: %s", g_strerror(errno));
+	if (tsr_viewer_sandbox_close_fds(keep, nspice + 1, err, sizeof(err)) < 0) {
+		tsr_err("sandbox: %s", err);
 		return EXIT_SANDBOX;
 	}
 	for (size_t i = 0; i <= nspice; i++)

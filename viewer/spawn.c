@@ -50,12 +50,43 @@ static int connect_unix(const char *path)
 	return fd;
 }
 
+/* The process serving the SPICE socket (the device model) must not run as the viewer's uid:
+ * it could ptrace the viewer or signal it, and a guest that escaped into the device model
+ * would be one step from the kiosk link. Asked of the kernel, so no policy can get it wrong. */
+static bool peer_is_not(int fd, const struct tsr_viewer_spawn_params *p, GError **error)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+		g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
+			    "domain %s: cannot tell who serves %s: %s", p->domain, p->spice_socket,
+			    g_strerror(errno));
+		return false;
+	}
+	if (cred.uid == p->uid) {
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+			    "domain %s: its device model (pid %d) runs as uid %u, the uid its viewer "
+			    "would run as; give the viewer its own user (viewer-user or viewer-uid)",
+			    p->domain, (int)cred.pid, (unsigned)cred.uid);
+		return false;
+	}
+	return true;
+}
+
 /* In the child, between fork and exec: async-signal-safe calls only. Never returns. */
 static void child(const struct tsr_viewer_spawn_params *p, int link, const int *spice, int devnull,
 		  pid_t parent, char *const argv[], char *const envp[])
 {
 	int moved[1 + TSR_VIEWER_SPICE_CONNECTIONS];
 	sigset_t all;
+	const struct tsr_sandbox sb = {
+		.ids = TSR_SANDBOX_IDS_DROP,
+		.uid = p->uid,
+		.gid = p->gid,
+		.nondumpable_exec = true,
+	};
+	const char *step;
 
 	/* Move everything out of the way first, then into place. */
 	moved[0] = fcntl(link, F_DUPFD, 64);
@@ -76,16 +107,13 @@ static void child(const struct tsr_viewer_spawn_params *p, int link, const int *
 		_exit(126);
 	sigfillset(&all);
 	sigprocmask(SIG_UNBLOCK, &all, NULL);
-	if (geteuid() == 0) {
-		if (tsr_sandbox_drop_ids(p->uid, p->gid) < 0)
-			_exit(125);
-	} else if (!tsr_sandbox_ids_dropped(p->uid, p->gid)) {
+	/* common's sequence without an allowlist: system calls only. As root it changes the ids
+	 * and leaves the real gid apart so the viewer starts non-dumpable; without root it
+	 * verifies that the ids already are the target. */
+	if (tsr_sandbox_enter(&sb, &step) < 0)
 		_exit(125);
-	}
 	/* After the id change (which clears it): die with the kiosk or broker. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
-		_exit(124);
-	if (tsr_sandbox_no_new_privs() < 0)
 		_exit(124);
 	execve(argv[0], argv, envp);
 	_exit(127);
@@ -195,7 +223,7 @@ bool tsr_viewer_spawn(const struct tsr_viewer_spawn_params *p, struct tsr_viewer
 		spice[i] = -1;
 	if (!params_ok(p, viewer, error))
 		return false;
-	if (!connect_channels(p, spice, error))
+	if (!connect_channels(p, spice, error) || !peer_is_not(spice[0], p, error))
 		goto out;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    (devnull = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {

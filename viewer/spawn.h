@@ -2,13 +2,16 @@
  *
  * Used by the broker in production and by the kiosk's standalone mode. It connects the
  * domain's SPICE socket several times (one connection per SPICE channel: main, display,
- * inputs, cursor) as the caller, makes the SOCK_SEQPACKET link, and starts the viewer with
- * exactly those fds (link on 3, SPICE on 4...), stdin on /dev/null, no tty (new session, a tty
- * on stdout/stderr is replaced by /dev/null), supplementary groups dropped and gid then uid set
- * to the domain's user (only when the caller is root; otherwise the ids must be the caller's
- * own and the caller must have no supplementary groups, as when the broker starts the kiosk:
- * so the kiosk never needs root), no_new_privs, and a parent-death signal. The viewer
- * then finishes its own sandbox (viewer-sandbox.h) before it reads a SPICE byte.
+ * inputs, cursor) as the caller, refuses a domain whose SPICE server (the device model, asked
+ * by SO_PEERCRED) runs as the viewer's uid, makes the SOCK_SEQPACKET link, and starts the
+ * viewer with exactly those fds (link on 3, SPICE on 4...), stdin on /dev/null, no tty (new
+ * session, a tty on stdout/stderr is replaced by /dev/null), its ids set by common's sandbox
+ * sequence (groups dropped, gid then uid set to the viewer's user when the caller is root;
+ * otherwise the ids must be the caller's own and the caller must have no supplementary groups,
+ * as when the broker starts the kiosk: so the kiosk never needs root), no_new_privs, and a
+ * parent-death signal. Started by root, the viewer is non-dumpable from its first instruction
+ * (see nondumpable_exec in common/sandbox.h). The viewer then finishes its own sandbox
+ * (viewer/sandbox.h) before it reads a SPICE byte.
  *
  * The viewer gets sockets, not a path: it never needs to connect anywhere, so its seccomp
  * filter forbids socket() and connect() outright (doc/display-protocol.md explains the choice
