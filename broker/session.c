@@ -79,6 +79,17 @@ static enum tsr_kiosk_domain_state kiosk_state(struct dom *d)
 	return TSR_KIOSK_DOMAIN_UNAVAILABLE;
 }
 
+static uint8_t kiosk_accel(struct dom *d)
+{
+	const char *accel = d->backend ? tsr_backend_accel(d->backend, d->name) : NULL;
+
+	if (g_strcmp0(accel, "kvm") == 0)
+		return TSR_KIOSK_ACCEL_KVM;
+	if (g_strcmp0(accel, "tcg") == 0)
+		return TSR_KIOSK_ACCEL_TCG;
+	return TSR_KIOSK_ACCEL_NONE;
+}
+
 static void send_domain(struct tsr_broker *b, struct dom *d, uint32_t seq)
 {
 	struct tsr_kiosk_domain m = { .seq = seq };
@@ -87,6 +98,7 @@ static void send_domain(struct tsr_broker *b, struct dom *d, uint32_t seq)
 	m.colour = (uint8_t)d->pol->colour;
 	m.disposable = d->pol->disposable;
 	m.focused = g_strcmp0(b->focused, d->name) == 0;
+	m.accel = kiosk_accel(d);
 	tsr_kiosk_set_string(m.name, sizeof(m.name), d->name);
 	tsr_kiosk_set_string(m.label, sizeof(m.label), d->pol->label ? d->pol->label : d->name);
 	kiosk_send(b, &m, TSR_KIOSK_DOMAIN, -1);

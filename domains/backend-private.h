@@ -7,6 +7,7 @@
 #ifndef TSR_DOMAINS_BACKEND_PRIVATE_H
 #define TSR_DOMAINS_BACKEND_PRIVATE_H
 
+#include "domains/accel.h"
 #include "domains/backend.h"
 
 struct tsr_domain;
@@ -36,6 +37,8 @@ struct tsr_backend_ops {
 	/* Fire and forget: the outcome arrives as tsr_domain_set_state(STOPPED). */
 	void (*request_shutdown)(struct tsr_domain *domain);
 	void (*kill)(struct tsr_domain *domain);
+	/* "kvm" or "tcg" once decided for this domain; NULL where it does not apply (optional). */
+	const char *(*accel)(struct tsr_domain *domain);
 };
 
 struct tsr_domain {
@@ -66,6 +69,7 @@ struct tsr_backend {
 	char *kind;
 	char *run_dir, *state_dir, *kernel, *initrd, *qemu, *qemu_img, *accel, *testdomain, *xl,
 		*xen_cfg_dir, *nft;
+	unsigned accel_probe_ms;
 	GHashTable *domains;   /* name → struct tsr_domain */
 	GHashTable *usb_owner; /* device id → domain name */
 	tsr_backend_event_fn event_fn;
@@ -93,6 +97,15 @@ void tsr_domain_set_state(struct tsr_domain *domain, enum tsr_domain_state state
 /* Spawn argv with stdin on /dev/null, stdout+stderr appended to log_path, as uid/gid (0 = keep),
  * not reaped by GLib's default (use tsr_watch_pid). Returns pid or -1. */
 GPid tsr_spawn_as(char *const *argv, const char *log_path, uid_t uid, gid_t gid, GError **error);
+/* The same with supplementary groups (the device model's /dev/kvm group). */
+GPid tsr_spawn_as_identity(char *const *argv, const char *log_path,
+			   const struct tsr_dm_identity *identity, GError **error);
+/* The same with stdout and stderr on the given fds (which stay the caller's). */
+GPid tsr_spawn_identity(char *const *argv, int out_fd, int err_fd,
+			const struct tsr_dm_identity *identity, GError **error);
+/* 0 when identity can open path read-write (checked in a child that drops to it), else the
+ * errno of the refusal. */
+int tsr_identity_open_errno(const struct tsr_dm_identity *identity, const char *path);
 /* Watch a pid (child or not, through a pidfd); fn(pid, wait status or -1 if unknown, data). */
 typedef void (*tsr_pid_exit_fn)(GPid pid, int status, void *data);
 guint tsr_watch_pid(GPid pid, bool is_child, tsr_pid_exit_fn fn, void *data, GError **error);

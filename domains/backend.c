@@ -162,6 +162,7 @@ struct tsr_backend *tsr_backend_create(const char *kind, const struct tsr_backen
 	b->testdomain = dup_or(config->testdomain, "tessera-testdomain");
 	b->xl = dup_or(config->xl, "xl");
 	b->xen_cfg_dir = dup_or(config->xen_cfg_dir, b->run_dir);
+	b->accel_probe_ms = config->accel_probe_ms;
 	b->nft = dup_or(config->nft, "nft");
 	b->domains = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, domain_free);
 	b->usb_owner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -700,6 +701,12 @@ const char *tsr_backend_spice_socket(struct tsr_backend *b, const char *name)
 {
 	struct tsr_domain *d = g_hash_table_lookup(b->domains, name);
 	return d ? d->spice_path : NULL;
+}
+
+const char *tsr_backend_accel(struct tsr_backend *b, const char *name)
+{
+	struct tsr_domain *d = g_hash_table_lookup(b->domains, name);
+	return d && b->ops->accel ? b->ops->accel(d) : NULL;
 }
 
 long tsr_backend_domain_pid(struct tsr_backend *b, const char *name)

@@ -88,7 +88,10 @@ struct tsr_backend_config {
 	const char *initrd;      /* guest initramfs */
 	const char *qemu;        /* qemu: default qemu-system-x86_64 from PATH */
 	const char *qemu_img;    /* qemu: default qemu-img from PATH */
-	const char *accel;       /* qemu: "auto" (KVM when a quick probe boots, else TCG), "tcg", "kvm" */
+	const char *accel;       /* qemu: "auto" (KVM when the domain's user can open /dev/kvm and a
+				  * probe guest reaches its userspace under KVM as that user, else
+				  * TCG; decided per user, see domains/accel.h), "tcg", "kvm" */
+	unsigned accel_probe_ms; /* qemu, auto: the probe's bound (default 15000) */
 	const char *testdomain;  /* sim: default tessera-testdomain from PATH */
 	const char *xl;          /* xen: default xl from PATH */
 	const char *xen_cfg_dir; /* xen: where the generated xl.cfg files go: default run_dir */
@@ -193,6 +196,10 @@ long tsr_backend_domain_pid(struct tsr_backend *backend, const char *name);
 const char *tsr_backend_console_path(struct tsr_backend *backend, const char *name);
 /* Per-domain log file (device model stderr, or xl output). */
 const char *tsr_backend_log_path(struct tsr_backend *backend, const char *name);
+
+/* "kvm" or "tcg" once the qemu backend decided for the domain's user (at its first start);
+ * NULL before that and for other backends. */
+const char *tsr_backend_accel(struct tsr_backend *backend, const char *name);
 
 /* Names of all defined domains (NULL-terminated, caller frees with g_strfreev). */
 char **tsr_backend_list(struct tsr_backend *backend);

@@ -4,6 +4,7 @@ noinst_LIBRARIES += domains/libtsr-domains.a
 domains_libtsr_domains_a_SOURCES = \
 	domains/backend.h domains/backend-private.h domains/backend.c \
 	domains/process.c \
+	domains/accel.h domains/accel.c \
 	domains/sim.c \
 	domains/qmp.h domains/qmp.c \
 	domains/network.h domains/network.c \
@@ -27,6 +28,17 @@ tests_system_domains_qemu_test_SOURCES = tests/system/domains-qemu-test.c \
 nodist_tests_system_domains_qemu_test_SOURCES = tests/guest/font-data.c
 tests_system_domains_qemu_test_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS) $(JSON_GLIB_CFLAGS)
 tests_system_domains_qemu_test_LDADD = $(DOMAINS_LIBS) $(SPICE_CLIENT_LIBS)
+
+# accel=auto for real: users with and without /dev/kvm, a probe guest that never reaches its
+# userspace.
+SYSTEM_TESTS += tests/system/domains-accel-test
+check_PROGRAMS += tests/system/domains-accel-test
+tests_system_domains_accel_test_SOURCES = tests/system/domains-accel-test.c \
+	tests/system/domains-test-util.c tests/system/domains-test-util.h \
+	tests/guest/font.h
+nodist_tests_system_domains_accel_test_SOURCES = tests/guest/font-data.c
+tests_system_domains_accel_test_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS) $(JSON_GLIB_CFLAGS)
+tests_system_domains_accel_test_LDADD = $(DOMAINS_LIBS) $(SPICE_CLIENT_LIBS)
 
 # The xen backend offline: golden xl.cfg files (parsed by libxlutil when present) and recorded
 # `xl list` output.

@@ -19,58 +19,97 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
-struct drop_ids {
-	uid_t uid;
-	gid_t gid;
-};
-
-/* Runs between fork and exec: common's sequence without an allowlist makes system calls only.
- * QEMU loads its own seccomp filter (-sandbox on), which needs no_new_privs or a capability:
- * the sequence sets no_new_privs, so QEMU never needs one. A target of uid 0 fails the
- * sequence (the backend refuses such a policy earlier; this is the last line). */
-static void child_setup(gpointer data)
+/* Common's sequence without an allowlist makes system calls only, so it is safe between fork
+ * and exec. QEMU loads its own seccomp filter (-sandbox on), which needs no_new_privs or a
+ * capability: the sequence sets no_new_privs, so QEMU never needs one. A target of uid 0 fails
+ * the sequence (the backend refuses such a policy earlier; this is the last line). The only
+ * group a device model may keep is the /dev/kvm group (domains/accel.h). */
+static bool drop_to(const struct tsr_dm_identity *id)
 {
-	const struct drop_ids *ids = data;
 	const struct tsr_sandbox sb = {
 		.ids = TSR_SANDBOX_IDS_DROP,
-		.uid = ids->uid,
-		.gid = ids->gid,
+		.uid = id->uid,
+		.gid = id->gid,
+		.groups = id->n_groups ? id->groups : NULL,
+		.n_groups = id->n_groups,
 	};
 	const char *step;
 
+	return tsr_sandbox_enter(&sb, &step) == 0;
+}
+
+/* Runs between fork and exec. */
+static void child_setup(gpointer data)
+{
+	const struct tsr_dm_identity *id = data;
 	setsid();
 	umask(077); /* sockets and files the device model makes are its own */
-	if (tsr_sandbox_enter(&sb, &step) < 0)
+	if (!drop_to(id))
 		_exit(127);
 }
 
-GPid tsr_spawn_as(char *const *argv, const char *log_path, uid_t uid, gid_t gid, GError **error)
+GPid tsr_spawn_identity(char *const *argv, int out_fd, int err_fd,
+			const struct tsr_dm_identity *id, GError **error)
 {
 	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	int log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
-	if (null_fd < 0 || log_fd < 0) {
+	if (null_fd < 0) {
 		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
-			    "opening log %s: %s", log_path, g_strerror(errno));
-		if (null_fd >= 0)
-			close(null_fd);
-		if (log_fd >= 0)
-			close(log_fd);
+			    "opening /dev/null: %s", g_strerror(errno));
 		return -1;
 	}
-	struct drop_ids ids = { uid, gid };
+	struct tsr_dm_identity copy = *id;
 	GPid pid = -1;
 	bool ok = g_spawn_async_with_fds(NULL, (char **)argv, NULL,
 					 G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH,
-					 child_setup, &ids, &pid, null_fd, log_fd, log_fd, error);
+					 child_setup, &copy, &pid, null_fd, out_fd, err_fd, error);
 	close(null_fd);
-	close(log_fd);
 	if (!ok) {
 		g_prefix_error(error, "starting %s: ", argv[0]);
 		return -1;
 	}
 	return pid;
+}
+
+GPid tsr_spawn_as_identity(char *const *argv, const char *log_path,
+			   const struct tsr_dm_identity *id, GError **error)
+{
+	int log_fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
+	if (log_fd < 0) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+			    "opening log %s: %s", log_path, g_strerror(errno));
+		return -1;
+	}
+	GPid pid = tsr_spawn_identity(argv, log_fd, log_fd, id, error);
+	close(log_fd);
+	return pid;
+}
+
+GPid tsr_spawn_as(char *const *argv, const char *log_path, uid_t uid, gid_t gid, GError **error)
+{
+	struct tsr_dm_identity id = { .uid = uid, .gid = gid };
+	return tsr_spawn_as_identity(argv, log_path, &id, error);
+}
+
+int tsr_identity_open_errno(const struct tsr_dm_identity *id, const char *path)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return errno;
+	if (pid == 0) {
+		if (!drop_to(id))
+			_exit(255);
+		int fd = open(path, O_RDWR | O_CLOEXEC);
+		_exit(fd >= 0 ? 0 : errno & 0x7f);
+	}
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) == 255)
+		return EPERM;
+	return WEXITSTATUS(status);
 }
 
 struct pid_watch {

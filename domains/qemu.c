@@ -12,8 +12,9 @@
  * process itself (child watch, or a pidfd for a QEMU adopted after a broker restart). An exit
  * after a SHUTDOWN event or a stop request is "stopped"; any other exit is "crashed".
  *
- * KVM: used when asked, or with accel=auto when a probe guest under KVM prints its first
- * serial byte within a few seconds (on some hosts /dev/kvm exists but guests hang). */
+ * KVM: used when asked, or with accel=auto when the domain's own user can open /dev/kvm and a
+ * probe guest started as that user reaches its userspace under KVM (domains/accel.c); the
+ * decision is made once per user, before that user's first domain starts. */
 #include "config.h"
 
 #include "domains/backend-private.h"
@@ -35,7 +36,7 @@
 #define UNPLUG_WAIT_MS 10000
 
 struct qemu_backend {
-	char *accel; /* "kvm" or "tcg", decided at init */
+	struct tsr_accel_cache *accel;
 };
 
 struct qemu_domain {
@@ -49,6 +50,7 @@ struct qemu_domain {
 	guint qmp_retry;
 	int64_t qmp_deadline;
 	struct tsr_op *start_op;   /* pending start or adopt */
+	struct tsr_accel_wait *accel_wait; /* a start waiting for its user's KVM probe */
 	bool guest_shutdown;       /* QMP SHUTDOWN seen: the exit that follows is not a crash */
 	bool adopted;
 	/* A pending unplug waiting for DEVICE_DELETED. */
@@ -89,6 +91,7 @@ static void qemu_domain_free(struct tsr_domain *d)
 	if (q->qmp_retry)
 		g_source_remove(q->qmp_retry);
 	tsr_path_wait_cancel(q->wait);
+	tsr_accel_wait_cancel(q->accel_wait);
 	tsr_qmp_free(q->qmp);
 	GError *gone = g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
 				   "domain %s was removed", d->name);
@@ -114,35 +117,6 @@ static char *log_tail(struct tsr_domain *d)
 	return tail;
 }
 
-/* ---- KVM probe ---- */
-
-static bool kvm_boots(struct tsr_backend *b)
-{
-	if (access("/dev/kvm", R_OK | W_OK) != 0 || !b->kernel)
-		return false;
-	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) != 0)
-		return false;
-	char *argv[] = { b->qemu, "-accel", "kvm", "-nodefaults", "-display", "none", "-m", "128",
-			 "-kernel", b->kernel, "-append", "console=ttyS0 earlyprintk=ttyS0",
-			 "-serial", "stdio", "-no-reboot", NULL };
-	GPid pid = 0;
-	bool ok = false;
-	if (g_spawn_async_with_fds(NULL, argv, NULL,
-				   G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH |
-					   G_SPAWN_STDERR_TO_DEV_NULL,
-				   NULL, NULL, &pid, -1, fds[1], -1, NULL)) {
-		struct pollfd p = { .fd = fds[0], .events = POLLIN };
-		ok = poll(&p, 1, 4000) == 1 && (p.revents & POLLIN);
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		g_spawn_close_pid(pid);
-	}
-	close(fds[0]);
-	close(fds[1]);
-	return ok;
-}
-
 static bool qemu_init(struct tsr_backend *b, GError **error)
 {
 	char *path = g_find_program_in_path(b->qemu);
@@ -159,18 +133,19 @@ static bool qemu_init(struct tsr_backend *b, GError **error)
 			    "or unreadable: build them with tools/build-guest-image");
 		return false;
 	}
-	struct qemu_backend *qb = g_new0(struct qemu_backend, 1);
-	if (strcmp(b->accel, "kvm") == 0 || strcmp(b->accel, "tcg") == 0)
-		qb->accel = g_strdup(b->accel);
-	else if (strcmp(b->accel, "auto") == 0)
-		qb->accel = g_strdup(kvm_boots(b) ? "kvm" : "tcg");
-	else {
-		g_free(qb);
+	if (strcmp(b->accel, "kvm") != 0 && strcmp(b->accel, "tcg") != 0 &&
+	    strcmp(b->accel, "auto") != 0) {
 		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
 			    "accel '%s' is not one of auto, kvm, tcg", b->accel);
 		return false;
 	}
-	tsr_info("qemu backend: using %s", qb->accel);
+	struct qemu_backend *qb = g_new0(struct qemu_backend, 1);
+	struct tsr_accel_config ac = { .qemu = b->qemu, .kernel = b->kernel, .initrd = b->initrd,
+				       .log_dir = b->state_dir, .probe_ms = b->accel_probe_ms };
+	qb->accel = tsr_accel_cache_create(&ac, b->accel);
+	tsr_info("qemu backend: accel %s%s", b->accel,
+		 strcmp(b->accel, "auto") == 0 ? " (decided per domain user at its first start)"
+					       : "");
 	b->priv = qb;
 	return true;
 }
@@ -179,8 +154,14 @@ static void qemu_finalize(struct tsr_backend *b)
 {
 	struct qemu_backend *qb = b->priv;
 	if (qb)
-		g_free(qb->accel);
+		tsr_accel_cache_destroy(qb->accel);
 	g_free(qb);
+}
+
+static const char *qemu_accel(struct tsr_domain *d)
+{
+	struct qemu_backend *qb = d->backend->priv;
+	return tsr_accel_decided(qb->accel, d->uid, d->gid);
 }
 
 /* ---- process and QMP events ---- */
@@ -416,26 +397,26 @@ GPtrArray *tsr_qemu_argv(struct tsr_domain *d, const char *accel)
 	return a;
 }
 
-static void qemu_start(struct tsr_domain *d, struct tsr_op *op)
+static void start_with(const char *accel, const char *why, const struct tsr_dm_identity *id,
+		       void *data)
 {
-	struct tsr_backend *b = d->backend;
-	struct qemu_backend *qb = b->priv;
+	struct tsr_domain *d = data;
 	struct qemu_domain *q = priv(d);
+	struct tsr_op *op = q->start_op;
 	GError *error = NULL;
-	unlink(q->qmp_path);
-	unlink(d->console_path);
-	q->guest_shutdown = false;
-	q->adopted = false;
+	q->accel_wait = NULL;
+	q->start_op = NULL;
 	if (!tsr_network_prepare(d, &error)) {
 		tsr_domain_set_state(d, TSR_DOMAIN_STOPPED, "network setup failed");
 		tsr_op_finish(op, error);
 		return;
 	}
-	GPtrArray *argv = tsr_qemu_argv(d, qb->accel);
+	tsr_info("domain %s: starting under %s (%s)", d->name, accel, why);
+	GPtrArray *argv = tsr_qemu_argv(d, accel);
 	char *line = g_strjoinv(" ", (char **)argv->pdata);
 	tsr_debug("domain %s: %s", d->name, line);
 	g_free(line);
-	GPid pid = tsr_spawn_as((char *const *)argv->pdata, d->log_path, d->uid, d->gid, &error);
+	GPid pid = tsr_spawn_as_identity((char *const *)argv->pdata, d->log_path, id, &error);
 	g_ptr_array_free(argv, TRUE);
 	if (pid < 0) {
 		tsr_network_release(d);
@@ -450,6 +431,18 @@ static void qemu_start(struct tsr_domain *d, struct tsr_op *op)
 	q->start_op = op;
 	q->watch = tsr_watch_pid(pid, true, exited, d, NULL);
 	q->wait = tsr_wait_path(q->qmp_path, QMP_WAIT_MS, qmp_socket_ready, d);
+}
+
+static void qemu_start(struct tsr_domain *d, struct tsr_op *op)
+{
+	struct qemu_backend *qb = d->backend->priv;
+	struct qemu_domain *q = priv(d);
+	unlink(q->qmp_path);
+	unlink(d->console_path);
+	q->guest_shutdown = false;
+	q->adopted = false;
+	q->start_op = op;
+	q->accel_wait = tsr_accel_decide(qb->accel, d->uid, d->gid, start_with, d);
 }
 
 /* ---- simple QMP operations ---- */
@@ -765,4 +758,5 @@ const struct tsr_backend_ops tsr_backend_qemu_ops = {
 	.detach_usb = qemu_detach,
 	.request_shutdown = qemu_request_shutdown,
 	.kill = qemu_kill,
+	.accel = qemu_accel,
 };

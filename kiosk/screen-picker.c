@@ -4,12 +4,10 @@
 #include "config.h"
 #include "kiosk/screens-private.h"
 
-static const char *state_text(const struct tsr_kiosk_domain_info *d)
+static const char *state_name(const struct tsr_kiosk_domain_info *d)
 {
 	if (d->pick_pending || d->waiting_frame)
 		return "Starting…";
-	if (d->shown)
-		return "On the desktop";
 	switch (d->state) {
 	case TSR_KIOSK_DOMAIN_STOPPED:
 		return "Stopped";
@@ -25,6 +23,22 @@ static const char *state_text(const struct tsr_kiosk_domain_info *d)
 		return "Not available here";
 	}
 	return "?";
+}
+
+/* The state, and for a live domain how its device model runs: TCG (emulation) is slow, and a
+ * user who sees it knows why. */
+static void state_text(const struct tsr_kiosk_domain_info *d, char *out, size_t size)
+{
+	bool live = d->state == TSR_KIOSK_DOMAIN_STARTING || d->state == TSR_KIOSK_DOMAIN_RUNNING ||
+		    d->state == TSR_KIOSK_DOMAIN_PAUSED || d->pick_pending || d->waiting_frame;
+	const char *accel = !live ? NULL
+			    : d->accel == TSR_KIOSK_ACCEL_KVM ? "KVM"
+			    : d->accel == TSR_KIOSK_ACCEL_TCG ? "TCG" : NULL;
+
+	if (accel)
+		g_snprintf(out, size, "%s (%s)", state_name(d), accel);
+	else
+		g_strlcpy(out, state_name(d), size);
 }
 
 /* An indeterminate bar: a segment a third of the track wide sweeping across it every 2 s. */
@@ -45,13 +59,16 @@ static void tile(struct ks_builder *b, const struct tsr_kiosk_domain_info *d, si
 	int32_t u = b->unit;
 	struct tsr_rect band = { r.x, r.y, r.width, 2 * u };
 	uint32_t state_rgb = d->state == TSR_KIOSK_DOMAIN_CRASHED ? KS_ERROR : KS_TEXT;
+	char state[64];
+
+	state_text(d, state, sizeof(state));
 
 	ks_box(b, r, KS_PANEL, selected ? u / 4 + 1 : 0, KS_SELECT);
 	ks_fill(b, band, tsr_color_rgb(d->colour));
 	ks_text(b, (struct tsr_rect){ band.x + u / 2, band.y, band.width - u, band.height },
 		tsr_color_text_rgb(d->colour), u, TSR_ALIGN_LEFT, "%s", d->label);
 	ks_text(b, (struct tsr_rect){ r.x + u / 2, r.y + 5 * u / 2, r.width - u, 3 * u / 2 },
-		state_rgb, u * 3 / 4, TSR_ALIGN_LEFT, "%s", state_text(d));
+		state_rgb, u * 3 / 4, TSR_ALIGN_LEFT, "%s", state);
 	if (d->pick_pending || d->waiting_frame)
 		progress(b, (struct tsr_rect){ r.x + u / 2, r.y + 9 * u / 2, r.width - u, u / 2 },
 			 d->pick_us);
@@ -103,6 +120,8 @@ void ks_screen_picker(struct ks_builder *b)
 		ks_target(b, TSR_KIOSK_TARGET_LOGOUT, n, out);
 	}
 	ks_text(b, ks_row(b, b->area.y + b->area.height - 3 * u, b->area.width - 2 * u, 3 * u / 2),
-		KS_DIM, u * 3 / 4, TSR_ALIGN_CENTER,
-		"Arrows: choose    Enter: open    Delete: stop    Esc: back to the desktop");
+		KS_DIM, u * 3 / 4, TSR_ALIGN_CENTER, "%s",
+		tsr_session_focus(s) ? "Arrows: choose    Enter: open    Delete: stop    "
+				       "Esc: back to the desktop"
+				     : "Arrows: choose    Enter: open    Delete: stop");
 }

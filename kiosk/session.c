@@ -414,6 +414,8 @@ static void on_domain(struct tsr_session *s, const struct tsr_kiosk_domain *m)
 	d->colour = tsr_color_valid((enum tsr_color)m->colour) ? (enum tsr_color)m->colour
 							       : TSR_COLOR_GRAY;
 	d->disposable = m->disposable != 0;
+	d->accel = m->accel <= TSR_KIOSK_ACCEL_TCG ? (enum tsr_kiosk_accel)m->accel
+						   : TSR_KIOSK_ACCEL_NONE;
 	was_crashed = d->state == TSR_KIOSK_DOMAIN_CRASHED;
 	d->state = m->state <= TSR_KIOSK_DOMAIN_UNAVAILABLE ? (enum tsr_kiosk_domain_state)m->state
 							    : TSR_KIOSK_DOMAIN_UNAVAILABLE;

@@ -57,6 +57,7 @@ struct tsr_kiosk_domain_info {
 	char label[TSR_KIOSK_LABEL_SIZE];
 	enum tsr_color colour;
 	enum tsr_kiosk_domain_state state;
+	enum tsr_kiosk_accel accel;
 	bool disposable;
 	bool pick_pending;   /* PICK sent, no answer yet */
 	bool shown;          /* its viewer was handed to the kiosk: it is on the desktop */

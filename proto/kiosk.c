@@ -142,7 +142,7 @@ static const char *check_reply(const struct tsr_kiosk_reply *m)
 static const char *check_domain(const struct tsr_kiosk_domain *m)
 {
 	if (m->state > TSR_KIOSK_DOMAIN_UNAVAILABLE || m->colour > 7 || m->disposable > 1 ||
-	    m->focused > 1)
+	    m->focused > 1 || m->accel > TSR_KIOSK_ACCEL_TCG)
 		return "field out of range";
 	if (!name_ok(m->name, false) || !text_ok(m->label, sizeof(m->label)) ||
 	    !zero(m->pad, sizeof(m->pad)))

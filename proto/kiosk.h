@@ -82,6 +82,13 @@ enum tsr_kiosk_domain_state {
 	TSR_KIOSK_DOMAIN_UNAVAILABLE = 5, /* defined in policy but cannot run on this laptop */
 };
 
+/* How a domain's device model runs, where the backend says (qemu); shown beside its state. */
+enum tsr_kiosk_accel {
+	TSR_KIOSK_ACCEL_NONE = 0, /* not known yet, or not a qemu domain */
+	TSR_KIOSK_ACCEL_KVM = 1,
+	TSR_KIOSK_ACCEL_TCG = 2,  /* emulated: slow, worth telling the user */
+};
+
 enum tsr_kiosk_session_state {
 	TSR_KIOSK_SESSION_LOGIN = 0,  /* nobody logged in: show the login screen */
 	TSR_KIOSK_SESSION_LOCKED = 1, /* user's session locked: show the lock screen */
@@ -137,7 +144,8 @@ struct tsr_kiosk_domain {
 	uint8_t disposable;           /* 0 / 1 */
 	uint8_t focused;              /* 0 / 1 */
 	char name[TSR_KIOSK_NAME_SIZE];
-	uint8_t pad[3];
+	uint8_t accel;                /* enum tsr_kiosk_accel */
+	uint8_t pad[2];
 	char label[TSR_KIOSK_LABEL_SIZE];
 };
 

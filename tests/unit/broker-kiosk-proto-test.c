@@ -123,6 +123,11 @@ static void test_broker_messages(void)
 	d.state = TSR_KIOSK_DOMAIN_RUNNING;
 	g_assert_cmpint(tsr_kiosk_msg_check(&d, sizeof(d), &why), ==, 0);
 	g_assert_false(tsr_kiosk_is_request(d.h.type));
+	d.accel = TSR_KIOSK_ACCEL_TCG;
+	g_assert_cmpint(tsr_kiosk_msg_check(&d, sizeof(d), &why), ==, 0);
+	d.accel = TSR_KIOSK_ACCEL_TCG + 1;
+	refused(&d, sizeof(d), "range");
+	d.accel = TSR_KIOSK_ACCEL_NONE;
 	d.state = 9;
 	refused(&d, sizeof(d), "range");
 

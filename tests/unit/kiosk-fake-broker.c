@@ -161,7 +161,14 @@ void reply(struct fx *f, uint32_t seq, enum tsr_kiosk_status st, uint32_t retry,
 void domain(struct fx *f, uint32_t seq, const char *name, uint8_t colour,
 		   enum tsr_kiosk_domain_state st)
 {
-	struct tsr_kiosk_domain m = { .seq = seq, .state = st, .colour = colour };
+	domain_accel(f, seq, name, colour, st, TSR_KIOSK_ACCEL_NONE);
+}
+
+void domain_accel(struct fx *f, uint32_t seq, const char *name, uint8_t colour,
+		  enum tsr_kiosk_domain_state st, enum tsr_kiosk_accel accel)
+{
+	struct tsr_kiosk_domain m = { .seq = seq, .state = st, .colour = colour,
+				      .accel = accel };
 
 	tsr_kiosk_set_string(m.name, sizeof(m.name), name);
 	tsr_kiosk_set_string(m.label, sizeof(m.label), name);
@@ -213,7 +220,8 @@ void log_in(struct fx *f)
 	seq = brecv(f, TSR_KIOSK_LIST, NULL);
 	g_assert_true(tsr_session_listing(f->s));
 	domain(f, seq, "work", TSR_POLICY_COLOUR_RED, TSR_KIOSK_DOMAIN_STOPPED);
-	domain(f, seq, "personal", TSR_POLICY_COLOUR_GREEN, TSR_KIOSK_DOMAIN_RUNNING);
+	domain_accel(f, seq, "personal", TSR_POLICY_COLOUR_GREEN, TSR_KIOSK_DOMAIN_RUNNING,
+		     TSR_KIOSK_ACCEL_TCG);
 	domain(f, seq, "banking", TSR_POLICY_COLOUR_BLUE, TSR_KIOSK_DOMAIN_STOPPED);
 	reply(f, seq, TSR_KIOSK_OK, 0, "", -1);
 	g_assert_false(tsr_session_listing(f->s));

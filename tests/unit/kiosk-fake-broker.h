@@ -35,6 +35,9 @@ void reply(struct fx *f, uint32_t seq, enum tsr_kiosk_status st, uint32_t retry,
 		  const char *text, int fd);
 void domain(struct fx *f, uint32_t seq, const char *name, uint8_t colour,
 		   enum tsr_kiosk_domain_state st);
+/* The same with the accelerator the broker reports for it. */
+void domain_accel(struct fx *f, uint32_t seq, const char *name, uint8_t colour,
+		  enum tsr_kiosk_domain_state st, enum tsr_kiosk_accel accel);
 bool key(struct fx *f, uint16_t code, const char *utf8, enum tsr_kiosk_origin o);
 void type(struct fx *f, const char *text);
 bool sas(struct fx *f, enum tsr_kiosk_origin o);

@@ -189,6 +189,9 @@ static void test_pick_desktop_lock_unlock(void)
 
 	fx_init(&f);
 	log_in(&f);
+	/* The accelerator the broker reports travels with the domain's state. */
+	g_assert_cmpint(tsr_session_domain(f.s, 1)->accel, ==, TSR_KIOSK_ACCEL_TCG);
+	g_assert_cmpint(tsr_session_domain(f.s, 0)->accel, ==, TSR_KIOSK_ACCEL_NONE);
 	/* Keys in the picker: arrows move the selection, wrapping over "Log out". */
 	g_assert_true(key(&f, KEY_RIGHT, NULL, TSR_KIOSK_ORIGIN_LOCAL));
 	g_assert_cmpuint(tsr_session_selected(f.s), ==, 1);
