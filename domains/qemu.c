@@ -255,6 +255,10 @@ static void on_closed(struct tsr_qmp *qmp, const char *reason, void *user)
 	/* The process watch decides stopped or crashed; a QEMU that closes QMP but lives on is
 	 * no longer controllable, so it is killed. */
 	tsr_warn("domain %s: QMP closed (%s)", d->name, reason);
+	/* A QEMU that broke the protocol is compromised: whatever it said before (a SHUTDOWN
+	 * event) does not make its end a clean one. */
+	if (tsr_qmp_misbehaved(qmp))
+		priv(d)->guest_shutdown = false;
 	if (d->pid > 0 && d->state != TSR_DOMAIN_STOPPED)
 		kill((pid_t)d->pid, SIGKILL);
 }

@@ -28,6 +28,35 @@ static const char *get_str(JsonObject *o, const char *name)
 	return json_node_get_string(n);
 }
 
+/* json-glib recurses once per nesting level and has no limit of its own: 100,000 nested
+ * brackets from a compromised QEMU would overflow the broker's stack. So the depth is counted
+ * (outside strings) before json-glib sees the line. */
+static bool depth_within(const char *s, size_t len, unsigned max)
+{
+	unsigned depth = 0;
+	bool in_string = false, escaped = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (in_string) {
+			if (escaped)
+				escaped = false;
+			else if (c == '\\')
+				escaped = true;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == '[' || c == '{') {
+			if (++depth > max)
+				return false;
+		} else if ((c == ']' || c == '}') && depth > 0) {
+			depth--;
+		}
+	}
+	return true;
+}
+
 void tsr_qmp_message_clear(struct tsr_qmp_message *m)
 {
 	g_clear_pointer(&m->event, g_free);
@@ -44,6 +73,9 @@ bool tsr_qmp_parse_line(const char *line, size_t len, struct tsr_qmp_message *m,
 		return fail(error, "message longer than 1 MiB");
 	if (memchr(line, 0, len))
 		return fail(error, "NUL byte in message");
+	if (!depth_within(line, len, TSR_QMP_DEPTH_MAX))
+		return fail(error, "message nested deeper than " G_STRINGIFY(TSR_QMP_DEPTH_MAX)
+				   " levels");
 	JsonParser *parser = json_parser_new_immutable();
 	GError *perr = NULL;
 	if (!json_parser_load_from_data(parser, line, (gssize)len, &perr)) {
@@ -120,9 +152,13 @@ struct pending {
 struct tsr_qmp {
 	int fd;
 	guint io;
+	guint out_io;     /* watching for room to send the rest of out */
 	GString *in;
+	GString *out;     /* commands not yet taken by the socket, at most TSR_QMP_OUT_MAX */
 	gint64 next_id;
 	GQueue pending;
+	bool greeted;
+	bool misbehaved;  /* closed because of what QEMU did, not because it went away */
 	bool ready;
 	tsr_qmp_ready_fn ready_fn;
 	tsr_qmp_event_fn event_fn;
@@ -150,6 +186,11 @@ static void close_conn(struct tsr_qmp *q, const char *reason)
 		g_source_remove(q->io);
 		q->io = 0;
 	}
+	if (q->out_io) {
+		g_source_remove(q->out_io);
+		q->out_io = 0;
+	}
+	g_string_truncate(q->out, 0);
 	if (q->fd >= 0) {
 		close(q->fd);
 		q->fd = -1;
@@ -168,18 +209,47 @@ static void close_conn(struct tsr_qmp *q, const char *reason)
 		q->closed_fn(q, reason, q->user_data);
 }
 
-static bool send_line(struct tsr_qmp *q, const char *text)
+/* QEMU broke the protocol: it is cut off (and the backend treats it as crashed). */
+static void misbehaved(struct tsr_qmp *q, const char *reason)
 {
-	size_t len = strlen(text), off = 0;
-	while (off < len) {
-		ssize_t n = send(q->fd, text + off, len - off, MSG_NOSIGNAL);
+	q->misbehaved = true;
+	close_conn(q, reason);
+}
+
+static gboolean writable(gint fd, GIOCondition cond, gpointer data);
+
+/* Send what the socket takes now, without ever blocking: a QEMU that stops reading must not
+ * stall the caller's main loop. The rest waits in q->out for the socket to drain. Returns false
+ * when the connection is broken. */
+static bool flush_out(struct tsr_qmp *q)
+{
+	while (q->out->len > 0) {
+		ssize_t n = send(q->fd, q->out->str, q->out->len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			break;
 		if (n <= 0)
 			return false;
-		off += (size_t)n;
+		g_string_erase(q->out, 0, n);
+	}
+	if (q->out->len > 0 && !q->out_io)
+		q->out_io = g_unix_fd_add(q->fd, G_IO_OUT, writable, q);
+	else if (q->out->len == 0 && q->out_io) {
+		g_source_remove(q->out_io);
+		q->out_io = 0;
 	}
 	return true;
+}
+
+static gboolean writable(gint fd, GIOCondition cond, gpointer data)
+{
+	struct tsr_qmp *q = data;
+
+	q->out_io = 0; /* flush_out adds a new watch if anything is left */
+	if (!flush_out(q))
+		close_conn(q, "QEMU closed the connection");
+	return G_SOURCE_REMOVE;
 }
 
 static void capabilities_done(struct tsr_qmp *q, JsonNode *result, const GError *error,
@@ -200,12 +270,19 @@ static bool dispatch(struct tsr_qmp *q, const char *line, size_t len)
 	struct tsr_qmp_message m;
 	GError *error = NULL;
 	if (!tsr_qmp_parse_line(line, len, &m, &error)) {
-		close_conn(q, error->message);
+		misbehaved(q, error->message);
 		g_error_free(error);
 		return false;
 	}
 	switch (m.kind) {
 	case TSR_QMP_GREETING:
+		/* One greeting per connection: each would cost a command and a reply slot. */
+		if (q->greeted) {
+			tsr_qmp_message_clear(&m);
+			misbehaved(q, "a second greeting");
+			return false;
+		}
+		q->greeted = true;
 		tsr_qmp_command(q, "qmp_capabilities", NULL, capabilities_done, NULL);
 		break;
 	case TSR_QMP_RETURN:
@@ -213,7 +290,7 @@ static bool dispatch(struct tsr_qmp *q, const char *line, size_t len)
 		struct pending *p = g_queue_peek_head(&q->pending);
 		if (!p || p->id != m.id) {
 			tsr_qmp_message_clear(&m);
-			close_conn(q, "reply to a command that was not sent");
+			misbehaved(q, "reply to a command that was not sent");
 			return false;
 		}
 		g_queue_pop_head(&q->pending);
@@ -260,14 +337,14 @@ static gboolean readable(gint fd, GIOCondition cond, gpointer data)
 			l--;
 		bool alive = l == 0 || dispatch(q, line, l);
 		g_free(line);
-		if (!alive) {
+		if (!alive || q->fd < 0) {
 			q->io = 0;
 			return G_SOURCE_REMOVE;
 		}
 	}
 	if (q->in->len > TSR_QMP_LINE_MAX) {
 		q->io = 0;
-		close_conn(q, "message longer than 1 MiB");
+		misbehaved(q, "message longer than 1 MiB");
 		return G_SOURCE_REMOVE;
 	}
 	return G_SOURCE_CONTINUE;
@@ -282,7 +359,8 @@ struct tsr_qmp *tsr_qmp_connect(const char *path, tsr_qmp_ready_fn ready, tsr_qm
 		return NULL;
 	}
 	strcpy(addr.sun_path, path);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* Non-blocking from the start: even a connect to a full backlog must not wait. */
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
 		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
 			    "QMP: connecting to %s: %s", path, g_strerror(errno));
@@ -293,6 +371,7 @@ struct tsr_qmp *tsr_qmp_connect(const char *path, tsr_qmp_ready_fn ready, tsr_qm
 	struct tsr_qmp *q = g_new0(struct tsr_qmp, 1);
 	q->fd = fd;
 	q->in = g_string_new(NULL);
+	q->out = g_string_new(NULL);
 	q->ready_fn = ready;
 	q->event_fn = event;
 	q->closed_fn = closed;
@@ -318,21 +397,41 @@ void tsr_qmp_command(struct tsr_qmp *q, const char *execute, JsonObject *args,
 	char *text = json_to_string(node, FALSE);
 	json_node_unref(node);
 	json_object_unref(o);
-	char *line = g_strconcat(text, "\n", NULL);
+	const char *why = "connection lost";
+	bool sent = q->fd >= 0, overfull = false;
+	if (sent && (q->out->len + strlen(text) + 1 > TSR_QMP_OUT_MAX ||
+		     g_queue_get_length(&q->pending) >= TSR_QMP_PENDING_MAX)) {
+		why = "QEMU does not read its commands or answer them";
+		sent = false;
+		overfull = true;
+	} else if (sent) {
+		g_string_append(q->out, text);
+		g_string_append_c(q->out, '\n');
+		sent = flush_out(q);
+	}
 	g_free(text);
-	bool sent = q->fd >= 0 && send_line(q, line);
-	g_free(line);
 	if (!sent) {
 		if (reply) {
 			GError *e = g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
-						"QMP: cannot send %s: connection lost", execute);
+						"QMP: cannot send %s: %s", execute, why);
 			reply(q, NULL, e, user_data);
 			g_error_free(e);
 		}
 		g_free(p);
+		/* A QEMU that lets commands pile up is cut off like one that breaks the
+		 * protocol; the caller's reply above already had its answer. */
+		if (overfull)
+			misbehaved(q, why);
+		else if (q->fd >= 0)
+			close_conn(q, why);
 		return;
 	}
 	g_queue_push_tail(&q->pending, p);
+}
+
+bool tsr_qmp_misbehaved(const struct tsr_qmp *q)
+{
+	return q && q->misbehaved;
 }
 
 void tsr_qmp_free(struct tsr_qmp *q)
@@ -341,9 +440,12 @@ void tsr_qmp_free(struct tsr_qmp *q)
 		return;
 	if (q->io)
 		g_source_remove(q->io);
+	if (q->out_io)
+		g_source_remove(q->out_io);
 	if (q->fd >= 0)
 		close(q->fd);
 	g_queue_clear_full(&q->pending, g_free);
 	g_string_free(q->in, TRUE);
+	g_string_free(q->out, TRUE);
 	g_free(q);
 }

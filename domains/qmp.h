@@ -3,9 +3,12 @@
  *
  * Everything QEMU sends is untrusted (a compromised device model controls the socket), so every
  * line is parsed by tsr_qmp_parse_line: bounded length, valid JSON, one of the four message
- * shapes, or the connection is dropped. The client handles the greeting and qmp_capabilities
- * itself, matches replies to commands by id, and passes asynchronous events (SHUTDOWN, STOP,
- * RESUME, DEVICE_DELETED...) to an event callback. */
+ * shapes (nested at most TSR_QMP_DEPTH_MAX deep), or the connection is dropped. The client
+ * handles the one greeting and qmp_capabilities itself (a second greeting is a violation),
+ * matches replies to commands by id, and passes asynchronous events (SHUTDOWN, STOP, RESUME,
+ * DEVICE_DELETED...) to an event callback. The socket is non-blocking and commands wait in a
+ * bounded queue, so a QEMU that stops reading never blocks the caller's main loop: it is cut
+ * off instead. */
 #ifndef TSR_DOMAINS_QMP_H
 #define TSR_DOMAINS_QMP_H
 
@@ -14,6 +17,12 @@
 #include <stdbool.h>
 
 #define TSR_QMP_LINE_MAX (1024 * 1024)
+/* Deepest nesting of arrays and objects in one message (QEMU's own replies stay under 10). */
+#define TSR_QMP_DEPTH_MAX 64
+/* Commands waiting for the socket to take them, in bytes, and commands waiting for a reply:
+ * beyond either, QEMU is not reading or not answering, and the connection is cut. */
+#define TSR_QMP_OUT_MAX (64 * 1024)
+#define TSR_QMP_PENDING_MAX 64
 
 enum tsr_qmp_kind {
 	TSR_QMP_GREETING,
@@ -53,6 +62,9 @@ struct tsr_qmp *tsr_qmp_connect(const char *path, tsr_qmp_ready_fn ready, tsr_qm
 /* args may be NULL; the object is taken over. reply may be NULL. */
 void tsr_qmp_command(struct tsr_qmp *qmp, const char *execute, JsonObject *args,
 		     tsr_qmp_reply_fn reply, void *user_data);
+/* Whether the connection was cut because of what QEMU sent or failed to take (a violation,
+ * a second greeting, a full queue), as opposed to QEMU going away. */
+bool tsr_qmp_misbehaved(const struct tsr_qmp *qmp);
 /* Closes without calling closed; pending replies are dropped silently. Accepts NULL. */
 void tsr_qmp_free(struct tsr_qmp *qmp);
 

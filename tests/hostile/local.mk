@@ -22,3 +22,11 @@ EXTRA_DIST += tests/hostile/mirror-keyset-swap-test.sh
 # build and sign, and an older version's open state directory closed by the next install.
 HOSTILE_TESTS += tests/hostile/local-user-state-test.sh
 EXTRA_DIST += tests/hostile/local-user-state-test.sh
+
+# A compromised QEMU against the broker's QMP client: hostile-qemu plays the device model.
+HOSTILE_TESTS += tests/hostile/hostile-qmp-test
+check_PROGRAMS += tests/hostile/hostile-qmp-test tests/hostile/hostile-qemu
+tests_hostile_hostile_qemu_SOURCES = tests/hostile/hostile-qemu.c
+tests_hostile_hostile_qmp_test_SOURCES = tests/hostile/hostile-qmp-test.c $(BROKER_HARNESS)
+tests_hostile_hostile_qmp_test_CFLAGS = $(BROKER_CFLAGS)
+tests_hostile_hostile_qmp_test_LDADD = $(DOMAINS_LIBS) $(BROKER_LIBS)

@@ -1,6 +1,7 @@
 /* tests/unit/domains-qmp-test.c: the QMP client: every message shape parsed, malformed lines
  * refused with a reason, and a session against a QMP peer played by the test (greeting,
- * capabilities, a command, an event, then a reply to nothing, which must end the connection). */
+ * capabilities, a command, an event, then a reply to nothing, which must end the connection);
+ * nesting bounded before json-glib parses. */
 #include "config.h"
 
 #include <gio/gio.h>
@@ -186,11 +187,35 @@ static void test_connect_refused(void)
 	g_clear_error(&error);
 }
 
+/* Nesting is bounded before json-glib recurses: exactly the limit passes, one more is refused,
+ * and brackets inside strings do not count. */
+static void test_depth(void)
+{
+	GString *line = g_string_new("{\"return\": ");
+	struct tsr_qmp_message m;
+	g_autoptr(GError) error = NULL;
+
+	for (int i = 1; i < TSR_QMP_DEPTH_MAX; i++)
+		g_string_append_c(line, '[');
+	for (int i = 1; i < TSR_QMP_DEPTH_MAX; i++)
+		g_string_append_c(line, ']');
+	g_string_append(line, ", \"id\": 1, \"x\": \"[[[[\\\"{{{{\"}");
+	g_assert_true(tsr_qmp_parse_line(line->str, line->len, &m, &error));
+	g_assert_no_error(error);
+	tsr_qmp_message_clear(&m);
+	g_string_insert_c(line, 11, '[');
+	g_string_insert_c(line, line->len - 22, ']');
+	g_assert_false(tsr_qmp_parse_line(line->str, line->len, &m, &error));
+	g_assert_nonnull(strstr(error->message, "nested deeper"));
+	g_string_free(line, TRUE);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/domains/qmp/parse", test_parse);
 	g_test_add_func("/domains/qmp/session-with-peer", test_session);
 	g_test_add_func("/domains/qmp/connect-refused", test_connect_refused);
+	g_test_add_func("/domains/qmp/nesting-bounded", test_depth);
 	return g_test_run();
 }
