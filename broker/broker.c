@@ -207,9 +207,15 @@ static void on_backend_event(struct tsr_backend *backend, const char *name,
 		g_clear_pointer(&d->owner, g_free);
 		/* Waiters queued behind a stop are started after it, not failed by it. */
 		if (d->start_waiters && !(d->stopping && new_state == TSR_DOMAIN_STOPPED)) {
-			g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
-				    "domain %s %s while starting: %s", name,
-				    tsr_domain_state_name(new_state), reason ? reason : "");
+			/* The backend's reason for a crash says how and why in one line. */
+			if (new_state == TSR_DOMAIN_CRASHED && reason && *reason)
+				g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+					    "%s", reason);
+			else
+				g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+					    "domain %s %s while starting: %s", name,
+					    tsr_domain_state_name(new_state),
+					    reason ? reason : "");
 			finish_waiters(b, d, error);
 		}
 	}

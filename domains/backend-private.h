@@ -127,6 +127,13 @@ long tsr_read_pid_file(const char *path);
  * after a restart must not take a recycled pid for its process. */
 bool tsr_pid_has_arg(long pid, const char *arg);
 
+/* A device model that died while starting (domains/dm-log.c): the one line to show a user (the
+ * last thing it logged, without QEMU's timestamp and program name; NULL for an empty log), and
+ * its last `lines` lines written to the broker's log. */
+char *tsr_dm_log_reason(const char *log_path);
+void tsr_dm_log_to_broker(const char *domain, const char *how, const char *log_path,
+			  unsigned lines);
+
 /* Template check and overlay provisioning (backend.c, used by qemu and xen). */
 bool tsr_template_verify(const char *path, uint64_t size, const char *sha256, GError **error)
 	__attribute__((warn_unused_result));

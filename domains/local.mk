@@ -5,6 +5,7 @@ domains_libtsr_domains_a_SOURCES = \
 	domains/backend.h domains/backend-private.h domains/backend.c \
 	domains/process.c \
 	domains/accel.h domains/accel.c \
+	domains/dm-log.c \
 	domains/sim.c \
 	domains/qmp.h domains/qmp.c \
 	domains/network.h domains/network.c \

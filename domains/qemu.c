@@ -102,21 +102,6 @@ static void qemu_domain_free(struct tsr_domain *d)
 	g_free(q);
 }
 
-/* The last lines of the device model's log, for error messages. */
-static char *log_tail(struct tsr_domain *d)
-{
-	char *text = NULL;
-	gsize len = 0;
-	if (!g_file_get_contents(d->log_path, &text, &len, NULL) || len == 0) {
-		g_free(text);
-		return g_strdup("(empty log)");
-	}
-	char *start = text + (len > 400 ? len - 400 : 0);
-	char *tail = g_strdup(g_strstrip(start));
-	g_free(text);
-	return tail;
-}
-
 static bool qemu_init(struct tsr_backend *b, GError **error)
 {
 	char *path = g_find_program_in_path(b->qemu);
@@ -170,17 +155,22 @@ static void set_stopped_or_crashed(struct tsr_domain *d, const char *how)
 {
 	struct qemu_domain *q = priv(d);
 	bool clean = d->stop_requested || q->guest_shutdown;
+	char *why = NULL;
 	tsr_network_release(d);
 	if (q->start_op && q->adopted) {
 		/* Died while being adopted: the answer is "crashed", not an error. */
 		tsr_domain_set_state(d, TSR_DOMAIN_CRASHED, "QEMU died while being adopted");
 		fail_op(&q->start_op, NULL);
 	} else if (q->start_op) {
-		char *tail = log_tail(d);
+		/* The reason goes with the state change too: the broker answers the user's pick
+		 * from the CRASHED event, which comes first. */
+		char *line = tsr_dm_log_reason(d->log_path);
+		tsr_dm_log_to_broker(d->name, how, d->log_path, 10);
+		why = line ? g_strdup_printf("QEMU %s while starting: %s", how, line)
+			   : g_strdup_printf("QEMU %s while starting (empty log)", how);
 		fail_op(&q->start_op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
-						  "domain %s: QEMU %s while starting: %s",
-						  d->name, how, tail));
-		g_free(tail);
+						  "domain %s: %s", d->name, why));
+		g_free(line);
 	}
 	if (q->unplug_op)
 		fail_op(&q->unplug_op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
@@ -188,7 +178,8 @@ static void set_stopped_or_crashed(struct tsr_domain *d, const char *how)
 	q->guest_shutdown = false;
 	q->adopted = false;
 	tsr_domain_set_state(d, clean ? TSR_DOMAIN_STOPPED : TSR_DOMAIN_CRASHED,
-			     clean ? "device model exited after shutdown" : how);
+			     clean ? "device model exited after shutdown" : why ? why : how);
+	g_free(why);
 }
 
 static void exited(GPid pid, int status, void *data)

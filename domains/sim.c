@@ -82,10 +82,16 @@ static void exited(GPid pid, int status, void *data)
 			    : g_strdup_printf("testdomain exited with status %d",
 					      WEXITSTATUS(status));
 	if (s->start_op) {
+		char *line = tsr_dm_log_reason(d->log_path);
+		tsr_dm_log_to_broker(d->name, how, d->log_path, 10);
+		char *why = line ? g_strdup_printf("%s while starting: %s", how, line)
+				 : g_strdup_printf("%s while starting (empty log)", how);
 		tsr_op_finish(s->start_op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
-						       "domain %s: %s while starting (see %s)",
-						       d->name, how, d->log_path));
+						       "domain %s: %s", d->name, why));
 		s->start_op = NULL;
+		g_free(how);
+		how = why;
+		g_free(line);
 	}
 	bool asked = d->stop_requested;
 	tsr_domain_set_state(d, asked ? TSR_DOMAIN_STOPPED : TSR_DOMAIN_CRASHED,

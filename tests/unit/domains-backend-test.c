@@ -1,5 +1,6 @@
 /* tests/unit/domains-backend-test.c: the backend core's checks: which definitions are refused
- * and why, the template pin (size and sha256), overlay provisioning, and the factory. */
+ * and why, the template pin (size and sha256), overlay provisioning, the factory, and what a
+ * device model that dies while starting leaves for the user and the broker's log. */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -219,6 +220,74 @@ static void test_operations_on_unknown_or_stopped(void)
 	tsr_backend_destroy(b);
 }
 
+static GString *crash_reasons;
+
+static void on_crash_event(struct tsr_backend *b, const char *domain, enum tsr_domain_state old,
+			   enum tsr_domain_state state, const char *reason, void *data)
+{
+	if (state == TSR_DOMAIN_CRASHED)
+		g_string_append_printf(crash_reasons, "%s\n", reason);
+}
+
+#define KVM_LINE "Could not access KVM kernel module: Permission denied"
+
+/* A "QEMU" that fails the way it does when its user cannot open /dev/kvm. */
+static void start_failing_qemu(void)
+{
+	char *script = g_build_filename(tmpdir, "failing-qemu", NULL);
+	char *kernel = g_build_filename(tmpdir, "kernel", NULL);
+	char *run = g_build_filename(tmpdir, "dm-run", NULL);
+	char *state = g_build_filename(tmpdir, "dm-state", NULL);
+	g_assert_true(g_file_set_contents(
+		script,
+		"#!/bin/sh\necho 'qemu-system-x86_64: -accel kvm: starting'\n"
+		"echo '2026-12-06T01:02:03.456789Z qemu-system-x86_64: " KVM_LINE "' >&2\n"
+		"exit 1\n", -1, NULL));
+	g_assert_cmpint(chmod(script, 0755), ==, 0);
+	g_assert_true(g_file_set_contents(kernel, "not a kernel", -1, NULL));
+	chmod(tmpdir, 0755);
+	struct tsr_backend_config cfg = { .run_dir = run, .state_dir = state, .qemu = script,
+					  .kernel = kernel, .initrd = kernel, .accel = "tcg" };
+	GError *error = NULL;
+	struct tsr_backend *b = tsr_backend_create("qemu", &cfg, &error);
+	g_assert_no_error(error);
+	crash_reasons = g_string_new(NULL);
+	tsr_backend_set_event_handler(b, on_crash_event, NULL);
+	struct tsr_domain_spec s = good_spec();
+	s.uid = s.gid = 64002;
+	g_assert_true(tsr_backend_define(b, &s, &error));
+	g_assert_false(tsr_backend_start_sync(b, "work", 20000, &error));
+	g_assert_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED);
+	/* The error and the CRASHED event carry one line: how it died and the last thing it said,
+	 * without QEMU's timestamp and program name. */
+	g_assert_nonnull(strstr(error->message, "exited with status 1 while starting: " KVM_LINE));
+	g_assert_null(strstr(error->message, "2026-12-06"));
+	g_assert_null(strchr(error->message, '\n'));
+	g_assert_cmpstr(crash_reasons->str, ==,
+			"QEMU exited with status 1 while starting: " KVM_LINE "\n");
+	g_clear_error(&error);
+	g_string_free(crash_reasons, TRUE);
+	tsr_backend_destroy(b);
+	g_free(script);
+	g_free(kernel);
+	g_free(run);
+	g_free(state);
+}
+
+static void test_device_model_dies_while_starting(void)
+{
+	if (geteuid() != 0) {
+		g_test_skip("starts a device model as another user: needs root");
+		return;
+	}
+	g_test_trap_subprocess("/domains/backend/device-model-dies-while-starting/subprocess", 0,
+			       G_TEST_SUBPROCESS_DEFAULT);
+	g_test_trap_assert_passed();
+	/* The broker's log (stderr) gets the device model's last lines, both of them. */
+	g_test_trap_assert_stderr("*the device model exited with status 1 while starting; the end "
+				  "of *device-model.log:\n*-accel kvm: starting\n*" KVM_LINE "*");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -229,6 +298,10 @@ int main(int argc, char **argv)
 	g_test_add_func("/domains/backend/overlay-provisioning", test_overlay_provisioning);
 	g_test_add_func("/domains/backend/operations-need-right-state",
 			test_operations_on_unknown_or_stopped);
+	g_test_add_func("/domains/backend/device-model-dies-while-starting",
+			test_device_model_dies_while_starting);
+	g_test_add_func("/domains/backend/device-model-dies-while-starting/subprocess",
+			start_failing_qemu);
 	int rc = g_test_run();
 	char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
