@@ -39,6 +39,7 @@ struct dom {
 
 struct kiosk_link;
 struct usb_host;
+struct brk_kiosk_devices;
 
 struct tsr_broker {
 	struct tsr_broker_config cfg;
@@ -54,6 +55,7 @@ struct tsr_broker {
 	struct tsr_device_table *devices;
 	struct tsr_ctl_server *ctl;
 	struct kiosk_link *kiosk;
+	struct brk_kiosk_devices *kiosk_devices; /* NULL: the kiosk gets no devices */
 	struct usb_host *usb;
 
 	/* Adoptions still under way after a start: device placement waits for them, so an
@@ -98,6 +100,17 @@ bool kiosk_link_connected(struct kiosk_link *k);
 bool kiosk_send(struct tsr_broker *b, void *msg, uint16_t type, int fd);
 pid_t kiosk_link_pid(struct kiosk_link *k);
 unsigned kiosk_link_starts(struct kiosk_link *k);
+
+/* kiosk-devices.c: the DRM card and evdev devices lent to the kiosk (opened as root) */
+struct brk_kiosk_devices *brk_kiosk_devices_create(struct tsr_broker *b, const char *card,
+						   GError **error);
+void brk_kiosk_devices_destroy(struct brk_kiosk_devices *d);
+/* A new kiosk's link is up: revoke what an earlier one had, then send it fresh fds (the card
+ * first, DRM master), and keep lending what is plugged in while it runs. */
+void brk_kiosk_devices_lend(struct brk_kiosk_devices *d);
+/* The kiosk ended or is being ended: revoke every evdev fd (EVIOCREVOKE), drop DRM master,
+ * close them all. Does nothing when nothing is lent. */
+void brk_kiosk_devices_revoke(struct brk_kiosk_devices *d);
 
 /* viewers.c */
 /* Spawn the domain's viewer (killing an old one); returns the kiosk's end, or -1 + error. */

@@ -646,6 +646,11 @@ struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GEr
 		if (!b->usb)
 			goto fail;
 	}
+	if (config->kiosk_path && config->kiosk_devices) {
+		b->kiosk_devices = brk_kiosk_devices_create(b, config->kiosk_card, error);
+		if (!b->kiosk_devices)
+			goto fail;
+	}
 	if (config->kiosk_path)
 		b->kiosk = kiosk_link_create(b);
 	note_time(b);
@@ -666,6 +671,7 @@ void tsr_broker_destroy(struct tsr_broker *b)
 	if (b->audit)
 		broker_audit(b, "broker-stop", NULL);
 	kiosk_link_destroy(b->kiosk);
+	brk_kiosk_devices_destroy(b->kiosk_devices);
 	usb_host_destroy(b->usb);
 	tsr_ctl_server_destroy(b->ctl);
 	if (b->domains)

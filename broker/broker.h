@@ -28,6 +28,10 @@ struct tsr_broker_config {
 	const char *kiosk_path;  /* NULL: run without a kiosk (control socket only) */
 	char **kiosk_args;       /* extra arguments for the kiosk (NULL-terminated, may be NULL) */
 	const char *kiosk_user;  /* user name or UID:GID the kiosk runs as */
+	/* Open the DRM card and the evdev devices as root and lend them to the kiosk (which then
+	 * needs no device group); kiosk_card names the card, NULL: the first KMS card. */
+	bool kiosk_devices;
+	const char *kiosk_card;
 	const char *viewer_path; /* tessera-viewer; NULL = from PATH/libexec */
 	struct tsr_backend_config backend; /* run_dir/state_dir default under ours */
 	const char *sysfs_root;  /* USB handling through this sysfs; NULL = no USB handling */

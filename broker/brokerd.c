@@ -47,7 +47,8 @@ int main(int argc, char **argv)
 	g_autofree char *initrd = NULL, *accel = NULL, *xl = NULL, *logout = NULL;
 	g_autofree char *log_level = NULL, *vcard = NULL, *vcard_certs = NULL;
 	g_auto(GStrv) kiosk_args = NULL;
-	g_autofree char *kiosk_vt = NULL;
+	g_autofree char *kiosk_vt = NULL, *kiosk_card = NULL;
+	gboolean kiosk_devices = FALSE;
 	struct tsr_vt *vt = NULL;
 	gboolean no_kiosk = FALSE, no_usb = FALSE, no_udev = FALSE, use_syslog = FALSE;
 	gboolean daemonize = FALSE;
@@ -70,6 +71,12 @@ int main(int argc, char **argv)
 		  "Before starting a DRM kiosk, bring this VT (auto, N or /dev/ttyN) to the front in "
 		  "graphics mode with its keyboard off, and keep it so while the broker runs",
 		  "VT" },
+		{ "kiosk-devices", 0, 0, G_OPTION_ARG_NONE, &kiosk_devices,
+		  "Open the DRM card and the evdev input devices as root and lend them to the kiosk "
+		  "(revoked when it ends); the kiosk user then needs no device group", NULL },
+		{ "kiosk-card", 0, 0, G_OPTION_ARG_FILENAME, &kiosk_card,
+		  "With --kiosk-devices: the card to lend (default: the first KMS card)",
+		  "/dev/dri/cardN" },
 		{ "no-kiosk", 0, 0, G_OPTION_ARG_NONE, &no_kiosk,
 		  "Run without a kiosk (control socket only)", NULL },
 		{ "viewer", 0, 0, G_OPTION_ARG_FILENAME, &viewer,
@@ -169,6 +176,8 @@ int main(int argc, char **argv)
 	cfg.kiosk_path = no_kiosk ? NULL : kiosk ? kiosk : TSR_BINDIR "/tessera-kiosk";
 	cfg.kiosk_args = kiosk_args;
 	cfg.kiosk_user = kiosk_user;
+	cfg.kiosk_devices = kiosk_devices || kiosk_card;
+	cfg.kiosk_card = kiosk_card;
 	cfg.viewer_path = viewer;
 	cfg.sysfs_root = no_usb ? NULL : sysfs ? sysfs : "/sys";
 	cfg.devfs_root = devfs;

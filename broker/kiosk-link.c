@@ -2,7 +2,8 @@
  *
  * The socketpair is made before the fork, so the kiosk's end exists only in the kiosk: no
  * other process can speak as the kiosk (trust boundary 4). The kiosk runs as the kiosk user
- * (its groups give it the DRM and input devices, nothing else), dies with the broker
+ * (with --kiosk-devices it needs no device group: kiosk-devices.c lends it the card and the
+ * input devices and revokes them when it ends), dies with the broker
  * (PR_SET_PDEATHSIG), and is restarted with a growing delay whenever it exits or breaks the
  * protocol; each new kiosk starts locked (session_on_kiosk_start).
  *
@@ -71,7 +72,7 @@ static bool resolve_user(const char *spec, uid_t *uid, gid_t *gid, gid_t **group
 		return false;
 	*uid = pw->pw_uid;
 	*gid = pw->pw_gid;
-	/* The kiosk keeps its user's groups (video, input): computed here, set in the child. */
+	/* The kiosk keeps its user's groups: computed here, set in the child. */
 	int n = 64;
 	*groups = g_new(gid_t, n);
 	if (getgrouplist(pw->pw_name, pw->pw_gid, *groups, &n) < 0) {
@@ -123,6 +124,7 @@ static void on_kiosk_exit(GPid pid, gint status, gpointer data)
 	k->child_watch = 0;
 	k->pid = 0;
 	link_down(k);
+	brk_kiosk_devices_revoke(k->b->kiosk_devices);
 	broker_audit(k->b, "kiosk-exit", "how", how, NULL);
 	tsr_warn("the kiosk ended (%s)", how);
 	schedule_restart(k);
@@ -134,6 +136,7 @@ static void kiosk_kill(struct kiosk_link *k, const char *why)
 	broker_audit(k->b, "kiosk-refused", "reason", why, NULL);
 	tsr_warn("ending the kiosk: %s", why);
 	link_down(k);
+	brk_kiosk_devices_revoke(k->b->kiosk_devices);
 	if (k->pid > 0)
 		kill(k->pid, SIGKILL);
 }
@@ -272,6 +275,10 @@ static void kiosk_start(struct kiosk_link *k)
 		broker_audit(b, "kiosk-start", "pid", p, "uid", u, NULL);
 	}
 	tsr_info("kiosk started (pid %d)", (int)pid);
+	/* The card must be the first message: the kiosk takes it before anything else. */
+	brk_kiosk_devices_lend(b->kiosk_devices);
+	if (!kiosk_link_connected(k))
+		return;
 	session_on_kiosk_start(b);
 }
 

@@ -1,5 +1,6 @@
 # broker/local.mk: tessera-brokerd, tessera-ctl and their library (included from Makefile.am).
-BROKER_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS) $(SODIUM_CFLAGS) $(UDEV_CFLAGS)
+# DRM_CFLAGS: the DRM master ioctls of the card lent to the kiosk (no libdrm linked).
+BROKER_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS) $(SODIUM_CFLAGS) $(UDEV_CFLAGS) $(DRM_CFLAGS)
 BROKER_LIBS = broker/libtsr-broker.a $(PROTO_LIBS) $(POLICY_LIBS) $(COMMON_LIBS) $(JSON_GLIB_LIBS) $(SODIUM_LIBS) \
 	$(UDEV_LIBS) $(GLIB_LIBS)
 
@@ -42,6 +43,7 @@ broker_libtsr_brokerd_a_SOURCES = \
 	broker/broker.c broker/broker.h broker/broker-private.h \
 	broker/session.c \
 	broker/kiosk-link.c \
+	broker/kiosk-devices.c \
 	broker/control.c \
 	broker/viewers.c \
 	broker/usb-host.c

@@ -15,6 +15,7 @@
 struct device {
 	struct tsr_input_devices *owner;
 	char *path;
+	uint32_t id; /* the broker's number for a passed fd, else 0 */
 	int fd;
 	struct libevdev *evdev;
 	uint32_t source;
@@ -150,22 +151,12 @@ static struct device *find_path(struct tsr_input_devices *devs, const char *path
 	return NULL;
 }
 
-bool tsr_input_devices_add_path(struct tsr_input_devices *devs, const char *path, GError **error)
+/* Classify, grab and hand to the router a device whose fd is open; d is freed on failure. */
+static bool device_add(struct tsr_input_devices *devs, struct device *d, GError **error)
 {
-	struct device *d;
+	const char *path = d->path;
 	int rc;
 
-	if (find_path(devs, path))
-		return true;
-	d = g_new0(struct device, 1);
-	d->owner = devs;
-	d->path = g_strdup(path);
-	d->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (d->fd < 0) {
-		g_set_error(error, TSR_INPUT_ERROR, TSR_INPUT_ERROR_INVALID, "cannot open %s: %s", path,
-			    g_strerror(errno));
-		goto fail;
-	}
 	rc = libevdev_new_from_fd(d->fd, &d->evdev);
 	if (rc < 0) {
 		d->evdev = NULL;
@@ -217,6 +208,73 @@ bool tsr_input_devices_add_path(struct tsr_input_devices *devs, const char *path
 fail:
 	device_close(d);
 	return false;
+}
+
+bool tsr_input_devices_add_path(struct tsr_input_devices *devs, const char *path, GError **error)
+{
+	struct device *d;
+
+	if (find_path(devs, path))
+		return true;
+	d = g_new0(struct device, 1);
+	d->owner = devs;
+	d->path = g_strdup(path);
+	d->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (d->fd < 0) {
+		g_set_error(error, TSR_INPUT_ERROR, TSR_INPUT_ERROR_INVALID, "cannot open %s: %s", path,
+			    g_strerror(errno));
+		device_close(d);
+		return false;
+	}
+	return device_add(devs, d, error);
+}
+
+static struct device *find_id(struct tsr_input_devices *devs, uint32_t id)
+{
+	for (guint i = 0; i < devs->devices->len; i++) {
+		struct device *d = g_ptr_array_index(devs->devices, i);
+		if (d->id == id)
+			return d;
+	}
+	return NULL;
+}
+
+bool tsr_input_devices_add_fd(struct tsr_input_devices *devs, uint32_t id, int fd,
+			      const char *node, GError **error)
+{
+	struct device *d;
+
+	if (id == 0 || find_id(devs, id)) {
+		close(fd);
+		g_set_error(error, TSR_INPUT_ERROR, TSR_INPUT_ERROR_INVALID,
+			    "input device id %u is 0 or already in use", id);
+		return false;
+	}
+	d = g_new0(struct device, 1);
+	d->owner = devs;
+	d->path = g_strdup(node ? node : "(passed)");
+	d->id = id;
+	d->fd = fd;
+	/* The reader must never block the main loop, whoever opened the node. */
+	if (!g_unix_set_fd_nonblocking(fd, TRUE, NULL)) {
+		g_set_error(error, TSR_INPUT_ERROR, TSR_INPUT_ERROR_INVALID,
+			    "%s: cannot make it non-blocking: %s", d->path, g_strerror(errno));
+		device_close(d);
+		return false;
+	}
+	return device_add(devs, d, error);
+}
+
+void tsr_input_devices_remove_id(struct tsr_input_devices *devs, uint32_t id)
+{
+	struct device *d = id ? find_id(devs, id) : NULL;
+	const char *why;
+
+	if (!d)
+		return;
+	/* what it sent before it went still counts, in order */
+	drain(d, &why);
+	device_remove(devs, d, "unplugged", false);
 }
 
 static bool is_event_node(const char *devnode)
@@ -293,6 +351,10 @@ struct tsr_input_devices *tsr_input_devices_create(struct tsr_input_router *rout
 	if (options) {
 		devs->changed = options->changed;
 		devs->user_data = options->user_data;
+	}
+	if (options && options->passed) {
+		tsr_info("input: devices come from the broker");
+		return devs;
 	}
 	devs->udev = udev_new();
 	if (!devs->udev) {

@@ -14,12 +14,18 @@
  * A kiosk that does not run as root needs read access to the event nodes (the input group).
  * udevd sets that before it announces a device, so with udevd hotplug just works; on the
  * kernel's feed (no udevd) a node appears root-only and a non-root kiosk cannot open a device
- * plugged in later: a device that cannot be opened or grabbed is logged as a warning. */
+ * plugged in later: a device that cannot be opened or grabbed is logged as a warning.
+ *
+ * Under the broker the kiosk opens nothing: with `passed` set there is no udev at all, and the
+ * broker's open fds come in through tsr_input_devices_add_fd / _remove_id (the broker follows
+ * hotplug as root and revokes its copies when the kiosk ends). The standalone kiosk and the
+ * tests keep opening nodes themselves. */
 #ifndef TSR_INPUT_DEVICES_H
 #define TSR_INPUT_DEVICES_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <glib.h>
 
@@ -32,6 +38,8 @@ struct tsr_input_devices_options {
 	const char *dev_dir;
 	/* Follow hotplug (default true); tests may turn it off. */
 	bool no_hotplug;
+	/* Open nothing: every device comes as an fd (tsr_input_devices_add_fd). */
+	bool passed;
 	/* Told after a device was grabbed and added to the router (added = true) and after one
 	 * was removed from it (its held keys already released). Optional. */
 	void (*changed)(void *user_data, const char *path, const char *name, bool added);
@@ -50,6 +58,15 @@ void tsr_input_devices_destroy(struct tsr_input_devices *devices);
  * cannot be opened or grabbed, or is not a keyboard, pointer or touch device. */
 bool tsr_input_devices_add_path(struct tsr_input_devices *devices, const char *path,
 				GError **error) __attribute__((warn_unused_result));
+
+/* Take an fd someone else opened (the broker), identified by id (non-zero) for _remove_id;
+ * node names it in the log. The fd is owned from the call on, also on failure (then closed):
+ * false + error when it is not an evdev device, not ours, or cannot be grabbed. */
+bool tsr_input_devices_add_fd(struct tsr_input_devices *devices, uint32_t id, int fd,
+			      const char *node, GError **error) __attribute__((warn_unused_result));
+/* The device passed as id is gone: what it sent still counts, then the router releases what it
+ * held. An unknown id is ignored (a device that was not ours). */
+void tsr_input_devices_remove_id(struct tsr_input_devices *devices, uint32_t id);
 
 /* Number of devices opened and grabbed now. */
 size_t tsr_input_devices_count(const struct tsr_input_devices *devices);

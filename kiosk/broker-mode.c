@@ -11,6 +11,7 @@
 #include "input/text.h"
 #include "kiosk/displays.h"
 #include "kiosk/frames.h"
+#include "kiosk/passed-card.h"
 #include "kiosk/screens.h"
 #include "kiosk/session.h"
 #include "policy/policy.h"
@@ -30,6 +31,8 @@
 #include <unistd.h>
 
 #define CONSOLE_SOURCE 0x10000u
+/* The broker sends the card right after it starts the kiosk. */
+#define CARD_TIMEOUT_MS 10000
 
 struct kiosk {
 	const struct tsr_kiosk_broker_options *o;
@@ -297,6 +300,35 @@ static void on_settings(void *data, const struct tsr_kiosk_settings *m)
 	console_apply(k, (int)m->console);
 }
 
+/* Devices the broker lends after the card: evdev nodes, as they come and go. */
+static void on_device(void *data, const struct tsr_kiosk_device *m, int fd)
+{
+	struct kiosk *k = data;
+	g_autoptr(GError) error = NULL;
+
+	if (m->kind != TSR_KIOSK_DEVICE_EVDEV) {
+		tsr_warn("input: the broker sent a second DRM card (%s); ignored", m->node);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (!k->devices) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (m->action == TSR_KIOSK_DEVICE_REMOVE) {
+		tsr_input_devices_remove_id(k->devices, m->id);
+		return;
+	}
+	if (tsr_input_devices_add_fd(k->devices, m->id, fd, m->node, &error))
+		return;
+	if (g_error_matches(error, TSR_INPUT_ERROR, TSR_INPUT_ERROR_NOT_OURS))
+		tsr_debug("input: %s", error->message);
+	else
+		tsr_warn("input: %s", error->message);
+}
+
 static void on_broker_lost(void *data, const char *why)
 {
 	struct kiosk *k = data;
@@ -308,7 +340,7 @@ static void on_broker_lost(void *data, const char *why)
 
 static const struct tsr_session_hooks session_hooks = {
 	.changed = on_changed, .viewer = on_viewer, .hide = on_hide, .settings = on_settings,
-	.broker_lost = on_broker_lost,
+	.device = on_device, .broker_lost = on_broker_lost,
 };
 
 static void on_first_frame(void *data, const char *domain)
@@ -608,8 +640,23 @@ int tsr_kiosk_broker_run(const struct tsr_kiosk_broker_options *o)
 	k.loop = g_main_loop_new(NULL, FALSE);
 	read_policy(o, &sc, &organization);
 	sc.organization = o->organization ? o->organization : organization;
+	/* A drm output uses the card the broker lends: it comes first on the link, before the
+	 * session reads anything. */
+	if (!o->output || strncmp(o->output, "drm", 3) == 0) {
+		char node[TSR_KIOSK_LABEL_SIZE];
+		int card = tsr_kiosk_receive_card(o->broker_fd, CARD_TIMEOUT_MS, node, sizeof(node),
+						  &error);
+		if (card < 0) {
+			tsr_err("output: %s", error->message);
+			close(o->broker_fd);
+			g_main_loop_unref(k.loop);
+			return 1;
+		}
+		k.output = tsr_output_open_drm_fd(o->output, card, node, &error);
+	} else {
+		k.output = tsr_output_open(o->output, &error);
+	}
 	k.session = tsr_session_create(&sc);
-	k.output = tsr_output_open(o->output ? o->output : "drm", &error);
 	if (!k.output) {
 		tsr_err("output: %s", error->message);
 		k.status = 1;
@@ -637,7 +684,9 @@ int tsr_kiosk_broker_run(const struct tsr_kiosk_broker_options *o)
 	}
 	evdev = o->evdev < 0 ? strcmp(tsr_output_kind(k.output), "drm") == 0 : o->evdev;
 	if (evdev) {
-		k.devices = tsr_input_devices_create(k.router, NULL, &error);
+		/* Every input device comes from the broker (on_device); none is opened here. */
+		struct tsr_input_devices_options io = { .passed = true };
+		k.devices = tsr_input_devices_create(k.router, &io, &error);
 		if (!k.devices) {
 			tsr_err("input devices: %s", error->message);
 			k.status = 1;

@@ -608,6 +608,21 @@ static void handle(struct tsr_session *s, const void *buf, size_t len, int fd)
 		lost(s, text);
 		return;
 	}
+	if (h->type == TSR_KIOSK_DEVICE) {
+		const struct tsr_kiosk_device *m = buf;
+		/* An added device comes with its fd, a removed one without. */
+		if ((m->action == TSR_KIOSK_DEVICE_ADD) != (fd >= 0)) {
+			if (fd >= 0)
+				close(fd);
+			lost(s, "a device message without its fd, or with one it must not carry");
+			return;
+		}
+		if (s->hooks.device)
+			s->hooks.device(s->data, m, fd);
+		else if (fd >= 0)
+			close(fd);
+		return;
+	}
 	if (fd >= 0 && h->type != TSR_KIOSK_REPLY) {
 		close(fd);
 		lost(s, "an fd on a message that carries none");

@@ -74,6 +74,9 @@ struct tsr_session_hooks {
 	void (*hide)(void *data, const char *domain);
 	/* New settings from policy (hotkeys, keymap, console rights, idle time). */
 	void (*settings)(void *data, const struct tsr_kiosk_settings *settings);
+	/* A device the broker lends (DEVICE): ADD carries its open fd, which the hook owns;
+	 * REMOVE has fd -1. Optional: without it added fds are closed. */
+	void (*device)(void *data, const struct tsr_kiosk_device *device, int fd);
 	/* The broker link broke (closed, or a message failed its checks); the kiosk should exit
 	 * so the broker restarts it, locked. */
 	void (*broker_lost)(void *data, const char *why);

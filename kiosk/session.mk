@@ -25,7 +25,8 @@ tests_unit_kiosk_screens_test_SOURCES = tests/unit/kiosk-screens-test.c $(RENDER
 noinst_LIBRARIES += kiosk/libtsr-broker-mode.a
 kiosk_libtsr_broker_mode_a_SOURCES = \
 	kiosk/broker-mode.c kiosk/broker-mode.h \
-	kiosk/frames.c kiosk/frames.h
+	kiosk/frames.c kiosk/frames.h \
+	kiosk/passed-card.c kiosk/passed-card.h
 kiosk_libtsr_broker_mode_a_CPPFLAGS = $(RENDERER_CPPFLAGS)
 BROKER_MODE_LIBS = kiosk/libtsr-broker-mode.a $(SESSION_LIBS) $(KIOSK_DISPLAY_LIBS) \
 	$(CONSOLE_LINK_LIBS) $(INPUT_LIBS) $(POLICY_LIBS) $(RENDERER_LIBS)

@@ -17,6 +17,7 @@ _Static_assert(sizeof(struct tsr_kiosk_domain) == 212, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_notify) == 340, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_session) == 212, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_settings) == 2008, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_device) == 144, "layout");
 _Static_assert(TSR_KIOSK_MSG_MAX <= TSR_FRAME_MAX, "fits a frame");
 
 size_t tsr_kiosk_msg_size(uint16_t type)
@@ -44,6 +45,8 @@ size_t tsr_kiosk_msg_size(uint16_t type)
 		return sizeof(struct tsr_kiosk_session);
 	case TSR_KIOSK_SETTINGS:
 		return sizeof(struct tsr_kiosk_settings);
+	case TSR_KIOSK_DEVICE:
+		return sizeof(struct tsr_kiosk_device);
 	}
 	return 0;
 }
@@ -202,6 +205,24 @@ static const char *check_settings(const struct tsr_kiosk_settings *m)
 	return check_hotkeys(m);
 }
 
+static const char *check_device(const struct tsr_kiosk_device *m)
+{
+	if (m->id == 0)
+		return "device id 0";
+	if (m->kind != TSR_KIOSK_DEVICE_DRM && m->kind != TSR_KIOSK_DEVICE_EVDEV)
+		return "unknown device kind";
+	if (m->action != TSR_KIOSK_DEVICE_ADD && m->action != TSR_KIOSK_DEVICE_REMOVE)
+		return "unknown device action";
+	/* The card is lent for the kiosk's whole life: it is never taken back on its own. */
+	if (m->kind == TSR_KIOSK_DEVICE_DRM && m->action != TSR_KIOSK_DEVICE_ADD)
+		return "the DRM card is never removed";
+	if (!zero(m->pad, sizeof(m->pad)))
+		return "nonzero padding";
+	if (!text_ok(m->node, sizeof(m->node)) || strncmp(m->node, "/dev/", 5) != 0)
+		return "bad device node name";
+	return NULL;
+}
+
 /* buf holds a whole message of a known type and its size. */
 static const char *check_body(const void *buf, uint16_t type)
 {
@@ -228,6 +249,8 @@ static const char *check_body(const void *buf, uint16_t type)
 		return check_session(buf);
 	case TSR_KIOSK_SETTINGS:
 		return check_settings(buf);
+	case TSR_KIOSK_DEVICE:
+		return check_device(buf);
 	}
 	return "unknown message type";
 }

@@ -16,7 +16,8 @@
  * Requests carry a seq chosen by the kiosk; the broker answers each with exactly one REPLY of
  * the same seq, after any DOMAIN messages that belong to it (LIST). The reply to PICK and to
  * RESTART_VIEWER carries one fd: the kiosk end of the new viewer's SOCK_SEQPACKET socket
- * (doc/display-protocol.md). Events (seq 0) may come at any time. Full description:
+ * (doc/display-protocol.md). A DEVICE that adds a device carries its open fd; no other
+ * message carries one. Events (seq 0) may come at any time. Full description:
  * doc/kiosk-protocol.md. */
 #ifndef TSR_PROTO_KIOSK_H
 #define TSR_PROTO_KIOSK_H
@@ -56,6 +57,7 @@ enum tsr_kiosk_msg_type {
 	TSR_KIOSK_NOTIFY = 102,       /* struct tsr_kiosk_notify */
 	TSR_KIOSK_SESSION = 103,      /* struct tsr_kiosk_session */
 	TSR_KIOSK_SETTINGS = 104,     /* struct tsr_kiosk_settings */
+	TSR_KIOSK_DEVICE = 105,       /* struct tsr_kiosk_device (+ 1 fd when it adds one) */
 };
 
 /* Status codes in a reply. */
@@ -102,6 +104,19 @@ enum tsr_kiosk_notify_kind {
 	TSR_KIOSK_NOTE_DOMAIN_CRASHED = 3,
 	TSR_KIOSK_NOTE_POLICY_EXPIRES = 4,
 	TSR_KIOSK_NOTE_DEVICE_DETACHED = 5,
+};
+
+/* The devices the broker opens as root and lends to the kiosk (it never opens a node itself).
+ * The broker keeps its own reference to each and revokes it (EVIOCREVOKE, DRM master dropped)
+ * when that kiosk ends, so nothing the kiosk left behind can keep reading. */
+enum tsr_kiosk_device_kind {
+	TSR_KIOSK_DEVICE_DRM = 1,     /* the DRM card, already DRM master; sent first, add only */
+	TSR_KIOSK_DEVICE_EVDEV = 2,   /* one /dev/input/event* node, read-only, non-blocking */
+};
+
+enum tsr_kiosk_device_action {
+	TSR_KIOSK_DEVICE_ADD = 1,     /* carries the open fd */
+	TSR_KIOSK_DEVICE_REMOVE = 2,  /* unplugged: no fd; the broker has revoked its copy */
 };
 
 struct tsr_kiosk_request {
@@ -185,6 +200,15 @@ struct tsr_kiosk_settings {
 	char xkb_variant[TSR_KIOSK_KEYS_SIZE];
 	char xkb_options[TSR_KIOSK_KEYS_SIZE * 2];
 	struct tsr_kiosk_hotkey hotkeys[TSR_KIOSK_MAX_HOTKEYS];
+};
+
+struct tsr_kiosk_device {
+	struct tsr_frame_header h;
+	uint32_t id;                  /* the broker's number for the device, never 0 */
+	uint8_t kind;                 /* enum tsr_kiosk_device_kind */
+	uint8_t action;               /* enum tsr_kiosk_device_action */
+	uint8_t pad[2];               /* 0 */
+	char node[TSR_KIOSK_LABEL_SIZE]; /* its /dev path, for the kiosk's log only */
 };
 
 /* The largest message either side sends (receive buffers are this big). */

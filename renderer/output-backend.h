@@ -50,6 +50,9 @@ struct tsr_output *tsr_output_headless_open(int32_t width, int32_t height, int r
  * card with a connected connector, and the first connected connector on it). Implemented by
  * renderer/drm-*.c, built when renderer/drm/local.mk adds -DTSR_HAVE_DRM_OUTPUT to
  * renderer_libtsr_renderer_a_CPPFLAGS and its sources to renderer_libtsr_renderer_a_SOURCES. */
-struct tsr_output *tsr_output_drm_open(const char *card, const char *connector, GError **error);
+/* card_fd >= 0: a card someone else opened (card names it in the log; the output owns the fd
+ * from the call on, also on failure). */
+struct tsr_output *tsr_output_drm_open(const char *card, const char *connector, int card_fd,
+				       GError **error);
 
 #endif

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "renderer/output-backend.h"
 
@@ -45,7 +46,8 @@ static struct tsr_output *open_headless(const char *spec, const char *args, GErr
 	return tsr_output_headless_open((int32_t)w, (int32_t)h, (int)rate, error);
 }
 
-static struct tsr_output *open_drm(const char *spec, const char *args, GError **error)
+static struct tsr_output *open_drm(const char *spec, const char *args, int card_fd,
+				   const char *node, GError **error)
 {
 	/* args: "" | [/dev/dri/cardN][:CONNECTOR] */
 	g_autofree char *card = NULL;
@@ -65,11 +67,23 @@ static struct tsr_output *open_drm(const char *spec, const char *args, GError **
 			    "bad output spec '%s': expected drm, drm:/dev/dri/cardN, drm:CONNECTOR "
 			    "or drm:/dev/dri/cardN:CONNECTOR (e.g. drm:/dev/dri/card0:Virtual-1)",
 			    spec);
+		if (card_fd >= 0)
+			close(card_fd);
+		return NULL;
+	}
+	if (card_fd >= 0 && card != NULL) {
+		g_set_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_INVALID,
+			    "output '%s': the card was passed already; name only the connector "
+			    "(drm or drm:CONNECTOR)", spec);
+		close(card_fd);
 		return NULL;
 	}
 #ifdef TSR_HAVE_DRM_OUTPUT
-	return tsr_output_drm_open(card, connector, error);
+	return tsr_output_drm_open(card_fd >= 0 ? node : card, connector, card_fd, error);
 #else
+	(void)node;
+	if (card_fd >= 0)
+		close(card_fd);
 	g_set_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_UNSUPPORTED,
 		    "output '%s': the drm output is not built into this program (renderer/drm/local.mk); "
 		    "use headless:WxH", spec);
@@ -85,14 +99,27 @@ struct tsr_output *tsr_output_open(const char *spec, GError **error)
 	if (strncmp(spec, "headless:", 9) == 0)
 		out = open_headless(spec, spec + 9, error);
 	else if (strcmp(spec, "drm") == 0)
-		out = open_drm(spec, "", error);
+		out = open_drm(spec, "", -1, NULL, error);
 	else if (strncmp(spec, "drm:", 4) == 0 && spec[4] != '\0')
-		out = open_drm(spec, spec + 4, error);
+		out = open_drm(spec, spec + 4, -1, NULL, error);
 	else
 		g_set_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_INVALID,
 			    "unknown output '%s': use headless:WIDTHxHEIGHT[@RATE] or "
 			    "drm[:/dev/dri/cardN][:CONNECTOR]", spec);
 	return out;
+}
+
+struct tsr_output *tsr_output_open_drm_fd(const char *spec, int card_fd, const char *node,
+					  GError **error)
+{
+	if (spec == NULL || strcmp(spec, "drm") == 0)
+		return open_drm("drm", "", card_fd, node, error);
+	if (strncmp(spec, "drm:", 4) == 0 && spec[4] != '\0')
+		return open_drm(spec, spec + 4, card_fd, node, error);
+	g_set_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_INVALID,
+		    "output '%s': a passed DRM card needs a drm output (drm or drm:CONNECTOR)", spec);
+	close(card_fd);
+	return NULL;
 }
 
 void tsr_output_destroy(struct tsr_output *output)

@@ -40,6 +40,11 @@ struct tsr_output_listener {
  * not built in, or a device that cannot be opened. */
 struct tsr_output *tsr_output_open(const char *spec, GError **error)
 	__attribute__((warn_unused_result));
+/* The drm output on a card another process opened and passed (the kiosk under the broker opens
+ * no device node): spec is "drm" or "drm:CONNECTOR", node names the card in the log. The output
+ * owns card_fd from the call on, also on failure. The fd must already be DRM master. */
+struct tsr_output *tsr_output_open_drm_fd(const char *spec, int card_fd, const char *node,
+					  GError **error) __attribute__((warn_unused_result));
 void tsr_output_destroy(struct tsr_output *output);
 
 /* "headless" or "drm". */

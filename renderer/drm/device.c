@@ -82,10 +82,21 @@ static bool take_master(int fd, const char *path, GError **error)
 	return true;
 }
 
-bool tsr_drm_device_open(struct drm_output *out, const char *card_path, GError **error)
+bool tsr_drm_device_open(struct drm_output *out, const char *card_path, int card_fd,
+			 GError **error)
 {
 	int fd = -1;
-	if (card_path != NULL) {
+	if (card_fd >= 0) {
+		char why[128];
+		out->card_path = g_strdup(card_path ? card_path : "(passed card)");
+		if (card_usable(card_fd, why, sizeof why) < 0) {
+			g_set_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_UNSUPPORTED,
+				    "drm output: %s: %s", out->card_path, why);
+			close(card_fd);
+			return false;
+		}
+		fd = card_fd;
+	} else if (card_path != NULL) {
 		fd = open_card(card_path, error);
 		if (fd < 0)
 			return false;

@@ -232,7 +232,8 @@ static bool watch(struct drm_output *out, int fd, GError **error)
 	return true;
 }
 
-struct tsr_output *tsr_output_drm_open(const char *card, const char *connector, GError **error)
+struct tsr_output *tsr_output_drm_open(const char *card, const char *connector, int card_fd,
+				       GError **error)
 {
 	struct drm_output *out = g_new0(struct drm_output, 1);
 	out->base.ops = &drm_ops;
@@ -244,9 +245,11 @@ struct tsr_output *tsr_output_drm_open(const char *card, const char *connector, 
 	if (out->base.fd < 0 || out->timer_fd < 0) {
 		g_set_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_IO,
 			    "drm output: epoll/timerfd: %s", g_strerror(errno));
+		if (card_fd >= 0)
+			close(card_fd);
 		goto fail;
 	}
-	if (!tsr_drm_device_open(out, card, error) || !tsr_drm_monitor_open(out, error) ||
+	if (!tsr_drm_device_open(out, card, card_fd, error) || !tsr_drm_monitor_open(out, error) ||
 	    !watch(out, out->card_fd, error) || !watch(out, out->timer_fd, error) ||
 	    !watch(out, tsr_drm_monitor_fd(out), error))
 		goto fail;

@@ -75,7 +75,10 @@ int64_t tsr_drm_now_ns(void);
 /* Opens card_path, or with NULL the first /dev/dri/cardN that does KMS, preferring one with a
  * connected connector. Becomes DRM master and sets the client caps; out->atomic says whether
  * atomic KMS is usable (TSR_DRM_NO_ATOMIC=1 in the environment forces legacy). */
-bool tsr_drm_device_open(struct drm_output *out, const char *card_path, GError **error);
+/* card_fd >= 0: use that card (opened by someone else; owned from the call on, closed on
+ * failure), card_path only naming it. */
+bool tsr_drm_device_open(struct drm_output *out, const char *card_path, int card_fd,
+			 GError **error);
 /* Drops master and closes the card. */
 void tsr_drm_device_close(struct drm_output *out);
 /* Hotplug: a udev monitor on the drm subsystem ("udev" events when udevd runs, the kernel's own

@@ -1,13 +1,14 @@
 # tests/system/kiosk-drm-guest.sh: guest side of kiosk-drm-test.sh (runs as /test.sh).
 # Starts tessera-brokerd on the policy the host put in /etc/tsr-kiosk/policy with sim domains;
-# the broker starts tessera-kiosk (as nobody) on DRM/KMS with the evdev devices grabbed. Every
+# the broker starts tessera-kiosk (as nobody, in no group) on DRM/KMS and lends it the card and
+# the evdev devices it opened as root (--kiosk-devices); the kiosk grabs them. Every
 # line broker and kiosk log goes to the marker port as "LOG: ...", so the host waits for the
 # kiosk's "screen NAME" lines. The flow ends on the lock screen (the SAS typed inside a
 # domain); then the domains' recorded input goes to the host as "INPUT NAME LINE".
 . /lib/systest.sh
 set -u
-# The kiosk runs as nobody: give it the card and the input devices (udev would, via groups).
-chmod 666 /dev/dri/card0 /dev/input/event* 2>/dev/null
+# The device nodes stay root's 0600: the kiosk opens none of them.
+chmod 600 /dev/dri/card* /dev/input/event* || { mark TSR-FAIL cannot make the devices root-only; exit 1; }
 mkdir -p /tmp/state /tmp/run
 chmod 755 /tmp /tmp/state /tmp/run
 rm -f /tmp/log.fifo /tmp/done.fifo
@@ -23,7 +24,7 @@ mkfifo /tmp/log.fifo /tmp/done.fifo
 done </tmp/log.fifo) &
 tessera-brokerd --state-dir=/tmp/state --run-dir=/tmp/run --policy-dir=/etc/tsr-kiosk/policy \
     --no-udev --no-usb --testdomain=/usr/bin/tessera-testdomain --viewer=/usr/bin/tessera-viewer \
-    --kiosk=/usr/bin/tessera-kiosk --kiosk-user=65534:65534 --kiosk-arg=--output=drm \
+    --kiosk=/usr/bin/tessera-kiosk --kiosk-user=65534:65534 --kiosk-devices --kiosk-arg=--output=drm \
     --kiosk-arg=--clock=12:00 --kiosk-arg=--organization=drm-org 2>/tmp/log.fifo &
 broker=$!
 read -r _ </tmp/done.fifo

@@ -1,6 +1,7 @@
 # tests/system/kiosk-input-guest.sh: guest side of kiosk-input-test.sh (runs as /test.sh).
 # Set up as kiosk-drm-guest.sh (tessera-brokerd with two sim domains starts tessera-kiosk as
-# nobody on DRM/KMS, evdev grabbed; every log line goes to the host as "LOG: ..."), plus:
+# nobody in no group on DRM/KMS, with the card and evdev devices the broker opened and lent it,
+# grabbed; the nodes stay root's 0600; every log line goes to the host as "LOG: ..."), plus:
 #  - a uinput keyboard made here before the kiosk starts (tsr-input-probe keyboard); once the
 #    host has typed into a domain, it types there too and waits until the domain recorded it;
 #  - a second reader of the virtio keyboard (must see only the z typed after the kill);
@@ -10,7 +11,8 @@
 #    tty1 its keyboard mode back (as an admin recovering the machine would), so the q is the
 #    positive control that the reader would have seen anything typed;
 #  - on the lock screen: the broker stopped (so it cannot restart the kiosk), m held down on the
-#    uinput keyboard, the kiosk SIGKILLed, m released; the host then types z.
+#    uinput keyboard, the kiosk SIGKILLed, m released, then the broker SIGKILLed too (its lent
+#    fds hold the grab while it lives); the host then types z.
 . /lib/systest.sh
 set -u
 kbd=$(input_dev "QEMU Virtio Keyboard") || { mark TSR-FAIL no virtio keyboard; exit 1; }
@@ -34,14 +36,14 @@ mkfifo /tmp/kbd-ready.fifo
 # Its output goes to the host as marks, after the first line (it exists) is passed on here.
 tsr-input-probe keyboard tsr-guest-keyboard </tmp/kbd.fifo | {
     IFS= read -r first && echo "$first" >/tmp/kbd-ready.fifo
-    while IFS= read -r line; do mark "$line"; done
+    while IFS= read -r line; do mark "$line"; echo "$line" >>/tmp/kbd.log; done
 } &
 guestkbd=$!
 exec 4>/tmp/kbd.fifo
 read -r ready </tmp/kbd-ready.fifo
 [ "$ready" = "UINPUT-READY tsr-guest-keyboard" ] || { mark TSR-FAIL no uinput keyboard; exit 1; }
-# The kiosk runs as nobody: give it the card and the input devices (udev would, via groups).
-chmod 666 /dev/dri/card0 /dev/input/event* 2>/dev/null
+# The device nodes stay root's 0600: the kiosk opens none of them.
+chmod 600 /dev/dri/card* /dev/input/event* || { mark TSR-FAIL cannot make the devices root-only; exit 1; }
 
 rec=/tmp/run/domains
 (typed=""
@@ -64,30 +66,35 @@ while IFS= read -r line; do
 done </tmp/log.fifo) &
 tessera-brokerd --state-dir=/tmp/state --run-dir=/tmp/run --policy-dir=/etc/tsr-kiosk/policy \
     --no-udev --no-usb --testdomain=/usr/bin/tessera-testdomain --viewer=/usr/bin/tessera-viewer \
-    --kiosk=/usr/bin/tessera-kiosk --kiosk-user=65534:65534 --kiosk-vt=1 --kiosk-arg=--output=drm \
+    --kiosk=/usr/bin/tessera-kiosk --kiosk-user=65534:65534 --kiosk-vt=1 --kiosk-devices \
+    --kiosk-arg=--output=drm \
     --kiosk-arg=--clock=12:00 --kiosk-arg=--organization=input-org 2>/tmp/log.fifo &
 broker=$!
 read -r _ </tmp/done.fifo
 
-# Kill the kiosk mid-key, with the broker stopped so that nothing grabs the keyboard again.
+# Kill the kiosk mid-key, with the broker stopped so that nothing grabs the keyboard again; then
+# the broker, whose lent fds still hold the grab (and which would give tty1 back on a clean
+# stop).
 kiosk=$(pidof tessera-kiosk) || { mark TSR-FAIL no kiosk running; exit 1; }
 kill -STOP "$broker"
-printf '%s\n' "down KEY_M" "kill $kiosk" "up KEY_M" "echo KIOSK-KILLED" >&4
+printf '%s\n' "down KEY_M" "kill $kiosk" "up KEY_M" "echo KIOSK-DEAD" >&4
 exec 4>&-
+while ! grep -q KIOSK-DEAD /tmp/kbd.log 2>/dev/null; do sleep 0.1; done
+kill -KILL "$broker"
+wait "$broker"
+mark KIOSK-KILLED
+
 wait "$second" || { mark TSR-FAIL second reader: "$(cat /tmp/second.err)"; exit 1; }
 mark SECOND-READER "$(tr '\n' ' ' </tmp/second)"
 for d in personal work; do
     mark REC $d "$(grep '^key ' "$rec/$d/input.log" | tr '\n' ' ')"
 done
-# The kiosk is dead and the broker stopped: tty1 stays in graphics mode with its keyboard off.
+# The kiosk and the broker are dead: tty1 stays in graphics mode with its keyboard off.
 [ "$(tsr-systest-guest kbmode /dev/tty1)" = off ] || { mark TSR-FAIL tty1 keyboard not off; exit 1; }
 tsr-systest-guest kbmode /dev/tty1 "$kbmode" || { mark TSR-FAIL cannot restore tty1 keyboard; exit 1; }
 mark READY-Q
 wait "$tty" || { mark TSR-FAIL tty1 reader: "$(cat /tmp/tty.err)"; exit 1; }
 mark TTY-READ "$(cat /tmp/tty)"
-kill "$broker"
-kill -CONT "$broker"
-wait "$broker"
 # The log reader held the keyboard's command pipe: with the broker gone, it ends, and so does the
 # uinput keyboard.
 wait "$guestkbd"

@@ -2,16 +2,17 @@
 # tests/system/kiosk-input-test.sh: the real kiosk's input in a booted guest.
 #
 # As in kiosk-drm-test.sh, the guest (bochs-drm, virtio keyboard and tablet) runs tessera-brokerd
-# with two sim domains (testdomains), which starts tessera-kiosk as nobody on DRM/KMS with the
-# evdev devices grabbed; the guest also makes a uinput keyboard before the kiosk starts. The host
+# with two sim domains (testdomains), which starts tessera-kiosk as nobody in no group on DRM/KMS
+# with the card and evdev devices the broker opened as root and lent it (--kiosk-devices; the
+# nodes stay root's 0600), grabbed; the guest also makes a uinput keyboard before the kiosk starts. The host
 # types with QMP input-send-event and waits for the kiosk's "screen NAME" log lines (no
 # screenshots): keys before the SAS, the SAS, the login, picking personal and typing "abc" (then
 # the uinput keyboard types "de"), a click on the top bar, picking work and typing "xyz" (then
 # the uinput keyboard types "uv"), Super+Tab to personal and typing "h", the SAS. Checks: each
 # testdomain's --record-input holds exactly those keys (no login, hotkey or SAS keys); a second
 # reader of the virtio keyboard got nothing while the kiosk ran; after kill -9 of the kiosk with
-# m held down on the uinput keyboard (the broker stopped, so nothing grabs again), the second
-# reader gets the z typed next; the console (tty1) got nothing while the kiosk ran (the first
+# m held down on the uinput keyboard (the broker stopped, so nothing grabs again, then killed:
+# its lent fds hold the grab while it lives), the second reader gets the z typed next; the console (tty1) got nothing while the kiosk ran (the first
 # byte it reads is typed after the kill) and nothing after the kill either: the broker holds
 # tty1 in graphics mode with the keyboard off (--kiosk-vt=1), so the first byte is the q typed
 # at the very end, after the guest gave tty1 its keyboard mode back.
@@ -87,8 +88,9 @@ quiet_while_running() {
     return 1
 }
 sys_check "the console got nothing while the kiosk ran" quiet_while_running
-# The kiosk's grab ends with it; what keeps the z off the console after kill -9 is the VT the
-# broker holds in graphics mode with the keyboard off (--kiosk-vt). The guest gives tty1 its
+# The grab lives in the broker's lent fds and ends with the broker; what keeps the z off the
+# console after both are gone is the VT the broker left in graphics mode with the keyboard off
+# (--kiosk-vt). The guest gives tty1 its
 # keyboard back only before the q, so a z here means the console got a key after the kill.
 SYS_N=$((SYS_N + 1))
 if [ "$(tty_first)" = q ]; then

@@ -163,6 +163,60 @@ static void test_broker_messages(void)
 	refused(&n, sizeof(n), "kind");
 }
 
+/* DEVICE: the broker lends the kiosk its devices; every field is checked before the fd that
+ * rides with it is used. */
+static void test_device(void)
+{
+	struct tsr_kiosk_device m = { 0 };
+	const char *why = NULL;
+
+	hdr(&m, TSR_KIOSK_DEVICE);
+	m.id = 7;
+	m.kind = TSR_KIOSK_DEVICE_EVDEV;
+	m.action = TSR_KIOSK_DEVICE_ADD;
+	tsr_kiosk_set_string(m.node, sizeof(m.node), "/dev/input/event3");
+	g_assert_cmpint(tsr_kiosk_msg_check(&m, sizeof(m), &why), ==, 0);
+	g_assert_false(tsr_kiosk_is_request(m.h.type));
+	struct tsr_kiosk_device b = m;
+	b.action = TSR_KIOSK_DEVICE_REMOVE;
+	g_assert_cmpint(tsr_kiosk_msg_check(&b, sizeof(b), &why), ==, 0);
+	b = m;
+	b.kind = TSR_KIOSK_DEVICE_DRM;
+	tsr_kiosk_set_string(b.node, sizeof(b.node), "/dev/dri/card0");
+	g_assert_cmpint(tsr_kiosk_msg_check(&b, sizeof(b), &why), ==, 0);
+
+	b.action = TSR_KIOSK_DEVICE_REMOVE;
+	refused(&b, sizeof(b), "never removed");
+	b = m;
+	b.id = 0;
+	refused(&b, sizeof(b), "id 0");
+	b = m;
+	b.kind = 3;
+	refused(&b, sizeof(b), "kind");
+	b = m;
+	b.kind = 0;
+	refused(&b, sizeof(b), "kind");
+	b = m;
+	b.action = 0;
+	refused(&b, sizeof(b), "action");
+	b = m;
+	b.action = 3;
+	refused(&b, sizeof(b), "action");
+	b = m;
+	b.pad[1] = 1;
+	refused(&b, sizeof(b), "padding");
+	b = m;
+	tsr_kiosk_set_string(b.node, sizeof(b.node), "input/event3");
+	refused(&b, sizeof(b), "node");
+	b = m;
+	memset(b.node, 'a', sizeof(b.node)); /* no terminator */
+	refused(&b, sizeof(b), "node");
+	b = m;
+	b.node[sizeof(b.node) - 1] = 'x'; /* a byte after the terminator */
+	refused(&b, sizeof(b), "node");
+	refused(&m, sizeof(m) - 1, NULL);
+}
+
 static void test_set_string(void)
 {
 	char f[8];
@@ -185,6 +239,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/broker/kiosk-proto/login-and-refusals", test_login);
 	g_test_add_func("/broker/kiosk-proto/domain-requests", test_domain_requests);
 	g_test_add_func("/broker/kiosk-proto/broker-messages", test_broker_messages);
+	g_test_add_func("/broker/kiosk-proto/device", test_device);
 	g_test_add_func("/broker/kiosk-proto/set-string-utf8", test_set_string);
 	return g_test_run();
 }

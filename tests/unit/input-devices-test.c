@@ -5,6 +5,7 @@
 #include "config.h"
 #include "input/devices.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <libevdev/libevdev.h>
 #include <string.h>
@@ -111,11 +112,49 @@ static void test_hotplug_monitor(void)
 	g_rmdir(dir);
 }
 
+/* Under the broker nothing is opened: no udev, no node, only fds passed in. A passed fd that is
+ * not an evdev device is refused and closed, an id is never taken twice, and removing an id
+ * nobody has changes nothing. */
+static void test_passed_fds(void)
+{
+	struct tsr_input_router *r = tsr_input_router_create(NULL, NULL, NULL, NULL);
+	struct tsr_input_devices_options o = { .passed = true };
+	g_autoptr(GError) error = NULL;
+	struct tsr_input_devices *devs = tsr_input_devices_create(r, &o, &error);
+	int fd;
+
+	g_assert_no_error(error);
+	g_assert_nonnull(devs);
+	g_assert_cmpuint(tsr_input_devices_count(devs), ==, 0);
+
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	g_assert_cmpint(fd, >=, 0);
+	g_assert_false(tsr_input_devices_add_fd(devs, 5, fd, "/dev/input/event5", &error));
+	g_assert_nonnull(strstr(error->message, "not an evdev device"));
+	g_assert_nonnull(strstr(error->message, "/dev/input/event5"));
+	g_clear_error(&error);
+	/* the fd was the callee's: closed on failure */
+	g_assert_cmpint(fcntl(fd, F_GETFD), ==, -1);
+
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	g_assert_false(tsr_input_devices_add_fd(devs, 0, fd, "/dev/input/event6", &error));
+	g_assert_nonnull(strstr(error->message, "id 0"));
+	g_clear_error(&error);
+	g_assert_cmpint(fcntl(fd, F_GETFD), ==, -1);
+
+	tsr_input_devices_remove_id(devs, 5);
+	tsr_input_devices_remove_id(devs, 0);
+	g_assert_cmpuint(tsr_input_devices_count(devs), ==, 0);
+	tsr_input_devices_destroy(devs);
+	tsr_input_router_destroy(r);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/input/devices/classify-by-capabilities", test_classify);
 	g_test_add_func("/input/devices/unusable-nodes-refused", test_bad_nodes);
 	g_test_add_func("/input/devices/hotplug-monitor-starts", test_hotplug_monitor);
+	g_test_add_func("/input/devices/passed-fds-only", test_passed_fds);
 	return g_test_run();
 }

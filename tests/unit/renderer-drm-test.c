@@ -3,6 +3,7 @@
  * (Real DRM/KMS and VT behaviour is proven in QEMU by tests/system/drm-test.sh and vt-test.sh.) */
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib.h>
 #include <string.h>
 
@@ -30,6 +31,34 @@ static void test_bad_drm_specs_are_refused(void)
 	}
 }
 
+/* A card passed by the broker: the spec may name only a connector, the output owns the fd even
+ * when it refuses it, and a file that is no KMS card is refused with its name. */
+static void test_passed_card(void)
+{
+	GError *error = NULL;
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	g_assert_cmpint(fd, >=, 0);
+	g_assert_null(tsr_output_open_drm_fd("drm:/dev/dri/card0", fd, "/dev/dri/card0", &error));
+	g_assert_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_INVALID);
+	g_assert_nonnull(strstr(error->message, "passed already"));
+	g_clear_error(&error);
+	g_assert_cmpint(fcntl(fd, F_GETFD), ==, -1);
+
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	g_assert_null(tsr_output_open_drm_fd("headless:10x10", fd, "/dev/dri/card0", &error));
+	g_assert_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_INVALID);
+	g_clear_error(&error);
+	g_assert_cmpint(fcntl(fd, F_GETFD), ==, -1);
+
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	g_assert_null(tsr_output_open_drm_fd("drm", fd, "/dev/dri/card7", &error));
+	g_assert_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_UNSUPPORTED);
+	g_assert_nonnull(strstr(error->message, "/dev/dri/card7"));
+	g_clear_error(&error);
+	g_assert_cmpint(fcntl(fd, F_GETFD), ==, -1);
+}
+
 static void test_bad_vt_specs_are_refused(void)
 {
 	const char *bad[] = { "", "0", "64", "-1", "tty2", "/dev/tty", "/dev/ttyS0", "2x", "/dev/tty99" };
@@ -48,6 +77,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/drm/missing-card-is-refused", test_missing_card_is_refused);
 	g_test_add_func("/drm/bad-specs-are-refused", test_bad_drm_specs_are_refused);
+	g_test_add_func("/drm/passed-card", test_passed_card);
 	g_test_add_func("/vt/bad-specs-are-refused", test_bad_vt_specs_are_refused);
 	return g_test_run();
 }
