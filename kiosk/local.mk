@@ -17,6 +17,7 @@ dist_man_MANS += doc/man/tessera-kiosk.1
 INTEGRATION_TESTS += tests/integration/kiosk-display-test
 check_PROGRAMS += tests/integration/kiosk-display-test
 tests_integration_kiosk_display_test_SOURCES = tests/integration/kiosk-display-test.c \
+	tests/integration/kiosk-process.c tests/integration/kiosk-process.h \
 	tests/integration/display-helpers.c tests/integration/display-helpers.h \
 	tests/testdomain/pattern.c tests/testdomain/pattern.h \
 	tests/testdomain/frame-code.c tests/testdomain/frame-code.h

@@ -30,3 +30,20 @@ tests_hostile_hostile_qemu_SOURCES = tests/hostile/hostile-qemu.c
 tests_hostile_hostile_qmp_test_SOURCES = tests/hostile/hostile-qmp-test.c $(BROKER_HARNESS)
 tests_hostile_hostile_qmp_test_CFLAGS = $(BROKER_CFLAGS)
 tests_hostile_hostile_qmp_test_LDADD = $(DOMAINS_LIBS) $(BROKER_LIBS)
+
+# A compromised viewer against the real kiosk: surfaces with a stride beyond the scene's limit
+# (stride-viewer, spawned by tessera-kiosk in place of tessera-viewer for one domain).
+HOSTILE_TESTS += tests/hostile/viewer-stride-test
+check_PROGRAMS += tests/hostile/viewer-stride-test tests/hostile/stride-viewer
+tests_hostile_viewer_stride_test_SOURCES = tests/hostile/viewer-stride-test.c \
+	tests/hostile/stride-viewer.h \
+	tests/integration/kiosk-process.c tests/integration/kiosk-process.h \
+	tests/integration/display-helpers.c tests/integration/display-helpers.h \
+	tests/testdomain/frame-code.c tests/testdomain/frame-code.h
+tests_hostile_viewer_stride_test_LDADD = $(RENDERER_LIBS)
+EXTRA_tests_hostile_viewer_stride_test_DEPENDENCIES = kiosk/tessera-kiosk$(EXEEXT) \
+	viewer/tessera-viewer$(EXEEXT) tests/testdomain/tessera-testdomain$(EXEEXT) \
+	tests/hostile/stride-viewer$(EXEEXT)
+tests_hostile_stride_viewer_SOURCES = tests/hostile/stride-viewer.c tests/hostile/stride-viewer.h \
+	tests/integration/hostile-messages.c tests/integration/hostile-messages.h
+tests_hostile_stride_viewer_LDADD = $(COMMON_LIBS)

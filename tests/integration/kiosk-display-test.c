@@ -10,6 +10,7 @@
 #include "common/sandbox.h"
 #include "renderer/png.h"
 #include "tests/integration/display-helpers.h"
+#include "tests/integration/kiosk-process.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -20,162 +21,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-struct kiosk {
-	GPid pid;
-	int out;
-	GString *pending;
-	char *shot;
-	GHashTable *geo; /* name -> int[4], the latest geometry line seen */
-};
-
-static void die_with_parent(gpointer data)
-{
-	(void)data;
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static const char *extra_arg; /* one more kiosk option for the next kiosk_start */
-
-static void kiosk_start(struct kiosk *k, const char *dir, const char *layout, ...)
-	G_GNUC_NULL_TERMINATED;
-
-static void kiosk_start(struct kiosk *k, const char *dir, const char *layout, ...)
-{
-	GPtrArray *argv = g_ptr_array_new();
-	GError *error = NULL;
-	uid_t uid;
-	gid_t gid;
-	char *user;
-	va_list ap;
-	const char *d;
-
-	test_viewer_user(&uid, &gid);
-	user = g_strdup_printf("%u:%u", uid, gid);
-	k->shot = g_strdup_printf("%s/shot.png", dir);
-	g_ptr_array_add(argv, (char *)TSR_BUILDDIR "/kiosk/tessera-kiosk");
-	g_ptr_array_add(argv, (char *)"--output");
-	g_ptr_array_add(argv, (char *)"headless:1280x720");
-	g_ptr_array_add(argv, (char *)"--viewer");
-	g_ptr_array_add(argv, (char *)TSR_BUILDDIR "/viewer/tessera-viewer");
-	g_ptr_array_add(argv, (char *)"--viewer-user");
-	g_ptr_array_add(argv, user);
-	g_ptr_array_add(argv, (char *)"--screenshot");
-	g_ptr_array_add(argv, k->shot);
-	g_ptr_array_add(argv, (char *)"--reattach-ms");
-	g_ptr_array_add(argv, (char *)"10");
-	g_ptr_array_add(argv, (char *)"--layout");
-	g_ptr_array_add(argv, (char *)layout);
-	if (extra_arg)
-		g_ptr_array_add(argv, (char *)extra_arg);
-	va_start(ap, layout);
-	while ((d = va_arg(ap, const char *))) {
-		g_ptr_array_add(argv, (char *)"--domain");
-		g_ptr_array_add(argv, (char *)d);
-	}
-	va_end(ap);
-	g_ptr_array_add(argv, NULL);
-	if (!g_spawn_async_with_pipes(NULL, (char **)argv->pdata, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-				      die_with_parent, NULL, &k->pid, NULL, &k->out, NULL, &error))
-		g_error("cannot start tessera-kiosk: %s", error->message);
-	k->pending = g_string_new(NULL);
-	k->geo = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	g_ptr_array_unref(argv);
-	g_free(user);
-}
-
-/* Next stdout line starting with prefix (others are skipped), or NULL after 30 s. */
-static char *kiosk_wait(struct kiosk *k, const char *prefix)
-{
-	gint64 deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
-
-	for (;;) {
-		char *nl;
-		while ((nl = strchr(k->pending->str, '\n'))) {
-			char *line = g_strndup(k->pending->str, (gsize)(nl - k->pending->str));
-			g_string_erase(k->pending, 0, nl - k->pending->str + 1);
-			g_test_message("kiosk: %s", line);
-			if (g_str_has_prefix(line, "geometry ")) {
-				char name[64];
-				int *g = g_new(int, 4);
-				if (sscanf(line, "geometry %63s %d %d %d %d", name, &g[0], &g[1], &g[2],
-					   &g[3]) == 5)
-					g_hash_table_replace(k->geo, g_strdup(name), g);
-				else
-					g_free(g);
-			}
-			if (g_str_has_prefix(line, prefix))
-				return line;
-			g_free(line);
-		}
-		gint64 left = (deadline - g_get_monotonic_time()) / 1000;
-		char buf[512];
-		ssize_t n;
-		if (left <= 0 || !wait_readable(k->out, (int)left))
-			return NULL;
-		n = read(k->out, buf, sizeof(buf));
-		if (n <= 0)
-			return NULL;
-		g_string_append_len(k->pending, buf, n);
-	}
-}
-
-/* The latest non-empty geometry of name (waiting for one if there is none yet). Clear it with
- * g_hash_table_remove(k->geo, name) before a change to wait for the new one. */
-static void kiosk_geometry(struct kiosk *k, const char *name, int g[4])
-{
-	int *have;
-
-	while (!(have = g_hash_table_lookup(k->geo, name)) || have[2] <= 0 || have[3] <= 0) {
-		char *line = kiosk_wait(k, "geometry ");
-		g_assert_nonnull(line);
-		g_free(line);
-	}
-	memcpy(g, have, 4 * sizeof(int));
-}
-
-static struct tsr_image *kiosk_screenshot(struct kiosk *k)
-{
-	struct tsr_image *img;
-	GError *error = NULL;
-	char *line;
-
-	unlink(k->shot);
-	kill(k->pid, SIGUSR1);
-	line = kiosk_wait(k, "screenshot ");
-	g_assert_nonnull(line);
-	g_free(line);
-	img = tsr_png_read(k->shot, &error);
-	g_assert_no_error(error);
-	return img;
-}
-
-static void kiosk_stop(struct kiosk *k)
-{
-	int status;
-
-	kill(k->pid, SIGTERM);
-	status = wait_exit(k->pid, 20000);
-	g_assert_true(WIFEXITED(status));
-	g_assert_cmpint(WEXITSTATUS(status), ==, 0);
-	close(k->out);
-	g_string_free(k->pending, TRUE);
-	g_hash_table_unref(k->geo);
-	g_free(k->shot);
-}
-
-static uint32_t px(const struct tsr_image *img, int x, int y)
-{
-	return img->pixels[(size_t)y * (size_t)(img->stride / 4) + (size_t)x] & 0xffffff;
-}
-
 /* Bars of a sw-wide surface shown in geometry g: sample the middle of each bar. */
 static bool shows_bars(const struct tsr_image *img, const int g[4])
 {
 	for (int i = 0; i < TSR_TD_BARS; i++) {
 		int x = g[0] + (2 * i + 1) * g[2] / (2 * TSR_TD_BARS);
 		int y = g[1] + g[3] / 2;
-		if (px(img, x, y) != tsr_td_bar_color(i)) {
-			g_test_message("bar %d at %d,%d is %06x, expected %06x", i, x, y, px(img, x, y),
+		if (image_px(img, x, y) != tsr_td_bar_color(i)) {
+			g_test_message("bar %d at %d,%d is %06x, expected %06x", i, x, y, image_px(img, x, y),
 				       tsr_td_bar_color(i));
 			return false;
 		}
@@ -188,11 +41,11 @@ static bool shows_bars(const struct tsr_image *img, const int g[4])
 static void assert_border(const struct tsr_image *img, const int g[4], enum tsr_color color)
 {
 	int y = g[1] + g[3] / 2, x = g[0] - 1;
-	uint32_t letterbox = px(img, x, y);
+	uint32_t letterbox = image_px(img, x, y);
 
-	while (x > 0 && px(img, x, y) == letterbox && letterbox != (tsr_color_rgb(color) & 0xffffff))
+	while (x > 0 && image_px(img, x, y) == letterbox && letterbox != (tsr_color_rgb(color) & 0xffffff))
 		x--;
-	g_assert_cmphex(px(img, x, y), ==, tsr_color_rgb(color) & 0xffffff);
+	g_assert_cmphex(image_px(img, x, y), ==, tsr_color_rgb(color) & 0xffffff);
 }
 
 /* Pixels arrive as damage after a new surface: take screenshots (each one a round trip to the
@@ -222,7 +75,7 @@ static void test_single_and_mode_change(void)
 
 	td_start(&td, dir, "work", false, "--size", "640x480", "--alt-size", "800x400", NULL);
 	spec = g_strdup_printf("work:blue:%s", td.socket);
-	kiosk_start(&k, dir, "single", spec, NULL);
+	kiosk_start(&k, dir, "single", NULL, spec, NULL);
 	line = kiosk_wait(&k, "surface work 640x480");
 	g_assert_nonnull(line);
 	g_free(line);
@@ -269,7 +122,7 @@ static void test_two_domains_and_viewer_kill(void)
 	td_start(&b, dir, "web", false, "--size", "800x600", "--pattern", "counter", "--fps", "30", NULL);
 	sa = g_strdup_printf("work:blue:%s", a.socket);
 	sb = g_strdup_printf("web:orange:%s", b.socket);
-	kiosk_start(&k, dir, "tiled", sa, sb, NULL);
+	kiosk_start(&k, dir, "tiled", NULL, sa, sb, NULL);
 	kiosk_geometry(&k, "work", ga);
 	kiosk_geometry(&k, "web", gb);
 	/* Side by side, not overlapping. */
@@ -378,9 +231,10 @@ static void test_hostile_viewer_process(void)
 	td_start(&bad, dir, "bad", false, "--size", "320x240", NULL);
 	sg = g_strdup_printf("good:green:%s", good.socket);
 	sb = g_strdup_printf("bad:red:%s", bad.socket);
-	extra_arg = "--viewer-for=bad=" TSR_BUILDDIR "/tests/integration/hostile-viewer";
-	kiosk_start(&k, dir, "tiled", sg, sb, NULL);
-	extra_arg = NULL;
+	static const char *const extra[] = {
+		"--viewer-for=bad=" TSR_BUILDDIR "/tests/integration/hostile-viewer", NULL
+	};
+	kiosk_start(&k, dir, "tiled", extra, sg, sb, NULL);
 	line = kiosk_wait(&k, "surface good");
 	g_assert_nonnull(line);
 	g_free(line);
