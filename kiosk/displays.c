@@ -126,7 +126,9 @@ static void maybe_ready(struct tsr_display *d)
 		d->owner->hooks.first_frame(d->owner->data, d->name);
 }
 
-static void on_surface(void *opaque, const struct tsr_viewer_surface_view *v)
+/* The link unmaps the previous surface only after this returns true, and a refused one ends
+ * the link: the scene never draws from memory that is gone. */
+static bool on_surface(void *opaque, const struct tsr_viewer_surface_view *v)
 {
 	struct tsr_display *d = opaque;
 	struct tsr_pixels px = { v->pixels, (int32_t)v->width, (int32_t)v->height,
@@ -134,15 +136,8 @@ static void on_surface(void *opaque, const struct tsr_viewer_surface_view *v)
 	g_autoptr(GError) error = NULL;
 
 	if (!tsr_scene_domain_set_surface(d->sd, &px, NULL, &error)) {
-		/* The scene still points at the old pixels, which the link has just unmapped:
-		 * drop them now, and cut the viewer off once dispatch returns. */
-		cut_later(d, g_strdup_printf("the compositor refused the viewer's surface: %s",
-					     error->message));
-		g_clear_error(&error);
-		if (!tsr_scene_domain_set_surface(d->sd, NULL, LOST_MESSAGE, &error))
-			g_clear_error(&error);
-		d->has_surface = false;
-		return;
+		tsr_warn("display of %s: surface refused: %s", d->name, error->message);
+		return false;
 	}
 	d->has_surface = true;
 	d->sw = px.width;
@@ -150,6 +145,7 @@ static void on_surface(void *opaque, const struct tsr_viewer_surface_view *v)
 	if (d->owner->hooks.surface)
 		d->owner->hooks.surface(d->owner->data, d->name, v->width, v->height);
 	maybe_ready(d);
+	return true;
 }
 
 static void on_damage(void *opaque, uint32_t x, uint32_t y, uint32_t w, uint32_t h)

@@ -31,14 +31,19 @@ enum tsr_display_msg_type {
 /* Pixel format of cursors: premultiplied alpha; B, G, R, A in memory (pixman a8r8g8b8). */
 #define TSR_DISPLAY_FORMAT_ARGB8888 2u
 
-/* Limits the kiosk enforces. */
+/* Limits of what a viewer may share, defined here once: the kiosk's viewer link
+ * (proto/viewer-link.c) refuses anything beyond them, and the scene (renderer/scene.c) draws
+ * anything within them, so a surface the link accepted is never refused later. A surface is at
+ * most 8192 pixels a side with rows of at most 64 KiB (twice a row of the widest surface), so
+ * stride x height is at most 512 MiB before the per-viewer cap on mapped bytes applies. */
 #define TSR_DISPLAY_MAX_SIDE 8192u
+#define TSR_DISPLAY_MAX_STRIDE (TSR_DISPLAY_MAX_SIDE * 4u * 2u)
 #define TSR_DISPLAY_CURSOR_MAX 128u
 
 struct tsr_display_surface {
 	struct tsr_frame_header hdr;
 	uint32_t width, height;
-	uint32_t stride; /* bytes per row, >= width * 4, multiple of 4 */
+	uint32_t stride; /* bytes per row, width * 4..TSR_DISPLAY_MAX_STRIDE, multiple of 4 */
 	uint32_t format; /* TSR_DISPLAY_FORMAT_XRGB8888 */
 };
 

@@ -156,24 +156,31 @@ static bool handle_surface(struct tsr_viewer_link *link, const struct tsr_displa
 	    m->height > TSR_DISPLAY_MAX_SIDE)
 		return violation(link, "surface: size %ux%u outside 1..%u", m->width, m->height,
 				 TSR_DISPLAY_MAX_SIDE);
-	if (!tsr_mul_size(m->width, 4, &row) || m->stride < row || m->stride % 4)
-		return violation(link, "surface: stride %u is not a multiple of 4 of at least %u",
-				 m->stride, m->width * 4);
-	/* The cap covers everything mapped at once: the new surface plus the current cursor (the
-	 * old surface goes away when the new one is accepted). */
+	if (!tsr_mul_size(m->width, 4, &row) || m->stride < row || m->stride % 4 ||
+	    m->stride > TSR_DISPLAY_MAX_STRIDE)
+		return violation(link, "surface: stride %u is not a multiple of 4 in %u..%u",
+				 m->stride, m->width * 4, TSR_DISPLAY_MAX_STRIDE);
+	/* The cap covers the new surface plus the current cursor (the old surface goes away once
+	 * the new one is taken). */
 	cap = link->limits.max_mapped_bytes - link->cursor_map.length;
 	if (tsr_sealed_memfd_map(fd, m->stride, m->height, cap, &map, err, sizeof(err)) < 0)
 		return violation(link, "surface: %s", err);
-	tsr_sealed_memfd_unmap(&link->surface_map);
-	link->surface_map = map;
-	link->width = m->width;
-	link->height = m->height;
 	if (link->cb.surface) {
 		struct tsr_viewer_surface_view v = {
 			.pixels = map.data, .width = m->width, .height = m->height, .stride = m->stride,
 		};
-		link->cb.surface(link->opaque, &v);
+		/* The caller may still be drawing the old surface: it stays mapped unless the new
+		 * one has replaced it. */
+		if (!link->cb.surface(link->opaque, &v)) {
+			tsr_sealed_memfd_unmap(&map);
+			return violation(link, "surface: %ux%u (stride %u) refused by the kiosk",
+					 m->width, m->height, m->stride);
+		}
 	}
+	tsr_sealed_memfd_unmap(&link->surface_map);
+	link->surface_map = map;
+	link->width = m->width;
+	link->height = m->height;
 	return true;
 }
 

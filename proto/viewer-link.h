@@ -3,8 +3,9 @@
  * Everything a viewer sends is checked here before the kiosk acts on it (trust boundary 3 in
  * DESIGN.md, rules in doc/display-protocol.md): message type, exact size and version, state
  * (no damage before a surface), rectangles inside the surface, fds only on the two messages
- * that carry one, sealed shmem memfds of sufficient size, a cap on mapped bytes per viewer and
- * cursors of at most 128x128. The first violation ends the link: the caller then shows
+ * that carry one, sealed shmem memfds of sufficient size, surfaces within proto/display.h's
+ * limits (the ones the scene draws), a cap on mapped bytes per viewer and cursors of at most
+ * 128x128. A new surface replaces the old one only once the caller has taken it. The first violation ends the link: the caller then shows
  * "display lost" and destroys it. A viewer that floods messages is throttled by a token bucket
  * on an injectable clock: the link stops reading until tokens are back, so the flood costs the
  * kiosk bounded CPU and the viewer ends up blocked on its own full socket. */
@@ -25,7 +26,7 @@ struct tsr_viewer_link_limits {
 	uint32_t msg_burst;        /* bucket size; 0 = default 500 */
 };
 
-/* Valid from the callback until the next surface (or cursor) callback or until destroy. */
+/* Valid from the callback until a later surface (or cursor) is accepted or until destroy. */
 struct tsr_viewer_surface_view {
 	const uint32_t *pixels; /* XRGB8888 */
 	uint32_t width, height, stride;
@@ -37,7 +38,11 @@ struct tsr_viewer_cursor_view {
 };
 
 struct tsr_viewer_link_callbacks {
-	void (*surface)(void *opaque, const struct tsr_viewer_surface_view *surface);
+	/* A new surface, already checked and mapped. Return true once the pixels are in use: only
+	 * then does the link unmap the previous surface. false refuses it: the new mapping goes,
+	 * the previous surface stays mapped (the caller may still be drawing it) and the link ends
+	 * with a violation, after which the caller drops the pixels and destroys the link. */
+	bool (*surface)(void *opaque, const struct tsr_viewer_surface_view *surface);
 	void (*damage)(void *opaque, uint32_t x, uint32_t y, uint32_t w, uint32_t h);
 	/* cursor NULL: the domain hid its cursor. */
 	void (*cursor)(void *opaque, const struct tsr_viewer_cursor_view *cursor);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "renderer/scene-private.h"
+#include "proto/display.h"
 
 static const char *const layout_names[] = { "single", "tiled" };
 static const char *const filter_names[] = { "nearest", "bilinear" };
@@ -261,20 +262,22 @@ bool tsr_scene_domain_set_surface(struct tsr_scene_domain *domain, const struct 
 		return false;
 	pixman_image_t *src = NULL;
 	if (pixels != NULL) {
-		if (pixels->width < 1 || pixels->height < 1 || pixels->width > TSR_IMAGE_MAX_SIDE ||
-		    pixels->height > TSR_IMAGE_MAX_SIDE) {
+		/* The viewer link refuses the same (proto/display.h): what it accepts is drawn. */
+		if (pixels->width < 1 || pixels->height < 1 ||
+		    (int64_t)pixels->width > (int64_t)TSR_DISPLAY_MAX_SIDE ||
+		    (int64_t)pixels->height > (int64_t)TSR_DISPLAY_MAX_SIDE) {
 			g_set_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_INVALID,
 				    "domain '%s': surface %dx%d is out of range; each side must be "
-				    "1..%d", domain->name, pixels->width, pixels->height,
-				    TSR_IMAGE_MAX_SIDE);
+				    "1..%u", domain->name, pixels->width, pixels->height,
+				    TSR_DISPLAY_MAX_SIDE);
 			return false;
 		}
 		if (pixels->stride % 4 != 0 || (int64_t)pixels->stride < (int64_t)pixels->width * 4 ||
-		    pixels->stride > TSR_IMAGE_MAX_SIDE * 4 * 2) {
+		    (int64_t)pixels->stride > (int64_t)TSR_DISPLAY_MAX_STRIDE) {
 			g_set_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_INVALID,
 				    "domain '%s': stride %d is bad for width %d; it must be a multiple "
-				    "of 4 and at least width * 4", domain->name, pixels->stride,
-				    pixels->width);
+				    "of 4 in width * 4..%u", domain->name, pixels->stride,
+				    pixels->width, TSR_DISPLAY_MAX_STRIDE);
 			return false;
 		}
 		if (pixels->data == NULL) {

@@ -23,13 +23,15 @@
 
 #include <glib.h>
 
+#include "proto/display.h"
 #include "renderer/image.h"
 #include "renderer/palette.h"
 
 #define TSR_SCENE_MAX_DOMAINS 4
 #define TSR_SCENE_MAX_NAME 256   /* bytes of a domain name */
 #define TSR_SCENE_MAX_TEXT 512   /* bytes of clock, notification, message text */
-#define TSR_CURSOR_MAX_SIDE 128
+/* A domain cursor's side: the display protocol's limit, defined there. */
+#define TSR_CURSOR_MAX_SIDE ((int32_t)TSR_DISPLAY_CURSOR_MAX)
 
 enum tsr_layout {
 	TSR_LAYOUT_SINGLE, /* the focused domain fills the area under the top bar */
@@ -50,8 +52,9 @@ const char *tsr_filter_name(enum tsr_filter filter);
 struct tsr_scene;
 struct tsr_scene_domain;
 
-/* Pixels of a domain surface: XRGB8888, width and height 1..8192, stride a multiple of 4,
- * >= width * 4 and <= 65536, data readable for stride * height bytes. The scene only reads them (the kiosk
+/* Pixels of a domain surface: XRGB8888, width and height 1..TSR_DISPLAY_MAX_SIDE, stride a
+ * multiple of 4 in width * 4..TSR_DISPLAY_MAX_STRIDE (the limits of proto/display.h, which the
+ * viewer link enforces too), data readable for stride * height bytes. The scene only reads them (the kiosk
  * maps the viewer's memfd read-only) and keeps the pointer until the surface is replaced or the
  * domain removed. */
 struct tsr_pixels {

@@ -47,7 +47,7 @@ static void on_cursor(void *o, const struct tsr_viewer_cursor_view *c)
 	seen->blue = c->pixels[3];
 }
 
-static void on_surface(void *o, const struct tsr_viewer_surface_view *s)
+static bool on_surface(void *o, const struct tsr_viewer_surface_view *s)
 {
 	struct seen *seen = o;
 	seen->px = s->pixels;
@@ -55,6 +55,7 @@ static void on_surface(void *o, const struct tsr_viewer_surface_view *s)
 	seen->h = s->height;
 	seen->stride = s->stride;
 	seen->surfaces++;
+	return true;
 }
 
 static void on_damage(void *o, uint32_t x, uint32_t y, uint32_t w, uint32_t h)

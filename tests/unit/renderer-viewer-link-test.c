@@ -23,15 +23,19 @@ struct seen {
 	int surfaces, damages, cursors, hides, statuses;
 	uint32_t w, h, first_pixel;
 	uint32_t dx, dy, dw, dh;
+	const uint32_t *pixels; /* of the surface last offered */
+	bool refuse;            /* play a kiosk whose scene refuses the next surface */
 };
 
-static void on_surface(void *o, const struct tsr_viewer_surface_view *s)
+static bool on_surface(void *o, const struct tsr_viewer_surface_view *s)
 {
 	struct seen *seen = o;
 	seen->surfaces++;
 	seen->w = s->width;
 	seen->h = s->height;
 	seen->first_pixel = s->pixels[0];
+	seen->pixels = s->pixels;
+	return !seen->refuse;
 }
 
 static void on_damage(void *o, uint32_t x, uint32_t y, uint32_t w, uint32_t h)
@@ -161,6 +165,53 @@ static void test_surface_and_damage(void)
 	teardown(&f);
 }
 
+/* The link bounds stride with the scene's limit (proto/display.h): the widest stride the scene
+ * draws is accepted, one step more is a violation before anything is mapped or offered. */
+static void test_stride_bound(void)
+{
+	struct fixture f;
+	int fds;
+
+	setup(&f, NULL);
+	send_surface(&f, 64, 2, TSR_DISPLAY_MAX_STRIDE, memfd(TSR_DISPLAY_MAX_STRIDE * 2, ALL_SEALS, 7));
+	g_assert_cmpint(pump(&f), ==, TSR_VIEWER_LINK_OK);
+	g_assert_cmpint(f.seen.surfaces, ==, 1);
+	teardown(&f);
+
+	setup(&f, NULL);
+	fds = tsr_sandbox_count_fds();
+	send_surface(&f, 64, 2, TSR_DISPLAY_MAX_STRIDE + 4,
+		     memfd((TSR_DISPLAY_MAX_STRIDE + 4) * 2, ALL_SEALS, 7));
+	expect_violation(&f, "stride");
+	g_assert_cmpint(f.seen.surfaces, ==, 0);
+	g_assert_cmpint(tsr_sandbox_count_fds(), ==, fds);
+	teardown(&f);
+}
+
+/* A surface the kiosk refuses ends the link, and the surface the kiosk is still drawing stays
+ * mapped until the kiosk destroys the link: no pointer it holds ever dangles. */
+static void test_refused_surface_keeps_the_old_one(void)
+{
+	struct fixture f;
+	const uint32_t *old;
+	int fds;
+
+	setup(&f, NULL);
+	send_surface(&f, 64, 32, 256, memfd(256 * 32, ALL_SEALS, 0x00123456));
+	g_assert_cmpint(pump(&f), ==, TSR_VIEWER_LINK_OK);
+	old = f.seen.pixels;
+	fds = tsr_sandbox_count_fds();
+	f.seen.refuse = true;
+	send_surface(&f, 64, 32, 256, memfd(256 * 32, ALL_SEALS, 0x00654321));
+	expect_violation(&f, "refused");
+	g_assert_cmpint(f.seen.surfaces, ==, 2);
+	/* Still mapped: reading it does not fault, and it still holds the old pixels. */
+	g_assert_cmphex(old[0], ==, 0x00123456);
+	/* The refused memfd was neither kept open nor left mapped. */
+	g_assert_cmpint(tsr_sandbox_count_fds(), ==, fds);
+	teardown(&f);
+}
+
 static void test_damage_before_surface(void)
 {
 	struct fixture f;
@@ -201,7 +252,8 @@ static void test_bad_memfds(void)
 		{ F_SEAL_SHRINK | F_SEAL_GROW, 4096, 32, 32, 128, "lacks seals" },
 		{ F_SEAL_SHRINK | F_SEAL_SEAL, 4096, 32, 32, 128, "lacks seals" },
 		{ ALL_SEALS, 4095, 32, 32, 128, "needs 4096" },
-		{ ALL_SEALS, 4096, 8192, 8192, 0xfffffffcu, "cap" },
+		{ ALL_SEALS, 4096, 8192, 8192, 65536, "cap" },
+		{ ALL_SEALS, 4096, 8192, 8192, 0xfffffffcu, "stride" },
 		{ ALL_SEALS, 4096, 32, 32, 127, "stride" },
 		{ ALL_SEALS, 4096, 32, 32, 130, "stride" },
 		{ ALL_SEALS, 4096, 0, 32, 128, "size" },
@@ -437,6 +489,9 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/viewer-link/surface-and-damage-accepted", test_surface_and_damage);
+	g_test_add_func("/viewer-link/stride-bounded-by-the-scene-limit", test_stride_bound);
+	g_test_add_func("/viewer-link/refused-surface-keeps-the-old-one-mapped",
+			test_refused_surface_keeps_the_old_one);
 	g_test_add_func("/viewer-link/damage-before-surface-rejected", test_damage_before_surface);
 	g_test_add_func("/viewer-link/damage-outside-surface-rejected", test_damage_outside);
 	g_test_add_func("/viewer-link/bad-memfds-rejected", test_bad_memfds);
