@@ -547,10 +547,19 @@ static gboolean note_time(gpointer data)
 {
 	struct tsr_broker *b = data;
 	g_autoptr(GError) error = NULL;
+	int64_t now = tsr_clock_now_us(b->real) / G_USEC_PER_SEC;
+	int64_t bound = b->policy ? tsr_policy_state_time_bound(b->policy->valid_until,
+								 b->policy->lease_grace_days) : 0;
+	bool held = false;
 
-	if (!tsr_policy_state_note_time(b->state_dir, tsr_clock_now_us(b->real) / G_USEC_PER_SEC,
-					&error))
+	/* The latest time moves at most to the policy's lease end: a clock that says 2099
+	 * ends this lease early, not every lease to come. */
+	if (!tsr_policy_state_note_time(b->state_dir, now, bound, &held, &error))
 		tsr_warn("cannot record the time: %s", error->message);
+	else if (held)
+		tsr_warn("the clock says %" G_GINT64_FORMAT ", past the policy's validity and grace; "
+			 "the latest time this laptop has seen is held at %" G_GINT64_FORMAT
+			 " (tessera-provision status)", now, bound);
 	return G_SOURCE_CONTINUE;
 }
 

@@ -100,20 +100,23 @@ int64_t tsr_policy_state_effective_time(const char *state_dir, int64_t now)
 	return seen > now ? seen : now;
 }
 
-bool tsr_policy_state_note_time(const char *state_dir, int64_t now, GError **error)
+int64_t tsr_policy_state_time_bound(int64_t valid_until, uint32_t grace_days)
 {
-	if (!state_dir)
-		state_dir = TSR_STATE_DIR_DEFAULT;
-	if (now <= tsr_policy_state_latest_time(state_dir))
-		return true;
-	char *path = g_build_filename(state_dir, "latest-time", NULL);
+	if (valid_until <= 0)
+		return 0;
+	return valid_until + (int64_t)grace_days * 86400 + TSR_STATE_TIME_MARGIN_S;
+}
+
+/* Replace STATE/name with text (a temporary file, fsync'd, renamed; mode 0600). */
+static bool replace_file(const char *state_dir, const char *name, const char *text, GError **error)
+{
+	char *path = g_build_filename(state_dir, name, NULL);
 	char *tmp = g_strdup_printf("%s.tmp", path);
-	char buf[32];
-	int n = g_snprintf(buf, sizeof buf, "%" G_GINT64_FORMAT "\n", now);
+	size_t n = strlen(text);
 	bool ok = false;
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 	              TSR_STATE_FILE_MODE);
-	if (fd >= 0 && write(fd, buf, (size_t)n) == n && fsync(fd) == 0 && close(fd) == 0) {
+	if (fd >= 0 && write(fd, text, n) == (ssize_t)n && fsync(fd) == 0 && close(fd) == 0) {
 		fd = -1;
 		ok = rename(tmp, path) == 0;
 	}
@@ -126,6 +129,51 @@ bool tsr_policy_state_note_time(const char *state_dir, int64_t now, GError **err
 		            "cannot record the time in %s: %s", path, g_strerror(e));
 	}
 	g_free(tmp);
+	g_free(path);
+	return ok;
+}
+
+bool tsr_policy_state_note_time(const char *state_dir, int64_t now, int64_t bound, bool *held,
+                                GError **error)
+{
+	if (held)
+		*held = false;
+	if (!state_dir)
+		state_dir = TSR_STATE_DIR_DEFAULT;
+	if (bound <= 0)
+		return true;
+	int64_t t = now;
+	if (now > bound) {
+		char text[64];
+		g_snprintf(text, sizeof text, "%" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n", now,
+		           bound);
+		if (!replace_file(state_dir, "time-held", text, error))
+			return false;
+		if (held)
+			*held = true;
+		t = bound;
+	}
+	if (t <= tsr_policy_state_latest_time(state_dir))
+		return true;
+	char buf[32];
+	g_snprintf(buf, sizeof buf, "%" G_GINT64_FORMAT "\n", t);
+	return replace_file(state_dir, "latest-time", buf, error);
+}
+
+bool tsr_policy_state_time_held(const char *state_dir, int64_t *clock, int64_t *held_at)
+{
+	if (!state_dir)
+		state_dir = TSR_STATE_DIR_DEFAULT;
+	char *path = g_build_filename(state_dir, "time-held", NULL);
+	char *data = NULL;
+	long long c = 0, h = 0;
+	bool ok = g_file_get_contents(path, &data, NULL, NULL) &&
+	          sscanf(data, "%lld %lld", &c, &h) == 2 && c > h && h > 0;
+	if (ok) {
+		*clock = c;
+		*held_at = h;
+	}
+	g_free(data);
 	g_free(path);
 	return ok;
 }

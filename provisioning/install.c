@@ -157,19 +157,16 @@ static bool close_modes(int dir)
 	return true;
 }
 
-/* Everything before the first write. On success *installed is the current bundle (or NULL). */
-static bool check_bundle(const char *state, const struct tsr_bundle *b, int64_t now,
-                         bool (*kiosk_check)(GKeyFile *, GError **),
-                         struct tsr_bundle **installed_out, bool *unchanged, GError **error)
+/* The bundle chains to a pinned root, is for this laptop's organization and group, and its
+ * signature verifies. */
+static bool check_signed_for_us(const char *state, const struct tsr_bundle *b, GError **error)
 {
 	char *trust_path = g_build_filename(state, "trusted.keys", NULL);
 	struct tsr_trust *trust = tsr_trust_read(trust_path, error);
 	g_free(trust_path);
-	struct tsr_bundle *installed = NULL;
-	struct tsr_policy *policy = NULL, *installed_policy = NULL;
 	bool ok = false;
 	if (!trust)
-		goto out;
+		return false;
 	if (strcmp(b->organization, trust->organization) != 0) {
 		REFUSE(TSR_BUNDLE_ERROR_ORGANIZATION,
 		       "the bundle is for organization '%s'; this laptop belongs to '%s'",
@@ -185,13 +182,25 @@ static bool check_bundle(const char *state, const struct tsr_bundle *b, int64_t 
 		       trust->group);
 		goto out;
 	}
+	ok = true;
+out:
+	tsr_trust_free(trust);
+	return ok;
+}
+
+/* The signed content is policy for the header's organization and group, and the kiosk can
+ * use its settings. On success *grace_days is the policy's lease grace. */
+static bool check_content(const struct tsr_bundle *b, bool (*kiosk_check)(GKeyFile *, GError **),
+                          uint32_t *grace_days, GError **error)
+{
 	GError *perr = NULL;
-	policy = tsr_policy_load_canonical(b->content, b->content_len, &perr);
+	struct tsr_policy *policy = tsr_policy_load_canonical(b->content, b->content_len, &perr);
+	bool ok = false;
 	if (!policy) {
 		REFUSE(TSR_BUNDLE_ERROR_POLICY, "the signed content is not valid policy: %s",
 		       perr->message);
 		g_error_free(perr);
-		goto out;
+		return false;
 	}
 	if (strcmp(policy->organization, b->organization) != 0 ||
 	    strcmp(policy->laptop_group, b->group) != 0) {
@@ -213,106 +222,143 @@ static bool check_bundle(const char *state, const struct tsr_bundle *b, int64_t 
 			goto out;
 		}
 	}
-	GError *ierr = NULL;
-	installed = read_installed(state, "current", NULL, &ierr);
-	if (ierr) {
-		REFUSE(TSR_BUNDLE_ERROR_IO,
-		       "the installed bundle cannot be read (%s); restore STATE/current from "
-		       "STATE/previous", ierr->message);
-		g_error_free(ierr);
-		goto out;
+	*grace_days = policy->lease_grace_days;
+	ok = true;
+out:
+	tsr_policy_free(policy);
+	return ok;
+}
+
+/* The key set is not older than the installed one, nor the same serial with other keys. */
+static bool check_keyset(const struct tsr_keyset *ks, const struct tsr_keyset *iks,
+                         GError **error)
+{
+	if (!iks)
+		return true;
+	if (ks->serial < iks->serial) {
+		REFUSE(TSR_BUNDLE_ERROR_KEYSET_OLDER,
+		       "the bundle carries key set %" G_GUINT64_FORMAT
+		       ", older than the installed key set %" G_GUINT64_FORMAT
+		       "; re-sign it with the current key set",
+		       ks->serial, iks->serial);
+		return false;
 	}
-	if (installed) {
-		const struct tsr_keyset *ks = b->keyset, *iks = installed->keyset;
-		if (iks && ks->serial < iks->serial) {
-			REFUSE(TSR_BUNDLE_ERROR_KEYSET_OLDER,
-			       "the bundle carries key set %" G_GUINT64_FORMAT
-			       ", older than the installed key set %" G_GUINT64_FORMAT
-			       "; re-sign it with the current key set",
-			       ks->serial, iks->serial);
-			goto out;
-		}
-		if (iks && ks->serial == iks->serial &&
-		    (ks->raw_len != iks->raw_len || memcmp(ks->raw, iks->raw, ks->raw_len) != 0)) {
-			REFUSE(TSR_BUNDLE_ERROR_KEYSET_CONFLICT,
-			       "key set %" G_GUINT64_FORMAT
-			       " differs from the installed key set with the same serial",
-			       ks->serial);
-			goto out;
-		}
-		if (b->serial == installed->serial) {
-			if (b->signed_len == installed->signed_len &&
-			    memcmp(b->raw, installed->raw, b->signed_len) == 0) {
-				*unchanged = true;
-				ok = true;
-				goto out;
-			}
-			REFUSE(TSR_BUNDLE_ERROR_SERIAL_CONFLICT,
-			       "serial %" G_GUINT64_FORMAT
-			       " is installed with different content; sign the change with a higher "
-			       "serial",
-			       b->serial);
-			goto out;
-		}
-		if (b->serial < installed->serial) {
-			REFUSE(TSR_BUNDLE_ERROR_SERIAL_OLD,
-			       "serial %" G_GUINT64_FORMAT
-			       " is older than the installed serial %" G_GUINT64_FORMAT
-			       " (no rollback)",
-			       b->serial, installed->serial);
-			goto out;
-		}
-		uint32_t jump = 1000;
-		GError *jerr = NULL;
-		installed_policy =
-			tsr_policy_load_canonical(installed->content, installed->content_len, &jerr);
-		if (installed_policy)
-			jump = installed_policy->max_serial_jump;
-		g_clear_error(&jerr);
-		if (b->serial - installed->serial > jump) {
-			REFUSE(TSR_BUNDLE_ERROR_SERIAL_JUMP,
-			       "serial %" G_GUINT64_FORMAT " is more than %u above the "
-			       "installed serial %" G_GUINT64_FORMAT
-			       " (max-serial-jump); sign with a serial closer to the installed one",
-			       b->serial, jump, installed->serial);
-			goto out;
-		}
-	} else if (b->serial == 0) {
-		REFUSE(TSR_BUNDLE_ERROR_SERIAL_OLD, "serial 0 is never valid");
-		goto out;
+	if (ks->serial == iks->serial &&
+	    (ks->raw_len != iks->raw_len || memcmp(ks->raw, iks->raw, ks->raw_len) != 0)) {
+		REFUSE(TSR_BUNDLE_ERROR_KEYSET_CONFLICT,
+		       "key set %" G_GUINT64_FORMAT
+		       " differs from the installed key set with the same serial",
+		       ks->serial);
+		return false;
 	}
+	return true;
+}
+
+/* No rollback, a bounded jump, the same serial only with the same signed bytes (then
+ * *unchanged). Without an installed bundle, any serial but 0. */
+static bool check_serial(const struct tsr_bundle *b, const struct tsr_bundle *installed,
+                         bool *unchanged, GError **error)
+{
+	if (!installed) {
+		if (b->serial == 0) {
+			REFUSE(TSR_BUNDLE_ERROR_SERIAL_OLD, "serial 0 is never valid");
+			return false;
+		}
+		return true;
+	}
+	if (b->serial == installed->serial) {
+		if (b->signed_len == installed->signed_len &&
+		    memcmp(b->raw, installed->raw, b->signed_len) == 0) {
+			*unchanged = true;
+			return true;
+		}
+		REFUSE(TSR_BUNDLE_ERROR_SERIAL_CONFLICT,
+		       "serial %" G_GUINT64_FORMAT
+		       " is installed with different content; sign the change with a higher serial",
+		       b->serial);
+		return false;
+	}
+	if (b->serial < installed->serial) {
+		REFUSE(TSR_BUNDLE_ERROR_SERIAL_OLD,
+		       "serial %" G_GUINT64_FORMAT " is older than the installed serial %"
+		       G_GUINT64_FORMAT " (no rollback)",
+		       b->serial, installed->serial);
+		return false;
+	}
+	uint32_t jump = 1000;
+	struct tsr_policy *ip =
+		tsr_policy_load_canonical(installed->content, installed->content_len, NULL);
+	if (ip)
+		jump = ip->max_serial_jump;
+	tsr_policy_free(ip);
+	if (b->serial - installed->serial > jump) {
+		REFUSE(TSR_BUNDLE_ERROR_SERIAL_JUMP,
+		       "serial %" G_GUINT64_FORMAT " is more than %u above the installed serial %"
+		       G_GUINT64_FORMAT " (max-serial-jump); sign with a serial closer to the "
+		       "installed one",
+		       b->serial, jump, installed->serial);
+		return false;
+	}
+	return true;
+}
+
+/* The validity window holds at the later of the clock and the latest time this laptop has
+ * seen (which policy/state.h bounds, so a clock once set to 2099 does not count here). */
+static bool check_time(const char *state, const struct tsr_bundle *b, int64_t now,
+                       GError **error)
+{
 	int64_t seen = tsr_policy_state_latest_time(state);
 	int64_t t = now > seen ? now : seen;
+	bool ok = false;
+	char *n = fmt_time(t);
 	if (t + TSR_INSTALL_CLOCK_SKEW_S < b->valid_from) {
-		char *f = fmt_time(b->valid_from), *n = fmt_time(t);
+		char *f = fmt_time(b->valid_from);
 		REFUSE(TSR_BUNDLE_ERROR_NOT_YET_VALID,
 		       "the bundle is valid only from %s, and it is now %s%s; check the clock of "
 		       "the laptop or of the signing machine",
 		       f, n, seen > now ? " (the latest time this laptop has seen)" : "");
 		g_free(f);
-		g_free(n);
-		goto out;
-	}
-	if (t >= b->valid_until) {
-		char *u = fmt_time(b->valid_until), *n = fmt_time(t);
+	} else if (t >= b->valid_until) {
+		char *u = fmt_time(b->valid_until);
 		REFUSE(TSR_BUNDLE_ERROR_EXPIRED,
 		       "the bundle expired at %s, and it is now %s%s; sign a new one", u, n,
 		       seen > now ? " (the latest time this laptop has seen: the clock was set back)"
 		                  : "");
 		g_free(u);
-		g_free(n);
-		goto out;
+	} else {
+		ok = true;
 	}
-	ok = true;
-out:
-	if (ok)
-		*installed_out = installed;
-	else
-		tsr_bundle_free(installed);
-	tsr_policy_free(policy);
-	tsr_policy_free(installed_policy);
-	tsr_trust_free(trust);
+	g_free(n);
 	return ok;
+}
+
+/* Everything before the first write. On success *installed is the current bundle (or NULL)
+ * and *grace_days the new policy's lease grace. */
+static bool check_bundle(const char *state, const struct tsr_bundle *b, int64_t now,
+                         bool (*kiosk_check)(GKeyFile *, GError **),
+                         struct tsr_bundle **installed_out, bool *unchanged,
+                         uint32_t *grace_days, GError **error)
+{
+	if (!check_signed_for_us(state, b, error) ||
+	    !check_content(b, kiosk_check, grace_days, error))
+		return false;
+	GError *ierr = NULL;
+	struct tsr_bundle *installed = read_installed(state, "current", NULL, &ierr);
+	if (ierr) {
+		REFUSE(TSR_BUNDLE_ERROR_IO,
+		       "the installed bundle cannot be read (%s); restore STATE/current from "
+		       "STATE/previous", ierr->message);
+		g_error_free(ierr);
+		return false;
+	}
+	if (!check_keyset(b->keyset, installed ? installed->keyset : NULL, error) ||
+	    !check_serial(b, installed, unchanged, error) ||
+	    (!*unchanged && !check_time(state, b, now, error))) {
+		tsr_bundle_free(installed);
+		return false;
+	}
+	*installed_out = installed;
+	return true;
 }
 
 /* Remove what a crashed install may have left and versions no link points to. */
@@ -352,6 +398,147 @@ static void clean_versions(const char *state)
 	g_free(versions);
 }
 
+/* What an install has written so far, to finish it or take it back. */
+struct job {
+	const char *state;
+	char *versions, *tmpdir, *final, *rel, *old_target, *old_previous;
+	bool made_versions, moved_previous;
+};
+
+static void job_clear(struct job *j)
+{
+	g_free(j->versions);
+	g_free(j->tmpdir);
+	g_free(j->final);
+	g_free(j->rel);
+	g_free(j->old_target);
+	g_free(j->old_previous);
+}
+
+/* versions/N with the bundle in it, fsync'd; current not yet touched. false with errno. */
+static bool write_version(struct job *j, uint64_t serial, const char *data, size_t len)
+{
+	j->versions = g_build_filename(j->state, "versions", NULL);
+	if (mkdir(j->versions, TSR_STATE_PRIVATE_DIR_MODE) == 0)
+		j->made_versions = true;
+	else if (errno != EEXIST || chmod(j->versions, TSR_STATE_PRIVATE_DIR_MODE) != 0)
+		return false;
+	j->tmpdir = g_strdup_printf("%s/.new-%" G_GUINT64_FORMAT, j->versions, serial);
+	j->rel = g_strdup_printf("versions/%" G_GUINT64_FORMAT, serial);
+	j->final = g_build_filename(j->state, j->rel, NULL);
+	remove_tree(j->tmpdir);
+	if (mkdir(j->tmpdir, TSR_STATE_PRIVATE_DIR_MODE) != 0)
+		return false;
+	crash_point("version-created");
+	char *bundle_path = g_build_filename(j->tmpdir, "bundle", NULL);
+	int fd = open(bundle_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, TSR_STATE_FILE_MODE);
+	g_free(bundle_path);
+	if (fd < 0)
+		return false;
+	if (!write_all(fd, data, len) || fsync(fd) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return false;
+	}
+	if (close(fd) != 0 || !fsync_path(j->tmpdir))
+		return false;
+	crash_point("bundle-written");
+	remove_tree(j->final);
+	if (rename(j->tmpdir, j->final) != 0 || !fsync_path(j->versions))
+		return false;
+	crash_point("version-renamed");
+	return true;
+}
+
+/* The commit point is the rename of current. Before it the old version is whole and current;
+ * after it the new one is. previous is moved first so it never dangles. false with errno. */
+static bool swap_current(struct job *j)
+{
+	char *cur_link = g_build_filename(j->state, "current", NULL);
+	j->old_target = g_file_read_link(cur_link, NULL);
+	g_free(cur_link);
+	char *prev_link = g_build_filename(j->state, "previous", NULL);
+	j->old_previous = g_file_read_link(prev_link, NULL);
+	g_free(prev_link);
+	if (j->old_target) {
+		if (!swap_link(j->state, "previous", j->old_target))
+			return false;
+		j->moved_previous = true;
+	}
+	crash_point("previous-swapped");
+	if (!swap_link(j->state, "current", j->rel) || !fsync_path(j->state))
+		return false;
+	crash_point("current-swapped");
+	return true;
+}
+
+/* A write failed before the commit point: leave the state as it was. */
+static void undo(struct job *j)
+{
+	if (j->tmpdir)
+		remove_tree(j->tmpdir);
+	if (j->final)
+		remove_tree(j->final);
+	char *pn = g_build_filename(j->state, "previous.new", NULL);
+	char *cn = g_build_filename(j->state, "current.new", NULL);
+	unlink(pn);
+	unlink(cn);
+	g_free(pn);
+	g_free(cn);
+	if (j->moved_previous) {
+		if (j->old_previous) {
+			if (!swap_link(j->state, "previous", j->old_previous))
+				g_warning("cannot point %s/previous back at %s", j->state,
+				          j->old_previous);
+		} else {
+			char *pl = g_build_filename(j->state, "previous", NULL);
+			unlink(pl);
+			g_free(pl);
+		}
+	}
+	if (j->made_versions)
+		rmdir(j->versions);
+}
+
+/* The state directory, opened and locked (one install at a time: a push and a pull may
+ * meet); flock on the directory itself so no lock file appears in the state. -1 on error. */
+static int lock_state(const char *state, GError **error)
+{
+	int lock = open(state, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lock < 0) {
+		REFUSE(TSR_BUNDLE_ERROR_TRUST, "state directory %s: %s; enrol the laptop first "
+		       "(tessera-provision init)", state, g_strerror(errno));
+		return -1;
+	}
+	if (flock(lock, LOCK_EX) != 0) {
+		REFUSE(TSR_BUNDLE_ERROR_IO, "cannot lock %s: %s", state, g_strerror(errno));
+		close(lock);
+		return -1;
+	}
+	return lock;
+}
+
+/* After the commit: the latest time under the new bundle's bound (a clock held earlier no
+ * longer matters), then versions no link points to. Nothing here can undo the install. */
+static void after_commit(const char *state, const struct tsr_bundle *b, int64_t now,
+                         uint32_t grace_days)
+{
+	char *held = g_build_filename(state, "time-held", NULL);
+	unlink(held);
+	g_free(held);
+	GError *terr = NULL;
+	if (!tsr_policy_state_note_time(state, now,
+	                                tsr_policy_state_time_bound(b->valid_until, grace_days),
+	                                NULL, &terr)) {
+		g_warning("%s", terr->message);
+		g_error_free(terr);
+	}
+	crash_point("time-noted");
+	clean_versions(state);
+	crash_point("cleaned");
+}
+
 bool tsr_install_bundle(const char *data, size_t len, const struct tsr_install_options *opts,
                         struct tsr_install_result *result, GError **error)
 {
@@ -359,19 +546,9 @@ bool tsr_install_bundle(const char *data, size_t len, const struct tsr_install_o
 	int64_t now = opts->now ? opts->now : (int64_t)time(NULL);
 	memset(result, 0, sizeof *result);
 
-	int lock = open(state, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (lock < 0) {
-		REFUSE(TSR_BUNDLE_ERROR_TRUST, "state directory %s: %s; enrol the laptop first "
-		       "(tessera-provision init)", state, g_strerror(errno));
+	int lock = lock_state(state, error);
+	if (lock < 0)
 		return false;
-	}
-	/* One install at a time (a push and a pull may meet); flock on the directory itself
-	 * so no lock file appears in the state. */
-	if (flock(lock, LOCK_EX) != 0) {
-		REFUSE(TSR_BUNDLE_ERROR_IO, "cannot lock %s: %s", state, g_strerror(errno));
-		close(lock);
-		return false;
-	}
 	crash_point("locked");
 	/* A state directory made by an older version (or by hand) is brought to the modes of
 	 * policy/state.h on every install, not only at enrolment. */
@@ -382,15 +559,13 @@ bool tsr_install_bundle(const char *data, size_t len, const struct tsr_install_o
 		return false;
 	}
 
-	bool ok = false;
-	bool unchanged = false;
+	bool ok = false, unchanged = false;
+	uint32_t grace_days = 0;
 	struct tsr_bundle *installed = NULL;
-	char *versions = g_build_filename(state, "versions", NULL);
-	char *tmpdir = NULL, *final = NULL, *rel = NULL, *old_target = NULL, *old_previous = NULL;
-	bool made_versions = false, moved_previous = false;
-	int fd = -1;
+	struct job j = {.state = state};
 	struct tsr_bundle *b = tsr_bundle_parse(data, len, error);
-	if (!b || !check_bundle(state, b, now, opts->kiosk_check, &installed, &unchanged, error)) {
+	if (!b || !check_bundle(state, b, now, opts->kiosk_check, &installed, &unchanged,
+	                        &grace_days, error)) {
 		g_prefix_error(error, "refused: ");
 		goto out;
 	}
@@ -406,108 +581,26 @@ bool tsr_install_bundle(const char *data, size_t len, const struct tsr_install_o
 	/* Leftovers of a crashed install are not part of the installed state; clear them
 	 * only now that this install is known to go ahead. */
 	clean_versions(state);
-	if (mkdir(versions, TSR_STATE_PRIVATE_DIR_MODE) == 0)
-		made_versions = true;
-	else if (errno != EEXIST || chmod(versions, TSR_STATE_PRIVATE_DIR_MODE) != 0)
-		goto io_error;
-	tmpdir = g_strdup_printf("%s/.new-%" G_GUINT64_FORMAT, versions, b->serial);
-	rel = g_strdup_printf("versions/%" G_GUINT64_FORMAT, b->serial);
-	final = g_build_filename(state, rel, NULL);
-	remove_tree(tmpdir);
-	if (mkdir(tmpdir, TSR_STATE_PRIVATE_DIR_MODE) != 0)
-		goto io_error;
-	crash_point("version-created");
-	char *bundle_path = g_build_filename(tmpdir, "bundle", NULL);
-	fd = open(bundle_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, TSR_STATE_FILE_MODE);
-	g_free(bundle_path);
-	if (fd < 0 || !write_all(fd, data, len) || fsync(fd) != 0)
-		goto io_error;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto io_error;
+	if (!write_version(&j, b->serial, data, len) || !swap_current(&j)) {
+		int e = errno;
+		REFUSE(TSR_BUNDLE_ERROR_IO,
+		       "cannot write the new version in %s: %s%s; nothing was changed", state,
+		       g_strerror(e), e == ENOSPC ? " (free some space and push again)" : "");
+		undo(&j);
+		goto out;
 	}
-	fd = -1;
-	if (!fsync_path(tmpdir))
-		goto io_error;
-	crash_point("bundle-written");
-	remove_tree(final);
-	if (rename(tmpdir, final) != 0 || !fsync_path(versions))
-		goto io_error;
-	crash_point("version-renamed");
-
-	/* The commit point is the rename of current. Before it the old version is whole and
-	 * current; after it the new one is. previous is moved first so it never dangles. */
-	char *cur_link = g_build_filename(state, "current", NULL);
-	old_target = g_file_read_link(cur_link, NULL);
-	g_free(cur_link);
-	char *prev_link = g_build_filename(state, "previous", NULL);
-	old_previous = g_file_read_link(prev_link, NULL);
-	g_free(prev_link);
-	if (old_target) {
-		if (!swap_link(state, "previous", old_target))
-			goto io_error;
-		moved_previous = true;
-	}
-	crash_point("previous-swapped");
-	if (!swap_link(state, "current", rel) || !fsync_path(state))
-		goto io_error;
-	crash_point("current-swapped");
-
-	/* From here the install has happened; what follows cannot undo it. */
 	result->outcome = TSR_INSTALL_INSTALLED;
 	ok = true;
-	GError *terr = NULL;
-	if (!tsr_policy_state_note_time(state, now, &terr)) {
-		g_warning("%s", terr->message);
-		g_error_free(terr);
-	}
-	crash_point("time-noted");
-	clean_versions(state);
-	crash_point("cleaned");
-	goto out;
-
-io_error:;
-	int e = errno;
-	REFUSE(TSR_BUNDLE_ERROR_IO, "cannot write the new version in %s: %s%s; nothing was changed",
-	       state, g_strerror(e), e == ENOSPC ? " (free some space and push again)" : "");
-	if (fd >= 0)
-		close(fd);
-	if (tmpdir)
-		remove_tree(tmpdir);
-	if (final)
-		remove_tree(final);
-	char *pn = g_build_filename(state, "previous.new", NULL);
-	char *cn = g_build_filename(state, "current.new", NULL);
-	unlink(pn);
-	unlink(cn);
-	g_free(pn);
-	g_free(cn);
-	if (moved_previous) {
-		if (old_previous) {
-			if (!swap_link(state, "previous", old_previous))
-				g_warning("cannot point %s/previous back at %s", state, old_previous);
-		} else {
-			char *pl = g_build_filename(state, "previous", NULL);
-			unlink(pl);
-			g_free(pl);
-		}
-	}
-	if (made_versions)
-		rmdir(versions);
+	after_commit(state, b, now, grace_days);
 out:
 	if (ok && result->outcome == TSR_INSTALL_INSTALLED && !(opts->broker_socket &&
 	                                                          !opts->broker_socket[0]))
 		result->broker_notified = tsr_install_notify_broker(
 			opts->broker_socket ? opts->broker_socket : TSR_BROKER_SOCKET_DEFAULT,
 			&result->broker_message);
+	job_clear(&j);
 	tsr_bundle_free(b);
 	tsr_bundle_free(installed);
-	g_free(versions);
-	g_free(tmpdir);
-	g_free(final);
-	g_free(rel);
-	g_free(old_target);
-	g_free(old_previous);
 	flock(lock, LOCK_UN);
 	close(lock);
 	return ok;

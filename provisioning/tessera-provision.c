@@ -1181,6 +1181,25 @@ static void print_changes(const struct tsr_bundle *old, const struct tsr_bundle 
 	g_key_file_free(b);
 }
 
+/* The time the lease was judged at, and a clock that ran past the bound (policy/state.h). */
+static void print_time_state(int64_t judged)
+{
+	int64_t latest = tsr_policy_state_latest_time(state_dir()), clock = 0, held = 0;
+	char *j = fmt_time(judged);
+	printf("judged at:    %s%s\n", j,
+	       latest >= judged && latest > now_s() ? " (the latest time this laptop has seen, "
+	                                               "later than the clock)" : "");
+	g_free(j);
+	if (tsr_policy_state_time_held(state_dir(), &clock, &held)) {
+		char *c = fmt_time(clock), *h = fmt_time(held);
+		printf("clock held:   the clock once said %s, past this bundle's validity and grace "
+		       "days; the latest time was held at %s, so only this bundle's lease ended; "
+		       "a newer bundle clears this\n", c, h);
+		g_free(c);
+		g_free(h);
+	}
+}
+
 static int cmd_status(int argc, char **argv)
 {
 	GOptionContext *ctx = g_option_context_new("- what policy this laptop runs");
@@ -1232,7 +1251,9 @@ static int cmd_status(int argc, char **argv)
 	if (lm)
 		printf(" (%s)", lm);
 	g_free(lm);
-	printf("\ncontents:     %zu domains, %zu users, %zu device rules, %zu templates\n",
+	printf("\n");
+	print_time_state(t);
+	printf("contents:     %zu domains, %zu users, %zu device rules, %zu templates\n",
 	       p->n_domains, p->n_users, p->n_rules, p->n_templates);
 	if (prev) {
 		printf("previous:     serial %" G_GUINT64_FORMAT "; changes:\n", prev->serial);

@@ -47,3 +47,9 @@ EXTRA_tests_hostile_viewer_stride_test_DEPENDENCIES = kiosk/tessera-kiosk$(EXEEX
 tests_hostile_stride_viewer_SOURCES = tests/hostile/stride-viewer.c tests/hostile/stride-viewer.h \
 	tests/integration/hostile-messages.c tests/integration/hostile-messages.h
 tests_hostile_stride_viewer_LDADD = $(COMMON_LIBS)
+
+# A clock that once says 2099: the latest time is held at the bundle's lease end, a newer
+# bundle installs once the clock is right, setting the clock back still does not help.
+HOSTILE_TESTS += tests/hostile/clock-2099-test
+check_PROGRAMS += tests/hostile/clock-2099-test
+tests_hostile_clock_2099_test_LDADD = $(POLICY_LIBS)
