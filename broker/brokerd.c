@@ -45,6 +45,7 @@ int main(int argc, char **argv)
 	g_autofree char *kiosk_user = NULL, *viewer = NULL, *sysfs = NULL, *devfs = NULL;
 	g_autofree char *testdomain = NULL, *qemu = NULL, *qemu_img = NULL, *kernel = NULL;
 	g_autofree char *initrd = NULL, *accel = NULL, *xl = NULL, *logout = NULL;
+	g_autofree char *ovmf_code = NULL, *ovmf_vars = NULL;
 	g_autofree char *log_level = NULL, *vcard = NULL, *vcard_certs = NULL;
 	g_auto(GStrv) kiosk_args = NULL;
 	g_autofree char *kiosk_vt = NULL, *kiosk_card = NULL;
@@ -100,9 +101,16 @@ int main(int argc, char **argv)
 		{ "qemu-img", 0, 0, G_OPTION_ARG_FILENAME, &qemu_img, "qemu backend: qemu-img",
 		  "PATH" },
 		{ "guest-kernel", 0, 0, G_OPTION_ARG_FILENAME, &kernel,
-		  "qemu backend: guest kernel for direct boot", "PATH" },
+		  "qemu backend: direct-boot domains whose policy names neither kernel nor "
+		  "firmware with this kernel (test setups)", "PATH" },
 		{ "guest-initrd", 0, 0, G_OPTION_ARG_FILENAME, &initrd,
-		  "qemu backend: guest initramfs", "PATH" },
+		  "qemu backend: the initramfs that goes with --guest-kernel", "PATH" },
+		{ "ovmf-code", 0, 0, G_OPTION_ARG_FILENAME, &ovmf_code,
+		  "qemu backend: OVMF code for firmware = uefi (default "
+		  "/usr/share/OVMF/OVMF_CODE_4M.fd)", "PATH" },
+		{ "ovmf-vars", 0, 0, G_OPTION_ARG_FILENAME, &ovmf_vars,
+		  "qemu backend: the UEFI variable store each uefi domain gets a copy of (default "
+		  "/usr/share/OVMF/OVMF_VARS_4M.fd)", "PATH" },
 		{ "accel", 0, 0, G_OPTION_ARG_STRING, &accel, "qemu backend: auto, kvm or tcg",
 		  "ACCEL" },
 		{ "xl", 0, 0, G_OPTION_ARG_FILENAME, &xl, "xen backend: the xl program", "PATH" },
@@ -197,6 +205,8 @@ int main(int argc, char **argv)
 	cfg.backend.qemu_img = qemu_img;
 	cfg.backend.kernel = kernel;
 	cfg.backend.initrd = initrd;
+	cfg.backend.ovmf_code = ovmf_code;
+	cfg.backend.ovmf_vars = ovmf_vars;
 	cfg.backend.accel = accel;
 	cfg.backend.xl = xl;
 

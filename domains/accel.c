@@ -308,6 +308,11 @@ static void begin(struct entry *e)
 		g_free(why);
 		return;
 	}
+	if (!c->kernel || !c->initrd) {
+		/* Domains that boot their own disks leave no probe kernel to try. */
+		decide(e, "kvm", "no probe kernel configured; /dev/kvm opens for this user");
+		return;
+	}
 	char *why = NULL;
 	if (!start_probe(e, &why)) {
 		char *full = g_strdup_printf("the KVM probe could not start: %s", why);

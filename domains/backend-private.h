@@ -9,6 +9,7 @@
 
 #include "domains/accel.h"
 #include "domains/backend.h"
+#include "domains/boot.h"
 
 struct tsr_domain;
 
@@ -52,6 +53,7 @@ struct tsr_domain {
 	bool disposable;
 	enum tsr_domain_network network;
 	char *cmdline;
+	struct tsr_domain_boot boot;
 
 	enum tsr_domain_state state;
 	char *run_dir;      /* run_dir/NAME: owned by the domain user, 0700 */
@@ -68,7 +70,7 @@ struct tsr_backend {
 	const struct tsr_backend_ops *ops;
 	char *kind;
 	char *run_dir, *state_dir, *kernel, *initrd, *qemu, *qemu_img, *accel, *testdomain, *xl,
-		*xen_cfg_dir, *nft;
+		*xen_cfg_dir, *nft, *ovmf_code, *ovmf_vars;
 	unsigned accel_probe_ms;
 	GHashTable *domains;   /* name → struct tsr_domain */
 	GHashTable *usb_owner; /* device id → domain name */

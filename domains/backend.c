@@ -110,6 +110,7 @@ static void domain_free(gpointer data)
 	g_free(d->template_path);
 	g_free(d->template_sha256);
 	g_free(d->cmdline);
+	tsr_domain_boot_clear(&d->boot);
 	g_free(d->run_dir);
 	g_free(d->state_dir);
 	g_free(d->spice_path);
@@ -164,6 +165,8 @@ struct tsr_backend *tsr_backend_create(const char *kind, const struct tsr_backen
 	b->xen_cfg_dir = dup_or(config->xen_cfg_dir, b->run_dir);
 	b->accel_probe_ms = config->accel_probe_ms;
 	b->nft = dup_or(config->nft, "nft");
+	b->ovmf_code = dup_or(config->ovmf_code, "/usr/share/OVMF/OVMF_CODE_4M.fd");
+	b->ovmf_vars = dup_or(config->ovmf_vars, "/usr/share/OVMF/OVMF_VARS_4M.fd");
 	b->domains = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, domain_free);
 	b->usb_owner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	if (!tsr_make_dir_owned(b->run_dir, 0755, 0, 0, error) ||
@@ -196,6 +199,8 @@ void tsr_backend_destroy(struct tsr_backend *b)
 	g_free(b->xl);
 	g_free(b->xen_cfg_dir);
 	g_free(b->nft);
+	g_free(b->ovmf_code);
+	g_free(b->ovmf_vars);
 	g_free(b);
 }
 
@@ -283,6 +288,8 @@ bool tsr_backend_define(struct tsr_backend *b, const struct tsr_domain_spec *s, 
 		BAD("domain %s: kernel command line may not contain quotes, backslashes or "
 		    "newlines", s->name);
 #undef BAD
+	if (!tsr_domain_boot_check(s, error))
+		return false;
 	struct tsr_domain *old = g_hash_table_lookup(b->domains, s->name);
 	if (old && old->state != TSR_DOMAIN_STOPPED && old->state != TSR_DOMAIN_CRASHED) {
 		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
@@ -303,6 +310,7 @@ bool tsr_backend_define(struct tsr_backend *b, const struct tsr_domain_spec *s, 
 	d->disposable = s->disposable;
 	d->network = s->network;
 	d->cmdline = g_strdup(s->cmdline);
+	tsr_domain_boot_set(&d->boot, s);
 	d->state = old ? old->state : TSR_DOMAIN_STOPPED;
 	d->pid = -1;
 	d->run_dir = g_build_filename(b->run_dir, s->name, NULL);
@@ -392,7 +400,8 @@ bool tsr_backend_create_disk(struct tsr_backend *b, const char *name, GError **e
 	struct tsr_domain *d = lookup(b, name, error);
 	if (!d)
 		return false;
-	if (!tsr_make_dir_owned(d->state_dir, 0750, 0, d->gid, error))
+	if (!tsr_make_dir_owned(d->state_dir, 0750, 0, d->gid, error) ||
+	    !tsr_domain_boot_verify(&d->boot, name, error))
 		return false;
 	if (!d->template_path)
 		return true;

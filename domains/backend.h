@@ -59,6 +59,24 @@ enum tsr_domain_network {
 	TSR_NETWORK_ISOLATED, /* its own TAP device, fenced by nftables from dom0 and other domains */
 };
 
+enum tsr_domain_firmware {
+	TSR_FIRMWARE_BIOS = 0, /* SeaBIOS */
+	TSR_FIRMWARE_UEFI,     /* OVMF with a per-domain variable store (qemu only) */
+};
+
+enum tsr_domain_disk_bus {
+	TSR_DISK_BUS_VIRTIO = 0,
+	TSR_DISK_BUS_SATA,     /* AHCI: for installers without virtio drivers */
+};
+
+/* A read-only file the domain boots from (install media, kernel, initramfs), pinned like a
+ * template: checked against size and sha256 at every start. path NULL = none. */
+struct tsr_pinned_file {
+	const char *path;
+	const char *sha256;
+	uint64_t size;
+};
+
 /* A domain as a backend needs it. The broker fills it from the policy's typed domain (see
  * policy/policy.h and tsr_domain_spec_from_policy in domains/policy-spec.h); the
  * backend copies everything, so the caller's strings may go away after define. */
@@ -78,6 +96,13 @@ struct tsr_domain_spec {
 	/* Extra text for the guest kernel command line (direct boot); the backend always adds
 	 * tsr.name=NAME so the guest knows who it is. May be NULL. */
 	const char *cmdline;
+	/* Booting: firmware boots the disk, or cdrom first when given; with kernel, a direct
+	 * kernel boot (SeaBIOS only). boot_given: policy said firmware or kernel. Without it, the
+	 * backend-wide kernel (config kernel/initrd), when one is set, direct-boots the domain. */
+	enum tsr_domain_firmware firmware;
+	enum tsr_domain_disk_bus disk_bus;
+	struct tsr_pinned_file cdrom, kernel, initrd;
+	bool boot_given;
 };
 
 /* What a backend needs from the host. Unset (NULL/0) fields get the defaults noted. */
@@ -96,6 +121,10 @@ struct tsr_backend_config {
 	const char *xl;          /* xen: default xl from PATH */
 	const char *xen_cfg_dir; /* xen: where the generated xl.cfg files go: default run_dir */
 	const char *nft;         /* isolated networking: default nft from PATH */
+	/* qemu, firmware = uefi: OVMF's code (read-only) and the variable store each domain gets
+	 * a copy of: default /usr/share/OVMF/OVMF_CODE_4M.fd and OVMF_VARS_4M.fd. */
+	const char *ovmf_code;
+	const char *ovmf_vars;
 };
 
 struct tsr_backend;

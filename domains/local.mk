@@ -9,7 +9,8 @@ domains_libtsr_domains_a_SOURCES = \
 	domains/sim.c \
 	domains/qmp.h domains/qmp.c \
 	domains/network.h domains/network.c \
-	domains/qemu.c \
+	domains/boot.h domains/boot.c \
+	domains/qemu.c domains/qemu-args.h domains/qemu-args.c \
 	domains/xen-config.h domains/xen-config.c \
 	domains/xen.c \
 	domains/policy-spec.h domains/policy-spec.c
@@ -84,6 +85,14 @@ EXTRA_CHECK_TARGETS += check-xen
 CLEANFILES += tests/system/xen/dom0.*.cpio
 
 # The sim backend with real tessera-testdomain processes.
+# The qemu backend's boot settings and refusals through the broker (QEMU runs firmware only).
+INTEGRATION_TESTS += tests/integration/domains-boot-test
+check_PROGRAMS += tests/integration/domains-boot-test
+tests_integration_domains_boot_test_SOURCES = tests/integration/domains-boot-test.c \
+	$(BROKER_HARNESS)
+tests_integration_domains_boot_test_CFLAGS = $(BROKER_CFLAGS)
+tests_integration_domains_boot_test_LDADD = $(BROKER_LIBS)
+
 INTEGRATION_TESTS += tests/integration/domains-sim-test
 check_PROGRAMS += tests/integration/domains-sim-test
 tests_integration_domains_sim_test_LDADD = $(DOMAINS_LIBS)

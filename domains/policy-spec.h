@@ -14,10 +14,13 @@
 struct tsr_domain_spec_storage {
 	char *template_path;
 	char *template_sha256;
+	char *boot_paths[3];   /* cdrom, kernel, initrd */
+	char *boot_sha256[3];
 };
 
-/* template_dir: where templates live (STATE/templates). Fails, naming the domain and what is
- * wrong, for an unknown template, a device-model user that does not exist on this laptop or
+/* template_dir: where templates live (STATE/templates): the boot disk, install media, kernel
+ * and initramfs are all templates there. Fails, naming the domain and what is wrong, for an
+ * unknown template, a device-model user that does not exist on this laptop or
  * is root, and a network kind the backends cannot give (a bridge). */
 bool tsr_domain_spec_from_policy(const struct tsr_policy *policy,
 				 const struct tsr_policy_domain *domain, const char *template_dir,

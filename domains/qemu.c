@@ -4,9 +4,9 @@
  * is started already running as the domain's own uid/gid (never root, see process.c), under
  * QEMU's seccomp sandbox (-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,
  * resourcecontrol=deny), with its sockets in a directory only that user can enter and its
- * disk a qcow2 overlay over a read-only, pinned template. Display: -vga std exported by SPICE
- * on a unix socket; input through a USB tablet so SPICE runs in client mouse mode. The guest
- * boots the kernel and initramfs of tools/build-guest-image directly.
+ * disk a qcow2 overlay over a read-only, pinned template. What the guest is made of (firmware,
+ * disks, display, agent channel) is qemu-args.c; this file prepares the per-domain UEFI
+ * variable store, runs the process and follows it.
  *
  * State comes from two places: QMP (STOP/RESUME/SHUTDOWN events, query-status) and the
  * process itself (child watch, or a pidfd for a QEMU adopted after a broker restart). An exit
@@ -19,6 +19,7 @@
 
 #include "domains/backend-private.h"
 #include "domains/network.h"
+#include "domains/qemu-args.h"
 #include "domains/qmp.h"
 
 #include <errno.h>
@@ -112,10 +113,13 @@ static bool qemu_init(struct tsr_backend *b, GError **error)
 	}
 	g_free(b->qemu);
 	b->qemu = path;
-	if (!b->kernel || !b->initrd || access(b->kernel, R_OK) || access(b->initrd, R_OK)) {
+	/* The backend-wide kernel is optional (domains boot their own disks); when given, it
+	 * must be there. */
+	if ((b->kernel || b->initrd) &&
+	    (!b->kernel || !b->initrd || access(b->kernel, R_OK) || access(b->initrd, R_OK))) {
 		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
-			    "the guest kernel and initramfs (config kernel=, initrd=) are missing "
-			    "or unreadable: build them with tools/build-guest-image");
+			    "the default guest kernel and initramfs (config kernel=, initrd=) are "
+			    "missing or unreadable: build them with tools/build-guest-image");
 		return false;
 	}
 	if (strcmp(b->accel, "kvm") != 0 && strcmp(b->accel, "tcg") != 0 &&
@@ -177,6 +181,11 @@ static void set_stopped_or_crashed(struct tsr_domain *d, const char *how)
 						   "domain %s stopped during the unplug", d->name));
 	q->guest_shutdown = false;
 	q->adopted = false;
+	if (d->disposable && d->boot.firmware == TSR_FIRMWARE_UEFI) {
+		char *vars = tsr_qemu_vars_path(d);
+		unlink(vars);
+		g_free(vars);
+	}
 	tsr_domain_set_state(d, clean ? TSR_DOMAIN_STOPPED : TSR_DOMAIN_CRASHED,
 			     clean ? "device model exited after shutdown" : why ? why : how);
 	g_free(why);
@@ -339,57 +348,53 @@ static void qmp_socket_ready(void *data, bool appeared)
 	qmp_try_connect(d);
 }
 
-/* ---- argv ---- */
+/* ---- firmware ---- */
 
-static char *append_cmdline(struct tsr_domain *d)
-{
-	GString *s = g_string_new("console=ttyS0 quiet panic=-1 tsr.name=");
-	g_string_append(s, d->name);
-	if (d->cmdline) {
-		g_string_append_c(s, ' ');
-		g_string_append(s, d->cmdline);
-	}
-	return g_string_free(s, FALSE);
-}
-
-GPtrArray *tsr_qemu_argv(struct tsr_domain *d, const char *accel);
-GPtrArray *tsr_qemu_argv(struct tsr_domain *d, const char *accel)
+/* OVMF for firmware = uefi: the code must be there, and the domain gets its own variable
+ * store, copied from OVMF's template: kept for a persistent domain (boot entries and settings
+ * survive), fresh at every start for a disposable one. */
+static bool prepare_uefi(struct tsr_domain *d, GError **error)
 {
 	struct tsr_backend *b = d->backend;
-	struct qemu_domain *q = priv(d);
-	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
-#define ARG(...) g_ptr_array_add(a, g_strdup_printf(__VA_ARGS__))
-	ARG("%s", b->qemu);
-	ARG("-name"); ARG("%s", d->name);
-	ARG("-accel"); ARG("%s", accel);
-	ARG("-machine"); ARG("pc");
-	ARG("-m"); ARG("%u", d->memory_mb);
-	ARG("-smp"); ARG("%u", d->vcpus);
-	ARG("-nodefaults"); ARG("-no-user-config");
-	ARG("-sandbox"); ARG("on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
-	ARG("-display"); ARG("none");
-	ARG("-vga"); ARG("std");
-	ARG("-spice"); ARG("unix=on,addr=%s,disable-ticketing=on", d->spice_path);
-	ARG("-qmp"); ARG("unix:%s,server=on,wait=off", q->qmp_path);
-	ARG("-serial"); ARG("file:%s", d->console_path);
-	ARG("-device"); ARG("qemu-xhci,id=xhci");
-	ARG("-device"); ARG("usb-tablet,bus=xhci.0");
-	ARG("-kernel"); ARG("%s", b->kernel);
-	ARG("-initrd"); ARG("%s", b->initrd);
-	ARG("-append"); g_ptr_array_add(a, append_cmdline(d));
-	if (d->template_path) {
-		ARG("-drive");
-		ARG("file=%s,if=virtio,format=qcow2,cache=writeback", d->overlay_path);
+	if (d->boot.firmware != TSR_FIRMWARE_UEFI || tsr_domain_boot_kernel(&d->boot, b->kernel))
+		return true;
+	if (access(b->ovmf_code, R_OK) != 0) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+			    "domain %s: UEFI firmware %s: %s (install the Debian package ovmf)",
+			    d->name, b->ovmf_code, g_strerror(errno));
+		return false;
 	}
-	char *net = tsr_network_qemu_args(d);
-	if (net) {
-		ARG("-netdev"); g_ptr_array_add(a, net);
-		ARG("-device"); ARG("virtio-net-pci,netdev=n0");
+	char *vars = tsr_qemu_vars_path(d);
+	bool ok = true;
+	if (d->disposable || !g_file_test(vars, G_FILE_TEST_EXISTS)) {
+		char *data = NULL;
+		gsize len = 0;
+		GError *rerr = NULL;
+		ok = g_file_get_contents(b->ovmf_vars, &data, &len, &rerr);
+		if (!ok) {
+			g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+				    "domain %s: UEFI variable store template: %s (install the "
+				    "Debian package ovmf)", d->name, rerr->message);
+			g_error_free(rerr);
+		}
+		char *tmp = g_strconcat(vars, ".new", NULL);
+		int fd = ok ? open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : -1;
+		ok = ok && fd >= 0 && write(fd, data, len) == (ssize_t)len &&
+		     fchown(fd, d->uid, d->gid) == 0 && fsync(fd) == 0;
+		if (fd >= 0)
+			close(fd);
+		ok = ok && rename(tmp, vars) == 0;
+		if (!ok && !(error && *error))
+			g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+				    "domain %s: writing its UEFI variable store %s: %s", d->name,
+				    vars, g_strerror(errno));
+		if (!ok)
+			unlink(tmp);
+		g_free(tmp);
+		g_free(data);
 	}
-	ARG("-msg"); ARG("timestamp=on");
-#undef ARG
-	g_ptr_array_add(a, NULL);
-	return a;
+	g_free(vars);
+	return ok;
 }
 
 static void start_with(const char *accel, const char *why, const struct tsr_dm_identity *id,
@@ -401,13 +406,19 @@ static void start_with(const char *accel, const char *why, const struct tsr_dm_i
 	GError *error = NULL;
 	q->accel_wait = NULL;
 	q->start_op = NULL;
+	if (!prepare_uefi(d, &error)) {
+		/* The reason carries the message: whoever waits on the state learns why. */
+		tsr_domain_set_state(d, TSR_DOMAIN_STOPPED, error->message);
+		tsr_op_finish(op, error);
+		return;
+	}
 	if (!tsr_network_prepare(d, &error)) {
 		tsr_domain_set_state(d, TSR_DOMAIN_STOPPED, "network setup failed");
 		tsr_op_finish(op, error);
 		return;
 	}
 	tsr_info("domain %s: starting under %s (%s)", d->name, accel, why);
-	GPtrArray *argv = tsr_qemu_argv(d, accel);
+	GPtrArray *argv = tsr_qemu_argv(d, accel, q->qmp_path);
 	char *line = g_strjoinv(" ", (char **)argv->pdata);
 	tsr_debug("domain %s: %s", d->name, line);
 	g_free(line);
