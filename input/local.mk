@@ -8,7 +8,9 @@ input_libtsr_input_a_SOURCES = \
 	input/devices.c input/devices.h \
 	input/settings.c input/settings.h
 input_libtsr_input_a_CFLAGS = $(AM_CFLAGS) $(EVDEV_CFLAGS) $(XKBCOMMON_CFLAGS) $(UDEV_CFLAGS)
-INPUT_LIBS = input/libtsr-input.a $(COMMON_LIBS) $(EVDEV_LIBS) $(XKBCOMMON_LIBS) $(UDEV_LIBS)
+# POLICY_LIBS: the typed hotkeys (policy/hotkeys.h) the router matches against.
+INPUT_LIBS = input/libtsr-input.a $(POLICY_LIBS) $(COMMON_LIBS) $(EVDEV_LIBS) $(XKBCOMMON_LIBS) \
+	$(UDEV_LIBS)
 
 UNIT_TESTS += \
 	tests/unit/input-router-test \

@@ -62,8 +62,8 @@ struct source {
 struct tsr_input_router {
 	struct tsr_input_sinks sinks;
 	struct tsr_input_geometry geometry;
-	struct tsr_input_hotkeys default_hotkeys;
-	const struct tsr_input_hotkeys *hotkeys;
+	struct tsr_policy_hotkeys default_hotkeys;
+	const struct tsr_policy_hotkeys *hotkeys;
 	struct tsr_input_router_options options;
 	struct tsr_input_text *text;
 
@@ -84,7 +84,7 @@ struct tsr_input_router {
 
 struct tsr_input_router *tsr_input_router_create(const struct tsr_input_sinks *sinks,
 						 const struct tsr_input_geometry *geometry,
-						 const struct tsr_input_hotkeys *hotkeys,
+						 const struct tsr_policy_hotkeys *hotkeys,
 						 const struct tsr_input_router_options *options)
 {
 	struct tsr_input_router *r = g_new0(struct tsr_input_router, 1);
@@ -93,7 +93,7 @@ struct tsr_input_router *tsr_input_router_create(const struct tsr_input_sinks *s
 		r->sinks = *sinks;
 	if (geometry)
 		r->geometry = *geometry;
-	tsr_input_hotkeys_init_default(&r->default_hotkeys);
+	tsr_policy_hotkeys_init_default(&r->default_hotkeys);
 	r->hotkeys = hotkeys ? hotkeys : &r->default_hotkeys;
 	r->options.click_to_focus = options ? options->click_to_focus : true;
 	r->sources = g_ptr_array_new();
@@ -301,7 +301,7 @@ static int find_pressed(struct tsr_input_router *r, uint32_t source, uint16_t co
 
 static void key_down(struct tsr_input_router *r, uint32_t source, uint16_t code)
 {
-	struct pressed_key nk = { .source = source, .code = code, .mod = tsr_input_mod_of_code(code),
+	struct pressed_key nk = { .source = source, .code = code, .mod = tsr_policy_mod_of_code(code),
 				  .state = KEY_PENDING, .target = TARGET_NONE };
 	guint i = r->pressed->len;
 

@@ -177,7 +177,7 @@ struct tsr_input_text;
  * the kiosk grab on and no focused domain, as a (re)started kiosk is locked. */
 struct tsr_input_router *tsr_input_router_create(const struct tsr_input_sinks *sinks,
 						 const struct tsr_input_geometry *geometry,
-						 const struct tsr_input_hotkeys *hotkeys,
+						 const struct tsr_policy_hotkeys *hotkeys,
 						 const struct tsr_input_router_options *options);
 void tsr_input_router_destroy(struct tsr_input_router *router);
 

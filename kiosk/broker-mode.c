@@ -44,7 +44,7 @@ struct kiosk {
 	struct tsr_session *session;
 	struct tsr_displays *displays;
 	struct tsr_input_router *router;
-	struct tsr_input_hotkeys hotkeys;
+	struct tsr_policy_hotkeys hotkeys;
 	struct tsr_input_text *text;
 	struct tsr_input_devices *devices;
 	struct tsr_kiosk_targets targets;
@@ -281,17 +281,17 @@ static void apply_text(struct kiosk *k, const struct tsr_kiosk_settings *m)
 static void on_settings(void *data, const struct tsr_kiosk_settings *m)
 {
 	struct kiosk *k = data;
-	struct tsr_input_hotkeys h;
+	struct tsr_policy_hotkeys h;
 
-	tsr_input_hotkeys_init_default(&h);
+	tsr_policy_hotkeys_init_default(&h);
 	if (m->sas[0]) {
 		g_autoptr(GError) error = NULL;
-		if (!tsr_input_hotkeys_set(&h, "sas", m->sas, &error))
+		if (!tsr_policy_hotkeys_set(&h, "sas", m->sas, &error))
 			tsr_warn("policy sas: %s; keeping the default", error->message);
 	}
 	for (uint32_t i = 0; i < m->n_hotkeys && i < TSR_KIOSK_MAX_HOTKEYS; i++) {
 		g_autoptr(GError) error = NULL;
-		if (!tsr_input_hotkeys_set(&h, m->hotkeys[i].action, m->hotkeys[i].keys, &error))
+		if (!tsr_policy_hotkeys_set(&h, m->hotkeys[i].action, m->hotkeys[i].keys, &error))
 			tsr_warn("policy hotkey %s: %s", m->hotkeys[i].action, error->message);
 	}
 	/* The router borrows k->hotkeys: updated in place. */
@@ -670,7 +670,7 @@ int tsr_kiosk_broker_run(const struct tsr_kiosk_broker_options *o)
 	}
 	k.displays = tsr_displays_create(k.scene, &display_hooks, &k);
 	tsr_displays_geometry(k.displays, &geometry);
-	tsr_input_hotkeys_init_default(&k.hotkeys);
+	tsr_policy_hotkeys_init_default(&k.hotkeys);
 	k.router = tsr_input_router_create(&sinks, &geometry, &k.hotkeys, NULL);
 	tsr_displays_set_router(k.displays, k.router);
 	{

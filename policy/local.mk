@@ -5,26 +5,29 @@ policy_libtsr_policy_a_SOURCES = \
 	policy/policy.h policy/policy-internal.h \
 	policy/source.c policy/source.h \
 	policy/parse.c \
+	policy/hotkeys.c policy/hotkeys.h \
+	policy/kiosk-check.c \
 	policy/canonical.c \
 	policy/lookup.c \
 	policy/load.c \
 	policy/bundle.c policy/bundle.h \
 	policy/state.h
-policy_libtsr_policy_a_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
+policy_libtsr_policy_a_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS) $(EVDEV_CFLAGS) $(XKBCOMMON_CFLAGS)
 
-POLICY_LIBS = policy/libtsr-policy.a $(COMMON_LIBS) $(SODIUM_LIBS)
+# libevdev: the key names of hotkeys. xkbcommon: only kiosk-check.c (build and install compile
+# the keymap); a program that never calls it does not link it (static archive, --as-needed).
+POLICY_LIBS = policy/libtsr-policy.a $(COMMON_LIBS) $(SODIUM_LIBS) $(EVDEV_LIBS) $(XKBCOMMON_LIBS)
 
 UNIT_TESTS += tests/unit/policy-parse-test
 check_PROGRAMS += tests/unit/policy-parse-test
-# input/settings.c stands in as the kiosk check, as tessera-provision uses it.
-tests_unit_policy_parse_test_LDADD = $(POLICY_LIBS) $(INPUT_LIBS)
+tests_unit_policy_parse_test_LDADD = $(POLICY_LIBS)
 
 # Fuzzing the bundle and policy parsers (untrusted input from the provisioning transport)
 # with tests/fuzz/local.mk's recipe; `make fuzz-check-policy` runs it.
 FUZZ_POLICY_SRC = tests/fuzz/policy-bundle-fuzz.c policy/bundle.c policy/parse.c \
-	policy/source.c policy/canonical.c policy/lookup.c
+	policy/hotkeys.c policy/source.c policy/canonical.c policy/lookup.c
 EXTRA_DIST += $(FUZZ_POLICY_SRC) tests/fuzz/policy-bundle-fuzz.sh tests/fuzz/policy-bundle-corpus
 $(eval $(call tsr_fuzz_binary,policy-bundle-fuzz,$(FUZZ_POLICY_SRC),\
-	$(GLIB_CFLAGS) $(SODIUM_CFLAGS),$(GLIB_LIBS) $(SODIUM_LIBS)))
+	$(GLIB_CFLAGS) $(SODIUM_CFLAGS) $(EVDEV_CFLAGS),$(GLIB_LIBS) $(SODIUM_LIBS) $(EVDEV_LIBS)))
 $(eval $(call tsr_fuzz_check,policy,policy-bundle-fuzz.sh,policy-bundle-fuzz))
 EXTRA_CHECK_TARGETS += fuzz-check-policy

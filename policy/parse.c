@@ -588,6 +588,20 @@ static bool keys_ok(const char *s)
 	return ok;
 }
 
+/* A hotkey the typed parser refused: its message, with file:line, group and key in front. The
+ * parser's own "sas: " or "lock: " prefix is dropped, since the key is named already. */
+static bool fail_hotkey(const struct tsr_policy_source *src, const char *group, const char *key,
+                        GError *e, GError **error)
+{
+	const char *msg = e->message;
+	size_t n = strlen(key);
+	if (strncmp(msg, key, n) == 0 && msg[n] == ':' && msg[n + 1] == ' ')
+		msg += n + 2;
+	tsr_policy_source_fail(src, error, TSR_POLICY_ERROR_VALUE, group, key, "%s", msg);
+	g_error_free(e);
+	return false;
+}
+
 static bool parse_kiosk(const struct tsr_policy_source *src, const char *group,
                         struct tsr_policy *p, GError **error)
 {
@@ -607,10 +621,15 @@ static bool parse_kiosk(const struct tsr_policy_source *src, const char *group,
 	}
 	p->kiosk.console = (enum tsr_policy_console_rights)console;
 	if (sas) {
+		GError *e = NULL;
 		if (!keys_ok(sas) || g_ascii_strcasecmp(sas, "none") == 0) {
 			g_free(sas);
 			return FAIL(TSR_POLICY_ERROR_VALUE, "sas",
 			            "not a key combination like Ctrl+Alt+Backspace (the SAS cannot be none)");
+		}
+		if (!tsr_policy_hotkeys_set(&p->kiosk.keys, "sas", sas, &e)) {
+			g_free(sas);
+			return fail_hotkey(src, group, "sas", e, error);
 		}
 		g_free(p->kiosk.sas);
 		p->kiosk.sas = sas;
@@ -666,6 +685,12 @@ static bool parse_hotkeys(const struct tsr_policy_source *src, const char *group
 				break;
 			}
 		if (!ok) {
+			g_free(v);
+			break;
+		}
+		GError *e = NULL;
+		if (!tsr_policy_hotkeys_set(&p->kiosk.keys, keys[i], v, &e)) {
+			ok = fail_hotkey(src, group, keys[i], e, error);
 			g_free(v);
 			break;
 		}
@@ -766,6 +791,7 @@ static struct tsr_policy *policy_new(void)
 	p->lockout.lock_seconds = 300;
 	p->lockout.delay_ms = 1000;
 	p->kiosk.sas = g_strdup("Ctrl+Alt+Backspace");
+	tsr_policy_hotkeys_init_default(&p->kiosk.keys);
 	p->kiosk.idle_lock_seconds = 600;
 	p->kiosk.console = TSR_POLICY_CONSOLE_NONE;
 	p->kiosk.locked_requires_sas = true;
@@ -913,55 +939,7 @@ static int compare_strings(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Run the kiosk check on a source; its "[group] key: ..." message gets file:line. */
-static bool run_kiosk_check(const struct tsr_policy_source *src, tsr_policy_kiosk_check_fn check,
-                            GError **error)
-{
-	GError *cerr = NULL;
-	if (!check || check(src->kf, &cerr))
-		return true;
-	const char *m = cerr->message;
-	char *group = NULL, *key = NULL;
-	const char *msg = m;
-	if (m[0] == '[' && strchr(m, ']')) {
-		const char *close = strchr(m, ']');
-		group = g_strndup(m + 1, (size_t)(close - m - 1));
-		const char *k = close + 1;
-		while (*k == ' ')
-			k++;
-		const char *colon = strchr(k, ':');
-		const char *space = strchr(k, ' ');
-		if (colon && (!space || colon < space)) {
-			key = g_strndup(k, (size_t)(colon - k));
-			msg = colon + 1;
-			while (*msg == ' ')
-				msg++;
-		} else {
-			msg = k;
-		}
-	}
-	if (group && !g_key_file_has_group(src->kf, group)) {
-		g_free(group);
-		group = NULL;
-	}
-	if (group && key && !g_key_file_has_key(src->kf, group, key, NULL)) {
-		g_free(key);
-		key = NULL;
-	}
-	tsr_policy_source_fail(src, error, TSR_POLICY_ERROR_VALUE, group, key, "%s", msg);
-	g_free(group);
-	g_free(key);
-	g_error_free(cerr);
-	return false;
-}
-
 struct tsr_policy *tsr_policy_load_dir(const char *dir, GError **error)
-{
-	return tsr_policy_load_dir_checked(dir, NULL, error);
-}
-
-struct tsr_policy *tsr_policy_load_dir_checked(const char *dir, tsr_policy_kiosk_check_fn check,
-                                               GError **error)
 {
 	static const struct { const char *name; enum file_kind kind; bool required; } files[] = {
 		{"policy.conf", FILE_POLICY, true},     {"users.conf", FILE_USERS, true},
@@ -992,8 +970,6 @@ struct tsr_policy *tsr_policy_load_dir_checked(const char *dir, tsr_policy_kiosk
 			goto fail;
 		g_ptr_array_add(sources, src);
 		if (!parse_file(src, files[i].kind, p, &seen_policy, error))
-			goto fail;
-		if (files[i].kind == FILE_POLICY && !run_kiosk_check(src, check, error))
 			goto fail;
 	}
 	char *ddir = g_build_filename(dir, "domains", NULL);

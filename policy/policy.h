@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <glib.h>
 
+#include "policy/hotkeys.h"
+
 #define TSR_POLICY_ERROR (tsr_policy_error_quark())
 GQuark tsr_policy_error_quark(void);
 
@@ -181,22 +183,26 @@ struct tsr_policy_keymap {
 	char *rules, *model, *layout, *variant, *options;  /* xkbcommon RMLVO; NULL = default */
 };
 
-/* A trusted hotkey, as input/hotkeys.h's tsr_input_hotkeys_set() takes it: action is one of
- * "lock", "cycle", "cycle-back", "layout", "focus-modifiers"; keys like "Super+Tab" or "none". */
+/* A [hotkeys] line as the source wrote it, kept for the canonical text of a bundle: action is
+ * one of "lock", "cycle", "cycle-back", "layout", "focus-modifiers"; keys like "Super+Tab" or
+ * "none". What the kiosk enforces is the typed tsr_policy_kiosk.keys. */
 struct tsr_policy_hotkey {
 	char *action;
 	char *keys;
 };
 
 struct tsr_policy_kiosk {
-	char *sas;                    /* secure attention sequence, default "Ctrl+Alt+Backspace" */
+	char *sas;                    /* as written, default "Ctrl+Alt+Backspace" */
 	struct tsr_policy_hotkey *hotkeys;
 	size_t n_hotkeys;
+	/* [kiosk] sas and [hotkeys], parsed and checked (policy/hotkeys.h): key codes and
+	 * modifier sets, the defaults where the policy says nothing. */
+	struct tsr_policy_hotkeys keys;
 	struct tsr_policy_keymap keymap;
 	uint32_t idle_lock_seconds;   /* 0 = never */
 	enum tsr_policy_console_rights console;
 	bool locked_requires_sas;     /* the lock screen takes a password only after the SAS */
-	bool click_to_focus;          /* a click focuses a domain (input/settings.h); default true */
+	bool click_to_focus;          /* a click focuses a domain; default true */
 };
 
 /* A laptop group: which domains and users a laptop of that group carries. */
@@ -238,16 +244,20 @@ struct tsr_policy {
 struct tsr_policy *tsr_policy_load_dir(const char *dir, GError **error)
 	__attribute__((warn_unused_result));
 
-/* A check of the kiosk settings that policy/ cannot make itself (whether a combination names
- * real keys, whether an xkb keymap compiles): given the key file holding [kiosk], [hotkeys] and
- * [keymap], false with *error "[group] key: what is wrong". tessera-provision passes
- * input/settings.c's loader, so build (with file:line) and install refuse what the kiosk would. */
-typedef bool (*tsr_policy_kiosk_check_fn)(GKeyFile *file, GError **error);
-
-/* tsr_policy_load_dir, and check policy.conf's kiosk settings with check (may be NULL). */
-struct tsr_policy *tsr_policy_load_dir_checked(const char *dir, tsr_policy_kiosk_check_fn check,
-                                               GError **error)
+/* tsr_policy_load_dir, and also compile policy.conf's [keymap] with xkbcommon as the kiosk will,
+ * so a layout the kiosk cannot load is refused at build with file:line (policy/kiosk-check.c;
+ * links xkbcommon, which tools that only read a policy do not need). */
+struct tsr_policy *tsr_policy_load_dir_checked(const char *dir, GError **error)
 	__attribute__((warn_unused_result));
+
+/* Whether the kiosk can load the keymap k names: false with *error saying which names to check
+ * where. */
+bool tsr_policy_keymap_check(const struct tsr_policy_keymap *k, GError **error)
+	__attribute__((warn_unused_result));
+
+/* The same for a bundle's content before it is installed: a key file holding [keymap]; false
+ * with *error "[keymap] ...". Fits tsr_install_options.kiosk_check. */
+bool tsr_policy_kiosk_check(GKeyFile *file, GError **error) __attribute__((warn_unused_result));
 
 /* Parse the canonical content of a bundle (what tsr_policy_canonical() wrote). The caller
  * has already verified its signature; see policy/bundle.h for the signed container. */

@@ -25,7 +25,7 @@ struct tsr_install_options {
 	int64_t now;               /* unix seconds; 0: the real clock */
 	const char *broker_socket; /* NULL: default; "": do not notify */
 	/* Also refuse content whose kiosk settings this check rejects (NULL: none); see
-	 * tsr_policy_kiosk_check_fn. A bundle the kiosk cannot use must not replace one it can. */
+	 * tsr_policy_kiosk_check. A bundle the kiosk cannot use must not replace one it can. */
 	bool (*kiosk_check)(GKeyFile *file, GError **error);
 };
 

@@ -12,8 +12,7 @@ PROVISIONING_LIBS = provisioning/libtsr-provisioning.a $(POLICY_LIBS) $(PROTO_LI
 bin_PROGRAMS += tessera-provision
 tessera_provision_SOURCES = provisioning/tessera-provision.c
 tessera_provision_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
-# input/settings.c checks the kiosk settings (combinations, keymap) at build and install.
-tessera_provision_LDADD = $(PROVISIONING_LIBS) $(INPUT_LIBS)
+tessera_provision_LDADD = $(PROVISIONING_LIBS)
 dist_man_MANS += doc/man/tessera-provision.1
 
 UNIT_TESTS += tests/unit/provisioning-install-test

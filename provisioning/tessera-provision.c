@@ -5,7 +5,6 @@
  * subcommand is a small function over the libraries in policy/ and provisioning/; the rules
  * (what is checked, what is written when) live there, not here. */
 #include "config.h"
-#include "input/settings.h"
 #include "policy/bundle.h"
 #include "policy/policy.h"
 #include "policy/state.h"
@@ -366,7 +365,7 @@ static int cmd_build(int argc, char **argv)
 	}
 	/* What the kiosk will do with [kiosk], [hotkeys] and [keymap]: refusing here (and at
 	 * install) keeps a laptop's kiosk usable. */
-	p = tsr_policy_load_dir_checked(argv[1], tsr_input_settings_check, &error);
+	p = tsr_policy_load_dir_checked(argv[1], &error);
 	if (!p) {
 		rc = fail(error);
 		goto out;
@@ -662,7 +661,7 @@ out:
 static int install_bytes(const char *data, size_t len)
 {
 	struct tsr_install_options o = {state_dir(), now_s(), opt_broker_socket,
-					tsr_input_settings_check};
+					tsr_policy_kiosk_check};
 	struct tsr_install_result r;
 	GError *error = NULL;
 	if (!tsr_install_bundle(data, len, &o, &r, &error)) {

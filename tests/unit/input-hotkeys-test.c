@@ -4,6 +4,7 @@
 #include "config.h"
 #include "input/hotkeys.h"
 #include "input/router.h"
+#include "policy/policy.h"
 
 #include <linux/input-event-codes.h>
 #include <string.h>
@@ -15,29 +16,29 @@ static void test_parse_good(void)
 		unsigned mods;
 		uint16_t code;
 	} good[] = {
-		{ "Super+L", TSR_INPUT_MOD_SUPER, KEY_L },
-		{ "ctrl+alt+backspace", TSR_INPUT_MOD_CTRL | TSR_INPUT_MOD_ALT, KEY_BACKSPACE },
-		{ "Alt + Ctrl + Del", TSR_INPUT_MOD_CTRL | TSR_INPUT_MOD_ALT, KEY_DELETE },
-		{ "Win+Shift+Tab", TSR_INPUT_MOD_SUPER | TSR_INPUT_MOD_SHIFT, KEY_TAB },
-		{ "Control+Meta+F12", TSR_INPUT_MOD_CTRL | TSR_INPUT_MOD_SUPER, KEY_F12 },
-		{ "Logo+1", TSR_INPUT_MOD_SUPER, KEY_1 },
+		{ "Super+L", TSR_POLICY_MOD_SUPER, KEY_L },
+		{ "ctrl+alt+backspace", TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_ALT, KEY_BACKSPACE },
+		{ "Alt + Ctrl + Del", TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_ALT, KEY_DELETE },
+		{ "Win+Shift+Tab", TSR_POLICY_MOD_SUPER | TSR_POLICY_MOD_SHIFT, KEY_TAB },
+		{ "Control+Meta+F12", TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_SUPER, KEY_F12 },
+		{ "Logo+1", TSR_POLICY_MOD_SUPER, KEY_1 },
 		{ "Pause", 0, KEY_PAUSE },
-		{ "Ctrl+Esc", TSR_INPUT_MOD_CTRL, KEY_ESC },
-		{ "Super+Menu", TSR_INPUT_MOD_SUPER, KEY_COMPOSE },
+		{ "Ctrl+Esc", TSR_POLICY_MOD_CTRL, KEY_ESC },
+		{ "Super+Menu", TSR_POLICY_MOD_SUPER, KEY_COMPOSE },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(good); i++) {
-		struct tsr_input_combo c;
+		struct tsr_policy_combo c;
 		g_autoptr(GError) error = NULL;
-		g_assert_true(tsr_input_combo_parse(good[i].spec, &c, &error));
+		g_assert_true(tsr_policy_combo_parse(good[i].spec, &c, &error));
 		g_assert_no_error(error);
 		g_assert_cmpuint(c.mods, ==, good[i].mods);
 		g_assert_cmpuint(c.code, ==, good[i].code);
 	}
-	struct tsr_input_combo c = { 1, 1 };
-	g_assert_true(tsr_input_combo_parse("none", &c, NULL));
+	struct tsr_policy_combo c = { 1, 1 };
+	g_assert_true(tsr_policy_combo_parse("none", &c, NULL));
 	g_assert_cmpuint(c.code, ==, 0);
-	g_autofree char *s = tsr_input_combo_to_string(&(struct tsr_input_combo){
-		TSR_INPUT_MOD_CTRL | TSR_INPUT_MOD_ALT, KEY_BACKSPACE });
+	g_autofree char *s = tsr_policy_combo_to_string(&(struct tsr_policy_combo){
+		TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_ALT, KEY_BACKSPACE });
 	g_assert_cmpstr(s, ==, "Ctrl+Alt+BACKSPACE");
 }
 
@@ -59,10 +60,10 @@ static void test_parse_bad(void)
 		{ "Super+Left_Button", "unknown key" },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
-		struct tsr_input_combo c = { 42, 42 };
+		struct tsr_policy_combo c = { 42, 42 };
 		g_autoptr(GError) error = NULL;
-		g_assert_false(tsr_input_combo_parse(bad[i].spec, &c, &error));
-		g_assert_error(error, TSR_INPUT_ERROR, TSR_INPUT_ERROR_INVALID);
+		g_assert_false(tsr_policy_combo_parse(bad[i].spec, &c, &error));
+		g_assert_error(error, TSR_POLICY_ERROR, TSR_POLICY_ERROR_VALUE);
 		if (!strstr(error->message, bad[i].says))
 			g_test_message("\"%s\": %s", bad[i].spec, error->message);
 		g_assert_nonnull(strstr(error->message, bad[i].says));
@@ -73,19 +74,19 @@ static void test_parse_bad(void)
 
 static void test_settings(void)
 {
-	struct tsr_input_hotkeys h, before;
+	struct tsr_policy_hotkeys h, before;
 	int arg;
 
-	tsr_input_hotkeys_init_default(&h);
-	g_assert_true(tsr_input_hotkeys_set(&h, "sas", "Ctrl+Alt+Delete", NULL));
+	tsr_policy_hotkeys_init_default(&h);
+	g_assert_true(tsr_policy_hotkeys_set(&h, "sas", "Ctrl+Alt+Delete", NULL));
 	g_assert_cmpuint(h.sas.code, ==, KEY_DELETE);
-	g_assert_true(tsr_input_hotkeys_set(&h, "lock", "none", NULL));
+	g_assert_true(tsr_policy_hotkeys_set(&h, "lock", "none", NULL));
 	g_assert_cmpuint(h.lock.code, ==, 0);
-	g_assert_true(tsr_input_hotkeys_set(&h, "focus-modifiers", "Ctrl+Alt", NULL));
-	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_INPUT_MOD_CTRL | TSR_INPUT_MOD_ALT, KEY_3,
+	g_assert_true(tsr_policy_hotkeys_set(&h, "focus-modifiers", "Ctrl+Alt", NULL));
+	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_ALT, KEY_3,
 						&arg), ==, TSR_INPUT_ACTION_FOCUS_SLOT);
 	g_assert_cmpint(arg, ==, 3);
-	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_INPUT_MOD_SUPER, KEY_3, &arg), ==, 0);
+	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_SUPER, KEY_3, &arg), ==, 0);
 
 	static const struct {
 		const char *name, *value, *says;
@@ -103,7 +104,7 @@ static void test_settings(void)
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
 		g_autoptr(GError) error = NULL;
 		before = h;
-		g_assert_false(tsr_input_hotkeys_set(&h, bad[i].name, bad[i].value, &error));
+		g_assert_false(tsr_policy_hotkeys_set(&h, bad[i].name, bad[i].value, &error));
 		g_assert_nonnull(error);
 		if (!strstr(error->message, bad[i].says))
 			g_test_message("%s=%s: %s", bad[i].name, bad[i].value, error->message);
@@ -114,34 +115,34 @@ static void test_settings(void)
 
 static void test_match(void)
 {
-	struct tsr_input_hotkeys h;
+	struct tsr_policy_hotkeys h;
 	int arg;
 
-	tsr_input_hotkeys_init_default(&h);
-	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_INPUT_MOD_SUPER, KEY_L, &arg), ==,
+	tsr_policy_hotkeys_init_default(&h);
+	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_SUPER, KEY_L, &arg), ==,
 			TSR_INPUT_ACTION_LOCK);
 	/* hotkeys want exactly their modifiers */
-	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_INPUT_MOD_SUPER | TSR_INPUT_MOD_CTRL, KEY_L,
+	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_SUPER | TSR_POLICY_MOD_CTRL, KEY_L,
 						&arg), ==, 0);
 	g_assert_cmpint(tsr_input_hotkeys_match(&h, 0, KEY_L, &arg), ==, 0);
-	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_INPUT_MOD_SUPER, KEY_9, &arg), ==,
+	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_SUPER, KEY_9, &arg), ==,
 			TSR_INPUT_ACTION_FOCUS_SLOT);
 	g_assert_cmpint(arg, ==, 9);
-	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_INPUT_MOD_SUPER, KEY_0, &arg), ==, 0);
-	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_INPUT_MOD_SUPER | TSR_INPUT_MOD_SHIFT,
+	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_SUPER, KEY_0, &arg), ==, 0);
+	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_SUPER | TSR_POLICY_MOD_SHIFT,
 						KEY_TAB, &arg), ==, TSR_INPUT_ACTION_CYCLE_FOCUS);
 	g_assert_cmpint(arg, ==, -1);
 	/* the SAS fires with extra modifiers too */
-	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_INPUT_MOD_CTRL | TSR_INPUT_MOD_ALT |
-						TSR_INPUT_MOD_SHIFT | TSR_INPUT_MOD_SUPER,
+	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_ALT |
+						TSR_POLICY_MOD_SHIFT | TSR_POLICY_MOD_SUPER,
 						KEY_BACKSPACE, &arg), ==, TSR_INPUT_ACTION_SAS);
-	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_INPUT_MOD_CTRL, KEY_BACKSPACE, &arg), ==, 0);
+	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_CTRL, KEY_BACKSPACE, &arg), ==, 0);
 	/* prefixes */
-	g_assert_true(tsr_input_hotkeys_is_prefix(&h, TSR_INPUT_MOD_CTRL));
-	g_assert_true(tsr_input_hotkeys_is_prefix(&h, TSR_INPUT_MOD_ALT | TSR_INPUT_MOD_CTRL));
-	g_assert_true(tsr_input_hotkeys_is_prefix(&h, TSR_INPUT_MOD_SUPER | TSR_INPUT_MOD_SHIFT));
-	g_assert_false(tsr_input_hotkeys_is_prefix(&h, TSR_INPUT_MOD_CTRL | TSR_INPUT_MOD_SHIFT));
-	g_assert_false(tsr_input_hotkeys_is_prefix(&h, TSR_INPUT_MOD_SUPER | TSR_INPUT_MOD_ALT));
+	g_assert_true(tsr_input_hotkeys_is_prefix(&h, TSR_POLICY_MOD_CTRL));
+	g_assert_true(tsr_input_hotkeys_is_prefix(&h, TSR_POLICY_MOD_ALT | TSR_POLICY_MOD_CTRL));
+	g_assert_true(tsr_input_hotkeys_is_prefix(&h, TSR_POLICY_MOD_SUPER | TSR_POLICY_MOD_SHIFT));
+	g_assert_false(tsr_input_hotkeys_is_prefix(&h, TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_SHIFT));
+	g_assert_false(tsr_input_hotkeys_is_prefix(&h, TSR_POLICY_MOD_SUPER | TSR_POLICY_MOD_ALT));
 }
 
 int main(int argc, char **argv)

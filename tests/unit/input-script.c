@@ -9,7 +9,7 @@
 
 struct player {
 	struct tsr_input_router *router;
-	struct tsr_input_hotkeys hotkeys;
+	struct tsr_policy_hotkeys hotkeys;
 	GPtrArray *out;
 };
 
@@ -172,7 +172,7 @@ static bool run_line(struct player *p, const char *line, uint32_t *source, GPtrA
 		return true;
 	}
 	if (sscanf(line, "H: %63s %63[^\n]", word, word2) == 2)
-		return tsr_input_hotkeys_set(&p->hotkeys, word, word2, error);
+		return tsr_policy_hotkeys_set(&p->hotkeys, word, word2, error);
 	if (sscanf(line, "%c: %d %n", &c, &a, &n) == 2 && !line[n]) {
 		switch (c) {
 		case 'U': tsr_input_router_device_removed(p->router, (uint32_t)a); return true;
@@ -209,7 +209,7 @@ bool tsr_test_input_script_run(const char *text, char ***produced, char ***expec
 	uint32_t source = 1;
 	bool ok = true;
 
-	tsr_input_hotkeys_init_default(&p.hotkeys);
+	tsr_policy_hotkeys_init_default(&p.hotkeys);
 	p.out = g_ptr_array_new_with_free_func(g_free);
 	p.router = tsr_input_router_create(&sinks, &geo, &p.hotkeys, NULL);
 	for (size_t i = 0; ok && lines[i]; i++) {

@@ -9,7 +9,7 @@
  *                                                       flag domains-only)
  *   U: <source>        unplug it          S: <source>   following E: lines come from it
  *   F: <domain>        focus (-1 none)    G: 0|1        kiosk grab off/on
- *   C: 0|1             click-to-focus     H: <name> <value>  set a hotkey (tsr_input_hotkeys_set)
+ *   C: 0|1             click-to-focus     H: <name> <value>  set a hotkey (tsr_policy_hotkeys_set)
  *   = <line>           the next line the sinks must have produced (see the test for the forms)
  * The test kiosk obeys actions: focus-slot N focuses domain N-1, cycle moves between domains 0
  * and 1, lock turns the kiosk grab on. Geometry: desktop 1000x500, top bar y < 30; domain 0 at

@@ -3,9 +3,9 @@
  * The example in doc/examples/policy must load; each broken variant of it must fail with an
  * error that starts with the expected file:line, so an admin is sent to the right place. */
 #include "policy/policy.h"
-#include "input/settings.h"
 
 #include <glib/gstdio.h>
+#include <linux/input-event-codes.h>
 #include <string.h>
 
 static char *example_dir(void)
@@ -112,6 +112,13 @@ static void test_example_loads(void)
 	g_assert_null(tsr_policy_match_device(p, &hid));
 
 	g_assert_cmpuint(p->kiosk.n_hotkeys, ==, 5);
+	/* Typed: key codes and modifier sets, as the kiosk's router matches them. */
+	g_assert_cmpuint(p->kiosk.keys.sas.code, ==, KEY_BACKSPACE);
+	g_assert_cmpuint(p->kiosk.keys.sas.mods, ==, TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_ALT);
+	g_assert_cmpuint(p->kiosk.keys.lock.code, ==, KEY_L);
+	g_assert_cmpuint(p->kiosk.keys.cycle_back.mods, ==,
+	                 TSR_POLICY_MOD_SUPER | TSR_POLICY_MOD_SHIFT);
+	g_assert_cmpuint(p->kiosk.keys.focus_mods, ==, TSR_POLICY_MOD_SUPER);
 	g_assert_cmpstr(p->kiosk.keymap.layout, ==, "us,de");
 	g_assert_cmpint(p->kiosk.console, ==, TSR_POLICY_CONSOLE_VIEW);
 	tsr_policy_free(p);
@@ -270,6 +277,28 @@ static const struct broken broken_cases[] = {
 	 "policy.conf:33: [hotkeys] layout:", "already bound"},
 	{"sas-none", "policy.conf", "sas = Ctrl+Alt+Backspace", "sas = none",
 	 "policy.conf:17: [kiosk] sas:", "cannot be none"},
+	{"sas-unknown-key", "policy.conf", "sas = Ctrl+Alt+Backspace", "sas = Ctrl+Alt+Bogus",
+	 "policy.conf:17: [kiosk] sas:", "hotkey \"Ctrl+Alt+Bogus\": unknown key \"Bogus\""},
+	{"sas-no-modifier", "policy.conf", "sas = Ctrl+Alt+Backspace", "sas = Backspace",
+	 "policy.conf:17: [kiosk] sas:", "has no modifier"},
+	{"hotkey-unknown-key", "policy.conf", "lock = Super+L", "lock = Super+Nosuchkey",
+	 "policy.conf:30: [hotkeys] lock:", "unknown key \"Nosuchkey\""},
+	{"hotkey-modifier-as-key", "policy.conf", "lock = Super+L", "lock = Super+LeftCtrl",
+	 "policy.conf:30: [hotkeys] lock:", "is a modifier key"},
+	{"hotkey-same-as-sas", "policy.conf", "lock = Super+L", "lock = ctrl+alt+backspace",
+	 "policy.conf:30: [hotkeys] lock:", "both"},
+	{"hotkey-is-focus-key", "policy.conf", "layout = Super+Space", "layout = Super+3",
+	 "policy.conf:33: [hotkeys] layout:", "also a focus hotkey"},
+	{"hotkey-sas-in-hotkeys", "policy.conf", "lock = Super+L", "sas = Ctrl+Alt+Delete",
+	 "policy.conf:30: [hotkeys] sas:", "[kiosk]"},
+	{"focus-modifiers-with-key", "policy.conf", "focus-modifiers = Super",
+	 "focus-modifiers = Super+1", "policy.conf:34: [hotkeys] focus-modifiers:",
+	 "only modifiers"},
+	{"keymap-unknown-key", "policy.conf", "rules = evdev", "language = de",
+	 "policy.conf:23: [keymap] language:", "unknown key"},
+	{"click-to-focus-not-bool", "policy.conf", "locked-requires-sas = true",
+	 "locked-requires-sas = true\nclick-to-focus = maybe",
+	 "policy.conf:21: [kiosk] click-to-focus:", "true or false"},
 	{"no-organization", "policy.conf", "organization = example-org\n", "",
 	 "policy.conf:4: [policy]", "organization"},
 	{"uefi-on-xen", "domains/work.conf", "firmware = bios", "firmware = uefi",
@@ -340,50 +369,56 @@ static void test_broken(gconstpointer data)
 	g_free(tmp);
 }
 
-/* input/settings.c as the kiosk check (tsr_input_settings_check): its "[group] key:" errors get
- * file:line. */
-static void test_kiosk_check(void)
+/* The keymap check (policy/kiosk-check.c) that build runs: the example compiles; a layout
+ * xkbcommon cannot compile is refused at the [keymap] line, and only with the check (the parser
+ * alone takes any names). */
+static void test_keymap_check(void)
 {
 	char *src = example_dir();
 	GError *error = NULL;
-	struct tsr_policy *p = tsr_policy_load_dir_checked(src, tsr_input_settings_check, &error);
+	struct tsr_policy *p = tsr_policy_load_dir_checked(src, &error);
 	g_assert_no_error(error);
 	g_assert_true(p->kiosk.click_to_focus);
 	tsr_policy_free(p);
 
-	static const struct { const char *from, *to, *expect; } cases[] = {
-		{"lock = Super+L", "lock = Super+Nosuchkey", "policy.conf:30: [hotkeys] lock: "},
-		{"sas = Ctrl+Alt+Backspace", "sas = Ctrl+Alt+Bogus", "policy.conf:17: [kiosk] sas: "},
-		{"layout = us,de", "layout = zz", "policy.conf:22: [keymap] "},
-	};
-	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		char *tmp = g_dir_make_tmp("policy-kiosk-XXXXXX", NULL);
-		char *dir = g_build_filename(tmp, "policy", NULL);
-		copy_tree(src, dir);
-		char *path = g_build_filename(dir, "policy.conf", NULL);
-		char *text = NULL;
-		g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
-		GString *str = g_string_new(text);
-		g_assert_cmpuint(g_string_replace(str, cases[i].from, cases[i].to, 1), ==, 1);
-		g_assert_true(g_file_set_contents(path, str->str, -1, NULL));
-		/* Without the check these pass; with it they fail at the right line. */
-		p = tsr_policy_load_dir(dir, &error);
-		g_assert_no_error(error);
-		tsr_policy_free(p);
-		p = tsr_policy_load_dir_checked(dir, tsr_input_settings_check, &error);
-		g_assert_null(p);
-		g_assert_nonnull(error);
-		g_test_message("%s", error->message);
-		if (!g_str_has_prefix(error->message, cases[i].expect))
-			g_error("expected '%s...', got '%s'", cases[i].expect, error->message);
-		g_clear_error(&error);
-		g_string_free(str, TRUE);
-		g_free(text);
-		g_free(path);
-		remove_tree(tmp);
-		g_free(dir);
-		g_free(tmp);
-	}
+	char *tmp = g_dir_make_tmp("policy-kiosk-XXXXXX", NULL);
+	char *dir = g_build_filename(tmp, "policy", NULL);
+	copy_tree(src, dir);
+	char *path = g_build_filename(dir, "policy.conf", NULL);
+	char *text = NULL;
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	GString *str = g_string_new(text);
+	g_assert_cmpuint(g_string_replace(str, "layout = us,de", "layout = zz", 1), ==, 1);
+	g_assert_true(g_file_set_contents(path, str->str, -1, NULL));
+	p = tsr_policy_load_dir(dir, &error);
+	g_assert_no_error(error);
+	tsr_policy_free(p);
+	p = tsr_policy_load_dir_checked(dir, &error);
+	g_assert_null(p);
+	g_assert_error(error, TSR_POLICY_ERROR, TSR_POLICY_ERROR_VALUE);
+	g_test_message("%s", error->message);
+	if (!g_str_has_prefix(error->message, "policy.conf:22: [keymap]") ||
+	    !strstr(error->message, "layout=zz") || !strstr(error->message, "does not compile"))
+		g_error("expected 'policy.conf:22: [keymap] ... layout=zz ... does not compile', "
+		        "got '%s'", error->message);
+	g_clear_error(&error);
+
+	/* The same check on a bundle's content, as install runs it. */
+	GKeyFile *kf = g_key_file_new();
+	g_key_file_set_string(kf, "keymap", "layout", "us");
+	g_assert_true(tsr_policy_kiosk_check(kf, &error));
+	g_assert_no_error(error);
+	g_key_file_set_string(kf, "keymap", "layout", "klingon");
+	g_assert_false(tsr_policy_kiosk_check(kf, &error));
+	g_assert_true(g_str_has_prefix(error->message, "[keymap] keyboard layout"));
+	g_clear_error(&error);
+	g_key_file_free(kf);
+	g_string_free(str, TRUE);
+	g_free(text);
+	g_free(path);
+	remove_tree(tmp);
+	g_free(dir);
+	g_free(tmp);
 	g_free(src);
 }
 
@@ -393,7 +428,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/policy/example-loads-with-typed-values", test_example_loads);
 	g_test_add_func("/policy/canonical-per-laptop-group", test_canonical);
 	g_test_add_func("/policy/lease-and-grace", test_lease);
-	g_test_add_func("/policy/kiosk-check-errors-get-file-line", test_kiosk_check);
+	g_test_add_func("/policy/kiosk-check-errors-get-file-line", test_keymap_check);
 	for (size_t i = 0; i < G_N_ELEMENTS(broken_cases); i++) {
 		char *name = g_strdup_printf("/policy/broken/%s", broken_cases[i].name);
 		g_test_add_data_func(name, &broken_cases[i], test_broken);
