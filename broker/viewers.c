@@ -80,6 +80,7 @@ int viewer_spawn(struct tsr_broker *b, struct dom *d, GError **error)
 {
 	struct tsr_viewer_spawn_params p = { 0 };
 	struct tsr_viewer_process proc = { 0 };
+	struct tsr_unix_peer server = { 0 };
 	uid_t uid;
 	gid_t gid;
 
@@ -97,6 +98,14 @@ int viewer_spawn(struct tsr_broker *b, struct dom *d, GError **error)
 		return -1;
 	p.domain = d->name;
 	p.spice_socket = tsr_backend_spice_socket(d->backend, d->name);
+	/* The socket's directory is the device model's: follow no link, and make sure the
+	 * device model itself answers (not another domain's, not the control socket). */
+	if (!tsr_backend_spice_peer(d->backend, d->name, &server)) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "domain %s is not defined",
+			    d->name);
+		return -1;
+	}
+	p.server = &server;
 	p.uid = uid;
 	p.gid = gid;
 	p.viewer_path = b->cfg.viewer_path;

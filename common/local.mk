@@ -7,6 +7,7 @@ common_libtsr_common_a_SOURCES = \
 	common/clock.c common/clock.h \
 	common/sandbox.c common/sandbox.h \
 	common/seccomp.c common/seccomp.h \
+	common/unix-peer.c common/unix-peer.h \
 	common/vt.c common/vt.h
 common_libtsr_common_a_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 
@@ -38,3 +39,8 @@ tests_unit_common_clock_test_LDADD = $(COMMON_LIBS)
 tests_unit_common_sandbox_test_LDADD = $(COMMON_LIBS)
 tests_unit_common_seccomp_test_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 tests_unit_common_seccomp_test_LDADD = $(COMMON_LIBS) -lpthread
+
+# Sockets in directories another uid owns: no links followed, owner and peer checked.
+UNIT_TESTS += tests/unit/common-unix-peer-test
+check_PROGRAMS += tests/unit/common-unix-peer-test
+tests_unit_common_unix_peer_test_LDADD = $(COMMON_LIBS)

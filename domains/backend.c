@@ -706,6 +706,20 @@ enum tsr_domain_state tsr_backend_status(struct tsr_backend *b, const char *name
 	return d ? d->state : TSR_DOMAIN_STOPPED;
 }
 
+bool tsr_backend_spice_peer(struct tsr_backend *b, const char *name, struct tsr_unix_peer *peer)
+{
+	struct tsr_domain *d = g_hash_table_lookup(b->domains, name);
+
+	if (!d)
+		return false;
+	peer->uid = d->uid;
+	/* Xen's device model binds its socket as root before dropping to the domain's user,
+	 * and the pid the xen backend keeps is a domid: only the file's owner says who. */
+	peer->listened_as_root = strcmp(tsr_backend_kind(b), "xen") == 0;
+	peer->pid = peer->listened_as_root ? 0 : (pid_t)d->pid;
+	return true;
+}
+
 const char *tsr_backend_spice_socket(struct tsr_backend *b, const char *name)
 {
 	struct tsr_domain *d = g_hash_table_lookup(b->domains, name);

@@ -24,6 +24,8 @@
 #ifndef TSR_DOMAINS_BACKEND_H
 #define TSR_DOMAINS_BACKEND_H
 
+#include "common/unix-peer.h"
+
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -219,6 +221,10 @@ enum tsr_domain_state tsr_backend_status(struct tsr_backend *backend, const char
 /* Path of the domain's SPICE unix socket (owned by the domain's uid, mode 0600), or NULL for an
  * unknown domain. Valid while the domain is defined. */
 const char *tsr_backend_spice_socket(struct tsr_backend *backend, const char *name);
+/* Who serves the domain's SPICE socket (its device model), for tsr_unix_connect_peer: false if
+ * the domain is unknown. */
+bool tsr_backend_spice_peer(struct tsr_backend *backend, const char *name,
+			    struct tsr_unix_peer *peer);
 /* The device model's pid (qemu, sim) or domid (xen), -1 when not running. For tests/status. */
 long tsr_backend_domain_pid(struct tsr_backend *backend, const char *name);
 /* The guest's serial console as a file (qemu, xen), in the domain's run directory. */

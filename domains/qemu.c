@@ -299,7 +299,9 @@ static void qmp_ready(struct tsr_qmp *qmp, const GError *error, void *user)
 static bool connect_qmp(struct tsr_domain *d, GError **error)
 {
 	struct qemu_domain *q = priv(d);
-	q->qmp = tsr_qmp_connect(q->qmp_path, qmp_ready, on_event, on_closed, d, error);
+	/* qmp.sock is in the run directory QEMU's user owns: only QEMU itself may answer. */
+	struct tsr_unix_peer server = { .uid = d->uid, .pid = (pid_t)d->pid };
+	q->qmp = tsr_qmp_connect(q->qmp_path, &server, qmp_ready, on_event, on_closed, d, error);
 	return q->qmp != NULL;
 }
 

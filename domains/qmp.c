@@ -350,22 +350,36 @@ static gboolean readable(gint fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-struct tsr_qmp *tsr_qmp_connect(const char *path, tsr_qmp_ready_fn ready, tsr_qmp_event_fn event,
+struct tsr_qmp *tsr_qmp_connect(const char *path, const struct tsr_unix_peer *server,
+				tsr_qmp_ready_fn ready, tsr_qmp_event_fn event,
 				tsr_qmp_closed_fn closed, void *user_data, GError **error)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd = -1;
+
 	if (strlen(path) >= sizeof addr.sun_path) {
 		fail(error, "socket path too long");
 		return NULL;
 	}
 	strcpy(addr.sun_path, path);
 	/* Non-blocking from the start: even a connect to a full backlog must not wait. */
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
-		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
-			    "QMP: connecting to %s: %s", path, g_strerror(errno));
-		if (fd >= 0)
+	if (server) {
+		fd = tsr_unix_connect_peer(path, server, SOCK_NONBLOCK);
+	} else {
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+			int saved = errno;
 			close(fd);
+			fd = -1;
+			errno = saved;
+		}
+	}
+	if (fd < 0) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+			    "QMP: connecting to %s: %s", path,
+			    errno == ELOOP || errno == EPERM || errno == ENOTSOCK
+				    ? "not the device model's own socket"
+				    : g_strerror(errno));
 		return NULL;
 	}
 	struct tsr_qmp *q = g_new0(struct tsr_qmp, 1);

@@ -12,6 +12,8 @@
 #ifndef TSR_DOMAINS_QMP_H
 #define TSR_DOMAINS_QMP_H
 
+#include "common/unix-peer.h"
+
 #include <glib.h>
 #include <json-glib/json-glib.h>
 #include <stdbool.h>
@@ -55,8 +57,11 @@ typedef void (*tsr_qmp_closed_fn)(struct tsr_qmp *qmp, const char *reason, void 
 typedef void (*tsr_qmp_reply_fn)(struct tsr_qmp *qmp, JsonNode *result, const GError *error,
 				 void *user_data);
 
-/* Connect to path; ready fires after the greeting and qmp_capabilities (or with the error). */
-struct tsr_qmp *tsr_qmp_connect(const char *path, tsr_qmp_ready_fn ready, tsr_qmp_event_fn event,
+/* Connect to path; ready fires after the greeting and qmp_capabilities (or with the error).
+ * server (may be NULL for a plain connect) is who must serve it: the socket sits in the device
+ * model's directory, so then no link is followed and the peer is checked (common/unix-peer.h). */
+struct tsr_qmp *tsr_qmp_connect(const char *path, const struct tsr_unix_peer *server,
+				tsr_qmp_ready_fn ready, tsr_qmp_event_fn event,
 				tsr_qmp_closed_fn closed, void *user_data, GError **error)
 	__attribute__((warn_unused_result));
 /* args may be NULL; the object is taken over. reply may be NULL. */

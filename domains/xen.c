@@ -376,7 +376,8 @@ static void created(struct tsr_domain *d, bool ok, const char *out, const char *
 		return;
 	}
 	/* QEMU made the SPICE socket as root before dropping to the domain's user: hand it on. */
-	if (chown(d->spice_path, d->uid, d->gid) != 0 || chmod(d->spice_path, 0600) != 0)
+	/* The directory is the domain's user's: follow no link it may have put there. */
+	if (tsr_unix_socket_give(d->spice_path, d->uid, d->gid, 0600) != 0)
 		tsr_warn("domain %s: giving %s to uid %u: %s", d->name, d->spice_path,
 			 (unsigned)d->uid, g_strerror(errno));
 	char *marker = g_strdup_printf("%s\n", d->name);

@@ -161,7 +161,8 @@ static bool params_ok(const struct tsr_viewer_spawn_params *p, const char *viewe
 static bool connect_channels(const struct tsr_viewer_spawn_params *p, int *spice, GError **error)
 {
 	for (int i = 0; i < TSR_VIEWER_SPICE_CONNECTIONS; i++) {
-		spice[i] = connect_unix(p->spice_socket);
+		spice[i] = p->server ? tsr_unix_connect_peer(p->spice_socket, p->server, 0)
+				     : connect_unix(p->spice_socket);
 		if (spice[i] < 0) {
 			g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno),
 				    "domain %s: cannot connect to its SPICE socket %s: %s", p->domain,

@@ -19,6 +19,8 @@
 #ifndef TSR_VIEWER_SPAWN_H
 #define TSR_VIEWER_SPAWN_H
 
+#include "common/unix-peer.h"
+
 #include <glib.h>
 #include <stdbool.h>
 #include <sys/types.h>
@@ -28,6 +30,10 @@
 struct tsr_viewer_spawn_params {
 	const char *domain;       /* name, for the viewer's logs */
 	const char *spice_socket; /* the domain's SPICE unix socket */
+	/* Who must serve it, when the caller is root and the socket's directory is the device
+	 * model's: then no link is followed and the server is checked (common/unix-peer.h).
+	 * NULL: a plain connect (the standalone kiosk connects as itself). */
+	const struct tsr_unix_peer *server;
 	uid_t uid;                /* the domain's user (never 0) */
 	gid_t gid;
 	const char *viewer_path;  /* NULL: the installed tessera-viewer */

@@ -160,9 +160,11 @@ static void test_stops_reading(void)
 	g_assert_true(g_spawn_async(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid,
 				    &error));
 	g_assert_no_error(error);
+	/* As the qemu backend connects: to the socket of exactly that process. */
+	struct tsr_unix_peer server = { .uid = geteuid(), .pid = pid };
 	for (int i = 0; i < 500 && !q; i++) {
 		g_clear_error(&error);
-		q = tsr_qmp_connect(sock, on_ready, NULL, on_closed, &c, &error);
+		q = tsr_qmp_connect(sock, &server, on_ready, NULL, on_closed, &c, &error);
 		if (!q)
 			g_usleep(10000);
 	}

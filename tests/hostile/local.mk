@@ -53,3 +53,11 @@ tests_hostile_stride_viewer_LDADD = $(COMMON_LIBS)
 HOSTILE_TESTS += tests/hostile/clock-2099-test
 check_PROGRAMS += tests/hostile/clock-2099-test
 tests_hostile_clock_2099_test_LDADD = $(POLICY_LIBS)
+
+# A compromised device model that swaps its SPICE socket for a link (sim backend).
+HOSTILE_TESTS += tests/hostile/hostile-device-model-test
+check_PROGRAMS += tests/hostile/hostile-device-model-test
+tests_hostile_hostile_device_model_test_SOURCES = tests/hostile/hostile-device-model-test.c \
+	$(BROKER_HARNESS)
+tests_hostile_hostile_device_model_test_CFLAGS = $(BROKER_CFLAGS)
+tests_hostile_hostile_device_model_test_LDADD = $(BROKER_LIBS)

@@ -144,7 +144,7 @@ static void test_session(void)
 						    G_SOCKET_PROTOCOL_DEFAULT, NULL, NULL, NULL));
 	struct client_state s = { 0 };
 	GError *error = NULL;
-	struct tsr_qmp *q = tsr_qmp_connect(path, on_ready, on_event, on_closed, &s, &error);
+	struct tsr_qmp *q = tsr_qmp_connect(path, NULL, on_ready, on_event, on_closed, &s, &error);
 	g_assert_no_error(error);
 	struct peer p = { 0 };
 	p.conn = g_socket_listener_accept(listener, NULL, NULL, &error);
@@ -182,7 +182,7 @@ static void test_session(void)
 static void test_connect_refused(void)
 {
 	GError *error = NULL;
-	g_assert_null(tsr_qmp_connect("/nonexistent/qmp.sock", NULL, NULL, NULL, NULL, &error));
+	g_assert_null(tsr_qmp_connect("/nonexistent/qmp.sock", NULL, NULL, NULL, NULL, NULL, &error));
 	g_assert_nonnull(strstr(error->message, "/nonexistent/qmp.sock"));
 	g_clear_error(&error);
 }
