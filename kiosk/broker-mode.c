@@ -359,8 +359,13 @@ static void on_display_lost(void *data, const char *domain, const char *why)
 	tsr_displays_remove(k->displays, domain);
 }
 
+static void on_display_surface(void *data, const char *domain, uint32_t width, uint32_t height)
+{
+	tsr_session_surface(((struct kiosk *)data)->session, domain, (int)width, (int)height);
+}
+
 static const struct tsr_displays_hooks display_hooks = {
-	.first_frame = on_first_frame, .lost = on_display_lost,
+	.first_frame = on_first_frame, .lost = on_display_lost, .surface = on_display_surface,
 };
 
 /* --- router sinks ------------------------------------------------------------------------------ */

@@ -72,6 +72,8 @@ struct tsr_session {
 	uint32_t list_seq;
 	bool list_seen[TSR_KIOSK_SESSION_MAX_DOMAINS];
 	size_t selected;
+	bool confirm_logout;  /* Enter on "Log out" asked "really?"; the next Enter logs out */
+	unsigned shown_counter;
 	char focus[TSR_KIOSK_NAME_SIZE];
 	enum tsr_layout layout;
 
@@ -362,6 +364,9 @@ static void on_session(struct tsr_session *s, const struct tsr_kiosk_session *m)
 	case TSR_KIOSK_SESSION_LOGIN:
 		hide_all(s);
 		s->n_domains = 0;
+		/* The next user starts on the first tile, not on the last one's "Log out". */
+		s->selected = 0;
+		s->confirm_logout = false;
 		s->user[0] = s->full_name[0] = 0;
 		if (first || old != TSR_KIOSK_SESSION_LOGIN ||
 		    (s->screen != TSR_KIOSK_SCREEN_LOCKED && s->screen != TSR_KIOSK_SCREEN_LOGIN))
@@ -521,6 +526,9 @@ static void on_pick_reply(struct tsr_session *s, const struct pending *p,
 		s->hooks.hide(s->data, d->name); /* a new viewer replaces the old one */
 	d->shown = true;
 	d->waiting_frame = true;
+	d->frame_ready = d->own_frame = false;
+	d->shown_us = now(s);
+	d->shown_order = ++s->shown_counter;
 	if (s->hooks.viewer)
 		s->hooks.viewer(s->data, d->name, fd);
 	else
@@ -803,14 +811,28 @@ static bool picker_key(struct tsr_session *s, const struct tsr_input_kiosk_key *
 		       enum tsr_kiosk_origin origin)
 {
 	size_t n = s->n_domains + 1; /* + Log out */
+	bool confirming = s->confirm_logout;
 
+	if (key->code != KEY_ENTER && key->code != KEY_KPENTER && key->code != KEY_SPACE &&
+	    confirming) {
+		/* Anything but Enter withdraws the question. */
+		s->confirm_logout = false;
+		clear_message(s);
+		if (key->code == KEY_ESC)
+			return true;
+	}
 	switch (key->code) {
 	case KEY_LEFT:
 	case KEY_UP:
-		s->selected = (s->selected + n - 1) % n;
+		/* No wrap: Left on the first tile must not land on "Log out" unseen. */
+		if (s->selected > 0)
+			s->selected--;
 		return true;
 	case KEY_RIGHT:
 	case KEY_DOWN:
+		if (s->selected + 1 < n)
+			s->selected++;
+		return true;
 	case KEY_TAB:
 		s->selected = (s->selected + 1) % n;
 		return true;
@@ -865,30 +887,46 @@ bool tsr_session_key(struct tsr_session *s, const struct tsr_input_kiosk_key *ke
 	return done;
 }
 
+/* The domains on the desktop in the order of their tiles: the scene tiles them in the order
+ * they were added, which is the order their viewers were handed over (shown_order). */
+static size_t tiles(const struct tsr_session *s, size_t out[TSR_KIOSK_SESSION_MAX_DOMAINS])
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n_domains; i++) {
+		if (!s->domains[i].shown || s->domains[i].waiting_frame)
+			continue;
+		size_t j = n++;
+		while (j > 0 && s->domains[out[j - 1]].shown_order > s->domains[i].shown_order) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = i;
+	}
+	return n;
+}
+
 static bool cycle(struct tsr_session *s, int dir)
 {
-	size_t shown[TSR_KIOSK_SESSION_MAX_DOMAINS], n = 0, cur = 0;
+	size_t shown[TSR_KIOSK_SESSION_MAX_DOMAINS], cur = 0;
+	size_t n = tiles(s, shown);
 
-	for (size_t i = 0; i < s->n_domains; i++)
-		if (s->domains[i].shown && !s->domains[i].waiting_frame) {
-			if (strcmp(s->domains[i].name, s->focus) == 0)
-				cur = n;
-			shown[n++] = i;
-		}
 	if (n == 0)
 		return false;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(s->domains[shown[i]].name, s->focus) == 0)
+			cur = i;
 	set_focus(s, s->domains[shown[(cur + n + (size_t)(dir > 0 ? 1 : n - 1)) % n]].name);
 	return true;
 }
 
-/* The shown domains in the order they are tiled (the order they were added to the scene is
- * the order of the domain list). */
+/* Super+N: the N-th tile from the left (top), as on screen. */
 static const char *slot(const struct tsr_session *s, int n)
 {
-	for (size_t i = 0; i < s->n_domains; i++)
-		if (s->domains[i].shown && !s->domains[i].waiting_frame && --n == 0)
-			return s->domains[i].name;
-	return NULL;
+	size_t shown[TSR_KIOSK_SESSION_MAX_DOMAINS];
+	size_t have = tiles(s, shown);
+
+	return n >= 1 && (size_t)n <= have ? s->domains[shown[n - 1]].name : NULL;
 }
 
 bool tsr_session_action(struct tsr_session *s, enum tsr_input_action action, int arg,
@@ -976,9 +1014,20 @@ bool tsr_session_activate(struct tsr_session *s, size_t i, enum tsr_kiosk_origin
 	if (s->screen != TSR_KIOSK_SCREEN_PICKER || i > s->n_domains ||
 	    !console_may_enter(s, origin) || s->lost)
 		return false;
+	if (i != s->selected || i != s->n_domains)
+		s->confirm_logout = false;
 	s->selected = i;
 	if (i == s->n_domains) {
-		send_simple(s, TSR_KIOSK_LOGOUT);
+		/* Logging out pauses or stops every domain: asked once more. */
+		if (!s->confirm_logout) {
+			s->confirm_logout = true;
+			set_message(s, false, "Log out? Your domains will be paused or stopped. "
+					      "Enter: log out    Esc: cancel");
+		} else {
+			s->confirm_logout = false;
+			clear_message(s);
+			send_simple(s, TSR_KIOSK_LOGOUT);
+		}
 		changed(s);
 		return true;
 	}
@@ -1023,11 +1072,13 @@ bool tsr_session_login_field(struct tsr_session *s, int field,
 	return true;
 }
 
-void tsr_session_first_frame(struct tsr_session *s, const char *domain)
+/* Leaves the trusted starting screen for the domain's own pixels once they are there (or the
+ * wait is over). */
+static void maybe_show(struct tsr_session *s, struct tsr_kiosk_domain_info *d)
 {
-	struct tsr_kiosk_domain_info *d = find(s, domain);
+	bool waited = now(s) - d->shown_us >= (int64_t)TSR_SESSION_START_SHOW_S * 1000000;
 
-	if (!d || !d->shown || !d->waiting_frame)
+	if (!d->shown || !d->waiting_frame || !d->frame_ready || (!d->own_frame && !waited))
 		return;
 	d->waiting_frame = false;
 	if (s->broker_state == TSR_KIOSK_SESSION_ACTIVE) {
@@ -1036,6 +1087,29 @@ void tsr_session_first_frame(struct tsr_session *s, const char *domain)
 			s->screen = TSR_KIOSK_SCREEN_DESKTOP;
 	}
 	changed(s);
+}
+
+void tsr_session_first_frame(struct tsr_session *s, const char *domain)
+{
+	struct tsr_kiosk_domain_info *d = find(s, domain);
+
+	if (!d || !d->shown || !d->waiting_frame)
+		return;
+	d->frame_ready = true;
+	maybe_show(s, d);
+}
+
+void tsr_session_surface(struct tsr_session *s, const char *domain, int width, int height)
+{
+	struct tsr_kiosk_domain_info *d = find(s, domain);
+	bool device_model_screen = (width == 640 && height == 480) || (width == 720 && height == 400);
+
+	if (!d || !d->shown || !d->waiting_frame)
+		return;
+	/* Only a QEMU domain (the broker reports its accelerator) has such screens before its
+	 * guest's; any other domain's first surface is its own. */
+	d->own_frame = d->accel == TSR_KIOSK_ACCEL_NONE || !device_model_screen;
+	maybe_show(s, d);
 }
 
 void tsr_session_viewer_lost(struct tsr_session *s, const char *domain)
@@ -1088,8 +1162,11 @@ void tsr_session_tick(struct tsr_session *s)
 			clear_message(s);
 		redraw = true;
 	}
-	for (size_t i = 0; i < s->n_domains; i++)
+	for (size_t i = 0; i < s->n_domains; i++) {
 		redraw |= s->domains[i].pick_pending || s->domains[i].waiting_frame;
+		if (s->domains[i].waiting_frame)
+			maybe_show(s, &s->domains[i]);
+	}
 	if (redraw)
 		changed(s);
 }

@@ -61,8 +61,13 @@ struct tsr_kiosk_domain_info {
 	bool disposable;
 	bool pick_pending;   /* PICK sent, no answer yet */
 	bool shown;          /* its viewer was handed to the kiosk: it is on the desktop */
-	bool waiting_frame;  /* shown, but no frame yet: the picker shows it starting */
+	bool waiting_frame;  /* shown, but not the guest's own frame yet: the picker shows it
+			      * starting */
+	bool frame_ready;    /* the display has a frame and takes input */
+	bool own_frame;      /* ... and that frame is the guest's own, not its device model's */
 	int64_t pick_us;     /* when it was picked (progress of "starting") */
+	int64_t shown_us;    /* when its viewer was handed over */
+	unsigned shown_order; /* the order domains went on the desktop = the order of its tiles */
 };
 
 struct tsr_session_hooks {
@@ -135,6 +140,14 @@ bool tsr_session_login_field(struct tsr_session *session, int field,
 
 /* The domain's viewer showed its first frame: it goes on the desktop, focused. */
 void tsr_session_first_frame(struct tsr_session *session, const char *domain);
+/* The domain's surface is now width x height. A QEMU domain's first surfaces are its device
+ * model's (the 640x480 "Guest has not initialized the display" placeholder, 720x400 VGA text of
+ * the firmware): the trusted starting screen stays until the guest's own surface has a frame,
+ * or TSR_SESSION_START_SHOW_S have passed since the viewer was handed over (then it shows what
+ * it has). */
+void tsr_session_surface(struct tsr_session *session, const char *domain, int width,
+			 int height);
+#define TSR_SESSION_START_SHOW_S 45
 /* Its viewer link ended: it leaves the desktop; the picker can show it again. */
 void tsr_session_viewer_lost(struct tsr_session *session, const char *domain);
 /* The router focused a domain (click-to-focus): follow it and tell the broker. */

@@ -229,8 +229,8 @@ void log_in(struct fx *f)
 	g_assert_cmpuint(tsr_session_n_domains(f->s), ==, 3);
 }
 
-/* Pick domain index i and give it a viewer (a socket end) and its first frame. */
-void pick(struct fx *f, size_t i)
+/* Pick domain index i and give it a viewer (a socket end), no frame yet. */
+void pick_viewer(struct fx *f, size_t i)
 {
 	struct tsr_kiosk_domain_request r;
 	int sv[2];
@@ -248,6 +248,16 @@ void pick(struct fx *f, size_t i)
 	g_assert_cmpstr(f->viewer_domain, ==, name);
 	g_assert_true(tsr_session_domain(f->s, i)->waiting_frame);
 	g_assert_cmpint(screen(f), ==, TSR_KIOSK_SCREEN_PICKER);
+}
+
+/* Pick domain index i and give it a viewer (a socket end) and its first frame. */
+void pick(struct fx *f, size_t i)
+{
+	struct tsr_kiosk_domain_request r;
+	const char *name = tsr_session_domain(f->s, i)->name;
+
+	pick_viewer(f, i);
+	tsr_session_surface(f->s, name, 1024, 768);
 	tsr_session_first_frame(f->s, name);
 	g_assert_cmpint(screen(f), ==, TSR_KIOSK_SCREEN_DESKTOP);
 	g_assert_cmpstr(tsr_session_focus(f->s), ==, name);

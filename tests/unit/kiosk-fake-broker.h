@@ -43,6 +43,8 @@ void type(struct fx *f, const char *text);
 bool sas(struct fx *f, enum tsr_kiosk_origin o);
 enum tsr_kiosk_screen screen(struct fx *f);
 void log_in(struct fx *f);
+/* Pick domain index i and hand it a viewer; no frame yet. */
+void pick_viewer(struct fx *f, size_t i);
 void pick(struct fx *f, size_t i);
 
 #endif

@@ -192,30 +192,55 @@ static void test_pick_desktop_lock_unlock(void)
 	/* The accelerator the broker reports travels with the domain's state. */
 	g_assert_cmpint(tsr_session_domain(f.s, 1)->accel, ==, TSR_KIOSK_ACCEL_TCG);
 	g_assert_cmpint(tsr_session_domain(f.s, 0)->accel, ==, TSR_KIOSK_ACCEL_NONE);
-	/* Keys in the picker: arrows move the selection, wrapping over "Log out". */
+	/* Keys in the picker: arrows move the selection; Left on the first tile stays there (it
+	 * does not wrap onto "Log out"), Right goes on to "Log out" and stops. */
 	g_assert_true(key(&f, KEY_RIGHT, NULL, TSR_KIOSK_ORIGIN_LOCAL));
 	g_assert_cmpuint(tsr_session_selected(f.s), ==, 1);
 	g_assert_true(key(&f, KEY_LEFT, NULL, TSR_KIOSK_ORIGIN_LOCAL));
 	g_assert_true(key(&f, KEY_LEFT, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpuint(tsr_session_selected(f.s), ==, 0);
+	g_assert_true(key(&f, KEY_UP, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpuint(tsr_session_selected(f.s), ==, 0);
+	for (int i = 0; i < 5; i++)
+		g_assert_true(key(&f, KEY_RIGHT, NULL, TSR_KIOSK_ORIGIN_LOCAL));
 	g_assert_cmpuint(tsr_session_selected(f.s), ==, 3);
+	/* Enter on "Log out" asks first; Esc withdraws the question, nothing was sent. */
+	g_assert_true(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_nonnull(strstr(tsr_session_message(f.s, NULL), "Log out?"));
+	g_assert_true(key(&f, KEY_ESC, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpstr(tsr_session_message(f.s, NULL), ==, "");
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_PICKER);
 	g_assert_false(key(&f, KEY_ESC, NULL, TSR_KIOSK_ORIGIN_LOCAL)); /* nothing on the desktop */
-	pick(&f, 0);
+	/* Picked out of list order: personal first, then work. */
+	pick(&f, 1);
 	/* Text keys on the desktop are not the kiosk's. */
 	g_assert_false(key(&f, KEY_A, "a", TSR_KIOSK_ORIGIN_LOCAL));
 	/* Back to the picker, pick a second one. */
 	g_assert_true(tsr_session_show_picker(f.s, TSR_KIOSK_ORIGIN_LOCAL));
-	pick(&f, 1);
+	pick(&f, 0);
 	g_assert_cmpint(tsr_session_layout(f.s), ==, TSR_LAYOUT_SINGLE);
 	g_assert_true(tsr_session_action(f.s, TSR_INPUT_ACTION_TOGGLE_LAYOUT, 0,
 					       TSR_KIOSK_ORIGIN_LOCAL));
 	g_assert_cmpint(tsr_session_layout(f.s), ==, TSR_LAYOUT_TILED);
+	/* Super+N and Super+Tab follow the tiles on screen (personal left, work right), not the
+	 * domain list (work, personal, banking). */
+	g_assert_true(tsr_session_action(f.s, TSR_INPUT_ACTION_FOCUS_SLOT, 1,
+					       TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpstr(tsr_session_focus(f.s), ==, "personal");
+	brecv(&f, TSR_KIOSK_FOCUS, NULL);
 	g_assert_true(tsr_session_action(f.s, TSR_INPUT_ACTION_CYCLE_FOCUS, 1,
 					       TSR_KIOSK_ORIGIN_LOCAL));
 	g_assert_cmpstr(tsr_session_focus(f.s), ==, "work");
 	brecv(&f, TSR_KIOSK_FOCUS, NULL);
-	g_assert_true(tsr_session_action(f.s, TSR_INPUT_ACTION_FOCUS_SLOT, 2,
+	g_assert_true(tsr_session_action(f.s, TSR_INPUT_ACTION_FOCUS_SLOT, 1,
 					       TSR_KIOSK_ORIGIN_LOCAL));
 	g_assert_cmpstr(tsr_session_focus(f.s), ==, "personal");
+	brecv(&f, TSR_KIOSK_FOCUS, NULL);
+	g_assert_true(tsr_session_action(f.s, TSR_INPUT_ACTION_FOCUS_SLOT, 2,
+					       TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpstr(tsr_session_focus(f.s), ==, "work");
+	brecv(&f, TSR_KIOSK_FOCUS, NULL);
+	tsr_session_focused(f.s, "personal");
 	brecv(&f, TSR_KIOSK_FOCUS, NULL);
 	g_assert_false(tsr_session_action(f.s, TSR_INPUT_ACTION_FOCUS_SLOT, 3,
 						TSR_KIOSK_ORIGIN_LOCAL));
@@ -254,9 +279,12 @@ static void test_pick_desktop_lock_unlock(void)
 	g_assert_cmpstr(tsr_session_focus(f.s), ==, "work");
 	g_assert_cmpuint(f.hidden->len, ==, 0);
 
-	/* Log out from the picker: every shown domain is dropped, back to locked. */
+	/* Log out from the picker (asked, then confirmed): every shown domain is dropped, back
+	 * to locked. */
 	g_assert_true(tsr_session_show_picker(f.s, TSR_KIOSK_ORIGIN_LOCAL));
 	g_assert_true(tsr_session_activate(f.s, 3, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_nonnull(strstr(tsr_session_message(f.s, NULL), "Log out?"));
+	g_assert_true(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
 	seq = brecv(&f, TSR_KIOSK_LOGOUT, NULL);
 	session_msg(&f, TSR_KIOSK_SESSION_LOGIN, NULL);
 	reply(&f, seq, TSR_KIOSK_OK, 0, "", -1);
@@ -264,6 +292,58 @@ static void test_pick_desktop_lock_unlock(void)
 	g_assert_cmpuint(f.hidden->len, ==, 2);
 	g_assert_cmpuint(tsr_session_n_domains(f.s), ==, 0);
 	g_assert_null(tsr_session_focus(f.s));
+	/* Logging in again starts on the first tile, not on "Log out". */
+	log_in(&f);
+	g_assert_cmpuint(tsr_session_selected(f.s), ==, 0);
+	fx_clear(&f);
+}
+
+/* A QEMU domain's first screens are its device model's: the trusted starting screen stays until
+ * the guest's own surface has a frame, or until the wait is over. */
+static void test_starting_screen_until_guest_frame(void)
+{
+	struct fx f = { 0 };
+
+	fx_init(&f);
+	log_in(&f);
+	/* personal is a QEMU domain (it has an accelerator): the 640x480 placeholder and the
+	 * firmware's 720x400 text keep the picker. */
+	pick_viewer(&f, 1);
+	tsr_session_surface(f.s, "personal", 640, 480);
+	tsr_session_first_frame(f.s, "personal");
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_PICKER);
+	g_assert_true(tsr_session_domain(f.s, 1)->waiting_frame);
+	tsr_session_surface(f.s, "personal", 720, 400);
+	tsr_session_tick(f.s);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_PICKER);
+	tsr_session_surface(f.s, "personal", 1024, 768);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_DESKTOP);
+	g_assert_cmpstr(tsr_session_focus(f.s), ==, "personal");
+	brecv(&f, TSR_KIOSK_FOCUS, NULL);
+
+	/* A domain without an accelerator (sim) has no device-model screens: its first surface
+	 * is its own, whatever its size. */
+	g_assert_true(tsr_session_show_picker(f.s, TSR_KIOSK_ORIGIN_LOCAL));
+	pick_viewer(&f, 0);
+	tsr_session_surface(f.s, "work", 640, 480);
+	tsr_session_first_frame(f.s, "work");
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_DESKTOP);
+	brecv(&f, TSR_KIOSK_FOCUS, NULL);
+
+	/* A guest that never leaves the text screen is shown after the wait, as it is. */
+	g_assert_true(tsr_session_show_picker(f.s, TSR_KIOSK_ORIGIN_LOCAL));
+	domain_accel(&f, 0, "banking", TSR_POLICY_COLOUR_BLUE, TSR_KIOSK_DOMAIN_STARTING,
+		     TSR_KIOSK_ACCEL_KVM);
+	pick_viewer(&f, 2);
+	tsr_session_surface(f.s, "banking", 720, 400);
+	tsr_session_first_frame(f.s, "banking");
+	tsr_fake_clock_advance(f.clock, (TSR_SESSION_START_SHOW_S - 1) * G_USEC_PER_SEC);
+	tsr_session_tick(f.s);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_PICKER);
+	tsr_fake_clock_advance(f.clock, 2 * G_USEC_PER_SEC);
+	tsr_session_tick(f.s);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_DESKTOP);
+	g_assert_cmpstr(tsr_session_focus(f.s), ==, "banking");
 	fx_clear(&f);
 }
 
@@ -472,6 +552,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/kiosk/session/lock-out-and-expired-policy", test_lockout_and_lease);
 	g_test_add_func("/kiosk/session/pick-desktop-lock-unlock-logout",
 			test_pick_desktop_lock_unlock);
+	g_test_add_func("/kiosk/session/starting-screen-until-guest-frame",
+			test_starting_screen_until_guest_frame);
 	g_test_add_func("/kiosk/session/pick-errors-and-stop", test_pick_errors);
 	g_test_add_func("/kiosk/session/crash-and-notifications", test_crash_and_notifications);
 	g_test_add_func("/kiosk/session/idle-lock", test_idle_lock);
