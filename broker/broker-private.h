@@ -20,10 +20,10 @@ enum session_state {
 	SESSION_ACTIVE = TSR_KIOSK_SESSION_ACTIVE,
 };
 
-typedef void (*dom_done_fn)(struct tsr_broker *b, const char *name, const GError *error,
+typedef void (*brk_dom_done_fn)(struct tsr_broker *b, const char *name, const GError *error,
 			    void *data);
 
-struct dom {
+struct brk_dom {
 	struct tsr_broker *b;
 	char *name;
 	const struct tsr_policy_domain *pol; /* into b->policy; NULL once gone from policy */
@@ -37,8 +37,8 @@ struct dom {
 	uid_t viewer_uid;
 };
 
-struct kiosk_link;
-struct usb_host;
+struct brk_kiosk_link;
+struct brk_usb_host;
 struct brk_kiosk_devices;
 
 struct tsr_broker {
@@ -49,14 +49,14 @@ struct tsr_broker {
 
 	struct tsr_policy *policy;
 	GHashTable *backends;       /* kind -> struct tsr_backend * */
-	GHashTable *domains;        /* name -> struct dom * */
+	GHashTable *domains;        /* name -> struct brk_dom * */
 	struct tsr_auth *auth;
 	struct tsr_audit *audit;
 	struct tsr_device_table *devices;
 	struct tsr_ctl_server *ctl;
-	struct kiosk_link *kiosk;
+	struct brk_kiosk_link *kiosk;
 	struct brk_kiosk_devices *kiosk_devices; /* NULL: the kiosk gets no devices */
-	struct usb_host *usb;
+	struct brk_usb_host *usb;
 
 	/* Adoptions still under way after a start: device placement waits for them, so an
 	 * assignment saved before a restart is not dropped while its domain is being found. */
@@ -68,38 +68,38 @@ struct tsr_broker {
 };
 
 /* broker.c */
-void broker_audit(struct tsr_broker *b, const char *event, ...) G_GNUC_NULL_TERMINATED;
-void broker_audit_object(struct tsr_broker *b, const char *event, JsonObject *fields);
-struct dom *broker_dom(struct tsr_broker *b, const char *name);
-enum tsr_domain_state broker_dom_state(struct dom *d);
+void brk_audit(struct tsr_broker *b, const char *event, ...) G_GNUC_NULL_TERMINATED;
+void brk_audit_object(struct tsr_broker *b, const char *event, JsonObject *fields);
+struct brk_dom *brk_dom(struct tsr_broker *b, const char *name);
+enum tsr_domain_state brk_dom_state(struct brk_dom *d);
 /* Start (if not running) and call done when running or failed. */
-void broker_dom_start(struct tsr_broker *b, struct dom *d, const char *why, dom_done_fn done,
+void brk_dom_start(struct tsr_broker *b, struct brk_dom *d, const char *why, brk_dom_done_fn done,
 		      void *data);
 /* Graceful shutdown bounded by the configured timeout; done may be NULL. */
-void broker_dom_stop(struct tsr_broker *b, struct dom *d, const char *why, dom_done_fn done,
+void brk_dom_stop(struct tsr_broker *b, struct brk_dom *d, const char *why, brk_dom_done_fn done,
 		     void *data);
-void broker_dom_pause(struct tsr_broker *b, struct dom *d, const char *why);
-bool broker_save_state(struct tsr_broker *b);
+void brk_dom_pause(struct tsr_broker *b, struct brk_dom *d, const char *why);
+bool brk_save_state(struct tsr_broker *b);
 /* The lease for new logins, judged at the later of the clock and the latest time seen. */
-enum tsr_policy_lease broker_lease(struct tsr_broker *b, int64_t *days_left);
+enum tsr_policy_lease brk_lease(struct tsr_broker *b, int64_t *days_left);
 
 /* session.c: kiosk requests and session changes */
-void session_handle(struct tsr_broker *b, const void *msg, size_t len);
-void session_on_kiosk_start(struct tsr_broker *b);
-void session_domain_changed(struct tsr_broker *b, struct dom *d);
-void session_notify(struct tsr_broker *b, enum tsr_kiosk_notify_kind kind, const char *domain,
+void brk_session_handle(struct tsr_broker *b, const void *msg, size_t len);
+void brk_session_on_kiosk_start(struct tsr_broker *b);
+void brk_session_domain_changed(struct tsr_broker *b, struct brk_dom *d);
+void brk_session_notify(struct tsr_broker *b, enum tsr_kiosk_notify_kind kind, const char *domain,
 		    const char *fmt, ...) G_GNUC_PRINTF(4, 5);
-void session_end(struct tsr_broker *b, const char *why);
-bool session_user_may_use(struct tsr_broker *b, const struct dom *d);
+void brk_session_end(struct tsr_broker *b, const char *why);
+bool brk_session_user_may_use(struct tsr_broker *b, const struct brk_dom *d);
 
 /* kiosk-link.c */
-struct kiosk_link *kiosk_link_create(struct tsr_broker *b);
-void kiosk_link_destroy(struct kiosk_link *k);
-bool kiosk_link_connected(struct kiosk_link *k);
+struct brk_kiosk_link *brk_kiosk_link_create(struct tsr_broker *b);
+void brk_kiosk_link_destroy(struct brk_kiosk_link *k);
+bool brk_kiosk_link_connected(struct brk_kiosk_link *k);
 /* Fill in the header and send; fd (or -1) rides along. false if the link is down. */
-bool kiosk_send(struct tsr_broker *b, void *msg, uint16_t type, int fd);
-pid_t kiosk_link_pid(struct kiosk_link *k);
-unsigned kiosk_link_starts(struct kiosk_link *k);
+bool brk_kiosk_send(struct tsr_broker *b, void *msg, uint16_t type, int fd);
+pid_t brk_kiosk_link_pid(struct brk_kiosk_link *k);
+unsigned brk_kiosk_link_starts(struct brk_kiosk_link *k);
 
 /* kiosk-devices.c: the DRM card and evdev devices lent to the kiosk (opened as root) */
 struct brk_kiosk_devices *brk_kiosk_devices_create(struct tsr_broker *b, const char *card,
@@ -114,28 +114,28 @@ void brk_kiosk_devices_revoke(struct brk_kiosk_devices *d);
 
 /* viewers.c */
 /* Spawn the domain's viewer (killing an old one); returns the kiosk's end, or -1 + error. */
-int viewer_spawn(struct tsr_broker *b, struct dom *d, GError **error);
-void viewer_kill(struct dom *d);
+int brk_viewer_spawn(struct tsr_broker *b, struct brk_dom *d, GError **error);
+void brk_viewer_kill(struct brk_dom *d);
 
 /* control.c */
-JsonObject *control_handle(void *data, struct tsr_ctl_call *call, GError **error);
-void control_refused(void *data, const struct tsr_ctl_peer *peer, const char *reason);
+JsonObject *brk_control_handle(void *data, struct tsr_ctl_call *call, GError **error);
+void brk_control_refused(void *data, const struct tsr_ctl_peer *peer, const char *reason);
 
 /* usb-host.c */
-struct usb_host *usb_host_create(struct tsr_broker *b, GError **error);
-void usb_host_destroy(struct usb_host *u);
+struct brk_usb_host *brk_usb_host_create(struct tsr_broker *b, GError **error);
+void brk_usb_host_destroy(struct brk_usb_host *u);
 /* The devices present, for status: array of objects. */
-JsonArray *usb_host_list(struct usb_host *u);
+JsonArray *brk_usb_host_list(struct brk_usb_host *u);
 /* A domain started, stopped or got focus: (re)apply the rules that follow it. */
-void usb_host_domain_changed(struct usb_host *u, const char *domain);
-void usb_host_focus_changed(struct usb_host *u);
+void brk_usb_host_domain_changed(struct brk_usb_host *u, const char *domain);
+void brk_usb_host_focus_changed(struct brk_usb_host *u);
 /* Admin commands. */
-bool usb_host_attach(struct usb_host *u, const char *id, const char *domain, GError **error);
-bool usb_host_detach(struct usb_host *u, const char *id, GError **error);
+bool brk_usb_host_attach(struct brk_usb_host *u, const char *id, const char *domain, GError **error);
+bool brk_usb_host_detach(struct brk_usb_host *u, const char *id, GError **error);
 /* Look for added and removed devices; with redecide (policy reload) also decide every
  * present device afresh. */
-void usb_host_rescan(struct usb_host *u, bool redecide);
+void brk_usb_host_rescan(struct brk_usb_host *u, bool redecide);
 /* Put every device where it belongs now (after the adoptions at start). */
-void usb_host_place_all(struct usb_host *u);
+void brk_usb_host_place_all(struct brk_usb_host *u);
 
 #endif

@@ -15,17 +15,17 @@
 #include <unistd.h>
 
 struct waiter {
-	dom_done_fn done;
+	brk_dom_done_fn done;
 	void *data;
 };
 
-void broker_audit_object(struct tsr_broker *b, const char *event, JsonObject *fields)
+void brk_audit_object(struct tsr_broker *b, const char *event, JsonObject *fields)
 {
 	if (!tsr_audit_event(b->audit, event, fields))
 		tsr_err("could not write audit event %s", event);
 }
 
-void broker_audit(struct tsr_broker *b, const char *event, ...)
+void brk_audit(struct tsr_broker *b, const char *event, ...)
 {
 	JsonObject *fields;
 	va_list ap;
@@ -33,20 +33,20 @@ void broker_audit(struct tsr_broker *b, const char *event, ...)
 	va_start(ap, event);
 	fields = tsr_audit_fields_va(ap);
 	va_end(ap);
-	broker_audit_object(b, event, fields);
+	brk_audit_object(b, event, fields);
 }
 
-struct dom *broker_dom(struct tsr_broker *b, const char *name)
+struct brk_dom *brk_dom(struct tsr_broker *b, const char *name)
 {
 	return name ? g_hash_table_lookup(b->domains, name) : NULL;
 }
 
-enum tsr_domain_state broker_dom_state(struct dom *d)
+enum tsr_domain_state brk_dom_state(struct brk_dom *d)
 {
 	return d->backend ? tsr_backend_status(d->backend, d->name) : TSR_DOMAIN_STOPPED;
 }
 
-enum tsr_policy_lease broker_lease(struct tsr_broker *b, int64_t *days_left)
+enum tsr_policy_lease brk_lease(struct tsr_broker *b, int64_t *days_left)
 {
 	int64_t now = tsr_clock_now_us(b->real) / G_USEC_PER_SEC;
 
@@ -66,7 +66,7 @@ static char *state_path(struct tsr_broker *b)
 	return g_build_filename(b->broker_state_dir, "session.json", NULL);
 }
 
-bool broker_save_state(struct tsr_broker *b)
+bool brk_save_state(struct tsr_broker *b)
 {
 	g_autoptr(JsonBuilder) jb = json_builder_new();
 	g_autoptr(JsonGenerator) gen = json_generator_new();
@@ -88,7 +88,7 @@ bool broker_save_state(struct tsr_broker *b)
 	json_builder_begin_object(jb);
 	g_hash_table_iter_init(&it, b->domains);
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
-		struct dom *d = value;
+		struct brk_dom *d = value;
 		if (d->owner) {
 			json_builder_set_member_name(jb, d->name);
 			json_builder_add_string_value(jb, d->owner);
@@ -146,7 +146,7 @@ static void load_state(struct tsr_broker *b)
 		JsonNode *n;
 		json_object_iter_init(&it, owners);
 		while (json_object_iter_next(&it, &name, &n)) {
-			struct dom *d = broker_dom(b, name);
+			struct brk_dom *d = brk_dom(b, name);
 			if (d && JSON_NODE_HOLDS_VALUE(n) &&
 			    json_node_get_value_type(n) == G_TYPE_STRING)
 				d->owner = g_strdup(json_node_get_string(n));
@@ -156,7 +156,7 @@ static void load_state(struct tsr_broker *b)
 
 /* ---- backends and domains ------------------------------------------------------------ */
 
-static void finish_waiters(struct tsr_broker *b, struct dom *d, const GError *error)
+static void finish_waiters(struct tsr_broker *b, struct brk_dom *d, const GError *error)
 {
 	GSList *list = d->start_waiters;
 	char *name = g_strdup(d->name);
@@ -173,9 +173,9 @@ static void finish_waiters(struct tsr_broker *b, struct dom *d, const GError *er
 
 static void dom_free(gpointer data)
 {
-	struct dom *d = data;
+	struct brk_dom *d = data;
 
-	viewer_kill(d);
+	brk_viewer_kill(d);
 	for (GSList *l = d->start_waiters; l; l = l->next)
 		g_free(l->data);
 	g_slist_free(d->start_waiters);
@@ -190,20 +190,20 @@ static void on_backend_event(struct tsr_backend *backend, const char *name,
 			     const char *reason, void *user_data)
 {
 	struct tsr_broker *b = user_data;
-	struct dom *d;
+	struct brk_dom *d;
 	g_autoptr(GError) error = NULL;
 
 	if (!name)
 		return;
-	d = broker_dom(b, name);
-	broker_audit(b, "domain-state", "domain", name, "from", tsr_domain_state_name(old_state),
+	d = brk_dom(b, name);
+	brk_audit(b, "domain-state", "domain", name, "from", tsr_domain_state_name(old_state),
 		     "to", tsr_domain_state_name(new_state), "reason", reason, NULL);
 	tsr_debug("domain %s: %s -> %s (%s)", name, tsr_domain_state_name(old_state),
 		 tsr_domain_state_name(new_state), reason ? reason : "");
 	if (!d)
 		return;
 	if (new_state == TSR_DOMAIN_STOPPED || new_state == TSR_DOMAIN_CRASHED) {
-		viewer_kill(d);
+		brk_viewer_kill(d);
 		g_clear_pointer(&d->owner, g_free);
 		/* Waiters queued behind a stop are started after it, not failed by it. */
 		if (d->start_waiters && !(d->stopping && new_state == TSR_DOMAIN_STOPPED)) {
@@ -220,13 +220,13 @@ static void on_backend_event(struct tsr_backend *backend, const char *name,
 		}
 	}
 	if (new_state == TSR_DOMAIN_CRASHED)
-		session_notify(b, TSR_KIOSK_NOTE_DOMAIN_CRASHED, name, "%s stopped unexpectedly: %s",
+		brk_session_notify(b, TSR_KIOSK_NOTE_DOMAIN_CRASHED, name, "%s stopped unexpectedly: %s",
 			       d->pol && d->pol->label ? d->pol->label : name,
 			       reason ? reason : "no reason given");
-	session_domain_changed(b, d);
+	brk_session_domain_changed(b, d);
 	if (b->usb)
-		usb_host_domain_changed(b->usb, name);
-	broker_save_state(b);
+		brk_usb_host_domain_changed(b->usb, name);
+	brk_save_state(b);
 }
 
 static struct tsr_backend *backend_for(struct tsr_broker *b, const char *kind, GError **error)
@@ -249,7 +249,7 @@ static struct tsr_backend *backend_for(struct tsr_broker *b, const char *kind, G
 }
 
 /* Define d in its backend from its policy entry; on failure d is marked unavailable. */
-static void dom_define(struct tsr_broker *b, struct dom *d)
+static void dom_define(struct tsr_broker *b, struct brk_dom *d)
 {
 	struct tsr_domain_spec spec = { 0 };
 	struct tsr_domain_spec_storage storage = { 0 };
@@ -266,7 +266,7 @@ static void dom_define(struct tsr_broker *b, struct dom *d)
 		d->backend = NULL;
 		d->unavailable = g_strdup(error->message);
 		tsr_warn("domain %s is unavailable: %s", d->name, error->message);
-		broker_audit(b, "domain-unavailable", "domain", d->name, "reason", error->message,
+		brk_audit(b, "domain-unavailable", "domain", d->name, "reason", error->message,
 			     NULL);
 	}
 	tsr_domain_spec_storage_clear(&storage);
@@ -280,17 +280,17 @@ static void adopt_done(struct tsr_backend *backend, const char *name, const GErr
 	if (error)
 		tsr_warn("could not adopt domain %s: %s", name, error->message);
 	if (b->adopting > 0 && --b->adopting == 0 && b->usb)
-		usb_host_place_all(b->usb);
+		brk_usb_host_place_all(b->usb);
 }
 
 static void define_all(struct tsr_broker *b)
 {
 	for (size_t i = 0; b->policy && i < b->policy->n_domains; i++) {
 		const struct tsr_policy_domain *pd = &b->policy->domains[i];
-		struct dom *d = broker_dom(b, pd->name);
+		struct brk_dom *d = brk_dom(b, pd->name);
 
 		if (!d) {
-			d = g_new0(struct dom, 1);
+			d = g_new0(struct brk_dom, 1);
 			d->b = b;
 			d->name = g_strdup(pd->name);
 			g_hash_table_insert(b->domains, d->name, d);
@@ -304,10 +304,10 @@ static void start_done(struct tsr_backend *backend, const char *name, const GErr
 		       void *data)
 {
 	struct tsr_broker *b = data;
-	struct dom *d = broker_dom(b, name);
+	struct brk_dom *d = brk_dom(b, name);
 
 	if (error) {
-		broker_audit(b, "domain-start-failed", "domain", name, "reason", error->message,
+		brk_audit(b, "domain-start-failed", "domain", name, "reason", error->message,
 			     NULL);
 		tsr_warn("domain %s did not start: %s", name, error->message);
 	}
@@ -315,11 +315,11 @@ static void start_done(struct tsr_backend *backend, const char *name, const GErr
 		finish_waiters(b, d, error);
 }
 
-static void kick_start(struct tsr_broker *b, struct dom *d, const char *why)
+static void kick_start(struct tsr_broker *b, struct brk_dom *d, const char *why)
 {
-	enum tsr_domain_state st = broker_dom_state(d);
+	enum tsr_domain_state st = brk_dom_state(d);
 
-	broker_audit(b, st == TSR_DOMAIN_PAUSED ? "domain-resume" : "domain-start", "domain",
+	brk_audit(b, st == TSR_DOMAIN_PAUSED ? "domain-resume" : "domain-start", "domain",
 		     d->name, "by", why, NULL);
 	if (st == TSR_DOMAIN_PAUSED)
 		tsr_backend_resume(d->backend, d->name, start_done, b);
@@ -327,10 +327,10 @@ static void kick_start(struct tsr_broker *b, struct dom *d, const char *why)
 		tsr_backend_start(d->backend, d->name, start_done, b);
 }
 
-void broker_dom_start(struct tsr_broker *b, struct dom *d, const char *why, dom_done_fn done,
+void brk_dom_start(struct tsr_broker *b, struct brk_dom *d, const char *why, brk_dom_done_fn done,
 		      void *data)
 {
-	enum tsr_domain_state st = broker_dom_state(d);
+	enum tsr_domain_state st = brk_dom_state(d);
 	struct waiter *w;
 
 	if (!d->backend || !d->pol) {
@@ -358,7 +358,7 @@ void broker_dom_start(struct tsr_broker *b, struct dom *d, const char *why, dom_
 
 struct stop_ctx {
 	struct tsr_broker *b;
-	dom_done_fn done;
+	brk_dom_done_fn done;
 	void *data;
 };
 
@@ -367,7 +367,7 @@ static void stop_done(struct tsr_backend *backend, const char *name, const GErro
 {
 	struct stop_ctx *s = data;
 	const char *n = name ? name : "?";
-	struct dom *d = broker_dom(s->b, name);
+	struct brk_dom *d = brk_dom(s->b, name);
 
 	if (error)
 		tsr_warn("stopping domain %s: %s", n, error->message);
@@ -376,9 +376,9 @@ static void stop_done(struct tsr_backend *backend, const char *name, const GErro
 	if (s->done)
 		s->done(s->b, name, error, s->data);
 	/* Someone asked for it while it was stopping: start it afresh now. */
-	d = broker_dom(s->b, name);
+	d = brk_dom(s->b, name);
 	if (d && d->start_waiters && d->backend &&
-	    broker_dom_state(d) != TSR_DOMAIN_STARTING)
+	    brk_dom_state(d) != TSR_DOMAIN_STARTING)
 		kick_start(s->b, d, "start requested while stopping");
 	g_free(s);
 }
@@ -392,10 +392,10 @@ static void resumed_then_stop(struct tsr_backend *backend, const char *name, con
 	tsr_backend_shutdown(backend, name, s->b->cfg.shutdown_timeout_ms, stop_done, s);
 }
 
-void broker_dom_stop(struct tsr_broker *b, struct dom *d, const char *why, dom_done_fn done,
+void brk_dom_stop(struct tsr_broker *b, struct brk_dom *d, const char *why, brk_dom_done_fn done,
 		     void *data)
 {
-	enum tsr_domain_state st = broker_dom_state(d);
+	enum tsr_domain_state st = brk_dom_state(d);
 	struct stop_ctx *s;
 
 	if (!d->backend || st == TSR_DOMAIN_STOPPED) {
@@ -403,8 +403,8 @@ void broker_dom_stop(struct tsr_broker *b, struct dom *d, const char *why, dom_d
 			done(b, d->name, NULL, data);
 		return;
 	}
-	broker_audit(b, "domain-stop", "domain", d->name, "by", why, NULL);
-	viewer_kill(d);
+	brk_audit(b, "domain-stop", "domain", d->name, "by", why, NULL);
+	brk_viewer_kill(d);
 	d->stopping = true;
 	s = g_new0(struct stop_ctx, 1);
 	s->b = b;
@@ -426,12 +426,12 @@ static void pause_done(struct tsr_backend *backend, const char *name, const GErr
 		tsr_warn("pausing domain %s: %s", name, error->message);
 }
 
-void broker_dom_pause(struct tsr_broker *b, struct dom *d, const char *why)
+void brk_dom_pause(struct tsr_broker *b, struct brk_dom *d, const char *why)
 {
-	if (!d->backend || broker_dom_state(d) != TSR_DOMAIN_RUNNING)
+	if (!d->backend || brk_dom_state(d) != TSR_DOMAIN_RUNNING)
 		return;
-	broker_audit(b, "domain-pause", "domain", d->name, "by", why, NULL);
-	viewer_kill(d);
+	brk_audit(b, "domain-pause", "domain", d->name, "by", why, NULL);
+	brk_viewer_kill(d);
 	tsr_backend_pause(d->backend, d->name, pause_done, b);
 }
 
@@ -448,20 +448,20 @@ static void policy_audit(struct tsr_broker *b, const char *event)
 {
 	JsonObject *o = json_object_new();
 	int64_t days = 0;
-	enum tsr_policy_lease lease = broker_lease(b, &days);
+	enum tsr_policy_lease lease = brk_lease(b, &days);
 
 	json_object_set_string_member(o, "organization", b->policy->organization);
 	json_object_set_int_member(o, "serial", (int64_t)b->policy->serial);
 	json_object_set_string_member(o, "lease", tsr_policy_lease_name(lease));
 	json_object_set_int_member(o, "domains", (int64_t)b->policy->n_domains);
 	json_object_set_int_member(o, "users", (int64_t)b->policy->n_users);
-	broker_audit_object(b, event, o);
+	brk_audit_object(b, event, o);
 }
 
 static void removed_stopped(struct tsr_broker *b, const char *name, const GError *error,
 			    void *data)
 {
-	struct dom *d = broker_dom(b, name);
+	struct brk_dom *d = brk_dom(b, name);
 	g_autoptr(GError) err = NULL;
 
 	if (d && !d->pol) {
@@ -480,7 +480,7 @@ bool tsr_broker_reload(struct tsr_broker *b, GError **error)
 	GPtrArray *gone = g_ptr_array_new_with_free_func(g_free);
 
 	if (!fresh) {
-		broker_audit(b, "policy-reload-failed", "reason", err->message, NULL);
+		brk_audit(b, "policy-reload-failed", "reason", err->message, NULL);
 		tsr_err("policy reload failed, keeping the current policy: %s", err->message);
 		g_propagate_error(error, g_steal_pointer(&err));
 		g_ptr_array_free(gone, TRUE);
@@ -499,14 +499,14 @@ bool tsr_broker_reload(struct tsr_broker *b, GError **error)
 	 * forgotten; stopped ones are redefined so changes take effect at their next start. */
 	g_hash_table_iter_init(&it, b->domains);
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
-		struct dom *d = value;
+		struct brk_dom *d = value;
 		d->pol = tsr_policy_find_domain(fresh, d->name);
 		if (!d->pol)
 			g_ptr_array_add(gone, g_strdup(d->name));
 	}
 	for (size_t i = 0; i < fresh->n_domains; i++) {
-		struct dom *d = broker_dom(b, fresh->domains[i].name);
-		if (d && d->backend && broker_dom_state(d) != TSR_DOMAIN_STOPPED)
+		struct brk_dom *d = brk_dom(b, fresh->domains[i].name);
+		if (d && d->backend && brk_dom_state(d) != TSR_DOMAIN_STOPPED)
 			continue; /* running: keeps its definition until it stops */
 		if (d && d->backend) {
 			g_autoptr(GError) e2 = NULL;
@@ -515,7 +515,7 @@ bool tsr_broker_reload(struct tsr_broker *b, GError **error)
 			d->backend = NULL;
 		}
 		if (!d) {
-			d = g_new0(struct dom, 1);
+			d = g_new0(struct brk_dom, 1);
 			d->b = b;
 			d->name = g_strdup(fresh->domains[i].name);
 			g_hash_table_insert(b->domains, d->name, d);
@@ -524,20 +524,20 @@ bool tsr_broker_reload(struct tsr_broker *b, GError **error)
 		dom_define(b, d);
 	}
 	for (guint i = 0; i < gone->len; i++) {
-		struct dom *d = broker_dom(b, gone->pdata[i]);
-		broker_audit(b, "domain-removed", "domain", d->name, NULL);
-		broker_dom_stop(b, d, "removed from policy", removed_stopped, NULL);
+		struct brk_dom *d = brk_dom(b, gone->pdata[i]);
+		brk_audit(b, "domain-removed", "domain", d->name, NULL);
+		brk_dom_stop(b, d, "removed from policy", removed_stopped, NULL);
 	}
 	g_ptr_array_free(gone, TRUE);
 	/* Devices are decided again before the old policy goes: their decisions point into it. */
 	if (b->usb)
-		usb_host_rescan(b->usb, true);
+		brk_usb_host_rescan(b->usb, true);
 	tsr_policy_free(old);
 	policy_audit(b, "policy-reloaded");
 	if (b->user && !tsr_policy_find_user(fresh, b->user))
-		session_end(b, "the user is no longer in policy");
+		brk_session_end(b, "the user is no longer in policy");
 	else
-		session_on_kiosk_start(b); /* settings and the domain list may have changed */
+		brk_session_on_kiosk_start(b); /* settings and the domain list may have changed */
 	return true;
 }
 
@@ -616,7 +616,7 @@ struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GEr
 	if (!b->policy) {
 		/* The broker still runs: root can install a policy and reload; nobody can log in. */
 		tsr_err("no usable policy: %s", perr->message);
-		broker_audit(b, "policy-missing", "reason", perr->message, NULL);
+		brk_audit(b, "policy-missing", "reason", perr->message, NULL);
 	} else {
 		if (!tsr_auth_set_policy(b->auth, b->policy)) {
 			g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
@@ -626,12 +626,12 @@ struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GEr
 		define_all(b);
 	}
 	load_state(b);
-	b->ctl = tsr_ctl_server_create(b->control_path, control_handle, control_refused, b, error);
+	b->ctl = tsr_ctl_server_create(b->control_path, brk_control_handle, brk_control_refused, b, error);
 	if (!b->ctl)
 		goto fail;
 	{
 		g_autofree char *pid = g_strdup_printf("%d", (int)getpid());
-		broker_audit(b, "broker-start", "pid", pid, NULL);
+		brk_audit(b, "broker-start", "pid", pid, NULL);
 	}
 	if (b->policy)
 		policy_audit(b, "policy-loaded");
@@ -640,18 +640,18 @@ struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GEr
 	gpointer value;
 	g_hash_table_iter_init(&it, b->domains);
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
-		struct dom *d = value;
+		struct brk_dom *d = value;
 		if (d->backend)
 			b->adopting++;
 	}
 	g_hash_table_iter_init(&it, b->domains);
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
-		struct dom *d = value;
+		struct brk_dom *d = value;
 		if (d->backend)
 			tsr_backend_adopt(d->backend, d->name, adopt_done, b);
 	}
 	if (config->sysfs_root) {
-		b->usb = usb_host_create(b, error);
+		b->usb = brk_usb_host_create(b, error);
 		if (!b->usb)
 			goto fail;
 	}
@@ -661,7 +661,7 @@ struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GEr
 			goto fail;
 	}
 	if (config->kiosk_path)
-		b->kiosk = kiosk_link_create(b);
+		b->kiosk = brk_kiosk_link_create(b);
 	note_time(b);
 	note_time_timer = g_timeout_add_seconds(3600, note_time, b);
 	return b;
@@ -678,10 +678,10 @@ void tsr_broker_destroy(struct tsr_broker *b)
 		g_source_remove(note_time_timer);
 	note_time_timer = 0;
 	if (b->audit)
-		broker_audit(b, "broker-stop", NULL);
-	kiosk_link_destroy(b->kiosk);
+		brk_audit(b, "broker-stop", NULL);
+	brk_kiosk_link_destroy(b->kiosk);
 	brk_kiosk_devices_destroy(b->kiosk_devices);
-	usb_host_destroy(b->usb);
+	brk_usb_host_destroy(b->usb);
 	tsr_ctl_server_destroy(b->ctl);
 	if (b->domains)
 		g_hash_table_destroy(b->domains); /* kills viewers, leaves domains running */

@@ -41,14 +41,14 @@ static const char *arg_string(JsonObject *args, const char *name, GError **error
 	return json_node_get_string(n);
 }
 
-static struct dom *arg_domain(struct tsr_broker *b, JsonObject *args, GError **error)
+static struct brk_dom *arg_domain(struct tsr_broker *b, JsonObject *args, GError **error)
 {
 	const char *name = arg_string(args, "name", error);
-	struct dom *d;
+	struct brk_dom *d;
 
 	if (!name)
 		return NULL;
-	d = broker_dom(b, name);
+	d = brk_dom(b, name);
 	if (!d || !d->pol) {
 		g_set_error(error, TSR_CTL_ERROR, TSR_CTL_ERROR_NOT_FOUND,
 			    "no domain \"%.64s\" in policy (tessera-ctl domains lists them)", name);
@@ -62,7 +62,7 @@ static const char *session_name(enum session_state s)
 	return s == SESSION_ACTIVE ? "active" : s == SESSION_LOCKED ? "locked" : "login";
 }
 
-static JsonObject *domain_object(struct tsr_broker *b, struct dom *d)
+static JsonObject *domain_object(struct tsr_broker *b, struct brk_dom *d)
 {
 	JsonObject *o = json_object_new();
 
@@ -71,7 +71,7 @@ static JsonObject *domain_object(struct tsr_broker *b, struct dom *d)
 	json_object_set_string_member(o, "backend",
 				      d->pol ? tsr_policy_backend_name(d->pol->backend) : "");
 	json_object_set_string_member(o, "state", d->backend
-							  ? tsr_domain_state_name(broker_dom_state(d))
+							  ? tsr_domain_state_name(brk_dom_state(d))
 							  : "unavailable");
 	json_object_set_boolean_member(o, "disposable", d->pol && d->pol->disposable);
 	if (d->unavailable)
@@ -92,7 +92,7 @@ static JsonObject *cmd_status(struct tsr_broker *b)
 	JsonObject *o = json_object_new(), *pol = json_object_new(), *ses = json_object_new();
 	JsonObject *k = json_object_new();
 	int64_t days = 0;
-	enum tsr_policy_lease lease = broker_lease(b, &days);
+	enum tsr_policy_lease lease = brk_lease(b, &days);
 	GHashTableIter it;
 	gpointer value;
 	int64_t running = 0;
@@ -113,12 +113,12 @@ static JsonObject *cmd_status(struct tsr_broker *b)
 	if (b->focused)
 		json_object_set_string_member(ses, "focused", b->focused);
 	json_object_set_boolean_member(k, "enabled", b->kiosk != NULL);
-	json_object_set_int_member(k, "pid", kiosk_link_pid(b->kiosk));
-	json_object_set_int_member(k, "starts", kiosk_link_starts(b->kiosk));
-	json_object_set_boolean_member(k, "connected", kiosk_link_connected(b->kiosk));
+	json_object_set_int_member(k, "pid", brk_kiosk_link_pid(b->kiosk));
+	json_object_set_int_member(k, "starts", brk_kiosk_link_starts(b->kiosk));
+	json_object_set_boolean_member(k, "connected", brk_kiosk_link_connected(b->kiosk));
 	g_hash_table_iter_init(&it, b->domains);
 	while (g_hash_table_iter_next(&it, NULL, &value))
-		running += broker_dom_state(value) == TSR_DOMAIN_RUNNING;
+		running += brk_dom_state(value) == TSR_DOMAIN_RUNNING;
 	json_object_set_object_member(o, "policy", pol);
 	json_object_set_object_member(o, "session", ses);
 	json_object_set_object_member(o, "kiosk", k);
@@ -134,7 +134,7 @@ static JsonObject *cmd_domains(struct tsr_broker *b)
 	JsonArray *a = json_array_new();
 
 	for (size_t i = 0; b->policy && i < b->policy->n_domains; i++) {
-		struct dom *d = broker_dom(b, b->policy->domains[i].name);
+		struct brk_dom *d = brk_dom(b, b->policy->domains[i].name);
 		if (d)
 			json_array_add_object_element(a, domain_object(b, d));
 	}
@@ -146,7 +146,7 @@ static void start_finished(struct tsr_broker *b, const char *name, const GError 
 			   void *data)
 {
 	struct tsr_ctl_call *call = data;
-	struct dom *d = broker_dom(b, name);
+	struct brk_dom *d = brk_dom(b, name);
 	g_autoptr(GError) err = NULL;
 
 	if (error)
@@ -165,7 +165,7 @@ static JsonObject *cmd_start_stop(struct tsr_broker *b, struct tsr_ctl_call *cal
 	static const char *const allowed[] = { "name", NULL };
 	JsonObject *args = tsr_ctl_call_request(call)->args;
 	g_autofree char *by = who(call);
-	struct dom *d;
+	struct brk_dom *d;
 
 	if (!args_only(args, allowed, error) || !(d = arg_domain(b, args, error)))
 		return NULL;
@@ -176,9 +176,9 @@ static JsonObject *cmd_start_stop(struct tsr_broker *b, struct tsr_ctl_call *cal
 	}
 	tsr_ctl_call_defer(call);
 	if (start)
-		broker_dom_start(b, d, by, start_finished, call);
+		brk_dom_start(b, d, by, start_finished, call);
 	else
-		broker_dom_stop(b, d, by, start_finished, call);
+		brk_dom_stop(b, d, by, start_finished, call);
 	return NULL;
 }
 
@@ -194,7 +194,7 @@ static JsonObject *cmd_devices(struct tsr_broker *b)
 		json_object_set_string_member(e, "domain", list[i + 1]);
 		json_array_add_object_element(assigned, e);
 	}
-	json_object_set_array_member(o, "devices", b->usb ? usb_host_list(b->usb) : json_array_new());
+	json_object_set_array_member(o, "devices", b->usb ? brk_usb_host_list(b->usb) : json_array_new());
 	json_object_set_array_member(o, "assignments", assigned);
 	json_object_set_boolean_member(o, "usb", b->usb != NULL);
 	return o;
@@ -208,7 +208,7 @@ static JsonObject *cmd_attach(struct tsr_broker *b, struct tsr_ctl_call *call, b
 	JsonObject *args = tsr_ctl_call_request(call)->args;
 	g_autofree char *by = who(call);
 	const char *id;
-	struct dom *d = NULL;
+	struct brk_dom *d = NULL;
 
 	if (!args_only(args, attach ? a_allowed : d_allowed, error) ||
 	    !(id = arg_string(args, "device", error)) ||
@@ -219,10 +219,10 @@ static JsonObject *cmd_attach(struct tsr_broker *b, struct tsr_ctl_call *call, b
 			    "USB handling is off in this broker (started without --sysfs)");
 		return NULL;
 	}
-	broker_audit(b, attach ? "admin-attach" : "admin-detach", "device", id, "domain",
+	brk_audit(b, attach ? "admin-attach" : "admin-detach", "device", id, "domain",
 		     d ? d->name : NULL, "by", by, NULL);
-	if (attach ? !usb_host_attach(b->usb, id, d->name, error)
-		   : !usb_host_detach(b->usb, id, error))
+	if (attach ? !brk_usb_host_attach(b->usb, id, d->name, error)
+		   : !brk_usb_host_detach(b->usb, id, error))
 		return NULL;
 	return cmd_devices(b);
 }
@@ -263,7 +263,7 @@ static JsonObject *cmd_audit(struct tsr_broker *b, JsonObject *args, GError **er
 	return o;
 }
 
-JsonObject *control_handle(void *data, struct tsr_ctl_call *call, GError **error)
+JsonObject *brk_control_handle(void *data, struct tsr_ctl_call *call, GError **error)
 {
 	struct tsr_broker *b = data;
 	const struct tsr_ctl_request *req = tsr_ctl_call_request(call);
@@ -287,12 +287,12 @@ JsonObject *control_handle(void *data, struct tsr_ctl_call *call, GError **error
 			return NULL;
 		}
 		if (n && json_node_get_boolean(n) && b->usb)
-			usb_host_rescan(b->usb, false);
+			brk_usb_host_rescan(b->usb, false);
 		return cmd_devices(b);
 	}
 	if (strcmp(cmd, "audit") == 0)
 		return cmd_audit(b, req->args, error);
-	broker_audit(b, "control", "command", cmd, "pid", pid, NULL);
+	brk_audit(b, "control", "command", cmd, "pid", pid, NULL);
 	if (strcmp(cmd, "start") == 0)
 		return cmd_start_stop(b, call, true, error);
 	if (strcmp(cmd, "stop") == 0)
@@ -321,11 +321,11 @@ JsonObject *control_handle(void *data, struct tsr_ctl_call *call, GError **error
 	return NULL;
 }
 
-void control_refused(void *data, const struct tsr_ctl_peer *peer, const char *reason)
+void brk_control_refused(void *data, const struct tsr_ctl_peer *peer, const char *reason)
 {
 	struct tsr_broker *b = data;
 	g_autofree char *uid = g_strdup_printf("%u", (unsigned)peer->uid);
 	g_autofree char *pid = g_strdup_printf("%d", (int)peer->pid);
 
-	broker_audit(b, "control-refused", "uid", uid, "pid", pid, "reason", reason, NULL);
+	brk_audit(b, "control-refused", "uid", uid, "pid", pid, "reason", reason, NULL);
 }

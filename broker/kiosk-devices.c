@@ -92,7 +92,7 @@ static bool send_device(struct brk_kiosk_devices *d, uint32_t id, uint8_t kind, 
 	struct tsr_kiosk_device m = { .id = id, .kind = kind, .action = action };
 
 	tsr_kiosk_set_string(m.node, sizeof(m.node), node);
-	return kiosk_send(d->b, &m, TSR_KIOSK_DEVICE, fd);
+	return brk_kiosk_send(d->b, &m, TSR_KIOSK_DEVICE, fd);
 }
 
 static bool is_event_node(const char *devnode)
@@ -234,7 +234,7 @@ void brk_kiosk_devices_revoke(struct brk_kiosk_devices *d)
 	}
 	{
 		g_autofree char *count = g_strdup_printf("%u", n);
-		broker_audit(d->b, "kiosk-devices-revoked", "evdev", count, NULL);
+		brk_audit(d->b, "kiosk-devices-revoked", "evdev", count, NULL);
 	}
 	tsr_info("kiosk devices: %u input devices revoked, DRM master dropped", n);
 }

@@ -5,7 +5,7 @@
  * (with --kiosk-devices it needs no device group: kiosk-devices.c lends it the card and the
  * input devices and revokes them when it ends), dies with the broker
  * (PR_SET_PDEATHSIG), and is restarted with a growing delay whenever it exits or breaks the
- * protocol; each new kiosk starts locked (session_on_kiosk_start).
+ * protocol; each new kiosk starts locked (brk_session_on_kiosk_start).
  *
  * Every message from the kiosk is received into sodium_malloc memory (it may hold a password)
  * and wiped as soon as it has been handled. */
@@ -34,7 +34,7 @@
 /* A kiosk that ran this long before dying starts the back-off from the beginning. */
 #define RESTART_RESET_US (10 * G_USEC_PER_SEC)
 
-struct kiosk_link {
+struct brk_kiosk_link {
 	struct tsr_broker *b;
 	int fd;
 	GPid pid;
@@ -47,7 +47,7 @@ struct kiosk_link {
 	uint8_t *rbuf; /* sodium_malloc, TSR_KIOSK_MSG_MAX bytes */
 };
 
-static void kiosk_start(struct kiosk_link *k);
+static void kiosk_start(struct brk_kiosk_link *k);
 
 static bool resolve_user(const char *spec, uid_t *uid, gid_t *gid, gid_t **groups, int *ngroups)
 {
@@ -85,7 +85,7 @@ static bool resolve_user(const char *spec, uid_t *uid, gid_t *gid, gid_t **group
 	return true;
 }
 
-static void link_down(struct kiosk_link *k)
+static void link_down(struct brk_kiosk_link *k)
 {
 	if (k->io_watch)
 		g_source_remove(k->io_watch);
@@ -97,14 +97,14 @@ static void link_down(struct kiosk_link *k)
 
 static gboolean restart_cb(gpointer data)
 {
-	struct kiosk_link *k = data;
+	struct brk_kiosk_link *k = data;
 
 	k->restart_timer = 0;
 	kiosk_start(k);
 	return G_SOURCE_REMOVE;
 }
 
-static void schedule_restart(struct kiosk_link *k)
+static void schedule_restart(struct brk_kiosk_link *k)
 {
 	if (tsr_clock_now_us(k->b->mono) - k->started_us > RESTART_RESET_US)
 		k->delay_ms = RESTART_MIN_MS;
@@ -115,7 +115,7 @@ static void schedule_restart(struct kiosk_link *k)
 
 static void on_kiosk_exit(GPid pid, gint status, gpointer data)
 {
-	struct kiosk_link *k = data;
+	struct brk_kiosk_link *k = data;
 	g_autofree char *how = WIFEXITED(status)
 				       ? g_strdup_printf("exit status %d", WEXITSTATUS(status))
 				       : g_strdup_printf("signal %d", WTERMSIG(status));
@@ -125,15 +125,15 @@ static void on_kiosk_exit(GPid pid, gint status, gpointer data)
 	k->pid = 0;
 	link_down(k);
 	brk_kiosk_devices_revoke(k->b->kiosk_devices);
-	broker_audit(k->b, "kiosk-exit", "how", how, NULL);
+	brk_audit(k->b, "kiosk-exit", "how", how, NULL);
 	tsr_warn("the kiosk ended (%s)", how);
 	schedule_restart(k);
 }
 
 /* The kiosk broke the protocol or closed its end: end it; on_kiosk_exit restarts it. */
-static void kiosk_kill(struct kiosk_link *k, const char *why)
+static void kiosk_kill(struct brk_kiosk_link *k, const char *why)
 {
-	broker_audit(k->b, "kiosk-refused", "reason", why, NULL);
+	brk_audit(k->b, "kiosk-refused", "reason", why, NULL);
 	tsr_warn("ending the kiosk: %s", why);
 	link_down(k);
 	brk_kiosk_devices_revoke(k->b->kiosk_devices);
@@ -143,7 +143,7 @@ static void kiosk_kill(struct kiosk_link *k, const char *why)
 
 static gboolean on_readable(int fd, GIOCondition cond, gpointer data)
 {
-	struct kiosk_link *k = data;
+	struct brk_kiosk_link *k = data;
 	size_t nfds = 0;
 	const char *why = NULL;
 	ssize_t n;
@@ -169,7 +169,7 @@ static gboolean on_readable(int fd, GIOCondition cond, gpointer data)
 		kiosk_kill(k, text);
 		return G_SOURCE_REMOVE;
 	}
-	session_handle(k->b, k->rbuf, (size_t)n);
+	brk_session_handle(k->b, k->rbuf, (size_t)n);
 	sodium_memzero(k->rbuf, (size_t)n);
 	return G_SOURCE_CONTINUE;
 }
@@ -188,7 +188,7 @@ static char **kiosk_env(void)
 	return (char **)g_ptr_array_free(env, FALSE);
 }
 
-static void kiosk_start(struct kiosk_link *k)
+static void kiosk_start(struct brk_kiosk_link *k)
 {
 	struct tsr_broker *b = k->b;
 	uid_t uid;
@@ -201,7 +201,7 @@ static void kiosk_start(struct kiosk_link *k)
 	if (!resolve_user(b->cfg.kiosk_user, &uid, &gid, &groups, &ngroups)) {
 		tsr_err("kiosk user %s does not exist or is root; set --kiosk-user",
 			b->cfg.kiosk_user ? b->cfg.kiosk_user : "tessera-kiosk");
-		broker_audit(b, "kiosk-failed", "reason", "no kiosk user", NULL);
+		brk_audit(b, "kiosk-failed", "reason", "no kiosk user", NULL);
 		k->started_us = tsr_clock_now_us(b->mono);
 		schedule_restart(k);
 		return;
@@ -272,19 +272,19 @@ static void kiosk_start(struct kiosk_link *k)
 	{
 		g_autofree char *p = g_strdup_printf("%d", (int)pid);
 		g_autofree char *u = g_strdup_printf("%u", (unsigned)uid);
-		broker_audit(b, "kiosk-start", "pid", p, "uid", u, NULL);
+		brk_audit(b, "kiosk-start", "pid", p, "uid", u, NULL);
 	}
 	tsr_info("kiosk started (pid %d)", (int)pid);
 	/* The card must be the first message: the kiosk takes it before anything else. */
 	brk_kiosk_devices_lend(b->kiosk_devices);
-	if (!kiosk_link_connected(k))
+	if (!brk_kiosk_link_connected(k))
 		return;
-	session_on_kiosk_start(b);
+	brk_session_on_kiosk_start(b);
 }
 
-struct kiosk_link *kiosk_link_create(struct tsr_broker *b)
+struct brk_kiosk_link *brk_kiosk_link_create(struct tsr_broker *b)
 {
-	struct kiosk_link *k = g_new0(struct kiosk_link, 1);
+	struct brk_kiosk_link *k = g_new0(struct brk_kiosk_link, 1);
 
 	k->b = b;
 	k->fd = -1;
@@ -297,7 +297,7 @@ struct kiosk_link *kiosk_link_create(struct tsr_broker *b)
 	return k;
 }
 
-void kiosk_link_destroy(struct kiosk_link *k)
+void brk_kiosk_link_destroy(struct brk_kiosk_link *k)
 {
 	if (!k)
 		return;
@@ -324,27 +324,27 @@ void kiosk_link_destroy(struct kiosk_link *k)
 	g_free(k);
 }
 
-bool kiosk_link_connected(struct kiosk_link *k)
+bool brk_kiosk_link_connected(struct brk_kiosk_link *k)
 {
 	return k && k->fd >= 0;
 }
 
-pid_t kiosk_link_pid(struct kiosk_link *k)
+pid_t brk_kiosk_link_pid(struct brk_kiosk_link *k)
 {
 	return k ? k->pid : 0;
 }
 
-unsigned kiosk_link_starts(struct kiosk_link *k)
+unsigned brk_kiosk_link_starts(struct brk_kiosk_link *k)
 {
 	return k ? k->starts : 0;
 }
 
-bool kiosk_send(struct tsr_broker *b, void *msg, uint16_t type, int fd)
+bool brk_kiosk_send(struct tsr_broker *b, void *msg, uint16_t type, int fd)
 {
-	struct kiosk_link *k = b->kiosk;
+	struct brk_kiosk_link *k = b->kiosk;
 	size_t len = tsr_kiosk_msg_size(type);
 
-	if (!kiosk_link_connected(k))
+	if (!brk_kiosk_link_connected(k))
 		return false;
 	if (tsr_frame_send(k->fd, msg, len, type, TSR_KIOSK_PROTO_VERSION, fd >= 0 ? &fd : NULL,
 			   fd >= 0 ? 1 : 0) < 0) {

@@ -29,17 +29,17 @@ static void reply(struct tsr_broker *b, uint32_t seq, enum tsr_kiosk_status stat
 	text = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	tsr_kiosk_set_string(r.message, sizeof(r.message), text);
-	kiosk_send(b, &r, TSR_KIOSK_REPLY, fd);
+	brk_kiosk_send(b, &r, TSR_KIOSK_REPLY, fd);
 }
 
 static void refuse(struct tsr_broker *b, uint32_t seq, enum tsr_kiosk_status status,
 		   const char *name, const char *reason, const char *text)
 {
-	broker_audit(b, "refused", "user", b->user, "domain", name, "reason", reason, NULL);
+	brk_audit(b, "refused", "user", b->user, "domain", name, "reason", reason, NULL);
 	reply(b, seq, status, 0, -1, "%s", text);
 }
 
-void session_notify(struct tsr_broker *b, enum tsr_kiosk_notify_kind kind, const char *domain,
+void brk_session_notify(struct tsr_broker *b, enum tsr_kiosk_notify_kind kind, const char *domain,
 		    const char *fmt, ...)
 {
 	struct tsr_kiosk_notify n = { .kind = kind };
@@ -51,20 +51,20 @@ void session_notify(struct tsr_broker *b, enum tsr_kiosk_notify_kind kind, const
 	va_end(ap);
 	tsr_kiosk_set_string(n.domain, sizeof(n.domain), domain);
 	tsr_kiosk_set_string(n.text, sizeof(n.text), text);
-	kiosk_send(b, &n, TSR_KIOSK_NOTIFY, -1);
+	brk_kiosk_send(b, &n, TSR_KIOSK_NOTIFY, -1);
 }
 
-bool session_user_may_use(struct tsr_broker *b, const struct dom *d)
+bool brk_session_user_may_use(struct tsr_broker *b, const struct brk_dom *d)
 {
 	return b->policy && b->user && d && d->pol &&
 	       tsr_policy_user_may_use(b->policy, b->user, d->name);
 }
 
-static enum tsr_kiosk_domain_state kiosk_state(struct dom *d)
+static enum tsr_kiosk_domain_state kiosk_state(struct brk_dom *d)
 {
 	if (!d->backend)
 		return TSR_KIOSK_DOMAIN_UNAVAILABLE;
-	switch (broker_dom_state(d)) {
+	switch (brk_dom_state(d)) {
 	case TSR_DOMAIN_STOPPED:
 		return TSR_KIOSK_DOMAIN_STOPPED;
 	case TSR_DOMAIN_STARTING:
@@ -79,7 +79,7 @@ static enum tsr_kiosk_domain_state kiosk_state(struct dom *d)
 	return TSR_KIOSK_DOMAIN_UNAVAILABLE;
 }
 
-static uint8_t kiosk_accel(struct dom *d)
+static uint8_t kiosk_accel(struct brk_dom *d)
 {
 	const char *accel = d->backend ? tsr_backend_accel(d->backend, d->name) : NULL;
 
@@ -90,7 +90,7 @@ static uint8_t kiosk_accel(struct dom *d)
 	return TSR_KIOSK_ACCEL_NONE;
 }
 
-static void send_domain(struct tsr_broker *b, struct dom *d, uint32_t seq)
+static void send_domain(struct tsr_broker *b, struct brk_dom *d, uint32_t seq)
 {
 	struct tsr_kiosk_domain m = { .seq = seq };
 
@@ -101,12 +101,12 @@ static void send_domain(struct tsr_broker *b, struct dom *d, uint32_t seq)
 	m.accel = kiosk_accel(d);
 	tsr_kiosk_set_string(m.name, sizeof(m.name), d->name);
 	tsr_kiosk_set_string(m.label, sizeof(m.label), d->pol->label ? d->pol->label : d->name);
-	kiosk_send(b, &m, TSR_KIOSK_DOMAIN, -1);
+	brk_kiosk_send(b, &m, TSR_KIOSK_DOMAIN, -1);
 }
 
-void session_domain_changed(struct tsr_broker *b, struct dom *d)
+void brk_session_domain_changed(struct tsr_broker *b, struct brk_dom *d)
 {
-	if (b->session != SESSION_LOGIN && session_user_may_use(b, d))
+	if (b->session != SESSION_LOGIN && brk_session_user_may_use(b, d))
 		send_domain(b, d, 0);
 }
 
@@ -120,7 +120,7 @@ static void send_session(struct tsr_broker *b)
 		tsr_kiosk_set_string(m.user, sizeof(m.user), b->user);
 	if (b->session != SESSION_LOGIN && u && u->full_name)
 		tsr_kiosk_set_string(m.full_name, sizeof(m.full_name), u->full_name);
-	kiosk_send(b, &m, TSR_KIOSK_SESSION, -1);
+	brk_kiosk_send(b, &m, TSR_KIOSK_SESSION, -1);
 }
 
 static void send_settings(struct tsr_broker *b)
@@ -147,20 +147,20 @@ static void send_settings(struct tsr_broker *b)
 				     k->hotkeys[i].keys);
 		m.n_hotkeys++;
 	}
-	kiosk_send(b, &m, TSR_KIOSK_SETTINGS, -1);
+	brk_kiosk_send(b, &m, TSR_KIOSK_SETTINGS, -1);
 }
 
 static void set_session(struct tsr_broker *b, enum session_state s, const char *why)
 {
 	if (b->session != s)
-		broker_audit(b, "session", "state", session_names[s], "user", b->user, "reason", why,
+		brk_audit(b, "session", "state", session_names[s], "user", b->user, "reason", why,
 			     NULL);
 	b->session = s;
 	send_session(b);
-	broker_save_state(b);
+	brk_save_state(b);
 }
 
-void session_on_kiosk_start(struct tsr_broker *b)
+void brk_session_on_kiosk_start(struct tsr_broker *b)
 {
 	/* Every kiosk that starts is locked: a kiosk that crashed or was replaced never comes
 	 * back to an open desktop. */
@@ -173,7 +173,7 @@ void session_on_kiosk_start(struct tsr_broker *b)
 static void lease_notice(struct tsr_broker *b)
 {
 	int64_t days = 0;
-	enum tsr_policy_lease lease = broker_lease(b, &days);
+	enum tsr_policy_lease lease = brk_lease(b, &days);
 	int64_t now = tsr_policy_state_effective_time(
 		b->state_dir, tsr_clock_now_us(b->real) / G_USEC_PER_SEC);
 
@@ -181,7 +181,7 @@ static void lease_notice(struct tsr_broker *b)
 	if (lease == TSR_POLICY_LEASE_GRACE ||
 	    (lease == TSR_POLICY_LEASE_VALID && b->policy->valid_until &&
 	     b->policy->valid_until - now <= 3 * 86400))
-		session_notify(b, TSR_KIOSK_NOTE_POLICY_EXPIRES, NULL,
+		brk_session_notify(b, TSR_KIOSK_NOTE_POLICY_EXPIRES, NULL,
 			       "%sNew logins stop in %" G_GINT64_FORMAT
 			       " day(s): connect to the network so this laptop's policy can be "
 			       "updated.",
@@ -198,9 +198,9 @@ static void stop_foreign_domains(struct tsr_broker *b)
 	/* Another user's paused session must never be shown to this one. */
 	g_hash_table_iter_init(&it, b->domains);
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
-		struct dom *d = value;
+		struct brk_dom *d = value;
 		if (d->owner && g_strcmp0(d->owner, b->user) != 0)
-			broker_dom_stop(b, d, "another user logged in", NULL, NULL);
+			brk_dom_stop(b, d, "another user logged in", NULL, NULL);
 	}
 }
 
@@ -220,9 +220,9 @@ static void handle_auth(struct tsr_broker *b, const struct tsr_kiosk_login *m, b
 		return;
 	}
 	if (!unlock) {
-		enum tsr_policy_lease lease = broker_lease(b, NULL);
+		enum tsr_policy_lease lease = brk_lease(b, NULL);
 		if (lease == TSR_POLICY_LEASE_EXPIRED || lease == TSR_POLICY_LEASE_NOT_YET_VALID) {
-			broker_audit(b, "login", "result", "lease",
+			brk_audit(b, "login", "result", "lease",
 				     "lease", tsr_policy_lease_name(lease), NULL);
 			reply(b, m->seq, TSR_KIOSK_E_LEASE, 0, -1,
 			      b->policy ? "This laptop's policy is out of date. Connect to the "
@@ -244,7 +244,7 @@ static void handle_auth(struct tsr_broker *b, const struct tsr_kiosk_login *m, b
 
 	/* A name nobody has might be a password typed into the wrong field: never log it. */
 	known = tsr_policy_find_user(b->policy, user) != NULL;
-	broker_audit(b, unlock ? "unlock" : "login", "user", known ? user : "(unknown)", "result",
+	brk_audit(b, unlock ? "unlock" : "login", "user", known ? user : "(unknown)", "result",
 		     tsr_auth_result_name(r), NULL);
 	switch (r) {
 	case TSR_AUTH_OK:
@@ -275,8 +275,8 @@ static void handle_auth(struct tsr_broker *b, const struct tsr_kiosk_login *m, b
 static void handle_list(struct tsr_broker *b, uint32_t seq)
 {
 	for (size_t i = 0; i < b->policy->n_domains; i++) {
-		struct dom *d = broker_dom(b, b->policy->domains[i].name);
-		if (session_user_may_use(b, d))
+		struct brk_dom *d = brk_dom(b, b->policy->domains[i].name);
+		if (brk_session_user_may_use(b, d))
 			send_domain(b, d, seq);
 	}
 	reply(b, seq, TSR_KIOSK_OK, 0, -1, "%s", "");
@@ -293,11 +293,11 @@ struct pick {
 static void pick_started(struct tsr_broker *b, const char *name, const GError *error, void *data)
 {
 	struct pick *p = data;
-	struct dom *d = broker_dom(b, name);
+	struct brk_dom *d = brk_dom(b, name);
 	g_autoptr(GError) verr = NULL;
 	int fd;
 
-	if (p->kiosk_gen != kiosk_link_starts(b->kiosk) || b->session != SESSION_ACTIVE ||
+	if (p->kiosk_gen != brk_kiosk_link_starts(b->kiosk) || b->session != SESSION_ACTIVE ||
 	    g_strcmp0(b->user, p->user) != 0)
 		goto out; /* nobody to answer: the kiosk will list domains again */
 	if (error || !d) {
@@ -312,15 +312,15 @@ static void pick_started(struct tsr_broker *b, const char *name, const GError *e
 	}
 	g_free(d->owner);
 	d->owner = g_strdup(b->user);
-	broker_save_state(b);
-	fd = viewer_spawn(b, d, &verr);
+	brk_save_state(b);
+	fd = brk_viewer_spawn(b, d, &verr);
 	if (fd < 0) {
-		broker_audit(b, "viewer-failed", "domain", name, "reason", verr->message, NULL);
+		brk_audit(b, "viewer-failed", "domain", name, "reason", verr->message, NULL);
 		reply(b, p->seq, TSR_KIOSK_E_FAILED, 0, -1, "The display of %s could not start: %s",
 		      name, verr->message);
 		goto out;
 	}
-	broker_audit(b, "pick", "user", b->user, "domain", name, NULL);
+	brk_audit(b, "pick", "user", b->user, "domain", name, NULL);
 	reply(b, p->seq, TSR_KIOSK_OK, 0, fd, "%s", "");
 	close(fd);
 out:
@@ -331,17 +331,17 @@ out:
 /* What a request may touch: a domain the policy lets this user use, that no other user's
  * session holds. A domain another user picked is being stopped (or failed to stop) after a
  * user switch; until it has stopped it still shows that user's desktop. */
-static struct dom *usable(struct tsr_broker *b, uint32_t seq, const char *name,
+static struct brk_dom *usable(struct tsr_broker *b, uint32_t seq, const char *name,
 			  bool may_wait_for_stop)
 {
-	struct dom *d = broker_dom(b, name);
+	struct brk_dom *d = brk_dom(b, name);
 	g_autofree char *text = NULL;
 
 	if (!d || !d->pol) {
 		reply(b, seq, TSR_KIOSK_E_UNKNOWN, 0, -1, "There is no domain %s.", name);
 		return NULL;
 	}
-	if (!session_user_may_use(b, d)) {
+	if (!brk_session_user_may_use(b, d)) {
 		text = g_strdup_printf("You may not use %s.", name);
 		refuse(b, seq, TSR_KIOSK_E_FORBIDDEN, name, "not allowed by policy", text);
 		return NULL;
@@ -357,14 +357,14 @@ static struct dom *usable(struct tsr_broker *b, uint32_t seq, const char *name,
 
 /* For requests that act on what is running now (view it, send devices to it): the domain must
  * be usable, running, and not on its way down. */
-static struct dom *usable_running(struct tsr_broker *b, uint32_t seq, const char *name)
+static struct brk_dom *usable_running(struct tsr_broker *b, uint32_t seq, const char *name)
 {
-	struct dom *d = usable(b, seq, name, false);
+	struct brk_dom *d = usable(b, seq, name, false);
 	g_autofree char *text = NULL;
 
 	if (!d)
 		return NULL;
-	if (d->stopping || broker_dom_state(d) != TSR_DOMAIN_RUNNING) {
+	if (d->stopping || brk_dom_state(d) != TSR_DOMAIN_RUNNING) {
 		text = g_strdup_printf("%s is not running.", name);
 		refuse(b, seq, TSR_KIOSK_E_STATE, name, "not running", text);
 		return NULL;
@@ -381,7 +381,7 @@ static void stop_finished(struct tsr_broker *b, const char *name, const GError *
 {
 	struct stop_req *s = data;
 
-	if (s->kiosk_gen == kiosk_link_starts(b->kiosk)) {
+	if (s->kiosk_gen == brk_kiosk_link_starts(b->kiosk)) {
 		if (error)
 			reply(b, s->seq, TSR_KIOSK_E_FAILED, 0, -1, "Stopping %s: %s", name,
 			      error->message);
@@ -396,7 +396,7 @@ static void logout_stopped(struct tsr_broker *b, const char *name, const GError 
 {
 }
 
-void session_end(struct tsr_broker *b, const char *why)
+void brk_session_end(struct tsr_broker *b, const char *why)
 {
 	GHashTableIter it;
 	gpointer value;
@@ -405,28 +405,28 @@ void session_end(struct tsr_broker *b, const char *why)
 		return;
 	g_hash_table_iter_init(&it, b->domains);
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
-		struct dom *d = value;
+		struct brk_dom *d = value;
 		if (g_strcmp0(d->owner, b->user) != 0)
 			continue;
 		if (!d->pol || d->pol->disposable || b->cfg.logout == TSR_BROKER_LOGOUT_STOP)
-			broker_dom_stop(b, d, "logout", logout_stopped, NULL);
+			brk_dom_stop(b, d, "logout", logout_stopped, NULL);
 		else
-			broker_dom_pause(b, d, "logout");
+			brk_dom_pause(b, d, "logout");
 	}
-	broker_audit(b, "logout", "user", b->user, "reason", why, NULL);
+	brk_audit(b, "logout", "user", b->user, "reason", why, NULL);
 	g_clear_pointer(&b->user, g_free);
 	g_clear_pointer(&b->focused, g_free);
 	if (b->usb)
-		usb_host_focus_changed(b->usb);
+		brk_usb_host_focus_changed(b->usb);
 	set_session(b, SESSION_LOGIN, why);
 }
 
-void session_handle(struct tsr_broker *b, const void *msg, size_t len)
+void brk_session_handle(struct tsr_broker *b, const void *msg, size_t len)
 {
 	const struct tsr_frame_header *h = msg;
 	const struct tsr_kiosk_request *rq = msg;
 	const struct tsr_kiosk_domain_request *dr = msg;
-	struct dom *d;
+	struct brk_dom *d;
 
 	switch (h->type) {
 	case TSR_KIOSK_LOGIN:
@@ -452,7 +452,7 @@ void session_handle(struct tsr_broker *b, const void *msg, size_t len)
 		handle_list(b, rq->seq);
 		return;
 	case TSR_KIOSK_LOGOUT:
-		session_end(b, "logged out");
+		brk_session_end(b, "logged out");
 		reply(b, rq->seq, TSR_KIOSK_OK, 0, -1, "%s", "");
 		return;
 	case TSR_KIOSK_LOCK:
@@ -465,9 +465,9 @@ void session_handle(struct tsr_broker *b, const void *msg, size_t len)
 			return;
 		p = g_new0(struct pick, 1);
 		p->seq = dr->seq;
-		p->kiosk_gen = kiosk_link_starts(b->kiosk);
+		p->kiosk_gen = brk_kiosk_link_starts(b->kiosk);
 		p->user = g_strdup(b->user);
-		broker_dom_start(b, d, b->user, pick_started, p);
+		brk_dom_start(b, d, b->user, pick_started, p);
 		return;
 	}
 	case TSR_KIOSK_RESTART_VIEWER: {
@@ -476,7 +476,7 @@ void session_handle(struct tsr_broker *b, const void *msg, size_t len)
 			return;
 		p = g_new0(struct pick, 1);
 		p->seq = dr->seq;
-		p->kiosk_gen = kiosk_link_starts(b->kiosk);
+		p->kiosk_gen = brk_kiosk_link_starts(b->kiosk);
 		p->user = g_strdup(b->user);
 		pick_started(b, d->name, NULL, p);
 		return;
@@ -487,8 +487,8 @@ void session_handle(struct tsr_broker *b, const void *msg, size_t len)
 			return;
 		s = g_new0(struct stop_req, 1);
 		s->seq = dr->seq;
-		s->kiosk_gen = kiosk_link_starts(b->kiosk);
-		broker_dom_stop(b, d, b->user, stop_finished, s);
+		s->kiosk_gen = brk_kiosk_link_starts(b->kiosk);
+		brk_dom_stop(b, d, b->user, stop_finished, s);
 		return;
 	}
 	case TSR_KIOSK_FOCUS:
@@ -496,10 +496,10 @@ void session_handle(struct tsr_broker *b, const void *msg, size_t len)
 			return;
 		g_free(b->focused);
 		b->focused = dr->domain[0] ? g_strdup(dr->domain) : NULL;
-		broker_audit(b, "focus", "user", b->user, "domain", b->focused ? b->focused : "",
+		brk_audit(b, "focus", "user", b->user, "domain", b->focused ? b->focused : "",
 			     NULL);
 		if (b->usb)
-			usb_host_focus_changed(b->usb);
+			brk_usb_host_focus_changed(b->usb);
 		reply(b, dr->seq, TSR_KIOSK_OK, 0, -1, "%s", "");
 		return;
 	default:

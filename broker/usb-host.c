@@ -36,7 +36,7 @@ struct usb_entry {
 
 #define VIRTUAL_SYSNAME "virtual-smartcard"
 
-struct usb_host {
+struct brk_usb_host {
 	struct tsr_broker *b;
 	char *devices_dir; /* SYSFS/bus/usb/devices */
 	char *devfs;
@@ -55,7 +55,7 @@ static void entry_free(gpointer data)
 	g_free(e);
 }
 
-static char *sysfs_read(struct usb_host *u, const char *sysname, const char *attr, size_t *len)
+static char *sysfs_read(struct brk_usb_host *u, const char *sysname, const char *attr, size_t *len)
 {
 	g_autofree char *path = g_build_filename(u->devices_dir, sysname, attr, NULL);
 	char *text = NULL;
@@ -68,7 +68,7 @@ static char *sysfs_read(struct usb_host *u, const char *sysname, const char *att
 	return text;
 }
 
-static bool sysfs_write(struct usb_host *u, const char *sysname, const char *attr,
+static bool sysfs_write(struct brk_usb_host *u, const char *sysname, const char *attr,
 			const char *value)
 {
 	if (strcmp(sysname, VIRTUAL_SYSNAME) == 0)
@@ -95,7 +95,7 @@ static bool is_device_name(const char *name)
 	return strchr(name, '-') != NULL;
 }
 
-static struct tsr_usb_dev *read_device(struct usb_host *u, const char *sysname, GError **error)
+static struct tsr_usb_dev *read_device(struct brk_usb_host *u, const char *sysname, GError **error)
 {
 	struct tsr_usb_dev *dev = g_new0(struct tsr_usb_dev, 1);
 	g_autofree char *desc = NULL, *bus = NULL, *addr = NULL, *serial = NULL;
@@ -128,7 +128,7 @@ static struct tsr_usb_dev *read_device(struct usb_host *u, const char *sysname, 
 	return dev;
 }
 
-static void audit_decision(struct usb_host *u, struct usb_entry *e, const char *event,
+static void audit_decision(struct brk_usb_host *u, struct usb_entry *e, const char *event,
 			   const char *domain)
 {
 	JsonObject *o = json_object_new();
@@ -145,10 +145,10 @@ static void audit_decision(struct usb_host *u, struct usb_entry *e, const char *
 	if (domain)
 		json_object_set_string_member(o, "domain", domain);
 	json_object_set_string_member(o, "reason", e->decision.reason);
-	broker_audit_object(u->b, event, o);
+	brk_audit_object(u->b, event, o);
 }
 
-static struct tsr_usb_device backend_device(struct usb_host *u, const struct usb_entry *e)
+static struct tsr_usb_device backend_device(struct brk_usb_host *u, const struct usb_entry *e)
 {
 	struct tsr_usb_device d = { .kind = TSR_USB_HOST_BUSADDR, .bus = e->dev->bus,
 				    .addr = e->dev->addr };
@@ -165,7 +165,7 @@ static struct tsr_usb_device backend_device(struct usb_host *u, const struct usb
 }
 
 /* Port reset: whatever state the device had (a verified PIN) is gone. */
-static void reset_device(struct usb_host *u, const struct tsr_usb_dev *dev)
+static void reset_device(struct brk_usb_host *u, const struct tsr_usb_dev *dev)
 {
 	g_autofree char *path =
 		g_strdup_printf("%s/bus/usb/%03u/%03u", u->devfs, dev->bus, dev->addr);
@@ -176,12 +176,12 @@ static void reset_device(struct usb_host *u, const struct tsr_usb_dev *dev)
 		close(fd);
 	if (err)
 		tsr_warn("usb: reset of %s (%s) failed: %s", dev->id, path, g_strerror(err));
-	broker_audit(u->b, "device-reset", "device", dev->id, "result",
+	brk_audit(u->b, "device-reset", "device", dev->id, "result",
 		     err ? g_strerror(err) : "ok", NULL);
 }
 
 struct attach_ctx {
-	struct usb_host *u;
+	struct brk_usb_host *u;
 	char *sysname;
 	char *domain;
 };
@@ -194,16 +194,16 @@ static void attach_done(struct tsr_backend *backend, const char *name, const GEr
 
 	if (e && error) {
 		g_autofree char *owner = tsr_device_table_release(c->u->b->devices, e->dev->id);
-		broker_audit(c->u->b, "device-attach-failed", "device", e->dev->id, "domain", name,
+		brk_audit(c->u->b, "device-attach-failed", "device", e->dev->id, "domain", name,
 			     "reason", error->message, NULL);
-		session_notify(c->u->b, TSR_KIOSK_NOTE_DEVICE_DENIED, name,
+		brk_session_notify(c->u->b, TSR_KIOSK_NOTE_DEVICE_DENIED, name,
 			       "The device %04x:%04x could not be given to %s.", e->dev->vendor,
 			       e->dev->product, name);
 		sysfs_write(c->u, c->sysname, "authorized", "0");
-		broker_save_state(c->u->b);
+		brk_save_state(c->u->b);
 	} else if (e) {
 		audit_decision(c->u, e, "device-attached", name);
-		session_notify(c->u->b, TSR_KIOSK_NOTE_DEVICE_ATTACHED, name,
+		brk_session_notify(c->u->b, TSR_KIOSK_NOTE_DEVICE_ATTACHED, name,
 			       "USB device %04x:%04x is now attached to %s.", e->dev->vendor,
 			       e->dev->product, name);
 	}
@@ -212,10 +212,10 @@ static void attach_done(struct tsr_backend *backend, const char *name, const GEr
 	g_free(c);
 }
 
-static void place(struct usb_host *u, struct usb_entry *e);
+static void place(struct brk_usb_host *u, struct usb_entry *e);
 
 struct detach_ctx {
-	struct usb_host *u;
+	struct brk_usb_host *u;
 	char *sysname;
 	bool reset;
 };
@@ -241,16 +241,16 @@ static void detach_done(struct tsr_backend *backend, const char *name, const GEr
 
 /* Take e away from whichever domain has it (table and backend) and reset it. Returns true
  * when the backend is still letting go: detach_done finishes the job (reset, place again). */
-static bool detach_entry(struct usb_host *u, struct usb_entry *e, bool reset)
+static bool detach_entry(struct brk_usb_host *u, struct usb_entry *e, bool reset)
 {
 	g_autofree char *owner = tsr_device_table_release(u->b->devices, e->dev->id);
-	struct dom *d = broker_dom(u->b, owner);
+	struct brk_dom *d = brk_dom(u->b, owner);
 	struct tsr_usb_device bd = backend_device(u, e);
 
 	if (!owner)
 		return false;
 	audit_decision(u, e, "device-detached", owner);
-	session_notify(u->b, TSR_KIOSK_NOTE_DEVICE_DETACHED, owner,
+	brk_session_notify(u->b, TSR_KIOSK_NOTE_DEVICE_DETACHED, owner,
 		       "USB device %04x:%04x was taken from %s.", e->dev->vendor, e->dev->product,
 		       owner);
 	if (d && d->backend && tsr_backend_usb_owner(d->backend, e->dev->id)) {
@@ -268,7 +268,7 @@ static bool detach_entry(struct usb_host *u, struct usb_entry *e, bool reset)
 }
 
 /* Put e where its decision says it should be now. */
-static void place(struct usb_host *u, struct usb_entry *e)
+static void place(struct brk_usb_host *u, struct usb_entry *e)
 {
 	struct tsr_broker *b = u->b;
 	const char *want = NULL;
@@ -286,8 +286,8 @@ static void place(struct usb_host *u, struct usb_entry *e)
 	else if (e->decision.verdict == TSR_DEVICE_FOCUSED)
 		want = e->target ? e->target : b->focused;
 	if (want) {
-		struct dom *d = broker_dom(b, want);
-		if (!d || !d->backend || broker_dom_state(d) != TSR_DOMAIN_RUNNING)
+		struct brk_dom *d = brk_dom(b, want);
+		if (!d || !d->backend || brk_dom_state(d) != TSR_DOMAIN_RUNNING)
 			want = NULL; /* waits until its domain runs */
 	}
 	if (want && g_strcmp0(owner, want) == 0)
@@ -301,7 +301,7 @@ static void place(struct usb_host *u, struct usb_entry *e)
 		sysfs_write(u, e->dev->sysname, "authorized", "0");
 		return;
 	}
-	struct dom *d = broker_dom(b, want);
+	struct brk_dom *d = brk_dom(b, want);
 	struct tsr_usb_device bd = backend_device(u, e);
 	g_autoptr(GError) error = NULL;
 	if (!tsr_device_table_assign(b->devices, e->dev->id, want, &error)) {
@@ -314,10 +314,10 @@ static void place(struct usb_host *u, struct usb_entry *e)
 	c->sysname = g_strdup(e->dev->sysname);
 	c->domain = g_strdup(want);
 	tsr_backend_attach_usb(d->backend, want, &bd, attach_done, c);
-	broker_save_state(b);
+	brk_save_state(b);
 }
 
-static void device_added(struct usb_host *u, const char *sysname)
+static void device_added(struct brk_usb_host *u, const char *sysname)
 {
 	g_autoptr(GError) error = NULL;
 	struct usb_entry *e;
@@ -343,7 +343,7 @@ static void device_added(struct usb_host *u, const char *sysname)
 							    .reason = "no policy" };
 	audit_decision(u, e, "device-decision", e->decision.domain);
 	if (e->decision.verdict == TSR_DEVICE_DENY)
-		session_notify(u->b, TSR_KIOSK_NOTE_DEVICE_DENIED, NULL,
+		brk_session_notify(u->b, TSR_KIOSK_NOTE_DEVICE_DENIED, NULL,
 			       "USB device %04x:%04x was refused: %s.", dev->vendor, dev->product,
 			       e->decision.reason);
 	place(u, e);
@@ -352,7 +352,7 @@ static void device_added(struct usb_host *u, const char *sysname)
 /* QEMU's emulated CCID reader (usb-ccid + ccid-card-emulated, backed by an NSS database),
  * judged by the same rules as a real reader: vendor 08e6, product 4433, one interface of class
  * 0b, no serial. It counts as plugged in from the start. */
-static void add_virtual_smartcard(struct usb_host *u)
+static void add_virtual_smartcard(struct brk_usb_host *u)
 {
 	struct usb_entry *e = g_new0(struct usb_entry, 1);
 
@@ -381,24 +381,24 @@ static void unplugged_detach_done(struct tsr_backend *backend, const char *name,
 		tsr_debug("usb: detach of an unplugged device from %s: %s", name, error->message);
 }
 
-static void device_removed(struct usb_host *u, const char *sysname)
+static void device_removed(struct brk_usb_host *u, const char *sysname)
 {
 	struct usb_entry *e = g_hash_table_lookup(u->present, sysname);
 
 	if (!e)
 		return;
 	g_autofree char *owner = tsr_device_table_release(u->b->devices, e->dev->id);
-	struct dom *d = broker_dom(u->b, owner);
+	struct brk_dom *d = brk_dom(u->b, owner);
 	if (d && d->backend && tsr_backend_usb_owner(d->backend, e->dev->id)) {
 		struct tsr_usb_device bd = backend_device(u, e);
 		tsr_backend_detach_usb(d->backend, owner, &bd, unplugged_detach_done, NULL);
 	}
 	audit_decision(u, e, "device-removed", owner);
 	g_hash_table_remove(u->present, sysname);
-	broker_save_state(u->b);
+	brk_save_state(u->b);
 }
 
-static void scan(struct usb_host *u)
+static void scan(struct brk_usb_host *u)
 {
 	g_autoptr(GDir) dir = g_dir_open(u->devices_dir, 0, NULL);
 	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -425,7 +425,7 @@ static void scan(struct usb_host *u)
 
 static gboolean on_udev(int fd, GIOCondition cond, gpointer data)
 {
-	struct usb_host *u = data;
+	struct brk_usb_host *u = data;
 	struct udev_device *dev = udev_monitor_receive_device(u->mon);
 
 	if (!dev)
@@ -442,15 +442,15 @@ static gboolean on_udev(int fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-static void audit_ready(struct usb_host *u)
+static void audit_ready(struct brk_usb_host *u)
 {
 	g_autofree char *n = g_strdup_printf("%u", g_hash_table_size(u->present));
-	broker_audit(u->b, "usb-ready", "devices", n, NULL);
+	brk_audit(u->b, "usb-ready", "devices", n, NULL);
 }
 
-struct usb_host *usb_host_create(struct tsr_broker *b, GError **error)
+struct brk_usb_host *brk_usb_host_create(struct tsr_broker *b, GError **error)
 {
-	struct usb_host *u = g_new0(struct usb_host, 1);
+	struct brk_usb_host *u = g_new0(struct brk_usb_host, 1);
 	g_autoptr(GDir) dir = NULL;
 	const char *name;
 
@@ -461,7 +461,7 @@ struct usb_host *usb_host_create(struct tsr_broker *b, GError **error)
 	dir = g_dir_open(u->devices_dir, 0, error);
 	if (!dir) {
 		g_prefix_error(error, "USB handling: ");
-		usb_host_destroy(u);
+		brk_usb_host_destroy(u);
 		return NULL;
 	}
 	/* From now on nothing new is configured before the broker says so. */
@@ -476,7 +476,7 @@ struct usb_host *usb_host_create(struct tsr_broker *b, GError **error)
 		    udev_monitor_enable_receiving(u->mon) < 0) {
 			g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
 				    "USB handling: cannot watch udev for hotplug");
-			usb_host_destroy(u);
+			brk_usb_host_destroy(u);
 			return NULL;
 		}
 		u->mon_watch = g_unix_fd_add(udev_monitor_get_fd(u->mon), G_IO_IN, on_udev, u);
@@ -491,7 +491,7 @@ struct usb_host *usb_host_create(struct tsr_broker *b, GError **error)
 	return u;
 }
 
-void usb_host_destroy(struct usb_host *u)
+void brk_usb_host_destroy(struct brk_usb_host *u)
 {
 	if (!u)
 		return;
@@ -508,7 +508,7 @@ void usb_host_destroy(struct usb_host *u)
 	g_free(u);
 }
 
-JsonArray *usb_host_list(struct usb_host *u)
+JsonArray *brk_usb_host_list(struct brk_usb_host *u)
 {
 	JsonArray *a = json_array_new();
 	GHashTableIter it;
@@ -543,12 +543,12 @@ JsonArray *usb_host_list(struct usb_host *u)
 	return a;
 }
 
-void usb_host_domain_changed(struct usb_host *u, const char *domain)
+void brk_usb_host_domain_changed(struct brk_usb_host *u, const char *domain)
 {
 	GHashTableIter it;
 	gpointer value;
-	struct dom *d = broker_dom(u->b, domain);
-	enum tsr_domain_state st = d ? broker_dom_state(d) : TSR_DOMAIN_STOPPED;
+	struct brk_dom *d = brk_dom(u->b, domain);
+	enum tsr_domain_state st = d ? brk_dom_state(d) : TSR_DOMAIN_STOPPED;
 	/* Only a stopped (or crashed) domain's backend has let go of its devices by itself; a
 	 * paused one still holds them, and place() detaches them properly if they must go. */
 	bool gone = st == TSR_DOMAIN_STOPPED || st == TSR_DOMAIN_CRASHED;
@@ -566,10 +566,10 @@ void usb_host_domain_changed(struct usb_host *u, const char *domain)
 		}
 		place(u, e);
 	}
-	broker_save_state(u->b);
+	brk_save_state(u->b);
 }
 
-void usb_host_place_all(struct usb_host *u)
+void brk_usb_host_place_all(struct brk_usb_host *u)
 {
 	GHashTableIter it;
 	gpointer value;
@@ -577,11 +577,11 @@ void usb_host_place_all(struct usb_host *u)
 	g_hash_table_iter_init(&it, u->present);
 	while (g_hash_table_iter_next(&it, NULL, &value))
 		place(u, value);
-	broker_save_state(u->b);
+	brk_save_state(u->b);
 	audit_ready(u);
 }
 
-void usb_host_focus_changed(struct usb_host *u)
+void brk_usb_host_focus_changed(struct brk_usb_host *u)
 {
 	GHashTableIter it;
 	gpointer value;
@@ -594,7 +594,7 @@ void usb_host_focus_changed(struct usb_host *u)
 	}
 }
 
-static struct usb_entry *find_by_id(struct usb_host *u, const char *id)
+static struct usb_entry *find_by_id(struct brk_usb_host *u, const char *id)
 {
 	GHashTableIter it;
 	gpointer value;
@@ -608,17 +608,17 @@ static struct usb_entry *find_by_id(struct usb_host *u, const char *id)
 	return NULL;
 }
 
-bool usb_host_attach(struct usb_host *u, const char *id, const char *domain, GError **error)
+bool brk_usb_host_attach(struct brk_usb_host *u, const char *id, const char *domain, GError **error)
 {
 	struct usb_entry *e = find_by_id(u, id);
-	struct dom *d = broker_dom(u->b, domain);
+	struct brk_dom *d = brk_dom(u->b, domain);
 
 	if (!e) {
 		g_set_error(error, TSR_CTL_ERROR, TSR_CTL_ERROR_NOT_FOUND,
 			    "no USB device %s (tessera-ctl devices lists them)", id);
 		return false;
 	}
-	if (!d || !d->backend || broker_dom_state(d) != TSR_DOMAIN_RUNNING) {
+	if (!d || !d->backend || brk_dom_state(d) != TSR_DOMAIN_RUNNING) {
 		g_set_error(error, TSR_CTL_ERROR, TSR_CTL_ERROR_FAILED,
 			    "domain %s is not running; start it first", domain);
 		return false;
@@ -633,7 +633,7 @@ bool usb_host_attach(struct usb_host *u, const char *id, const char *domain, GEr
 	return true;
 }
 
-bool usb_host_detach(struct usb_host *u, const char *id, GError **error)
+bool brk_usb_host_detach(struct brk_usb_host *u, const char *id, GError **error)
 {
 	struct usb_entry *e = find_by_id(u, id);
 
@@ -650,11 +650,11 @@ bool usb_host_detach(struct usb_host *u, const char *id, GError **error)
 	g_clear_pointer(&e->target, g_free);
 	detach_entry(u, e, true);
 	sysfs_write(u, e->dev->sysname, "authorized", "0");
-	broker_save_state(u->b);
+	brk_save_state(u->b);
 	return true;
 }
 
-void usb_host_rescan(struct usb_host *u, bool redecide)
+void brk_usb_host_rescan(struct brk_usb_host *u, bool redecide)
 {
 	GHashTableIter it;
 	gpointer value;

@@ -18,7 +18,7 @@
 
 static void viewer_exited(GPid pid, gint status, gpointer data)
 {
-	struct dom *d = data;
+	struct brk_dom *d = data;
 
 	g_spawn_close_pid(pid);
 	if (d->viewer_pid == pid) {
@@ -28,7 +28,7 @@ static void viewer_exited(GPid pid, gint status, gpointer data)
 	}
 }
 
-void viewer_kill(struct dom *d)
+void brk_viewer_kill(struct brk_dom *d)
 {
 	if (d->viewer_pid <= 0)
 		return;
@@ -76,7 +76,7 @@ static bool viewer_ids(const struct tsr_policy_domain *pd, uid_t *uid, gid_t *gi
 	return true;
 }
 
-int viewer_spawn(struct tsr_broker *b, struct dom *d, GError **error)
+int brk_viewer_spawn(struct tsr_broker *b, struct brk_dom *d, GError **error)
 {
 	struct tsr_viewer_spawn_params p = { 0 };
 	struct tsr_viewer_process proc = { 0 };
@@ -109,7 +109,7 @@ int viewer_spawn(struct tsr_broker *b, struct dom *d, GError **error)
 	p.uid = uid;
 	p.gid = gid;
 	p.viewer_path = b->cfg.viewer_path;
-	viewer_kill(d); /* one viewer per domain: a re-pick replaces the old one */
+	brk_viewer_kill(d); /* one viewer per domain: a re-pick replaces the old one */
 	if (!tsr_viewer_spawn(&p, &proc, error))
 		return -1;
 	d->viewer_pid = proc.pid;
@@ -118,7 +118,7 @@ int viewer_spawn(struct tsr_broker *b, struct dom *d, GError **error)
 	{
 		g_autofree char *pid = g_strdup_printf("%d", (int)proc.pid);
 		g_autofree char *u = g_strdup_printf("%u", (unsigned)uid);
-		broker_audit(b, "viewer-start", "domain", d->name, "pid", pid, "uid", u, NULL);
+		brk_audit(b, "viewer-start", "domain", d->name, "pid", pid, "uid", u, NULL);
 	}
 	return proc.link;
 }
