@@ -2,7 +2,8 @@
 # libtsr-session.a is linked into tessera-kiosk (kiosk/local.mk) and the kiosk's tests.
 noinst_LIBRARIES += kiosk/libtsr-session.a
 kiosk_libtsr_session_a_SOURCES = \
-	kiosk/session.c kiosk/session.h \
+	kiosk/session.c kiosk/session.h kiosk/session-private.h \
+	kiosk/session-broker.c kiosk/session-entry.c kiosk/session-getters.c \
 	kiosk/screens.c kiosk/screens.h kiosk/screens-private.h \
 	kiosk/screen-locked.c \
 	kiosk/screen-login.c \
