@@ -14,7 +14,7 @@ const char *const tsr_xen_config_keys[] = {
 	"videoram", "vnc", "sdl", "spice", "serial", "device_model_version",
 	"device_model_args_hvm", "dm_restrict", "device_model_user", "disk", "vif", "usb",
 	"usbdevice", "usbctrl", "on_poweroff", "on_reboot", "on_crash", "xen_platform_pci",
-	NULL,
+	"bios", "boot", NULL,
 };
 
 static bool safe(const char *what, const char *value, bool allow_comma, GError **error)
@@ -35,13 +35,15 @@ char *tsr_xen_config_generate(const struct tsr_xen_config_input *in, GError **er
 	    !safe("cmdline", in->cmdline, true, error) || !safe("disk", in->disk, false, error) ||
 	    !safe("serial", in->serial, false, error) || !safe("spice", in->spice, false, error) ||
 	    !safe("device model user", in->dm_user, false, error) ||
-	    !safe("bridge", in->bridge, false, error))
+	    !safe("bridge", in->bridge, false, error) || !safe("cdrom", in->cdrom, false, error))
 		return NULL;
-	if (!in->name || !in->kernel || !in->ramdisk || !in->spice || !in->dm_user ||
-	    !in->serial) {
+	if (!in->name || !in->spice || !in->dm_user || !in->serial ||
+	    (!in->kernel && !in->disk) ||
+	    (in->kernel && in->cdrom)) {
 		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
-			    "xl.cfg: name, kernel, ramdisk, serial, spice socket and device model "
-			    "user are required");
+			    "xl.cfg: name, serial, spice socket and device model user are "
+			    "required, and either a kernel or a disk to boot "
+			    "(install media only with a disk)");
 		return NULL;
 	}
 	GString *s = g_string_new(NULL);
@@ -51,29 +53,48 @@ char *tsr_xen_config_generate(const struct tsr_xen_config_input *in, GError **er
 	g_string_append(s, "type = \"hvm\"\n");
 	g_string_append_printf(s, "memory = %u\nmaxmem = %u\n", in->memory_mb, in->memory_mb);
 	g_string_append_printf(s, "vcpus = %u\n", in->vcpus);
-	g_string_append_printf(s, "kernel = \"%s\"\n", in->kernel);
-	g_string_append_printf(s, "ramdisk = \"%s\"\n", in->ramdisk);
-	g_string_append_printf(s, "cmdline = \"%s\"\n", in->cmdline ? in->cmdline : "");
+	if (in->kernel) {
+		g_string_append_printf(s, "kernel = \"%s\"\n", in->kernel);
+		if (in->ramdisk)
+			g_string_append_printf(s, "ramdisk = \"%s\"\n", in->ramdisk);
+		g_string_append_printf(s, "cmdline = \"%s\"\n", in->cmdline ? in->cmdline : "");
+	} else {
+		/* The guest's own disk through SeaBIOS (OVMF under Xen: see doc/templates.md);
+		 * install media first while the disk has nothing to boot. */
+		g_string_append(s, "bios = \"seabios\"\n");
+		g_string_append_printf(s, "boot = \"%s\"\n", in->cdrom ? "dc" : "c");
+	}
 	/* Display: QEMU's standard VGA, exported by SPICE on a unix socket. xl's own spice=
-	 * cannot listen on a unix socket, so the device model gets the option directly. */
-	g_string_append(s, "vga = \"stdvga\"\nvideoram = 16\n");
+	 * cannot listen on a unix socket, so the device model gets the option directly. A
+	 * real OS gets video memory for a 4K output; the direct-boot test images draw at
+	 * 1024x768 and keep Xen's 16 MiB, which comes out of the guest's memory. */
+	g_string_append_printf(s, "vga = \"stdvga\"\nvideoram = %d\n", in->kernel ? 16 : 64);
 	g_string_append(s, "vnc = 0\nsdl = 0\nspice = 0\n");
 	g_string_append_printf(s, "serial = \"file:%s\"\n", in->serial);
 	g_string_append(s, "device_model_version = \"qemu-xen\"\n");
+	/* The SPICE agent's channel on the device model's virtio-serial: harmless for a guest
+	 * without spice-vdagent. */
 	g_string_append_printf(s,
 			       "device_model_args_hvm = [ \"-spice\", "
-			       "\"unix=on,addr=%s,disable-ticketing=on\" ]\n",
+			       "\"unix=on,addr=%s,disable-ticketing=on\", "
+			       "\"-device\", \"virtio-serial-pci\", "
+			       "\"-chardev\", \"spicevmc,id=vdagent,name=vdagent\", "
+			       "\"-device\", "
+			       "\"virtserialport,chardev=vdagent,name=com.redhat.spice.0\" ]\n",
 			       in->spice);
 	/* The device model drops to the domain's own user and is restricted by libxl. */
 	g_string_append(s, "dm_restrict = 1\n");
 	g_string_append_printf(s, "device_model_user = \"%s\"\n", in->dm_user);
+	g_string_append(s, "disk = [ ");
 	if (in->disk)
 		g_string_append_printf(s,
-				       "disk = [ \"format=qcow2,vdev=hda,access=rw,"
-				       "backendtype=qdisk,target=%s\" ]\n",
-				       in->disk);
-	else
-		g_string_append(s, "disk = [ ]\n");
+				       "\"format=qcow2,vdev=hda,access=rw,backendtype=qdisk,"
+				       "target=%s\"%s", in->disk, in->cdrom ? ", " : " ");
+	if (in->cdrom)
+		g_string_append_printf(s,
+				       "\"format=raw,vdev=hdc,access=ro,devtype=cdrom,"
+				       "backendtype=qdisk,target=%s\" ", in->cdrom);
+	g_string_append(s, "]\n");
 	if (in->bridge)
 		g_string_append_printf(s, "vif = [ \"model=e1000,bridge=%s\" ]\n", in->bridge);
 	else

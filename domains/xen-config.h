@@ -12,8 +12,9 @@
 struct tsr_xen_config_input {
 	const char *name;
 	unsigned memory_mb, vcpus;
-	const char *kernel, *ramdisk, *cmdline; /* direct boot */
+	const char *kernel, *ramdisk, *cmdline; /* direct boot; NULL kernel: SeaBIOS boots */
 	const char *disk;        /* qcow2 overlay, or NULL */
+	const char *cdrom;       /* install media (raw ISO), booted first by SeaBIOS, or NULL */
 	const char *serial;      /* file for the guest's serial port */
 	const char *spice;       /* SPICE unix socket path */
 	const char *dm_user;     /* device_model_user: the domain's own user name */

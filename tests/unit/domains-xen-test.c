@@ -26,8 +26,18 @@ static const struct tsr_xen_config_input inputs[] = {
 	  .cmdline = "console=ttyS0 tsr.name=net.isolated tsr.ip=10.99.0.1/24,x",
 	  .serial = "/run/x/serial.log", .spice = "/run/x/spice.sock", .dm_user = "tsr-net",
 	  .bridge = "tsrb0123abcd" },
+	{ .name = "install", .memory_mb = 4096, .vcpus = 2,
+	  .disk = "/var/lib/tessera/domains/install/disk.qcow2",
+	  .cdrom = "/var/lib/tessera/templates/debian-12.iso",
+	  .serial = "/run/tessera/domains/install/serial.log",
+	  .spice = "/run/tessera/domains/install/spice.sock", .dm_user = "tsr-install" },
+	{ .name = "desktop", .memory_mb = 2048, .vcpus = 2,
+	  .disk = "/var/lib/tessera/domains/desktop/disk.qcow2",
+	  .serial = "/run/tessera/domains/desktop/serial.log",
+	  .spice = "/run/tessera/domains/desktop/spice.sock", .dm_user = "tsr-desktop" },
 };
-static const char *const golden[] = { "work.cfg", "net-isolated.cfg" };
+static const char *const golden[] = { "work.cfg", "net-isolated.cfg", "bios-cdrom.cfg",
+				       "bios-disk.cfg" };
 
 static char *data_path(const char *file)
 {
@@ -124,9 +134,33 @@ static void test_libxlutil(void)
 		XLU_ConfigList *list = NULL;
 		int n = 0;
 		g_assert_cmpint(xlu_cfg_get_list(cfg, "device_model_args_hvm", &list, &n, 0), ==, 0);
-		g_assert_cmpint(n, ==, 2);
+		g_assert_cmpint(n, ==, 8);
 		g_assert_cmpstr(xlu_cfg_get_listitem(list, 0), ==, "-spice");
 		g_assert_nonnull(strstr(xlu_cfg_get_listitem(list, 1), inputs[i].spice));
+		/* The SPICE agent's channel, on every domain. */
+		g_assert_cmpstr(xlu_cfg_get_listitem(list, 3), ==, "virtio-serial-pci");
+		g_assert_cmpstr(xlu_cfg_get_listitem(list, 5), ==, "spicevmc,id=vdagent,name=vdagent");
+		g_assert_cmpstr(xlu_cfg_get_listitem(list, 7), ==,
+				"virtserialport,chardev=vdagent,name=com.redhat.spice.0");
+		/* Direct kernel boot, or SeaBIOS from the disk (install media first). */
+		bool direct = inputs[i].kernel != NULL;
+		g_assert_cmpint(xlu_cfg_get_string(cfg, "kernel", &s, 0) == 0, ==, direct);
+		g_assert_cmpint(xlu_cfg_get_string(cfg, "bios", &s, 0) == 0, ==, !direct);
+		if (!direct) {
+			g_assert_cmpstr(s, ==, "seabios");
+			g_assert_cmpint(xlu_cfg_get_string(cfg, "boot", &s, 0), ==, 0);
+			g_assert_cmpstr(s, ==, inputs[i].cdrom ? "dc" : "c");
+			g_assert_cmpint(xlu_cfg_get_long(cfg, "videoram", &v, 0), ==, 0);
+			g_assert_cmpint(v, ==, 64);
+		}
+		g_assert_cmpint(xlu_cfg_get_list(cfg, "disk", &list, &n, 0), ==, 0);
+		g_assert_cmpint(n, ==, (inputs[i].disk != NULL) + (inputs[i].cdrom != NULL));
+		if (inputs[i].cdrom) {
+			const char *cd = xlu_cfg_get_listitem(list, 1);
+			g_assert_nonnull(strstr(cd, "devtype=cdrom"));
+			g_assert_nonnull(strstr(cd, "access=ro"));
+			g_assert_nonnull(strstr(cd, inputs[i].cdrom));
+		}
 		g_assert_cmpint(xlu_cfg_get_list(cfg, "usbdevice", &list, &n, 0), ==, 0);
 		g_assert_cmpstr(xlu_cfg_get_listitem(list, 0), ==, "tablet");
 		xlu_cfg_destroy(cfg);
@@ -164,6 +198,20 @@ static void test_rejects_unsafe(void)
 	in.dm_user = NULL;
 	g_assert_null(tsr_xen_config_generate(&in, &error));
 	g_assert_nonnull(strstr(error->message, "required"));
+	g_clear_error(&error);
+	/* Install media: a path xl would split, and media with nothing to install onto. */
+	in = inputs[2];
+	in.cdrom = "/var/lib/a.iso,devtype=disk";
+	g_assert_null(tsr_xen_config_generate(&in, &error));
+	g_assert_nonnull(strstr(error->message, "cdrom"));
+	g_clear_error(&error);
+	in = inputs[2];
+	in.disk = NULL;
+	g_assert_null(tsr_xen_config_generate(&in, &error));
+	g_clear_error(&error);
+	in = inputs[0];
+	in.cdrom = "/var/lib/a.iso";
+	g_assert_null(tsr_xen_config_generate(&in, &error));
 	g_clear_error(&error);
 }
 
