@@ -7,8 +7,11 @@
 #include "provisioning/keys.h"
 
 #include <gio/gio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Options every run gets: never ask on a terminal (a push to 1000 laptops must not stop
  * for a prompt), give up on an unreachable host. */
@@ -249,17 +252,42 @@ bool tsr_remote_split(const char *spec, char **dest, char **path, GError **error
 	return true;
 }
 
-/* Run argv, collect stderr; false with the tool's own last words on failure. */
-static bool run_tool(GPtrArray *argv, const char *what, GError **error)
+/* In the child, before exec: no file it writes may grow past *data bytes (RLIMIT_FSIZE), and
+ * a write past it fails with EFBIG instead of killing the tool with SIGXFSZ, so the tool stops
+ * and says why. This bounds a download while it is received, whatever the mirror sends. */
+static void limit_file_size(gpointer data)
 {
+	const uint64_t *max = data;
+	struct rlimit rl = {(rlim_t)*max, (rlim_t)*max};
+	signal(SIGXFSZ, SIG_IGN);
+	if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+		_exit(127);
+}
+
+/* Run argv, collect stderr; false with the tool's own last words on failure. A non-zero
+ * max_file caps every file the tool writes at that many bytes; *hit_cap (may be NULL) then
+ * says whether the tool stopped on it (its message for EFBIG, in the C locale; scp and sftp
+ * truncate what they wrote to the last whole chunk, so the file's size cannot tell). */
+static bool run_tool(GPtrArray *argv, const char *what, uint64_t max_file, bool *hit_cap,
+                     GError **error)
+{
+	if (hit_cap)
+		*hit_cap = false;
 	g_ptr_array_add(argv, NULL);
 	GError *e = NULL;
-	GSubprocess *proc = g_subprocess_newv((const char *const *)argv->pdata,
-	                                      G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
-	                                      G_SUBPROCESS_FLAGS_STDERR_PIPE, &e);
+	GSubprocessLauncher *l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+	                                                   G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	if (max_file) {
+		g_subprocess_launcher_set_child_setup(l, limit_file_size, &max_file, NULL);
+		g_subprocess_launcher_setenv(l, "LC_ALL", "C", TRUE);
+	}
+	GSubprocess *proc = g_subprocess_launcher_spawnv(l, (const char *const *)argv->pdata, &e);
+	g_object_unref(l);
 	char *err = NULL;
 	bool ok = proc && g_subprocess_communicate_utf8(proc, NULL, NULL, NULL, &err, &e) &&
 	          g_subprocess_get_if_exited(proc) && g_subprocess_get_exit_status(proc) == 0;
+	if (!ok && max_file && hit_cap && err && strstr(err, "File too large"))
+		*hit_cap = true;
 	if (!ok) {
 		char *why = e ? g_strdup(e->message) : last_line(err);
 		g_set_error(error, TSR_PROVISION_ERROR, TSR_PROVISION_ERROR_REMOTE, "%s failed: %s",
@@ -273,6 +301,24 @@ static bool run_tool(GPtrArray *argv, const char *what, GError **error)
 	return ok;
 }
 
+/* After a bounded download into local_path: true if it stayed within max_bytes; else the
+ * file is removed and the error says the mirror sent too much (the tool was capped at
+ * max_bytes + 1, so hitting the cap means more than max_bytes was offered). */
+static bool within_bound(bool fetched, bool hit_cap, const char *dest, const char *path,
+                         const char *local_path, uint64_t max_bytes, GError **error)
+{
+	struct stat st;
+	if (hit_cap || (lstat(local_path, &st) == 0 && (uint64_t)st.st_size > max_bytes)) {
+		g_clear_error(error);
+		g_set_error(error, TSR_PROVISION_ERROR, TSR_PROVISION_ERROR_REMOTE,
+		            "%s:%s is larger than %" G_GUINT64_FORMAT " bytes; refused (the download "
+		            "was stopped there and removed)", dest, path, max_bytes);
+		unlink(local_path);
+		return false;
+	}
+	return fetched;
+}
+
 bool tsr_remote_fetch(const struct tsr_remote *remote, const char *dest, const char *path,
                       const char *local_path, uint64_t max_bytes, GError **error)
 {
@@ -282,22 +328,18 @@ bool tsr_remote_fetch(const struct tsr_remote *remote, const char *dest, const c
 	g_ptr_array_add(argv, g_strdup_printf("%s:%s", dest, path));
 	g_ptr_array_add(argv, g_strdup(local_path));
 	char *what = g_strdup_printf("fetching %s:%s", dest, path);
-	bool ok = run_tool(argv, what, error);
+	bool hit_cap = false;
+	bool ok = run_tool(argv, what, max_bytes + 1, &hit_cap, error);
 	g_free(what);
 	g_ptr_array_free(argv, TRUE);
-	struct stat st;
-	if (ok && (stat(local_path, &st) != 0 || (uint64_t)st.st_size > max_bytes)) {
-		g_set_error(error, TSR_PROVISION_ERROR, TSR_PROVISION_ERROR_REMOTE,
-		            "%s:%s is larger than %" G_GUINT64_FORMAT " bytes; refused", dest, path,
-		            max_bytes);
+	ok = within_bound(ok, hit_cap, dest, path, local_path, max_bytes, error);
+	if (!ok)
 		unlink(local_path);
-		ok = false;
-	}
 	return ok;
 }
 
 bool tsr_remote_fetch_resume(const struct tsr_remote *remote, const char *dest, const char *path,
-                             const char *local_path, GError **error)
+                             const char *local_path, uint64_t max_bytes, GError **error)
 {
 	/* sftp's batch language quotes with double quotes; refuse what it cannot carry. */
 	if (strpbrk(path, "\"\n\\") || strpbrk(local_path, "\"\n\\")) {
@@ -322,9 +364,11 @@ bool tsr_remote_fetch_resume(const struct tsr_remote *remote, const char *dest, 
 		g_ptr_array_add(argv, g_strdup("--"));
 		g_ptr_array_add(argv, g_strdup(dest));
 		char *what = g_strdup_printf("fetching %s:%s", dest, path);
-		ok = run_tool(argv, what, error);
+		bool hit_cap = false;
+		ok = run_tool(argv, what, max_bytes + 1, &hit_cap, error);
 		g_free(what);
 		g_ptr_array_free(argv, TRUE);
+		ok = within_bound(ok, hit_cap, dest, path, local_path, max_bytes, error);
 	}
 	if (batch_path)
 		unlink(batch_path);
@@ -342,7 +386,7 @@ bool tsr_remote_put(const struct tsr_remote *remote, const char *local_path, con
 	g_ptr_array_add(argv, g_strdup(local_path));
 	g_ptr_array_add(argv, g_strdup_printf("%s:%s", dest, path));
 	char *what = g_strdup_printf("sending to %s:%s", dest, path);
-	bool ok = run_tool(argv, what, error);
+	bool ok = run_tool(argv, what, 0, NULL, error);
 	g_free(what);
 	g_ptr_array_free(argv, TRUE);
 	return ok;

@@ -42,13 +42,18 @@ void tsr_push_print_table(FILE *out, const struct tsr_push_host *hosts, size_t n
 bool tsr_remote_split(const char *spec, char **dest, char **path, GError **error)
 	__attribute__((warn_unused_result));
 
-/* Copy remote file (dest:path) to local_path with scp; at most max_bytes are accepted. */
+/* Copy remote file (dest:path) to local_path with scp. The download is bounded while it is
+ * received: scp cannot write past max_bytes + 1 (RLIMIT_FSIZE), so a mirror serving an
+ * endless file costs at most that much disk. On any failure, or more than max_bytes offered,
+ * local_path is removed. */
 bool tsr_remote_fetch(const struct tsr_remote *remote, const char *dest, const char *path,
                       const char *local_path, uint64_t max_bytes, GError **error)
 	__attribute__((warn_unused_result));
-/* Resume (or start) fetching into local_path with sftp's reget. */
+/* Resume (or start) fetching into local_path with sftp's reget, bounded the same way: if the
+ * mirror offers more than max_bytes, the partial file is removed. A failure below the bound
+ * keeps it, to resume. */
 bool tsr_remote_fetch_resume(const struct tsr_remote *remote, const char *dest, const char *path,
-                             const char *local_path, GError **error)
+                             const char *local_path, uint64_t max_bytes, GError **error)
 	__attribute__((warn_unused_result));
 /* Copy local_path to dest:path with scp. */
 bool tsr_remote_put(const struct tsr_remote *remote, const char *local_path, const char *dest,

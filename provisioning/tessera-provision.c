@@ -955,8 +955,9 @@ static int cmd_templates(int argc, char **argv)
 			unlink(part);
 			resumed = false;
 		}
-		if (!tsr_remote_fetch_resume(&remote, dest, rpath, part, &error)) {
-			fprintf(stderr, PROG ": %s: %s (run again to resume)\n", t->name, error->message);
+		if (!tsr_remote_fetch_resume(&remote, dest, rpath, part, t->size, &error)) {
+			fprintf(stderr, PROG ": %s: %s%s\n", t->name, error->message,
+			        g_file_test(part, G_FILE_TEST_EXISTS) ? " (run again to resume)" : "");
 			g_clear_error(&error);
 			rc = 1;
 			goto next;

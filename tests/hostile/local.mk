@@ -61,3 +61,7 @@ tests_hostile_hostile_device_model_test_SOURCES = tests/hostile/hostile-device-m
 	$(BROKER_HARNESS)
 tests_hostile_hostile_device_model_test_CFLAGS = $(BROKER_CFLAGS)
 tests_hostile_hostile_device_model_test_LDADD = $(BROKER_LIBS)
+
+# A mirror that serves endless downloads to pull and templates (a real sshd on loopback).
+HOSTILE_TESTS += tests/hostile/mirror-endless-test.sh
+EXTRA_DIST += tests/hostile/mirror-endless-test.sh
