@@ -3,6 +3,7 @@
 #include "broker/auth.h"
 #include "common/log.h"
 
+#include <gio/gio.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,17 @@ struct record {
 	bool locked;
 	int64_t last_failure_us;
 	int64_t not_before_us;
+};
+
+/* A verification under way on a worker thread. It owns copies of everything it reads, so
+ * neither a policy reload nor the kiosk's buffer being wiped can touch it. */
+struct tsr_auth_job {
+	struct tsr_auth *auth; /* NULL once the auth was destroyed: nobody to tell */
+	char *user, *hash;
+	bool real;
+	struct tsr_secret *password;
+	tsr_auth_done_fn done;
+	void *data;
 };
 
 struct tsr_auth {
@@ -25,6 +37,7 @@ struct tsr_auth {
 	/* The global token bucket: verifications allowed now, refilled over time. */
 	int64_t tokens_us;   /* in microseconds of refill: one token = TOKEN_US */
 	int64_t tokens_at_us;
+	struct tsr_auth_job *job; /* the verification on the worker thread, or NULL */
 };
 
 #define TOKEN_US (G_USEC_PER_SEC / TSR_AUTH_RATE_PER_SECOND)
@@ -47,6 +60,8 @@ void tsr_auth_destroy(struct tsr_auth *auth)
 {
 	if (!auth)
 		return;
+	if (auth->job)
+		auth->job->auth = NULL; /* it finishes on its own and tells nobody */
 	g_hash_table_destroy(auth->records);
 	sodium_memzero(auth->dummy, sizeof(auth->dummy));
 	g_free(auth);
@@ -162,23 +177,28 @@ static int64_t take_token(struct tsr_auth *auth, int64_t now)
 	return 0;
 }
 
-enum tsr_auth_result tsr_auth_check(struct tsr_auth *auth, const struct tsr_policy *policy,
-				    const char *user, const struct tsr_secret *password,
-				    int64_t *retry_us)
+/* The gate, on the caller's thread: a wait, a lock, a full table or the global limit answer at
+ * once (false, *result and *retry_us set); otherwise true with the hash to verify against, the
+ * user's or the dummy (one path for known and unknown names). */
+static bool gate(struct tsr_auth *auth, const struct tsr_policy *policy, const char *user,
+		 const char **hash, enum tsr_auth_result *result, int64_t *retry_us)
 {
 	int64_t now = tsr_clock_now_us(auth->clock), wait = 0;
 	const struct tsr_policy_user *u;
 	struct record *r;
-	const char *hash;
-	bool match;
 
-	if (retry_us)
-		*retry_us = 0;
+	*retry_us = 0;
+	*result = TSR_AUTH_WAIT;
+	if (auth->job) {
+		/* One verification at a time: the next waits for it. */
+		*retry_us = TSR_AUTH_BUSY_RETRY_US;
+		return false;
+	}
 	r = g_hash_table_lookup(auth->records, user);
 	if (r && r->not_before_us > now) {
-		if (retry_us)
-			*retry_us = r->not_before_us - now;
-		return r->locked ? TSR_AUTH_LOCKED : TSR_AUTH_WAIT;
+		*retry_us = r->not_before_us - now;
+		*result = r->locked ? TSR_AUTH_LOCKED : TSR_AUTH_WAIT;
+		return false;
 	}
 	if (r && forgettable_at(auth, r) <= now) {
 		/* The lock has run out, or the failures are old: a fresh start, exactly as if the
@@ -188,27 +208,34 @@ enum tsr_auth_result tsr_auth_check(struct tsr_auth *auth, const struct tsr_poli
 	}
 	if (!r && g_hash_table_size(auth->records) >= TSR_AUTH_MAX_TRACKED &&
 	    !evict_one(auth, now, &wait)) {
-		if (retry_us)
-			*retry_us = wait;
-		return TSR_AUTH_WAIT;
+		*retry_us = wait;
+		return false;
 	}
 	wait = take_token(auth, now);
 	if (wait > 0) {
-		if (retry_us)
-			*retry_us = wait;
-		return TSR_AUTH_WAIT;
+		*retry_us = wait;
+		return false;
 	}
-
-	/* One path for known and unknown names: look up, verify one hash, decide. */
 	u = tsr_policy_find_user(policy, user);
-	hash = u && u->password_hash ? u->password_hash : auth->dummy;
+	*hash = u && u->password_hash ? u->password_hash : auth->dummy;
 	auth->verifies++;
-	match = crypto_pwhash_str_verify(hash, (const char *)password->bytes, password->len) == 0;
-	if (match && u && hash != auth->dummy) {
+	return true;
+}
+
+/* After the verification, on the caller's thread: success clears the name's record, failure
+ * counts against it. real says the hash was the user's own, not the dummy. */
+static enum tsr_auth_result decide(struct tsr_auth *auth, const char *user, bool match, bool real,
+				   int64_t *retry_us)
+{
+	int64_t now = tsr_clock_now_us(auth->clock);
+	struct record *r;
+
+	*retry_us = 0;
+	if (match && real) {
 		g_hash_table_remove(auth->records, user);
 		return TSR_AUTH_OK;
 	}
-
+	r = g_hash_table_lookup(auth->records, user);
 	if (!r) {
 		r = g_new0(struct record, 1);
 		g_hash_table_insert(auth->records, g_strndup(user, TSR_POLICY_NAME_MAX * 4), r);
@@ -221,9 +248,103 @@ enum tsr_auth_result tsr_auth_check(struct tsr_auth *auth, const struct tsr_poli
 	} else {
 		r->not_before_us = now + backoff_us(&auth->lockout, r->failures);
 	}
-	if (retry_us)
-		*retry_us = r->not_before_us - now;
+	*retry_us = r->not_before_us - now;
 	return TSR_AUTH_DENIED;
+}
+
+static bool verify(const char *hash, const struct tsr_secret *password)
+{
+	return crypto_pwhash_str_verify(hash, (const char *)password->bytes, password->len) == 0;
+}
+
+enum tsr_auth_result tsr_auth_check(struct tsr_auth *auth, const struct tsr_policy *policy,
+				    const char *user, const struct tsr_secret *password,
+				    int64_t *retry_us)
+{
+	enum tsr_auth_result result;
+	const char *hash = NULL;
+	int64_t retry = 0;
+
+	if (gate(auth, policy, user, &hash, &result, &retry))
+		result = decide(auth, user, verify(hash, password), hash != auth->dummy, &retry);
+	if (retry_us)
+		*retry_us = retry;
+	return result;
+}
+
+static void job_free(struct tsr_auth_job *j)
+{
+	tsr_secret_free(j->password);
+	sodium_memzero(j->hash, strlen(j->hash));
+	g_free(j->hash);
+	g_free(j->user);
+	g_free(j);
+}
+
+static void verify_in_thread(GTask *task, gpointer source, gpointer task_data,
+			     GCancellable *cancellable)
+{
+	struct tsr_auth_job *j = task_data;
+
+	g_task_return_boolean(task, verify(j->hash, j->password));
+}
+
+static void verified(GObject *source, GAsyncResult *res, gpointer data)
+{
+	struct tsr_auth_job *j = data;
+	bool match = g_task_propagate_boolean(G_TASK(res), NULL);
+	enum tsr_auth_result result;
+	int64_t retry = 0;
+
+	if (j->auth) {
+		j->auth->job = NULL;
+		result = decide(j->auth, j->user, match, j->real, &retry);
+		j->done(result, retry, j->data);
+	}
+	job_free(j);
+}
+
+void tsr_auth_check_async(struct tsr_auth *auth, const struct tsr_policy *policy,
+			  const char *user, const struct tsr_secret *password,
+			  tsr_auth_done_fn done, void *data)
+{
+	enum tsr_auth_result result;
+	const char *hash = NULL;
+	int64_t retry = 0;
+	struct tsr_auth_job *j;
+	GTask *task;
+
+	if (!gate(auth, policy, user, &hash, &result, &retry)) {
+		done(result, retry, data);
+		return;
+	}
+	j = g_new0(struct tsr_auth_job, 1);
+	j->password = tsr_secret_new(TSR_SECRET_MAX);
+	if (!j->password || password->len > TSR_SECRET_MAX) {
+		tsr_secret_free(j->password);
+		g_free(j);
+		/* Counted as a verification that did not match: nothing is gained by failing. */
+		done(decide(auth, user, false, false, &retry), retry, data);
+		return;
+	}
+	memcpy(j->password->bytes, password->bytes, password->len);
+	j->password->len = password->len;
+	j->auth = auth;
+	j->user = g_strdup(user);
+	j->hash = g_strdup(hash);
+	j->real = hash != auth->dummy;
+	j->done = done;
+	j->data = data;
+	auth->job = j;
+	task = g_task_new(NULL, NULL, verified, j);
+	g_task_set_task_data(task, j, NULL);
+	g_task_run_in_thread(task, verify_in_thread);
+	g_object_unref(task);
+}
+
+bool tsr_auth_busy(const struct tsr_auth *auth)
+{
+	return auth->job != NULL;
 }
 
 const char *tsr_auth_result_name(enum tsr_auth_result r)

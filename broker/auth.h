@@ -54,6 +54,22 @@ enum tsr_auth_result tsr_auth_check(struct tsr_auth *auth, const struct tsr_poli
 				    const char *user, const struct tsr_secret *password,
 				    int64_t *retry_us) __attribute__((warn_unused_result));
 
+/* The same check with the argon2 verification on a worker thread, so a flood of logins
+ * cannot stall the caller's main loop. Everything but the verification (waits, locks, the
+ * table, the rate limit, the accounting) stays on the caller's thread; done is called on it,
+ * at once when no verification is needed, else from the thread-default main context once it
+ * has run. One verification runs at a time: meanwhile every check is answered WAIT. The
+ * password is copied into guarded memory; the caller may wipe its own at once. After
+ * tsr_auth_destroy a running verification ends without calling done. */
+typedef void (*tsr_auth_done_fn)(enum tsr_auth_result result, int64_t retry_us, void *data);
+void tsr_auth_check_async(struct tsr_auth *auth, const struct tsr_policy *policy,
+			  const char *user, const struct tsr_secret *password,
+			  tsr_auth_done_fn done, void *data);
+/* Whether a verification is running. */
+bool tsr_auth_busy(const struct tsr_auth *auth);
+/* How long a check waits for the running one (WAIT's retry). */
+#define TSR_AUTH_BUSY_RETRY_US (100 * 1000)
+
 const char *tsr_auth_result_name(enum tsr_auth_result r);
 
 /* For tests: how many argon2 verifications have run, and the dummy hash in use. */

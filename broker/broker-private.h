@@ -100,6 +100,8 @@ bool brk_kiosk_link_connected(struct brk_kiosk_link *k);
 bool brk_kiosk_send(struct tsr_broker *b, void *msg, uint16_t type, int fd);
 pid_t brk_kiosk_link_pid(struct brk_kiosk_link *k);
 unsigned brk_kiosk_link_starts(struct brk_kiosk_link *k);
+/* Read the kiosk's requests again (it stops while a password is being checked). */
+void brk_kiosk_link_resume(struct brk_kiosk_link *k);
 
 /* kiosk-devices.c: the DRM card and evdev devices lent to the kiosk (opened as root) */
 struct brk_kiosk_devices *brk_kiosk_devices_create(struct tsr_broker *b, const char *card,

@@ -171,7 +171,19 @@ static gboolean on_readable(int fd, GIOCondition cond, gpointer data)
 	}
 	brk_session_handle(k->b, k->rbuf, (size_t)n);
 	sodium_memzero(k->rbuf, (size_t)n);
+	/* A password is being checked off the main loop: the kiosk's next requests wait in the
+	 * socket until it is answered, so they are handled in the order they were sent. */
+	if (tsr_auth_busy(k->b->auth)) {
+		k->io_watch = 0;
+		return G_SOURCE_REMOVE;
+	}
 	return G_SOURCE_CONTINUE;
+}
+
+void brk_kiosk_link_resume(struct brk_kiosk_link *k)
+{
+	if (k && k->fd >= 0 && !k->io_watch)
+		k->io_watch = g_unix_fd_add(k->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_readable, k);
 }
 
 static char **kiosk_env(void)

@@ -206,13 +206,74 @@ static void stop_foreign_domains(struct tsr_broker *b)
 
 /* LOGIN and UNLOCK share the check; the password is copied from the (guarded) receive
  * buffer into a guarded secret, checked and wiped. */
+/* A login or unlock whose password is being checked. By the time the answer comes the kiosk
+ * may be another one, or the session state may have moved on: then it belongs to nobody. */
+struct auth_req {
+	struct tsr_broker *b;
+	uint32_t seq;
+	bool unlock;
+	char *user;
+	unsigned kiosk_gen;
+};
+
+static void auth_checked(enum tsr_auth_result r, int64_t retry, void *data)
+{
+	struct auth_req *a = data;
+	struct tsr_broker *b = a->b;
+	const char *user = a->user;
+	bool unlock = a->unlock, known;
+
+	if (a->kiosk_gen != brk_kiosk_link_starts(b->kiosk) || !b->policy ||
+	    (unlock ? b->session != SESSION_LOCKED || g_strcmp0(b->user, user) != 0
+		    : b->session != SESSION_LOGIN)) {
+		brk_audit(b, unlock ? "unlock" : "login", "result", "dropped", "reason",
+			  "the session changed while the password was being checked", NULL);
+		goto out;
+	}
+	/* A name nobody has might be a password typed into the wrong field: never log it. */
+	known = tsr_policy_find_user(b->policy, user) != NULL;
+	brk_audit(b, unlock ? "unlock" : "login", "user", known ? user : "(unknown)", "result",
+		     tsr_auth_result_name(r), NULL);
+	switch (r) {
+	case TSR_AUTH_OK:
+		break;
+	case TSR_AUTH_DENIED:
+		reply(b, a->seq, TSR_KIOSK_E_DENIED, (uint32_t)(retry / 1000), -1,
+		      "Wrong user name or password.");
+		goto out;
+	case TSR_AUTH_WAIT:
+		reply(b, a->seq, TSR_KIOSK_E_WAIT, (uint32_t)((retry + 999) / 1000), -1,
+		      "Too many attempts: wait a moment and try again.");
+		goto out;
+	case TSR_AUTH_LOCKED:
+		reply(b, a->seq, TSR_KIOSK_E_LOCKED_OUT, (uint32_t)((retry + 999) / 1000), -1,
+		      "Too many failed attempts: this account is locked for a while.");
+		goto out;
+	}
+	/* The policy may have been reloaded meanwhile: the user must still be in it. */
+	if (!known) {
+		reply(b, a->seq, TSR_KIOSK_E_DENIED, 0, -1, "Wrong user name or password.");
+		goto out;
+	}
+	if (!unlock) {
+		g_free(b->user);
+		b->user = g_strdup(user);
+		stop_foreign_domains(b);
+	}
+	set_session(b, SESSION_ACTIVE, unlock ? "unlocked" : "logged in");
+	reply(b, a->seq, TSR_KIOSK_OK, 0, -1, "Welcome.");
+	lease_notice(b);
+out:
+	g_free(a->user);
+	g_free(a);
+	brk_kiosk_link_resume(b->kiosk);
+}
+
 static void handle_auth(struct tsr_broker *b, const struct tsr_kiosk_login *m, bool unlock)
 {
 	const char *user = unlock ? b->user : m->user;
 	struct tsr_secret *pw;
-	enum tsr_auth_result r;
-	int64_t retry = 0;
-	bool known;
+	struct auth_req *a;
 
 	if (unlock ? b->session != SESSION_LOCKED : b->session != SESSION_LOGIN) {
 		reply(b, m->seq, TSR_KIOSK_E_STATE, 0, -1,
@@ -239,37 +300,15 @@ static void handle_auth(struct tsr_broker *b, const struct tsr_kiosk_login *m, b
 	}
 	pw->len = m->password_len;
 	memcpy(pw->bytes, m->password, m->password_len);
-	r = tsr_auth_check(b->auth, b->policy, user, pw, &retry);
+	a = g_new0(struct auth_req, 1);
+	a->b = b;
+	a->seq = m->seq;
+	a->unlock = unlock;
+	a->user = g_strdup(user);
+	a->kiosk_gen = brk_kiosk_link_starts(b->kiosk);
+	/* The verification runs off the main loop; auth_checked finishes the request. */
+	tsr_auth_check_async(b->auth, b->policy, user, pw, auth_checked, a);
 	tsr_secret_free(pw);
-
-	/* A name nobody has might be a password typed into the wrong field: never log it. */
-	known = tsr_policy_find_user(b->policy, user) != NULL;
-	brk_audit(b, unlock ? "unlock" : "login", "user", known ? user : "(unknown)", "result",
-		     tsr_auth_result_name(r), NULL);
-	switch (r) {
-	case TSR_AUTH_OK:
-		break;
-	case TSR_AUTH_DENIED:
-		reply(b, m->seq, TSR_KIOSK_E_DENIED, (uint32_t)(retry / 1000), -1,
-		      "Wrong user name or password.");
-		return;
-	case TSR_AUTH_WAIT:
-		reply(b, m->seq, TSR_KIOSK_E_WAIT, (uint32_t)((retry + 999) / 1000), -1,
-		      "Too many attempts: wait a moment and try again.");
-		return;
-	case TSR_AUTH_LOCKED:
-		reply(b, m->seq, TSR_KIOSK_E_LOCKED_OUT, (uint32_t)((retry + 999) / 1000), -1,
-		      "Too many failed attempts: this account is locked for a while.");
-		return;
-	}
-	if (!unlock) {
-		g_free(b->user);
-		b->user = g_strdup(user);
-		stop_foreign_domains(b);
-	}
-	set_session(b, SESSION_ACTIVE, unlock ? "unlocked" : "logged in");
-	reply(b, m->seq, TSR_KIOSK_OK, 0, -1, "Welcome.");
-	lease_notice(b);
 }
 
 static void handle_list(struct tsr_broker *b, uint32_t seq)

@@ -254,6 +254,62 @@ static void test_old_failures_forgotten(struct fixture *f, gconstpointer unused)
 	g_assert_cmpint(retry, ==, 1 * G_USEC_PER_SEC);
 }
 
+struct async_result {
+	bool called;
+	enum tsr_auth_result result;
+	GMainLoop *loop;
+};
+
+static void async_done(enum tsr_auth_result result, int64_t retry_us, void *data)
+{
+	struct async_result *a = data;
+
+	a->called = true;
+	a->result = result;
+	g_main_loop_quit(a->loop);
+}
+
+static gboolean tick(gpointer data)
+{
+	(*(unsigned *)data)++;
+	return G_SOURCE_CONTINUE;
+}
+
+static void test_async(struct fixture *f, gconstpointer unused)
+{
+	char heavy[crypto_pwhash_STRBYTES];
+	struct async_result a = { .loop = g_main_loop_new(NULL, FALSE) };
+	struct tsr_secret *pw = secret("Heavy-Quartz-99");
+	unsigned ticks = 0;
+	int64_t retry = 0;
+
+	/* A hash with the interactive cost (64 MiB): long enough to see the loop run. */
+	g_assert_cmpint(crypto_pwhash_str(heavy, "Heavy-Quartz-99", 15,
+					  crypto_pwhash_OPSLIMIT_INTERACTIVE,
+					  crypto_pwhash_MEMLIMIT_INTERACTIVE), ==, 0);
+	f->users[0].password_hash = heavy;
+	guint timer = g_timeout_add(1, tick, &ticks);
+	tsr_auth_check_async(f->auth, &f->policy, "alice", pw, async_done, &a);
+	/* The caller's copy may go at once: the check has its own. */
+	tsr_secret_free(pw);
+	g_assert_false(a.called);
+	g_assert_true(tsr_auth_busy(f->auth));
+	/* Meanwhile another check is told to wait, without a verification of its own. */
+	uint64_t before = tsr_auth_verify_count(f->auth);
+	g_assert_cmpint(check(f, "bob", "other", &retry), ==, TSR_AUTH_WAIT);
+	g_assert_cmpint(retry, ==, TSR_AUTH_BUSY_RETRY_US);
+	g_assert_cmpuint(tsr_auth_verify_count(f->auth), ==, before);
+	g_main_loop_run(a.loop);
+	g_source_remove(timer);
+	g_assert_true(a.called);
+	g_assert_cmpint(a.result, ==, TSR_AUTH_OK);
+	g_assert_false(tsr_auth_busy(f->auth));
+	/* The main loop kept running while argon2 worked. */
+	g_assert_cmpuint(ticks, >, 0);
+	f->users[0].password_hash = f->hash[0];
+	g_main_loop_unref(a.loop);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -272,5 +328,7 @@ int main(int argc, char **argv)
 		   teardown);
 	g_test_add("/broker/auth/old-failures-forgotten", struct fixture, NULL, setup,
 		   test_old_failures_forgotten, teardown);
+	g_test_add("/broker/auth/async-off-the-main-loop", struct fixture, NULL, setup, test_async,
+		   teardown);
 	return g_test_run();
 }
