@@ -56,6 +56,9 @@ struct tsr_broker {
 	struct tsr_ctl_server *ctl;
 	struct brk_kiosk_link *kiosk;
 	struct brk_kiosk_devices *kiosk_devices; /* NULL: the kiosk gets no devices */
+	GPid console_pid;           /* tessera-console, started for the kiosk; 0 = none */
+	guint console_watch;
+	unsigned console_kiosk;     /* which kiosk start it belongs to (brk_kiosk_link_starts) */
 	struct brk_usb_host *usb;
 
 	/* Adoptions still under way after a start: device placement waits for them, so an
@@ -113,6 +116,12 @@ void brk_kiosk_devices_lend(struct brk_kiosk_devices *d);
 /* The kiosk ended or is being ended: revoke every evdev fd (EVIOCREVOKE), drop DRM master,
  * close them all. Does nothing when nothing is lent. */
 void brk_kiosk_devices_revoke(struct brk_kiosk_devices *d);
+
+/* console.c: tessera-console for the kiosk when policy turns it on */
+/* Before SETTINGS: start a console for the current kiosk and hand it its link (CONSOLE), unless
+ * it has one; with rights none, or no kiosk, stop it. */
+void brk_console_offer(struct tsr_broker *b, enum tsr_policy_console_rights rights);
+void brk_console_stop(struct tsr_broker *b);
 
 /* viewers.c */
 /* Spawn the domain's viewer (killing an old one); returns the kiosk's end, or -1 + error. */

@@ -680,6 +680,7 @@ void tsr_broker_destroy(struct tsr_broker *b)
 	if (b->audit)
 		brk_audit(b, "broker-stop", NULL);
 	brk_kiosk_link_destroy(b->kiosk);
+	brk_console_stop(b);
 	brk_kiosk_devices_destroy(b->kiosk_devices);
 	brk_usb_host_destroy(b->usb);
 	tsr_ctl_server_destroy(b->ctl);

@@ -33,6 +33,13 @@ struct tsr_broker_config {
 	bool kiosk_devices;
 	const char *kiosk_card;
 	const char *viewer_path; /* tessera-viewer; NULL = from PATH/libexec */
+	/* tessera-console, started for the kiosk when policy turns it on: the program (NULL: the
+	 * installed one), its socket (NULL: RUN/console.sock), the user it drops to (NULL: its
+	 * default, nobody) and the user that owns its 0600 socket (NULL: root). */
+	const char *console_path;
+	const char *console_socket;
+	const char *console_user;
+	const char *console_socket_owner;
 	struct tsr_backend_config backend; /* run_dir/state_dir default under ours */
 	const char *sysfs_root;  /* USB handling through this sysfs; NULL = no USB handling */
 	const char *devfs_root;  /* device nodes (USB resets); default /dev */

@@ -43,6 +43,7 @@ static gboolean on_hup(gpointer data)
 struct options {
 	char *state_dir, *run_dir, *policy_dir, *log_level, *logout;
 	char *kiosk, *kiosk_user, *kiosk_vt, *kiosk_card, *viewer;
+	char *console, *console_socket, *console_user, *console_owner;
 	char *sysfs, *devfs, *vcard, *vcard_certs;
 	char *testdomain, *qemu, *qemu_img, *kernel, *initrd, *ovmf_code, *ovmf_vars, *accel, *xl;
 	char **kiosk_args;
@@ -60,6 +61,10 @@ static void options_clear(struct options *o)
 	g_free(o->kiosk_vt);
 	g_free(o->kiosk_card);
 	g_free(o->viewer);
+	g_free(o->console);
+	g_free(o->console_socket);
+	g_free(o->console_user);
+	g_free(o->console_owner);
 	g_free(o->sysfs);
 	g_free(o->devfs);
 	g_free(o->vcard);
@@ -107,6 +112,16 @@ static int parse_options(struct options *o, int *argc, char ***argv)
 		  "/dev/dri/cardN" },
 		{ "no-kiosk", 0, 0, G_OPTION_ARG_NONE, &o->no_kiosk,
 		  "Run without a kiosk (control socket only)", NULL },
+		{ "console", 0, 0, G_OPTION_ARG_FILENAME, &o->console,
+		  "The tessera-console program, started for the kiosk when policy turns the console "
+		  "on (default: the installed one)", "PATH" },
+		{ "console-socket", 0, 0, G_OPTION_ARG_FILENAME, &o->console_socket,
+		  "Where the console listens (default RUN-DIR/console.sock)", "PATH" },
+		{ "console-user", 0, 0, G_OPTION_ARG_STRING, &o->console_user,
+		  "User the console drops to (default nobody)", "USER" },
+		{ "console-socket-owner", 0, 0, G_OPTION_ARG_STRING, &o->console_owner,
+		  "User that owns the console's socket (mode 0600) and so may connect to it; "
+		  "default root", "USER" },
 		{ "viewer", 0, 0, G_OPTION_ARG_FILENAME, &o->viewer,
 		  "The tessera-viewer program (default: the installed one)", "PATH" },
 		{ "sysfs", 0, 0, G_OPTION_ARG_FILENAME, &o->sysfs,
@@ -220,6 +235,10 @@ static int broker_config(const struct options *o, struct tsr_broker_config *cfg,
 	cfg->kiosk_devices = o->kiosk_devices || o->kiosk_card;
 	cfg->kiosk_card = o->kiosk_card;
 	cfg->viewer_path = o->viewer;
+	cfg->console_path = o->console;
+	cfg->console_socket = o->console_socket;
+	cfg->console_user = o->console_user;
+	cfg->console_socket_owner = o->console_owner;
 	cfg->sysfs_root = o->no_usb ? NULL : o->sysfs ? o->sysfs : "/sys";
 	cfg->devfs_root = o->devfs;
 	cfg->udev = !o->no_udev && !o->no_usb;

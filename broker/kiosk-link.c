@@ -125,6 +125,7 @@ static void on_kiosk_exit(GPid pid, gint status, gpointer data)
 	k->pid = 0;
 	link_down(k);
 	brk_kiosk_devices_revoke(k->b->kiosk_devices);
+	brk_console_stop(k->b);
 	brk_audit(k->b, "kiosk-exit", "how", how, NULL);
 	tsr_warn("the kiosk ended (%s)", how);
 	schedule_restart(k);

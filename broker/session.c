@@ -147,6 +147,8 @@ static void send_settings(struct tsr_broker *b)
 				     k->hotkeys[i].keys);
 		m.n_hotkeys++;
 	}
+	/* The console's link must be in the kiosk's hands before the settings that use it. */
+	brk_console_offer(b, k->console);
 	brk_kiosk_send(b, &m, TSR_KIOSK_SETTINGS, -1);
 }
 

@@ -26,8 +26,7 @@ bool tsr_kiosk_broker_requested(int argc, char **argv)
 int tsr_kiosk_broker_main(int argc, char **argv)
 {
 	gint broker_fd = -1;
-	g_autofree char *output = NULL, *console_socket = NULL, *console_program = NULL;
-	g_autofree char *console_user = NULL, *console_connect = NULL, *shots = NULL;
+	g_autofree char *output = NULL, *shots = NULL;
 	g_autofree char *clock_text = NULL, *organization = NULL, *state_dir = NULL;
 	gboolean evdev = FALSE, no_evdev = FALSE;
 	GOptionEntry entries[] = {
@@ -41,16 +40,6 @@ int tsr_kiosk_broker_main(int argc, char **argv)
 		  NULL },
 		{ "no-evdev", 0, 0, G_OPTION_ARG_NONE, &no_evdev,
 		  "Leave the input devices alone (the default with a headless output)", NULL },
-		{ "console-socket", 0, 0, G_OPTION_ARG_FILENAME, &console_socket,
-		  "Where tessera-console listens when policy turns it on "
-		  "(default /run/tessera/console.sock)", "PATH" },
-		{ "console-program", 0, 0, G_OPTION_ARG_FILENAME, &console_program,
-		  "The tessera-console program (default: the installed one)", "PATH" },
-		{ "console-user", 0, 0, G_OPTION_ARG_STRING, &console_user,
-		  "User the console drops to (default nobody)", "USER" },
-		{ "console-connect", 0, 0, G_OPTION_ARG_FILENAME, &console_connect,
-		  "Use an already started console's link socket at PATH (for a kiosk that is not "
-		  "root, which cannot start the console's sandbox)", "PATH" },
 		{ "screenshot-dir", 0, 0, G_OPTION_ARG_FILENAME, &shots,
 		  "Headless output: save NN-SCREEN.png here for each screen shown", "DIR" },
 		{ "clock", 0, 0, G_OPTION_ARG_STRING, &clock_text,
@@ -96,8 +85,6 @@ int tsr_kiosk_broker_main(int argc, char **argv)
 	}
 	struct tsr_kiosk_broker_options o = {
 		.broker_fd = broker_fd, .output = output, .evdev = evdev ? 1 : no_evdev ? 0 : -1,
-		.console_socket = console_socket, .console_program = console_program,
-		.console_user = console_user, .console_connect = console_connect,
 		.screenshot_dir = shots, .clock_text = clock_text, .organization = organization,
 		.state_dir = state_dir,
 	};

@@ -51,6 +51,7 @@ struct kiosk {
 	guint tick, clock_timer, broker_watch;
 
 	struct tsr_console_link *console;
+	int console_fd; /* a link the broker handed over, not yet in use; -1 none */
 	int console_rights;
 	bool console_added;
 	uint32_t console_buttons;
@@ -173,34 +174,6 @@ static void console_stop(struct kiosk *k)
 	tsr_session_set_standing_note(k->session, NULL);
 }
 
-static struct tsr_console_link *console_connect(struct kiosk *k, const char *path, GError **error)
-{
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	int fd;
-	struct tsr_console_link *link;
-
-	if (strlen(path) >= sizeof(a.sun_path)) {
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-			    "--console-connect %s: path too long", path);
-		return NULL;
-	}
-	strcpy(a.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno),
-			    "cannot connect to the console link %s: %s", path, g_strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	link = tsr_console_link_wrap(fd, &console_cb, k);
-	if (!link) {
-		close(fd);
-		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "console link %s unusable", path);
-	}
-	return link;
-}
-
 static void console_apply(struct kiosk *k, int rights)
 {
 	g_autoptr(GError) error = NULL;
@@ -211,19 +184,20 @@ static void console_apply(struct kiosk *k, int rights)
 		return;
 	}
 	if (!k->console && !k->console_failed) {
-		if (k->o->console_connect) {
-			k->console = console_connect(k, k->o->console_connect, &error);
-		} else if (geteuid() == 0) {
-			struct tsr_console_link_options lo = {
-				.program = k->o->console_program, .socket_path = k->o->console_socket,
-				.user = k->o->console_user, .stderr_fd = -1,
-			};
-			k->console = tsr_console_link_spawn(&lo, &console_cb, k, &error);
+		/* The broker starts the console (it needs root to enter its sandbox) and hands
+		 * over its link before the settings that turn it on. */
+		if (k->console_fd >= 0) {
+			k->console = tsr_console_link_wrap(k->console_fd, &console_cb, k);
+			if (!k->console)
+				close(k->console_fd);
+			k->console_fd = -1;
+			if (!k->console)
+				g_set_error(&error, G_IO_ERROR, G_IO_ERROR_FAILED,
+					    "the console's link is unusable");
 		} else {
-			g_set_error(&error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-				    "policy turns the console on, but a kiosk that is not root cannot "
-				    "start its sandbox: start tessera-console beforehand and pass "
-				    "--console-connect");
+			g_set_error(&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+				    "policy turns the console on, but the broker handed over no "
+				    "console link");
 		}
 		if (!k->console) {
 			tsr_err("console: %s", error->message);
@@ -232,8 +206,7 @@ static void console_apply(struct kiosk *k, int rights)
 		}
 		tsr_console_link_attach(k->console, NULL);
 		tsr_kiosk_frames_set_console(k->frames, k->console);
-		tsr_info("console: %s, rights %s",
-			 k->o->console_connect ? k->o->console_connect : "started",
+		tsr_info("console: link from the broker, rights %s",
 			 tsr_policy_console_rights_name((enum tsr_policy_console_rights)rights));
 	}
 	console_device(k);
@@ -300,6 +273,23 @@ static void on_settings(void *data, const struct tsr_kiosk_settings *m)
 	console_apply(k, (int)m->console);
 }
 
+/* A console the broker started: kept until the settings say what rights it has; a new one
+ * replaces the one before (and may be tried even if that one failed). */
+static void on_console(void *data, int fd)
+{
+	struct kiosk *k = data;
+
+	if (k->console_fd >= 0)
+		close(k->console_fd);
+	k->console_fd = fd;
+	k->console_failed = false;
+	if (k->console) {
+		console_stop(k);
+		if (k->console_rights != TSR_POLICY_CONSOLE_NONE)
+			console_apply(k, k->console_rights);
+	}
+}
+
 /* Devices the broker lends after the card: evdev nodes, as they come and go. */
 static void on_device(void *data, const struct tsr_kiosk_device *m, int fd)
 {
@@ -340,7 +330,7 @@ static void on_broker_lost(void *data, const char *why)
 
 static const struct tsr_session_hooks session_hooks = {
 	.changed = on_changed, .viewer = on_viewer, .hide = on_hide, .settings = on_settings,
-	.device = on_device, .broker_lost = on_broker_lost,
+	.device = on_device, .console = on_console, .broker_lost = on_broker_lost,
 };
 
 static void on_first_frame(void *data, const char *domain)
@@ -627,7 +617,7 @@ static void read_policy(const struct tsr_kiosk_broker_options *o, struct tsr_ses
 
 int tsr_kiosk_broker_run(const struct tsr_kiosk_broker_options *o)
 {
-	struct kiosk k = { .o = o, .status = 0, .last_domain = -1 };
+	struct kiosk k = { .o = o, .status = 0, .last_domain = -1, .console_fd = -1 };
 	g_autoptr(GError) error = NULL;
 	g_autofree char *organization = NULL;
 	struct tsr_session_config sc = { .broker_fd = o->broker_fd, .hooks = &session_hooks,
@@ -724,6 +714,8 @@ out:
 		tsr_kiosk_frames_set_console(k.frames, NULL);
 		tsr_console_link_destroy(k.console);
 	}
+	if (k.console_fd >= 0)
+		close(k.console_fd);
 	tsr_input_devices_destroy(k.devices);
 	tsr_displays_destroy(k.displays);
 	tsr_input_router_destroy(k.router);

@@ -4,8 +4,8 @@
  * In this mode the kiosk owns the output and the input devices, runs the session state machine
  * (kiosk/session.h) and its screens (kiosk/screens.h), shows the domains the broker hands it
  * viewer links for (kiosk/displays.h), routes every key and pointer event through
- * input/router.h, and, when policy turns it on, mirrors the desktop to tessera-console and takes
- * its input under policy's console rights. It starts locked and exits when the broker link
+ * input/router.h, and, when policy turns it on, mirrors the desktop to the tessera-console the
+ * broker started and handed over, and takes its input under policy's console rights. It starts locked and exits when the broker link
  * breaks (the broker then restarts it, locked again). */
 #ifndef TSR_KIOSK_BROKER_MODE_H
 #define TSR_KIOSK_BROKER_MODE_H
@@ -16,13 +16,6 @@ struct tsr_kiosk_broker_options {
 	int broker_fd;                /* the link; owned from the call on */
 	const char *output;           /* output spec (renderer/output.h); NULL: "drm" */
 	int evdev;                    /* grab evdev devices: 1 yes, 0 no, -1 only on a drm output */
-	const char *console_socket;   /* where tessera-console listens (its --socket) */
-	const char *console_program;  /* NULL: the installed one */
-	const char *console_user;     /* its --user; NULL: its default */
-	/* Connect to an already started console's link (a SOCK_SEQPACKET socket at this path)
-	 * instead of starting one: a kiosk that does not run as root cannot start the console's
-	 * sandbox itself (tools/demo starts the console this way). */
-	const char *console_connect;
 	const char *screenshot_dir;   /* headless: a PNG of each screen the kiosk passes through */
 	const char *clock_text;       /* a fixed clock (tests); NULL: the local time */
 	const char *organization;     /* NULL: from the installed policy, else "Tessera" */

@@ -361,6 +361,17 @@ static void handle(struct tsr_session *s, const void *buf, size_t len, int fd)
 			close(fd);
 		return;
 	}
+	if (h->type == TSR_KIOSK_CONSOLE) {
+		if (fd < 0) {
+			kss_lost(s, "a console message without the console's link");
+			return;
+		}
+		if (s->hooks.console)
+			s->hooks.console(s->data, fd);
+		else
+			close(fd);
+		return;
+	}
 	if (fd >= 0 && h->type != TSR_KIOSK_REPLY) {
 		close(fd);
 		kss_lost(s, "an fd on a message that carries none");

@@ -82,6 +82,9 @@ struct tsr_session_hooks {
 	/* A device the broker lends (DEVICE): ADD carries its open fd, which the hook owns;
 	 * REMOVE has fd -1. Optional: without it added fds are closed. */
 	void (*device)(void *data, const struct tsr_kiosk_device *device, int fd);
+	/* The broker started tessera-console and hands over its link (CONSOLE); the hook owns fd.
+	 * Optional: without it the fd is closed. */
+	void (*console)(void *data, int fd);
 	/* The broker link broke (closed, or a message failed its checks); the kiosk should exit
 	 * so the broker restarts it, locked. */
 	void (*broker_lost)(void *data, const char *why);

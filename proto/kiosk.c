@@ -18,6 +18,7 @@ _Static_assert(sizeof(struct tsr_kiosk_notify) == 340, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_session) == 212, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_settings) == 2008, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_device) == 144, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_console) == 16, "layout");
 _Static_assert(TSR_KIOSK_MSG_MAX <= TSR_FRAME_MAX, "fits a frame");
 
 size_t tsr_kiosk_msg_size(uint16_t type)
@@ -47,6 +48,8 @@ size_t tsr_kiosk_msg_size(uint16_t type)
 		return sizeof(struct tsr_kiosk_settings);
 	case TSR_KIOSK_DEVICE:
 		return sizeof(struct tsr_kiosk_device);
+	case TSR_KIOSK_CONSOLE:
+		return sizeof(struct tsr_kiosk_console);
 	}
 	return 0;
 }
@@ -251,6 +254,11 @@ static const char *check_body(const void *buf, uint16_t type)
 		return check_settings(buf);
 	case TSR_KIOSK_DEVICE:
 		return check_device(buf);
+	case TSR_KIOSK_CONSOLE:
+		return zero((const uint8_t *)buf + sizeof(struct tsr_frame_header),
+			    sizeof(struct tsr_kiosk_console) - sizeof(struct tsr_frame_header))
+			       ? NULL
+			       : "nonzero reserved field";
 	}
 	return "unknown message type";
 }

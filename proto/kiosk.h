@@ -16,8 +16,8 @@
  * Requests carry a seq chosen by the kiosk; the broker answers each with exactly one REPLY of
  * the same seq, after any DOMAIN messages that belong to it (LIST). The reply to PICK and to
  * RESTART_VIEWER carries one fd: the kiosk end of the new viewer's SOCK_SEQPACKET socket
- * (doc/display-protocol.md). A DEVICE that adds a device carries its open fd; no other
- * message carries one. Events (seq 0) may come at any time. Full description:
+ * (doc/display-protocol.md). A DEVICE that adds a device carries its open fd and CONSOLE the
+ * console's link; no other message carries one. Events (seq 0) may come at any time. Full description:
  * doc/kiosk-protocol.md. */
 #ifndef TSR_PROTO_KIOSK_H
 #define TSR_PROTO_KIOSK_H
@@ -58,6 +58,7 @@ enum tsr_kiosk_msg_type {
 	TSR_KIOSK_SESSION = 103,      /* struct tsr_kiosk_session */
 	TSR_KIOSK_SETTINGS = 104,     /* struct tsr_kiosk_settings */
 	TSR_KIOSK_DEVICE = 105,       /* struct tsr_kiosk_device (+ 1 fd when it adds one) */
+	TSR_KIOSK_CONSOLE = 106,      /* struct tsr_kiosk_console + 1 fd: a console's link */
 };
 
 /* Status codes in a reply. */
@@ -209,6 +210,14 @@ struct tsr_kiosk_device {
 	uint8_t action;               /* enum tsr_kiosk_device_action */
 	uint8_t pad[2];               /* 0 */
 	char node[TSR_KIOSK_LABEL_SIZE]; /* its /dev path, for the kiosk's log only */
+};
+
+/* The broker started tessera-console (policy turned it on) and hands the kiosk its link, the
+ * kiosk's end of the SOCK_SEQPACKET socketpair (proto/console-link.h). Sent before the SETTINGS
+ * that turns the console on; a new one replaces the one before. */
+struct tsr_kiosk_console {
+	struct tsr_frame_header h;
+	uint32_t reserved[2];         /* 0 */
 };
 
 /* The largest message either side sends (receive buffers are this big). */

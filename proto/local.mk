@@ -9,6 +9,7 @@ proto_libtsr_proto_a_SOURCES = \
 	proto/viewer-link.c proto/viewer-link.h \
 	proto/console.c proto/console.h \
 	proto/console-link.c proto/console-link.h \
+	proto/console-spawn.c proto/console-spawn.h \
 	proto/kiosk.c proto/kiosk.h \
 	proto/control.c proto/control.h \
 	proto/control-client.c proto/control-client.h

@@ -174,6 +174,7 @@ void bh_start(struct bh *h, bool with_kiosk)
 	g_autofree char *testdomain = g_build_filename(builddir(), "tests/testdomain/tessera-testdomain",
 						       NULL);
 	g_autofree char *viewer = g_build_filename(builddir(), "viewer/tessera-viewer", NULL);
+	g_autofree char *console = g_build_filename(builddir(), "console/tessera-console", NULL);
 	g_autofree char *karg = g_strdup_printf("--kiosk-arg=--test-socket=%s", h->ksock);
 	GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
 	char buf[16];
@@ -188,6 +189,7 @@ void bh_start(struct bh *h, bool with_kiosk)
 	g_ptr_array_add(argv, g_strdup("--no-udev"));
 	g_ptr_array_add(argv, g_strdup_printf("--testdomain=%s", testdomain));
 	g_ptr_array_add(argv, g_strdup_printf("--viewer=%s", viewer));
+	g_ptr_array_add(argv, g_strdup_printf("--console=%s", console));
 	g_ptr_array_add(argv, g_strdup("--shutdown-timeout=5000"));
 	g_ptr_array_add(argv, g_strdup("--ready-fd=9"));
 	g_ptr_array_add(argv, g_strdup("--log-level=debug"));

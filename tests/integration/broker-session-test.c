@@ -155,7 +155,20 @@ static void test_kiosk_restart_locked(void)
 	bh_kiosk(h, "exit");
 	g_assert_true(bh_kiosk_gone(h));
 	bh_accept_kiosk(h);
+	/* Policy turns the console on (view): the broker starts tessera-console for the new kiosk
+	 * and hands over its link before the settings; the console's socket is root's, 0600. */
+	line = bh_expect(h, "console ");
+	g_assert_cmpstr(line, ==, "console fd=sock:seqpacket");
 	bh_expect(h, "settings ");
+	{
+		g_autofree char *sock = g_build_filename(h->run, "console.sock", NULL);
+		struct stat st = { 0 };
+		for (int i = 0; i < 500 && lstat(sock, &st) < 0; i++)
+			g_usleep(10000);
+		g_assert_true(S_ISSOCK(st.st_mode));
+		g_assert_cmpuint(st.st_uid, ==, 0);
+		g_assert_cmpuint(st.st_mode & 07777, ==, 0600);
+	}
 	line = bh_expect(h, "session ");
 	g_assert_true(g_str_has_prefix(line, "session state=1 user=alice"));
 	seq = bh_kiosk(h, "list");

@@ -121,6 +121,15 @@ static void from_broker(int bfd)
 		out("notify kind=%u domain=%s text=%s", m->kind, m->domain, m->text);
 		break;
 	}
+	case TSR_KIOSK_CONSOLE:
+		out("console fd=%s", describe_fd(nfds ? fds[0] : -1, fdbuf, sizeof(fdbuf)));
+		break;
+	case TSR_KIOSK_DEVICE: {
+		const struct tsr_kiosk_device *m = (const void *)buf;
+		out("device id=%u kind=%u action=%u node=%s fd=%s", m->id, m->kind, m->action,
+		    m->node, describe_fd(nfds ? fds[0] : -1, fdbuf, sizeof(fdbuf)));
+		break;
+	}
 	default:
 		out("unexpected type %u", h->type);
 		exit(4);

@@ -2,9 +2,9 @@
 #
 # e2e_setup BACKEND CONSOLE [BROKER-ARG...] writes a policy source (user alice "alice-pw";
 # domains work red, personal green, banking blue on BACKEND, sim or qemu; console rights
-# CONSOLE), starts tessera-console behind socat (a kiosk that is not root cannot set up the
-# console's sandbox, so root starts one per kiosk that connects) and tessera-brokerd with
-# tessera-kiosk as nobody on a headless 1024x640 output. Then: ctl ARGS (tessera-ctl),
+# CONSOLE) and starts tessera-brokerd with tessera-kiosk as nobody on a headless 1024x640
+# output; the broker starts tessera-console (its socket root's, 0600) for each kiosk and hands
+# the kiosk its link. Then: ctl ARGS (tessera-ctl),
 # client NAME (runs $dir/NAME.script with tests/integration/kiosk-spice-client), policy_conf
 # CONSOLE (rewrite policy.conf). The caller sets B, fails and n; cleanup runs on exit.
 # For qemu set GUEST (a tools/build-guest-image output directory) first.
@@ -16,7 +16,6 @@ chmod 755 "$dir"
 mkdir -p "$dir/policy/domains" "$dir/shots" "$dir/run" "$dir/state"
 chmod 777 "$dir/shots"
 broker_pid=""
-socat_pid=""
 ctl() { "$B/broker/tessera-ctl" --socket "$dir/run/control.sock" --timeout 30 "$@"; }
 cleanup() {
     if [ -n "$broker_pid" ]; then
@@ -27,7 +26,6 @@ cleanup() {
         done
         kill "$broker_pid" 2>/dev/null; wait "$broker_pid" 2>/dev/null
     fi
-    [ -n "$socat_pid" ] && kill "$socat_pid" 2>/dev/null && wait "$socat_pid" 2>/dev/null
     if [ "$fails" = 0 ] && [ -z "${TSR_KEEP:-}" ]; then rm -rf "$dir"; else echo "# kept $dir for a look"; fi
 }
 trap cleanup EXIT INT TERM
@@ -88,15 +86,12 @@ if [ "$backend" = qemu ]; then
     extra_args="$extra_args --guest-kernel=$GUEST/vmlinuz --guest-initrd=$GUEST/initrd.img --accel=tcg"
 fi
 
-socat "UNIX-LISTEN:$dir/console-link,type=5,fork,mode=666" \
-    SYSTEM:"exec $B/console/tessera-console --fd 3 --socket $dir/console.sock 3<&0 0</dev/null 1>&2",nofork \
-    2>"$dir/socat.log" &
-socat_pid=$!
 "$B/broker/tessera-brokerd" --state-dir="$dir/state" --run-dir="$dir/run" --policy-dir="$dir/policy" \
     --no-udev --no-usb --testdomain="$B/tests/testdomain/tessera-testdomain" --viewer="$B/viewer/tessera-viewer" \
     --kiosk="$B/kiosk/tessera-kiosk" --kiosk-user=65534:65534 \
     --kiosk-arg=--output=headless:1024x640 --kiosk-arg=--screenshot-dir="$dir/shots" \
-    --kiosk-arg=--console-connect="$dir/console-link" --kiosk-arg=--clock=12:00 --kiosk-arg=--organization=e2e-org \
+    --console="$B/console/tessera-console" --console-socket="$dir/console.sock" \
+    --kiosk-arg=--clock=12:00 --kiosk-arg=--organization=e2e-org \
     --shutdown-timeout=5000 $extra_args >"$dir/broker.log" 2>&1 &
 broker_pid=$!
 }

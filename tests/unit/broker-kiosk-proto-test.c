@@ -217,6 +217,21 @@ static void test_device(void)
 	refused(&m, sizeof(m) - 1, NULL);
 }
 
+/* CONSOLE: only the header; the reserved words must be zero. */
+static void test_console(void)
+{
+	struct tsr_kiosk_console m = { 0 };
+	const char *why = NULL;
+
+	hdr(&m, TSR_KIOSK_CONSOLE);
+	g_assert_cmpint(tsr_kiosk_msg_check(&m, sizeof(m), &why), ==, 0);
+	g_assert_false(tsr_kiosk_is_request(m.h.type));
+	m.reserved[1] = 1;
+	refused(&m, sizeof(m), "reserved");
+	m.reserved[1] = 0;
+	refused(&m, sizeof(m) + 4, NULL);
+}
+
 static void test_set_string(void)
 {
 	char f[8];
@@ -240,6 +255,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/broker/kiosk-proto/domain-requests", test_domain_requests);
 	g_test_add_func("/broker/kiosk-proto/broker-messages", test_broker_messages);
 	g_test_add_func("/broker/kiosk-proto/device", test_device);
+	g_test_add_func("/broker/kiosk-proto/console", test_console);
 	g_test_add_func("/broker/kiosk-proto/set-string-utf8", test_set_string);
 	return g_test_run();
 }

@@ -1,0 +1,89 @@
+/* broker/console.c: tessera-console, started by the broker when policy turns it on.
+ *
+ * The console must drop to its own user inside its sandbox, which needs root, so the kiosk
+ * (unprivileged) cannot start it: the broker does, one console per kiosk, and hands the kiosk's
+ * end of the link over the kiosk link (CONSOLE, SCM_RIGHTS) just before the SETTINGS that turn
+ * it on, as it does with viewer links. The console listens on --console-socket (default
+ * RUN/console.sock), 0600 and owned by root unless --console-socket-owner names a user; it
+ * exits by itself once its link closes (the kiosk ended or let it go), and is killed when the
+ * kiosk ends or policy turns it off. */
+#include "config.h"
+#include "broker/broker-private.h"
+#include "common/log.h"
+#include "proto/console-spawn.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void console_exited(GPid pid, gint status, gpointer data)
+{
+	struct tsr_broker *b = data;
+
+	g_spawn_close_pid(pid);
+	if (b->console_pid == pid) {
+		b->console_pid = 0;
+		b->console_watch = 0;
+	}
+	tsr_info("console (pid %d) ended (%s %d)", (int)pid,
+		 WIFEXITED(status) ? "exit status" : "signal",
+		 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+}
+
+void brk_console_stop(struct tsr_broker *b)
+{
+	if (b->console_pid <= 0)
+		return;
+	if (b->console_watch)
+		g_source_remove(b->console_watch);
+	kill(b->console_pid, SIGKILL);
+	/* Reaped here: SIGKILL cannot be ignored, so this returns at once. */
+	waitpid(b->console_pid, NULL, 0);
+	b->console_pid = 0;
+	b->console_watch = 0;
+}
+
+void brk_console_offer(struct tsr_broker *b, enum tsr_policy_console_rights rights)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *socket_path = NULL;
+	struct tsr_kiosk_console m = { 0 };
+	pid_t pid;
+	int fd;
+
+	if (rights == TSR_POLICY_CONSOLE_NONE || !brk_kiosk_link_connected(b->kiosk)) {
+		brk_console_stop(b);
+		return;
+	}
+	/* One console per kiosk: a running one already has this kiosk's link. */
+	if (b->console_pid > 0 && b->console_kiosk == brk_kiosk_link_starts(b->kiosk))
+		return;
+	brk_console_stop(b);
+	socket_path = b->cfg.console_socket ? g_strdup(b->cfg.console_socket)
+					    : g_build_filename(b->run_dir, "console.sock", NULL);
+	const struct tsr_console_spawn_options o = {
+		.program = b->cfg.console_path, .socket_path = socket_path,
+		.user = b->cfg.console_user, .socket_owner = b->cfg.console_socket_owner,
+		.stderr_fd = -1,
+	};
+	fd = tsr_console_spawn(&o, &pid, &error);
+	if (fd < 0) {
+		tsr_err("console: %s", error->message);
+		brk_audit(b, "console-failed", "reason", error->message, NULL);
+		return;
+	}
+	b->console_pid = pid;
+	b->console_kiosk = brk_kiosk_link_starts(b->kiosk);
+	b->console_watch = g_child_watch_add(pid, console_exited, b);
+	{
+		g_autofree char *p = g_strdup_printf("%d", (int)pid);
+		brk_audit(b, "console-start", "pid", p, "socket", socket_path, "owner",
+			     b->cfg.console_socket_owner ? b->cfg.console_socket_owner : "root",
+			     NULL);
+	}
+	tsr_info("console started (pid %d) on %s for %s", (int)pid, socket_path,
+		 b->cfg.console_socket_owner ? b->cfg.console_socket_owner : "root");
+	if (!brk_kiosk_send(b, &m, TSR_KIOSK_CONSOLE, fd))
+		brk_console_stop(b);
+	close(fd);
+}
