@@ -93,6 +93,8 @@ void brk_session_domain_changed(struct tsr_broker *b, struct brk_dom *d);
 void brk_session_notify(struct tsr_broker *b, enum tsr_kiosk_notify_kind kind, const char *domain,
 		    const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 void brk_session_end(struct tsr_broker *b, const char *why);
+/* Lock an active session whose lease is over (with the lease message); true if it did. */
+bool brk_session_check_lease(struct tsr_broker *b);
 bool brk_session_user_may_use(struct tsr_broker *b, const struct brk_dom *d);
 
 /* kiosk-link.c */

@@ -565,6 +565,15 @@ static gboolean note_time(gpointer data)
 
 static guint note_time_timer;
 
+/* A session is locked within a minute of its lease ending, even if nobody touches it. */
+static gboolean check_lease(gpointer data)
+{
+	brk_session_check_lease(data);
+	return G_SOURCE_CONTINUE;
+}
+
+static guint lease_timer;
+
 static bool make_dir(const char *path, mode_t mode, GError **error)
 {
 	if (g_mkdir_with_parents(path, mode) < 0) {
@@ -664,6 +673,7 @@ struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GEr
 		b->kiosk = brk_kiosk_link_create(b);
 	note_time(b);
 	note_time_timer = g_timeout_add_seconds(3600, note_time, b);
+	lease_timer = g_timeout_add_seconds(60, check_lease, b);
 	return b;
 fail:
 	tsr_broker_destroy(b);
@@ -677,6 +687,9 @@ void tsr_broker_destroy(struct tsr_broker *b)
 	if (note_time_timer)
 		g_source_remove(note_time_timer);
 	note_time_timer = 0;
+	if (lease_timer)
+		g_source_remove(lease_timer);
+	lease_timer = 0;
 	if (b->audit)
 		brk_audit(b, "broker-stop", NULL);
 	brk_kiosk_link_destroy(b->kiosk);

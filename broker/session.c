@@ -206,6 +206,30 @@ static void stop_foreign_domains(struct tsr_broker *b)
 	}
 }
 
+static const char lease_text[] =
+	"This laptop's policy is out of date. Connect to the network and update it "
+	"(tessera-provision pull), then log in.";
+
+static bool lease_over(struct tsr_broker *b)
+{
+	enum tsr_policy_lease lease = brk_lease(b, NULL);
+	return lease == TSR_POLICY_LEASE_EXPIRED || lease == TSR_POLICY_LEASE_NOT_YET_VALID;
+}
+
+/* The lease binds a running session as it binds a login: once it is over (past the grace
+ * days), an open session is locked with the lease message, and stays locked until a newer
+ * bundle is installed. The domains keep running, as for any lock. */
+bool brk_session_check_lease(struct tsr_broker *b)
+{
+	if (b->session != SESSION_ACTIVE || !b->policy || !lease_over(b))
+		return false;
+	brk_audit(b, "lease-ended", "user", b->user, "lease",
+		  tsr_policy_lease_name(brk_lease(b, NULL)), NULL);
+	set_session(b, SESSION_LOCKED, "lease expired");
+	brk_session_notify(b, TSR_KIOSK_NOTE_POLICY_EXPIRES, NULL, "%s", lease_text);
+	return true;
+}
+
 /* LOGIN and UNLOCK share the check; the password is copied from the (guarded) receive
  * buffer into a guarded secret, checked and wiped. */
 /* A login or unlock whose password is being checked. By the time the answer comes the kiosk
@@ -282,18 +306,14 @@ static void handle_auth(struct tsr_broker *b, const struct tsr_kiosk_login *m, b
 		      unlock ? "The session is not locked." : "Someone is logged in; log out first.");
 		return;
 	}
-	if (!unlock) {
-		enum tsr_policy_lease lease = brk_lease(b, NULL);
-		if (lease == TSR_POLICY_LEASE_EXPIRED || lease == TSR_POLICY_LEASE_NOT_YET_VALID) {
-			brk_audit(b, "login", "result", "lease",
-				     "lease", tsr_policy_lease_name(lease), NULL);
-			reply(b, m->seq, TSR_KIOSK_E_LEASE, 0, -1,
-			      b->policy ? "This laptop's policy is out of date. Connect to the "
-					  "network and update it (tessera-provision pull), then log in."
-					: "This laptop has no policy yet. Connect to the network and "
-					  "install one (tessera-provision pull).");
-			return;
-		}
+	if (lease_over(b)) {
+		brk_audit(b, unlock ? "unlock" : "login", "result", "lease", "lease",
+			  tsr_policy_lease_name(brk_lease(b, NULL)), NULL);
+		reply(b, m->seq, TSR_KIOSK_E_LEASE, 0, -1, "%s",
+		      b->policy ? lease_text
+				: "This laptop has no policy yet. Connect to the network and "
+				  "install one (tessera-provision pull).");
+		return;
 	}
 	pw = tsr_secret_new(TSR_KIOSK_PASSWORD_MAX);
 	if (!pw) {
@@ -482,6 +502,10 @@ void brk_session_handle(struct tsr_broker *b, const void *msg, size_t len)
 		return;
 	default:
 		break;
+	}
+	if (brk_session_check_lease(b)) {
+		reply(b, rq->seq, TSR_KIOSK_E_LEASE, 0, -1, "%s", lease_text);
+		return;
 	}
 	/* Everything else needs an unlocked session. */
 	if (b->session != SESSION_ACTIVE || !b->policy) {

@@ -65,3 +65,11 @@ tests_hostile_hostile_device_model_test_LDADD = $(BROKER_LIBS)
 # A mirror that serves endless downloads to pull and templates (a real sshd on loopback).
 HOSTILE_TESTS += tests/hostile/mirror-endless-test.sh
 EXTRA_DIST += tests/hostile/mirror-endless-test.sh
+
+# A session kept open past the offline lease: locked with the lease message, unlock refused
+# until a newer bundle (the real broker on an installed bundle, the scripted test kiosk).
+HOSTILE_TESTS += tests/hostile/lease-expiry-test
+check_PROGRAMS += tests/hostile/lease-expiry-test
+tests_hostile_lease_expiry_test_SOURCES = tests/hostile/lease-expiry-test.c $(BROKER_HARNESS)
+tests_hostile_lease_expiry_test_CFLAGS = $(BROKER_CFLAGS)
+tests_hostile_lease_expiry_test_LDADD = $(BROKER_LIBS)
