@@ -140,13 +140,7 @@ static void send_settings(struct tsr_broker *b)
 	tsr_kiosk_set_string(m.xkb_layout, sizeof(m.xkb_layout), k->keymap.layout);
 	tsr_kiosk_set_string(m.xkb_variant, sizeof(m.xkb_variant), k->keymap.variant);
 	tsr_kiosk_set_string(m.xkb_options, sizeof(m.xkb_options), k->keymap.options);
-	for (size_t i = 0; i < k->n_hotkeys && i < TSR_KIOSK_MAX_HOTKEYS; i++) {
-		tsr_kiosk_set_string(m.hotkeys[i].action, sizeof(m.hotkeys[i].action),
-				     k->hotkeys[i].action);
-		tsr_kiosk_set_string(m.hotkeys[i].keys, sizeof(m.hotkeys[i].keys),
-				     k->hotkeys[i].keys);
-		m.n_hotkeys++;
-	}
+	tsr_kiosk_hotkeys_pack(&m.hotkeys, &k->keys);
 	/* The console's link must be in the kiosk's hands before the settings that use it. */
 	brk_console_offer(b, k->console);
 	brk_kiosk_send(b, &m, TSR_KIOSK_SETTINGS, -1);

@@ -255,17 +255,14 @@ static void on_settings(void *data, const struct tsr_kiosk_settings *m)
 {
 	struct kiosk *k = data;
 	struct tsr_policy_hotkeys h;
+	g_autoptr(GError) error = NULL;
 
-	tsr_policy_hotkeys_init_default(&h);
-	if (m->sas[0]) {
-		g_autoptr(GError) error = NULL;
-		if (!tsr_policy_hotkeys_set(&h, "sas", m->sas, &error))
-			tsr_warn("policy sas: %s; keeping the default", error->message);
-	}
-	for (uint32_t i = 0; i < m->n_hotkeys && i < TSR_KIOSK_MAX_HOTKEYS; i++) {
-		g_autoptr(GError) error = NULL;
-		if (!tsr_policy_hotkeys_set(&h, m->hotkeys[i].action, m->hotkeys[i].keys, &error))
-			tsr_warn("policy hotkey %s: %s", m->hotkeys[i].action, error->message);
+	/* Typed by the broker's policy parser; checked again here, since a message that passed
+	 * the link's range checks could still put two actions on the same keys. */
+	tsr_kiosk_hotkeys_unpack(&h, &m->hotkeys);
+	if (!tsr_policy_hotkeys_check(&h, &error)) {
+		tsr_warn("hotkeys from policy: %s; keeping the defaults", error->message);
+		tsr_policy_hotkeys_init_default(&h);
 	}
 	/* The router borrows k->hotkeys: updated in place. */
 	k->hotkeys = h;

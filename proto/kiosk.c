@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <glib.h>
+#include <linux/input-event-codes.h>
 #include <string.h>
 
 /* Fixed layouts: no hidden padding, so "every byte is checked" means every byte. */
@@ -16,7 +17,7 @@ _Static_assert(sizeof(struct tsr_kiosk_reply) == 280, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_domain) == 212, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_notify) == 340, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_session) == 212, "layout");
-_Static_assert(sizeof(struct tsr_kiosk_settings) == 2008, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_settings) == 520, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_device) == 144, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_console) == 16, "layout");
 _Static_assert(TSR_KIOSK_MSG_MAX <= TSR_FRAME_MAX, "fits a frame");
@@ -179,25 +180,30 @@ static const char *check_session(const struct tsr_kiosk_session *m)
 	return NULL;
 }
 
-/* The used hotkey slots hold text; the unused ones are all zero. */
-static const char *check_hotkeys(const struct tsr_kiosk_settings *m)
+static bool combo_in_range(const struct tsr_kiosk_combo *c)
 {
-	for (uint32_t i = 0; i < TSR_KIOSK_MAX_HOTKEYS; i++) {
-		const struct tsr_kiosk_hotkey *k = &m->hotkeys[i];
-		if (i >= m->n_hotkeys) {
-			if (!zero(k, sizeof(*k)))
-				return "nonzero unused hotkey";
-		} else if (!text_ok(k->action, sizeof(k->action)) ||
-			   !text_ok(k->keys, sizeof(k->keys))) {
-			return "bad hotkey text";
-		}
-	}
+	return (c->mods & ~TSR_POLICY_MOD_ALL) == 0 && c->code <= KEY_MAX;
+}
+
+/* Ranges only: whether the keys are real and collide is tsr_policy_hotkeys_check's job. */
+static const char *check_hotkeys(const struct tsr_kiosk_hotkeys *k)
+{
+	const struct tsr_kiosk_combo *all[] = { &k->sas, &k->lock, &k->cycle, &k->cycle_back,
+						&k->layout };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
+		if (!combo_in_range(all[i]))
+			return "hotkey out of range";
+	if ((k->focus_mods & ~TSR_POLICY_MOD_ALL) != 0 || k->reserved)
+		return "hotkey out of range";
+	if (!k->sas.code || !k->sas.mods)
+		return "no secure attention sequence";
 	return NULL;
 }
 
 static const char *check_settings(const struct tsr_kiosk_settings *m)
 {
-	if (m->n_hotkeys > TSR_KIOSK_MAX_HOTKEYS || m->console > 3 || m->locked_requires_sas > 1)
+	if (m->reserved || m->console > 3 || m->locked_requires_sas > 1)
 		return "field out of range";
 	if (!text_ok(m->sas, sizeof(m->sas)) || !text_ok(m->xkb_rules, sizeof(m->xkb_rules)) ||
 	    !text_ok(m->xkb_model, sizeof(m->xkb_model)) ||
@@ -205,7 +211,7 @@ static const char *check_settings(const struct tsr_kiosk_settings *m)
 	    !text_ok(m->xkb_variant, sizeof(m->xkb_variant)) ||
 	    !text_ok(m->xkb_options, sizeof(m->xkb_options)))
 		return "bad settings text";
-	return check_hotkeys(m);
+	return check_hotkeys(&m->hotkeys);
 }
 
 static const char *check_device(const struct tsr_kiosk_device *m)
@@ -301,4 +307,35 @@ void tsr_kiosk_set_string(char *field, size_t size, const char *s)
 		n = (size_t)(end - s);
 	if (n)
 		memcpy(field, s, n);
+}
+
+static void pack(struct tsr_kiosk_combo *out, const struct tsr_policy_combo *in)
+{
+	*out = (struct tsr_kiosk_combo){ in->mods, in->code };
+}
+
+void tsr_kiosk_hotkeys_pack(struct tsr_kiosk_hotkeys *out, const struct tsr_policy_hotkeys *in)
+{
+	memset(out, 0, sizeof(*out));
+	pack(&out->sas, &in->sas);
+	pack(&out->lock, &in->lock);
+	pack(&out->cycle, &in->cycle);
+	pack(&out->cycle_back, &in->cycle_back);
+	pack(&out->layout, &in->layout);
+	out->focus_mods = in->focus_mods;
+}
+
+static void unpack(struct tsr_policy_combo *out, const struct tsr_kiosk_combo *in)
+{
+	*out = (struct tsr_policy_combo){ in->mods & TSR_POLICY_MOD_ALL, (uint16_t)in->code };
+}
+
+void tsr_kiosk_hotkeys_unpack(struct tsr_policy_hotkeys *out, const struct tsr_kiosk_hotkeys *in)
+{
+	unpack(&out->sas, &in->sas);
+	unpack(&out->lock, &in->lock);
+	unpack(&out->cycle, &in->cycle);
+	unpack(&out->cycle_back, &in->cycle_back);
+	unpack(&out->layout, &in->layout);
+	out->focus_mods = in->focus_mods & TSR_POLICY_MOD_ALL;
 }

@@ -23,6 +23,7 @@
 #define TSR_PROTO_KIOSK_H
 
 #include "common/frame.h"
+#include "policy/hotkeys.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,7 +38,6 @@
 #define TSR_KIOSK_TEXT_SIZE 256
 #define TSR_KIOSK_PASSWORD_MAX 256
 #define TSR_KIOSK_KEYS_SIZE 64
-#define TSR_KIOSK_MAX_HOTKEYS 16
 
 enum tsr_kiosk_msg_type {
 	/* kiosk -> broker: requests */
@@ -183,9 +183,21 @@ struct tsr_kiosk_session {
 	char full_name[TSR_KIOSK_LABEL_SIZE];
 };
 
-struct tsr_kiosk_hotkey {
-	char action[32];
-	char keys[TSR_KIOSK_KEYS_SIZE];
+/* A combination as policy/hotkeys.h types it: the broker sends what its policy parsed, and the
+ * kiosk's router matches against it; nobody on the link parses key names. */
+struct tsr_kiosk_combo {
+	uint32_t mods;                /* TSR_POLICY_MOD_* bits */
+	uint32_t code;                /* evdev KEY_* of a non-modifier key; 0 = off */
+};
+
+struct tsr_kiosk_hotkeys {
+	struct tsr_kiosk_combo sas;   /* never off */
+	struct tsr_kiosk_combo lock;
+	struct tsr_kiosk_combo cycle;
+	struct tsr_kiosk_combo cycle_back;
+	struct tsr_kiosk_combo layout;
+	uint32_t focus_mods;          /* TSR_POLICY_MOD_* bits; 0 = no focus keys */
+	uint32_t reserved;
 };
 
 struct tsr_kiosk_settings {
@@ -193,14 +205,14 @@ struct tsr_kiosk_settings {
 	uint32_t idle_lock_seconds;   /* 0 = never */
 	uint32_t console;             /* enum tsr_policy_console_rights */
 	uint32_t locked_requires_sas; /* 0 / 1 */
-	uint32_t n_hotkeys;           /* <= TSR_KIOSK_MAX_HOTKEYS */
-	char sas[TSR_KIOSK_KEYS_SIZE];
+	uint32_t reserved;
+	char sas[TSR_KIOSK_KEYS_SIZE]; /* the SAS as the policy wrote it, for the screens' text */
 	char xkb_rules[TSR_KIOSK_KEYS_SIZE];
 	char xkb_model[TSR_KIOSK_KEYS_SIZE];
 	char xkb_layout[TSR_KIOSK_KEYS_SIZE];
 	char xkb_variant[TSR_KIOSK_KEYS_SIZE];
 	char xkb_options[TSR_KIOSK_KEYS_SIZE * 2];
-	struct tsr_kiosk_hotkey hotkeys[TSR_KIOSK_MAX_HOTKEYS];
+	struct tsr_kiosk_hotkeys hotkeys; /* what the router enforces */
 };
 
 struct tsr_kiosk_device {
@@ -237,5 +249,10 @@ int tsr_kiosk_msg_check(const void *buf, size_t len, const char **why)
 
 /* Copy s into a fixed field, truncating on a UTF-8 boundary and NUL-padding. */
 void tsr_kiosk_set_string(char *field, size_t size, const char *s);
+
+/* Between policy's typed hotkeys and their wire form; unpack trusts a message that passed
+ * tsr_kiosk_msg_check for ranges only, so the kiosk still runs tsr_policy_hotkeys_check. */
+void tsr_kiosk_hotkeys_pack(struct tsr_kiosk_hotkeys *out, const struct tsr_policy_hotkeys *in);
+void tsr_kiosk_hotkeys_unpack(struct tsr_policy_hotkeys *out, const struct tsr_kiosk_hotkeys *in);
 
 #endif

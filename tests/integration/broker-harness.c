@@ -57,7 +57,7 @@ static void write_policy(struct bh *h, const char *device_rules)
 		   "[lockout]\nattempts = 3\nlock-seconds = 60\ndelay-ms = 1\n\n"
 		   "[kiosk]\nsas = Ctrl+Alt+Backspace\nidle-lock-seconds = 0\nconsole = view\n"
 		   "locked-requires-sas = false\n\n"
-		   "[hotkeys]\nlock = Super+L\n\n"
+		   "[hotkeys]\nlock = Super+Escape\n\n"
 		   "[laptop-group test]\ndomains = web;work\ngroups = staff\nusers = carol\n");
 	write_file(domains, "web.conf",
 		   "[domain web]\nlabel = Web\ncolour = red\nbackend = sim\nmemory-mib = 256\n"

@@ -31,7 +31,10 @@ static void test_login(void)
 	/* A fresh kiosk is told the settings and shows the login screen. */
 	line = bh_expect(h, "settings ");
 	g_assert_nonnull(strstr(line, "sas=Ctrl+Alt+Backspace"));
-	g_assert_nonnull(strstr(line, "hotkeys=1"));
+	/* Typed by the broker's policy parser: Ctrl+Alt (1|2) + KEY_BACKSPACE (14), and the
+	 * policy's lock = Super+Escape as Super (8) + KEY_ESC (1). */
+	g_assert_nonnull(strstr(line, "sas-keys=3:14 "));
+	g_assert_nonnull(strstr(line, "lock-keys=8:1 "));
 	bh_expect(h, "session state=0 ");
 
 	/* Nothing works before login. */

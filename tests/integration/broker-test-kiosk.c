@@ -113,7 +113,9 @@ static void from_broker(int bfd)
 	}
 	case TSR_KIOSK_SETTINGS: {
 		const struct tsr_kiosk_settings *s = (const void *)buf;
-		out("settings sas=%s hotkeys=%u idle=%u", s->sas, s->n_hotkeys, s->idle_lock_seconds);
+		out("settings sas=%s sas-keys=%u:%u lock-keys=%u:%u idle=%u", s->sas,
+		    s->hotkeys.sas.mods, s->hotkeys.sas.code, s->hotkeys.lock.mods,
+		    s->hotkeys.lock.code, s->idle_lock_seconds);
 		break;
 	}
 	case TSR_KIOSK_NOTIFY: {

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <glib.h>
+#include <linux/input-event-codes.h>
 #include <string.h>
 
 static void hdr(void *msg, uint16_t type)
@@ -139,16 +140,48 @@ static void test_broker_messages(void)
 	s.state = TSR_KIOSK_SESSION_LOCKED;
 	g_assert_cmpint(tsr_kiosk_msg_check(&s, sizeof(s), &why), ==, 0);
 
+	/* Hotkeys travel typed: modifier bits and evdev codes, range-checked on the link. */
 	hdr(&st, TSR_KIOSK_SETTINGS);
-	st.n_hotkeys = 1;
-	tsr_kiosk_set_string(st.hotkeys[0].action, sizeof(st.hotkeys[0].action), "lock");
-	tsr_kiosk_set_string(st.hotkeys[0].keys, sizeof(st.hotkeys[0].keys), "Super+L");
+	st.hotkeys.sas = (struct tsr_kiosk_combo){ TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_ALT,
+						   KEY_BACKSPACE };
+	st.hotkeys.lock = (struct tsr_kiosk_combo){ TSR_POLICY_MOD_SUPER, KEY_L };
+	st.hotkeys.focus_mods = TSR_POLICY_MOD_SUPER;
 	g_assert_cmpint(tsr_kiosk_msg_check(&st, sizeof(st), &why), ==, 0);
-	st.hotkeys[5].keys[0] = 'x'; /* an unused slot must be empty */
+	st.hotkeys.lock.mods = 0x10;
 	refused(&st, sizeof(st), "hotkey");
-	st.hotkeys[5].keys[0] = 0;
-	st.n_hotkeys = TSR_KIOSK_MAX_HOTKEYS + 1;
+	st.hotkeys.lock.mods = TSR_POLICY_MOD_SUPER;
+	st.hotkeys.cycle.code = KEY_MAX + 1;
+	refused(&st, sizeof(st), "hotkey");
+	st.hotkeys.cycle.code = 0;
+	st.hotkeys.focus_mods = 0x20;
+	refused(&st, sizeof(st), "hotkey");
+	st.hotkeys.focus_mods = TSR_POLICY_MOD_SUPER;
+	st.hotkeys.sas.code = 0; /* the SAS is never off */
+	refused(&st, sizeof(st), "attention");
+	st.hotkeys.sas.code = KEY_BACKSPACE;
+	st.hotkeys.sas.mods = 0; /* nor a bare key */
+	refused(&st, sizeof(st), "attention");
+	st.hotkeys.sas.mods = TSR_POLICY_MOD_CTRL;
+	st.reserved = 1;
 	refused(&st, sizeof(st), "range");
+	st.reserved = 0;
+	g_assert_cmpint(tsr_kiosk_msg_check(&st, sizeof(st), &why), ==, 0);
+
+	/* pack and unpack are each other's inverse. */
+	struct tsr_policy_hotkeys h = { .sas = { TSR_POLICY_MOD_CTRL, KEY_DELETE },
+					.lock = { TSR_POLICY_MOD_SUPER, KEY_ESC },
+					.layout = { TSR_POLICY_MOD_ALT | TSR_POLICY_MOD_SHIFT, KEY_F5 },
+					.focus_mods = TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_ALT };
+	struct tsr_policy_hotkeys back;
+	memset(&back, 0xa5, sizeof(back));
+	tsr_kiosk_hotkeys_pack(&st.hotkeys, &h);
+	g_assert_cmpint(tsr_kiosk_msg_check(&st, sizeof(st), &why), ==, 0);
+	tsr_kiosk_hotkeys_unpack(&back, &st.hotkeys);
+	g_assert_cmpuint(back.sas.code, ==, KEY_DELETE);
+	g_assert_cmpuint(back.lock.mods, ==, TSR_POLICY_MOD_SUPER);
+	g_assert_cmpuint(back.layout.code, ==, KEY_F5);
+	g_assert_cmpuint(back.cycle.code, ==, 0);
+	g_assert_cmpuint(back.focus_mods, ==, TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_ALT);
 
 	hdr(&r, TSR_KIOSK_REPLY);
 	r.status = TSR_KIOSK_E_LEASE;

@@ -135,6 +135,10 @@ void settings(struct fx *f, bool requires_sas, uint32_t idle, uint32_t console)
 	struct tsr_kiosk_settings m = { .idle_lock_seconds = idle, .console = console,
 					.locked_requires_sas = requires_sas };
 
+	struct tsr_policy_hotkeys keys;
+
+	tsr_policy_hotkeys_init_default(&keys);
+	tsr_kiosk_hotkeys_pack(&m.hotkeys, &keys);
 	tsr_kiosk_set_string(m.sas, sizeof(m.sas), "Ctrl+Alt+Backspace");
 	bsend(f, &m, TSR_KIOSK_SETTINGS);
 }
