@@ -612,6 +612,82 @@ static void read_policy(const struct tsr_kiosk_broker_options *o, struct tsr_ses
 	tsr_policy_free(p);
 }
 
+/* The displays, the input router that feeds them and the screens, its text layout, and the
+ * devices the broker lends (on a drm output, unless told otherwise). */
+static bool start_input(struct kiosk *k, GError **error)
+{
+	struct tsr_input_sinks sinks = {
+		.user_data = k, .domain_key = sink_domain_key, .domain_motion = sink_domain_motion,
+		.domain_button = sink_domain_button, .kiosk_key = sink_kiosk_key,
+		.kiosk_button = sink_kiosk_button, .kiosk_action = sink_kiosk_action,
+		.pointer_moved = sink_pointer_moved,
+	};
+	struct tsr_input_text_config tc = { 0 };
+	struct tsr_input_geometry geometry;
+	g_autoptr(GError) text_error = NULL;
+	int evdev;
+
+	k->displays = tsr_displays_create(k->scene, &display_hooks, k);
+	tsr_displays_geometry(k->displays, &geometry);
+	tsr_policy_hotkeys_init_default(&k->hotkeys);
+	k->router = tsr_input_router_create(&sinks, &geometry, &k->hotkeys, NULL);
+	tsr_displays_set_router(k->displays, k->router);
+	k->text = tsr_input_text_create(&tc, &text_error);
+	if (!k->text)
+		tsr_warn("keyboard layout: %s; the trusted screens get no text", text_error->message);
+	tsr_input_router_set_text(k->router, k->text);
+	evdev = k->o->evdev < 0 ? strcmp(tsr_output_kind(k->output), "drm") == 0 : k->o->evdev;
+	if (evdev) {
+		/* Every input device comes from the broker (on_device); none is opened here. */
+		struct tsr_input_devices_options io = { .passed = true };
+		k->devices = tsr_input_devices_create(k->router, &io, error);
+		if (!k->devices) {
+			g_prefix_error(error, "input devices: ");
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Screenshots after frames, the clock, the broker link and the signals that end the kiosk. */
+static void start_watches(struct kiosk *k)
+{
+	tsr_kiosk_frames_set_after(k->frames, after_frame, k);
+	k->shots = count_shots(k->o->screenshot_dir);
+	set_clock(k);
+	if (!k->o->clock_text)
+		k->clock_timer = g_timeout_add_seconds((guint)(60 - time(NULL) % 60), on_clock, k);
+	k->broker_watch = g_unix_fd_add(tsr_session_fd(k->session),
+					G_IO_IN | G_IO_HUP | G_IO_ERR, on_broker, k);
+	g_unix_signal_add(SIGTERM, on_quit, k);
+	g_unix_signal_add(SIGINT, on_quit, k);
+}
+
+static void kiosk_free(struct kiosk *k)
+{
+	if (k->tick)
+		g_source_remove(k->tick);
+	if (k->clock_timer)
+		g_source_remove(k->clock_timer);
+	if (k->broker_watch)
+		g_source_remove(k->broker_watch);
+	if (k->console) {
+		tsr_kiosk_frames_set_console(k->frames, NULL);
+		tsr_console_link_destroy(k->console);
+	}
+	if (k->console_fd >= 0)
+		close(k->console_fd);
+	tsr_input_devices_destroy(k->devices);
+	tsr_displays_destroy(k->displays);
+	tsr_input_router_destroy(k->router);
+	tsr_input_text_destroy(k->text);
+	tsr_kiosk_frames_destroy(k->frames);
+	tsr_session_destroy(k->session);
+	tsr_scene_destroy(k->scene);
+	tsr_output_destroy(k->output);
+	g_main_loop_unref(k->loop);
+}
+
 int tsr_kiosk_broker_run(const struct tsr_kiosk_broker_options *o)
 {
 	struct kiosk k = { .o = o, .status = 0, .last_domain = -1, .console_fd = -1 };
@@ -619,14 +695,6 @@ int tsr_kiosk_broker_run(const struct tsr_kiosk_broker_options *o)
 	g_autofree char *organization = NULL;
 	struct tsr_session_config sc = { .broker_fd = o->broker_fd, .hooks = &session_hooks,
 					 .data = &k };
-	struct tsr_input_sinks sinks = {
-		.user_data = &k, .domain_key = sink_domain_key, .domain_motion = sink_domain_motion,
-		.domain_button = sink_domain_button, .kiosk_key = sink_kiosk_key,
-		.kiosk_button = sink_kiosk_button, .kiosk_action = sink_kiosk_action,
-		.pointer_moved = sink_pointer_moved,
-	};
-	struct tsr_input_geometry geometry;
-	int evdev;
 
 	signal(SIGPIPE, SIG_IGN);
 	k.loop = g_main_loop_new(NULL, FALSE);
@@ -660,40 +728,12 @@ int tsr_kiosk_broker_run(const struct tsr_kiosk_broker_options *o)
 		k.status = 1;
 		goto out;
 	}
-	k.displays = tsr_displays_create(k.scene, &display_hooks, &k);
-	tsr_displays_geometry(k.displays, &geometry);
-	tsr_policy_hotkeys_init_default(&k.hotkeys);
-	k.router = tsr_input_router_create(&sinks, &geometry, &k.hotkeys, NULL);
-	tsr_displays_set_router(k.displays, k.router);
-	{
-		struct tsr_input_text_config tc = { 0 };
-		k.text = tsr_input_text_create(&tc, &error);
-		if (!k.text) {
-			tsr_warn("keyboard layout: %s; the trusted screens get no text", error->message);
-			g_clear_error(&error);
-		}
-		tsr_input_router_set_text(k.router, k.text);
+	if (!start_input(&k, &error)) {
+		tsr_err("%s", error->message);
+		k.status = 1;
+		goto out;
 	}
-	evdev = o->evdev < 0 ? strcmp(tsr_output_kind(k.output), "drm") == 0 : o->evdev;
-	if (evdev) {
-		/* Every input device comes from the broker (on_device); none is opened here. */
-		struct tsr_input_devices_options io = { .passed = true };
-		k.devices = tsr_input_devices_create(k.router, &io, &error);
-		if (!k.devices) {
-			tsr_err("input devices: %s", error->message);
-			k.status = 1;
-			goto out;
-		}
-	}
-	tsr_kiosk_frames_set_after(k.frames, after_frame, &k);
-	k.shots = count_shots(o->screenshot_dir);
-	set_clock(&k);
-	if (!o->clock_text)
-		k.clock_timer = g_timeout_add_seconds((guint)(60 - time(NULL) % 60), on_clock, &k);
-	k.broker_watch = g_unix_fd_add(tsr_session_fd(k.session), G_IO_IN | G_IO_HUP | G_IO_ERR,
-				       on_broker, &k);
-	g_unix_signal_add(SIGTERM, on_quit, &k);
-	g_unix_signal_add(SIGINT, on_quit, &k);
+	start_watches(&k);
 	sync_all(&k);
 	tsr_info("kiosk running on %s %dx%d, locked", tsr_output_kind(k.output),
 		 tsr_output_width(k.output), tsr_output_height(k.output));
@@ -701,26 +741,6 @@ int tsr_kiosk_broker_run(const struct tsr_kiosk_broker_options *o)
 	if (tsr_session_dispatch(k.session) == 0)
 		g_main_loop_run(k.loop);
 out:
-	if (k.tick)
-		g_source_remove(k.tick);
-	if (k.clock_timer)
-		g_source_remove(k.clock_timer);
-	if (k.broker_watch)
-		g_source_remove(k.broker_watch);
-	if (k.console) {
-		tsr_kiosk_frames_set_console(k.frames, NULL);
-		tsr_console_link_destroy(k.console);
-	}
-	if (k.console_fd >= 0)
-		close(k.console_fd);
-	tsr_input_devices_destroy(k.devices);
-	tsr_displays_destroy(k.displays);
-	tsr_input_router_destroy(k.router);
-	tsr_input_text_destroy(k.text);
-	tsr_kiosk_frames_destroy(k.frames);
-	tsr_session_destroy(k.session);
-	tsr_scene_destroy(k.scene);
-	tsr_output_destroy(k.output);
-	g_main_loop_unref(k.loop);
+	kiosk_free(&k);
 	return k.status;
 }
