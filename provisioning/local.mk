@@ -10,7 +10,8 @@ provisioning_libtsr_provisioning_a_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS) $(JSON
 PROVISIONING_LIBS = provisioning/libtsr-provisioning.a $(POLICY_LIBS) $(PROTO_LIBS) $(JSON_GLIB_LIBS)
 
 bin_PROGRAMS += tessera-provision
-tessera_provision_SOURCES = provisioning/tessera-provision.c
+tessera_provision_SOURCES = provisioning/tessera-provision.c provisioning/provision-cli.h \
+	provisioning/admin-commands.c provisioning/laptop-commands.c
 tessera_provision_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
 tessera_provision_LDADD = $(PROVISIONING_LIBS)
 dist_man_MANS += doc/man/tessera-provision.1

@@ -1,0 +1,61 @@
+/* provisioning/provision-cli.h: what tessera-provision's command files share.
+ *
+ * The program is three files: tessera-provision.c (main, the command table, the options and
+ * helpers below), admin-commands.c (the admin's machine) and laptop-commands.c (a laptop's
+ * state). Names shared across them carry prov_; nothing here is a library. */
+#ifndef TSR_PROVISIONING_PROVISION_CLI_H
+#define TSR_PROVISIONING_PROVISION_CLI_H
+
+#include "provisioning/remote.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+
+#define PROG "tessera-provision"
+
+/* Options several commands take (freed by main). */
+extern char *prov_opt_state_dir;
+extern char *prov_opt_passphrase_file;
+extern gint64 prov_opt_now;
+extern char *prov_opt_ssh_config;
+extern char **prov_opt_ssh_options;
+extern char *prov_opt_broker_socket;
+extern const GOptionEntry prov_state_entries[];
+extern const GOptionEntry prov_pass_entries[];
+extern const GOptionEntry prov_ssh_entries[];
+
+/* Print "tessera-provision: MESSAGE", free error, return 1. */
+int prov_fail(GError *error);
+/* Print msg and the command's help, return 2. */
+int prov_usage_error(GOptionContext *ctx, const char *msg);
+/* Parse one command's argv; false (with *rc set) when the command should stop. */
+bool prov_parse(GOptionContext *ctx, const GOptionEntry *entries, int *argc, char ***argv,
+                int *rc);
+/* Shared options go into the main group so that --help shows them all. */
+void prov_add_group(GOptionContext *ctx, const GOptionEntry *entries);
+const char *prov_state_dir(void);
+/* --now, or the clock. */
+int64_t prov_now(void);
+/* ssh arguments from -F and -o; free ssh_args with g_strfreev. */
+struct tsr_remote prov_make_remote(void);
+/* "YYYY-MM-DD HH:MM:SS UTC"; free with g_free. */
+char *prov_fmt_time(int64_t t);
+
+/* The commands: argv[0] is "tessera-provision COMMAND". Exit status. */
+int prov_cmd_keygen(int argc, char **argv);
+int prov_cmd_keyset(int argc, char **argv);
+int prov_cmd_passwd(int argc, char **argv);
+int prov_cmd_build(int argc, char **argv);
+int prov_cmd_sign(int argc, char **argv);
+int prov_cmd_verify(int argc, char **argv);
+int prov_cmd_push(int argc, char **argv);
+int prov_cmd_init(int argc, char **argv);
+int prov_cmd_install(int argc, char **argv);
+int prov_cmd_receive(int argc, char **argv);
+int prov_cmd_pull(int argc, char **argv);
+int prov_cmd_templates(int argc, char **argv);
+int prov_cmd_report(int argc, char **argv);
+int prov_cmd_status(int argc, char **argv);
+
+#endif
