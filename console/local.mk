@@ -37,7 +37,7 @@ tests_integration_console_link_test_LDADD = $(CONSOLE_LINK_LIBS)
 # Fuzzing what the kiosk takes from the console (the console faces a remote client, so the kiosk
 # treats it as hostile) with tests/fuzz/local.mk's recipe: `make fuzz-check-console`.
 FUZZ_CONSOLE_LINK_SRC = tests/fuzz/console-link-fuzz.c proto/console-link.c \
-	proto/console.c console/input.c common/frame.c common/fdpass.c
+	proto/console.c proto/console-spawn.c console/input.c common/frame.c common/fdpass.c
 EXTRA_DIST += $(FUZZ_CONSOLE_LINK_SRC) tests/fuzz/console-link-fuzz.sh \
 	tests/fuzz/console-link-corpus tests/fuzz/console-link-corpus.py
 $(eval $(call tsr_fuzz_binary,console-link-fuzz,$(FUZZ_CONSOLE_LINK_SRC),\

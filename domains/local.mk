@@ -104,7 +104,8 @@ tests_unit_domains_policy_spec_test_LDADD = $(DOMAINS_LIBS) $(POLICY_LIBS) $(JSO
 
 # Fuzzing the parsers of what QEMU and xl send (tests/fuzz/domains-parsers-fuzz.c) with
 # tests/fuzz/local.mk's recipe; `make fuzz-check-domains` runs it.
-FUZZ_DOMAINS_SRC = tests/fuzz/domains-parsers-fuzz.c domains/qmp.c domains/xen-config.c
+FUZZ_DOMAINS_SRC = tests/fuzz/domains-parsers-fuzz.c domains/qmp.c domains/xen-config.c \
+	common/unix-peer.c
 EXTRA_DIST += tests/fuzz/domains-parsers-fuzz.c tests/fuzz/domains-parsers-fuzz.sh \
 	tests/fuzz/domains-parsers-corpus
 $(eval $(call tsr_fuzz_binary,domains-parsers-fuzz,$(FUZZ_DOMAINS_SRC),\

@@ -1,26 +1,7 @@
 #!/bin/sh
-# tests/fuzz/policy-bundle-fuzz.sh: run the policy-bundle libFuzzer target for a bounded time (TAP).
-# Started by `make fuzz-check-policy` (tools/check runs it through check-extra). The seed
-# corpus is copied so the source tree is never written; a crash leaves its input in the build
-# tree (crash-*) and fails the test.
-set -u
-b=${TSR_BUILDDIR:-.}
-s=${TSR_SRCDIR:-.}
-fuzzer=$b/tests/fuzz/policy-bundle-fuzz
-secs=${TSR_FUZZ_SECONDS:-30}
+# tests/fuzz/policy-bundle-fuzz.sh: the policy-bundle parser under libFuzzer for a bounded time
+# (TAP), started by `make fuzz-check-policy` (tools/check runs it through check-extra); see
+# fuzz-lib.sh.
+. "$(dirname "$0")/fuzz-lib.sh"
 echo "1..1"
-if [ ! -x "$fuzzer" ]; then
-    echo "ok 1 - policy-bundle fuzzing # SKIP clang is missing (install clang and libclang-rt-14-dev)"
-    exit 0
-fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/tsr-fuzz.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cp "$s"/tests/fuzz/policy-bundle-corpus/* "$work"/
-if "$fuzzer" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
-        -artifact_prefix="$b/tests/fuzz/policy-bundle-" "$work" >"$work.log" 2>&1; then
-    echo "ok 1 - policy-bundle parser survived ${secs}s of fuzzing ($(grep -c . "$work.log") log lines)"
-else
-    sed 's/^/# /' "$work.log" | tail -40
-    echo "not ok 1 - policy-bundle parser crashed under fuzzing (input saved as $b/tests/fuzz/policy-bundle-crash-*)"
-fi
-rm -f "$work.log"
+fuzz_run 1 policy-bundle "policy-bundle parser"

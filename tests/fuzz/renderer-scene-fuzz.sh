@@ -1,26 +1,7 @@
 #!/bin/sh
-# tests/fuzz/renderer-scene-fuzz.sh: run the scene libFuzzer target for a bounded time (TAP).
-# Started by `make fuzz-check-renderer` (tools/check runs it through check-extra). The seed
-# corpus is copied so the source tree is never written; a crash leaves its input in the build
-# tree (crash-*) and fails the test.
-set -u
-b=${TSR_BUILDDIR:-.}
-s=${TSR_SRCDIR:-.}
-fuzzer=$b/tests/fuzz/renderer-scene-fuzz
-secs=${TSR_FUZZ_SECONDS:-30}
+# tests/fuzz/renderer-scene-fuzz.sh: the renderer-scene scene under libFuzzer for a bounded time
+# (TAP), started by `make fuzz-check-renderer` (tools/check runs it through check-extra); see
+# fuzz-lib.sh.
+. "$(dirname "$0")/fuzz-lib.sh"
 echo "1..1"
-if [ ! -x "$fuzzer" ]; then
-    echo "ok 1 - renderer-scene fuzzing # SKIP clang is missing (install clang and libclang-rt-14-dev)"
-    exit 0
-fi
-work=$(mktemp -d "${TMPDIR:-/tmp}/tsr-fuzz.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cp "$s"/tests/fuzz/renderer-scene-corpus/* "$work"/
-if "$fuzzer" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
-        -artifact_prefix="$b/tests/fuzz/renderer-scene-" "$work" >"$work.log" 2>&1; then
-    echo "ok 1 - renderer-scene scene survived ${secs}s of fuzzing ($(grep -c . "$work.log") log lines)"
-else
-    sed 's/^/# /' "$work.log" | tail -40
-    echo "not ok 1 - renderer-scene scene crashed under fuzzing (input saved as $b/tests/fuzz/renderer-scene-crash-*)"
-fi
-rm -f "$work.log"
+fuzz_run 1 renderer-scene "renderer-scene scene"
