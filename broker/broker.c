@@ -240,6 +240,8 @@ static struct tsr_backend *backend_for(struct tsr_broker *b, const char *kind, G
 		cfg.run_dir = b->backend_run_dir;
 	if (!cfg.state_dir)
 		cfg.state_dir = b->backend_state_dir;
+	if (!cfg.devfs)
+		cfg.devfs = b->cfg.devfs_root;
 	be = tsr_backend_create(kind, &cfg, error);
 	if (!be)
 		return NULL;

@@ -127,7 +127,7 @@ static int parse_options(struct options *o, int *argc, char ***argv)
 		{ "sysfs", 0, 0, G_OPTION_ARG_FILENAME, &o->sysfs,
 		  "sysfs root for USB devices (default /sys)", "DIR" },
 		{ "devfs", 0, 0, G_OPTION_ARG_FILENAME, &o->devfs,
-		  "Device node root for USB resets (default /dev)", "DIR" },
+		  "Device node root for USB resets and hand-over (default /dev)", "DIR" },
 		{ "no-usb", 0, 0, G_OPTION_ARG_NONE, &o->no_usb, "Leave USB devices alone", NULL },
 		{ "virtual-smartcard", 0, 0, G_OPTION_ARG_FILENAME, &o->vcard,
 		  "Offer an emulated smart card reader backed by this NSS database (qemu domains; "

@@ -70,7 +70,7 @@ struct tsr_backend {
 	const struct tsr_backend_ops *ops;
 	char *kind;
 	char *run_dir, *state_dir, *kernel, *initrd, *qemu, *qemu_img, *accel, *testdomain, *xl,
-		*xen_cfg_dir, *nft, *ovmf_code, *ovmf_vars;
+		*xen_cfg_dir, *nft, *ovmf_code, *ovmf_vars, *devfs;
 	unsigned accel_probe_ms;
 	GHashTable *domains;   /* name → struct tsr_domain */
 	GHashTable *usb_owner; /* device id → domain name */

@@ -167,6 +167,7 @@ struct tsr_backend *tsr_backend_create(const char *kind, const struct tsr_backen
 	b->nft = dup_or(config->nft, "nft");
 	b->ovmf_code = dup_or(config->ovmf_code, "/usr/share/OVMF/OVMF_CODE_4M.fd");
 	b->ovmf_vars = dup_or(config->ovmf_vars, "/usr/share/OVMF/OVMF_VARS_4M.fd");
+	b->devfs = dup_or(config->devfs, "/dev");
 	b->domains = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, domain_free);
 	b->usb_owner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	if (!tsr_make_dir_owned(b->run_dir, 0755, 0, 0, error) ||
@@ -201,6 +202,7 @@ void tsr_backend_destroy(struct tsr_backend *b)
 	g_free(b->nft);
 	g_free(b->ovmf_code);
 	g_free(b->ovmf_vars);
+	g_free(b->devfs);
 	g_free(b);
 }
 

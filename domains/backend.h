@@ -127,6 +127,9 @@ struct tsr_backend_config {
 	 * a copy of: default /usr/share/OVMF/OVMF_CODE_4M.fd and OVMF_VARS_4M.fd. */
 	const char *ovmf_code;
 	const char *ovmf_vars;
+	/* qemu: where USB host device nodes are (bus/usb/BBB/AAA): default /dev. Root opens the
+	 * node and hands QEMU the fd; the node itself never changes owner. */
+	const char *devfs;
 };
 
 struct tsr_backend;

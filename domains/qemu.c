@@ -58,6 +58,9 @@ struct qemu_domain {
 	char *unplug_id;
 	struct tsr_op *unplug_op;
 	guint unplug_timer;
+	/* Host devices attached through an fd root passed (add-fd): qdev id → its fdset id
+	 * (gint64 *), removed again once QEMU has let go of the device. */
+	GHashTable *usb_fdsets;
 };
 
 static struct qemu_domain *priv(struct tsr_domain *d)
@@ -66,6 +69,7 @@ static struct qemu_domain *priv(struct tsr_domain *d)
 		struct qemu_domain *q = g_new0(struct qemu_domain, 1);
 		q->d = d;
 		q->qmp_path = g_build_filename(d->run_dir, "qmp.sock", NULL);
+		q->usb_fdsets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 		d->priv = q;
 	}
 	return d->priv;
@@ -100,6 +104,7 @@ static void qemu_domain_free(struct tsr_domain *d)
 	fail_op(&q->unplug_op, gone);
 	g_free(q->unplug_id);
 	g_free(q->qmp_path);
+	g_hash_table_destroy(q->usb_fdsets);
 	g_free(q);
 }
 
@@ -201,6 +206,7 @@ static void exited(GPid pid, int status, void *data)
 	if (q->qmp_retry)
 		g_source_remove(q->qmp_retry);
 	q->qmp_retry = 0;
+	g_hash_table_remove_all(q->usb_fdsets); /* they died with QEMU */
 	tsr_qmp_free(q->qmp);
 	q->qmp = NULL;
 	char *how = status == -1 ? g_strdup("exited")
@@ -220,6 +226,23 @@ static gboolean unplug_timeout(gpointer data)
 					   q->unplug_id));
 	g_clear_pointer(&q->unplug_id, g_free);
 	return G_SOURCE_REMOVE;
+}
+
+/* QEMU let go of a device it had through an fd: drop that fd from its fdset too, so nothing of
+ * the device stays open in QEMU. */
+static void forget_fdset(struct tsr_domain *d, const char *qid)
+{
+	struct qemu_domain *q = priv(d);
+	gint64 *id = g_hash_table_lookup(q->usb_fdsets, qid);
+
+	if (!id)
+		return;
+	if (q->qmp) {
+		JsonObject *args = json_object_new();
+		json_object_set_int_member(args, "fdset-id", *id);
+		tsr_qmp_command(q->qmp, "remove-fd", args, NULL, NULL);
+	}
+	g_hash_table_remove(q->usb_fdsets, qid);
 }
 
 static void on_event(struct tsr_qmp *qmp, const char *event, JsonNode *data, void *user)
@@ -243,6 +266,7 @@ static void on_event(struct tsr_qmp *qmp, const char *event, JsonNode *data, voi
 			if (q->unplug_timer)
 				g_source_remove(q->unplug_timer);
 			q->unplug_timer = 0;
+			forget_fdset(d, q->unplug_id);
 			g_clear_pointer(&q->unplug_id, g_free);
 			fail_op(&q->unplug_op, NULL);
 		}
@@ -575,9 +599,11 @@ static char *qdev_id(const char *device_id)
 	return id;
 }
 
-/* Give the device model's user the host device node, which it opens itself. */
-static bool grant_host_device(struct tsr_domain *d, const struct tsr_usb_device *dev,
-			      GError **error)
+/* Open the host device node for QEMU, as root. The node keeps its owner and mode: no domain's
+ * user can open it, so a device model keeps nothing of a device after it moves on but the fd it
+ * was given, which the port reset on every move makes useless. Returns the fd or -1. */
+static int open_host_device(struct tsr_domain *d, const struct tsr_usb_device *dev,
+			    GError **error)
 {
 	unsigned bus = dev->bus, addr = dev->addr;
 	if (dev->kind == TSR_USB_HOST_VIDPID) {
@@ -608,16 +634,83 @@ static bool grant_host_device(struct tsr_domain *d, const struct tsr_usb_device 
 			g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
 				    "no USB device %04x:%04x is plugged in", dev->vendor,
 				    dev->product);
-			return false;
+			return -1;
 		}
 	}
-	char *node = g_strdup_printf("/dev/bus/usb/%03u/%03u", bus, addr);
-	bool ok = chown(node, d->uid, d->gid) == 0;
-	if (!ok)
+	char *node = g_strdup_printf("%s/bus/usb/%03u/%03u", d->backend->devfs, bus, addr);
+	int fd = open(node, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISCHR(st.st_mode))) {
+		close(fd);
+		fd = -1;
+		errno = ENODEV;
+	}
+	if (fd < 0)
 		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
 			    "USB device %s: %s", node, g_strerror(errno));
 	g_free(node);
-	return ok;
+	return fd;
+}
+
+/* A host device on its way in: add-fd, then device_add with hostdevice=/dev/fdset/N. */
+struct usb_ctx {
+	struct tsr_domain *d;
+	struct tsr_op *op;
+	char *qid;
+	JsonObject *args; /* device_add's, sent once QEMU has the fd */
+	gint64 fdset;
+};
+
+static void usb_ctx_free(struct usb_ctx *c)
+{
+	if (c->args)
+		json_object_unref(c->args);
+	g_free(c->qid);
+	g_free(c);
+}
+
+static void usb_added(struct tsr_qmp *qmp, JsonNode *result, const GError *error, void *user)
+{
+	struct usb_ctx *c = user;
+	struct qemu_domain *q = priv(c->d);
+
+	if (error) {
+		JsonObject *args = json_object_new();
+		json_object_set_int_member(args, "fdset-id", c->fdset);
+		tsr_qmp_command(qmp, "remove-fd", args, NULL, NULL);
+	} else {
+		gint64 *id = g_new(gint64, 1);
+		*id = c->fdset;
+		g_hash_table_replace(q->usb_fdsets, g_strdup(c->qid), id);
+	}
+	tsr_op_finish(c->op, error ? g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+						 "domain %s: device_add: %s", c->d->name,
+						 error->message)
+				   : NULL);
+	usb_ctx_free(c);
+}
+
+static void fd_added(struct tsr_qmp *qmp, JsonNode *result, const GError *error, void *user)
+{
+	struct usb_ctx *c = user;
+	JsonObject *o = !error && result && JSON_NODE_HOLDS_OBJECT(result)
+				? json_node_get_object(result) : NULL;
+	JsonNode *id = o ? json_object_get_member(o, "fdset-id") : NULL;
+
+	if (!id || !JSON_NODE_HOLDS_VALUE(id) || json_node_get_value_type(id) != G_TYPE_INT64) {
+		tsr_op_finish(c->op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+						 "domain %s: add-fd: %s", c->d->name,
+						 error ? error->message : "no fdset-id in the reply"));
+		usb_ctx_free(c);
+		return;
+	}
+	c->fdset = json_node_get_int(id);
+	char *path = g_strdup_printf("/dev/fdset/%" G_GINT64_FORMAT, c->fdset);
+	json_object_set_string_member(c->args, "hostdevice", path);
+	g_free(path);
+	JsonObject *args = c->args;
+	c->args = NULL;
+	tsr_qmp_command(qmp, "device_add", args, usb_added, c);
 }
 
 struct card_ctx {
@@ -702,22 +795,23 @@ static void qemu_attach(struct tsr_domain *d, const struct tsr_usb_device *dev, 
 		tsr_qmp_command(q->qmp, "device_add", args, reader_added, c);
 		return;
 	}
-	if (!grant_host_device(d, dev, &error)) {
+	int fd = open_host_device(d, dev, &error);
+	if (fd < 0) {
 		json_object_unref(args);
 		g_free(qid);
 		tsr_op_finish(op, error);
 		return;
 	}
 	json_object_set_string_member(args, "driver", "usb-host");
-	if (dev->kind == TSR_USB_HOST_BUSADDR) {
-		json_object_set_int_member(args, "hostbus", dev->bus);
-		json_object_set_int_member(args, "hostaddr", dev->addr);
-	} else {
-		json_object_set_int_member(args, "vendorid", dev->vendor);
-		json_object_set_int_member(args, "productid", dev->product);
-	}
-	g_free(qid);
-	command(d, op, "device_add", args, d->state, "device attached");
+	struct usb_ctx *c = g_new0(struct usb_ctx, 1);
+	c->d = d;
+	c->op = op;
+	c->qid = qid;
+	c->args = args;
+	JsonObject *fa = json_object_new();
+	json_object_set_string_member(fa, "opaque", qid);
+	tsr_qmp_command_fd(q->qmp, "add-fd", fa, fd, fd_added, c);
+	close(fd);
 }
 
 static void unplug_reply(struct tsr_qmp *qmp, JsonNode *result, const GError *error, void *user)

@@ -395,8 +395,62 @@ struct tsr_qmp *tsr_qmp_connect(const char *path, const struct tsr_unix_peer *se
 	return q;
 }
 
+static const char not_yet[] = "QEMU has not taken the earlier commands yet";
+
+/* Send a command line that carries fd (SCM_RIGHTS rides on its first byte). Only with nothing
+ * queued before it, so the fd cannot end up on an earlier command; the rest of the line, if the
+ * socket took only part, is queued as usual. */
+static bool send_with_fd(struct tsr_qmp *q, const char *text, int fd, const char **why)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = (void *)text, .iov_len = strlen(text) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	ssize_t n;
+
+	if (q->out->len > 0) {
+		*why = not_yet;
+		return false;
+	}
+	memset(u.buf, 0, sizeof(u.buf));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	do
+		n = sendmsg(q->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		*why = not_yet;
+		return false;
+	}
+	if (n <= 0)
+		return false;
+	g_string_append(q->out, text + n);
+	return flush_out(q);
+}
+
+static void command(struct tsr_qmp *q, const char *execute, JsonObject *args, int fd,
+		    tsr_qmp_reply_fn reply, void *user_data);
+
 void tsr_qmp_command(struct tsr_qmp *q, const char *execute, JsonObject *args,
 		     tsr_qmp_reply_fn reply, void *user_data)
+{
+	command(q, execute, args, -1, reply, user_data);
+}
+
+void tsr_qmp_command_fd(struct tsr_qmp *q, const char *execute, JsonObject *args, int fd,
+			tsr_qmp_reply_fn reply, void *user_data)
+{
+	command(q, execute, args, fd, reply, user_data);
+}
+
+static void command(struct tsr_qmp *q, const char *execute, JsonObject *args, int fd,
+		    tsr_qmp_reply_fn reply, void *user_data)
 {
 	JsonObject *o = json_object_new();
 	json_object_set_string_member(o, "execute", execute);
@@ -418,6 +472,10 @@ void tsr_qmp_command(struct tsr_qmp *q, const char *execute, JsonObject *args,
 		why = "QEMU does not read its commands or answer them";
 		sent = false;
 		overfull = true;
+	} else if (sent && fd >= 0) {
+		char *line = g_strconcat(text, "\n", NULL);
+		sent = send_with_fd(q, line, fd, &why);
+		g_free(line);
 	} else if (sent) {
 		g_string_append(q->out, text);
 		g_string_append_c(q->out, '\n');
@@ -436,7 +494,7 @@ void tsr_qmp_command(struct tsr_qmp *q, const char *execute, JsonObject *args,
 		 * protocol; the caller's reply above already had its answer. */
 		if (overfull)
 			misbehaved(q, why);
-		else if (q->fd >= 0)
+		else if (q->fd >= 0 && why != not_yet)
 			close_conn(q, why);
 		return;
 	}

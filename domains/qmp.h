@@ -67,6 +67,10 @@ struct tsr_qmp *tsr_qmp_connect(const char *path, const struct tsr_unix_peer *se
 /* args may be NULL; the object is taken over. reply may be NULL. */
 void tsr_qmp_command(struct tsr_qmp *qmp, const char *execute, JsonObject *args,
 		     tsr_qmp_reply_fn reply, void *user_data);
+/* The same, handing QEMU fd with it (SCM_RIGHTS; for add-fd and getfd). fd stays the caller's
+ * to close. Refused (reply gets the error) while earlier commands still wait to be sent. */
+void tsr_qmp_command_fd(struct tsr_qmp *qmp, const char *execute, JsonObject *args, int fd,
+			tsr_qmp_reply_fn reply, void *user_data);
 /* Whether the connection was cut because of what QEMU sent or failed to take (a violation,
  * a second greeting, a full queue), as opposed to QEMU going away. */
 bool tsr_qmp_misbehaved(const struct tsr_qmp *qmp);

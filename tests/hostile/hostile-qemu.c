@@ -5,6 +5,9 @@
  * qmp_capabilities, query-status "running". Then it attacks, chosen by the domain's `-name`:
  *   nest   one message of 100,000 nested '[' (200 KB, under QMP's 1 MiB line limit);
  *   greet  greetings without end, and never reads again (each one used to cost a command).
+ * A domain named "usb" does not attack: it answers every command as QEMU would and notes in
+ * RUNDIR/usb-report what it was given (the fd add-fd brought, device_add's hostdevice,
+ * remove-fd), so the test can see how a host device reached it.
  * It then waits to be killed; it gives up by itself after a minute so a failed test leaves
  * nothing behind. */
 #include "config.h"
@@ -15,7 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdarg.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -35,13 +41,33 @@ static void put(int fd, const char *text, size_t len)
 	}
 }
 
+/* The fd that came with the last line (SCM_RIGHTS), or -1. */
+static int passed_fd = -1;
+
+static ssize_t recv_byte(int fd, char *c)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = c, .iov_len = 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	ssize_t n = recvmsg(fd, &msg, 0);
+	struct cmsghdr *cm = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(&passed_fd, CMSG_DATA(cm), sizeof(int));
+	return n;
+}
+
 /* Read one line; returns its length, or -1 at EOF. */
 static ssize_t get_line(int fd, char *buf, size_t size)
 {
 	size_t len = 0;
 
 	while (len + 1 < size) {
-		ssize_t n = read(fd, buf + len, 1);
+		ssize_t n = recv_byte(fd, buf + len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -54,14 +80,75 @@ static ssize_t get_line(int fd, char *buf, size_t size)
 	return (ssize_t)len;
 }
 
-/* The "id" of a command line, as text (QEMU echoes it). */
+/* The command's own "id" (the last one: arguments may have an "id" too). */
 static long command_id(const char *line)
 {
-	const char *p = strstr(line, "\"id\"");
+	const char *p = NULL;
 
+	for (const char *q = strstr(line, "\"id\""); q; q = strstr(q + 1, "\"id\""))
+		p = q;
 	if (!p || !(p = strchr(p, ':')))
 		return -1;
 	return strtol(p + 1, NULL, 10);
+}
+
+/* Append a line to the report. */
+static void note(const char *report, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(const char *report, const char *fmt, ...)
+{
+	FILE *f = fopen(report, "a");
+	va_list ap;
+
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fclose(f);
+}
+
+/* Answer commands as QEMU does, noting what USB attach and detach bring. */
+static void serve(int fd, const char *report)
+{
+	char line[4096], reply[512];
+
+	while (get_line(fd, line, sizeof(line)) >= 0) {
+		long id = command_id(line);
+		snprintf(reply, sizeof(reply), "{\"return\": {}, \"id\": %ld}\n", id);
+		if (strstr(line, "\"add-fd\"")) {
+			struct stat st;
+			if (passed_fd >= 0 && fstat(passed_fd, &st) == 0)
+				note(report, "add-fd %s rdev=%u:%u",
+				     S_ISCHR(st.st_mode) ? "char" : "other",
+				     major(st.st_rdev), minor(st.st_rdev));
+			else
+				note(report, "add-fd without an fd");
+			snprintf(reply, sizeof(reply),
+				 "{\"return\": {\"fdset-id\": 7, \"fd\": %d}, \"id\": %ld}\n",
+				 passed_fd, id);
+		} else if (strstr(line, "\"device_add\"")) {
+			const char *h = strstr(line, "\"hostdevice\"");
+			note(report, "device_add hostdevice=%.*s",
+			     h ? (int)strcspn(h + 14, "\"") : 4, h ? h + 14 : "none");
+		} else if (strstr(line, "\"device_del\"")) {
+			const char *dev = strstr(line, "\"id\":\"");
+			char event[256];
+			put(fd, reply, strlen(reply));
+			snprintf(event, sizeof(event),
+				 "{\"event\": \"DEVICE_DELETED\", \"data\": {\"device\": "
+				 "\"%.*s\"}}\n", dev ? (int)strcspn(dev + 6, "\"") : 0,
+				 dev ? dev + 6 : "");
+			put(fd, event, strlen(event));
+			continue;
+		} else if (strstr(line, "\"remove-fd\"")) {
+			note(report, "remove-fd");
+			if (passed_fd >= 0)
+				close(passed_fd);
+			passed_fd = -1;
+		}
+		put(fd, reply, strlen(reply));
+	}
 }
 
 /* Play QEMU until the broker has seen the domain run. */
@@ -115,6 +202,13 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		return 1;
 	handshake(fd);
+	if (strcmp(name, "usb") == 0) {
+		char report[sizeof(path) + 16];
+		snprintf(report, sizeof(report), "%.*s/usb-report", (int)(strrchr(path, '/') - path),
+			 path);
+		serve(fd, report);
+		return 0;
+	}
 	usleep(200 * 1000); /* let the broker report the domain running first */
 	if (strcmp(name, "nest") == 0) {
 		enum { DEPTH = 100000 };

@@ -10,12 +10,18 @@
  *     would each trigger (a blocking send would stop the broker's main loop).
  * A third drives the QMP client of domains/qmp.c directly, as the qemu backend uses it:
  *   - stops-reading: the server takes no more commands; issuing thousands never blocks, and the
- *     connection is cut as a misbehaving QEMU's. */
+ *     connection is cut as a misbehaving QEMU's.
+ * And a USB host device given to a QEMU domain and taken away again:
+ *   - usb-node-stays-roots: the device model gets an fd root opened (add-fd, then device_add
+ *     hostdevice=/dev/fdset/N, remove-fd after the detach); the node's owner and mode never
+ *     change, so the device model can never open it itself, before or after. */
 #include "config.h"
 #include "domains/qmp.h"
 #include "tests/integration/broker-harness.h"
 
 #include <signal.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,10 +31,11 @@ static char *hostile_qemu(void)
 	return g_build_filename(TSR_BUILDDIR, "tests/hostile/hostile-qemu", NULL);
 }
 
-/* A broker whose policy has one more domain, NAME, run by hostile-qemu under uid 61003. */
-static struct bh *broker_with(const char *name)
+/* A broker whose policy has one more domain, NAME, run by hostile-qemu under uid 61003 (and
+ * the given device rules, or none). */
+static struct bh *broker_with(const char *name, const char *device_rules)
 {
-	struct bh *h = bh_new(NULL);
+	struct bh *h = bh_new(device_rules);
 	g_autofree char *conf = g_strdup_printf(
 		"[domain %s]\nlabel = %s\ncolour = green\nbackend = qemu\nmemory-mib = 256\n"
 		"vcpus = 1\ntemplate = blank\ndisk = disposable\nnetwork = none\n"
@@ -74,7 +81,7 @@ static struct bh *broker_with(const char *name)
 /* Start NAME, let it attack, and check the broker came through. */
 static void attack(const char *name)
 {
-	struct bh *h = broker_with(name);
+	struct bh *h = broker_with(name, NULL);
 	struct tsr_ctl_response r = { 0 };
 	JsonObject *args = json_object_new();
 
@@ -90,6 +97,74 @@ static void attack(const char *name)
 	g_assert_cmpint(g_get_monotonic_time() - t0, <, G_USEC_PER_SEC);
 	g_autofree char *state = bh_domain_field(h, name, "state");
 	g_assert_cmpstr(state, ==, "crashed");
+	for (char **a = h->extra_args; *a; a++)
+		g_free(*a);
+	g_free(h->extra_args);
+	h->extra_args = NULL;
+	bh_free(h);
+}
+
+static void assert_node_roots(const char *node)
+{
+	struct stat st;
+
+	g_assert_cmpint(lstat(node, &st), ==, 0);
+	g_assert_cmpuint(st.st_uid, ==, 0);
+	g_assert_cmpuint(st.st_gid, ==, 0);
+	g_assert_cmpuint(st.st_mode & 07777, ==, 0600);
+}
+
+static void test_usb_node(void)
+{
+	/* A CCID reader (interface class 0x0b) on bus 1, address 2. */
+	static const uint8_t reader[] = { 18, 1, 0, 2, 0, 0, 0, 64, 0xe6, 0x04, 0x16, 0x51, 0, 1,
+					  1, 2, 3, 1, 9, 2, 18, 0, 1, 1, 0, 0x80, 50,
+					  9, 4, 0, 0, 0, 0x0b, 0, 0, 0 };
+	struct bh *h = broker_with("usb", "[rule card]\nclass = 0x0b\naction = attach\n"
+					  "domain = usb\n");
+	g_autofree char *dir = g_build_filename(h->devfs, "bus", "usb", "001", NULL);
+	g_autofree char *node = g_build_filename(dir, "002", NULL);
+	g_autofree char *report = g_build_filename(h->run, "domains", "usb", "usb-report", NULL);
+	g_autofree char *text = NULL;
+	struct tsr_ctl_response r = { 0 };
+	JsonObject *args = json_object_new();
+
+	/* The node: /dev/null's numbers, root's, 0600, as udev leaves a USB device node. */
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+	g_assert_cmpint(mknod(node, S_IFCHR | 0600, makedev(1, 3)), ==, 0);
+	g_assert_cmpint(chown(node, 0, 0), ==, 0);
+	bh_usb_add(h, "1-1", reader, sizeof(reader), 1, 2, "R1");
+	JsonObject *rescan = json_object_new();
+	json_object_set_boolean_member(rescan, "rescan", TRUE);
+	g_assert_true(bh_ctl(h, "devices", rescan, &r));
+	tsr_ctl_response_clear(&r);
+	json_object_set_string_member(args, "name", "usb");
+	g_assert_true(bh_ctl(h, "start", args, &r));
+	tsr_ctl_response_clear(&r);
+	g_autofree char *att = bh_wait_audit(h, "\"event\":\"device-attached\"",
+					     "\"domain\":\"usb\"");
+	assert_node_roots(node);
+	g_assert_true(g_file_get_contents(report, &text, NULL, NULL));
+	g_assert_nonnull(strstr(text, "add-fd char rdev=1:3\n"));
+	g_assert_nonnull(strstr(text, "device_add hostdevice=/dev/fdset/7\n"));
+	g_clear_pointer(&text, g_free);
+
+	args = json_object_new();
+	json_object_set_string_member(args, "device", "1-1");
+	g_assert_true(bh_ctl(h, "detach", args, &r));
+	tsr_ctl_response_clear(&r);
+	g_autofree char *det = bh_wait_audit(h, "\"event\":\"device-detached\"",
+					     "\"sysname\":\"1-1\"");
+	assert_node_roots(node);
+	/* The fd leaves QEMU's fdset too (the broker sends it right after DEVICE_DELETED). */
+	for (int i = 0; i < 200; i++) {
+		g_clear_pointer(&text, g_free);
+		g_assert_true(g_file_get_contents(report, &text, NULL, NULL));
+		if (strstr(text, "remove-fd\n"))
+			break;
+		g_usleep(10000);
+	}
+	g_assert_nonnull(strstr(text, "remove-fd\n"));
 	for (char **a = h->extra_args; *a; a++)
 		g_free(*a);
 	g_free(h->extra_args);
@@ -204,5 +279,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/hostile/qmp/nested-brackets", test_nested);
 	g_test_add_func("/hostile/qmp/greeting-flood-without-reading", test_greeting_flood);
 	g_test_add_func("/hostile/qmp/stops-reading", test_stops_reading);
+	g_test_add_func("/hostile/qmp/usb-node-stays-roots", test_usb_node);
 	return g_test_run();
 }
