@@ -142,6 +142,9 @@ JsonArray *brk_usb_host_list(struct brk_usb_host *u);
 /* A domain started, stopped or got focus: (re)apply the rules that follow it. */
 void brk_usb_host_domain_changed(struct brk_usb_host *u, const char *domain);
 void brk_usb_host_focus_changed(struct brk_usb_host *u);
+/* The session was locked or unlocked: devices whose decision detaches on lock leave their
+ * domain, or come back (usb-host.c). */
+void brk_usb_host_lock_changed(struct brk_usb_host *u);
 /* Admin commands. */
 bool brk_usb_host_attach(struct brk_usb_host *u, const char *id, const char *domain, GError **error);
 bool brk_usb_host_detach(struct brk_usb_host *u, const char *id, GError **error);

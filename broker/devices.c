@@ -114,11 +114,27 @@ static void decide(struct tsr_device_decision *out, enum tsr_device_verdict v,
 	va_list ap;
 
 	out->verdict = v;
+	out->detach_on_lock = false;
 	out->rule = rule ? rule->name : NULL;
 	out->domain = v == TSR_DEVICE_ATTACH && rule ? rule->domain : NULL;
 	va_start(ap, fmt);
 	g_vsnprintf(out->reason, sizeof(out->reason), fmt, ap);
 	va_end(ap);
+}
+
+/* A locked kiosk is a laptop left alone: what follows the user's attention (focused rules)
+ * and what proves who they are (smart cards, where a verified PIN lives) leaves the domains
+ * until the user is back, unless the rule says on-lock = keep. */
+static bool detach_on_lock(const struct tsr_policy_device_rule *rule, enum tsr_device_verdict v,
+			   const struct tsr_usb_dev *dev)
+{
+	bool smartcard = dev->device_class == TSR_USB_CLASS_SMARTCARD;
+
+	for (size_t i = 0; i < dev->n_interfaces; i++)
+		smartcard |= dev->interface_class[i] == TSR_USB_CLASS_SMARTCARD;
+	if (rule->on_lock != TSR_POLICY_ON_LOCK_DEFAULT)
+		return rule->on_lock == TSR_POLICY_ON_LOCK_DETACH;
+	return v == TSR_DEVICE_FOCUSED || smartcard;
 }
 
 void tsr_devices_decide(const struct tsr_policy *policy, const struct tsr_usb_dev *dev,
@@ -187,6 +203,7 @@ void tsr_devices_decide(const struct tsr_policy *policy, const struct tsr_usb_de
 	else
 		decide(out, TSR_DEVICE_FOCUSED, first, "rule %s gives it to the focused domain",
 		       first->name);
+	out->detach_on_lock = detach_on_lock(first, out->verdict, dev);
 }
 
 const char *tsr_device_verdict_name(enum tsr_device_verdict v)

@@ -27,6 +27,7 @@
 #define TSR_USB_MAX_INTERFACES 32
 #define TSR_USB_CLASS_HID 0x03
 #define TSR_USB_CLASS_HUB 0x09
+#define TSR_USB_CLASS_SMARTCARD 0x0b
 
 struct tsr_usb_dev {
 	char *id;              /* "usb-BUS-ADDR" (tsr_usb_device_id form) */
@@ -59,6 +60,7 @@ struct tsr_device_decision {
 	enum tsr_device_verdict verdict;
 	const char *domain;    /* ATTACH: the policy's domain name */
 	const char *rule;      /* the deciding rule's name, or NULL */
+	bool detach_on_lock;   /* leaves its domain while the session is locked */
 	char reason[160];      /* for the audit log and the user's notification */
 };
 

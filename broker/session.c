@@ -148,12 +148,16 @@ static void send_settings(struct tsr_broker *b)
 
 static void set_session(struct tsr_broker *b, enum session_state s, const char *why)
 {
+	bool lock_changed = (b->session == SESSION_LOCKED) != (s == SESSION_LOCKED);
+
 	if (b->session != s)
 		brk_audit(b, "session", "state", session_names[s], "user", b->user, "reason", why,
 			     NULL);
 	b->session = s;
 	send_session(b);
 	brk_save_state(b);
+	if (lock_changed && b->usb)
+		brk_usb_host_lock_changed(b->usb);
 }
 
 void brk_session_on_kiosk_start(struct tsr_broker *b)

@@ -285,6 +285,13 @@ static void place(struct brk_usb_host *u, struct usb_entry *e)
 		want = e->target ? e->target : e->decision.domain;
 	else if (e->decision.verdict == TSR_DEVICE_FOCUSED)
 		want = e->target ? e->target : b->focused;
+	/* Root's explicit choice (target) stands; what policy placed leaves while locked. */
+	if (want && !e->target && e->decision.detach_on_lock && b->session == SESSION_LOCKED) {
+		if (owner)
+			brk_audit(b, "device-lock-detach", "device", e->dev->id, "domain", owner,
+				  NULL);
+		want = NULL;
+	}
 	if (want) {
 		struct brk_dom *d = brk_dom(b, want);
 		if (!d || !d->backend || brk_dom_state(d) != TSR_DOMAIN_RUNNING)
@@ -579,6 +586,20 @@ void brk_usb_host_place_all(struct brk_usb_host *u)
 		place(u, value);
 	brk_save_state(u->b);
 	audit_ready(u);
+}
+
+void brk_usb_host_lock_changed(struct brk_usb_host *u)
+{
+	GHashTableIter it;
+	gpointer value;
+
+	g_hash_table_iter_init(&it, u->present);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		struct usb_entry *e = value;
+		if (e->decision.detach_on_lock)
+			place(u, e);
+	}
+	brk_save_state(u->b);
 }
 
 void brk_usb_host_focus_changed(struct brk_usb_host *u)

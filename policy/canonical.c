@@ -271,6 +271,8 @@ static void write_rules(GKeyFile *kf, const struct selection *s)
 		} else {
 			set_str(kf, group, "action", tsr_policy_device_action_name(r->action));
 			set_str(kf, group, "domain", r->domain);
+			if (r->on_lock != TSR_POLICY_ON_LOCK_DEFAULT)
+				set_str(kf, group, "on-lock", tsr_policy_on_lock_words[r->on_lock]);
 		}
 		g_free(group);
 	}

@@ -253,6 +253,8 @@ const char *const tsr_policy_display_words[] = {"spice", "none", NULL};
 const char *const tsr_policy_firmware_words[] = {"bios", "uefi", NULL};
 const char *const tsr_policy_disk_bus_words[] = {"virtio", "sata", NULL};
 const char *const tsr_policy_action_words[] = {"attach", "focused", "deny", NULL};
+/* Indexed by enum tsr_policy_on_lock. */
+const char *const tsr_policy_on_lock_words[] = {"default", "detach", "keep", NULL};
 const char *const tsr_policy_console_words[] = {"none", "view", "operate", "full", NULL};
 static const char *const disk_words[] = {"persistent", "disposable", NULL};
 static const char *const format_words[] = {"qcow2", "raw", NULL};
@@ -506,8 +508,8 @@ static bool parse_rule(const struct tsr_policy_source *src, const char *group,
                        struct tsr_policy_device_rule *r, GError **error)
 {
 	static const char *const keys[] = {"class", "vendor", "product", "serial", "action",
-	                                   "domain", NULL};
-	int action = 0;
+	                                   "domain", "on-lock", NULL};
+	int action = 0, on_lock = TSR_POLICY_ON_LOCK_DEFAULT;
 	if (!group_name(src, group, "rule", &r->name, error) ||
 	    !check_keys(src, group, keys, error) ||
 	    !get_hex(src, group, "class", 0xff, &r->interface_class, error) ||
@@ -515,9 +517,13 @@ static bool parse_rule(const struct tsr_policy_source *src, const char *group,
 	    !get_hex(src, group, "product", 0xffff, &r->product, error) ||
 	    !get_str(src, group, "serial", false, &r->serial, error) ||
 	    !get_enum(src, group, "action", true, tsr_policy_action_words, &action, error) ||
-	    !get_name(src, group, "domain", false, &r->domain, error))
+	    !get_name(src, group, "domain", false, &r->domain, error) ||
+	    !get_enum(src, group, "on-lock", false, tsr_policy_on_lock_words, &on_lock, error))
 		return false;
 	r->action = (enum tsr_policy_device_action)action;
+	r->on_lock = (enum tsr_policy_on_lock)on_lock;
+	if (r->action == TSR_POLICY_DEVICE_DENY && r->on_lock != TSR_POLICY_ON_LOCK_DEFAULT)
+		return FAIL(TSR_POLICY_ERROR_VALUE, "on-lock", "a denied device is never attached");
 	if (r->action == TSR_POLICY_DEVICE_ATTACH && !r->domain)
 		return FAIL(TSR_POLICY_ERROR_MISSING, "action", "action = attach needs 'domain = NAME'");
 	if (r->action != TSR_POLICY_DEVICE_ATTACH && r->domain)

@@ -12,6 +12,7 @@ extern const char *const tsr_policy_display_words[];
 extern const char *const tsr_policy_firmware_words[];
 extern const char *const tsr_policy_disk_bus_words[];
 extern const char *const tsr_policy_action_words[];
+extern const char *const tsr_policy_on_lock_words[];
 extern const char *const tsr_policy_console_words[];
 
 /* [A-Za-z0-9._-]{1,64}, starting with a letter or digit. */

@@ -154,6 +154,14 @@ enum tsr_policy_device_action {
 };
 
 /* Rules are kept in file order; the first match wins; no match means deny. */
+/* What a device this rule placed does while the session is locked. DEFAULT: detach if the
+ * rule is `focused` or the device is a smart card (interface class 0x0b), else keep. */
+enum tsr_policy_on_lock {
+	TSR_POLICY_ON_LOCK_DEFAULT,
+	TSR_POLICY_ON_LOCK_DETACH,
+	TSR_POLICY_ON_LOCK_KEEP,
+};
+
 struct tsr_policy_device_rule {
 	char *name;
 	int interface_class;          /* USB interface class 0..255, or -1 for any */
@@ -162,6 +170,7 @@ struct tsr_policy_device_rule {
 	char *serial;                 /* exact serial string, or NULL for any */
 	enum tsr_policy_device_action action;
 	char *domain;                 /* for TSR_POLICY_DEVICE_ATTACH, else NULL */
+	enum tsr_policy_on_lock on_lock; /* `on-lock = detach|keep`, absent: DEFAULT */
 };
 
 /* ---- settings ----------------------------------------------------------------------- */

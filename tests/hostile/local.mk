@@ -73,3 +73,11 @@ check_PROGRAMS += tests/hostile/lease-expiry-test
 tests_hostile_lease_expiry_test_SOURCES = tests/hostile/lease-expiry-test.c $(BROKER_HARNESS)
 tests_hostile_lease_expiry_test_CFLAGS = $(BROKER_CFLAGS)
 tests_hostile_lease_expiry_test_LDADD = $(BROKER_LIBS)
+
+# A locked kiosk left with a smart card in a domain: lock takes the reader and focused
+# devices out (unless on-lock = keep), unlock brings them back (fake sysfs, sim backend).
+HOSTILE_TESTS += tests/hostile/lock-devices-test
+check_PROGRAMS += tests/hostile/lock-devices-test
+tests_hostile_lock_devices_test_SOURCES = tests/hostile/lock-devices-test.c $(BROKER_HARNESS)
+tests_hostile_lock_devices_test_CFLAGS = $(BROKER_CFLAGS)
+tests_hostile_lock_devices_test_LDADD = $(BROKER_LIBS)
