@@ -4,7 +4,9 @@
  * `-qmp unix:PATH,...`, listens there, and behaves like QEMU until the domain runs: greeting,
  * qmp_capabilities, query-status "running". Then it attacks, chosen by the domain's `-name`:
  *   nest   one message of 100,000 nested '[' (200 KB, under QMP's 1 MiB line limit);
- *   greet  greetings without end, and never reads again (each one used to cost a command).
+ *   greet  greetings without end, and never reads again (each one used to cost a command);
+ *   link   no QMP socket at all: qmp.sock is a symbolic link to the broker's control socket
+ *          (RUN/control.sock), where a connection from root would be credited as root's.
  * A domain named "usb" does not attack: it answers every command as QEMU would and notes in
  * RUNDIR/usb-report what it was given (the fd add-fd brought, device_add's hostdevice,
  * remove-fd), so the test can see how a host device reached it.
@@ -193,6 +195,20 @@ int main(int argc, char **argv)
 	}
 	snprintf(path, sizeof(path), "%.*s", (int)strcspn(qmp + 5, ","), qmp + 5);
 	memcpy(addr.sun_path, path, sizeof(path));
+	if (strcmp(name, "link") == 0) {
+		char control[sizeof(path) + 16];
+		char *end = path + strlen(path);
+		for (int up = 0; up < 3 && end > path; up++) /* RUN/domains/NAME/qmp.sock */
+			while (end > path && *--end != '/')
+				;
+		snprintf(control, sizeof(control), "%.*s/control.sock", (int)(end - path), path);
+		if (symlink(control, path) < 0) {
+			perror("hostile-qemu: symlink");
+			return 1;
+		}
+		for (;;)
+			pause();
+	}
 	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (lfd < 0 || bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(lfd, 4) < 0) {
 		perror("hostile-qemu: QMP socket");

@@ -8,6 +8,8 @@
  *   - nested-brackets: one message of 100,000 nested '[' (json-glib would recurse that deep);
  *   - greeting-flood-without-reading: greetings without end, never reading the commands they
  *     would each trigger (a blocking send would stop the broker's main loop).
+ *   - qmp-socket-linked-to-control-socket: qmp.sock is a link to the control socket; the
+ *     broker refuses it at once (no root control connection is made) and the start fails.
  * A third drives the QMP client of domains/qmp.c directly, as the qemu backend uses it:
  *   - stops-reading: the server takes no more commands; issuing thousands never blocks, and the
  *     connection is cut as a misbehaving QEMU's.
@@ -172,6 +174,32 @@ static void test_usb_node(void)
 	bh_free(h);
 }
 
+static void test_qmp_link(void)
+{
+	struct bh *h = broker_with("link", NULL);
+	struct tsr_ctl_response r = { 0 };
+	JsonObject *args = json_object_new();
+	int64_t t0 = g_get_monotonic_time();
+
+	json_object_set_string_member(args, "name", "link");
+	g_assert_false(bh_ctl(h, "start", args, &r));
+	g_assert_nonnull(strstr(r.message, "not the device model's own socket"));
+	tsr_ctl_response_clear(&r);
+	/* Refused on the spot, not after a handshake timed out on a control connection. */
+	g_assert_cmpint(g_get_monotonic_time() - t0, <, 5 * G_USEC_PER_SEC);
+	g_autofree char *failed = bh_wait_audit(h, "\"event\":\"domain-start-failed\"",
+						"\"domain\":\"link\"");
+	g_assert_true(bh_ctl(h, "status", NULL, &r));
+	tsr_ctl_response_clear(&r);
+	g_autofree char *audit = bh_audit_text(h);
+	g_assert_null(strstr(audit, "\"event\":\"control-refused\""));
+	for (char **a = h->extra_args; *a; a++)
+		g_free(*a);
+	g_free(h->extra_args);
+	h->extra_args = NULL;
+	bh_free(h);
+}
+
 static void test_nested(void)
 {
 	attack("nest");
@@ -279,6 +307,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/hostile/qmp/nested-brackets", test_nested);
 	g_test_add_func("/hostile/qmp/greeting-flood-without-reading", test_greeting_flood);
 	g_test_add_func("/hostile/qmp/stops-reading", test_stops_reading);
+	g_test_add_func("/hostile/qmp/qmp-socket-linked-to-control-socket", test_qmp_link);
 	g_test_add_func("/hostile/qmp/usb-node-stays-roots", test_usb_node);
 	return g_test_run();
 }
