@@ -108,6 +108,19 @@ unsigned brk_kiosk_link_starts(struct brk_kiosk_link *k);
 /* Read the kiosk's requests again (it stops while a password is being checked). */
 void brk_kiosk_link_resume(struct brk_kiosk_link *k);
 
+/* kiosk-cgroup.c: the cgroup the kiosk and everything it starts run in */
+struct brk_kiosk_cgroup;
+/* NULL (logged) without a writable cgroup v2 hierarchy: then kills reach the process group. */
+struct brk_kiosk_cgroup *brk_kiosk_cgroup_create(void);
+/* Kills whatever is left, removes the directory. NULL ok. */
+void brk_kiosk_cgroup_destroy(struct brk_kiosk_cgroup *c);
+/* cgroup.procs, open for writing: the kiosk writes "0" to it between fork and exec; -1 none. */
+int brk_kiosk_cgroup_join_fd(const struct brk_kiosk_cgroup *c);
+/* SIGKILL every process in it (cgroup.kill) and wait, bounded, until only the kiosk (pid kiosk,
+ * reaped by its child watch) may remain; with c NULL, kill kiosk's process group. Returns how
+ * many processes other than the kiosk were in it. */
+unsigned brk_kiosk_cgroup_kill(struct brk_kiosk_cgroup *c, pid_t kiosk);
+
 /* kiosk-devices.c: the DRM card and evdev devices lent to the kiosk (opened as root) */
 struct brk_kiosk_devices *brk_kiosk_devices_create(struct tsr_broker *b, const char *card,
 						   GError **error);

@@ -45,6 +45,7 @@ struct brk_kiosk_link {
 	unsigned delay_ms;
 	int64_t started_us;
 	uint8_t *rbuf; /* sodium_malloc, TSR_KIOSK_MSG_MAX bytes */
+	struct brk_kiosk_cgroup *cgroup; /* NULL: none could be made */
 };
 
 static void kiosk_start(struct brk_kiosk_link *k);
@@ -113,6 +114,19 @@ static void schedule_restart(struct brk_kiosk_link *k)
 	k->delay_ms = MIN(k->delay_ms * 2, RESTART_MAX_MS);
 }
 
+/* Whatever the kiosk started dies with it: nothing it left behind may keep running into the
+ * next user's session. */
+static void end_leftovers(struct brk_kiosk_link *k, pid_t kiosk)
+{
+	unsigned n = brk_kiosk_cgroup_kill(k->cgroup, kiosk);
+
+	if (n > 0) {
+		g_autofree char *count = g_strdup_printf("%u", n);
+		brk_audit(k->b, "kiosk-cgroup-killed", "processes", count, NULL);
+		tsr_info("kiosk cgroup: killed %u processes", n);
+	}
+}
+
 static void on_kiosk_exit(GPid pid, gint status, gpointer data)
 {
 	struct brk_kiosk_link *k = data;
@@ -125,6 +139,7 @@ static void on_kiosk_exit(GPid pid, gint status, gpointer data)
 	k->pid = 0;
 	link_down(k);
 	brk_kiosk_devices_revoke(k->b->kiosk_devices);
+	end_leftovers(k, pid);
 	brk_console_stop(k->b);
 	brk_audit(k->b, "kiosk-exit", "how", how, NULL);
 	tsr_warn("the kiosk ended (%s)", how);
@@ -140,6 +155,7 @@ static void kiosk_kill(struct brk_kiosk_link *k, const char *why)
 	brk_kiosk_devices_revoke(k->b->kiosk_devices);
 	if (k->pid > 0)
 		kill(k->pid, SIGKILL);
+	end_leftovers(k, k->pid);
 }
 
 static gboolean on_readable(int fd, GIOCondition cond, gpointer data)
@@ -239,6 +255,7 @@ static void kiosk_start(struct brk_kiosk_link *k)
 		/* Child: only async-signal-safe calls from here on. The kiosk's own
 		 * kiosk/sandbox.c finishes the box after exec. */
 		const int keep = TSR_KIOSK_BROKER_FD;
+		const int cg_fd = brk_kiosk_cgroup_join_fd(k->cgroup);
 		const struct tsr_sandbox sb = {
 			.ids = TSR_SANDBOX_IDS_DROP,
 			.uid = uid,
@@ -258,6 +275,9 @@ static void kiosk_start(struct brk_kiosk_link *k)
 			_exit(126);
 		}
 		setsid();
+		/* Into the kiosk's cgroup while still root, before anything of the kiosk runs. */
+		if (cg_fd >= 0 && write(cg_fd, "0", 1) != 1)
+			_exit(126);
 		if (tsr_sandbox_enter(&sb, &step) < 0)
 			_exit(126);
 		/* After the id change, which clears the parent-death signal. */
@@ -306,6 +326,7 @@ struct brk_kiosk_link *brk_kiosk_link_create(struct tsr_broker *b)
 	if (!k->rbuf)
 		g_error("sodium_malloc failed for the kiosk receive buffer");
 	b->kiosk = k;
+	k->cgroup = brk_kiosk_cgroup_create();
 	kiosk_start(k);
 	return k;
 }
@@ -319,6 +340,7 @@ void brk_kiosk_link_destroy(struct brk_kiosk_link *k)
 	if (k->child_watch)
 		g_source_remove(k->child_watch);
 	link_down(k);
+	pid_t pid = k->pid;
 	if (k->pid > 0) {
 		/* SIGTERM lets a real kiosk give the VT back; it gets 2 s before SIGKILL. */
 		kill(k->pid, SIGTERM);
@@ -333,6 +355,8 @@ void brk_kiosk_link_destroy(struct brk_kiosk_link *k)
 			waitpid(k->pid, NULL, 0);
 		}
 	}
+	brk_kiosk_cgroup_kill(k->cgroup, pid);
+	brk_kiosk_cgroup_destroy(k->cgroup);
 	sodium_free(k->rbuf);
 	g_free(k);
 }

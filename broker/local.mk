@@ -44,6 +44,7 @@ broker_libtsr_brokerd_a_SOURCES = \
 	broker/session.c \
 	broker/kiosk-link.c \
 	broker/kiosk-devices.c \
+	broker/kiosk-cgroup.c \
 	broker/console.c \
 	broker/control.c \
 	broker/viewers.c \

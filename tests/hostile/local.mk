@@ -81,3 +81,11 @@ check_PROGRAMS += tests/hostile/lock-devices-test
 tests_hostile_lock_devices_test_SOURCES = tests/hostile/lock-devices-test.c $(BROKER_HARNESS)
 tests_hostile_lock_devices_test_CFLAGS = $(BROKER_CFLAGS)
 tests_hostile_lock_devices_test_LDADD = $(BROKER_LIBS)
+
+# A compromised kiosk that keeps its evdev fds (a forked child, a process outside its cgroup)
+# across a restart, in a booted guest: EVIOCREVOKE and the kiosk's cgroup.
+SYSTEM_TESTS += tests/hostile/kiosk-restart-leak-test.sh
+check_PROGRAMS += tests/hostile/tsr-leaky-kiosk
+tests_hostile_tsr_leaky_kiosk_SOURCES = tests/hostile/leaky-kiosk.c
+tests_hostile_tsr_leaky_kiosk_LDADD = $(KIOSK_PROTO_LIBS) $(GLIB_LIBS)
+EXTRA_DIST += tests/hostile/kiosk-restart-leak-test.sh tests/hostile/kiosk-restart-leak-guest.sh
