@@ -41,14 +41,13 @@ void brk_viewer_kill(struct brk_dom *d)
 	d->viewer_watch = 0;
 }
 
-/* Who the viewer runs as: the policy's viewer identity, else the device model's. */
+/* Who the viewer runs as: the policy's viewer identity, never the device model's (the spawner
+ * refuses a viewer whose uid is the device model's). */
 static bool viewer_ids(const struct tsr_policy_domain *pd, uid_t *uid, gid_t *gid,
 		       GError **error)
 {
 	const struct tsr_policy_identity *id = &pd->viewer;
 
-	if (!id->user && id->uid < 0)
-		id = &pd->device_model;
 	if (id->user) {
 		struct passwd *pw = getpwnam(id->user);
 		if (!pw) {

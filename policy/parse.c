@@ -9,6 +9,7 @@
 #include "policy/source.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -876,6 +877,48 @@ static bool check_duplicates(struct xref_ctx *x, const struct tsr_policy *p, GEr
 	return true;
 }
 
+/* The uid an identity stands for here: as given, or the user name's through the password
+ * database; -1 when the name is unknown on this machine (a build machine without the laptop's
+ * users: the broker's spawner checks again on the laptop, against the running device model). */
+static int64_t identity_uid(const struct tsr_policy_identity *id)
+{
+	if (id->user) {
+		struct passwd *pw = getpwnam(id->user);
+		return pw ? (int64_t)pw->pw_uid : -1;
+	}
+	return id->uid;
+}
+
+/* A viewer sharing a uid with its device model could be ptraced or signalled by it: compared by
+ * numeric uid, since two names can share one. */
+static bool check_viewer_apart(struct xref_ctx *x, const struct tsr_policy_domain *d,
+                               GError **error)
+{
+	const char *key = d->viewer.user ? "viewer-user" : "viewer-uid";
+	int64_t dm = identity_uid(&d->device_model), viewer = identity_uid(&d->viewer);
+
+	if (d->device_model.user && d->viewer.user &&
+	    strcmp(d->device_model.user, d->viewer.user) == 0)
+		return xref_fail(x, error, TSR_POLICY_ERROR_VALUE, "domain", d->name, key,
+		                 "the viewer must not run as the device model's user '%s'",
+		                 d->viewer.user);
+	if (dm >= 0 && viewer >= 0 && dm == viewer) {
+		char *vname = d->viewer.user ? g_strdup_printf("viewer-user '%s'", d->viewer.user)
+		                             : g_strdup("viewer-uid");
+		char *dname = d->device_model.user
+		                      ? g_strdup_printf("device-model-user '%s'", d->device_model.user)
+		                      : g_strdup("device-model-uid");
+		xref_fail(x, error, TSR_POLICY_ERROR_VALUE, "domain", d->name, key,
+		          "the viewer must not run as the device model's uid %lld (%s and %s are "
+		          "the same uid); give the viewer its own user",
+		          (long long)viewer, vname, dname);
+		g_free(vname);
+		g_free(dname);
+		return false;
+	}
+	return true;
+}
+
 static bool cross_check(struct xref_ctx *x, const struct tsr_policy *p, GError **error)
 {
 	if (!check_duplicates(x, p, error))
@@ -901,12 +944,8 @@ static bool cross_check(struct xref_ctx *x, const struct tsr_policy *p, GError *
 				                 "template '%s' is not pinned in templates.conf; "
 				                 "add [template %s] with its sha256 and size",
 				                 boot_ref[k], boot_ref[k]);
-		if (d->device_model.user && d->viewer.user &&
-		    strcmp(d->device_model.user, d->viewer.user) == 0)
-			return xref_fail(x, error, TSR_POLICY_ERROR_VALUE, "domain", d->name,
-			                 "viewer-user",
-			                 "the viewer must not run as the device model's user '%s'",
-			                 d->viewer.user);
+		if (!check_viewer_apart(x, d, error))
+			return false;
 	}
 	for (size_t i = 0; i < p->n_users; i++) {
 		const struct tsr_policy_user *u = &p->users[i];

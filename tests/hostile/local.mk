@@ -89,3 +89,18 @@ check_PROGRAMS += tests/hostile/tsr-leaky-kiosk
 tests_hostile_tsr_leaky_kiosk_SOURCES = tests/hostile/leaky-kiosk.c
 tests_hostile_tsr_leaky_kiosk_LDADD = $(KIOSK_PROTO_LIBS) $(GLIB_LIBS)
 EXTRA_DIST += tests/hostile/kiosk-restart-leak-test.sh tests/hostile/kiosk-restart-leak-guest.sh
+
+# A compromised viewer inside the viewer's real box (started by the real spawner, entering the
+# sandbox with viewer/sandbox.c), a process of the viewer's uid grabbing at the real viewer, a
+# device model sharing the viewer's uid, and a policy that gives them one uid under two names.
+HOSTILE_TESTS += tests/hostile/hostile-viewer-sandbox-test
+check_PROGRAMS += tests/hostile/hostile-viewer-sandbox-test tests/hostile/sandboxed-viewer-attacker
+tests_hostile_hostile_viewer_sandbox_test_SOURCES = tests/hostile/hostile-viewer-sandbox-test.c \
+	tests/integration/display-helpers.c tests/integration/display-helpers.h
+tests_hostile_hostile_viewer_sandbox_test_LDADD = $(DISPLAY_LIBS) $(POLICY_LIBS)
+EXTRA_tests_hostile_hostile_viewer_sandbox_test_DEPENDENCIES = viewer/tessera-viewer$(EXEEXT) \
+	tests/hostile/sandboxed-viewer-attacker$(EXEEXT)
+tests_hostile_sandboxed_viewer_attacker_SOURCES = tests/hostile/sandboxed-viewer-attacker.c \
+	viewer/sandbox.c viewer/sandbox.h
+tests_hostile_sandboxed_viewer_attacker_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
+tests_hostile_sandboxed_viewer_attacker_LDADD = $(COMMON_LIBS)
