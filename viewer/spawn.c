@@ -64,11 +64,13 @@ static bool peer_is_not(int fd, const struct tsr_viewer_spawn_params *p, GError 
 			    g_strerror(errno));
 		return false;
 	}
-	if (cred.uid == p->uid) {
+	/* A server that listened as root and dropped afterwards (Xen) shows uid 0 here: then
+	 * the uid it was given is the one to compare. */
+	if (cred.uid == p->uid || (p->server && p->server->uid == p->uid)) {
 		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_PERM,
 			    "domain %s: its device model (pid %d) runs as uid %u, the uid its viewer "
 			    "would run as; give the viewer its own user (viewer-user or viewer-uid)",
-			    p->domain, (int)cred.pid, (unsigned)cred.uid);
+			    p->domain, (int)cred.pid, (unsigned)p->uid);
 		return false;
 	}
 	return true;
