@@ -169,5 +169,15 @@ int tsr_viewer_sandbox_probe(const char *connect_path, char *report, size_t len)
 	/* Signal 0 to the parent: only tests whether signalling it is allowed at all. */
 	ok += note(report, len, "kill-parent", (int)syscall(SYS_tgkill, getppid(), getppid(), 0));
 	ok += note(report, len, "kill", kill(getppid(), 0));
+	/* The signal trick through an fd's owner, and executable memory. */
+	ok += note(report, len, "fcntl-SETOWN", fcntl(0, F_SETOWN, getppid()));
+	ok += note(report, len, "fcntl-ASYNC", fcntl(0, F_SETFL, O_ASYNC));
+	{
+		void *m = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ok += note(report, len, "mmap-EXEC", m == MAP_FAILED ? -1 : 0);
+		m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m != MAP_FAILED)
+			ok += note(report, len, "mprotect-EXEC", mprotect(m, 4096, PROT_READ | PROT_EXEC));
+	}
 	return ok;
 }

@@ -34,7 +34,8 @@ int tsr_viewer_sandbox_close_fds(const int *keep, size_t n, char *err, size_t er
 int tsr_viewer_sandbox_enter(char *err, size_t errlen) __attribute__((warn_unused_result));
 
 /* Test-only probe, run inside the sandbox: try to open a file, create a socket, connect the
- * given fd to path, execve, fork and ioctl(TIOCSTI), and describe each result in report
+ * given fd to path, execve, fork, ioctl(TIOCSTI), signal the parent, set an fd's owner or
+ * O_ASYNC, and map memory executable, and describe each result in report
  * ("open=EACCES socket=EACCES ..."). Returns the number of attempts that succeeded (0 = the
  * sandbox held). */
 int tsr_viewer_sandbox_probe(const char *connect_path, char *report, size_t len);

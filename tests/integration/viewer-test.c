@@ -286,7 +286,9 @@ static void test_sandbox_probe(void)
 	report[n] = '\0';
 	g_test_message("probe: %s", report);
 	g_assert_cmpstr(report, ==, "open=EACCES socket=EACCES connect=EACCES execve=EACCES "
-				    "fork=EACCES ioctl-TIOCSTI=EACCES kill-parent=EACCES kill=EACCES");
+				    "fork=EACCES ioctl-TIOCSTI=EACCES kill-parent=EACCES kill=EACCES "
+				    "fcntl-SETOWN=EACCES fcntl-ASYNC=EACCES mmap-EXEC=EACCES "
+				    "mprotect-EXEC=EACCES");
 	status = wait_exit(vp.pid, 20000);
 	g_assert_true(WIFEXITED(status));
 	g_assert_cmpint(WEXITSTATUS(status), ==, 0);
