@@ -12,6 +12,7 @@
 #include "kiosk/displays.h"
 #include "kiosk/frames.h"
 #include "kiosk/passed-card.h"
+#include "kiosk/sandbox.h"
 #include "kiosk/screens.h"
 #include "kiosk/session.h"
 #include "policy/policy.h"
@@ -735,7 +736,12 @@ int tsr_kiosk_broker_run(const struct tsr_kiosk_broker_options *o)
 	}
 	start_watches(&k);
 	sync_all(&k);
-	tsr_info("kiosk running on %s %dx%d, locked", tsr_output_kind(k.output),
+	/* Everything is open: from here on, only what kiosk/sandbox.c allows. */
+	if (!tsr_kiosk_sandbox_enter(o->screenshot_dir != NULL)) {
+		k.status = 1;
+		goto out;
+	}
+	tsr_info("kiosk running on %s %dx%d, locked, sandboxed", tsr_output_kind(k.output),
 		 tsr_output_width(k.output), tsr_output_height(k.output));
 	/* Messages that arrived before the watch existed. */
 	if (tsr_session_dispatch(k.session) == 0)

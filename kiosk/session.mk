@@ -27,8 +27,10 @@ noinst_LIBRARIES += kiosk/libtsr-broker-mode.a
 kiosk_libtsr_broker_mode_a_SOURCES = \
 	kiosk/broker-mode.c kiosk/broker-mode.h \
 	kiosk/frames.c kiosk/frames.h \
-	kiosk/passed-card.c kiosk/passed-card.h
+	kiosk/passed-card.c kiosk/passed-card.h \
+	kiosk/sandbox.c kiosk/sandbox.h
 kiosk_libtsr_broker_mode_a_CPPFLAGS = $(RENDERER_CPPFLAGS)
+kiosk_libtsr_broker_mode_a_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 BROKER_MODE_LIBS = kiosk/libtsr-broker-mode.a $(SESSION_LIBS) $(KIOSK_DISPLAY_LIBS) \
 	$(CONSOLE_LINK_LIBS) $(INPUT_LIBS) $(POLICY_LIBS) $(RENDERER_LIBS)
 

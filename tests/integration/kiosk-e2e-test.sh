@@ -22,9 +22,9 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
 
-echo "1..12"
+echo "1..13"
 if [ "$(id -u)" != 0 ]; then
-    for i in $(seq 12); do echo "ok $i # SKIP needs root (the kiosk and console drop to nobody)"; done
+    for i in $(seq 13); do echo "ok $i # SKIP needs root (the kiosk and console drop to nobody)"; done
     exit 0
 fi
 
@@ -128,4 +128,14 @@ check "a kiosk killed with -9 comes back locked, and unlocks" "client restart"
 check "the domains survived the kiosk" \
     "ctl domains | grep personal | grep -q running && ctl domains | grep work | grep -q running"
 check "the broker restarted the kiosk" "grep -q 'kiosk started' '$dir/broker.log' && [ \$(grep -c 'kiosk started' '$dir/broker.log') -ge 2 ]"
+# kiosk/sandbox.c: the running kiosk has no_new_privs and a seccomp filter (mode 2), no groups.
+sandboxed() {
+    kpid=$(ctl status | awk '$1 == "kiosk" && $2 == "pid" { sub(",", "", $3); print $3 }')
+    [ -n "$kpid" ] && [ -r "/proc/$kpid/status" ] || { echo "# no kiosk pid"; return 1; }
+    grep -E '^(NoNewPrivs|Seccomp|Groups|Uid):' "/proc/$kpid/status" | sed 's/^/# /'
+    grep -q '^NoNewPrivs:[[:space:]]*1$' "/proc/$kpid/status" &&
+        grep -q '^Seccomp:[[:space:]]*2$' "/proc/$kpid/status" &&
+        grep -q '^Groups:[[:space:]]*$' "/proc/$kpid/status"
+}
+check "the kiosk runs with no_new_privs, its seccomp allowlist and no groups" sandboxed
 exit 0
