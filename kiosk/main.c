@@ -39,6 +39,51 @@ static bool parse_user(const char *spec, uid_t *uid, gid_t *gid)
 	return true;
 }
 
+/* --domain NAME:COLOR:SOCKET (1..4 of them) and --viewer-for NAME=PATH (at most 4). */
+static bool take_domains(char **domains, char **viewer_for, struct tsr_standalone_options *o)
+{
+	for (int i = 0; domains && domains[i]; i++) {
+		if (i == TSR_STANDALONE_MAX_DOMAINS) {
+			tsr_err("at most %d --domain options", TSR_STANDALONE_MAX_DOMAINS);
+			return false;
+		}
+		o->domains[o->ndomains++] = domains[i];
+	}
+	if (!o->ndomains) {
+		tsr_err("give at least one --domain NAME:COLOR:SOCKET");
+		return false;
+	}
+	for (int i = 0; viewer_for && viewer_for[i]; i++) {
+		if (i == TSR_STANDALONE_MAX_DOMAINS || !strchr(viewer_for[i], '=')) {
+			tsr_err("--viewer-for '%s': give NAME=PATH, at most %d times", viewer_for[i],
+				TSR_STANDALONE_MAX_DOMAINS);
+			return false;
+		}
+		o->viewer_for[o->nviewer_for++] = viewer_for[i];
+	}
+	return true;
+}
+
+/* The ids viewers run as: root starts them as --viewer-user (default nobody); anyone else
+ * can only start them as itself. */
+static bool viewer_ids(const char *user, struct tsr_standalone_options *o)
+{
+	o->viewer_uid = getuid();
+	o->viewer_gid = getgid();
+	if (geteuid() == 0) {
+		o->viewer_uid = o->viewer_gid = 65534;
+		if (user && !parse_user(user, &o->viewer_uid, &o->viewer_gid)) {
+			tsr_err("--viewer-user '%s' is neither a user name nor UID:GID (both non-zero)",
+				user);
+			return false;
+		}
+	} else if (user) {
+		tsr_err("--viewer-user needs root; without root viewers run as the caller");
+		return false;
+	}
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	g_autofree gchar *output = NULL, *layout = NULL, *screenshot = NULL, *viewer = NULL;
@@ -92,17 +137,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	opts.output = output;
-	for (int i = 0; domains && domains[i]; i++) {
-		if (i == TSR_STANDALONE_MAX_DOMAINS) {
-			tsr_err("at most %d --domain options", TSR_STANDALONE_MAX_DOMAINS);
-			return 2;
-		}
-		opts.domains[opts.ndomains++] = domains[i];
-	}
-	if (!opts.ndomains) {
-		tsr_err("give at least one --domain NAME:COLOR:SOCKET");
+	if (!take_domains(domains, viewer_for, &opts))
 		return 2;
-	}
 	if (frames < 0 || reattach < -1 || reattach > 3600000) {
 		tsr_err("--exit-after-frames must be >= 0 and --reattach-ms in -1..3600000");
 		return 2;
@@ -111,28 +147,9 @@ int main(int argc, char **argv)
 	opts.screenshot = screenshot;
 	opts.exit_after_frames = (long)frames;
 	opts.viewer = viewer;
-	for (int i = 0; viewer_for && viewer_for[i]; i++) {
-		if (i == TSR_STANDALONE_MAX_DOMAINS || !strchr(viewer_for[i], '=')) {
-			tsr_err("--viewer-for '%s': give NAME=PATH, at most %d times", viewer_for[i],
-				TSR_STANDALONE_MAX_DOMAINS);
-			return 2;
-		}
-		opts.viewer_for[opts.nviewer_for++] = viewer_for[i];
-	}
 	opts.reattach_ms = (long)reattach;
-	opts.viewer_uid = getuid();
-	opts.viewer_gid = getgid();
-	if (geteuid() == 0) {
-		opts.viewer_uid = opts.viewer_gid = 65534;
-		if (user && !parse_user(user, &opts.viewer_uid, &opts.viewer_gid)) {
-			tsr_err("--viewer-user '%s' is neither a user name nor UID:GID (both non-zero)",
-				user);
-			return 2;
-		}
-	} else if (user) {
-		tsr_err("--viewer-user needs root; without root viewers run as the caller");
+	if (!viewer_ids(user, &opts))
 		return 2;
-	}
 	signal(SIGPIPE, SIG_IGN);
 	return tsr_kiosk_standalone_run(&opts);
 }
