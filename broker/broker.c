@@ -46,6 +46,20 @@ enum tsr_domain_state brk_dom_state(struct brk_dom *d)
 	return d->backend ? tsr_backend_status(d->backend, d->name) : TSR_DOMAIN_STOPPED;
 }
 
+unsigned tsr_broker_live_domains(struct tsr_broker *b)
+{
+	GHashTableIter it;
+	gpointer value;
+	unsigned n = 0;
+
+	g_hash_table_iter_init(&it, b->domains);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		enum tsr_domain_state st = brk_dom_state(value);
+		n += st == TSR_DOMAIN_RUNNING || st == TSR_DOMAIN_STARTING || st == TSR_DOMAIN_PAUSED;
+	}
+	return n;
+}
+
 enum tsr_policy_lease brk_lease(struct tsr_broker *b, int64_t *days_left)
 {
 	int64_t now = tsr_clock_now_us(b->real) / G_USEC_PER_SEC;

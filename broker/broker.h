@@ -61,6 +61,9 @@ struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GEr
 /* Leaves domains running (a restarted broker adopts them); stops the kiosk and viewers. */
 void tsr_broker_destroy(struct tsr_broker *broker);
 
+/* How many domains are running, starting or paused now (a broker that leaves says so). */
+unsigned tsr_broker_live_domains(struct tsr_broker *broker);
+
 /* Re-read policy (SIGHUP, `tessera-ctl reload`, tessera-provision install). A policy that
  * fails to load changes nothing. */
 bool tsr_broker_reload(struct tsr_broker *broker, GError **error)

@@ -23,7 +23,6 @@
 
 static gboolean on_quit(gpointer data)
 {
-	tsr_info("leaving; domains keep running");
 	g_main_loop_quit(data);
 	return G_SOURCE_CONTINUE;
 }
@@ -301,6 +300,14 @@ static int run(const struct options *o, const struct tsr_broker_config *cfg)
 	}
 	tsr_info("ready");
 	g_main_loop_run(loop);
+	{
+		unsigned live = tsr_broker_live_domains(broker);
+		if (live)
+			tsr_info("leaving; %u domain%s keep%s running", live, live == 1 ? "" : "s",
+				 live == 1 ? "s" : "");
+		else
+			tsr_info("leaving");
+	}
 	tsr_broker_destroy(broker);
 	g_main_loop_unref(loop);
 	tsr_vt_destroy(vt); /* a clean stop gives the console back */

@@ -278,7 +278,10 @@ static void on_closed(struct tsr_qmp *qmp, const char *reason, void *user)
 	struct tsr_domain *d = user;
 	/* The process watch decides stopped or crashed; a QEMU that closes QMP but lives on is
 	 * no longer controllable, so it is killed. */
-	tsr_warn("domain %s: QMP closed (%s)", d->name, reason);
+	if (d->stop_requested || priv(d)->guest_shutdown)
+		tsr_debug("domain %s: QMP closed (%s) while stopping", d->name, reason);
+	else
+		tsr_warn("domain %s: QMP closed (%s)", d->name, reason);
 	/* A QEMU that broke the protocol is compromised: whatever it said before (a SHUTDOWN
 	 * event) does not make its end a clean one. */
 	if (tsr_qmp_misbehaved(qmp))

@@ -124,8 +124,10 @@ static void sim_start(struct tsr_domain *d, struct tsr_op *op)
 	struct sim_domain *s = priv(d);
 	GError *error = NULL;
 	char *record = g_build_filename(d->run_dir, "input.log", NULL);
+	/* The echo pattern with the domain's name and a band of bars: typed keys still show,
+	 * and a person sees which domain it is. */
 	char *argv[] = { b->testdomain, "--socket", d->spice_path, "--pattern", "echo",
-			 "--record-input", record, NULL };
+			 "--title", d->name, "--record-input", record, NULL };
 	GPid pid = tsr_spawn_as(argv, d->log_path, d->uid, d->gid, &error);
 	g_free(record);
 	if (pid < 0) {

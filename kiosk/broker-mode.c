@@ -321,7 +321,8 @@ static void on_broker_lost(void *data, const char *why)
 {
 	struct kiosk *k = data;
 
-	tsr_err("leaving: %s", why);
+	/* The session logged why, as an error where it was one. */
+	tsr_info("leaving: %s", why);
 	k->status = 1;
 	g_main_loop_quit(k->loop);
 }

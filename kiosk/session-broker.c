@@ -413,7 +413,7 @@ int tsr_session_dispatch(struct tsr_session *s)
 		if (n < 0 && errno == EAGAIN)
 			return 0;
 		if (n == 0) {
-			kss_lost(s, "the broker closed the link");
+			kss_lost_how(s, "the broker closed the link", true);
 			break;
 		}
 		if (n < 0) {

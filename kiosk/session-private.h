@@ -89,6 +89,8 @@ struct tsr_kiosk_domain_info *kss_find(struct tsr_session *s, const char *name);
 void kss_hide(struct tsr_session *s, struct tsr_kiosk_domain_info *d);
 void kss_hide_all(struct tsr_session *s);
 void kss_lost(struct tsr_session *s, const char *why);
+/* orderly: the broker closed the link (it is stopping), which is no error of anyone's. */
+void kss_lost_how(struct tsr_session *s, const char *why, bool orderly);
 size_t kss_n_shown(const struct tsr_session *s);
 int64_t kss_now(const struct tsr_session *s);
 uint32_t kss_send_domain_request(struct tsr_session *s, uint16_t type, const char *name);

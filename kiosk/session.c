@@ -63,14 +63,22 @@ void kss_wipe_password(struct tsr_session *s)
 	s->password_chars = 0;
 }
 
-void kss_lost(struct tsr_session *s, const char *why)
+void kss_lost_how(struct tsr_session *s, const char *why, bool orderly)
 {
 	if (s->lost)
 		return;
 	s->lost = true;
-	tsr_err("broker link: %s", why);
+	if (orderly)
+		tsr_info("broker link: %s", why);
+	else
+		tsr_err("broker link: %s", why);
 	if (s->hooks.broker_lost)
 		s->hooks.broker_lost(s->data, why);
+}
+
+void kss_lost(struct tsr_session *s, const char *why)
+{
+	kss_lost_how(s, why, false);
 }
 
 struct tsr_kiosk_domain_info *kss_find(struct tsr_session *s, const char *name)

@@ -179,7 +179,7 @@ static bool connect_channels(const struct tsr_viewer_spawn_params *p, int *spice
 struct exec_args {
 	char fdargs[1 + TSR_VIEWER_SPICE_CONNECTIONS][16];
 	char *argv[16];
-	char *envp[5];
+	char *envp[6];
 };
 
 static void build_exec_args(const struct tsr_viewer_spawn_params *p, const char *viewer,
@@ -204,6 +204,9 @@ static void build_exec_args(const struct tsr_viewer_spawn_params *p, const char 
 	}
 	x->argv[argc] = NULL;
 	x->envp[envc++] = (char *)"PATH=/usr/bin:/bin";
+	/* GLib looks the home directory up when a library asks (spice-gtk does); the viewer's
+	 * user has no passwd entry, so without HOME every display would warn. It opens no file. */
+	x->envp[envc++] = (char *)"HOME=/";
 	/* Debug logging of the viewer follows the spawner's environment. */
 	if (g_getenv("TSR_VIEWER_DEBUG"))
 		x->envp[envc++] = (char *)"TSR_VIEWER_DEBUG=1";

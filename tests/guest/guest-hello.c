@@ -20,6 +20,7 @@
 #include <linux/fb.h>
 #include <linux/input.h>
 #include <linux/kd.h>
+#include <linux/rtc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -133,14 +134,32 @@ static void fill(int x, int y, int w, int h, uint32_t c)
 			fb[j * stride_px + i] = c;
 }
 
+/* The guest's own clock stops while the domain is paused and stays behind after it resumes;
+ * the emulated RTC follows the host's clock, so the time shown is read from it. */
+static void wall_clock(struct tm *tm)
+{
+	static int rtc = -2;
+	struct rtc_time r;
+	if (rtc == -2)
+		rtc = open("/dev/rtc0", O_RDONLY | O_CLOEXEC);
+	if (rtc >= 0 && ioctl(rtc, RTC_RD_TIME, &r) == 0) {
+		memset(tm, 0, sizeof *tm);
+		tm->tm_hour = r.tm_hour;
+		tm->tm_min = r.tm_min;
+		tm->tm_sec = r.tm_sec;
+		return;
+	}
+	time_t now = time(NULL);
+	gmtime_r(&now, tm);
+}
+
 static void draw(void)
 {
 	if (!fb)
 		return;
 	char clock[32];
-	time_t now = time(NULL);
 	struct tm tm;
-	gmtime_r(&now, &tm);
+	wall_clock(&tm);
 	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
 	char keys[80];
 	snprintf(keys, sizeof keys, "keys: %s", typed);

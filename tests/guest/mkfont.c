@@ -38,7 +38,11 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		FT_Bitmap *bm = &face->glyph->bitmap;
-		int ox = face->glyph->bitmap_left + 1, oy = baseline - face->glyph->bitmap_top;
+		/* The font is proportional and the cells are not: each glyph is centred in its
+		 * cell by its advance, or narrow letters and colons leave gaps ("wor k"). */
+		int advance = (int)(face->glyph->advance.x >> 6);
+		int ox = (TSR_GLYPH_W - advance) / 2 + face->glyph->bitmap_left;
+		int oy = baseline - face->glyph->bitmap_top;
 		for (unsigned y = 0; y < bm->rows; y++)
 			for (unsigned x = 0; x < bm->width; x++) {
 				int on = bm->buffer[y * bm->pitch + x / 8] & (0x80 >> (x % 8));

@@ -13,6 +13,9 @@
  *                        wait, and NN > N if given)
  *   compare DIR NAME REF the newest DIR/NN-NAME.png matches tests/reference/REF.png
  *   wait-log FILE N TEXT wait until TEXT occurs N times in FILE
+ *   wait-color DIR PREFIX RRGGBB PCT  the newest DIR/NN-PREFIX*.png has at least PCT % pixels
+ *                        of that colour (each channel within 8); while not, Super+Space
+ *                        (a new desktop screenshot) and look again, for up to 120 s
  *   reconnect            drop the connection and connect again (after a kiosk restart);
  *                        input commands connect first if there is no connection
  *   # ...                a comment
@@ -32,7 +35,9 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
-#define TIMEOUT_MS 30000
+/* Every wait's bound; TSR_CLIENT_TIMEOUT_MS raises it (a QEMU guest booting under TCG). */
+static int timeout_ms = 30000;
+#define TIMEOUT_MS timeout_ms
 
 static SpiceSession *session;
 static SpiceChannel *inputs, *main_channel;
@@ -341,6 +346,94 @@ static bool do_wait_shot(const char *args)
 	return true;
 }
 
+/* The newest DIR/NN-PREFIX*.png. */
+static char *newest_with_prefix(const char *dir, const char *prefix)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *e;
+	char *best = NULL;
+	long best_n = -1;
+
+	while (d && (e = g_dir_read_name(d))) {
+		if (strlen(e) < 4 || !g_ascii_isdigit(e[0]) || !g_ascii_isdigit(e[1]) || e[2] != '-' ||
+		    !g_str_has_prefix(e + 3, prefix) || !g_str_has_suffix(e, ".png"))
+			continue;
+		if (atol(e) > best_n) {
+			best_n = atol(e);
+			g_free(best);
+			best = g_build_filename(dir, e, NULL);
+		}
+	}
+	return best;
+}
+
+static double colour_share(const char *path, uint32_t rgb)
+{
+	g_autoptr(GError) error = NULL;
+	struct tsr_image *img = tsr_png_read(path, &error);
+	long hit = 0, all = 0;
+
+	if (!img) {
+		fprintf(stderr, "%s: %s\n", path, error->message);
+		return 0;
+	}
+	for (int y = 0; y < img->height; y++)
+		for (int x = 0; x < img->width; x++) {
+			uint32_t p = img->pixels[(size_t)y * (size_t)(img->stride / 4) + (size_t)x];
+			bool near = true;
+			for (int sh = 0; sh <= 16; sh += 8) {
+				int a = (int)((p >> sh) & 0xff), b = (int)((rgb >> sh) & 0xff);
+				near &= abs(a - b) <= 8;
+			}
+			hit += near;
+			all++;
+		}
+	tsr_image_destroy(img);
+	return all ? 100.0 * (double)hit / (double)all : 0;
+}
+
+static bool do_wait_color(const char *args)
+{
+	g_auto(GStrv) a = g_strsplit(args, " ", 4);
+	int64_t end = g_get_monotonic_time() + 120 * G_USEC_PER_SEC;
+
+	if (g_strv_length(a) != 4)
+		return false;
+	uint32_t rgb = (uint32_t)strtoul(a[2], NULL, 16);
+	double want = g_ascii_strtod(a[3], NULL);
+	for (;;) {
+		g_autofree char *shot = newest_with_prefix(a[0], a[1]);
+		double have = shot ? colour_share(shot, rgb) : 0;
+		printf("  %s: %.1f %% of #%06x\n", shot ? shot : "(none)", have, rgb);
+		if (have >= want)
+			return true;
+		if (g_get_monotonic_time() > end) {
+			fprintf(stderr, "no %s/NN-%s*.png with %.1f %% of #%06x within 120 s\n", a[0],
+				a[1], want, rgb);
+			return false;
+		}
+		/* A new desktop screenshot: the layout hotkey changes the screen's name. */
+		mark_seen(a[0]);
+		if (!do_chord("super+space"))
+			return false;
+		int64_t next = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+		g_autofree char *fresh = NULL;
+		while (!(fresh = newest_with_prefix(a[0], a[1])) ||
+		       g_hash_table_contains(seen, strrchr(fresh, '/') + 1)) {
+			g_clear_pointer(&fresh, g_free);
+			if (g_get_monotonic_time() > next)
+				break;
+			settle();
+			g_usleep(50000);
+		}
+		/* Give the guest a moment to draw before the next look. */
+		for (int i = 0; i < 20; i++) {
+			settle();
+			g_usleep(50000);
+		}
+	}
+}
+
 static bool do_compare(const char *args)
 {
 	g_auto(GStrv) a = g_strsplit(args, " ", 3);
@@ -463,12 +556,17 @@ static bool run_line(const char *line)
 		return do_pointer(args, false);
 	if (!strcmp(cmd, "click"))
 		return do_pointer(args, true);
+	if (!strcmp(cmd, "wait-color"))
+		return do_wait_color(args);
 	fprintf(stderr, "unknown command '%s'\n", cmd);
 	return false;
 }
 
 int main(int argc, char **argv)
 {
+	if (g_getenv("TSR_CLIENT_TIMEOUT_MS"))
+		timeout_ms = atoi(g_getenv("TSR_CLIENT_TIMEOUT_MS")) > 0
+				     ? atoi(g_getenv("TSR_CLIENT_TIMEOUT_MS")) : timeout_ms;
 	g_autofree char *script = NULL;
 	g_autoptr(GError) error = NULL;
 	g_auto(GStrv) lines = NULL;

@@ -15,6 +15,9 @@ tests_system_tsr_systest_guest_LDADD = $(EVDEV_LIBS)
 SYSTEM_TESTS += tests/system/harness-test.sh tests/system/drm-test.sh \
 	tests/system/vt-test.sh tests/system/drm-multi-test.sh
 
+# tools/demo run as a first-time user would, sim and qemu (see the script).
+SYSTEM_TESTS += tests/system/demo-test.sh
+
 # Test outputs (console and marker logs, screenshots) and the cached initramfs images.
 CLEANFILES += tests/system/*.out.* tests/system/*.cpio
 

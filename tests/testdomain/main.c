@@ -41,7 +41,10 @@ struct td {
 	long ticks;
 	int echo_col, echo_row;
 	unsigned frames_dropped;
+	const char *title; /* echo: who this is, drawn with a band of bars (tools/demo --sim) */
 };
+
+static void draw_title(struct td *td);
 
 /* Updates spice-server may hold before animated patterns start dropping frames. */
 #define MAX_IN_FLIGHT_ANIMATED 4
@@ -100,11 +103,30 @@ static void draw_full(struct td *td)
 	case PAT_ECHO:
 		tsr_td_fill(&td->fb, 0, 0, td->fb.w, td->fb.h, TSR_TD_ECHO_BG);
 		td->echo_col = td->echo_row = 0;
+		if (td->title)
+			draw_title(td);
 		break;
 	}
 	if (!tsr_td_display_push(td->display, td->fb.px, td->fb.stride, 0, 0, td->fb.w, td->fb.h,
 				 MAX_IN_FLIGHT_ALWAYS))
 		tsr_err("could not queue the first frame");
+}
+
+/* The title in the middle row (letters as the echo font has them) and a band of the bars at
+ * the bottom: a person can tell the domains apart, typed text still starts at the top left. */
+static void draw_title(struct td *td)
+{
+	int cols = td->fb.w / TSR_TD_CELL_W, rows = td->fb.h / TSR_TD_CELL_H;
+	int len = (int)strlen(td->title), col0 = (cols - len) / 2;
+	int band = td->fb.h / 8;
+
+	for (int i = 0; i < len && col0 + i < cols; i++)
+		if (col0 + i >= 0)
+			tsr_td_draw_glyph(&td->fb, col0 + i, rows / 2, g_ascii_toupper(td->title[i]));
+	for (int i = 0; i < TSR_TD_BARS; i++)
+		tsr_td_fill(&td->fb, i * td->fb.w / TSR_TD_BARS, td->fb.h - band,
+			    (i + 1) * td->fb.w / TSR_TD_BARS - i * td->fb.w / TSR_TD_BARS, band,
+			    tsr_td_bar_color(i));
 }
 
 static void toggle_mode(struct td *td)
@@ -220,7 +242,7 @@ static bool clear_socket_path(const char *path)
 int main(int argc, char **argv)
 {
 	g_autofree gchar *socket_path = NULL, *size = NULL, *alt_size = NULL, *pattern = NULL;
-	g_autofree gchar *record_path = NULL, *damage = NULL;
+	g_autofree gchar *record_path = NULL, *damage = NULL, *title = NULL;
 	gint fps = 30, ready_fd = -1, resize_after = 0;
 	gboolean cursor = FALSE;
 	GOptionEntry entries[] = {
@@ -231,6 +253,8 @@ int main(int argc, char **argv)
 		  "Size after a mode change (default 800x600, or 640x480 if --size is 800x600)", "WxH" },
 		{ "pattern", 'p', 0, G_OPTION_ARG_STRING, &pattern,
 		  "bars, counter, noise or echo (default bars)", "NAME" },
+		{ "title", 0, 0, G_OPTION_ARG_STRING, &title,
+		  "echo: draw this name in the middle and a band of bars at the bottom", "TEXT" },
 		{ "fps", 0, 0, G_OPTION_ARG_INT, &fps,
 		  "Frames per second for counter and noise (1-1000, default 30)", "N" },
 		{ "damage", 0, 0, G_OPTION_ARG_STRING, &damage,
@@ -293,6 +317,7 @@ int main(int argc, char **argv)
 		tsr_err("--pattern '%s' is unknown: use bars, counter, noise or echo", pattern);
 		return 2;
 	}
+	td.title = title;
 	if (fps < 1 || fps > 1000) {
 		tsr_err("--fps %d is out of range: use 1 to 1000", fps);
 		return 2;
