@@ -318,13 +318,14 @@ static bool take_bytes(struct cursor *c, size_t n, const char **out, GError **er
 	return true;
 }
 
-struct tsr_bundle *tsr_bundle_parse(const char *data, size_t len, GError **error)
+/* v1: the previous format (no key set binding), for tsr_bundle_parse_v1 only. */
+static struct tsr_bundle *parse_bundle(const char *data, size_t len, bool v1, GError **error)
 {
 	struct cursor c = {data, len, 0, "bundle"};
 	struct tsr_bundle *b = g_new0(struct tsr_bundle, 1);
 	uint64_t from = 0, until = 0, clen = 0, klen = 0;
 	const char *bytes = NULL;
-	if (peek_is(&c, TSR_BUNDLE_CONTEXT_V1 "\n")) {
+	if (!v1 && peek_is(&c, TSR_BUNDLE_CONTEXT_V1 "\n")) {
 		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_OLD_FORMAT,
 		            "this is a %s bundle, whose signature does not cover the key set it "
 		            "carries; it is no longer accepted: build and sign it again with this "
@@ -332,7 +333,7 @@ struct tsr_bundle *tsr_bundle_parse(const char *data, size_t len, GError **error
 		            TSR_BUNDLE_CONTEXT);
 		goto fail;
 	}
-	if (!expect_context(&c, TSR_BUNDLE_CONTEXT, error) ||
+	if (!expect_context(&c, v1 ? TSR_BUNDLE_CONTEXT_V1 : TSR_BUNDLE_CONTEXT, error) ||
 	    !field_name(&c, "organization", &b->organization, error) ||
 	    !field_name(&c, "group", &b->group, error) ||
 	    !field_u64(&c, "serial", G_MAXINT64, &b->serial, error) ||
@@ -350,8 +351,10 @@ struct tsr_bundle *tsr_bundle_parse(const char *data, size_t len, GError **error
 		goto fail;
 	}
 	if (c.pos < len) {
-		if (!field_u64(&c, "keyset-serial", G_MAXINT64, &b->keyset_serial, error) ||
-		    !field_hex(&c, "keyset-sha256", b->keyset_sha256, sizeof b->keyset_sha256, error))
+		if (!v1 &&
+		    (!field_u64(&c, "keyset-serial", G_MAXINT64, &b->keyset_serial, error) ||
+		     !field_hex(&c, "keyset-sha256", b->keyset_sha256, sizeof b->keyset_sha256,
+		                error)))
 			goto fail;
 		b->signed_len = c.pos;
 		if (!field_hex(&c, "signer", b->signer, sizeof b->signer, error) ||
@@ -380,6 +383,16 @@ struct tsr_bundle *tsr_bundle_parse(const char *data, size_t len, GError **error
 fail:
 	tsr_bundle_free(b);
 	return NULL;
+}
+
+struct tsr_bundle *tsr_bundle_parse(const char *data, size_t len, GError **error)
+{
+	return parse_bundle(data, len, false, error);
+}
+
+struct tsr_bundle *tsr_bundle_parse_v1(const char *data, size_t len, GError **error)
+{
+	return parse_bundle(data, len, true, error);
 }
 
 struct tsr_bundle *tsr_bundle_read(const char *path, GError **error)

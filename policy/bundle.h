@@ -104,6 +104,12 @@ struct tsr_keyset *tsr_keyset_parse(const char *data, size_t len, GError **error
 void tsr_keyset_free(struct tsr_keyset *ks);
 struct tsr_bundle *tsr_bundle_parse(const char *data, size_t len, GError **error)
 	__attribute__((warn_unused_result));
+/* A version 1 bundle, as an older install left it in a laptop's state: parsed only so the
+ * installer keeps its serial and key set for the rollback checks when the first version 2
+ * bundle replaces it. Never verified (its signature does not cover its key set), never
+ * loaded as policy. */
+struct tsr_bundle *tsr_bundle_parse_v1(const char *data, size_t len, GError **error)
+	__attribute__((warn_unused_result));
 struct tsr_bundle *tsr_bundle_read(const char *path, GError **error)
 	__attribute__((warn_unused_result));
 void tsr_bundle_free(struct tsr_bundle *b);

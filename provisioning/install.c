@@ -68,7 +68,20 @@ static struct tsr_bundle *read_installed(const char *state, const char *link, ch
 	if (!t)
 		return NULL;
 	char *bundle = g_build_filename(state, t, "bundle", NULL);
-	struct tsr_bundle *b = tsr_bundle_read(bundle, error);
+	GError *rerr = NULL;
+	struct tsr_bundle *b = tsr_bundle_read(bundle, &rerr);
+	/* Installed by a version that wrote v1 bundles: its serial and key set still bound
+	 * what may replace it. */
+	char *data = NULL;
+	gsize len = 0;
+	if (!b && g_error_matches(rerr, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_OLD_FORMAT) &&
+	    g_file_get_contents(bundle, &data, &len, NULL)) {
+		g_clear_error(&rerr);
+		b = tsr_bundle_parse_v1(data, len, &rerr);
+	}
+	g_free(data);
+	if (rerr)
+		g_propagate_error(error, rerr);
 	g_free(bundle);
 	g_free(t);
 	return b;

@@ -342,6 +342,48 @@ static void laptop_with_5(struct laptop *l)
 	g_free(b);
 }
 
+/* A laptop upgraded from a version that wrote tessera-bundle-v1: the installed v1 bundle is
+ * never loaded as policy, but its serial still bounds what replaces it. */
+static void test_upgrade_from_v1(void)
+{
+	struct laptop l;
+	laptop_with_5(&l);
+	/* Turn the installed bundle into what the old version wrote: the v1 context and no key
+	 * set binding lines. */
+	char *path = g_build_filename(l.state, "versions", "5", "bundle", NULL);
+	char *data = NULL;
+	gsize len = 0;
+	g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+	GString *v1 = g_string_new_len(data, (gssize)len);
+	g_string_replace(v1, "tessera-bundle-v2\n", "tessera-bundle-v1\n", 1);
+	char *from = strstr(v1->str, "\nkeyset-serial ");
+	char *to = from ? strstr(from, "\nsigner ") : NULL;
+	g_assert_nonnull(to);
+	g_string_erase(v1, from - v1->str + 1, to - from);
+	g_assert_true(g_file_set_contents(path, v1->str, (gssize)v1->len, NULL));
+	GError *error = NULL;
+	struct tsr_policy *p = tsr_policy_load_installed(l.state, &error);
+	g_assert_null(p);
+	g_assert_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_OLD_FORMAT);
+	g_clear_error(&error);
+	/* An older serial is still a rollback; the next one installs. */
+	size_t n = 0;
+	char *b = bundle_ab(&l, pol_a, 4, T0, T0 + 30 * DAY, &n);
+	install_refused(&l, b, n, T0 + 2 * DAY, TSR_BUNDLE_ERROR_SERIAL_OLD, "no rollback");
+	g_free(b);
+	b = bundle_ab(&l, pol_a, 6, T0, T0 + 30 * DAY, &n);
+	install_ok(&l, b, n, T0 + 2 * DAY, TSR_INSTALL_INSTALLED);
+	g_free(b);
+	p = tsr_policy_load_installed(l.state, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(p->serial, ==, 6);
+	tsr_policy_free(p);
+	g_string_free(v1, TRUE);
+	g_free(data);
+	g_free(path);
+	laptop_clear(&l);
+}
+
 static void test_flipped_bits_and_truncation(void)
 {
 	struct laptop l;
@@ -829,6 +871,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/provisioning/install/refusals-each-with-own-error", test_refusals);
 	g_test_add_func("/provisioning/install/clock-set-back-does-not-help", test_clock_set_back);
 	g_test_add_func("/provisioning/install/key-rotation-and-revocation", test_key_rotation);
+	g_test_add_func("/provisioning/install/upgrade-from-an-installed-v1-bundle",
+	                test_upgrade_from_v1);
 	g_test_add_func("/provisioning/install/full-disk-changes-nothing", test_full_disk);
 	g_test_add_func("/provisioning/install/crash-at-every-step", test_crash_at_every_step);
 	g_test_add_func("/provisioning/keys/sealed-with-passphrase", test_sealed_keys);
