@@ -263,6 +263,58 @@ static void test_echo(void)
 	g_free(dir);
 }
 
+/* A running viewer: every thread (GLib's and spice's included, some started before the filter)
+ * is under the seccomp filter with no_new_privs, and the process is undumpable (the kernel then
+ * gives its /proc files to root). */
+static void test_threads_filtered(void)
+{
+	gchar *dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL);
+	struct td_proc td;
+	struct tsr_viewer_process vp;
+	struct tsr_viewer_spawn_params p = { .domain = "threads", .viewer_path = VIEWER };
+	struct seen seen = { 0 };
+	struct tsr_viewer_link *link;
+	GError *error = NULL;
+	char *tasks, *status_path;
+	const char *tid;
+	GDir *d;
+	struct stat st;
+	int threads = 0;
+
+	test_viewer_user(&p.uid, &p.gid);
+	td_start(&td, dir, "threads", false, "--pattern", "echo", "--size", "320x240", NULL);
+	p.spice_socket = td.socket;
+	g_assert_true(tsr_viewer_spawn(&p, &vp, &error));
+	link = tsr_viewer_link_create(vp.link, NULL, NULL, &cbs, &seen);
+	g_assert_true(pump_until(link, &seen, echo_ready));
+	status_path = g_strdup_printf("/proc/%d/status", (int)vp.pid);
+	g_assert_cmpint(stat(status_path, &st), ==, 0);
+	g_assert_cmpuint(st.st_uid, ==, 0);
+	g_free(status_path);
+	tasks = g_strdup_printf("/proc/%d/task", (int)vp.pid);
+	d = g_dir_open(tasks, 0, NULL);
+	g_assert_nonnull(d);
+	while ((tid = g_dir_read_name(d)) != NULL) {
+		char *path = g_strdup_printf("%s/%s/status", tasks, tid), *status = NULL;
+
+		g_assert_true(g_file_get_contents(path, &status, NULL, NULL));
+		g_assert_nonnull(strstr(status, "\nSeccomp:\t2\n"));
+		g_assert_nonnull(strstr(status, "\nNoNewPrivs:\t1\n"));
+		threads++;
+		g_free(status);
+		g_free(path);
+	}
+	g_dir_close(d);
+	g_test_message("%d threads, all filtered", threads);
+	g_assert_cmpint(threads, >, 1);
+	g_free(tasks);
+	tsr_viewer_link_destroy(link);
+	g_assert_cmpint(wait_exit(vp.pid, 20000), ==, 0);
+	td_stop(&td);
+	test_dir_remove(dir);
+	g_free(dir);
+}
+
 static void test_sandbox_probe(void)
 {
 	gchar *dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL);
@@ -370,6 +422,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/viewer/pixels-mode-change-input-domain-gone", test_pixels_mode_change_input);
 	g_test_add_func("/viewer/echo-keys-cursor-kiosk-close-exits-0", test_echo);
 	g_test_add_func("/viewer/sandbox-probe-refused", test_sandbox_probe);
+	g_test_add_func("/viewer/every-thread-filtered-and-undumpable", test_threads_filtered);
 	g_test_add_func("/viewer/spawn-without-root", test_spawn_without_root);
 	g_test_add_func("/viewer/spawn-rejections", test_spawn_rejections);
 	return g_test_run();
