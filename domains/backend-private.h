@@ -88,6 +88,14 @@ struct tsr_op *tsr_op_new(struct tsr_backend *backend, const char *name, tsr_bac
 /* Calls done from an idle source (never re-entrantly) and frees op. error may be NULL; it is
  * taken over. */
 void tsr_op_finish(struct tsr_op *op, GError *error);
+/* An operation refused before it began: done gets error (taken over) from an idle source. */
+void tsr_op_fail(struct tsr_backend *backend, const char *name, tsr_backend_done_fn done,
+		 void *user_data, GError *error);
+/* The defined domain of that name, or NULL with TSR_BACKEND_ERROR_UNKNOWN. */
+struct tsr_domain *tsr_backend_lookup(struct tsr_backend *backend, const char *name,
+				      GError **error);
+/* Forget every USB device the domain held (usb.c): it ended. */
+void tsr_usb_release_domain(struct tsr_backend *backend, const char *name);
 
 /* The one way a domain changes state: emits the event; on STOPPED or CRASHED also finishes
  * stop waiters, cancels the shutdown timer, releases USB devices and, for a disposable domain,
@@ -136,7 +144,7 @@ char *tsr_dm_log_reason(const char *log_path);
 void tsr_dm_log_to_broker(const char *domain, const char *how, const char *log_path,
 			  unsigned lines);
 
-/* Template check and overlay provisioning (backend.c, used by qemu and xen). */
+/* Template check and overlay provisioning (disk.c, used by qemu and xen). */
 bool tsr_template_verify(const char *path, uint64_t size, const char *sha256, GError **error)
 	__attribute__((warn_unused_result));
 

@@ -1,6 +1,6 @@
 /* domains/backend.c: the backend core every backend shares: the domain table, definition
- * checks, template verification and overlay provisioning, the state machine with its events,
- * the shutdown timeout, USB ownership, and synchronous wrappers for tools and tests.
+ * checks, the state machine with its events, the shutdown timeout and the operations. Disks
+ * (disk.c), USB ownership (usb.c) and the synchronous wrappers (sync.c) have their own files.
  *
  * Keeping this out of the backends means qemu, xen and sim cannot disagree about what a valid
  * definition is, when a domain counts as crashed, or who holds a USB device. */
@@ -33,19 +33,6 @@ const char *tsr_domain_state_name(enum tsr_domain_state state)
 	case TSR_DOMAIN_CRASHED: return "crashed";
 	}
 	return "unknown";
-}
-
-char *tsr_usb_device_id(const struct tsr_usb_device *device)
-{
-	switch (device->kind) {
-	case TSR_USB_HOST_BUSADDR:
-		return g_strdup_printf("usb-%u-%u", device->bus, device->addr);
-	case TSR_USB_HOST_VIDPID:
-		return g_strdup_printf("usb-%04x:%04x", device->vendor, device->product);
-	case TSR_USB_VIRTUAL_SMARTCARD:
-		return g_strdup("smartcard");
-	}
-	return g_strdup("invalid");
 }
 
 /* ---- operations and their completion ---- */
@@ -86,8 +73,8 @@ void tsr_op_finish(struct tsr_op *op, GError *error)
 	g_idle_add(op_finish_idle, r);
 }
 
-static void op_fail(struct tsr_backend *backend, const char *name, tsr_backend_done_fn done,
-		    void *user_data, GError *error)
+void tsr_op_fail(struct tsr_backend *backend, const char *name, tsr_backend_done_fn done,
+		 void *user_data, GError *error)
 {
 	tsr_op_finish(tsr_op_new(backend, name, done, user_data), error);
 }
@@ -243,7 +230,7 @@ static bool sha256_valid(const char *hex)
 	return true;
 }
 
-static struct tsr_domain *lookup(struct tsr_backend *b, const char *name, GError **error)
+struct tsr_domain *tsr_backend_lookup(struct tsr_backend *b, const char *name, GError **error)
 {
 	struct tsr_domain *d = name ? g_hash_table_lookup(b->domains, name) : NULL;
 	if (!d)
@@ -328,7 +315,7 @@ bool tsr_backend_define(struct tsr_backend *b, const struct tsr_domain_spec *s, 
 
 bool tsr_backend_undefine(struct tsr_backend *b, const char *name, GError **error)
 {
-	struct tsr_domain *d = lookup(b, name, error);
+	struct tsr_domain *d = tsr_backend_lookup(b, name, error);
 	if (!d)
 		return false;
 	if (d->state != TSR_DOMAIN_STOPPED && d->state != TSR_DOMAIN_CRASHED) {
@@ -341,116 +328,7 @@ bool tsr_backend_undefine(struct tsr_backend *b, const char *name, GError **erro
 	return true;
 }
 
-/* ---- templates and overlays ---- */
-
-bool tsr_template_verify(const char *path, uint64_t size, const char *sha256, GError **error)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TEMPLATE,
-			    "template %s: %s (fetch it with tessera-provision templates)", path,
-			    g_strerror(errno));
-		return false;
-	}
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size != size) {
-		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TEMPLATE,
-			    "template %s: size %lld, but policy pins %llu bytes: it is not the "
-			    "template policy names; fetch it again", path, (long long)st.st_size,
-			    (unsigned long long)size);
-		close(fd);
-		return false;
-	}
-	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-	guchar buf[65536];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		g_checksum_update(sum, buf, n);
-	int saved = errno;
-	close(fd);
-	if (n < 0) {
-		g_checksum_free(sum);
-		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TEMPLATE,
-			    "template %s: read failed: %s", path, g_strerror(saved));
-		return false;
-	}
-	bool ok = strcmp(g_checksum_get_string(sum), sha256) == 0;
-	if (!ok)
-		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TEMPLATE,
-			    "template %s: sha256 %s, but policy pins %s: refusing a template that "
-			    "is not the pinned one; fetch it again", path,
-			    g_checksum_get_string(sum), sha256);
-	g_checksum_free(sum);
-	return ok;
-}
-
-/* Detect the template's format ourselves from its magic: letting qemu-img probe a raw image
- * would let a guest-written header pick the format. */
-static const char *template_format(const char *path)
-{
-	char magic[4] = { 0 };
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return "raw";
-	ssize_t n = read(fd, magic, 4);
-	close(fd);
-	return n == 4 && memcmp(magic, "QFI\xfb", 4) == 0 ? "qcow2" : "raw";
-}
-
-bool tsr_backend_create_disk(struct tsr_backend *b, const char *name, GError **error)
-{
-	struct tsr_domain *d = lookup(b, name, error);
-	if (!d)
-		return false;
-	if (!tsr_make_dir_owned(d->state_dir, 0750, 0, d->gid, error) ||
-	    !tsr_domain_boot_verify(&d->boot, name, error))
-		return false;
-	if (!d->template_path)
-		return true;
-	if (!tsr_template_verify(d->template_path, d->template_size, d->template_sha256, error))
-		return false;
-	if (!d->disposable && g_file_test(d->overlay_path, G_FILE_TEST_EXISTS))
-		return true;
-	unlink(d->overlay_path);
-	char *argv[] = { b->qemu_img, "create", "-q", "-f", "qcow2", "-F",
-			 (char *)template_format(d->template_path), "-b", d->template_path,
-			 d->overlay_path, NULL };
-	char *err_out = NULL;
-	int status = 0;
-	if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
-			  NULL, NULL, &err_out, &status, error)) {
-		g_prefix_error(error, "domain %s: running %s: ", name, b->qemu_img);
-		return false;
-	}
-	if (!g_spawn_check_wait_status(status, NULL)) {
-		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
-			    "domain %s: qemu-img could not create the overlay %s: %s", name,
-			    d->overlay_path, err_out ? g_strstrip(err_out) : "");
-		g_free(err_out);
-		return false;
-	}
-	g_free(err_out);
-	if (chown(d->overlay_path, d->uid, d->gid) != 0 || chmod(d->overlay_path, 0600) != 0) {
-		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
-			    "domain %s: giving the overlay %s to uid %u: %s", name, d->overlay_path,
-			    (unsigned)d->uid, g_strerror(errno));
-		unlink(d->overlay_path);
-		return false;
-	}
-	return true;
-}
-
 /* ---- the state machine ---- */
-
-static void release_usb(struct tsr_backend *b, const char *name)
-{
-	GHashTableIter it;
-	gpointer key, value;
-	g_hash_table_iter_init(&it, b->usb_owner);
-	while (g_hash_table_iter_next(&it, &key, &value))
-		if (strcmp(value, name) == 0)
-			g_hash_table_iter_remove(&it);
-}
 
 void tsr_domain_set_state(struct tsr_domain *d, enum tsr_domain_state state, const char *reason)
 {
@@ -464,7 +342,7 @@ void tsr_domain_set_state(struct tsr_domain *d, enum tsr_domain_state state, con
 			g_source_remove(d->shutdown_timer);
 			d->shutdown_timer = 0;
 		}
-		release_usb(d->backend, d->name);
+		tsr_usb_release_domain(d->backend, d->name);
 		if (d->disposable && d->template_path)
 			unlink(d->overlay_path);
 		unlink(d->pid_path);
@@ -496,7 +374,7 @@ void tsr_backend_start(struct tsr_backend *b, const char *name, tsr_backend_done
 		       void *user_data)
 {
 	GError *error = NULL;
-	struct tsr_domain *d = lookup(b, name, &error);
+	struct tsr_domain *d = tsr_backend_lookup(b, name, &error);
 	if (d && is_live(d->state))
 		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
 			    "domain %s is already %s", name, tsr_domain_state_name(d->state));
@@ -506,7 +384,7 @@ void tsr_backend_start(struct tsr_backend *b, const char *name, tsr_backend_done
 	if (!error && d && !tsr_backend_create_disk(b, name, &error))
 		g_assert(error != NULL);
 	if (error) {
-		op_fail(b, name, done, user_data, error);
+		tsr_op_fail(b, name, done, user_data, error);
 		return;
 	}
 	unlink(d->spice_path);
@@ -520,13 +398,13 @@ static void simple_op(struct tsr_backend *b, const char *name, tsr_backend_done_
 		      void (*fn)(struct tsr_domain *, struct tsr_op *), const char *what)
 {
 	GError *error = NULL;
-	struct tsr_domain *d = lookup(b, name, &error);
+	struct tsr_domain *d = tsr_backend_lookup(b, name, &error);
 	if (d && d->state != need)
 		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
 			    "cannot %s domain %s: it is %s, not %s", what, name,
 			    tsr_domain_state_name(d->state), tsr_domain_state_name(need));
 	if (error) {
-		op_fail(b, name, done, user_data, error);
+		tsr_op_fail(b, name, done, user_data, error);
 		return;
 	}
 	fn(d, tsr_op_new(b, name, done, user_data));
@@ -557,16 +435,16 @@ static bool stop_prepare(struct tsr_backend *b, const char *name, tsr_backend_do
 			 void *user_data, struct tsr_domain **out)
 {
 	GError *error = NULL;
-	struct tsr_domain *d = lookup(b, name, &error);
+	struct tsr_domain *d = tsr_backend_lookup(b, name, &error);
 	if (error) {
-		op_fail(b, name, done, user_data, error);
+		tsr_op_fail(b, name, done, user_data, error);
 		return false;
 	}
 	if (!is_live(d->state)) {
 		/* Already stopped: a crashed domain is cleaned up and counts as stopped now. */
 		if (d->state == TSR_DOMAIN_CRASHED)
 			tsr_domain_set_state(d, TSR_DOMAIN_STOPPED, "cleared after crash");
-		op_fail(b, name, done, user_data, NULL);
+		tsr_op_fail(b, name, done, user_data, NULL);
 		return false;
 	}
 	d->stop_waiters = g_slist_append(d->stop_waiters, tsr_op_new(b, name, done, user_data));
@@ -599,107 +477,16 @@ void tsr_backend_adopt(struct tsr_backend *b, const char *name, tsr_backend_done
 		       void *user_data)
 {
 	GError *error = NULL;
-	struct tsr_domain *d = lookup(b, name, &error);
+	struct tsr_domain *d = tsr_backend_lookup(b, name, &error);
 	if (d && is_live(d->state))
 		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
 			    "domain %s is already under control (%s)", name,
 			    tsr_domain_state_name(d->state));
 	if (error) {
-		op_fail(b, name, done, user_data, error);
+		tsr_op_fail(b, name, done, user_data, error);
 		return;
 	}
 	b->ops->adopt(d, tsr_op_new(b, name, done, user_data));
-}
-
-struct usb_op {
-	struct tsr_backend *backend;
-	char *device_id;
-	bool attach;
-	tsr_backend_done_fn done;
-	void *user_data;
-};
-
-static void usb_done(struct tsr_backend *b, const char *name, const GError *error, void *data)
-{
-	struct usb_op *u = data;
-	if (u->attach && error)
-		g_hash_table_remove(b->usb_owner, u->device_id);
-	if (!u->attach && !error)
-		g_hash_table_remove(b->usb_owner, u->device_id);
-	if (u->done)
-		u->done(b, name, error, u->user_data);
-	g_free(u->device_id);
-	g_free(u);
-}
-
-void tsr_backend_attach_usb(struct tsr_backend *b, const char *name,
-			    const struct tsr_usb_device *device, tsr_backend_done_fn done,
-			    void *user_data)
-{
-	GError *error = NULL;
-	struct tsr_domain *d = lookup(b, name, &error);
-	char *id = tsr_usb_device_id(device);
-	const char *owner = g_hash_table_lookup(b->usb_owner, id);
-	if (d && d->state != TSR_DOMAIN_RUNNING && d->state != TSR_DOMAIN_PAUSED)
-		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
-			    "cannot attach %s to domain %s: it is %s; start it first", id, name,
-			    tsr_domain_state_name(d->state));
-	else if (d && owner && strcmp(owner, name) != 0)
-		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_BUSY,
-			    "%s is attached to domain %s: detach it there before attaching it to "
-			    "%s (a device belongs to at most one domain)", id, owner, name);
-	else if (d && owner)
-		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
-			    "%s is already attached to domain %s", id, name);
-	else if (d && device->kind == TSR_USB_VIRTUAL_SMARTCARD &&
-		 (!device->nss_db || !device->certs[0] || !device->certs[1] || !device->certs[2]))
-		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
-			    "virtual smartcard for %s: give an NSS database and the nicknames of "
-			    "its three certificates", name);
-	if (error) {
-		g_free(id);
-		op_fail(b, name, done, user_data, error);
-		return;
-	}
-	g_hash_table_replace(b->usb_owner, g_strdup(id), g_strdup(name));
-	struct usb_op *u = g_new0(struct usb_op, 1);
-	u->backend = b;
-	u->device_id = id;
-	u->attach = true;
-	u->done = done;
-	u->user_data = user_data;
-	b->ops->attach_usb(d, device, id, tsr_op_new(b, name, usb_done, u));
-}
-
-void tsr_backend_detach_usb(struct tsr_backend *b, const char *name,
-			    const struct tsr_usb_device *device, tsr_backend_done_fn done,
-			    void *user_data)
-{
-	GError *error = NULL;
-	struct tsr_domain *d = lookup(b, name, &error);
-	char *id = tsr_usb_device_id(device);
-	const char *owner = g_hash_table_lookup(b->usb_owner, id);
-	if (d && (!owner || strcmp(owner, name) != 0))
-		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
-			    "%s is not attached to domain %s%s%s", id, name,
-			    owner ? " but to " : "", owner ? owner : "");
-	if (error) {
-		g_free(id);
-		op_fail(b, name, done, user_data, error);
-		return;
-	}
-	struct usb_op *u = g_new0(struct usb_op, 1);
-	u->backend = b;
-	u->device_id = id;
-	u->attach = false;
-	u->done = done;
-	u->user_data = user_data;
-	b->ops->detach_usb(d, device, id, tsr_op_new(b, name, usb_done, u));
-}
-
-const char *tsr_backend_usb_owner(struct tsr_backend *b, const char *device_id)
-{
-	return g_hash_table_lookup(b->usb_owner, device_id);
 }
 
 enum tsr_domain_state tsr_backend_status(struct tsr_backend *b, const char *name)
@@ -763,128 +550,4 @@ char **tsr_backend_list(struct tsr_backend *b)
 	g_ptr_array_sort(a, (GCompareFunc)g_strcmp0);
 	g_ptr_array_add(a, NULL);
 	return (char **)g_ptr_array_free(a, FALSE);
-}
-
-/* ---- synchronous wrappers ---- */
-
-struct sync_state {
-	bool finished;
-	GError *error;
-};
-
-static void sync_done(struct tsr_backend *b, const char *name, const GError *error, void *data)
-{
-	struct sync_state *s = data;
-	s->finished = true;
-	if (error)
-		s->error = g_error_copy(error);
-}
-
-static gboolean sync_timeout(gpointer data)
-{
-	*(bool *)data = true;
-	return G_SOURCE_REMOVE;
-}
-
-bool tsr_backend_run_sync(struct tsr_backend *b, const char *name, tsr_backend_async_op op,
-			  void *op_data, unsigned timeout_ms, GError **error)
-{
-	struct sync_state s = { 0 };
-	bool timed_out = false;
-	guint timer = g_timeout_add(timeout_ms, sync_timeout, &timed_out);
-	op(b, name, sync_done, &s, op_data);
-	while (!s.finished && !timed_out)
-		g_main_context_iteration(NULL, TRUE);
-	if (!timed_out)
-		g_source_remove(timer);
-	if (!s.finished) {
-		/* The done callback still points at s: it must not fire after we return. */
-		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TIMEOUT,
-			    "domain %s: no answer within %u ms", name, timeout_ms);
-		while (!s.finished)
-			g_main_context_iteration(NULL, TRUE);
-		g_clear_error(&s.error);
-		return false;
-	}
-	if (s.error) {
-		g_propagate_error(error, s.error);
-		return false;
-	}
-	return true;
-}
-
-static void op_start(struct tsr_backend *b, const char *n, tsr_backend_done_fn done, void *dd,
-		     void *op_data)
-{
-	tsr_backend_start(b, n, done, dd);
-}
-
-static void op_shutdown(struct tsr_backend *b, const char *n, tsr_backend_done_fn done, void *dd,
-			void *op_data)
-{
-	tsr_backend_shutdown(b, n, GPOINTER_TO_UINT(op_data), done, dd);
-}
-
-static void op_destroy(struct tsr_backend *b, const char *n, tsr_backend_done_fn done, void *dd,
-		       void *op_data)
-{
-	tsr_backend_destroy_domain(b, n, done, dd);
-}
-
-static void op_attach(struct tsr_backend *b, const char *n, tsr_backend_done_fn done, void *dd,
-		      void *op_data)
-{
-	tsr_backend_attach_usb(b, n, op_data, done, dd);
-}
-
-static void op_detach(struct tsr_backend *b, const char *n, tsr_backend_done_fn done, void *dd,
-		      void *op_data)
-{
-	tsr_backend_detach_usb(b, n, op_data, done, dd);
-}
-
-bool tsr_backend_start_sync(struct tsr_backend *b, const char *name, unsigned timeout_ms,
-			    GError **error)
-{
-	return tsr_backend_run_sync(b, name, op_start, NULL, timeout_ms, error);
-}
-
-bool tsr_backend_shutdown_sync(struct tsr_backend *b, const char *name, unsigned timeout_ms,
-			       GError **error)
-{
-	/* The shutdown's own timeout destroys the domain; leave the wait room for that. */
-	return tsr_backend_run_sync(b, name, op_shutdown, GUINT_TO_POINTER(timeout_ms),
-				    timeout_ms + 30000, error);
-}
-
-bool tsr_backend_destroy_domain_sync(struct tsr_backend *b, const char *name,
-				     unsigned timeout_ms, GError **error)
-{
-	return tsr_backend_run_sync(b, name, op_destroy, NULL, timeout_ms, error);
-}
-
-bool tsr_backend_attach_usb_sync(struct tsr_backend *b, const char *name,
-				 const struct tsr_usb_device *device, unsigned timeout_ms,
-				 GError **error)
-{
-	return tsr_backend_run_sync(b, name, op_attach, (void *)device, timeout_ms, error);
-}
-
-bool tsr_backend_detach_usb_sync(struct tsr_backend *b, const char *name,
-				 const struct tsr_usb_device *device, unsigned timeout_ms,
-				 GError **error)
-{
-	return tsr_backend_run_sync(b, name, op_detach, (void *)device, timeout_ms, error);
-}
-
-bool tsr_backend_wait_state(struct tsr_backend *b, const char *name, enum tsr_domain_state state,
-			    unsigned timeout_ms)
-{
-	bool timed_out = false;
-	guint timer = g_timeout_add(timeout_ms, sync_timeout, &timed_out);
-	while (tsr_backend_status(b, name) != state && !timed_out)
-		g_main_context_iteration(NULL, TRUE);
-	if (!timed_out)
-		g_source_remove(timer);
-	return tsr_backend_status(b, name) == state;
 }

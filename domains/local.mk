@@ -3,6 +3,7 @@
 noinst_LIBRARIES += domains/libtsr-domains.a
 domains_libtsr_domains_a_SOURCES = \
 	domains/backend.h domains/backend-private.h domains/backend.c \
+	domains/disk.c domains/usb.c domains/sync.c \
 	domains/process.c \
 	domains/accel.h domains/accel.c \
 	domains/dm-log.c \

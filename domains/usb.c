@@ -1,0 +1,124 @@
+/* domains/usb.c: which domain holds which USB device, for every backend alike.
+ *
+ * A device belongs to at most one domain: the core records the owner before the backend plugs
+ * it in, forgets it when the plug fails, the unplug succeeds or the domain ends, and refuses an
+ * attach to a second domain with the first one's name. */
+#include "config.h"
+
+#include "domains/backend-private.h"
+
+#include <string.h>
+
+char *tsr_usb_device_id(const struct tsr_usb_device *device)
+{
+	switch (device->kind) {
+	case TSR_USB_HOST_BUSADDR:
+		return g_strdup_printf("usb-%u-%u", device->bus, device->addr);
+	case TSR_USB_HOST_VIDPID:
+		return g_strdup_printf("usb-%04x:%04x", device->vendor, device->product);
+	case TSR_USB_VIRTUAL_SMARTCARD:
+		return g_strdup("smartcard");
+	}
+	return g_strdup("invalid");
+}
+
+void tsr_usb_release_domain(struct tsr_backend *b, const char *name)
+{
+	GHashTableIter it;
+	gpointer key, value;
+	g_hash_table_iter_init(&it, b->usb_owner);
+	while (g_hash_table_iter_next(&it, &key, &value))
+		if (strcmp(value, name) == 0)
+			g_hash_table_iter_remove(&it);
+}
+
+struct usb_op {
+	struct tsr_backend *backend;
+	char *device_id;
+	bool attach;
+	tsr_backend_done_fn done;
+	void *user_data;
+};
+
+static void usb_done(struct tsr_backend *b, const char *name, const GError *error, void *data)
+{
+	struct usb_op *u = data;
+	if (u->attach && error)
+		g_hash_table_remove(b->usb_owner, u->device_id);
+	if (!u->attach && !error)
+		g_hash_table_remove(b->usb_owner, u->device_id);
+	if (u->done)
+		u->done(b, name, error, u->user_data);
+	g_free(u->device_id);
+	g_free(u);
+}
+
+void tsr_backend_attach_usb(struct tsr_backend *b, const char *name,
+			    const struct tsr_usb_device *device, tsr_backend_done_fn done,
+			    void *user_data)
+{
+	GError *error = NULL;
+	struct tsr_domain *d = tsr_backend_lookup(b, name, &error);
+	char *id = tsr_usb_device_id(device);
+	const char *owner = g_hash_table_lookup(b->usb_owner, id);
+	if (d && d->state != TSR_DOMAIN_RUNNING && d->state != TSR_DOMAIN_PAUSED)
+		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
+			    "cannot attach %s to domain %s: it is %s; start it first", id, name,
+			    tsr_domain_state_name(d->state));
+	else if (d && owner && strcmp(owner, name) != 0)
+		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_BUSY,
+			    "%s is attached to domain %s: detach it there before attaching it to "
+			    "%s (a device belongs to at most one domain)", id, owner, name);
+	else if (d && owner)
+		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
+			    "%s is already attached to domain %s", id, name);
+	else if (d && device->kind == TSR_USB_VIRTUAL_SMARTCARD &&
+		 (!device->nss_db || !device->certs[0] || !device->certs[1] || !device->certs[2]))
+		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_INVALID,
+			    "virtual smartcard for %s: give an NSS database and the nicknames of "
+			    "its three certificates", name);
+	if (error) {
+		g_free(id);
+		tsr_op_fail(b, name, done, user_data, error);
+		return;
+	}
+	g_hash_table_replace(b->usb_owner, g_strdup(id), g_strdup(name));
+	struct usb_op *u = g_new0(struct usb_op, 1);
+	u->backend = b;
+	u->device_id = id;
+	u->attach = true;
+	u->done = done;
+	u->user_data = user_data;
+	b->ops->attach_usb(d, device, id, tsr_op_new(b, name, usb_done, u));
+}
+
+void tsr_backend_detach_usb(struct tsr_backend *b, const char *name,
+			    const struct tsr_usb_device *device, tsr_backend_done_fn done,
+			    void *user_data)
+{
+	GError *error = NULL;
+	struct tsr_domain *d = tsr_backend_lookup(b, name, &error);
+	char *id = tsr_usb_device_id(device);
+	const char *owner = g_hash_table_lookup(b->usb_owner, id);
+	if (d && (!owner || strcmp(owner, name) != 0))
+		g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_STATE,
+			    "%s is not attached to domain %s%s%s", id, name,
+			    owner ? " but to " : "", owner ? owner : "");
+	if (error) {
+		g_free(id);
+		tsr_op_fail(b, name, done, user_data, error);
+		return;
+	}
+	struct usb_op *u = g_new0(struct usb_op, 1);
+	u->backend = b;
+	u->device_id = id;
+	u->attach = false;
+	u->done = done;
+	u->user_data = user_data;
+	b->ops->detach_usb(d, device, id, tsr_op_new(b, name, usb_done, u));
+}
+
+const char *tsr_backend_usb_owner(struct tsr_backend *b, const char *device_id)
+{
+	return g_hash_table_lookup(b->usb_owner, device_id);
+}
