@@ -85,7 +85,8 @@ static void test_boot(void)
 	struct tsr_ctl_response r = { 0 };
 	const char *ovmf = "/usr/share/OVMF/OVMF_CODE_4M.fd";
 	const char *ovmf_vars = "/usr/share/OVMF/OVMF_VARS_4M.fd";
-	g_assert_nonnull(g_find_program_in_path("qemu-system-x86_64"));
+	g_autofree char *qemu = g_find_program_in_path("qemu-system-x86_64");
+	g_assert_nonnull(qemu);
 	g_assert_true(g_file_test(ovmf, G_FILE_TEST_EXISTS)); /* tools/install-deps: ovmf */
 
 	struct bh *h = bh_new(NULL);
