@@ -301,6 +301,76 @@ static void test_sequence_unprivileged(void)
 	g_assert_cmpint(in_child(child_sequence_unprivileged), ==, 0);
 }
 
+/* Who owns /proc/self/stat of a program exec'd after the sequence: root when it started
+ * undumpable, its own uid otherwise. Returns the uid stat(1) printed, or -1. */
+static long exec_owner(bool nondumpable_exec)
+{
+	int out[2];
+	pid_t pid;
+	char buf[32];
+	ssize_t n;
+	int status;
+
+	if (pipe(out) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		const struct tsr_sandbox sb = { .ids = TSR_SANDBOX_IDS_DROP, .uid = NOBODY,
+						.gid = NOBODY,
+						.nondumpable_exec = nondumpable_exec };
+		const char *step;
+		char *const argv[] = { (char *)"stat", (char *)"-c", (char *)"%u",
+				       (char *)"/proc/self/stat", NULL };
+
+		if (dup2(out[1], 1) < 0 || tsr_sandbox_enter(&sb, &step) < 0)
+			_exit(1);
+		execv("/usr/bin/stat", argv);
+		_exit(1);
+	}
+	close(out[1]);
+	n = read(out[0], buf, sizeof(buf) - 1);
+	close(out[0]);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+	    n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+static void test_nondumpable_exec(void)
+{
+	REQUIRE_ROOT();
+	g_assert_cmpint(exec_owner(false), ==, NOBODY);
+	g_assert_cmpint(exec_owner(true), ==, 0);
+}
+
+/* After such an exec: undumpable, gids settled, and a traced process refuses to go on. */
+static int child_after_exec(void)
+{
+	const struct tsr_sandbox sb = { .ids = TSR_SANDBOX_IDS_DROP, .uid = NOBODY, .gid = NOBODY,
+					.nondumpable_exec = true };
+	const char *step;
+	gid_t r, e, s;
+
+	if (tsr_sandbox_enter(&sb, &step) < 0)
+		return 100;
+	if (getresgid(&r, &e, &s) < 0 || r == NOBODY || e != NOBODY || s != NOBODY)
+		return 101;
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		return 102;
+	if (tsr_sandbox_after_exec() < 0)
+		return 103;
+	if (prctl(PR_GET_DUMPABLE) != 0 || !tsr_sandbox_ids_dropped(NOBODY, NOBODY))
+		return 104;
+	return 0;
+}
+
+static void test_after_exec(void)
+{
+	REQUIRE_ROOT();
+	g_assert_cmpint(in_child(child_after_exec), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -317,5 +387,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/sandbox/sequence-keeps-only-listed-groups", test_sequence_groups);
 	g_test_add_func("/sandbox/sequence-without-root-verifies-not-skips",
 			test_sequence_unprivileged);
+	g_test_add_func("/sandbox/nondumpable-exec-starts-undumpable", test_nondumpable_exec);
+	g_test_add_func("/sandbox/after-exec-undumpable-gids-settled", test_after_exec);
 	return g_test_run();
 }
