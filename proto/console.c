@@ -61,10 +61,13 @@ bool tsr_console_check_surface(const struct tsr_console_surface *msg, uint64_t f
 		return refuse(why, why_len,
 			      "surface stride %u is below width*4 (%u) or not a multiple of 4",
 			      msg->stride, msg->width * 4u);
+	if (msg->stride > TSR_CONSOLE_MAX_STRIDE)
+		return refuse(why, why_len, "surface stride %u is above the limit of %u",
+			      msg->stride, TSR_CONSOLE_MAX_STRIDE);
 	if (msg->offset % 4u != 0)
 		return refuse(why, why_len, "surface offset %llu is not a multiple of 4",
 			      (unsigned long long)msg->offset);
-	/* 64-bit arithmetic: stride < 2^32, height <= 2^13, offset is checked before adding. */
+	/* 64-bit arithmetic: stride <= 2^16, height <= 2^13, offset is checked before adding. */
 	need = (uint64_t)msg->stride * msg->height;
 	if (need > TSR_CONSOLE_MAX_SURFACE_BYTES || msg->offset > TSR_CONSOLE_MAX_SURFACE_BYTES ||
 	    need + msg->offset > TSR_CONSOLE_MAX_SURFACE_BYTES)

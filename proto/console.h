@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "common/frame.h"
+#include "proto/display.h"
 
 #define TSR_CONSOLE_PROTO_VERSION 1
 
@@ -35,10 +36,13 @@ enum tsr_console_msg_type {
  * PIXMAN_x8r8g8b8 and SPICE's SPICE_SURFACE_FMT_32_xRGB. The only format there is. */
 #define TSR_CONSOLE_FORMAT_XRGB8888 1
 
-/* Surface limits: large enough for any laptop panel, small enough that width * 4 * height
- * cannot overflow and a surface costs at most 256 MiB of mapping. */
-#define TSR_CONSOLE_MAX_WIDTH 8192
-#define TSR_CONSOLE_MAX_HEIGHT 8192
+/* Surface limits: the display protocol's (proto/display.h), so one definition bounds every
+ * surface that crosses a process boundary, in either direction. Large enough for any laptop
+ * panel, small enough that width * 4 * height cannot overflow; a row is at most
+ * TSR_DISPLAY_MAX_STRIDE bytes and a surface costs at most 256 MiB of mapping. */
+#define TSR_CONSOLE_MAX_WIDTH TSR_DISPLAY_MAX_SIDE
+#define TSR_CONSOLE_MAX_HEIGHT TSR_DISPLAY_MAX_SIDE
+#define TSR_CONSOLE_MAX_STRIDE TSR_DISPLAY_MAX_STRIDE
 #define TSR_CONSOLE_MAX_SURFACE_BYTES (256u * 1024u * 1024u)
 
 /* The seals a surface memfd must carry (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL); F_SEAL_WRITE
@@ -50,7 +54,7 @@ struct tsr_console_surface {
 	uint32_t format;  /* TSR_CONSOLE_FORMAT_XRGB8888 */
 	uint32_t width;   /* pixels, 1..TSR_CONSOLE_MAX_WIDTH */
 	uint32_t height;  /* pixels, 1..TSR_CONSOLE_MAX_HEIGHT */
-	uint32_t stride;  /* bytes, >= width * 4, a multiple of 4 */
+	uint32_t stride;  /* bytes, width * 4..TSR_CONSOLE_MAX_STRIDE, a multiple of 4 */
 	uint64_t offset;  /* where row 0 starts in the memfd; offset + stride * height <= size */
 };
 

@@ -155,7 +155,11 @@ static const struct surface_case surface_cases[] = {
 	  "stride 252 is below width*4" },
 	{ "huge-stride-overflow",
 	  { .format = 1, .width = 64, .height = 8192, .stride = 0xfffffffc }, GOOD_SIZE,
-	  ALL_SEALS, "more than the cap" },
+	  ALL_SEALS, "above the limit of 65536" },
+	/* One row longer than the display protocol allows, in a memfd large enough for it. */
+	{ "stride-over-display-limit",
+	  { .format = 1, .width = 64, .height = 1, .stride = 65540 }, 65540, ALL_SEALS,
+	  "stride 65540 is above the limit of 65536" },
 	{ "wrong-format", { .format = 7, .width = 64, .height = 32, .stride = 256 }, GOOD_SIZE,
 	  ALL_SEALS, "format 7 is not XRGB8888" },
 };

@@ -74,12 +74,33 @@ static void test_surface_refuses(void)
 	s.offset = UINT64_MAX - 7; /* offset + need would wrap */
 	refuse_surface(&s, UINT64_MAX, SEALS, "more than the cap");
 	s = good_surface;
-	s.stride = 0xfffffffc;
+	s.stride = TSR_CONSOLE_MAX_STRIDE; /* rows within the limit, 512 MiB in all */
+	s.height = TSR_CONSOLE_MAX_HEIGHT;
 	refuse_surface(&s, UINT64_MAX, SEALS, "more than the cap");
 	refuse_surface(&good_surface, GOOD_SIZE - 1, SEALS, "holds 19999 bytes");
 	refuse_surface(&good_surface, GOOD_SIZE, -1, "not a sealable memfd");
 	refuse_surface(&good_surface, GOOD_SIZE, 0x3, "lack F_SEAL_SHRINK");
 	refuse_surface(&good_surface, GOOD_SIZE, 0x6, "lack F_SEAL_SHRINK");
+}
+
+/* The kiosk -> console direction is bounded like the viewer -> kiosk one, by the display
+ * protocol's limits (one definition): a row longer than TSR_DISPLAY_MAX_STRIDE is refused even
+ * when stride * height stays far under the mapping cap. */
+static void test_surface_stride_bound(void)
+{
+	struct tsr_console_surface s = good_surface;
+
+	g_assert_cmpuint(TSR_CONSOLE_MAX_WIDTH, ==, TSR_DISPLAY_MAX_SIDE);
+	g_assert_cmpuint(TSR_CONSOLE_MAX_HEIGHT, ==, TSR_DISPLAY_MAX_SIDE);
+	g_assert_cmpuint(TSR_CONSOLE_MAX_STRIDE, ==, TSR_DISPLAY_MAX_STRIDE);
+	s.height = 1;
+	s.stride = TSR_DISPLAY_MAX_STRIDE;
+	g_assert_true(tsr_console_check_surface(&s, s.stride, SEALS, why, sizeof(why)));
+	s.stride = TSR_DISPLAY_MAX_STRIDE + 4;
+	refuse_surface(&s, UINT64_MAX, SEALS, "above the limit");
+	s.height = 50;
+	s.stride = 1024u * 1024u; /* 50 MiB: under the cap, a row 16 times the limit */
+	refuse_surface(&s, UINT64_MAX, SEALS, "above the limit");
 }
 
 static void test_damage(void)
@@ -266,6 +287,8 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/console-proto/surface-accepts-valid", test_surface_accepts);
 	g_test_add_func("/console-proto/surface-refuses-each-bad-field", test_surface_refuses);
+	g_test_add_func("/console-proto/surface-stride-within-display-limit",
+			test_surface_stride_bound);
 	g_test_add_func("/console-proto/damage-inside-surface-only", test_damage);
 	g_test_add_func("/console-proto/console-messages-accepted", test_from_console_accepts);
 	g_test_add_func("/console-proto/console-messages-refused", test_from_console_refuses);
