@@ -17,7 +17,8 @@ struct tsr_display {
 	guint child_watch;
 	bool has_surface;             /* the scene shows this viewer's pixels */
 	bool connected;               /* the viewer said CONNECTED: its input channel is up too */
-	bool ready_told;
+	bool drawn;                   /* something was drawn on the current surface */
+	bool ready_told;              /* first_frame said for the current surface */
 	char *cut_reason;             /* set inside the link's dispatch, acted on after it returns */
 	int32_t sw, sh;               /* surface size */
 };

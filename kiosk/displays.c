@@ -63,7 +63,7 @@ static void cut_off(struct tsr_display *d)
 		g_clear_error(&error);
 	if (!tsr_scene_domain_set_cursor(d->sd, NULL, &error))
 		g_clear_error(&error);
-	d->has_surface = d->connected = d->ready_told = false;
+	d->has_surface = d->connected = d->ready_told = d->drawn = false;
 	d->sw = d->sh = 0;
 	tsr_viewer_link_destroy(d->link);
 	d->link = NULL;
@@ -116,10 +116,12 @@ static void cut_later(struct tsr_display *d, char *why)
 }
 
 /* The domain goes on the desktop once it has a frame and can take input: keys typed the moment
- * it appears must not be lost to a viewer still opening its input channel. */
+ * it appears must not be lost to a viewer still opening its input channel. A frame is a surface
+ * something was drawn on (a new surface is blank, and the trusted starting screen stays until
+ * the domain's own pixels are there); told again for each new surface. */
 static void maybe_ready(struct tsr_display *d)
 {
-	if (d->ready_told || !d->has_surface || !d->connected)
+	if (d->ready_told || !d->has_surface || !d->connected || !d->drawn)
 		return;
 	d->ready_told = true;
 	if (d->owner->hooks.first_frame)
@@ -140,6 +142,7 @@ static bool on_surface(void *opaque, const struct tsr_viewer_surface_view *v)
 		return false;
 	}
 	d->has_surface = true;
+	d->drawn = d->ready_told = false;
 	d->sw = px.width;
 	d->sh = px.height;
 	if (d->owner->hooks.surface)
@@ -152,8 +155,13 @@ static void on_damage(void *opaque, uint32_t x, uint32_t y, uint32_t w, uint32_t
 {
 	struct tsr_display *d = opaque;
 
-	if (d->has_surface)
-		tsr_scene_domain_damage(d->sd, (int32_t)x, (int32_t)y, (int32_t)w, (int32_t)h);
+	if (!d->has_surface)
+		return;
+	tsr_scene_domain_damage(d->sd, (int32_t)x, (int32_t)y, (int32_t)w, (int32_t)h);
+	if (!d->drawn) {
+		d->drawn = true;
+		maybe_ready(d);
+	}
 }
 
 static void on_cursor(void *opaque, const struct tsr_viewer_cursor_view *c)

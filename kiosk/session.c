@@ -437,6 +437,9 @@ void tsr_session_surface(struct tsr_session *s, const char *domain, int width, i
 	/* Only a QEMU domain (the broker reports its accelerator) has such screens before its
 	 * guest's; any other domain's first surface is its own. */
 	d->own_frame = d->accel == TSR_KIOSK_ACCEL_NONE || !device_model_screen;
+	/* A new surface is blank until something is drawn on it: the displays report that as
+	 * its first frame. */
+	d->frame_ready = false;
 	maybe_show(s, d);
 }
 

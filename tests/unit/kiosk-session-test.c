@@ -316,7 +316,10 @@ static void test_starting_screen_until_guest_frame(void)
 	tsr_session_surface(f.s, "personal", 720, 400);
 	tsr_session_tick(f.s);
 	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_PICKER);
+	/* The guest's own surface: blank until something is drawn on it. */
 	tsr_session_surface(f.s, "personal", 1024, 768);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_PICKER);
+	tsr_session_first_frame(f.s, "personal");
 	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_DESKTOP);
 	g_assert_cmpstr(tsr_session_focus(f.s), ==, "personal");
 	brecv(&f, TSR_KIOSK_FOCUS, NULL);
