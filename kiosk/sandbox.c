@@ -38,7 +38,7 @@ static const struct tsr_seccomp_rule base[] = {
 	TSR_SC_ALLOW_EQ(fcntl, 1, F_DUPFD_CLOEXEC),
 	/* reading files: xkb keymaps compiled when policy changes the layout, fonts */
 	TSR_SC_ALLOW_NONE_OF(openat, 2, WRITE_FLAGS), TSR_SC_ALLOW(newfstatat),
-	TSR_SC_ALLOW(statx), TSR_SC_ALLOW(fstatfs), TSR_SC_ALLOW(faccessat),
+	TSR_SC_ALLOW(statx), TSR_SC_ALLOW(fstatfs), TSR_SC_ALLOW(access), TSR_SC_ALLOW(faccessat),
 	TSR_SC_ALLOW(faccessat2), TSR_SC_ALLOW(getdents64), TSR_SC_ALLOW(readlink),
 	TSR_SC_ALLOW(readlinkat),
 	/* waiting */
@@ -56,7 +56,8 @@ static const struct tsr_seccomp_rule base[] = {
 	/* GLib's worker threads, and signals to our own threads only */
 	TSR_SC_ALLOW_ALL_OF(clone, 0, CLONE_THREAD), TSR_SC_FAIL(clone3, ENOSYS),
 	TSR_SC_ALLOW_SELF(tgkill, 0), TSR_SC_ALLOW_SELF(kill, 0),
-	TSR_SC_ALLOW(set_robust_list), TSR_SC_ALLOW(get_robust_list), TSR_SC_ALLOW(rseq),
+	TSR_SC_ALLOW(restart_syscall), TSR_SC_ALLOW(set_robust_list), TSR_SC_ALLOW(get_robust_list),
+	TSR_SC_ALLOW(rseq),
 	TSR_SC_ALLOW(set_tid_address), TSR_SC_ALLOW(rt_sigaction), TSR_SC_ALLOW(rt_sigprocmask),
 	TSR_SC_ALLOW(rt_sigreturn), TSR_SC_ALLOW(sigaltstack), TSR_SC_ALLOW(sched_getaffinity),
 	TSR_SC_ALLOW(exit), TSR_SC_ALLOW(exit_group), TSR_SC_ALLOW(getpid), TSR_SC_ALLOW(gettid),

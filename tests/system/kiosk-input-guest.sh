@@ -10,6 +10,8 @@
 #    graphics mode, keyboard off), and only after the kill and the z does this script give
 #    tty1 its keyboard mode back (as an admin recovering the machine would), so the q is the
 #    positive control that the reader would have seen anything typed;
+#  - a keyboard plugged in while the kiosk runs (a second uinput device), unplugged once the
+#    kiosk grabbed it;
 #  - on the lock screen: the broker stopped (so it cannot restart the kiosk), m held down on the
 #    uinput keyboard, the kiosk SIGKILLed, m released, then the broker SIGKILLed too (its lent
 #    fds hold the grab while it lives); the host then types z.
@@ -31,8 +33,8 @@ mkdir -p /tmp/state /tmp/run
 chmod 755 /tmp /tmp/state /tmp/run
 rm -f /tmp/log.fifo /tmp/done.fifo /tmp/kbd.fifo
 mkfifo /tmp/log.fifo /tmp/done.fifo /tmp/kbd.fifo
-rm -f /tmp/kbd-ready.fifo
-mkfifo /tmp/kbd-ready.fifo
+rm -f /tmp/kbd-ready.fifo /tmp/hotplug.fifo
+mkfifo /tmp/kbd-ready.fifo /tmp/hotplug.fifo
 # Its output goes to the host as marks, after the first line (it exists) is passed on here.
 tsr-input-probe keyboard tsr-guest-keyboard </tmp/kbd.fifo | {
     IFS= read -r first && echo "$first" >/tmp/kbd-ready.fifo
@@ -62,6 +64,14 @@ while IFS= read -r line; do
             printf '%s\n' "wait $rec/work/input.log key 0x2c up" "tap KEY_U" "tap KEY_V" \
                 "wait $rec/work/input.log key 0x2f up" "echo UINPUT-WORK" >&4 ;;
         *": screen lock") echo done >/tmp/done.fifo ;;
+        # Hotplug: once the kiosk is up, a second uinput keyboard appears (the broker lends
+        # it) and goes away again once the kiosk grabbed it (the broker revokes it).
+        *": screen locked")
+            [ -n "${hotplug:-}" ] && continue
+            hotplug=1
+            tsr-input-probe keyboard tsr-hotplug-keyboard </tmp/hotplug.fifo >/dev/null 2>&1 &
+            exec 5>/tmp/hotplug.fifo ;;
+        *"(tsr-hotplug-keyboard) grabbed"*) exec 5>&- ;;
     esac
 done </tmp/log.fifo) &
 tessera-brokerd --state-dir=/tmp/state --run-dir=/tmp/run --policy-dir=/etc/tsr-kiosk/policy \

@@ -10,7 +10,8 @@
 # the uinput keyboard types "de"), a click on the top bar, picking work and typing "xyz" (then
 # the uinput keyboard types "uv"), Super+Tab to personal and typing "h", the SAS. Checks: each
 # testdomain's --record-input holds exactly those keys (no login, hotkey or SAS keys); a second
-# reader of the virtio keyboard got nothing while the kiosk ran; after kill -9 of the kiosk with
+# reader of the virtio keyboard got nothing while the kiosk ran; a keyboard plugged in while the
+# kiosk runs is lent by the broker, grabbed, and let go when it is unplugged; after kill -9 of the kiosk with
 # m held down on the uinput keyboard (the broker stopped, so nothing grabs again, then killed:
 # its lent fds hold the grab while it lives), the second reader gets the z typed next; the console (tty1) got nothing while the kiosk ran (the first
 # byte it reads is typed after the kill) and nothing after the kill either: the broker holds
@@ -18,7 +19,7 @@
 # at the very end, after the guest gave tty1 its keyboard mode back.
 . "$TSR_SRCDIR/tests/system/lib.sh"
 
-sys_start kiosk-input 10
+sys_start kiosk-input 11
 policy="$SYS_TMP/policy"
 . "$TSR_SRCDIR/tests/system/kiosk-sim-policy.sh"
 kiosk_sim_policy "$policy" input-org input 61200 "Alice Input" || echo "Bail out! cannot write the test policy"
@@ -39,6 +40,12 @@ started() {
         grep -q '^LOG: .*(tsr-guest-keyboard) grabbed' "$SYS_OUT.marks"
 }
 sys_check "the kiosk starts locked, the virtio and uinput keyboards grabbed" started
+hotplug() {
+    sys_wait '^LOG: tessera-brokerd: .*lent /dev/input/event[0-9]* \(plugged in\)' 60 >/dev/null &&
+        sys_wait '^LOG: .*\(tsr-hotplug-keyboard\) grabbed' 60 >/dev/null &&
+        sys_wait '^LOG: .*\(tsr-hotplug-keyboard\) removed' 60 >/dev/null
+}
+sys_check "a keyboard plugged in while the kiosk runs is lent and grabbed, and let go when unplugged" hotplug
 session() {
     sys_type "alice" && sys_keys ret &&            # before the SAS: goes nowhere
     sys_keys ctrl alt backspace && screen login &&

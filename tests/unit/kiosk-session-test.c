@@ -535,6 +535,45 @@ static void test_broker_errors(void)
 	close(sv[1]);
 	fx_clear(&f);
 
+	/* A lent device must come with its fd, a removed one without; a console link with its
+	 * fd. Each breaks the link otherwise, and an fd that came along is closed. */
+	fx_init(&f);
+	{
+		struct tsr_kiosk_device m = { .id = 3, .kind = TSR_KIOSK_DEVICE_EVDEV,
+					      .action = TSR_KIOSK_DEVICE_ADD };
+		tsr_kiosk_set_string(m.node, sizeof(m.node), "/dev/input/event3");
+		bsend(&f, &m, TSR_KIOSK_DEVICE);
+	}
+	g_assert_nonnull(f.lost);
+	g_assert_nonnull(strstr(f.lost, "device message"));
+	fx_clear(&f);
+	fx_init(&f);
+	g_assert_cmpint(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), ==, 0);
+	{
+		struct tsr_kiosk_device m = { .id = 3, .kind = TSR_KIOSK_DEVICE_EVDEV,
+					      .action = TSR_KIOSK_DEVICE_REMOVE };
+		tsr_kiosk_set_string(m.node, sizeof(m.node), "/dev/input/event3");
+		bsend_fd(&f, &m, TSR_KIOSK_DEVICE, sv[0]);
+	}
+	g_assert_nonnull(f.lost);
+	g_assert_nonnull(strstr(f.lost, "device message"));
+	close(sv[0]);
+	{
+		struct pollfd p = { sv[1], POLLIN, 0 };
+		g_assert_cmpint(poll(&p, 1, 1000), ==, 1);
+		g_assert_true(p.revents & POLLHUP);
+	}
+	close(sv[1]);
+	fx_clear(&f);
+	fx_init(&f);
+	{
+		struct tsr_kiosk_console m = { 0 };
+		bsend(&f, &m, TSR_KIOSK_CONSOLE);
+	}
+	g_assert_nonnull(f.lost);
+	g_assert_nonnull(strstr(f.lost, "console"));
+	fx_clear(&f);
+
 	/* The broker going away. */
 	fx_init(&f);
 	close(f.broker);
