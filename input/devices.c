@@ -302,7 +302,8 @@ static void try_add(struct tsr_input_devices *devs, const char *devnode)
 		return;
 	/* Power buttons and the like are expected; a keyboard we cannot open or grab is not: the
 	 * user would be left without input (check the node's permissions: the kiosk user needs the
-	 * input group, which udev sets before it announces the device). */
+	 * input group, which udev sets before it announces the device; under the broker nothing is
+	 * opened here: the broker lends the fds). */
 	if (g_error_matches(error, TSR_INPUT_ERROR, TSR_INPUT_ERROR_NOT_OURS))
 		tsr_debug("input: %s", error->message);
 	else

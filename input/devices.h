@@ -11,7 +11,7 @@
  * Devices that only have a few keys (power button, lid switch, video bus) are left to the
  * system: they are neither keyboards nor pointers.
  *
- * A kiosk that does not run as root needs read access to the event nodes (the input group).
+ * Opening nodes itself (standalone mode, tests) needs read access to them (root or the input group).
  * udevd sets that before it announces a device, so with udevd hotplug just works; on the
  * kernel's feed (no udevd) a node appears root-only and a non-root kiosk cannot open a device
  * plugged in later: a device that cannot be opened or grabbed is logged as a warning.

@@ -1,6 +1,8 @@
 /* proto/console-link.h: the kiosk's side of tessera-console.
  *
- * The kiosk starts the console with one end of a socketpair, owns a memfd holding the composited
+ * The broker starts the console (proto/console-spawn.h) and hands the kiosk the other end of its
+ * link, which the kiosk wraps (tsr_console_link_wrap); tests that run as root may still spawn it
+ * here. The kiosk owns a memfd holding the composited
  * desktop (sealed against shrinking and growing, so the console can map it safely), tells the
  * console which rectangles changed, and receives the remote client's keys and pointer as
  * callbacks. Every console message is checked before a callback sees it: the console parses a
