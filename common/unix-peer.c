@@ -89,3 +89,21 @@ int tsr_unix_socket_give(const char *path, uid_t uid, gid_t gid, mode_t mode)
 	errno = saved;
 	return rc;
 }
+
+int tsr_unix_dir_private(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	if ((st.st_uid != 0 && st.st_uid != geteuid()) ||
+	    ((st.st_mode & (S_IWGRP | S_IWOTH)) && !(st.st_mode & S_ISVTX))) {
+		errno = EPERM;
+		return -1;
+	}
+	return 0;
+}

@@ -27,6 +27,12 @@ struct tsr_unix_peer {
 int tsr_unix_connect_peer(const char *path, const struct tsr_unix_peer *peer, int type_flags)
 	__attribute__((warn_unused_result));
 
+/* 0 when no uid but root (and this process's) can add, remove or rename entries in dir: dir is
+ * owned by root or the caller and is not writable by group or others unless sticky. -1 with
+ * errno otherwise (EPERM). A socket made there as root and given away afterwards cannot be
+ * swapped for a link between bind(2) and the giving. */
+int tsr_unix_dir_private(const char *dir) __attribute__((warn_unused_result));
+
 /* Give the socket file at path to uid:gid with mode, without following a link. */
 int tsr_unix_socket_give(const char *path, uid_t uid, gid_t gid, mode_t mode)
 	__attribute__((warn_unused_result));

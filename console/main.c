@@ -34,6 +34,7 @@
 #include "common/frame.h"
 #include "common/log.h"
 #include "common/spice-core.h"
+#include "common/unix-peer.h"
 #include "console/display.h"
 #include "console/input.h"
 #include "console/sandbox.h"
@@ -471,6 +472,14 @@ static int listen_on(const char *path, uid_t owner, gid_t owner_gid)
 		g_free(dir);
 		return -1;
 	}
+	/* The socket is made as root and given away by path: in a directory another uid can
+	 * write, that uid could swap it for a link to any file between the two steps. */
+	if (tsr_unix_dir_private(dir) < 0) {
+		tsr_err("the socket directory %s %s; choose one only root can write", dir,
+			errno == EPERM ? "can be written by another user" : strerror(errno));
+		g_free(dir);
+		return -1;
+	}
 	g_free(dir);
 	if (!clear_stale_socket(path, &addr))
 		return -1;
@@ -488,7 +497,7 @@ static int listen_on(const char *path, uid_t owner, gid_t owner_gid)
 		return -1;
 	}
 	umask(old_mask);
-	if (chmod(path, 0600) < 0 || chown(path, owner, owner_gid) < 0 || listen(fd, 8) < 0) {
+	if (tsr_unix_socket_give(path, owner, owner_gid, 0600) < 0 || listen(fd, 8) < 0) {
 		/* addr.sun_path holds path; naming it here also keeps gcc -O1 with the sanitizers
 		 * from believing path could be NULL (a -Wformat-overflow false positive). */
 		tsr_err("cannot set up %s: %s", addr.sun_path, strerror(errno));

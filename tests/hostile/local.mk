@@ -104,3 +104,10 @@ tests_hostile_sandboxed_viewer_attacker_SOURCES = tests/hostile/sandboxed-viewer
 	viewer/sandbox.c viewer/sandbox.h
 tests_hostile_sandboxed_viewer_attacker_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 tests_hostile_sandboxed_viewer_attacker_LDADD = $(COMMON_LIBS)
+
+# A local user who can write the console socket's directory swaps the socket for a link to a
+# root file while root gives it away (the real tessera-console, an inotify attacker as 65534).
+HOSTILE_TESTS += tests/hostile/hostile-console-socket-test
+check_PROGRAMS += tests/hostile/hostile-console-socket-test
+tests_hostile_hostile_console_socket_test_LDADD = $(CONSOLE_LINK_LIBS)
+EXTRA_tests_hostile_hostile_console_socket_test_DEPENDENCIES = console/tessera-console$(EXEEXT)

@@ -126,6 +126,34 @@ static void test_refuses_non_socket(struct fixture *f, gconstpointer unused)
 	g_unlink(file);
 }
 
+/* Which directories another uid could write: group or other write without the sticky bit, or
+ * another owner (when run as root, which can give the directory away). */
+static void test_dir_private(struct fixture *f, gconstpointer unused)
+{
+	g_assert_cmpint(tsr_unix_dir_private(f->dir), ==, 0);
+	g_assert_cmpint(chmod(f->dir, 0755), ==, 0);
+	g_assert_cmpint(tsr_unix_dir_private(f->dir), ==, 0);
+	g_assert_cmpint(chmod(f->dir, 01777), ==, 0);
+	g_assert_cmpint(tsr_unix_dir_private(f->dir), ==, 0);
+	g_assert_cmpint(chmod(f->dir, 0777), ==, 0);
+	errno = 0;
+	g_assert_cmpint(tsr_unix_dir_private(f->dir), ==, -1);
+	g_assert_cmpint(errno, ==, EPERM);
+	g_assert_cmpint(chmod(f->dir, 0770), ==, 0);
+	g_assert_cmpint(tsr_unix_dir_private(f->dir), ==, -1);
+	g_assert_cmpint(chmod(f->dir, 0700), ==, 0);
+	if (geteuid() == 0) {
+		g_assert_cmpint(chown(f->dir, 65534, 65534), ==, 0);
+		errno = 0;
+		g_assert_cmpint(tsr_unix_dir_private(f->dir), ==, -1);
+		g_assert_cmpint(errno, ==, EPERM);
+		g_assert_cmpint(chown(f->dir, 0, 0), ==, 0);
+	}
+	errno = 0;
+	g_assert_cmpint(tsr_unix_dir_private(f->sock), ==, -1);
+	g_assert_cmpint(errno, ==, ENOTDIR);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -137,5 +165,7 @@ int main(int argc, char **argv)
 		   test_refuses_wrong_peer, teardown);
 	g_test_add("/common/unix-peer/refuses-non-socket", struct fixture, NULL, setup,
 		   test_refuses_non_socket, teardown);
+	g_test_add("/common/unix-peer/dir-private-only-when-no-other-uid-writes", struct fixture,
+		   NULL, setup, test_dir_private, teardown);
 	return g_test_run();
 }
