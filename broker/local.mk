@@ -104,7 +104,7 @@ EXTRA_CHECK_TARGETS += fuzz-check-broker
 
 # Man pages and the systemd unit (KillMode=process: domains outlive a broker restart).
 dist_man_MANS += doc/man/tessera-brokerd.8 doc/man/tessera-ctl.8
-systemdunitdir = $(prefix)/lib/systemd/system
+systemdunitdir = $(systemdsystemunitdir)
 systemdunit_DATA = broker/tessera-brokerd.service
 EXTRA_DIST += broker/tessera-brokerd.service.in
 CLEANFILES += broker/tessera-brokerd.service

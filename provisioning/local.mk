@@ -29,6 +29,12 @@ INTEGRATION_TESTS += tests/integration/provisioning-ssh-test.sh \
 EXTRA_DIST += tests/integration/provisioning-ssh-test.sh tests/integration/provisioning-lib.sh \
 	tests/integration/provisioning-cli-test.sh
 
-# systemd units and examples for laptops that pull, and for pushing with Ansible.
-EXTRA_DIST += provisioning/tessera-pull.service provisioning/tessera-pull.timer \
+# systemd units and examples for laptops that pull, and for pushing with Ansible. The service
+# names tessera-provision where configure put it.
+systemdunit_DATA += provisioning/tessera-pull.service provisioning/tessera-pull.timer
+EXTRA_DIST += provisioning/tessera-pull.service.in provisioning/tessera-pull.timer \
 	provisioning/pull.conf.example provisioning/ansible-push.yml
+CLEANFILES += provisioning/tessera-pull.service
+provisioning/tessera-pull.service: $(srcdir)/provisioning/tessera-pull.service.in Makefile
+	@$(MKDIR_P) provisioning
+	$(AM_V_GEN)sed -e 's|@bindir[@]|$(bindir)|g' $(srcdir)/provisioning/tessera-pull.service.in > $@
