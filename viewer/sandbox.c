@@ -58,7 +58,8 @@ static const struct tsr_seccomp_rule allow[] = {
 	TSR_SC_ALLOW_SELF(tgkill, 0),
 	TSR_SC_ALLOW(set_robust_list), TSR_SC_ALLOW(get_robust_list), TSR_SC_ALLOW(rseq),
 	TSR_SC_ALLOW(set_tid_address), TSR_SC_ALLOW(rt_sigaction), TSR_SC_ALLOW(rt_sigprocmask),
-	TSR_SC_ALLOW(rt_sigreturn), TSR_SC_ALLOW(sigaltstack), TSR_SC_ALLOW(sched_getaffinity),
+	TSR_SC_ALLOW(restart_syscall), TSR_SC_ALLOW(rt_sigreturn), TSR_SC_ALLOW(sigaltstack),
+	TSR_SC_ALLOW(sched_getaffinity),
 	TSR_SC_ALLOW(exit), TSR_SC_ALLOW(exit_group), TSR_SC_ALLOW(getpid), TSR_SC_ALLOW(gettid),
 	TSR_SC_ALLOW(getppid),
 	/* thread names only (GLib names its threads); nothing that changes privileges */

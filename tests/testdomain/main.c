@@ -342,6 +342,12 @@ int main(int argc, char **argv)
 	}
 
 	td.loop = g_main_loop_new(NULL, FALSE);
+	/* Before the socket exists: whoever waits for the socket may stop us at once, and a
+	 * SIGTERM that found no handler yet would end us without removing the socket. */
+	g_unix_signal_add(SIGTERM, on_quit, &td);
+	g_unix_signal_add(SIGINT, on_quit, &td);
+	g_unix_signal_add(SIGUSR1, on_usr1, &td);
+	signal(SIGPIPE, SIG_IGN);
 	td.server = spice_server_new();
 	spice_server_set_addr(td.server, socket_path, SPICE_ADDR_FLAG_UNIX_ONLY);
 	spice_server_set_noauth(td.server);
@@ -378,10 +384,6 @@ int main(int argc, char **argv)
 		}
 		g_unix_fd_add(timer_fd, G_IO_IN, on_tick, &td);
 	}
-	g_unix_signal_add(SIGTERM, on_quit, &td);
-	g_unix_signal_add(SIGINT, on_quit, &td);
-	g_unix_signal_add(SIGUSR1, on_usr1, &td);
-	signal(SIGPIPE, SIG_IGN);
 
 	if (ready_fd >= 0) {
 		if (write(ready_fd, "ready\n", 6) != 6)
