@@ -105,6 +105,12 @@ EXTRA_CHECK_TARGETS += fuzz-check-broker
 # Man pages and the systemd unit (KillMode=process: domains outlive a broker restart).
 dist_man_MANS += doc/man/tessera-brokerd.8 doc/man/tessera-ctl.8
 systemdunitdir = $(systemdsystemunitdir)
+# The fixed users (kiosk, console) and the state and runtime directories, the systemd way.
+sysusersdir = $(prefix)/lib/sysusers.d
+sysusers_DATA = broker/sysusers.d/tessera.conf
+tmpfilesdir = $(prefix)/lib/tmpfiles.d
+tmpfiles_DATA = broker/tmpfiles.d/tessera.conf
+EXTRA_DIST += $(sysusers_DATA) $(tmpfiles_DATA)
 systemdunit_DATA = broker/tessera-brokerd.service
 EXTRA_DIST += broker/tessera-brokerd.service.in
 CLEANFILES += broker/tessera-brokerd.service

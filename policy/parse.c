@@ -919,6 +919,52 @@ static bool check_viewer_apart(struct xref_ctx *x, const struct tsr_policy_domai
 	return true;
 }
 
+/* The same holds between domains: a device model or viewer that shares a uid with another
+ * domain's could ptrace or signal it, so every uid (or user name) stands for one role of one
+ * domain. Compared by name where both are names, by uid where both are known here. */
+static bool identities_clash(const struct tsr_policy_identity *a,
+                             const struct tsr_policy_identity *b)
+{
+	if (a->user && b->user && strcmp(a->user, b->user) == 0)
+		return true;
+	int64_t ua = identity_uid(a), ub = identity_uid(b);
+	return ua >= 0 && ub >= 0 && ua == ub;
+}
+
+static const char *identity_key(const struct tsr_policy_identity *id, bool viewer)
+{
+	if (viewer)
+		return id->user ? "viewer-user" : "viewer-uid";
+	return id->user ? "device-model-user" : "device-model-uid";
+}
+
+static bool check_domains_apart(struct xref_ctx *x, const struct tsr_policy *p, size_t i,
+                                GError **error)
+{
+	const struct tsr_policy_domain *d = &p->domains[i];
+	for (size_t j = 0; j < i; j++) {
+		const struct tsr_policy_domain *o = &p->domains[j];
+		for (int mine = 0; mine < 2; mine++) {
+			const struct tsr_policy_identity *a = mine ? &d->viewer : &d->device_model;
+			if (!a->user && a->uid < 0)
+				continue;
+			for (int theirs = 0; theirs < 2; theirs++) {
+				const struct tsr_policy_identity *b =
+					theirs ? &o->viewer : &o->device_model;
+				if (!b->user && b->uid < 0)
+					continue;
+				if (identities_clash(a, b))
+					return xref_fail(x, error, TSR_POLICY_ERROR_VALUE, "domain",
+					                 d->name, identity_key(a, mine),
+					                 "the same uid as domain %s's %s; each domain's "
+					                 "device model and viewer need uids of their own",
+					                 o->name, identity_key(b, theirs));
+			}
+		}
+	}
+	return true;
+}
+
 static bool cross_check(struct xref_ctx *x, const struct tsr_policy *p, GError **error)
 {
 	if (!check_duplicates(x, p, error))
@@ -944,7 +990,7 @@ static bool cross_check(struct xref_ctx *x, const struct tsr_policy *p, GError *
 				                 "template '%s' is not pinned in templates.conf; "
 				                 "add [template %s] with its sha256 and size",
 				                 boot_ref[k], boot_ref[k]);
-		if (!check_viewer_apart(x, d, error))
+		if (!check_viewer_apart(x, d, error) || !check_domains_apart(x, p, i, error))
 			return false;
 	}
 	for (size_t i = 0; i < p->n_users; i++) {

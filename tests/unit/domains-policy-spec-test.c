@@ -45,7 +45,7 @@ static void test_example_domains(void)
 						  &error));
 	g_assert_no_error(error);
 	g_assert_cmpstr(spec.name, ==, "web");
-	g_assert_cmpuint(spec.uid, ==, 61001);
+	g_assert_cmpuint(spec.uid, ==, 70001);
 	g_assert_cmpuint(spec.memory_mb, ==, 2048);
 	g_assert_true(spec.disposable);
 	g_assert_cmpint(spec.network, ==, TSR_NETWORK_USER);

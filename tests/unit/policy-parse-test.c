@@ -74,7 +74,7 @@ static void test_example_loads(void)
 	g_assert_cmpstr(work->device_model.user, ==, "tsr-dm-work");
 	const struct tsr_policy_domain *web = tsr_policy_find_domain(p, "web");
 	g_assert_true(web->disposable);
-	g_assert_cmpint(web->device_model.uid, ==, 61001);
+	g_assert_cmpint(web->device_model.uid, ==, 70001);
 	g_assert_cmpstr(web->label, ==, "Web (disposable)");
 	g_assert_cmpint(web->firmware, ==, TSR_POLICY_FIRMWARE_UEFI);
 	g_assert_true(web->firmware_given);
@@ -269,11 +269,17 @@ static const struct broken broken_cases[] = {
 	 "no domain named 'webb'"},
 	{"root-viewer", "domains/work.conf", "viewer-user = tsr-view-work", "viewer-user = root",
 	 "domains/work.conf:15: [domain work] viewer-user:", "root"},
-	{"uid-zero", "domains/web.conf", "viewer-uid = 61101", "viewer-uid = 0",
+	{"uid-zero", "domains/web.conf", "viewer-uid = 70101", "viewer-uid = 0",
 	 "domains/web.conf:14: [domain web] viewer-uid:", "whole number"},
-	{"viewer-uid-is-device-model-uid", "domains/web.conf", "viewer-uid = 61101",
-	 "viewer-uid = 61001", "domains/web.conf:14: [domain web] viewer-uid:",
-	 "device model's uid 61001"},
+	{"viewer-uid-is-device-model-uid", "domains/web.conf", "viewer-uid = 70101",
+	 "viewer-uid = 70001", "domains/web.conf:14: [domain web] viewer-uid:",
+	 "device model's uid 70001"},
+	{"viewer-uid-is-other-domains-device-model", "domains/work.conf",
+	 "viewer-user = tsr-view-work", "viewer-uid = 70001\nviewer-gid = 70001",
+	 "domains/work.conf:15: [domain work] viewer-uid:", "domain web's device-model-uid"},
+	{"device-model-user-is-other-domains", "domains/work.conf",
+	 "device-model-user = tsr-dm-work", "device-model-uid = 70101\ndevice-model-gid = 70101",
+	 "domains/work.conf:14: [domain work] device-model-uid:", "domain web's viewer-uid"},
 	{"viewer-user-same-name", "domains/work.conf", "viewer-user = tsr-view-work",
 	 "viewer-user = tsr-dm-work", "domains/work.conf:15: [domain work] viewer-user:",
 	 "device model's user 'tsr-dm-work'"},
