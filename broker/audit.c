@@ -1,6 +1,7 @@
 /* broker/audit.c: append-only, fsync'd, size-rotated JSON-lines audit log (see audit.h). */
 #include "config.h"
 #include "broker/audit.h"
+#include "broker/owned-dir.h"
 #include "common/log.h"
 
 #include <errno.h>
@@ -23,9 +24,27 @@ struct tsr_audit {
 	struct tsr_clock *clock;
 };
 
+/* The log, 0600 even if an older version or a restore left it open; a regular file only. */
 static int open_log(const char *path)
 {
-	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	struct stat st;
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	int saved;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		saved = errno;
+	else if (!S_ISREG(st.st_mode))
+		saved = EINVAL;
+	else if ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600) < 0)
+		saved = errno;
+	else
+		return fd;
+	close(fd);
+	errno = saved;
+	return -1;
 }
 
 struct tsr_audit *tsr_audit_open(const char *dir, uint64_t max_bytes, unsigned keep,
@@ -34,10 +53,13 @@ struct tsr_audit *tsr_audit_open(const char *dir, uint64_t max_bytes, unsigned k
 	struct tsr_audit *a;
 	struct stat st;
 
-	if (g_mkdir_with_parents(dir, 0700) < 0) {
+	/* Root's alone, even when an older version or a restore left it open. */
+	int dirfd = brk_owned_dir_open(dir, 0700);
+	if (dirfd < 0) {
 		int saved = errno;
 		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved),
-			    "cannot create the audit directory %s: %s", dir, g_strerror(saved));
+			    "cannot create the audit directory %s: %s", dir,
+			    saved == EPERM ? "it belongs to another user" : g_strerror(saved));
 		return NULL;
 	}
 	a = g_new0(struct tsr_audit, 1);
@@ -46,9 +68,9 @@ struct tsr_audit *tsr_audit_open(const char *dir, uint64_t max_bytes, unsigned k
 	a->max_bytes = max_bytes ? max_bytes : TSR_AUDIT_DEFAULT_MAX_BYTES;
 	a->keep = keep ? keep : 1;
 	a->clock = clock;
-	a->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	a->dirfd = dirfd;
 	a->fd = open_log(a->path);
-	if (a->fd < 0 || a->dirfd < 0 || fstat(a->fd, &st) < 0) {
+	if (a->fd < 0 || fstat(a->fd, &st) < 0) {
 		int saved = errno;
 		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved),
 			    "cannot open the audit log %s: %s", a->path, g_strerror(saved));

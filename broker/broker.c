@@ -3,6 +3,7 @@
  * own files and call back in here through broker-private.h. */
 #include "config.h"
 #include "broker/broker-private.h"
+#include "broker/owned-dir.h"
 #include "common/log.h"
 #include "domains/policy-spec.h"
 #include "policy/state.h"
@@ -590,14 +591,20 @@ static gboolean check_lease(gpointer data)
 
 static guint lease_timer;
 
+/* Made, or taken over, with exactly mode: a directory an older version left open is closed,
+ * and one another user owns (who could swap the files root keeps in it) is refused. */
 static bool make_dir(const char *path, mode_t mode, GError **error)
 {
-	if (g_mkdir_with_parents(path, mode) < 0) {
+	int fd = brk_owned_dir_open(path, mode);
+
+	if (fd < 0) {
 		int saved = errno;
 		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(saved),
-			    "cannot create %s: %s", path, g_strerror(saved));
+			    "cannot create %s: %s", path,
+			    saved == EPERM ? "it belongs to another user" : g_strerror(saved));
 		return false;
 	}
+	close(fd);
 	return true;
 }
 

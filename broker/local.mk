@@ -9,6 +9,7 @@ broker_libtsr_broker_a_CFLAGS = $(BROKER_CFLAGS)
 broker_libtsr_broker_a_SOURCES = \
 	broker/control-server.c broker/control-server.h \
 	broker/audit.c broker/audit.h \
+	broker/owned-dir.c broker/owned-dir.h \
 	broker/secret.c broker/secret.h \
 	broker/auth.c broker/auth.h \
 	broker/devices.c broker/devices.h

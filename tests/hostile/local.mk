@@ -111,3 +111,12 @@ HOSTILE_TESTS += tests/hostile/hostile-console-socket-test
 check_PROGRAMS += tests/hostile/hostile-console-socket-test
 tests_hostile_hostile_console_socket_test_LDADD = $(CONSOLE_LINK_LIBS)
 EXTRA_tests_hostile_hostile_console_socket_test_DEPENDENCIES = console/tessera-console$(EXEEXT)
+
+# A local user after the audit log and the broker's state: directories an older version left
+# open are closed, one another uid owns is refused (the real broker, sim backend).
+HOSTILE_TESTS += tests/hostile/local-user-audit-test
+check_PROGRAMS += tests/hostile/local-user-audit-test
+tests_hostile_local_user_audit_test_SOURCES = tests/hostile/local-user-audit-test.c \
+	$(BROKER_HARNESS)
+tests_hostile_local_user_audit_test_CFLAGS = $(BROKER_CFLAGS)
+tests_hostile_local_user_audit_test_LDADD = $(BROKER_LIBS)
