@@ -3,17 +3,15 @@
 #include "config.h"
 #include "viewer/sandbox.h"
 #include "common/sandbox.h"
-#include "common/seccomp.h"
+#include "common/seccomp-base.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -22,58 +20,18 @@
 #include <unistd.h>
 
 static const struct tsr_seccomp_rule allow[] = {
-	/* I/O on fds already held */
-	TSR_SC_ALLOW(read), TSR_SC_ALLOW(write), TSR_SC_ALLOW(readv), TSR_SC_ALLOW(writev),
-	TSR_SC_ALLOW(pread64), TSR_SC_ALLOW(pwrite64), TSR_SC_ALLOW(recvmsg),
-	TSR_SC_ALLOW(sendmsg), TSR_SC_ALLOW(recvfrom), TSR_SC_ALLOW(sendto), TSR_SC_ALLOW(close),
-	TSR_SC_ALLOW(lseek), TSR_SC_ALLOW(fstat), TSR_SC_ALLOW(dup), TSR_SC_ALLOW(shutdown),
-	TSR_SC_ALLOW(getsockopt), TSR_SC_ALLOW(setsockopt), TSR_SC_ALLOW(getsockname),
-	TSR_SC_ALLOW(getpeername),
-	/* fcntl, command by command: fd flags, non-blocking mode (never O_ASYNC), and the seals
-	 * of the pixel memfds. F_SETOWN, F_SETSIG and F_SETOWN_EX are refused: with O_ASYNC they
-	 * would signal any process of the viewer's uid. */
-	TSR_SC_ALLOW_EQ(fcntl, 1, F_GETFD), TSR_SC_ALLOW_EQ(fcntl, 1, F_SETFD),
-	TSR_SC_ALLOW_EQ(fcntl, 1, F_GETFL),
-	TSR_SC_ALLOW_EQ_NONE_OF(fcntl, 1, F_SETFL, 2, O_ASYNC),
-	TSR_SC_ALLOW_EQ(fcntl, 1, F_ADD_SEALS), TSR_SC_ALLOW_EQ(fcntl, 1, F_GET_SEALS),
+	/* a GLib program on the fds it holds (common/seccomp-base.h) */
+	TSR_SECCOMP_BASE_GLIB,
+	/* options of the SPICE sockets it holds */
+	TSR_SC_ALLOW(setsockopt),
+	/* sealing the pixel memfds */
+	TSR_SC_ALLOW_EQ(fcntl, 1, F_ADD_SEALS),
 	/* fstat() in glibc is fstatat(fd, "", AT_EMPTY_PATH): only that form, which cannot name
 	 * a file */
 	TSR_SC_ALLOW_ALL_OF(newfstatat, 3, AT_EMPTY_PATH),
 	TSR_SC_ALLOW_ALL_OF(statx, 2, AT_EMPTY_PATH),
-	/* waiting */
-	TSR_SC_ALLOW(poll), TSR_SC_ALLOW(ppoll), TSR_SC_ALLOW(select), TSR_SC_ALLOW(pselect6),
-	TSR_SC_ALLOW(epoll_create1), TSR_SC_ALLOW(epoll_ctl), TSR_SC_ALLOW(epoll_wait),
-	TSR_SC_ALLOW(epoll_pwait), TSR_SC_ALLOW(eventfd2), TSR_SC_ALLOW(pipe2),
-	TSR_SC_ALLOW(timerfd_create), TSR_SC_ALLOW(timerfd_settime),
-	TSR_SC_ALLOW(timerfd_gettime), TSR_SC_ALLOW(futex), TSR_SC_ALLOW(nanosleep),
-	TSR_SC_ALLOW(clock_nanosleep), TSR_SC_ALLOW(sched_yield),
-	/* memory, including the memfds that carry pixels; never executable (as OpenSSH's
-	 * sandbox): no code the SPICE stream smuggled in can be made to run */
-	TSR_SC_ALLOW(brk), TSR_SC_ALLOW_NONE_OF(mmap, 2, PROT_EXEC), TSR_SC_ALLOW(munmap),
-	TSR_SC_ALLOW(mremap), TSR_SC_ALLOW_NONE_OF(mprotect, 2, PROT_EXEC),
-	TSR_SC_ALLOW(madvise), TSR_SC_ALLOW(memfd_create), TSR_SC_ALLOW(ftruncate),
-	/* threads and signals: threads only (a clone without CLONE_THREAD would be a fork),
-	 * signals only to our own threads (abort, GLib) */
-	TSR_SC_ALLOW_ALL_OF(clone, 0, CLONE_THREAD), TSR_SC_FAIL(clone3, ENOSYS),
-	TSR_SC_ALLOW_SELF(tgkill, 0),
-	TSR_SC_ALLOW(set_robust_list), TSR_SC_ALLOW(get_robust_list), TSR_SC_ALLOW(rseq),
-	TSR_SC_ALLOW(set_tid_address), TSR_SC_ALLOW(rt_sigaction), TSR_SC_ALLOW(rt_sigprocmask),
-	TSR_SC_ALLOW(restart_syscall), TSR_SC_ALLOW(rt_sigreturn), TSR_SC_ALLOW(sigaltstack),
-	TSR_SC_ALLOW(sched_getaffinity),
-	TSR_SC_ALLOW(exit), TSR_SC_ALLOW(exit_group), TSR_SC_ALLOW(getpid), TSR_SC_ALLOW(gettid),
-	TSR_SC_ALLOW(getppid),
-	/* thread names only (GLib names its threads); nothing that changes privileges */
-	TSR_SC_ALLOW_EQ(prctl, 0, PR_SET_NAME), TSR_SC_ALLOW_EQ(prctl, 0, PR_GET_NAME),
-	/* getrlimit through prlimit64(0, res, NULL, old): reading only */
-	TSR_SC_ALLOW_EQ(prlimit64, 2, 0),
 	/* the only ioctls: bytes waiting, non-blocking mode (TIOCSTI and the rest are out) */
 	TSR_SC_ALLOW_EQ(ioctl, 1, FIONREAD), TSR_SC_ALLOW_EQ(ioctl, 1, FIONBIO),
-	/* harmless queries */
-	TSR_SC_ALLOW(clock_gettime), TSR_SC_ALLOW(clock_getres), TSR_SC_ALLOW(gettimeofday),
-	TSR_SC_ALLOW(time), TSR_SC_ALLOW(getrandom), TSR_SC_ALLOW(uname), TSR_SC_ALLOW(getuid),
-	TSR_SC_ALLOW(geteuid), TSR_SC_ALLOW(getgid), TSR_SC_ALLOW(getegid),
-	TSR_SC_ALLOW(getresuid), TSR_SC_ALLOW(getresgid), TSR_SC_ALLOW(getgroups),
-	TSR_SC_ALLOW(getrlimit), TSR_SC_ALLOW(sysinfo), TSR_SC_ALLOW(getcpu),
 };
 
 #if TSR_SANITIZER_BUILD
