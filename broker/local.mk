@@ -117,7 +117,11 @@ EXTRA_DIST += broker/tessera-brokerd.service.in
 CLEANFILES += broker/tessera-brokerd.service
 broker/tessera-brokerd.service: $(srcdir)/broker/tessera-brokerd.service.in Makefile
 	@$(MKDIR_P) broker
-	$(AM_V_GEN)sed -e 's|@bindir[@]|$(bindir)|g' $(srcdir)/broker/tessera-brokerd.service.in > $@
+	$(AM_V_GEN)sed -e 's|@bindir[@]|$(bindir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g' \
+	  $(srcdir)/broker/tessera-brokerd.service.in > $@
+# The broker's options on a laptop, read by the unit (a conffile in the package).
+brokerconfdir = $(sysconfdir)/tessera
+dist_brokerconf_DATA = broker/broker.conf
 
 INTEGRATION_TESTS += tests/integration/broker-usb-test
 check_PROGRAMS += tests/integration/broker-usb-test
