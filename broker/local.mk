@@ -14,18 +14,14 @@ broker_libtsr_broker_a_SOURCES = \
 	broker/auth.c broker/auth.h \
 	broker/devices.c broker/devices.h
 
-UNIT_TESTS += \
+BROKER_UNIT_TESTS = \
 	tests/unit/broker-control-proto-test \
 	tests/unit/broker-control-server-test \
 	tests/unit/broker-audit-test \
 	tests/unit/broker-auth-test \
 	tests/unit/broker-devices-test
-check_PROGRAMS += \
-	tests/unit/broker-control-proto-test \
-	tests/unit/broker-control-server-test \
-	tests/unit/broker-audit-test \
-	tests/unit/broker-auth-test \
-	tests/unit/broker-devices-test
+UNIT_TESTS += $(BROKER_UNIT_TESTS)
+check_PROGRAMS += $(BROKER_UNIT_TESTS)
 tests_unit_broker_control_proto_test_CFLAGS = $(BROKER_CFLAGS)
 tests_unit_broker_control_proto_test_LDADD = $(BROKER_LIBS)
 tests_unit_broker_control_server_test_CFLAGS = $(BROKER_CFLAGS)

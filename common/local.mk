@@ -18,25 +18,24 @@ common_libtsr_spice_core_a_CFLAGS = $(AM_CFLAGS) $(SPICE_SERVER_CFLAGS)
 
 COMMON_LIBS = common/libtsr-common.a $(GLIB_LIBS) $(SECCOMP_LIBS)
 
-UNIT_TESTS += \
+COMMON_UNIT_TESTS = \
 	tests/unit/common-log-test \
 	tests/unit/common-fdpass-test \
 	tests/unit/common-frame-test \
 	tests/unit/common-clock-test \
 	tests/unit/common-sandbox-test \
 	tests/unit/common-seccomp-test
-check_PROGRAMS += \
-	tests/unit/common-log-test \
-	tests/unit/common-fdpass-test \
-	tests/unit/common-frame-test \
-	tests/unit/common-clock-test \
-	tests/unit/common-sandbox-test \
-	tests/unit/common-seccomp-test
+UNIT_TESTS += $(COMMON_UNIT_TESTS)
+check_PROGRAMS += $(COMMON_UNIT_TESTS)
 tests_unit_common_log_test_LDADD = $(COMMON_LIBS)
 tests_unit_common_fdpass_test_LDADD = $(COMMON_LIBS)
 tests_unit_common_frame_test_LDADD = $(COMMON_LIBS)
 tests_unit_common_clock_test_LDADD = $(COMMON_LIBS)
+# A step that drops ids or loads a filter runs in a forked child (tests/harness/in-child.c).
+IN_CHILD = tests/harness/in-child.c tests/harness/in-child.h
+tests_unit_common_sandbox_test_SOURCES = tests/unit/common-sandbox-test.c $(IN_CHILD)
 tests_unit_common_sandbox_test_LDADD = $(COMMON_LIBS)
+tests_unit_common_seccomp_test_SOURCES = tests/unit/common-seccomp-test.c $(IN_CHILD)
 tests_unit_common_seccomp_test_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 tests_unit_common_seccomp_test_LDADD = $(COMMON_LIBS) -lpthread
 

@@ -12,20 +12,15 @@ input_libtsr_input_a_CFLAGS = $(AM_CFLAGS) $(EVDEV_CFLAGS) $(XKBCOMMON_CFLAGS) $
 INPUT_LIBS = input/libtsr-input.a $(POLICY_LIBS) $(COMMON_LIBS) $(EVDEV_LIBS) $(XKBCOMMON_LIBS) \
 	$(UDEV_LIBS)
 
-UNIT_TESTS += \
+INPUT_UNIT_TESTS = \
 	tests/unit/input-router-test \
 	tests/unit/input-keymap-test \
 	tests/unit/input-hotkeys-test \
 	tests/unit/input-text-test \
 	tests/unit/input-devices-test \
 	tests/unit/input-settings-test
-check_PROGRAMS += \
-	tests/unit/input-router-test \
-	tests/unit/input-keymap-test \
-	tests/unit/input-hotkeys-test \
-	tests/unit/input-text-test \
-	tests/unit/input-devices-test \
-	tests/unit/input-settings-test
+UNIT_TESTS += $(INPUT_UNIT_TESTS)
+check_PROGRAMS += $(INPUT_UNIT_TESTS)
 tests_unit_input_router_test_SOURCES = tests/unit/input-router-test.c \
 	tests/unit/input-script.c tests/unit/input-script.h
 tests_unit_input_router_test_LDADD = $(INPUT_LIBS)

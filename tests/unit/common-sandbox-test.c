@@ -5,6 +5,7 @@
  * change ids. The id tests need root and run in a child. */
 #include "config.h"
 #include "common/sandbox.h"
+#include "tests/harness/in-child.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,20 +20,6 @@
 #include <unistd.h>
 
 #define NOBODY 65534
-
-/* Run fn in a forked child; return its exit status. */
-static int in_child(int (*fn)(void))
-{
-	pid_t pid = fork();
-	int status;
-
-	g_assert_cmpint(pid, >=, 0);
-	if (pid == 0)
-		_exit(fn());
-	g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
-	g_assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
-}
 
 static int child_full_drop(void)
 {
@@ -83,19 +70,19 @@ static int child_saved_uid_left(void)
 static void test_full_drop(void)
 {
 	REQUIRE_ROOT();
-	g_assert_cmpint(in_child(child_full_drop), ==, 0);
+	g_assert_cmpint(tsr_test_in_child(child_full_drop), ==, 0);
 }
 
 static void test_group_left_detected(void)
 {
 	REQUIRE_ROOT();
-	g_assert_cmpint(in_child(child_group_left_behind), ==, 0);
+	g_assert_cmpint(tsr_test_in_child(child_group_left_behind), ==, 0);
 }
 
 static void test_saved_uid_detected(void)
 {
 	REQUIRE_ROOT();
-	g_assert_cmpint(in_child(child_saved_uid_left), ==, 0);
+	g_assert_cmpint(tsr_test_in_child(child_saved_uid_left), ==, 0);
 }
 
 static void test_refuses_root_target(void)
@@ -148,7 +135,7 @@ static int child_limits(void)
 
 static void test_limits(void)
 {
-	g_assert_cmpint(in_child(child_limits), ==, 0);
+	g_assert_cmpint(tsr_test_in_child(child_limits), ==, 0);
 }
 
 static int child_nnp(void)
@@ -167,7 +154,7 @@ static int child_nnp(void)
 
 static void test_no_new_privs(void)
 {
-	g_assert_cmpint(in_child(child_nnp), ==, 0);
+	g_assert_cmpint(tsr_test_in_child(child_nnp), ==, 0);
 }
 
 static int status_field(const char *name)
@@ -218,7 +205,7 @@ static int child_sequence(void)
 static void test_sequence(void)
 {
 	REQUIRE_ROOT();
-	g_assert_cmpint(in_child(child_sequence), ==, 0);
+	g_assert_cmpint(tsr_test_in_child(child_sequence), ==, 0);
 }
 
 /* A drop to root is refused before anything changes: still root, no no_new_privs, fds open. */
@@ -246,7 +233,7 @@ static int child_sequence_root_target(void)
 static void test_sequence_root_target(void)
 {
 	REQUIRE_ROOT();
-	g_assert_cmpint(in_child(child_sequence_root_target), ==, 0);
+	g_assert_cmpint(tsr_test_in_child(child_sequence_root_target), ==, 0);
 }
 
 /* The kiosk keeps its device groups: exactly the ones asked for, nothing else. */
@@ -271,7 +258,7 @@ static int child_sequence_groups(void)
 static void test_sequence_groups(void)
 {
 	REQUIRE_ROOT();
-	g_assert_cmpint(in_child(child_sequence_groups), ==, 0);
+	g_assert_cmpint(tsr_test_in_child(child_sequence_groups), ==, 0);
 }
 
 /* Without root the ids cannot change: a process that is not already the target is refused,
@@ -298,7 +285,7 @@ static int child_sequence_unprivileged(void)
 static void test_sequence_unprivileged(void)
 {
 	REQUIRE_ROOT();
-	g_assert_cmpint(in_child(child_sequence_unprivileged), ==, 0);
+	g_assert_cmpint(tsr_test_in_child(child_sequence_unprivileged), ==, 0);
 }
 
 /* Who owns /proc/self/stat of a program exec'd after the sequence: root when it started
@@ -368,7 +355,7 @@ static int child_after_exec(void)
 static void test_after_exec(void)
 {
 	REQUIRE_ROOT();
-	g_assert_cmpint(in_child(child_after_exec), ==, 0);
+	g_assert_cmpint(tsr_test_in_child(child_after_exec), ==, 0);
 }
 
 int main(int argc, char **argv)

@@ -4,6 +4,7 @@
  * cannot leave. */
 #include "config.h"
 #include "common/sandbox.h"
+#include "tests/harness/in-child.h"
 #include "common/seccomp.h"
 
 #include <errno.h>
@@ -43,19 +44,6 @@ static int load(void)
 	return tsr_seccomp_load(rules, G_N_ELEMENTS(rules));
 }
 
-static int in_child(int (*fn)(void))
-{
-	pid_t pid = fork();
-	int status;
-
-	g_assert_cmpint(pid, >=, 0);
-	if (pid == 0)
-		_exit(fn());
-	g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
-	g_assert_true(WIFEXITED(status));
-	return WEXITSTATUS(status);
-}
-
 static int refused(long rc)
 {
 	return rc == -1 && errno == EACCES;
@@ -74,7 +62,7 @@ static int child_not_listed(void)
 
 static void test_not_listed(void)
 {
-	g_assert_cmpint(in_child(child_not_listed), ==, 0);
+	g_assert_cmpint(tsr_test_in_child(child_not_listed), ==, 0);
 }
 
 static int child_fcntl(void)
@@ -101,7 +89,7 @@ static int child_fcntl(void)
 
 static void test_fcntl(void)
 {
-	g_assert_cmpint(in_child(child_fcntl), ==, 0);
+	g_assert_cmpint(tsr_test_in_child(child_fcntl), ==, 0);
 }
 
 static int child_prot_exec(void)
@@ -126,7 +114,7 @@ static int child_prot_exec(void)
 
 static void test_prot_exec(void)
 {
-	g_assert_cmpint(in_child(child_prot_exec), ==, 0);
+	g_assert_cmpint(tsr_test_in_child(child_prot_exec), ==, 0);
 }
 
 /* A thread started before the filter, released after it: it is filtered too. */
@@ -162,7 +150,7 @@ static int child_tsync(void)
 
 static void test_tsync(void)
 {
-	g_assert_cmpint(in_child(child_tsync), ==, 0);
+	g_assert_cmpint(tsr_test_in_child(child_tsync), ==, 0);
 }
 
 /* The sequence runs the filter last, with everything before it. */
@@ -181,7 +169,7 @@ static int child_sequence(void)
 
 static void test_sequence(void)
 {
-	g_assert_cmpint(in_child(child_sequence), ==, 0);
+	g_assert_cmpint(tsr_test_in_child(child_sequence), ==, 0);
 }
 
 int main(int argc, char **argv)
