@@ -238,25 +238,51 @@ static bool command_name_valid(const char *s)
 	return true;
 }
 
+/* The envelope both directions share: within max_len bytes, one JSON object within the
+ * limits, no member but the allowed ones, our version, a non-negative integer "id". */
+struct envelope {
+	const char *what; /* "request", "response": for the messages */
+	size_t max_len;
+	unsigned max_depth, max_nodes;
+	size_t max_string;
+	const char *const *allowed;
+};
+
+static JsonObject *parse_envelope(const void *body, size_t len, const struct envelope *env,
+				  int64_t *id, GError **error)
+{
+	JsonObject *o;
+
+	if (len > env->max_len) {
+		g_set_error(error, TSR_CTL_ERROR, TSR_CTL_ERROR_TOO_LARGE,
+			    "%s of %zu bytes is over the limit of %zu", env->what, len,
+			    env->max_len);
+		return NULL;
+	}
+	o = parse_object(body, len, env->max_depth, env->max_nodes, env->max_string, error);
+	if (!o)
+		return NULL;
+	if (!check_members(o, env->allowed, error) || !check_version(o, error) ||
+	    !get_int(o, "id", true, id, error)) {
+		json_object_unref(o);
+		return NULL;
+	}
+	return o;
+}
+
 bool tsr_ctl_request_parse(const void *body, size_t len, struct tsr_ctl_request *req,
 			   GError **error)
 {
 	static const char *const allowed[] = { "version", "id", "command", "args", NULL };
-	g_autoptr(JsonObject) o = NULL;
-	JsonNode *cmd, *args;
+	static const struct envelope env = {
+		"request", TSR_CTL_MAX_REQUEST, TSR_CTL_MAX_DEPTH, TSR_CTL_MAX_NODES,
+		TSR_CTL_MAX_STRING, allowed,
+	};
 	int64_t id = 0;
+	g_autoptr(JsonObject) o = parse_envelope(body, len, &env, &id, error);
+	JsonNode *cmd, *args;
 
-	if (len > TSR_CTL_MAX_REQUEST) {
-		g_set_error(error, TSR_CTL_ERROR, TSR_CTL_ERROR_TOO_LARGE,
-			    "request of %zu bytes is over the limit of %d", len, TSR_CTL_MAX_REQUEST);
-		return false;
-	}
-	o = parse_object(body, len, TSR_CTL_MAX_DEPTH, TSR_CTL_MAX_NODES, TSR_CTL_MAX_STRING,
-			 error);
 	if (!o)
-		return false;
-	if (!check_members(o, allowed, error) || !check_version(o, error) ||
-	    !get_int(o, "id", true, &id, error))
 		return false;
 	if (id < 0) {
 		g_set_error(error, TSR_CTL_ERROR, TSR_CTL_ERROR_MALFORMED,
@@ -298,22 +324,15 @@ bool tsr_ctl_response_parse(const void *body, size_t len, struct tsr_ctl_respons
 			    GError **error)
 {
 	static const char *const allowed[] = { "version", "id", "ok", "result", "error", NULL };
-	g_autoptr(JsonObject) o = NULL;
-	JsonNode *ok, *n;
+	static const struct envelope env = {
+		"response", TSR_CTL_MAX_RESPONSE, TSR_CTL_MAX_RESPONSE_DEPTH,
+		TSR_CTL_MAX_RESPONSE_NODES, 0, allowed,
+	};
 	int64_t id = 0;
+	g_autoptr(JsonObject) o = parse_envelope(body, len, &env, &id, error);
+	JsonNode *ok, *n;
 
-	if (len > TSR_CTL_MAX_RESPONSE) {
-		g_set_error(error, TSR_CTL_ERROR, TSR_CTL_ERROR_TOO_LARGE,
-			    "response of %zu bytes is over the limit of %d", len,
-			    TSR_CTL_MAX_RESPONSE);
-		return false;
-	}
-	o = parse_object(body, len, TSR_CTL_MAX_RESPONSE_DEPTH, TSR_CTL_MAX_RESPONSE_NODES, 0,
-			 error);
 	if (!o)
-		return false;
-	if (!check_members(o, allowed, error) || !check_version(o, error) ||
-	    !get_int(o, "id", true, &id, error))
 		return false;
 	ok = json_object_get_member(o, "ok");
 	if (!ok || !JSON_NODE_HOLDS_VALUE(ok) || json_node_get_value_type(ok) != G_TYPE_BOOLEAN) {
