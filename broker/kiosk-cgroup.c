@@ -25,41 +25,53 @@ struct brk_kiosk_cgroup {
 	int procs_fd; /* cgroup.procs, open for the child to join */
 };
 
-/* Where the cgroup v2 hierarchy is mounted (the unified one on hybrid systems). */
-static char *cgroup2_mount(void)
+/* What match finds in the first line of file (a /proc table) it finds anything in, or NULL. */
+static char *scan_proc(const char *file, char *(*match)(const char *line))
 {
 	g_autofree char *text = NULL;
 	g_auto(GStrv) lines = NULL;
 
-	if (!g_file_get_contents("/proc/self/mountinfo", &text, NULL, NULL))
+	if (!g_file_get_contents(file, &text, NULL, NULL))
 		return NULL;
 	lines = g_strsplit(text, "\n", -1);
 	for (size_t i = 0; lines[i]; i++) {
-		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS... - FSTYPE SOURCE SUPER */
-		const char *sep = strstr(lines[i], " - cgroup2 ");
-		g_auto(GStrv) f = NULL;
-		if (!sep)
-			continue;
-		f = g_strsplit(lines[i], " ", 6);
-		if (g_strv_length(f) >= 5 && strcmp(f[3], "/") == 0)
-			return g_strdup(f[4]);
+		char *found = match(lines[i]);
+		if (found)
+			return found;
 	}
 	return NULL;
 }
 
-/* Our own cgroup, relative to the hierarchy's root ("0::/path"). */
+/* A mountinfo line of the cgroup v2 hierarchy's root: its mount point. */
+static char *cgroup2_root_mount(const char *line)
+{
+	/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS... - FSTYPE SOURCE SUPER */
+	g_auto(GStrv) f = NULL;
+
+	if (!strstr(line, " - cgroup2 "))
+		return NULL;
+	f = g_strsplit(line, " ", 6);
+	if (g_strv_length(f) >= 5 && strcmp(f[3], "/") == 0)
+		return g_strdup(f[4]);
+	return NULL;
+}
+
+/* The unified hierarchy's line of /proc/self/cgroup ("0::/path"): the path. */
+static char *unified_path(const char *line)
+{
+	return g_str_has_prefix(line, "0::") ? g_strdup(line + 3) : NULL;
+}
+
+/* Where the cgroup v2 hierarchy is mounted (the unified one on hybrid systems). */
+static char *cgroup2_mount(void)
+{
+	return scan_proc("/proc/self/mountinfo", cgroup2_root_mount);
+}
+
+/* Our own cgroup, relative to the hierarchy's root. */
 static char *own_cgroup(void)
 {
-	g_autofree char *text = NULL;
-	g_auto(GStrv) lines = NULL;
-
-	if (!g_file_get_contents("/proc/self/cgroup", &text, NULL, NULL))
-		return NULL;
-	lines = g_strsplit(text, "\n", -1);
-	for (size_t i = 0; lines[i]; i++)
-		if (g_str_has_prefix(lines[i], "0::"))
-			return g_strdup(lines[i] + 3);
-	return NULL;
+	return scan_proc("/proc/self/cgroup", unified_path);
 }
 
 /* A broker that was killed could not remove its kiosk cgroup: drop the empty ones whose broker
