@@ -136,6 +136,15 @@ long tsr_read_pid_file(const char *path);
 /* Whether process pid has arg as one whole argument on its command line: adopting a domain
  * after a restart must not take a recycled pid for its process. */
 bool tsr_pid_has_arg(long pid, const char *arg);
+/* Adopting the device model a previous broker started, from d's pid file: returns its pid, now
+ * d->pid and watched (fn with d, the source in *watch); or 0 with op finished: it was not running
+ * (the domain stays stopped), the watch failed, or the pid is not the domain's process any more
+ * (is_ours says, so a recycled pid is never taken): then gone runs (if not NULL) and the domain
+ * is crashed with reason why. */
+long tsr_adopt_pid(struct tsr_domain *d, struct tsr_op *op,
+		   bool (*is_ours)(struct tsr_domain *d, long pid),
+		   void (*gone)(struct tsr_domain *d), const char *why, tsr_pid_exit_fn fn,
+		   guint *watch);
 
 /* A device model that died while starting (domains/dm-log.c): the one line to show a user (the
  * last thing it logged, without QEMU's timestamp and program name; NULL for an empty log), and

@@ -270,6 +270,33 @@ long tsr_read_pid_file(const char *path)
 	return pid > 0 ? pid : 0;
 }
 
+long tsr_adopt_pid(struct tsr_domain *d, struct tsr_op *op,
+		   bool (*is_ours)(struct tsr_domain *d, long pid),
+		   void (*gone)(struct tsr_domain *d), const char *why, tsr_pid_exit_fn fn,
+		   guint *watch)
+{
+	long pid = tsr_read_pid_file(d->pid_path);
+	GError *error = NULL;
+	if (pid == 0) {
+		tsr_op_finish(op, NULL); /* was not running: stays stopped */
+		return 0;
+	}
+	if (!is_ours(d, pid)) {
+		if (gone)
+			gone(d);
+		tsr_domain_set_state(d, TSR_DOMAIN_CRASHED, why);
+		tsr_op_finish(op, NULL);
+		return 0;
+	}
+	*watch = tsr_watch_pid((GPid)pid, false, fn, d, &error);
+	if (!*watch) {
+		tsr_op_finish(op, error);
+		return 0;
+	}
+	d->pid = pid;
+	return pid;
+}
+
 bool tsr_pid_has_arg(long pid, const char *arg)
 {
 	char *path = g_strdup_printf("/proc/%ld/cmdline", pid);

@@ -564,24 +564,10 @@ static bool is_our_qemu(struct tsr_domain *d, long pid)
 static void qemu_adopt(struct tsr_domain *d, struct tsr_op *op)
 {
 	struct qemu_domain *q = priv(d);
-	long pid = tsr_read_pid_file(d->pid_path);
-	if (pid == 0) {
-		tsr_op_finish(op, NULL);
-		return;
-	}
-	if (!is_our_qemu(d, pid)) {
-		tsr_network_release(d);
-		tsr_domain_set_state(d, TSR_DOMAIN_CRASHED, "QEMU died while the broker was away");
-		tsr_op_finish(op, NULL);
-		return;
-	}
 	GError *error = NULL;
-	q->watch = tsr_watch_pid((GPid)pid, false, exited, d, &error);
-	if (!q->watch) {
-		tsr_op_finish(op, error);
+	if (!tsr_adopt_pid(d, op, is_our_qemu, tsr_network_release,
+			   "QEMU died while the broker was away", exited, &q->watch))
 		return;
-	}
-	d->pid = pid;
 	q->adopted = true;
 	q->start_op = op;
 	if (!connect_qmp(d, &error)) {

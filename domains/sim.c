@@ -229,23 +229,10 @@ static bool is_our_testdomain(struct tsr_domain *d, long pid)
 static void sim_adopt(struct tsr_domain *d, struct tsr_op *op)
 {
 	struct sim_domain *s = priv(d);
-	long pid = tsr_read_pid_file(d->pid_path);
-	if (pid == 0) {
-		tsr_op_finish(op, NULL); /* was not running: stays stopped */
+	long pid = tsr_adopt_pid(d, op, is_our_testdomain, NULL, "died while the broker was away",
+				 exited, &s->watch);
+	if (!pid)
 		return;
-	}
-	if (!is_our_testdomain(d, pid)) {
-		tsr_domain_set_state(d, TSR_DOMAIN_CRASHED, "died while the broker was away");
-		tsr_op_finish(op, NULL);
-		return;
-	}
-	GError *error = NULL;
-	s->watch = tsr_watch_pid((GPid)pid, false, exited, d, &error);
-	if (!s->watch) {
-		tsr_op_finish(op, error);
-		return;
-	}
-	d->pid = pid;
 	bool stopped = process_stopped(pid);
 	tsr_domain_set_state(d, stopped ? TSR_DOMAIN_PAUSED : TSR_DOMAIN_RUNNING,
 			     "adopted after restart");
