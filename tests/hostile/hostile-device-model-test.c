@@ -39,18 +39,6 @@ static void swap_socket(struct bh *h, const char *target)
 	g_assert_cmpint(WEXITSTATUS(status), ==, 0);
 }
 
-static unsigned login(struct bh *h, const char *user, const char *password)
-{
-	for (int i = 0; i < 200; i++) {
-		unsigned seq = bh_kiosk(h, "login %s %s", user, password);
-		const char *line = bh_reply(h, seq);
-		if (bh_status(line) != 2)
-			return bh_status(line);
-		g_usleep(10000);
-	}
-	g_assert_not_reached();
-}
-
 /* Both domains running, alice logged in, web's socket swapped for a link to target; alice
  * picks web. */
 static struct bh *pick_swapped(const char *target_rel, const char **line)
@@ -62,7 +50,7 @@ static struct bh *pick_swapped(const char *target_rel, const char **line)
 
 	bh_start(h, true);
 	bh_expect(h, "session state=0 ");
-	g_assert_cmpuint(login(h, "alice", "alice-pw"), ==, 0);
+	g_assert_cmpuint(bh_login(h, "alice", "alice-pw"), ==, 0);
 	for (int i = 0; i < 2; i++) {
 		args = json_object_new();
 		json_object_set_string_member(args, "name", i == 0 ? "web" : "work");

@@ -15,28 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The reply's retry= in ms. */
-static unsigned retry_ms(const char *line)
-{
-	const char *r = strstr(line, "retry=");
-
-	return r ? (unsigned)strtoul(r + 6, NULL, 10) : 0;
-}
-
-/* Log in (or try), waiting out WAIT answers (back-off, the global rate limit); returns the
- * final status. */
-static unsigned login(struct bh *h, const char *user, const char *password)
-{
-	for (int i = 0; i < 200; i++) {
-		unsigned seq = bh_kiosk(h, "login %s %s", user, password);
-		const char *line = bh_reply(h, seq);
-		if (bh_status(line) != 2)
-			return bh_status(line);
-		g_usleep(1000 * (gulong)MAX(retry_ms(line), 1));
-	}
-	g_assert_not_reached();
-}
-
 /* alice picks work, logs out (work is paused, still hers), and the kiosk then sends bob's
  * login and the attack back to back, so the attack arrives while work is being shut down. */
 static struct bh *alice_leaves_work_behind(const char *attack, unsigned *login_seq,
@@ -47,7 +25,7 @@ static struct bh *alice_leaves_work_behind(const char *attack, unsigned *login_s
 
 	bh_start(h, true);
 	bh_expect(h, "session state=0 ");
-	g_assert_cmpuint(login(h, "alice", "alice-pw"), ==, 0);
+	g_assert_cmpuint(bh_login(h, "alice", "alice-pw"), ==, 0);
 	seq = bh_kiosk(h, "pick work");
 	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
 	seq = bh_kiosk(h, "logout");
@@ -101,8 +79,8 @@ static void test_login_flood(void)
 	bh_start(h, true);
 	bh_expect(h, "session state=0 ");
 	/* bob is one failure away from the lock (attempts = 3). */
-	g_assert_cmpuint(login(h, "bob", "wrong-1"), ==, 1);
-	g_assert_cmpuint(login(h, "bob", "wrong-2"), ==, 1);
+	g_assert_cmpuint(bh_login(h, "bob", "wrong-1"), ==, 1);
+	g_assert_cmpuint(bh_login(h, "bob", "wrong-2"), ==, 1);
 	/* More unknown names than the broker tracks, as fast as the kiosk can send them. */
 	for (int i = 0; i < 300; i++) {
 		seq = bh_kiosk(h, "login flood-%d x", i);
@@ -110,7 +88,7 @@ static void test_login_flood(void)
 		g_assert_true(st == 1 || st == 2);
 	}
 	/* bob's third failure still locks him: even his right password is refused. */
-	g_assert_cmpuint(login(h, "bob", "wrong-3"), ==, 1);
+	g_assert_cmpuint(bh_login(h, "bob", "wrong-3"), ==, 1);
 	seq = bh_kiosk(h, "login bob bob-pw");
 	const char *line = bh_reply(h, seq);
 	g_assert_cmpuint(bh_status(line), ==, 3);

@@ -13,42 +13,15 @@
 #include "tests/integration/broker-harness.h"
 
 #include <string.h>
-#include <time.h>
 
 static struct bh *h;
-static char *keys, *out, *pass;
-
-static void provision(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
-static void provision(const char *fmt, ...)
-{
-	const char *b = g_getenv("TSR_BUILDDIR") ? g_getenv("TSR_BUILDDIR") : TSR_BUILDDIR;
-	g_autofree char *args = NULL, *cmd = NULL, *o = NULL, *e = NULL;
-	int status = 0;
-	va_list ap;
-
-	va_start(ap, fmt);
-	args = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	cmd = g_strdup_printf("%s/tessera-provision %s", b, args);
-	g_assert_true(g_spawn_command_line_sync(cmd, &o, &e, &status, NULL));
-	if (!g_spawn_check_wait_status(status, NULL))
-		g_error("%s failed: %s%s", cmd, o, e);
-}
-
-/* The laptop has seen a time past validity (1 day) plus the 3 grace days. */
-static void see_time_past_lease(void)
-{
-	g_autofree char *latest = g_build_filename(h->state, "latest-time", NULL);
-	g_autofree char *t = g_strdup_printf("%lld\n", (long long)time(NULL) + 5 * 86400);
-	g_assert_true(g_file_set_contents(latest, t, -1, NULL));
-}
 
 static void test_open_session_locked(void)
 {
 	unsigned seq = bh_kiosk(h, "login alice alice-pw");
 	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
 	bh_expect(h, "session state=2 ");
-	see_time_past_lease();
+	bh_see_time_past_lease(h);
 	seq = bh_kiosk(h, "list");
 	const char *line = bh_reply(h, seq);
 	g_assert_cmpuint(bh_status(line), ==, 8);
@@ -79,10 +52,7 @@ static void test_unlock_refused(void)
 static void test_newer_bundle_unlocks(void)
 {
 	/* Signed now for 30 days: valid past the time the laptop has seen. */
-	provision("sign %s/test.bundle --key %s/policy.secret --keyset %s/keyset "
-	          "--valid-days 30 --passphrase-file %s", out, keys, keys, pass);
-	provision("install %s/test.bundle --state-dir %s --broker-socket %s", out, h->state,
-	          h->control);
+	g_free(bh_install_newer(h, 30));
 	g_autofree char *ev = bh_wait_audit(h, "\"event\":\"policy-reloaded\"", "\"serial\":2");
 	unsigned seq = bh_kiosk(h, "unlock alice-pw");
 	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
@@ -92,21 +62,7 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	h = bh_new(NULL);
-	keys = g_build_filename(h->dir, "keys", NULL);
-	out = g_build_filename(h->dir, "bundles", NULL);
-	pass = g_build_filename(h->dir, "pass", NULL);
-	g_assert_true(g_file_set_contents(pass, "test passphrase\n", -1, NULL));
-	provision("keygen --out %s --role root --passphrase-file %s", keys, pass);
-	provision("keygen --out %s --role policy --passphrase-file %s", keys, pass);
-	provision("keyset --root %s/root.secret --add %s/policy.pub --organization test-org "
-	          "--out %s/keyset --passphrase-file %s", keys, keys, keys, pass);
-	provision("build %s --out %s", h->policy, out);
-	provision("sign %s/test.bundle --key %s/policy.secret --keyset %s/keyset "
-	          "--valid-days 1 --passphrase-file %s", out, keys, keys, pass);
-	provision("init --state-dir %s --root %s/root.pub --organization test-org --group test",
-	          h->state, keys);
-	provision("install %s/test.bundle --state-dir %s --broker-socket ''", out, h->state);
-	h->installed = true;
+	bh_install_signed(h);
 	bh_start(h, true);
 	bh_expect(h, "session state=0 ");
 	/* In order: each attack starts where the previous one left the session; a failed one
@@ -117,8 +73,5 @@ int main(int argc, char **argv)
 	g_test_add_func("/hostile/lease/newer-bundle-lets-unlock", test_newer_bundle_unlocks);
 	int rc = g_test_run();
 	bh_free(h);
-	g_free(keys);
-	g_free(out);
-	g_free(pass);
 	return rc;
 }

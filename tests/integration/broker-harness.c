@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char *builddir(void)
@@ -329,6 +330,85 @@ unsigned bh_status(const char *line)
 	const char *s = strstr(line, "status=");
 	g_assert_nonnull(s);
 	return (unsigned)atoi(s + 7);
+}
+
+/* The reply's retry= in ms. */
+static unsigned retry_ms(const char *line)
+{
+	const char *r = strstr(line, "retry=");
+
+	return r ? (unsigned)strtoul(r + 6, NULL, 10) : 0;
+}
+
+unsigned bh_login(struct bh *h, const char *user, const char *password)
+{
+	for (int i = 0; i < 200; i++) {
+		unsigned seq = bh_kiosk(h, "login %s %s", user, password);
+		const char *line = bh_reply(h, seq);
+		if (bh_status(line) != 2)
+			return bh_status(line);
+		g_usleep(1000 * (gulong)MAX(retry_ms(line), 1));
+	}
+	g_assert_not_reached();
+}
+
+char *bh_provision(const char *fmt, ...)
+{
+	g_autofree char *args = NULL, *cmd = NULL;
+	char *out = NULL, *err = NULL;
+	int status = 0;
+	va_list ap;
+
+	va_start(ap, fmt);
+	args = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	cmd = g_strdup_printf("%s/tessera-provision %s", builddir(), args);
+	g_assert_true(g_spawn_command_line_sync(cmd, &out, &err, &status, NULL));
+	if (!g_spawn_check_wait_status(status, NULL))
+		g_error("%s failed: %s%s", cmd, out, err);
+	g_free(err);
+	return out;
+}
+
+void bh_install_signed(struct bh *h)
+{
+	g_autofree char *keys = g_build_filename(h->dir, "keys", NULL);
+	g_autofree char *out = g_build_filename(h->dir, "bundles", NULL);
+	g_autofree char *pass = g_build_filename(h->dir, "pass", NULL);
+
+	g_assert_true(g_file_set_contents(pass, "test passphrase\n", -1, NULL));
+	g_free(bh_provision("keygen --out %s --role root --passphrase-file %s", keys, pass));
+	g_free(bh_provision("keygen --out %s --role policy --passphrase-file %s", keys, pass));
+	g_free(bh_provision("keyset --root %s/root.secret --add %s/policy.pub --organization test-org "
+			    "--out %s/keyset --passphrase-file %s", keys, keys, keys, pass));
+	g_free(bh_provision("build %s --out %s", h->policy, out));
+	g_free(bh_provision("sign %s/test.bundle --key %s/policy.secret --keyset %s/keyset "
+			    "--valid-days 1 --passphrase-file %s", out, keys, keys, pass));
+	g_free(bh_provision("init --state-dir %s --root %s/root.pub --organization test-org "
+			    "--group test", h->state, keys));
+	g_free(bh_provision("install %s/test.bundle --state-dir %s --broker-socket ''", out, h->state));
+	h->installed = true;
+}
+
+char *bh_install_newer(struct bh *h, int valid_days)
+{
+	g_autofree char *keys = g_build_filename(h->dir, "keys", NULL);
+	g_autofree char *out = g_build_filename(h->dir, "bundles", NULL);
+	g_autofree char *pass = g_build_filename(h->dir, "pass", NULL);
+
+	g_free(bh_provision("sign %s/test.bundle --key %s/policy.secret --keyset %s/keyset "
+			    "--valid-days %d --passphrase-file %s", out, keys, keys, valid_days,
+			    pass));
+	return bh_provision("install %s/test.bundle --state-dir %s --broker-socket %s", out,
+			    h->state, h->control);
+}
+
+void bh_see_time_past_lease(struct bh *h)
+{
+	g_autofree char *latest = g_build_filename(h->state, "latest-time", NULL);
+	g_autofree char *t = g_strdup_printf("%lld\n", (long long)time(NULL) + 5 * 86400);
+
+	g_assert_true(g_file_set_contents(latest, t, -1, NULL));
 }
 
 bool bh_seen(struct bh *h, const char *prefix)

@@ -65,6 +65,21 @@ bool bh_seen(struct bh *h, const char *prefix);
 void bh_kiosk_clear(struct bh *h);
 /* True if the kiosk's end closed (it exited) within the timeout. */
 bool bh_kiosk_gone(struct bh *h);
+/* Log in (or try), waiting out WAIT answers (back-off, the global rate limit, the reply's
+ * retry=); returns the final status. */
+unsigned bh_login(struct bh *h, const char *user, const char *password);
+
+/* Run the built tessera-provision with these arguments; its output (the caller frees it). Fails
+ * the test if it fails. */
+char *bh_provision(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* Before bh_start: a root and a policy key (passphrase file, keys and bundles under h->dir), a
+ * bundle of h->policy signed for one day, initialised and installed into h->state. */
+void bh_install_signed(struct bh *h);
+/* A newer bundle (the next serial) signed for valid_days and installed while the broker runs,
+ * telling it to reload; install's output (the caller frees it). */
+char *bh_install_newer(struct bh *h, int valid_days);
+/* The laptop has seen a time past a one-day bundle's validity plus the 3 grace days. */
+void bh_see_time_past_lease(struct bh *h);
 
 /* A control call as root; fails the test if it cannot be made. */
 bool bh_ctl(struct bh *h, const char *command, JsonObject *args, struct tsr_ctl_response *r);

@@ -8,50 +8,14 @@
 #include "tests/integration/broker-harness.h"
 
 #include <string.h>
-#include <time.h>
-
-static char *provision(struct bh *h, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static char *provision(struct bh *h, const char *fmt, ...)
-{
-	const char *b = g_getenv("TSR_BUILDDIR") ? g_getenv("TSR_BUILDDIR") : TSR_BUILDDIR;
-	g_autofree char *args = NULL, *cmd = NULL;
-	char *out = NULL, *err = NULL;
-	int status = 0;
-	va_list ap;
-
-	va_start(ap, fmt);
-	args = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	cmd = g_strdup_printf("%s/tessera-provision %s", b, args);
-	g_assert_true(g_spawn_command_line_sync(cmd, &out, &err, &status, NULL));
-	if (!g_spawn_check_wait_status(status, NULL))
-		g_error("%s failed: %s%s", cmd, out, err);
-	g_free(err);
-	return out;
-}
 
 static void test_lease(void)
 {
 	struct bh *h = bh_new(NULL);
-	g_autofree char *keys = g_build_filename(h->dir, "keys", NULL);
-	g_autofree char *out = g_build_filename(h->dir, "bundles", NULL);
-	g_autofree char *pass = g_build_filename(h->dir, "pass", NULL);
 	unsigned seq;
 	const char *line;
 
-	g_assert_true(g_file_set_contents(pass, "test passphrase\n", -1, NULL));
-	g_free(provision(h, "keygen --out %s --role root --passphrase-file %s", keys, pass));
-	g_free(provision(h, "keygen --out %s --role policy --passphrase-file %s", keys, pass));
-	g_free(provision(h, "keyset --root %s/root.secret --add %s/policy.pub --organization test-org "
-			    "--out %s/keyset --passphrase-file %s", keys, keys, keys, pass));
-	g_free(provision(h, "build %s --out %s", h->policy, out));
-	g_free(provision(h, "sign %s/test.bundle --key %s/policy.secret --keyset %s/keyset "
-			    "--valid-days 1 --passphrase-file %s", out, keys, keys, pass));
-	g_free(provision(h, "init --state-dir %s --root %s/root.pub --organization test-org "
-			    "--group test", h->state, keys));
-	g_free(provision(h, "install %s/test.bundle --state-dir %s --broker-socket ''", out, h->state));
-
-	h->installed = true;
+	bh_install_signed(h);
 	bh_start(h, true);
 	bh_expect(h, "session state=0 ");
 	/* Valid, but only for a day: login works and the user is warned. */
@@ -63,10 +27,7 @@ static void test_lease(void)
 	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
 
 	/* A newer bundle installed while the broker runs: install tells it, it reloads. */
-	g_free(provision(h, "sign %s/test.bundle --key %s/policy.secret --keyset %s/keyset "
-			    "--valid-days 1 --passphrase-file %s", out, keys, keys, pass));
-	g_autofree char *said = provision(h, "install %s/test.bundle --state-dir %s "
-					    "--broker-socket %s", out, h->state, h->control);
+	g_autofree char *said = bh_install_newer(h, 1);
 	g_autofree char *ev = bh_wait_audit(h, "\"event\":\"policy-reloaded\"", "\"serial\":2");
 	struct tsr_ctl_response r = { 0 };
 	g_assert_true(bh_ctl(h, "status", NULL, &r));
@@ -77,9 +38,7 @@ static void test_lease(void)
 
 	/* The laptop has seen a time past validity + 3 grace days: no new logins, whatever the
 	 * clock says now. */
-	g_autofree char *latest = g_build_filename(h->state, "latest-time", NULL);
-	g_autofree char *t = g_strdup_printf("%lld\n", (long long)time(NULL) + 5 * 86400);
-	g_assert_true(g_file_set_contents(latest, t, -1, NULL));
+	bh_see_time_past_lease(h);
 	seq = bh_kiosk(h, "login alice alice-pw");
 	line = bh_reply(h, seq);
 	g_assert_cmpuint(bh_status(line), ==, 8);
