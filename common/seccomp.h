@@ -46,6 +46,10 @@ struct tsr_seccomp_rule {
 /* Allowed when argument i has none of the bits in m set (PROT_EXEC out of mmap). */
 #define TSR_SC_ALLOW_NONE_OF(name, i, m) \
 	{ .nr = SCMP_SYS(name), .args = { { (i), TSR_SECCOMP_MASKED_EQ, (uint64_t)(m), 0 } } }
+/* Allowed when argument i has value v in the bits of mask m (an ioctl request's type byte). */
+#define TSR_SC_ALLOW_MASKED(name, i, m, v) \
+	{ .nr = SCMP_SYS(name), \
+	  .args = { { (i), TSR_SECCOMP_MASKED_EQ, (uint64_t)(m), (uint64_t)(v) } } }
 /* Allowed when argument i has all of the bits in m set (clone with CLONE_THREAD). */
 #define TSR_SC_ALLOW_ALL_OF(name, i, m) \
 	{ .nr = SCMP_SYS(name), \

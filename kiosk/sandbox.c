@@ -12,6 +12,9 @@
 #include <sys/ioctl.h>
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+/* The type byte of an ioctl request (_IOC_TYPE): one rule per subsystem, whatever the number,
+ * direction and size bits. */
+#define IOC_TYPE_MASK 0xff00u
 /* An open that may create, truncate or write. */
 #define WRITE_FLAGS (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND)
 
@@ -19,9 +22,14 @@ static const struct tsr_seccomp_rule base[] = {
 	/* a GLib program on the fds it holds (common/seccomp-base.h): the broker link, viewer
 	 * links, the console link, lent devices, stderr */
 	TSR_SECCOMP_BASE_GLIB,
-	/* ioctls on held fds: DRM/KMS on the lent card, EVIOCGRAB and friends on lent evdev
-	 * fds (no new fd can be opened for either) */
-	TSR_SC_ALLOW(ioctl),
+	/* ioctls by type: DRM/KMS ('d') on the lent card, EVIOCGRAB and friends ('E') on lent
+	 * evdev fds (no new fd can be opened for either); bytes waiting, non-blocking mode, and
+	 * isatty (GLib's log). Everything else is out: FIOSETOWN/SIOCSPGRP + FIOASYNC would be
+	 * the fcntl signal trick by another door, and the network ioctls on sockets. */
+	TSR_SC_ALLOW_MASKED(ioctl, 1, IOC_TYPE_MASK, (uint64_t)'d' << 8),
+	TSR_SC_ALLOW_MASKED(ioctl, 1, IOC_TYPE_MASK, (uint64_t)'E' << 8),
+	TSR_SC_ALLOW_EQ(ioctl, 1, FIONREAD), TSR_SC_ALLOW_EQ(ioctl, 1, FIONBIO),
+	TSR_SC_ALLOW_EQ(ioctl, 1, TCGETS),
 	/* sealing memfds, and duplicating an fd it holds */
 	TSR_SC_ALLOW_EQ(fcntl, 1, F_ADD_SEALS), TSR_SC_ALLOW_EQ(fcntl, 1, F_DUPFD_CLOEXEC),
 	/* reading files: xkb keymaps compiled when policy changes the layout, fonts */

@@ -8,8 +8,9 @@
  * compromised kiosk would want: new sockets (it cannot connect anywhere or listen), fork and
  * exec, ptrace, executable memory, opening files for writing (except PNGs into
  * --screenshot-dir, tests and the demo), signals to other processes, fcntl F_SETOWN/F_SETSIG and
- * O_ASYNC. It keeps what it needs: I/O and ioctls on the fds it holds (DRM KMS on the lent card,
- * EVIOCGRAB and reads on lent evdev fds), mapping viewer and console memfds (never executable),
+ * O_ASYNC (nor their ioctl twins FIOSETOWN, SIOCSPGRP, FIOASYNC). It keeps what it needs: I/O
+ * and ioctls by type on the fds it holds (DRM KMS on the lent card, EVIOCGRAB and reads on lent
+ * evdev fds), mapping viewer and console memfds (never executable),
  * GLib's worker threads, and reading files (xkb keymaps when policy changes the layout, fonts).
  * Denied calls fail with EACCES. doc/sandbox.md lists each entry. */
 #ifndef TSR_KIOSK_SANDBOX_H

@@ -120,3 +120,12 @@ tests_hostile_local_user_audit_test_SOURCES = tests/hostile/local-user-audit-tes
 	$(BROKER_HARNESS)
 tests_hostile_local_user_audit_test_CFLAGS = $(BROKER_CFLAGS)
 tests_hostile_local_user_audit_test_LDADD = $(BROKER_LIBS)
+
+# A compromised kiosk inside the kiosk's real box (kiosk/sandbox.c linked in): the fcntl signal
+# trick by ioctl (FIOSETOWN, SIOCSPGRP, FIOASYNC) and a network ioctl on a socket.
+HOSTILE_TESTS += tests/hostile/hostile-kiosk-sandbox-test
+check_PROGRAMS += tests/hostile/hostile-kiosk-sandbox-test
+tests_hostile_hostile_kiosk_sandbox_test_SOURCES = tests/hostile/hostile-kiosk-sandbox-test.c \
+	kiosk/sandbox.c kiosk/sandbox.h
+tests_hostile_hostile_kiosk_sandbox_test_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
+tests_hostile_hostile_kiosk_sandbox_test_LDADD = $(COMMON_LIBS)
