@@ -28,11 +28,8 @@ static void test_open_session_locked(void)
 	g_assert_nonnull(strstr(line, "out of date"));
 	bh_expect(h, "session state=1 user=alice");
 	g_autofree char *ev = bh_wait_audit(h, "\"event\":\"lease-ended\"", "\"user\":\"alice\"");
-	struct tsr_ctl_response r = { 0 };
-	g_assert_true(bh_ctl(h, "status", NULL, &r));
-	JsonObject *ses = json_object_get_object_member(r.result, "session");
-	g_assert_cmpstr(json_object_get_string_member(ses, "state"), ==, "locked");
-	tsr_ctl_response_clear(&r);
+	g_autofree char *state = bh_status_field(h, "session", "state");
+	g_assert_cmpstr(state, ==, "locked");
 }
 
 static void test_unlock_refused(void)
@@ -42,11 +39,8 @@ static void test_unlock_refused(void)
 	g_assert_cmpuint(bh_status(line), ==, 8);
 	g_assert_nonnull(strstr(line, "out of date"));
 	g_autofree char *ev = bh_wait_audit(h, "\"event\":\"unlock\"", "\"result\":\"lease\"");
-	struct tsr_ctl_response r = { 0 };
-	g_assert_true(bh_ctl(h, "status", NULL, &r));
-	JsonObject *ses = json_object_get_object_member(r.result, "session");
-	g_assert_cmpstr(json_object_get_string_member(ses, "state"), ==, "locked");
-	tsr_ctl_response_clear(&r);
+	g_autofree char *state = bh_status_field(h, "session", "state");
+	g_assert_cmpstr(state, ==, "locked");
 }
 
 static void test_newer_bundle_unlocks(void)

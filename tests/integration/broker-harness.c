@@ -439,6 +439,18 @@ bool bh_ctl(struct bh *h, const char *command, JsonObject *args, struct tsr_ctl_
 	return r->ok;
 }
 
+/* A string or number member of o as a new string; NULL if it is neither or not there. */
+static char *member_text(JsonObject *o, const char *field)
+{
+	JsonNode *n = o ? json_object_get_member(o, field) : NULL;
+
+	if (n && json_node_get_value_type(n) == G_TYPE_STRING)
+		return g_strdup(json_node_get_string(n));
+	if (n && json_node_get_value_type(n) == G_TYPE_INT64)
+		return g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(n));
+	return NULL;
+}
+
 char *bh_domain_field(struct bh *h, const char *domain, const char *field)
 {
 	struct tsr_ctl_response r = { 0 };
@@ -448,14 +460,24 @@ char *bh_domain_field(struct bh *h, const char *domain, const char *field)
 	JsonArray *a = json_object_get_array_member(r.result, "domains");
 	for (guint i = 0; i < json_array_get_length(a); i++) {
 		JsonObject *d = json_array_get_object_element(a, i);
-		if (strcmp(json_object_get_string_member(d, "name"), domain) != 0)
-			continue;
-		JsonNode *n = json_object_get_member(d, field);
-		if (n && json_node_get_value_type(n) == G_TYPE_STRING)
-			out = g_strdup(json_node_get_string(n));
-		else if (n && json_node_get_value_type(n) == G_TYPE_INT64)
-			out = g_strdup_printf("%" G_GINT64_FORMAT, json_node_get_int(n));
+		if (strcmp(json_object_get_string_member(d, "name"), domain) == 0) {
+			g_free(out);
+			out = member_text(d, field);
+		}
 	}
+	tsr_ctl_response_clear(&r);
+	return out;
+}
+
+char *bh_status_field(struct bh *h, const char *part, const char *field)
+{
+	struct tsr_ctl_response r = { 0 };
+	char *out;
+
+	g_assert_true(bh_ctl(h, "status", NULL, &r));
+	out = json_object_has_member(r.result, part)
+		      ? member_text(json_object_get_object_member(r.result, part), field)
+		      : NULL;
 	tsr_ctl_response_clear(&r);
 	return out;
 }

@@ -85,6 +85,9 @@ void bh_see_time_past_lease(struct bh *h);
 bool bh_ctl(struct bh *h, const char *command, JsonObject *args, struct tsr_ctl_response *r);
 /* The state of a domain from `domains`. Caller frees. */
 char *bh_domain_field(struct bh *h, const char *domain, const char *field);
+/* Member `field` of object `part` of the status answer ("session", "policy", "kiosk"), as a
+ * string (a number is printed); NULL when it is not there. */
+char *bh_status_field(struct bh *h, const char *part, const char *field);
 /* Wait until an audit line containing every needle appears (after what earlier waits saw). */
 char *bh_wait_audit(struct bh *h, const char *needle, const char *needle2);
 /* The whole audit log text. */
