@@ -68,7 +68,8 @@ tests_integration_broker_test_kiosk_SOURCES = tests/integration/broker-test-kios
 tests_integration_broker_test_kiosk_CFLAGS = $(BROKER_CFLAGS)
 tests_integration_broker_test_kiosk_LDADD = $(KIOSK_PROTO_LIBS) $(GLIB_LIBS)
 
-BROKER_HARNESS = tests/integration/broker-harness.c tests/integration/broker-harness.h
+BROKER_HARNESS = tests/integration/broker-harness.c tests/integration/broker-harness.h \
+	$(TEST_TREE)
 INTEGRATION_TESTS += tests/integration/broker-session-test
 check_PROGRAMS += tests/integration/broker-session-test
 tests_integration_broker_session_test_SOURCES = tests/integration/broker-session-test.c \

@@ -31,8 +31,11 @@ tests_unit_common_log_test_LDADD = $(COMMON_LIBS)
 tests_unit_common_fdpass_test_LDADD = $(COMMON_LIBS)
 tests_unit_common_frame_test_LDADD = $(COMMON_LIBS)
 tests_unit_common_clock_test_LDADD = $(COMMON_LIBS)
-# A step that drops ids or loads a filter runs in a forked child (tests/harness/in-child.c).
+# Small test helpers compiled into the tests that use them: a step that drops ids or loads a
+# filter runs in a forked child (in-child.c); temporary trees are removed as rm -rf does
+# (tree.c).
 IN_CHILD = tests/harness/in-child.c tests/harness/in-child.h
+TEST_TREE = tests/harness/tree.c tests/harness/tree.h
 tests_unit_common_sandbox_test_SOURCES = tests/unit/common-sandbox-test.c $(IN_CHILD)
 tests_unit_common_sandbox_test_LDADD = $(COMMON_LIBS)
 tests_unit_common_seccomp_test_SOURCES = tests/unit/common-seccomp-test.c $(IN_CHILD)

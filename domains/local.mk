@@ -20,6 +20,7 @@ DOMAINS_LIBS = domains/libtsr-domains.a $(COMMON_LIBS) $(JSON_GLIB_LIBS)
 
 UNIT_TESTS += tests/unit/domains-backend-test
 check_PROGRAMS += tests/unit/domains-backend-test
+tests_unit_domains_backend_test_SOURCES = tests/unit/domains-backend-test.c $(TEST_TREE)
 tests_unit_domains_backend_test_LDADD = $(DOMAINS_LIBS)
 
 # The qemu backend for real (TCG), booting the guest image.
@@ -101,6 +102,7 @@ tests_integration_domains_sim_test_LDADD = $(DOMAINS_LIBS)
 # Policy → backend, through the real policy parser.
 UNIT_TESTS += tests/unit/domains-policy-spec-test
 check_PROGRAMS += tests/unit/domains-policy-spec-test
+tests_unit_domains_policy_spec_test_SOURCES = tests/unit/domains-policy-spec-test.c $(TEST_TREE)
 tests_unit_domains_policy_spec_test_LDADD = $(DOMAINS_LIBS) $(POLICY_LIBS) $(JSON_GLIB_LIBS)
 
 # Fuzzing the parsers of what QEMU and xl send (tests/fuzz/domains-parsers-fuzz.c) with

@@ -20,6 +20,7 @@ POLICY_LIBS = policy/libtsr-policy.a $(COMMON_LIBS) $(SODIUM_LIBS) $(EVDEV_LIBS)
 
 UNIT_TESTS += tests/unit/policy-parse-test
 check_PROGRAMS += tests/unit/policy-parse-test
+tests_unit_policy_parse_test_SOURCES = tests/unit/policy-parse-test.c $(TEST_TREE)
 tests_unit_policy_parse_test_LDADD = $(POLICY_LIBS)
 
 # Fuzzing the bundle and policy parsers (untrusted input from the provisioning transport)

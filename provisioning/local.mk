@@ -19,6 +19,7 @@ dist_man_MANS += doc/man/tessera-provision.1
 UNIT_TESTS += tests/unit/provisioning-install-test
 check_PROGRAMS += tests/unit/provisioning-install-test
 # The broker's control-protocol parser checks what the reload hook sends.
+tests_unit_provisioning_install_test_SOURCES = tests/unit/provisioning-install-test.c $(TEST_TREE)
 tests_unit_provisioning_install_test_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS) $(JSON_GLIB_CFLAGS)
 tests_unit_provisioning_install_test_LDADD = $(PROVISIONING_LIBS) $(BROKER_LIBS)
 

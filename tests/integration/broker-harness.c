@@ -1,6 +1,7 @@
 /* tests/integration/broker-harness.c: see broker-harness.h. */
 #include "config.h"
 #include "tests/integration/broker-harness.h"
+#include "tests/harness/tree.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -563,25 +564,6 @@ static void stop_all(struct bh *h)
 	tsr_ctl_response_clear(&r);
 }
 
-static void rm_rf(const char *path)
-{
-	GStatBuf st;
-
-	if (g_lstat(path, &st) < 0)
-		return;
-	if (S_ISDIR(st.st_mode)) {
-		g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
-		const char *name;
-		while (d && (name = g_dir_read_name(d))) {
-			g_autofree char *p = g_build_filename(path, name, NULL);
-			rm_rf(p);
-		}
-		g_rmdir(path);
-	} else {
-		g_unlink(path);
-	}
-}
-
 void bh_free(struct bh *h)
 {
 	if (h->pid > 0) {
@@ -595,7 +577,7 @@ void bh_free(struct bh *h)
 	if (h->kfd >= 0)
 		close(h->kfd);
 	close(h->listen_fd);
-	rm_rf(h->dir);
+	tsr_test_remove_tree(h->dir);
 	abort_state[0] = '\0';
 	g_string_free(h->kbuf, TRUE);
 	g_ptr_array_free(h->lines, TRUE);
@@ -632,7 +614,7 @@ void bh_usb_add(struct bh *h, const char *sysname, const uint8_t *desc, size_t l
 void bh_usb_remove(struct bh *h, const char *sysname)
 {
 	g_autofree char *dir = g_build_filename(h->sysfs, "bus", "usb", "devices", sysname, NULL);
-	rm_rf(dir);
+	tsr_test_remove_tree(dir);
 }
 
 char *bh_usb_authorized(struct bh *h, const char *sysname)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "domains/backend-private.h"
+#include "tests/harness/tree.h"
 
 static char *tmpdir;
 
@@ -303,10 +304,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/domains/backend/device-model-dies-while-starting/subprocess",
 			start_failing_qemu);
 	int rc = g_test_run();
-	char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
+	if (!tsr_test_remove_tree(tmpdir))
 		rc = 1;
-	g_free(cmd);
 	g_free(tmpdir);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domains/policy-spec.h"
+#include "tests/harness/tree.h"
 
 static char *tmpdir;
 
@@ -211,10 +212,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/domains/policy-spec/bad-definitions-file-line", test_bad_definitions);
 	g_test_add_func("/domains/policy-spec/boot", test_boot);
 	int rc = g_test_run();
-	char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
+	if (!tsr_test_remove_tree(tmpdir))
 		rc = 1;
-	g_free(cmd);
 	g_free(tmpdir);
 	return rc;
 }

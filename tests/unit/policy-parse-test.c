@@ -3,6 +3,7 @@
  * The example in doc/examples/policy must load; each broken variant of it must fail with an
  * error that starts with the expected file:line, so an admin is sent to the right place. */
 #include "policy/policy.h"
+#include "tests/harness/tree.h"
 
 #include <glib/gstdio.h>
 #include <linux/input-event-codes.h>
@@ -35,22 +36,6 @@ static void copy_tree(const char *from, const char *to)
 		g_free(dst);
 	}
 	g_dir_close(d);
-}
-
-static void remove_tree(const char *path)
-{
-	GDir *d = g_dir_open(path, 0, NULL);
-	if (d) {
-		for (const char *e; (e = g_dir_read_name(d));) {
-			char *p = g_build_filename(path, e, NULL);
-			remove_tree(p);
-			g_free(p);
-		}
-		g_dir_close(d);
-		g_rmdir(path);
-	} else {
-		g_unlink(path);
-	}
 }
 
 static void test_example_loads(void)
@@ -375,7 +360,7 @@ static void test_broken(gconstpointer data)
 	g_string_free(s, TRUE);
 	g_free(text);
 	g_free(path);
-	remove_tree(tmp);
+	tsr_test_remove_tree(tmp);
 	g_free(dir);
 	g_free(src);
 	g_free(tmp);
@@ -428,7 +413,7 @@ static void test_keymap_check(void)
 	g_string_free(str, TRUE);
 	g_free(text);
 	g_free(path);
-	remove_tree(tmp);
+	tsr_test_remove_tree(tmp);
 	g_free(dir);
 	g_free(tmp);
 	g_free(src);

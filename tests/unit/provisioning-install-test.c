@@ -11,6 +11,7 @@
 #include "provisioning/install.h"
 #include "provisioning/keys.h"
 #include "proto/control.h"
+#include "tests/harness/tree.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -148,28 +149,9 @@ static void laptop_init(struct laptop *l, const char *state_parent)
 	l->keyset1 = make_keyset(root_key, "example-org", 1, keys, 2, NULL, 0, &l->keyset1_len);
 }
 
-static void remove_tree(const char *path)
-{
-	GDir *d = g_dir_open(path, 0, NULL);
-	if (d) {
-		for (const char *e; (e = g_dir_read_name(d));) {
-			char *p = g_build_filename(path, e, NULL);
-			if (g_file_test(p, G_FILE_TEST_IS_SYMLINK))
-				g_unlink(p);
-			else
-				remove_tree(p);
-			g_free(p);
-		}
-		g_dir_close(d);
-		g_rmdir(path);
-	} else {
-		g_unlink(path);
-	}
-}
-
 static void laptop_clear(struct laptop *l)
 {
-	remove_tree(l->tmp);
+	tsr_test_remove_tree(l->tmp);
 	g_free(l->tmp);
 	g_free(l->state);
 	g_free(l->keyset1);
