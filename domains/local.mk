@@ -86,7 +86,6 @@ EXTRA_CHECK_TARGETS += check-xen
 .PHONY: check-xen
 CLEANFILES += tests/system/xen/dom0.*.cpio
 
-# The sim backend with real tessera-testdomain processes.
 # The qemu backend's boot settings and refusals through the broker (QEMU runs firmware only).
 INTEGRATION_TESTS += tests/integration/domains-boot-test
 check_PROGRAMS += tests/integration/domains-boot-test
@@ -95,6 +94,7 @@ tests_integration_domains_boot_test_SOURCES = tests/integration/domains-boot-tes
 tests_integration_domains_boot_test_CFLAGS = $(BROKER_CFLAGS)
 tests_integration_domains_boot_test_LDADD = $(BROKER_LIBS)
 
+# The sim backend with real tessera-testdomain processes.
 INTEGRATION_TESTS += tests/integration/domains-sim-test
 check_PROGRAMS += tests/integration/domains-sim-test
 tests_integration_domains_sim_test_LDADD = $(DOMAINS_LIBS)
@@ -126,3 +126,20 @@ CLEANFILES += guest-image/vmlinuz guest-image/initrd.img guest-image/template.qc
 	guest-image/manifest guest-image/inputs.sha256 \
 	tests/system/xen/console.log tests/system/xen/qemu.log tests/system/xen/screen.ppm \
 	tests/system/xen/xl-list-l.json
+
+# make check-guest-debian: the Debian 12 template (tools/build-guest-debian, cached in
+# tests/system/guest-debian/) booted through the broker under SeaBIOS and OVMF. Slow (Xorg
+# under TCG, four boots): tools/check runs it through check-extra, bounded by timeout.
+GUEST_DEBIAN_TIMEOUT = 2400
+EXTRA_DIST += tests/guest/debian
+tests/system/guest-debian-test.sh.log: $(srcdir)/tests/system/guest-debian-test.sh
+	@$(MKDIR_P) tests/system
+	@$(AM_TESTS_ENVIRONMENT) $(LOG_DRIVER) --test-name tests/system/guest-debian-test.sh \
+		--log-file $@ --trs-file $(@:.log=.trs) --color-tests no --enable-hard-errors yes \
+		--expect-failure no -- timeout $(GUEST_DEBIAN_TIMEOUT) $(LOG_COMPILE) \
+		$(srcdir)/tests/system/guest-debian-test.sh
+check-guest-debian: broker/tessera-brokerd broker/tessera-ctl tessera-provision
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/system/guest-debian-test.sh'
+EXTRA_CHECK_TARGETS += check-guest-debian
+.PHONY: check-guest-debian
+CLEANFILES += tests/system/guest-debian.log
