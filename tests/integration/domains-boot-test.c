@@ -7,7 +7,8 @@
  * domains carry on:
  *   - a template whose sha256 does not match the pin,
  *   - install media that are pinned but not on this laptop,
- *   - the UEFI firmware file gone. */
+ *   - the UEFI firmware file gone.
+ * A disposable UEFI domain's variable store is gone once it stops. */
 #include "config.h"
 #include "tests/integration/broker-harness.h"
 
@@ -113,6 +114,10 @@ static void test_boot(void)
 	bh_policy_file(h, "domains/left.conf", left);
 	bh_policy_file(h, "domains/right.conf", right);
 	bh_policy_file(h, "domains/badsha.conf", badsha);
+	/* work becomes a disposable UEFI domain: its variable store must not outlive a run. */
+	g_autofree char *work = domain_conf("work", 64145,
+					    "template = disk\nfirmware = uefi\ndisk = disposable\n");
+	bh_policy_file(h, "domains/work.conf", work);
 	bh_policy_file(h, "domains/nocd.conf", nocd);
 	g_autofree char *pc = g_build_filename(h->policy, "policy.conf", NULL);
 	g_autofree char *ptext = NULL;
@@ -165,6 +170,14 @@ static void test_boot(void)
 	stop(h, "right");
 	g_assert_cmpint(g_stat(vars, &st2), ==, 0);
 	g_assert_cmpuint(st2.st_ino, ==, st1.st_ino);
+
+	/* A disposable domain gets a fresh variable store at every start, gone when it stops. */
+	g_assert_true(bh_ctl(h, "start", name_arg("work"), &r));
+	tsr_ctl_response_clear(&r);
+	g_autofree char *wvars = g_build_filename(h->state, "domains", "work", "uefi-vars.fd", NULL);
+	g_assert_true(g_file_test(wvars, G_FILE_TEST_EXISTS));
+	stop(h, "work");
+	g_assert_false(g_file_test(wvars, G_FILE_TEST_EXISTS));
 
 	/* The refusals: each at start, audited, nothing else disturbed. */
 	start_refused(h, "badsha", "sha256");
