@@ -141,6 +141,13 @@ bool tsr_pid_has_arg(long pid, const char *arg);
  * (the domain stays stopped), the watch failed, or the pid is not the domain's process any more
  * (is_ours says, so a recycled pid is never taken): then gone runs (if not NULL) and the domain
  * is crashed with reason why. */
+/* After spawning d's device model: on success (pid >= 0) it is d->pid and in d's pid file, and
+ * true; on failure the domain is stopped ("start failed"), op is finished with error, and
+ * false. */
+bool tsr_started(struct tsr_domain *d, GPid pid, struct tsr_op *op, GError *error);
+/* How a device model ended, from its wait status (-1: not known): "exited", "killed by signal
+ * N" or "exited with status N", after who and a space if who is not NULL. */
+char *tsr_exit_how(const char *who, int status);
 long tsr_adopt_pid(struct tsr_domain *d, struct tsr_op *op,
 		   bool (*is_ours)(struct tsr_domain *d, long pid),
 		   void (*gone)(struct tsr_domain *d), const char *why, tsr_pid_exit_fn fn,

@@ -270,6 +270,32 @@ long tsr_read_pid_file(const char *path)
 	return pid > 0 ? pid : 0;
 }
 
+bool tsr_started(struct tsr_domain *d, GPid pid, struct tsr_op *op, GError *error)
+{
+	if (pid < 0) {
+		tsr_domain_set_state(d, TSR_DOMAIN_STOPPED, "start failed");
+		tsr_op_finish(op, error);
+		return false;
+	}
+	d->pid = pid;
+	char *text = g_strdup_printf("%d\n", (int)pid);
+	g_file_set_contents(d->pid_path, text, -1, NULL);
+	g_free(text);
+	return true;
+}
+
+char *tsr_exit_how(const char *who, int status)
+{
+	const char *sp = who ? " " : "";
+
+	who = who ? who : "";
+	if (status == -1)
+		return g_strdup_printf("%s%sexited", who, sp);
+	if (WIFSIGNALED(status))
+		return g_strdup_printf("%s%skilled by signal %d", who, sp, WTERMSIG(status));
+	return g_strdup_printf("%s%sexited with status %d", who, sp, WEXITSTATUS(status));
+}
+
 long tsr_adopt_pid(struct tsr_domain *d, struct tsr_op *op,
 		   bool (*is_ours)(struct tsr_domain *d, long pid),
 		   void (*gone)(struct tsr_domain *d), const char *why, tsr_pid_exit_fn fn,

@@ -209,10 +209,7 @@ static void exited(GPid pid, int status, void *data)
 	g_hash_table_remove_all(q->usb_fdsets); /* they died with QEMU */
 	tsr_qmp_free(q->qmp);
 	q->qmp = NULL;
-	char *how = status == -1 ? g_strdup("exited")
-		    : WIFSIGNALED(status) ? g_strdup_printf("killed by signal %d", WTERMSIG(status))
-					  : g_strdup_printf("exited with status %d",
-							    WEXITSTATUS(status));
+	char *how = tsr_exit_how(NULL, status);
 	set_stopped_or_crashed(d, how);
 	g_free(how);
 }
@@ -453,16 +450,10 @@ static void start_with(const char *accel, const char *why, const struct tsr_dm_i
 	g_free(line);
 	GPid pid = tsr_spawn_as_identity((char *const *)argv->pdata, d->log_path, id, &error);
 	g_ptr_array_free(argv, TRUE);
-	if (pid < 0) {
+	if (pid < 0)
 		tsr_network_release(d);
-		tsr_domain_set_state(d, TSR_DOMAIN_STOPPED, "start failed");
-		tsr_op_finish(op, error);
+	if (!tsr_started(d, pid, op, error))
 		return;
-	}
-	d->pid = pid;
-	char *text = g_strdup_printf("%d\n", (int)pid);
-	g_file_set_contents(d->pid_path, text, -1, NULL);
-	g_free(text);
 	q->start_op = op;
 	q->watch = tsr_watch_pid(pid, true, exited, d, NULL);
 	q->wait = tsr_wait_path(q->qmp_path, QMP_WAIT_MS, qmp_socket_ready, d);

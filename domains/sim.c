@@ -76,11 +76,7 @@ static void exited(GPid pid, int status, void *data)
 	tsr_path_wait_cancel(s->wait);
 	s->wait = NULL;
 	g_ptr_array_set_size(s->usb, 0);
-	char *how = status == -1 ? g_strdup("testdomain exited")
-		    : WIFSIGNALED(status)
-			    ? g_strdup_printf("testdomain killed by signal %d", WTERMSIG(status))
-			    : g_strdup_printf("testdomain exited with status %d",
-					      WEXITSTATUS(status));
+	char *how = tsr_exit_how("testdomain", status);
 	if (s->start_op) {
 		char *line = tsr_dm_log_reason(d->log_path);
 		tsr_dm_log_to_broker(d->name, how, d->log_path, 10);
@@ -130,15 +126,8 @@ static void sim_start(struct tsr_domain *d, struct tsr_op *op)
 			 "--title", d->name, "--record-input", record, NULL };
 	GPid pid = tsr_spawn_as(argv, d->log_path, d->uid, d->gid, &error);
 	g_free(record);
-	if (pid < 0) {
-		tsr_domain_set_state(d, TSR_DOMAIN_STOPPED, "start failed");
-		tsr_op_finish(op, error);
+	if (!tsr_started(d, pid, op, error))
 		return;
-	}
-	d->pid = pid;
-	char *text = g_strdup_printf("%d\n", (int)pid);
-	g_file_set_contents(d->pid_path, text, -1, NULL);
-	g_free(text);
 	g_ptr_array_set_size(s->usb, 0);
 	write_usb(d);
 	s->start_op = op;
