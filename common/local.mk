@@ -11,9 +11,11 @@ common_libtsr_common_a_SOURCES = \
 	common/vt.c common/vt.h
 common_libtsr_common_a_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 
-# spice-server's event loop on GLib, for the two programs that embed spice-server.
+# spice-server's event loop on GLib and the QXL plumbing, for the two programs that embed
+# spice-server.
 noinst_LIBRARIES += common/libtsr-spice-core.a
-common_libtsr_spice_core_a_SOURCES = common/spice-core.c common/spice-core.h
+common_libtsr_spice_core_a_SOURCES = common/spice-core.c common/spice-core.h \
+	common/spice-qxl.c common/spice-qxl.h
 common_libtsr_spice_core_a_CFLAGS = $(AM_CFLAGS) $(SPICE_SERVER_CFLAGS)
 
 COMMON_LIBS = common/libtsr-common.a $(GLIB_LIBS) $(SECCOMP_LIBS)

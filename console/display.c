@@ -6,6 +6,7 @@
  * worker, so they are never made with the mutex held. */
 #include "config.h"
 #include "console/display.h"
+#include "common/spice-qxl.h"
 
 #include <glib.h>
 #include <pixman.h>
@@ -20,9 +21,7 @@
 #define MAX_RECTS_PER_PASS 32
 
 struct update {
-	QXLCommandExt ext;
-	QXLDrawable drawable;
-	QXLImage image;
+	struct tsr_qxl_copy copy;
 	uint8_t bitmap[]; /* width * 4 per row, top-down */
 };
 
@@ -47,17 +46,7 @@ static struct tsr_console_display *from_qxl(QXLInstance *qin)
 
 static void attached_worker(QXLInstance *qin)
 {
-	QXLDevMemSlot slot = {
-		.slot_group_id = SLOT_GROUP,
-		.slot_id = 0,
-		.generation = 0,
-		.virt_start = 0,
-		.virt_end = ~(uintptr_t)0,
-		.addr_delta = 0,
-		.qxl_ram_size = ~0u,
-	};
-
-	spice_qxl_add_memslot(qin, &slot);
+	tsr_qxl_add_whole_memslot(qin, SLOT_GROUP);
 }
 
 static void set_compression_level(QXLInstance *qin, int level)
@@ -120,45 +109,12 @@ static int get_command(QXLInstance *qin, QXLCommandExt *ext)
 		       d->pixels + (size_t)(box.y1 + (int)row) * d->stride + (size_t)box.x1 * 4,
 		       (size_t)w * 4);
 	d->unique++;
-	QXL_SET_IMAGE_ID(&u->image, QXL_IMAGE_GROUP_DEVICE, d->unique);
+	QXL_SET_IMAGE_ID(&u->copy.image, QXL_IMAGE_GROUP_DEVICE, d->unique);
 	g_mutex_unlock(&d->lock);
 
-	u->image.descriptor.type = SPICE_IMAGE_TYPE_BITMAP;
-	u->image.descriptor.width = w;
-	u->image.descriptor.height = h;
-	u->image.bitmap.flags = QXL_BITMAP_DIRECT | QXL_BITMAP_TOP_DOWN;
-	u->image.bitmap.format = SPICE_BITMAP_FMT_32BIT;
-	u->image.bitmap.x = w;
-	u->image.bitmap.y = h;
-	u->image.bitmap.stride = w * 4;
-	u->image.bitmap.palette = 0;
-	u->image.bitmap.data = (QXLPHYSICAL)(uintptr_t)u->bitmap;
-
-	u->drawable.release_info.id = (uint64_t)(uintptr_t)u;
-	u->drawable.surface_id = 0;
-	u->drawable.bbox.left = box.x1;
-	u->drawable.bbox.top = box.y1;
-	u->drawable.bbox.right = box.x2;
-	u->drawable.bbox.bottom = box.y2;
-	u->drawable.clip.type = SPICE_CLIP_TYPE_NONE;
-	u->drawable.effect = QXL_EFFECT_OPAQUE;
-	u->drawable.type = QXL_DRAW_COPY;
-	u->drawable.surfaces_dest[0] = -1;
-	u->drawable.surfaces_dest[1] = -1;
-	u->drawable.surfaces_dest[2] = -1;
-	u->drawable.u.copy.rop_descriptor = SPICE_ROPD_OP_PUT;
-	u->drawable.u.copy.src_bitmap = (QXLPHYSICAL)(uintptr_t)&u->image;
-	u->drawable.u.copy.src_area.left = 0;
-	u->drawable.u.copy.src_area.top = 0;
-	u->drawable.u.copy.src_area.right = (int32_t)w;
-	u->drawable.u.copy.src_area.bottom = (int32_t)h;
-
-	u->ext.cmd.type = QXL_CMD_DRAW;
-	u->ext.cmd.data = (QXLPHYSICAL)(uintptr_t)&u->drawable;
-	u->ext.cmd.padding = 0;
-	u->ext.group_id = SLOT_GROUP;
-	u->ext.flags = 0;
-	*ext = u->ext;
+	tsr_qxl_copy_init(&u->copy, u->bitmap, box.x1, box.y1, w, h, (uint64_t)(uintptr_t)u,
+			  SLOT_GROUP);
+	*ext = u->copy.ext;
 	return 1;
 }
 

@@ -1,6 +1,7 @@
 /* tests/testdomain/display.c: QXL primary surface and COPY drawables (see .h). */
 #include "config.h"
 #include "tests/testdomain/display.h"
+#include "common/spice-qxl.h"
 
 #include <glib.h>
 #include <spice/qxl_dev.h>
@@ -18,9 +19,7 @@ struct cursor_cmd {
 
 struct update {
 	enum held_kind kind;
-	QXLCommandExt ext;
-	QXLDrawable drawable;
-	QXLImage image;
+	struct tsr_qxl_copy copy;
 	uint8_t *bits;
 };
 
@@ -46,18 +45,7 @@ static void update_free(struct update *u)
 
 static void attached_worker(QXLInstance *qin)
 {
-	/* One memory slot spanning the whole address space: QXL "physical" addresses are plain
-	 * pointers of this process (slot 0, generation 0 leave the high bits zero). */
-	QXLDevMemSlot slot = {
-		.slot_group_id = 0,
-		.slot_id = 0,
-		.generation = 0,
-		.virt_start = 0,
-		.virt_end = ~(uintptr_t)0,
-		.addr_delta = 0,
-		.qxl_ram_size = ~0u,
-	};
-	spice_qxl_add_memslot(qin, &slot);
+	tsr_qxl_add_whole_memslot(qin, 0);
 }
 
 static void set_compression_level(QXLInstance *qin, int level)
@@ -89,7 +77,7 @@ static int get_command(QXLInstance *qin, QXLCommandExt *ext)
 	g_mutex_unlock(&d->lock);
 	if (!u)
 		return 0;
-	*ext = u->ext;
+	*ext = u->copy.ext;
 	return 1;
 }
 
@@ -337,37 +325,9 @@ bool tsr_td_display_push(struct tsr_td_display *d, const uint32_t *image, size_t
 		       (const uint8_t *)image + (size_t)(y + r) * stride + (size_t)x * 4,
 		       (size_t)w * 4);
 
-	u->drawable.release_info.id = (uint64_t)(uintptr_t)u;
-	u->drawable.surface_id = 0;
-	u->drawable.effect = QXL_EFFECT_OPAQUE;
-	u->drawable.type = QXL_DRAW_COPY;
-	u->drawable.bbox.left = x;
-	u->drawable.bbox.top = y;
-	u->drawable.bbox.right = x + w;
-	u->drawable.bbox.bottom = y + h;
-	u->drawable.clip.type = SPICE_CLIP_TYPE_NONE;
-	for (int i = 0; i < 3; i++)
-		u->drawable.surfaces_dest[i] = -1;
-	u->drawable.u.copy.rop_descriptor = SPICE_ROPD_OP_PUT;
-	u->drawable.u.copy.src_bitmap = (QXLPHYSICAL)(uintptr_t)&u->image;
-	u->drawable.u.copy.src_area.right = w;
-	u->drawable.u.copy.src_area.bottom = h;
-
-	u->image.descriptor.id = ++d->next_image_id;
-	u->image.descriptor.type = SPICE_IMAGE_TYPE_BITMAP;
-	u->image.descriptor.width = (uint32_t)w;
-	u->image.descriptor.height = (uint32_t)h;
-	u->image.bitmap.format = SPICE_BITMAP_FMT_32BIT;
-	u->image.bitmap.flags = QXL_BITMAP_DIRECT | QXL_BITMAP_TOP_DOWN;
-	u->image.bitmap.x = (uint32_t)w;
-	u->image.bitmap.y = (uint32_t)h;
-	u->image.bitmap.stride = (uint32_t)w * 4;
-	u->image.bitmap.data = (QXLPHYSICAL)(uintptr_t)u->bits;
-
-	u->ext.cmd.data = (QXLPHYSICAL)(uintptr_t)&u->drawable;
-	u->ext.cmd.type = QXL_CMD_DRAW;
-	u->ext.group_id = 0;
-	u->ext.flags = 0;
+	tsr_qxl_copy_init(&u->copy, u->bits, x, y, (uint32_t)w, (uint32_t)h,
+			  (uint64_t)(uintptr_t)u, 0);
+	u->copy.image.descriptor.id = ++d->next_image_id;
 
 	g_mutex_lock(&d->lock);
 	g_queue_push_tail(&d->queue, u);
