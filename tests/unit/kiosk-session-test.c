@@ -486,6 +486,25 @@ static void test_kiosk_restart_locked(void)
 	fx_clear(&f);
 }
 
+/* The session's copy of an fd sent on a message (sv[0], sent) was closed: the peer, sv[1], sees
+ * no other holder once we close ours. Closes both. */
+static void assert_fd_closed(int sv[2])
+{
+	struct pollfd p = { sv[1], POLLIN, 0 };
+
+	close(sv[0]);
+	g_assert_cmpint(poll(&p, 1, 1000), ==, 1);
+	g_assert_true(p.revents & POLLHUP);
+	close(sv[1]);
+}
+
+/* The link was cut, for a reason that names what. */
+static void assert_lost(const struct fx *f, const char *what)
+{
+	g_assert_nonnull(f->lost);
+	g_assert_nonnull(strstr(f->lost, what));
+}
+
 static void test_broker_errors(void)
 {
 	struct fx f = { 0 };
@@ -525,14 +544,7 @@ static void test_broker_errors(void)
 		bsend_fd(&f, &m, TSR_KIOSK_SESSION, sv[0]);
 	}
 	g_assert_cmpstr(f.lost, ==, "an fd on a message that carries none");
-	close(sv[0]);
-	/* The session's copy was closed: the peer sees no other holder once we close ours. */
-	{
-		struct pollfd p = { sv[1], POLLIN, 0 };
-		g_assert_cmpint(poll(&p, 1, 1000), ==, 1);
-		g_assert_true(p.revents & POLLHUP);
-	}
-	close(sv[1]);
+	assert_fd_closed(sv);
 	fx_clear(&f);
 
 	/* A lent device must come with its fd, a removed one without; a console link with its
@@ -544,8 +556,7 @@ static void test_broker_errors(void)
 		tsr_kiosk_set_string(m.node, sizeof(m.node), "/dev/input/event3");
 		bsend(&f, &m, TSR_KIOSK_DEVICE);
 	}
-	g_assert_nonnull(f.lost);
-	g_assert_nonnull(strstr(f.lost, "device message"));
+	assert_lost(&f, "device message");
 	fx_clear(&f);
 	fx_init(&f);
 	g_assert_cmpint(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), ==, 0);
@@ -555,23 +566,15 @@ static void test_broker_errors(void)
 		tsr_kiosk_set_string(m.node, sizeof(m.node), "/dev/input/event3");
 		bsend_fd(&f, &m, TSR_KIOSK_DEVICE, sv[0]);
 	}
-	g_assert_nonnull(f.lost);
-	g_assert_nonnull(strstr(f.lost, "device message"));
-	close(sv[0]);
-	{
-		struct pollfd p = { sv[1], POLLIN, 0 };
-		g_assert_cmpint(poll(&p, 1, 1000), ==, 1);
-		g_assert_true(p.revents & POLLHUP);
-	}
-	close(sv[1]);
+	assert_lost(&f, "device message");
+	assert_fd_closed(sv);
 	fx_clear(&f);
 	fx_init(&f);
 	{
 		struct tsr_kiosk_console m = { 0 };
 		bsend(&f, &m, TSR_KIOSK_CONSOLE);
 	}
-	g_assert_nonnull(f.lost);
-	g_assert_nonnull(strstr(f.lost, "console"));
+	assert_lost(&f, "console");
 	fx_clear(&f);
 
 	/* The broker going away. */
