@@ -59,17 +59,12 @@ static void expect_refused(struct tsr_backend *b, struct tsr_domain_spec s, cons
 static void test_define_rejects_bad(void)
 {
 	struct tsr_backend *b = make_sim();
+	static const char *const bad_names[] = { "a/b", "has space", "", "-dash", ".." };
 	struct tsr_domain_spec s = good_spec();
-	s.name = "a/b";
-	expect_refused(b, s, "not allowed");
-	s.name = "has space";
-	expect_refused(b, s, "not allowed");
-	s.name = "";
-	expect_refused(b, s, "not allowed");
-	s.name = "-dash";
-	expect_refused(b, s, "not allowed");
-	s.name = "..";
-	expect_refused(b, s, "not allowed");
+	for (size_t i = 0; i < G_N_ELEMENTS(bad_names); i++) {
+		s.name = bad_names[i];
+		expect_refused(b, s, "not allowed");
+	}
 	s = good_spec();
 	s.uid = 0;
 	expect_refused(b, s, "unprivileged");
