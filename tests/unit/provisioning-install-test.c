@@ -401,6 +401,20 @@ static void test_flipped_bits_and_truncation(void)
 	laptop_clear(&l);
 }
 
+/* A bundle for org's office group, signed by signer and carrying key set ks, is refused with
+ * code and a message that mentions mention, and changes nothing. */
+static void refused_with_keyset(const struct laptop *l, const struct tsr_secret_key *signer,
+                                const char *ks, size_t kl, const char *org, int64_t now,
+                                int code, const char *mention)
+{
+	struct spec s = {signer, ks, kl, org, "office", 6, T0, T0 + 30 * DAY, NULL};
+	size_t len = 0;
+	char *b = make_bundle(&s, &len);
+
+	install_refused(l, b, len, now, code, mention);
+	g_free(b);
+}
+
 static void test_refusals(void)
 {
 	struct laptop l;
@@ -419,10 +433,8 @@ static void test_refusals(void)
 		const struct tsr_secret_key *keys[] = {pol_a};
 		size_t kl = 0;
 		char *ks = make_keyset(root2_key, "example-org", 9, keys, 1, NULL, 0, &kl);
-		struct spec s = {pol_a, ks, kl, "example-org", "office", 6, T0, T0 + 30 * DAY, NULL};
-		b = make_bundle(&s, &len);
-		install_refused(&l, b, len, now, TSR_BUNDLE_ERROR_ROOT, "does not trust");
-		g_free(b);
+		refused_with_keyset(&l, pol_a, ks, kl, "example-org", now, TSR_BUNDLE_ERROR_ROOT,
+		                    "does not trust");
 		g_free(ks);
 	}
 	/* A revoked key: key set 2 revokes B, and B signs. */
@@ -431,10 +443,8 @@ static void test_refusals(void)
 		const struct tsr_secret_key *rev[] = {pol_b};
 		size_t kl = 0;
 		char *ks = make_keyset(root_key, "example-org", 2, keys, 2, rev, 1, &kl);
-		struct spec s = {pol_b, ks, kl, "example-org", "office", 6, T0, T0 + 30 * DAY, NULL};
-		b = make_bundle(&s, &len);
-		install_refused(&l, b, len, now, TSR_BUNDLE_ERROR_REVOKED_KEY, "revokes");
-		g_free(b);
+		refused_with_keyset(&l, pol_b, ks, kl, "example-org", now,
+		                    TSR_BUNDLE_ERROR_REVOKED_KEY, "revokes");
 		g_free(ks);
 	}
 	/* Validly signed, but for another organization (its own key set, same root). */
@@ -442,10 +452,8 @@ static void test_refusals(void)
 		const struct tsr_secret_key *keys[] = {pol_a};
 		size_t kl = 0;
 		char *ks = make_keyset(root_key, "other-org", 1, keys, 1, NULL, 0, &kl);
-		struct spec s = {pol_a, ks, kl, "other-org", "office", 6, T0, T0 + 30 * DAY, NULL};
-		b = make_bundle(&s, &len);
-		install_refused(&l, b, len, now, TSR_BUNDLE_ERROR_ORGANIZATION, "other-org");
-		g_free(b);
+		refused_with_keyset(&l, pol_a, ks, kl, "other-org", now,
+		                    TSR_BUNDLE_ERROR_ORGANIZATION, "other-org");
 		g_free(ks);
 	}
 	/* ... another laptop group. */
