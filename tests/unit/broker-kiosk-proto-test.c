@@ -223,18 +223,16 @@ static void test_device(void)
 	b = m;
 	b.id = 0;
 	refused(&b, sizeof(b), "id 0");
-	b = m;
-	b.kind = 3;
-	refused(&b, sizeof(b), "kind");
-	b = m;
-	b.kind = 0;
-	refused(&b, sizeof(b), "kind");
-	b = m;
-	b.action = 0;
-	refused(&b, sizeof(b), "action");
-	b = m;
-	b.action = 3;
-	refused(&b, sizeof(b), "action");
+	/* kind and action: 1 or 2, nothing on either side */
+	static const unsigned outside[] = { 0, 3 };
+	for (size_t i = 0; i < G_N_ELEMENTS(outside); i++) {
+		b = m;
+		b.kind = outside[i];
+		refused(&b, sizeof(b), "kind");
+		b = m;
+		b.action = outside[i];
+		refused(&b, sizeof(b), "action");
+	}
 	b = m;
 	b.pad[1] = 1;
 	refused(&b, sizeof(b), "padding");
