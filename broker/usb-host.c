@@ -576,43 +576,44 @@ void brk_usb_host_domain_changed(struct brk_usb_host *u, const char *domain)
 	brk_save_state(u->b);
 }
 
-void brk_usb_host_place_all(struct brk_usb_host *u)
+/* place() every present device that which picks (all of them when which is NULL). */
+static void place_each(struct brk_usb_host *u, bool (*which)(const struct usb_entry *e))
 {
 	GHashTableIter it;
 	gpointer value;
 
 	g_hash_table_iter_init(&it, u->present);
 	while (g_hash_table_iter_next(&it, NULL, &value))
-		place(u, value);
+		if (!which || which(value))
+			place(u, value);
+}
+
+static bool leaves_on_lock(const struct usb_entry *e)
+{
+	return e->decision.detach_on_lock;
+}
+
+static bool follows_focus(const struct usb_entry *e)
+{
+	return e->decision.verdict == TSR_DEVICE_FOCUSED;
+}
+
+void brk_usb_host_place_all(struct brk_usb_host *u)
+{
+	place_each(u, NULL);
 	brk_save_state(u->b);
 	audit_ready(u);
 }
 
 void brk_usb_host_lock_changed(struct brk_usb_host *u)
 {
-	GHashTableIter it;
-	gpointer value;
-
-	g_hash_table_iter_init(&it, u->present);
-	while (g_hash_table_iter_next(&it, NULL, &value)) {
-		struct usb_entry *e = value;
-		if (e->decision.detach_on_lock)
-			place(u, e);
-	}
+	place_each(u, leaves_on_lock);
 	brk_save_state(u->b);
 }
 
 void brk_usb_host_focus_changed(struct brk_usb_host *u)
 {
-	GHashTableIter it;
-	gpointer value;
-
-	g_hash_table_iter_init(&it, u->present);
-	while (g_hash_table_iter_next(&it, NULL, &value)) {
-		struct usb_entry *e = value;
-		if (e->decision.verdict == TSR_DEVICE_FOCUSED)
-			place(u, e);
-	}
+	place_each(u, follows_focus);
 }
 
 static struct usb_entry *find_by_id(struct brk_usb_host *u, const char *id)
