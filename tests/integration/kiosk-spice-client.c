@@ -273,18 +273,20 @@ static bool do_pointer(const char *args, bool click)
 	return true;
 }
 
-/* The newest DIR/NN-NAME.png (highest NN), and optionally only one not in seen. */
-static char *find_shot(const char *dir, const char *name, bool only_new, long after)
+/* The newest screenshot DIR/NN-NAME.png (highest NN): NAME is name exactly, or (!exact) any
+ * name that starts with it; with only_new, one not in seen; NN above after. */
+static char *newest_shot(const char *dir, const char *name, bool exact, bool only_new,
+			 long after)
 {
 	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-	g_autofree char *suffix = g_strdup_printf("-%s.png", name);
 	const char *e;
 	char *best = NULL;
 	long best_n = -1;
 
 	while (d && (e = g_dir_read_name(d))) {
-		if (!g_str_has_suffix(e, suffix) || strlen(e) != strlen(suffix) + 2 ||
-		    !g_ascii_isdigit(e[0]) || !g_ascii_isdigit(e[1]))
+		if (strlen(e) < 3 || !g_ascii_isdigit(e[0]) || !g_ascii_isdigit(e[1]) || e[2] != '-' ||
+		    !g_str_has_prefix(e + 3, name) || !g_str_has_suffix(e, ".png") ||
+		    (exact && strlen(e) != 3 + strlen(name) + 4))
 			continue;
 		if ((only_new && g_hash_table_contains(seen, e)) || atol(e) <= after)
 			continue;
@@ -324,7 +326,7 @@ static bool do_wait_shot(const char *args)
 		return false;
 	}
 	/* Keep the SPICE connection served while waiting: poll inotify and the GLib context. */
-	while (!(found = find_shot(a[0], a[1], true, after))) {
+	while (!(found = newest_shot(a[0], a[1], true, true, after))) {
 		char buf[4096];
 		int64_t left = (end - g_get_monotonic_time()) / 1000;
 		struct pollfd p = { fd, POLLIN, 0 };
@@ -344,27 +346,6 @@ static bool do_wait_shot(const char *args)
 	g_free(found);
 	mark_seen(a[0]);
 	return true;
-}
-
-/* The newest DIR/NN-PREFIX*.png. */
-static char *newest_with_prefix(const char *dir, const char *prefix)
-{
-	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-	const char *e;
-	char *best = NULL;
-	long best_n = -1;
-
-	while (d && (e = g_dir_read_name(d))) {
-		if (strlen(e) < 4 || !g_ascii_isdigit(e[0]) || !g_ascii_isdigit(e[1]) || e[2] != '-' ||
-		    !g_str_has_prefix(e + 3, prefix) || !g_str_has_suffix(e, ".png"))
-			continue;
-		if (atol(e) > best_n) {
-			best_n = atol(e);
-			g_free(best);
-			best = g_build_filename(dir, e, NULL);
-		}
-	}
-	return best;
 }
 
 static double colour_share(const char *path, uint32_t rgb)
@@ -402,7 +383,7 @@ static bool do_wait_color(const char *args)
 	uint32_t rgb = (uint32_t)strtoul(a[2], NULL, 16);
 	double want = g_ascii_strtod(a[3], NULL);
 	for (;;) {
-		g_autofree char *shot = newest_with_prefix(a[0], a[1]);
+		g_autofree char *shot = newest_shot(a[0], a[1], false, false, -1);
 		double have = shot ? colour_share(shot, rgb) : 0;
 		printf("  %s: %.1f %% of #%06x\n", shot ? shot : "(none)", have, rgb);
 		if (have >= want)
@@ -418,7 +399,7 @@ static bool do_wait_color(const char *args)
 			return false;
 		int64_t next = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
 		g_autofree char *fresh = NULL;
-		while (!(fresh = newest_with_prefix(a[0], a[1])) ||
+		while (!(fresh = newest_shot(a[0], a[1], false, false, -1)) ||
 		       g_hash_table_contains(seen, strrchr(fresh, '/') + 1)) {
 			g_clear_pointer(&fresh, g_free);
 			if (g_get_monotonic_time() > next)
@@ -444,7 +425,7 @@ static bool do_compare(const char *args)
 
 	if (!a[0] || !a[1] || !a[2])
 		return false;
-	path = find_shot(a[0], a[1], false, -1);
+	path = newest_shot(a[0], a[1], true, false, -1);
 	if (!path) {
 		fprintf(stderr, "no %s/NN-%s.png\n", a[0], a[1]);
 		return false;
