@@ -156,6 +156,18 @@ void bh_policy_file(struct bh *h, const char *relpath, const char *text)
 		g_assert_cmpint(g_unlink(path), ==, 0);
 }
 
+void bh_policy_edit(struct bh *h, const char *relpath, const char *from, const char *to)
+{
+	g_autofree char *path = g_build_filename(h->policy, relpath, NULL);
+	g_autofree char *text = NULL;
+
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	GString *g = g_string_new(text);
+	g_assert_cmpuint(g_string_replace(g, from, to, 0), ==, 1);
+	g_assert_true(g_file_set_contents(path, g->str, -1, NULL));
+	g_string_free(g, TRUE);
+}
+
 static bool wait_fd(int fd, short events, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = events };

@@ -43,6 +43,8 @@ void bh_free(struct bh *h);
 
 /* Replace (text) or remove (NULL) a file of the policy source, e.g. "domains/web.conf". */
 void bh_policy_file(struct bh *h, const char *relpath, const char *text);
+/* Replace from with to in policy file relpath (the test fails unless from is there once). */
+void bh_policy_edit(struct bh *h, const char *relpath, const char *from, const char *to);
 
 /* Start the broker; with_kiosk waits for the test kiosk's hello too. */
 void bh_start(struct bh *h, bool with_kiosk);

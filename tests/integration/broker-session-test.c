@@ -460,13 +460,7 @@ static void test_reload_changes(void)
 	g_assert_true(g_file_get_contents(uc, &users, NULL, NULL));
 	bh_policy_file(h, "users.conf", strstr(users, "[user bob]"));
 	bh_policy_file(h, "domains/web.conf", NULL);
-	g_autofree char *pc = g_build_filename(h->policy, "policy.conf", NULL);
-	g_autofree char *ptext = NULL;
-	g_assert_true(g_file_get_contents(pc, &ptext, NULL, NULL));
-	GString *g = g_string_new(ptext);
-	g_string_replace(g, "domains = web;work", "domains = work", 1);
-	bh_policy_file(h, "policy.conf", g->str);
-	g_string_free(g, TRUE);
+	bh_policy_edit(h, "policy.conf", "domains = web;work", "domains = work");
 
 	g_assert_true(bh_ctl(h, "reload", NULL, &r));
 	tsr_ctl_response_clear(&r);

@@ -119,13 +119,8 @@ static void test_boot(void)
 					    "template = disk\nfirmware = uefi\ndisk = disposable\n");
 	bh_policy_file(h, "domains/work.conf", work);
 	bh_policy_file(h, "domains/nocd.conf", nocd);
-	g_autofree char *pc = g_build_filename(h->policy, "policy.conf", NULL);
-	g_autofree char *ptext = NULL;
-	g_assert_true(g_file_get_contents(pc, &ptext, NULL, NULL));
-	GString *g = g_string_new(ptext);
-	g_string_replace(g, "domains = web;work", "domains = web;work;left;right;badsha;nocd", 1);
-	bh_policy_file(h, "policy.conf", g->str);
-	g_string_free(g, TRUE);
+	bh_policy_edit(h, "policy.conf", "domains = web;work",
+		       "domains = web;work;left;right;badsha;nocd");
 
 	/* The UEFI firmware as a file of its own, so the test can take it away. */
 	g_autofree char *fw = g_build_filename(h->dir, "OVMF_CODE_4M.fd", NULL);
