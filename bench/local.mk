@@ -33,7 +33,7 @@ bench: viewer/tessera-viewer
 # bench/push (policy engineer): push one bundle to 50 loopback laptops, -j 1 against -j 16.
 # A script rather than a program, so it has its own target; make bench runs it too.
 EXTRA_DIST += bench/push
-bench-push: tessera-provision$(EXEEXT)
+bench-push: provisioning/tessera-provision$(EXEEXT)
 	TSR_BUILDDIR='$(abs_top_builddir)' TSR_SRCDIR='$(abs_top_srcdir)' $(SHELL) $(srcdir)/bench/push
 bench: bench-push
 .PHONY: bench-push

@@ -9,11 +9,11 @@ provisioning_libtsr_provisioning_a_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS) $(JSON
 # PROTO_LIBS: the control-protocol client that asks the broker to reload after an install.
 PROVISIONING_LIBS = provisioning/libtsr-provisioning.a $(POLICY_LIBS) $(PROTO_LIBS) $(JSON_GLIB_LIBS)
 
-bin_PROGRAMS += tessera-provision
-tessera_provision_SOURCES = provisioning/tessera-provision.c provisioning/provision-cli.h \
+bin_PROGRAMS += provisioning/tessera-provision
+provisioning_tessera_provision_SOURCES = provisioning/tessera-provision.c provisioning/provision-cli.h \
 	provisioning/admin-commands.c provisioning/laptop-commands.c
-tessera_provision_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
-tessera_provision_LDADD = $(PROVISIONING_LIBS)
+provisioning_tessera_provision_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
+provisioning_tessera_provision_LDADD = $(PROVISIONING_LIBS)
 dist_man_MANS += doc/man/tessera-provision.1
 
 UNIT_TESTS += tests/unit/provisioning-install-test

@@ -34,7 +34,7 @@ static int provision(char **out, const char *fmt, ...)
 	va_start(ap, fmt);
 	char *args = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	char *cmd = g_strdup_printf("%s/tessera-provision %s", b, args);
+	char *cmd = g_strdup_printf("%s/provisioning/tessera-provision %s", b, args);
 	char *o = NULL, *e = NULL;
 	int status = 0;
 	g_assert_true(g_spawn_command_line_sync(cmd, &o, &e, &status, NULL));

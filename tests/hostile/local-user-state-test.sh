@@ -8,7 +8,7 @@
 # the modes themselves (policy/state.h): STATE 0711, versions/ 0700, every file 0600. A state
 # directory left by an older version with open modes is closed by the next install.
 set -u
-BIN=${TSR_BUILDDIR:-.}/tessera-provision
+BIN=${TSR_BUILDDIR:-.}/provisioning/tessera-provision
 SRC=${TSR_SRCDIR:-.}
 
 n=0

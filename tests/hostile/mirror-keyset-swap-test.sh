@@ -8,7 +8,7 @@
 # `tessera-provision install` against a laptop state directory, and asserts the refusal and
 # that the state directory is byte for byte what it was.
 set -u
-BIN=${TSR_BUILDDIR:-.}/tessera-provision
+BIN=${TSR_BUILDDIR:-.}/provisioning/tessera-provision
 SRC=${TSR_SRCDIR:-.}
 
 n=0

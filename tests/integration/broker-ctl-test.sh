@@ -42,7 +42,7 @@ X
 : >"$t/pol/templates.conf"
 # users.conf needs the user the laptop group names (a real hash, made by tessera-provision).
 echo "some password" >"$t/pw"
-hash=$("$b/tessera-provision" passwd --password-file "$t/pw") || hash=missing
+hash=$("$b/provisioning/tessera-provision" passwd --password-file "$t/pw") || hash=missing
 printf '[user nobody-here]\npassword = %s\n' "$hash" >"$t/pol/users.conf"
 mkfifo "$t/ready"
 "$brokerd" --state-dir="$t/state" --run-dir="$t/run" --policy-dir="$t/pol" --no-kiosk --no-usb \

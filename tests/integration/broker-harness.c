@@ -375,7 +375,7 @@ char *bh_provision(const char *fmt, ...)
 	va_start(ap, fmt);
 	args = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	cmd = g_strdup_printf("%s/tessera-provision %s", builddir(), args);
+	cmd = g_strdup_printf("%s/provisioning/tessera-provision %s", builddir(), args);
 	g_assert_true(g_spawn_command_line_sync(cmd, &out, &err, &status, NULL));
 	if (!g_spawn_check_wait_status(status, NULL))
 		g_error("%s failed: %s%s", cmd, out, err);

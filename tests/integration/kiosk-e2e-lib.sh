@@ -31,7 +31,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 printf 'alice-pw\n' > "$dir/pw"
-hash=$("$B/tessera-provision" passwd --password-file "$dir/pw")
+hash=$("$B/provisioning/tessera-provision" passwd --password-file "$dir/pw")
 policy_conf() {
     cat > "$dir/policy/policy.conf" <<EOF
 [policy]

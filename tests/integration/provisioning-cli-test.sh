@@ -6,7 +6,7 @@
 # role or passphrase with a clear message, sign continues the serial, status reports the
 # lease and the changes, and a broken source fails with file:line and writes nothing.
 set -u
-P=${TSR_BUILDDIR:-.}/tessera-provision
+P=${TSR_BUILDDIR:-.}/provisioning/tessera-provision
 S=${TSR_SRCDIR:-.}
 D=$(mktemp -d "${TMPDIR:-/tmp}/tsr-cli.XXXXXX")
 trap 'rm -rf "$D"' EXIT

@@ -15,7 +15,7 @@
 #
 # Every laptop is a state directory: sshd runs as root, and the key used to connect decides
 # which forced command (and so which state directory) runs.
-PV_BIN=${TSR_BUILDDIR:-.}/tessera-provision
+PV_BIN=${TSR_BUILDDIR:-.}/provisioning/tessera-provision
 PV_SRC=${TSR_SRCDIR:-.}
 PV_SSHD=/usr/sbin/sshd
 

@@ -52,7 +52,7 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 printf 'alice-pw\n' > "$dir/pw"
-hash=$("$B/tessera-provision" passwd --password-file "$dir/pw")
+hash=$("$B/provisioning/tessera-provision" passwd --password-file "$dir/pw")
 cat > "$dir/policy/policy.conf" <<POLICY
 [policy]
 organization = debian-org

@@ -9,7 +9,7 @@ kiosk_sim_policy() {
     _dir=$1 _org=$2 _group=$3 _uid=$4 _name=$5
     mkdir -p "$_dir/domains"
     printf 'alice-pw\n' >"$_dir/.pw"
-    _hash=$("$TSR_BUILDDIR/tessera-provision" passwd --password-file "$_dir/.pw") || return 1
+    _hash=$("$TSR_BUILDDIR/provisioning/tessera-provision" passwd --password-file "$_dir/.pw") || return 1
     rm -f "$_dir/.pw"
     cat >"$_dir/policy.conf" <<EOT
 [policy]
