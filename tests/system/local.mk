@@ -36,3 +36,14 @@ dist-prune-build-outputs:
 	  find "$(distdir)/$$dir" -depth -type d -empty -delete; \
 	done
 .PHONY: dist-prune-build-outputs
+
+# make check-packages: build the Debian packages, lint them, install, upgrade and remove them in
+# a clean Debian 12 root (tests/system/packages-test.sh). Needs the network for mmdebstrap; not
+# part of make check: tools/check runs it through check-extra. Bounded to 10 minutes.
+EXTRA_DIST += tests/system/packages-test.sh
+check-packages:
+	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/system/packages-test.sh' \
+	  LOG_COMPILER='timeout 600 $(top_srcdir)/tests/run-test'
+EXTRA_CHECK_TARGETS += check-packages
+.PHONY: check-packages
+CLEANFILES += tests/system/packages-cache/*.tar

@@ -1,0 +1,165 @@
+#!/bin/sh
+# tests/system/packages-test.sh: the Debian packages as an administrator meets them. Builds
+# them from this tree (dpkg-buildpackage, tests skipped: make check ran them), lints them, installs
+# them into a clean Debian 12 root (mmdebstrap), checks files, users, units, modes and the
+# maintainer scripts, upgrades to a rebuilt higher version and removes and purges. Prints TAP.
+# Run by `make check-packages` (check-extra); needs root, network to the Debian mirror, debhelper,
+# lintian and mmdebstrap. The clean root is cached by the hash of what went into it, in the build
+# tree, so a second run in the same tree skips the download.
+set -u
+
+src=${TSR_SRCDIR:?}
+build=${TSR_BUILDDIR:?}
+work=$(mktemp -d "${TMPDIR:-/tmp}/tsr-packages.XXXXXX")
+root=$work/root
+cache=$build/tests/system/packages-cache
+n=0
+failed=0
+
+cleanup() {
+	for m in proc dev; do umount "$root/$m" 2>/dev/null; done
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
+# check NAME COMMAND...: one TAP line; the command's output is shown only when it fails.
+check() {
+	name=$1; shift
+	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name"; printf '%s\n' "$out" | sed 's/^/# /'; fi
+}
+in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
+bail() { echo "Bail out! $*"; exit 1; }
+
+[ "$(id -u)" = 0 ] || bail "needs root (chroot, dpkg in the clean root)"
+for tool in dpkg-buildpackage lintian mmdebstrap systemd-analyze; do
+	command -v "$tool" >/dev/null || bail "$tool missing: run tools/install-deps"
+done
+
+# --- build: the tree as it is (committed or not), without build outputs ---
+mkdir -p "$work/src"
+if git -C "$src" rev-parse --git-dir >/dev/null 2>&1; then
+	(cd "$src" && git ls-files -co --exclude-standard -z | xargs -0 sh -c \
+		'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
+		tar --null --no-recursion -cf - -T -) | tar -xf - -C "$work/src"
+else
+	tar -C "$src" --exclude=./build --exclude=./debian/build -cf - . | tar -xf - -C "$work/src"
+fi
+version=$(cd "$work/src" && dpkg-parsechangelog -S Version)
+if (cd "$work/src" && DEB_BUILD_OPTIONS="nocheck parallel=2" nice dpkg-buildpackage -b -us -uc \
+	>"$work/build.log" 2>&1); then
+	ok "dpkg-buildpackage builds version $version"
+else
+	not_ok "dpkg-buildpackage builds version $version"; tail -40 "$work/build.log" | sed 's/^/# /'
+	bail "no packages to test"
+fi
+mkdir -p "$work/v1" && mv "$work"/*.deb "$work"/*.changes "$work"/*.buildinfo "$work/v1/"
+
+arch=$(dpkg --print-architecture)
+for p in tessera-laptop_"$version"_"$arch" tessera-provision_"$version"_"$arch" \
+	tessera-admin_"$version"_all tessera-doc_"$version"_all; do
+	check "package $p built" test -f "$work/v1/$p.deb"
+done
+for p in tessera-testdomain tessera-guest-hello; do
+	check "$p is in no package" sh -c "! for d in $work/v1/*.deb; do dpkg-deb -c \$d; done | grep -q $p"
+done
+check "tessera-laptop's libraries come from shlibs" \
+	sh -c "dpkg-deb -f $work/v1/tessera-laptop_*.deb Depends | grep -q libspice-client-glib"
+check "lintian finds no error or warning" \
+	nice lintian --fail-on error,warning "$work/v1/tessera_${version}_$arch.changes"
+
+# The upgrade: the same tree at a higher version, packaged again from the built tree.
+v2="$version+test1"
+(cd "$work/src" && {
+	printf 'tessera (%s) unstable; urgency=medium\n\n  * Upgrade test.\n\n' "$v2"
+	printf ' -- Tessera developers <tessera@example.org>  %s\n\n' "$(date -R)"
+	cat debian/changelog; } >debian/changelog.new && mv debian/changelog.new debian/changelog)
+if (cd "$work/src" && DEB_BUILD_OPTIONS="nocheck parallel=2" nice dpkg-buildpackage -b -us -uc -nc \
+	>"$work/build2.log" 2>&1); then
+	ok "rebuilt as $v2"
+else
+	not_ok "rebuilt as $v2"; tail -20 "$work/build2.log" | sed 's/^/# /'
+fi
+mkdir -p "$work/v2" && mv "$work"/*.deb "$work/v2/" 2>/dev/null
+
+# --- a clean Debian 12 root with what the packages depend on, cached by those inputs ---
+deps=$(for d in "$work"/v1/tessera-laptop_*.deb "$work"/v1/tessera-provision_*.deb; do
+	dpkg-deb -f "$d" Depends; done | tr ',' '\n' | sed 's/(.*//; s/|.*//; s/ //g' |
+	grep -v '^tessera' | grep . | sort -u | tr '\n' ',')
+key=$(printf 'bookworm %s systemd\n' "$deps" | sha256sum | cut -c1-16)
+mkdir -p "$cache"
+if [ ! -f "$cache/root-$key.tar" ]; then
+	if nice mmdebstrap --variant=apt --include="systemd,${deps%,}" bookworm \
+		"$cache/root-$key.tar.new" >"$work/mmdebstrap.log" 2>&1; then
+		mv "$cache/root-$key.tar.new" "$cache/root-$key.tar"
+		find "$cache" -name 'root-*.tar' ! -name "root-$key.tar" -delete
+	else
+		tail -20 "$work/mmdebstrap.log" | sed 's/^/# /'; bail "mmdebstrap failed"
+	fi
+fi
+mkdir -p "$root" && tar -xf "$cache/root-$key.tar" -C "$root" || bail "cannot unpack the root"
+mount -t proc proc "$root/proc" && mount --bind /dev "$root/dev" || bail "cannot mount in the root"
+ok "clean Debian 12 root ($key)"
+
+# --- install ---
+cp "$work"/v1/*.deb "$root/tmp/"
+check "dpkg installs the four packages" in_root sh -c 'dpkg -i /tmp/tessera-*.deb'
+for f in /usr/bin/tessera-brokerd /usr/bin/tessera-ctl /usr/bin/tessera-kiosk \
+	/usr/bin/tessera-provision /usr/libexec/tessera-viewer /usr/libexec/tessera-console \
+	/lib/systemd/system/tessera-brokerd.service /lib/systemd/system/tessera-pull.timer \
+	/etc/tessera/broker.conf /usr/share/doc/tessera-admin/examples/policy/policy.conf \
+	/usr/share/doc/tessera-doc/admin-guide.md.gz /usr/share/man/man8/tessera-brokerd.8.gz; do
+	check "installed: $f" test -e "$root$f"
+done
+check "tessera-testdomain not installed" test ! -e "$root/usr/bin/tessera-testdomain"
+check "the programs' libraries resolve" in_root sh -c \
+	'! ldd /usr/bin/tessera-brokerd /usr/bin/tessera-kiosk /usr/libexec/tessera-viewer /usr/bin/tessera-provision | grep "not found"'
+for u in tessera-kiosk tessera-console; do
+	check "system user $u, no login shell" in_root sh -c \
+		"getent passwd $u | grep -q ':/usr/sbin/nologin\$' && [ \$(id -u $u) -lt 1000 ]"
+done
+check "/var/lib/tessera is 0700 root" in_root sh -c '[ "$(stat -c %a:%U /var/lib/tessera)" = 700:root ]'
+check "/run/tessera is 0755 root" in_root sh -c '[ "$(stat -c %a:%U /run/tessera)" = 755:root ]'
+check "tessera-brokerd.service enabled" \
+	test -L "$root/etc/systemd/system/multi-user.target.wants/tessera-brokerd.service"
+check "tessera-pull.timer enabled" test -L "$root/etc/systemd/system/timers.target.wants/tessera-pull.timer"
+check "the pull service runs the installed tessera-provision" \
+	grep -q '^ExecStart=/usr/bin/tessera-provision pull' "$root/lib/systemd/system/tessera-pull.service"
+check "the broker reads /etc/tessera/broker.conf" \
+	grep -q '^EnvironmentFile=/etc/tessera/broker.conf' "$root/lib/systemd/system/tessera-brokerd.service"
+check "systemd-analyze verify: the units" systemd-analyze verify --root="$root" --man=no \
+	tessera-brokerd.service tessera-pull.service tessera-pull.timer
+
+# Secrets and state made by the installed programs keep their modes.
+check "keygen on the admin side" in_root sh -c \
+	'cd /tmp && echo pw >pass && tessera-provision keygen --out keys --role root --passphrase-file pass'
+check "the secret key is 0600" in_root sh -c '[ "$(stat -c %a /tmp/keys/root.secret)" = 600 ]'
+check "init on the laptop side" in_root tessera-provision init --root /tmp/keys/root.pub \
+	--organization example-org --group office
+check "trusted.keys is not writable by others, state still 0700" in_root sh -c \
+	'[ "$(stat -c %a /var/lib/tessera)" = 700 ] && ! find /var/lib/tessera -perm /022 | grep -q .'
+
+# --- upgrade to the rebuilt version, keeping the admin's broker options ---
+echo 'TESSERA_BROKERD_OPTIONS="--kiosk-vt=auto --kiosk-devices --kiosk-arg=--organization=example-org"' \
+	>"$root/etc/tessera/broker.conf"
+rm -f "$root"/tmp/*.deb && cp "$work"/v2/*.deb "$root/tmp/"
+check "dpkg upgrades to $v2" in_root sh -c 'dpkg -i --force-confold /tmp/tessera-*.deb'
+check "installed version is $v2" in_root sh -c "[ \"\$(dpkg-query -W -f '\${Version}' tessera-laptop)\" = '$v2' ]"
+check "upgrade kept the edited broker.conf" grep -q organization=example-org "$root/etc/tessera/broker.conf"
+check "upgrade kept the state" test -f "$root/var/lib/tessera/trusted.keys"
+
+# --- remove keeps state; purge says what it deletes, then deletes it ---
+check "dpkg removes tessera-laptop" in_root dpkg -r tessera-admin tessera-laptop
+check "remove kept the state" test -f "$root/var/lib/tessera/trusted.keys"
+check "remove took the programs" test ! -e "$root/usr/bin/tessera-brokerd"
+purge=$(in_root dpkg -P tessera-laptop 2>&1)
+check "purge succeeded" test $? = 0
+check "purge says it deletes /var/lib/tessera" sh -c "printf '%s' '$purge' | grep -q 'purge deletes /var/lib/tessera'"
+check "purge deleted the state" test ! -e "$root/var/lib/tessera"
+check "purge deleted /etc/tessera" test ! -e "$root/etc/tessera"
+check "purge disabled the units" \
+	test ! -e "$root/etc/systemd/system/multi-user.target.wants/tessera-brokerd.service"
+
+echo "1..$n"
+exit $failed
