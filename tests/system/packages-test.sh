@@ -54,6 +54,7 @@ else
 	not_ok "dpkg-buildpackage builds version $version"; tail -40 "$work/build.log" | sed 's/^/# /'
 	bail "no packages to test"
 fi
+rm -f "$work"/*-dbgsym_*.deb
 mkdir -p "$work/v1" && mv "$work"/*.deb "$work"/*.changes "$work"/*.buildinfo "$work/v1/"
 
 arch=$(dpkg --print-architecture)
@@ -74,13 +75,15 @@ v2="$version+test1"
 (cd "$work/src" && {
 	printf 'tessera (%s) unstable; urgency=medium\n\n  * Upgrade test.\n\n' "$v2"
 	printf ' -- Tessera developers <tessera@example.org>  %s\n\n' "$(date -R)"
-	cat debian/changelog; } >debian/changelog.new && mv debian/changelog.new debian/changelog)
+	cat debian/changelog; } >debian/changelog.new && mv debian/changelog.new debian/changelog &&
+	rm -f debian/files)
 if (cd "$work/src" && DEB_BUILD_OPTIONS="nocheck parallel=2" nice dpkg-buildpackage -b -us -uc -nc \
 	>"$work/build2.log" 2>&1); then
 	ok "rebuilt as $v2"
 else
 	not_ok "rebuilt as $v2"; tail -20 "$work/build2.log" | sed 's/^/# /'
 fi
+rm -f "$work"/*-dbgsym_*.deb
 mkdir -p "$work/v2" && mv "$work"/*.deb "$work/v2/" 2>/dev/null
 
 # --- a clean Debian 12 root with what the packages depend on, cached by those inputs ---
@@ -91,8 +94,8 @@ key=$(printf 'bookworm %s systemd\n' "$deps" | sha256sum | cut -c1-16)
 mkdir -p "$cache"
 if [ ! -f "$cache/root-$key.tar" ]; then
 	if nice mmdebstrap --variant=apt --include="systemd,${deps%,}" bookworm \
-		"$cache/root-$key.tar.new" >"$work/mmdebstrap.log" 2>&1; then
-		mv "$cache/root-$key.tar.new" "$cache/root-$key.tar"
+		"$cache/root-$key.new.tar" >"$work/mmdebstrap.log" 2>&1; then
+		mv "$cache/root-$key.new.tar" "$cache/root-$key.tar"
 		find "$cache" -name 'root-*.tar' ! -name "root-$key.tar" -delete
 	else
 		tail -20 "$work/mmdebstrap.log" | sed 's/^/# /'; bail "mmdebstrap failed"
@@ -119,7 +122,8 @@ for u in tessera-kiosk tessera-console; do
 	check "system user $u, no login shell" in_root sh -c \
 		"getent passwd $u | grep -q ':/usr/sbin/nologin\$' && [ \$(id -u $u) -lt 1000 ]"
 done
-check "/var/lib/tessera is 0700 root" in_root sh -c '[ "$(stat -c %a:%U /var/lib/tessera)" = 700:root ]'
+# 0711, not 0700: device models (their domains' uids) pass through to templates/ (policy/state.h).
+check "/var/lib/tessera is 0711 root" in_root sh -c '[ "$(stat -c %a:%U /var/lib/tessera)" = 711:root ]'
 check "/run/tessera is 0755 root" in_root sh -c '[ "$(stat -c %a:%U /run/tessera)" = 755:root ]'
 check "tessera-brokerd.service enabled" \
 	test -L "$root/etc/systemd/system/multi-user.target.wants/tessera-brokerd.service"
@@ -137,8 +141,10 @@ check "keygen on the admin side" in_root sh -c \
 check "the secret key is 0600" in_root sh -c '[ "$(stat -c %a /tmp/keys/root.secret)" = 600 ]'
 check "init on the laptop side" in_root tessera-provision init --root /tmp/keys/root.pub \
 	--organization example-org --group office
-check "trusted.keys is not writable by others, state still 0700" in_root sh -c \
-	'[ "$(stat -c %a /var/lib/tessera)" = 700 ] && ! find /var/lib/tessera -perm /022 | grep -q .'
+check "trusted.keys 0600, state 0711, nothing in it writable by others" in_root sh -c \
+	'stat -c "%a %n" /var/lib/tessera /var/lib/tessera/trusted.keys; find /var/lib/tessera -perm /022;
+	 [ "$(stat -c %a /var/lib/tessera/trusted.keys)" = 600 ] && [ "$(stat -c %a /var/lib/tessera)" = 711 ] &&
+	 ! find /var/lib/tessera -perm /022 | grep -q .'
 
 # --- upgrade to the rebuilt version, keeping the admin's broker options ---
 echo 'TESSERA_BROKERD_OPTIONS="--kiosk-vt=auto --kiosk-devices --kiosk-arg=--organization=example-org"' \
