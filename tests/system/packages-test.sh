@@ -54,7 +54,6 @@ else
 	not_ok "dpkg-buildpackage builds version $version"; tail -40 "$work/build.log" | sed 's/^/# /'
 	bail "no packages to test"
 fi
-rm -f "$work"/*-dbgsym_*.deb
 mkdir -p "$work/v1" && mv "$work"/*.deb "$work"/*.changes "$work"/*.buildinfo "$work/v1/"
 
 arch=$(dpkg --print-architecture)
@@ -69,6 +68,8 @@ check "tessera-laptop's libraries come from shlibs" \
 	sh -c "dpkg-deb -f $work/v1/tessera-laptop_*.deb Depends | grep -q libspice-client-glib"
 check "lintian finds no error or warning" \
 	nice lintian --fail-on error,warning "$work/v1/tessera_${version}_$arch.changes"
+# The debug symbols are lintian's to see, not the clean root's.
+rm -f "$work"/v1/*-dbgsym_*.deb
 
 # The upgrade: the same tree at a higher version, packaged again from the built tree.
 v2="$version+test1"
