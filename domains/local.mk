@@ -138,7 +138,8 @@ tests/system/guest-debian-test.sh.log: $(srcdir)/tests/system/guest-debian-test.
 		--log-file $@ --trs-file $(@:.log=.trs) --color-tests no --enable-hard-errors yes \
 		--expect-failure no -- timeout $(GUEST_DEBIAN_TIMEOUT) $(LOG_COMPILE) \
 		$(srcdir)/tests/system/guest-debian-test.sh
-check-guest-debian: broker/tessera-brokerd broker/tessera-ctl tessera-provision
+check-guest-debian: broker/tessera-brokerd$(EXEEXT) broker/tessera-ctl$(EXEEXT) \
+		provisioning/tessera-provision$(EXEEXT)
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/system/guest-debian-test.sh'
 EXTRA_CHECK_TARGETS += check-guest-debian
 .PHONY: check-guest-debian
