@@ -61,6 +61,9 @@ struct qemu_domain {
 	/* Host devices attached through an fd root passed (add-fd): qdev id → its fdset id
 	 * (gint64 *), removed again once QEMU has let go of the device. */
 	GHashTable *usb_fdsets;
+	/* Why the backend gave up on a start and killed QEMU: the crash that follows is
+	 * reported with this reason, not as "killed by signal 9". */
+	char *start_failure;
 };
 
 static struct qemu_domain *priv(struct tsr_domain *d)
@@ -84,6 +87,17 @@ static void fail_op(struct tsr_op **op, GError *error)
 	*op = NULL;
 }
 
+/* The start failed for a reason of ours and QEMU is about to be killed: fail the start with
+ * that reason and keep it for the state change the kill brings. */
+static void fail_start(struct tsr_domain *d, GError *error)
+{
+	struct qemu_domain *q = priv(d);
+
+	g_free(q->start_failure);
+	q->start_failure = g_strdup(error->message);
+	fail_op(&q->start_op, error);
+}
+
 static void qemu_domain_free(struct tsr_domain *d)
 {
 	struct qemu_domain *q = d->priv;
@@ -104,6 +118,7 @@ static void qemu_domain_free(struct tsr_domain *d)
 	fail_op(&q->unplug_op, gone);
 	g_free(q->unplug_id);
 	g_free(q->qmp_path);
+	g_free(q->start_failure);
 	g_hash_table_destroy(q->usb_fdsets);
 	g_free(q);
 }
@@ -191,9 +206,11 @@ static void set_stopped_or_crashed(struct tsr_domain *d, const char *how)
 		unlink(vars);
 		g_free(vars);
 	}
+	const char *reason = why ? why : q->start_failure ? q->start_failure : how;
 	tsr_domain_set_state(d, clean ? TSR_DOMAIN_STOPPED : TSR_DOMAIN_CRASHED,
-			     clean ? "device model exited after shutdown" : why ? why : how);
+			     clean ? "device model exited after shutdown" : reason);
 	g_free(why);
+	g_clear_pointer(&q->start_failure, g_free);
 }
 
 static void exited(GPid pid, int status, void *data)
@@ -310,9 +327,8 @@ static void status_reply(struct tsr_qmp *qmp, JsonNode *result, const GError *er
 static void qmp_ready(struct tsr_qmp *qmp, const GError *error, void *user)
 {
 	struct tsr_domain *d = user;
-	struct qemu_domain *q = priv(d);
 	if (error) {
-		fail_op(&q->start_op, g_error_copy(error));
+		fail_start(d, g_error_copy(error));
 		if (d->pid > 0)
 			kill((pid_t)d->pid, SIGKILL);
 		return;
@@ -344,7 +360,7 @@ static void qmp_try_connect(struct tsr_domain *d)
 		q->qmp_retry = g_timeout_add(20, qmp_retry_cb, d);
 		return;
 	}
-	fail_op(&q->start_op, error);
+	fail_start(d, error);
 	kill((pid_t)d->pid, SIGKILL);
 }
 
@@ -363,10 +379,9 @@ static void qmp_socket_ready(void *data, bool appeared)
 	struct qemu_domain *q = priv(d);
 	q->wait = NULL;
 	if (!appeared) {
-		fail_op(&q->start_op,
-			g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TIMEOUT,
-				    "domain %s: QEMU did not open its QMP socket within %d s", d->name,
-				    QMP_WAIT_MS / 1000));
+		fail_start(d, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_TIMEOUT,
+					  "domain %s: QEMU did not open its QMP socket within %d s",
+					  d->name, QMP_WAIT_MS / 1000));
 		kill((pid_t)d->pid, SIGKILL);
 		return;
 	}
