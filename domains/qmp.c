@@ -30,8 +30,8 @@ static const char *get_str(JsonObject *o, const char *name)
 
 /* json-glib recurses once per nesting level and has no limit of its own: 100,000 nested
  * brackets from a compromised QEMU would overflow the broker's stack. So the depth is counted
- * (outside strings) before json-glib sees the line. */
-static bool depth_within(const char *s, size_t len, unsigned max)
+ * (outside strings) before json-glib sees the text. */
+bool tsr_json_depth_within(const char *s, size_t len, unsigned max)
 {
 	unsigned depth = 0;
 	bool in_string = false, escaped = false;
@@ -73,7 +73,7 @@ bool tsr_qmp_parse_line(const char *line, size_t len, struct tsr_qmp_message *m,
 		return fail(error, "message longer than 1 MiB");
 	if (memchr(line, 0, len))
 		return fail(error, "NUL byte in message");
-	if (!depth_within(line, len, TSR_QMP_DEPTH_MAX))
+	if (!tsr_json_depth_within(line, len, TSR_QMP_DEPTH_MAX))
 		return fail(error, "message nested deeper than " G_STRINGIFY(TSR_QMP_DEPTH_MAX)
 				   " levels");
 	JsonParser *parser = json_parser_new_immutable();

@@ -43,6 +43,10 @@ struct tsr_qmp_message {
 };
 
 /* Parse one line (without the newline). false with an error saying what was wrong. */
+/* True if text (len bytes) nests arrays and objects at most max deep, counted outside strings.
+ * Every JSON text the broker parses with json-glib, which has no limit, is checked first. */
+bool tsr_json_depth_within(const char *text, size_t len, unsigned max)
+	__attribute__((warn_unused_result));
 bool tsr_qmp_parse_line(const char *line, size_t len, struct tsr_qmp_message *msg,
 			GError **error) __attribute__((warn_unused_result));
 void tsr_qmp_message_clear(struct tsr_qmp_message *msg);

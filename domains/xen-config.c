@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "domains/backend.h"
+#include "domains/qmp.h"
 
 const char *const tsr_xen_config_keys[] = {
 	"name", "type", "memory", "maxmem", "vcpus", "kernel", "ramdisk", "cmdline", "vga",
@@ -145,6 +146,13 @@ static bool member_int(JsonObject *o, const char *name, gint64 *out)
 
 GPtrArray *tsr_xen_parse_list(const char *json, gssize len, GError **error)
 {
+	/* xl's own output nests a few levels; json-glib has no limit, so bound it first. */
+	if (!tsr_json_depth_within(json, len < 0 ? strlen(json) : (size_t)len,
+				   TSR_XEN_LIST_DEPTH_MAX)) {
+		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+			    "xl list -l: nested deeper than %d levels", TSR_XEN_LIST_DEPTH_MAX);
+		return NULL;
+	}
 	JsonParser *parser = json_parser_new_immutable();
 	GError *perr = NULL;
 	if (!json_parser_load_from_data(parser, json, len, &perr)) {

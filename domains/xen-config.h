@@ -36,6 +36,9 @@ struct tsr_xen_domain_info {
 	long long max_memkb;
 };
 
+/* xl's JSON is a few levels deep; anything deeper than this is refused before parsing. */
+#define TSR_XEN_LIST_DEPTH_MAX 64
+
 /* Parse `xl list -l` output: an array of {"domid": N, "config": {"c_info": {"name": ...,
  * "type": ...}, "b_info": {...}}}. Returns a GPtrArray of struct tsr_xen_domain_info (free
  * with g_ptr_array_unref), or NULL with an error saying what was malformed. */

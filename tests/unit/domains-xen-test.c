@@ -289,6 +289,31 @@ static void test_state_parse(void)
 	g_free(path);
 }
 
+/* json-glib recurses per level with no limit: deep nesting must be refused before it parses
+ * (the domains fuzz target found 77,536 '[' overflowing the stack). */
+static void test_list_nesting_bounded(void)
+{
+	GError *error = NULL;
+	GString *deep = g_string_new(NULL);
+	for (int i = 0; i < 100000; i++)
+		g_string_append_c(deep, '[');
+	g_assert_null(tsr_xen_parse_list(deep->str, (gssize)deep->len, &error));
+	g_assert_nonnull(error);
+	g_assert_nonnull(strstr(error->message, "nested deeper"));
+	g_clear_error(&error);
+	/* Brackets inside strings do not count. */
+	g_string_assign(deep, "[{\"domid\": 0, \"config\": {\"c_info\": {\"name\": \"");
+	for (int i = 0; i < 1000; i++)
+		g_string_append_c(deep, '[');
+	g_string_append(deep, "\", \"type\": \"pv\"}, \"b_info\": {}}}]");
+	GPtrArray *list = tsr_xen_parse_list(deep->str, -1, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(list);
+	g_assert_cmpuint(list->len, ==, 1);
+	g_ptr_array_unref(list);
+	g_string_free(deep, TRUE);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -300,5 +325,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/domains/xen/config-rejects-unsafe", test_rejects_unsafe);
 	g_test_add_func("/domains/xen/list-parse", test_list_parse);
 	g_test_add_func("/domains/xen/state-parse", test_state_parse);
+	g_test_add_func("/domains/xen/list-nesting-bounded", test_list_nesting_bounded);
 	return g_test_run();
 }
