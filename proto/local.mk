@@ -19,7 +19,6 @@ proto_libtsr_proto_a_CPPFLAGS = $(AM_CPPFLAGS) -DTSR_LIBEXECDIR='"$(libexecdir)"
 # protocol (unused by the others, dropped by --as-needed).
 PROTO_LIBS = proto/libtsr-proto.a $(COMMON_LIBS) $(JSON_GLIB_LIBS)
 # Kept as names for what each side links; all are PROTO_LIBS.
-DISPLAY_PROTO_LIBS = $(PROTO_LIBS)
 CONSOLE_LINK_LIBS = $(PROTO_LIBS)
 KIOSK_PROTO_LIBS = $(PROTO_LIBS)
 
