@@ -309,8 +309,10 @@ static void begin(struct entry *e)
 		return;
 	}
 	if (!c->kernel || !c->initrd) {
-		/* Domains that boot their own disks leave no probe kernel to try. */
-		decide(e, "kvm", "no probe kernel configured; /dev/kvm opens for this user");
+		/* A /dev/kvm that opens is no proof that guests run, and without a probe kernel
+		 * nothing can show it: auto means TCG until a probe can (accel=kvm forces it). */
+		decide(e, "tcg", "no probe kernel configured (--guest-kernel, --guest-initrd), so KVM "
+				 "was not shown to work as this user; accel=kvm forces it");
 		return;
 	}
 	char *why = NULL;

@@ -23,6 +23,11 @@ check_PROGRAMS += tests/unit/domains-backend-test
 tests_unit_domains_backend_test_SOURCES = tests/unit/domains-backend-test.c $(TEST_TREE)
 tests_unit_domains_backend_test_LDADD = $(DOMAINS_LIBS)
 
+# accel=auto where no probe can run: TCG, never KVM unshown.
+UNIT_TESTS += tests/unit/domains-accel-test
+check_PROGRAMS += tests/unit/domains-accel-test
+tests_unit_domains_accel_test_LDADD = $(DOMAINS_LIBS)
+
 # The qemu backend for real (TCG), booting the guest image.
 SYSTEM_TESTS += tests/system/domains-qemu-test
 check_PROGRAMS += tests/system/domains-qemu-test
