@@ -56,6 +56,11 @@ run_mode() {
         i=$((i + 1)); [ $i -lt 3000 ] || { why="no locked screen within 300 s"; break; }
         sleep 0.1
     done
+    # While it runs, only the kiosk's user may write the screenshots and nobody else read them.
+    if [ -z "$why" ]; then
+        shots_mode=$(stat -c '%a %u' "$work/screenshots")
+        [ "$shots_mode" = "700 65534" ] || why="the screenshots directory is $shots_mode, not 700 owned by the kiosk's user"
+    fi
     if [ -z "$why" ]; then
         pw=$(awk '$1 == "alice" { print $2 }' "$work/passwords")
         cat > "$tmp/$mode.script" <<SCRIPT
