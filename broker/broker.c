@@ -707,12 +707,8 @@ void tsr_broker_destroy(struct tsr_broker *b)
 {
 	if (!b)
 		return;
-	if (note_time_timer)
-		g_source_remove(note_time_timer);
-	note_time_timer = 0;
-	if (lease_timer)
-		g_source_remove(lease_timer);
-	lease_timer = 0;
+	g_clear_handle_id(&note_time_timer, g_source_remove);
+	g_clear_handle_id(&lease_timer, g_source_remove);
 	if (b->audit)
 		brk_audit(b, "broker-stop", NULL);
 	brk_kiosk_link_destroy(b->kiosk);

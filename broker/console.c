@@ -34,8 +34,7 @@ void brk_console_stop(struct tsr_broker *b)
 {
 	if (b->console_pid <= 0)
 		return;
-	if (b->console_watch)
-		g_source_remove(b->console_watch);
+	g_clear_handle_id(&b->console_watch, g_source_remove);
 	kill(b->console_pid, SIGKILL);
 	/* Reaped here: SIGKILL cannot be ignored, so this returns at once. */
 	waitpid(b->console_pid, NULL, 0);

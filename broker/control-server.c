@@ -56,10 +56,8 @@ static void client_free(struct client *c)
 	if (c->pending)
 		c->pending->client = NULL;
 	c->server->clients = g_list_remove(c->server->clients, c);
-	if (c->watch)
-		g_source_remove(c->watch);
-	if (c->idle)
-		g_source_remove(c->idle);
+	g_clear_handle_id(&c->watch, g_source_remove);
+	g_clear_handle_id(&c->idle, g_source_remove);
 	close(c->fd);
 	tsr_ctl_reader_destroy(c->reader);
 	g_byte_array_unref(c->out);
@@ -269,8 +267,7 @@ static void client_watch_update(struct client *c)
 {
 	if (client_wanted(c) == c->watch_cond)
 		return;
-	if (c->watch)
-		g_source_remove(c->watch);
+	g_clear_handle_id(&c->watch, g_source_remove);
 	client_watch(c);
 }
 

@@ -203,8 +203,7 @@ void brk_kiosk_devices_destroy(struct brk_kiosk_devices *d)
 	if (!d)
 		return;
 	brk_kiosk_devices_revoke(d);
-	if (d->monitor_watch)
-		g_source_remove(d->monitor_watch);
+	g_clear_handle_id(&d->monitor_watch, g_source_remove);
 	if (d->monitor)
 		udev_monitor_unref(d->monitor);
 	if (d->udev)

@@ -88,9 +88,7 @@ static bool resolve_user(const char *spec, uid_t *uid, gid_t *gid, gid_t **group
 
 static void link_down(struct brk_kiosk_link *k)
 {
-	if (k->io_watch)
-		g_source_remove(k->io_watch);
-	k->io_watch = 0;
+	g_clear_handle_id(&k->io_watch, g_source_remove);
 	if (k->fd >= 0)
 		close(k->fd);
 	k->fd = -1;
@@ -342,10 +340,8 @@ void brk_kiosk_link_destroy(struct brk_kiosk_link *k)
 {
 	if (!k)
 		return;
-	if (k->restart_timer)
-		g_source_remove(k->restart_timer);
-	if (k->child_watch)
-		g_source_remove(k->child_watch);
+	g_clear_handle_id(&k->restart_timer, g_source_remove);
+	g_clear_handle_id(&k->child_watch, g_source_remove);
 	link_down(k);
 	pid_t pid = k->pid;
 	if (k->pid > 0) {

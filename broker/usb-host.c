@@ -502,8 +502,7 @@ void brk_usb_host_destroy(struct brk_usb_host *u)
 {
 	if (!u)
 		return;
-	if (u->mon_watch)
-		g_source_remove(u->mon_watch);
+	g_clear_handle_id(&u->mon_watch, g_source_remove);
 	if (u->mon)
 		udev_monitor_unref(u->mon);
 	if (u->udev)

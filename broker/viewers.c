@@ -32,8 +32,7 @@ void brk_viewer_kill(struct brk_dom *d)
 {
 	if (d->viewer_pid <= 0)
 		return;
-	if (d->viewer_watch)
-		g_source_remove(d->viewer_watch);
+	g_clear_handle_id(&d->viewer_watch, g_source_remove);
 	kill(d->viewer_pid, SIGKILL);
 	/* Reaped here: SIGKILL cannot be ignored, so this returns at once. */
 	waitpid(d->viewer_pid, NULL, 0);

@@ -664,8 +664,7 @@ int main(int argc, char **argv)
 	if (console.map)
 		munmap(console.map, console.map_len);
 	g_hash_table_destroy(console.clients);
-	if (outbox_watch)
-		g_source_remove(outbox_watch);
+	g_clear_handle_id(&outbox_watch, g_source_remove);
 	g_queue_clear_full(&outbox, (GDestroyNotify)g_bytes_unref);
 	g_main_loop_unref(console.loop);
 	close(console.listen_fd);

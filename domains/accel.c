@@ -93,11 +93,8 @@ struct tsr_accel_cache *tsr_accel_cache_create(const struct tsr_accel_config *co
 
 static void stop_probe(struct entry *e)
 {
-	if (e->io)
-		g_source_remove(e->io);
-	if (e->timer)
-		g_source_remove(e->timer);
-	e->io = e->timer = 0;
+	g_clear_handle_id(&e->io, g_source_remove);
+	g_clear_handle_id(&e->timer, g_source_remove);
 	if (e->serial_fd >= 0)
 		close(e->serial_fd);
 	if (e->log_fd >= 0)
@@ -117,8 +114,7 @@ void tsr_accel_cache_destroy(struct tsr_accel_cache *c)
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
 		struct entry *e = value;
 		stop_probe(e);
-		if (e->watch)
-			g_source_remove(e->watch);
+		g_clear_handle_id(&e->watch, g_source_remove);
 		if (e->pid > 0) {
 			waitpid(e->pid, NULL, 0);
 			g_spawn_close_pid(e->pid);

@@ -91,8 +91,7 @@ static void domain_free(gpointer data)
 	struct tsr_domain *d = data;
 	if (d->backend->ops->domain_free)
 		d->backend->ops->domain_free(d);
-	if (d->shutdown_timer)
-		g_source_remove(d->shutdown_timer);
+	g_clear_handle_id(&d->shutdown_timer, g_source_remove);
 	g_free(d->name);
 	g_free(d->template_path);
 	g_free(d->template_sha256);

@@ -185,10 +185,8 @@ void tsr_path_wait_cancel(struct tsr_path_wait *w)
 {
 	if (!w)
 		return;
-	if (w->io)
-		g_source_remove(w->io);
-	if (w->timer)
-		g_source_remove(w->timer);
+	g_clear_handle_id(&w->io, g_source_remove);
+	g_clear_handle_id(&w->timer, g_source_remove);
 	if (w->ifd >= 0)
 		close(w->ifd);
 	g_free(w->path);

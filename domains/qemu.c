@@ -103,12 +103,9 @@ static void qemu_domain_free(struct tsr_domain *d)
 	struct qemu_domain *q = d->priv;
 	if (!q)
 		return;
-	if (q->watch)
-		g_source_remove(q->watch);
-	if (q->unplug_timer)
-		g_source_remove(q->unplug_timer);
-	if (q->qmp_retry)
-		g_source_remove(q->qmp_retry);
+	g_clear_handle_id(&q->watch, g_source_remove);
+	g_clear_handle_id(&q->unplug_timer, g_source_remove);
+	g_clear_handle_id(&q->qmp_retry, g_source_remove);
 	tsr_path_wait_cancel(q->wait);
 	tsr_accel_wait_cancel(q->accel_wait);
 	tsr_qmp_free(q->qmp);
@@ -220,9 +217,7 @@ static void exited(GPid pid, int status, void *data)
 	q->watch = 0;
 	tsr_path_wait_cancel(q->wait);
 	q->wait = NULL;
-	if (q->qmp_retry)
-		g_source_remove(q->qmp_retry);
-	q->qmp_retry = 0;
+	g_clear_handle_id(&q->qmp_retry, g_source_remove);
 	g_hash_table_remove_all(q->usb_fdsets); /* they died with QEMU */
 	tsr_qmp_free(q->qmp);
 	q->qmp = NULL;
@@ -277,9 +272,7 @@ static void on_event(struct tsr_qmp *qmp, const char *event, JsonNode *data, voi
 		if (dev && JSON_NODE_HOLDS_VALUE(dev) &&
 		    json_node_get_value_type(dev) == G_TYPE_STRING &&
 		    strcmp(json_node_get_string(dev), q->unplug_id) == 0) {
-			if (q->unplug_timer)
-				g_source_remove(q->unplug_timer);
-			q->unplug_timer = 0;
+			g_clear_handle_id(&q->unplug_timer, g_source_remove);
 			forget_fdset(d, q->unplug_id);
 			g_clear_pointer(&q->unplug_id, g_free);
 			fail_op(&q->unplug_op, NULL);
@@ -814,9 +807,7 @@ static void unplug_reply(struct tsr_qmp *qmp, JsonNode *result, const GError *er
 	struct qemu_domain *q = user;
 	if (!error)
 		return; /* DEVICE_DELETED finishes it */
-	if (q->unplug_timer)
-		g_source_remove(q->unplug_timer);
-	q->unplug_timer = 0;
+	g_clear_handle_id(&q->unplug_timer, g_source_remove);
 	g_clear_pointer(&q->unplug_id, g_free);
 	fail_op(&q->unplug_op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
 					   "domain %s: device_del: %s", q->d->name,

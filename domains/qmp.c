@@ -510,10 +510,8 @@ void tsr_qmp_free(struct tsr_qmp *q)
 {
 	if (!q)
 		return;
-	if (q->io)
-		g_source_remove(q->io);
-	if (q->out_io)
-		g_source_remove(q->out_io);
+	g_clear_handle_id(&q->io, g_source_remove);
+	g_clear_handle_id(&q->out_io, g_source_remove);
 	if (q->fd >= 0)
 		close(q->fd);
 	g_queue_clear_full(&q->pending, g_free);

@@ -42,8 +42,7 @@ static void sim_domain_free(struct tsr_domain *d)
 	struct sim_domain *s = d->priv;
 	if (!s)
 		return;
-	if (s->watch)
-		g_source_remove(s->watch);
+	g_clear_handle_id(&s->watch, g_source_remove);
 	if (s->pause_timer) {
 		g_source_remove(s->pause_timer);
 		g_free(s->pause); /* its op is dropped: the domain is gone */

@@ -56,8 +56,7 @@ static void xen_domain_free(struct tsr_domain *d)
 	struct xen_domain *x = d->priv;
 	if (!x)
 		return;
-	if (x->poll)
-		g_source_remove(x->poll);
+	g_clear_handle_id(&x->poll, g_source_remove);
 	g_cancellable_cancel(x->cancel);
 	g_object_unref(x->cancel);
 	for (int i = 0; i < USB_PORTS; i++)

@@ -64,8 +64,7 @@ unsigned tsr_input_devices_classify(const void *d)
 
 static void device_close(struct device *d)
 {
-	if (d->watch)
-		g_source_remove(d->watch);
+	g_clear_handle_id(&d->watch, g_source_remove);
 	if (d->evdev) {
 		libevdev_grab(d->evdev, LIBEVDEV_UNGRAB);
 		libevdev_free(d->evdev);
@@ -416,8 +415,7 @@ void tsr_input_devices_destroy(struct tsr_input_devices *devs)
 		device_close(d);
 	}
 	g_ptr_array_free(devs->devices, true);
-	if (devs->monitor_watch)
-		g_source_remove(devs->monitor_watch);
+	g_clear_handle_id(&devs->monitor_watch, g_source_remove);
 	udev_monitor_unref(devs->monitor);
 	udev_unref(devs->udev);
 	g_free(devs->dev_dir);

@@ -485,9 +485,7 @@ static void sync_all(struct kiosk *k)
 	tsr_input_router_set_focus(k->router, screen == TSR_KIOSK_SCREEN_DESKTOP && focus
 						      ? tsr_displays_id(k->displays, focus)
 						      : TSR_INPUT_NO_DOMAIN);
-	if (k->tick)
-		g_source_remove(k->tick);
-	k->tick = 0;
+	g_clear_handle_id(&k->tick, g_source_remove);
 	next = tsr_session_next_tick_us(k->session);
 	if (next >= 0)
 		k->tick = g_timeout_add((guint)MIN(next / 1000 + 1, 60000), on_tick, k);
@@ -667,12 +665,9 @@ static void start_watches(struct kiosk *k)
 
 static void kiosk_free(struct kiosk *k)
 {
-	if (k->tick)
-		g_source_remove(k->tick);
-	if (k->clock_timer)
-		g_source_remove(k->clock_timer);
-	if (k->broker_watch)
-		g_source_remove(k->broker_watch);
+	g_clear_handle_id(&k->tick, g_source_remove);
+	g_clear_handle_id(&k->clock_timer, g_source_remove);
+	g_clear_handle_id(&k->broker_watch, g_source_remove);
 	if (k->console) {
 		tsr_kiosk_frames_set_console(k->frames, NULL);
 		tsr_console_link_destroy(k->console);

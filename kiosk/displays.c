@@ -54,11 +54,8 @@ static void cut_off(struct tsr_display *d)
 {
 	g_autoptr(GError) error = NULL;
 
-	if (d->watch)
-		g_source_remove(d->watch);
-	if (d->resume)
-		g_source_remove(d->resume);
-	d->watch = d->resume = 0;
+	g_clear_handle_id(&d->watch, g_source_remove);
+	g_clear_handle_id(&d->resume, g_source_remove);
 	if (!tsr_scene_domain_set_surface(d->sd, NULL, LOST_MESSAGE, &error))
 		g_clear_error(&error);
 	if (!tsr_scene_domain_set_cursor(d->sd, NULL, &error))
@@ -71,9 +68,7 @@ static void cut_off(struct tsr_display *d)
 	if (d->pid > 0) {
 		/* Ours: make sure it is gone, and still reap it once it is. */
 		kill(d->pid, SIGKILL);
-		if (d->child_watch)
-			g_source_remove(d->child_watch);
-		d->child_watch = 0;
+		g_clear_handle_id(&d->child_watch, g_source_remove);
 		g_child_watch_add(d->pid, reaped, NULL);
 		d->pid = 0;
 	}

@@ -141,12 +141,9 @@ void tsr_kiosk_frames_destroy(struct tsr_kiosk_frames *f)
 {
 	if (!f)
 		return;
-	if (f->idle)
-		g_source_remove(f->idle);
-	if (f->retry)
-		g_source_remove(f->retry);
-	if (f->watch)
-		g_source_remove(f->watch);
+	g_clear_handle_id(&f->idle, g_source_remove);
+	g_clear_handle_id(&f->retry, g_source_remove);
+	g_clear_handle_id(&f->watch, g_source_remove);
 	tsr_scene_set_damage_notify(f->scene, NULL, NULL);
 	tsr_output_set_listener(f->output, NULL, NULL);
 	g_free(f);

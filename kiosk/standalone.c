@@ -272,8 +272,7 @@ int tsr_kiosk_standalone_run(const struct tsr_standalone_options *opts)
 	}
 	tsr_displays_destroy(st.displays);
 	for (int i = 0; i < st.n; i++) {
-		if (st.shown[i].reattach)
-			g_source_remove(st.shown[i].reattach);
+		g_clear_handle_id(&st.shown[i].reattach, g_source_remove);
 		g_free(st.shown[i].name);
 		g_free(st.shown[i].socket);
 	}
