@@ -15,7 +15,7 @@ common_libtsr_common_a_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 # spice-server.
 noinst_LIBRARIES += common/libtsr-spice-core.a
 common_libtsr_spice_core_a_SOURCES = common/spice-core.c common/spice-core.h \
-	common/spice-qxl.c common/spice-qxl.h
+	common/spice-qxl.c common/spice-qxl.h common/spice-interface.h
 common_libtsr_spice_core_a_CFLAGS = $(AM_CFLAGS) $(SPICE_SERVER_CFLAGS)
 
 COMMON_LIBS = common/libtsr-common.a $(GLIB_LIBS) $(SECCOMP_LIBS)

@@ -1,6 +1,7 @@
 /* common/spice-core.c: SpiceCoreInterface on a GMainContext (see spice-core.h). */
 #include "config.h"
 #include "common/spice-core.h"
+#include "common/spice-interface.h"
 
 #include <glib-unix.h>
 
@@ -132,12 +133,7 @@ static void channel_event(int event, SpiceChannelEventInfo *info)
 }
 
 static SpiceCoreInterface core = {
-	.base = {
-		.type = SPICE_INTERFACE_CORE,
-		.description = "tessera GLib core",
-		.major_version = SPICE_INTERFACE_CORE_MAJOR,
-		.minor_version = SPICE_INTERFACE_CORE_MINOR,
-	},
+	.base = TSR_SPICE_INTERFACE_BASE(CORE, "tessera GLib core"),
 	.timer_add = timer_add,
 	.timer_start = timer_start,
 	.timer_cancel = timer_cancel,

@@ -1,6 +1,7 @@
 /* common/spice-qxl.c: COPY drawables and the memory slot (see spice-qxl.h). */
 #include "config.h"
 #include "common/spice-qxl.h"
+#include "common/spice-interface.h"
 
 void tsr_qxl_copy_init(struct tsr_qxl_copy *c, const void *bits, int x, int y, uint32_t w,
 		       uint32_t h, uint64_t release_id, uint32_t group)
@@ -54,4 +55,73 @@ void tsr_qxl_add_whole_memslot(QXLInstance *qin, uint32_t group)
 	};
 
 	spice_qxl_add_memslot(qin, &slot);
+}
+
+static void attached_worker(QXLInstance *qin)
+{
+	tsr_qxl_add_whole_memslot(qin, TSR_QXL_SLOT_GROUP);
+}
+
+static void set_compression_level(QXLInstance *qin, int level)
+{
+}
+
+static void set_mm_time(QXLInstance *qin, uint32_t mm_time)
+{
+}
+
+static int get_cursor_command(QXLInstance *qin, QXLCommandExt *ext)
+{
+	return 0;
+}
+
+static int req_cursor_notification(QXLInstance *qin)
+{
+	return 1;
+}
+
+static void notify_update(QXLInstance *qin, uint32_t update_id)
+{
+}
+
+static int flush_resources(QXLInstance *qin)
+{
+	return 0;
+}
+
+static void async_complete(QXLInstance *qin, uint64_t cookie)
+{
+}
+
+static void update_area_complete(QXLInstance *qin, uint32_t surface_id, QXLRect *updated_rects,
+				 uint32_t num_updated_rects)
+{
+}
+
+static void set_client_capabilities(QXLInstance *qin, uint8_t client_present,
+				    uint8_t caps[SPICE_CAPABILITIES_SIZE])
+{
+}
+
+static int client_monitors_config(QXLInstance *qin, VDAgentMonitorsConfig *monitors_config)
+{
+	return 0;
+}
+
+void tsr_qxl_interface_init(QXLInterface *iface, const char *description)
+{
+	*iface = (QXLInterface){
+		.base = TSR_SPICE_INTERFACE_BASE(QXL, description),
+		.attached_worker = attached_worker,
+		.set_compression_level = set_compression_level,
+		.set_mm_time = set_mm_time,
+		.get_cursor_command = get_cursor_command,
+		.req_cursor_notification = req_cursor_notification,
+		.notify_update = notify_update,
+		.flush_resources = flush_resources,
+		.async_complete = async_complete,
+		.update_area_complete = update_area_complete,
+		.set_client_capabilities = set_client_capabilities,
+		.client_monitors_config = client_monitors_config,
+	};
 }

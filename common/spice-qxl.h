@@ -10,6 +10,9 @@
 #include <spice.h>
 #include <stdint.h>
 
+/* The one memory slot group: QXL "physical" addresses are plain pointers of the process. */
+#define TSR_QXL_SLOT_GROUP 0
+
 /* A command, its drawable and the image the drawable copies from: kept together (in the
  * program's own update record) until spice-server releases them. */
 struct tsr_qxl_copy {
@@ -27,5 +30,14 @@ void tsr_qxl_copy_init(struct tsr_qxl_copy *c, const void *bits, int x, int y, u
 /* attached_worker's one memory slot, in slot group group: the whole address space, so that
  * addresses are this process's pointers (slot 0, generation 0 leave the high bits zero). */
 void tsr_qxl_add_whole_memslot(QXLInstance *qin, uint32_t group);
+
+/* Fill iface for a program with one primary surface: attached_worker adds the whole-memory slot
+ * in TSR_QXL_SLOT_GROUP; there is no cursor (get_cursor_command has none, and
+ * req_cursor_notification asks to be woken); and what neither program acts on is ignored:
+ * compression level, multimedia time, update and async completions, flushes (nothing is held
+ * back), client capabilities, and the client's monitor layout (the surface keeps the size the
+ * program gives it). The program then sets get_init_info, get_command, req_cmd_notification and
+ * release_resource, and the cursor callbacks if it draws a cursor. */
+void tsr_qxl_interface_init(QXLInterface *iface, const char *description);
 
 #endif

@@ -13,10 +13,6 @@
 #include <stdbool.h>
 #include <string.h>
 
-/* One group, one slot spanning the whole address space: QXL "physical" addresses are plain
- * pointers in this process. */
-#define SLOT_GROUP 0
-
 /* A damaged region with more rectangles than this is sent as its bounding box. */
 #define MAX_RECTS_PER_PASS 32
 
@@ -27,6 +23,7 @@ struct update {
 
 struct tsr_console_display {
 	QXLInstance qxl;
+	QXLInterface iface;
 	SpiceServer *server;
 	bool primary; /* a primary surface exists in the server */
 	uint8_t *primary_mem;
@@ -42,19 +39,6 @@ struct tsr_console_display {
 static struct tsr_console_display *from_qxl(QXLInstance *qin)
 {
 	return (struct tsr_console_display *)((char *)qin - offsetof(struct tsr_console_display, qxl));
-}
-
-static void attached_worker(QXLInstance *qin)
-{
-	tsr_qxl_add_whole_memslot(qin, SLOT_GROUP);
-}
-
-static void set_compression_level(QXLInstance *qin, int level)
-{
-}
-
-static void set_mm_time(QXLInstance *qin, uint32_t mm_time)
-{
 }
 
 static void get_init_info(QXLInstance *qin, QXLDevInitInfo *info)
@@ -113,7 +97,7 @@ static int get_command(QXLInstance *qin, QXLCommandExt *ext)
 	g_mutex_unlock(&d->lock);
 
 	tsr_qxl_copy_init(&u->copy, u->bitmap, box.x1, box.y1, w, h, (uint64_t)(uintptr_t)u,
-			  SLOT_GROUP);
+			  TSR_QXL_SLOT_GROUP);
 	*ext = u->copy.ext;
 	return 1;
 }
@@ -136,70 +120,6 @@ static void release_resource(QXLInstance *qin, QXLReleaseInfoExt release_info)
 	g_free((void *)(uintptr_t)release_info.info->id);
 }
 
-static int get_cursor_command(QXLInstance *qin, QXLCommandExt *ext)
-{
-	/* The kiosk draws its own pointer into the desktop; there is no cursor channel content. */
-	return 0;
-}
-
-static int req_cursor_notification(QXLInstance *qin)
-{
-	return 1;
-}
-
-static void notify_update(QXLInstance *qin, uint32_t update_id)
-{
-}
-
-static int flush_resources(QXLInstance *qin)
-{
-	return 0;
-}
-
-static void async_complete(QXLInstance *qin, uint64_t cookie)
-{
-}
-
-static void update_area_complete(QXLInstance *qin, uint32_t surface_id, QXLRect *updated_rects,
-				 uint32_t num_updated_rects)
-{
-}
-
-static void set_client_capabilities(QXLInstance *qin, uint8_t client_present,
-				    uint8_t caps[SPICE_CAPABILITIES_SIZE])
-{
-}
-
-static int client_monitors_config(QXLInstance *qin, VDAgentMonitorsConfig *monitors_config)
-{
-	/* The kiosk's desktop has the size of its outputs; clients cannot resize it. */
-	return 0;
-}
-
-static const QXLInterface qxl_interface = {
-	.base = {
-		.type = SPICE_INTERFACE_QXL,
-		.description = "tessera kiosk desktop",
-		.major_version = SPICE_INTERFACE_QXL_MAJOR,
-		.minor_version = SPICE_INTERFACE_QXL_MINOR,
-	},
-	.attached_worker = attached_worker,
-	.set_compression_level = set_compression_level,
-	.set_mm_time = set_mm_time,
-	.get_init_info = get_init_info,
-	.get_command = get_command,
-	.req_cmd_notification = req_cmd_notification,
-	.release_resource = release_resource,
-	.get_cursor_command = get_cursor_command,
-	.req_cursor_notification = req_cursor_notification,
-	.notify_update = notify_update,
-	.flush_resources = flush_resources,
-	.async_complete = async_complete,
-	.update_area_complete = update_area_complete,
-	.set_client_capabilities = set_client_capabilities,
-	.client_monitors_config = client_monitors_config,
-};
-
 struct tsr_console_display *tsr_console_display_create(SpiceServer *server)
 {
 	struct tsr_console_display *d = g_new0(struct tsr_console_display, 1);
@@ -207,7 +127,13 @@ struct tsr_console_display *tsr_console_display_create(SpiceServer *server)
 	g_mutex_init(&d->lock);
 	pixman_region32_init(&d->pending);
 	d->server = server;
-	d->qxl.base.sif = &qxl_interface.base;
+	/* The kiosk draws its own pointer into the desktop: no cursor callbacks. */
+	tsr_qxl_interface_init(&d->iface, "tessera kiosk desktop");
+	d->iface.get_init_info = get_init_info;
+	d->iface.get_command = get_command;
+	d->iface.req_cmd_notification = req_cmd_notification;
+	d->iface.release_resource = release_resource;
+	d->qxl.base.sif = &d->iface.base;
 	d->qxl.id = 0;
 	if (spice_server_add_interface(server, &d->qxl.base) != 0) {
 		pixman_region32_fini(&d->pending);
@@ -251,7 +177,7 @@ void tsr_console_display_set_surface(struct tsr_console_display *d, const uint8_
 	surface.type = 0;
 	surface.position = 0;
 	surface.mem = (uint64_t)(uintptr_t)d->primary_mem;
-	surface.group_id = SLOT_GROUP;
+	surface.group_id = TSR_QXL_SLOT_GROUP;
 	spice_qxl_create_primary_surface(&d->qxl, 0, &surface);
 	d->primary = true;
 

@@ -3,6 +3,7 @@
  * there). */
 #include "config.h"
 #include "console/input.h"
+#include "common/spice-interface.h"
 #include "proto/console.h"
 
 #include <glib.h>
@@ -147,23 +148,13 @@ static void tablet_buttons(SpiceTabletInstance *tablet, uint32_t buttons_state)
 }
 
 static const SpiceKbdInterface kbd_interface = {
-	.base = {
-		.type = SPICE_INTERFACE_KEYBOARD,
-		.description = "tessera console keyboard",
-		.major_version = SPICE_INTERFACE_KEYBOARD_MAJOR,
-		.minor_version = SPICE_INTERFACE_KEYBOARD_MINOR,
-	},
+	.base = TSR_SPICE_INTERFACE_BASE(KEYBOARD, "tessera console keyboard"),
 	.push_scan_freg = kbd_push_scan_freg,
 	.get_leds = kbd_get_leds,
 };
 
 static const SpiceTabletInterface tablet_interface = {
-	.base = {
-		.type = SPICE_INTERFACE_TABLET,
-		.description = "tessera console tablet",
-		.major_version = SPICE_INTERFACE_TABLET_MAJOR,
-		.minor_version = SPICE_INTERFACE_TABLET_MINOR,
-	},
+	.base = TSR_SPICE_INTERFACE_BASE(TABLET, "tessera console tablet"),
 	.set_logical_size = tablet_set_logical_size,
 	.position = tablet_position,
 	.wheel = tablet_wheel,

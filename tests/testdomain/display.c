@@ -25,6 +25,7 @@ struct update {
 
 struct tsr_td_display {
 	QXLInstance qxl;
+	QXLInterface iface;
 	SpiceServer *server;
 	int w, h;
 	uint8_t *surface_mem;
@@ -41,17 +42,6 @@ static void update_free(struct update *u)
 		g_free(u->bits);
 		g_free(u);
 	}
-}
-
-static void attached_worker(QXLInstance *qin)
-{
-	tsr_qxl_add_whole_memslot(qin, 0);
-}
-
-static void set_compression_level(QXLInstance *qin, int level)
-{
-	(void)qin;
-	(void)level;
 }
 
 static void get_init_info(QXLInstance *qin, QXLDevInitInfo *info)
@@ -164,71 +154,6 @@ void tsr_td_display_set_cursor(struct tsr_td_display *d, const uint32_t *argb, i
 	spice_qxl_wakeup(&d->qxl);
 }
 
-static void notify_update(QXLInstance *qin, uint32_t update_id)
-{
-	(void)qin;
-	(void)update_id;
-}
-
-static int flush_resources(QXLInstance *qin)
-{
-	(void)qin;
-	return 0;
-}
-
-static void async_complete(QXLInstance *qin, uint64_t cookie)
-{
-	(void)qin;
-	(void)cookie;
-}
-
-static void update_area_complete(QXLInstance *qin, uint32_t surface_id, QXLRect *rects,
-				 uint32_t n)
-{
-	(void)qin;
-	(void)surface_id;
-	(void)rects;
-	(void)n;
-}
-
-static void set_client_capabilities(QXLInstance *qin, uint8_t present,
-				    uint8_t caps[SPICE_CAPABILITIES_SIZE])
-{
-	(void)qin;
-	(void)present;
-	(void)caps;
-}
-
-static int client_monitors_config(QXLInstance *qin, VDAgentMonitorsConfig *mc)
-{
-	(void)qin;
-	(void)mc;
-	return 0; /* no guest agent: the guest does not follow the client's window size */
-}
-
-static const QXLInterface qxl_interface = {
-	.base = {
-		.type = SPICE_INTERFACE_QXL,
-		.description = "tessera test display",
-		.major_version = SPICE_INTERFACE_QXL_MAJOR,
-		.minor_version = SPICE_INTERFACE_QXL_MINOR,
-	},
-	.attached_worker = attached_worker,
-	.set_compression_level = set_compression_level,
-	.get_init_info = get_init_info,
-	.get_command = get_command,
-	.req_cmd_notification = req_cmd_notification,
-	.release_resource = release_resource,
-	.get_cursor_command = get_cursor_command,
-	.req_cursor_notification = req_cursor_notification,
-	.notify_update = notify_update,
-	.flush_resources = flush_resources,
-	.async_complete = async_complete,
-	.update_area_complete = update_area_complete,
-	.set_client_capabilities = set_client_capabilities,
-	.client_monitors_config = client_monitors_config,
-};
-
 static void create_primary(struct tsr_td_display *d, int w, int h)
 {
 	QXLDevSurfaceCreate s;
@@ -245,7 +170,7 @@ static void create_primary(struct tsr_td_display *d, int w, int h)
 	s.format = SPICE_SURFACE_FMT_32_xRGB;
 	s.mouse_mode = 1; /* client mouse mode allowed: the domain has a tablet */
 	s.mem = (uint64_t)(uintptr_t)d->surface_mem;
-	s.group_id = 0;
+	s.group_id = TSR_QXL_SLOT_GROUP;
 	spice_qxl_create_primary_surface(&d->qxl, 0, &s);
 }
 
@@ -257,7 +182,14 @@ struct tsr_td_display *tsr_td_display_create(SpiceServer *server, int w, int h)
 	g_mutex_init(&d->lock);
 	g_queue_init(&d->queue);
 	g_queue_init(&d->cursor_queue);
-	d->qxl.base.sif = &qxl_interface.base;
+	tsr_qxl_interface_init(&d->iface, "tessera test display");
+	d->iface.get_init_info = get_init_info;
+	d->iface.get_command = get_command;
+	d->iface.req_cmd_notification = req_cmd_notification;
+	d->iface.release_resource = release_resource;
+	d->iface.get_cursor_command = get_cursor_command;
+	d->iface.req_cursor_notification = req_cursor_notification;
+	d->qxl.base.sif = &d->iface.base;
 	d->qxl.id = 0;
 	if (spice_server_add_interface(server, &d->qxl.base) != 0) {
 		g_mutex_clear(&d->lock);
@@ -326,7 +258,7 @@ bool tsr_td_display_push(struct tsr_td_display *d, const uint32_t *image, size_t
 		       (size_t)w * 4);
 
 	tsr_qxl_copy_init(&u->copy, u->bits, x, y, (uint32_t)w, (uint32_t)h,
-			  (uint64_t)(uintptr_t)u, 0);
+			  (uint64_t)(uintptr_t)u, TSR_QXL_SLOT_GROUP);
 	u->copy.image.descriptor.id = ++d->next_image_id;
 
 	g_mutex_lock(&d->lock);

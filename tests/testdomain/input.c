@@ -1,6 +1,7 @@
 /* tests/testdomain/input.c: keyboard and tablet interfaces that record (see .h). */
 #include "config.h"
 #include "tests/testdomain/input.h"
+#include "common/spice-interface.h"
 
 #include <glib.h>
 
@@ -55,12 +56,7 @@ static uint8_t get_leds(SpiceKbdInstance *sin)
 }
 
 static const SpiceKbdInterface kbd_interface = {
-	.base = {
-		.type = SPICE_INTERFACE_KEYBOARD,
-		.description = "tessera test keyboard",
-		.major_version = SPICE_INTERFACE_KEYBOARD_MAJOR,
-		.minor_version = SPICE_INTERFACE_KEYBOARD_MINOR,
-	},
+	.base = TSR_SPICE_INTERFACE_BASE(KEYBOARD, "tessera test keyboard"),
 	.push_scan_freg = push_scan_freg,
 	.get_leds = get_leds,
 };
@@ -104,12 +100,7 @@ static void buttons(SpiceTabletInstance *t, uint32_t state)
 }
 
 static const SpiceTabletInterface tablet_interface = {
-	.base = {
-		.type = SPICE_INTERFACE_TABLET,
-		.description = "tessera test tablet",
-		.major_version = SPICE_INTERFACE_TABLET_MAJOR,
-		.minor_version = SPICE_INTERFACE_TABLET_MINOR,
-	},
+	.base = TSR_SPICE_INTERFACE_BASE(TABLET, "tessera test tablet"),
 	.set_logical_size = set_logical_size,
 	.position = position,
 	.wheel = wheel,
