@@ -108,13 +108,21 @@ static int client_monitors_config(QXLInstance *qin, VDAgentMonitorsConfig *monit
 	return 0;
 }
 
-void tsr_qxl_interface_init(QXLInterface *iface, const char *description)
+void tsr_qxl_interface_init(QXLInterface *iface, const char *description,
+			    void (*get_init_info)(QXLInstance *qin, QXLDevInitInfo *info),
+			    int (*get_command)(QXLInstance *qin, QXLCommandExt *cmd),
+			    int (*req_cmd_notification)(QXLInstance *qin),
+			    void (*release_resource)(QXLInstance *qin, QXLReleaseInfoExt release_info))
 {
 	*iface = (QXLInterface){
 		.base = TSR_SPICE_INTERFACE_BASE(QXL, description),
 		.attached_worker = attached_worker,
 		.set_compression_level = set_compression_level,
 		.set_mm_time = set_mm_time,
+		.get_init_info = get_init_info,
+		.get_command = get_command,
+		.req_cmd_notification = req_cmd_notification,
+		.release_resource = release_resource,
 		.get_cursor_command = get_cursor_command,
 		.req_cursor_notification = req_cursor_notification,
 		.notify_update = notify_update,

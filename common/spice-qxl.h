@@ -31,13 +31,18 @@ void tsr_qxl_copy_init(struct tsr_qxl_copy *c, const void *bits, int x, int y, u
  * addresses are this process's pointers (slot 0, generation 0 leave the high bits zero). */
 void tsr_qxl_add_whole_memslot(QXLInstance *qin, uint32_t group);
 
-/* Fill iface for a program with one primary surface: attached_worker adds the whole-memory slot
- * in TSR_QXL_SLOT_GROUP; there is no cursor (get_cursor_command has none, and
- * req_cursor_notification asks to be woken); and what neither program acts on is ignored:
- * compression level, multimedia time, update and async completions, flushes (nothing is held
- * back), client capabilities, and the client's monitor layout (the surface keeps the size the
- * program gives it). The program then sets get_init_info, get_command, req_cmd_notification and
- * release_resource, and the cursor callbacks if it draws a cursor. */
-void tsr_qxl_interface_init(QXLInterface *iface, const char *description);
+/* Fill iface for a program with one primary surface: the four callbacks every such program
+ * answers are its own (get_init_info, get_command, req_cmd_notification, release_resource);
+ * attached_worker adds the whole-memory slot in TSR_QXL_SLOT_GROUP; there is no cursor
+ * (get_cursor_command has none, req_cursor_notification asks to be woken) until the program sets
+ * its own cursor callbacks; and what neither program acts on is ignored: compression level,
+ * multimedia time, update and async completions, flushes (nothing is held back), client
+ * capabilities, and the client's monitor layout (the surface keeps the size the program gives
+ * it). */
+void tsr_qxl_interface_init(QXLInterface *iface, const char *description,
+			    void (*get_init_info)(QXLInstance *qin, QXLDevInitInfo *info),
+			    int (*get_command)(QXLInstance *qin, QXLCommandExt *cmd),
+			    int (*req_cmd_notification)(QXLInstance *qin),
+			    void (*release_resource)(QXLInstance *qin, QXLReleaseInfoExt release_info));
 
 #endif

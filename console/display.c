@@ -128,11 +128,8 @@ struct tsr_console_display *tsr_console_display_create(SpiceServer *server)
 	pixman_region32_init(&d->pending);
 	d->server = server;
 	/* The kiosk draws its own pointer into the desktop: no cursor callbacks. */
-	tsr_qxl_interface_init(&d->iface, "tessera kiosk desktop");
-	d->iface.get_init_info = get_init_info;
-	d->iface.get_command = get_command;
-	d->iface.req_cmd_notification = req_cmd_notification;
-	d->iface.release_resource = release_resource;
+	tsr_qxl_interface_init(&d->iface, "tessera kiosk desktop", get_init_info, get_command,
+			       req_cmd_notification, release_resource);
 	d->qxl.base.sif = &d->iface.base;
 	d->qxl.id = 0;
 	if (spice_server_add_interface(server, &d->qxl.base) != 0) {

@@ -182,11 +182,8 @@ struct tsr_td_display *tsr_td_display_create(SpiceServer *server, int w, int h)
 	g_mutex_init(&d->lock);
 	g_queue_init(&d->queue);
 	g_queue_init(&d->cursor_queue);
-	tsr_qxl_interface_init(&d->iface, "tessera test display");
-	d->iface.get_init_info = get_init_info;
-	d->iface.get_command = get_command;
-	d->iface.req_cmd_notification = req_cmd_notification;
-	d->iface.release_resource = release_resource;
+	tsr_qxl_interface_init(&d->iface, "tessera test display", get_init_info, get_command,
+			       req_cmd_notification, release_resource);
 	d->iface.get_cursor_command = get_cursor_command;
 	d->iface.req_cursor_notification = req_cursor_notification;
 	d->qxl.base.sif = &d->iface.base;
