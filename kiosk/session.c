@@ -325,6 +325,10 @@ bool tsr_session_action(struct tsr_session *s, enum tsr_input_action action, int
 	case TSR_INPUT_ACTION_FOCUS_DOMAIN:
 		/* The kiosk resolves the router's id to a name: tsr_session_focused. */
 		return false;
+	case TSR_INPUT_ACTION_CLIPBOARD_COPY:
+	case TSR_INPUT_ACTION_CLIPBOARD_PASTE:
+		/* The displays move the text (kiosk/clipboard.h); the session has no part in it. */
+		return false;
 	}
 	return false;
 }

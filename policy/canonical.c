@@ -206,6 +206,8 @@ static void write_domains(GKeyFile *kf, const struct selection *s)
 		set_identity(kf, group, "device-model", &d->device_model);
 		set_identity(kf, group, "viewer", &d->viewer);
 		write_domain_boot(kf, group, d);
+		if (d->console_clipboard)
+			set_str(kf, group, "console-clipboard", "true");
 		g_free(group);
 	}
 }
@@ -278,6 +280,11 @@ static void write_rules(GKeyFile *kf, const struct selection *s)
 	}
 }
 
+static bool selection_has_domain(const void *ctx, const char *name)
+{
+	return has_domain(ctx, name);
+}
+
 char *tsr_policy_canonical(const struct tsr_policy *p, const char *laptop_group, size_t *len,
                            GError **error)
 {
@@ -299,6 +306,7 @@ char *tsr_policy_canonical(const struct tsr_policy *p, const char *laptop_group,
 	write_groups(kf, &s);
 	write_users(kf, &s);
 	write_rules(kf, &s);
+	tsr_policy_clipboard_write(kf, p, selection_has_domain, &s);
 	gsize n = 0;
 	char *text = g_key_file_to_data(kf, &n, NULL);
 	g_key_file_free(kf);

@@ -161,6 +161,8 @@ void tsr_policy_hotkeys_init_default(struct tsr_policy_hotkeys *h)
 	h->cycle_back = (struct tsr_policy_combo){ TSR_POLICY_MOD_SUPER | TSR_POLICY_MOD_SHIFT,
 						   KEY_TAB };
 	h->layout = (struct tsr_policy_combo){ TSR_POLICY_MOD_SUPER, KEY_SPACE };
+	h->copy = (struct tsr_policy_combo){ TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_SHIFT, KEY_C };
+	h->paste = (struct tsr_policy_combo){ TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_SHIFT, KEY_V };
 	h->focus_mods = TSR_POLICY_MOD_SUPER;
 }
 
@@ -182,6 +184,7 @@ static bool check_conflicts(const struct tsr_policy_hotkeys *h, GError **error)
 	const struct { const char *name; const struct tsr_policy_combo *c; } all[] = {
 		{ "sas", &h->sas }, { "lock", &h->lock }, { "cycle", &h->cycle },
 		{ "cycle-back", &h->cycle_back }, { "layout", &h->layout },
+		{ "copy", &h->copy }, { "paste", &h->paste },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(all); i++) {
 		for (size_t j = i + 1; j < G_N_ELEMENTS(all); j++) {
@@ -224,6 +227,8 @@ static struct tsr_policy_combo *combo_named(struct tsr_policy_hotkeys *h, const 
 	if (strcmp(name, "cycle") == 0) return &h->cycle;
 	if (strcmp(name, "cycle-back") == 0) return &h->cycle_back;
 	if (strcmp(name, "layout") == 0) return &h->layout;
+	if (strcmp(name, "copy") == 0) return &h->copy;
+	if (strcmp(name, "paste") == 0) return &h->paste;
 	return NULL;
 }
 
@@ -247,7 +252,7 @@ bool tsr_policy_hotkeys_set(struct tsr_policy_hotkeys *hotkeys, const char *name
 		h.focus_mods = c.mods;
 	} else if (!target) {
 		BAD("unknown hotkey setting \"%s\" (known: sas, lock, cycle, cycle-back, layout, "
-		    "focus-modifiers)", name);
+		    "copy, paste, focus-modifiers)", name);
 		return false;
 	} else if (!tsr_policy_combo_parse(value, target, error)) {
 		g_prefix_error(error, "%s: ", name);
@@ -270,7 +275,7 @@ static bool combo_valid(const struct tsr_policy_combo *c)
 bool tsr_policy_hotkeys_check(const struct tsr_policy_hotkeys *h, GError **error)
 {
 	const struct tsr_policy_combo *all[] = { &h->sas, &h->lock, &h->cycle, &h->cycle_back,
-						 &h->layout };
+						 &h->layout, &h->copy, &h->paste };
 	for (size_t i = 0; i < G_N_ELEMENTS(all); i++) {
 		if (!combo_valid(all[i])) {
 			BAD("a hotkey names no real key or unknown modifiers");

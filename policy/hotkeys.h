@@ -32,6 +32,8 @@ struct tsr_policy_hotkeys {
 	struct tsr_policy_combo cycle;      /* default Super+Tab */
 	struct tsr_policy_combo cycle_back; /* default Super+Shift+Tab */
 	struct tsr_policy_combo layout;     /* default Super+Space */
+	struct tsr_policy_combo copy;       /* default Ctrl+Shift+C: into the trusted clipboard */
+	struct tsr_policy_combo paste;      /* default Ctrl+Shift+V: out of it, if policy allows */
 	unsigned focus_mods;                /* default Super: focus_mods+1..9 focus slot N; 0 off */
 };
 
@@ -49,7 +51,8 @@ bool tsr_policy_combo_parse(const char *spec, struct tsr_policy_combo *out, GErr
 /* "Ctrl+Alt+BACKSPACE"-style text for logs and docs; returns a newly allocated string. */
 char *tsr_policy_combo_to_string(const struct tsr_policy_combo *combo);
 
-/* Set one setting by its policy name: "sas", "lock", "cycle", "cycle-back", "layout" (a combo
+/* Set one setting by its policy name: "sas", "lock", "cycle", "cycle-back", "layout", "copy",
+ * "paste" (a combo
  * or "none"), "focus-modifiers" (modifiers only, e.g. "Super" or "Ctrl+Alt", or "none").
  * Refuses unknown names, bad specs, disabling the SAS or leaving it without a modifier, and a
  * combo another setting already uses; on error *hotkeys is unchanged. */

@@ -244,6 +244,31 @@ static bool group_name(const struct tsr_policy_source *src, const char *group, c
 	return true;
 }
 
+bool tsr_policy_check_keys(const struct tsr_policy_source *src, const char *group,
+                           const char *const *allowed, GError **error)
+{
+	return check_keys(src, group, allowed, error);
+}
+
+bool tsr_policy_get_str(const struct tsr_policy_source *src, const char *group, const char *key,
+                        bool required, char **out, GError **error)
+{
+	return get_str(src, group, key, required, out, error);
+}
+
+bool tsr_policy_get_u32(const struct tsr_policy_source *src, const char *group, const char *key,
+                        bool required, uint32_t min, uint32_t max, uint32_t *out,
+                        GError **error)
+{
+	return get_u32(src, group, key, required, min, max, out, error);
+}
+
+bool tsr_policy_group_name(const struct tsr_policy_source *src, const char *group,
+                           const char *kind, char **out, GError **error)
+{
+	return group_name(src, group, kind, out, error);
+}
+
 /* ---- the groups ---------------------------------------------------------------------- */
 
 const char *const tsr_policy_colour_words[] = {"red", "orange", "yellow", "green", "blue",
@@ -371,7 +396,7 @@ static bool parse_domain(const struct tsr_policy_source *src, const char *group,
 		"label", "colour", "backend", "memory-mib", "vcpus", "template", "disk", "network",
 		"bridge", "display", "users", "groups", "device-model-user", "device-model-uid",
 		"device-model-gid", "viewer-user", "viewer-uid", "viewer-gid", "firmware",
-		"disk-bus", "cdrom", "kernel", "initrd", "cmdline", NULL};
+		"disk-bus", "cdrom", "kernel", "initrd", "cmdline", "console-clipboard", NULL};
 	int colour = 0, backend = 0, network = 0, display = 0, disk = 0;
 	d->vcpus = 1;
 	if (!group_name(src, group, "domain", &d->name, error) ||
@@ -390,7 +415,8 @@ static bool parse_domain(const struct tsr_policy_source *src, const char *group,
 	    !get_names(src, group, "users", &d->users, &d->n_users, error) ||
 	    !get_names(src, group, "groups", &d->groups, &d->n_groups, error) ||
 	    !parse_identity(src, group, "device-model", &d->device_model, error) ||
-	    !parse_identity(src, group, "viewer", &d->viewer, error))
+	    !parse_identity(src, group, "viewer", &d->viewer, error) ||
+	    !get_bool(src, group, "console-clipboard", &d->console_clipboard, error))
 		return false;
 	d->colour = (enum tsr_policy_colour)colour;
 	d->backend = (enum tsr_policy_backend)backend;
@@ -667,11 +693,11 @@ static bool parse_hotkeys(const struct tsr_policy_source *src, const char *group
 	for (gsize i = 0; i < n && ok; i++) {
 		char *v = NULL;
 		static const char *const actions[] = {"lock", "cycle", "cycle-back", "layout",
-		                                      "focus-modifiers", NULL};
+		                                      "copy", "paste", "focus-modifiers", NULL};
 		if (!g_strv_contains(actions, keys[i])) {
 			ok = FAIL(TSR_POLICY_ERROR_UNKNOWN, keys[i],
-			          "unknown hotkey; use lock, cycle, cycle-back, layout or "
-			          "focus-modifiers (the SAS is 'sas' in [kiosk])");
+			          "unknown hotkey; use lock, cycle, cycle-back, layout, copy, paste "
+			          "or focus-modifiers (the SAS is 'sas' in [kiosk])");
 			break;
 		}
 		if (!get_str(src, group, keys[i], true, &v, error)) {
@@ -721,7 +747,8 @@ static bool kind_allows(enum file_kind file, const char *what)
 	if (file == FILE_POLICY)
 		return strcmp(what, "policy") == 0 || strcmp(what, "lockout") == 0 ||
 		       strcmp(what, "kiosk") == 0 || strcmp(what, "keymap") == 0 ||
-		       strcmp(what, "hotkeys") == 0 || strcmp(what, "laptop-group") == 0;
+		       strcmp(what, "hotkeys") == 0 || strcmp(what, "laptop-group") == 0 ||
+		       strcmp(what, "clipboard") == 0 || strcmp(what, "clipboard-rule") == 0;
 	static const char *const per[] = {NULL, "domain", "user", "group", "rule", "template"};
 	return strcmp(what, per[file]) == 0;
 }
@@ -733,7 +760,8 @@ static bool parse_file(const struct tsr_policy_source *src, enum file_kind file,
                        struct tsr_policy *p, bool *seen_policy, GError **error)
 {
 	static const char *const expect[] = {
-		"[policy], [lockout], [kiosk], [keymap], [hotkeys] or [laptop-group NAME]",
+		"[policy], [lockout], [kiosk], [keymap], [hotkeys], [clipboard], "
+		"[clipboard-rule NAME] or [laptop-group NAME]",
 		"[domain NAME]", "[user NAME]", "[group NAME]", "[rule NAME]", "[template NAME]",
 		"a bundle group"};
 	gsize n = 0;
@@ -745,10 +773,11 @@ static bool parse_file(const struct tsr_policy_source *src, enum file_kind file,
 		char *what = g_strndup(group, sp ? (size_t)(sp - group) : strlen(group));
 		bool named = strcmp(what, "domain") == 0 || strcmp(what, "user") == 0 ||
 		             strcmp(what, "group") == 0 || strcmp(what, "rule") == 0 ||
-		             strcmp(what, "template") == 0 || strcmp(what, "laptop-group") == 0;
+		             strcmp(what, "template") == 0 || strcmp(what, "laptop-group") == 0 ||
+		             strcmp(what, "clipboard-rule") == 0;
 		bool known = named || strcmp(what, "policy") == 0 || strcmp(what, "lockout") == 0 ||
 		             strcmp(what, "kiosk") == 0 || strcmp(what, "keymap") == 0 ||
-		             strcmp(what, "hotkeys") == 0;
+		             strcmp(what, "hotkeys") == 0 || strcmp(what, "clipboard") == 0;
 		if (!known || !kind_allows(file, what) || (named && !sp) || (!named && sp)) {
 			ok = FAIL(TSR_POLICY_ERROR_UNKNOWN, NULL, "unexpected group; this file takes %s",
 			          expect[file]);
@@ -776,6 +805,10 @@ static bool parse_file(const struct tsr_policy_source *src, enum file_kind file,
 			ok = parse_keymap(src, group, p, error);
 		} else if (strcmp(what, "hotkeys") == 0) {
 			ok = parse_hotkeys(src, group, p, error);
+		} else if (strcmp(what, "clipboard") == 0) {
+			ok = tsr_policy_parse_clipboard(src, group, p, error);
+		} else if (strcmp(what, "clipboard-rule") == 0) {
+			ok = tsr_policy_parse_clipboard_rule(src, group, p, error);
 		}
 		g_free(what);
 	}
@@ -803,6 +836,7 @@ static struct tsr_policy *policy_new(void)
 	p->kiosk.console = TSR_POLICY_CONSOLE_NONE;
 	p->kiosk.locked_requires_sas = true;
 	p->kiosk.click_to_focus = true;
+	p->clipboard.max_bytes = TSR_POLICY_CLIPBOARD_MAX_BYTES_DEFAULT;
 	return p;
 }
 
@@ -1012,6 +1046,19 @@ static bool cross_check(struct xref_ctx *x, const struct tsr_policy *p, GError *
 			                 "no domain named '%s'; define [domain %s] or fix the rule",
 			                 r->domain, r->domain);
 	}
+	const char *unknown = NULL;
+	const struct tsr_policy_clipboard_flow *f = tsr_policy_clipboard_unknown_domain(p, &unknown);
+	if (f) {
+		if (f->name)
+			return xref_fail(x, error, TSR_POLICY_ERROR_REFERENCE, "clipboard-rule",
+			                 f->name, strcmp(f->from, unknown) == 0 ? "from" : "to",
+			                 "no domain named '%s'; define [domain %s] or use '*'",
+			                 unknown, unknown);
+		return tsr_policy_source_fail(source_of(x, "clipboard"), error,
+		                              TSR_POLICY_ERROR_REFERENCE, "clipboard", "allow",
+		                              "%s -> %s: no domain named '%s'; define [domain %s] "
+		                              "or use '*'", f->from, f->to, unknown, unknown);
+	}
 	for (size_t i = 0; i < p->n_laptop_groups; i++) {
 		const struct tsr_policy_laptop_group *l = &p->laptop_groups[i];
 		if (!check_refs(x, p, "laptop-group", l->name, "domains", l->domains, l->n_domains,
@@ -1214,5 +1261,6 @@ void tsr_policy_free(struct tsr_policy *p)
 		free_list(l->groups, l->n_groups);
 	}
 	g_free(p->laptop_groups);
+	tsr_policy_clipboard_free(&p->clipboard);
 	g_free(p);
 }

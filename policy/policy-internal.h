@@ -3,6 +3,10 @@
 #define TSR_POLICY_POLICY_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
+#include <glib.h>
+
+#include "policy/policy.h"
 
 /* The key-file spelling of each enum, NULL-terminated, in enum order. */
 extern const char *const tsr_policy_colour_words[];
@@ -17,5 +21,33 @@ extern const char *const tsr_policy_console_words[];
 
 /* [A-Za-z0-9._-]{1,64}, starting with a letter or digit. */
 bool tsr_policy_name_ok(const char *s);
+
+/* The value checks of policy/parse.c, for the other files that parse a group of their own:
+ * each names file, line, group and key on failure (parse.c describes them). */
+struct tsr_policy_source;
+bool tsr_policy_check_keys(const struct tsr_policy_source *src, const char *group,
+                           const char *const *allowed, GError **error);
+bool tsr_policy_get_str(const struct tsr_policy_source *src, const char *group, const char *key,
+                        bool required, char **out, GError **error);
+bool tsr_policy_get_u32(const struct tsr_policy_source *src, const char *group, const char *key,
+                        bool required, uint32_t min, uint32_t max, uint32_t *out,
+                        GError **error);
+bool tsr_policy_group_name(const struct tsr_policy_source *src, const char *group,
+                           const char *kind, char **out, GError **error);
+
+/* policy/clipboard.c: [clipboard] and [clipboard-rule NAME] into p->clipboard; the domains
+ * the flows name, checked once every domain is known (the flow with an unknown one, or NULL,
+ * with *domain set to the name); the canonical groups of the flows a laptop group's domains
+ * take part in (has_domain says which); freeing. */
+bool tsr_policy_parse_clipboard(const struct tsr_policy_source *src, const char *group,
+                                struct tsr_policy *p, GError **error);
+bool tsr_policy_parse_clipboard_rule(const struct tsr_policy_source *src, const char *group,
+                                     struct tsr_policy *p, GError **error);
+const struct tsr_policy_clipboard_flow *
+tsr_policy_clipboard_unknown_domain(const struct tsr_policy *p, const char **domain);
+void tsr_policy_clipboard_write(GKeyFile *kf, const struct tsr_policy *p,
+                                bool (*has_domain)(const void *ctx, const char *name),
+                                const void *ctx);
+void tsr_policy_clipboard_free(struct tsr_policy_clipboard *c);
 
 #endif

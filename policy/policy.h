@@ -113,6 +113,7 @@ struct tsr_policy_domain {
 	char *kernel;                 /* direct kernel boot: a template name, or NULL */
 	char *initrd;                 /* with kernel: a template name, or NULL */
 	char *cmdline;                /* with kernel: extra kernel command line, or NULL */
+	bool console_clipboard;       /* the remote console may share this domain's clipboard */
 };
 
 /* ---- templates ---------------------------------------------------------------------- */
@@ -173,6 +174,26 @@ struct tsr_policy_device_rule {
 	enum tsr_policy_on_lock on_lock; /* `on-lock = detach|keep`, absent: DEFAULT */
 };
 
+/* ---- clipboard -------------------------------------------------------------------- */
+
+/* Text moves between domains only through the kiosk's trusted clipboard, only when the user
+ * asks, and only along a flow policy allows (deny by default). */
+#define TSR_POLICY_CLIPBOARD_ANY "*"
+#define TSR_POLICY_CLIPBOARD_MAX_BYTES_DEFAULT 64000u
+#define TSR_POLICY_CLIPBOARD_MAX_BYTES_LIMIT (1024u * 1024u)
+
+struct tsr_policy_clipboard_flow {
+	char *name;                   /* [clipboard-rule NAME], or NULL for a [clipboard] allow entry */
+	char *from;                   /* a domain name or TSR_POLICY_CLIPBOARD_ANY */
+	char *to;                     /* a domain name or TSR_POLICY_CLIPBOARD_ANY */
+};
+
+struct tsr_policy_clipboard {
+	uint32_t max_bytes;           /* the most text one copy may carry, 1..1 MiB */
+	struct tsr_policy_clipboard_flow *flows;
+	size_t n_flows;
+};
+
 /* ---- settings ----------------------------------------------------------------------- */
 
 struct tsr_policy_lockout {
@@ -193,7 +214,7 @@ struct tsr_policy_keymap {
 };
 
 /* A [hotkeys] line as the source wrote it, kept for the canonical text of a bundle: action is
- * one of "lock", "cycle", "cycle-back", "layout", "focus-modifiers"; keys like "Super+Tab" or
+ * one of "lock", "cycle", "cycle-back", "layout", "copy", "paste", "focus-modifiers"; keys like "Super+Tab" or
  * "none". What the kiosk enforces is the typed tsr_policy_kiosk.keys. */
 struct tsr_policy_hotkey {
 	char *action;
@@ -239,6 +260,7 @@ struct tsr_policy {
 	uint32_t max_serial_jump;     /* install refuses a serial more than this above the installed */
 	struct tsr_policy_lockout lockout;
 	struct tsr_policy_kiosk kiosk;
+	struct tsr_policy_clipboard clipboard;
 
 	struct tsr_policy_domain *domains;       size_t n_domains;
 	struct tsr_policy_template *templates;   size_t n_templates;
@@ -323,6 +345,11 @@ struct tsr_policy_usb_interface {
 /* First rule that matches, or NULL (= deny). */
 const struct tsr_policy_device_rule *tsr_policy_match_device(const struct tsr_policy *p,
                                                              const struct tsr_policy_usb_interface *usb);
+
+/* Whether text copied in domain from may be pasted into domain to: a flow names both (or `*`).
+ * A domain's own text may always go back to it. */
+bool tsr_policy_clipboard_allows(const struct tsr_policy *p, const char *from, const char *to)
+	__attribute__((warn_unused_result));
 
 /* ---- the offline lease -------------------------------------------------------------- */
 

@@ -17,7 +17,7 @@ _Static_assert(sizeof(struct tsr_kiosk_reply) == 280, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_domain) == 212, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_notify) == 340, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_session) == 212, "layout");
-_Static_assert(sizeof(struct tsr_kiosk_settings) == 520, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_settings) == 536, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_device) == 144, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_console) == 16, "layout");
 _Static_assert(TSR_KIOSK_MSG_MAX <= TSR_FRAME_MAX, "fits a frame");
@@ -189,7 +189,7 @@ static bool combo_in_range(const struct tsr_kiosk_combo *c)
 static const char *check_hotkeys(const struct tsr_kiosk_hotkeys *k)
 {
 	const struct tsr_kiosk_combo *all[] = { &k->sas, &k->lock, &k->cycle, &k->cycle_back,
-						&k->layout };
+						&k->layout, &k->copy, &k->paste };
 
 	for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
 		if (!combo_in_range(all[i]))
@@ -322,6 +322,8 @@ void tsr_kiosk_hotkeys_pack(struct tsr_kiosk_hotkeys *out, const struct tsr_poli
 	pack(&out->cycle, &in->cycle);
 	pack(&out->cycle_back, &in->cycle_back);
 	pack(&out->layout, &in->layout);
+	pack(&out->copy, &in->copy);
+	pack(&out->paste, &in->paste);
 	out->focus_mods = in->focus_mods;
 }
 
@@ -337,5 +339,7 @@ void tsr_kiosk_hotkeys_unpack(struct tsr_policy_hotkeys *out, const struct tsr_k
 	unpack(&out->cycle, &in->cycle);
 	unpack(&out->cycle_back, &in->cycle_back);
 	unpack(&out->layout, &in->layout);
+	unpack(&out->copy, &in->copy);
+	unpack(&out->paste, &in->paste);
 	out->focus_mods = in->focus_mods & TSR_POLICY_MOD_ALL;
 }

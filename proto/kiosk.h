@@ -196,6 +196,8 @@ struct tsr_kiosk_hotkeys {
 	struct tsr_kiosk_combo cycle;
 	struct tsr_kiosk_combo cycle_back;
 	struct tsr_kiosk_combo layout;
+	struct tsr_kiosk_combo copy;
+	struct tsr_kiosk_combo paste;
 	uint32_t focus_mods;          /* TSR_POLICY_MOD_* bits; 0 = no focus keys */
 	uint32_t reserved;
 };

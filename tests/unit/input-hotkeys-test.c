@@ -137,11 +137,21 @@ static void test_match(void)
 						TSR_POLICY_MOD_SHIFT | TSR_POLICY_MOD_SUPER,
 						KEY_BACKSPACE, &arg), ==, TSR_INPUT_ACTION_SAS);
 	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_CTRL, KEY_BACKSPACE, &arg), ==, 0);
+	/* the trusted clipboard: Ctrl+Shift+C and V by default, Ctrl+C stays the guest's */
+	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_SHIFT, KEY_C,
+						&arg), ==, TSR_INPUT_ACTION_CLIPBOARD_COPY);
+	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_SHIFT, KEY_V,
+						&arg), ==, TSR_INPUT_ACTION_CLIPBOARD_PASTE);
+	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_CTRL, KEY_C, &arg), ==, 0);
+	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_CTRL, KEY_V, &arg), ==, 0);
 	/* prefixes */
 	g_assert_true(tsr_input_hotkeys_is_prefix(&h, TSR_POLICY_MOD_CTRL));
 	g_assert_true(tsr_input_hotkeys_is_prefix(&h, TSR_POLICY_MOD_ALT | TSR_POLICY_MOD_CTRL));
 	g_assert_true(tsr_input_hotkeys_is_prefix(&h, TSR_POLICY_MOD_SUPER | TSR_POLICY_MOD_SHIFT));
-	g_assert_false(tsr_input_hotkeys_is_prefix(&h, TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_SHIFT));
+	/* Ctrl+Shift may still become copy or paste; with Alt it can become nothing */
+	g_assert_true(tsr_input_hotkeys_is_prefix(&h, TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_SHIFT));
+	g_assert_false(tsr_input_hotkeys_is_prefix(&h, TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_SHIFT |
+							  TSR_POLICY_MOD_ALT));
 	g_assert_false(tsr_input_hotkeys_is_prefix(&h, TSR_POLICY_MOD_SUPER | TSR_POLICY_MOD_ALT));
 }
 

@@ -106,6 +106,22 @@ static void test_example_loads(void)
 	g_assert_cmpuint(p->kiosk.keys.focus_mods, ==, TSR_POLICY_MOD_SUPER);
 	g_assert_cmpstr(p->kiosk.keymap.layout, ==, "us,de");
 	g_assert_cmpint(p->kiosk.console, ==, TSR_POLICY_CONSOLE_VIEW);
+	g_assert_cmpuint(p->kiosk.keys.copy.code, ==, KEY_C);
+	g_assert_cmpuint(p->kiosk.keys.paste.mods, ==, TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_SHIFT);
+
+	/* The clipboard: the allow list and the rule section, deny by default, `*` for any. */
+	g_assert_cmpuint(p->clipboard.max_bytes, ==, 64000);
+	g_assert_cmpuint(p->clipboard.n_flows, ==, 3);
+	static const struct { const char *from, *to; bool allowed; } flows[] = {
+		{"work", "web", true}, {"web", "work", true}, {"work", "lab", true},
+		{"web", "lab", true}, {"lab", "work", false}, {"lab", "web", false},
+		{"lab", "lab", true}, {"work", NULL, false},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(flows); i++)
+		if (tsr_policy_clipboard_allows(p, flows[i].from, flows[i].to) != flows[i].allowed)
+			g_error("clipboard %s -> %s: expected %s", flows[i].from, flows[i].to,
+			        flows[i].allowed ? "allowed" : "refused");
+	g_assert_false(tsr_policy_find_domain(p, "lab")->console_clipboard);
 	tsr_policy_free(p);
 	g_free(dir);
 }
@@ -138,6 +154,21 @@ static void test_canonical(void)
 	/* The boot settings travel in the bundle. */
 	g_assert_cmpint(tsr_policy_find_domain(q, "web")->firmware, ==, TSR_POLICY_FIRMWARE_UEFI);
 	g_assert_true(tsr_policy_find_domain(q, "web")->firmware_given);
+	/* The clipboard flows that name only carried domains (or `*`) travel. */
+	g_assert_cmpuint(q->clipboard.n_flows, ==, 2);
+	g_assert_true(tsr_policy_clipboard_allows(q, "web", "work"));
+	g_assert_true(tsr_policy_clipboard_allows(q, "work", "web"));
+	g_assert_false(tsr_policy_clipboard_allows(q, "work", "lab"));
+	g_assert_cmpstr(q->clipboard.flows[1].name, ==, "web-to-work");
+	size_t lab_len = 0;
+	char *lab = tsr_policy_canonical(p, "lab", &lab_len, &error);
+	g_assert_no_error(error);
+	struct tsr_policy *l = tsr_policy_load_canonical(lab, lab_len, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(l->clipboard.n_flows, ==, 3);
+	g_assert_true(tsr_policy_clipboard_allows(l, "web", "lab"));
+	tsr_policy_free(l);
+	g_free(lab);
 	/* Canonical is a fixed point and deterministic. */
 	size_t len2 = 0;
 	char *again = tsr_policy_canonical(q, NULL, &len2, &error);
@@ -197,7 +228,7 @@ static void test_lease(void)
 	g_assert_null(tsr_policy_lease_message(TSR_POLICY_LEASE_VALID, 30));
 }
 
-/* A broken variant: in file, replace `from` with `to` (from NULL: append to). */
+/* A broken variant: in file, replace `from` with `to`. */
 struct broken {
 	const char *name;
 	const char *file;
@@ -329,34 +360,71 @@ static const struct broken broken_cases[] = {
 	 "domains/lab.conf:9: [domain lab] firmware:", "no virtual machine"},
 	{"bool", "users.conf", "console = true", "console = yes", "users.conf:19: [user admin] console:",
 	 "true or false"},
+	{"console-clipboard-not-bool", "domains/lab.conf", "groups = lab",
+	 "groups = lab\nconsole-clipboard = yes", "domains/lab.conf:9: [domain lab] console-clipboard:",
+	 "true or false"},
 };
 
-static void test_broken(gconstpointer data)
+/* Broken variants of policy.conf's clipboard part: replace `from` with `to`; the error must
+ * start with "policy.conf:LINE: GROUP_KEY" and contain mention. */
+struct broken_clipboard {
+	const char *name, *from, *to;
+	int line;
+	const char *group_key, *mention;
+};
+
+static const struct broken_clipboard clipboard_cases[] = {
+	{"unknown-domain", "allow = work -> web;", "allow = work -> wbe;", 51,
+	 "[clipboard] allow:", "no domain named 'wbe'"},
+	{"not-a-flow", "allow = work -> web;", "allow = work => web;", 51, "[clipboard] allow:",
+	 "'FROM -> TO'"},
+	{"two-arrows", "allow = work -> web;", "allow = work -> web -> lab;", 51,
+	 "[clipboard] allow:", "'FROM -> TO'"},
+	{"to-itself", "allow = work -> web;", "allow = work -> work;", 51, "[clipboard] allow:",
+	 "to itself"},
+	{"listed-twice", "* -> lab", "* -> lab; work->web", 51, "[clipboard] allow:",
+	 "listed twice"},
+	{"bad-name", "* -> lab", "* -> la/b", 51, "[clipboard] allow:", "a domain name or '*'"},
+	{"max-bytes-zero", "max-bytes = 64000", "max-bytes = 0", 50, "[clipboard] max-bytes:",
+	 "whole number from 1 to 1048576"},
+	{"unknown-key", "max-bytes = 64000", "max-bytes = 64000\nmax = 5", 51,
+	 "[clipboard] max:", "unknown key"},
+	{"rule-key-twice", "to = work", "to = work\nto = lab", 57,
+	 "[clipboard-rule web-to-work] to:", "twice"},
+	{"rule-unknown-domain", "from = web", "from = webb", 55,
+	 "[clipboard-rule web-to-work] from:", "no domain named 'webb'"},
+	{"rule-without-to", "to = work\n", "", 54, "[clipboard-rule web-to-work]", "'to'"},
+	{"rule-to-itself", "to = work", "to = web", 56, "[clipboard-rule web-to-work] to:",
+	 "to itself"},
+	{"rule-unknown-key", "to = work", "to = work\nsize = 5", 57,
+	 "[clipboard-rule web-to-work] size:", "unknown key"},
+	{"copy-hotkey-collides", "layout = Super+Space", "layout = Super+Space\ncopy = Super+L",
+	 34, "[hotkeys] copy:", "already bound"},
+	{"paste-hotkey-is-copy", "layout = Super+Space",
+	 "layout = Super+Space\npaste = Ctrl+Shift+C", 34, "[hotkeys] paste:", "both"},
+};
+
+/* Load a copy of the example with `from` replaced by `to` in file; the error it must give. */
+static GError *load_broken(const char *file, const char *from, const char *to)
 {
-	const struct broken *c = data;
 	char *tmp = g_dir_make_tmp("policy-broken-XXXXXX", NULL);
 	char *src = example_dir();
 	char *dir = g_build_filename(tmp, "policy", NULL);
 	copy_tree(src, dir);
-	char *path = g_build_filename(dir, c->file, NULL);
+	char *path = g_build_filename(dir, file, NULL);
 	char *text = NULL;
 	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
-	char *at = strstr(text, c->from);
+	char *at = strstr(text, from);
 	g_assert_nonnull(at);
 	GString *s = g_string_new_len(text, at - text);
-	g_string_append(s, c->to);
-	g_string_append(s, at + strlen(c->from));
+	g_string_append(s, to);
+	g_string_append(s, at + strlen(from));
 	g_assert_true(g_file_set_contents(path, s->str, (gssize)s->len, NULL));
 
 	GError *error = NULL;
 	struct tsr_policy *p = tsr_policy_load_dir(dir, &error);
 	g_assert_null(p);
 	g_assert_nonnull(error);
-	g_test_message("%s: %s", c->name, error->message);
-	if (!g_str_has_prefix(error->message, c->expect) || !strstr(error->message, c->mention))
-		g_error("%s: expected '%s...%s', got '%s'", c->name, c->expect, c->mention,
-		        error->message);
-	g_error_free(error);
 	g_string_free(s, TRUE);
 	g_free(text);
 	g_free(path);
@@ -364,6 +432,28 @@ static void test_broken(gconstpointer data)
 	g_free(dir);
 	g_free(src);
 	g_free(tmp);
+	return error;
+}
+
+static void expect_error(const char *name, GError *error, const char *expect, const char *mention)
+{
+	g_test_message("%s: %s", name, error->message);
+	if (!g_str_has_prefix(error->message, expect) || !strstr(error->message, mention))
+		g_error("%s: expected '%s...%s', got '%s'", name, expect, mention, error->message);
+	g_error_free(error);
+}
+
+static void test_broken(gconstpointer data)
+{
+	const struct broken *c = data;
+	expect_error(c->name, load_broken(c->file, c->from, c->to), c->expect, c->mention);
+}
+
+static void test_broken_clipboard(gconstpointer data)
+{
+	const struct broken_clipboard *c = data;
+	g_autofree char *expect = g_strdup_printf("policy.conf:%d: %s", c->line, c->group_key);
+	expect_error(c->name, load_broken("policy.conf", c->from, c->to), expect, c->mention);
 }
 
 /* The keymap check (policy/kiosk-check.c) that build runs: the example compiles; a layout
@@ -429,6 +519,11 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < G_N_ELEMENTS(broken_cases); i++) {
 		char *name = g_strdup_printf("/policy/broken/%s", broken_cases[i].name);
 		g_test_add_data_func(name, &broken_cases[i], test_broken);
+		g_free(name);
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(clipboard_cases); i++) {
+		char *name = g_strdup_printf("/policy/broken/clipboard/%s", clipboard_cases[i].name);
+		g_test_add_data_func(name, &clipboard_cases[i], test_broken_clipboard);
 		g_free(name);
 	}
 	return g_test_run();
