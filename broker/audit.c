@@ -1,6 +1,7 @@
 /* broker/audit.c: append-only, fsync'd, size-rotated JSON-lines audit log (see audit.h). */
 #include "config.h"
 #include "broker/audit.h"
+#include "broker/journal.h"
 #include "broker/owned-dir.h"
 #include "common/log.h"
 
@@ -22,6 +23,7 @@ struct tsr_audit {
 	unsigned keep;
 	uint64_t seq;
 	struct tsr_clock *clock;
+	char *journal_ident;
 };
 
 /* The log, 0600 even if an older version or a restore left it open; a regular file only. */
@@ -97,9 +99,16 @@ void tsr_audit_close(struct tsr_audit *audit)
 		close(audit->fd);
 	if (audit->dirfd >= 0)
 		close(audit->dirfd);
+	g_free(audit->journal_ident);
 	g_free(audit->path);
 	g_free(audit->dir);
 	g_free(audit);
+}
+
+void tsr_audit_set_journal(struct tsr_audit *audit, const char *ident)
+{
+	g_free(audit->journal_ident);
+	audit->journal_ident = g_strdup(ident);
 }
 
 bool tsr_audit_field_forbidden(const char *name)
@@ -198,6 +207,8 @@ bool tsr_audit_event(struct tsr_audit *audit, const char *event, JsonObject *fie
 	}
 	audit->size += len + 1;
 	audit->seq++;
+	if (audit->journal_ident && !tsr_journal_audit(audit->journal_ident, event, o))
+		tsr_debug("audit: the journal did not take event %s", event);
 	return true;
 }
 

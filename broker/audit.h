@@ -33,6 +33,10 @@ struct tsr_audit *tsr_audit_open(const char *dir, uint64_t max_bytes, unsigned k
 				 struct tsr_clock *clock, GError **error)
 	__attribute__((warn_unused_result));
 void tsr_audit_close(struct tsr_audit *audit);
+/* Send each event to the journal as well, with SYSLOG_IDENTIFIER ident (broker/journal.h);
+ * NULL: the file only. The file stays the record: a journal that refuses an event is said at
+ * debug level and changes nothing. */
+void tsr_audit_set_journal(struct tsr_audit *audit, const char *ident);
 
 /* Append one event. fields (may be NULL) is taken over; its members become top-level members
  * of the line beside "time", "ts" (unix microseconds), "seq" and "event". Returns false if the

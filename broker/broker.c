@@ -639,6 +639,8 @@ struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GEr
 				  b->real, error);
 	if (!b->audit)
 		goto fail;
+	if (b->cfg.journal)
+		tsr_audit_set_journal(b->audit, "tessera-brokerd");
 	b->auth = tsr_auth_create(b->mono);
 	if (!b->auth) {
 		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED, "libsodium could not start");

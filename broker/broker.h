@@ -44,6 +44,7 @@ struct tsr_broker_config {
 	const char *sysfs_root;  /* USB handling through this sysfs; NULL = no USB handling */
 	const char *devfs_root;  /* device nodes (USB resets); default /dev */
 	bool udev;               /* watch hotplug through a libudev monitor */
+	bool journal;            /* audit events to the journal too, with fields (journal.h) */
 	/* An emulated smart card reader (qemu domains only) backed by this NSS database, plugged
 	 * in from the start and judged by the device rules like a real one; NULL = none. */
 	const char *virtual_smartcard;

@@ -1,10 +1,11 @@
 /* broker/brokerd.c: tessera-brokerd, the session manager's main().
  *
- * Parses options, sets up logging (syslog when run as a service), builds the broker and runs
+ * Parses options, sets up logging (the journal when run as a service), builds the broker and runs
  * the GLib main loop until SIGTERM/SIGINT. SIGHUP reloads policy. Leaving never stops domains:
  * the next broker adopts them (the systemd unit uses KillMode=process for the same reason). */
 #include "config.h"
 #include "broker/broker.h"
+#include "broker/journal.h"
 #include "common/log.h"
 #include "common/vt.h"
 
@@ -161,8 +162,9 @@ static int parse_options(struct options *o, int *argc, char ***argv)
 		{ "shutdown-timeout", 0, 0, G_OPTION_ARG_INT, &o->shutdown_ms,
 		  "Milliseconds a guest gets to power off before it is stopped hard (default 30000)",
 		  "MS" },
-		{ "syslog", 0, 0, G_OPTION_ARG_NONE, &o->use_syslog, "Log to syslog (the journal)",
-		  NULL },
+		{ "syslog", 0, 0, G_OPTION_ARG_NONE, &o->use_syslog,
+		  "Log to the journal with structured fields, audit events included (syslog when no "
+		  "journal runs)", NULL },
 		{ "daemon", 0, 0, G_OPTION_ARG_NONE, &o->daemonize,
 		  "Detach into the background (implies --syslog)", NULL },
 		{ "ready-fd", 0, 0, G_OPTION_ARG_INT, &o->ready_fd,
@@ -208,6 +210,8 @@ static int start_logging(struct options *o)
 		}
 	}
 	tsr_log_init("tessera-brokerd", o->use_syslog);
+	if (o->use_syslog && tsr_journal_available())
+		tsr_log_set_sink(tsr_journal_log);
 	if (o->log_level) {
 		enum tsr_log_level level;
 		if (!tsr_log_level_parse(o->log_level, &level)) {
@@ -241,6 +245,7 @@ static int broker_config(const struct options *o, struct tsr_broker_config *cfg,
 	cfg->sysfs_root = o->no_usb ? NULL : o->sysfs ? o->sysfs : "/sys";
 	cfg->devfs_root = o->devfs;
 	cfg->udev = !o->no_udev && !o->no_usb;
+	cfg->journal = o->use_syslog && tsr_journal_available();
 	cfg->virtual_smartcard = o->vcard;
 	*certs = g_strsplit(o->vcard_certs ? o->vcard_certs : "id,sign,enc", ",", 4);
 	if (g_strv_length(*certs) > 3) {

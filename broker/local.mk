@@ -1,14 +1,16 @@
 # broker/local.mk: tessera-brokerd, tessera-ctl and their library (included from Makefile.am).
 # DRM_CFLAGS: the DRM master ioctls of the card lent to the kiosk (no libdrm linked).
-BROKER_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS) $(SODIUM_CFLAGS) $(UDEV_CFLAGS) $(DRM_CFLAGS)
+BROKER_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS) $(SODIUM_CFLAGS) $(UDEV_CFLAGS) $(DRM_CFLAGS) \
+	$(SYSTEMD_CFLAGS)
 BROKER_LIBS = broker/libtsr-broker.a $(PROTO_LIBS) $(POLICY_LIBS) $(COMMON_LIBS) $(JSON_GLIB_LIBS) $(SODIUM_LIBS) \
-	$(UDEV_LIBS) $(GLIB_LIBS)
+	$(UDEV_LIBS) $(SYSTEMD_LIBS) $(GLIB_LIBS)
 
 noinst_LIBRARIES += broker/libtsr-broker.a
 broker_libtsr_broker_a_CFLAGS = $(BROKER_CFLAGS)
 broker_libtsr_broker_a_SOURCES = \
 	broker/control-server.c broker/control-server.h \
 	broker/audit.c broker/audit.h \
+	broker/journal.c broker/journal.h broker/audit-ids.c \
 	broker/owned-dir.c broker/owned-dir.h \
 	broker/secret.c broker/secret.h \
 	broker/auth.c broker/auth.h \
@@ -18,6 +20,7 @@ BROKER_UNIT_TESTS = \
 	tests/unit/broker-control-proto-test \
 	tests/unit/broker-control-server-test \
 	tests/unit/broker-audit-test \
+	tests/unit/broker-journal-test \
 	tests/unit/broker-auth-test \
 	tests/unit/broker-devices-test
 UNIT_TESTS += $(BROKER_UNIT_TESTS)
@@ -28,6 +31,8 @@ tests_unit_broker_control_server_test_CFLAGS = $(BROKER_CFLAGS)
 tests_unit_broker_control_server_test_LDADD = $(BROKER_LIBS)
 tests_unit_broker_audit_test_CFLAGS = $(BROKER_CFLAGS)
 tests_unit_broker_audit_test_LDADD = $(BROKER_LIBS)
+tests_unit_broker_journal_test_CFLAGS = $(BROKER_CFLAGS)
+tests_unit_broker_journal_test_LDADD = $(BROKER_LIBS)
 tests_unit_broker_auth_test_CFLAGS = $(BROKER_CFLAGS)
 tests_unit_broker_auth_test_LDADD = $(BROKER_LIBS)
 tests_unit_broker_devices_test_CFLAGS = $(BROKER_CFLAGS)
@@ -50,7 +55,7 @@ broker_libtsr_brokerd_a_SOURCES = \
 BROKERD_LIBS = broker/libtsr-brokerd.a broker/libtsr-broker.a \
 	$(DOMAINS_LIBS) \
 	$(DISPLAY_LIBS) $(POLICY_LIBS) $(COMMON_LIBS) $(JSON_GLIB_LIBS) $(SODIUM_LIBS) \
-	$(UDEV_LIBS) $(GLIB_LIBS)
+	$(UDEV_LIBS) $(SYSTEMD_LIBS) $(GLIB_LIBS)
 
 bin_PROGRAMS += broker/tessera-brokerd broker/tessera-ctl
 broker_tessera_brokerd_SOURCES = broker/brokerd.c
@@ -152,3 +157,5 @@ tests_unit_broker_kiosk_proto_test_LDADD = $(KIOSK_PROTO_LIBS) $(GLIB_LIBS)
 # tessera-ctl's commands, output forms and exit codes against a real broker.
 INTEGRATION_TESTS += tests/integration/broker-ctl-test.sh
 EXTRA_DIST += tests/integration/broker-ctl-test.sh
+INTEGRATION_TESTS += tests/integration/broker-journal-test.sh
+EXTRA_DIST += tests/integration/broker-journal-test.sh

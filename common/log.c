@@ -1,7 +1,8 @@
-/* common/log.c: stderr or syslog logging with levels (see log.h). */
+/* common/log.c: stderr, sink or syslog logging with levels (see log.h). */
 #include "config.h"
 #include "common/log.h"
 
+#include <glib.h>
 #include <stdarg.h>
 #include <string.h>
 #include <syslog.h>
@@ -10,6 +11,7 @@ static const char *log_ident = "tessera";
 static bool log_daemon;
 static enum tsr_log_level log_level = TSR_LOG_INFO;
 static FILE *log_stream;
+static tsr_log_sink_fn log_sink;
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
 
@@ -32,6 +34,11 @@ void tsr_log_set_level(enum tsr_log_level level)
 enum tsr_log_level tsr_log_get_level(void)
 {
 	return log_level;
+}
+
+void tsr_log_set_sink(tsr_log_sink_fn sink)
+{
+	log_sink = sink;
 }
 
 void tsr_log_set_stream(FILE *stream)
@@ -61,7 +68,9 @@ void tsr_log(enum tsr_log_level level, const char *fmt, ...)
 		return;
 	va_start(ap, fmt);
 	if (log_daemon) {
-		vsyslog(syslog_prio[level], fmt, ap);
+		g_autofree char *message = g_strdup_vprintf(fmt, ap);
+		if (!log_sink || !log_sink(level, log_ident, message))
+			syslog(syslog_prio[level], "%s", message);
 	} else {
 		FILE *out = log_stream ? log_stream : stderr;
 		/* One fprintf per part; stderr is unbuffered, so build the line first to keep

@@ -1,8 +1,10 @@
 /* common/log.h: one logging path for every Tessera program.
  *
  * Messages go to stderr with a level and the program name; a daemon (tsr_log_init with
- * daemon = true) sends them to syslog instead, which the journal picks up. Nothing here ever
- * formats secrets: callers must not pass passwords or key material. */
+ * daemon = true) sends them to its sink (the broker's is the journal's native protocol, see
+ * broker/journal.h) or, without one or when the sink cannot take them, to syslog. The sink is
+ * a hook so that common/ (linked by the sandboxed programs) never links libsystemd. Nothing
+ * here ever formats secrets: callers must not pass passwords or key material. */
 #ifndef TSR_COMMON_LOG_H
 #define TSR_COMMON_LOG_H
 
@@ -22,6 +24,10 @@ void tsr_log_set_level(enum tsr_log_level level);
 enum tsr_log_level tsr_log_get_level(void);
 /* Redirect stderr-mode output (tests); NULL restores stderr. */
 void tsr_log_set_stream(FILE *stream);
+/* Where a daemon's messages go before syslog: returns false when it could not take one (no
+ * journal running), which then goes to syslog. NULL removes it. */
+typedef bool (*tsr_log_sink_fn)(enum tsr_log_level level, const char *ident, const char *message);
+void tsr_log_set_sink(tsr_log_sink_fn sink);
 /* "error", "warn", "info", "debug" -> level. Returns false on any other name. */
 bool tsr_log_level_parse(const char *name, enum tsr_log_level *level)
 	__attribute__((warn_unused_result));

@@ -1,4 +1,5 @@
-/* Logging: levels filter, lines carry ident and level, unknown level names are refused. */
+/* Logging: levels filter, lines carry ident and level, unknown level names are refused; a
+ * daemon's messages reach its sink with level and ident, filtered like the others. */
 #include "config.h"
 #include "common/log.h"
 
@@ -63,6 +64,28 @@ static void test_level_parse_rejects_unknown(void)
 	g_assert_cmpint(l, ==, TSR_LOG_DEBUG);
 }
 
+static GString *sunk;
+
+static bool sink(enum tsr_log_level level, const char *ident, const char *message)
+{
+	g_string_append_printf(sunk, "%d %s %s;", (int)level, ident, message);
+	return true;
+}
+
+static void test_daemon_sink(void)
+{
+	sunk = g_string_new(NULL);
+	tsr_log_init("sink-test", true);
+	tsr_log_set_sink(sink);
+	tsr_log_set_level(TSR_LOG_INFO);
+	tsr_warn("disk %d%% full", 93);
+	tsr_debug("not shown");
+	tsr_log_set_sink(NULL);
+	tsr_log_init("log-test", false);
+	g_assert_cmpstr(sunk->str, ==, "1 sink-test disk 93% full;");
+	g_string_free(sunk, TRUE);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -71,5 +94,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/log/level-filters-messages", test_level_filters);
 	g_test_add_func("/log/long-line-is-truncated", test_long_line_truncated_not_overflowed);
 	g_test_add_func("/log/unknown-level-name-refused", test_level_parse_rejects_unknown);
+	g_test_add_func("/log/daemon-messages-reach-the-sink", test_daemon_sink);
 	return g_test_run();
 }
