@@ -16,11 +16,7 @@
 set -u
 : "${TSR_BUILDDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 B=$TSR_BUILDDIR
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+. "$(dirname "$0")/../harness/tap.sh"
 
 echo "1..13"
 if [ "$(id -u)" != 0 ]; then

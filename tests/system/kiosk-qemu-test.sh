@@ -12,11 +12,7 @@ set -u
 : "${TSR_BUILDDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${TSR_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 B=$TSR_BUILDDIR
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-notok() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
-check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
+. "$TSR_SRCDIR/tests/harness/tap.sh"
 skip_all() { for i in $(seq 5); do echo "ok $i # SKIP $1"; done; exit 0; }
 
 echo "1..5"
