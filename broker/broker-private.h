@@ -132,6 +132,14 @@ void brk_kiosk_devices_lend(struct brk_kiosk_devices *d);
  * close them all. Does nothing when nothing is lent. */
 void brk_kiosk_devices_revoke(struct brk_kiosk_devices *d);
 
+/* child.c */
+/* End the child *pid (0 = none) at once, SIGKILL and reaped, and remove its child watch *watch;
+ * both are zero afterwards. */
+void brk_child_kill(GPid *pid, guint *watch);
+/* From the child watch of pid: true when it is *child (then *child and *watch, the watch that
+ * just fired, are zeroed), false for a child the broker has already replaced. */
+bool brk_child_reaped(GPid pid, GPid *child, guint *watch);
+
 /* console.c: tessera-console for the kiosk when policy turns it on */
 /* Before SETTINGS: start a console for the current kiosk and hand it its link (CONSOLE), unless
  * it has one; with rights none, or no kiosk, stop it. */

@@ -12,7 +12,6 @@
 #include "common/log.h"
 #include "proto/console-spawn.h"
 
-#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,11 +19,7 @@ static void console_exited(GPid pid, gint status, gpointer data)
 {
 	struct tsr_broker *b = data;
 
-	g_spawn_close_pid(pid);
-	if (b->console_pid == pid) {
-		b->console_pid = 0;
-		b->console_watch = 0;
-	}
+	brk_child_reaped(pid, &b->console_pid, &b->console_watch);
 	tsr_info("console (pid %d) ended (%s %d)", (int)pid,
 		 WIFEXITED(status) ? "exit status" : "signal",
 		 WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
@@ -32,14 +27,7 @@ static void console_exited(GPid pid, gint status, gpointer data)
 
 void brk_console_stop(struct tsr_broker *b)
 {
-	if (b->console_pid <= 0)
-		return;
-	g_clear_handle_id(&b->console_watch, g_source_remove);
-	kill(b->console_pid, SIGKILL);
-	/* Reaped here: SIGKILL cannot be ignored, so this returns at once. */
-	waitpid(b->console_pid, NULL, 0);
-	b->console_pid = 0;
-	b->console_watch = 0;
+	brk_child_kill(&b->console_pid, &b->console_watch);
 }
 
 void brk_console_offer(struct tsr_broker *b, enum tsr_policy_console_rights rights)

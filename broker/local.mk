@@ -47,6 +47,7 @@ broker_libtsr_brokerd_a_SOURCES = \
 	broker/kiosk-link.c \
 	broker/kiosk-devices.c \
 	broker/kiosk-cgroup.c \
+	broker/child.c \
 	broker/console.c \
 	broker/control.c \
 	broker/viewers.c \

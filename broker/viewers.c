@@ -12,32 +12,19 @@
 
 #include <gio/gio.h>
 #include <pwd.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 static void viewer_exited(GPid pid, gint status, gpointer data)
 {
 	struct brk_dom *d = data;
 
-	g_spawn_close_pid(pid);
-	if (d->viewer_pid == pid) {
-		d->viewer_pid = 0;
-		d->viewer_watch = 0;
+	if (brk_child_reaped(pid, &d->viewer_pid, &d->viewer_watch))
 		tsr_info("viewer of %s (pid %d) ended", d->name, (int)pid);
-	}
 }
 
 void brk_viewer_kill(struct brk_dom *d)
 {
-	if (d->viewer_pid <= 0)
-		return;
-	g_clear_handle_id(&d->viewer_watch, g_source_remove);
-	kill(d->viewer_pid, SIGKILL);
-	/* Reaped here: SIGKILL cannot be ignored, so this returns at once. */
-	waitpid(d->viewer_pid, NULL, 0);
-	d->viewer_pid = 0;
-	d->viewer_watch = 0;
+	brk_child_kill(&d->viewer_pid, &d->viewer_watch);
 }
 
 /* Who the viewer runs as: the policy's viewer identity, never the device model's (the spawner
