@@ -35,12 +35,14 @@ dist_man_MANS += doc/man/tessera-render-demo.1
 
 UNIT_TESTS += tests/unit/renderer-output-test tests/unit/renderer-scene-test
 check_PROGRAMS += tests/unit/renderer-output-test tests/unit/renderer-scene-test
-tests_unit_renderer_output_test_LDADD = $(RENDERER_LIBS)
+tests_unit_renderer_output_test_LDADD = $(HARNESS_LIBS)
 tests_unit_renderer_scene_test_LDADD = $(RENDERER_LIBS)
 
-# tests/harness: the reference-image comparison any pixel-checking test can link.
+# tests/harness: the reference-image comparison any pixel-checking test can link, and waiting
+# for an output's frame.
 check_LIBRARIES = tests/harness/libtsr-harness.a
-tests_harness_libtsr_harness_a_SOURCES = tests/harness/image-compare.c tests/harness/image-compare.h
+tests_harness_libtsr_harness_a_SOURCES = tests/harness/image-compare.c tests/harness/image-compare.h \
+	tests/harness/output-wait.c tests/harness/output-wait.h
 HARNESS_LIBS = tests/harness/libtsr-harness.a $(RENDERER_LIBS)
 
 UNIT_TESTS += tests/unit/renderer-reference-test
@@ -57,7 +59,7 @@ CLEANFILES += tests/unit/*.shot.png tests/unit/*.diff.png
 UNIT_TESTS += tests/unit/renderer-damage-test
 check_PROGRAMS += tests/unit/renderer-damage-test
 tests_unit_renderer_damage_test_SOURCES = tests/unit/renderer-damage-test.c $(RENDER_DEMO_PATTERN)
-tests_unit_renderer_damage_test_LDADD = $(RENDERER_LIBS)
+tests_unit_renderer_damage_test_LDADD = $(HARNESS_LIBS)
 
 UNIT_TESTS += tests/unit/renderer-loop-test
 check_PROGRAMS += tests/unit/renderer-loop-test

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "renderer/output.h"
+#include "tests/harness/output-wait.h"
 #include "renderer/png.h"
 #include "renderer/scene.h"
 #include "renderer/demo-pattern.h"
@@ -24,16 +25,6 @@ struct dom {
 	struct tsr_image *img;
 	enum tsr_pattern pattern;
 };
-
-static void wait_frame(struct tsr_output *out)
-{
-	struct pollfd p = { .fd = tsr_output_get_fd(out), .events = POLLIN };
-	while (tsr_output_frame_pending(out)) {
-		g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
-		GError *error = NULL;
-		g_assert_true(tsr_output_dispatch(out, &error));
-	}
-}
 
 static void new_surface(struct dom *dm, int32_t w, int32_t h)
 {
@@ -170,7 +161,7 @@ static void test_damage_exact(void)
 			new_surface(dm, rnd(1, 2000), rnd(1, 1200));
 		}
 
-		wait_frame(out);
+		tsr_test_output_wait_frame(out);
 		uint64_t before = tsr_output_bytes_copied(out);
 		rects = tsr_scene_compose(scene, &n);
 		int64_t area = 0;
@@ -200,7 +191,7 @@ static void test_damage_exact(void)
 		       G_GUINT64_FORMAT "); full frame is %d bytes", damage_frames, damage_bytes,
 		       damage_bound, W * H * 4);
 	g_assert_cmpint(damage_frames, >, 400);
-	wait_frame(out);
+	tsr_test_output_wait_frame(out);
 	tsr_scene_destroy(scene);
 	tsr_output_destroy(out);
 	for (int i = 0; i < 4; i++)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "renderer/output.h"
+#include "tests/harness/output-wait.h"
 #include "renderer/png.h"
 
 static void test_bad_specs(void)
@@ -27,17 +28,6 @@ static void test_bad_specs(void)
 	g_assert_null(tsr_output_open(NULL, &error));
 	g_assert_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_INVALID);
 	g_error_free(error);
-}
-
-static void wait_frame_done(struct tsr_output *out)
-{
-	struct pollfd p = { .fd = tsr_output_get_fd(out), .events = POLLIN };
-	while (tsr_output_frame_pending(out)) {
-		g_assert_cmpint(poll(&p, 1, 5000), ==, 1);
-		GError *error = NULL;
-		g_assert_true(tsr_output_dispatch(out, &error));
-		g_assert_no_error(error);
-	}
 }
 
 static int frames_done;
@@ -76,7 +66,7 @@ static void test_headless_present(void)
 	g_clear_error(&error);
 	g_assert_cmpuint(tsr_output_bytes_copied(out), ==, 4 * 8 * 4);
 
-	wait_frame_done(out);
+	tsr_test_output_wait_frame(out);
 	g_assert_cmpint(frames_done, ==, 1);
 	g_assert_cmpuint(tsr_output_frames(out), ==, 1);
 
