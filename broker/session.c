@@ -110,12 +110,23 @@ void brk_session_domain_changed(struct tsr_broker *b, struct brk_dom *d)
 		send_domain(b, d, 0);
 }
 
+/* A laptop without pinned root keys can install no policy, so nobody could log in: the kiosk
+ * says so instead of offering a login. A policy source directory (development) needs none. */
+static bool enrolled(const struct tsr_broker *b)
+{
+	g_autofree char *path = g_build_filename(b->state_dir, TSR_STATE_TRUSTED_KEYS, NULL);
+
+	return b->cfg.policy_dir || g_file_test(path, G_FILE_TEST_EXISTS);
+}
+
 static void send_session(struct tsr_broker *b)
 {
 	struct tsr_kiosk_session m = { .state = b->session };
 	const struct tsr_policy_user *u =
 		b->user && b->policy ? tsr_policy_find_user(b->policy, b->user) : NULL;
 
+	if (b->session == SESSION_LOGIN && !enrolled(b))
+		m.state = TSR_KIOSK_SESSION_NOT_ENROLLED;
 	if (b->session != SESSION_LOGIN)
 		tsr_kiosk_set_string(m.user, sizeof(m.user), b->user);
 	if (b->session != SESSION_LOGIN && u && u->full_name)
@@ -490,6 +501,13 @@ void brk_session_handle(struct tsr_broker *b, const void *msg, size_t len)
 	switch (h->type) {
 	case TSR_KIOSK_LOGIN:
 	case TSR_KIOSK_UNLOCK:
+		if (!enrolled(b)) {
+			brk_audit(b, h->type == TSR_KIOSK_UNLOCK ? "unlock" : "login", "result",
+				  "not-enrolled", NULL);
+			reply(b, rq->seq, TSR_KIOSK_E_STATE, 0, -1,
+			      "This laptop is not enrolled: nobody can log in until it is.");
+			return;
+		}
 		if (!b->policy) {
 			reply(b, rq->seq, TSR_KIOSK_E_LEASE, 0, -1,
 			      "This laptop has no policy yet. Connect to the network and install "

@@ -46,5 +46,6 @@ void ks_screen_lock(struct ks_builder *b);
 void ks_screen_login(struct ks_builder *b);
 void ks_screen_unlock(struct ks_builder *b);
 void ks_screen_picker(struct ks_builder *b);
+void ks_screen_not_enrolled(struct ks_builder *b);
 
 #endif

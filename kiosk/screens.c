@@ -129,6 +129,9 @@ bool tsr_kiosk_screens_draw(struct tsr_scene *scene, const struct tsr_session *s
 		case TSR_KIOSK_SCREEN_UNLOCK:
 			ks_screen_unlock(b);
 			break;
+		case TSR_KIOSK_SCREEN_NOT_ENROLLED:
+			ks_screen_not_enrolled(b);
+			break;
 		case TSR_KIOSK_SCREEN_DESKTOP:
 			break;
 		}

@@ -102,6 +102,16 @@ static void on_session(struct tsr_session *s, const struct tsr_kiosk_session *m)
 		    (s->screen != TSR_KIOSK_SCREEN_LOCKED && s->screen != TSR_KIOSK_SCREEN_LOGIN))
 			kss_to_logged_out(s);
 		break;
+	case TSR_KIOSK_SESSION_NOT_ENROLLED:
+		kss_hide_all(s);
+		s->n_domains = 0;
+		s->user[0] = s->full_name[0] = 0;
+		kss_wipe_password(s);
+		s->typed_user[0] = 0;
+		s->busy = false;
+		kss_clear_message(s);
+		s->screen = TSR_KIOSK_SCREEN_NOT_ENROLLED;
+		break;
 	case TSR_KIOSK_SESSION_LOCKED:
 		g_strlcpy(s->user, m->user, sizeof(s->user));
 		g_strlcpy(s->full_name, m->full_name, sizeof(s->full_name));
@@ -130,7 +140,8 @@ static void on_domain(struct tsr_session *s, const struct tsr_kiosk_domain *m)
 	struct tsr_kiosk_domain_info *d = kss_find(s, m->name);
 	bool was_crashed;
 
-	if (s->broker_state == TSR_KIOSK_SESSION_LOGIN)
+	if (s->broker_state == TSR_KIOSK_SESSION_LOGIN ||
+	    s->broker_state == TSR_KIOSK_SESSION_NOT_ENROLLED)
 		return; /* belongs to a session that is over */
 	if (!d) {
 		if (s->n_domains == TSR_KIOSK_SESSION_MAX_DOMAINS) {

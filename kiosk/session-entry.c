@@ -196,6 +196,7 @@ bool tsr_session_key(struct tsr_session *s, const struct tsr_input_kiosk_key *ke
 	case TSR_KIOSK_SCREEN_LOCKED:
 	case TSR_KIOSK_SCREEN_LOCK:
 	case TSR_KIOSK_SCREEN_DESKTOP:
+	case TSR_KIOSK_SCREEN_NOT_ENROLLED:
 		/* No text here: a password typed before the SAS is lost, not kept. */
 		return false;
 	case TSR_KIOSK_SCREEN_LOGIN:

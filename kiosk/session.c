@@ -278,6 +278,8 @@ bool tsr_session_action(struct tsr_session *s, enum tsr_input_action action, int
 		return false;
 	switch (action) {
 	case TSR_INPUT_ACTION_SAS:
+		if (s->screen == TSR_KIOSK_SCREEN_NOT_ENROLLED)
+			return false; /* nothing to log in to */
 		if (unlocked) {
 			lock_now(s, "secure attention sequence");
 			return true;

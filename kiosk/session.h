@@ -38,6 +38,7 @@ enum tsr_kiosk_screen {
 	TSR_KIOSK_SCREEN_DESKTOP, /* the picked domains, single or tiled */
 	TSR_KIOSK_SCREEN_LOCK,    /* the user's session is locked: asks for the SAS */
 	TSR_KIOSK_SCREEN_UNLOCK,  /* the locked session's password */
+	TSR_KIOSK_SCREEN_NOT_ENROLLED, /* no organization's keys: nobody can log in */
 };
 
 /* Where an input event came from, for the console rights. */

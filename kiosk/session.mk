@@ -7,7 +7,8 @@ kiosk_libtsr_session_a_SOURCES = \
 	kiosk/screens.c kiosk/screens.h kiosk/screens-private.h \
 	kiosk/screen-locked.c \
 	kiosk/screen-login.c \
-	kiosk/screen-picker.c
+	kiosk/screen-picker.c \
+	kiosk/screen-enrol.c
 kiosk_libtsr_session_a_CPPFLAGS = $(RENDERER_CPPFLAGS)
 # The protocol checks come from proto/ (their one definition).
 SESSION_LIBS = kiosk/libtsr-session.a $(KIOSK_PROTO_LIBS) $(POLICY_LIBS) $(RENDERER_LIBS)

@@ -27,6 +27,8 @@
 #include <glib.h>
 
 #define TSR_STATE_DIR_DEFAULT "/var/lib/tessera"
+/* STATE's file of pinned root keys: a laptop without it is not enrolled. */
+#define TSR_STATE_TRUSTED_KEYS "trusted.keys"
 #define TSR_STATE_DIR_MODE 0711
 #define TSR_STATE_PRIVATE_DIR_MODE 0700
 #define TSR_STATE_FILE_MODE 0600

@@ -167,12 +167,14 @@ static const char *check_notify(const struct tsr_kiosk_notify *m)
 	return NULL;
 }
 
-/* At the login screen there is no user; in every other state there is one. */
+/* At the login screen and before enrolment there is no user; in every other state there is
+ * one. */
 static const char *check_session(const struct tsr_kiosk_session *m)
 {
-	bool login = m->state == TSR_KIOSK_SESSION_LOGIN;
+	bool login = m->state == TSR_KIOSK_SESSION_LOGIN ||
+		     m->state == TSR_KIOSK_SESSION_NOT_ENROLLED;
 
-	if (m->state > TSR_KIOSK_SESSION_ACTIVE)
+	if (m->state > TSR_KIOSK_SESSION_NOT_ENROLLED)
 		return "unknown session state";
 	if (!name_ok(m->user, login) || (login && m->user[0]) ||
 	    !text_ok(m->full_name, sizeof(m->full_name)) || !zero(m->pad, sizeof(m->pad)))

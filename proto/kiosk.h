@@ -96,6 +96,8 @@ enum tsr_kiosk_session_state {
 	TSR_KIOSK_SESSION_LOGIN = 0,  /* nobody logged in: show the login screen */
 	TSR_KIOSK_SESSION_LOCKED = 1, /* user's session locked: show the lock screen */
 	TSR_KIOSK_SESSION_ACTIVE = 2, /* unlocked: picker and desktop */
+	TSR_KIOSK_SESSION_NOT_ENROLLED = 3, /* no pinned root keys: the "not enrolled" screen, no
+					     * login; nobody logged in */
 };
 
 enum tsr_kiosk_notify_kind {

@@ -139,6 +139,12 @@ static void test_broker_messages(void)
 	refused(&s, sizeof(s), "user"); /* the login screen has no user */
 	s.state = TSR_KIOSK_SESSION_LOCKED;
 	g_assert_cmpint(tsr_kiosk_msg_check(&s, sizeof(s), &why), ==, 0);
+	s.state = TSR_KIOSK_SESSION_NOT_ENROLLED;
+	refused(&s, sizeof(s), "user"); /* before enrolment there is nobody */
+	memset(s.user, 0, sizeof(s.user));
+	g_assert_cmpint(tsr_kiosk_msg_check(&s, sizeof(s), &why), ==, 0);
+	s.state = TSR_KIOSK_SESSION_NOT_ENROLLED + 1;
+	refused(&s, sizeof(s), "session state");
 
 	/* Hotkeys travel typed: modifier bits and evdev codes, range-checked on the link. */
 	hdr(&st, TSR_KIOSK_SETTINGS);

@@ -159,6 +159,15 @@ static void test_screens(void)
 	assert_no_domain_anywhere(&r);
 	rig_clear(&r);
 
+	/* A laptop nobody enrolled: says so, nothing to click. */
+	rig_init(&r);
+	settings(&r.f, true, 0, TSR_POLICY_CONSOLE_NONE);
+	session_msg(&r.f, TSR_KIOSK_SESSION_NOT_ENROLLED, NULL);
+	check(&r, "kiosk-not-enrolled");
+	g_assert_cmpuint(r.targets.n, ==, 0);
+	assert_no_domain_anywhere(&r);
+	rig_clear(&r);
+
 	/* The picker: three domains, one starting. */
 	rig_init(&r);
 	log_in(&r.f);

@@ -49,6 +49,33 @@ static void test_starts_locked(void)
 	fx_clear(&f);
 }
 
+/* Not enrolled: a trusted screen that takes no text, no SAS, no click into a login field, and
+ * sends the broker nothing; enrolled later, the laptop's usual locked screen. */
+static void test_not_enrolled(void)
+{
+	struct fx f = { 0 };
+
+	fx_init(&f);
+	settings(&f, true, 0, TSR_POLICY_CONSOLE_FULL);
+	session_msg(&f, TSR_KIOSK_SESSION_NOT_ENROLLED, NULL);
+	g_assert_false(tsr_session_waiting_broker(f.s));
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_NOT_ENROLLED);
+	g_assert_false(sas(&f, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_false(sas(&f, TSR_KIOSK_ORIGIN_CONSOLE));
+	g_assert_false(key(&f, KEY_A, "a", TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_false(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_false(tsr_session_login_field(f.s, 0, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_false(tsr_session_select(f.s, 0, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_NOT_ENROLLED);
+	g_assert_cmpstr(tsr_session_typed_user(f.s), ==, "");
+	assert_no_request(&f);
+	session_msg(&f, TSR_KIOSK_SESSION_LOGIN, NULL);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCKED);
+	g_assert_true(sas(&f, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOGIN);
+	fx_clear(&f);
+}
+
 static void test_no_sas_policy(void)
 {
 	struct fx f = { 0 };
@@ -592,6 +619,7 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/kiosk/session/starts-locked-and-drops-keys-before-sas", test_starts_locked);
+	g_test_add_func("/kiosk/session/not-enrolled-offers-no-login", test_not_enrolled);
 	g_test_add_func("/kiosk/session/policy-can-drop-the-sas", test_no_sas_policy);
 	g_test_add_func("/kiosk/session/wrong-then-right-password", test_wrong_then_right);
 	g_test_add_func("/kiosk/session/lock-out-and-expired-policy", test_lockout_and_lease);
