@@ -270,6 +270,8 @@ static void kiosk_start(struct brk_kiosk_link *k)
 			.close_fds = true,
 			.keep_fds = &keep,
 			.n_keep_fds = 1,
+			/* Undumpable through the exec until the kiosk's main says otherwise. */
+			.nondumpable_exec = true,
 		};
 		const char *step;
 

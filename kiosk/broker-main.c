@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "kiosk/broker-mode.h"
 #include "kiosk/broker-main.h"
+#include "kiosk/sandbox.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -55,6 +56,8 @@ int tsr_kiosk_broker_main(int argc, char **argv)
 	int type = 0;
 	socklen_t len = sizeof(type);
 
+	if (!tsr_kiosk_sandbox_first())
+		return 1;
 	setlocale(LC_ALL, "");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	g_option_context_set_description(ctx,

@@ -47,6 +47,26 @@ static const struct tsr_seccomp_rule writes[] = {
 	TSR_SC_ALLOW(renameat2), TSR_SC_ALLOW(unlink), TSR_SC_ALLOW(unlinkat),
 };
 
+#if TSR_SANITIZER_BUILD
+/* Sanitizer mode (doc/sandbox.md): the broker starts the kiosk undumpable, so
+ * /proc/self/environ is root's and ASan cannot read ASAN_OPTIONS from it; the options it needs
+ * are compiled in, as the viewer's are. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "detect_leaks=0:abort_on_error=1";
+}
+#endif
+
+bool tsr_kiosk_sandbox_first(void)
+{
+	if (tsr_sandbox_after_exec() == 0)
+		return true;
+	tsr_err("sandbox: %s", errno == EPERM ? "a tracer attached before the kiosk became undumpable"
+						: "cannot make the kiosk undumpable");
+	return false;
+}
+
 bool tsr_kiosk_sandbox_enter(bool writes_files)
 {
 	struct tsr_seccomp_rule allow[N(base) + N(writes)];

@@ -18,6 +18,12 @@
 
 #include <stdbool.h>
 
+/* First thing in broker mode, before any option is parsed or fd used: undumpable (the exec
+ * made it dumpable again, and until the box is entered it would be open to ptrace and to
+ * /proc/PID/mem from anything else running as the kiosk user), and refuse a tracer that attached
+ * in the instant before. false = reported; the kiosk must exit. */
+bool tsr_kiosk_sandbox_first(void) __attribute__((warn_unused_result));
+
 /* Enter the box. writes_files: allow creating and renaming files (--screenshot-dir). false =
  * failed (reported); the kiosk must exit. */
 bool tsr_kiosk_sandbox_enter(bool writes_files) __attribute__((warn_unused_result));

@@ -56,3 +56,10 @@ CLEANFILES += tests/system/kiosk-guest.log
 UNIT_TESTS += tests/unit/kiosk-frames-test
 check_PROGRAMS += tests/unit/kiosk-frames-test
 tests_unit_kiosk_frames_test_LDADD = $(BROKER_MODE_LIBS)
+
+# Broker mode is undumpable from the start of main (kiosk/sandbox.c, tsr_kiosk_sandbox_first).
+INTEGRATION_TESTS += tests/integration/kiosk-undumpable-test
+check_PROGRAMS += tests/integration/kiosk-undumpable-test
+tests_integration_kiosk_undumpable_test_SOURCES = tests/integration/kiosk-undumpable-test.c
+tests_integration_kiosk_undumpable_test_LDADD = $(GLIB_LIBS)
+EXTRA_tests_integration_kiosk_undumpable_test_DEPENDENCIES = kiosk/tessera-kiosk$(EXEEXT)
