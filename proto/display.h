@@ -39,12 +39,16 @@ enum tsr_display_msg_type {
 #define TSR_DISPLAY_MAX_SIDE 8192u
 #define TSR_DISPLAY_MAX_STRIDE (TSR_DISPLAY_MAX_SIDE * 4u * 2u)
 #define TSR_DISPLAY_CURSOR_MAX 128u
+/* A surface may start this far into its memfd at most: the viewer shares the memory its SPICE
+ * client draws into, which begins a few bytes into a page. */
+#define TSR_DISPLAY_MAX_OFFSET 4096u
 
 struct tsr_display_surface {
 	struct tsr_frame_header hdr;
 	uint32_t width, height;
 	uint32_t stride; /* bytes per row, width * 4..TSR_DISPLAY_MAX_STRIDE, multiple of 4 */
 	uint32_t format; /* TSR_DISPLAY_FORMAT_XRGB8888 */
+	uint32_t offset; /* bytes before the first row, a multiple of 4 below TSR_DISPLAY_MAX_OFFSET */
 };
 
 struct tsr_display_damage {

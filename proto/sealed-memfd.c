@@ -39,6 +39,12 @@ bool tsr_mul_size(uint64_t a, uint64_t b, uint64_t *out)
 int tsr_sealed_memfd_map(int fd, uint32_t stride, uint32_t height, uint64_t max_bytes,
 			 struct tsr_sealed_map *map, char *err, size_t errlen)
 {
+	return tsr_sealed_memfd_map_at(fd, 0, stride, height, max_bytes, map, err, errlen);
+}
+
+int tsr_sealed_memfd_map_at(int fd, uint32_t offset, uint32_t stride, uint32_t height,
+			    uint64_t max_bytes, struct tsr_sealed_map *map, char *err, size_t errlen)
+{
 	struct statfs sfs;
 	struct stat st;
 	uint64_t need;
@@ -51,6 +57,7 @@ int tsr_sealed_memfd_map(int fd, uint32_t stride, uint32_t height, uint64_t max_
 		err[0] = '\0';
 	if (!tsr_mul_size(stride, height, &need) || need == 0)
 		return fail(err, errlen, "stride %u x height %u overflows or is empty", stride, height);
+	need += offset; /* at most 2^32 * 2^32 + 2^32: no overflow */
 	if (need > max_bytes)
 		return fail(err, errlen,
 			    "%llu bytes exceed this viewer's cap of %llu mapped bytes",
@@ -75,7 +82,7 @@ int tsr_sealed_memfd_map(int fd, uint32_t stride, uint32_t height, uint64_t max_
 	if (!S_ISREG(st.st_mode))
 		return fail(err, errlen, "the fd is not a regular memfd");
 	if (st.st_size < 0 || (uint64_t)st.st_size < need)
-		return fail(err, errlen, "the memfd holds %lld bytes, stride x height needs %llu",
+		return fail(err, errlen, "the memfd holds %lld bytes, offset + stride x height needs %llu",
 			    (long long)st.st_size, (unsigned long long)need);
 	p = mmap(NULL, (size_t)need, PROT_READ, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)

@@ -25,6 +25,12 @@ int tsr_sealed_memfd_map(int fd, uint32_t stride, uint32_t height, uint64_t max_
 			 struct tsr_sealed_map *map, char *err, size_t errlen)
 	__attribute__((warn_unused_result));
 
+/* The same for a picture that starts offset bytes into the memfd: offset + stride x height
+ * bytes are checked and mapped (map->data is the start of the file, not of the picture). */
+int tsr_sealed_memfd_map_at(int fd, uint32_t offset, uint32_t stride, uint32_t height,
+			    uint64_t max_bytes, struct tsr_sealed_map *map, char *err, size_t errlen)
+	__attribute__((warn_unused_result));
+
 void tsr_sealed_memfd_unmap(struct tsr_sealed_map *map);
 
 /* stride * height in *out, false on overflow of 64 bits (or of size_t). */

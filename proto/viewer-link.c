@@ -160,14 +160,20 @@ static bool handle_surface(struct tsr_viewer_link *link, const struct tsr_displa
 	    m->stride > TSR_DISPLAY_MAX_STRIDE)
 		return violation(link, "surface: stride %u is not a multiple of 4 in %u..%u",
 				 m->stride, m->width * 4, TSR_DISPLAY_MAX_STRIDE);
+	if (m->offset % 4 || m->offset >= TSR_DISPLAY_MAX_OFFSET)
+		return violation(link, "surface: offset %u is not a multiple of 4 below %u", m->offset,
+				 TSR_DISPLAY_MAX_OFFSET);
 	/* The cap covers the new surface plus the current cursor (the old surface goes away once
 	 * the new one is taken). */
 	cap = link->limits.max_mapped_bytes - link->cursor_map.length;
-	if (tsr_sealed_memfd_map(fd, m->stride, m->height, cap, &map, err, sizeof(err)) < 0)
+	if (tsr_sealed_memfd_map_at(fd, m->offset, m->stride, m->height, cap, &map, err,
+				    sizeof(err)) < 0)
 		return violation(link, "surface: %s", err);
 	if (link->cb.surface) {
 		struct tsr_viewer_surface_view v = {
-			.pixels = map.data, .width = m->width, .height = m->height, .stride = m->stride,
+			.pixels = (const uint32_t *)((const uint8_t *)map.data + m->offset),
+			.width = m->width,
+			.height = m->height, .stride = m->stride,
 		};
 		/* The caller may still be drawing the old surface: it stays mapped unless the new
 		 * one has replaced it. */

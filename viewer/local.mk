@@ -28,6 +28,7 @@ viewer_tessera_viewer_SOURCES = \
 	viewer/main.c \
 	viewer/spice.c viewer/spice.h \
 	viewer/publish.c viewer/publish.h \
+	viewer/share.c viewer/share.h \
 	viewer/sandbox.c viewer/sandbox.h \
 	proto/display.h
 viewer_tessera_viewer_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS) $(SECCOMP_CFLAGS)

@@ -3,6 +3,7 @@
 #include "viewer/publish.h"
 #include "common/frame.h"
 #include "proto/display.h"
+#include "viewer/share.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,8 +18,9 @@
 
 struct tsr_viewer_publish {
 	int link;
-	uint8_t *map;
+	uint8_t *map; /* our copy of the surface; NULL when the client's own memory is shared */
 	size_t map_len;
+	bool shared; /* the kiosk maps the client's surface itself: damage needs no copy */
 	uint32_t width, height, stride;
 	bool pending;
 	int px0, py0, px1, py1; /* pending damage, [x0,x1) x [y0,y1) */
@@ -86,11 +88,29 @@ static bool send_blocking(struct tsr_viewer_publish *p, void *msg, size_t len, u
 	}
 }
 
+/* Makes the surface in fd (owned by the caller) current and tells the kiosk. map: our own copy
+ * (taken over), or NULL when the surface is the client's memory. */
+static bool announce_surface(struct tsr_viewer_publish *p, uint32_t width, uint32_t height,
+			     uint32_t stride, uint32_t offset, int fd, uint8_t *map, size_t map_len)
+{
+	struct tsr_display_surface m = { .width = width, .height = height, .stride = stride,
+					 .format = TSR_DISPLAY_FORMAT_XRGB8888, .offset = offset };
+
+	if (p->map)
+		munmap(p->map, p->map_len);
+	p->map = map;
+	p->map_len = map_len;
+	p->shared = map == NULL;
+	p->width = width;
+	p->height = height;
+	p->stride = stride;
+	p->pending = false; /* the new surface is shown whole */
+	return send_blocking(p, &m, sizeof(m), TSR_DISPLAY_SURFACE, fd);
+}
+
 bool tsr_viewer_publish_surface(struct tsr_viewer_publish *p, uint32_t width, uint32_t height,
 				const uint8_t *src, uint32_t src_stride)
 {
-	struct tsr_display_surface m = { .width = width, .height = height, .stride = width * 4,
-					 .format = TSR_DISPLAY_FORMAT_XRGB8888 };
 	uint8_t *map;
 	size_t len = (size_t)width * 4 * height;
 	int fd;
@@ -103,15 +123,28 @@ bool tsr_viewer_publish_surface(struct tsr_viewer_publish *p, uint32_t width, ui
 		return false;
 	for (uint32_t y = 0; y < height; y++)
 		memcpy(map + (size_t)y * width * 4, src + (size_t)y * src_stride, (size_t)width * 4);
-	if (p->map)
-		munmap(p->map, p->map_len);
-	p->map = map;
-	p->map_len = len;
-	p->width = width;
-	p->height = height;
-	p->stride = width * 4;
-	p->pending = false; /* the new surface is shown whole */
-	ok = send_blocking(p, &m, sizeof(m), TSR_DISPLAY_SURFACE, fd);
+	ok = announce_surface(p, width, height, width * 4, 0, fd, map, len);
+	close(fd);
+	return ok;
+}
+
+bool tsr_viewer_publish_surface_shared(struct tsr_viewer_publish *p, uint32_t width,
+				       uint32_t height, uint8_t *pixels, uint32_t stride)
+{
+	uint32_t offset;
+	int fd;
+	bool ok;
+
+	if (!width || !height || width > TSR_DISPLAY_MAX_SIDE || height > TSR_DISPLAY_MAX_SIDE ||
+	    stride < width * 4 || stride % 4 || stride > TSR_DISPLAY_MAX_STRIDE)
+		return false;
+	fd = tsr_viewer_share_in_place(pixels, (size_t)stride * height, &offset);
+	if (fd < 0 || offset % 4 || offset >= TSR_DISPLAY_MAX_OFFSET) {
+		if (fd >= 0)
+			close(fd);
+		return tsr_viewer_publish_surface(p, width, height, pixels, stride);
+	}
+	ok = announce_surface(p, width, height, stride, offset, fd, NULL, 0);
 	close(fd);
 	return ok;
 }
@@ -152,7 +185,7 @@ bool tsr_viewer_publish_damage(struct tsr_viewer_publish *p, const uint8_t *src,
 {
 	int x1 = x + w, y1 = y + h;
 
-	if (!p->map)
+	if (!p->map && !p->shared)
 		return true;
 	if (x < 0)
 		x = 0;
@@ -164,7 +197,9 @@ bool tsr_viewer_publish_damage(struct tsr_viewer_publish *p, const uint8_t *src,
 		y1 = (int)p->height;
 	if (x >= x1 || y >= y1)
 		return true;
-	if (x == 0 && x1 == (int)p->width && src_stride == p->stride)
+	if (p->shared)
+		; /* the kiosk reads the client's own pixels */
+	else if (x == 0 && x1 == (int)p->width && src_stride == p->stride)
 		/* Whole rows with the same layout: one copy. */
 		memcpy(p->map + (size_t)y * p->stride, src + (size_t)y * src_stride,
 		       (size_t)(y1 - y) * p->stride);

@@ -1,8 +1,9 @@
 /* viewer/publish.h: the viewer's side of the display protocol.
  *
  * Keeps the domain's primary surface in a sealed memfd (a new one for every mode change, so
- * the kiosk's mapping of the old one is never invalidated under it), copies changed rectangles
- * into it and tells the kiosk. Damage is sent without blocking: when the kiosk is not reading
+ * the kiosk's mapping of the old one is never invalidated under it): the SPICE client's own
+ * surface memory turned into one where it can be, else a copy that changed rectangles are
+ * copied into; either way it tells the kiosk what changed. Damage is sent without blocking: when the kiosk is not reading
  * (or throttles us), rectangles are merged into one pending bounding box that goes out when
  * the socket drains, so a busy domain can never make the viewer queue without bound. */
 #ifndef TSR_VIEWER_PUBLISH_H
@@ -20,6 +21,12 @@ void tsr_viewer_publish_destroy(struct tsr_viewer_publish *p);
  * seals or the link), which ends the viewer. */
 bool tsr_viewer_publish_surface(struct tsr_viewer_publish *p, uint32_t width, uint32_t height,
 				const uint8_t *src, uint32_t src_stride)
+	__attribute__((warn_unused_result));
+/* A new primary surface shared where it is: pixels (XRGB8888, stride) is the SPICE client's own
+ * surface, turned into the sealed memfd in place (viewer/share.h), so damage costs no copy.
+ * Falls back to tsr_viewer_publish_surface when the memory cannot be shared. */
+bool tsr_viewer_publish_surface_shared(struct tsr_viewer_publish *p, uint32_t width,
+				       uint32_t height, uint8_t *pixels, uint32_t stride)
 	__attribute__((warn_unused_result));
 /* Copy a changed rectangle (clipped to the surface) and announce it. */
 bool tsr_viewer_publish_damage(struct tsr_viewer_publish *p, const uint8_t *src, uint32_t src_stride,

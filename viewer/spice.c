@@ -97,6 +97,13 @@ static void primary_create(SpiceChannel *ch, gint format, gint width, gint heigh
 	s->stride = stride;
 	g_free(s->conv);
 	s->conv = format & 0x20 ? NULL : g_malloc0((size_t)width * (size_t)height * 4);
+	if (format & 0x20) {
+		/* 32-bit modes: the client's surface is the kiosk's, no copy per frame. */
+		if (!tsr_viewer_publish_surface_shared(s->pub, (uint32_t)width, (uint32_t)height,
+						       imgdata, (uint32_t)stride))
+			report_gone(s, "the kiosk link failed while sending a surface");
+		return;
+	}
 	rows = xrgb_rows(s, 0, 0, width, height, &rstride);
 	if (!tsr_viewer_publish_surface(s->pub, (uint32_t)width, (uint32_t)height, rows, rstride))
 		report_gone(s, "the kiosk link failed while sending a surface");

@@ -165,6 +165,66 @@ static void test_surface_and_damage(void)
 	teardown(&f);
 }
 
+static void send_surface_at(struct fixture *f, uint32_t offset, uint32_t w, uint32_t h,
+			    uint32_t stride, int fd)
+{
+	struct tsr_display_surface m = { .width = w, .height = h, .stride = stride,
+					 .format = TSR_DISPLAY_FORMAT_XRGB8888, .offset = offset };
+	g_assert_cmpint(tsr_frame_send(f->viewer, &m, sizeof(m), TSR_DISPLAY_SURFACE,
+				       TSR_DISPLAY_PROTO_VERSION, &fd, 1), ==, 0);
+	close(fd);
+}
+
+/* A memfd of size bytes with fill at byte offset (a multiple of 4 inside it), sealed. */
+static int memfd_at(size_t size, size_t offset, uint32_t fill)
+{
+	int fd = memfd(size, 0, 0);
+	uint32_t *p = mmap(NULL, size, PROT_WRITE, MAP_SHARED, fd, 0);
+
+	g_assert_true(p != MAP_FAILED);
+	p[offset / 4] = fill;
+	munmap(p, size);
+	g_assert_cmpint(fcntl(fd, F_ADD_SEALS, ALL_SEALS), ==, 0);
+	return fd;
+}
+
+/* A surface that starts offset bytes into its memfd (the viewer shares its SPICE client's own
+ * memory, which starts inside a page): the pixels offered start there, the memfd must hold
+ * offset + stride x height, and the offset is a multiple of 4 below one page. */
+static void test_surface_offset(void)
+{
+	static const struct {
+		uint32_t offset;
+		size_t size;
+		const char *violation; /* NULL: accepted */
+	} cases[] = {
+		{ 16, 16 + 256 * 32, NULL },
+		{ 4092, 4092 + 256 * 32, NULL },
+		{ 16, 256 * 32, "needs" },      /* the rows would run past the end */
+		{ 2, 2 + 256 * 32 + 2, "offset" },
+		{ 4096, 4096 + 256 * 32, "offset" },
+		{ 0xfffffffcu, 8192, "offset" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct fixture f;
+
+		setup(&f, NULL);
+		send_surface_at(&f, cases[i].offset, 64, 32, 256,
+				memfd_at(cases[i].size, cases[i].offset & ~3u & 0xfff, 0x00123456));
+		if (cases[i].violation) {
+			expect_violation(&f, cases[i].violation);
+			g_assert_cmpint(f.seen.surfaces, ==, 0);
+		} else {
+			send_damage(&f, 0, 0, 64, 32);
+			g_assert_cmpint(pump(&f), ==, TSR_VIEWER_LINK_OK);
+			g_assert_cmpint(f.seen.surfaces, ==, 1);
+			g_assert_cmpuint(f.seen.first_pixel, ==, 0x00123456);
+			g_assert_cmpint(f.seen.damages, ==, 1);
+		}
+		teardown(&f);
+	}
+}
+
 /* The link bounds stride with the scene's limit (proto/display.h): the widest stride the scene
  * draws is accepted, one step more is a violation before anything is mapped or offered. */
 static void test_stride_bound(void)
@@ -490,6 +550,7 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/viewer-link/surface-and-damage-accepted", test_surface_and_damage);
 	g_test_add_func("/viewer-link/stride-bounded-by-the-scene-limit", test_stride_bound);
+	g_test_add_func("/viewer-link/surface-offset-bounded", test_surface_offset);
 	g_test_add_func("/viewer-link/refused-surface-keeps-the-old-one-mapped",
 			test_refused_surface_keeps_the_old_one);
 	g_test_add_func("/viewer-link/damage-before-surface-rejected", test_damage_before_surface);

@@ -1,0 +1,56 @@
+/* viewer/share.c: a sealed memfd in place of existing memory (see share.h).
+ *
+ * The memfd is filled and sealed at a scratch address first, then moved over the old pages
+ * with one mremap, which replaces them atomically or fails leaving them untouched: the client
+ * never sees its surface missing or half-copied. The pages around the surface may hold a few
+ * bytes of the allocator's own bookkeeping; they move along with the same contents, stay the
+ * viewer's own memory and are only readable to the kiosk, which reads the surface alone. */
+#include "config.h"
+#include "viewer/share.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
+
+int tsr_viewer_share_in_place(void *mem, size_t len, uint32_t *offset)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = (uintptr_t)mem & ~(page - 1);
+	uintptr_t end = ((uintptr_t)mem + len + page - 1) & ~(page - 1);
+	size_t span = end - start;
+	void *scratch;
+	int fd, saved;
+
+	if (len == 0 || (uintptr_t)mem + len < (uintptr_t)mem) {
+		errno = EINVAL;
+		return -1;
+	}
+	fd = memfd_create("tessera-surface", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -1;
+	if (ftruncate(fd, (off_t)span) < 0)
+		goto fail;
+	scratch = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (scratch == MAP_FAILED)
+		goto fail;
+	memcpy(scratch, (const void *)start, span);
+	/* No F_SEAL_WRITE: frames keep arriving in this memory. */
+	if (fcntl(fd, F_ADD_SEALS, SEALS) < 0 ||
+	    mremap(scratch, span, span, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)start) == MAP_FAILED) {
+		saved = errno;
+		munmap(scratch, span);
+		errno = saved;
+		goto fail;
+	}
+	*offset = (uint32_t)((uintptr_t)mem - start);
+	return fd;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
