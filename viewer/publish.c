@@ -14,8 +14,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
-
 struct tsr_viewer_publish {
 	int link;
 	uint8_t *map; /* our copy of the surface; NULL when the client's own memory is shared */
@@ -44,31 +42,6 @@ void tsr_viewer_publish_destroy(struct tsr_viewer_publish *p)
 	if (p->map)
 		munmap(p->map, p->map_len);
 	free(p);
-}
-
-/* A sealed memfd of len bytes mapped read-write in *map; returns the fd or -1. */
-static int sealed_memfd(const char *name, size_t len, uint8_t **map)
-{
-	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	void *m;
-
-	if (fd < 0)
-		return -1;
-	if (ftruncate(fd, (off_t)len) < 0)
-		goto fail;
-	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (m == MAP_FAILED)
-		goto fail;
-	/* No F_SEAL_WRITE: frames keep arriving in this memory. */
-	if (fcntl(fd, F_ADD_SEALS, SEALS) < 0) {
-		munmap(m, len);
-		goto fail;
-	}
-	*map = m;
-	return fd;
-fail:
-	close(fd);
-	return -1;
 }
 
 static bool send_blocking(struct tsr_viewer_publish *p, void *msg, size_t len, uint16_t type, int fd)
@@ -118,7 +91,7 @@ bool tsr_viewer_publish_surface(struct tsr_viewer_publish *p, uint32_t width, ui
 
 	if (!width || !height || width > TSR_DISPLAY_MAX_SIDE || height > TSR_DISPLAY_MAX_SIDE)
 		return false;
-	fd = sealed_memfd("tessera-surface", len, &map);
+	fd = tsr_viewer_sealed_memfd("tessera-surface", len, &map);
 	if (fd < 0)
 		return false;
 	for (uint32_t y = 0; y < height; y++)
@@ -254,7 +227,7 @@ bool tsr_viewer_publish_cursor(struct tsr_viewer_publish *p, const uint32_t *arg
 		m.hot_x = w - 1;
 	if (hot_y >= h)
 		m.hot_y = h - 1;
-	fd = sealed_memfd("tessera-cursor", len, &map);
+	fd = tsr_viewer_sealed_memfd("tessera-cursor", len, &map);
 	if (fd < 0)
 		return false;
 	memcpy(map, argb, len);

@@ -16,41 +16,53 @@
 
 #define SEALS (F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
 
+int tsr_viewer_sealed_memfd(const char *name, size_t len, uint8_t **map)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	void *m = MAP_FAILED;
+	int saved;
+
+	if (fd < 0)
+		return -1;
+	if (ftruncate(fd, (off_t)len) == 0)
+		m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	/* No F_SEAL_WRITE: frames keep arriving in this memory. */
+	if (m != MAP_FAILED && fcntl(fd, F_ADD_SEALS, SEALS) == 0) {
+		*map = m;
+		return fd;
+	}
+	saved = errno;
+	if (m != MAP_FAILED)
+		munmap(m, len);
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
 int tsr_viewer_share_in_place(void *mem, size_t len, uint32_t *offset)
 {
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	uintptr_t start = (uintptr_t)mem & ~(page - 1);
 	uintptr_t end = ((uintptr_t)mem + len + page - 1) & ~(page - 1);
 	size_t span = end - start;
-	void *scratch;
+	uint8_t *scratch;
 	int fd, saved;
 
 	if (len == 0 || (uintptr_t)mem + len < (uintptr_t)mem) {
 		errno = EINVAL;
 		return -1;
 	}
-	fd = memfd_create("tessera-surface", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	fd = tsr_viewer_sealed_memfd("tessera-surface", span, &scratch);
 	if (fd < 0)
 		return -1;
-	if (ftruncate(fd, (off_t)span) < 0)
-		goto fail;
-	scratch = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (scratch == MAP_FAILED)
-		goto fail;
 	memcpy(scratch, (const void *)start, span);
-	/* No F_SEAL_WRITE: frames keep arriving in this memory. */
-	if (fcntl(fd, F_ADD_SEALS, SEALS) < 0 ||
-	    mremap(scratch, span, span, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)start) == MAP_FAILED) {
+	if (mremap(scratch, span, span, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)start) == MAP_FAILED) {
 		saved = errno;
 		munmap(scratch, span);
+		close(fd);
 		errno = saved;
-		goto fail;
+		return -1;
 	}
 	*offset = (uint32_t)((uintptr_t)mem - start);
 	return fd;
-fail:
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return -1;
 }
