@@ -481,6 +481,7 @@ static void sync_all(struct kiosk *k)
 	tsr_displays_set_focus(k->displays, focus);
 	if (!tsr_kiosk_screens_draw(k->scene, k->session, &k->targets, &error))
 		tsr_err("screen %s: %s", tsr_kiosk_screen_name(screen), error->message);
+	tsr_displays_frames_changed(k->displays);
 	tsr_input_router_set_kiosk_grab(k->router, screen != TSR_KIOSK_SCREEN_DESKTOP);
 	tsr_input_router_set_focus(k->router, screen == TSR_KIOSK_SCREEN_DESKTOP && focus
 						      ? tsr_displays_id(k->displays, focus)

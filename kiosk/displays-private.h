@@ -4,6 +4,7 @@
 #define TSR_KIOSK_DISPLAYS_PRIVATE_H
 
 #include "kiosk/displays.h"
+#include "kiosk/resize-debounce.h"
 #include "proto/viewer-link.h"
 
 struct tsr_display {
@@ -21,6 +22,8 @@ struct tsr_display {
 	bool ready_told;              /* first_frame said for the current surface */
 	char *cut_reason;             /* set inside the link's dispatch, acted on after it returns */
 	int32_t sw, sh;               /* surface size */
+	struct tsr_resize_debounce resize; /* asking the guest for its frame's size */
+	guint resize_timer;
 };
 
 struct tsr_displays {
@@ -34,5 +37,7 @@ struct tsr_displays {
 
 struct tsr_display *tsr_displays_by_name(const struct tsr_displays *displays, const char *name);
 struct tsr_display *tsr_displays_by_id(const struct tsr_displays *displays, int id);
+/* The viewer goes: no request waits for it, and its successor's guest was never asked. */
+void tsr_displays_resize_forget(struct tsr_display *d);
 
 #endif

@@ -62,6 +62,7 @@ static void cut_off(struct tsr_display *d)
 		g_clear_error(&error);
 	d->has_surface = d->connected = d->ready_told = d->drawn = false;
 	d->sw = d->sh = 0;
+	tsr_displays_resize_forget(d);
 	tsr_viewer_link_destroy(d->link);
 	d->link = NULL;
 	g_clear_pointer(&d->cut_reason, g_free);
@@ -189,6 +190,7 @@ static void on_status(void *opaque, uint32_t status)
 	if (status == TSR_DISPLAY_STATUS_CONNECTED) {
 		d->connected = true;
 		maybe_ready(d);
+		tsr_displays_frames_changed(d->owner);
 	}
 	/* The viewer exits next; its last frame is not the domain any more. */
 	if (status == TSR_DISPLAY_STATUS_DOMAIN_GONE)
@@ -316,6 +318,7 @@ bool tsr_displays_show(struct tsr_displays *ds, const char *domain, enum tsr_col
 	d->id = ds->next_id++;
 	d->sd = sd;
 	tsr_scene_domain_set_user_data(sd, d);
+	tsr_resize_debounce_reset(&d->resize);
 	g_ptr_array_add(ds->list, d);
 	return true;
 }

@@ -74,6 +74,9 @@ struct tsr_scene_domain *tsr_displays_scene_domain(const struct tsr_displays *di
 
 /* Focus and layout, as the session says. Focus NULL: none. */
 void tsr_displays_set_focus(struct tsr_displays *displays, const char *domain);
+/* The layout, focus, overlay or output changed: each connected viewer's guest is asked for
+ * the size of its domain's frame once that size has settled (kiosk/resize-debounce.h). */
+void tsr_displays_frames_changed(struct tsr_displays *displays);
 /* The router's id of a domain (-1 if not shown), and the name of an id (NULL if none). */
 int tsr_displays_id(const struct tsr_displays *displays, const char *domain);
 const char *tsr_displays_name(const struct tsr_displays *displays, int id);

@@ -4,7 +4,8 @@
 noinst_LIBRARIES += kiosk/libtsr-kiosk-display.a
 kiosk_libtsr_kiosk_display_a_SOURCES = \
 	kiosk/displays.c kiosk/displays.h kiosk/displays-private.h \
-	kiosk/displays-input.c \
+	kiosk/displays-input.c kiosk/displays-resize.c \
+	kiosk/resize-debounce.c kiosk/resize-debounce.h \
 	kiosk/standalone.c kiosk/standalone.h
 kiosk_libtsr_kiosk_display_a_CPPFLAGS = $(RENDERER_CPPFLAGS)
 KIOSK_DISPLAY_LIBS = kiosk/libtsr-kiosk-display.a $(DISPLAY_LIBS) $(INPUT_LIBS) $(RENDERER_LIBS)
@@ -40,6 +41,11 @@ tests_integration_kiosk_hostile_test_SOURCES = tests/integration/kiosk-hostile-t
 tests_integration_kiosk_hostile_test_LDADD = $(KIOSK_DISPLAY_LIBS)
 EXTRA_tests_integration_kiosk_hostile_test_DEPENDENCIES = viewer/tessera-viewer$(EXEEXT) \
 	tests/testdomain/tessera-testdomain$(EXEEXT)
+
+# When and what the kiosk asks a guest's mode to be (debounce, fitting, the viewer's check).
+UNIT_TESTS += tests/unit/kiosk-resize-test
+check_PROGRAMS += tests/unit/kiosk-resize-test
+tests_unit_kiosk_resize_test_LDADD = $(KIOSK_DISPLAY_LIBS)
 
 # A real VM (QEMU TCG + SPICE) shown by the kiosk: tests/system/kiosk-vm-test.sh.
 SYSTEM_TESTS += tests/system/kiosk-vm-test.sh

@@ -24,6 +24,7 @@ enum tsr_display_msg_type {
 	TSR_DISPLAY_KEY = 16,
 	TSR_DISPLAY_POINTER = 17,
 	TSR_DISPLAY_RELEASE_ALL = 18,
+	TSR_DISPLAY_RESIZE = 19, /* the size of the domain's frame (proto/display-resize.h) */
 };
 
 /* Pixel format of surfaces: 32 bits per pixel, little-endian B, G, R, unused (pixman x8r8g8b8). */
@@ -93,6 +94,11 @@ struct tsr_display_pointer {
 
 struct tsr_display_release_all {
 	struct tsr_frame_header hdr;
+};
+
+struct tsr_display_resize {
+	struct tsr_frame_header hdr;
+	uint32_t width, height; /* within proto/display-resize.h's limits */
 };
 
 #endif

@@ -4,7 +4,7 @@
 # kiosk <-> broker messages and the control protocol (tessera-ctl, tessera-provision -> broker).
 noinst_LIBRARIES += proto/libtsr-proto.a
 proto_libtsr_proto_a_SOURCES = \
-	proto/display.h \
+	proto/display.h proto/display-resize.c proto/display-resize.h \
 	proto/sealed-memfd.c proto/sealed-memfd.h \
 	proto/viewer-link.c proto/viewer-link.h \
 	proto/console.c proto/console.h \

@@ -406,3 +406,10 @@ int tsr_viewer_link_send_release_all(struct tsr_viewer_link *link)
 
 	return send_msg(link, &m, sizeof(m), TSR_DISPLAY_RELEASE_ALL);
 }
+
+int tsr_viewer_link_send_resize(struct tsr_viewer_link *link, uint32_t width, uint32_t height)
+{
+	struct tsr_display_resize m = { .width = width, .height = height };
+
+	return send_msg(link, &m, sizeof(m), TSR_DISPLAY_RESIZE);
+}

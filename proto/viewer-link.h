@@ -92,5 +92,8 @@ int tsr_viewer_link_send_pointer(struct tsr_viewer_link *link, int32_t x, int32_
 				 uint32_t buttons) __attribute__((warn_unused_result));
 int tsr_viewer_link_send_release_all(struct tsr_viewer_link *link)
 	__attribute__((warn_unused_result));
+/* Ask the guest for width x height (proto/display-resize.h's limits; the viewer refuses others). */
+int tsr_viewer_link_send_resize(struct tsr_viewer_link *link, uint32_t width, uint32_t height)
+	__attribute__((warn_unused_result));
 
 #endif

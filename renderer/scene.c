@@ -481,6 +481,16 @@ bool tsr_scene_domain_content_rect(const struct tsr_scene_domain *domain, struct
 	return !tsr_rect_empty(rect);
 }
 
+bool tsr_scene_domain_frame_rect(const struct tsr_scene_domain *domain, struct tsr_rect *rect)
+{
+	if (domain->tile < 0) {
+		*rect = (struct tsr_rect){ 0, 0, 0, 0 };
+		return false;
+	}
+	*rect = domain->scene->geometry.tiles[domain->tile].inner;
+	return !tsr_rect_empty(rect);
+}
+
 static int64_t surface_coord(int64_t d, int64_t content, int64_t surface)
 {
 	int64_t scale = (surface << 16) / content;

@@ -174,6 +174,11 @@ int32_t tsr_scene_text_width(struct tsr_scene *scene, const char *text, int32_t 
  * the domain is not shown in the current layout or has no surface. */
 bool tsr_scene_domain_content_rect(const struct tsr_scene_domain *domain, struct tsr_rect *rect);
 
+/* The frame the domain is shown in now (its tile inside border and label: the largest its
+ * content can be), whether or not it has a surface; the size the kiosk asks a guest to take.
+ * false (and *rect empty) when the domain is not shown in the current layout. */
+bool tsr_scene_domain_frame_rect(const struct tsr_scene_domain *domain, struct tsr_rect *rect);
+
 /* Map a desktop point to surface coordinates of the domain (the surface pixel shown there).
  * false when the point is outside the domain's content rectangle. */
 bool tsr_scene_map_to_surface(const struct tsr_scene_domain *domain, int32_t desktop_x,

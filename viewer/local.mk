@@ -19,7 +19,12 @@ FUZZ_VIEWER_LINK_SRC = tests/fuzz/viewer-link-fuzz.c proto/viewer-link.c \
 	proto/sealed-memfd.c common/frame.c common/fdpass.c common/clock.c
 EXTRA_DIST += $(FUZZ_VIEWER_LINK_SRC) tests/fuzz/viewer-link-fuzz.sh tests/fuzz/viewer-link-corpus
 $(eval $(call tsr_fuzz_binary,viewer-link-fuzz,$(FUZZ_VIEWER_LINK_SRC)))
-$(eval $(call tsr_fuzz_check,display,viewer-link-fuzz.sh,viewer-link-fuzz))
+# The viewer's check of the kiosk's resize request, run by the same target.
+FUZZ_DISPLAY_RESIZE_SRC = tests/fuzz/display-resize-fuzz.c proto/display-resize.c
+EXTRA_DIST += $(FUZZ_DISPLAY_RESIZE_SRC) tests/fuzz/display-resize-corpus
+$(eval $(call tsr_fuzz_binary,display-resize-fuzz,$(FUZZ_DISPLAY_RESIZE_SRC),$(GLIB_CFLAGS),\
+	$(GLIB_LIBS)))
+$(eval $(call tsr_fuzz_check,display,viewer-link-fuzz.sh,viewer-link-fuzz display-resize-fuzz))
 EXTRA_CHECK_TARGETS += fuzz-check-display
 
 # tessera-viewer: started only through viewer/spawn.c, so it lives in libexec.
@@ -27,12 +32,14 @@ libexec_PROGRAMS += viewer/tessera-viewer
 viewer_tessera_viewer_SOURCES = \
 	viewer/main.c \
 	viewer/spice.c viewer/spice.h \
+	viewer/monitors.c viewer/monitors.h \
 	viewer/publish.c viewer/publish.h \
 	viewer/share.c viewer/share.h \
 	viewer/sandbox.c viewer/sandbox.h \
 	proto/display.h
 viewer_tessera_viewer_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS) $(SECCOMP_CFLAGS)
-viewer_tessera_viewer_LDADD = $(COMMON_LIBS) $(SPICE_CLIENT_LIBS) $(SECCOMP_LIBS)
+viewer_tessera_viewer_LDADD = proto/libtsr-proto.a $(COMMON_LIBS) $(SPICE_CLIENT_LIBS) \
+	$(SECCOMP_LIBS)
 dist_man_MANS += doc/man/tessera-viewer.1
 
 INTEGRATION_TESTS += tests/integration/viewer-test

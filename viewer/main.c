@@ -11,6 +11,7 @@
 #include "common/frame.h"
 #include "common/log.h"
 #include "proto/display.h"
+#include "proto/display-resize.h"
 #include "viewer/publish.h"
 #include "viewer/sandbox.h"
 #include "viewer/spice.h"
@@ -83,6 +84,21 @@ static void on_pending(void *data)
 		v->out_watch = g_unix_fd_add(v->link, G_IO_OUT, on_writable, v);
 }
 
+/* A size outside the limits is refused and changes nothing (the guest keeps its mode); only a
+ * message of the wrong length breaks the protocol. */
+static bool resize(struct viewer *v, const void *buf, size_t len)
+{
+	g_autoptr(GError) error = NULL;
+	uint32_t w, h;
+
+	if (tsr_display_resize_parse(buf, len, &w, &h, &error)) {
+		tsr_viewer_spice_resize(v->spice, w, h);
+		return true;
+	}
+	tsr_warn("%s", error->message);
+	return !g_error_matches(error, TSR_DISPLAY_RESIZE_ERROR, TSR_DISPLAY_RESIZE_ERROR_SIZE);
+}
+
 static bool handle(struct viewer *v, const void *buf, size_t len)
 {
 	struct tsr_frame_header hdr;
@@ -109,6 +125,8 @@ static bool handle(struct viewer *v, const void *buf, size_t len)
 			return false;
 		tsr_viewer_spice_release_all(v->spice);
 		return true;
+	case TSR_DISPLAY_RESIZE:
+		return resize(v, buf, len);
 	default:
 		return false;
 	}

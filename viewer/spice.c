@@ -3,6 +3,7 @@
 #include "viewer/spice.h"
 #include "common/log.h"
 #include "proto/display.h"
+#include "viewer/monitors.h"
 
 #include <spice-client.h>
 #include <string.h>
@@ -14,6 +15,7 @@ struct tsr_viewer_spice {
 	SpiceSession *session;
 	SpiceMainChannel *main;
 	SpiceInputsChannel *inputs;
+	struct tsr_viewer_monitors *monitors;
 	struct tsr_viewer_publish *pub;
 	tsr_viewer_spice_gone_func gone;
 	void *opaque;
@@ -238,6 +240,7 @@ static void channel_new(SpiceSession *session, SpiceChannel *ch, gpointer data)
 	switch (type) {
 	case SPICE_CHANNEL_MAIN:
 		s->main = SPICE_MAIN_CHANNEL(ch);
+		tsr_viewer_monitors_set_channel(s->monitors, s->main);
 		return; /* opened by spice_session_open_fd */
 	case SPICE_CHANNEL_DISPLAY:
 		g_signal_connect(ch, "display-primary-create", G_CALLBACK(primary_create), s);
@@ -266,6 +269,7 @@ struct tsr_viewer_spice *tsr_viewer_spice_create(const int *fds, size_t nfds,
 	struct tsr_viewer_spice *s = g_new0(struct tsr_viewer_spice, 1);
 
 	s->pub = pub;
+	s->monitors = tsr_viewer_monitors_create();
 	s->gone = gone;
 	s->opaque = opaque;
 	for (size_t i = 0; i < nfds && i < MAX_FDS; i++)
@@ -296,6 +300,7 @@ void tsr_viewer_spice_destroy(struct tsr_viewer_spice *s)
 		return;
 	g_signal_handlers_disconnect_by_data(s->session, s);
 	spice_session_disconnect(s->session);
+	tsr_viewer_monitors_destroy(s->monitors);
 	g_object_unref(s->session);
 	for (size_t i = 0; i < s->nfds; i++)
 		if (s->fds[i] >= 0)
@@ -372,4 +377,9 @@ void tsr_viewer_spice_release_all(struct tsr_viewer_spice *s)
 	}
 	if (s->buttons)
 		tsr_viewer_spice_pointer(s, s->px, s->py, 0);
+}
+
+void tsr_viewer_spice_resize(struct tsr_viewer_spice *s, uint32_t width, uint32_t height)
+{
+	tsr_viewer_monitors_request(s->monitors, width, height);
 }

@@ -35,5 +35,7 @@ void tsr_viewer_spice_key(struct tsr_viewer_spice *s, uint32_t scancode, bool do
 void tsr_viewer_spice_pointer(struct tsr_viewer_spice *s, int32_t x, int32_t y, uint32_t buttons);
 /* Release every key and button this viewer pressed. */
 void tsr_viewer_spice_release_all(struct tsr_viewer_spice *s);
+/* Ask the guest's agent for this mode (viewer/monitors.h); already checked. */
+void tsr_viewer_spice_resize(struct tsr_viewer_spice *s, uint32_t width, uint32_t height);
 
 #endif

@@ -166,6 +166,38 @@ static void test_layout_and_mapping(void)
 	tsr_scene_destroy(s);
 }
 
+/* A domain's frame is where its content may be, surface or not: tiled frames are side by
+ * side, the content of a surface fills its frame exactly when their sizes agree, and a domain
+ * single does not show has no frame. */
+static void test_frames(void)
+{
+	GError *error = NULL;
+	struct tsr_scene *s = new_scene(1280, 720);
+	struct tsr_scene_domain *da = tsr_scene_add_domain(s, "alpha", TSR_COLOR_RED, &error);
+	struct tsr_scene_domain *db = tsr_scene_add_domain(s, "beta", TSR_COLOR_GREEN, &error);
+	struct tsr_rect fa, fb, c;
+
+	tsr_scene_set_layout(s, TSR_LAYOUT_TILED);
+	g_assert_true(tsr_scene_domain_frame_rect(da, &fa));
+	g_assert_true(tsr_scene_domain_frame_rect(db, &fb));
+	g_assert_cmpint(fa.x + fa.width, <=, fb.x);
+	g_assert_cmpint(fa.width, >, 500);
+	g_assert_cmpint(fa.height, >, 500);
+	uint32_t *px = g_new0(uint32_t, (gsize)fa.width * fa.height);
+	struct tsr_pixels p = { px, fa.width, fa.height, fa.width * 4 };
+	g_assert_true(tsr_scene_domain_set_surface(da, &p, NULL, &error));
+	g_assert_true(tsr_scene_domain_content_rect(da, &c));
+	g_assert_cmpmem(&c, sizeof c, &fa, sizeof fa);
+	tsr_scene_set_focus(s, db);
+	tsr_scene_set_layout(s, TSR_LAYOUT_SINGLE);
+	g_assert_false(tsr_scene_domain_frame_rect(da, &fa));
+	g_assert_cmpint(fa.width, ==, 0);
+	g_assert_true(tsr_scene_domain_frame_rect(db, &fb));
+	g_assert_cmpint(fb.width, >, 1200);
+	tsr_scene_destroy(s);
+	g_free(px);
+}
+
 /* A white surface on a scene: its pixels are inside its content rectangle, not outside. */
 static void test_pixels_stay_inside(void)
 {
@@ -325,6 +357,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/renderer/scene/parses-names-strictly", test_parse_names);
 	g_test_add_func("/renderer/scene/rejects-bad-input-unchanged", test_rejections);
 	g_test_add_func("/renderer/scene/layout-hit-test-and-mapping-agree", test_layout_and_mapping);
+	g_test_add_func("/renderer/scene/frames-of-tiled-and-single", test_frames);
 	g_test_add_func("/renderer/scene/domain-pixels-fill-content", test_pixels_stay_inside);
 	g_test_add_func("/renderer/scene/overlay-hides-domains-and-updates-minimally", test_overlay);
 	g_test_add_func("/renderer/scene/mapping-names-the-pixel-shown", test_mapping_matches_pixels);
