@@ -7,6 +7,7 @@ proto_libtsr_proto_a_SOURCES = \
 	proto/display.h proto/display-resize.c proto/display-resize.h \
 	proto/sealed-memfd.c proto/sealed-memfd.h \
 	proto/viewer-link.c proto/viewer-link.h \
+	proto/clipboard.c proto/clipboard.h \
 	proto/console.c proto/console.h \
 	proto/console-link.c proto/console-link.h \
 	proto/console-spawn.c proto/console-spawn.h \
@@ -27,3 +28,16 @@ UNIT_TESTS += tests/unit/proto-control-client-test
 check_PROGRAMS += tests/unit/proto-control-client-test
 tests_unit_proto_control_client_test_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS)
 tests_unit_proto_control_client_test_LDADD = $(PROTO_LIBS)
+
+# Clipboard text between kiosk and viewer: the text rule, the sealed memfds, the kiosk's gate.
+UNIT_TESTS += tests/unit/proto-clipboard-test
+check_PROGRAMS += tests/unit/proto-clipboard-test
+tests_unit_proto_clipboard_test_LDADD = $(PROTO_LIBS)
+
+# The clipboard messages' checks under libFuzzer (the text is a guest's, the answer a viewer's);
+# `make fuzz-check-clipboard` runs it with tests/fuzz/local.mk's recipe.
+FUZZ_CLIPBOARD_SRC = tests/fuzz/clipboard-fuzz.c proto/clipboard.c proto/sealed-memfd.c
+EXTRA_DIST += $(FUZZ_CLIPBOARD_SRC) tests/fuzz/clipboard-fuzz.sh tests/fuzz/clipboard-corpus
+$(eval $(call tsr_fuzz_binary,clipboard-fuzz,$(FUZZ_CLIPBOARD_SRC),$(GLIB_CFLAGS),$(GLIB_LIBS)))
+$(eval $(call tsr_fuzz_check,clipboard,clipboard-fuzz.sh,clipboard-fuzz))
+EXTRA_CHECK_TARGETS += fuzz-check-clipboard

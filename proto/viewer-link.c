@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,7 @@ struct tsr_viewer_link {
 	int64_t refilled_us;
 	int64_t resume_us;
 	uint64_t accepted, throttles;
+	struct tsr_clipboard_gate clipboard;
 	char error[256];
 };
 
@@ -139,6 +141,9 @@ static size_t expected_size(uint16_t type, size_t *nfds)
 		return sizeof(struct tsr_display_cursor_hide);
 	case TSR_DISPLAY_STATUS:
 		return sizeof(struct tsr_display_status);
+	case TSR_DISPLAY_CLIPBOARD_TEXT:
+	case TSR_DISPLAY_CLIPBOARD_EMPTY:
+		return tsr_clipboard_msg_size(type, nfds);
 	default:
 		return 0;
 	}
@@ -236,6 +241,21 @@ static bool handle_damage(struct tsr_viewer_link *link, const struct tsr_display
 	return true;
 }
 
+static bool handle_clipboard(struct tsr_viewer_link *link, const void *buf, size_t len, int fd)
+{
+	struct tsr_clipboard_answer answer;
+	char err[200];
+
+	if (!tsr_clipboard_gate_answer(&link->clipboard, buf, len, fd, &answer, err, sizeof(err)))
+		return violation(link, "%s", err);
+	if (link->cb.clipboard)
+		link->cb.clipboard(link->opaque, &answer);
+	if (answer.text)
+		explicit_bzero(answer.text, answer.length);
+	g_free(answer.text);
+	return true;
+}
+
 bool tsr_viewer_link_handle(struct tsr_viewer_link *link, const void *buf, size_t len, int *fds,
 			    size_t nfds)
 {
@@ -247,6 +267,7 @@ bool tsr_viewer_link_handle(struct tsr_viewer_link *link, const void *buf, size_
 		struct tsr_display_damage damage;
 		struct tsr_display_cursor cursor;
 		struct tsr_display_status status;
+		struct tsr_clipboard_text clipboard;
 	} m;
 
 	if (link->dead) {
@@ -299,6 +320,10 @@ bool tsr_viewer_link_handle(struct tsr_viewer_link *link, const void *buf, size_
 		if (link->cb.status)
 			link->cb.status(link->opaque, m.status.status);
 		ok = true;
+		break;
+	case TSR_DISPLAY_CLIPBOARD_TEXT:
+	case TSR_DISPLAY_CLIPBOARD_EMPTY:
+		ok = handle_clipboard(link, buf, len, nfds ? fds[0] : -1);
 		break;
 	default:
 		ok = violation(link, "unknown message type %u", hdr.type);
@@ -412,4 +437,33 @@ int tsr_viewer_link_send_resize(struct tsr_viewer_link *link, uint32_t width, ui
 	struct tsr_display_resize m = { .width = width, .height = height };
 
 	return send_msg(link, &m, sizeof(m), TSR_DISPLAY_RESIZE);
+}
+
+int tsr_viewer_link_clipboard_request(struct tsr_viewer_link *link, uint32_t max_bytes)
+{
+	struct tsr_clipboard_request m;
+
+	tsr_clipboard_gate_ask(&link->clipboard, max_bytes, &m);
+	return send_msg(link, &m, sizeof(m), TSR_DISPLAY_CLIPBOARD_REQUEST);
+}
+
+int tsr_viewer_link_clipboard_paste(struct tsr_viewer_link *link, const char *text, size_t len)
+{
+	struct tsr_clipboard_paste m = { .format = TSR_CLIPBOARD_FORMAT_UTF8,
+					 .length = (uint32_t)len };
+	int fd, r, saved;
+
+	if (link->dead) {
+		errno = EPIPE;
+		return -1;
+	}
+	fd = tsr_clipboard_memfd(text, len);
+	if (fd < 0)
+		return -1;
+	r = tsr_frame_send(link->sock, &m, sizeof(m), TSR_DISPLAY_CLIPBOARD_PASTE,
+			   TSR_DISPLAY_PROTO_VERSION, &fd, 1);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return r;
 }

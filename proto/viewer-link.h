@@ -13,6 +13,7 @@
 #define TSR_PROTO_VIEWER_LINK_H
 
 #include "common/clock.h"
+#include "proto/clipboard.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -47,6 +48,10 @@ struct tsr_viewer_link_callbacks {
 	/* cursor NULL: the domain hid its cursor. */
 	void (*cursor)(void *opaque, const struct tsr_viewer_cursor_view *cursor);
 	void (*status)(void *opaque, uint32_t status);
+	/* An answer to tsr_viewer_link_clipboard_request, already checked (proto/clipboard.h),
+	 * or one nobody asked for (answer->unasked: refused, nothing in it to use). The callee
+	 * may take answer->text (set it to NULL); the link frees what is left. */
+	void (*clipboard)(void *opaque, struct tsr_clipboard_answer *answer);
 };
 
 enum tsr_viewer_link_result {
@@ -94,6 +99,13 @@ int tsr_viewer_link_send_release_all(struct tsr_viewer_link *link)
 	__attribute__((warn_unused_result));
 /* Ask the guest for width x height (proto/display-resize.h's limits; the viewer refuses others). */
 int tsr_viewer_link_send_resize(struct tsr_viewer_link *link, uint32_t width, uint32_t height)
+	__attribute__((warn_unused_result));
+/* Ask for the domain's clipboard text, at most max_bytes; only the answer to the latest
+ * request is taken. */
+int tsr_viewer_link_clipboard_request(struct tsr_viewer_link *link, uint32_t max_bytes)
+	__attribute__((warn_unused_result));
+/* Hand text (checked by the caller: tsr_clipboard_text_ok) to the guest to paste. */
+int tsr_viewer_link_clipboard_paste(struct tsr_viewer_link *link, const char *text, size_t len)
 	__attribute__((warn_unused_result));
 
 #endif

@@ -15,10 +15,10 @@ tests_unit_renderer_viewer_link_test_LDADD = $(DISPLAY_LIBS)
 
 # The kiosk's parser of viewer messages under libFuzzer; `make fuzz-check-display` runs it
 # (the recipe is tests/fuzz/local.mk; doc/testing.md explains how to add another parser).
-FUZZ_VIEWER_LINK_SRC = tests/fuzz/viewer-link-fuzz.c proto/viewer-link.c \
+FUZZ_VIEWER_LINK_SRC = tests/fuzz/viewer-link-fuzz.c proto/viewer-link.c proto/clipboard.c \
 	proto/sealed-memfd.c common/frame.c common/fdpass.c common/clock.c
 EXTRA_DIST += $(FUZZ_VIEWER_LINK_SRC) tests/fuzz/viewer-link-fuzz.sh tests/fuzz/viewer-link-corpus
-$(eval $(call tsr_fuzz_binary,viewer-link-fuzz,$(FUZZ_VIEWER_LINK_SRC)))
+$(eval $(call tsr_fuzz_binary,viewer-link-fuzz,$(FUZZ_VIEWER_LINK_SRC),$(GLIB_CFLAGS),$(GLIB_LIBS)))
 # The viewer's check of the kiosk's resize request, run by the same target.
 FUZZ_DISPLAY_RESIZE_SRC = tests/fuzz/display-resize-fuzz.c proto/display-resize.c
 EXTRA_DIST += $(FUZZ_DISPLAY_RESIZE_SRC) tests/fuzz/display-resize-corpus
