@@ -32,34 +32,6 @@ static struct guest_image img;
 static char *tmpdir;
 static gid_t kvm_gid;
 
-/* The users' qemu processes, killed if the test dies on an assertion. */
-static volatile pid_t started[8];
-static volatile int n_started;
-
-static void kill_started(int sig)
-{
-	for (int i = 0; i < n_started; i++)
-		if (started[i] > 0)
-			kill(started[i], SIGKILL);
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static char *status_field(long pid, const char *field)
-{
-	char *path = g_strdup_printf("/proc/%ld/status", pid);
-	char *text = NULL;
-	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
-	char *line = strstr(text, field);
-	g_assert_nonnull(line);
-	line += strlen(field);
-	char *end = strchr(line, '\n');
-	char *value = g_strstrip(g_strndup(line, end ? (gsize)(end - line) : strlen(line)));
-	g_free(text);
-	g_free(path);
-	return value;
-}
-
 static bool cmdline_has(long pid, const char *a, const char *b)
 {
 	char *path = g_strdup_printf("/proc/%ld/cmdline", pid);
@@ -223,12 +195,11 @@ static char *start_and_check_as(struct tsr_backend *b, const char *name, uid_t u
 	g_assert_no_error(error);
 	long pid = tsr_backend_domain_pid(b, name);
 	g_assert_cmpint(pid, >, 0);
-	if (n_started < 8)
-		started[n_started++] = (pid_t)pid;
+	test_track((pid_t)pid);
 	const char *accel = tsr_backend_accel(b, name);
 	g_assert_nonnull(accel);
 	g_assert_true(cmdline_has(pid, "-accel", ran_as ? ran_as : accel));
-	char *groups = status_field(pid, "Groups:");
+	char *groups = proc_status_field(pid, "Groups:");
 	char *want = strcmp(accel, "kvm") == 0 ? g_strdup_printf("%u", (unsigned)kvm_gid)
 					       : g_strdup("");
 	g_assert_cmpstr(groups, ==, want);
@@ -312,11 +283,7 @@ static void test_marker_means_kvm(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
-	signal(SIGABRT, kill_started);
-	signal(SIGTERM, kill_started);
-	signal(SIGINT, kill_started);
-	tmpdir = g_dir_make_tmp("tsr-accel-XXXXXX", NULL);
-	chmod(tmpdir, 0755);
+	tmpdir = test_begin("tsr-accel-XXXXXX");
 	char *why = NULL;
 	if (geteuid() != 0 || !g_find_program_in_path("qemu-system-x86_64") ||
 	    access("/dev/kvm", F_OK) != 0) {
@@ -331,12 +298,5 @@ int main(int argc, char **argv)
 	g_test_add_func("/domains/accel/guest-without-userspace-marker-gets-tcg",
 			test_guest_that_hangs);
 	g_test_add_func("/domains/accel/userspace-marker-means-kvm", test_marker_means_kvm);
-	int rc = g_test_run();
-	if (!g_getenv("TSR_KEEP_TMP")) {
-		char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
-		if (system(cmd) != 0)
-			rc = 1;
-		g_free(cmd);
-	}
-	return rc;
+	return test_end(g_test_run(), tmpdir);
 }

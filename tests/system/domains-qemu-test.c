@@ -37,24 +37,9 @@ static bool saw_event(const char *prefix, const char *reason_part)
 	return false;
 }
 
-/* QEMUs this test started: killed if the test dies on a failed assertion or a timeout, so a
- * failure never leaves guests running on a shared machine. */
-static volatile pid_t started[16];
-static volatile int n_started;
-
 static void track(struct tsr_backend *b, const char *name)
 {
-	if (n_started < 16)
-		started[n_started++] = (pid_t)tsr_backend_domain_pid(b, name);
-}
-
-static void kill_started(int sig)
-{
-	for (int i = 0; i < n_started; i++)
-		if (started[i] > 0)
-			kill(started[i], SIGKILL);
-	signal(sig, SIG_DFL);
-	raise(sig);
+	test_track((pid_t)tsr_backend_domain_pid(b, name));
 }
 
 static struct tsr_backend *make_backend(void)
@@ -87,22 +72,6 @@ static void define(struct tsr_backend *b, const char *name, uid_t uid, bool disp
 	g_assert_no_error(error);
 }
 
-static char *status_field(long pid, const char *field)
-{
-	char *path = g_strdup_printf("/proc/%ld/status", pid), *text = NULL;
-	char *value = NULL;
-	g_file_get_contents(path, &text, NULL, NULL);
-	for (char **l = g_strsplit(text ? text : "", "\n", -1), **p = l; l && *p; p++) {
-		if (g_str_has_prefix(*p, field) && !value)
-			value = g_strdup(g_strstrip(*p + strlen(field)));
-		if (!p[1])
-			g_strfreev(l);
-	}
-	g_free(text);
-	g_free(path);
-	return value;
-}
-
 static bool prepare(void)
 {
 	char *why = NULL;
@@ -131,8 +100,8 @@ static void test_lifecycle(void)
 	g_assert_cmpint(pid, >, 0);
 
 	/* The device model: the domain's user, no groups, seccomp filter on. */
-	char *uid = status_field(pid, "Uid:"), *gid = status_field(pid, "Gid:");
-	char *seccomp = status_field(pid, "Seccomp:"), *groups = status_field(pid, "Groups:");
+	char *uid = proc_status_field(pid, "Uid:"), *gid = proc_status_field(pid, "Gid:");
+	char *seccomp = proc_status_field(pid, "Seccomp:"), *groups = proc_status_field(pid, "Groups:");
 	g_assert_cmpstr(uid, ==, "64101\t64101\t64101\t64101");
 	g_assert_cmpstr(gid, ==, "64101\t64101\t64101\t64101");
 	g_assert_cmpstr(seccomp, ==, "2");
@@ -245,8 +214,7 @@ static void test_pair(void)
 				    G_SPAWN_SEARCH_PATH | G_SPAWN_DO_NOT_REAP_CHILD |
 					    G_SPAWN_STDERR_TO_DEV_NULL,
 				    NULL, NULL, &listener, NULL));
-	if (n_started < 16)
-		started[n_started++] = listener;
+	test_track(listener);
 	gsize probe_at = at_l;
 	g_assert_true(wait_for_text(ser_l, "probe 10.99.0.2:7777 failed", &probe_at, 60000));
 	probe_at = at_l;
@@ -364,21 +332,10 @@ static void test_refusals(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
-	signal(SIGABRT, kill_started);
-	signal(SIGTERM, kill_started);
-	signal(SIGINT, kill_started);
 	events = g_ptr_array_new_with_free_func(g_free);
-	tmpdir = g_dir_make_tmp("tsr-qemu-XXXXXX", NULL);
-	chmod(tmpdir, 0755);
+	tmpdir = test_begin("tsr-qemu-XXXXXX");
 	g_test_add_func("/domains/qemu/refusals", test_refusals);
 	g_test_add_func("/domains/qemu/lifecycle-display-input-privileges", test_lifecycle);
 	g_test_add_func("/domains/qemu/smartcard-network-adopt-crash", test_pair);
-	int rc = g_test_run();
-	if (!g_getenv("TSR_KEEP_TMP")) {
-		char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
-		if (system(cmd) != 0)
-			rc = 1;
-		g_free(cmd);
-	}
-	return rc;
+	return test_end(g_test_run(), tmpdir);
 }

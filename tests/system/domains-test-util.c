@@ -5,13 +5,73 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <spice-client.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tests/guest/font.h"
+
+static volatile pid_t started[16];
+static volatile int n_started;
+
+static void kill_started(int sig)
+{
+	for (int i = 0; i < n_started; i++)
+		if (started[i] > 0)
+			kill(started[i], SIGKILL);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+char *test_begin(const char *tmp_template)
+{
+	signal(SIGABRT, kill_started);
+	signal(SIGTERM, kill_started);
+	signal(SIGINT, kill_started);
+	char *tmpdir = g_dir_make_tmp(tmp_template, NULL);
+	g_assert_nonnull(tmpdir);
+	chmod(tmpdir, 0755);
+	return tmpdir;
+}
+
+void test_track(pid_t pid)
+{
+	if (pid > 0 && n_started < (int)G_N_ELEMENTS(started))
+		started[n_started++] = pid;
+}
+
+int test_end(int rc, const char *tmpdir)
+{
+	if (!g_getenv("TSR_KEEP_TMP")) {
+		char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
+		if (system(cmd) != 0)
+			rc = 1;
+		g_free(cmd);
+	}
+	return rc;
+}
+
+char *proc_status_field(long pid, const char *field)
+{
+	char *path = g_strdup_printf("/proc/%ld/status", pid);
+	char *text = NULL;
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	char **lines = g_strsplit(text, "\n", -1);
+	char *value = NULL;
+	for (char **l = lines; *l && !value; l++)
+		if (g_str_has_prefix(*l, field))
+			value = g_strdup(g_strstrip(*l + strlen(field)));
+	g_assert_nonnull(value);
+	g_strfreev(lines);
+	g_free(text);
+	g_free(path);
+	return value;
+}
 
 bool guest_image_get(struct guest_image *img, char **why)
 {

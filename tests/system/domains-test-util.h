@@ -1,12 +1,28 @@
-/* tests/system/domains-test-util.h: what the domain backend tests share: the guest image
- * (built once, cached), a bounded wait for a line on a guest's serial log, and a minimal SPICE
- * client that sees a domain's primary surface and types into it. */
+/* tests/system/domains-test-util.h: what the domain backend tests share: their temporary
+ * directory and the processes they started (never left running), a field of a process's
+ * status, the guest image (built once, cached), a bounded wait for a line on a guest's serial
+ * log, and a minimal SPICE client that sees a domain's primary surface and types into it. */
 #ifndef TSR_TESTS_DOMAINS_TEST_UTIL_H
 #define TSR_TESTS_DOMAINS_TEST_UTIL_H
 
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
+
+/* A test's start: processes given to test_track are killed (SIGKILL) if the test dies on a
+ * failed assertion, a timeout or ^C, so that a failure never leaves guests running on a shared
+ * machine; returns a new temporary directory (0755, so that the domains' users reach it) named
+ * after tmp_template ("tsr-qemu-XXXXXX"). */
+char *test_begin(const char *tmp_template);
+/* Up to 16 processes are remembered; pid <= 0 is ignored. */
+void test_track(pid_t pid);
+/* A test's end: removes tmpdir (kept when TSR_KEEP_TMP is set); rc, or 1 if it could not. */
+int test_end(int rc, const char *tmpdir);
+
+/* The value of field ("Uid:", "Groups:") in /proc/PID/status, stripped; the test fails when
+ * there is none. Free with g_free. */
+char *proc_status_field(long pid, const char *field);
 
 struct guest_image {
 	char *dir, *kernel, *initrd, *template_path, *template_sha256;
