@@ -38,6 +38,8 @@ tests_unit_common_clock_test_LDADD = $(COMMON_LIBS)
 # (tree.c).
 IN_CHILD = tests/harness/in-child.c tests/harness/in-child.h
 TEST_TREE = tests/harness/tree.c tests/harness/tree.h
+# Every thread of a sandboxed program under seccomp with no_new_privs (threads.c).
+TEST_THREADS = tests/harness/threads.c tests/harness/threads.h
 tests_unit_common_sandbox_test_SOURCES = tests/unit/common-sandbox-test.c $(IN_CHILD)
 tests_unit_common_sandbox_test_LDADD = $(COMMON_LIBS)
 tests_unit_common_seccomp_test_SOURCES = tests/unit/common-seccomp-test.c $(IN_CHILD)

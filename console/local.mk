@@ -20,6 +20,7 @@ dist_man_MANS += doc/man/tessera-console.1
 # Integration: a real console, a real SPICE client (spice-client-glib), the link as the feeder.
 INTEGRATION_TESTS += tests/integration/console-test
 check_PROGRAMS += tests/integration/console-test
+tests_integration_console_test_SOURCES = tests/integration/console-test.c $(TEST_THREADS)
 tests_integration_console_test_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS)
 tests_integration_console_test_LDADD = $(CONSOLE_LINK_LIBS) $(SPICE_CLIENT_LIBS)
 INTEGRATION_TESTS += tests/integration/console-reject-test

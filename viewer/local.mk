@@ -47,7 +47,7 @@ check_PROGRAMS += tests/integration/viewer-test
 tests_integration_viewer_test_SOURCES = tests/integration/viewer-test.c \
 	tests/integration/display-helpers.c tests/integration/display-helpers.h \
 	tests/testdomain/pattern.c tests/testdomain/pattern.h \
-	tests/testdomain/frame-code.c tests/testdomain/frame-code.h
+	tests/testdomain/frame-code.c tests/testdomain/frame-code.h $(TEST_THREADS)
 tests_integration_viewer_test_LDADD = $(DISPLAY_LIBS)
 # The test starts these programs.
 EXTRA_tests_integration_viewer_test_DEPENDENCIES = viewer/tessera-viewer$(EXEEXT) \

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "proto/console-link.h"
+#include "tests/harness/threads.h"
 
 #define WIDTH 320
 #define HEIGHT 200
@@ -952,29 +953,7 @@ static void test_sandbox(struct fixture *f, gconstpointer data)
 
 	/* Every thread (spice-server's display worker included) is under the seccomp filter
 	 * (mode 2) with no_new_privs: they were all created after both. */
-	{
-		char *tasks = g_strdup_printf("/proc/%d/task", (int)tsr_console_link_pid(f->link));
-		GDir *dir = g_dir_open(tasks, 0, NULL);
-		const char *tid;
-		int threads = 0;
-
-		g_assert_nonnull(dir);
-		while ((tid = g_dir_read_name(dir)) != NULL) {
-			char *tpath = g_strdup_printf("%s/%s/status", tasks, tid);
-			char *tstatus = NULL;
-
-			g_assert_true(g_file_get_contents(tpath, &tstatus, NULL, NULL));
-			g_assert_nonnull(strstr(tstatus, "\nSeccomp:\t2\n"));
-			g_assert_nonnull(strstr(tstatus, "\nNoNewPrivs:\t1\n"));
-			threads++;
-			g_free(tstatus);
-			g_free(tpath);
-		}
-		g_dir_close(dir);
-		g_free(tasks);
-		g_test_message("%d threads, all filtered", threads);
-		g_assert_cmpint(threads, >=, 2);
-	}
+	g_assert_cmpint(tsr_test_threads_filtered(tsr_console_link_pid(f->link)), >=, 2);
 
 	/* And it exits 0 when the kiosk closes the link. */
 	{

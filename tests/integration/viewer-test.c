@@ -10,6 +10,7 @@
 #include "proto/viewer-link.h"
 #include "viewer/spawn.h"
 #include "tests/integration/display-helpers.h"
+#include "tests/harness/threads.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -275,11 +276,8 @@ static void test_threads_filtered(void)
 	struct seen seen = { 0 };
 	struct tsr_viewer_link *link;
 	GError *error = NULL;
-	char *tasks, *status_path;
-	const char *tid;
-	GDir *d;
+	char *status_path;
 	struct stat st;
-	int threads = 0;
 
 	test_viewer_user(&p.uid, &p.gid);
 	td_start(&td, dir, "threads", false, "--pattern", "echo", "--size", "320x240", NULL);
@@ -291,23 +289,7 @@ static void test_threads_filtered(void)
 	g_assert_cmpint(stat(status_path, &st), ==, 0);
 	g_assert_cmpuint(st.st_uid, ==, 0);
 	g_free(status_path);
-	tasks = g_strdup_printf("/proc/%d/task", (int)vp.pid);
-	d = g_dir_open(tasks, 0, NULL);
-	g_assert_nonnull(d);
-	while ((tid = g_dir_read_name(d)) != NULL) {
-		char *path = g_strdup_printf("%s/%s/status", tasks, tid), *status = NULL;
-
-		g_assert_true(g_file_get_contents(path, &status, NULL, NULL));
-		g_assert_nonnull(strstr(status, "\nSeccomp:\t2\n"));
-		g_assert_nonnull(strstr(status, "\nNoNewPrivs:\t1\n"));
-		threads++;
-		g_free(status);
-		g_free(path);
-	}
-	g_dir_close(d);
-	g_test_message("%d threads, all filtered", threads);
-	g_assert_cmpint(threads, >, 1);
-	g_free(tasks);
+	g_assert_cmpint(tsr_test_threads_filtered(vp.pid), >, 1);
 	tsr_viewer_link_destroy(link);
 	g_assert_cmpint(wait_exit(vp.pid, 20000), ==, 0);
 	td_stop(&td);
