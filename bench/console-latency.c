@@ -158,7 +158,7 @@ int main(int argc, char **argv)
 	struct tsr_console_link_callbacks cb = { .ready = on_ready, .closed = on_closed };
 	char *dir = g_dir_make_tmp("tessera-console-bench-XXXXXX", NULL);
 	char *sock = g_build_filename(dir, "console.sock", NULL);
-	struct tsr_console_link_options opt = {
+	struct tsr_console_spawn_options opt = {
 		.program = TSR_BUILDDIR "/console/tessera-console",
 		.socket_path = sock,
 		.user = "nobody",

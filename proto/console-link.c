@@ -48,23 +48,16 @@ struct tsr_console_link {
 	GMainContext *context;
 };
 
-struct tsr_console_link *tsr_console_link_spawn(const struct tsr_console_link_options *options,
+struct tsr_console_link *tsr_console_link_spawn(const struct tsr_console_spawn_options *options,
 						const struct tsr_console_link_callbacks *callbacks,
 						void *data, GError **error)
 {
-	struct tsr_console_spawn_options so = { .stderr_fd = -1 };
+	static const struct tsr_console_spawn_options defaults = { .stderr_fd = -1 };
 	struct tsr_console_link *link;
 	pid_t pid;
 	int sock;
 
-	if (options) {
-		so.program = options->program;
-		so.socket_path = options->socket_path;
-		so.user = options->user;
-		so.socket_owner = options->socket_owner;
-		so.stderr_fd = options->stderr_fd;
-	}
-	sock = tsr_console_spawn(&so, &pid, error);
+	sock = tsr_console_spawn(options ? options : &defaults, &pid, error);
 	if (sock < 0)
 		return NULL;
 	link = tsr_console_link_wrap(sock, callbacks, data);

@@ -28,18 +28,8 @@
 #include <sys/types.h>
 
 #include "proto/console.h"
+#include "proto/console-spawn.h"
 #include "renderer/image.h"
-
-struct tsr_console_link_options {
-	/* The console binary; NULL = TSR_LIBEXECDIR/tessera-console. */
-	const char *program;
-	/* --socket, --user, --socket-owner of tessera-console; NULL = its default. */
-	const char *socket_path;
-	const char *user;
-	const char *socket_owner;
-	/* Where the console's stderr goes: -1 = the kiosk's own stderr. */
-	int stderr_fd;
-};
 
 struct tsr_console_link_callbacks {
 	/* The console listens and is sandboxed. */
@@ -61,8 +51,9 @@ struct tsr_console_link_callbacks {
 
 struct tsr_console_link;
 
-/* Start the console. Callbacks may be NULL. NULL with a GError on failure. */
-struct tsr_console_link *tsr_console_link_spawn(const struct tsr_console_link_options *options,
+/* Start the console (options NULL: all defaults, its stderr the kiosk's own). Callbacks may be
+ * NULL. NULL with a GError on failure. */
+struct tsr_console_link *tsr_console_link_spawn(const struct tsr_console_spawn_options *options,
 						const struct tsr_console_link_callbacks *callbacks,
 						void *data, GError **error)
 	__attribute__((warn_unused_result));

@@ -85,7 +85,7 @@ static void attack(const char *dir)
 	g_usleep(100000); /* the watch is in place (it only makes the race likelier) */
 
 	g_assert_cmpint(pipe2(err_pipe, O_CLOEXEC), ==, 0);
-	struct tsr_console_link_options options = {
+	struct tsr_console_spawn_options options = {
 		.program = TSR_BUILDDIR "/console/tessera-console",
 		.user = "nobody",
 		.socket_path = sock,

@@ -170,7 +170,7 @@ static const struct tsr_console_link_callbacks callbacks = {
 /* Run the fake console in case c until the link closes; returns the wait status. */
 static int run_case(const char *c, struct seen *seen)
 {
-	struct tsr_console_link_options options = { .program = self, .stderr_fd = -1 };
+	struct tsr_console_spawn_options options = { .program = self, .stderr_fd = -1 };
 	struct tsr_console_link *link;
 	GError *error = NULL;
 	uint32_t stride;
@@ -218,7 +218,7 @@ static void test_good(void)
 /* A console that stops reading never blocks the kiosk; what it missed arrives merged. */
 static void test_stuck_console(void)
 {
-	struct tsr_console_link_options options = { .program = self, .stderr_fd = -1 };
+	struct tsr_console_spawn_options options = { .program = self, .stderr_fd = -1 };
 	struct tsr_console_link *link;
 	GError *error = NULL;
 	struct seen seen = { 0 };

@@ -47,7 +47,7 @@ static void start(struct run *r)
 {
 	char *socket_path;
 	GError *error = NULL;
-	struct tsr_console_link_options options = {
+	struct tsr_console_spawn_options options = {
 		.program = TSR_BUILDDIR "/console/tessera-console",
 		.user = "nobody",
 	};

@@ -142,7 +142,7 @@ static bool is_ready(struct fixture *f)
 
 static void start_console(struct fixture *f, const char *owner)
 {
-	struct tsr_console_link_options options = {
+	struct tsr_console_spawn_options options = {
 		.program = TSR_BUILDDIR "/console/tessera-console",
 		.socket_path = f->socket_path,
 		.user = "nobody",
@@ -798,7 +798,7 @@ static bool released_at_end(struct fixture *f)
 static void test_slow_kiosk(struct fixture *f, gconstpointer data)
 {
 	enum { KEYS = 3000 }; /* 6000 key messages + at most 602 pointer ones < 8192 */
-	struct tsr_console_link_options options = {
+	struct tsr_console_spawn_options options = {
 		.program = TSR_BUILDDIR "/console/tessera-console",
 		.socket_path = f->socket_path,
 		.user = "nobody",
