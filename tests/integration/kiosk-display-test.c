@@ -2,7 +2,8 @@
  * headless screenshot. The pattern shows in the domain's content rectangle with the domain's
  * border colour around it; a guest mode change is followed; two domains side by side each show
  * their own pixels in their own colour; a viewer killed with SIGKILL turns into "display lost"
- * while the kiosk stays up, and a new viewer reattaches. */
+ * while the kiosk stays up, and a new viewer reattaches; a guest with an agent takes the size of
+ * its frame. */
 #include "config.h"
 #include "tests/testdomain/frame-code.h"
 #include "tests/testdomain/pattern.h"
@@ -298,6 +299,84 @@ static void test_hostile_viewer_process(void)
 	g_free(dir);
 }
 
+/* The sizes the domain's agent was asked for, in order ("monitors WxH" lines of its record). */
+static GPtrArray *monitors_asked(const struct td_proc *td)
+{
+	GPtrArray *sizes = g_ptr_array_new_with_free_func(g_free);
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+
+	g_assert_true(g_file_get_contents(td->record, &text, NULL, NULL));
+	lines = g_strsplit(text, "\n", -1);
+	for (char **l = lines; *l; l++)
+		if (g_str_has_prefix(*l, "monitors "))
+			g_ptr_array_add(sizes, g_strdup(*l + strlen("monitors ")));
+	return sizes;
+}
+
+/* Until name's content rectangle is w x h: the kiosk shows the surface the guest changed to. */
+static void wait_content_size(struct kiosk *k, const char *name, int w, int h, int g[4])
+{
+	for (int i = 0; i < 50; i++) {
+		kiosk_geometry(k, name, g);
+		if (g[2] == w && g[3] == h)
+			return;
+		g_hash_table_remove(k->geo, name);
+	}
+	g_assert_cmpint(g[2], ==, w);
+	g_assert_cmpint(g[3], ==, h);
+}
+
+/* Guests whose agent follows the client: each is asked, once its frame settled, for the size of
+ * its tile (the width a multiple of 8), changes its mode to it, and the kiosk then shows its
+ * pixels one to one. */
+static void test_guests_follow_their_frames(void)
+{
+	gchar *dir = g_dir_make_tmp("tsr-kiosk-XXXXXX", NULL);
+	struct td_proc a, b;
+	struct kiosk k;
+	char *sa, *sb;
+	int ga[4], gb[4], w, h;
+
+	td_start(&a, dir, "left", true, "--size", "640x480", "--agent", NULL);
+	td_start(&b, dir, "right", true, "--size", "640x480", "--agent", NULL);
+	sa = g_strdup_printf("left:green:%s", a.socket);
+	sb = g_strdup_printf("right:red:%s", b.socket);
+	kiosk_start(&k, dir, "tiled", NULL, sa, sb, NULL);
+	g_assert_true(wait_file_contains(a.record, "monitors ", 30000));
+	g_assert_true(wait_file_contains(b.record, "monitors ", 30000));
+	g_autoptr(GPtrArray) asked_a = monitors_asked(&a);
+	g_assert_cmpint(sscanf(g_ptr_array_index(asked_a, 0), "%dx%d", &w, &h), ==, 2);
+	g_test_message("asked for %dx%d", w, h);
+	/* Not the guest's 640x480, and fit for a side-by-side tile of 1280x720. */
+	g_assert_cmpint(w % 8, ==, 0);
+	g_assert_cmpint(w, >, 560);
+	g_assert_cmpint(w, <=, 640);
+	g_assert_cmpint(h, >, 560);
+	g_assert_cmpint(h, <, 720);
+	wait_content_size(&k, "left", w, h, ga);
+	wait_content_size(&k, "right", w, h, gb);
+	g_assert_cmpint(ga[0] + ga[2], <=, gb[0]);
+	g_assert_true(eventually_bars(&k, ga));
+	g_assert_true(eventually_bars(&k, gb));
+	/* Both tiles are one size, and neither guest was asked for another. */
+	g_autoptr(GPtrArray) again_a = monitors_asked(&a);
+	g_autoptr(GPtrArray) again_b = monitors_asked(&b);
+	g_test_message("requests: left %u, right %u", again_a->len, again_b->len);
+	for (guint i = 0; i < again_a->len; i++)
+		g_assert_cmpstr(g_ptr_array_index(again_a, i), ==, g_ptr_array_index(asked_a, 0));
+	for (guint i = 0; i < again_b->len; i++)
+		g_assert_cmpstr(g_ptr_array_index(again_b, i), ==, g_ptr_array_index(asked_a, 0));
+
+	kiosk_stop(&k);
+	td_stop(&a);
+	td_stop(&b);
+	g_free(sa);
+	g_free(sb);
+	test_dir_remove(dir);
+	g_free(dir);
+}
+
 static void test_bad_options(void)
 {
 	gchar *err = NULL;
@@ -322,6 +401,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/kiosk-display/single-pattern-chrome-mode-change", test_single_and_mode_change);
 	g_test_add_func("/kiosk-display/two-domains-viewer-kill-reattach", test_two_domains_and_viewer_kill);
 	g_test_add_func("/kiosk-display/hostile-viewer-process-cut-off", test_hostile_viewer_process);
+	g_test_add_func("/kiosk-display/guests-with-an-agent-follow-their-frames",
+			test_guests_follow_their_frames);
 	g_test_add_func("/kiosk-display/bad-options", test_bad_options);
 	return g_test_run();
 }

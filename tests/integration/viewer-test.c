@@ -228,6 +228,48 @@ static bool got_cursor(const struct seen *s)
 	return s->cursors > 0;
 }
 
+/* The kiosk's resize request reaches a guest with an agent as its monitors config, and the
+ * guest's new mode comes back as a surface; a size outside proto/display-resize.h's limits is
+ * refused without reaching the guest or ending the viewer; a request of the wrong length is a
+ * protocol violation (exit 4). */
+static void test_resize(void)
+{
+	gchar *dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL);
+	struct td_proc td;
+	struct tsr_viewer_process vp;
+	struct tsr_viewer_spawn_params p = { .domain = "agent", .viewer_path = VIEWER };
+	struct seen seen = { 0 };
+	struct tsr_viewer_link *link;
+	struct { struct tsr_frame_header hdr; uint32_t width; } short_msg = { .width = 800 };
+	GError *error = NULL;
+	gchar *text = NULL;
+	int status;
+
+	test_viewer_user(&p.uid, &p.gid);
+	td_start(&td, dir, "agent", true, "--size", "640x480", "--agent", NULL);
+	p.spice_socket = td.socket;
+	g_assert_true(tsr_viewer_spawn(&p, &vp, &error));
+	g_assert_no_error(error);
+	link = tsr_viewer_link_create(vp.link, NULL, NULL, &cbs, &seen);
+	g_assert_true(pump_until(link, &seen, connected));
+	g_assert_cmpint(tsr_viewer_link_send_resize(link, 1000, 100), ==, 0);
+	g_assert_cmpint(tsr_viewer_link_send_resize(link, 804, 600), ==, 0);
+	g_assert_cmpint(tsr_viewer_link_send_resize(link, 800, 600), ==, 0);
+	g_assert_true(pump_until(link, &seen, resized));
+	g_assert_true(g_file_get_contents(td.record, &text, NULL, NULL));
+	g_assert_cmpstr(text, ==, "monitors 800x600\n");
+	g_free(text);
+	g_assert_cmpint(tsr_frame_send(tsr_viewer_link_fd(link), &short_msg, sizeof(short_msg),
+				       TSR_DISPLAY_RESIZE, TSR_DISPLAY_PROTO_VERSION, NULL, 0), ==, 0);
+	status = wait_exit(vp.pid, 20000);
+	g_assert_true(WIFEXITED(status));
+	g_assert_cmpint(WEXITSTATUS(status), ==, 4);
+	tsr_viewer_link_destroy(link);
+	td_stop(&td);
+	test_dir_remove(dir);
+	g_free(dir);
+}
+
 static void test_echo(void)
 {
 	gchar *dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL);
@@ -403,6 +445,7 @@ int main(int argc, char **argv)
 	}
 	g_test_add_func("/viewer/pixels-mode-change-input-domain-gone", test_pixels_mode_change_input);
 	g_test_add_func("/viewer/echo-keys-cursor-kiosk-close-exits-0", test_echo);
+	g_test_add_func("/viewer/resize-reaches-the-agent-refused-sizes-do-not", test_resize);
 	g_test_add_func("/viewer/sandbox-probe-refused", test_sandbox_probe);
 	g_test_add_func("/viewer/every-thread-filtered-and-undumpable", test_threads_filtered);
 	g_test_add_func("/viewer/spawn-without-root", test_spawn_without_root);

@@ -34,6 +34,8 @@ struct tsr_td_display {
 	GQueue cursor_queue;   /* struct cursor_cmd * */
 	unsigned in_flight;    /* queued + taken but not yet released; under lock */
 	uint64_t next_image_id;
+	void (*monitors)(void *opaque, int w, int h);
+	void *monitors_opaque;
 };
 
 static void update_free(struct update *u)
@@ -263,4 +265,23 @@ bool tsr_td_display_push(struct tsr_td_display *d, const uint32_t *image, size_t
 	g_mutex_unlock(&d->lock);
 	spice_qxl_wakeup(&d->qxl);
 	return true;
+}
+
+/* spice-server asks with NULL whether the device follows the client at all. */
+static int client_monitors_config(QXLInstance *qin, VDAgentMonitorsConfig *mc)
+{
+	struct tsr_td_display *d = SPICE_CONTAINEROF(qin, struct tsr_td_display, qxl);
+
+	if (mc && mc->num_of_monitors > 0)
+		d->monitors(d->monitors_opaque, (int)mc->monitors[0].width,
+			    (int)mc->monitors[0].height);
+	return 1;
+}
+
+void tsr_td_display_follow_monitors(struct tsr_td_display *d,
+				    void (*fn)(void *opaque, int w, int h), void *opaque)
+{
+	d->monitors = fn;
+	d->monitors_opaque = opaque;
+	d->iface.client_monitors_config = client_monitors_config;
 }

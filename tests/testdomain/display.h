@@ -33,4 +33,10 @@ void tsr_td_display_set_cursor(struct tsr_td_display *d, const uint32_t *argb, i
 /* A guest mode change: drop queued updates, destroy the primary surface and create a new one. */
 void tsr_td_display_resize(struct tsr_td_display *d, int w, int h);
 
+/* Play a guest whose display follows the client (with tests/testdomain/agent.h, so the client
+ * sends its monitors config): fn gets the size of the config's first monitor, in the main
+ * thread; the caller decides whether to change mode. */
+void tsr_td_display_follow_monitors(struct tsr_td_display *d,
+				    void (*fn)(void *opaque, int w, int h), void *opaque);
+
 #endif

@@ -6,6 +6,7 @@ bin_PROGRAMS += tests/testdomain/tessera-testdomain
 tests_testdomain_tessera_testdomain_SOURCES = \
 	tests/testdomain/main.c \
 	tests/testdomain/display.c tests/testdomain/display.h \
+	tests/testdomain/agent.c tests/testdomain/agent.h \
 	tests/testdomain/input.c tests/testdomain/input.h \
 	tests/testdomain/pattern.c tests/testdomain/pattern.h \
 	tests/testdomain/frame-code.c tests/testdomain/frame-code.h

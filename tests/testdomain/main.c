@@ -3,11 +3,13 @@
  * Tests, benchmarks and the sim backend need a domain whose display and input are known
  * exactly. This program is that domain: libspice-server on a unix socket, drawing one of a few
  * patterns, with a keyboard and a tablet that record what they receive. It can change its
- * "guest mode" (surface size) at runtime, on SIGUSR1 or after a number of frames. */
+ * "guest mode" (surface size) at runtime, on SIGUSR1 or after a number of frames, and with
+ * --agent play a guest whose agent follows the client's monitors config. */
 #include "config.h"
 #include "common/log.h"
 #include "tests/testdomain/frame-code.h"
 #include "common/spice-core.h"
+#include "tests/testdomain/agent.h"
 #include "tests/testdomain/display.h"
 #include "tests/testdomain/input.h"
 #include "tests/testdomain/pattern.h"
@@ -42,6 +44,9 @@ struct td {
 	int echo_col, echo_row;
 	unsigned frames_dropped;
 	const char *title; /* echo: who this is, drawn with a band of bars (tools/demo --sim) */
+	FILE *record;
+	int follow[2];       /* --agent: the mode the client asked for last */
+	guint follow_idle;
 };
 
 static void draw_title(struct td *td);
@@ -129,16 +134,51 @@ static void draw_title(struct td *td)
 			    tsr_td_bar_color(i));
 }
 
+static void set_mode(struct td *td, int w, int h)
+{
+	tsr_info("mode change to %dx%d", w, h);
+	fb_alloc(td, w, h);
+	tsr_td_display_resize(td->display, w, h);
+	draw_full(td);
+}
+
 static void toggle_mode(struct td *td)
 {
 	const int *sz;
 
 	td->using_alt = !td->using_alt;
 	sz = td->using_alt ? td->alt_size : td->size;
-	tsr_info("mode change to %dx%d", sz[0], sz[1]);
-	fb_alloc(td, sz[0], sz[1]);
-	tsr_td_display_resize(td->display, sz[0], sz[1]);
-	draw_full(td);
+	set_mode(td, sz[0], sz[1]);
+}
+
+/* Out of spice-server's message handling before the surface is replaced, as a guest's agent
+ * changes the mode some time after the request. */
+static gboolean follow_now(gpointer data)
+{
+	struct td *td = data;
+
+	td->follow_idle = 0;
+	if (td->follow[0] != td->fb.w || td->follow[1] != td->fb.h)
+		set_mode(td, td->follow[0], td->follow[1]);
+	return G_SOURCE_REMOVE;
+}
+
+static void on_monitors(void *opaque, int w, int h)
+{
+	struct td *td = opaque;
+
+	if (td->record) {
+		fprintf(td->record, "monitors %dx%d\n", w, h);
+		fflush(td->record);
+	}
+	if (w < 16 || h < 16 || w > 8192 || h > 8192) {
+		tsr_warn("monitors config %dx%d ignored: each side must be 16..8192", w, h);
+		return;
+	}
+	td->follow[0] = w;
+	td->follow[1] = h;
+	if (!td->follow_idle)
+		td->follow_idle = g_idle_add(follow_now, td);
 }
 
 static gboolean on_tick(gint fd, GIOCondition cond, gpointer data)
@@ -244,7 +284,7 @@ int main(int argc, char **argv)
 	g_autofree gchar *socket_path = NULL, *size = NULL, *alt_size = NULL, *pattern = NULL;
 	g_autofree gchar *record_path = NULL, *damage = NULL, *title = NULL;
 	gint fps = 30, ready_fd = -1, resize_after = 0;
-	gboolean cursor = FALSE;
+	gboolean cursor = FALSE, agent = FALSE;
 	GOptionEntry entries[] = {
 		{ "socket", 's', 0, G_OPTION_ARG_FILENAME, &socket_path,
 		  "Listen for SPICE clients on this unix socket (required)", "PATH" },
@@ -263,6 +303,9 @@ int main(int argc, char **argv)
 		  "Append one line per received input event to FILE", "FILE" },
 		{ "resize-after", 0, 0, G_OPTION_ARG_INT, &resize_after,
 		  "Change mode to --alt-size after N frame ticks (SIGUSR1 toggles at any time)", "N" },
+		{ "agent", 0, 0, G_OPTION_ARG_NONE, &agent,
+		  "Play a guest running a SPICE agent: the mode follows the client's monitors config "
+		  "(each recorded as 'monitors WxH' with --record-input)", NULL },
 		{ "cursor", 0, 0, G_OPTION_ARG_NONE, &cursor,
 		  "Set a 16x16 cursor shape (tsr_td_cursor_pixel, hotspot 2,3)", NULL },
 		{ "ready-fd", 0, 0, G_OPTION_ARG_INT, &ready_fd,
@@ -273,6 +316,7 @@ int main(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	struct td td = { .seed = 0x12345678u };
 	FILE *record = NULL;
+	struct tsr_td_agent *td_agent = NULL;
 	int timer_fd = -1;
 
 	tsr_log_init("tessera-testdomain", false);
@@ -365,6 +409,15 @@ int main(int argc, char **argv)
 		tsr_err("spice-server refused the display or input interfaces");
 		return 1;
 	}
+	td.record = record;
+	if (agent) {
+		tsr_td_display_follow_monitors(td.display, on_monitors, &td);
+		td_agent = tsr_td_agent_create(td.server);
+		if (!td_agent) {
+			tsr_err("spice-server refused the agent's device");
+			return 1;
+		}
+	}
 	spice_server_vm_start(td.server);
 	draw_full(&td);
 	if (cursor) {
@@ -397,6 +450,8 @@ int main(int argc, char **argv)
 	if (td.frames_dropped)
 		tsr_info("%u frames dropped while spice-server was behind", td.frames_dropped);
 	spice_server_destroy(td.server);
+	tsr_td_agent_destroy(td_agent);
+	g_clear_handle_id(&td.follow_idle, g_source_remove);
 	tsr_td_display_destroy(td.display);
 	tsr_td_input_destroy(td.input);
 	if (timer_fd >= 0)
