@@ -109,6 +109,16 @@ static void test_single_and_mode_change(void)
 	g_free(dir);
 }
 
+/* The end of a test of two domains: the kiosk exits cleanly, the domains and dir go. */
+static void stop_two(struct kiosk *k, struct td_proc *a, struct td_proc *b, gchar *dir)
+{
+	kiosk_stop(k);
+	td_stop(a);
+	td_stop(b);
+	test_dir_remove(dir);
+	g_free(dir);
+}
+
 static void test_two_domains_and_viewer_kill(void)
 {
 	gchar *dir = g_dir_make_tmp("tsr-kiosk-XXXXXX", NULL);
@@ -165,13 +175,9 @@ static void test_two_domains_and_viewer_kill(void)
 	g_free(line);
 	g_assert_true(eventually_bars(&k, ga));
 
-	kiosk_stop(&k);
-	td_stop(&a);
-	td_stop(&b);
+	stop_two(&k, &a, &b, dir);
 	g_free(sa);
 	g_free(sb);
-	test_dir_remove(dir);
-	g_free(dir);
 }
 
 static int count_fds(pid_t pid)
@@ -368,13 +374,9 @@ static void test_guests_follow_their_frames(void)
 	for (guint i = 0; i < again_b->len; i++)
 		g_assert_cmpstr(g_ptr_array_index(again_b, i), ==, g_ptr_array_index(asked_a, 0));
 
-	kiosk_stop(&k);
-	td_stop(&a);
-	td_stop(&b);
+	stop_two(&k, &a, &b, dir);
 	g_free(sa);
 	g_free(sb);
-	test_dir_remove(dir);
-	g_free(dir);
 }
 
 static void test_bad_options(void)

@@ -114,6 +114,36 @@ static bool resized(const struct seen *s)
 	return s->w == 800 && s->h == 600 && bars_ok(s);
 }
 
+/* A test domain and the viewer showing it, as the kiosk would have them. */
+struct viewed {
+	gchar *dir;
+	struct td_proc td;
+	struct tsr_viewer_process vp;
+	struct tsr_viewer_link *link;
+	struct seen seen;
+};
+
+/* v->td already serves in v->dir: spawn a viewer on its socket, its link reporting to v->seen. */
+static void view(struct viewed *v, const char *domain)
+{
+	struct tsr_viewer_spawn_params p = { .domain = domain, .viewer_path = VIEWER,
+					     .spice_socket = v->td.socket };
+	GError *error = NULL;
+
+	test_viewer_user(&p.uid, &p.gid);
+	g_assert_true(tsr_viewer_spawn(&p, &v->vp, &error));
+	g_assert_no_error(error);
+	v->link = tsr_viewer_link_create(v->vp.link, NULL, NULL, &cbs, &v->seen);
+}
+
+static void unview(struct viewed *v)
+{
+	tsr_viewer_link_destroy(v->link);
+	td_stop(&v->td);
+	test_dir_remove(v->dir);
+	g_free(v->dir);
+}
+
 static void test_pixels_mode_change_input(void)
 {
 	gchar *dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL);
@@ -234,76 +264,54 @@ static bool got_cursor(const struct seen *s)
  * protocol violation (exit 4). */
 static void test_resize(void)
 {
-	gchar *dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL);
-	struct td_proc td;
-	struct tsr_viewer_process vp;
-	struct tsr_viewer_spawn_params p = { .domain = "agent", .viewer_path = VIEWER };
-	struct seen seen = { 0 };
-	struct tsr_viewer_link *link;
+	struct viewed v = { .dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL) };
 	struct { struct tsr_frame_header hdr; uint32_t width; } short_msg = { .width = 800 };
-	GError *error = NULL;
 	gchar *text = NULL;
 	int status;
 
-	test_viewer_user(&p.uid, &p.gid);
-	td_start(&td, dir, "agent", true, "--size", "640x480", "--agent", NULL);
-	p.spice_socket = td.socket;
-	g_assert_true(tsr_viewer_spawn(&p, &vp, &error));
-	g_assert_no_error(error);
-	link = tsr_viewer_link_create(vp.link, NULL, NULL, &cbs, &seen);
-	g_assert_true(pump_until(link, &seen, connected));
-	g_assert_cmpint(tsr_viewer_link_send_resize(link, 1000, 100), ==, 0);
-	g_assert_cmpint(tsr_viewer_link_send_resize(link, 804, 600), ==, 0);
-	g_assert_cmpint(tsr_viewer_link_send_resize(link, 800, 600), ==, 0);
-	g_assert_true(pump_until(link, &seen, resized));
-	g_assert_true(g_file_get_contents(td.record, &text, NULL, NULL));
+	td_start(&v.td, v.dir, "agent", true, "--size", "640x480", "--agent", NULL);
+	view(&v, "agent");
+	g_assert_true(pump_until(v.link, &v.seen, connected));
+	g_assert_cmpint(tsr_viewer_link_send_resize(v.link, 1000, 100), ==, 0);
+	g_assert_cmpint(tsr_viewer_link_send_resize(v.link, 804, 600), ==, 0);
+	g_assert_cmpint(tsr_viewer_link_send_resize(v.link, 800, 600), ==, 0);
+	g_assert_true(pump_until(v.link, &v.seen, resized));
+	g_assert_true(g_file_get_contents(v.td.record, &text, NULL, NULL));
 	g_assert_cmpstr(text, ==, "monitors 800x600\n");
 	g_free(text);
-	g_assert_cmpint(tsr_frame_send(tsr_viewer_link_fd(link), &short_msg, sizeof(short_msg),
+	g_assert_cmpint(tsr_frame_send(tsr_viewer_link_fd(v.link), &short_msg, sizeof(short_msg),
 				       TSR_DISPLAY_RESIZE, TSR_DISPLAY_PROTO_VERSION, NULL, 0), ==, 0);
-	status = wait_exit(vp.pid, 20000);
+	status = wait_exit(v.vp.pid, 20000);
 	g_assert_true(WIFEXITED(status));
 	g_assert_cmpint(WEXITSTATUS(status), ==, 4);
-	tsr_viewer_link_destroy(link);
-	td_stop(&td);
-	test_dir_remove(dir);
-	g_free(dir);
+	unview(&v);
 }
 
 static void test_echo(void)
 {
-	gchar *dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL);
-	struct td_proc td;
-	struct tsr_viewer_process vp;
-	struct tsr_viewer_spawn_params p = { .domain = "echo", .viewer_path = VIEWER };
-	struct seen seen = { 0 };
-	struct tsr_viewer_link *link;
-	GError *error = NULL;
+	struct viewed v = { .dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL) };
 
-	test_viewer_user(&p.uid, &p.gid);
-	td_start(&td, dir, "echo", false, "--pattern", "echo", "--size", "320x240", "--cursor", NULL);
-	p.spice_socket = td.socket;
-	g_assert_true(tsr_viewer_spawn(&p, &vp, &error));
-	link = tsr_viewer_link_create(vp.link, NULL, NULL, &cbs, &seen);
-	g_assert_true(pump_until(link, &seen, echo_ready));
-	g_assert_false(echo_a(&seen));
-	g_assert_cmpint(tsr_viewer_link_send_key(link, 0x1e, true), ==, 0);
-	g_assert_cmpint(tsr_viewer_link_send_key(link, 0x1e, false), ==, 0);
-	g_assert_true(pump_until(link, &seen, echo_a));
+	td_start(&v.td, v.dir, "echo", false, "--pattern", "echo", "--size", "320x240", "--cursor",
+		 NULL);
+	view(&v, "echo");
+	g_assert_true(pump_until(v.link, &v.seen, echo_ready));
+	g_assert_false(echo_a(&v.seen));
+	g_assert_cmpint(tsr_viewer_link_send_key(v.link, 0x1e, true), ==, 0);
+	g_assert_cmpint(tsr_viewer_link_send_key(v.link, 0x1e, false), ==, 0);
+	g_assert_true(pump_until(v.link, &v.seen, echo_a));
 	/* The domain's cursor shape came through, premultiplied ARGB. */
-	g_assert_true(pump_until(link, &seen, got_cursor));
-	g_assert_cmpuint(seen.cursor_w, ==, TSR_TD_CURSOR_SIZE);
-	g_assert_cmpuint(seen.cursor_h, ==, TSR_TD_CURSOR_SIZE);
-	g_assert_cmpuint(seen.hot_x, ==, 2);
-	g_assert_cmpuint(seen.hot_y, ==, 3);
-	g_assert_cmphex(seen.red, ==, 0xffff0000u);
-	g_assert_cmphex(seen.clear, ==, 0);
-	g_assert_cmphex(seen.blue, ==, 0xff0000ffu);
-	tsr_viewer_link_destroy(link); /* the viewer sees EOF and exits 0 */
-	g_assert_cmpint(wait_exit(vp.pid, 20000), ==, 0);
-	td_stop(&td);
-	test_dir_remove(dir);
-	g_free(dir);
+	g_assert_true(pump_until(v.link, &v.seen, got_cursor));
+	g_assert_cmpuint(v.seen.cursor_w, ==, TSR_TD_CURSOR_SIZE);
+	g_assert_cmpuint(v.seen.cursor_h, ==, TSR_TD_CURSOR_SIZE);
+	g_assert_cmpuint(v.seen.hot_x, ==, 2);
+	g_assert_cmpuint(v.seen.hot_y, ==, 3);
+	g_assert_cmphex(v.seen.red, ==, 0xffff0000u);
+	g_assert_cmphex(v.seen.clear, ==, 0);
+	g_assert_cmphex(v.seen.blue, ==, 0xff0000ffu);
+	tsr_viewer_link_destroy(v.link); /* the viewer sees EOF and exits 0 */
+	v.link = NULL;
+	g_assert_cmpint(wait_exit(v.vp.pid, 20000), ==, 0);
+	unview(&v);
 }
 
 /* A running viewer: every thread (GLib's and spice's included, some started before the filter)
