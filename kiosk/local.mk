@@ -6,6 +6,7 @@ kiosk_libtsr_kiosk_display_a_SOURCES = \
 	kiosk/displays.c kiosk/displays.h kiosk/displays-private.h \
 	kiosk/displays-input.c kiosk/displays-resize.c \
 	kiosk/resize-debounce.c kiosk/resize-debounce.h \
+	kiosk/clipboard.c kiosk/clipboard.h \
 	kiosk/standalone.c kiosk/standalone.h
 kiosk_libtsr_kiosk_display_a_CPPFLAGS = $(RENDERER_CPPFLAGS)
 KIOSK_DISPLAY_LIBS = kiosk/libtsr-kiosk-display.a $(DISPLAY_LIBS) $(INPUT_LIBS) $(RENDERER_LIBS)
@@ -46,6 +47,11 @@ EXTRA_tests_integration_kiosk_hostile_test_DEPENDENCIES = viewer/tessera-viewer$
 UNIT_TESTS += tests/unit/kiosk-resize-test
 check_PROGRAMS += tests/unit/kiosk-resize-test
 tests_unit_kiosk_resize_test_LDADD = $(KIOSK_DISPLAY_LIBS)
+
+# dom0's trusted clipboard: what moves between domains, what the top bar and the audit say.
+UNIT_TESTS += tests/unit/kiosk-clipboard-test
+check_PROGRAMS += tests/unit/kiosk-clipboard-test
+tests_unit_kiosk_clipboard_test_LDADD = $(KIOSK_DISPLAY_LIBS) $(POLICY_LIBS)
 
 # A real VM (QEMU TCG + SPICE) shown by the kiosk: tests/system/kiosk-vm-test.sh.
 SYSTEM_TESTS += tests/system/kiosk-vm-test.sh
