@@ -4,6 +4,7 @@
  * of a frame and the viewer's check of a message agree, and a refused message changes nothing. */
 #include "config.h"
 #include "common/frame.h"
+#include "domains/qemu-args.h"
 #include "kiosk/resize-debounce.h"
 #include "proto/display-resize.h"
 
@@ -98,6 +99,9 @@ static void test_fit(void)
 	g_assert_true(tsr_display_resize_fit(100000, 300, &w, &h));
 	g_assert_true(tsr_display_resize_valid(w, h));
 	g_assert_cmpuint(w, ==, TSR_DISPLAY_MAX_SIDE);
+	/* The largest mode asked fits the VGA's memory twice (the guest flips between two). */
+	g_assert_cmpuint((guint64)TSR_DISPLAY_RESIZE_MAX_PIXELS * 4 * 2, <=,
+			 (guint64)TSR_QEMU_VGAMEM_MB << 20);
 	/* Too small or empty: no request, outputs untouched. */
 	w = h = 7;
 	g_assert_false(tsr_display_resize_fit(319, 1000, &w, &h));
