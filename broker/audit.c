@@ -1,8 +1,10 @@
-/* broker/audit.c: append-only, fsync'd, size-rotated JSON-lines audit log (see audit.h). */
+/* broker/audit.c: append-only, fsync'd, size-rotated, hash-chained JSON-lines audit log (see
+ * audit.h and common/audit-chain.h). */
 #include "config.h"
 #include "broker/audit.h"
 #include "broker/journal.h"
 #include "broker/owned-dir.h"
+#include "common/audit-chain.h"
 #include "common/log.h"
 
 #include <errno.h>
@@ -24,6 +26,8 @@ struct tsr_audit {
 	uint64_t seq;
 	struct tsr_clock *clock;
 	char *journal_ident;
+	char prev[TSR_AUDIT_CHAIN_HEX + 1]; /* the hash of the last whole line written */
+	size_t torn;                        /* a torn line to say before the next event */
 };
 
 /* The log, 0600 even if an older version or a restore left it open; a regular file only. */
@@ -47,6 +51,82 @@ static int open_log(const char *path)
 	close(fd);
 	errno = saved;
 	return -1;
+}
+
+static char *rotated_name(const struct tsr_audit *a, unsigned n);
+
+/* The hash of the last whole line of text[0..len) into a->prev; false if it has none. */
+static bool last_line_hash(struct tsr_audit *a, const char *text, size_t len)
+{
+	size_t end = len, start;
+
+	while (end > 0 && text[end - 1] != '\n')
+		end--;
+	if (end == 0)
+		return false;
+	start = end - 1;
+	while (start > 0 && text[start - 1] != '\n')
+		start--;
+	tsr_audit_chain_hash(text + start, end - 1 - start, a->prev);
+	return true;
+}
+
+/* Where the chain stands: the hash of the last whole line in the newest file that has one
+ * (a crash between a rotation and the next event leaves the current file empty), or the
+ * start. A last line without its newline is finished with one; if it is not a whole audit
+ * line (a crash tore the write), the chain skips it and a->torn says its length, recorded as
+ * an audit-torn event once the log is open. */
+static bool resume_chain(struct tsr_audit *a, GError **error)
+{
+	memcpy(a->prev, TSR_AUDIT_CHAIN_START, sizeof(a->prev));
+	for (unsigned i = 0; i <= a->keep; i++) {
+		g_autofree char *path = rotated_name(a, i), *text = NULL;
+		gsize len = 0;
+
+		if (!g_file_get_contents(path, &text, &len, NULL) || len == 0)
+			continue;
+		if (i == 0 && text[len - 1] != '\n') {
+			const char *frag = memrchr(text, '\n', len);
+			size_t flen = frag ? len - (size_t)(frag + 1 - text) : len;
+			g_autoptr(JsonParser) p = json_parser_new();
+
+			frag = frag ? frag + 1 : text;
+			if (write(a->fd, "\n", 1) != 1 || fsync(a->fd) < 0) {
+				g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno),
+					    "cannot finish the last line of %s: %s", a->path,
+					    g_strerror(errno));
+				return false;
+			}
+			a->size++;
+			if (json_parser_load_from_data(p, frag, (gssize)flen, NULL) &&
+			    JSON_NODE_HOLDS_OBJECT(json_parser_get_root(p))) {
+				tsr_audit_chain_hash(frag, flen, a->prev);
+				return true;
+			}
+			a->torn = flen;
+			len -= flen;
+			if (last_line_hash(a, text, len))
+				return true;
+			continue;
+		}
+		if (last_line_hash(a, text, len))
+			return true;
+	}
+	return true;
+}
+
+/* Record the torn line resume_chain found: loud, and in the log itself, so that the checker
+ * knows the line is not a removal (doc/broker.md, "Audit log"). */
+static bool say_torn(struct tsr_audit *a)
+{
+	JsonObject *o = json_object_new();
+	size_t torn = a->torn;
+
+	tsr_warn("audit: the last line of %s was torn (%zu bytes, a crash while writing?); the "
+		 "chain goes on past it, recorded as %s", a->path, torn, TSR_AUDIT_TORN_EVENT);
+	a->torn = 0;
+	json_object_set_int_member(o, TSR_AUDIT_TORN_FIELD, (int64_t)torn);
+	return tsr_audit_event(a, TSR_AUDIT_TORN_EVENT, o);
 }
 
 struct tsr_audit *tsr_audit_open(const char *dir, uint64_t max_bytes, unsigned keep,
@@ -80,6 +160,10 @@ struct tsr_audit *tsr_audit_open(const char *dir, uint64_t max_bytes, unsigned k
 		return NULL;
 	}
 	a->size = (uint64_t)st.st_size;
+	if (!resume_chain(a, error)) {
+		tsr_audit_close(a);
+		return NULL;
+	}
 	/* Continue the sequence where the previous broker left off (seq is per file set). */
 	bool truncated;
 	JsonArray *all = tsr_audit_read(a, 0, 1, &truncated);
@@ -88,6 +172,12 @@ struct tsr_audit *tsr_audit_open(const char *dir, uint64_t max_bytes, unsigned k
 		a->seq = (uint64_t)json_object_get_int_member_with_default(last, "seq", 0);
 	}
 	json_array_unref(all);
+	if (a->torn && !say_torn(a)) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+			    "cannot record the torn last line of %s", a->path);
+		tsr_audit_close(a);
+		return NULL;
+	}
 	return a;
 }
 
@@ -162,11 +252,18 @@ bool tsr_audit_event(struct tsr_audit *audit, const char *event, JsonObject *fie
 	bool ok = true;
 	gsize len;
 
+	if (audit->torn && !say_torn(audit)) {
+		if (fields)
+			json_object_unref(fields);
+		return false;
+	}
+
 	dt = g_date_time_new_from_unix_utc(now / G_USEC_PER_SEC);
 	time = dt ? g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ") : g_strdup("?");
 	json_object_set_string_member(o, "time", time);
 	json_object_set_int_member(o, "ts", now);
 	json_object_set_int_member(o, "seq", (int64_t)audit->seq + 1);
+	json_object_set_string_member(o, TSR_AUDIT_CHAIN_FIELD, audit->prev);
 	json_object_set_string_member(o, "event", event);
 	if (fields) {
 		/* In the order the caller added them, so lines read naturally. */
@@ -203,10 +300,19 @@ bool tsr_audit_event(struct tsr_audit *audit, const char *event, JsonObject *fie
 	if (n != (ssize_t)(len + 1) || fsync(audit->fd) < 0) {
 		tsr_err("audit: cannot write %s: %s", audit->path,
 			n < 0 ? g_strerror(errno) : "short write");
+		if (n > 0 && n < (ssize_t)(len + 1)) {
+			/* Part of the line is in the file: finish it and say so, as after a crash. */
+			audit->size += (uint64_t)n;
+			if (write(audit->fd, "\n", 1) == 1) {
+				audit->size++;
+				audit->torn = (size_t)n;
+			}
+		}
 		return false;
 	}
 	audit->size += len + 1;
 	audit->seq++;
+	tsr_audit_chain_hash(line, len, audit->prev);
 	if (audit->journal_ident && !tsr_journal_audit(audit->journal_ident, event, o))
 		tsr_debug("audit: the journal did not take event %s", event);
 	return true;

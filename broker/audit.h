@@ -5,6 +5,10 @@
  * line of STATE/audit/audit.log, written with O_APPEND and fsync'd before the call returns, so
  * a crash cannot lose an event the broker acted on. When the file would grow past its size
  * limit it is rotated (audit.log -> audit.log.1 -> ... -> audit.log.KEEP, the oldest dropped).
+ * Each line carries the hash of the one before ("prev", common/audit-chain.h), across rotations
+ * and restarts, so that a changed, removed or reordered line shows (tessera-provision
+ * audit-verify); a last line a crash tore is finished, skipped by the chain and said in an
+ * audit-torn event.
  *
  * No secrets, ever: fields are named by the caller, and names that smell of secrets
  * (password, secret, pin, hash, key, token) are refused outright, so a mistake shows up in a
@@ -12,6 +16,7 @@
 #ifndef TSR_BROKER_AUDIT_H
 #define TSR_BROKER_AUDIT_H
 
+#include "common/audit-chain.h"
 #include "common/clock.h"
 
 #include <glib.h>
@@ -24,7 +29,7 @@
 #define TSR_AUDIT_DEFAULT_MAX_BYTES (4 * 1024 * 1024)
 #define TSR_AUDIT_DEFAULT_KEEP 4
 /* Longest line; longer events are refused (callers log names and short reasons). */
-#define TSR_AUDIT_MAX_LINE 4096
+#define TSR_AUDIT_MAX_LINE TSR_AUDIT_CHAIN_MAX_LINE
 
 struct tsr_audit;
 

@@ -8,6 +8,7 @@ common_libtsr_common_a_SOURCES = \
 	common/sandbox.c common/sandbox.h \
 	common/seccomp.c common/seccomp.h common/seccomp-base.h \
 	common/unix-peer.c common/unix-peer.h \
+	common/audit-chain.c common/audit-chain.h \
 	common/vt.c common/vt.h
 common_libtsr_common_a_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
 

@@ -4,6 +4,7 @@
  * report and status: everything that reads or writes a laptop's state directory. What is
  * checked and written when lives in provisioning/install.c and policy/state.h. */
 #include "config.h"
+#include "common/audit-chain.h"
 #include "policy/bundle.h"
 #include "policy/policy.h"
 #include "policy/state.h"
@@ -420,7 +421,9 @@ struct audit_mark {
 };
 
 /* The audit lines added since mark (from the start if the log was rotated), whole lines
- * only: a line being written is for the next report. *next is where this report stops. */
+ * only: a line being written is for the next report. *next is where this report stops. The
+ * chain head (the hash of the last whole line, common/audit-chain.h) goes first: the admin
+ * keeps it, and a log collected later must contain it (audit-verify --head). */
 static void append_audit(GString *s, struct audit_mark mark, struct audit_mark *next)
 {
 	char *audit = g_build_filename(prov_state_dir(), "audit", "audit.log", NULL);
@@ -436,6 +439,14 @@ static void append_audit(GString *s, struct audit_mark mark, struct audit_mark *
 		size_t lines = 0;
 		for (gsize i = start; i < end; i++)
 			lines += log[i] == '\n';
+		if (end > 0) {
+			char head[TSR_AUDIT_CHAIN_HEX + 1];
+			gsize from = end - 1;
+			while (from > 0 && log[from - 1] != '\n')
+				from--;
+			tsr_audit_chain_hash(log + from, end - 1 - from, head);
+			g_string_append_printf(s, "audit-head %s\n", head);
+		}
 		g_string_append_printf(s, "audit-lines %zu\n", lines);
 		g_string_append_len(s, log + start, (gssize)(end - start));
 		*next = (struct audit_mark){st.st_ino, end};

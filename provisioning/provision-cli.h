@@ -1,8 +1,8 @@
 /* provisioning/provision-cli.h: what tessera-provision's command files share.
  *
- * The program is three files: tessera-provision.c (main, the command table, the options and
- * helpers below), admin-commands.c (the admin's machine) and laptop-commands.c (a laptop's
- * state). Names shared across them carry prov_; nothing here is a library. */
+ * The program is four files: tessera-provision.c (main, the command table, the options and
+ * helpers below), admin-commands.c (the admin's machine), audit-commands.c (checking a
+ * collected audit log) and laptop-commands.c (a laptop's state). Names shared across them carry prov_; nothing here is a library. */
 #ifndef TSR_PROVISIONING_PROVISION_CLI_H
 #define TSR_PROVISIONING_PROVISION_CLI_H
 
@@ -29,6 +29,8 @@ extern const GOptionEntry prov_ssh_entries[];
 int prov_fail(GError *error);
 /* Print msg and the command's help, return 2. */
 int prov_usage_error(GOptionContext *ctx, const char *msg);
+/* A command's option context: "PARAMS - what it does" and the --help text after the options. */
+GOptionContext *prov_context(const char *summary, const char *description);
 /* Parse one command's argv; false (with *rc set) when the command should stop. */
 bool prov_parse(GOptionContext *ctx, const GOptionEntry *entries, int *argc, char ***argv,
                 int *rc);
@@ -57,5 +59,6 @@ int prov_cmd_pull(int argc, char **argv);
 int prov_cmd_templates(int argc, char **argv);
 int prov_cmd_report(int argc, char **argv);
 int prov_cmd_status(int argc, char **argv);
+int prov_cmd_audit_verify(int argc, char **argv);
 
 #endif

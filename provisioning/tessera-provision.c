@@ -1,9 +1,9 @@
 /* provisioning/tessera-provision.c: the admin's and the laptop's provisioning tool.
  *
- * Admin side (admin-commands.c): keygen, keyset, passwd, build, sign, verify, push. Laptop side
- * (laptop-commands.c): init, install, receive (the forced command of the admin's ssh key),
- * pull, templates, report, status. This file holds main, the command table and the options
- * and helpers they share (provision-cli.h). Each command is a small function over the
+ * Admin side (admin-commands.c): keygen, keyset, passwd, build, sign, verify, push; and
+ * audit-verify (audit-commands.c). Laptop side (laptop-commands.c): init, install, receive
+ * (the forced command of the admin's ssh key), pull, templates, report, status. This file
+ * holds main, the command table and the options and helpers they share (provision-cli.h). Each command is a small function over the
  * libraries in policy/ and provisioning/; the rules (what is checked, what is written when)
  * live there, not here. */
 #include "config.h"
@@ -89,6 +89,14 @@ struct tsr_remote prov_make_remote(void)
 	return (struct tsr_remote){(char **)g_ptr_array_free(a, FALSE)};
 }
 
+GOptionContext *prov_context(const char *summary, const char *description)
+{
+	GOptionContext *ctx = g_option_context_new(summary);
+
+	g_option_context_set_description(ctx, description);
+	return ctx;
+}
+
 bool prov_parse(GOptionContext *ctx, const GOptionEntry *entries, int *argc, char ***argv,
                 int *rc)
 {
@@ -138,6 +146,7 @@ static const struct {
 	{"templates", prov_cmd_templates, "fetch and verify the pinned disk templates"},
 	{"report", prov_cmd_report, "send serial, signer and audit lines to a collector"},
 	{"status", prov_cmd_status, "show the installed policy"},
+	{"audit-verify", prov_cmd_audit_verify, "check a collected audit log's hash chain"},
 };
 
 static void main_usage(FILE *f)
@@ -145,7 +154,7 @@ static void main_usage(FILE *f)
 	fprintf(f, "Usage: " PROG " COMMAND [OPTIONS]\n\nSigned policy for Tessera laptops.\n\n"
 	           "Commands:\n");
 	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].what);
+		fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].what);
 	fprintf(f, "\n'" PROG " COMMAND --help' describes each. See tessera-provision(1).\n");
 }
 

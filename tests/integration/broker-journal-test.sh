@@ -15,21 +15,13 @@ fi
 t=$(mktemp -d "${TMPDIR:-/tmp}/tsr-journal.XXXXXX")
 chmod 755 "$t"
 trap 'rm -rf "$t"' EXIT
-mkdir -p "$t/pol/domains"
-printf '[policy]\norganization = journal-org\n[laptop-group g]\ndomains = web\nusers = u\n' \
-    >"$t/pol/policy.conf"
-printf '%s\n' '[domain web]' 'colour = red' 'backend = sim' 'memory-mib = 64' \
-    'disk = disposable' 'network = none' 'device-model-uid = 61004' 'device-model-gid = 61004' \
-    >"$t/pol/domains/web.conf"
-for f in groups devices templates; do : >"$t/pol/$f.conf"; done
-echo "some password" >"$t/pw"
-hash=$("$b/provisioning/tessera-provision" passwd --password-file "$t/pw") || hash=missing
-printf '[user u]\npassword = %s\n' "$hash" >"$t/pol/users.conf"
+. "$src/tests/integration/broker-sim-lib.sh"
+sim_policy 61004
 
 # One broker run: start web, stop it, leave. $1: "journal" (a listener at the socket) or "none".
 cat >"$t/run.sh" <<'X'
 set -u
-b=$1 t=$2 mode=$3
+b=$1 t=$2 mode=$3 src=$4
 mount -t tmpfs tmpfs /run/systemd 2>/dev/null || { mkdir -p /run/systemd && mount -t tmpfs tmpfs /run/systemd; } || exit 1
 if [ "$mode" = journal ]; then
     mkdir /run/systemd/journal
@@ -37,22 +29,17 @@ if [ "$mode" = journal ]; then
     sp=$!
     i=0; while [ ! -S /run/systemd/journal/socket ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 fi
-mkfifo "$t/ready.$mode"
-"$b/broker/tessera-brokerd" --syslog --state-dir="$t/state.$mode" --run-dir="$t/run.$mode" \
-    --policy-dir="$t/pol" --no-kiosk --no-usb --shutdown-timeout=5000 \
-    --testdomain="$b/tests/testdomain/tessera-testdomain" --ready-fd=9 \
-    9>"$t/ready.$mode" 2>"$t/stderr.$mode" &
-pid=$!
-read -r ready <"$t/ready.$mode" || ready=
+. "$src/tests/integration/broker-sim-lib.sh"
+sim_broker "$mode" --syslog; ready=$?
 S="--socket $t/run.$mode/control.sock"
 "$b/broker/tessera-ctl" $S start web >"$t/ctl.$mode" 2>&1
 "$b/broker/tessera-ctl" $S stop web >>"$t/ctl.$mode" 2>&1
 kill "$pid"; wait "$pid"
 [ "$mode" = journal ] && { kill "$sp"; wait "$sp" 2>/dev/null; }
-[ "$ready" = READY ]
+[ "$ready" = 0 ]
 X
-unshare -m sh "$t/run.sh" "$b" "$t" journal; rc_journal=$?
-unshare -m sh "$t/run.sh" "$b" "$t" none; rc_none=$?
+unshare -m sh "$t/run.sh" "$b" "$t" journal "$src"; rc_journal=$?
+unshare -m sh "$t/run.sh" "$b" "$t" none "$src"; rc_none=$?
 
 # Audit records, one a line, fields tab-separated: libsystemd ends every field with a newline;
 # an audit record runs from its MESSAGE_ID to its MESSAGE (journal.c's order).

@@ -118,7 +118,8 @@ check "a template with the wrong sha256 is refused and never put in place" \
     sh -c '[ $0 -ne 0 ] && grep -q "debian-work: refused" "$1" && [ ! -e "$2/templates/debian-work.qcow2" ] && [ ! -e "$2/templates/debian-work.qcow2.part" ]' \
     $r "$out" "$L"
 
-# 14-16. report: serial, signer, lease and only new audit lines.
+# 14-16. report: serial, signer, lease, only new audit lines and the chain head (the sha256
+# of the last line).
 mkdir -p "$L/audit"
 printf '{"event":"login","user":"alice"}\n{"event":"logout","user":"alice"}\n' >"$L/audit/audit.log"
 "$PV_BIN" report --to "mirror:$PV/collector" --id laptop11 --state-dir "$L" -F "$PV/ssh_config" \
@@ -134,8 +135,9 @@ second=$PV/collector/laptop11-2000000001.report
 check "report carries serial, signer and the audit lines" \
     sh -c '[ $0 = 0 ] && grep -q "^serial 1$" "$1" && grep -q "^signer $2$" "$1" && grep -q "^audit-lines 2$" "$1" && grep -q "\"user\":\"alice\"" "$1"' \
     $r1 "$first" "$fp"
-check "the next report sends only the new audit line" \
-    sh -c '[ $0 = 0 ] && grep -q "^audit-lines 1$" "$1" && grep -q "\"user\":\"bob\"" "$1" && ! grep -q alice "$1"' \
-    $r2 "$second"
+head=$(printf '%s' '{"event":"login","user":"bob"}' | sha256sum | cut -d' ' -f1)
+check "the next report sends only the new audit line, and the chain head" \
+    sh -c '[ $0 = 0 ] && grep -q "^audit-lines 1$" "$1" && grep -q "\"user\":\"bob\"" "$1" && ! grep -q alice "$1" && grep -q "^audit-head $2$" "$1"' \
+    $r2 "$second" "$head"
 rm -f "$out"
 exit $failed
