@@ -28,6 +28,7 @@ struct tsr_audit {
 	char *journal_ident;
 	char prev[TSR_AUDIT_CHAIN_HEX + 1]; /* the hash of the last whole line written */
 	size_t torn;                        /* a torn line to say before the next event */
+	bool torn_open;                     /* ... still without its newline */
 };
 
 /* The log, 0600 even if an older version or a restore left it open; a regular file only. */
@@ -122,8 +123,15 @@ static bool say_torn(struct tsr_audit *a)
 	JsonObject *o = json_object_new();
 	size_t torn = a->torn;
 
-	tsr_warn("audit: the last line of %s was torn (%zu bytes, a crash while writing?); the "
-		 "chain goes on past it, recorded as %s", a->path, torn, TSR_AUDIT_TORN_EVENT);
+	if (a->torn_open) {
+		if (write(a->fd, "\n", 1) != 1)
+			return false;
+		a->size++;
+		a->torn_open = false;
+	}
+	tsr_warn("audit: the last line of %s was torn (%zu bytes, a crash or a full disk while "
+		 "writing?); the chain goes on past it, recorded as %s", a->path, torn,
+		 TSR_AUDIT_TORN_EVENT);
 	a->torn = 0;
 	json_object_set_int_member(o, TSR_AUDIT_TORN_FIELD, (int64_t)torn);
 	return tsr_audit_event(a, TSR_AUDIT_TORN_EVENT, o);
@@ -301,12 +309,11 @@ bool tsr_audit_event(struct tsr_audit *audit, const char *event, JsonObject *fie
 		tsr_err("audit: cannot write %s: %s", audit->path,
 			n < 0 ? g_strerror(errno) : "short write");
 		if (n > 0 && n < (ssize_t)(len + 1)) {
-			/* Part of the line is in the file: finish it and say so, as after a crash. */
+			/* Part of the line is in the file (a full disk, a file size limit): it is
+			 * finished and said before the next event, as after a crash. */
 			audit->size += (uint64_t)n;
-			if (write(audit->fd, "\n", 1) == 1) {
-				audit->size++;
-				audit->torn = (size_t)n;
-			}
+			audit->torn = (size_t)n;
+			audit->torn_open = true;
 		}
 		return false;
 	}

@@ -28,7 +28,7 @@ tests_unit_provisioning_install_test_LDADD = $(PROVISIONING_LIBS) $(BROKER_LIBS)
 UNIT_TESTS += tests/unit/provisioning-audit-verify-test
 check_PROGRAMS += tests/unit/provisioning-audit-verify-test
 tests_unit_provisioning_audit_verify_test_SOURCES = tests/unit/provisioning-audit-verify-test.c \
-	$(TEST_TREE)
+	$(TEST_TREE) $(IN_CHILD)
 tests_unit_provisioning_audit_verify_test_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS)
 tests_unit_provisioning_audit_verify_test_LDADD = $(PROVISIONING_LIBS) $(BROKER_LIBS)
 

@@ -6,7 +6,11 @@
 #include "config.h"
 #include "broker/audit.h"
 #include "provisioning/audit-verify.h"
+#include "tests/harness/in-child.h"
 #include "tests/harness/tree.h"
+
+#include <signal.h>
+#include <sys/resource.h>
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -206,6 +210,57 @@ static void test_torn(struct fixture *f, gconstpointer unused)
 	refused(text, TSR_AUDIT_VERIFY_MALFORMED, "audit.log:5 is not a chained audit line");
 }
 
+/* A write cut short while the broker runs (here a file size limit; a full disk alike): the
+ * event is refused, and the next one first finishes the piece and records audit-torn. In a
+ * child: the limit is the process's. */
+static char *short_write_dir;
+
+static int short_write_child(void)
+{
+	struct tsr_fake_clock *clock = tsr_fake_clock_create(1700000000LL * G_USEC_PER_SEC);
+	struct tsr_audit *a = tsr_audit_open(short_write_dir, 0, 2, tsr_fake_clock_get(clock),
+					     NULL);
+	struct rlimit old, lim;
+	struct stat st;
+	bool ok;
+
+	if (!a || !tsr_audit_log(a, "login", "user", "alice", NULL) ||
+	    !tsr_audit_log(a, "pick", "domain", "work", NULL))
+		return 1;
+	g_autofree char *p = g_build_filename(short_write_dir, "audit.log", NULL);
+	if (stat(p, &st) < 0 || getrlimit(RLIMIT_FSIZE, &old) < 0)
+		return 2;
+	signal(SIGXFSZ, SIG_IGN);
+	lim = (struct rlimit){ (rlim_t)st.st_size + 30, old.rlim_max };
+	if (setrlimit(RLIMIT_FSIZE, &lim) < 0)
+		return 3;
+	ok = tsr_audit_log(a, "logout", "user", "alice", NULL); /* 30 bytes of it land */
+	if (setrlimit(RLIMIT_FSIZE, &old) < 0)
+		return 4;
+	if (ok || !tsr_audit_log(a, "login", "user", "bob", NULL))
+		return 5;
+	tsr_audit_close(a);
+	tsr_fake_clock_destroy(clock);
+	return 0;
+}
+
+static void test_short_write(struct fixture *f, gconstpointer unused)
+{
+	g_autoptr(GError) error = NULL;
+	struct tsr_audit_verify_result r;
+
+	short_write_dir = f->dir;
+	g_assert_cmpint(tsr_test_in_child(short_write_child), ==, 0);
+	g_auto(GStrv) l = lines_of_log(f);
+	g_assert_cmpuint(g_strv_length(l), ==, 6);
+	g_assert_cmpuint(strlen(l[2]), ==, 30);
+	g_assert_nonnull(strstr(l[3], "\"event\":\"audit-torn\",\"torn\":30"));
+	g_assert_nonnull(strstr(l[4], "\"user\":\"bob\""));
+	g_assert_true(verify_text(f->text, NULL, NULL, &r, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(r.torn, ==, 1);
+}
+
 /* Someone replaces line 3 with a torn-looking piece and a record of their own that says so:
  * the record does not hash to what line 4 holds. */
 static void test_forged_torn(struct fixture *f, gconstpointer unused)
@@ -272,6 +327,7 @@ int main(int argc, char **argv)
 	CASE("removed-line-refused", test_removed);
 	CASE("reordered-lines-refused", test_reordered);
 	CASE("torn-line-the-broker-recorded-passes", test_torn);
+	CASE("short-write-recorded-passes", test_short_write);
 	CASE("forged-torn-record-refused", test_forged_torn);
 	CASE("reported-head-must-be-in-the-log", test_head);
 	CASE("malformed-line-refused", test_malformed);
