@@ -32,6 +32,7 @@ libexec_PROGRAMS += viewer/tessera-viewer
 viewer_tessera_viewer_SOURCES = \
 	viewer/main.c \
 	viewer/spice.c viewer/spice.h \
+	viewer/clipboard.c viewer/clipboard.h \
 	viewer/monitors.c viewer/monitors.h \
 	viewer/publish.c viewer/publish.h \
 	viewer/share.c viewer/share.h \

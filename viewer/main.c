@@ -12,6 +12,8 @@
 #include "common/log.h"
 #include "proto/display.h"
 #include "proto/display-resize.h"
+#include "proto/clipboard.h"
+#include "viewer/clipboard.h"
 #include "viewer/publish.h"
 #include "viewer/sandbox.h"
 #include "viewer/spice.h"
@@ -43,6 +45,7 @@ struct viewer {
 	int status;
 	struct tsr_viewer_publish *pub;
 	struct tsr_viewer_spice *spice;
+	struct tsr_viewer_clipboard *clipboard;
 	guint out_watch;
 };
 
@@ -132,6 +135,29 @@ static bool handle(struct viewer *v, const void *buf, size_t len)
 	}
 }
 
+/* A clipboard message (the only ones that may carry an fd): true when it was one, or when
+ * another message came with an fd; the viewer stops on a bad one. */
+static bool clipboard_message(struct viewer *v, const void *buf, size_t len, const int *fds,
+			      size_t nfds)
+{
+	struct tsr_frame_header hdr;
+	size_t want_fds;
+	bool ok;
+
+	memcpy(&hdr, buf, sizeof(hdr));
+	if (!tsr_clipboard_msg_size(hdr.type, &want_fds) && !nfds)
+		return false;
+	ok = nfds == want_fds && tsr_clipboard_msg_size(hdr.type, &want_fds) &&
+	     tsr_viewer_clipboard_message(v->clipboard, buf, len, nfds ? fds[0] : -1);
+	for (size_t i = 0; i < nfds; i++)
+		close(fds[i]);
+	if (!ok) {
+		tsr_err("protocol violation from the kiosk (bad clipboard message or fd)");
+		finish(v, EXIT_VIOLATION);
+	}
+	return true;
+}
+
 static gboolean on_link(gint fd, GIOCondition cond, gpointer data)
 {
 	struct viewer *v = data;
@@ -139,9 +165,15 @@ static gboolean on_link(gint fd, GIOCondition cond, gpointer data)
 
 	(void)cond;
 	for (;;) {
-		size_t nfds;
-		ssize_t n = tsr_frame_recv(fd, buf, sizeof(buf), TSR_DISPLAY_PROTO_VERSION, NULL, 0,
+		size_t nfds = 0;
+		int fds[1];
+		ssize_t n = tsr_frame_recv(fd, buf, sizeof(buf), TSR_DISPLAY_PROTO_VERSION, fds, 1,
 					   &nfds);
+		if (n > 0 && clipboard_message(v, buf, (size_t)n, fds, nfds)) {
+			if (v->status >= 0)
+				return G_SOURCE_REMOVE;
+			continue;
+		}
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
 			return G_SOURCE_CONTINUE;
 		if (n == 0 || (n < 0 && errno == ECONNRESET)) {
@@ -266,8 +298,11 @@ int main(int argc, char **argv)
 	if (!v.pub)
 		return EXIT_SANDBOX;
 	tsr_viewer_publish_set_pending_notify(v.pub, on_pending, &v);
-	if (!probe)
+	v.clipboard = tsr_viewer_clipboard_create(v.link);
+	if (!probe) {
 		v.spice = tsr_viewer_spice_create(spice_fds, nspice, v.pub, on_gone, &v);
+		tsr_viewer_spice_set_clipboard(v.spice, v.clipboard);
+	}
 
 	if (tsr_viewer_sandbox_enter(err, sizeof(err)) < 0) {
 		tsr_err("sandbox: %s; not reading any SPICE data", err);
@@ -296,6 +331,7 @@ int main(int argc, char **argv)
 	}
 
 	tsr_viewer_spice_destroy(v.spice);
+	tsr_viewer_clipboard_destroy(v.clipboard);
 	tsr_viewer_publish_destroy(v.pub);
 	g_main_loop_unref(v.loop);
 	close(v.link);

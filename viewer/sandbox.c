@@ -24,8 +24,10 @@ static const struct tsr_seccomp_rule allow[] = {
 	TSR_SECCOMP_BASE_GLIB,
 	/* options of the SPICE sockets it holds */
 	TSR_SC_ALLOW(setsockopt),
-	/* sealing the pixel memfds */
+	/* sealing the pixel and clipboard memfds */
 	TSR_SC_ALLOW_EQ(fcntl, 1, F_ADD_SEALS),
+	/* the kiosk's clipboard memfd must be on shmem before it is mapped (proto/sealed-memfd.h) */
+	TSR_SC_ALLOW(fstatfs),
 	/* fstat() in glibc is fstatat(fd, "", AT_EMPTY_PATH): only that form, which cannot name
 	 * a file */
 	TSR_SC_ALLOW_ALL_OF(newfstatat, 3, AT_EMPTY_PATH),

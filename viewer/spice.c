@@ -16,6 +16,7 @@ struct tsr_viewer_spice {
 	SpiceMainChannel *main;
 	SpiceInputsChannel *inputs;
 	struct tsr_viewer_monitors *monitors;
+	struct tsr_viewer_clipboard *clipboard;
 	struct tsr_viewer_publish *pub;
 	tsr_viewer_spice_gone_func gone;
 	void *opaque;
@@ -241,6 +242,8 @@ static void channel_new(SpiceSession *session, SpiceChannel *ch, gpointer data)
 	case SPICE_CHANNEL_MAIN:
 		s->main = SPICE_MAIN_CHANNEL(ch);
 		tsr_viewer_monitors_set_channel(s->monitors, s->main);
+		if (s->clipboard)
+			tsr_viewer_clipboard_set_channel(s->clipboard, s->main);
 		return; /* opened by spice_session_open_fd */
 	case SPICE_CHANNEL_DISPLAY:
 		g_signal_connect(ch, "display-primary-create", G_CALLBACK(primary_create), s);
@@ -377,6 +380,11 @@ void tsr_viewer_spice_release_all(struct tsr_viewer_spice *s)
 	}
 	if (s->buttons)
 		tsr_viewer_spice_pointer(s, s->px, s->py, 0);
+}
+
+void tsr_viewer_spice_set_clipboard(struct tsr_viewer_spice *s, struct tsr_viewer_clipboard *c)
+{
+	s->clipboard = c;
 }
 
 void tsr_viewer_spice_resize(struct tsr_viewer_spice *s, uint32_t width, uint32_t height)

@@ -10,6 +10,7 @@
 #ifndef TSR_VIEWER_SPICE_H
 #define TSR_VIEWER_SPICE_H
 
+#include "viewer/clipboard.h"
 #include "viewer/publish.h"
 
 #include <stdbool.h>
@@ -35,6 +36,8 @@ void tsr_viewer_spice_key(struct tsr_viewer_spice *s, uint32_t scancode, bool do
 void tsr_viewer_spice_pointer(struct tsr_viewer_spice *s, int32_t x, int32_t y, uint32_t buttons);
 /* Release every key and button this viewer pressed. */
 void tsr_viewer_spice_release_all(struct tsr_viewer_spice *s);
+/* The guest's clipboard goes through c (borrowed); set before tsr_viewer_spice_start. */
+void tsr_viewer_spice_set_clipboard(struct tsr_viewer_spice *s, struct tsr_viewer_clipboard *c);
 /* Ask the guest's agent for this mode (viewer/monitors.h); already checked. */
 void tsr_viewer_spice_resize(struct tsr_viewer_spice *s, uint32_t width, uint32_t height);
 

@@ -30,6 +30,9 @@ struct seen {
 	uint32_t last_status;
 	int cursors;
 	uint32_t cursor_w, cursor_h, hot_x, hot_y, red, clear, blue;
+	int clip_answers, clip_unasked;
+	uint32_t clip_reason;
+	char *clip_text;
 };
 
 static void on_cursor(void *o, const struct tsr_viewer_cursor_view *c)
@@ -70,8 +73,21 @@ static void on_status(void *o, uint32_t status)
 	((struct seen *)o)->last_status = status;
 }
 
+static void on_clipboard(void *o, struct tsr_clipboard_answer *a)
+{
+	struct seen *s = o;
+
+	*(a->unasked ? &s->clip_unasked : &s->clip_answers) += 1;
+	if (!a->unasked) {
+		s->clip_reason = a->reason;
+		g_free(s->clip_text);
+		s->clip_text = g_steal_pointer(&a->text);
+	}
+}
+
 static const struct tsr_viewer_link_callbacks cbs = {
 	.surface = on_surface, .damage = on_damage, .status = on_status, .cursor = on_cursor,
+	.clipboard = on_clipboard,
 };
 
 static bool bars_ok(const struct seen *s)
@@ -287,6 +303,51 @@ static void test_resize(void)
 	unview(&v);
 }
 
+static int answers_seen;
+
+static bool clipboard_answered(const struct seen *s)
+{
+	return s->clip_answers > answers_seen;
+}
+
+/* The guest's text reaches the kiosk only as the answer to a request; text the kiosk hands over
+ * reaches the guest's paste; a guest that asks for the client's clipboard on its own gets
+ * nothing (it records every text it gets, so a stolen one would stand before the pasted one). */
+static void test_clipboard(void)
+{
+	struct viewed v = { .dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL) };
+	static const char pasted[] = "pasted into B";
+	gint64 deadline = g_get_monotonic_time() + 20 * G_USEC_PER_SEC;
+	gchar *text = NULL;
+
+	td_start(&v.td, v.dir, "clip", true, "--agent", "--clipboard", "--clipboard-copy",
+		 "copied in A \xe2\x9c\x93", "--clipboard-steal", NULL);
+	view(&v, "clip");
+	g_assert_true(pump_until(v.link, &v.seen, connected));
+	/* The agent's grab may still be on its way: ask until the text comes, each time waiting
+	 * for the answer. */
+	do {
+		answers_seen = v.seen.clip_answers;
+		g_assert_cmpint(tsr_viewer_link_clipboard_request(v.link, 64000), ==, 0);
+		g_assert_true(pump_until(v.link, &v.seen, clipboard_answered));
+	} while (!v.seen.clip_text && g_get_monotonic_time() < deadline);
+	g_assert_cmpstr(v.seen.clip_text, ==, "copied in A \u2713");
+	/* Too little room: the viewer says so instead of sending it. */
+	answers_seen = v.seen.clip_answers;
+	g_assert_cmpint(tsr_viewer_link_clipboard_request(v.link, 5), ==, 0);
+	g_assert_true(pump_until(v.link, &v.seen, clipboard_answered));
+	g_assert_cmpuint(v.seen.clip_reason, ==, TSR_CLIPBOARD_EMPTY_TOO_LARGE);
+
+	g_assert_cmpint(tsr_viewer_link_clipboard_paste(v.link, pasted, strlen(pasted)), ==, 0);
+	g_assert_true(wait_file_contains(v.td.record, "clipboard pasted into B\n", 20000));
+	g_assert_true(g_file_get_contents(v.td.record, &text, NULL, NULL));
+	g_assert_true(g_str_has_prefix(strstr(text, "clipboard "), "clipboard pasted into B\n"));
+	g_assert_cmpint(v.seen.clip_unasked, ==, 0);
+	g_free(text);
+	g_free(v.seen.clip_text);
+	unview(&v);
+}
+
 static void test_echo(void)
 {
 	struct viewed v = { .dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL) };
@@ -454,6 +515,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/viewer/pixels-mode-change-input-domain-gone", test_pixels_mode_change_input);
 	g_test_add_func("/viewer/echo-keys-cursor-kiosk-close-exits-0", test_echo);
 	g_test_add_func("/viewer/resize-reaches-the-agent-refused-sizes-do-not", test_resize);
+	g_test_add_func("/viewer/clipboard-only-when-asked-paste-reaches-the-guest", test_clipboard);
 	g_test_add_func("/viewer/sandbox-probe-refused", test_sandbox_probe);
 	g_test_add_func("/viewer/every-thread-filtered-and-undumpable", test_threads_filtered);
 	g_test_add_func("/viewer/spawn-without-root", test_spawn_without_root);

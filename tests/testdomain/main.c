@@ -284,7 +284,8 @@ int main(int argc, char **argv)
 	g_autofree gchar *socket_path = NULL, *size = NULL, *alt_size = NULL, *pattern = NULL;
 	g_autofree gchar *record_path = NULL, *damage = NULL, *title = NULL;
 	gint fps = 30, ready_fd = -1, resize_after = 0;
-	gboolean cursor = FALSE, agent = FALSE;
+	gboolean cursor = FALSE, agent = FALSE, clipboard = FALSE, steal = FALSE;
+	g_autofree gchar *copied = NULL;
 	GOptionEntry entries[] = {
 		{ "socket", 's', 0, G_OPTION_ARG_FILENAME, &socket_path,
 		  "Listen for SPICE clients on this unix socket (required)", "PATH" },
@@ -306,6 +307,14 @@ int main(int argc, char **argv)
 		{ "agent", 0, 0, G_OPTION_ARG_NONE, &agent,
 		  "Play a guest running a SPICE agent: the mode follows the client's monitors config "
 		  "(each recorded as 'monitors WxH' with --record-input)", NULL },
+		{ "clipboard", 0, 0, G_OPTION_ARG_NONE, &clipboard,
+		  "With --agent: copy and paste through the agent; what the guest pastes is "
+		  "recorded as 'clipboard TEXT' (escaped) with --record-input", NULL },
+		/* Bytes as given, whatever the locale: a test's text is UTF-8 or deliberately not. */
+		{ "clipboard-copy", 0, 0, G_OPTION_ARG_FILENAME, &copied,
+		  "With --clipboard: the guest has copied TEXT", "TEXT" },
+		{ "clipboard-steal", 0, 0, G_OPTION_ARG_NONE, &steal,
+		  "With --clipboard: the guest asks for the client's clipboard on its own", NULL },
 		{ "cursor", 0, 0, G_OPTION_ARG_NONE, &cursor,
 		  "Set a 16x16 cursor shape (tsr_td_cursor_pixel, hotspot 2,3)", NULL },
 		{ "ready-fd", 0, 0, G_OPTION_ARG_INT, &ready_fd,
@@ -417,6 +426,8 @@ int main(int argc, char **argv)
 			tsr_err("spice-server refused the agent's device");
 			return 1;
 		}
+		if (clipboard)
+			tsr_td_agent_clipboard(td_agent, copied, record, steal);
 	}
 	spice_server_vm_start(td.server);
 	draw_full(&td);
