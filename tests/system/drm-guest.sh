@@ -16,20 +16,9 @@ mark "BAD-CARD $(cat /tmp/bad)"
 
 # start_demo ENV [--output SPEC]: the demo on DRM, a still scene with a fixed clock, logs forwarded.
 start_demo() {
-    rm -f /tmp/demo.fifo
-    mkfifo /tmp/demo.fifo
-    (while IFS= read -r line; do
-        echo "demo: $line" >/dev/console
-        mark "DEMO: $line"
-    done </tmp/demo.fifo) &
+    forward_lines /tmp/demo.fifo DEMO demo
     env "$1" tessera-render-demo --output drm --still --clock 12:00 ${2:-} ${3:-} 2>/tmp/demo.fifo &
     demo=$!
-}
-
-# step KEY: wait for the host to type KEY.
-step() {
-    tsr-systest-guest evwait --mark "STEP-READY $1" "$kbd" "$1" >/dev/null ||
-        { mark TSR-FAIL host never typed "$1"; exit 1; }
 }
 
 start_demo TSR_DRM_NO_ATOMIC=0

@@ -11,18 +11,9 @@ plug() {
     echo "$1" >"$v3"
     echo change >/sys/class/drm/card1/uevent
 }
-step() {
-    tsr-systest-guest evwait --mark "STEP-READY $1" "$kbd" "$1" >/dev/null ||
-        { mark TSR-FAIL host never typed "$1"; exit 1; }
-}
 # start_demo TAG SPEC: logs forwarded to the marker port as "TAG: ...".
 start_demo() {
-    rm -f "/tmp/$1.fifo"
-    mkfifo "/tmp/$1.fifo"
-    (while IFS= read -r line; do
-        echo "$1: $line" >/dev/console
-        mark "$1: $line"
-    done <"/tmp/$1.fifo") &
+    forward_lines "/tmp/$1.fifo" "$1"
     tessera-render-demo --output "$2" --still --clock 12:00 2>"/tmp/$1.fifo" &
     demo=$!
 }

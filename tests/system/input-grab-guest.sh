@@ -2,10 +2,7 @@
 . /lib/systest.sh
 set -u
 kbd=$(input_dev "QEMU Virtio Keyboard") || { mark TSR-FAIL no virtio keyboard; exit 1; }
-[ "$(tsr-systest-guest fgvt)" = 1 ] || { mark TSR-FAIL tty1 is not the foreground VT; exit 1; }
-# Keep tty1 open throughout: the VT driver resets termios when its last user closes it.
-exec 3<>/dev/tty1
-tsr-systest-guest ttyraw /dev/tty1 || { mark TSR-FAIL cannot set tty1 raw; exit 1; }
+tty1_raw
 
 # A second reader of the keyboard, opened alongside the grab: it must see nothing until the
 # probe is dead, then the host's "z".

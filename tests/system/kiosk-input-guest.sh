@@ -18,11 +18,7 @@
 . /lib/systest.sh
 set -u
 kbd=$(input_dev "QEMU Virtio Keyboard") || { mark TSR-FAIL no virtio keyboard; exit 1; }
-[ "$(tsr-systest-guest fgvt)" = 1 ] || { mark TSR-FAIL tty1 is not the foreground VT; exit 1; }
-# Keep tty1 open throughout (the VT driver resets termios when its last user closes it); raw,
-# so a single byte typed at any time is readable at once.
-exec 3<>/dev/tty1
-tsr-systest-guest ttyraw /dev/tty1 || { mark TSR-FAIL cannot set tty1 raw; exit 1; }
+tty1_raw
 kbmode=$(tsr-systest-guest kbmode /dev/tty1) || { mark TSR-FAIL cannot read tty1 keyboard mode; exit 1; }
 tsr-systest-guest ttyread /dev/tty1 >/tmp/tty 2>/tmp/tty.err &
 tty=$!

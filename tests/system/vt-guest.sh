@@ -6,21 +6,11 @@ set -u
 kbd=$(input_dev "QEMU Virtio Keyboard") || { mark TSR-FAIL no virtio keyboard; exit 1; }
 g=tsr-systest-guest
 
-# step KEY: wait for the host to type KEY.
-step() {
-    $g evwait --mark "STEP-READY $1" "$kbd" "$1" >/dev/null ||
-        { mark TSR-FAIL host never typed "$1"; exit 1; }
-}
 state() {
     echo "fg=$($g fgvt) kb=$($g kbmode "/dev/tty$1") kd=$($g kdmode "/dev/tty$1")"
 }
 start_demo() {
-    rm -f /tmp/demo.fifo
-    mkfifo /tmp/demo.fifo
-    (while IFS= read -r line; do
-        echo "demo: $line" >/dev/console
-        mark "DEMO: $line"
-    done </tmp/demo.fifo) &
+    forward_lines /tmp/demo.fifo DEMO demo
     tessera-render-demo --vt auto --output drm --still --clock 12:00 2>/tmp/demo.fifo &
     demo=$!
 }
