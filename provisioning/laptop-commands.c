@@ -420,41 +420,94 @@ struct audit_mark {
 	guint64 ino, off;
 };
 
-/* The audit lines added since mark (from the start if the log was rotated), whole lines
- * only: a line being written is for the next report. *next is where this report stops. The
- * chain head (the hash of the last whole line, common/audit-chain.h) goes first: the admin
- * keeps it, and a log collected later must contain it (audit-verify --head). */
+/* The broker keeps at most this many rotated files (audit.log.1 ...); more is never looked for. */
+#define AUDIT_ROTATED_MAX 64
+
+/* The rotated file that was audit.log when mark was taken (rotation renames, so its inode
+ * stays): its number, or 0 if none of them is (a first report, or rotated away). */
+static unsigned marked_rotation(const char *audit, struct audit_mark mark)
+{
+	for (unsigned n = 1; n <= AUDIT_ROTATED_MAX && mark.ino != 0; n++) {
+		g_autofree char *path = g_strdup_printf("%s.%u", audit, n);
+		struct stat st;
+
+		if (stat(path, &st) < 0)
+			return 0;
+		if (st.st_ino == mark.ino)
+			return n;
+	}
+	return 0;
+}
+
+/* Lines of the rotated files written after mark: the rest of the file mark was in, then every
+ * newer rotated file whole (the broker rotates only at a line's end). */
+static void append_rotated(GString *lines, const char *audit, struct audit_mark mark)
+{
+	const unsigned marked = marked_rotation(audit, mark);
+
+	for (unsigned n = marked; n > 0; n--) {
+		g_autofree char *path = g_strdup_printf("%s.%u", audit, n), *text = NULL;
+		gsize len = 0, from;
+
+		if (!g_file_get_contents(path, &text, &len, NULL))
+			continue;
+		from = n == marked && mark.off <= len ? mark.off : 0;
+		g_string_append_len(lines, text + from, (gssize)(len - from));
+	}
+}
+
+/* "audit-head HASH": the hash of the last whole line of text[0..end), if it has one. */
+static void append_head(GString *s, const char *text, gsize end)
+{
+	char head[TSR_AUDIT_CHAIN_HEX + 1];
+	gsize from;
+
+	if (end == 0)
+		return;
+	from = end - 1;
+	while (from > 0 && text[from - 1] != '\n')
+		from--;
+	tsr_audit_chain_hash(text + from, end - 1 - from, head);
+	g_string_append_printf(s, "audit-head %s\n", head);
+}
+
+/* The audit lines added since mark, whole lines only: a line being written is for the next
+ * report. When the log was rotated since mark, the lines written to the rotated file after the
+ * mark come first (from the start of audit.log only if the marked file is gone). *next is
+ * where this report stops. The chain head (the hash of the last whole line,
+ * common/audit-chain.h) goes first: the admin keeps it, and a log collected later must contain
+ * it (audit-verify --head). */
 static void append_audit(GString *s, struct audit_mark mark, struct audit_mark *next)
 {
-	char *audit = g_build_filename(prov_state_dir(), "audit", "audit.log", NULL);
-	char *log = NULL;
+	g_autofree char *audit = g_build_filename(prov_state_dir(), "audit", "audit.log", NULL);
+	g_autofree char *log = NULL;
+	g_autoptr(GString) lines = g_string_new(NULL);
 	struct stat st;
-	gsize alen = 0;
+	gsize alen = 0, start = 0, end;
+	size_t count = 0;
+
 	*next = (struct audit_mark){0, 0};
-	if (stat(audit, &st) == 0 && g_file_get_contents(audit, &log, &alen, NULL)) {
-		guint64 start = (st.st_ino == mark.ino && mark.off <= alen) ? mark.off : 0;
-		gsize end = alen;
-		while (end > start && log[end - 1] != '\n')
-			end--;
-		size_t lines = 0;
-		for (gsize i = start; i < end; i++)
-			lines += log[i] == '\n';
-		if (end > 0) {
-			char head[TSR_AUDIT_CHAIN_HEX + 1];
-			gsize from = end - 1;
-			while (from > 0 && log[from - 1] != '\n')
-				from--;
-			tsr_audit_chain_hash(log + from, end - 1 - from, head);
-			g_string_append_printf(s, "audit-head %s\n", head);
-		}
-		g_string_append_printf(s, "audit-lines %zu\n", lines);
-		g_string_append_len(s, log + start, (gssize)(end - start));
-		*next = (struct audit_mark){st.st_ino, end};
-	} else {
+	if (stat(audit, &st) < 0 || !g_file_get_contents(audit, &log, &alen, NULL)) {
 		g_string_append(s, "audit-lines 0\n");
+		return;
 	}
-	g_free(log);
-	g_free(audit);
+	if (st.st_ino == mark.ino && mark.off <= alen)
+		start = mark.off;
+	else
+		append_rotated(lines, audit, mark);
+	end = alen;
+	while (end > start && log[end - 1] != '\n')
+		end--;
+	g_string_append_len(lines, log + start, (gssize)(end - start));
+	for (gsize i = 0; i < lines->len; i++)
+		count += lines->str[i] == '\n';
+	if (lines->len > 0)
+		append_head(s, lines->str, lines->len);
+	else
+		append_head(s, log, end);
+	g_string_append_printf(s, "audit-lines %zu\n", count);
+	g_string_append_len(s, lines->str, (gssize)lines->len);
+	*next = (struct audit_mark){st.st_ino, end};
 }
 
 /* Write the report to a temporary file, put it on dest:rpath, then record next as the mark.

@@ -14,7 +14,7 @@ failed=0
 ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"; }
 not_ok() { tap_n=$((tap_n + 1)); failed=1; echo "not ok $tap_n - $1"; [ -n "${2:-}" ] && sed 's/^/# /' "$2"; }
 check() { name=$1; shift; if "$@"; then ok "$name"; else not_ok "$name" "${out:-}"; fi; }
-echo "1..16"
+echo "1..17"
 
 skip_all() { for i in $(seq 1 16); do echo "ok $i # SKIP $1"; done; exit 0; }
 [ -x "$PV_SSHD" ] && command -v ssh >/dev/null && command -v sftp >/dev/null ||
@@ -139,5 +139,17 @@ head=$(printf '%s' '{"event":"login","user":"bob"}' | sha256sum | cut -d' ' -f1)
 check "the next report sends only the new audit line, and the chain head" \
     sh -c '[ $0 = 0 ] && grep -q "^audit-lines 1$" "$1" && grep -q "\"user\":\"bob\"" "$1" && ! grep -q alice "$1" && grep -q "^audit-head $2$" "$1"' \
     $r2 "$second" "$head"
+# 17. The broker rotated the log since: the lines written to the rotated file after the last
+# report come first, then the new file's; nothing is lost and nothing sent twice.
+printf '{"event":"login","user":"carol"}\n' >>"$L/audit/audit.log"
+mv "$L/audit/audit.log" "$L/audit/audit.log.1"
+printf '{"event":"login","user":"dave"}\n' >"$L/audit/audit.log"
+"$PV_BIN" report --to "mirror:$PV/collector" --id laptop11 --state-dir "$L" -F "$PV/ssh_config" \
+    --now 2000000002 >>"$out" 2>&1
+r3=$?
+third=$PV/collector/laptop11-2000000002.report
+check "after a rotation the report sends the rotated file's new lines, then the new file's" \
+    sh -c '[ $0 = 0 ] && grep -q "^audit-lines 2$" "$1" && grep -A2 "^audit-lines" "$1" | tr -d "\n" | grep -q "carol.*dave" && ! grep -q bob "$1"' \
+    $r3 "$third"
 rm -f "$out"
 exit $failed
