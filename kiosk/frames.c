@@ -44,14 +44,26 @@ static void present(struct tsr_kiosk_frames *f)
 	const struct tsr_rect *rects;
 	int n = 0;
 
+	bool ok;
+
 	if (tsr_output_frame_pending(f->output) || f->retry || !tsr_scene_has_damage(f->scene))
 		return;
-	rects = tsr_scene_compose(f->scene, &n);
-	if (n == 0)
-		return;
-	/* Mirror before presenting: the rectangles are only valid until the next scene call. */
-	mirror(f, rects, n);
-	if (!tsr_output_present(f->output, tsr_scene_shadow(f->scene), rects, n, &error)) {
+	if (f->console) {
+		/* The console is sent the shadow: compose there, the output copies from it. */
+		rects = tsr_scene_compose(f->scene, &n);
+		if (n == 0)
+			return;
+		/* Mirror before presenting: the rectangles are only valid until the next scene call. */
+		mirror(f, rects, n);
+		ok = tsr_output_present(f->output, tsr_scene_shadow(f->scene), rects, n, &error);
+	} else {
+		/* Nobody else reads the desktop: the output draws it straight into scanout. */
+		rects = tsr_scene_take_damage(f->scene, &n);
+		if (n == 0)
+			return;
+		ok = tsr_output_present_scene(f->output, f->scene, rects, n, &error);
+	}
+	if (!ok) {
 		tsr_warn("present failed: %s", error->message);
 		f->retry = g_timeout_add(100, retry_cb, f);
 		return;
@@ -153,7 +165,13 @@ void tsr_kiosk_frames_set_console(struct tsr_kiosk_frames *f, struct tsr_console
 {
 	f->console = link;
 	if (link) {
-		/* Compose now so the console starts from the current desktop. */
+		/* Frames drawn straight into scanout left the shadow behind: draw it whole, so the
+		 * console starts from the current desktop. */
+		const struct tsr_image *shadow = tsr_scene_shadow(f->scene);
+		if (shadow && shadow->width > 0) {
+			struct tsr_rect all = { 0, 0, shadow->width, shadow->height };
+			tsr_scene_draw_rects(f->scene, &all, 1);
+		}
 		present(f);
 		mirror_all(f);
 	}

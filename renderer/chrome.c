@@ -46,7 +46,7 @@ static void draw_top_bar(struct tsr_scene *scene, pixman_region32_t *region)
 		struct tsr_rect box = { bar->x, bar->y, w, bar->height };
 		tsr_scene_fill(scene, &clip, &box, tsr_color_rgb(f->color));
 		struct tsr_rect text = { box.x + pad, box.y, MAX(box.width - 2 * pad, 0), box.height };
-		tsr_text_draw(scene->font, scene->shadow_img, &clip, &text, f->name, px,
+		tsr_text_draw(scene->font, scene->dst, &clip, &text, f->name, px,
 			      tsr_color_text_rgb(f->color), TSR_TEXT_LEFT);
 		left = box.x + box.width;
 	}
@@ -55,7 +55,7 @@ static void draw_top_bar(struct tsr_scene *scene, pixman_region32_t *region)
 	int32_t clock_w = tsr_text_width(scene->font, scene->clock, px);
 	struct tsr_rect clock = { right - pad - clock_w, bar->y, clock_w, bar->height };
 	if (clock.x > left + pad) {
-		tsr_text_draw(scene->font, scene->shadow_img, &clip, &clock, scene->clock, px,
+		tsr_text_draw(scene->font, scene->dst, &clip, &clock, scene->clock, px,
 			      TSR_RGB_TOP_BAR_TEXT, TSR_TEXT_RIGHT);
 		right = clock.x;
 	}
@@ -63,14 +63,14 @@ static void draw_top_bar(struct tsr_scene *scene, pixman_region32_t *region)
 	int32_t lock_w = tsr_text_width(scene->font, lock, px);
 	struct tsr_rect lk = { right - 2 * pad - lock_w, bar->y, lock_w, bar->height };
 	if (lk.x > left + pad) {
-		tsr_text_draw(scene->font, scene->shadow_img, &clip, &lk, lock, px,
+		tsr_text_draw(scene->font, scene->dst, &clip, &lk, lock, px,
 			      TSR_RGB_TOP_BAR_TEXT, TSR_TEXT_RIGHT);
 		right = lk.x;
 	}
 
 	struct tsr_rect note = { left + 2 * pad, bar->y, right - left - 4 * pad, bar->height };
 	if (scene->notification[0] != '\0')
-		tsr_text_draw(scene->font, scene->shadow_img, &clip, &note, scene->notification, px,
+		tsr_text_draw(scene->font, scene->dst, &clip, &note, scene->notification, px,
 			      TSR_RGB_TOP_BAR_TEXT, TSR_TEXT_CENTER);
 	pixman_region32_fini(&clip);
 }
@@ -95,7 +95,7 @@ void tsr_scene_draw_chrome(struct tsr_scene *scene, pixman_region32_t *region)
 			int32_t pad = MAX(t->label.height / 4, 2);
 			struct tsr_rect text = { t->label.x + pad, t->label.y,
 						 MAX(t->label.width - 2 * pad, 0), t->label.height };
-			tsr_text_draw(scene->font, scene->shadow_img, region, &text, d->name,
+			tsr_text_draw(scene->font, scene->dst, region, &text, d->name,
 				      MAX(t->label.height * 3 / 5, 6), tsr_color_text_rgb(d->color),
 				      TSR_TEXT_LEFT);
 		}

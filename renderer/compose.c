@@ -19,7 +19,7 @@ void tsr_scene_fill(struct tsr_scene *scene, pixman_region32_t *region, const st
 		pixman_color_t color = { (uint16_t)(((rgb >> 16) & 0xff) * 0x101),
 					 (uint16_t)(((rgb >> 8) & 0xff) * 0x101),
 					 (uint16_t)((rgb & 0xff) * 0x101), 0xffff };
-		pixman_image_fill_boxes(PIXMAN_OP_SRC, scene->shadow_img, &color, n, boxes);
+		pixman_image_fill_boxes(PIXMAN_OP_SRC, scene->dst, &color, n, boxes);
 	}
 	pixman_region32_fini(&r);
 }
@@ -47,7 +47,7 @@ void tsr_scene_draw_domain(struct tsr_scene *scene, struct tsr_scene_domain *d,
 	if (d->src == NULL) {
 		const char *msg = d->message && d->message[0] ? d->message : "Waiting for display\u2026";
 		int32_t px = MAX(scene->geometry.top_bar.height / 2, 8);
-		tsr_text_draw(scene->font, scene->shadow_img, region, &t->inner, msg, px,
+		tsr_text_draw(scene->font, scene->dst, region, &t->inner, msg, px,
 			      TSR_RGB_MESSAGE_TEXT, TSR_TEXT_CENTER);
 		return;
 	}
@@ -58,7 +58,7 @@ void tsr_scene_draw_domain(struct tsr_scene *scene, struct tsr_scene_domain *d,
 	pixman_region32_init_rect(&clip, c->x, c->y, (unsigned)c->width, (unsigned)c->height);
 	pixman_region32_intersect(&clip, &clip, region);
 	if (pixman_region32_not_empty(&clip)) {
-		pixman_image_set_clip_region32(scene->shadow_img, &clip);
+		pixman_image_set_clip_region32(scene->dst, &clip);
 		if (c->width == d->pixels.width && c->height == d->pixels.height) {
 			pixman_image_set_transform(d->src, NULL);
 			pixman_image_set_filter(d->src, PIXMAN_FILTER_NEAREST, NULL, 0);
@@ -76,9 +76,9 @@ void tsr_scene_draw_domain(struct tsr_scene *scene, struct tsr_scene_domain *d,
 							: PIXMAN_FILTER_NEAREST,
 						NULL, 0);
 		}
-		pixman_image_composite32(PIXMAN_OP_SRC, d->src, NULL, scene->shadow_img, 0, 0, 0, 0,
+		pixman_image_composite32(PIXMAN_OP_SRC, d->src, NULL, scene->dst, 0, 0, 0, 0,
 					 c->x, c->y, c->width, c->height);
-		pixman_image_set_clip_region32(scene->shadow_img, NULL);
+		pixman_image_set_clip_region32(scene->dst, NULL);
 	}
 	pixman_region32_fini(&clip);
 }

@@ -90,23 +90,13 @@ static const struct tsr_rect *region_to_rects(struct tsr_scene *scene, pixman_re
 	return scene->rects;
 }
 
-const struct tsr_rect *tsr_scene_compose(struct tsr_scene *scene, int *n)
+void tsr_scene_draw_region(struct tsr_scene *scene, pixman_region32_t *region)
 {
-	*n = 0;
-	if (scene->shadow == NULL || !pixman_region32_not_empty(&scene->damage)) {
-		pixman_region32_clear(&scene->damage);
-		return scene->rects;
-	}
-	pixman_region32_t region;
-	pixman_region32_init(&region);
-	pixman_region32_copy(&region, &scene->damage);
-	pixman_region32_clear(&scene->damage);
-
 	/* Desktop background only where nothing else will paint: tiles paint their letterbox,
 	 * content and chrome, the top bar paints itself, so each pixel is written once. */
 	pixman_region32_t bg;
 	pixman_region32_init(&bg);
-	pixman_region32_copy(&bg, &region);
+	pixman_region32_copy(&bg, region);
 	const struct tsr_desktop_geometry *g = &scene->geometry;
 	if (scene->overlay) {
 		struct tsr_rect area = tsr_scene_overlay_area(scene);
@@ -134,13 +124,42 @@ const struct tsr_rect *tsr_scene_compose(struct tsr_scene *scene, int *n)
 
 	for (int i = 0; i < scene->n_domains; i++)
 		if (scene->domains[i]->tile >= 0)
-			tsr_scene_draw_domain(scene, scene->domains[i], &region);
-	tsr_scene_draw_overlay(scene, &region);
+			tsr_scene_draw_domain(scene, scene->domains[i], region);
+	tsr_scene_draw_overlay(scene, region);
 	/* Chrome last: it never overlaps content, and nothing drawn after it but the pointer. */
-	tsr_scene_draw_chrome(scene, &region);
-	tsr_scene_draw_pointer(scene, &region);
+	tsr_scene_draw_chrome(scene, region);
+	tsr_scene_draw_pointer(scene, region);
+}
 
-	const struct tsr_rect *rects = region_to_rects(scene, &region, n);
-	pixman_region32_fini(&region);
+const struct tsr_rect *tsr_scene_take_damage(struct tsr_scene *scene, int *n)
+{
+	*n = 0;
+	if (scene->shadow == NULL || !pixman_region32_not_empty(&scene->damage)) {
+		pixman_region32_clear(&scene->damage);
+		return scene->rects;
+	}
+	const struct tsr_rect *rects = region_to_rects(scene, &scene->damage, n);
+	pixman_region32_clear(&scene->damage);
 	return rects;
+}
+
+const struct tsr_rect *tsr_scene_compose(struct tsr_scene *scene, int *n)
+{
+	const struct tsr_rect *rects = tsr_scene_take_damage(scene, n);
+	tsr_scene_draw_rects(scene, rects, *n);
+	return rects;
+}
+
+void tsr_scene_draw_rects(struct tsr_scene *scene, const struct tsr_rect *rects, int n)
+{
+	if (scene->shadow == NULL || n <= 0)
+		return;
+	pixman_region32_t region;
+	pixman_region32_init(&region);
+	for (int i = 0; i < n; i++)
+		pixman_region32_union_rect(&region, &region, rects[i].x, rects[i].y,
+					   (unsigned)rects[i].width, (unsigned)rects[i].height);
+	scene->dst = scene->shadow_img;
+	tsr_scene_draw_region(scene, &region);
+	pixman_region32_fini(&region);
 }

@@ -11,6 +11,7 @@ renderer_libtsr_renderer_a_SOURCES = \
 	renderer/layout.c renderer/layout.h \
 	renderer/scene.c renderer/scene.h renderer/scene-private.h \
 	renderer/damage.c \
+	renderer/render.c \
 	renderer/compose.c \
 	renderer/chrome.c \
 	renderer/pointer.c \

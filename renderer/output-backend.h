@@ -15,6 +15,11 @@ struct tsr_output_ops {
 	 * shown; on true the backend later calls tsr_output_backend_frame_done() exactly once. */
 	bool (*present)(struct tsr_output *output, const struct tsr_image *shadow,
 			const struct tsr_rect *rects, int n, GError **error);
+	/* Optional: draw the rectangles (clipped as above) and whatever the buffer about to be
+	 * shown missed straight into scanout with tsr_scene_render, then as present. NULL: the
+	 * generic code draws them in the scene's shadow and calls present. */
+	bool (*present_scene)(struct tsr_output *output, struct tsr_scene *scene,
+			      const struct tsr_rect *rects, int n, GError **error);
 	/* Read the fd, handle events; may call tsr_output_backend_frame_done / _set_size. */
 	bool (*dispatch)(struct tsr_output *output, GError **error);
 	/* Optional (NULL = unsupported). */

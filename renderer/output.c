@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "renderer/output-backend.h"
+#include "renderer/scene.h"
 
 /* Parse a decimal in [min, max] that fills [s, end) exactly. */
 static bool parse_int(const char *s, const char *end, long min, long max, long *out)
@@ -165,8 +166,11 @@ bool tsr_output_frame_pending(const struct tsr_output *output)
 	return output->frame_pending;
 }
 
-bool tsr_output_present(struct tsr_output *output, const struct tsr_image *shadow,
-			const struct tsr_rect *rects, int n, GError **error)
+/* What every frame is checked for; a copy of rects clipped to the output (non-empty only) in
+ * *clipped, to be freed by the caller. */
+static bool check_frame(struct tsr_output *output, const struct tsr_image *shadow,
+			const struct tsr_rect *rects, int n, struct tsr_rect **clipped, int *m,
+			GError **error)
 {
 	if (output->frame_pending) {
 		g_set_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_BUSY,
@@ -187,24 +191,58 @@ bool tsr_output_present(struct tsr_output *output, const struct tsr_image *shado
 			    "%s output: bad rectangle list (%d rectangles)", output->kind, n);
 		return false;
 	}
-	struct tsr_rect *clipped = g_new(struct tsr_rect, n > 0 ? n : 1);
-	int m = 0;
+	*clipped = g_new(struct tsr_rect, n > 0 ? n : 1);
+	*m = 0;
 	for (int i = 0; i < n; i++) {
 		int64_t x1 = MAX(rects[i].x, 0), y1 = MAX(rects[i].y, 0);
 		int64_t x2 = MIN((int64_t)rects[i].x + rects[i].width, (int64_t)output->width);
 		int64_t y2 = MIN((int64_t)rects[i].y + rects[i].height, (int64_t)output->height);
 		if (rects[i].width <= 0 || rects[i].height <= 0 || x2 <= x1 || y2 <= y1)
 			continue;
-		clipped[m++] = (struct tsr_rect){ (int32_t)x1, (int32_t)y1, (int32_t)(x2 - x1),
-						  (int32_t)(y2 - y1) };
+		(*clipped)[(*m)++] = (struct tsr_rect){ (int32_t)x1, (int32_t)y1,
+							(int32_t)(x2 - x1), (int32_t)(y2 - y1) };
 	}
-	bool ok = output->ops->present(output, shadow, clipped, m, error);
-	g_free(clipped);
+	return true;
+}
+
+static bool presented(struct tsr_output *output, bool ok)
+{
 	if (ok) {
 		output->frame_pending = true;
 		output->frames++;
 	}
 	return ok;
+}
+
+bool tsr_output_present(struct tsr_output *output, const struct tsr_image *shadow,
+			const struct tsr_rect *rects, int n, GError **error)
+{
+	struct tsr_rect *clipped;
+	int m;
+	if (!check_frame(output, shadow, rects, n, &clipped, &m, error))
+		return false;
+	bool ok = output->ops->present(output, shadow, clipped, m, error);
+	g_free(clipped);
+	return presented(output, ok);
+}
+
+bool tsr_output_present_scene(struct tsr_output *output, struct tsr_scene *scene,
+			      const struct tsr_rect *rects, int n, GError **error)
+{
+	const struct tsr_image *shadow = tsr_scene_shadow(scene);
+	struct tsr_rect *clipped;
+	int m;
+	if (!check_frame(output, shadow, rects, n, &clipped, &m, error))
+		return false;
+	bool ok;
+	if (output->ops->present_scene != NULL) {
+		ok = output->ops->present_scene(output, scene, clipped, m, error);
+	} else {
+		tsr_scene_draw_rects(scene, clipped, m);
+		ok = output->ops->present(output, shadow, clipped, m, error);
+	}
+	g_free(clipped);
+	return presented(output, ok);
 }
 
 bool tsr_output_screenshot(struct tsr_output *output, const char *png_path, GError **error)

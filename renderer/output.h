@@ -24,6 +24,8 @@
 
 #include "renderer/image.h"
 
+struct tsr_scene;
+
 struct tsr_output;
 
 /* Callbacks an output makes from tsr_output_dispatch() (never from inside present). */
@@ -74,6 +76,16 @@ bool tsr_output_frame_pending(const struct tsr_output *output);
  * it succeeds and completes at once. */
 bool tsr_output_present(struct tsr_output *output, const struct tsr_image *shadow,
 			const struct tsr_rect *rects, int n, GError **error)
+	__attribute__((warn_unused_result));
+
+/* The same for a frame the scene has not drawn yet: rects is what changed (from
+ * tsr_scene_take_damage), the scene (of the output's size) draws it. Outputs with scanout
+ * buffers of their own draw it straight into the one about to be shown, together with whatever
+ * that buffer missed while the other was on screen, and never read them back
+ * (tsr_scene_render); the scene's shadow buffer then holds no picture of the desktop. Others
+ * draw it in the shadow and present that. */
+bool tsr_output_present_scene(struct tsr_output *output, struct tsr_scene *scene,
+			      const struct tsr_rect *rects, int n, GError **error)
 	__attribute__((warn_unused_result));
 
 /* Write what the output currently shows (its scanout buffer) as an RGB PNG. Headless only;

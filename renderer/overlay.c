@@ -127,7 +127,7 @@ void tsr_scene_draw_overlay(struct tsr_scene *scene, pixman_region32_t *region)
 		if (it->kind == TSR_OVERLAY_FILL)
 			tsr_scene_fill(scene, &clip, &it->rect, it->rgb);
 		else
-			tsr_text_draw(scene->font, scene->shadow_img, &clip, &it->rect, it->text,
+			tsr_text_draw(scene->font, scene->dst, &clip, &it->rect, it->text,
 				      it->px, it->rgb, (enum tsr_text_align)it->align);
 	}
 	pixman_region32_fini(&clip);

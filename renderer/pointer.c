@@ -87,11 +87,11 @@ void tsr_scene_draw_pointer(struct tsr_scene *scene, pixman_region32_t *region)
 			x = scene->pointer_x;
 			y = scene->pointer_y;
 		}
-		pixman_image_set_clip_region32(scene->shadow_img, &clip);
-		pixman_image_composite32(PIXMAN_OP_OVER, img, NULL, scene->shadow_img, 0, 0, 0, 0,
+		pixman_image_set_clip_region32(scene->dst, &clip);
+		pixman_image_composite32(PIXMAN_OP_OVER, img, NULL, scene->dst, 0, 0, 0, 0,
 					 x, y, pixman_image_get_width(img),
 					 pixman_image_get_height(img));
-		pixman_image_set_clip_region32(scene->shadow_img, NULL);
+		pixman_image_set_clip_region32(scene->dst, NULL);
 		pixman_image_unref(img);
 	}
 	pixman_region32_fini(&clip);

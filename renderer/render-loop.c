@@ -26,9 +26,19 @@ static void present(struct tsr_render_loop *loop)
 	if (tsr_output_frame_pending(loop->output) || !tsr_scene_has_damage(loop->scene))
 		return;
 	int n = 0;
-	const struct tsr_rect *rects = tsr_scene_compose(loop->scene, &n);
+	const struct tsr_rect *rects;
 	g_autoptr(GError) error = NULL;
-	if (!tsr_output_present(loop->output, tsr_scene_shadow(loop->scene), rects, n, &error)) {
+	bool ok;
+	if (loop->frame_fn != NULL) {
+		/* The callback reads the frame from the shadow: compose there. */
+		rects = tsr_scene_compose(loop->scene, &n);
+		ok = tsr_output_present(loop->output, tsr_scene_shadow(loop->scene), rects, n,
+					&error);
+	} else {
+		rects = tsr_scene_take_damage(loop->scene, &n);
+		ok = tsr_output_present_scene(loop->output, loop->scene, rects, n, &error);
+	}
+	if (!ok) {
 		/* The frame is lost: recompose everything at the next chance, which is a retry
 		 * after a pause (a device that keeps failing must not spin the CPU) or a frame_done. */
 		tsr_warn("present failed: %s", error->message);
@@ -153,4 +163,6 @@ void tsr_render_loop_set_frame_callback(struct tsr_render_loop *loop, tsr_render
 {
 	loop->frame_fn = fn;
 	loop->frame_data = data;
+	/* Frames drawn straight into scanout left the shadow behind. */
+	tsr_scene_damage_all(loop->scene);
 }

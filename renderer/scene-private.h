@@ -33,6 +33,8 @@ struct tsr_scene {
 	int32_t width, height;
 	struct tsr_image *shadow;
 	pixman_image_t *shadow_img;
+	/* What the drawing passes draw into: the shadow, or a scanout buffer (render.c). */
+	pixman_image_t *dst;
 
 	struct tsr_scene_domain *domains[TSR_SCENE_MAX_DOMAINS];
 	int n_domains;
@@ -74,6 +76,10 @@ void tsr_scene_free_overlay_items(struct tsr_scene *scene);
 
 /* Add a desktop rectangle to the damage (clipped to the output), notifying on clean -> dirty. */
 void tsr_scene_add_damage(struct tsr_scene *scene, const struct tsr_rect *rect);
+
+/* Every drawing pass below over region, into scene->dst: each pixel of region is drawn from
+ * scratch, whatever dst held before. */
+void tsr_scene_draw_region(struct tsr_scene *scene, pixman_region32_t *region);
 
 /* Drawing passes, each clipped to region (desktop coordinates) and to its own area. */
 void tsr_scene_draw_domain(struct tsr_scene *scene, struct tsr_scene_domain *domain,

@@ -211,6 +211,18 @@ void tsr_scene_set_damage_notify(struct tsr_scene *scene, void (*fn)(void *data)
  * (non-overlapping, inside the output; owned by the scene and valid until the next call to any
  * scene function); *n is 0 when nothing changed. The scene is clean afterwards. */
 const struct tsr_rect *tsr_scene_compose(struct tsr_scene *scene, int *n);
+/* The same in two steps, for outputs that draw frames themselves: take the damaged rectangles
+ * (as compose returns them; the scene is clean afterwards) ... */
+const struct tsr_rect *tsr_scene_take_damage(struct tsr_scene *scene, int *n);
+/* ... and draw rectangles into the shadow buffer as the scene looks now. */
+void tsr_scene_draw_rects(struct tsr_scene *scene, const struct tsr_rect *rects, int n);
+/* Draw rectangles straight into target, an image of the scene's size that is only ever written
+ * (a scanout buffer, often write-combined): the domains' pixels are scaled into it directly;
+ * wherever the scene blends (text, chrome, overlay, pointer) the pixels are drawn in the shadow
+ * buffer and copied, so nothing is read back from target. The shadow is then no picture of
+ * the desktop: use either this or compose/draw_rects for one output. Returns the bytes written. */
+uint64_t tsr_scene_render(struct tsr_scene *scene, const struct tsr_image *target,
+			  const struct tsr_rect *rects, int n);
 /* The shadow buffer (output-sized; valid until the next resize or destroy). */
 const struct tsr_image *tsr_scene_shadow(const struct tsr_scene *scene);
 

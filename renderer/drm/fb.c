@@ -1,7 +1,7 @@
 /* renderer/drm/fb.c: the drm output's scanout buffers: XRGB8888 dumb buffers with a KMS
- * framebuffer each, mapped for writing, and the copy of damaged rectangles from the shadow
- * buffer into them. Dumb buffers are often write-combined or uncached, so they are only ever
- * written, row by row, and never read back. */
+ * framebuffer each, mapped for writing, and bringing a buffer up to date: drawing its stale
+ * region straight from the scene, or copying it from a shadow buffer. Dumb buffers are often
+ * write-combined or uncached, so they are only ever written and never read back. */
 #include "config.h"
 
 #include <errno.h>
@@ -11,6 +11,7 @@
 #include <drm_fourcc.h>
 
 #include "renderer/drm/private.h"
+#include "renderer/scene.h"
 
 bool tsr_drm_buffer_create(struct drm_output *out, struct drm_buffer *buf, uint32_t width,
 			   uint32_t height, GError **error)
@@ -81,6 +82,22 @@ uint64_t tsr_drm_buffer_update(struct drm_buffer *buf, const struct tsr_image *s
 			       len);
 		bytes += len * (uint64_t)(b->y2 - b->y1);
 	}
+	pixman_region32_clear(&buf->stale);
+	return bytes;
+}
+
+uint64_t tsr_drm_buffer_render(struct drm_buffer *buf, struct tsr_scene *scene, int32_t width,
+			       int32_t height)
+{
+	int n = 0;
+	const pixman_box32_t *boxes = pixman_region32_rectangles(&buf->stale, &n);
+	struct tsr_rect *rects = g_new(struct tsr_rect, n > 0 ? n : 1);
+	for (int i = 0; i < n; i++)
+		rects[i] = (struct tsr_rect){ boxes[i].x1, boxes[i].y1, boxes[i].x2 - boxes[i].x1,
+					      boxes[i].y2 - boxes[i].y1 };
+	struct tsr_image target = { (uint32_t *)buf->map, width, height, (int32_t)buf->pitch };
+	uint64_t bytes = tsr_scene_render(scene, &target, rects, n);
+	g_free(rects);
 	pixman_region32_clear(&buf->stale);
 	return bytes;
 }

@@ -1,8 +1,9 @@
 /* renderer/drm/output.c: the "drm" tsr_output backend (see output.h for the contract).
  *
- * One desktop on one connector. Frames are double-buffered in dumb buffers: present copies into
- * the back buffer only what differs from the shadow there (the damage of this frame and of the
- * frame before, which went to the other buffer), then flips. One flip is in flight at a time;
+ * One desktop on one connector. Frames are double-buffered in dumb buffers: a frame brings the
+ * back buffer up to date where it is behind (the damage of this frame and of the frame before,
+ * which went to the other buffer), drawing it straight from the scene (present_scene) or
+ * copying it from the shadow (present), then flips. One flip is in flight at a time;
  * its page-flip event ends the frame. Drivers without vblank interrupts (bochs-drm) send the
  * event at once, so those frames end on a timer one refresh period after the commit instead.
  * Connector hotplug re-probes the card: the output may move to another mode or connector, or to
@@ -93,8 +94,10 @@ static void reprobe(struct drm_output *out)
 				    out->head ? out->head->mode.vdisplay : 0);
 }
 
-static bool drm_present(struct tsr_output *output, const struct tsr_image *shadow,
-			const struct tsr_rect *rects, int n, GError **error)
+/* A frame: the rectangles join both buffers' stale regions, the back buffer is brought up to
+ * date (drawn from scene, or copied from shadow when scene is NULL) and flipped in. */
+static bool show(struct tsr_output *output, struct tsr_scene *scene, const struct tsr_image *shadow,
+		 const struct tsr_rect *rects, int n, GError **error)
 {
 	struct drm_output *out = (struct drm_output *)output;
 	struct drm_head *head = out->head;
@@ -111,7 +114,10 @@ static bool drm_present(struct tsr_output *output, const struct tsr_image *shado
 						   rects[i].x, rects[i].y, (unsigned)rects[i].width,
 						   (unsigned)rects[i].height);
 	struct drm_buffer *back = &head->buf[head->back];
-	tsr_output_backend_count_bytes(output, tsr_drm_buffer_update(back, shadow));
+	tsr_output_backend_count_bytes(
+		output, scene ? tsr_drm_buffer_render(back, scene, head->mode.hdisplay,
+						      head->mode.vdisplay)
+			      : tsr_drm_buffer_update(back, shadow));
 	if (!tsr_drm_flip(out, head, head->back, error)) {
 		/* Not shown: the buffer is still right for next time, nothing is lost. */
 		return false;
@@ -120,6 +126,18 @@ static bool drm_present(struct tsr_output *output, const struct tsr_image *shado
 	out->commit_ns = tsr_drm_now_ns();
 	out->flip_in_flight = true;
 	return true;
+}
+
+static bool drm_present(struct tsr_output *output, const struct tsr_image *shadow,
+			const struct tsr_rect *rects, int n, GError **error)
+{
+	return show(output, NULL, shadow, rects, n, error);
+}
+
+static bool drm_present_scene(struct tsr_output *output, struct tsr_scene *scene,
+			      const struct tsr_rect *rects, int n, GError **error)
+{
+	return show(output, scene, NULL, rects, n, error);
 }
 
 /* drmHandleEvent passes on only the commit's user data (the generation); the output being
@@ -216,6 +234,7 @@ static void drm_destroy(struct tsr_output *output)
 
 static const struct tsr_output_ops drm_ops = {
 	.present = drm_present,
+	.present_scene = drm_present_scene,
 	.dispatch = drm_dispatch,
 	.screenshot = NULL,
 	.destroy = drm_destroy,

@@ -25,8 +25,9 @@ struct drm_buffer {
 	uint32_t handle, fb_id, pitch;
 	uint64_t size;
 	uint8_t *map;
-	/* Where this buffer still differs from the shadow: every presented rectangle is added to
-	 * both buffers' regions and each buffer copies its own before it is shown. */
+	/* Where this buffer is behind the desktop: every presented rectangle is added to both
+	 * buffers' regions and each buffer brings its own up to date before it is shown (what
+	 * changed since it was last on screen: its age, as weston and wlroots call it). */
 	pixman_region32_t stale;
 };
 
@@ -106,6 +107,11 @@ void tsr_drm_buffer_destroy(struct drm_output *out, struct drm_buffer *buf);
 /* Copies buf->stale from shadow into the buffer (rows of memcpy; nothing is read back) and
  * empties it. Returns the bytes copied. */
 uint64_t tsr_drm_buffer_update(struct drm_buffer *buf, const struct tsr_image *shadow);
+
+/* Draws buf->stale straight from the scene (tsr_scene_render: nothing is read back) and
+ * empties it. Returns the bytes written. */
+uint64_t tsr_drm_buffer_render(struct drm_buffer *buf, struct tsr_scene *scene, int32_t width,
+			       int32_t height);
 
 /* drm-commit.c */
 /* Lights the head up showing buffer idx (blocking modeset; atomic is TEST_ONLY-checked first and
