@@ -19,6 +19,7 @@
 #include "common/fdpass.h"
 #include "common/frame.h"
 #include "proto/console-link.h"
+#include "tests/harness/cases.h"
 
 #define TIMEOUT_MS 10000
 #define ENV_CASE "TSR_FAKE_CONSOLE_CASE"
@@ -308,11 +309,6 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/console-link/good-console-is-heard", test_good);
 	g_test_add_func("/console-link/stuck-console-never-blocks-kiosk", test_stuck_console);
-	for (size_t i = 0; i < G_N_ELEMENTS(bad_cases); i++) {
-		char *name = g_strdup_printf("/console-link/stops-console/%s", bad_cases[i].name);
-
-		g_test_add_data_func(name, &bad_cases[i], test_bad);
-		g_free(name);
-	}
+	TSR_TEST_ADD_CASES("/console-link/stops-console", bad_cases, test_bad);
 	return g_test_run();
 }

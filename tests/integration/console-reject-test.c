@@ -17,6 +17,7 @@
 
 #include "common/frame.h"
 #include "proto/console-link.h"
+#include "tests/harness/cases.h"
 
 #define TIMEOUT_MS 10000
 
@@ -346,21 +347,11 @@ static void test_bad_leds(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
-	for (size_t i = 0; i < G_N_ELEMENTS(surface_cases); i++) {
-		char *name = g_strdup_printf("/console/refuses-surface/%s", surface_cases[i].name);
-
-		g_test_add_data_func(name, &surface_cases[i], test_bad_surface);
-		g_free(name);
-	}
+	TSR_TEST_ADD_CASES("/console/refuses-surface", surface_cases, test_bad_surface);
 	g_test_add_func("/console/refuses-surface/without-fd", test_surface_without_fd);
 	g_test_add_func("/console/refuses-surface/plain-file", test_surface_fd_not_memfd);
 	g_test_add_func("/console/refuses-surface/pipe", test_surface_fd_pipe);
-	for (size_t i = 0; i < G_N_ELEMENTS(damage_cases); i++) {
-		char *name = g_strdup_printf("/console/refuses-damage/%s", damage_cases[i].name);
-
-		g_test_add_data_func(name, &damage_cases[i], test_bad_damage);
-		g_free(name);
-	}
+	TSR_TEST_ADD_CASES("/console/refuses-damage", damage_cases, test_bad_damage);
 	g_test_add_func("/console/refuses-damage/with-fd", test_damage_with_fd);
 	g_test_add_func("/console/refuses-message/unknown-leds", test_bad_leds);
 	g_test_add_func("/console/refuses-message/wrong-size", test_wrong_size);

@@ -4,6 +4,7 @@
  * error that starts with the expected file:line, so an admin is sent to the right place. */
 #include "policy/policy.h"
 #include "tests/harness/tree.h"
+#include "tests/harness/cases.h"
 
 #include <glib/gstdio.h>
 #include <linux/input-event-codes.h>
@@ -516,15 +517,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/policy/canonical-per-laptop-group", test_canonical);
 	g_test_add_func("/policy/lease-and-grace", test_lease);
 	g_test_add_func("/policy/kiosk-check-errors-get-file-line", test_keymap_check);
-	for (size_t i = 0; i < G_N_ELEMENTS(broken_cases); i++) {
-		char *name = g_strdup_printf("/policy/broken/%s", broken_cases[i].name);
-		g_test_add_data_func(name, &broken_cases[i], test_broken);
-		g_free(name);
-	}
-	for (size_t i = 0; i < G_N_ELEMENTS(clipboard_cases); i++) {
-		char *name = g_strdup_printf("/policy/broken/clipboard/%s", clipboard_cases[i].name);
-		g_test_add_data_func(name, &clipboard_cases[i], test_broken_clipboard);
-		g_free(name);
-	}
+	TSR_TEST_ADD_CASES("/policy/broken", broken_cases, test_broken);
+	TSR_TEST_ADD_CASES("/policy/broken/clipboard", clipboard_cases, test_broken_clipboard);
 	return g_test_run();
 }

@@ -12,6 +12,7 @@
 #include "renderer/scene.h"
 #include "renderer/demo-pattern.h"
 #include "tests/harness/image-compare.h"
+#include "tests/harness/cases.h"
 
 #define TOLERANCE 3
 
@@ -230,9 +231,6 @@ int main(int argc, char **argv)
 	tsr_reference_parse_args(&argc, argv);
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/renderer/reference/compare-detects-a-change", test_compare_detects_change);
-	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		g_autofree char *path = g_strdup_printf("/renderer/reference/%s", cases[i].name);
-		g_test_add_data_func(path, &cases[i], test_case);
-	}
+	TSR_TEST_ADD_CASES("/renderer/reference", cases, test_case);
 	return g_test_run();
 }
