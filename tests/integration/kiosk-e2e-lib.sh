@@ -32,25 +32,9 @@ trap cleanup EXIT INT TERM
 
 printf 'alice-pw\n' > "$dir/pw"
 hash=$("$B/provisioning/tessera-provision" passwd --password-file "$dir/pw")
+. "${TSR_SRCDIR:-$(dirname "$0")/../..}/tests/system/kiosk-sim-policy.sh"
 policy_conf() {
-    cat > "$dir/policy/policy.conf" <<EOF
-[policy]
-organization = e2e-org
-lease-grace-days = 3
-max-serial-jump = 1000
-[lockout]
-attempts = 5
-lock-seconds = 60
-delay-ms = 1
-[kiosk]
-sas = Ctrl+Alt+Backspace
-idle-lock-seconds = 0
-console = $1
-locked-requires-sas = true
-[laptop-group e2e]
-domains = work;personal;banking
-groups = staff
-EOF
+    kiosk_policy_conf "$dir/policy/policy.conf" e2e-org e2e "work;personal;banking" "$1"
 }
 policy_conf "$console"
 i=1

@@ -5,15 +5,15 @@
 # whose device models run as UID_BASE + n and viewers as UID_BASE + 100 + n. The kiosk starts
 # locked, wants the SAS (Ctrl+Alt+Backspace) first and has no console.
 # Needs TSR_BUILDDIR (tessera-provision hashes the password).
-kiosk_sim_policy() {
-    _dir=$1 _org=$2 _group=$3 _uid=$4 _name=$5
-    mkdir -p "$_dir/domains"
-    printf 'alice-pw\n' >"$_dir/.pw"
-    _hash=$("$TSR_BUILDDIR/provisioning/tessera-provision" passwd --password-file "$_dir/.pw") || return 1
-    rm -f "$_dir/.pw"
-    cat >"$_dir/policy.conf" <<EOT
+#
+# kiosk_policy_conf FILE ORG GROUP DOMAINS CONSOLE writes the policy.conf every kiosk test
+# uses (also tests/integration/kiosk-e2e-lib.sh): organization ORG, laptop group GROUP with
+# DOMAINS (a;b;c) for group staff, console rights CONSOLE; the SAS is Ctrl+Alt+Backspace and
+# needed on the lock screen, no idle lock, lockout after 5 attempts with a 1 ms delay.
+kiosk_policy_conf() {
+    cat >"$1" <<EOT
 [policy]
-organization = $_org
+organization = $2
 lease-grace-days = 3
 max-serial-jump = 1000
 [lockout]
@@ -23,12 +23,21 @@ delay-ms = 1
 [kiosk]
 sas = Ctrl+Alt+Backspace
 idle-lock-seconds = 0
-console = none
+console = $5
 locked-requires-sas = true
-[laptop-group $_group]
-domains = work;personal
+[laptop-group $3]
+domains = $4
 groups = staff
 EOT
+}
+
+kiosk_sim_policy() {
+    _dir=$1 _org=$2 _group=$3 _uid=$4 _name=$5
+    mkdir -p "$_dir/domains"
+    printf 'alice-pw\n' >"$_dir/.pw"
+    _hash=$("$TSR_BUILDDIR/provisioning/tessera-provision" passwd --password-file "$_dir/.pw") || return 1
+    rm -f "$_dir/.pw"
+    kiosk_policy_conf "$_dir/policy.conf" "$_org" "$_group" "work;personal" none
     _i=1
     for _d in "work red" "personal green"; do
         set -- $_d
