@@ -37,6 +37,8 @@ struct tsr_displays {
 
 struct tsr_display *tsr_displays_by_name(const struct tsr_displays *displays, const char *name);
 struct tsr_display *tsr_displays_by_id(const struct tsr_displays *displays, int id);
+/* A viewer link's clipboard answer, passed to the hooks with the display's name. */
+void tsr_displays_on_clipboard(void *opaque, struct tsr_clipboard_answer *answer);
 /* The viewer goes: no request waits for it, and its successor's guest was never asked. */
 void tsr_displays_resize_forget(struct tsr_display *d);
 

@@ -199,6 +199,7 @@ static void on_status(void *opaque, uint32_t status)
 
 static const struct tsr_viewer_link_callbacks link_cb = {
 	.surface = on_surface, .damage = on_damage, .cursor = on_cursor, .status = on_status,
+	.clipboard = tsr_displays_on_clipboard,
 };
 
 static gboolean on_readable(int fd, GIOCondition cond, gpointer data);

@@ -25,6 +25,7 @@
 #include <glib.h>
 
 #include "input/router.h"
+#include "proto/clipboard.h"
 #include "renderer/scene.h"
 #include "viewer/spawn.h"
 
@@ -38,6 +39,8 @@ struct tsr_displays_hooks {
 	/* The viewer was cut off (why says what happened); the display shows "Display lost". The
 	 * hook may remove the display. */
 	void (*lost)(void *data, const char *domain, const char *why);
+	/* domain's viewer answered a clipboard request (kiosk/clipboard.h takes it). Optional. */
+	void (*clipboard)(void *data, const char *domain, struct tsr_clipboard_answer *answer);
 };
 
 struct tsr_displays *tsr_displays_create(struct tsr_scene *scene,
@@ -87,6 +90,13 @@ void tsr_displays_pointer(struct tsr_displays *displays, int id, int x, int y, u
 /* A button change at desktop point (x, y), mapped to the domain's surface (clamped to it). */
 void tsr_displays_button_at(struct tsr_displays *displays, int id, int x, int y, uint32_t buttons);
 void tsr_displays_geometry(struct tsr_displays *displays, struct tsr_input_geometry *out);
+
+/* Ask domain's viewer for its guest's clipboard, or hand it text to paste: false when domain
+ * has no connected viewer or the link refused. */
+bool tsr_displays_clipboard_request(struct tsr_displays *displays, const char *domain,
+				    uint32_t max_bytes) __attribute__((warn_unused_result));
+bool tsr_displays_clipboard_paste(struct tsr_displays *displays, const char *domain,
+				  const char *text, size_t len) __attribute__((warn_unused_result));
 
 /* The router, so a display that goes away can be forgotten by it. */
 void tsr_displays_set_router(struct tsr_displays *displays, struct tsr_input_router *router);

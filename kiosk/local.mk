@@ -4,10 +4,11 @@
 noinst_LIBRARIES += kiosk/libtsr-kiosk-display.a
 kiosk_libtsr_kiosk_display_a_SOURCES = \
 	kiosk/displays.c kiosk/displays.h kiosk/displays-private.h \
-	kiosk/displays-input.c kiosk/displays-resize.c \
+	kiosk/displays-input.c kiosk/displays-resize.c kiosk/displays-clipboard.c \
 	kiosk/resize-debounce.c kiosk/resize-debounce.h \
 	kiosk/clipboard.c kiosk/clipboard.h \
-	kiosk/standalone.c kiosk/standalone.h
+	kiosk/standalone.c kiosk/standalone.h \
+	kiosk/standalone-clipboard.c kiosk/standalone-clipboard.h
 kiosk_libtsr_kiosk_display_a_CPPFLAGS = $(RENDERER_CPPFLAGS)
 KIOSK_DISPLAY_LIBS = kiosk/libtsr-kiosk-display.a $(DISPLAY_LIBS) $(INPUT_LIBS) $(RENDERER_LIBS)
 
@@ -42,6 +43,16 @@ tests_integration_kiosk_hostile_test_SOURCES = tests/integration/kiosk-hostile-t
 tests_integration_kiosk_hostile_test_LDADD = $(KIOSK_DISPLAY_LIBS)
 EXTRA_tests_integration_kiosk_hostile_test_DEPENDENCIES = viewer/tessera-viewer$(EXEEXT) \
 	tests/testdomain/tessera-testdomain$(EXEEXT)
+
+# Copy and paste between two domains through the real kiosk, viewers and test agents.
+INTEGRATION_TESTS += tests/integration/kiosk-clipboard-test
+check_PROGRAMS += tests/integration/kiosk-clipboard-test
+tests_integration_kiosk_clipboard_test_SOURCES = tests/integration/kiosk-clipboard-test.c \
+	tests/integration/kiosk-process.c tests/integration/kiosk-process.h \
+	tests/integration/display-helpers.c tests/integration/display-helpers.h
+tests_integration_kiosk_clipboard_test_LDADD = $(KIOSK_DISPLAY_LIBS)
+EXTRA_tests_integration_kiosk_clipboard_test_DEPENDENCIES = kiosk/tessera-kiosk$(EXEEXT) \
+	viewer/tessera-viewer$(EXEEXT) tests/testdomain/tessera-testdomain$(EXEEXT)
 
 # When and what the kiosk asks a guest's mode to be (debounce, fitting, the viewer's check).
 UNIT_TESTS += tests/unit/kiosk-resize-test

@@ -4,6 +4,7 @@
 #include "common/log.h"
 #include "kiosk/broker-main.h"
 #include "kiosk/standalone.h"
+#include "proto/clipboard.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -89,7 +90,8 @@ int main(int argc, char **argv)
 	g_autofree gchar *output = NULL, *layout = NULL, *screenshot = NULL, *viewer = NULL;
 	g_autofree gchar *user = NULL;
 	g_auto(GStrv) domains = NULL, viewer_for = NULL;
-	gint64 frames = 0, reattach = 1000;
+	g_autofree gchar *clip_allow = NULL, *clip_commands = NULL;
+	gint64 frames = 0, reattach = 1000, clip_max = 0;
 	GOptionEntry entries[] = {
 		{ "output", 'o', 0, G_OPTION_ARG_STRING, &output,
 		  "Standalone mode on this output: headless:WxH[@RATE] or drm[:DEVICE][:CONNECTOR]",
@@ -112,6 +114,13 @@ int main(int argc, char **argv)
 		{ "reattach-ms", 0, 0, G_OPTION_ARG_INT64, &reattach,
 		  "Start a new viewer this long after a display is lost (-1: never; default 1000)",
 		  "MS" },
+		{ "clipboard-allow", 0, 0, G_OPTION_ARG_STRING, &clip_allow,
+		  "Clipboard flows as policy's [clipboard] allow (default: none)", "FROM -> TO;..." },
+		{ "clipboard-max-bytes", 0, 0, G_OPTION_ARG_INT64, &clip_max,
+		  "As policy's [clipboard] max-bytes (default 64000)", "N" },
+		{ "clipboard-commands", 0, 0, G_OPTION_ARG_FILENAME, &clip_commands,
+		  "Test only: read copy NAME, paste NAME, lock, unlock, logout lines from this FIFO, "
+		  "as the hotkeys would act with NAME focused", "FIFO" },
 		{ NULL },
 	};
 	struct tsr_standalone_options opts = { 0 };
@@ -148,6 +157,13 @@ int main(int argc, char **argv)
 	opts.exit_after_frames = (long)frames;
 	opts.viewer = viewer;
 	opts.reattach_ms = (long)reattach;
+	if (clip_max < 0 || clip_max > TSR_CLIPBOARD_LIMIT) {
+		tsr_err("--clipboard-max-bytes must be in 1..%u", TSR_CLIPBOARD_LIMIT);
+		return 2;
+	}
+	opts.clipboard_allow = clip_allow;
+	opts.clipboard_commands = clip_commands;
+	opts.clipboard_max_bytes = (uint32_t)clip_max;
 	if (!viewer_ids(user, &opts))
 		return 2;
 	signal(SIGPIPE, SIG_IGN);

@@ -3,6 +3,7 @@
 #include "kiosk/standalone.h"
 #include "common/log.h"
 #include "kiosk/displays.h"
+#include "kiosk/standalone-clipboard.h"
 #include "renderer/render-loop.h"
 
 #include <errno.h>
@@ -17,6 +18,7 @@ struct shown {
 	char *name;
 	char *socket;
 	struct tsr_scene_domain *domain;
+	enum tsr_color color;
 	struct tsr_rect geometry;
 	bool surfaced;
 	guint reattach;
@@ -29,6 +31,7 @@ struct standalone {
 	struct tsr_output *output;
 	struct tsr_render_loop *loop;
 	struct tsr_displays *displays;
+	struct tsr_standalone_clipboard *clipboard;
 	struct shown shown[TSR_STANDALONE_MAX_DOMAINS];
 	int n;
 	long frames_after_all;
@@ -121,13 +124,49 @@ static void on_lost(void *data, const char *domain, const char *reason)
 	if (!sh)
 		return;
 	event("lost %s %s", sh->name, reason);
+	if (sh->st->clipboard)
+		tsr_standalone_clipboard_gone(sh->st->clipboard, domain);
 	if (sh->st->opts->reattach_ms >= 0 && !sh->reattach)
 		sh->reattach = g_timeout_add((guint)sh->st->opts->reattach_ms, on_reattach, sh);
 }
 
+static void on_clipboard(void *data, const char *domain, struct tsr_clipboard_answer *answer)
+{
+	struct standalone *st = data;
+
+	if (st->clipboard)
+		tsr_standalone_clipboard_answer(st->clipboard, domain, answer);
+}
+
 static const struct tsr_displays_hooks display_hooks = {
-	.surface = on_surface, .lost = on_lost,
+	.surface = on_surface, .lost = on_lost, .clipboard = on_clipboard,
 };
+
+/* The clipboard, when the options ask for it: false (and why, logged) if they are refused. */
+static bool clipboard_start(struct standalone *st)
+{
+	const struct tsr_standalone_options *o = st->opts;
+	const char *names[TSR_STANDALONE_MAX_DOMAINS];
+	enum tsr_color colours[TSR_STANDALONE_MAX_DOMAINS];
+	GError *error = NULL;
+
+	if (!o->clipboard_allow && !o->clipboard_commands)
+		return true;
+	for (int i = 0; i < st->n; i++) {
+		names[i] = st->shown[i].name;
+		colours[i] = st->shown[i].color;
+	}
+	st->clipboard = tsr_standalone_clipboard_create(st->scene, st->displays, names, colours,
+							st->n, o->clipboard_allow,
+							o->clipboard_max_bytes,
+							o->clipboard_commands, event, &error);
+	if (!st->clipboard) {
+		tsr_err("clipboard: %s", error->message);
+		g_error_free(error);
+		return false;
+	}
+	return true;
+}
 
 static void on_frame(void *data, const struct tsr_image *shadow, const struct tsr_rect *rects, int n)
 {
@@ -200,6 +239,7 @@ static bool parse_domain(struct standalone *st, const char *spec, struct shown *
 	}
 	g_free(color_name);
 	sh->st = st;
+	sh->color = color;
 	sh->name = g_strndup(spec, (gsize)(c1 - spec));
 	sh->socket = g_strdup(c2 + 1);
 	if (!tsr_displays_show(st->displays, sh->name, color, &error)) {
@@ -248,6 +288,8 @@ int tsr_kiosk_standalone_run(const struct tsr_standalone_options *opts)
 	}
 	if (st.n)
 		tsr_displays_set_focus(st.displays, st.shown[0].name);
+	if (st.status == 0 && !clipboard_start(&st))
+		st.status = 2;
 	st.main = g_main_loop_new(NULL, FALSE);
 	if (st.status == 0) {
 		st.loop = tsr_render_loop_create(st.scene, st.output, NULL, &error);
@@ -270,6 +312,7 @@ int tsr_kiosk_standalone_run(const struct tsr_standalone_options *opts)
 		if (opts->exit_after_frames == 0 && opts->screenshot && !screenshot(&st))
 			st.status = 1;
 	}
+	tsr_standalone_clipboard_destroy(st.clipboard);
 	tsr_displays_destroy(st.displays);
 	for (int i = 0; i < st.n; i++) {
 		g_clear_handle_id(&st.shown[i].reattach, g_source_remove);

@@ -2,7 +2,8 @@
  *
  * `tessera-kiosk --output headless:WxH --domain NAME:COLOR:SOCKET ...` shows the given domains
  * (each through its own sandboxed viewer, spawned here with viewer-spawn) on one output. It
- * prints one line per event on stdout for tests to wait on:
+ * prints one line per event on stdout for tests to wait on (the clipboard's lines are in
+ * kiosk/standalone-clipboard.h):
  *   surface NAME WxH            a new surface from NAME's viewer
  *   geometry NAME X Y W H       where NAME's pixels are on the output (after each change)
  *   lost NAME REASON            NAME's display was lost
@@ -13,6 +14,7 @@
 #define TSR_KIOSK_STANDALONE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #define TSR_STANDALONE_MAX_DOMAINS 4
@@ -30,6 +32,10 @@ struct tsr_standalone_options {
 	uid_t viewer_uid;                /* ids the viewers run as (root only) */
 	gid_t viewer_gid;
 	long reattach_ms;                /* < 0: never */
+	/* dom0's clipboard (kiosk/standalone-clipboard.h), on when either is given */
+	const char *clipboard_allow;     /* [clipboard] allow, e.g. "a -> b; * -> c" */
+	const char *clipboard_commands;  /* FIFO of copy/paste/lock/unlock/logout lines */
+	uint32_t clipboard_max_bytes;    /* 0: policy's default */
 };
 
 /* Runs until a signal or exit_after_frames. Returns the process exit status. */

@@ -68,6 +68,18 @@ static void draw_top_bar(struct tsr_scene *scene, pixman_region32_t *region)
 		right = lk.x;
 	}
 
+	/* dom0's clipboard, on its source's label colour, left of the lock state. */
+	if (scene->clipboard[0] != '\0') {
+		int32_t cw = tsr_text_width(scene->font, scene->clipboard, px) + 2 * pad;
+		struct tsr_rect cb = { right - 2 * pad - cw, bar->y, cw, bar->height };
+		if (cb.x > left + pad) {
+			struct tsr_rect text = { cb.x + pad, cb.y, cw - 2 * pad, cb.height };
+			tsr_scene_fill(scene, &clip, &cb, tsr_color_rgb(scene->clipboard_color));
+			tsr_text_draw(scene->font, scene->shadow_img, &clip, &text, scene->clipboard,
+				      px, tsr_color_text_rgb(scene->clipboard_color), TSR_TEXT_LEFT);
+			right = cb.x;
+		}
+	}
 	struct tsr_rect note = { left + 2 * pad, bar->y, right - left - 4 * pad, bar->height };
 	if (scene->notification[0] != '\0')
 		tsr_text_draw(scene->font, scene->dst, &clip, &note, scene->notification, px,

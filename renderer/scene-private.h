@@ -44,6 +44,8 @@ struct tsr_scene {
 
 	char *clock;
 	char *notification;
+	char *clipboard;              /* what dom0's clipboard holds, "" when empty */
+	enum tsr_color clipboard_color; /* its source domain's label colour */
 	bool locked;
 
 	int32_t pointer_x, pointer_y;

@@ -141,6 +141,7 @@ struct tsr_scene *tsr_scene_create(int32_t width, int32_t height, GError **error
 	scene->filter = TSR_FILTER_BILINEAR;
 	scene->clock = g_strdup("");
 	scene->notification = g_strdup("");
+	scene->clipboard = g_strdup("");
 	pixman_region32_init(&scene->damage);
 	if (!alloc_shadow(scene, width, height, error)) {
 		tsr_scene_destroy(scene);
@@ -177,6 +178,7 @@ void tsr_scene_destroy(struct tsr_scene *scene)
 	tsr_scene_free_overlay_items(scene);
 	g_free(scene->clock);
 	g_free(scene->notification);
+	g_free(scene->clipboard);
 	g_free(scene->rects);
 	g_free(scene);
 }
@@ -445,6 +447,23 @@ bool tsr_scene_set_notification(struct tsr_scene *scene, const char *text, GErro
 	if (text == NULL)
 		text = "";
 	return set_top_bar_text(scene, &scene->notification, text, "notification text", error);
+}
+
+bool tsr_scene_set_clipboard(struct tsr_scene *scene, const char *text, enum tsr_color color,
+			     GError **error)
+{
+	if (!tsr_color_valid(color)) {
+		g_set_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_INVALID,
+			    "clipboard colour %d is not in the palette", (int)color);
+		return false;
+	}
+	if (!set_top_bar_text(scene, &scene->clipboard, text ? text : "", "clipboard text", error))
+		return false;
+	if (scene->clipboard_color != color) {
+		scene->clipboard_color = color;
+		tsr_scene_add_damage(scene, &scene->geometry.top_bar);
+	}
+	return true;
 }
 
 static void pointer_moved(struct tsr_scene *scene)

@@ -130,6 +130,10 @@ bool tsr_scene_set_clock(struct tsr_scene *scene, const char *text, GError **err
 void tsr_scene_set_locked(struct tsr_scene *scene, bool locked);
 bool tsr_scene_set_notification(struct tsr_scene *scene, const char *text, GError **error)
 	__attribute__((warn_unused_result));
+/* What dom0's trusted clipboard holds ("Clipboard: 1.2 kB from work"; NULL or "" for nothing),
+ * drawn in the top bar on its source domain's label colour. Checked like the notification. */
+bool tsr_scene_set_clipboard(struct tsr_scene *scene, const char *text, enum tsr_color color,
+			     GError **error) __attribute__((warn_unused_result));
 
 /* The pointer's position in desktop coordinates (clamped to the output) and whether it shows. */
 void tsr_scene_set_pointer(struct tsr_scene *scene, int32_t x, int32_t y);
