@@ -19,9 +19,6 @@ extern const char *const tsr_policy_action_words[];
 extern const char *const tsr_policy_on_lock_words[];
 extern const char *const tsr_policy_console_words[];
 
-/* [A-Za-z0-9._-]{1,64}, starting with a letter or digit. */
-bool tsr_policy_name_ok(const char *s);
-
 /* The value checks of policy/parse.c, for the other files that parse a group of their own:
  * each names file, line, group and key on failure (parse.c describes them). */
 struct tsr_policy_source;

@@ -270,6 +270,10 @@ struct tsr_policy {
 	struct tsr_policy_laptop_group *laptop_groups; size_t n_laptop_groups;  /* sources only */
 };
 
+/* A policy name (domain, template, file on the mirror...): [A-Za-z0-9._-]{1,64}, starting
+ * with a letter or digit. */
+bool tsr_policy_name_ok(const char *s);
+
 /* Parse and validate a source directory (policy.conf, domains/NAME.conf, users.conf,
  * groups.conf, devices.conf, templates.conf). NULL with *error set on any problem. */
 struct tsr_policy *tsr_policy_load_dir(const char *dir, GError **error)

@@ -257,25 +257,6 @@ out:
 
 /* ---- templates ------------------------------------------------------------------------- */
 
-static bool file_sha256(const char *path, uint64_t *size, uint8_t out[32])
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	crypto_hash_sha256_state st;
-	crypto_hash_sha256_init(&st);
-	static uint8_t buf[1 << 16];
-	ssize_t n;
-	*size = 0;
-	while ((n = read(fd, buf, sizeof buf)) > 0) {
-		crypto_hash_sha256_update(&st, buf, (unsigned long long)n);
-		*size += (uint64_t)n;
-	}
-	close(fd);
-	crypto_hash_sha256_final(&st, out);
-	return n == 0;
-}
-
 int prov_cmd_templates(int argc, char **argv)
 {
 	char *from = NULL;
@@ -319,7 +300,7 @@ int prov_cmd_templates(int argc, char **argv)
 		char *rpath = g_strdup_printf("%s/%s", path, t->file);
 		uint64_t size = 0;
 		uint8_t sum[32];
-		if (file_sha256(final, &size, sum) && size == t->size && memcmp(sum, t->sha256, 32) == 0) {
+		if (prov_file_sha256(final, &size, sum) && size == t->size && memcmp(sum, t->sha256, 32) == 0) {
 			printf("%s: verified (already here)\n", t->name);
 			goto next;
 		}
@@ -336,7 +317,7 @@ int prov_cmd_templates(int argc, char **argv)
 			rc = 1;
 			goto next;
 		}
-		if (!file_sha256(part, &size, sum) || size != t->size ||
+		if (!prov_file_sha256(part, &size, sum) || size != t->size ||
 		    memcmp(sum, t->sha256, 32) != 0) {
 			fprintf(stderr, PROG ": %s: refused: got %" G_GUINT64_FORMAT " bytes with another "
 			        "sha256 than the policy pins (%" G_GUINT64_FORMAT " bytes); the partial file "

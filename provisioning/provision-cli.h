@@ -1,8 +1,9 @@
 /* provisioning/provision-cli.h: what tessera-provision's command files share.
  *
- * The program is four files: tessera-provision.c (main, the command table, the options and
- * helpers below), admin-commands.c (the admin's machine), audit-commands.c (checking a
- * collected audit log) and laptop-commands.c (a laptop's state). Names shared across them carry prov_; nothing here is a library. */
+ * The program is five files: tessera-provision.c (main, the command table, the options and
+ * helpers below), admin-commands.c (the admin's machine), template-commands.c (pinning a disk
+ * image), audit-commands.c (checking a collected audit log) and laptop-commands.c (a laptop's
+ * state). Names shared across them carry prov_; nothing here is a library. */
 #ifndef TSR_PROVISIONING_PROVISION_CLI_H
 #define TSR_PROVISIONING_PROVISION_CLI_H
 
@@ -44,6 +45,10 @@ struct tsr_remote prov_make_remote(void);
 /* "YYYY-MM-DD HH:MM:SS UTC"; free with g_free. */
 char *prov_fmt_time(int64_t t);
 
+/* Size and sha256 of a file, read once; false when it cannot be read. */
+bool prov_file_sha256(const char *path, uint64_t *size, uint8_t out[32])
+	__attribute__((warn_unused_result));
+
 /* The commands: argv[0] is "tessera-provision COMMAND". Exit status. */
 int prov_cmd_keygen(int argc, char **argv);
 int prov_cmd_keyset(int argc, char **argv);
@@ -57,6 +62,7 @@ int prov_cmd_install(int argc, char **argv);
 int prov_cmd_receive(int argc, char **argv);
 int prov_cmd_pull(int argc, char **argv);
 int prov_cmd_templates(int argc, char **argv);
+int prov_cmd_template(int argc, char **argv);
 int prov_cmd_report(int argc, char **argv);
 int prov_cmd_status(int argc, char **argv);
 int prov_cmd_audit_verify(int argc, char **argv);

@@ -1,9 +1,10 @@
 /* provisioning/tessera-provision.c: the admin's and the laptop's provisioning tool.
  *
- * Admin side (admin-commands.c): keygen, keyset, passwd, build, sign, verify, push; and
- * audit-verify (audit-commands.c). Laptop side (laptop-commands.c): init, install, receive
- * (the forced command of the admin's ssh key), pull, templates, report, status. This file
- * holds main, the command table and the options and helpers they share (provision-cli.h). Each command is a small function over the
+ * Admin side (admin-commands.c): keygen, keyset, passwd, build, sign, verify, push; template
+ * add (template-commands.c); and audit-verify (audit-commands.c). Laptop side
+ * (laptop-commands.c): init, install, receive (the forced command of the admin's ssh key),
+ * pull, templates, report, status. This file holds main, the command table and the options
+ * and helpers they share (provision-cli.h). Each command is a small function over the
  * libraries in policy/ and provisioning/; the rules (what is checked, what is written when)
  * live there, not here. */
 #include "config.h"
@@ -139,6 +140,7 @@ static const struct {
 	{"sign", prov_cmd_sign, "sign a bundle (policy key)"},
 	{"verify", prov_cmd_verify, "check a bundle against a root key"},
 	{"push", prov_cmd_push, "send a bundle to many laptops over ssh"},
+	{"template", prov_cmd_template, "print the policy group that pins a disk image (add FILE)"},
 	{"init", prov_cmd_init, "enrol a laptop: pin the root key"},
 	{"install", prov_cmd_install, "verify and install a bundle on this laptop"},
 	{"receive", prov_cmd_receive, "install a bundle from stdin (ssh forced command)"},

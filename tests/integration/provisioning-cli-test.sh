@@ -29,7 +29,7 @@ expect() {
 echo "1..16"
 
 helps() {
-    for c in keygen keyset passwd build sign verify push init install receive pull templates report status; do
+    for c in keygen keyset passwd build sign verify push template init install receive pull templates report status; do
         "$P" $c --help | grep -q "^  tessera-provision $c " || { echo "no --help for $c"; return 1; }
     done
     "$P" --help | grep -q "templates" && "$P" help >/dev/null

@@ -510,6 +510,61 @@ static void test_keymap_check(void)
 	g_free(src);
 }
 
+/* The Windows settings doc/templates.md gives (its ini blocks after "## Windows", each starting
+ * "# FILE") added to the example: the parser takes them as written there. */
+static void test_windows_stanza_from_doc(void)
+{
+	char *src = example_dir();
+	char *doc = g_build_filename(src, "..", "..", "templates.md", NULL);
+	char *text = NULL;
+	g_assert_true(g_file_get_contents(doc, &text, NULL, NULL));
+	char *tmp = g_dir_make_tmp("policy-windows-XXXXXX", NULL);
+	char *dir = g_build_filename(tmp, "policy", NULL);
+	copy_tree(src, dir);
+
+	const char *at = strstr(text, "\n## Windows\n");
+	g_assert_nonnull(at);
+	unsigned blocks = 0;
+	while ((at = strstr(at, "\n```ini\n# "))) {
+		at += strlen("\n```ini\n# ");
+		const char *eol = strchr(at, '\n'), *end = strstr(at, "\n```\n");
+		g_assert_true(eol && end && eol < end);
+		char *file = g_strndup(at, (size_t)(eol - at));
+		char *path = g_build_filename(dir, file, NULL);
+		char *old = NULL;
+		if (!g_file_get_contents(path, &old, NULL, NULL))
+			old = g_strdup("");
+		char *new = g_strdup_printf("%s\n%.*s\n", old, (int)(end - eol), eol);
+		g_assert_true(g_file_set_contents(path, new, -1, NULL));
+		g_free(new);
+		g_free(old);
+		g_free(path);
+		g_free(file);
+		blocks++;
+		at = end;
+	}
+	g_assert_cmpuint(blocks, ==, 2);
+
+	GError *error = NULL;
+	struct tsr_policy *p = tsr_policy_load_dir(dir, &error);
+	g_assert_no_error(error);
+	const struct tsr_policy_domain *w = tsr_policy_find_domain(p, "windows");
+	g_assert_nonnull(w);
+	g_assert_cmpint(w->backend, ==, TSR_POLICY_BACKEND_QEMU);
+	g_assert_cmpint(w->disk_bus, ==, TSR_POLICY_DISK_BUS_SATA);
+	g_assert_cmpint(w->firmware, ==, TSR_POLICY_FIRMWARE_UEFI);
+	g_assert_cmpstr(w->cdrom, ==, "win11-install");
+	g_assert_cmpstr(w->template_name, ==, "empty-64g");
+	g_assert_false(w->disposable);
+	tsr_policy_free(p);
+	tsr_test_remove_tree(tmp);
+	g_free(dir);
+	g_free(tmp);
+	g_free(text);
+	g_free(doc);
+	g_free(src);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -517,6 +572,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/policy/canonical-per-laptop-group", test_canonical);
 	g_test_add_func("/policy/lease-and-grace", test_lease);
 	g_test_add_func("/policy/kiosk-check-errors-get-file-line", test_keymap_check);
+	g_test_add_func("/policy/windows-stanza-from-doc", test_windows_stanza_from_doc);
 	TSR_TEST_ADD_CASES("/policy/broken", broken_cases, test_broken);
 	TSR_TEST_ADD_CASES("/policy/broken/clipboard", clipboard_cases, test_broken_clipboard);
 	return g_test_run();
