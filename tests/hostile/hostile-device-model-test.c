@@ -72,10 +72,8 @@ static void test_link_to_other_domain(void)
 	g_assert_cmpuint(bh_status(line), !=, 0);
 	g_assert_nonnull(strstr(line, "fd=none"));
 	g_autofree char *ev = bh_wait_audit(h, "\"event\":\"viewer-failed\"", "\"domain\":\"web\"");
-	g_autofree char *vw = bh_domain_field(h, "web", "viewer_pid");
-	g_autofree char *vk = bh_domain_field(h, "work", "viewer_pid");
-	g_assert_null(vw);
-	g_assert_null(vk);
+	bh_assert_domain_field(h, "web", "viewer_pid", NULL);
+	bh_assert_domain_field(h, "work", "viewer_pid", NULL);
 	bh_free(h);
 }
 
@@ -94,8 +92,7 @@ static void test_link_to_control_socket(void)
 	tsr_ctl_response_clear(&r);
 	g_autofree char *audit = bh_audit_text(h);
 	g_assert_null(strstr(audit, "\"event\":\"control-refused\""));
-	g_autofree char *vw = bh_domain_field(h, "web", "viewer_pid");
-	g_assert_null(vw);
+	bh_assert_domain_field(h, "web", "viewer_pid", NULL);
 	bh_free(h);
 }
 

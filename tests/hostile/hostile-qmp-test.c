@@ -108,8 +108,7 @@ static void attack(const char *name)
 	g_autofree char *crashed = bh_wait_audit(h, needle, "\"to\":\"crashed\"");
 	g_assert_cmpint(kill(h->pid, 0), ==, 0);
 	ctl_status_within_a_second(h);
-	g_autofree char *state = bh_domain_field(h, name, "state");
-	g_assert_cmpstr(state, ==, "crashed");
+	bh_assert_domain_field(h, name, "state", "crashed");
 	for (char **a = h->extra_args; *a; a++)
 		g_free(*a);
 	g_free(h->extra_args);

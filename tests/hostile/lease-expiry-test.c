@@ -28,8 +28,7 @@ static void test_open_session_locked(void)
 	g_assert_nonnull(strstr(line, "out of date"));
 	bh_expect(h, "session state=1 user=alice");
 	g_autofree char *ev = bh_wait_audit(h, "\"event\":\"lease-ended\"", "\"user\":\"alice\"");
-	g_autofree char *state = bh_status_field(h, "session", "state");
-	g_assert_cmpstr(state, ==, "locked");
+	bh_assert_status_field(h, "session", "state", "locked");
 }
 
 static void test_unlock_refused(void)
@@ -39,8 +38,7 @@ static void test_unlock_refused(void)
 	g_assert_cmpuint(bh_status(line), ==, 8);
 	g_assert_nonnull(strstr(line, "out of date"));
 	g_autofree char *ev = bh_wait_audit(h, "\"event\":\"unlock\"", "\"result\":\"lease\"");
-	g_autofree char *state = bh_status_field(h, "session", "state");
-	g_assert_cmpstr(state, ==, "locked");
+	bh_assert_status_field(h, "session", "state", "locked");
 }
 
 static void test_newer_bundle_unlocks(void)

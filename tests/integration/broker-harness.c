@@ -495,6 +495,29 @@ char *bh_status_field(struct bh *h, const char *part, const char *field)
 	return out;
 }
 
+static void assert_field(const char *what, const char *field, const char *value, const char *want)
+{
+	if (g_strcmp0(value, want) != 0)
+		g_error("%s %s is %s, not %s", what, field, value ? value : "absent",
+			want ? want : "absent");
+}
+
+void bh_assert_domain_field(struct bh *h, const char *domain, const char *field, const char *want)
+{
+	g_autofree char *what = g_strdup_printf("domain %s:", domain);
+	g_autofree char *value = bh_domain_field(h, domain, field);
+
+	assert_field(what, field, value, want);
+}
+
+void bh_assert_status_field(struct bh *h, const char *part, const char *field, const char *want)
+{
+	g_autofree char *what = g_strdup_printf("status %s:", part);
+	g_autofree char *value = bh_status_field(h, part, field);
+
+	assert_field(what, field, value, want);
+}
+
 char *bh_audit_text(struct bh *h)
 {
 	g_autofree char *path = g_build_filename(h->state, "audit", "audit.log", NULL);

@@ -90,6 +90,10 @@ char *bh_domain_field(struct bh *h, const char *domain, const char *field);
 /* Member `field` of object `part` of the status answer ("session", "policy", "kiosk"), as a
  * string (a number is printed); NULL when it is not there. */
 char *bh_status_field(struct bh *h, const char *part, const char *field);
+/* Fail the test (naming the domain or part, the field, what it is and what it should be) unless
+ * the field is want; want NULL: the field is not there. */
+void bh_assert_domain_field(struct bh *h, const char *domain, const char *field, const char *want);
+void bh_assert_status_field(struct bh *h, const char *part, const char *field, const char *want);
 /* Wait until an audit line containing every needle appears (after what earlier waits saw). */
 char *bh_wait_audit(struct bh *h, const char *needle, const char *needle2);
 /* The whole audit log text. */

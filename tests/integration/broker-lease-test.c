@@ -31,10 +31,8 @@ static void test_lease(void)
 	/* A newer bundle installed while the broker runs: install tells it, it reloads. */
 	g_autofree char *said = bh_install_newer(h, 1);
 	g_autofree char *ev = bh_wait_audit(h, "\"event\":\"policy-reloaded\"", "\"serial\":2");
-	g_autofree char *serial = bh_status_field(h, "policy", "serial");
-	g_autofree char *lease = bh_status_field(h, "policy", "lease");
-	g_assert_cmpstr(serial, ==, "2");
-	g_assert_cmpstr(lease, ==, "valid");
+	bh_assert_status_field(h, "policy", "serial", "2");
+	bh_assert_status_field(h, "policy", "lease", "valid");
 
 	/* The laptop has seen a time past validity + 3 grace days: no new logins, whatever the
 	 * clock says now. */
@@ -44,8 +42,7 @@ static void test_lease(void)
 	g_assert_cmpuint(bh_status(line), ==, 8);
 	g_assert_nonnull(strstr(line, "Connect to the network and update"));
 	g_autofree char *ev2 = bh_wait_audit(h, "\"result\":\"lease\"", "\"lease\":\"expired\"");
-	g_autofree char *expired = bh_status_field(h, "policy", "lease");
-	g_assert_cmpstr(expired, ==, "expired");
+	bh_assert_status_field(h, "policy", "lease", "expired");
 	bh_free(h);
 }
 

@@ -357,8 +357,7 @@ static void test_control_refused(void)
 	g_assert_cmpint(run_as(h->control, BH_KIOSK_UID, false), ==, 0);
 	g_autofree char *ev = bh_wait_audit(h, "\"event\":\"control-refused\"", "\"uid\":\"65534\"");
 	/* Nothing happened: work was never started. */
-	g_autofree char *state = bh_domain_field(h, "work", "state");
-	g_assert_cmpstr(state, ==, "stopped");
+	bh_assert_domain_field(h, "work", "state", "stopped");
 	g_assert_true(bh_ctl(h, "status", NULL, &r));
 	tsr_ctl_response_clear(&r);
 	bh_free(h);
@@ -498,11 +497,9 @@ static void test_reload_changes(void)
 	 * waits for that stop and starts it afresh for bob. */
 	seq = bh_kiosk(h, "pick work");
 	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
-	g_autofree char *st = bh_domain_field(h, "work", "state");
-	g_autofree char *owner = bh_domain_field(h, "work", "owner");
+	bh_assert_domain_field(h, "work", "state", "running");
+	bh_assert_domain_field(h, "work", "owner", "bob");
 	g_autofree char *vp = bh_domain_field(h, "work", "viewer_pid");
-	g_assert_cmpstr(st, ==, "running");
-	g_assert_cmpstr(owner, ==, "bob");
 	g_assert_nonnull(vp);
 	bh_free(h);
 }
@@ -549,12 +546,9 @@ static void test_restart_adopts(void)
 	bh_expect(h, "session state=1 user=alice");
 	g_autofree char *ev = bh_wait_audit(h, "\"domain\":\"web\"", "\"to\":\"crashed\"");
 	g_autofree char *ev2 = bh_wait_audit(h, "\"domain\":\"work\"", "\"to\":\"running\"");
-	g_autofree char *web_state = bh_domain_field(h, "web", "state");
-	g_autofree char *work_state = bh_domain_field(h, "work", "state");
-	g_assert_cmpstr(web_state, ==, "crashed");
-	g_assert_cmpstr(work_state, ==, "running");
-	g_autofree char *work_pid2 = bh_domain_field(h, "work", "pid");
-	g_assert_cmpstr(work_pid2, ==, work_pid);
+	bh_assert_domain_field(h, "web", "state", "crashed");
+	bh_assert_domain_field(h, "work", "state", "running");
+	bh_assert_domain_field(h, "work", "pid", work_pid);
 	/* The adopted one can still be stopped. */
 	g_assert_true(bh_ctl(h, "stop", name_arg("work"), &r));
 	g_assert_cmpstr(json_object_get_string_member(r.result, "state"), ==, "stopped");
@@ -637,8 +631,7 @@ static void test_pick_viewer_logout(void)
 	bh_expect(h, "session state=0 ");
 	g_autofree char *e1 = bh_wait_audit(h, "\"domain\":\"web\"", "\"to\":\"stopped\"");
 	g_autofree char *e2 = bh_wait_audit(h, "\"domain\":\"work\"", "\"to\":\"paused\"");
-	g_autofree char *vgone = bh_domain_field(h, "web", "viewer_pid");
-	g_assert_null(vgone);
+	bh_assert_domain_field(h, "web", "viewer_pid", NULL);
 
 	/* Another user logs in: alice's paused domain is shut down before bob sees anything. */
 	seq = bh_kiosk(h, "login bob bob-pw");

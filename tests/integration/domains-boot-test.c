@@ -68,8 +68,7 @@ static void start_refused(struct bh *h, const char *name, const char *why)
 	g_autofree char *needle = g_strdup_printf("\"domain\":\"%s\"", name);
 	g_autofree char *ev = bh_wait_audit(h, "\"event\":\"domain-start-failed\"", needle);
 	g_assert_nonnull(strstr(ev, why));
-	g_autofree char *st = bh_domain_field(h, name, "state");
-	g_assert_cmpstr(st, ==, "stopped");
+	bh_assert_domain_field(h, name, "state", "stopped");
 }
 
 static void stop(struct bh *h, const char *name)
@@ -77,8 +76,7 @@ static void stop(struct bh *h, const char *name)
 	struct tsr_ctl_response r = { 0 };
 	g_assert_true(bh_ctl(h, "stop", name_arg(name), &r));
 	tsr_ctl_response_clear(&r);
-	g_autofree char *st = bh_domain_field(h, name, "state");
-	g_assert_cmpstr(st, ==, "stopped");
+	bh_assert_domain_field(h, name, "state", "stopped");
 }
 
 static void test_boot(void)
@@ -182,14 +180,11 @@ static void test_boot(void)
 	g_assert_cmpint(g_stat(vars, &st2), ==, 0); /* its variable store is left alone */
 	g_assert_cmpuint(st2.st_ino, ==, st1.st_ino);
 
-	g_autofree char *st_l = bh_domain_field(h, "left", "state");
-	g_assert_cmpstr(st_l, ==, "running");
-	g_autofree char *pid_l2 = bh_domain_field(h, "left", "pid");
-	g_assert_cmpstr(pid_l2, ==, pid_l);
+	bh_assert_domain_field(h, "left", "state", "running");
+	bh_assert_domain_field(h, "left", "pid", pid_l);
 	g_assert_true(bh_ctl(h, "start", name_arg("web"), &r));
 	tsr_ctl_response_clear(&r);
-	g_autofree char *st_w = bh_domain_field(h, "web", "state");
-	g_assert_cmpstr(st_w, ==, "running");
+	bh_assert_domain_field(h, "web", "state", "running");
 	stop(h, "left");
 	bh_free(h);
 	for (size_t i = 0; extra[i]; i++)
