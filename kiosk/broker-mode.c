@@ -569,6 +569,13 @@ static void after_frame(void *data)
 		return;
 	g_strlcpy(k->last_shot, key, sizeof(k->last_shot));
 	tsr_info("screen %s", key);
+	if (screen == TSR_KIOSK_SCREEN_LOCK || screen == TSR_KIOSK_SCREEN_LOCKED) {
+		/* How promptly the session's frames reached the output, for tests and support. */
+		struct tsr_kiosk_pacing p = tsr_kiosk_frames_take_pacing(k->frames);
+		tsr_info("display pacing: %" G_GUINT64_FORMAT " damages shown by the next flip, %"
+			 G_GUINT64_FORMAT " later (at most %" G_GUINT64_FORMAT " flips)", p.next,
+			 p.later, p.most);
+	}
 	if (!k->o->screenshot_dir)
 		return;
 	g_autofree char *path = g_strdup_printf("%s/%02u-%s.png", k->o->screenshot_dir, ++k->shots, key);

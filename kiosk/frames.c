@@ -14,6 +14,11 @@ struct tsr_kiosk_frames {
 	struct tsr_console_link *console;
 	guint idle, retry, watch;
 	guint64 frames;
+	/* Pacing: the frame count when the scene last went from clean to damaged, and how many
+	 * frames later that damage was presented. */
+	bool damaged;
+	guint64 damaged_at;
+	struct tsr_kiosk_pacing pacing;
 	void (*after)(void *data);
 	void *after_data;
 };
@@ -69,6 +74,17 @@ static void present(struct tsr_kiosk_frames *f)
 		return;
 	}
 	f->frames++;
+	if (f->damaged) {
+		/* Frames presented since the damage, this one included: 1 when it is composed for
+		 * the flip after the one in flight at the time, or at once if none was. */
+		guint64 cycles = f->frames - f->damaged_at;
+		f->damaged = false;
+		if (cycles <= 1)
+			f->pacing.next++;
+		else
+			f->pacing.later++;
+		f->pacing.most = MAX(f->pacing.most, cycles);
+	}
 	if (f->after)
 		f->after(f->after_data);
 }
@@ -86,6 +102,10 @@ static void schedule(void *data)
 {
 	struct tsr_kiosk_frames *f = data;
 
+	if (!f->damaged) {
+		f->damaged = true;
+		f->damaged_at = f->frames;
+	}
 	if (!f->idle)
 		f->idle = g_idle_add_full(G_PRIORITY_HIGH_IDLE, idle_cb, f, NULL);
 }
@@ -186,4 +206,12 @@ void tsr_kiosk_frames_set_after(struct tsr_kiosk_frames *f, void (*fn)(void *dat
 guint64 tsr_kiosk_frames_count(const struct tsr_kiosk_frames *f)
 {
 	return f->frames;
+}
+
+struct tsr_kiosk_pacing tsr_kiosk_frames_take_pacing(struct tsr_kiosk_frames *f)
+{
+	struct tsr_kiosk_pacing p = f->pacing;
+
+	f->pacing = (struct tsr_kiosk_pacing){ 0 };
+	return p;
 }

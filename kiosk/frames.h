@@ -26,4 +26,13 @@ void tsr_kiosk_frames_set_console(struct tsr_kiosk_frames *frames, struct tsr_co
 void tsr_kiosk_frames_set_after(struct tsr_kiosk_frames *frames, void (*fn)(void *data), void *data);
 guint64 tsr_kiosk_frames_count(const struct tsr_kiosk_frames *frames);
 
+/* Frame pacing: for each time the scene went from clean to damaged (a domain's damage message,
+ * the pointer, the clock), how many compose + present cycles it took to reach the output,
+ * counting the one that showed it: "next" when that was the first frame presented after the
+ * damage, "later" otherwise. Returns the counts since the last call and starts again. */
+struct tsr_kiosk_pacing {
+	guint64 next, later, most;
+};
+struct tsr_kiosk_pacing tsr_kiosk_frames_take_pacing(struct tsr_kiosk_frames *frames);
+
 #endif

@@ -8,10 +8,11 @@
 # click on the top bar back to the picker, picking work and typing "xyz", Super+Tab to personal
 # and typing "abc", the SAS inside personal, then the SAS on the lock screen (only after its
 # screendump: the guest stops the domains once it sees the unlock screen). Each testdomain's
-# recorded input must hold exactly its own keys, none of the SAS.
+# recorded input must hold exactly its own keys, none of the SAS. Frame pacing: the kiosk's
+# "display pacing" line at the lock says each damage was shown by the next flip.
 . "$TSR_SRCDIR/tests/system/lib.sh"
 
-sys_start kiosk-drm 11
+sys_start kiosk-drm 12
 policy="$SYS_TMP/policy"
 . "$TSR_SRCDIR/tests/system/kiosk-sim-policy.sh"
 kiosk_sim_policy "$policy" drm-org drm 61400 "Alice DRM" || echo "Bail out! cannot write the test policy"
@@ -52,6 +53,16 @@ domains() {
 }
 sys_check "pick, back to the picker, pick, type, Super+Tab, type, SAS locks" domains
 sys_check "the lock screen matches" shot lock kiosk-drm-lock
+# Pacing: every damage (the domains' frames, typing, the pointer) was composed for the flip after
+# the one in flight when it came, never the one after that.
+paced() {
+    line=$(sys_wait '^LOG: .*display pacing: ' 30 2) || return 1
+    sys_diag "$line"
+    next=$(echo "$line" | sed -n 's/.*pacing: \([0-9]*\) damages.*/\1/p')
+    later=$(echo "$line" | sed -n 's/.*flip, \([0-9]*\) later.*/\1/p')
+    test "${next:-0}" -gt 0 -a "${later:-1}" -eq 0
+}
+sys_check "each damage is shown by the next flip" paced
 # The go-ahead for the guest to stop the domains, sent only after the screendump above.
 unlock_asked() { sys_keys ctrl alt backspace && screen unlock 60; }
 sys_check "the SAS on the lock screen asks for the password" unlock_asked
