@@ -31,22 +31,37 @@ tests_hostile_hostile_qmp_test_SOURCES = tests/hostile/hostile-qmp-test.c $(BROK
 tests_hostile_hostile_qmp_test_CFLAGS = $(BROKER_CFLAGS)
 tests_hostile_hostile_qmp_test_LDADD = $(DOMAINS_LIBS) $(BROKER_LIBS)
 
-# A compromised viewer against the real kiosk: surfaces with a stride beyond the scene's limit
-# (stride-viewer, spawned by tessera-kiosk in place of tessera-viewer for one domain).
+# A compromised viewer against the real kiosk, spawned by tessera-kiosk in place of
+# tessera-viewer for one domain; what each test runs and its attacker share these.
+HOSTILE_KIOSK_SRC = tests/integration/kiosk-process.c tests/integration/kiosk-process.h \
+	tests/integration/display-helpers.c tests/integration/display-helpers.h
+HOSTILE_KIOSK_DEPS = kiosk/tessera-kiosk$(EXEEXT) viewer/tessera-viewer$(EXEEXT) \
+	tests/testdomain/tessera-testdomain$(EXEEXT)
+HOSTILE_VIEWER_SRC = tests/integration/hostile-messages.c tests/integration/hostile-messages.h
+
+# Surfaces with a stride beyond the scene's limit (stride-viewer).
 HOSTILE_TESTS += tests/hostile/viewer-stride-test
 check_PROGRAMS += tests/hostile/viewer-stride-test tests/hostile/stride-viewer
 tests_hostile_viewer_stride_test_SOURCES = tests/hostile/viewer-stride-test.c \
-	tests/hostile/stride-viewer.h \
-	tests/integration/kiosk-process.c tests/integration/kiosk-process.h \
-	tests/integration/display-helpers.c tests/integration/display-helpers.h \
+	tests/hostile/stride-viewer.h $(HOSTILE_KIOSK_SRC) \
 	tests/testdomain/frame-code.c tests/testdomain/frame-code.h
 tests_hostile_viewer_stride_test_LDADD = $(RENDERER_LIBS)
-EXTRA_tests_hostile_viewer_stride_test_DEPENDENCIES = kiosk/tessera-kiosk$(EXEEXT) \
-	viewer/tessera-viewer$(EXEEXT) tests/testdomain/tessera-testdomain$(EXEEXT) \
+EXTRA_tests_hostile_viewer_stride_test_DEPENDENCIES = $(HOSTILE_KIOSK_DEPS) \
 	tests/hostile/stride-viewer$(EXEEXT)
 tests_hostile_stride_viewer_SOURCES = tests/hostile/stride-viewer.c tests/hostile/stride-viewer.h \
-	tests/integration/hostile-messages.c tests/integration/hostile-messages.h
+	$(HOSTILE_VIEWER_SRC)
 tests_hostile_stride_viewer_LDADD = $(COMMON_LIBS)
+
+# Clipboard messages nobody asked for, oversized, not UTF-8, unsealed (clipboard-viewer).
+HOSTILE_TESTS += tests/hostile/viewer-clipboard-test
+check_PROGRAMS += tests/hostile/viewer-clipboard-test tests/hostile/clipboard-viewer
+tests_hostile_viewer_clipboard_test_SOURCES = tests/hostile/viewer-clipboard-test.c \
+	$(HOSTILE_KIOSK_SRC)
+tests_hostile_viewer_clipboard_test_LDADD = $(RENDERER_LIBS)
+EXTRA_tests_hostile_viewer_clipboard_test_DEPENDENCIES = $(HOSTILE_KIOSK_DEPS) \
+	tests/hostile/clipboard-viewer$(EXEEXT)
+tests_hostile_clipboard_viewer_SOURCES = tests/hostile/clipboard-viewer.c $(HOSTILE_VIEWER_SRC)
+tests_hostile_clipboard_viewer_LDADD = $(COMMON_LIBS)
 
 # A clock that once says 2099: the latest time is held at the bundle's lease end, a newer
 # bundle installs once the clock is right, setting the clock back still does not help.
