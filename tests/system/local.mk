@@ -37,18 +37,40 @@ dist-prune-build-outputs:
 	done
 .PHONY: dist-prune-build-outputs
 
+# $(eval $(call tsr_system_extra_check,TARGET,SCRIPT,SECONDS,PREREQUISITES)): `make TARGET`
+# runs tests/system/SCRIPT through the test driver, bounded by `timeout SECONDS`, after the
+# PREREQUISITES (targets). Automake writes .log rules only for the tests in TESTS when it ran;
+# these are started on demand, so each gets its own (same driver, same TAP parsing). The caller
+# also writes `EXTRA_CHECK_TARGETS += TARGET` (Automake moves assignments out of a define).
+define tsr_system_extra_check
+tests/system/$(2).log: $$(srcdir)/tests/system/$(2)
+	@$$(MKDIR_P) tests/system
+	@$$(AM_TESTS_ENVIRONMENT) $$(LOG_DRIVER) --test-name tests/system/$(2) \
+		--log-file $$@ --trs-file $$(@:.log=.trs) --color-tests no --enable-hard-errors yes \
+		--expect-failure no -- timeout $(3) $$(LOG_COMPILE) $$(srcdir)/tests/system/$(2)
+$(1): $(4)
+	$$(MAKE) $$(AM_MAKEFLAGS) check TESTS='tests/system/$(2)'
+.PHONY: $(1)
+endef
+
 # make check-packages: build the Debian packages, lint them, install, upgrade and remove them in
 # a clean Debian 12 root (tests/system/packages-test.sh). Needs the network for mmdebstrap; not
 # part of make check: tools/check runs it through check-extra. Bounded to 10 minutes.
-EXTRA_DIST += tests/system/packages-test.sh
-# Automake writes .log rules only for tests in TESTS when it ran; this one is started on demand.
-tests/system/packages-test.sh.log: $(srcdir)/tests/system/packages-test.sh
-	@$(MKDIR_P) tests/system
-	@$(AM_TESTS_ENVIRONMENT) $(LOG_DRIVER) --test-name tests/system/packages-test.sh \
-		--log-file $@ --trs-file $(@:.log=.trs) --color-tests no --enable-hard-errors yes \
-		--expect-failure no -- timeout 600 $(LOG_COMPILE) $(srcdir)/tests/system/packages-test.sh
-check-packages:
-	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/system/packages-test.sh'
+$(eval $(call tsr_system_extra_check,check-packages,packages-test.sh,600,))
 EXTRA_CHECK_TARGETS += check-packages
-.PHONY: check-packages
 CLEANFILES += tests/system/packages-cache/*.tar
+
+# make check-packages-boot: the packages check-packages built, booted with systemd in QEMU
+# (tests/system/packages-boot-test.sh): the broker from its unit, the journal, an upgrade that
+# keeps a running domain, apt remove stopping it. After check-packages, whose packages and root
+# it boots; bounded to 15 minutes.
+$(eval $(call tsr_system_extra_check,check-packages-boot,packages-boot-test.sh,900,check-packages))
+EXTRA_CHECK_TARGETS += check-packages-boot
+CLEANFILES += tests/system/packages-boot.out.* tests/system/packages-cache/root.tar
+
+# The packages packages-test.sh keeps for the checks after it: a directory, which CLEANFILES
+# cannot take. Others can hang their own cleaning on clean-local the same way.
+clean-local: clean-packages-debs
+clean-packages-debs:
+	rm -rf tests/system/packages-cache/debs
+.PHONY: clean-packages-debs

@@ -5,7 +5,8 @@
 # maintainer scripts, upgrades to a rebuilt higher version and removes and purges. Prints TAP.
 # Run by `make check-packages` (check-extra); needs root, network to the Debian mirror, debhelper,
 # lintian and mmdebstrap. The clean root is cached by the hash of what went into it, in the build
-# tree, so a second run in the same tree skips the download.
+# tree, so a second run in the same tree skips the download. The packages (both versions) and
+# the root stay in tests/system/packages-cache for packages-boot-test.sh, which boots them.
 set -u
 
 src=${TSR_SRCDIR:?}
@@ -13,24 +14,13 @@ build=${TSR_BUILDDIR:?}
 work=$(mktemp -d "${TMPDIR:-/tmp}/tsr-packages.XXXXXX")
 root=$work/root
 cache=$build/tests/system/packages-cache
-n=0
-failed=0
+. "$src/tests/system/packages-lib.sh"
 
 cleanup() {
-	for m in proc dev; do umount "$root/$m" 2>/dev/null; done
+	umount_root
 	rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; }
-# check NAME COMMAND...: one TAP line; the command's output is shown only when it fails.
-check() {
-	name=$1; shift
-	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name"; printf '%s\n' "$out" | sed 's/^/# /'; fi
-}
-in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"; }
-bail() { echo "Bail out! $*"; exit 1; }
 
 [ "$(id -u)" = 0 ] || bail "needs root (chroot, dpkg in the clean root)"
 for tool in dpkg-buildpackage lintian mmdebstrap systemd-analyze; do
@@ -88,8 +78,11 @@ rm -f "$work"/*-dbgsym_*.deb
 mkdir -p "$work/v2" && mv "$work"/*.deb "$work/v2/" 2>/dev/null
 
 # --- a clean Debian 12 root with what the packages depend on, cached by those inputs ---
+# Recommends too (their first choice, qemu-system-x86), as apt installs them: the booted root
+# of packages-boot-test.sh runs a domain.
 deps=$(for d in "$work"/v1/tessera-laptop_*.deb "$work"/v1/tessera-provision_*.deb; do
-	dpkg-deb -f "$d" Depends; done | tr ',' '\n' | sed 's/(.*//; s/|.*//; s/ //g' |
+	dpkg-deb -f "$d" Depends Recommends | sed 's/^[A-Za-z-]*: //'; done | tr ',' '\n' |
+	sed 's/(.*//; s/|.*//; s/ //g' |
 	grep -v '^tessera' | grep . | sort -u | tr '\n' ',')
 key=$(printf 'bookworm %s systemd\n' "$deps" | sha256sum | cut -c1-16)
 mkdir -p "$cache"
@@ -103,7 +96,10 @@ if [ ! -f "$cache/root-$key.tar" ]; then
 	fi
 fi
 mkdir -p "$root" && tar -xf "$cache/root-$key.tar" -C "$root" || bail "cannot unpack the root"
-mount -t proc proc "$root/proc" && mount --bind /dev "$root/dev" || bail "cannot mount in the root"
+# What packages-boot-test.sh boots: this run's packages and root.
+rm -rf "$cache/debs" && mkdir -p "$cache/debs" && cp -r "$work/v1" "$work/v2" "$cache/debs/" &&
+	ln -sf "root-$key.tar" "$cache/root.tar"
+mount_root || bail "cannot mount in the root"
 ok "clean Debian 12 root ($key)"
 
 # --- install ---
