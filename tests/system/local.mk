@@ -74,3 +74,8 @@ clean-local: clean-packages-debs
 clean-packages-debs:
 	rm -rf tests/system/packages-cache/debs
 .PHONY: clean-packages-debs
+
+# make check-admin-guide: doc/admin-guide.md's command blocks, run in order in a chroot of the
+# root and packages check-packages left (tests/system/admin-guide-test.sh). Bounded to 5 minutes.
+$(eval $(call tsr_system_extra_check,check-admin-guide,admin-guide-test.sh,300,check-packages))
+EXTRA_CHECK_TARGETS += check-admin-guide
