@@ -30,7 +30,7 @@ dist-hook: dist-prune-build-outputs
 dist-prune-build-outputs:
 	@for dir in tests/system tests/fuzz tests/reference; do \
 	  test -d "$(distdir)/$$dir" || continue; \
-	  (cd "$(distdir)" && find "$$dir" -type f) | while read -r f; do \
+	  (cd "$(distdir)" && find "$$dir" ! -type d) | while read -r f; do \
 	    test -e "$(srcdir)/$$f" || rm -f "$(distdir)/$$f"; \
 	  done; \
 	  find "$(distdir)/$$dir" -depth -type d -empty -delete; \
