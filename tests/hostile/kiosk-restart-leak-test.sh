@@ -11,19 +11,11 @@
 # the kiosk's cgroup).
 . "$TSR_SRCDIR/tests/system/lib.sh"
 
-sys_start kiosk-restart-leak 5
-policy="$SYS_TMP/policy"
-. "$TSR_SRCDIR/tests/system/kiosk-sim-policy.sh"
-kiosk_sim_policy "$policy" leak-org leak 61400 "Alice Leak" || echo "Bail out! cannot write the test policy"
-sys_initrd --bin "$TSR_BUILDDIR/broker/tessera-brokerd" \
-    --bin "$TSR_BUILDDIR/tests/hostile/tsr-leaky-kiosk" --bin "$TSR_BUILDDIR/viewer/tessera-viewer" \
-    --bin "$TSR_BUILDDIR/tests/testdomain/tessera-testdomain" \
-    --bin "$TSR_BUILDDIR/tests/system/tsr-systest-guest" \
-    --file "$policy=/etc/tsr-kiosk/policy" \
-    --script "$TSR_SRCDIR/tests/hostile/kiosk-restart-leak-guest.sh"
+. "$TSR_SRCDIR/tests/system/kiosk-sim-guest.sh"
 
-SYS_BOOT_TIMEOUT=120
-sys_check "guest boots" sys_boot -m 1024
+sys_start kiosk-restart-leak 5
+kiosk_sim_boot leak-org leak 61400 "Alice Leak" "$TSR_SRCDIR/tests/hostile/kiosk-restart-leak-guest.sh" \
+    --bin "$TSR_BUILDDIR/tests/hostile/tsr-leaky-kiosk"
 restarted() {
     sys_wait '^READY-TYPE' 120 >/dev/null &&
         grep -q '^LOG: LEAKY-LENT [1-9]' "$SYS_OUT.marks" &&

@@ -11,21 +11,12 @@
 # recorded input must hold exactly its own keys, none of the SAS. Frame pacing: the kiosk's
 # "display pacing" line at the lock says each damage was shown by the next flip.
 . "$TSR_SRCDIR/tests/system/lib.sh"
+. "$TSR_SRCDIR/tests/system/kiosk-sim-guest.sh"
 
 sys_start kiosk-drm 12
-policy="$SYS_TMP/policy"
-. "$TSR_SRCDIR/tests/system/kiosk-sim-policy.sh"
-kiosk_sim_policy "$policy" drm-org drm 61400 "Alice DRM" || echo "Bail out! cannot write the test policy"
-sys_initrd --bin "$TSR_BUILDDIR/broker/tessera-brokerd" --bin "$TSR_BUILDDIR/broker/tessera-ctl" \
-    --bin "$TSR_BUILDDIR/kiosk/tessera-kiosk" --bin "$TSR_BUILDDIR/viewer/tessera-viewer" \
-    --bin "$TSR_BUILDDIR/tests/testdomain/tessera-testdomain" \
-    --bin "$TSR_BUILDDIR/tests/system/tsr-systest-guest" \
-    --file "$policy=/etc/tsr-kiosk/policy" --file /usr/share/X11/xkb \
-    --script "$SYS_HERE/kiosk-drm-guest.sh"
-
-SYS_BOOT_TIMEOUT=120
-sys_check "guest boots" sys_boot -m 1024
-screen() { sys_wait "^LOG: .*: screen $1[[:space:]]*$" "${2:-90}" "${3:-1}" >/dev/null; }
+kiosk_sim_boot drm-org drm 61400 "Alice DRM" "$SYS_HERE/kiosk-drm-guest.sh" \
+    --bin "$TSR_BUILDDIR/kiosk/tessera-kiosk" --bin "$TSR_BUILDDIR/broker/tessera-ctl" \
+    --file /usr/share/X11/xkb
 shot() { # NAME REF: the screendump matches tests/reference/REF.png
     sys_screendump "$SYS_OUT.$1.png" && sys_compare "$TSR_SRCDIR/tests/reference/$2.png" "$SYS_OUT.$1.png"
 }

@@ -19,21 +19,12 @@
 # at the very end, after the guest gave tty1 its keyboard mode back.
 . "$TSR_SRCDIR/tests/system/lib.sh"
 
-sys_start kiosk-input 11
-policy="$SYS_TMP/policy"
-. "$TSR_SRCDIR/tests/system/kiosk-sim-policy.sh"
-kiosk_sim_policy "$policy" input-org input 61200 "Alice Input" || echo "Bail out! cannot write the test policy"
-sys_initrd --bin "$TSR_BUILDDIR/broker/tessera-brokerd" \
-    --bin "$TSR_BUILDDIR/kiosk/tessera-kiosk" --bin "$TSR_BUILDDIR/viewer/tessera-viewer" \
-    --bin "$TSR_BUILDDIR/tests/testdomain/tessera-testdomain" \
-    --bin "$TSR_BUILDDIR/tests/system/tsr-systest-guest" \
-    --bin "$TSR_BUILDDIR/tests/system/tsr-input-probe" \
-    --file "$policy=/etc/tsr-kiosk/policy" --file /usr/share/X11/xkb \
-    --script "$SYS_HERE/kiosk-input-guest.sh"
+. "$TSR_SRCDIR/tests/system/kiosk-sim-guest.sh"
 
-SYS_BOOT_TIMEOUT=120
-sys_check "guest boots" sys_boot -m 1024
-screen() { sys_wait "^LOG: .*: screen $1[[:space:]]*$" "${2:-90}" "${3:-1}" >/dev/null; }
+sys_start kiosk-input 11
+kiosk_sim_boot input-org input 61200 "Alice Input" "$SYS_HERE/kiosk-input-guest.sh" \
+    --bin "$TSR_BUILDDIR/kiosk/tessera-kiosk" --bin "$TSR_BUILDDIR/tests/system/tsr-input-probe" \
+    --file /usr/share/X11/xkb
 started() {
     screen locked 120 &&
         grep -q '^LOG: .*(QEMU Virtio Keyboard) grabbed' "$SYS_OUT.marks" &&

@@ -1,0 +1,27 @@
+# tests/system/kiosk-sim-guest.sh: a booted guest whose tessera-brokerd runs two sim domains and
+# a kiosk on DRM/KMS, for the kiosk system tests (sourced after lib.sh; tests/system/local.mk
+# ships it with the rest of tests/system).
+#
+# kiosk_sim_boot ORG GROUP UID_BASE FULL_NAME GUEST_SCRIPT [sys_initrd options...] writes
+# kiosk_sim_policy (kiosk-sim-policy.sh) into the test's temporary directory, builds the
+# initramfs with it as /etc/tsr-kiosk/policy, tessera-brokerd, tessera-viewer,
+# tessera-testdomain, tsr-systest-guest, GUEST_SCRIPT as /test.sh and the options given (the
+# kiosk program, more tools), and boots it with 1 GiB: the test's check "guest boots".
+# screen NAME [SECONDS [N]] waits for the (Nth) "screen NAME" line the kiosk logs.
+. "$TSR_SRCDIR/tests/system/kiosk-sim-policy.sh"
+
+kiosk_sim_boot() {
+    _policy="$SYS_TMP/policy"
+    kiosk_sim_policy "$_policy" "$1" "$2" "$3" "$4" || echo "Bail out! cannot write the test policy"
+    _script=$5
+    shift 5
+    sys_initrd --bin "$TSR_BUILDDIR/broker/tessera-brokerd" \
+        --bin "$TSR_BUILDDIR/viewer/tessera-viewer" \
+        --bin "$TSR_BUILDDIR/tests/testdomain/tessera-testdomain" \
+        --bin "$TSR_BUILDDIR/tests/system/tsr-systest-guest" \
+        --file "$_policy=/etc/tsr-kiosk/policy" --script "$_script" "$@"
+    SYS_BOOT_TIMEOUT=${SYS_BOOT_TIMEOUT:-120}
+    sys_check "guest boots" sys_boot -m 1024
+}
+
+screen() { sys_wait "^LOG: .*: screen $1[[:space:]]*$" "${2:-90}" "${3:-1}" >/dev/null; }
