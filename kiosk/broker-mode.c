@@ -252,6 +252,15 @@ static void apply_text(struct kiosk *k, const struct tsr_kiosk_settings *m)
 	k->text = t;
 }
 
+/* Broker mode does not run dom0's trusted clipboard (kiosk/clipboard.h; the broker sends no
+ * [clipboard] flows and takes no clipboard audit lines): the copy and paste keys stay the
+ * guest's instead of being swallowed for nothing. */
+static void keys_without_clipboard(struct tsr_policy_hotkeys *h)
+{
+	h->copy = (struct tsr_policy_combo){ 0, 0 };
+	h->paste = (struct tsr_policy_combo){ 0, 0 };
+}
+
 static void on_settings(void *data, const struct tsr_kiosk_settings *m)
 {
 	struct kiosk *k = data;
@@ -265,6 +274,7 @@ static void on_settings(void *data, const struct tsr_kiosk_settings *m)
 		tsr_warn("hotkeys from policy: %s; keeping the defaults", error->message);
 		tsr_policy_hotkeys_init_default(&h);
 	}
+	keys_without_clipboard(&h);
 	/* The router borrows k->hotkeys: updated in place. */
 	k->hotkeys = h;
 	apply_text(k, m);
@@ -638,6 +648,7 @@ static bool start_input(struct kiosk *k, GError **error)
 	k->displays = tsr_displays_create(k->scene, &display_hooks, k);
 	tsr_displays_geometry(k->displays, &geometry);
 	tsr_policy_hotkeys_init_default(&k->hotkeys);
+	keys_without_clipboard(&k->hotkeys);
 	k->router = tsr_input_router_create(&sinks, &geometry, &k->hotkeys, NULL);
 	tsr_displays_set_router(k->displays, k->router);
 	k->text = tsr_input_text_create(&tc, &text_error);
