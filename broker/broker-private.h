@@ -35,6 +35,8 @@ struct brk_dom {
 	GPid viewer_pid;                      /* 0 = none */
 	guint viewer_watch;
 	uid_t viewer_uid;
+	struct brk_preload *preload;          /* booting for preload: watching its first frame */
+	bool preloaded;                       /* paused by preload, nobody picked it since */
 };
 
 struct brk_kiosk_link;
@@ -150,6 +152,14 @@ void brk_console_stop(struct tsr_broker *b);
 /* Spawn the domain's viewer (killing an old one); returns the kiosk's end, or -1 + error. */
 int brk_viewer_spawn(struct tsr_broker *b, struct brk_dom *d, GError **error);
 void brk_viewer_kill(struct brk_dom *d);
+
+/* preload.c: domains with policy preload, booted unseen and paused at their first frame */
+/* Preload every such domain that is stopped (with a user logged in: those the user may use). */
+void brk_preload_all(struct tsr_broker *b, const char *why);
+/* After a reload: stop what is preloaded for nobody and no longer wanted, preload the rest. */
+void brk_preload_policy_changed(struct tsr_broker *b);
+/* Stop watching d's first frame (its viewer is being ended or replaced). */
+void brk_preload_cancel(struct brk_dom *d);
 
 /* control.c */
 JsonObject *brk_control_handle(void *data, struct tsr_ctl_call *call, GError **error);

@@ -220,6 +220,7 @@ static void on_backend_event(struct tsr_backend *backend, const char *name,
 	if (new_state == TSR_DOMAIN_STOPPED || new_state == TSR_DOMAIN_CRASHED) {
 		brk_viewer_kill(d);
 		g_clear_pointer(&d->owner, g_free);
+		d->preloaded = false;
 		/* Waiters queued behind a stop are started after it, not failed by it. */
 		if (d->start_waiters && !(d->stopping && new_state == TSR_DOMAIN_STOPPED)) {
 			/* The backend's reason for a crash says how and why in one line. */
@@ -296,8 +297,11 @@ static void adopt_done(struct tsr_backend *backend, const char *name, const GErr
 
 	if (error)
 		tsr_warn("could not adopt domain %s: %s", name, error->message);
-	if (b->adopting > 0 && --b->adopting == 0 && b->usb)
-		brk_usb_host_place_all(b->usb);
+	if (b->adopting > 0 && --b->adopting == 0) {
+		if (b->usb)
+			brk_usb_host_place_all(b->usb);
+		brk_preload_all(b, "broker start");
+	}
 }
 
 static void define_all(struct tsr_broker *b)
@@ -555,6 +559,7 @@ bool tsr_broker_reload(struct tsr_broker *b, GError **error)
 		brk_session_end(b, "the user is no longer in policy");
 	else
 		brk_session_on_kiosk_start(b); /* settings and the domain list may have changed */
+	brk_preload_policy_changed(b);
 	return true;
 }
 

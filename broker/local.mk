@@ -50,7 +50,7 @@ broker_libtsr_brokerd_a_SOURCES = \
 	broker/child.c \
 	broker/console.c \
 	broker/control.c \
-	broker/viewers.c \
+	broker/viewers.c broker/preload.c \
 	broker/usb-host.c
 
 BROKERD_LIBS = broker/libtsr-brokerd.a broker/libtsr-broker.a \
@@ -76,12 +76,20 @@ tests_integration_broker_test_kiosk_LDADD = $(KIOSK_PROTO_LIBS) $(GLIB_LIBS)
 
 BROKER_HARNESS = tests/integration/broker-harness.c tests/integration/broker-harness.h \
 	$(TEST_TREE)
-INTEGRATION_TESTS += tests/integration/broker-session-test
-check_PROGRAMS += tests/integration/broker-session-test
+# broker-session-test: login, lockout, the kiosk's restarts, the control socket, adoption,
+# reload. broker-preload-test: preloaded domains booted at start, login and reload, paused at
+# their first frame and resumed by a pick, with disposable domains and other users.
+BROKER_HARNESS_TESTS = tests/integration/broker-session-test tests/integration/broker-preload-test
+INTEGRATION_TESTS += $(BROKER_HARNESS_TESTS)
+check_PROGRAMS += $(BROKER_HARNESS_TESTS)
 tests_integration_broker_session_test_SOURCES = tests/integration/broker-session-test.c \
 	$(BROKER_HARNESS)
+tests_integration_broker_preload_test_SOURCES = tests/integration/broker-preload-test.c \
+	$(BROKER_HARNESS)
 tests_integration_broker_session_test_CFLAGS = $(BROKER_CFLAGS)
+tests_integration_broker_preload_test_CFLAGS = $(BROKER_CFLAGS)
 tests_integration_broker_session_test_LDADD = $(BROKER_LIBS)
+tests_integration_broker_preload_test_LDADD = $(BROKER_LIBS)
 
 # Fuzzing: the control-protocol parser (root's input, but parsed before anyone is trusted),
 # the kiosk message check (trust boundary 4) and the USB descriptor parser (written by the

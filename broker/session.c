@@ -298,6 +298,8 @@ static void auth_checked(enum tsr_auth_result r, int64_t retry, void *data)
 	set_session(b, SESSION_ACTIVE, unlock ? "unlocked" : "logged in");
 	reply(b, a->seq, TSR_KIOSK_OK, 0, -1, "Welcome.");
 	lease_notice(b);
+	if (!unlock)
+		brk_preload_all(b, "login");
 out:
 	g_free(a->user);
 	g_free(a);
@@ -382,6 +384,7 @@ static void pick_started(struct tsr_broker *b, const char *name, const GError *e
 	}
 	g_free(d->owner);
 	d->owner = g_strdup(b->user);
+	d->preloaded = false;
 	brk_save_state(b);
 	fd = brk_viewer_spawn(b, d, &verr);
 	if (fd < 0) {

@@ -24,6 +24,7 @@ static void viewer_exited(GPid pid, gint status, gpointer data)
 
 void brk_viewer_kill(struct brk_dom *d)
 {
+	brk_preload_cancel(d);
 	brk_child_kill(&d->viewer_pid, &d->viewer_watch);
 }
 

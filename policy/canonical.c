@@ -208,6 +208,8 @@ static void write_domains(GKeyFile *kf, const struct selection *s)
 		write_domain_boot(kf, group, d);
 		if (d->console_clipboard)
 			set_str(kf, group, "console-clipboard", "true");
+		if (d->preload)
+			set_str(kf, group, "preload", "true");
 		g_free(group);
 	}
 }

@@ -396,7 +396,8 @@ static bool parse_domain(const struct tsr_policy_source *src, const char *group,
 		"label", "colour", "backend", "memory-mib", "vcpus", "template", "disk", "network",
 		"bridge", "display", "users", "groups", "device-model-user", "device-model-uid",
 		"device-model-gid", "viewer-user", "viewer-uid", "viewer-gid", "firmware",
-		"disk-bus", "cdrom", "kernel", "initrd", "cmdline", "console-clipboard", NULL};
+		"disk-bus", "cdrom", "kernel", "initrd", "cmdline", "console-clipboard",
+		"preload", NULL};
 	int colour = 0, backend = 0, network = 0, display = 0, disk = 0;
 	d->vcpus = 1;
 	if (!group_name(src, group, "domain", &d->name, error) ||
@@ -416,7 +417,8 @@ static bool parse_domain(const struct tsr_policy_source *src, const char *group,
 	    !get_names(src, group, "groups", &d->groups, &d->n_groups, error) ||
 	    !parse_identity(src, group, "device-model", &d->device_model, error) ||
 	    !parse_identity(src, group, "viewer", &d->viewer, error) ||
-	    !get_bool(src, group, "console-clipboard", &d->console_clipboard, error))
+	    !get_bool(src, group, "console-clipboard", &d->console_clipboard, error) ||
+	    !get_bool(src, group, "preload", &d->preload, error))
 		return false;
 	d->colour = (enum tsr_policy_colour)colour;
 	d->backend = (enum tsr_policy_backend)backend;
@@ -433,6 +435,10 @@ static bool parse_domain(const struct tsr_policy_source *src, const char *group,
 		            "network = bridge needs 'bridge = NAME' (the dom0 bridge)");
 	if (d->network != TSR_POLICY_NETWORK_BRIDGE && d->network_bridge)
 		return FAIL(TSR_POLICY_ERROR_VALUE, "bridge", "only meaningful with network = bridge");
+	if (d->preload && d->display == TSR_POLICY_DISPLAY_NONE)
+		return FAIL(TSR_POLICY_ERROR_VALUE, "preload",
+		            "a preloaded domain runs until its first frame, and display = none has "
+		            "none");
 	if (!parse_domain_boot(src, group, d, error))
 		return false;
 	if (d->backend != TSR_POLICY_BACKEND_SIM && !d->template_name)

@@ -114,6 +114,9 @@ struct tsr_policy_domain {
 	char *initrd;                 /* with kernel: a template name, or NULL */
 	char *cmdline;                /* with kernel: extra kernel command line, or NULL */
 	bool console_clipboard;       /* the remote console may share this domain's clipboard */
+	/* Booted when the broker starts or a user who may use it logs in, run to its first frame,
+	 * then paused, so that picking it is a resume (broker/preload.c). */
+	bool preload;
 };
 
 /* ---- templates ---------------------------------------------------------------------- */

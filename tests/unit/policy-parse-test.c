@@ -134,6 +134,8 @@ static void test_canonical(void)
 	struct tsr_policy *p = tsr_policy_load_dir(dir, &error);
 	g_assert_no_error(error);
 	size_t len = 0;
+	/* preload travels too (the example preloads nothing: set it here). */
+	((struct tsr_policy_domain *)tsr_policy_find_domain(p, "web"))->preload = true;
 	char *office = tsr_policy_canonical(p, "office", &len, &error);
 	g_assert_no_error(error);
 	/* The office bundle carries neither the lab domain nor lab-only people. */
@@ -155,6 +157,8 @@ static void test_canonical(void)
 	/* The boot settings travel in the bundle. */
 	g_assert_cmpint(tsr_policy_find_domain(q, "web")->firmware, ==, TSR_POLICY_FIRMWARE_UEFI);
 	g_assert_true(tsr_policy_find_domain(q, "web")->firmware_given);
+	g_assert_true(tsr_policy_find_domain(q, "web")->preload);
+	g_assert_false(tsr_policy_find_domain(q, "work")->preload);
 	/* The clipboard flows that name only carried domains (or `*`) travel. */
 	g_assert_cmpuint(q->clipboard.n_flows, ==, 2);
 	g_assert_true(tsr_policy_clipboard_allows(q, "web", "work"));
@@ -364,6 +368,11 @@ static const struct broken broken_cases[] = {
 	{"console-clipboard-not-bool", "domains/lab.conf", "groups = lab",
 	 "groups = lab\nconsole-clipboard = yes", "domains/lab.conf:9: [domain lab] console-clipboard:",
 	 "true or false"},
+	{"preload-not-bool", "domains/lab.conf", "groups = lab", "groups = lab\npreload = 1",
+	 "domains/lab.conf:9: [domain lab] preload:", "true or false"},
+	{"preload-without-display", "domains/lab.conf", "groups = lab",
+	 "groups = lab\ndisplay = none\npreload = true", "domains/lab.conf:10: [domain lab] preload:",
+	 "first frame"},
 };
 
 /* Broken variants of policy.conf's clipboard part: replace `from` with `to`; the error must
