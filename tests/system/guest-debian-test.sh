@@ -7,6 +7,11 @@
 #   - it booted its disk through the firmware policy names (GRUB from the BIOS boot partition,
 #     or EFI/BOOT/BOOTX64.EFI from the ESP);
 #   - its test user's Xorg session came up, with the terminal's shell ready;
+#   - through the kiosk (driven over its SPICE console, as a person at remote-viewer would): a
+#     click on the terminal lands at the guest pixel the guest reports; keys typed into the
+#     terminal run a command whose output reaches the serial port exactly; the kiosk's
+#     screenshot shows the guest's own screen (tsr-screen reads it from the guest's X server:
+#     independent of our viewer, and no second QMP client beside the broker's);
 #   - after a stop and a start, the persistent domain still has the file its first session
 #     wrote, the disposable one does not.
 # Slow (four boots of Debian and Xorg under TCG, two at a time): make check-guest-debian,
@@ -20,7 +25,7 @@ fails=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
-TESTS=6
+TESTS=12
 echo "1..$TESTS"
 fail_all() { while [ $n -lt $TESTS ]; do notok "$1"; done; exit 0; }
 [ "$(id -u)" = 0 ] || fail_all "needs root (the broker and the device models)"
@@ -56,6 +61,10 @@ hash=$("$B/provisioning/tessera-provision" passwd --password-file "$dir/pw")
 cat > "$dir/policy/policy.conf" <<POLICY
 [policy]
 organization = debian-org
+[kiosk]
+sas = Ctrl+Alt+Backspace
+idle-lock-seconds = 0
+console = full
 [laptop-group test]
 domains = deb-bios;deb-uefi
 groups = staff
@@ -90,8 +99,18 @@ printf '[template debian-12]\nfile = debian-12.qcow2\nformat = qcow2\nsha256 = %
 cp "$GUEST/debian-12.qcow2" "$dir/state/templates/debian-12.qcow2"
 chmod 644 "$dir/state/templates/debian-12.qcow2"
 
+# The kiosk on a headless output, screenshots of each screen in shots/, driven through the
+# console (its socket root's).
+mkdir -p "$dir/shots"
+chmod 777 "$dir/shots"
+SHOT_W=1024 SHOT_H=640
+kiosk_args() {
+    echo --kiosk="$B/kiosk/tessera-kiosk" --kiosk-user=65534:65534 --viewer="$B/viewer/tessera-viewer" \
+        --kiosk-arg=--output=headless:${SHOT_W}x$SHOT_H --kiosk-arg=--screenshot-dir="$dir/shots" \
+        --console="$B/console/tessera-console" --console-socket="$dir/console.sock"
+}
 "$B/broker/tessera-brokerd" --state-dir="$dir/state" --run-dir="$dir/run" --policy-dir="$dir/policy" \
-    --no-udev --no-usb --no-kiosk --accel=tcg --shutdown-timeout=120000 >"$dir/broker.log" 2>&1 &
+    --no-udev --no-usb --accel=tcg --shutdown-timeout=120000 $(kiosk_args) >"$dir/broker.log" 2>&1 &
 broker_pid=$!
 t=0
 until [ -S "$dir/run/control.sock" ] || [ $t -ge 60 ]; do sleep 1; t=$((t + 1)); done
@@ -110,6 +129,113 @@ wait_report() {
     return 1
 }
 
+# client NAME: runs the kiosk-spice-client script $dir/NAME.script (its commands: that
+# program's header), its output as comments.
+client() {
+    TSR_CLIENT_TIMEOUT_MS=120000 timeout 600 "$B/tests/integration/kiosk-spice-client" \
+        "$dir/console.sock" "$dir/$1.script" >"$dir/$1.out" 2>&1
+    rc=$?
+    sed 's/^/# /' "$dir/$1.out"
+    return $rc
+}
+# kiosk_login: from the locked screen through the SAS and alice's password to the picker.
+kiosk_login() {
+    printf '%s\n' "wait-shot $dir/shots locked" "chord ctrl+alt+backspace" \
+        "wait-shot $dir/shots login" "type alice" "key tab" "type alice-pw" "key enter" \
+        "wait-shot $dir/shots picker" > "$dir/login.script"
+    client login
+}
+# last_shot: the number of the newest screenshot (a wait-shot after it waits for a new one).
+last_shot() { ls "$dir/shots" | sed -n 's/^\([0-9]*\)-.*\.png$/\1/p' | sort -n | tail -1; }
+# kiosk_pick NAME KEYS...: to the picker (from the desktop, a click on the top bar), the
+# picker keys, then NAME's desktop.
+kiosk_pick() {
+    name=$1; shift
+    n0=$(last_shot)
+    { if ls "$dir/shots" | grep -q -- '-desktop-'; then
+          printf '%s\n' "click 300 10" "wait-shot $dir/shots picker $n0"
+      fi
+      for k in "$@"; do echo "key $k"; done
+      echo "wait-shot $dir/shots desktop-single-$name $n0"; } > "$dir/pick-$name.script"
+    client "pick-$name"
+}
+# guest_mode NAME: the guest's latest screen mode, "W H".
+guest_mode() { report "$1" | sed -n 's/^mode \([0-9]*\)x\([0-9]*\)$/\1 \2/p' | tail -1; }
+# settle NAME: until the guest's mode has not changed for 10 s (the kiosk asks the guest's
+# agent for the size of its frame once the frame settled), at most 120 s.
+settle() {
+    t=0 same=0 was=$(guest_mode "$1")
+    while [ $same -lt 10 ] && [ $t -lt 120 ]; do
+        sleep 2; t=$((t + 2))
+        now=$(guest_mode "$1")
+        if [ "$now" = "$was" ]; then same=$((same + 2)); else same=0 was=$now; fi
+    done
+    echo "# $1: mode $was"
+}
+# fresh_shot NAME: a new screenshot of NAME's desktop, through the picker and back (a new
+# screen is a new screenshot; the layout and so the guest's mode stay), its file name.
+fresh_shot() {
+    n0=$(last_shot)
+    printf '%s\n' "click 300 10" "wait-shot $dir/shots picker $n0" "key enter" \
+        "wait-shot $dir/shots desktop-single-$1 $n0" > "$dir/shot-$1.script"
+    client "shot-$1" >/dev/null || return 1
+    ls "$dir/shots" | grep -- "-desktop-single-$1.png" | sort -n | tail -1
+}
+# kiosk_click NAME GX GY: once the guest's mode settled, a screenshot (the one from before
+# anything was typed), then the pointer through the kiosk onto guest pixel GX,GY (the
+# terminal) and a click there, until the guest reported it. twm gives the focus to the window
+# under the pointer once it has seen the pointer enter: a moment for that before any typing.
+kiosk_click() {
+    settle "$1"
+    before=$(fresh_shot "$1") || return 1
+    set -- "$1" "$2" "$3" $(guest_mode "$1")
+    [ $# = 5 ] || { echo "# $1: no screen mode reported"; return 1; }
+    at=$("$B/tests/system/guest-screen-check" point $SHOT_W $SHOT_H "$4" "$5" "$2" "$3") || return 1
+    near=$("$B/tests/system/guest-screen-check" point $SHOT_W $SHOT_H "$4" "$5" "$(($2 + 20))" "$(($3 + 20))")
+    echo "# $1: guest pixel $2,$3 of $4x$5 is desktop pixel $at"
+    printf '%s\n' "move $near" "move $at" "click $at" \
+        "wait-log $(serial "$1") 1 tsr-report: click x=" > "$dir/click-$1.script"
+    client "click-$1" && sleep 3
+}
+# kiosk_type NAME: a command typed into the terminal in one burst, whose output is "typed-42"
+# on the serial port; tsr-screen reports the guest's screen 3 s after the prompt is back.
+kiosk_type() {
+    printf '%s\n' 'type echo typed-$((6*7)) >/run/tsr-report; (sleep 3; tsr-screen) &' "key enter" \
+        "wait-log $(serial "$1") 1 tsr-report: typed-" \
+        "wait-log $(serial "$1") 1 tsr-report: screen-done" > "$dir/type-$1.script"
+    client "type-$1"
+}
+# click_at NAME GX GY: the guest reported its first click, of button 1, within 2 pixels of
+# GX,GY.
+click_at() {
+    report "$1" | grep -m1 '^click ' | sed 's/^/# reported: /'
+    report "$1" | grep -m1 '^click ' | awk -v x="$2" -v y="$3" '{
+        sub("x=", "", $2); sub("y=", "", $3); dx = $2 - x; dy = $3 - y
+        exit !($4 == "button=1" && dx * dx <= 4 && dy * dy <= 4) }'
+}
+# screen_matches SHOT NAME: guest-screen-check's verdict (0 the same, 1 not, 2 no report) on
+# whether SHOT shows NAME's screen as its latest tsr-screen report has it.
+screen_matches() {
+    line=$(report "$2" | grep '^screen ' | tail -1)
+    "$B/tests/system/guest-screen-check" compare "$dir/shots/$1" "$line" > "$dir/cmp.out" 2>&1
+    rc=$?
+    sed "s/^/# $1: /" "$dir/cmp.out"
+    return $rc
+}
+# shows_guest_screen NAME: a screenshot taken after the guest's tsr-screen report shows that
+# screen, and the one taken before the line was typed does not: the comparison tells the two
+# apart. A few tries, while the guest's latest frames reach the kiosk.
+shows_guest_screen() {
+    screen_matches "$before" "$1"
+    [ $? = 1 ] || { echo "# the screenshot from before the typed line is not told apart"; return 1; }
+    for try in 1 2 3; do
+        settle "$1"
+        shot=$(fresh_shot "$1") || return 1
+        screen_matches "$shot" "$1" && return 0
+    done
+    return 1
+}
+
 # Both domains at once (two cores): start, session, stop, start again, session.
 t0=$(date +%s)
 for fw in bios uefi; do ctl start "deb-$fw" | sed 's/^/# /'; done
@@ -122,8 +248,23 @@ for fw in bios uefi; do
     check "$fw-xorg-session-of-the-test-user-comes-up" \
         "wait_report $name 'session-start marker=no' 60 && wait_report $name 'mode ' 60"
 done
+# Through the kiosk, one domain after the other: the picker lists deb-bios, then deb-uefi.
+kiosk_login || echo "# the kiosk did not reach its picker"
+for fw in bios uefi; do
+    name=deb-$fw
+    if [ $fw = bios ]; then keys=enter; else keys="right enter"; fi
+    if kiosk_pick "$name" $keys && kiosk_click "$name" 100 100 && kiosk_type "$name"; then
+        check "$fw-kiosk-click-lands-where-the-guest-reports-it" "click_at $name 100 100"
+        check "$fw-keys-typed-through-the-kiosk-run-a-command-in-the-terminal" \
+            "report $name | grep -qx 'typed-42'"
+        check "$fw-kiosk-screenshot-shows-the-guests-own-screen" "shows_guest_screen $name"
+    else
+        for t in click keys screenshot; do notok "$fw-kiosk-$t: no desktop, click or typed line"; done
+    fi
+done
 t0=$(date +%s)
 for fw in bios uefi; do ctl stop "deb-$fw" | sed 's/^/# /'; done
+
 for fw in bios uefi; do ctl start "deb-$fw" | sed 's/^/# /'; done
 for fw in bios uefi; do
     wait_report "deb-$fw" "session-start" 600
