@@ -30,17 +30,6 @@ bench_display_latency_LDADD = $(KIOSK_DISPLAY_LIBS) $(SPICE_CLIENT_LIBS)
 BENCHMARKS += bench/display-latency
 bench: viewer/tessera-viewer
 
-# bench/display-memory (display engineer): RSS of the real tessera-kiosk and its viewer, each
-# its own process, with a 1080p domain beside a 640x480 one.
-noinst_PROGRAMS += bench/display-memory
-bench_display_memory_SOURCES = bench/display-memory.c \
-	tests/integration/kiosk-process.c tests/integration/kiosk-process.h \
-	tests/integration/display-helpers.c tests/integration/display-helpers.h \
-	tests/testdomain/frame-code.c tests/testdomain/frame-code.h
-bench_display_memory_LDADD = $(KIOSK_DISPLAY_LIBS)
-BENCHMARKS += bench/display-memory
-bench: kiosk/tessera-kiosk
-
 # bench/push (policy engineer): push one bundle to 50 loopback laptops, -j 1 against -j 16.
 # A script rather than a program, so it has its own target; make bench runs it too.
 EXTRA_DIST += bench/push
@@ -48,3 +37,12 @@ bench-push: provisioning/tessera-provision$(EXEEXT)
 	TSR_BUILDDIR='$(abs_top_builddir)' TSR_SRCDIR='$(abs_top_srcdir)' $(SHELL) $(srcdir)/bench/push
 bench: bench-push
 .PHONY: bench-push
+
+# bench/preload (real domains): pick -> first frame of the Debian template under the qemu
+# backend, cold against preload = true, beside the resume alone. A script, like bench/push.
+EXTRA_DIST += bench/preload
+bench-preload: broker/tessera-brokerd$(EXEEXT) broker/tessera-ctl$(EXEEXT) \
+		provisioning/tessera-provision$(EXEEXT) tests/system/domains-spice-check$(EXEEXT)
+	TSR_BUILDDIR='$(abs_top_builddir)' TSR_SRCDIR='$(abs_top_srcdir)' $(SHELL) $(srcdir)/bench/preload
+bench: bench-preload
+.PHONY: bench-preload

@@ -132,15 +132,14 @@ static void started(struct tsr_broker *b, const char *name, const GError *error,
 }
 
 /* Preloaded by policy, runnable here, not on its way already, and stopped (or being stopped:
- * the start follows), or running for nobody (a broker restarted while it booted). */
+ * the start follows). One that runs is left alone: picked, started by root, or booting when a
+ * broker restarted (then it runs unseen until it is picked or stopped). */
 static bool wants_preload(struct brk_dom *d)
 {
 	enum tsr_domain_state st = brk_dom_state(d);
 
 	if (!d->pol || !d->pol->preload || !d->backend || d->preload || d->start_waiters)
 		return false;
-	if (st == TSR_DOMAIN_RUNNING && !d->stopping)
-		return !d->owner && !d->viewer_pid;
 	return d->stopping || st == TSR_DOMAIN_STOPPED || st == TSR_DOMAIN_CRASHED;
 }
 
@@ -159,7 +158,7 @@ void brk_preload_all(struct tsr_broker *b, const char *why)
 		boot = g_new0(struct boot, 1);
 		boot->t0 = g_get_monotonic_time();
 		brk_audit(b, "domain-preload", "domain", d->name, "by", why, NULL);
-		brk_dom_start(b, d, "preload", started, boot); /* at once when running */
+		brk_dom_start(b, d, "preload", started, boot);
 	}
 }
 

@@ -1,6 +1,8 @@
 /* tests/system/domains-spice-check.c: a host-side check for system tests: connect to a SPICE
  * unix socket and wait until the guest's screen shows a name the way tessera-guest-hello draws
- * it (exit 0), or give up after the timeout (exit 1). Optionally saves the screen as PPM. */
+ * it (exit 0), or give up after the timeout (exit 1). Optionally saves the screen as PPM.
+ * With NAME --frame it waits for any drawn frame (not all black) and prints the milliseconds
+ * from its start, the first-frame probe of bench/preload. */
 #include "config.h"
 
 #include <stdio.h>
@@ -12,7 +14,8 @@
 int main(int argc, char **argv)
 {
 	if (argc < 3 || strcmp(argv[1], "--help") == 0) {
-		printf("usage: domains-spice-check SOCKET|tcp:HOST:PORT NAME [TIMEOUT_S [SCREENSHOT.ppm]]\n");
+		printf("usage: domains-spice-check SOCKET|tcp:HOST:PORT NAME|--frame [TIMEOUT_S "
+		       "[SCREENSHOT.ppm]]\n");
 		return argc < 3 ? 2 : 0;
 	}
 	unsigned timeout = argc > 3 ? (unsigned)atoi(argv[3]) : 60;
@@ -22,7 +25,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s\n", why);
 		return 1;
 	}
-	bool ok = spice_probe_wait_text(p, 32, 32, 2, argv[2], timeout * 1000);
+	gint64 t0 = g_get_monotonic_time();
+	bool frame = strcmp(argv[2], "--frame") == 0;
+	bool ok = frame ? spice_probe_wait_frame(p, timeout * 1000)
+			: spice_probe_wait_text(p, 32, 32, 2, argv[2], timeout * 1000);
+	if (frame && ok)
+		printf("%" G_GINT64_FORMAT "\n", (g_get_monotonic_time() - t0) / 1000);
 	if (argc > 4)
 		spice_probe_save_ppm(p, argv[4]);
 	spice_probe_free(p);

@@ -301,6 +301,26 @@ bool spice_probe_wait_text(struct spice_probe *p, int x, int y, int scale, const
 	return wait_until(text_cond, p, &a, timeout_ms);
 }
 
+/* A frame: the primary surface with at least one pixel that is not black. */
+static bool frame_cond(struct spice_probe *p, const void *arg)
+{
+	SpiceDisplayPrimary prim;
+	if (!primary(p, &prim))
+		return false;
+	for (int y = 0; y < prim.height; y++) {
+		const uint32_t *row = (const uint32_t *)(prim.data + (gsize)y * prim.stride);
+		for (int x = 0; x < prim.width; x++)
+			if (row[x] & 0xffffff)
+				return true;
+	}
+	return false;
+}
+
+bool spice_probe_wait_frame(struct spice_probe *p, unsigned timeout_ms)
+{
+	return wait_until(frame_cond, p, NULL, timeout_ms);
+}
+
 static bool mouse_cond(struct spice_probe *p, const void *arg)
 {
 	int mode = 0;

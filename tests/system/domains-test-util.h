@@ -44,6 +44,8 @@ void spice_probe_free(struct spice_probe *p);
 /* Wait until the primary surface holds text drawn by guest-hello's font at (x, y, scale). */
 bool spice_probe_wait_text(struct spice_probe *p, int x, int y, int scale, const char *text,
 			   unsigned timeout_ms);
+/* Wait until the guest has drawn something: a primary surface not all black. */
+bool spice_probe_wait_frame(struct spice_probe *p, unsigned timeout_ms);
 /* Wait until the client mouse mode is active (the USB tablet). */
 bool spice_probe_wait_client_mouse(struct spice_probe *p, unsigned timeout_ms);
 void spice_probe_key(struct spice_probe *p, unsigned scancode);
