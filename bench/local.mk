@@ -30,6 +30,17 @@ bench_display_latency_LDADD = $(KIOSK_DISPLAY_LIBS) $(SPICE_CLIENT_LIBS)
 BENCHMARKS += bench/display-latency
 bench: viewer/tessera-viewer
 
+# bench/display-memory (display engineer): RSS of the real tessera-kiosk and its viewer, each
+# its own process, with a 1080p domain beside a 640x480 one.
+noinst_PROGRAMS += bench/display-memory
+bench_display_memory_SOURCES = bench/display-memory.c \
+	tests/integration/kiosk-process.c tests/integration/kiosk-process.h \
+	tests/integration/display-helpers.c tests/integration/display-helpers.h \
+	tests/testdomain/frame-code.c tests/testdomain/frame-code.h
+bench_display_memory_LDADD = $(KIOSK_DISPLAY_LIBS)
+BENCHMARKS += bench/display-memory
+bench: kiosk/tessera-kiosk
+
 # bench/push (policy engineer): push one bundle to 50 loopback laptops, -j 1 against -j 16.
 # A script rather than a program, so it has its own target; make bench runs it too.
 EXTRA_DIST += bench/push

@@ -136,6 +136,10 @@ CLEANFILES += guest-image/vmlinuz guest-image/initrd.img guest-image/template.qc
 # tests/system/guest-debian/) booted through the broker under SeaBIOS and OVMF. Slow (Xorg
 # under TCG, four boots): tools/check runs it through check-extra, bounded by timeout.
 GUEST_DEBIAN_TIMEOUT = 2400
+# Where the kiosk shows a domain's screen and whether it matches what the guest reported.
+check_PROGRAMS += tests/system/guest-screen-check
+tests_system_guest_screen_check_SOURCES = tests/system/guest-screen-check.c
+tests_system_guest_screen_check_LDADD = $(RENDERER_LIBS)
 EXTRA_DIST += tests/guest/debian
 tests/system/guest-debian-test.sh.log: $(srcdir)/tests/system/guest-debian-test.sh
 	@$(MKDIR_P) tests/system
@@ -144,7 +148,9 @@ tests/system/guest-debian-test.sh.log: $(srcdir)/tests/system/guest-debian-test.
 		--expect-failure no -- timeout $(GUEST_DEBIAN_TIMEOUT) $(LOG_COMPILE) \
 		$(srcdir)/tests/system/guest-debian-test.sh
 check-guest-debian: broker/tessera-brokerd$(EXEEXT) broker/tessera-ctl$(EXEEXT) \
-		provisioning/tessera-provision$(EXEEXT)
+		provisioning/tessera-provision$(EXEEXT) kiosk/tessera-kiosk$(EXEEXT) \
+		viewer/tessera-viewer$(EXEEXT) console/tessera-console$(EXEEXT) \
+		tests/integration/kiosk-spice-client$(EXEEXT) tests/system/guest-screen-check$(EXEEXT)
 	$(MAKE) $(AM_MAKEFLAGS) check TESTS='tests/system/guest-debian-test.sh'
 EXTRA_CHECK_TARGETS += check-guest-debian
 .PHONY: check-guest-debian

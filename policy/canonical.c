@@ -309,6 +309,7 @@ char *tsr_policy_canonical(const struct tsr_policy *p, const char *laptop_group,
 	write_users(kf, &s);
 	write_rules(kf, &s);
 	tsr_policy_clipboard_write(kf, p, selection_has_domain, &s);
+	tsr_policy_power_write(kf, &p->power);
 	gsize n = 0;
 	char *text = g_key_file_to_data(kf, &n, NULL);
 	g_key_file_free(kf);

@@ -263,6 +263,12 @@ bool tsr_policy_get_u32(const struct tsr_policy_source *src, const char *group, 
 	return get_u32(src, group, key, required, min, max, out, error);
 }
 
+bool tsr_policy_get_enum(const struct tsr_policy_source *src, const char *group, const char *key,
+                         bool required, const char *const *words, int *out, GError **error)
+{
+	return get_enum(src, group, key, required, words, out, error);
+}
+
 bool tsr_policy_group_name(const struct tsr_policy_source *src, const char *group,
                            const char *kind, char **out, GError **error)
 {
@@ -754,7 +760,8 @@ static bool kind_allows(enum file_kind file, const char *what)
 		return strcmp(what, "policy") == 0 || strcmp(what, "lockout") == 0 ||
 		       strcmp(what, "kiosk") == 0 || strcmp(what, "keymap") == 0 ||
 		       strcmp(what, "hotkeys") == 0 || strcmp(what, "laptop-group") == 0 ||
-		       strcmp(what, "clipboard") == 0 || strcmp(what, "clipboard-rule") == 0;
+		       strcmp(what, "clipboard") == 0 || strcmp(what, "clipboard-rule") == 0 ||
+		       strcmp(what, "power") == 0;
 	static const char *const per[] = {NULL, "domain", "user", "group", "rule", "template"};
 	return strcmp(what, per[file]) == 0;
 }
@@ -767,7 +774,7 @@ static bool parse_file(const struct tsr_policy_source *src, enum file_kind file,
 {
 	static const char *const expect[] = {
 		"[policy], [lockout], [kiosk], [keymap], [hotkeys], [clipboard], "
-		"[clipboard-rule NAME] or [laptop-group NAME]",
+		"[clipboard-rule NAME], [power] or [laptop-group NAME]",
 		"[domain NAME]", "[user NAME]", "[group NAME]", "[rule NAME]", "[template NAME]",
 		"a bundle group"};
 	gsize n = 0;
@@ -783,7 +790,8 @@ static bool parse_file(const struct tsr_policy_source *src, enum file_kind file,
 		             strcmp(what, "clipboard-rule") == 0;
 		bool known = named || strcmp(what, "policy") == 0 || strcmp(what, "lockout") == 0 ||
 		             strcmp(what, "kiosk") == 0 || strcmp(what, "keymap") == 0 ||
-		             strcmp(what, "hotkeys") == 0 || strcmp(what, "clipboard") == 0;
+		             strcmp(what, "hotkeys") == 0 || strcmp(what, "clipboard") == 0 ||
+		             strcmp(what, "power") == 0;
 		if (!known || !kind_allows(file, what) || (named && !sp) || (!named && sp)) {
 			ok = FAIL(TSR_POLICY_ERROR_UNKNOWN, NULL, "unexpected group; this file takes %s",
 			          expect[file]);
@@ -815,6 +823,8 @@ static bool parse_file(const struct tsr_policy_source *src, enum file_kind file,
 			ok = tsr_policy_parse_clipboard(src, group, p, error);
 		} else if (strcmp(what, "clipboard-rule") == 0) {
 			ok = tsr_policy_parse_clipboard_rule(src, group, p, error);
+		} else if (strcmp(what, "power") == 0) {
+			ok = tsr_policy_parse_power(src, group, p, error);
 		}
 		g_free(what);
 	}
@@ -843,6 +853,7 @@ static struct tsr_policy *policy_new(void)
 	p->kiosk.locked_requires_sas = true;
 	p->kiosk.click_to_focus = true;
 	p->clipboard.max_bytes = TSR_POLICY_CLIPBOARD_MAX_BYTES_DEFAULT;
+	tsr_policy_power_init_default(&p->power);
 	return p;
 }
 

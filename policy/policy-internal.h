@@ -29,6 +29,8 @@ bool tsr_policy_get_str(const struct tsr_policy_source *src, const char *group, 
 bool tsr_policy_get_u32(const struct tsr_policy_source *src, const char *group, const char *key,
                         bool required, uint32_t min, uint32_t max, uint32_t *out,
                         GError **error);
+bool tsr_policy_get_enum(const struct tsr_policy_source *src, const char *group, const char *key,
+                         bool required, const char *const *words, int *out, GError **error);
 bool tsr_policy_group_name(const struct tsr_policy_source *src, const char *group,
                            const char *kind, char **out, GError **error);
 
@@ -46,5 +48,12 @@ void tsr_policy_clipboard_write(GKeyFile *kf, const struct tsr_policy *p,
                                 bool (*has_domain)(const void *ctx, const char *name),
                                 const void *ctx);
 void tsr_policy_clipboard_free(struct tsr_policy_clipboard *c);
+
+/* policy/power.c: [power] into p->power, its defaults, and its canonical group (only when
+ * it differs from the defaults). */
+void tsr_policy_power_init_default(struct tsr_policy_power *power);
+bool tsr_policy_parse_power(const struct tsr_policy_source *src, const char *group,
+                            struct tsr_policy *p, GError **error);
+void tsr_policy_power_write(GKeyFile *kf, const struct tsr_policy_power *power);
 
 #endif

@@ -238,6 +238,24 @@ struct tsr_policy_kiosk {
 	bool click_to_focus;          /* a click focuses a domain; default true */
 };
 
+/* [power]: the lid always locks the kiosk first (before anything else happens); lid says what
+ * follows. Domains are paused across a suspend; resume says when they run again. */
+enum tsr_policy_lid {
+	TSR_POLICY_LID_LOCK,          /* lock only (default) */
+	TSR_POLICY_LID_SUSPEND,       /* lock, then suspend the laptop */
+	TSR_POLICY_LID_IGNORE,        /* nothing: a docked laptop with its lid closed */
+};
+
+enum tsr_policy_resume {
+	TSR_POLICY_RESUME_AFTER_UNLOCK, /* paused domains run again once the user unlocked */
+	TSR_POLICY_RESUME_AT_ONCE,      /* they run again on wake, behind the lock screen */
+};
+
+struct tsr_policy_power {
+	enum tsr_policy_lid lid;
+	enum tsr_policy_resume resume;
+};
+
 /* A laptop group: which domains and users a laptop of that group carries. */
 struct tsr_policy_laptop_group {
 	char *name;
@@ -264,6 +282,7 @@ struct tsr_policy {
 	struct tsr_policy_lockout lockout;
 	struct tsr_policy_kiosk kiosk;
 	struct tsr_policy_clipboard clipboard;
+	struct tsr_policy_power power;
 
 	struct tsr_policy_domain *domains;       size_t n_domains;
 	struct tsr_policy_template *templates;   size_t n_templates;
@@ -388,6 +407,8 @@ const char *tsr_policy_firmware_name(enum tsr_policy_firmware f);
 const char *tsr_policy_disk_bus_name(enum tsr_policy_disk_bus b);
 const char *tsr_policy_device_action_name(enum tsr_policy_device_action a);
 const char *tsr_policy_console_rights_name(enum tsr_policy_console_rights c);
+const char *tsr_policy_lid_name(enum tsr_policy_lid lid);
+const char *tsr_policy_resume_name(enum tsr_policy_resume resume);
 const char *tsr_policy_lease_name(enum tsr_policy_lease l);
 
 #endif

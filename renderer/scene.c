@@ -122,6 +122,7 @@ static bool alloc_shadow(struct tsr_scene *scene, int32_t width, int32_t height,
 	tsr_image_destroy(scene->shadow);
 	scene->shadow = shadow;
 	scene->shadow_img = img;
+	scene->dst = img;
 	scene->width = width;
 	scene->height = height;
 	scene->pointer_drawn = (struct tsr_rect){ 0, 0, 0, 0 };

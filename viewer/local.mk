@@ -31,7 +31,7 @@ EXTRA_CHECK_TARGETS += fuzz-check-display
 libexec_PROGRAMS += viewer/tessera-viewer
 viewer_tessera_viewer_SOURCES = \
 	viewer/main.c \
-	viewer/spice.c viewer/spice.h \
+	viewer/spice.c viewer/spice.h viewer/input-pace.c viewer/input-pace.h \
 	viewer/clipboard.c viewer/clipboard.h \
 	viewer/monitors.c viewer/monitors.h \
 	viewer/publish.c viewer/publish.h \
@@ -42,6 +42,12 @@ viewer_tessera_viewer_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS) $(SECCOMP_CFL
 viewer_tessera_viewer_LDADD = proto/libtsr-proto.a $(COMMON_LIBS) $(SPICE_CLIENT_LIBS) \
 	$(SECCOMP_LIBS)
 dist_man_MANS += doc/man/tessera-viewer.1
+
+UNIT_TESTS += tests/unit/viewer-input-pace-test
+check_PROGRAMS += tests/unit/viewer-input-pace-test
+tests_unit_viewer_input_pace_test_SOURCES = tests/unit/viewer-input-pace-test.c \
+	viewer/input-pace.c viewer/input-pace.h
+tests_unit_viewer_input_pace_test_LDADD = $(GLIB_LIBS)
 
 INTEGRATION_TESTS += tests/integration/viewer-test
 check_PROGRAMS += tests/integration/viewer-test

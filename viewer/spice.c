@@ -1,6 +1,7 @@
 /* viewer/spice.c: spice-client-glib session fed by pre-connected fds (see .h). */
 #include "config.h"
 #include "viewer/spice.h"
+#include "viewer/input-pace.h"
 #include "common/log.h"
 #include "proto/display.h"
 #include "viewer/monitors.h"
@@ -29,9 +30,12 @@ struct tsr_viewer_spice {
 	const uint8_t *img;
 	int format, width, height, stride;
 	uint32_t *conv; /* XRGB copy for 16-bit guest modes */
-	bool keys_down[512];
+	bool keys_down[512]; /* as the kiosk asked: what the guest holds once the queue is sent */
 	uint32_t buttons;
 	int32_t px, py; /* last pointer position */
+	uint32_t sent_buttons; /* what the guest holds now */
+	struct tsr_input_pace *pace;
+	guint pace_timer;
 };
 
 static void report_gone(struct tsr_viewer_spice *s, const char *why)
@@ -265,6 +269,64 @@ static void channel_new(SpiceSession *session, SpiceChannel *ch, gpointer data)
 	spice_channel_connect(ch);
 }
 
+/* Events leave the queue here, in the order the kiosk sent them. */
+static void send_input(const struct tsr_input_event *ev, void *data)
+{
+	static const struct { uint32_t mask; gint button; } map[] = {
+		{ SPICE_MOUSE_BUTTON_MASK_LEFT, SPICE_MOUSE_BUTTON_LEFT },
+		{ SPICE_MOUSE_BUTTON_MASK_MIDDLE, SPICE_MOUSE_BUTTON_MIDDLE },
+		{ SPICE_MOUSE_BUTTON_MASK_RIGHT, SPICE_MOUSE_BUTTON_RIGHT },
+	};
+	struct tsr_viewer_spice *s = data;
+
+	if (!s->inputs)
+		return;
+	if (ev->key) {
+		if (ev->down)
+			spice_inputs_channel_key_press(s->inputs, ev->code);
+		else
+			spice_inputs_channel_key_release(s->inputs, ev->code);
+		return;
+	}
+	spice_inputs_channel_position(s->inputs, ev->x, ev->y, 0, (gint)s->sent_buttons);
+	for (size_t i = 0; i < G_N_ELEMENTS(map); i++) {
+		if ((ev->buttons ^ s->sent_buttons) & map[i].mask) {
+			uint32_t next = s->sent_buttons ^ map[i].mask;
+			if (ev->buttons & map[i].mask)
+				spice_inputs_channel_button_press(s->inputs, map[i].button, (gint)next);
+			else
+				spice_inputs_channel_button_release(s->inputs, map[i].button, (gint)next);
+			s->sent_buttons = next;
+		}
+	}
+}
+
+static gboolean pace_due(gpointer data);
+
+/* Sends what is due and wakes up for the rest. */
+static void pace_run(struct tsr_viewer_spice *s)
+{
+	int64_t wait_us = tsr_input_pace_run(s->pace, g_get_monotonic_time());
+	if (wait_us >= 0 && !s->pace_timer)
+		s->pace_timer = g_timeout_add((guint)MAX((wait_us + 999) / 1000, 1), pace_due, s);
+}
+
+static gboolean pace_due(gpointer data)
+{
+	struct tsr_viewer_spice *s = data;
+	s->pace_timer = 0;
+	pace_run(s);
+	return G_SOURCE_REMOVE;
+}
+
+static void push_input(struct tsr_viewer_spice *s, const struct tsr_input_event *ev)
+{
+	if (!tsr_input_pace_push(s->pace, ev, g_get_monotonic_time()))
+		tsr_warn("input dropped: %d events already wait for the guest",
+			 TSR_INPUT_PACE_QUEUE);
+	pace_run(s);
+}
+
 struct tsr_viewer_spice *tsr_viewer_spice_create(const int *fds, size_t nfds,
 						 struct tsr_viewer_publish *pub,
 						 tsr_viewer_spice_gone_func gone, void *opaque)
@@ -279,6 +341,7 @@ struct tsr_viewer_spice *tsr_viewer_spice_create(const int *fds, size_t nfds,
 		s->fds[s->nfds++] = fds[i];
 	for (size_t i = MAX_FDS; i < nfds; i++)
 		close(fds[i]);
+	s->pace = tsr_input_pace_create(send_input, s);
 	s->session = spice_session_new();
 	g_object_set(s->session, "enable-audio", FALSE, "enable-usbredir", FALSE,
 		     "enable-smartcard", FALSE, NULL);
@@ -301,6 +364,9 @@ void tsr_viewer_spice_destroy(struct tsr_viewer_spice *s)
 {
 	if (!s)
 		return;
+	if (s->pace_timer)
+		g_source_remove(s->pace_timer);
+	tsr_input_pace_destroy(s->pace);
 	g_signal_handlers_disconnect_by_data(s->session, s);
 	spice_session_disconnect(s->session);
 	tsr_viewer_monitors_destroy(s->monitors);
@@ -327,20 +393,11 @@ void tsr_viewer_spice_key(struct tsr_viewer_spice *s, uint32_t scancode, bool do
 	}
 	tsr_debug("key 0x%x %s", scancode, down ? "down" : "up");
 	s->keys_down[sc] = down;
-	if (down)
-		spice_inputs_channel_key_press(s->inputs, sc);
-	else
-		spice_inputs_channel_key_release(s->inputs, sc);
+	push_input(s, &(struct tsr_input_event){ .key = true, .down = down, .code = sc });
 }
 
 void tsr_viewer_spice_pointer(struct tsr_viewer_spice *s, int32_t x, int32_t y, uint32_t buttons)
 {
-	static const struct { uint32_t mask; gint button; } map[] = {
-		{ SPICE_MOUSE_BUTTON_MASK_LEFT, SPICE_MOUSE_BUTTON_LEFT },
-		{ SPICE_MOUSE_BUTTON_MASK_MIDDLE, SPICE_MOUSE_BUTTON_MIDDLE },
-		{ SPICE_MOUSE_BUTTON_MASK_RIGHT, SPICE_MOUSE_BUTTON_RIGHT },
-	};
-
 	if (!s->inputs)
 		return;
 	buttons &= SPICE_MOUSE_BUTTON_MASK_LEFT | SPICE_MOUSE_BUTTON_MASK_MIDDLE |
@@ -355,17 +412,8 @@ void tsr_viewer_spice_pointer(struct tsr_viewer_spice *s, int32_t x, int32_t y, 
 		y = s->height - 1;
 	s->px = x;
 	s->py = y;
-	spice_inputs_channel_position(s->inputs, x, y, 0, (gint)s->buttons);
-	for (size_t i = 0; i < G_N_ELEMENTS(map); i++) {
-		if ((buttons ^ s->buttons) & map[i].mask) {
-			uint32_t next = s->buttons ^ map[i].mask;
-			if (buttons & map[i].mask)
-				spice_inputs_channel_button_press(s->inputs, map[i].button, (gint)next);
-			else
-				spice_inputs_channel_button_release(s->inputs, map[i].button, (gint)next);
-			s->buttons = next;
-		}
-	}
+	s->buttons = buttons;
+	push_input(s, &(struct tsr_input_event){ .x = x, .y = y, .buttons = buttons });
 }
 
 void tsr_viewer_spice_release_all(struct tsr_viewer_spice *s)
@@ -375,7 +423,7 @@ void tsr_viewer_spice_release_all(struct tsr_viewer_spice *s)
 	for (guint sc = 0; sc < G_N_ELEMENTS(s->keys_down); sc++) {
 		if (s->keys_down[sc]) {
 			s->keys_down[sc] = false;
-			spice_inputs_channel_key_release(s->inputs, sc);
+			push_input(s, &(struct tsr_input_event){ .key = true, .code = sc });
 		}
 	}
 	if (s->buttons)

@@ -6,7 +6,8 @@
  * channel, the "open-fd" signal for the others). Channels beyond main, display, inputs and
  * cursor are not opened; audio, USB redirection and smartcards are off. The primary surface
  * and its changes go to viewer-publish; keys and pointer events from the kiosk go to the
- * domain's keyboard and tablet (client mouse mode). */
+ * domain's keyboard and tablet (client mouse mode), paced by viewer/input-pace.h so the
+ * guest's PS/2 keyboard never drops a key of a burst. */
 #ifndef TSR_VIEWER_SPICE_H
 #define TSR_VIEWER_SPICE_H
 

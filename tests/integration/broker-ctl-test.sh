@@ -66,7 +66,7 @@ has() { # has NAME PATTERN: the last output contains PATTERN
     else echo "not ok $n - $1 (no \"$2\")"; sed 's/^/# /' "$t/out"; fi
 }
 
-echo "1..26"
+echo "1..29"
 n=$((n + 1)); if [ "$ready" = READY ]; then echo "ok $n - broker ready"; else echo "not ok $n - broker ready"; sed 's/^/# /' "$t/brokerd.log"; fi
 check "--help" 0 "$ctl" --help
 has "--help lists the commands" "audit \[--since WHEN\]"
@@ -82,6 +82,9 @@ check "domains --json" 0 "$ctl" $S --json domains
 has "domains --json has web's pid" '"pid" :'
 check "stop web" 0 "$ctl" $S stop web
 has "stop answers stopped" "stopped"
+check "stop web again: a stopped domain stops at once" 0 "$ctl" $S stop web
+has "stop again answers stopped" "stopped"
+check "the broker still answers after" 0 "$ctl" $S status
 check "devices (USB off)" 0 "$ctl" $S devices
 has "devices says USB handling is off" "USB handling is off"
 check "audit --since 10m" 0 "$ctl" $S audit --since 10m

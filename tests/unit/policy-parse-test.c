@@ -414,6 +414,19 @@ static const struct broken_clipboard clipboard_cases[] = {
 	 "layout = Super+Space\npaste = Ctrl+Shift+C", 34, "[hotkeys] paste:", "both"},
 };
 
+/* Broken variants of the example's [power] group, checked the same way. */
+static const struct broken_clipboard power_cases[] = {
+	{"lid-unknown-word", "lid = suspend", "lid = sleep", 61, "[power] lid:",
+	 "'sleep' is not one of: lock, suspend, ignore"},
+	{"lid-empty", "lid = suspend", "lid =", 61, "[power] lid:", "empty value"},
+	{"lid-resume-unknown-word", "resume = after-unlock", "resume = later", 62,
+	 "[power] resume:", "not one of: after-unlock, at-once"},
+	{"lid-unknown-key", "resume = after-unlock", "resume = after-unlock\nidle = 5", 63,
+	 "[power] idle:", "unknown key"},
+	{"lid-key-twice", "lid = suspend", "lid = suspend\nlid = lock", 62, "[power] lid:",
+	 "twice"},
+};
+
 /* Load a copy of the example with `from` replaced by `to` in file; the error it must give. */
 static GError *load_broken(const char *file, const char *from, const char *to)
 {
@@ -464,6 +477,40 @@ static void test_broken_clipboard(gconstpointer data)
 	const struct broken_clipboard *c = data;
 	g_autofree char *expect = g_strdup_printf("policy.conf:%d: %s", c->line, c->group_key);
 	expect_error(c->name, load_broken("policy.conf", c->from, c->to), expect, c->mention);
+}
+
+/* [power]: the example's values load, travel in every laptop group's bundle, and a policy that
+ * leaves them at the defaults (lock, after-unlock) writes no [power] group at all. */
+static void test_lid_policy(void)
+{
+	g_autofree char *dir = example_dir();
+	GError *error = NULL;
+	struct tsr_policy *p = tsr_policy_load_dir(dir, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(p->power.lid, ==, TSR_POLICY_LID_SUSPEND);
+	g_assert_cmpint(p->power.resume, ==, TSR_POLICY_RESUME_AFTER_UNLOCK);
+	size_t len = 0;
+	g_autofree char *office = tsr_policy_canonical(p, "office", &len, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(strstr(office, "[power]\nlid=suspend\nresume=after-unlock\n"));
+	struct tsr_policy *q = tsr_policy_load_canonical(office, len, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(q->power.lid, ==, TSR_POLICY_LID_SUSPEND);
+	q->power.lid = TSR_POLICY_LID_LOCK;
+	g_autofree char *plain = tsr_policy_canonical(q, NULL, &len, &error);
+	g_assert_no_error(error);
+	g_assert_null(strstr(plain, "[power]"));
+	struct tsr_policy *r = tsr_policy_load_canonical(plain, len, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(r->power.lid, ==, TSR_POLICY_LID_LOCK);
+	g_assert_cmpint(r->power.resume, ==, TSR_POLICY_RESUME_AFTER_UNLOCK);
+	q->power.resume = TSR_POLICY_RESUME_AT_ONCE;
+	g_autofree char *at_once = tsr_policy_canonical(q, NULL, &len, &error);
+	g_assert_nonnull(strstr(at_once, "[power]\nlid=lock\nresume=at-once\n"));
+	g_assert_cmpstr(tsr_policy_lid_name(TSR_POLICY_LID_IGNORE), ==, "ignore");
+	tsr_policy_free(r);
+	tsr_policy_free(q);
+	tsr_policy_free(p);
 }
 
 /* The keymap check (policy/kiosk-check.c) that build runs: the example compiles; a layout
@@ -584,5 +631,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/policy/windows-stanza-from-doc", test_windows_stanza_from_doc);
 	TSR_TEST_ADD_CASES("/policy/broken", broken_cases, test_broken);
 	TSR_TEST_ADD_CASES("/policy/broken/clipboard", clipboard_cases, test_broken_clipboard);
+	g_test_add_func("/policy/lid-policy-loads-and-travels", test_lid_policy);
+	TSR_TEST_ADD_CASES("/policy/broken/power", power_cases, test_broken_clipboard);
 	return g_test_run();
 }
