@@ -6,6 +6,7 @@ kiosk_libtsr_kiosk_display_a_SOURCES = \
 	kiosk/displays.c kiosk/displays.h kiosk/displays-private.h \
 	kiosk/displays-input.c kiosk/displays-resize.c kiosk/displays-clipboard.c \
 	kiosk/resize-debounce.c kiosk/resize-debounce.h \
+	kiosk/arrangement.c kiosk/arrangement.h kiosk/placement.c kiosk/placement.h \
 	kiosk/clipboard.c kiosk/clipboard.h \
 	kiosk/standalone.c kiosk/standalone.h \
 	kiosk/standalone-clipboard.c kiosk/standalone-clipboard.h
@@ -58,6 +59,12 @@ EXTRA_tests_integration_kiosk_clipboard_test_DEPENDENCIES = kiosk/tessera-kiosk$
 UNIT_TESTS += tests/unit/kiosk-resize-test
 check_PROGRAMS += tests/unit/kiosk-resize-test
 tests_unit_kiosk_resize_test_LDADD = $(KIOSK_DISPLAY_LIBS)
+
+# Several outputs: their arrangement, the pointer crossing them, domains moved by hotkey and
+# by hotplug.
+UNIT_TESTS += tests/unit/kiosk-outputs-test
+check_PROGRAMS += tests/unit/kiosk-outputs-test
+tests_unit_kiosk_outputs_test_LDADD = $(KIOSK_DISPLAY_LIBS)
 
 # dom0's trusted clipboard: what moves between domains, what the top bar and the audit say.
 UNIT_TESTS += tests/unit/kiosk-clipboard-test
