@@ -146,6 +146,14 @@ bool brk_child_reaped(GPid pid, GPid *child, guint *watch);
 /* Before SETTINGS: start a console for the current kiosk and hand it its link (CONSOLE), unless
  * it has one; with rights none, or no kiosk, stop it. */
 void brk_console_offer(struct tsr_broker *b, enum tsr_policy_console_rights rights);
+
+/* broker/clipboard.c: policy's [clipboard] to the kiosk (CLIPBOARD); what the kiosk's trusted
+ * clipboard reports, checked against policy and audited ("clipboard"). Returns the reply's
+ * status, with a static sentence for it in *message. */
+void brk_clipboard_send(struct tsr_broker *b);
+enum tsr_kiosk_status brk_clipboard_report(struct tsr_broker *b,
+					   const struct tsr_kiosk_clipboard_audit *m,
+					   const char **message) __attribute__((warn_unused_result));
 void brk_console_stop(struct tsr_broker *b);
 
 /* viewers.c */

@@ -49,6 +49,7 @@ broker_libtsr_brokerd_a_SOURCES = \
 	broker/kiosk-cgroup.c \
 	broker/child.c \
 	broker/console.c \
+	broker/clipboard.c \
 	broker/control.c \
 	broker/viewers.c broker/preload.c \
 	broker/usb-host.c
@@ -83,7 +84,7 @@ BROKER_HARNESS_TESTS = tests/integration/broker-session-test tests/integration/b
 INTEGRATION_TESTS += $(BROKER_HARNESS_TESTS)
 check_PROGRAMS += $(BROKER_HARNESS_TESTS)
 tests_integration_broker_session_test_SOURCES = tests/integration/broker-session-test.c \
-	$(BROKER_HARNESS)
+	tests/integration/broker-clipboard-test.c $(BROKER_HARNESS)
 tests_integration_broker_preload_test_SOURCES = tests/integration/broker-preload-test.c \
 	$(BROKER_HARNESS)
 tests_integration_broker_session_test_CFLAGS = $(BROKER_CFLAGS)

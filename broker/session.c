@@ -155,6 +155,7 @@ static void send_settings(struct tsr_broker *b)
 	/* The console's link must be in the kiosk's hands before the settings that use it. */
 	brk_console_offer(b, k->console);
 	brk_kiosk_send(b, &m, TSR_KIOSK_SETTINGS, -1);
+	brk_clipboard_send(b);
 }
 
 static void set_session(struct tsr_broker *b, enum session_state s, const char *why)
@@ -519,6 +520,14 @@ void brk_session_handle(struct tsr_broker *b, const void *msg, size_t len)
 		}
 		handle_auth(b, msg, h->type == TSR_KIOSK_UNLOCK);
 		return;
+	case TSR_KIOSK_CLIPBOARD_AUDIT: {
+		/* Also while locked or logged out: locking and logging out empty the clipboard,
+		 * and that is reported after the fact. */
+		const char *text = "";
+		enum tsr_kiosk_status st = brk_clipboard_report(b, msg, &text);
+		reply(b, rq->seq, st, 0, -1, "%s", text);
+		return;
+	}
 	default:
 		break;
 	}

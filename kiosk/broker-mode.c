@@ -9,6 +9,7 @@
 #include "input/hotkeys.h"
 #include "input/router.h"
 #include "input/text.h"
+#include "kiosk/broker-clipboard.h"
 #include "kiosk/displays.h"
 #include "kiosk/frames.h"
 #include "kiosk/passed-card.h"
@@ -44,8 +45,10 @@ struct kiosk {
 	struct tsr_kiosk_frames *frames;
 	struct tsr_session *session;
 	struct tsr_displays *displays;
+	struct tsr_broker_clipboard *clipboard;
 	struct tsr_input_router *router;
 	struct tsr_policy_hotkeys hotkeys;
+	struct tsr_policy_hotkeys settings_hotkeys; /* as SETTINGS gave them */
 	struct tsr_input_text *text;
 	struct tsr_input_devices *devices;
 	struct tsr_kiosk_targets targets;
@@ -252,11 +255,13 @@ static void apply_text(struct kiosk *k, const struct tsr_kiosk_settings *m)
 	k->text = t;
 }
 
-/* Broker mode does not run dom0's trusted clipboard (kiosk/clipboard.h; the broker sends no
- * [clipboard] flows and takes no clipboard audit lines): the copy and paste keys stay the
- * guest's instead of being swallowed for nothing. */
-static void keys_without_clipboard(struct tsr_policy_hotkeys *h)
+/* Until the broker sends policy's [clipboard] there is no trusted clipboard
+ * (kiosk/broker-clipboard.h): the copy and paste keys stay the guest's instead of being
+ * swallowed for nothing. */
+static void keys_without_clipboard(struct kiosk *k, struct tsr_policy_hotkeys *h)
 {
+	if (k->clipboard && tsr_broker_clipboard_enabled(k->clipboard))
+		return;
 	h->copy = (struct tsr_policy_combo){ 0, 0 };
 	h->paste = (struct tsr_policy_combo){ 0, 0 };
 }
@@ -274,11 +279,22 @@ static void on_settings(void *data, const struct tsr_kiosk_settings *m)
 		tsr_warn("hotkeys from policy: %s; keeping the defaults", error->message);
 		tsr_policy_hotkeys_init_default(&h);
 	}
-	keys_without_clipboard(&h);
+	k->settings_hotkeys = h;
+	keys_without_clipboard(k, &h);
 	/* The router borrows k->hotkeys: updated in place. */
 	k->hotkeys = h;
 	apply_text(k, m);
 	console_apply(k, (int)m->console);
+}
+
+/* The clipboard's policy: from the first one on, the copy and paste keys are the kiosk's. */
+static void on_clipboard(void *data, const struct tsr_kiosk_clipboard *m)
+{
+	struct kiosk *k = data;
+
+	tsr_broker_clipboard_policy(k->clipboard, m);
+	k->hotkeys.copy = k->settings_hotkeys.copy;
+	k->hotkeys.paste = k->settings_hotkeys.paste;
 }
 
 /* A console the broker started: kept until the settings say what rights it has; a new one
@@ -339,7 +355,8 @@ static void on_broker_lost(void *data, const char *why)
 
 static const struct tsr_session_hooks session_hooks = {
 	.changed = on_changed, .viewer = on_viewer, .hide = on_hide, .settings = on_settings,
-	.device = on_device, .console = on_console, .broker_lost = on_broker_lost,
+	.device = on_device, .console = on_console, .clipboard = on_clipboard,
+	.broker_lost = on_broker_lost,
 };
 
 static void on_first_frame(void *data, const char *domain)
@@ -354,6 +371,7 @@ static void on_display_lost(void *data, const char *domain, const char *why)
 	struct kiosk *k = data;
 
 	(void)why;
+	tsr_broker_clipboard_gone(k->clipboard, domain);
 	tsr_session_viewer_lost(k->session, domain);
 	tsr_displays_remove(k->displays, domain);
 }
@@ -363,8 +381,15 @@ static void on_display_surface(void *data, const char *domain, uint32_t width, u
 	tsr_session_surface(((struct kiosk *)data)->session, domain, (int)width, (int)height);
 }
 
+static void on_display_clipboard(void *data, const char *domain,
+				 struct tsr_clipboard_answer *answer)
+{
+	tsr_broker_clipboard_answer(((struct kiosk *)data)->clipboard, domain, answer);
+}
+
 static const struct tsr_displays_hooks display_hooks = {
 	.first_frame = on_first_frame, .lost = on_display_lost, .surface = on_display_surface,
+	.clipboard = on_display_clipboard,
 };
 
 /* --- router sinks ------------------------------------------------------------------------------ */
@@ -454,6 +479,16 @@ static void sink_kiosk_action(void *ud, enum tsr_input_action action, int arg, u
 			tsr_session_focused(k->session, name);
 		return;
 	}
+	if (action == TSR_INPUT_ACTION_CLIPBOARD_COPY || action == TSR_INPUT_ACTION_CLIPBOARD_PASTE) {
+		/* Only what the user at the laptop does moves text: not the remote console. */
+		if (origin_of(source) == TSR_KIOSK_ORIGIN_LOCAL &&
+		    tsr_session_screen(k->session) == TSR_KIOSK_SCREEN_DESKTOP)
+			tsr_broker_clipboard_hotkey(k->clipboard,
+						    action == TSR_INPUT_ACTION_CLIPBOARD_COPY,
+						    tsr_session_focus(k->session));
+		sync_all(k);
+		return;
+	}
 	tsr_session_action(k->session, action, arg, origin_of(source));
 	/* The router turned its kiosk grab on for the SAS; the session decides if it stays. */
 	sync_all(k);
@@ -487,6 +522,8 @@ static void sync_all(struct kiosk *k)
 	const char *focus = tsr_session_focus(k->session);
 	int64_t next;
 
+	if (k->clipboard)
+		tsr_broker_clipboard_session_changed(k->clipboard);
 	tsr_scene_set_layout(k->scene, tsr_session_layout(k->session));
 	tsr_displays_set_focus(k->displays, focus);
 	if (!tsr_kiosk_screens_draw(k->scene, k->session, &k->targets, &error))
@@ -646,9 +683,11 @@ static bool start_input(struct kiosk *k, GError **error)
 	int evdev;
 
 	k->displays = tsr_displays_create(k->scene, &display_hooks, k);
+	k->clipboard = tsr_broker_clipboard_create(k->scene, k->displays, k->session);
 	tsr_displays_geometry(k->displays, &geometry);
 	tsr_policy_hotkeys_init_default(&k->hotkeys);
-	keys_without_clipboard(&k->hotkeys);
+	k->settings_hotkeys = k->hotkeys;
+	keys_without_clipboard(k, &k->hotkeys);
 	k->router = tsr_input_router_create(&sinks, &geometry, &k->hotkeys, NULL);
 	tsr_displays_set_router(k->displays, k->router);
 	k->text = tsr_input_text_create(&tc, &text_error);
@@ -694,6 +733,7 @@ static void kiosk_free(struct kiosk *k)
 	if (k->console_fd >= 0)
 		close(k->console_fd);
 	tsr_input_devices_destroy(k->devices);
+	tsr_broker_clipboard_destroy(k->clipboard);
 	tsr_displays_destroy(k->displays);
 	tsr_input_router_destroy(k->router);
 	tsr_input_text_destroy(k->text);

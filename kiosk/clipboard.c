@@ -75,7 +75,9 @@ static void audit(struct tsr_kiosk_clipboard *c, const char *event, const char *
 		"clipboard-%s source=%s%s%s size=%zu sha256=%s%s%s", event, c->source,
 		target ? " target=" : "", target ? target : "", c->length, c->sha256,
 		reason ? " reason=" : "", reason ? reason : "");
-	c->ops.audit(c->data, line);
+	struct tsr_kiosk_clipboard_record r = { event, c->source, target, reason, c->length,
+						c->sha256 };
+	c->ops.audit(c->data, line, &r);
 }
 
 static void changed(struct tsr_kiosk_clipboard *c)

@@ -21,6 +21,16 @@
 
 struct tsr_kiosk_clipboard;
 
+/* An audit line's fields, for a caller that hands them on (the broker's audit log). */
+struct tsr_kiosk_clipboard_record {
+	const char *event;            /* "copy", "paste", "refused" or "emptied" */
+	const char *source;
+	const char *target;           /* NULL for copy and emptied */
+	const char *reason;           /* NULL, or "policy", "lock", "logout", ... */
+	size_t size;
+	const char *sha256;           /* 64 lowercase hex digits */
+};
+
 struct tsr_kiosk_clipboard_ops {
 	/* Ask domain's viewer for its guest's text, at most max_bytes; false if it has none. */
 	bool (*request)(void *data, const char *domain, uint32_t max_bytes);
@@ -30,8 +40,9 @@ struct tsr_kiosk_clipboard_ops {
 	bool (*allows)(void *data, const char *from, const char *to);
 	/* A trusted notification for the user. */
 	void (*notify)(void *data, const char *text);
-	/* One audit line, e.g. "clipboard-paste source=work target=web size=5 sha256=...". */
-	void (*audit)(void *data, const char *line);
+	/* One audit line, e.g. "clipboard-paste source=work target=web size=5 sha256=...", and
+	 * the same as fields. */
+	void (*audit)(void *data, const char *line, const struct tsr_kiosk_clipboard_record *r);
 	/* What tsr_kiosk_clipboard_summary says changed. Optional. */
 	void (*changed)(void *data);
 };

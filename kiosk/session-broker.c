@@ -54,6 +54,14 @@ uint32_t kss_send_simple(struct tsr_session *s, uint16_t type)
 	return kss_send_request(s, &r, type, NULL);
 }
 
+void tsr_session_clipboard_report(struct tsr_session *s,
+				  const struct tsr_kiosk_clipboard_audit *report)
+{
+	struct tsr_kiosk_clipboard_audit m = *report;
+
+	(void)kss_send_request(s, &m, TSR_KIOSK_CLIPBOARD_AUDIT, NULL);
+}
+
 uint32_t kss_send_domain_request(struct tsr_session *s, uint16_t type, const char *name)
 {
 	struct tsr_kiosk_domain_request r = { 0 };
@@ -332,6 +340,7 @@ static void on_reply(struct tsr_session *s, const struct tsr_kiosk_reply *m, int
 	case TSR_KIOSK_LOCK:
 	case TSR_KIOSK_LOGOUT:
 	case TSR_KIOSK_FOCUS:
+	case TSR_KIOSK_CLIPBOARD_AUDIT:
 		if (m->status != TSR_KIOSK_OK) {
 			tsr_warn("broker refused request %u: %s", p.type,
 				 m->message[0] ? m->message : status_text(m->status));
@@ -403,6 +412,10 @@ static void handle(struct tsr_session *s, const void *buf, size_t len, int fd)
 		break;
 	case TSR_KIOSK_SETTINGS:
 		on_settings(s, buf);
+		break;
+	case TSR_KIOSK_CLIPBOARD:
+		if (s->hooks.clipboard)
+			s->hooks.clipboard(s->data, buf);
 		break;
 	default:
 		kss_lost(s, "a message type the kiosk does not know");

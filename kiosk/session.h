@@ -86,6 +86,8 @@ struct tsr_session_hooks {
 	/* The broker started tessera-console and hands over its link (CONSOLE); the hook owns fd.
 	 * Optional: without it the fd is closed. */
 	void (*console)(void *data, int fd);
+	/* Policy's [clipboard] from the broker (CLIPBOARD). Optional. */
+	void (*clipboard)(void *data, const struct tsr_kiosk_clipboard *clipboard);
 	/* The broker link broke (closed, or a message failed its checks); the kiosk should exit
 	 * so the broker restarts it, locked. */
 	void (*broker_lost)(void *data, const char *why);
@@ -159,6 +161,10 @@ void tsr_session_focused(struct tsr_session *session, const char *domain);
 
 /* A notice from the kiosk itself (e.g. "Remote console connected"), shown like the broker's. */
 void tsr_session_notify_local(struct tsr_session *session, const char *text);
+/* What the trusted clipboard did, to the broker's audit log (CLIPBOARD_AUDIT; seq is set
+ * here). A refusal in the reply is logged. */
+void tsr_session_clipboard_report(struct tsr_session *session,
+				  const struct tsr_kiosk_clipboard_audit *report);
 
 /* A notice that stays while its condition lasts (e.g. "Remote console in use"), shown when no
  * timed notification is; NULL removes it. */

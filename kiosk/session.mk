@@ -27,6 +27,7 @@ tests_unit_kiosk_screens_test_SOURCES = tests/unit/kiosk-screens-test.c $(RENDER
 noinst_LIBRARIES += kiosk/libtsr-broker-mode.a
 kiosk_libtsr_broker_mode_a_SOURCES = \
 	kiosk/broker-mode.c kiosk/broker-mode.h \
+	kiosk/broker-clipboard.c kiosk/broker-clipboard.h \
 	kiosk/frames.c kiosk/frames.h \
 	kiosk/passed-card.c kiosk/passed-card.h \
 	kiosk/sandbox.c kiosk/sandbox.h

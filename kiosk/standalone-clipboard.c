@@ -52,8 +52,9 @@ static void op_notify(void *d, const char *text)
 	}
 }
 
-static void op_audit(void *d, const char *line)
+static void op_audit(void *d, const char *line, const struct tsr_kiosk_clipboard_record *r)
 {
+	(void)r;
 	struct tsr_standalone_clipboard *c = d;
 
 	tsr_info("audit: %s", line);

@@ -3,6 +3,7 @@
  * it reads a field; the kiosk does the same for the broker's. */
 #include "config.h"
 #include "proto/kiosk.h"
+#include "proto/clipboard.h"
 
 #include <errno.h>
 #include <glib.h>
@@ -20,6 +21,8 @@ _Static_assert(sizeof(struct tsr_kiosk_session) == 212, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_settings) == 536, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_device) == 144, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_console) == 16, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_clipboard) == 3136, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_clipboard_audit) == 216, "layout");
 _Static_assert(TSR_KIOSK_MSG_MAX <= TSR_FRAME_MAX, "fits a frame");
 
 size_t tsr_kiosk_msg_size(uint16_t type)
@@ -51,13 +54,32 @@ size_t tsr_kiosk_msg_size(uint16_t type)
 		return sizeof(struct tsr_kiosk_device);
 	case TSR_KIOSK_CONSOLE:
 		return sizeof(struct tsr_kiosk_console);
+	case TSR_KIOSK_CLIPBOARD:
+		return sizeof(struct tsr_kiosk_clipboard);
+	case TSR_KIOSK_CLIPBOARD_AUDIT:
+		return sizeof(struct tsr_kiosk_clipboard_audit);
 	}
 	return 0;
 }
 
 bool tsr_kiosk_is_request(uint16_t type)
 {
-	return type >= TSR_KIOSK_LOGIN && type <= TSR_KIOSK_RESTART_VIEWER;
+	return type >= TSR_KIOSK_LOGIN && type <= TSR_KIOSK_CLIPBOARD_AUDIT;
+}
+
+const char *tsr_kiosk_clipboard_event_name(uint32_t event)
+{
+	static const char *const names[] = { NULL, "copy", "paste", "refused", "emptied" };
+
+	return event < G_N_ELEMENTS(names) ? names[event] : NULL;
+}
+
+const char *tsr_kiosk_clipboard_reason_name(uint32_t reason)
+{
+	static const char *const names[] = { "", "policy", "lock", "logout", "source-gone",
+					     "user-switch" };
+
+	return reason < G_N_ELEMENTS(names) ? names[reason] : NULL;
 }
 
 static bool zero(const void *p, size_t n)
@@ -234,6 +256,73 @@ static const char *check_device(const struct tsr_kiosk_device *m)
 	return NULL;
 }
 
+/* A flow's end: a domain name or "*". */
+static bool flow_end_ok(const char *field)
+{
+	return name_ok(field, false) || (text_ok(field, TSR_KIOSK_NAME_SIZE) &&
+					 strcmp(field, "*") == 0);
+}
+
+static const char *check_clipboard(const struct tsr_kiosk_clipboard *m)
+{
+	if (m->max_bytes == 0 || m->max_bytes > TSR_CLIPBOARD_LIMIT)
+		return "clipboard max-bytes out of range";
+	if (m->n_flows > TSR_KIOSK_CLIPBOARD_FLOWS)
+		return "too many clipboard flows";
+	for (uint32_t i = 0; i < m->n_flows; i++)
+		if (!flow_end_ok(m->flows[i].from) || !flow_end_ok(m->flows[i].to))
+			return "bad clipboard flow";
+	if (!zero(&m->flows[m->n_flows],
+		  sizeof(m->flows[0]) * (TSR_KIOSK_CLIPBOARD_FLOWS - m->n_flows)))
+		return "nonzero unused clipboard flow";
+	return NULL;
+}
+
+static bool sha256_hex_ok(const char *field)
+{
+	for (size_t i = 0; i < 64; i++)
+		if (!g_ascii_isdigit(field[i]) && !(field[i] >= 'a' && field[i] <= 'f'))
+			return false;
+	return zero(field + 64, TSR_KIOSK_NAME_SIZE - 64);
+}
+
+/* COPY and EMPTIED name no target, PASTE and REFUSED one; only REFUSED says policy and only
+ * EMPTIED has a reason of its own. */
+static const char *check_clipboard_audit(const struct tsr_kiosk_clipboard_audit *m)
+{
+	bool targeted = m->event == TSR_KIOSK_CLIPBOARD_PASTE ||
+			m->event == TSR_KIOSK_CLIPBOARD_REFUSED;
+	bool reason_ok;
+
+	if (m->seq == 0)
+		return "request with seq 0";
+	if (!tsr_kiosk_clipboard_event_name(m->event) || !tsr_kiosk_clipboard_reason_name(m->reason))
+		return "unknown clipboard event";
+	switch (m->event) {
+	case TSR_KIOSK_CLIPBOARD_REFUSED:
+		reason_ok = m->reason == TSR_KIOSK_CLIPBOARD_REASON_POLICY;
+		break;
+	case TSR_KIOSK_CLIPBOARD_EMPTIED:
+		reason_ok = m->reason >= TSR_KIOSK_CLIPBOARD_REASON_LOCK;
+		break;
+	default:
+		reason_ok = m->reason == TSR_KIOSK_CLIPBOARD_REASON_NONE;
+		break;
+	}
+	if (!reason_ok)
+		return "clipboard reason does not fit the event";
+	if (m->size == 0 || m->size > TSR_CLIPBOARD_LIMIT)
+		return "clipboard size out of range";
+	if (!zero(m->pad, sizeof(m->pad)) || !zero(m->pad2, sizeof(m->pad2)))
+		return "nonzero padding";
+	if (!name_ok(m->source, false) || !name_ok(m->target, !targeted) ||
+	    (!targeted && m->target[0]))
+		return "bad clipboard domain";
+	if (!sha256_hex_ok(m->sha256))
+		return "clipboard sha256 is not 64 lowercase hex digits";
+	return NULL;
+}
+
 /* buf holds a whole message of a known type and its size. */
 static const char *check_body(const void *buf, uint16_t type)
 {
@@ -262,6 +351,10 @@ static const char *check_body(const void *buf, uint16_t type)
 		return check_settings(buf);
 	case TSR_KIOSK_DEVICE:
 		return check_device(buf);
+	case TSR_KIOSK_CLIPBOARD:
+		return check_clipboard(buf);
+	case TSR_KIOSK_CLIPBOARD_AUDIT:
+		return check_clipboard_audit(buf);
 	case TSR_KIOSK_CONSOLE:
 		return zero((const uint8_t *)buf + sizeof(struct tsr_frame_header),
 			    sizeof(struct tsr_kiosk_console) - sizeof(struct tsr_frame_header))

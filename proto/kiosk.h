@@ -50,6 +50,7 @@ enum tsr_kiosk_msg_type {
 	TSR_KIOSK_LOCK = 7,           /* struct tsr_kiosk_request */
 	TSR_KIOSK_FOCUS = 8,          /* struct tsr_kiosk_domain_request; "" = the kiosk itself */
 	TSR_KIOSK_RESTART_VIEWER = 9, /* struct tsr_kiosk_domain_request */
+	TSR_KIOSK_CLIPBOARD_AUDIT = 10, /* struct tsr_kiosk_clipboard_audit */
 
 	/* broker -> kiosk */
 	TSR_KIOSK_REPLY = 100,        /* struct tsr_kiosk_reply (+ 1 fd for PICK/RESTART_VIEWER) */
@@ -59,6 +60,7 @@ enum tsr_kiosk_msg_type {
 	TSR_KIOSK_SETTINGS = 104,     /* struct tsr_kiosk_settings */
 	TSR_KIOSK_DEVICE = 105,       /* struct tsr_kiosk_device (+ 1 fd when it adds one) */
 	TSR_KIOSK_CONSOLE = 106,      /* struct tsr_kiosk_console + 1 fd: a console's link */
+	TSR_KIOSK_CLIPBOARD = 107,    /* struct tsr_kiosk_clipboard: policy's [clipboard] */
 };
 
 /* Status codes in a reply. */
@@ -236,8 +238,61 @@ struct tsr_kiosk_console {
 	uint32_t reserved[2];         /* 0 */
 };
 
+/* Policy's [clipboard] for dom0's trusted clipboard (kiosk/clipboard.h): sent after SETTINGS
+ * to every new kiosk and after every policy reload; until the first one the kiosk leaves the
+ * copy and paste keys to the guests. Flows are domain names or "*"; slots past n_flows are
+ * zero. A policy with more flows than fit sends the first TSR_KIOSK_CLIPBOARD_FLOWS (what is
+ * left out is refused: deny by default). */
+#define TSR_KIOSK_CLIPBOARD_FLOWS 24
+
+struct tsr_kiosk_clipboard_flow {
+	char from[TSR_KIOSK_NAME_SIZE];
+	char to[TSR_KIOSK_NAME_SIZE];
+};
+
+struct tsr_kiosk_clipboard {
+	struct tsr_frame_header h;
+	uint32_t max_bytes;           /* 1..TSR_CLIPBOARD_LIMIT */
+	uint32_t n_flows;             /* <= TSR_KIOSK_CLIPBOARD_FLOWS */
+	struct tsr_kiosk_clipboard_flow flows[TSR_KIOSK_CLIPBOARD_FLOWS];
+};
+
+enum tsr_kiosk_clipboard_event {
+	TSR_KIOSK_CLIPBOARD_COPY = 1,    /* text taken from source; no target */
+	TSR_KIOSK_CLIPBOARD_PASTE = 2,   /* handed to target, then emptied */
+	TSR_KIOSK_CLIPBOARD_REFUSED = 3, /* policy refused source -> target */
+	TSR_KIOSK_CLIPBOARD_EMPTIED = 4, /* emptied without a paste; no target */
+};
+
+/* Why: 0 for copy and paste, policy for refused, one of the others for emptied. */
+enum tsr_kiosk_clipboard_reason {
+	TSR_KIOSK_CLIPBOARD_REASON_NONE, TSR_KIOSK_CLIPBOARD_REASON_POLICY,
+	TSR_KIOSK_CLIPBOARD_REASON_LOCK, TSR_KIOSK_CLIPBOARD_REASON_LOGOUT,
+	TSR_KIOSK_CLIPBOARD_REASON_SOURCE_GONE, TSR_KIOSK_CLIPBOARD_REASON_USER_SWITCH,
+};
+
+/* What the trusted clipboard did, for the broker's audit log: never the text, only its size
+ * and sha256 (64 lowercase hex digits). The broker also checks the domains against its policy
+ * and the size against max-bytes, and answers with a REPLY. */
+struct tsr_kiosk_clipboard_audit {
+	struct tsr_frame_header h;
+	uint32_t seq;
+	uint32_t size;                /* 1..max-bytes */
+	uint8_t event;                /* enum tsr_kiosk_clipboard_event */
+	uint8_t reason;               /* enum tsr_kiosk_clipboard_reason */
+	uint8_t pad[2];               /* 0 */
+	char source[TSR_KIOSK_NAME_SIZE];
+	char target[TSR_KIOSK_NAME_SIZE]; /* "" for COPY and EMPTIED */
+	char sha256[TSR_KIOSK_NAME_SIZE];
+	uint8_t pad2[1];              /* 0 */
+};
+
+/* Names of the enums above, as the audit lines write them; NULL when out of range. */
+const char *tsr_kiosk_clipboard_event_name(uint32_t event);
+const char *tsr_kiosk_clipboard_reason_name(uint32_t reason);
+
 /* The largest message either side sends (receive buffers are this big). */
-#define TSR_KIOSK_MSG_MAX sizeof(struct tsr_kiosk_settings)
+#define TSR_KIOSK_MSG_MAX sizeof(struct tsr_kiosk_clipboard)
 
 /* The exact size of a message of type, or 0 for a type this version does not know. */
 size_t tsr_kiosk_msg_size(uint16_t type);

@@ -31,6 +31,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (m->password_len > TSR_KIOSK_PASSWORD_MAX || !memchr(m->user, 0, sizeof(m->user)))
 				__builtin_trap();
 		}
+		if (h->type == TSR_KIOSK_CLIPBOARD) {
+			const struct tsr_kiosk_clipboard *m = (const void *)copy;
+			if (m->n_flows > TSR_KIOSK_CLIPBOARD_FLOWS || m->max_bytes == 0)
+				__builtin_trap();
+		}
+		if (h->type == TSR_KIOSK_CLIPBOARD_AUDIT) {
+			const struct tsr_kiosk_clipboard_audit *m = (const void *)copy;
+			if (!tsr_kiosk_clipboard_event_name(m->event) || strlen(m->sha256) != 64 ||
+			    !memchr(m->source, 0, sizeof(m->source)))
+				__builtin_trap();
+		}
 	} else if (!why) {
 		__builtin_trap();
 	}

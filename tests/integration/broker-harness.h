@@ -106,4 +106,7 @@ void bh_usb_remove(struct bh *h, const char *sysname);
 /* The content of the device's authorized file ("0", "1", or "" if never written). */
 char *bh_usb_authorized(struct bh *h, const char *sysname);
 
+/* tests/integration/broker-clipboard-test.c's tests, run in broker-session-test. */
+void bh_clipboard_tests_add(void);
+
 #endif

@@ -653,5 +653,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/broker/control/bad-messages-refused", test_control_bad_messages);
 	g_test_add_func("/broker/restart/adopt-live-report-crashed", test_restart_adopts);
 	g_test_add_func("/broker/reload/domain-and-user-leave-policy", test_reload_changes);
+	bh_clipboard_tests_add();
 	return g_test_run();
 }

@@ -9,6 +9,8 @@
  *
  *   login USER PASSWORD | unlock PASSWORD | list | pick D | stop D | logout | lock | focus D
  *   restart-viewer D | bad-frame | bad-name | exit
+ *   clip EVENT REASON SIZE SOURCE TARGET SHA256 (a CLIPBOARD_AUDIT; numbers as in
+ *   proto/kiosk.h, "-" for an empty target)
  */
 #include "config.h"
 #include "proto/kiosk.h"
@@ -123,6 +125,16 @@ static void from_broker(int bfd)
 		out("notify kind=%u domain=%s text=%s", m->kind, m->domain, m->text);
 		break;
 	}
+	case TSR_KIOSK_CLIPBOARD: {
+		const struct tsr_kiosk_clipboard *m = (const void *)buf;
+		GString *flows = g_string_new(NULL);
+		for (uint32_t i = 0; i < m->n_flows; i++)
+			g_string_append_printf(flows, "%s%s>%s", i ? "," : "", m->flows[i].from,
+					       m->flows[i].to);
+		out("clipboard max=%u flows=%s", m->max_bytes, flows->str);
+		g_string_free(flows, TRUE);
+		break;
+	}
 	case TSR_KIOSK_CONSOLE:
 		out("console fd=%s", describe_fd(nfds ? fds[0] : -1, fdbuf, sizeof(fdbuf)));
 		break;
@@ -227,6 +239,20 @@ static void command(int bfd, char *line)
 		struct tsr_kiosk_domain_request m = { 0 };
 		memcpy(m.domain, "../etc", 6);
 		send_req(bfd, &m, TSR_KIOSK_PICK);
+	} else if (strcmp(line, "clip") == 0 && arg2) {
+		struct tsr_kiosk_clipboard_audit m = { 0 };
+		g_auto(GStrv) f = g_strsplit(arg2, " ", 5);
+		if (g_strv_length(f) != 5) {
+			out("unknown-command clip");
+			return;
+		}
+		m.event = (uint8_t)atoi(arg1);
+		m.reason = (uint8_t)atoi(f[0]);
+		m.size = (uint32_t)strtoul(f[1], NULL, 10);
+		tsr_kiosk_set_string(m.source, sizeof(m.source), f[2]);
+		tsr_kiosk_set_string(m.target, sizeof(m.target), strcmp(f[3], "-") ? f[3] : "");
+		tsr_kiosk_set_string(m.sha256, sizeof(m.sha256), f[4]);
+		send_req(bfd, &m, TSR_KIOSK_CLIPBOARD_AUDIT);
 	} else if (strcmp(line, "exit") == 0) {
 		out("exiting");
 		exit(3);

@@ -269,6 +269,123 @@ static void test_console(void)
 	refused(&m, sizeof(m) + 4, NULL);
 }
 
+/* CLIPBOARD: max-bytes in range, at most TSR_KIOSK_CLIPBOARD_FLOWS flows of names or "*",
+ * nothing in the slots past them. */
+static void test_clipboard_policy(void)
+{
+	static struct tsr_kiosk_clipboard m, b;
+	const char *why = NULL;
+
+	hdr(&m, TSR_KIOSK_CLIPBOARD);
+	m.max_bytes = 64000;
+	m.n_flows = 2;
+	tsr_kiosk_set_string(m.flows[0].from, TSR_KIOSK_NAME_SIZE, "work");
+	tsr_kiosk_set_string(m.flows[0].to, TSR_KIOSK_NAME_SIZE, "personal");
+	tsr_kiosk_set_string(m.flows[1].from, TSR_KIOSK_NAME_SIZE, "*");
+	tsr_kiosk_set_string(m.flows[1].to, TSR_KIOSK_NAME_SIZE, "banking");
+	g_assert_cmpint(tsr_kiosk_msg_check(&m, sizeof(m), &why), ==, 0);
+	g_assert_false(tsr_kiosk_is_request(m.h.type));
+	g_assert_cmpuint(TSR_KIOSK_MSG_MAX, >=, sizeof(m));
+
+	static const uint32_t bad_max[] = { 0, 1024 * 1024 + 1 };
+	for (size_t i = 0; i < G_N_ELEMENTS(bad_max); i++) {
+		b = m;
+		b.max_bytes = bad_max[i];
+		refused(&b, sizeof(b), "max-bytes");
+	}
+	b = m;
+	b.n_flows = TSR_KIOSK_CLIPBOARD_FLOWS + 1;
+	refused(&b, sizeof(b), "too many");
+	b = m;
+	b.n_flows = 3; /* a third flow of empty names */
+	refused(&b, sizeof(b), "flow");
+	b = m;
+	tsr_kiosk_set_string(b.flows[1].from, TSR_KIOSK_NAME_SIZE, "**");
+	refused(&b, sizeof(b), "flow");
+	b = m;
+	tsr_kiosk_set_string(b.flows[0].to, TSR_KIOSK_NAME_SIZE, "-work");
+	refused(&b, sizeof(b), "flow");
+	b = m;
+	b.flows[0].from[TSR_KIOSK_NAME_SIZE - 1] = 'x';
+	refused(&b, sizeof(b), "flow");
+	b = m;
+	b.flows[TSR_KIOSK_CLIPBOARD_FLOWS - 1].to[3] = 'x'; /* past n_flows */
+	refused(&b, sizeof(b), "unused");
+	refused(&m, sizeof(m) - 1, NULL);
+}
+
+/* CLIPBOARD_AUDIT: a request; event and reason fit each other, a target exactly for paste and
+ * refused, size 1..1 MiB, a lowercase hex sha256. */
+static void test_clipboard_audit(void)
+{
+	struct tsr_kiosk_clipboard_audit m = { 0 }, b;
+	const char *why = NULL;
+
+	hdr(&m, TSR_KIOSK_CLIPBOARD_AUDIT);
+	m.seq = 4;
+	m.size = 5;
+	m.event = TSR_KIOSK_CLIPBOARD_PASTE;
+	tsr_kiosk_set_string(m.source, sizeof(m.source), "work");
+	tsr_kiosk_set_string(m.target, sizeof(m.target), "personal");
+	memset(m.sha256, 'a', 64);
+	m.sha256[3] = '7';
+	g_assert_cmpint(tsr_kiosk_msg_check(&m, sizeof(m), &why), ==, 0);
+	g_assert_true(tsr_kiosk_is_request(m.h.type));
+	g_assert_cmpstr(tsr_kiosk_clipboard_event_name(m.event), ==, "paste");
+
+	b = m;
+	b.event = TSR_KIOSK_CLIPBOARD_EMPTIED;
+	b.reason = TSR_KIOSK_CLIPBOARD_REASON_USER_SWITCH;
+	b.target[0] = 0;
+	memset(b.target, 0, sizeof(b.target));
+	g_assert_cmpint(tsr_kiosk_msg_check(&b, sizeof(b), &why), ==, 0);
+	g_assert_cmpstr(tsr_kiosk_clipboard_reason_name(b.reason), ==, "user-switch");
+	tsr_kiosk_set_string(b.target, sizeof(b.target), "personal");
+	refused(&b, sizeof(b), "domain");  /* emptied names no target */
+	b = m;
+	memset(b.target, 0, sizeof(b.target));
+	refused(&b, sizeof(b), "domain");  /* a paste names one */
+
+	b = m;
+	b.seq = 0;
+	refused(&b, sizeof(b), "seq 0");
+	b = m;
+	b.event = 0;
+	refused(&b, sizeof(b), "event");
+	b.event = 5;
+	refused(&b, sizeof(b), "event");
+	b = m;
+	b.reason = 6;
+	refused(&b, sizeof(b), "event");
+	b = m;
+	b.reason = TSR_KIOSK_CLIPBOARD_REASON_LOCK; /* a paste has no reason */
+	refused(&b, sizeof(b), "reason");
+	b = m;
+	b.event = TSR_KIOSK_CLIPBOARD_REFUSED; /* refused always says policy */
+	refused(&b, sizeof(b), "reason");
+	for (uint32_t size = 0; size <= 1024 * 1024 + 1; size += 1024 * 1024 + 1) {
+		b = m;
+		b.size = size;
+		refused(&b, sizeof(b), "size");
+	}
+	b = m;
+	b.sha256[0] = 'A';
+	refused(&b, sizeof(b), "sha256");
+	b = m;
+	b.sha256[63] = 0;
+	refused(&b, sizeof(b), "sha256");
+	b = m;
+	b.sha256[64] = 'a';
+	refused(&b, sizeof(b), "sha256");
+	b = m;
+	tsr_kiosk_set_string(b.source, sizeof(b.source), "wo rk");
+	refused(&b, sizeof(b), "domain");
+	b = m;
+	b.pad2[0] = 1;
+	refused(&b, sizeof(b), "padding");
+	refused(&m, sizeof(m) + 1, NULL);
+}
+
 static void test_set_string(void)
 {
 	char f[8];
@@ -293,6 +410,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/broker/kiosk-proto/broker-messages", test_broker_messages);
 	g_test_add_func("/broker/kiosk-proto/device", test_device);
 	g_test_add_func("/broker/kiosk-proto/console", test_console);
+	g_test_add_func("/broker/kiosk-proto/clipboard-policy", test_clipboard_policy);
+	g_test_add_func("/broker/kiosk-proto/clipboard-audit", test_clipboard_audit);
 	g_test_add_func("/broker/kiosk-proto/set-string-utf8", test_set_string);
 	return g_test_run();
 }

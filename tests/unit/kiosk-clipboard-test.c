@@ -56,8 +56,9 @@ static void op_notify(void *d, const char *text)
 	g_ptr_array_add(((struct world *)d)->notes, g_strdup(text));
 }
 
-static void op_audit(void *d, const char *line)
+static void op_audit(void *d, const char *line, const struct tsr_kiosk_clipboard_record *r)
 {
+	(void)r;
 	g_ptr_array_add(((struct world *)d)->audit, g_strdup(line));
 }
 
