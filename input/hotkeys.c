@@ -35,6 +35,14 @@ int tsr_input_hotkeys_match(const struct tsr_policy_hotkeys *h, unsigned mods, u
 		return TSR_INPUT_ACTION_CLIPBOARD_COPY;
 	if (h->paste.code == code && h->paste.mods == mods)
 		return TSR_INPUT_ACTION_CLIPBOARD_PASTE;
+	if (h->output_left.code == code && h->output_left.mods == mods) {
+		*arg = -1;
+		return TSR_INPUT_ACTION_MOVE_OUTPUT;
+	}
+	if (h->output_right.code == code && h->output_right.mods == mods) {
+		*arg = 1;
+		return TSR_INPUT_ACTION_MOVE_OUTPUT;
+	}
 	if (h->focus_mods && h->focus_mods == mods)
 		for (int i = 0; i < 9; i++)
 			if (digit_codes[i] == code) {
@@ -54,5 +62,6 @@ bool tsr_input_hotkeys_is_prefix(const struct tsr_policy_hotkeys *h, unsigned mo
 	return prefix_of(&h->sas, mods) || prefix_of(&h->lock, mods) || prefix_of(&h->cycle, mods) ||
 	       prefix_of(&h->cycle_back, mods) || prefix_of(&h->layout, mods) ||
 	       prefix_of(&h->copy, mods) || prefix_of(&h->paste, mods) ||
+	       prefix_of(&h->output_left, mods) || prefix_of(&h->output_right, mods) ||
 	       (h->focus_mods && (mods & ~h->focus_mods) == 0);
 }

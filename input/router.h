@@ -107,6 +107,8 @@ enum tsr_input_action {
 	TSR_INPUT_ACTION_TOGGLE_LAYOUT = 6, /* hotkey: next layout (tiled / maximised) */
 	TSR_INPUT_ACTION_CLIPBOARD_COPY = 7,  /* hotkey: the focused domain's text to dom0 */
 	TSR_INPUT_ACTION_CLIPBOARD_PASTE = 8, /* hotkey: dom0's text to the focused domain */
+	/* hotkey: the focused domain to the next output, arg = -1 (left) or +1 (right) */
+	TSR_INPUT_ACTION_MOVE_OUTPUT = 9,
 };
 
 /* A key for the trusted UI (kiosk grab or no focused domain). keysym and utf8 are filled in

@@ -331,6 +331,10 @@ bool tsr_session_action(struct tsr_session *s, enum tsr_input_action action, int
 	case TSR_INPUT_ACTION_CLIPBOARD_PASTE:
 		/* The displays move the text (kiosk/clipboard.h); the session has no part in it. */
 		return false;
+	case TSR_INPUT_ACTION_MOVE_OUTPUT:
+		/* Where a domain is shown is the outputs' business (kiosk/placement.h), not the
+		 * session's. */
+		return false;
 	}
 	return false;
 }

@@ -163,6 +163,10 @@ void tsr_policy_hotkeys_init_default(struct tsr_policy_hotkeys *h)
 	h->layout = (struct tsr_policy_combo){ TSR_POLICY_MOD_SUPER, KEY_SPACE };
 	h->copy = (struct tsr_policy_combo){ TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_SHIFT, KEY_C };
 	h->paste = (struct tsr_policy_combo){ TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_SHIFT, KEY_V };
+	h->output_left = (struct tsr_policy_combo){ TSR_POLICY_MOD_SUPER | TSR_POLICY_MOD_SHIFT,
+						    KEY_LEFT };
+	h->output_right = (struct tsr_policy_combo){ TSR_POLICY_MOD_SUPER | TSR_POLICY_MOD_SHIFT,
+						     KEY_RIGHT };
 	h->focus_mods = TSR_POLICY_MOD_SUPER;
 }
 
@@ -185,6 +189,7 @@ static bool check_conflicts(const struct tsr_policy_hotkeys *h, GError **error)
 		{ "sas", &h->sas }, { "lock", &h->lock }, { "cycle", &h->cycle },
 		{ "cycle-back", &h->cycle_back }, { "layout", &h->layout },
 		{ "copy", &h->copy }, { "paste", &h->paste },
+		{ "output-left", &h->output_left }, { "output-right", &h->output_right },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(all); i++) {
 		for (size_t j = i + 1; j < G_N_ELEMENTS(all); j++) {
@@ -229,6 +234,8 @@ static struct tsr_policy_combo *combo_named(struct tsr_policy_hotkeys *h, const 
 	if (strcmp(name, "layout") == 0) return &h->layout;
 	if (strcmp(name, "copy") == 0) return &h->copy;
 	if (strcmp(name, "paste") == 0) return &h->paste;
+	if (strcmp(name, "output-left") == 0) return &h->output_left;
+	if (strcmp(name, "output-right") == 0) return &h->output_right;
 	return NULL;
 }
 
@@ -252,7 +259,7 @@ bool tsr_policy_hotkeys_set(struct tsr_policy_hotkeys *hotkeys, const char *name
 		h.focus_mods = c.mods;
 	} else if (!target) {
 		BAD("unknown hotkey setting \"%s\" (known: sas, lock, cycle, cycle-back, layout, "
-		    "copy, paste, focus-modifiers)", name);
+		    "copy, paste, output-left, output-right, focus-modifiers)", name);
 		return false;
 	} else if (!tsr_policy_combo_parse(value, target, error)) {
 		g_prefix_error(error, "%s: ", name);
@@ -275,7 +282,8 @@ static bool combo_valid(const struct tsr_policy_combo *c)
 bool tsr_policy_hotkeys_check(const struct tsr_policy_hotkeys *h, GError **error)
 {
 	const struct tsr_policy_combo *all[] = { &h->sas, &h->lock, &h->cycle, &h->cycle_back,
-						 &h->layout, &h->copy, &h->paste };
+						 &h->layout, &h->copy, &h->paste,
+						 &h->output_left, &h->output_right };
 	for (size_t i = 0; i < G_N_ELEMENTS(all); i++) {
 		if (!combo_valid(all[i])) {
 			BAD("a hotkey names no real key or unknown modifiers");

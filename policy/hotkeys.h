@@ -34,6 +34,8 @@ struct tsr_policy_hotkeys {
 	struct tsr_policy_combo layout;     /* default Super+Space */
 	struct tsr_policy_combo copy;       /* default Ctrl+Shift+C: into the trusted clipboard */
 	struct tsr_policy_combo paste;      /* default Ctrl+Shift+V: out of it, if policy allows */
+	struct tsr_policy_combo output_left;  /* default Super+Shift+Left: focused domain's output */
+	struct tsr_policy_combo output_right; /* default Super+Shift+Right */
 	unsigned focus_mods;                /* default Super: focus_mods+1..9 focus slot N; 0 off */
 };
 
@@ -52,7 +54,7 @@ bool tsr_policy_combo_parse(const char *spec, struct tsr_policy_combo *out, GErr
 char *tsr_policy_combo_to_string(const struct tsr_policy_combo *combo);
 
 /* Set one setting by its policy name: "sas", "lock", "cycle", "cycle-back", "layout", "copy",
- * "paste" (a combo
+ * "paste", "output-left", "output-right" (a combo
  * or "none"), "focus-modifiers" (modifiers only, e.g. "Super" or "Ctrl+Alt", or "none").
  * Refuses unknown names, bad specs, disabling the SAS or leaving it without a modifier, and a
  * combo another setting already uses; on error *hotkeys is unchanged. */

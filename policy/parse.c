@@ -705,11 +705,12 @@ static bool parse_hotkeys(const struct tsr_policy_source *src, const char *group
 	for (gsize i = 0; i < n && ok; i++) {
 		char *v = NULL;
 		static const char *const actions[] = {"lock", "cycle", "cycle-back", "layout",
-		                                      "copy", "paste", "focus-modifiers", NULL};
+		                                      "copy", "paste", "output-left", "output-right",
+		                                      "focus-modifiers", NULL};
 		if (!g_strv_contains(actions, keys[i])) {
 			ok = FAIL(TSR_POLICY_ERROR_UNKNOWN, keys[i],
-			          "unknown hotkey; use lock, cycle, cycle-back, layout, copy, paste "
-			          "or focus-modifiers (the SAS is 'sas' in [kiosk])");
+			          "unknown hotkey; use lock, cycle, cycle-back, layout, copy, paste, "
+			          "output-left, output-right or focus-modifiers (the SAS is 'sas' in [kiosk])");
 			break;
 		}
 		if (!get_str(src, group, keys[i], true, &v, error)) {

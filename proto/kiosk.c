@@ -18,7 +18,7 @@ _Static_assert(sizeof(struct tsr_kiosk_reply) == 280, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_domain) == 212, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_notify) == 340, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_session) == 212, "layout");
-_Static_assert(sizeof(struct tsr_kiosk_settings) == 536, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_settings) == 552, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_device) == 144, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_console) == 16, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_clipboard) == 3136, "layout");
@@ -213,7 +213,8 @@ static bool combo_in_range(const struct tsr_kiosk_combo *c)
 static const char *check_hotkeys(const struct tsr_kiosk_hotkeys *k)
 {
 	const struct tsr_kiosk_combo *all[] = { &k->sas, &k->lock, &k->cycle, &k->cycle_back,
-						&k->layout, &k->copy, &k->paste };
+						&k->layout, &k->copy, &k->paste,
+						&k->output_left, &k->output_right };
 
 	for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
 		if (!combo_in_range(all[i]))
@@ -419,6 +420,8 @@ void tsr_kiosk_hotkeys_pack(struct tsr_kiosk_hotkeys *out, const struct tsr_poli
 	pack(&out->layout, &in->layout);
 	pack(&out->copy, &in->copy);
 	pack(&out->paste, &in->paste);
+	pack(&out->output_left, &in->output_left);
+	pack(&out->output_right, &in->output_right);
 	out->focus_mods = in->focus_mods;
 }
 
@@ -436,5 +439,7 @@ void tsr_kiosk_hotkeys_unpack(struct tsr_policy_hotkeys *out, const struct tsr_k
 	unpack(&out->layout, &in->layout);
 	unpack(&out->copy, &in->copy);
 	unpack(&out->paste, &in->paste);
+	unpack(&out->output_left, &in->output_left);
+	unpack(&out->output_right, &in->output_right);
 	out->focus_mods = in->focus_mods & TSR_POLICY_MOD_ALL;
 }

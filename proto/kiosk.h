@@ -202,6 +202,8 @@ struct tsr_kiosk_hotkeys {
 	struct tsr_kiosk_combo layout;
 	struct tsr_kiosk_combo copy;
 	struct tsr_kiosk_combo paste;
+	struct tsr_kiosk_combo output_left;
+	struct tsr_kiosk_combo output_right;
 	uint32_t focus_mods;          /* TSR_POLICY_MOD_* bits; 0 = no focus keys */
 	uint32_t reserved;
 };

@@ -159,6 +159,12 @@ static void test_broker_messages(void)
 	st.hotkeys.cycle.code = KEY_MAX + 1;
 	refused(&st, sizeof(st), "hotkey");
 	st.hotkeys.cycle.code = 0;
+	st.hotkeys.output_left.mods = 0x40;
+	refused(&st, sizeof(st), "hotkey");
+	st.hotkeys.output_left.mods = 0;
+	st.hotkeys.output_right.code = KEY_MAX + 1;
+	refused(&st, sizeof(st), "hotkey");
+	st.hotkeys.output_right.code = 0;
 	st.hotkeys.focus_mods = 0x20;
 	refused(&st, sizeof(st), "hotkey");
 	st.hotkeys.focus_mods = TSR_POLICY_MOD_SUPER;

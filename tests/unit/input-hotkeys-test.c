@@ -87,6 +87,10 @@ static void test_settings(void)
 						&arg), ==, TSR_INPUT_ACTION_FOCUS_SLOT);
 	g_assert_cmpint(arg, ==, 3);
 	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_SUPER, KEY_3, &arg), ==, 0);
+	g_assert_true(tsr_policy_hotkeys_set(&h, "output-right", "Ctrl+Alt+PgDn", NULL));
+	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_ALT,
+						KEY_PAGEDOWN, &arg), ==, TSR_INPUT_ACTION_MOVE_OUTPUT);
+	g_assert_cmpint(arg, ==, 1);
 
 	static const struct {
 		const char *name, *value, *says;
@@ -96,6 +100,7 @@ static void test_settings(void)
 		{ "sas", "Super+Tab", "both" },
 		{ "layout", "Ctrl+Alt+Delete", "both" },
 		{ "cycle", "Ctrl+Alt+2", "focus hotkey" },
+		{ "output-left", "Ctrl+Alt+PgDn", "both" },
 		{ "focus-modifiers", "Super+1", "only modifiers" },
 		{ "focus-modifiers", "", "empty" },
 		{ "lcok", "Super+L", "unknown hotkey setting" },
@@ -144,6 +149,14 @@ static void test_match(void)
 						&arg), ==, TSR_INPUT_ACTION_CLIPBOARD_PASTE);
 	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_CTRL, KEY_C, &arg), ==, 0);
 	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_CTRL, KEY_V, &arg), ==, 0);
+	/* two-head: Super+Shift+Left and Right move the focused domain to the next output */
+	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_SUPER | TSR_POLICY_MOD_SHIFT,
+						KEY_LEFT, &arg), ==, TSR_INPUT_ACTION_MOVE_OUTPUT);
+	g_assert_cmpint(arg, ==, -1);
+	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_SUPER | TSR_POLICY_MOD_SHIFT,
+						KEY_RIGHT, &arg), ==, TSR_INPUT_ACTION_MOVE_OUTPUT);
+	g_assert_cmpint(arg, ==, 1);
+	g_assert_cmpint(tsr_input_hotkeys_match(&h, TSR_POLICY_MOD_SUPER, KEY_RIGHT, &arg), ==, 0);
 	/* prefixes */
 	g_assert_true(tsr_input_hotkeys_is_prefix(&h, TSR_POLICY_MOD_CTRL));
 	g_assert_true(tsr_input_hotkeys_is_prefix(&h, TSR_POLICY_MOD_ALT | TSR_POLICY_MOD_CTRL));

@@ -109,6 +109,9 @@ static void test_example_loads(void)
 	g_assert_cmpint(p->kiosk.console, ==, TSR_POLICY_CONSOLE_VIEW);
 	g_assert_cmpuint(p->kiosk.keys.copy.code, ==, KEY_C);
 	g_assert_cmpuint(p->kiosk.keys.paste.mods, ==, TSR_POLICY_MOD_CTRL | TSR_POLICY_MOD_SHIFT);
+	g_assert_cmpuint(p->kiosk.keys.output_left.code, ==, KEY_LEFT);
+	g_assert_cmpuint(p->kiosk.keys.output_right.mods, ==,
+	                 TSR_POLICY_MOD_SUPER | TSR_POLICY_MOD_SHIFT);
 
 	/* The clipboard: the allow list and the rule section, deny by default, `*` for any. */
 	g_assert_cmpuint(p->clipboard.max_bytes, ==, 64000);
