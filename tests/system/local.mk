@@ -79,3 +79,15 @@ clean-packages-debs:
 # root and packages check-packages left (tests/system/admin-guide-test.sh). Bounded to 5 minutes.
 $(eval $(call tsr_system_extra_check,check-admin-guide,admin-guide-test.sh,300,check-packages))
 EXTRA_CHECK_TARGETS += check-admin-guide
+
+# make check-laptop-image: build the laptop image (tools/build-image, cached by its inputs in
+# tests/system/laptop-image) and boot it nested under Xen from OVMF to the kiosk's screen, then
+# push to its sshd (tests/system/laptop-image-test.sh). Needs the network for mmdebstrap.
+# Bounded to 12 minutes.
+$(eval $(call tsr_system_extra_check,check-laptop-image,laptop-image-test.sh,720,))
+EXTRA_CHECK_TARGETS += check-laptop-image
+# The image's caches (packages, Debian root, image: a directory) go with make clean.
+clean-local: clean-laptop-image
+clean-laptop-image:
+	rm -rf tests/system/laptop-image
+.PHONY: clean-laptop-image

@@ -1,0 +1,127 @@
+#!/bin/sh
+# tests/system/laptop-image-test.sh: the laptop image as a laptop meets it. Builds it with
+# tools/build-image (cached by its inputs in the build tree), boots it under QEMU TCG from OVMF
+# with Xen nested (doc/xen-nested.md: qemu64 with SVM and NPT), and follows the boot: OVMF starts
+# xen.efi from the removable path, Xen starts dom0, systemd starts the broker, the broker puts
+# the kiosk on bochs-drm; the screen (QMP screendump) must match tests/reference/laptop-image-*.
+# Then the image's sshd (port forwarded by QEMU) with the admin's key the image was built with:
+# a signed bundle pushed to the laptop that is not enrolled is refused and changes nothing (the
+# kiosk's screen stays), and the key runs only the forced command, whatever the client asks.
+# Prints TAP named boot-... and push-...; the time of each part is a diagnostic line. Run by
+# `make check-laptop-image` (check-extra), as root with the network to the Debian mirror, bounded
+# by timeout 720 in tests/system/local.mk; the boot alone has TSR_IMAGE_BOOT_SECONDS (420).
+. "$TSR_SRCDIR/tests/system/lib.sh"
+
+sys_start laptop-image 8
+[ "$(id -u)" = 0 ] || { echo "Bail out! needs root (tools/build-image)"; exit 1; }
+for f in /usr/share/OVMF/OVMF_CODE_4M.fd /usr/share/OVMF/OVMF_VARS_4M.fd; do
+    [ -r "$f" ] || { echo "Bail out! $f missing: install ovmf"; exit 1; }
+done
+bound=${TSR_IMAGE_BOOT_SECONDS:-420}
+ref="$TSR_SRCDIR/tests/reference"
+out="$TSR_BUILDDIR/tests/system/laptop-image"
+since() { echo $(( $(date +%s) - $1 )); }
+
+prov="$TSR_BUILDDIR/provisioning/tessera-provision"
+[ -x "$prov" ] || { echo "Bail out! $prov not built"; exit 1; }
+# The admin's key is made once per build tree, so the image it goes into stays cached.
+mkdir -p "$out"
+[ -f "$out/admin-key" ] || ssh-keygen -q -t ed25519 -N '' -C tessera-test-admin -f "$out/admin-key"
+t=$(date +%s)
+if "$TSR_SRCDIR/tools/build-image" --out "$out" --admin-key "$out/admin-key.pub" \
+    >"$SYS_OUT.build" 2>&1; then
+    sys_check "boot-image-built ($(cat "$out/image-version"))" true
+else
+    sys_check "boot-image-built (see $SYS_OUT.build)" false
+    sed 's/^/#   /' "$SYS_OUT.build" | tail -30
+    echo "Bail out! no image to boot"; exit 1
+fi
+sys_diag "image: $(since "$t") s; $(grep -c 'reusing\|up to date' "$SYS_OUT.build") of its steps cached"
+
+# The image stays as built: the laptop writes into an overlay, and into its own EFI variables.
+qemu-img create -q -f qcow2 -b "$out/tessera-laptop.img" -F raw "$SYS_TMP/laptop.qcow2"
+cp /usr/share/OVMF/OVMF_VARS_4M.fd "$SYS_TMP/vars.fd"
+SYS_QMP="$SYS_TMP/qmp.sock"
+ssh_port=$(( 20000 + $$ % 20000 ))
+: >"$SYS_OUT.console"
+ln -sf "$SYS_OUT.console" "$SYS_OUT.marks"
+t=$(date +%s)
+qemu-system-x86_64 -accel tcg -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+x2apic,+npt \
+    -m 2048 -smp 1 -nodefaults -no-user-config -display none -no-reboot -monitor none \
+    -drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
+    -drive "if=pflash,format=raw,file=$SYS_TMP/vars.fd" \
+    -drive "if=virtio,format=qcow2,file=$SYS_TMP/laptop.qcow2" \
+    -vga none -device VGA,id=video0 \
+    -device virtio-keyboard-pci,id=kbd0,display=video0 \
+    -device virtio-tablet-pci,id=tablet0,display=video0 \
+    -device qemu-xhci,id=usb0 -device e1000,netdev=n0 \
+    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$ssh_port-:22" \
+    -qmp "unix:$SYS_QMP,server=on,wait=off" \
+    -chardev "file,id=console,path=$SYS_OUT.console" -serial chardev:console \
+    </dev/null >"$SYS_OUT.qemu" 2>&1 &
+SYS_QEMU_PID=$!
+
+# Each part waits for its own line on the serial port, within what is left of the bound.
+left() { echo $(( bound - $(since "$t") )); }
+part() {
+    _name=$1; _regex=$2
+    _t=$(date +%s)
+    if [ "$(left)" -gt 0 ] && sys_wait "$_regex" "$(left)" >/dev/null; then
+        sys_check "$_name" true
+        sys_diag "$_name: $(since "$_t") s (from power-on: $(since "$t") s)"
+    else
+        sys_check "$_name" false
+    fi
+}
+part "boot-ovmf-starts-xen" 'Xen version 4\.17'
+part "boot-xen-starts-dom0" 'Freed [0-9]+kB init memory'
+part "boot-dom0-starts-broker" "tessera-image: $(sed 's/[.+]/\\&/g' "$out/image-version") up, broker answers"
+
+# The kiosk draws once it has the card: its first screen, waited for with what is left.
+# The top bar's clock (its right end) is masked: it shows the laptop's time.
+mask="--mask 1120,0,160,32"
+_t=$(date +%s)
+shot="$SYS_OUT.kiosk.png"
+seen=no
+while [ "$(left)" -gt 0 ] && kill -0 "$SYS_QEMU_PID" 2>/dev/null; do
+    if sys_screendump "$shot" && "$SYS_TOOL" compare $mask "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1; then
+        seen=yes; break
+    fi
+    sleep 2
+done
+[ "$seen" = yes ] || [ ! -s "$shot" ] || sys_diag "the last screen differs from the reference:"
+sys_check "boot-kiosk-shows-its-screen" sys_compare "$ref/laptop-image-kiosk.png" "$shot" $mask
+sys_diag "boot-kiosk-shows-its-screen: $(since "$_t") s (from power-on: $(since "$t") s)"
+
+# --- push over the image's sshd ---
+_t=$(date +%s)
+p="$SYS_TMP/prov"
+mkdir -p "$p" && echo "test passphrase" >"$p/pass"
+( cd "$p" && "$prov" keygen --out keys --role root --passphrase-file pass &&
+  "$prov" keygen --out keys --role policy --passphrase-file pass &&
+  "$prov" keyset --root keys/root.secret --add keys/policy.pub --organization example-org \
+      --out keys/keyset --passphrase-file pass &&
+  "$prov" build "$TSR_SRCDIR/doc/examples/policy" --out out &&
+  "$prov" sign out/office.bundle --key keys/policy.secret --keyset keys/keyset --valid-days 1 \
+      --passphrase-file pass ) >"$SYS_OUT.prov" 2>&1 || { sed 's/^/#   /' "$SYS_OUT.prov"; echo "Bail out! no bundle"; exit 1; }
+echo "root@127.0.0.1" >"$p/hosts"
+ssh_opts="-o Port=$ssh_port -o IdentityFile=$out/admin-key -o IdentitiesOnly=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
+# sshd makes its host key at the first boot: it may still be starting when the kiosk shows.
+for i in $(seq 60); do
+    ssh $ssh_opts -o BatchMode=yes -o ConnectTimeout=10 root@127.0.0.1 </dev/null >/dev/null 2>&1
+    [ $? = 255 ] || break
+    sleep 2
+done
+"$prov" push "$p/out/office.bundle" --hosts "$p/hosts" $ssh_opts >"$SYS_OUT.push" 2>&1
+rc=$?
+sed 's/^/# push: /' "$SYS_OUT.push"
+sys_check "push-refused-before-enrolment" \
+    sh -c "[ $rc != 0 ] && grep -q 'refused' '$SYS_OUT.push' && grep -qi 'enrol' '$SYS_OUT.push'"
+ssh $ssh_opts -o BatchMode=yes root@127.0.0.1 cat /etc/shadow </dev/null >"$SYS_OUT.ssh" 2>&1
+sys_check "push-key-runs-only-the-forced-command" \
+    sh -c "! grep -q '^root:' '$SYS_OUT.ssh' && grep -q 'refused' '$SYS_OUT.ssh'"
+sys_screendump "$shot"
+sys_check "push-refused-changes-nothing (the kiosk still not enrolled)" \
+    sys_compare "$ref/laptop-image-kiosk.png" "$shot" $mask
+sys_diag "push: $(since "$_t") s"
+sys_done
