@@ -480,8 +480,10 @@ static void sink_kiosk_action(void *ud, enum tsr_input_action action, int arg, u
 		return;
 	}
 	if (action == TSR_INPUT_ACTION_CLIPBOARD_COPY || action == TSR_INPUT_ACTION_CLIPBOARD_PASTE) {
-		/* Only what the user at the laptop does moves text: not the remote console. */
-		if (origin_of(source) == TSR_KIOSK_ORIGIN_LOCAL &&
+		/* Text moves for the user at the laptop, or a console policy gives full rights
+		 * (it is a local user then); never for one that may only operate domains. */
+		if ((origin_of(source) == TSR_KIOSK_ORIGIN_LOCAL ||
+		     k->console_rights == TSR_POLICY_CONSOLE_FULL) &&
 		    tsr_session_screen(k->session) == TSR_KIOSK_SCREEN_DESKTOP)
 			tsr_broker_clipboard_hotkey(k->clipboard,
 						    action == TSR_INPUT_ACTION_CLIPBOARD_COPY,

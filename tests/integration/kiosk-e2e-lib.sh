@@ -7,7 +7,22 @@
 # the kiosk its link. Then: ctl ARGS (tessera-ctl),
 # client NAME (runs $dir/NAME.script with tests/integration/kiosk-spice-client), policy_conf
 # CONSOLE (rewrite policy.conf). The caller sets B, fails and n; cleanup runs on exit.
+# e2e_plan N prints the plan and, when not root, N skips and exits; e2e_login_lines prints the
+# client lines that log alice in from the locked screen up to the picker.
 # For qemu set GUEST (a tools/build-guest-image output directory) first.
+e2e_plan() {
+echo "1..$1"
+if [ "$(id -u)" != 0 ]; then
+    for i in $(seq "$1"); do echo "ok $i # SKIP needs root (the kiosk and console drop to nobody)"; done
+    exit 0
+fi
+}
+
+e2e_login_lines() {
+    printf '%s\n' "chord ctrl+alt+backspace" "wait-shot $dir/shots login" "type alice" "key tab" \
+        "type alice-pw" "key enter" "wait-shot $dir/shots picker"
+}
+
 e2e_setup() {
 backend=$1; console=$2; shift 2
 extra_args="$*"  # no spaces in them
