@@ -310,6 +310,7 @@ char *tsr_policy_canonical(const struct tsr_policy *p, const char *laptop_group,
 	write_rules(kf, &s);
 	tsr_policy_clipboard_write(kf, p, selection_has_domain, &s);
 	tsr_policy_power_write(kf, &p->power);
+	tsr_policy_outputs_write(kf, &p->outputs);
 	gsize n = 0;
 	char *text = g_key_file_to_data(kf, &n, NULL);
 	g_key_file_free(kf);

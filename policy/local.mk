@@ -8,6 +8,7 @@ policy_libtsr_policy_a_SOURCES = \
 	policy/hotkeys.c policy/hotkeys.h \
 	policy/clipboard.c \
 	policy/power.c \
+	policy/outputs.c \
 	policy/kiosk-check.c \
 	policy/canonical.c \
 	policy/lookup.c \
@@ -29,7 +30,7 @@ tests_unit_policy_parse_test_LDADD = $(POLICY_LIBS)
 # with tests/fuzz/local.mk's recipe; `make fuzz-check-policy` runs it.
 FUZZ_POLICY_SRC = tests/fuzz/policy-bundle-fuzz.c policy/bundle.c policy/parse.c \
 	policy/hotkeys.c policy/source.c policy/canonical.c policy/lookup.c policy/clipboard.c \
-	policy/power.c
+	policy/power.c policy/outputs.c
 EXTRA_DIST += $(FUZZ_POLICY_SRC) tests/fuzz/policy-bundle-fuzz.sh tests/fuzz/policy-bundle-corpus
 $(eval $(call tsr_fuzz_binary,policy-bundle-fuzz,$(FUZZ_POLICY_SRC),\
 	$(GLIB_CFLAGS) $(SODIUM_CFLAGS) $(EVDEV_CFLAGS),$(GLIB_LIBS) $(SODIUM_LIBS) $(EVDEV_LIBS)))

@@ -762,7 +762,7 @@ static bool kind_allows(enum file_kind file, const char *what)
 		       strcmp(what, "kiosk") == 0 || strcmp(what, "keymap") == 0 ||
 		       strcmp(what, "hotkeys") == 0 || strcmp(what, "laptop-group") == 0 ||
 		       strcmp(what, "clipboard") == 0 || strcmp(what, "clipboard-rule") == 0 ||
-		       strcmp(what, "power") == 0;
+		       strcmp(what, "power") == 0 || strcmp(what, "outputs") == 0;
 	static const char *const per[] = {NULL, "domain", "user", "group", "rule", "template"};
 	return strcmp(what, per[file]) == 0;
 }
@@ -775,7 +775,7 @@ static bool parse_file(const struct tsr_policy_source *src, enum file_kind file,
 {
 	static const char *const expect[] = {
 		"[policy], [lockout], [kiosk], [keymap], [hotkeys], [clipboard], "
-		"[clipboard-rule NAME], [power] or [laptop-group NAME]",
+		"[clipboard-rule NAME], [power], [outputs] or [laptop-group NAME]",
 		"[domain NAME]", "[user NAME]", "[group NAME]", "[rule NAME]", "[template NAME]",
 		"a bundle group"};
 	gsize n = 0;
@@ -792,7 +792,7 @@ static bool parse_file(const struct tsr_policy_source *src, enum file_kind file,
 		bool known = named || strcmp(what, "policy") == 0 || strcmp(what, "lockout") == 0 ||
 		             strcmp(what, "kiosk") == 0 || strcmp(what, "keymap") == 0 ||
 		             strcmp(what, "hotkeys") == 0 || strcmp(what, "clipboard") == 0 ||
-		             strcmp(what, "power") == 0;
+		             strcmp(what, "power") == 0 || strcmp(what, "outputs") == 0;
 		if (!known || !kind_allows(file, what) || (named && !sp) || (!named && sp)) {
 			ok = FAIL(TSR_POLICY_ERROR_UNKNOWN, NULL, "unexpected group; this file takes %s",
 			          expect[file]);
@@ -826,6 +826,8 @@ static bool parse_file(const struct tsr_policy_source *src, enum file_kind file,
 			ok = tsr_policy_parse_clipboard_rule(src, group, p, error);
 		} else if (strcmp(what, "power") == 0) {
 			ok = tsr_policy_parse_power(src, group, p, error);
+		} else if (strcmp(what, "outputs") == 0) {
+			ok = tsr_policy_parse_outputs(src, group, p, error);
 		}
 		g_free(what);
 	}

@@ -56,4 +56,9 @@ bool tsr_policy_parse_power(const struct tsr_policy_source *src, const char *gro
                             struct tsr_policy *p, GError **error);
 void tsr_policy_power_write(GKeyFile *kf, const struct tsr_policy_power *power);
 
+/* policy/outputs.c: [outputs] into p->outputs and its canonical group (only when set). */
+bool tsr_policy_parse_outputs(const struct tsr_policy_source *src, const char *group,
+                              struct tsr_policy *p, GError **error);
+void tsr_policy_outputs_write(GKeyFile *kf, const struct tsr_policy_outputs *outputs);
+
 #endif

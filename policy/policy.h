@@ -256,6 +256,19 @@ struct tsr_policy_power {
 	enum tsr_policy_resume resume;
 };
 
+/* [outputs]: the monitors from left to right by DRM connector name ("eDP-1", "HDMI-A-2");
+ * connected ones it does not name follow in the card's order. */
+#define TSR_POLICY_OUTPUTS_MAX 8
+#define TSR_POLICY_CONNECTOR_SIZE 32 /* with the NUL */
+
+struct tsr_policy_outputs {
+	size_t n_order;
+	char order[TSR_POLICY_OUTPUTS_MAX][TSR_POLICY_CONNECTOR_SIZE];
+};
+
+/* A connector name: a letter, then letters, digits and single '-', not ending in '-'. */
+bool tsr_policy_connector_name_ok(const char *s);
+
 /* A laptop group: which domains and users a laptop of that group carries. */
 struct tsr_policy_laptop_group {
 	char *name;
@@ -283,6 +296,7 @@ struct tsr_policy {
 	struct tsr_policy_kiosk kiosk;
 	struct tsr_policy_clipboard clipboard;
 	struct tsr_policy_power power;
+	struct tsr_policy_outputs outputs;
 
 	struct tsr_policy_domain *domains;       size_t n_domains;
 	struct tsr_policy_template *templates;   size_t n_templates;

@@ -430,6 +430,22 @@ static const struct broken_clipboard power_cases[] = {
 	 "twice"},
 };
 
+/* Broken variants of the example's [outputs] group. */
+static const struct broken_clipboard outputs_cases[] = {
+	{"two-head-order-bad-name", "DP-4, eDP-1", "DP-4, e DP-1", 67, "[outputs] order:",
+	 "'e DP-1' is not a connector name"},
+	{"two-head-order-empty-name", "DP-4, eDP-1", "DP-4,, eDP-1", 67, "[outputs] order:",
+	 "'' is not a connector name"},
+	{"two-head-order-trailing-dash", "DP-4, eDP-1", "DP-4, eDP-", 67, "[outputs] order:",
+	 "not a connector name"},
+	{"two-head-order-twice", "DP-4, eDP-1", "DP-4, eDP-1, DP-4", 67, "[outputs] order:",
+	 "'DP-4' is listed twice"},
+	{"two-head-order-too-many", "DP-4, eDP-1", "DP-4, eDP-1, A-1, A-2, A-3, A-4, A-5, A-6",
+	 67, "[outputs] order:", "too many names at 'A-6': 8 at most"},
+	{"two-head-order-missing", "order = DP-3, DP-4, eDP-1", "mirror = yes", 67,
+	 "[outputs] mirror:", "unknown key"},
+};
+
 /* Load a copy of the example with `from` replaced by `to` in file; the error it must give. */
 static GError *load_broken(const char *file, const char *from, const char *to)
 {
@@ -512,6 +528,38 @@ static void test_lid_policy(void)
 	g_assert_nonnull(strstr(at_once, "[power]\nlid=lock\nresume=at-once\n"));
 	g_assert_cmpstr(tsr_policy_lid_name(TSR_POLICY_LID_IGNORE), ==, "ignore");
 	tsr_policy_free(r);
+	tsr_policy_free(q);
+	tsr_policy_free(p);
+}
+
+/* [outputs] order: the example's names load in order and travel in the bundle; a policy
+ * without it writes no [outputs] group. */
+static void test_outputs_policy(void)
+{
+	g_autofree char *dir = example_dir();
+	GError *error = NULL;
+	struct tsr_policy *p = tsr_policy_load_dir(dir, &error);
+	size_t len = 0;
+
+	g_assert_no_error(error);
+	g_assert_cmpuint(p->outputs.n_order, ==, 3);
+	g_assert_cmpstr(p->outputs.order[0], ==, "DP-3");
+	g_assert_cmpstr(p->outputs.order[2], ==, "eDP-1");
+	g_autofree char *office = tsr_policy_canonical(p, "office", &len, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(strstr(office, "[outputs]\norder=DP-3,DP-4,eDP-1\n"));
+	struct tsr_policy *q = tsr_policy_load_canonical(office, len, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(q->outputs.n_order, ==, 3);
+	g_assert_cmpstr(q->outputs.order[1], ==, "DP-4");
+	q->outputs.n_order = 0;
+	g_autofree char *plain = tsr_policy_canonical(q, NULL, &len, &error);
+	g_assert_null(strstr(plain, "[outputs]"));
+	g_assert_true(tsr_policy_connector_name_ok("HDMI-A-1"));
+	g_assert_false(tsr_policy_connector_name_ok("HDMI--A-1"));
+	g_assert_false(tsr_policy_connector_name_ok("1-HDMI"));
+	g_assert_false(tsr_policy_connector_name_ok("DP-12345678901234567890123456789"));
+	g_assert_true(tsr_policy_connector_name_ok("DP-1234567890123456789012345678"));
 	tsr_policy_free(q);
 	tsr_policy_free(p);
 }
@@ -636,5 +684,7 @@ int main(int argc, char **argv)
 	TSR_TEST_ADD_CASES("/policy/broken/clipboard", clipboard_cases, test_broken_clipboard);
 	g_test_add_func("/policy/lid-policy-loads-and-travels", test_lid_policy);
 	TSR_TEST_ADD_CASES("/policy/broken/power", power_cases, test_broken_clipboard);
+	g_test_add_func("/policy/two-head-outputs-order-loads-and-travels", test_outputs_policy);
+	TSR_TEST_ADD_CASES("/policy/broken/outputs", outputs_cases, test_broken_clipboard);
 	return g_test_run();
 }
