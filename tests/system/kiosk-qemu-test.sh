@@ -26,6 +26,9 @@ if ! TSR_BUILDDIR="$B" "$TSR_SRCDIR/tools/build-guest-image" --out "$GUEST" >"$B
     exit 0
 fi
 CLIENT_TIMEOUT=400
+# Each wait of the client: a picked guest boots under TCG before its first frame, which took
+# over 30 s on a loaded machine.
+export TSR_CLIENT_TIMEOUT_MS=120000
 . "$TSR_SRCDIR/tests/integration/kiosk-e2e-lib.sh"
 e2e_setup qemu full
 serial() { echo "$dir/run/domains/$1/serial.log"; }
