@@ -169,6 +169,10 @@ void tsr_broker_clipboard_answer(struct tsr_broker_clipboard *c, const char *dom
 
 void tsr_broker_clipboard_gone(struct tsr_broker_clipboard *c, const char *domain)
 {
-	if (c->clipboard)
-		tsr_kiosk_clipboard_domain_gone(c->clipboard, domain);
+	if (!c->clipboard)
+		return;
+	/* A logout takes every domain off the desktop before the screens change: say so. */
+	if (tsr_session_ending(c->session))
+		tsr_kiosk_clipboard_clear(c->clipboard, "logout");
+	tsr_kiosk_clipboard_domain_gone(c->clipboard, domain);
 }

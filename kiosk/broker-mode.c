@@ -236,6 +236,7 @@ static void on_hide(void *data, const char *domain)
 {
 	struct kiosk *k = data;
 
+	tsr_broker_clipboard_gone(k->clipboard, domain);
 	tsr_displays_remove(k->displays, domain);
 }
 

@@ -23,6 +23,15 @@ const char *tsr_session_user(const struct tsr_session *s)
 	return s->user;
 }
 
+bool tsr_session_ending(const struct tsr_session *s)
+{
+	for (size_t i = 0; i < s->n_pending; i++)
+		if (s->pending[i].type == TSR_KIOSK_LOGOUT)
+			return true;
+	return s->broker_state != TSR_KIOSK_SESSION_ACTIVE &&
+	       s->broker_state != TSR_KIOSK_SESSION_LOCKED;
+}
+
 const char *tsr_session_full_name(const struct tsr_session *s)
 {
 	return s->full_name;

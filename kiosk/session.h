@@ -186,6 +186,9 @@ bool tsr_session_waiting_broker(const struct tsr_session *session);
 const char *tsr_session_organization(const struct tsr_session *session);
 /* The logged-in (or locked) user and full name; "" when none. */
 const char *tsr_session_user(const struct tsr_session *session);
+/* Whether the session is over or on its way out: a LOGOUT waits for its reply (the broker
+ * takes the domains away first), or the broker says nobody is logged in. */
+bool tsr_session_ending(const struct tsr_session *session);
 const char *tsr_session_full_name(const struct tsr_session *session);
 /* The user name being typed on the login screen, and how many password characters are typed. */
 const char *tsr_session_typed_user(const struct tsr_session *session);

@@ -6,13 +6,13 @@
 # work and Ctrl+Shift+V in personal hand personal's agent exactly work's text, and the broker's
 # audit log has the copy and the paste (size, sha256) but never the text; copied in personal,
 # the paste into work is refused: work's agent gets nothing and the refusal is audited; the SAS
-# locks the session, which empties the clipboard (audited).
+# locks the session, which empties the clipboard (audited), and so does logging out.
 set -u
 : "${TSR_BUILDDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 B=$TSR_BUILDDIR
 . "$(dirname "$0")/../harness/tap.sh"
 . "$(dirname "$0")/kiosk-e2e-lib.sh"
-e2e_plan 5
+e2e_plan 6
 
 # The sim backend's testdomain, with the agent's clipboard holding "text from NAME".
 wrap=$(mktemp -d /tmp/tsr-clip-td-XXXXXX)
@@ -53,15 +53,14 @@ sha=$(printf 'text from work' | sha256sum | cut -d' ' -f1)
 check "the broker's audit log has the paste with source, target, size and sha256" \
     "grep '\"event\":\"clipboard\"' '$audit' | grep '\"action\":\"paste\"' | grep '\"source\":\"work\",\"target\":\"personal\",\"size\":\"14\",\"sha256\":\"$sha\"' >/dev/null"
 
-# The picker must be up before the keys that pick: wait for a shot newer than those so far.
-shots_now=$(ls "$dir/shots" | wc -l)
-cat > "$dir/refused.script" <<EOF
-chord ctrl+shift+c
-wait-log $audit 2 "action":"copy"
-click 300 10
-wait-shot $dir/shots picker $shots_now
-key right
-key enter
+# copy_then_next N: the copy hotkey until the Nth copy is audited, then to the picker and the
+# next tile; the picker must be up before those keys: a shot newer than those so far.
+copy_then_next() {
+    printf '%s\n' "chord ctrl+shift+c" "wait-log $audit $1 \"action\":\"copy\"" "click 300 10" \
+        "wait-shot $dir/shots picker $(ls "$dir/shots" | wc -l)" "key right" "key enter"
+}
+copy_then_next 2 > "$dir/refused.script"
+cat >> "$dir/refused.script" <<EOF
 wait-shot $dir/shots desktop-single-work
 chord ctrl+shift+v
 wait-log $audit 1 "action":"refused"
@@ -73,5 +72,18 @@ check "copied in personal, the paste into work is refused and audited; locking e
 check "work's agent got no clipboard text" \
     "! grep -q '^clipboard ' '$dir/run/domains/work/input.log'"
 check "the audit log never holds the text" "! grep -q 'text from' '$audit'"
+# Unlocked again, copied in work, then logged out from the picker (its last tile, confirmed).
+shots_now=$(ls "$dir/shots" | wc -l)
+cat > "$dir/logout.script" <<EOF
+chord ctrl+alt+backspace
+wait-shot $dir/shots unlock $shots_now
+type alice-pw
+key enter
+wait-shot $dir/shots desktop-single-work $shots_now
+EOF
+copy_then_next 3 >> "$dir/logout.script"
+printf '%s\n' "key enter" "wait-log $audit 1 \"reason\":\"logout\"" >> "$dir/logout.script"
+check "logging out empties it (audited with the source, work)" \
+    "client logout && grep '\"reason\":\"logout\"' '$audit' | grep -q '\"source\":\"work\"'"
 for d in personal work; do grep '^clipboard' "$dir/run/domains/$d/input.log" | sed "s/^/# $d: /"; done
 exit 0
