@@ -14,6 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+_Static_assert(TSR_KIOSK_OUTPUTS_MAX == TSR_POLICY_OUTPUTS_MAX &&
+		       TSR_KIOSK_CONNECTOR_SIZE == TSR_POLICY_CONNECTOR_SIZE,
+	       "policy's [outputs] order fits the SETTINGS message");
+
 static const char *const session_names[] = { "login", "locked", "active" };
 
 static void reply(struct tsr_broker *b, uint32_t seq, enum tsr_kiosk_status status,
@@ -152,6 +156,9 @@ static void send_settings(struct tsr_broker *b)
 	tsr_kiosk_set_string(m.xkb_variant, sizeof(m.xkb_variant), k->keymap.variant);
 	tsr_kiosk_set_string(m.xkb_options, sizeof(m.xkb_options), k->keymap.options);
 	tsr_kiosk_hotkeys_pack(&m.hotkeys, &k->keys);
+	for (size_t i = 0; i < b->policy->outputs.n_order; i++)
+		tsr_kiosk_set_string(m.output_order[i], sizeof(m.output_order[i]),
+				     b->policy->outputs.order[i]);
 	/* The console's link must be in the kiosk's hands before the settings that use it. */
 	brk_console_offer(b, k->console);
 	brk_kiosk_send(b, &m, TSR_KIOSK_SETTINGS, -1);

@@ -18,7 +18,7 @@ _Static_assert(sizeof(struct tsr_kiosk_reply) == 280, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_domain) == 212, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_notify) == 340, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_session) == 212, "layout");
-_Static_assert(sizeof(struct tsr_kiosk_settings) == 552, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_settings) == 808, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_device) == 144, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_console) == 16, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_clipboard) == 3136, "layout");
@@ -226,6 +226,20 @@ static const char *check_hotkeys(const struct tsr_kiosk_hotkeys *k)
 	return NULL;
 }
 
+/* Names from the first on, then only empty fields: the kiosk reads up to the first "". */
+static bool output_order_ok(const struct tsr_kiosk_settings *m)
+{
+	bool ended = false;
+
+	for (size_t i = 0; i < TSR_KIOSK_OUTPUTS_MAX; i++) {
+		if (!text_ok(m->output_order[i], TSR_KIOSK_CONNECTOR_SIZE) ||
+		    (ended && m->output_order[i][0]))
+			return false;
+		ended = !m->output_order[i][0];
+	}
+	return true;
+}
+
 static const char *check_settings(const struct tsr_kiosk_settings *m)
 {
 	if (m->reserved || m->console > 3 || m->locked_requires_sas > 1)
@@ -234,7 +248,7 @@ static const char *check_settings(const struct tsr_kiosk_settings *m)
 	    !text_ok(m->xkb_model, sizeof(m->xkb_model)) ||
 	    !text_ok(m->xkb_layout, sizeof(m->xkb_layout)) ||
 	    !text_ok(m->xkb_variant, sizeof(m->xkb_variant)) ||
-	    !text_ok(m->xkb_options, sizeof(m->xkb_options)))
+	    !text_ok(m->xkb_options, sizeof(m->xkb_options)) || !output_order_ok(m))
 		return "bad settings text";
 	return check_hotkeys(&m->hotkeys);
 }

@@ -208,6 +208,10 @@ struct tsr_kiosk_hotkeys {
 	uint32_t reserved;
 };
 
+/* [outputs] order: connector names from left to right (policy/policy.h). */
+#define TSR_KIOSK_OUTPUTS_MAX 8
+#define TSR_KIOSK_CONNECTOR_SIZE 32
+
 struct tsr_kiosk_settings {
 	struct tsr_frame_header h;
 	uint32_t idle_lock_seconds;   /* 0 = never */
@@ -221,6 +225,8 @@ struct tsr_kiosk_settings {
 	char xkb_variant[TSR_KIOSK_KEYS_SIZE];
 	char xkb_options[TSR_KIOSK_KEYS_SIZE * 2];
 	struct tsr_kiosk_hotkeys hotkeys; /* what the router enforces */
+	/* The monitors left to right by connector name; "" after the last. */
+	char output_order[TSR_KIOSK_OUTPUTS_MAX][TSR_KIOSK_CONNECTOR_SIZE];
 };
 
 struct tsr_kiosk_device {

@@ -60,6 +60,7 @@ static void write_policy(struct bh *h, const char *device_rules)
 		   "[kiosk]\nsas = Ctrl+Alt+Backspace\nidle-lock-seconds = 0\nconsole = view\n"
 		   "locked-requires-sas = false\n\n"
 		   "[hotkeys]\nlock = Super+Escape\n\n"
+		   "[outputs]\norder = HDMI-A-1, eDP-1\n\n"
 		   "[laptop-group test]\ndomains = web;work\ngroups = staff\nusers = carol\n");
 	write_file(domains, "web.conf",
 		   "[domain web]\nlabel = Web\ncolour = red\nbackend = sim\nmemory-mib = 256\n"

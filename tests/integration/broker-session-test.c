@@ -35,6 +35,11 @@ static void test_login(void)
 	 * policy's lock = Super+Escape as Super (8) + KEY_ESC (1). */
 	g_assert_nonnull(strstr(line, "sas-keys=3:14 "));
 	g_assert_nonnull(strstr(line, "lock-keys=8:1 "));
+	/* two-head: [outputs] order reaches the kiosk, left to right, nothing after it. */
+	const char *outputs = strstr(line, " outputs=HDMI-A-1,eDP-1,");
+
+	g_assert_nonnull(outputs);
+	g_assert_true(strchr("\n", outputs[strlen(" outputs=HDMI-A-1,eDP-1,")]));
 	bh_expect(h, "session state=0 ");
 
 	/* Nothing works before login. */

@@ -115,9 +115,10 @@ static void from_broker(int bfd)
 	}
 	case TSR_KIOSK_SETTINGS: {
 		const struct tsr_kiosk_settings *s = (const void *)buf;
-		out("settings sas=%s sas-keys=%u:%u lock-keys=%u:%u idle=%u", s->sas,
+		out("settings sas=%s sas-keys=%u:%u lock-keys=%u:%u idle=%u outputs=%s,%s,%s", s->sas,
 		    s->hotkeys.sas.mods, s->hotkeys.sas.code, s->hotkeys.lock.mods,
-		    s->hotkeys.lock.code, s->idle_lock_seconds);
+		    s->hotkeys.lock.code, s->idle_lock_seconds, s->output_order[0],
+		    s->output_order[1], s->output_order[2]);
 		break;
 	}
 	case TSR_KIOSK_NOTIFY: {

@@ -174,6 +174,16 @@ static void test_broker_messages(void)
 	st.hotkeys.sas.mods = 0; /* nor a bare key */
 	refused(&st, sizeof(st), "attention");
 	st.hotkeys.sas.mods = TSR_POLICY_MOD_CTRL;
+	/* two-head: the output order is names from the first on, each terminated. */
+	g_strlcpy(st.output_order[0], "eDP-1", sizeof st.output_order[0]);
+	g_strlcpy(st.output_order[1], "HDMI-A-1", sizeof st.output_order[1]);
+	g_assert_cmpint(tsr_kiosk_msg_check(&st, sizeof(st), &why), ==, 0);
+	g_strlcpy(st.output_order[3], "DP-1", sizeof st.output_order[3]);
+	refused(&st, sizeof(st), "settings text");
+	memset(st.output_order[3], 'D', sizeof st.output_order[3]);
+	st.output_order[2][0] = 'D';
+	refused(&st, sizeof(st), "settings text");
+	memset(st.output_order, 0, sizeof st.output_order);
 	st.reserved = 1;
 	refused(&st, sizeof(st), "range");
 	st.reserved = 0;
