@@ -14,6 +14,13 @@
  * Each prints p50/p99 latency and CPU time per frame (viewer process and this process), then
  * the goals beside the figures measured in this run: the compose time of the scaled frame is
  * measured here too. Memory is bench/display-memory's, where the kiosk is its own process.
+ * With --guest SPICE TRIGGER (bench/guest-display boots the guest): the same two receivers read
+ * a QEMU guest (std VGA) instead, guest to glass. Each byte written to TRIGGER (a serial port
+ * of the guest running tsr-systest-guest fbpaint) paints the guest's whole framebuffer white or
+ * black; the time from the write to the new colour in the receiver's surface (bare) or in the
+ * composed output (viewer+kiosk) is one sample. QEMU only looks at the framebuffer on its
+ * display refresh, so that interval is measured apart: the guest changes a block every 2 ms
+ * and the bare receiver's updates come at QEMU's pace.
  * Run: `make bench` or build/bench/display-latency [SECONDS]. */
 #include "config.h"
 #include "common/log.h"
@@ -45,6 +52,14 @@ struct run {
 	/* kiosk path */
 	struct tsr_scene_domain *domain;
 	double compose_ms;          /* median full-content compose of this case's scene */
+	/* guest mode: the colour asked for at t0, the trigger, updates seen while spinning */
+	bool guest, waiting, spin;
+	uint32_t want;
+	gint64 t0, last_update, last_seen;
+	int trigger;
+	unsigned trials;
+	GArray *intervals_us; /* int64 */
+	void (*drive)(struct run *r);
 };
 
 struct bench_case {
@@ -159,6 +174,85 @@ static void run_for(double seconds)
 		g_main_context_iteration(NULL, TRUE);
 }
 
+static gboolean set_flag(gpointer data)
+{
+	*(bool *)data = true;
+	return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop while *flag holds, at most seconds, waking up even with nothing to do. */
+static void run_while(const bool *flag, double seconds)
+{
+	bool expired = false;
+	guint t = g_timeout_add((guint)(seconds * 1000), set_flag, &expired);
+
+	while (*flag && !expired)
+		g_main_context_iteration(NULL, TRUE);
+	if (!expired)
+		g_source_remove(t);
+}
+
+/* Guest mode: the centre of what the receiver shows, at each update. */
+static void guest_seen(struct run *r, const uint32_t *px, size_t stride, struct tsr_rect c)
+{
+	gint64 now = g_get_monotonic_time();
+	uint32_t v = px[(size_t)(c.y + c.height / 2) * (stride / 4) + (size_t)(c.x + c.width / 2)];
+
+	r->started = true;
+	/* One refresh reaches the client as a burst of invalidates: an update starts after a
+	 * quiet millisecond. */
+	if (r->spin && now - r->last_seen > 1000) {
+		if (r->last_update) {
+			int64_t d = now - r->last_update;
+			g_array_append_val(r->intervals_us, d);
+		}
+		r->last_update = now;
+	}
+	r->last_seen = now;
+	if (r->waiting && (v & 0xffffff) == r->want) {
+		int64_t d = now - r->t0;
+		g_array_append_val(r->lat_us, d);
+		r->waiting = false;
+	}
+}
+
+/* Guest mode: paint, wait for the colour, pause a random 30-130 ms so the trigger falls at any
+ * point of QEMU's refresh; two warm-up trials are not counted. */
+static void guest_trials(struct run *r)
+{
+	bool always = true;
+
+	run_while(&always, 1);
+	for (unsigned i = 0; i < r->trials + 2; i++) {
+		char c = i & 1 ? 'b' : 'w';
+		r->want = c == 'w' ? 0xffffff : 0;
+		r->waiting = true;
+		r->t0 = g_get_monotonic_time();
+		if (write(r->trigger, &c, 1) != 1)
+			g_error("cannot write to the guest's trigger port");
+		run_while(&r->waiting, 5);
+		if (r->waiting)
+			g_error("the guest's change never reached the receiver");
+		if (i < 2)
+			g_array_set_size(r->lat_us, 0);
+		run_while(&always, 0.03 + g_random_double() * 0.1);
+	}
+}
+
+/* Guest mode, bare receiver: the trials, then QEMU's refresh pace while the guest spins. */
+static void guest_trials_and_spin(struct run *r)
+{
+	bool always = true;
+	char c = 's';
+
+	guest_trials(r);
+	r->spin = true;
+	if (write(r->trigger, &c, 1) != 1)
+		g_error("cannot write to the guest's trigger port");
+	run_while(&always, 3);
+	r->spin = false;
+}
+
 /* --- bare spice-client-glib receiver ------------------------------------------------------ */
 
 static void bare_create(SpiceChannel *c, gint format, gint w, gint h, gint stride, gint shmid,
@@ -177,7 +271,10 @@ static void bare_invalidate(SpiceChannel *c, gint x, gint y, gint w, gint h, gpo
 	struct run *r = data;
 	struct tsr_frame_code code;
 	(void)c; (void)x; (void)y; (void)w; (void)h;
-	if (r->img && tsr_frame_code_read((const uint32_t *)r->img, (size_t)r->stride, r->width,
+	if (r->img && r->guest)
+		guest_seen(r, (const uint32_t *)r->img, (size_t)r->stride,
+			   (struct tsr_rect){ 0, 0, r->width, r->height });
+	else if (r->img && tsr_frame_code_read((const uint32_t *)r->img, (size_t)r->stride, r->width,
 					  r->height, 0, 0, r->width, r->height, r->width, r->height,
 					  &code))
 		record(r, &code);
@@ -204,7 +301,10 @@ static void bare(const char *socket, double seconds, struct run *r, double *cpu_
 	while (!r->started)
 		g_main_context_iteration(NULL, TRUE);
 	c0 = cpu_ms_self();
-	run_for(seconds);
+	if (r->drive)
+		r->drive(r);
+	else
+		run_for(seconds);
 	*cpu_self = cpu_ms_self() - c0;
 	spice_session_disconnect(s);
 	g_object_unref(s);
@@ -219,7 +319,9 @@ static void kiosk_frame(void *data, const struct tsr_image *shadow, const struct
 	struct tsr_rect c;
 	struct tsr_frame_code code;
 	(void)rects; (void)n;
-	if (tsr_scene_domain_content_rect(r->domain, &c) &&
+	if (r->guest && tsr_scene_domain_content_rect(r->domain, &c))
+		guest_seen(r, shadow->pixels, (size_t)shadow->stride, c);
+	else if (tsr_scene_domain_content_rect(r->domain, &c) &&
 	    tsr_frame_code_read(shadow->pixels, (size_t)shadow->stride, shadow->width,
 				shadow->height, c.x, c.y, c.width, c.height, W, H, &code))
 		record(r, &code);
@@ -262,7 +364,10 @@ static void kiosk(const char *socket, bool one_to_one, double seconds, struct ru
 		g_main_context_iteration(NULL, TRUE);
 	c0 = cpu_ms_self();
 	v0 = cpu_ms_pid(pid);
-	run_for(seconds);
+	if (r->drive)
+		r->drive(r);
+	else
+		run_for(seconds);
 	*cpu_self = cpu_ms_self() - c0;
 	*cpu_viewer = cpu_ms_pid(pid) - v0;
 	r->compose_ms = compose_ms(scene, r->domain);
@@ -331,6 +436,48 @@ static void goals(const struct result *full, const struct result *one, const str
 	printf("  memory: bench/display-memory (the kiosk and the viewer as separate processes)\n");
 }
 
+static double median_ms(GArray *us)
+{
+	return pct(us, 0.5);
+}
+
+/* --guest SPICE TRIGGER [TRIALS]: guest to glass through both receivers in turn. */
+static int guest_main(const char *spice, const char *trigger_path, unsigned trials)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct run b = { .lat_us = g_array_new(FALSE, FALSE, sizeof(int64_t)), .guest = true,
+			 .trials = trials, .drive = guest_trials_and_spin,
+			 .intervals_us = g_array_new(FALSE, FALSE, sizeof(int64_t)) };
+	struct run k = { .lat_us = g_array_new(FALSE, FALSE, sizeof(int64_t)), .guest = true,
+			 .trials = trials, .drive = guest_trials };
+	double bcpu, kcpu, vcpu, bp50, kp50;
+
+	g_strlcpy(sa.sun_path, trigger_path, sizeof(sa.sun_path));
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		fprintf(stderr, "display-latency: cannot connect to %s\n", trigger_path);
+		return 1;
+	}
+	b.trigger = k.trigger = fd;
+	bare(spice, 0, &b, &bcpu);
+	kiosk(spice, false, 0, &k, &kcpu, &vcpu);
+	bp50 = median_ms(b.lat_us);
+	kp50 = median_ms(k.lat_us);
+	printf("display-latency --guest: QEMU std VGA guest, whole framebuffer painted on the "
+	       "host's word, %u trials per receiver\n", trials);
+	printf("%-15s %-13s %6s %8s %8s\n", "case", "receiver", "frames", "p50 ms", "p99 ms");
+	printf("%-15s %-13s %6u %8.2f %8.2f\n", "guest-to-glass", "bare-spice", b.lat_us->len,
+	       bp50, pct(b.lat_us, 0.99));
+	printf("%-15s %-13s %6u %8.2f %8.2f   p50 %+.2f ms, %.2fx bare\n", "guest-to-glass",
+	       "viewer+kiosk", k.lat_us->len, kp50, pct(k.lat_us, 0.99), kp50 - bp50,
+	       bp50 > 0 ? kp50 / bp50 : 0);
+	printf("QEMU display refresh interval (guest changing a 64x64 block every 2 ms, bare "
+	       "receiver): p50 %.2f ms, p99 %.2f ms over %u updates; both figures above include "
+	       "it\n", median_ms(b.intervals_us), pct(b.intervals_us, 0.99), b.intervals_us->len);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double seconds = argc > 1 ? atof(argv[1]) : 5.0;
@@ -340,8 +487,17 @@ int main(int argc, char **argv)
 		       "A 1920x1080 counter domain through a bare spice-client-glib receiver and "
 		       "through\ntessera-viewer and the kiosk's display stack, in the cases "
 		       "full-frame, full-frame-1:1\nand damage; prints p50/p99 latency, CPU per "
-		       "frame and the goals. SECONDS per run,\ndefault 5.\n");
+		       "frame and the goals. SECONDS per run,\ndefault 5.\n"
+		       "       display-latency --guest SPICE_SOCKET TRIGGER_SOCKET [TRIALS]\n"
+		       "The same receivers reading a QEMU guest that paints its framebuffer on each "
+		       "byte\nwritten to TRIGGER_SOCKET (bench/guest-display sets it up); TRIALS "
+		       "default 30.\n");
 		return 0;
+	}
+	if (argc > 3 && strcmp(argv[1], "--guest") == 0) {
+		tsr_log_init("display-latency", false);
+		tsr_log_set_level(TSR_LOG_ERROR);
+		return guest_main(argv[2], argv[3], argc > 4 ? (unsigned)atoi(argv[4]) : 30);
 	}
 
 	tsr_log_init("display-latency", false);

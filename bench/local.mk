@@ -57,3 +57,13 @@ bench-preload: broker/tessera-brokerd$(EXEEXT) broker/tessera-ctl$(EXEEXT) \
 	TSR_BUILDDIR='$(abs_top_builddir)' TSR_SRCDIR='$(abs_top_srcdir)' $(SHELL) $(srcdir)/bench/preload
 bench: bench-preload
 .PHONY: bench-preload
+
+# bench/guest-display (display engineer): guest to glass, a QEMU std VGA guest's framebuffer
+# change through a bare spice-client-glib receiver and through the viewer and the kiosk.
+EXTRA_DIST += bench/guest-display bench/guest-display-guest.sh
+bench-guest-display: bench/display-latency$(EXEEXT) viewer/tessera-viewer$(EXEEXT) \
+		tests/system/tsr-systest$(EXEEXT) tests/system/tsr-systest-guest$(EXEEXT)
+	TSR_BUILDDIR='$(abs_top_builddir)' TSR_SRCDIR='$(abs_top_srcdir)' \
+	  $(SHELL) $(srcdir)/bench/guest-display
+bench: bench-guest-display
+.PHONY: bench-guest-display

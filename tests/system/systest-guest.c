@@ -9,7 +9,10 @@
  *   fgvt     print the foreground VT number
  *   ttyraw   put a tty in raw mode without echo (a VT resets it on its last close: keep it
  *            open elsewhere, e.g. exec 3</dev/ttyN)
- *   ttyread  print the first byte typed on a tty */
+ *   ttyread  print the first byte typed on a tty
+ *   fbpaint  paint the framebuffer on the host's word (bench/guest-display): each byte read
+ *            from a serial port paints the whole screen at once, so the host can time how long
+ *            a guest's change takes to reach a SPICE client */
 #include "config.h"
 
 #include <errno.h>
@@ -20,10 +23,13 @@
 #include <linux/vt.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fb.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,7 +42,9 @@ static const char usage_text[] =
 	"  kdmode /dev/ttyN [text|graphics]                  get or set the display mode\n"
 	"  fgvt                                              print the foreground VT number\n"
 	"  ttyraw /dev/ttyN                                  raw mode, no echo\n"
-	"  ttyread /dev/ttyN                                 print the first byte typed\n";
+	"  ttyread /dev/ttyN                                 print the first byte typed\n"
+	"  fbpaint /dev/fbN /dev/ttySN   per byte read: w white, b black, s 3 s of a 64x64 block\n"
+	"                                changing every 2 ms (QEMU's refresh shows its own pace)\n";
 
 static long long now_ms(void)
 {
@@ -226,6 +234,23 @@ static int cmd_fgvt(void)
 	return 0;
 }
 
+static bool make_raw(int fd)
+{
+	struct termios t;
+	if (tcgetattr(fd, &t) < 0) {
+		perror("tsr-systest-guest: tcgetattr");
+		return false;
+	}
+	cfmakeraw(&t);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	if (tcsetattr(fd, TCSANOW, &t) < 0) {
+		perror("tsr-systest-guest: tcsetattr");
+		return false;
+	}
+	return true;
+}
+
 static int cmd_ttyraw(int argc, char **argv)
 {
 	if (argc != 1) {
@@ -233,19 +258,49 @@ static int cmd_ttyraw(int argc, char **argv)
 		return 64;
 	}
 	int fd = open_tty(argv[0]);
-	if (fd < 0)
-		return 1;
-	struct termios t;
-	if (tcgetattr(fd, &t) < 0) {
-		perror("tsr-systest-guest: tcgetattr");
+	return fd >= 0 && make_raw(fd) ? 0 : 1;
+}
+
+static void fill(uint32_t *fb, size_t stride_px, int w, int h, uint32_t color)
+{
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			fb[(size_t)y * stride_px + (size_t)x] = color;
+}
+
+static int cmd_fbpaint(int argc, char **argv)
+{
+	struct fb_var_screeninfo var;
+	struct fb_fix_screeninfo fix;
+	if (argc != 2) {
+		fputs(usage_text, stderr);
+		return 64;
+	}
+	int fb_fd = open(argv[0], O_RDWR | O_CLOEXEC), tty = open_tty(argv[1]);
+	if (fb_fd < 0 || tty < 0 || !make_raw(tty) || ioctl(fb_fd, FBIOGET_VSCREENINFO, &var) < 0 ||
+	    ioctl(fb_fd, FBIOGET_FSCREENINFO, &fix) < 0 || var.bits_per_pixel != 32) {
+		fprintf(stderr, "tsr-systest-guest: no 32-bit framebuffer at %s or no tty %s\n",
+			argv[0], argv[1]);
 		return 1;
 	}
-	cfmakeraw(&t);
-	t.c_cc[VMIN] = 1;
-	t.c_cc[VTIME] = 0;
-	if (tcsetattr(fd, TCSANOW, &t) < 0) {
-		perror("tsr-systest-guest: tcsetattr");
+	uint32_t *fb = mmap(NULL, fix.smem_len, PROT_READ | PROT_WRITE, MAP_SHARED, fb_fd, 0);
+	if (fb == MAP_FAILED) {
+		perror("tsr-systest-guest: mmap");
 		return 1;
+	}
+	size_t stride = fix.line_length / 4;
+	int w = (int)var.xres, h = (int)var.yres;
+	char c;
+	while (read(tty, &c, 1) == 1) {
+		if (c == 'w' || c == 'b') {
+			fill(fb, stride, w, h, c == 'w' ? 0x00ffffffu : 0);
+		} else if (c == 's') {
+			struct timespec pause = { 0, 2000000 };
+			for (long long end = now_ms() + 3000, i = 0; now_ms() < end; i++) {
+				fill(fb, stride, 64, 64, i & 1 ? 0x00ff0000u : 0x000000ffu);
+				nanosleep(&pause, NULL);
+			}
+		}
 	}
 	return 0;
 }
@@ -294,6 +349,8 @@ int main(int argc, char **argv)
 		return cmd_ttyraw(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "ttyread"))
 		return cmd_ttyread(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "fbpaint"))
+		return cmd_fbpaint(argc - 2, argv + 2);
 	fprintf(stderr, "tsr-systest-guest: unknown command '%s'\n", argv[1]);
 	fputs(usage_text, stderr);
 	return 64;
