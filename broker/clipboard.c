@@ -44,7 +44,9 @@ static const char *implausible(struct tsr_broker *b, const struct tsr_kiosk_clip
 		return "unknown source domain";
 	if (m->target[0] && !tsr_policy_find_domain(b->policy, m->target))
 		return "unknown target domain";
-	if (m->size > b->policy->clipboard.max_bytes)
+	/* What is emptied was taken under the policy of its copy, which a reload may have
+	 * lowered since. */
+	if (m->size > b->policy->clipboard.max_bytes && m->event != TSR_KIOSK_CLIPBOARD_EMPTIED)
 		return "larger than max-bytes";
 	if (m->event == TSR_KIOSK_CLIPBOARD_PASTE &&
 	    !tsr_policy_clipboard_allows(b->policy, m->source, m->target))

@@ -73,6 +73,10 @@ static void test_policy_and_reports(void)
 	tsr_ctl_response_clear(&r);
 	line = bh_expect(h, "clipboard ");
 	g_assert_cmpstr(line, ==, "clipboard max=10 flows=");
+	/* A reload locks the session, and what that empties was taken under the old limit. */
+	g_assert_cmpuint(clip(h, "4 2 50 work - " HEX), ==, 0);
+	g_assert_cmpuint(clip(h, "1 0 50 work - " HEX), ==, 5);
+	g_autofree char *renewed = bh_wait_audit(h, "\"reason\":\"lock\"", "\"size\":\"50\"");
 
 	/* A malformed report (not hex) breaks the link: a new, locked kiosk. */
 	bh_kiosk_clear(h);
