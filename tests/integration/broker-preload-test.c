@@ -136,6 +136,8 @@ static void test_disposable_and_users(void)
 	seq = bh_kiosk(h, "logout");
 	g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 0);
 	g_autofree char *e2 = bh_wait_audit(h, "\"domain\":\"web\"", "\"to\":\"stopped\"");
+	/* alice's work is paused at her logout (persistent): done before bob comes. */
+	wait_state(h, "work", "paused");
 
 	/* bob: alice's work is stopped, then both are preloaded for him afresh. */
 	login(h, "bob");
