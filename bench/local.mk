@@ -53,7 +53,8 @@ bench: bench-push
 # backend, cold against preload = true, beside the resume alone. A script, like bench/push.
 EXTRA_DIST += bench/preload
 bench-preload: broker/tessera-brokerd$(EXEEXT) broker/tessera-ctl$(EXEEXT) \
-		provisioning/tessera-provision$(EXEEXT) tests/system/domains-spice-check$(EXEEXT)
+		provisioning/tessera-provision$(EXEEXT) viewer/tessera-viewer$(EXEEXT) \
+		tests/system/domains-spice-check$(EXEEXT)
 	TSR_BUILDDIR='$(abs_top_builddir)' TSR_SRCDIR='$(abs_top_srcdir)' $(SHELL) $(srcdir)/bench/preload
 bench: bench-preload
 .PHONY: bench-preload

@@ -13,7 +13,10 @@
 #     screenshot shows the guest's own screen (tsr-screen reads it from the guest's X server:
 #     independent of our viewer, and no second QMP client beside the broker's);
 #   - after a stop and a start, the persistent domain still has the file its first session
-#     wrote, the disposable one does not.
+#     wrote, the disposable one does not;
+#   - preload-…: with preload = true (turned on by a reload) the broker boots deb-bios unseen
+#     and pauses it at its first frame; a pick resumes that same device model; pick -> first
+#     frame is printed for it and for deb-uefi picked cold (bench/preload compares them).
 # Slow (four boots of Debian and Xorg under TCG, two at a time): make check-guest-debian,
 # through check-extra, with a time bound.
 set -u
@@ -25,7 +28,7 @@ fails=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); echo "not ok $n - $1"; fails=$((fails + 1)); }
 check() { if eval "$2"; then ok "$1"; else notok "$1"; fi; }
-TESTS=12
+TESTS=15
 echo "1..$TESTS"
 fail_all() { while [ $n -lt $TESTS ]; do notok "$1"; done; exit 0; }
 [ "$(id -u)" = 0 ] || fail_all "needs root (the broker and the device models)"
@@ -275,5 +278,47 @@ check "bios-persistent-domain-keeps-what-its-session-wrote" \
 check "uefi-disposable-domain-forgets-what-its-session-wrote" \
     "report deb-uefi | grep -qx 'session-start marker=no'"
 for fw in bios uefi; do ctl stop "deb-$fw" | sed 's/^/# /'; done
+# preload_part: after the others, both domains stopped. A pick here is `tessera-ctl start` (a
+# boot, or a resume of a paused domain) followed by a SPICE client waiting for the first drawn
+# frame (domains-spice-check --frame): the figures are printed, not judged; the checks are
+# that the preload happened with nobody asking and that the pick resumed it.
+dstate() { ctl domains | awk -v d="$1" '$1 == d { print $2 }'; }
+dpid() { cat "$dir/state/domains/$1/pid" 2>/dev/null; }
+first_frame() { # NAME: "ctl-start-ms first-frame-ms", or nothing
+    t0=$(date +%s%3N)
+    ctl start "$1" >/dev/null || return 1
+    t1=$(date +%s%3N)
+    "$B/tests/system/domains-spice-check" "$dir/run/domains/$1/spice.sock" --frame 300 \
+        >/dev/null || return 1
+    echo "$((t1 - t0)) $(($(date +%s%3N) - t0))"
+}
+preload_part() {
+    printf 'preload = true\n' >>"$dir/policy/domains/deb-bios.conf"
+    ctl reload | sed 's/^/# /'
+    t=0
+    until [ "$(dstate deb-bios)" = paused ] || [ $t -ge 600 ]; do sleep 1; t=$((t + 1)); done
+    check "preload-domain-boots-unseen-and-pauses-at-its-first-frame" \
+        "[ \"\$(dstate deb-bios)\" = paused ] &&
+         grep -q '\"event\":\"domain-preloaded\",\"domain\":\"deb-bios\".*first frame' \
+             \"\$dir/state/audit/audit.log\""
+    pid=$(dpid deb-bios)
+    warm=$(first_frame deb-bios)
+    cold=$(first_frame deb-uefi)
+    echo "# preload: pick -> first frame (ms of tessera-ctl start, ms to the frame):" \
+        "cold deb-uefi $cold, preloaded deb-bios $warm"
+    check "preload-pick-resumes-the-paused-device-model" \
+        "[ -n \"\$warm\" ] && [ -n \"\$pid\" ] && [ \"\$(dpid deb-bios)\" = \"\$pid\" ] &&
+         grep -q '\"event\":\"domain-resume\",\"domain\":\"deb-bios\"' \"\$dir/state/audit/audit.log\""
+    check "preload-cold-pick-reaches-its-first-frame" "[ -n \"\$cold\" ]"
+    # Both are still in their firmware or boot loader, deaf to the power button: end them.
+    for d in deb-bios deb-uefi; do
+        p=$(dpid $d)
+        [ -n "$p" ] && kill -9 "$p"
+    done
+    t=0
+    until [ "$(dstate deb-bios)" != running ] && [ "$(dstate deb-uefi)" != running ] ||
+        [ $t -ge 30 ]; do sleep 1; t=$((t + 1)); done
+}
+preload_part
 echo "# whole test: $(( $(date +%s) - start )) s"
 exit 0
