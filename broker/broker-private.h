@@ -176,6 +176,9 @@ void brk_control_refused(void *data, const struct tsr_ctl_peer *peer, const char
 /* usb-host.c */
 struct brk_usb_host *brk_usb_host_create(struct tsr_broker *b, GError **error);
 void brk_usb_host_destroy(struct brk_usb_host *u);
+/* NULL while host USB works, else why it is unavailable (no SYSFS/bus/usb/devices; caller
+ * frees). The broker runs on without it; the emulated smart card still works. */
+char *brk_usb_host_unavailable(struct brk_usb_host *u);
 /* The devices present, for status: array of objects. */
 JsonArray *brk_usb_host_list(struct brk_usb_host *u);
 /* A domain started, stopped or got focus: (re)apply the rules that follow it. */

@@ -87,6 +87,18 @@ static JsonObject *domain_object(struct tsr_broker *b, struct brk_dom *d)
 	return o;
 }
 
+/* "usb": whether host USB is handled; "usb_state": on, off (--no-usb) or unavailable (this
+ * host has no USB), with "usb_reason" for the last. */
+static void add_usb_state(struct tsr_broker *b, JsonObject *o)
+{
+	g_autofree char *why = b->usb ? brk_usb_host_unavailable(b->usb) : NULL;
+
+	json_object_set_boolean_member(o, "usb", b->usb && !why);
+	json_object_set_string_member(o, "usb_state", !b->usb ? "off" : why ? "unavailable" : "on");
+	if (why)
+		json_object_set_string_member(o, "usb_reason", why);
+}
+
 static JsonObject *cmd_status(struct tsr_broker *b)
 {
 	JsonObject *o = json_object_new(), *pol = json_object_new(), *ses = json_object_new();
@@ -125,6 +137,7 @@ static JsonObject *cmd_status(struct tsr_broker *b)
 	json_object_set_int_member(o, "domains", g_hash_table_size(b->domains));
 	json_object_set_int_member(o, "running", running);
 	json_object_set_int_member(o, "pid", getpid());
+	add_usb_state(b, o);
 	return o;
 }
 
@@ -196,7 +209,7 @@ static JsonObject *cmd_devices(struct tsr_broker *b)
 	}
 	json_object_set_array_member(o, "devices", b->usb ? brk_usb_host_list(b->usb) : json_array_new());
 	json_object_set_array_member(o, "assignments", assigned);
-	json_object_set_boolean_member(o, "usb", b->usb != NULL);
+	add_usb_state(b, o);
 	return o;
 }
 

@@ -71,7 +71,9 @@ static void print_devices(JsonObject *r)
 {
 	JsonArray *a = json_object_get_array_member(r, "devices");
 
-	if (!json_object_get_boolean_member_with_default(r, "usb", FALSE))
+	if (json_object_has_member(r, "usb_reason"))
+		printf("USB assignment is unavailable: %s\n", str(r, "usb_reason"));
+	else if (!json_object_get_boolean_member_with_default(r, "usb", FALSE))
 		printf("USB handling is off in this broker\n");
 	printf("%-12s %-10s %-9s %-8s %-12s %s\n", "DEVICE", "USB-ID", "SYSFS", "VERDICT",
 	       "ATTACHED-TO", "REASON");

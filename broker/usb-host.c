@@ -1,7 +1,9 @@
 /* broker/usb-host.c: USB devices on this host: keeping them unauthorized, deciding, attaching.
  *
- * At start every root hub gets authorized_default=0, so a device that appears is enumerated
- * but not configured: no dom0 driver touches it until the broker decides (devices.h). Then:
+ * Every root hub (bus) gets authorized_default=0 as soon as the broker sees it: at start, when
+ * udev (or a rescan) reports a new one such as a dock's host controller, and at the latest before
+ * the first device on it is decided. A device that appears is then enumerated but not
+ * configured: no dom0 driver touches it until the broker decides (devices.h). Then:
  *   dom0       authorized=1 (keyboards, mice, hubs: the kiosk's own)
  *   deny       authorized=0, and the user is told
  *   attach X   when X runs: authorized=1 and handed to X's backend; until then it waits
@@ -12,7 +14,9 @@
  * and rebuilt against the backends after a restart.
  *
  * Hotplug comes from a libudev monitor; the sysfs and /dev roots are configurable so tests
- * can run against a tree of plain files (then `devices --rescan` stands in for udev). */
+ * can run against a tree of plain files (then `devices --rescan` stands in for udev). A host
+ * without USB (no SYSFS/bus/usb/devices) is not an error: the broker runs, reports host USB
+ * as unavailable, and still locks down a bus that shows up later. */
 #include "config.h"
 #include "broker/broker-private.h"
 #include "common/log.h"
@@ -41,6 +45,7 @@ struct brk_usb_host {
 	char *devices_dir; /* SYSFS/bus/usb/devices */
 	char *devfs;
 	GHashTable *present; /* sysname -> struct usb_entry */
+	GHashTable *buses;   /* root hubs ("usb3") whose authorized_default is 0 */
 	struct udev *udev;
 	struct udev_monitor *mon;
 	guint mon_watch;
@@ -93,6 +98,36 @@ static bool is_device_name(const char *name)
 		if (!g_ascii_isdigit(*p) && *p != '-' && *p != '.')
 			return false;
 	return strchr(name, '-') != NULL;
+}
+
+/* "usb3" is the root hub of bus 3. */
+static bool is_bus_name(const char *name)
+{
+	if (!g_str_has_prefix(name, "usb") || !name[3])
+		return false;
+	for (const char *p = name + 3; *p; p++)
+		if (!g_ascii_isdigit(*p))
+			return false;
+	return true;
+}
+
+/* From now on nothing new on this bus is configured before the broker says so. A failed write
+ * is retried when the bus or one of its devices is seen again. */
+static void lock_bus(struct brk_usb_host *u, const char *bus)
+{
+	if (g_hash_table_contains(u->buses, bus))
+		return;
+	bool ok = sysfs_write(u, bus, "authorized_default", "0");
+	if (ok)
+		g_hash_table_add(u->buses, g_strdup(bus));
+	brk_audit(u->b, "usb-bus-locked", "bus", bus, "result", ok ? "ok" : "failed", NULL);
+}
+
+/* The bus of device "3-1.2" is "usb3". */
+static void lock_bus_of(struct brk_usb_host *u, const char *device)
+{
+	g_autofree char *bus = g_strdup_printf("usb%.*s", (int)strcspn(device, "-"), device);
+	lock_bus(u, bus);
 }
 
 static struct tsr_usb_dev *read_device(struct brk_usb_host *u, const char *sysname, GError **error)
@@ -332,6 +367,7 @@ static void device_added(struct brk_usb_host *u, const char *sysname)
 
 	if (!is_device_name(sysname) || g_hash_table_contains(u->present, sysname))
 		return;
+	lock_bus_of(u, sysname); /* in case its bus's own event has not come yet */
 	dev = read_device(u, sysname, &error);
 	e = g_new0(struct usb_entry, 1);
 	if (!dev) {
@@ -405,6 +441,14 @@ static void device_removed(struct brk_usb_host *u, const char *sysname)
 	brk_save_state(u->b);
 }
 
+static gboolean bus_gone(gpointer key, gpointer value, gpointer data)
+{
+	struct brk_usb_host *u = data;
+	g_autofree char *path = g_build_filename(u->devices_dir, (const char *)key, NULL);
+
+	return !g_file_test(path, G_FILE_TEST_EXISTS);
+}
+
 static void scan(struct brk_usb_host *u)
 {
 	g_autoptr(GDir) dir = g_dir_open(u->devices_dir, 0, NULL);
@@ -415,6 +459,8 @@ static void scan(struct brk_usb_host *u)
 	GPtrArray *gone = g_ptr_array_new_with_free_func(g_free);
 
 	while (dir && (name = g_dir_read_name(dir))) {
+		if (is_bus_name(name))
+			lock_bus(u, name);
 		if (!is_device_name(name))
 			continue;
 		g_hash_table_add(seen, g_strdup(name));
@@ -427,6 +473,8 @@ static void scan(struct brk_usb_host *u)
 	for (guint i = 0; i < gone->len; i++)
 		device_removed(u, gone->pdata[i]);
 	g_ptr_array_free(gone, TRUE);
+	/* A bus that went away is locked again if it comes back. */
+	g_hash_table_foreach_remove(u->buses, bus_gone, u);
 	g_hash_table_destroy(seen);
 }
 
@@ -440,8 +488,12 @@ static gboolean on_udev(int fd, GIOCondition cond, gpointer data)
 	const char *action = udev_device_get_action(dev);
 	const char *sysname = udev_device_get_sysname(dev);
 	if (action && sysname) {
-		if (strcmp(action, "add") == 0)
+		if (strcmp(action, "add") == 0 && is_bus_name(sysname))
+			lock_bus(u, sysname);
+		else if (strcmp(action, "add") == 0)
 			device_added(u, sysname);
+		else if (strcmp(action, "remove") == 0 && is_bus_name(sysname))
+			g_hash_table_remove(u->buses, sysname);
 		else if (strcmp(action, "remove") == 0)
 			device_removed(u, sysname);
 	}
@@ -459,22 +511,24 @@ struct brk_usb_host *brk_usb_host_create(struct tsr_broker *b, GError **error)
 {
 	struct brk_usb_host *u = g_new0(struct brk_usb_host, 1);
 	g_autoptr(GDir) dir = NULL;
-	const char *name;
+	g_autoptr(GError) local = NULL;
 
 	u->b = b;
 	u->devices_dir = g_build_filename(b->cfg.sysfs_root, "bus", "usb", "devices", NULL);
 	u->devfs = g_strdup(b->cfg.devfs_root ? b->cfg.devfs_root : "/dev");
 	u->present = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, entry_free);
-	dir = g_dir_open(u->devices_dir, 0, error);
-	if (!dir) {
-		g_prefix_error(error, "USB handling: ");
+	u->buses = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	dir = g_dir_open(u->devices_dir, 0, &local);
+	if (!dir && !g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+		g_propagate_prefixed_error(error, g_steal_pointer(&local), "USB handling: ");
 		brk_usb_host_destroy(u);
 		return NULL;
 	}
-	/* From now on nothing new is configured before the broker says so. */
-	while ((name = g_dir_read_name(dir)))
-		if (g_str_has_prefix(name, "usb"))
-			sysfs_write(u, name, "authorized_default", "0");
+	if (!dir) {
+		g_autofree char *why = brk_usb_host_unavailable(u);
+		tsr_warn("usb: %s", why);
+		brk_audit(b, "usb-unavailable", "reason", why, NULL);
+	}
 	if (b->cfg.udev) {
 		u->udev = udev_new();
 		u->mon = u->udev ? udev_monitor_new_from_netlink(u->udev, "udev") : NULL;
@@ -509,9 +563,18 @@ void brk_usb_host_destroy(struct brk_usb_host *u)
 		udev_unref(u->udev);
 	if (u->present)
 		g_hash_table_destroy(u->present);
+	if (u->buses)
+		g_hash_table_destroy(u->buses);
 	g_free(u->devices_dir);
 	g_free(u->devfs);
 	g_free(u);
+}
+
+char *brk_usb_host_unavailable(struct brk_usb_host *u)
+{
+	if (g_file_test(u->devices_dir, G_FILE_TEST_IS_DIR))
+		return NULL;
+	return g_strdup_printf("no USB on this host (%s is missing)", u->devices_dir);
 }
 
 JsonArray *brk_usb_host_list(struct brk_usb_host *u)

@@ -3,8 +3,11 @@
  * denied; two identical smart card readers wait for their domain and are attached when it
  * starts, released when it stops; root can detach and attach (only to a running domain); a
  * device plugged in later is decided on rescan, an unplugged one leaves the table; every
- * decision is in the audit log. */
+ * decision is in the audit log. A bus (host controller) that appears later is locked down
+ * (authorized_default=0) before its devices are decided; a host without USB leaves the broker
+ * running with host USB reported unavailable. */
 #include "config.h"
+#include "tests/harness/tree.h"
 #include "tests/integration/broker-harness.h"
 
 #include <string.h>
@@ -28,12 +31,52 @@ static GByteArray *descriptors(uint16_t vendor, uint16_t product, const uint8_t 
 	return b;
 }
 
+static void add_on(struct bh *h, unsigned bus, const char *sysname, uint16_t vendor,
+		   uint16_t product, const uint8_t *classes, size_t n, unsigned dev,
+		   const char *serial)
+{
+	GByteArray *d = descriptors(vendor, product, classes, n);
+	bh_usb_add(h, sysname, d->data, d->len, bus, dev, serial);
+	g_byte_array_unref(d);
+}
+
 static void add(struct bh *h, const char *sysname, uint16_t vendor, uint16_t product,
 		const uint8_t *classes, size_t n, unsigned dev, const char *serial)
 {
-	GByteArray *d = descriptors(vendor, product, classes, n);
-	bh_usb_add(h, sysname, d->data, d->len, 1, dev, serial);
-	g_byte_array_unref(d);
+	add_on(h, 1, sysname, vendor, product, classes, n, dev, serial);
+}
+
+static char *bus_file(struct bh *h, const char *bus)
+{
+	return g_build_filename(h->sysfs, "bus/usb/devices", bus, "authorized_default", NULL);
+}
+
+/* A root hub as the kernel makes it: new devices authorized by default. */
+static void add_bus(struct bh *h, const char *bus)
+{
+	g_autofree char *path = bus_file(h, bus);
+	g_autofree char *dir = g_path_get_dirname(path);
+
+	g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+	g_assert_true(g_file_set_contents(path, "1", -1, NULL));
+}
+
+static void assert_bus_locked(struct bh *h, const char *bus)
+{
+	g_autofree char *path = bus_file(h, bus);
+	g_autofree char *def = NULL;
+
+	g_assert_true(g_file_get_contents(path, &def, NULL, NULL));
+	if (strcmp(def, "0") != 0)
+		g_error("%s: authorized_default is \"%s\", want \"0\"", bus, def);
+}
+
+static JsonObject *rescan_devices(struct bh *h, struct tsr_ctl_response *r)
+{
+	JsonObject *rescan = json_object_new();
+	json_object_set_boolean_member(rescan, "rescan", TRUE);
+	g_assert_true(bh_ctl(h, "devices", rescan, r));
+	return r->result;
 }
 
 static void assert_authorized(struct bh *h, const char *sysname, const char *want)
@@ -81,11 +124,7 @@ static void test_usb(void)
 	/* Devices are placed once the domains at start have been adopted. */
 	g_autofree char *ready = bh_wait_audit(h, "\"event\":\"usb-ready\"", "\"devices\":\"4\"");
 
-	g_autofree char *root = g_build_filename(h->sysfs, "bus/usb/devices/usb1/authorized_default",
-						 NULL);
-	g_autofree char *def = NULL;
-	g_assert_true(g_file_get_contents(root, &def, NULL, NULL));
-	g_assert_cmpstr(def, ==, "0");
+	assert_bus_locked(h, "usb1");
 	assert_authorized(h, "1-2", "1"); /* keyboard: dom0 */
 	assert_authorized(h, "1-3", "0"); /* storage: denied */
 	assert_authorized(h, "1-1", "0"); /* reader: waits for work */
@@ -140,9 +179,7 @@ static void test_usb(void)
 	/* Hotplug (rescan stands in for udev): a new stick is denied, an unplugged reader leaves. */
 	add(h, "1-5", 0x0781, 0x5567, storage, 1, 5, "S2");
 	bh_usb_remove(h, "1-4");
-	JsonObject *rescan = json_object_new();
-	json_object_set_boolean_member(rescan, "rescan", TRUE);
-	g_assert_true(bh_ctl(h, "devices", rescan, &r));
+	rescan_devices(h, &r);
 	g_assert_cmpstr(owner_of(r.result, "usb-1-4"), ==, "absent");
 	g_assert_cmpstr(owner_of(r.result, "usb-1-5"), ==, "-");
 	tsr_ctl_response_clear(&r);
@@ -157,6 +194,74 @@ static void test_usb(void)
 	g_assert_true(bh_ctl(h, "devices", NULL, &r));
 	g_assert_cmpstr(owner_of(r.result, "usb-1-1"), ==, "-");
 	tsr_ctl_response_clear(&r);
+	bh_free(h);
+}
+
+/* A dock's host controller appears after start, with a stick already enumerated on it: the
+ * bus gets authorized_default=0 (audited) and the stick stays unauthorized. */
+static void test_new_bus(void)
+{
+	static const uint8_t storage[] = { 0x08 };
+	struct bh *h = bh_new("[rule no-storage]\nclass = 0x08\naction = deny\n");
+	struct tsr_ctl_response r = { 0 };
+
+	bh_start(h, false);
+	g_autofree char *ready = bh_wait_audit(h, "\"event\":\"usb-ready\"", NULL);
+	add_bus(h, "usb2");
+	add_on(h, 2, "2-1", 0x0781, 0x5567, storage, 1, 1, "S1");
+	rescan_devices(h, &r);
+	g_assert_cmpstr(owner_of(r.result, "usb-2-1"), ==, "-");
+	tsr_ctl_response_clear(&r);
+	assert_bus_locked(h, "usb2");
+	assert_authorized(h, "2-1", "0");
+	g_autofree char *e = bh_wait_audit(h, "\"event\":\"usb-bus-locked\"", "\"bus\":\"usb2\"");
+	g_assert_nonnull(strstr(e, "\"result\":\"ok\""));
+
+	/* The bus goes and comes back (the dock is replugged): locked again. */
+	bh_usb_remove(h, "2-1");
+	bh_usb_remove(h, "usb2");
+	rescan_devices(h, &r);
+	tsr_ctl_response_clear(&r);
+	add_bus(h, "usb2");
+	rescan_devices(h, &r);
+	tsr_ctl_response_clear(&r);
+	assert_bus_locked(h, "usb2");
+	bh_free(h);
+}
+
+/* No SYSFS/bus/usb/devices (a VM without USB): the broker runs, says why host USB is
+ * unavailable, and locks down a bus that appears later. */
+static void test_no_usb(void)
+{
+	static const uint8_t storage[] = { 0x08 };
+	struct bh *h = bh_new("[rule no-storage]\nclass = 0x08\naction = deny\n");
+	struct tsr_ctl_response r = { 0 };
+	g_autofree char *usb = g_build_filename(h->sysfs, "bus", "usb", NULL);
+
+	g_assert_true(tsr_test_remove_tree(usb));
+	bh_start(h, false);
+	g_autofree char *e = bh_wait_audit(h, "\"event\":\"usb-unavailable\"", "is missing");
+	g_assert_true(bh_ctl(h, "status", NULL, &r));
+	g_assert_cmpstr(json_object_get_string_member(r.result, "usb_state"), ==, "unavailable");
+	g_assert_false(json_object_get_boolean_member(r.result, "usb"));
+	g_assert_nonnull(strstr(json_object_get_string_member(r.result, "usb_reason"),
+				"bus/usb/devices is missing"));
+	tsr_ctl_response_clear(&r);
+	g_assert_true(bh_ctl(h, "devices", NULL, &r));
+	g_assert_cmpuint(json_array_get_length(json_object_get_array_member(r.result, "devices")),
+			 ==, 0);
+	g_assert_cmpstr(json_object_get_string_member(r.result, "usb_state"), ==, "unavailable");
+	tsr_ctl_response_clear(&r);
+
+	/* USB turns up later (a controller is hot-added): locked down, then handled. */
+	add_bus(h, "usb1");
+	add(h, "1-1", 0x0781, 0x5567, storage, 1, 1, "S1");
+	rescan_devices(h, &r);
+	g_assert_cmpstr(json_object_get_string_member(r.result, "usb_state"), ==, "on");
+	g_assert_cmpstr(owner_of(r.result, "usb-1-1"), ==, "-");
+	tsr_ctl_response_clear(&r);
+	assert_bus_locked(h, "usb1");
+	assert_authorized(h, "1-1", "0");
 	bh_free(h);
 }
 
@@ -227,6 +332,8 @@ int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/broker/usb/rules-hotplug-attach-detach", test_usb);
+	g_test_add_func("/broker/usb/new-bus-locked-before-its-devices", test_new_bus);
+	g_test_add_func("/broker/usb/no-usb-on-host-runs-unavailable", test_no_usb);
 	g_test_add_func("/broker/usb/focused-follows-focus-with-reset", test_focused);
 	return g_test_run();
 }
