@@ -48,6 +48,8 @@ static void print_status(JsonObject *r)
 		printf("kiosk         none\n");
 	printf("domains       %" G_GINT64_FORMAT " defined, %" G_GINT64_FORMAT " running\n",
 	       json_object_get_int_member(r, "domains"), json_object_get_int_member(r, "running"));
+	printf("usb           %s%s%s\n", str(r, "usb_state"),
+	       json_object_has_member(r, "usb_reason") ? ": " : "", str(r, "usb_reason"));
 }
 
 static void print_domain(JsonObject *d)

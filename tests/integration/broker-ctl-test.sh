@@ -66,12 +66,13 @@ has() { # has NAME PATTERN: the last output contains PATTERN
     else echo "not ok $n - $1 (no \"$2\")"; sed 's/^/# /' "$t/out"; fi
 }
 
-echo "1..29"
+echo "1..30"
 n=$((n + 1)); if [ "$ready" = READY ]; then echo "ok $n - broker ready"; else echo "not ok $n - broker ready"; sed 's/^/# /' "$t/brokerd.log"; fi
 check "--help" 0 "$ctl" --help
 has "--help lists the commands" "audit \[--since WHEN\]"
 check "status" 0 "$ctl" $S status
 has "status names the organization" "ctl-org"
+has "status says USB is off (--no-usb)" "^usb  *off$"
 check "status --json" 0 "$ctl" $S --json status
 has "status --json is JSON" '"organization" : "ctl-org"'
 check "domains" 0 "$ctl" $S domains
