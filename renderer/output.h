@@ -49,6 +49,18 @@ struct tsr_output *tsr_output_open_drm_fd(const char *spec, int card_fd, const c
 					  GError **error) __attribute__((warn_unused_result));
 void tsr_output_destroy(struct tsr_output *output);
 
+/* One connector of a DRM card: its name as a drm spec names it and the size of the mode the
+ * drm output would show on it, 0x0 when nothing is connected. */
+#define TSR_OUTPUT_CONNECTORS_MAX 16
+struct tsr_output_connector {
+	char name[32];
+	int32_t width, height;
+};
+/* The card's connectors in the card's order (the first max of them), probed afresh; needs no
+ * DRM master. false + error if the fd is not a KMS card. */
+bool tsr_output_drm_connectors(int card_fd, struct tsr_output_connector *connectors, int max,
+			       int *n, GError **error) __attribute__((warn_unused_result));
+
 /* "headless" or "drm". */
 const char *tsr_output_kind(const struct tsr_output *output);
 /* Current size in pixels (0x0 when a DRM output has no connected display). */

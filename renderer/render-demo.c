@@ -3,9 +3,13 @@
  * before viewers and the kiosk exist. A box moving across the first domain exercises damage. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <glib-unix.h>
 
@@ -85,12 +89,39 @@ static gboolean on_signal(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* --list-connectors: one line per connector of card, "NAME WxH" or "NAME disconnected". */
+static int list_connectors(const char *card)
+{
+	struct tsr_output_connector c[TSR_OUTPUT_CONNECTORS_MAX];
+	g_autoptr(GError) error = NULL;
+	int fd = open(card, O_RDWR | O_CLOEXEC), n = 0;
+
+	if (fd < 0) {
+		tsr_err("--list-connectors %s: %s", card, g_strerror(errno));
+		return 1;
+	}
+	bool ok = tsr_output_drm_connectors(fd, c, TSR_OUTPUT_CONNECTORS_MAX, &n, &error);
+
+	close(fd);
+	if (!ok) {
+		tsr_err("--list-connectors %s: %s", card, error->message);
+		return 1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (c[i].width > 0)
+			printf("%s %dx%d\n", c[i].name, c[i].width, c[i].height);
+		else
+			printf("%s disconnected\n", c[i].name);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	tsr_log_init("tessera-render-demo", false);
 	g_autofree char *output_spec = NULL, *layout_name = NULL, *filter_name = NULL;
 	g_autofree char *screenshot = NULL, *clock_text = NULL, *notification = NULL;
-	g_autofree char *focus_name = NULL, *vt_spec = NULL;
+	g_autofree char *focus_name = NULL, *vt_spec = NULL, *list_card = NULL;
 	int n_domains = 4, frames = -1, pointer_x = -1, pointer_y = -1;
 	gboolean still = FALSE, locked = FALSE;
 	GOptionEntry entries[] = {
@@ -114,6 +145,8 @@ int main(int argc, char **argv)
 		{ "locked", 0, 0, G_OPTION_ARG_NONE, &locked, "Show the lock state as locked", NULL },
 		{ "pointer-x", 0, 0, G_OPTION_ARG_INT, &pointer_x, "Show the pointer at this x", "X" },
 		{ "pointer-y", 0, 0, G_OPTION_ARG_INT, &pointer_y, "Show the pointer at this y", "Y" },
+		{ "list-connectors", 0, 0, G_OPTION_ARG_FILENAME, &list_card,
+		  "Print the card's connectors (NAME WxH or NAME disconnected) and exit", "CARD" },
 		{ NULL }
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("- show the Tessera compositor with test patterns");
@@ -126,6 +159,8 @@ int main(int argc, char **argv)
 		tsr_err("%s (see --help)", error ? error->message : "unexpected argument");
 		return 2;
 	}
+	if (list_card)
+		return list_connectors(list_card);
 	enum tsr_layout layout = TSR_LAYOUT_TILED;
 	enum tsr_filter filter = TSR_FILTER_BILINEAR;
 	if (layout_name != NULL && !tsr_layout_parse(layout_name, &layout)) {

@@ -5,6 +5,7 @@ renderer_libtsr_renderer_a_SOURCES += \
 	renderer/drm/private.h \
 	renderer/drm/device.c \
 	renderer/drm/modes.c \
+	renderer/drm/connectors.c \
 	renderer/drm/fb.c \
 	renderer/drm/kms.c \
 	renderer/drm/output.c

@@ -10,14 +10,13 @@
 #include "common/log.h"
 #include "renderer/drm/private.h"
 
-static void connector_name(const drmModeConnector *c, char *buf, size_t len)
+void tsr_drm_connector_name(const drmModeConnector *c, char *buf, size_t len)
 {
 	const char *type = drmModeGetConnectorTypeName(c->connector_type);
 	snprintf(buf, len, "%s-%u", type ? type : "Unknown", c->connector_type_id);
 }
 
-/* The preferred mode, else the first (drivers list the best first). */
-static const drmModeModeInfo *pick_mode(const drmModeConnector *c)
+const drmModeModeInfo *tsr_drm_pick_mode(const drmModeConnector *c)
 {
 	for (int i = 0; i < c->count_modes; i++)
 		if (c->modes[i].type & DRM_MODE_TYPE_PREFERRED)
@@ -188,13 +187,13 @@ struct drm_head *tsr_drm_head_probe(struct drm_output *out, GError **error)
 		if (conn == NULL)
 			continue;
 		char name[32];
-		connector_name(conn, name, sizeof name);
+		tsr_drm_connector_name(conn, name, sizeof name);
 		bool wanted = out->want_connector == NULL || strcmp(out->want_connector, name) == 0;
-		if (wanted && conn->connection == DRM_MODE_CONNECTED && pick_mode(conn) != NULL) {
+		if (wanted && conn->connection == DRM_MODE_CONNECTED && tsr_drm_pick_mode(conn) != NULL) {
 			head = g_new0(struct drm_head, 1);
 			g_strlcpy(head->name, name, sizeof head->name);
 			head->connector_id = conn->connector_id;
-			head->mode = *pick_mode(conn);
+			head->mode = *tsr_drm_pick_mode(conn);
 			break;
 		}
 		if (wanted && out->want_connector != NULL)

@@ -96,6 +96,11 @@ void tsr_drm_monitor_close(struct drm_output *out);
  * without error when no suitable connector is connected, NULL with error when one is but cannot
  * be driven. */
 struct drm_head *tsr_drm_head_probe(struct drm_output *out, GError **error);
+/* A connector's name as specs and policy write it ("Virtual-1", "HDMI-A-2"), and the mode the
+ * output gives it: the preferred one, else the first (drivers list the best first); NULL with
+ * none. The one naming and mode choice, for the output and the connector list alike. */
+void tsr_drm_connector_name(const drmModeConnector *c, char *buf, size_t len);
+const drmModeModeInfo *tsr_drm_pick_mode(const drmModeConnector *c);
 /* Same connector, CRTC and mode (a hotplug event that changed nothing for us). */
 bool tsr_drm_head_same(const struct drm_head *a, const struct drm_head *b);
 void tsr_drm_head_free(struct drm_output *out, struct drm_head *head);

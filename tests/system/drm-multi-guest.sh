@@ -20,6 +20,8 @@ start_demo() {
 
 echo on >"$v3"
 mark "CONNECTORS $(cat /sys/class/drm/card1-Virtual-2/status) $(cat "$v3")"
+list=$(tessera-render-demo --list-connectors /dev/dri/card1)
+mark "LIST $(echo $list)"
 # A: no connector named, two connected: the first one, and the other is left alone.
 start_demo A drm:/dev/dri/card1
 step KEY_1                 # host took screendumps of both heads

@@ -8,7 +8,7 @@
 # shows the scene on it once it is plugged in, and never disturbs what Virtual-2 shows.
 . "$TSR_SRCDIR/tests/system/lib.sh"
 
-sys_start drm-multi 9
+sys_start drm-multi 10
 demo="$TSR_BUILDDIR/renderer/tessera-render-demo"
 sys_initrd --bin "$demo" --bin "$TSR_BUILDDIR/tests/system/tsr-systest-guest" \
     --module virtio_gpu --script "$SYS_HERE/drm-multi-guest.sh"
@@ -27,6 +27,8 @@ composed() {
 sys_check "guest boots with a two-output virtio-gpu" \
     sys_boot -device virtio-gpu-pci,max_outputs=2,id=gpu1
 sys_check "both connectors of card1 are connected" sys_wait '^CONNECTORS connected connected$'
+sys_check "two-head: the card's connectors are listed in its order with their modes" \
+    sys_wait '^LIST Virtual-2 1280x800 Virtual-3 [0-9][0-9]*x[0-9][0-9]*$'
 first_ok() {
     sys_wait '^A: .*first frame shown on Virtual-2 \(1280x800\)' && composed 1280x800 &&
         head 0 "$SYS_OUT.a-head0.png" &&

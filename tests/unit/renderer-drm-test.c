@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <glib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "renderer/output.h"
 #include "common/vt.h"
@@ -72,12 +73,32 @@ static void test_bad_vt_specs_are_refused(void)
 	tsr_vt_destroy(NULL);
 }
 
+/* Listing connectors on something that is not a KMS card says so and writes nothing. */
+static void test_connectors_of_a_non_card(void)
+{
+	struct tsr_output_connector c[2] = { { "untouched", 7, 7 } };
+	GError *error = NULL;
+	int n = -1;
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	g_assert_cmpint(fd, >=, 0);
+	g_assert_false(tsr_output_drm_connectors(fd, c, 2, &n, &error));
+	g_assert_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_IO);
+	g_assert_nonnull(strstr(error->message, "not a KMS card"));
+	g_assert_cmpint(n, ==, -1);
+	g_assert_cmpstr(c[0].name, ==, "untouched");
+	g_clear_error(&error);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/drm/missing-card-is-refused", test_missing_card_is_refused);
 	g_test_add_func("/drm/bad-specs-are-refused", test_bad_drm_specs_are_refused);
 	g_test_add_func("/drm/passed-card", test_passed_card);
+	g_test_add_func("/drm/two-head-connectors-of-a-non-card-refused",
+			test_connectors_of_a_non_card);
 	g_test_add_func("/vt/bad-specs-are-refused", test_bad_vt_specs_are_refused);
 	return g_test_run();
 }
