@@ -47,6 +47,7 @@ static const char *const ids[][2] = {
 	{ "kiosk-refused", "80cd8c2a2abf43609a930a129ee72d8f" },
 	{ "kiosk-start", "50bb93d301ab412a9992e0d5f60b5f65" },
 	{ "lease-ended", "fb1db1e367224bdb9cd14f3dd4e854d4" },
+	{ "lid", "66140915e8eb42339694840b124903bf" },
 	{ "login", "90cea771348049509f53de240db53220" },
 	{ "logout", "b806e6c50cbd48f28191677719ff8891" },
 	{ "pick", "74d6a4c48ad14f9bb6ba5824db0009dc" },
@@ -56,10 +57,12 @@ static const char *const ids[][2] = {
 	{ "policy-reloaded", "8841a84ef9964057963e6920fd93c6d0" },
 	{ "refused", "8e4999161c304faf9348ec0993c1e226" },
 	{ "session", "7e65a1b504f9417397ad2d1e58b8cfba" },
+	{ "suspend", "d186f0ee0462479fb62a7818b57091ed" },
 	{ "unlock", "a6798c1abee54c5db2ecc90257b4de0e" },
 	{ "usb-ready", "1e204f9d1be74ad7973170810808b77d" },
 	{ "viewer-failed", "0fd9ff8fcfa544b887ab8067a9eb0389" },
 	{ "viewer-start", "531c48e6c0d04aa89058bc94472efdbf" },
+	{ "wake", "478b6a08f3a844d28cfcaa006f0615df" },
 	{ "other", "fd2f16c26bba48568709eab82330b75a" },
 };
 

@@ -42,6 +42,7 @@ struct brk_dom {
 struct brk_kiosk_link;
 struct brk_usb_host;
 struct brk_kiosk_devices;
+struct brk_lid;
 
 struct tsr_broker {
 	struct tsr_broker_config cfg;
@@ -58,6 +59,7 @@ struct tsr_broker {
 	struct tsr_ctl_server *ctl;
 	struct brk_kiosk_link *kiosk;
 	struct brk_kiosk_devices *kiosk_devices; /* NULL: the kiosk gets no devices */
+	struct brk_lid *lid;        /* the lid switches found among them; NULL with no devices */
 	GPid console_pid;           /* tessera-console, started for the kiosk; 0 = none */
 	guint console_watch;
 	unsigned console_kiosk;     /* which kiosk start it belongs to (brk_kiosk_link_starts) */
@@ -70,6 +72,7 @@ struct tsr_broker {
 	enum session_state session;
 	char *user;                 /* logged-in (possibly locked) user, or NULL */
 	char *focused;              /* focused domain, or NULL (the kiosk itself) */
+	char power_text[TSR_KIOSK_POWER_TEXT_SIZE]; /* the battery text the kiosk was sent last */
 };
 
 /* broker.c */
@@ -97,6 +100,11 @@ void brk_session_notify(struct tsr_broker *b, enum tsr_kiosk_notify_kind kind, c
 void brk_session_end(struct tsr_broker *b, const char *why);
 /* Lock an active session whose lease is over (with the lease message); true if it did. */
 bool brk_session_check_lease(struct tsr_broker *b);
+/* The top bar's battery text (broker/power-supply.h) to the kiosk when it changed, or always
+ * with force (a new kiosk). */
+void brk_session_send_power(struct tsr_broker *b, bool force);
+/* Lock an active session at once (the lid closed); does nothing otherwise. */
+void brk_session_lock(struct tsr_broker *b, const char *why);
 bool brk_session_user_may_use(struct tsr_broker *b, const struct brk_dom *d);
 
 /* kiosk-link.c */
@@ -133,6 +141,21 @@ void brk_kiosk_devices_lend(struct brk_kiosk_devices *d);
 /* The kiosk ended or is being ended: revoke every evdev fd (EVIOCREVOKE), drop DRM master,
  * close them all. Does nothing when nothing is lent. */
 void brk_kiosk_devices_revoke(struct brk_kiosk_devices *d);
+
+/* lid.c: the lid switch, read by the broker and never lent (doc/broker.md, "The lid").
+ * power_state: the file a suspend writes "mem" to (NULL: /sys/power/state). */
+struct brk_lid *brk_lid_create(struct tsr_broker *b, const char *power_state);
+void brk_lid_destroy(struct brk_lid *l);
+/* Does this evdev fd report SW_LID? */
+bool brk_lid_is_switch(int fd);
+/* If fd (the event node node, just opened) is a lid switch, keep it and return true (fd is
+ * then the lid's, closed if that node is held already); else false and fd stays the caller's. */
+bool brk_lid_take(struct brk_lid *l, int fd, const char *node);
+bool brk_lid_has(const struct brk_lid *l, const char *node);
+/* The lid closed: lock first, then what [power] lid says. */
+void brk_lid_closed(struct brk_lid *l);
+/* The user unlocked: domains paused across a suspend run again (resume = after-unlock). */
+void brk_lid_unlocked(struct brk_lid *l);
 
 /* child.c */
 /* End the child *pid (0 = none) at once, SIGKILL and reaped, and remove its child watch *watch;

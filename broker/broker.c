@@ -591,6 +591,8 @@ static guint note_time_timer;
 static gboolean check_lease(gpointer data)
 {
 	brk_session_check_lease(data);
+	/* The battery text moves slowly: the same minute tick is enough for the top bar. */
+	brk_session_send_power(data, false);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -695,6 +697,7 @@ struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GEr
 			goto fail;
 	}
 	if (config->kiosk_path && config->kiosk_devices) {
+		b->lid = brk_lid_create(b, NULL);
 		b->kiosk_devices = brk_kiosk_devices_create(b, config->kiosk_card, error);
 		if (!b->kiosk_devices)
 			goto fail;
@@ -721,6 +724,7 @@ void tsr_broker_destroy(struct tsr_broker *b)
 	brk_kiosk_link_destroy(b->kiosk);
 	brk_console_stop(b);
 	brk_kiosk_devices_destroy(b->kiosk_devices);
+	brk_lid_destroy(b->lid);
 	brk_usb_host_destroy(b->usb);
 	tsr_ctl_server_destroy(b->ctl);
 	if (b->domains)

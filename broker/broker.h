@@ -32,6 +32,9 @@ struct tsr_broker_config {
 	 * needs no device group); kiosk_card names the card, NULL: the first KMS card. */
 	bool kiosk_devices;
 	const char *kiosk_card;
+	/* Where sysfs is ("/sys" when NULL): the backlight the brightness keys set and the
+	 * battery shown in the top bar; a test points it at a fake tree. */
+	const char *sys_root;
 	const char *viewer_path; /* tessera-viewer; NULL = from PATH/libexec */
 	/* tessera-console, started for the kiosk when policy turns it on: the program (NULL: the
 	 * installed one), its socket (NULL: RUN/console.sock), the user it drops to (NULL: its

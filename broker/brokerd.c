@@ -42,7 +42,7 @@ static gboolean on_hup(gpointer data)
 /* Everything the command line says, as parsed. */
 struct options {
 	char *state_dir, *run_dir, *policy_dir, *log_level, *logout;
-	char *kiosk, *kiosk_user, *kiosk_vt, *kiosk_card, *viewer;
+	char *kiosk, *kiosk_user, *kiosk_vt, *kiosk_card, *viewer, *sys_root;
 	char *console, *console_socket, *console_user, *console_owner;
 	char *sysfs, *devfs, *vcard, *vcard_certs;
 	char *testdomain, *qemu, *qemu_img, *kernel, *initrd, *ovmf_code, *ovmf_vars, *accel, *xl;
@@ -60,6 +60,7 @@ static void options_clear(struct options *o)
 	g_free(o->kiosk_user);
 	g_free(o->kiosk_vt);
 	g_free(o->kiosk_card);
+	g_free(o->sys_root);
 	g_free(o->viewer);
 	g_free(o->console);
 	g_free(o->console_socket);
@@ -110,6 +111,8 @@ static int parse_options(struct options *o, int *argc, char ***argv)
 		{ "kiosk-card", 0, 0, G_OPTION_ARG_FILENAME, &o->kiosk_card,
 		  "With --kiosk-devices: the card to lend (default: the first KMS card)",
 		  "/dev/dri/cardN" },
+		{ "sys-root", 0, 0, G_OPTION_ARG_FILENAME, &o->sys_root,
+		  "Where sysfs is, for the backlight and the battery (default /sys; tests)", "DIR" },
 		{ "no-kiosk", 0, 0, G_OPTION_ARG_NONE, &o->no_kiosk,
 		  "Run without a kiosk (control socket only)", NULL },
 		{ "console", 0, 0, G_OPTION_ARG_FILENAME, &o->console,
@@ -237,6 +240,7 @@ static int broker_config(const struct options *o, struct tsr_broker_config *cfg,
 	cfg->kiosk_user = o->kiosk_user;
 	cfg->kiosk_devices = o->kiosk_devices || o->kiosk_card;
 	cfg->kiosk_card = o->kiosk_card;
+	cfg->sys_root = o->sys_root;
 	cfg->viewer_path = o->viewer;
 	cfg->console_path = o->console;
 	cfg->console_socket = o->console_socket;

@@ -121,6 +121,8 @@ static struct lent *open_evdev(struct brk_kiosk_devices *d, const char *node)
 		tsr_warn("kiosk devices: cannot open %s: %s", node, g_strerror(errno));
 		return NULL;
 	}
+	if (brk_lid_take(d->b->lid, fd, node))
+		return NULL; /* the broker's own: the lid locks without the kiosk */
 	l = g_new0(struct lent, 1);
 	l->id = d->next_id++;
 	if (d->next_id == 0)
@@ -153,7 +155,8 @@ static gboolean on_uevent(int fd, GIOCondition cond, gpointer data)
 			udev_device_unref(ud);
 			continue;
 		}
-		if (strcmp(action, "add") == 0 && !find_node(d, node)) {
+		if (strcmp(action, "add") == 0 && !find_node(d, node) &&
+		    !brk_lid_has(d->b->lid, node)) {
 			l = open_evdev(d, node);
 			if (l && send_device(d, l->id, TSR_KIOSK_DEVICE_EVDEV, TSR_KIOSK_DEVICE_ADD,
 					     l->node, l->fd))
@@ -268,7 +271,8 @@ void brk_kiosk_devices_lend(struct brk_kiosk_devices *d)
 			struct udev_device *ud =
 				udev_device_new_from_syspath(d->udev, udev_list_entry_get_name(e));
 			const char *node = ud ? udev_device_get_devnode(ud) : NULL;
-			if (is_event_node(node) && !find_node(d, node))
+			if (is_event_node(node) && !find_node(d, node) &&
+			    !brk_lid_has(d->b->lid, node))
 				open_evdev(d, node);
 			if (ud)
 				udev_device_unref(ud);

@@ -14,7 +14,9 @@ broker_libtsr_broker_a_SOURCES = \
 	broker/owned-dir.c broker/owned-dir.h \
 	broker/secret.c broker/secret.h \
 	broker/auth.c broker/auth.h \
-	broker/devices.c broker/devices.h
+	broker/devices.c broker/devices.h \
+	broker/backlight.c broker/backlight.h \
+	broker/power-supply.c broker/power-supply.h
 
 BROKER_UNIT_TESTS = \
 	tests/unit/broker-control-proto-test \
@@ -22,7 +24,9 @@ BROKER_UNIT_TESTS = \
 	tests/unit/broker-audit-test \
 	tests/unit/broker-journal-test \
 	tests/unit/broker-auth-test \
-	tests/unit/broker-devices-test
+	tests/unit/broker-devices-test \
+	tests/unit/broker-backlight-test \
+	tests/unit/broker-power-supply-test
 UNIT_TESTS += $(BROKER_UNIT_TESTS)
 check_PROGRAMS += $(BROKER_UNIT_TESTS)
 tests_unit_broker_control_proto_test_CFLAGS = $(BROKER_CFLAGS)
@@ -37,6 +41,12 @@ tests_unit_broker_auth_test_CFLAGS = $(BROKER_CFLAGS)
 tests_unit_broker_auth_test_LDADD = $(BROKER_LIBS)
 tests_unit_broker_devices_test_CFLAGS = $(BROKER_CFLAGS)
 tests_unit_broker_devices_test_LDADD = $(BROKER_LIBS)
+tests_unit_broker_backlight_test_SOURCES = tests/unit/broker-backlight-test.c $(TEST_TREE)
+tests_unit_broker_backlight_test_CFLAGS = $(BROKER_CFLAGS)
+tests_unit_broker_backlight_test_LDADD = $(BROKER_LIBS)
+tests_unit_broker_power_supply_test_SOURCES = tests/unit/broker-power-supply-test.c $(TEST_TREE)
+tests_unit_broker_power_supply_test_CFLAGS = $(BROKER_CFLAGS)
+tests_unit_broker_power_supply_test_LDADD = $(BROKER_LIBS)
 
 # The daemon's parts, linked into tessera-brokerd and the integration tests.
 noinst_LIBRARIES += broker/libtsr-brokerd.a
@@ -46,6 +56,7 @@ broker_libtsr_brokerd_a_SOURCES = \
 	broker/session.c \
 	broker/kiosk-link.c \
 	broker/kiosk-devices.c \
+	broker/lid.c \
 	broker/kiosk-cgroup.c \
 	broker/child.c \
 	broker/console.c \

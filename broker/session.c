@@ -5,6 +5,8 @@
  * kiosk only ever learns what the logged-in user may see. */
 #include "config.h"
 #include "broker/broker-private.h"
+#include "broker/backlight.h"
+#include "broker/power-supply.h"
 #include "broker/secret.h"
 #include "common/log.h"
 #include "policy/state.h"
@@ -179,6 +181,25 @@ static void set_session(struct tsr_broker *b, enum session_state s, const char *
 		brk_usb_host_lock_changed(b->usb);
 }
 
+void brk_session_send_power(struct tsr_broker *b, bool force)
+{
+	struct tsr_kiosk_power m = { 0 };
+	struct brk_power_status st;
+
+	if (brk_power_supply_read(b->cfg.sys_root ? b->cfg.sys_root : "/sys", &st))
+		brk_power_supply_text(&st, m.text, sizeof(m.text));
+	if (!force && strcmp(m.text, b->power_text) == 0)
+		return;
+	g_strlcpy(b->power_text, m.text, sizeof(b->power_text));
+	brk_kiosk_send(b, &m, TSR_KIOSK_POWER, -1);
+}
+
+void brk_session_lock(struct tsr_broker *b, const char *why)
+{
+	if (b->session == SESSION_ACTIVE)
+		set_session(b, SESSION_LOCKED, why);
+}
+
 void brk_session_on_kiosk_start(struct tsr_broker *b)
 {
 	/* Every kiosk that starts is locked: a kiosk that crashed or was replaced never comes
@@ -187,6 +208,7 @@ void brk_session_on_kiosk_start(struct tsr_broker *b)
 		set_session(b, SESSION_LOCKED, "kiosk (re)started");
 	send_settings(b);
 	send_session(b);
+	brk_session_send_power(b, true);
 }
 
 static void lease_notice(struct tsr_broker *b)
@@ -305,6 +327,8 @@ static void auth_checked(enum tsr_auth_result r, int64_t retry, void *data)
 	}
 	set_session(b, SESSION_ACTIVE, unlock ? "unlocked" : "logged in");
 	reply(b, a->seq, TSR_KIOSK_OK, 0, -1, "Welcome.");
+	if (unlock)
+		brk_lid_unlocked(b->lid);
 	lease_notice(b);
 	if (!unlock)
 		brk_preload_all(b, "login");
@@ -533,6 +557,22 @@ void brk_session_handle(struct tsr_broker *b, const void *msg, size_t len)
 		const char *text = "";
 		enum tsr_kiosk_status st = brk_clipboard_report(b, msg, &text);
 		reply(b, rq->seq, st, 0, -1, "%s", text);
+		return;
+	}
+	case TSR_KIOSK_BRIGHTNESS: {
+		/* A key on the laptop, in any session state (the lock screen too). */
+		const struct tsr_kiosk_brightness *m = msg;
+		g_autoptr(GError) e = NULL;
+		long now = 0;
+		if (!brk_backlight_step(b->cfg.sys_root ? b->cfg.sys_root : "/sys", m->step, &now,
+					&e)) {
+			tsr_info("brightness key: %s", e->message);
+			reply(b, m->seq, TSR_KIOSK_E_FAILED, 0, -1, "This laptop has no backlight "
+			      "the brightness keys can set.");
+			return;
+		}
+		tsr_info("brightness key: backlight now %ld", now);
+		reply(b, m->seq, TSR_KIOSK_OK, 0, -1, "%s", "");
 		return;
 	}
 	default:

@@ -65,3 +65,25 @@ bool tsr_input_hotkeys_is_prefix(const struct tsr_policy_hotkeys *h, unsigned mo
 	       prefix_of(&h->output_left, mods) || prefix_of(&h->output_right, mods) ||
 	       (h->focus_mods && (mods & ~h->focus_mods) == 0);
 }
+
+int tsr_input_hardware_key(uint16_t code, int *arg)
+{
+	static const struct {
+		uint16_t code;
+		int action, arg;
+	} keys[] = {
+		{ KEY_BRIGHTNESSUP, TSR_INPUT_ACTION_BRIGHTNESS, 1 },
+		{ KEY_BRIGHTNESSDOWN, TSR_INPUT_ACTION_BRIGHTNESS, -1 },
+		{ KEY_VOLUMEUP, TSR_INPUT_ACTION_VOLUME, 1 },
+		{ KEY_VOLUMEDOWN, TSR_INPUT_ACTION_VOLUME, -1 },
+		{ KEY_MUTE, TSR_INPUT_ACTION_VOLUME, 0 },
+	};
+
+	*arg = 0;
+	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
+		if (keys[i].code == code) {
+			*arg = keys[i].arg;
+			return keys[i].action;
+		}
+	return 0;
+}

@@ -18,6 +18,10 @@
  * least its modifiers held, so a stuck or extra modifier can never keep the user out. */
 int tsr_input_hotkeys_match(const struct tsr_policy_hotkeys *hotkeys, unsigned mods,
 			    uint16_t code, int *arg);
+/* Is code one of the laptop's hardware keys (brightness, volume, mute)? Returns the action
+ * (TSR_INPUT_ACTION_BRIGHTNESS or _VOLUME) with its argument in *arg, or 0. These are dom0's: the
+ * router reports them and never forwards them. */
+int tsr_input_hardware_key(uint16_t code, int *arg);
 /* Could held modifiers `mods` still become a hotkey with one more key (or more modifiers)? */
 bool tsr_input_hotkeys_is_prefix(const struct tsr_policy_hotkeys *hotkeys, unsigned mods);
 

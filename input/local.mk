@@ -42,3 +42,5 @@ tests_system_tsr_input_probe_LDADD = $(INPUT_LIBS)
 SYSTEM_TESTS += tests/system/input-grab-test.sh
 # The real kiosk (under tessera-brokerd, on DRM/KMS) with the virtio and a uinput keyboard.
 SYSTEM_TESTS += tests/system/kiosk-input-test.sh
+# The lid switch (kept by the broker) and the laptop's hardware keys (never reach a domain).
+SYSTEM_TESTS += tests/system/kiosk-lid-test.sh

@@ -305,6 +305,16 @@ static void key_down(struct tsr_input_router *r, uint32_t source, uint16_t code)
 				  .state = KEY_PENDING, .target = TARGET_NONE };
 	guint i = r->pressed->len;
 
+	int arg;
+	int hardware = tsr_input_hardware_key(code, &arg);
+	if (hardware) {
+		/* dom0's: swallowed until released; held-back modifiers go on as typed. */
+		nk.state = KEY_EATEN;
+		g_array_append_val(r->pressed, nk);
+		flush_pending(r);
+		fire(r, hardware, arg, source);
+		return;
+	}
 	g_array_append_val(r->pressed, nk);
 	if (nk.mod) {
 		if (tsr_input_hotkeys_is_prefix(r->hotkeys, held_mods(r)))
@@ -312,7 +322,6 @@ static void key_down(struct tsr_input_router *r, uint32_t source, uint16_t code)
 		flush_pending(r); /* includes this one, last */
 		return;
 	}
-	int arg;
 	int action = tsr_input_hotkeys_match(r->hotkeys, held_mods(r), code, &arg);
 	if (action) {
 		for (guint j = 0; j < r->pressed->len; j++) {

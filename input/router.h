@@ -109,6 +109,10 @@ enum tsr_input_action {
 	TSR_INPUT_ACTION_CLIPBOARD_PASTE = 8, /* hotkey: dom0's text to the focused domain */
 	/* hotkey: the focused domain to the next output, arg = -1 (left) or +1 (right) */
 	TSR_INPUT_ACTION_MOVE_OUTPUT = 9,
+	/* The laptop's hardware keys are dom0's, with or without modifiers, in every state, and
+	 * never reach a domain (tsr_input_hardware_key). */
+	TSR_INPUT_ACTION_BRIGHTNESS = 10,  /* arg +1 (brighter) or -1 (darker) */
+	TSR_INPUT_ACTION_VOLUME = 11,      /* arg +1, -1, or 0 for mute */
 };
 
 /* A key for the trusted UI (kiosk grab or no focused domain). keysym and utf8 are filled in

@@ -51,6 +51,7 @@ struct kiosk {
 	struct tsr_policy_hotkeys settings_hotkeys; /* as SETTINGS gave them */
 	struct tsr_input_text *text;
 	struct tsr_input_devices *devices;
+	char power_text[TSR_KIOSK_POWER_TEXT_SIZE]; /* the broker's battery text, "" for none */
 	struct tsr_kiosk_targets targets;
 	guint tick, clock_timer, broker_watch;
 
@@ -354,10 +355,12 @@ static void on_broker_lost(void *data, const char *why)
 	g_main_loop_quit(k->loop);
 }
 
+static void on_power(void *data, const char *text);
+
 static const struct tsr_session_hooks session_hooks = {
 	.changed = on_changed, .viewer = on_viewer, .hide = on_hide, .settings = on_settings,
 	.device = on_device, .console = on_console, .clipboard = on_clipboard,
-	.broker_lost = on_broker_lost,
+	.broker_lost = on_broker_lost, .power = on_power,
 };
 
 static void on_first_frame(void *data, const char *domain)
@@ -542,20 +545,35 @@ static void sync_all(struct kiosk *k)
 		k->tick = g_timeout_add((guint)MIN(next / 1000 + 1, 60000), on_tick, k);
 }
 
+/* The clock slot of the top bar: the battery text (when the laptop has one) beside the time. */
 static void set_clock(struct kiosk *k)
 {
-	char text[32];
+	char time_text[32];
 	time_t t = time(NULL);
 	struct tm tm;
+	g_autofree char *text = NULL;
 
 	if (k->o->clock_text)
-		g_strlcpy(text, k->o->clock_text, sizeof(text));
+		g_strlcpy(time_text, k->o->clock_text, sizeof(time_text));
 	else if (localtime_r(&t, &tm))
-		strftime(text, sizeof(text), "%H:%M", &tm);
+		strftime(time_text, sizeof(time_text), "%H:%M", &tm);
 	else
-		g_strlcpy(text, "--:--", sizeof(text));
+		g_strlcpy(time_text, "--:--", sizeof(time_text));
+	text = k->power_text[0] ? g_strdup_printf("%s   %s", k->power_text, time_text)
+				: g_strdup(time_text);
 	if (!tsr_scene_set_clock(k->scene, text, NULL))
 		tsr_warn("clock text refused");
+}
+
+static void on_power(void *data, const char *text)
+{
+	struct kiosk *k = data;
+
+	if (strcmp(k->power_text, text) == 0)
+		return;
+	g_strlcpy(k->power_text, text, sizeof(k->power_text));
+	tsr_info("top bar: power '%s'", text);
+	set_clock(k);
 }
 
 static gboolean on_clock(gpointer data)

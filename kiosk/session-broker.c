@@ -70,6 +70,13 @@ uint32_t kss_send_domain_request(struct tsr_session *s, uint16_t type, const cha
 	return kss_send_request(s, &r, type, name);
 }
 
+bool kss_brightness(struct tsr_session *s, int step)
+{
+	struct tsr_kiosk_brightness m = { .step = step > 0 ? 1 : -1 };
+
+	return kss_send_request(s, &m, TSR_KIOSK_BRIGHTNESS, NULL) != 0;
+}
+
 static void on_settings(struct tsr_session *s, const struct tsr_kiosk_settings *m)
 {
 	bool was = s->requires_sas;
@@ -341,6 +348,7 @@ static void on_reply(struct tsr_session *s, const struct tsr_kiosk_reply *m, int
 	case TSR_KIOSK_LOGOUT:
 	case TSR_KIOSK_FOCUS:
 	case TSR_KIOSK_CLIPBOARD_AUDIT:
+	case TSR_KIOSK_BRIGHTNESS:
 		if (m->status != TSR_KIOSK_OK) {
 			tsr_warn("broker refused request %u: %s", p.type,
 				 m->message[0] ? m->message : status_text(m->status));
@@ -416,6 +424,10 @@ static void handle(struct tsr_session *s, const void *buf, size_t len, int fd)
 	case TSR_KIOSK_CLIPBOARD:
 		if (s->hooks.clipboard)
 			s->hooks.clipboard(s->data, buf);
+		break;
+	case TSR_KIOSK_POWER:
+		if (s->hooks.power)
+			s->hooks.power(s->data, ((const struct tsr_kiosk_power *)buf)->text);
 		break;
 	default:
 		kss_lost(s, "a message type the kiosk does not know");

@@ -96,6 +96,8 @@ int64_t kss_now(const struct tsr_session *s);
 uint32_t kss_send_domain_request(struct tsr_session *s, uint16_t type, const char *name);
 uint32_t kss_send_request(struct tsr_session *s, void *msg, uint16_t type, const char *domain);
 uint32_t kss_send_simple(struct tsr_session *s, uint16_t type);
+/* A brightness key (step +1 or -1): ask the broker, which owns the backlight. */
+bool kss_brightness(struct tsr_session *s, int step);
 void kss_set_message(struct tsr_session *s, bool error, const char *fmt, ...)
 	G_GNUC_PRINTF(3, 4);
 void kss_to_locked(struct tsr_session *s);

@@ -335,6 +335,14 @@ bool tsr_session_action(struct tsr_session *s, enum tsr_input_action action, int
 		/* Where a domain is shown is the outputs' business (kiosk/placement.h), not the
 		 * session's. */
 		return false;
+	case TSR_INPUT_ACTION_BRIGHTNESS:
+		/* The broker owns the backlight; the kiosk only asks (kss_brightness), and only
+		 * for the laptop's own keys. */
+		return origin == TSR_KIOSK_ORIGIN_LOCAL && kss_brightness(s, arg);
+	case TSR_INPUT_ACTION_VOLUME:
+		/* dom0 has no audio and the domains' is not passed through yet: the volume keys
+		 * are swallowed by the router and do nothing (doc/user-guide.md). */
+		return false;
 	}
 	return false;
 }

@@ -88,6 +88,8 @@ struct tsr_session_hooks {
 	void (*console)(void *data, int fd);
 	/* Policy's [clipboard] from the broker (CLIPBOARD). Optional. */
 	void (*clipboard)(void *data, const struct tsr_kiosk_clipboard *clipboard);
+	/* The battery text for the top bar changed (POWER; "" for none). Optional. */
+	void (*power)(void *data, const char *text);
 	/* The broker link broke (closed, or a message failed its checks); the kiosk should exit
 	 * so the broker restarts it, locked. */
 	void (*broker_lost)(void *data, const char *why);

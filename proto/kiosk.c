@@ -23,6 +23,8 @@ _Static_assert(sizeof(struct tsr_kiosk_device) == 144, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_console) == 16, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_clipboard) == 3136, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_clipboard_audit) == 216, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_brightness) == 16, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_power) == 80, "layout");
 _Static_assert(TSR_KIOSK_MSG_MAX <= TSR_FRAME_MAX, "fits a frame");
 
 size_t tsr_kiosk_msg_size(uint16_t type)
@@ -40,6 +42,8 @@ size_t tsr_kiosk_msg_size(uint16_t type)
 	case TSR_KIOSK_FOCUS:
 	case TSR_KIOSK_RESTART_VIEWER:
 		return sizeof(struct tsr_kiosk_domain_request);
+	case TSR_KIOSK_BRIGHTNESS:
+		return sizeof(struct tsr_kiosk_brightness);
 	case TSR_KIOSK_REPLY:
 		return sizeof(struct tsr_kiosk_reply);
 	case TSR_KIOSK_DOMAIN:
@@ -58,13 +62,15 @@ size_t tsr_kiosk_msg_size(uint16_t type)
 		return sizeof(struct tsr_kiosk_clipboard);
 	case TSR_KIOSK_CLIPBOARD_AUDIT:
 		return sizeof(struct tsr_kiosk_clipboard_audit);
+	case TSR_KIOSK_POWER:
+		return sizeof(struct tsr_kiosk_power);
 	}
 	return 0;
 }
 
 bool tsr_kiosk_is_request(uint16_t type)
 {
-	return type >= TSR_KIOSK_LOGIN && type <= TSR_KIOSK_CLIPBOARD_AUDIT;
+	return type >= TSR_KIOSK_LOGIN && type <= TSR_KIOSK_BRIGHTNESS;
 }
 
 const char *tsr_kiosk_clipboard_event_name(uint32_t event)
@@ -354,6 +360,12 @@ static const char *check_body(const void *buf, uint16_t type)
 	case TSR_KIOSK_FOCUS:
 	case TSR_KIOSK_RESTART_VIEWER:
 		return check_domain_request(buf, type);
+	case TSR_KIOSK_BRIGHTNESS: {
+		const struct tsr_kiosk_brightness *m = buf;
+		if (m->seq == 0)
+			return "request with seq 0";
+		return m->step == 1 || m->step == -1 ? NULL : "brightness step not +1 or -1";
+	}
 	case TSR_KIOSK_REPLY:
 		return check_reply(buf);
 	case TSR_KIOSK_DOMAIN:
@@ -375,6 +387,12 @@ static const char *check_body(const void *buf, uint16_t type)
 			    sizeof(struct tsr_kiosk_console) - sizeof(struct tsr_frame_header))
 			       ? NULL
 			       : "nonzero reserved field";
+	case TSR_KIOSK_POWER: {
+		const struct tsr_kiosk_power *m = buf;
+		if (!zero(m->reserved, sizeof(m->reserved)))
+			return "nonzero reserved field";
+		return text_ok(m->text, sizeof(m->text)) ? NULL : "bad power text";
+	}
 	}
 	return "unknown message type";
 }

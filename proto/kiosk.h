@@ -51,6 +51,7 @@ enum tsr_kiosk_msg_type {
 	TSR_KIOSK_FOCUS = 8,          /* struct tsr_kiosk_domain_request; "" = the kiosk itself */
 	TSR_KIOSK_RESTART_VIEWER = 9, /* struct tsr_kiosk_domain_request */
 	TSR_KIOSK_CLIPBOARD_AUDIT = 10, /* struct tsr_kiosk_clipboard_audit */
+	TSR_KIOSK_BRIGHTNESS = 11,    /* struct tsr_kiosk_brightness: a brightness key was pressed */
 
 	/* broker -> kiosk */
 	TSR_KIOSK_REPLY = 100,        /* struct tsr_kiosk_reply (+ 1 fd for PICK/RESTART_VIEWER) */
@@ -61,6 +62,7 @@ enum tsr_kiosk_msg_type {
 	TSR_KIOSK_DEVICE = 105,       /* struct tsr_kiosk_device (+ 1 fd when it adds one) */
 	TSR_KIOSK_CONSOLE = 106,      /* struct tsr_kiosk_console + 1 fd: a console's link */
 	TSR_KIOSK_CLIPBOARD = 107,    /* struct tsr_kiosk_clipboard: policy's [clipboard] */
+	TSR_KIOSK_POWER = 108,        /* struct tsr_kiosk_power: battery text for the top bar */
 };
 
 /* Status codes in a reply. */
@@ -145,6 +147,15 @@ struct tsr_kiosk_domain_request {
 	uint32_t reserved;            /* 0 */
 	char domain[TSR_KIOSK_NAME_SIZE];
 	uint8_t pad[3];               /* 0 */
+};
+
+/* The kiosk only asks: the broker owns the backlight (sysfs) and answers OK, or E_FAILED when
+ * the laptop has none it can set. Allowed in every session state (the keys work on the lock
+ * screen too). */
+struct tsr_kiosk_brightness {
+	struct tsr_frame_header h;
+	uint32_t seq;
+	int32_t step;                 /* +1 brighter, -1 darker; nothing else */
 };
 
 struct tsr_kiosk_reply {
@@ -298,6 +309,16 @@ struct tsr_kiosk_clipboard_audit {
 /* Names of the enums above, as the audit lines write them; NULL when out of range. */
 const char *tsr_kiosk_clipboard_event_name(uint32_t event);
 const char *tsr_kiosk_clipboard_reason_name(uint32_t reason);
+
+/* The battery and AC state as the top bar shows it ("Battery 73%, charging"), read by the
+ * broker from sysfs (the kiosk opens nothing there); "" when the laptop has neither. Sent when
+ * a kiosk starts and whenever the text changes. */
+#define TSR_KIOSK_POWER_TEXT_SIZE 64
+struct tsr_kiosk_power {
+	struct tsr_frame_header h;
+	uint32_t reserved[2];         /* 0 */
+	char text[TSR_KIOSK_POWER_TEXT_SIZE];
+};
 
 /* The largest message either side sends (receive buffers are this big). */
 #define TSR_KIOSK_MSG_MAX sizeof(struct tsr_kiosk_clipboard)

@@ -139,6 +139,9 @@ static void from_broker(int bfd)
 	case TSR_KIOSK_CONSOLE:
 		out("console fd=%s", describe_fd(nfds ? fds[0] : -1, fdbuf, sizeof(fdbuf)));
 		break;
+	case TSR_KIOSK_POWER:
+		out("power text=%s", ((const struct tsr_kiosk_power *)(const void *)buf)->text);
+		break;
 	case TSR_KIOSK_DEVICE: {
 		const struct tsr_kiosk_device *m = (const void *)buf;
 		out("device id=%u kind=%u action=%u node=%s fd=%s", m->id, m->kind, m->action,

@@ -52,7 +52,9 @@ static const char usage_text[] =
 	"  Create a uinput keyboard called NAME and run the commands on stdin, one per line:\n"
 	"  down|up|tap KEY_X; wait FILE LINE (until FILE holds LINE, 60 s at most); kill PID\n"
 	"  (SIGKILL, returns once it has exited); echo TEXT (to stdout). It prints UINPUT-READY NAME\n"
-	"  once the device exists; EOF removes it.\n";
+	"  once the device exists; EOF removes it. It also has the brightness and volume keys.\n"
+	"       tsr-input-probe lid NAME\n"
+	"  The same with a uinput lid switch (SW_LID only): 'lid close|open' instead of keys.\n";
 
 /* watch DIR PREFIX: the guest's way to wait for files (the kiosk's screenshots) without
  * polling. */
@@ -143,16 +145,33 @@ static bool emit_key(struct libevdev_uinput *ui, int code, int value)
 	       libevdev_uinput_write_event(ui, EV_SYN, SYN_REPORT, 0) == 0;
 }
 
-static int cmd_keyboard(const char *name)
+static bool emit_lid(struct libevdev_uinput *ui, const char *arg)
+{
+	int value = !g_strcmp0(arg, "close") ? 1 : !g_strcmp0(arg, "open") ? 0 : -1;
+	return value >= 0 && libevdev_uinput_write_event(ui, EV_SW, SW_LID, value) == 0 &&
+	       libevdev_uinput_write_event(ui, EV_SYN, SYN_REPORT, 0) == 0;
+}
+
+/* A keyboard (the typing keys and the laptop's brightness and volume keys), or with lid a lid
+ * switch only (SW_LID), as a laptop's ACPI lid device is. */
+static int cmd_keyboard(const char *name, bool lid)
 {
 	struct libevdev *d = libevdev_new();
 	struct libevdev_uinput *ui = NULL;
 	char line[512];
 	int status = 0;
 
+	static const unsigned laptop_keys[] = { KEY_MUTE, KEY_VOLUMEDOWN, KEY_VOLUMEUP,
+						KEY_BRIGHTNESSDOWN, KEY_BRIGHTNESSUP };
 	libevdev_set_name(d, name);
-	for (unsigned c = KEY_ESC; c <= KEY_SPACE; c++)
-		libevdev_enable_event_code(d, EV_KEY, c, NULL);
+	if (lid) {
+		libevdev_enable_event_code(d, EV_SW, SW_LID, NULL);
+	} else {
+		for (unsigned c = KEY_ESC; c <= KEY_SPACE; c++)
+			libevdev_enable_event_code(d, EV_KEY, c, NULL);
+		for (size_t i = 0; i < G_N_ELEMENTS(laptop_keys); i++)
+			libevdev_enable_event_code(d, EV_KEY, laptop_keys[i], NULL);
+	}
 	int rc = libevdev_uinput_create_from_device(d, LIBEVDEV_UINPUT_OPEN_MANAGED, &ui);
 	if (rc < 0) {
 		printf("TSR-FAIL cannot create a uinput keyboard: %s\n", strerror(-rc));
@@ -171,6 +190,8 @@ static int cmd_keyboard(const char *name)
 			if (code < 0 || (strcmp(line, "up") && !emit_key(ui, code, 1)) ||
 			    (strcmp(line, "down") && !emit_key(ui, code, 0)))
 				status = 1;
+		} else if (!strcmp(line, "lid") && lid) {
+			status = emit_lid(ui, arg) ? 0 : 1;
 		} else if (!strcmp(line, "echo")) {
 			printf("%s\n", arg ? arg : "");
 		} else if (!strcmp(line, "wait") && arg && strchr(arg, ' ')) {
@@ -341,7 +362,9 @@ int main(int argc, char **argv)
 	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "watch"))
 		return cmd_watch(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	if (argc == 3 && !strcmp(argv[1], "keyboard"))
-		return cmd_keyboard(argv[2]);
+		return cmd_keyboard(argv[2], false);
+	if (argc == 3 && !strcmp(argv[1], "lid"))
+		return cmd_keyboard(argv[2], true);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help")) {
 			fputs(usage_text, stdout);

@@ -58,13 +58,6 @@ second() {
         grep '^SECOND-READER' "$SYS_OUT.marks" | tr -d '\r' | grep -qx 'SECOND-READER key KEY_Z down '
 }
 sys_check "a second reader of the keyboard got nothing while the kiosk ran, then the z" second
-rec() { grep "^REC $1 " "$SYS_OUT.marks" | tr -d '\r' | sed "s/^REC $1 //"; }
-keys_are() { # DOMAIN WANT
-    sys_wait "^REC $1 " 30 >/dev/null || return 1
-    [ "$(rec "$1")" = "$2" ] && return 0
-    sys_diag "$1 got: $(rec "$1")"
-    return 1
-}
 sys_check "personal got exactly a b c, d e (uinput), h" keys_are personal \
     'key 0x1e down key 0x1e up key 0x30 down key 0x30 up key 0x2e down key 0x2e up key 0x20 down key 0x20 up key 0x12 down key 0x12 up key 0x23 down key 0x23 up '
 sys_check "work got exactly x y z, u v (uinput): no login, hotkey or SAS keys" keys_are work \

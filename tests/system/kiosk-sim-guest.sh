@@ -8,6 +8,8 @@
 # tessera-testdomain, tsr-systest-guest, GUEST_SCRIPT as /test.sh and the options given (the
 # kiosk program, more tools), and boots it with 1 GiB: the test's check "guest boots".
 # screen NAME [SECONDS [N]] waits for the (Nth) "screen NAME" line the kiosk logs.
+# keys_are DOMAIN WANT waits for the guest's "REC DOMAIN KEYS" mark (the keys the testdomain
+# recorded with --record-input) and compares it with WANT.
 . "$TSR_SRCDIR/tests/system/kiosk-sim-policy.sh"
 
 kiosk_sim_boot() {
@@ -25,3 +27,11 @@ kiosk_sim_boot() {
 }
 
 screen() { sys_wait "^LOG: .*: screen $1[[:space:]]*$" "${2:-90}" "${3:-1}" >/dev/null; }
+
+rec() { grep "^REC $1 " "$SYS_OUT.marks" | tr -d '\r' | sed "s/^REC $1 //"; }
+keys_are() { # DOMAIN WANT
+    sys_wait "^REC $1 " 30 >/dev/null || return 1
+    [ "$(rec "$1")" = "$2" ] && return 0
+    sys_diag "$1 got: $(rec "$1")"
+    return 1
+}

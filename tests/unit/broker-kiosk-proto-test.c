@@ -418,6 +418,52 @@ static void test_set_string(void)
 		g_assert_cmpint(f[i], ==, 0);
 }
 
+/* A brightness key: +1 or -1 and nothing else, with a seq, of its exact size. */
+static void test_brightness(void)
+{
+	struct tsr_kiosk_brightness m = { 0 };
+	const char *why = NULL;
+
+	hdr(&m, TSR_KIOSK_BRIGHTNESS);
+	m.seq = 5;
+	m.step = -1;
+	g_assert_cmpint(tsr_kiosk_msg_check(&m, sizeof(m), &why), ==, 0);
+	g_assert_true(tsr_kiosk_is_request(m.h.type));
+	m.step = 1;
+	g_assert_cmpint(tsr_kiosk_msg_check(&m, sizeof(m), &why), ==, 0);
+
+	/* Steps 0 and 100, then seq 0. */
+	for (int32_t step = 0; step <= 200; step += 100) {
+		struct tsr_kiosk_brightness bad = m;
+		bad.step = step < 200 ? step : 1;
+		bad.seq = step < 200 ? m.seq : 0;
+		refused(&bad, sizeof(bad), step < 200 ? "step" : "seq 0");
+	}
+	refused(&m, sizeof(m) - 4, NULL);
+}
+
+/* The battery text: NUL-terminated UTF-8, zero after it and in reserved; never a request. */
+static void test_power(void)
+{
+	struct tsr_kiosk_power m = { 0 };
+
+	hdr(&m, TSR_KIOSK_POWER);
+	tsr_kiosk_set_string(m.text, sizeof(m.text), "Battery 73%, charging");
+	g_assert_cmpint(tsr_kiosk_msg_check(&m, sizeof(m), NULL), ==, 0);
+	g_assert_false(tsr_kiosk_is_request(TSR_KIOSK_POWER));
+	/* Reserved set, no terminator, not UTF-8. */
+	for (int i = 0; i < 3; i++) {
+		struct tsr_kiosk_power bad = m;
+		if (i == 0)
+			bad.reserved[1] = 1;
+		else if (i == 1)
+			memset(bad.text, 'x', sizeof(bad.text));
+		else
+			bad.text[0] = (char)0xff;
+		refused(&bad, sizeof(bad), i == 0 ? "reserved" : "power text");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -428,6 +474,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/broker/kiosk-proto/console", test_console);
 	g_test_add_func("/broker/kiosk-proto/clipboard-policy", test_clipboard_policy);
 	g_test_add_func("/broker/kiosk-proto/clipboard-audit", test_clipboard_audit);
+	g_test_add_func("/broker/kiosk-proto/backlight-brightness-request", test_brightness);
+	g_test_add_func("/broker/kiosk-proto/battery-power-text", test_power);
 	g_test_add_func("/broker/kiosk-proto/set-string-utf8", test_set_string);
 	return g_test_run();
 }

@@ -95,7 +95,7 @@ static void s_action(void *ud, enum tsr_input_action a, int arg, uint32_t source
 {
 	struct player *p = ud;
 	static const char *names[] = { "?", "focus-slot", "focus-domain", "cycle", "lock", "sas",
-				       "layout" };
+				       "layout", "copy", "paste", "move-output", "brightness", "volume" };
 	(void)source;
 	g_ptr_array_add(p->out, g_strdup_printf("action %s %d", names[a], arg));
 	switch (a) {

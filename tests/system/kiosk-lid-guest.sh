@@ -1,0 +1,73 @@
+# tests/system/kiosk-lid-guest.sh: guest side of kiosk-lid-test.sh (runs as /test.sh).
+# tessera-brokerd with two sim domains starts tessera-kiosk on DRM/KMS with the devices it lent
+# (as kiosk-drm-guest.sh), with --sys-root on a fake sysfs: a raw backlight at 50 of 100 and
+# a battery at 73% without AC. Before it starts, two uinput devices exist: a keyboard that also has
+# the laptop's brightness and volume keys, and a lid switch (SW_LID only), which the broker must
+# keep for itself. Once the personal domain is on screen, the keyboard presses brightness up
+# twice and down once, volume up and mute, then types a; once the domain recorded the a, the lid closes. The
+# host waits for the lock screen; then the domains' recorded keys go to the host as "REC NAME KEYS"
+# and the fake backlight's value as "BACKLIGHT N".
+. /lib/systest.sh
+set -u
+mkdir -p /tmp/state /tmp/run
+chmod 755 /tmp /tmp/state /tmp/run
+for f in log done keys lid ready; do rm -f /tmp/$f.fifo && mkfifo /tmp/$f.fifo; done
+# A device's first line (UINPUT-READY NAME) says it exists; the rest go to the host as marks.
+uinput() { # KIND NAME FIFO
+    tsr-input-probe "$1" "$2" <"$3" | {
+        IFS= read -r first && echo "$first" >/tmp/ready.fifo
+        while IFS= read -r line; do mark "$line"; done
+    } &
+}
+uinput keyboard tsr-laptop-keys /tmp/keys.fifo
+exec 4>/tmp/keys.fifo
+read -r ready </tmp/ready.fifo
+uinput lid tsr-lid /tmp/lid.fifo
+exec 5>/tmp/lid.fifo
+read -r ready2 </tmp/ready.fifo
+[ "$ready $ready2" = "UINPUT-READY tsr-laptop-keys UINPUT-READY tsr-lid" ] ||
+    { mark TSR-FAIL uinput devices: "$ready" "$ready2"; exit 1; }
+chmod 600 /dev/dri/card* /dev/input/event* || { mark TSR-FAIL cannot make the devices root-only; exit 1; }
+
+sys=/tmp/sys/class
+mkdir -p $sys/backlight/tsr_backlight $sys/power_supply/BAT0 $sys/power_supply/AC
+printf raw >$sys/backlight/tsr_backlight/type
+printf 100 >$sys/backlight/tsr_backlight/max_brightness
+printf 50 >$sys/backlight/tsr_backlight/brightness
+printf '%s\n' Battery >$sys/power_supply/BAT0/type
+printf '%s\n' 73 >$sys/power_supply/BAT0/capacity
+printf '%s\n' Discharging >$sys/power_supply/BAT0/status
+printf '%s\n' Mains >$sys/power_supply/AC/type
+printf '%s\n' 0 >$sys/power_supply/AC/online
+
+rec=/tmp/run/domains
+(while IFS= read -r line; do
+    mark "LOG: $line"
+    case "$line" in
+        *": screen desktop-single-personal")
+            [ -n "${typed:-}" ] && continue
+            typed=1
+            printf '%s\n' "tap KEY_BRIGHTNESSUP" "tap KEY_BRIGHTNESSUP" "tap KEY_BRIGHTNESSDOWN" \
+                "tap KEY_VOLUMEUP" \
+                "tap KEY_MUTE" "tap KEY_A" "wait $rec/personal/input.log key 0x1e up" \
+                "echo KEYS-TYPED" >&4
+            printf '%s\n' "wait $rec/personal/input.log key 0x1e up" "lid close" \
+                "echo LID-CLOSED" >&5 ;;
+        *": screen lock") [ -n "${typed:-}" ] && echo done >/tmp/done.fifo ;;
+    esac
+done </tmp/log.fifo) &
+tessera-brokerd --kiosk=/usr/bin/tessera-kiosk --kiosk-devices --kiosk-user=65534:65534 \
+    --policy-dir=/etc/tsr-kiosk/policy --state-dir=/tmp/state --run-dir=/tmp/run --no-usb \
+    --testdomain=/usr/bin/tessera-testdomain --viewer=/usr/bin/tessera-viewer --no-udev \
+    --sys-root=/tmp/sys \
+    --kiosk-arg=--output=drm --kiosk-arg=--organization=lid-org 2>/tmp/log.fifo &
+broker=$!
+read -r _ </tmp/done.fifo
+for d in personal work; do
+    mark REC $d "$(grep '^key ' "$rec/$d/input.log" 2>/dev/null | tr '\n' ' ')"
+done
+mark BACKLIGHT "$(cat $sys/backlight/tsr_backlight/brightness)"
+exec 4>&- 5>&-
+kill -TERM "$broker"
+wait "$broker"
+exit 0
