@@ -42,10 +42,13 @@ unsigned tsr_input_devices_classify(const void *d)
 		      libevdev_has_event_code(dev, EV_ABS, ABS_Y);
 
 	/* A keyboard types letters or at least Enter and Space; power buttons and lid switches
-	 * do not, and stay with the system. */
-	if (libevdev_has_event_code(dev, EV_KEY, KEY_A) &&
-	    libevdev_has_event_code(dev, EV_KEY, KEY_ENTER) &&
-	    libevdev_has_event_code(dev, EV_KEY, KEY_SPACE))
+	 * do not, and stay with the system. A laptop's brightness keys often come from a device
+	 * of their own (ACPI "Video Bus"): it is taken as a keyboard too, so the router sees them
+	 * (and keeps them in dom0). */
+	if ((libevdev_has_event_code(dev, EV_KEY, KEY_A) &&
+	     libevdev_has_event_code(dev, EV_KEY, KEY_ENTER) &&
+	     libevdev_has_event_code(dev, EV_KEY, KEY_SPACE)) ||
+	    libevdev_has_event_code(dev, EV_KEY, KEY_BRIGHTNESSUP))
 		caps |= TSR_INPUT_CAP_KEYBOARD;
 	if (libevdev_has_event_code(dev, EV_REL, REL_X) && libevdev_has_event_code(dev, EV_REL, REL_Y))
 		caps |= TSR_INPUT_CAP_POINTER;

@@ -40,6 +40,8 @@ static void test_classify(void)
 	static const unsigned power[] = { KEY_POWER };
 	static const unsigned lid_like[] = { KEY_SLEEP, KEY_WAKEUP };
 	static const unsigned media[] = { KEY_VOLUMEUP, KEY_VOLUMEDOWN, KEY_MUTE };
+	static const unsigned video_bus[] = { KEY_BRIGHTNESSUP, KEY_BRIGHTNESSDOWN,
+					      KEY_SWITCHVIDEOMODE, KEY_DISPLAY_OFF };
 	struct {
 		struct libevdev *d;
 		unsigned caps;
@@ -54,6 +56,8 @@ static void test_classify(void)
 		{ make("power button", power, 1, NULL, 0, false, -1), 0 },
 		{ make("sleep button", lid_like, 2, NULL, 0, false, -1), 0 },
 		{ make("media keys", media, 3, NULL, 0, false, -1), 0 },
+		/* The brightness keys' own device: the router must see them to keep them. */
+		{ make("Video Bus", video_bus, 4, NULL, 0, false, -1), TSR_INPUT_CAP_KEYBOARD },
 		{ make("accelerometer", NULL, 0, NULL, 0, true, INPUT_PROP_ACCELEROMETER), 0 },
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
