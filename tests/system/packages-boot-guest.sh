@@ -29,7 +29,9 @@ ctl() { tessera-ctl --timeout 120 "$@"; }
 main_pid() { systemctl show -p MainPID --value tessera-brokerd; }
 domain_is() { ctl domains | awk -v d="$1" -v s="$2" '$1 == d && $2 == s { f = 1 } END { exit !f }'; }
 audit_has() { grep -h -- "$1" /var/lib/tessera/audit/* | grep -q -- "$2"; }
-done_() { echo TSR-DONE; systemctl poweroff --no-block; exit 0; }
+# stage NAME: the guest's uptime as each stage begins, where a slow run's time went.
+stage() { echo "# uptime $(cut -d' ' -f1 /proc/uptime) s: $1"; }
+done_() { stage done; echo TSR-DONE; systemctl poweroff --no-block; exit 0; }
 # journal MATCH...: the broker's unit has a journal entry with all these fields.
 journal() { [ -n "$(journalctl -u tessera-brokerd -o json "$@" | head -1)" ]; }
 # The MESSAGE_IDs of broker/audit-ids.c (doc/broker.md, "Journal").
@@ -38,6 +40,7 @@ id_domain_start=71e17603553649fdb7884cd84fce5c01
 id_domain_stop=624bce601bb24477b9d9e74803369cdb
 
 # --- the broker from its unit ---
+stage "test unit started"
 check "boot: tessera-brokerd.service is active" within 120 systemctl is-active tessera-brokerd
 check "boot: tessera-ctl status answers the packaged broker" within 60 ctl status
 check "boot: the installed policy is loaded (status: serial 1)" sh -c 'tessera-ctl status | grep -q "serial 1 "'
@@ -46,6 +49,7 @@ check "journal: the broker's lines are in journalctl -o json under its unit" sh 
 	 grep -q "\"SYSLOG_IDENTIFIER\" *: *\"tessera-brokerd\""'
 
 # --- a domain across the upgrade ---
+stage "domain start"
 check "domain: tessera-ctl start work" ctl start work
 check "domain: work is running" domain_is work running
 check "journal: domain-start by MESSAGE_ID with TESSERA_DOMAIN=work" \
@@ -55,6 +59,7 @@ check "domain: its QEMU runs as the domain's uid (pid ${qemu:-none})" test -n "$
 [ -n "$qemu" ] || done_
 old=$(main_pid)
 echo "# broker pid $old, QEMU pid $qemu; upgrading"
+stage upgrade
 check "upgrade: dpkg -i the rebuilt packages" dpkg -i --force-confold /root/debs/v2/tessera-laptop_*.deb \
 	/root/debs/v2/tessera-provision_*.deb
 check "upgrade: tessera-laptop is the rebuilt version" \
@@ -70,6 +75,7 @@ check "journal: broker-start twice, before and after the upgrade (MESSAGE_ID)" w
 	"[ \$(journalctl -u tessera-brokerd MESSAGE_ID=$id_broker_start -o cat | wc -l) -ge 2 ]"
 
 # --- apt remove: prerm stops the domain through the broker before the broker goes ---
+stage remove
 check "remove: apt-get remove tessera-laptop" sh -c 'apt-get remove -y tessera-laptop >/tmp/remove.log 2>&1 ||
 	{ cat /tmp/remove.log; exit 1; }'
 check "remove: prerm said it shuts the domains down" grep -q 'shutting the running domains down' /tmp/remove.log
