@@ -57,6 +57,9 @@ awk '{ t = $1; $1 = ""; sub(/^ +/, "") }
 	END { if (what != "") took[what] += t - since; for (w in took) if (took[w] >= 5) print took[w], w }' \
 	"$work/build.log" | sort -rn | while read -r secs what; do echo "# time:   of which $what $secs s"; done
 mkdir -p "$work/v1" && mv "$work"/*.deb "$work"/*.changes "$work"/*.buildinfo "$work/v1/"
+# What they were built from, so tools/build-image --reuse-debs takes them rather than build again.
+. "$src/tools/package-inputs.sh"
+package_inputs_key "$src" >"$work/v1/package-inputs.key"
 
 arch=$(dpkg --print-architecture)
 for p in tessera-laptop_"$version"_"$arch" tessera-provision_"$version"_"$arch" \
