@@ -633,18 +633,23 @@ void bh_usb_add(struct bh *h, const char *sysname, const uint8_t *desc, size_t l
 		unsigned bus, unsigned dev, const char *serial)
 {
 	g_autofree char *dir = g_build_filename(h->sysfs, "bus", "usb", "devices", sysname, NULL);
-	g_autofree char *path = g_build_filename(dir, "descriptors", NULL);
+	/* Made aside and renamed into place, so the device appears whole, as the kernel's does: a
+	 * broker that notices the directory at once must not decide on it and then have its
+	 * authorized file overwritten by the rest of this set-up. */
+	g_autofree char *tmp = g_strdup_printf("%s.new", dir);
+	g_autofree char *path = g_build_filename(tmp, "descriptors", NULL);
 	g_autofree char *b = g_strdup_printf("%u\n", bus), *d = g_strdup_printf("%u\n", dev);
 
-	g_assert_cmpint(g_mkdir_with_parents(dir, 0755), ==, 0);
+	g_assert_cmpint(g_mkdir_with_parents(tmp, 0755), ==, 0);
 	g_assert_true(g_file_set_contents(path, (const char *)desc, (gssize)len, NULL));
-	write_file(dir, "busnum", b);
-	write_file(dir, "devnum", d);
-	write_file(dir, "authorized", "");
+	write_file(tmp, "busnum", b);
+	write_file(tmp, "devnum", d);
+	write_file(tmp, "authorized", "");
 	if (serial) {
 		g_autofree char *s = g_strdup_printf("%s\n", serial);
-		write_file(dir, "serial", s);
+		write_file(tmp, "serial", s);
 	}
+	g_assert_cmpint(rename(tmp, dir), ==, 0);
 }
 
 void bh_usb_remove(struct bh *h, const char *sysname)
