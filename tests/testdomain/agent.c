@@ -149,6 +149,8 @@ static int agent_read(SpiceCharDeviceInstance *sin, uint8_t *buf, int len)
 	struct tsr_td_agent *a = of(sin);
 	guint n = MIN(a->out->len, (guint)len);
 
+	if (n == 0)
+		return 0; /* nothing to give: an empty array may have no data at all */
 	memcpy(buf, a->out->data, n);
 	g_byte_array_remove_range(a->out, 0, n);
 	return (int)n;
