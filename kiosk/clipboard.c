@@ -12,6 +12,8 @@ struct tsr_kiosk_clipboard {
 	uint32_t max_bytes;
 	bool locked;
 	char *waiting;   /* the domain asked to copy, until it answers */
+	guint waiting_timer;
+	unsigned answer_ms;
 	char *source;    /* where the held text came from; NULL when empty */
 	char *text;
 	size_t length;
@@ -26,6 +28,7 @@ struct tsr_kiosk_clipboard *tsr_kiosk_clipboard_create(const struct tsr_kiosk_cl
 
 	c->ops = *ops;
 	c->data = data;
+	c->answer_ms = TSR_KIOSK_CLIPBOARD_ANSWER_MS;
 	tsr_kiosk_clipboard_set_max_bytes(c, max_bytes);
 	return c;
 }
@@ -41,13 +44,25 @@ static void forget_text(struct tsr_kiosk_clipboard *c)
 	c->summary[0] = '\0';
 }
 
+/* No copy is waiting for an answer any more. */
+static void stop_waiting(struct tsr_kiosk_clipboard *c)
+{
+	g_clear_handle_id(&c->waiting_timer, g_source_remove);
+	g_clear_pointer(&c->waiting, g_free);
+}
+
 void tsr_kiosk_clipboard_destroy(struct tsr_kiosk_clipboard *c)
 {
 	if (!c)
 		return;
 	forget_text(c);
-	g_free(c->waiting);
+	stop_waiting(c);
 	g_free(c);
+}
+
+void tsr_kiosk_clipboard_set_answer_ms(struct tsr_kiosk_clipboard *c, unsigned ms)
+{
+	c->answer_ms = ms;
 }
 
 void tsr_kiosk_clipboard_set_max_bytes(struct tsr_kiosk_clipboard *c, uint32_t max_bytes)
@@ -80,6 +95,18 @@ static void audit(struct tsr_kiosk_clipboard *c, const char *event, const char *
 	c->ops.audit(c->data, line, &r);
 }
 
+/* The domain never answered: the user hears so, and a late answer is ignored (the gate in
+ * proto/clipboard.c still takes it as the answer to its request, so it counts as no breach). */
+static gboolean answer_overdue(gpointer data)
+{
+	struct tsr_kiosk_clipboard *c = data;
+
+	c->waiting_timer = 0;
+	notify(c, "Nothing copied: %s did not answer", c->waiting);
+	g_clear_pointer(&c->waiting, g_free);
+	return G_SOURCE_REMOVE;
+}
+
 static void changed(struct tsr_kiosk_clipboard *c)
 {
 	if (c->ops.changed)
@@ -98,8 +125,9 @@ bool tsr_kiosk_clipboard_copy(struct tsr_kiosk_clipboard *c, const char *domain)
 		notify(c, "Cannot copy from %s: its display is not connected", domain);
 		return false;
 	}
-	g_free(c->waiting);
+	stop_waiting(c);
 	c->waiting = g_strdup(domain);
+	c->waiting_timer = g_timeout_add(c->answer_ms, answer_overdue, c);
 	return true;
 }
 
@@ -129,7 +157,7 @@ void tsr_kiosk_clipboard_answer(struct tsr_kiosk_clipboard *c, const char *domai
 {
 	if (a->unasked || !c->waiting || strcmp(c->waiting, domain) != 0 || c->locked)
 		return;
-	g_clear_pointer(&c->waiting, g_free);
+	stop_waiting(c);
 	if (!a->text) {
 		notify(c, "Nothing copied: %s %s", domain, empty_reason(a->reason));
 		return;
@@ -174,7 +202,7 @@ bool tsr_kiosk_clipboard_paste(struct tsr_kiosk_clipboard *c, const char *domain
 
 static void empty(struct tsr_kiosk_clipboard *c, const char *why)
 {
-	g_clear_pointer(&c->waiting, g_free);
+	stop_waiting(c);
 	if (!c->text)
 		return;
 	audit(c, "emptied", NULL, why);
@@ -197,7 +225,7 @@ void tsr_kiosk_clipboard_clear(struct tsr_kiosk_clipboard *c, const char *why)
 void tsr_kiosk_clipboard_domain_gone(struct tsr_kiosk_clipboard *c, const char *domain)
 {
 	if (c->waiting && strcmp(c->waiting, domain) == 0)
-		g_clear_pointer(&c->waiting, g_free);
+		stop_waiting(c);
 	if (c->source && strcmp(c->source, domain) == 0)
 		empty(c, "source-gone");
 }

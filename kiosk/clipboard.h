@@ -54,6 +54,12 @@ struct tsr_kiosk_clipboard *tsr_kiosk_clipboard_create(const struct tsr_kiosk_cl
 void tsr_kiosk_clipboard_destroy(struct tsr_kiosk_clipboard *clipboard);
 void tsr_kiosk_clipboard_set_max_bytes(struct tsr_kiosk_clipboard *clipboard, uint32_t max_bytes);
 
+/* How long a copy waits for the domain's answer before the user is told "Nothing copied: ...
+ * did not answer" (a guest whose agent hangs must not leave the hotkey silent). */
+#define TSR_KIOSK_CLIPBOARD_ANSWER_MS 5000
+/* The wait in milliseconds (tests shorten it). The timer runs on GLib's default main context. */
+void tsr_kiosk_clipboard_set_answer_ms(struct tsr_kiosk_clipboard *clipboard, unsigned ms);
+
 /* The copy hotkey with domain focused (NULL: none). false when nothing was asked (locked, no
  * focus, no viewer); the user is told why. */
 bool tsr_kiosk_clipboard_copy(struct tsr_kiosk_clipboard *clipboard, const char *domain);

@@ -117,6 +117,15 @@ static void on_surface(void *data, const char *domain, uint32_t w, uint32_t h)
 	event("surface %s %ux%u", sh->name, w, h);
 }
 
+/* The domain is on the desktop and its viewer takes input (and clipboard requests). */
+static void on_first_frame(void *data, const char *domain)
+{
+	struct shown *sh = by_name(data, domain);
+
+	if (sh)
+		event("ready %s", sh->name);
+}
+
 static void on_lost(void *data, const char *domain, const char *reason)
 {
 	struct shown *sh = by_name(data, domain);
@@ -139,7 +148,8 @@ static void on_clipboard(void *data, const char *domain, struct tsr_clipboard_an
 }
 
 static const struct tsr_displays_hooks display_hooks = {
-	.surface = on_surface, .lost = on_lost, .clipboard = on_clipboard,
+	.first_frame = on_first_frame, .surface = on_surface, .lost = on_lost,
+	.clipboard = on_clipboard,
 };
 
 /* The clipboard, when the options ask for it: false (and why, logged) if they are refused. */

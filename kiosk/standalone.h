@@ -5,6 +5,7 @@
  * prints one line per event on stdout for tests to wait on (the clipboard's lines are in
  * kiosk/standalone-clipboard.h):
  *   surface NAME WxH            a new surface from NAME's viewer
+ *   ready NAME                  NAME's first frame is shown and its viewer takes input
  *   geometry NAME X Y W H       where NAME's pixels are on the output (after each change)
  *   lost NAME REASON            NAME's display was lost
  *   attached NAME PID           a (new) viewer for NAME is running

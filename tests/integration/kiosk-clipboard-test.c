@@ -40,8 +40,12 @@ static void rig_start(struct rig *r, const char *allow)
 	g_autofree char *a = g_strdup_printf("work:blue:%s", r->work.socket);
 	g_autofree char *b = g_strdup_printf("web:red:%s", r->web.socket);
 	kiosk_start(&r->k, r->dir, "tiled", extra, a, b, NULL);
-	g_free(kiosk_wait(&r->k, "surface work"));
-	g_free(kiosk_wait(&r->k, "surface web"));
+	/* Ready: shown and its viewer connected (a copy before that is refused as not connected). */
+	for (int ready = 0; ready < 2; ready++) {
+		char *line = kiosk_wait(&r->k, "ready ");
+		g_assert_nonnull(line);
+		g_free(line);
+	}
 	r->cmd = open(r->fifo, O_WRONLY | O_CLOEXEC);
 	g_assert_cmpint(r->cmd, >=, 0);
 }

@@ -224,6 +224,32 @@ static void test_unasked_answers_ignored(void)
 	teardown(&w);
 }
 
+/* A domain that never answers: the user is told after the wait, a late answer is not taken,
+ * and an answer in time stops the timer (no "did not answer" after it). */
+static void test_unanswered_copy_ends(void)
+{
+	struct world w;
+	setup(&w);
+	tsr_kiosk_clipboard_set_answer_ms(w.c, 50);
+	g_assert_true(tsr_kiosk_clipboard_copy(w.c, "work"));
+	gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+	while (w.notes->len == 0 && g_get_monotonic_time() < deadline)
+		g_main_context_iteration(NULL, TRUE);
+	g_assert_cmpstr(last(w.notes), ==, "Nothing copied: work did not answer");
+	struct tsr_clipboard_answer a = { .text = g_strdup("late"), .length = 4 };
+	tsr_kiosk_clipboard_answer(w.c, "work", &a);
+	g_assert_null(tsr_kiosk_clipboard_summary(w.c, NULL));
+	g_assert_nonnull(a.text);
+	g_free(a.text);
+	copy(&w, "web", "in time");
+	g_usleep(100 * 1000);
+	while (g_main_context_iteration(NULL, FALSE))
+		;
+	g_assert_cmpuint(w.notes->len, ==, 1);
+	g_assert_cmpstr(tsr_kiosk_clipboard_summary(w.c, NULL), ==, "Clipboard: 7 bytes from web");
+	teardown(&w);
+}
+
 static void test_emptied_on_lock_logout_source_gone(void)
 {
 	struct world w;
@@ -260,6 +286,7 @@ static const struct { const char *path; GTestFunc test; } tests[] = {
 	{"/kiosk-clipboard/policy-refuses-and-wildcard", test_policy_refuses_and_wildcard},
 	{"/kiosk-clipboard/nothing-to-take", test_nothing_to_take},
 	{"/kiosk-clipboard/unasked-answers-ignored", test_unasked_answers_ignored},
+	{"/kiosk-clipboard/unanswered-copy-ends-with-a-notice", test_unanswered_copy_ends},
 	{"/kiosk-clipboard/emptied-on-lock-logout-source-gone",
 	 test_emptied_on_lock_logout_source_gone},
 };
