@@ -12,140 +12,6 @@
 
 G_DEFINE_QUARK(tsr-bundle-error-quark, tsr_bundle_error)
 
-#define FORMAT_ERR(...) g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_FORMAT, __VA_ARGS__)
-
-struct cursor {
-	const char *data;
-	size_t len, pos;
-	const char *what; /* "bundle" or "key set" for messages */
-};
-
-/* The next line without its '\n'; false at end of data or if the line has no '\n'. */
-static bool next_line(struct cursor *c, const char **line, size_t *n)
-{
-	if (c->pos >= c->len)
-		return false;
-	const char *start = c->data + c->pos;
-	const char *nl = memchr(start, '\n', c->len - c->pos);
-	if (!nl)
-		return false;
-	*line = start;
-	*n = (size_t)(nl - start);
-	c->pos += *n + 1;
-	return true;
-}
-
-/* "NAME VALUE" with the given name; *value is a new string. */
-static bool field(struct cursor *c, const char *name, char **value, GError **error)
-{
-	const char *line;
-	size_t n;
-	size_t nl = strlen(name);
-	if (!next_line(c, &line, &n)) {
-		FORMAT_ERR("%s truncated: expected '%s' at byte %zu; fetch it again", c->what, name,
-		           c->pos);
-		return false;
-	}
-	if (n <= nl + 1 || memcmp(line, name, nl) != 0 || line[nl] != ' ') {
-		FORMAT_ERR("%s malformed at byte %zu: expected '%s ...'", c->what,
-		           (size_t)(line - c->data), name);
-		return false;
-	}
-	for (size_t i = nl + 1; i < n; i++)
-		if ((unsigned char)line[i] < 0x21 || (unsigned char)line[i] > 0x7e) {
-			FORMAT_ERR("%s malformed: '%s' has a non-printable or space character",
-			           c->what, name);
-			return false;
-		}
-	*value = g_strndup(line + nl + 1, n - nl - 1);
-	return true;
-}
-
-static bool parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
-	if (!s[0] || strlen(s) > 20 || (s[0] == '0' && s[1]))
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!g_ascii_isdigit(*p))
-			return false;
-	errno = 0;
-	guint64 v = g_ascii_strtoull(s, NULL, 10);
-	if (errno || v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
-static bool field_u64(struct cursor *c, const char *name, uint64_t max, uint64_t *out,
-                      GError **error)
-{
-	char *v = NULL;
-	if (!field(c, name, &v, error))
-		return false;
-	bool ok = parse_u64(v, max, out);
-	if (!ok)
-		FORMAT_ERR("%s malformed: '%s' is not a decimal number up to %" G_GUINT64_FORMAT,
-		           c->what, name, max);
-	g_free(v);
-	return ok;
-}
-
-bool tsr_hex_decode(const char *hex, uint8_t *out, size_t n)
-{
-	if (strlen(hex) != 2 * n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		int hi = g_ascii_xdigit_value(hex[2 * i]), lo = g_ascii_xdigit_value(hex[2 * i + 1]);
-		if (hi < 0 || lo < 0 || g_ascii_isupper(hex[2 * i]) || g_ascii_isupper(hex[2 * i + 1]))
-			return false;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return true;
-}
-
-static bool field_hex(struct cursor *c, const char *name, uint8_t *out, size_t n, GError **error)
-{
-	char *v = NULL;
-	if (!field(c, name, &v, error))
-		return false;
-	bool ok = tsr_hex_decode(v, out, n);
-	if (!ok)
-		FORMAT_ERR("%s malformed: '%s' is not %zu lower-case hex digits", c->what, name, 2 * n);
-	g_free(v);
-	return ok;
-}
-
-static bool field_name(struct cursor *c, const char *name, char **out, GError **error)
-{
-	if (!field(c, name, out, error))
-		return false;
-	if (!tsr_policy_name_ok(*out)) {
-		FORMAT_ERR("%s malformed: '%s' is not a valid name", c->what, name);
-		g_free(*out);
-		*out = NULL;
-		return false;
-	}
-	return true;
-}
-
-static bool peek_is(const struct cursor *c, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	return c->len - c->pos >= n && memcmp(c->data + c->pos, prefix, n) == 0;
-}
-
-static bool expect_context(struct cursor *c, const char *context, GError **error)
-{
-	const char *line;
-	size_t n;
-	if (!next_line(c, &line, &n) || n != strlen(context) || memcmp(line, context, n) != 0) {
-		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_FORMAT,
-		            "not a %s: the first line must be '%s'", c->what, context);
-		return false;
-	}
-	return true;
-}
-
 /* ---- key sets ------------------------------------------------------------------------- */
 
 void tsr_keyset_free(struct tsr_keyset *ks)
@@ -159,58 +25,48 @@ void tsr_keyset_free(struct tsr_keyset *ks)
 	g_free(ks);
 }
 
-static bool add_key(uint8_t (**arr)[TSR_KEY_PUBLIC_BYTES], size_t *n, const uint8_t *key)
-{
-	if (*n >= TSR_KEYSET_KEYS_MAX)
-		return false;
-	*arr = g_realloc(*arr, (*n + 1) * TSR_KEY_PUBLIC_BYTES);
-	memcpy((*arr)[*n], key, TSR_KEY_PUBLIC_BYTES);
-	(*n)++;
-	return true;
-}
-
 struct tsr_keyset *tsr_keyset_parse(const char *data, size_t len, GError **error)
 {
 	if (len > TSR_KEYSET_MAX) {
-		FORMAT_ERR("key set too large (%zu bytes, at most %u)", len, TSR_KEYSET_MAX);
+		TSR_FORMAT_ERR("key set too large (%zu bytes, at most %u)", len, TSR_KEYSET_MAX);
 		return NULL;
 	}
-	struct cursor c = {data, len, 0, "key set"};
+	struct tsr_cursor c = {data, len, 0, "key set"};
 	struct tsr_keyset *ks = g_new0(struct tsr_keyset, 1);
 	uint8_t key[TSR_KEY_PUBLIC_BYTES];
-	if (!expect_context(&c, TSR_KEYSET_CONTEXT, error) ||
-	    !field_name(&c, "organization", &ks->organization, error) ||
-	    !field_u64(&c, "serial", G_MAXINT64, &ks->serial, error) ||
-	    !field_hex(&c, "root", ks->root, sizeof ks->root, error))
+	if (!tsr_cursor_context(&c, TSR_KEYSET_CONTEXT, error) ||
+	    !tsr_cursor_name(&c, "organization", &ks->organization, error) ||
+	    !tsr_cursor_u64(&c, "serial", G_MAXINT64, &ks->serial, error) ||
+	    !tsr_cursor_hex(&c, "root", ks->root, sizeof ks->root, error))
 		goto fail;
-	while (peek_is(&c, "policy-key ")) {
-		if (!field_hex(&c, "policy-key", key, sizeof key, error))
+	while (tsr_cursor_peek(&c, "policy-key ")) {
+		if (!tsr_cursor_hex(&c, "policy-key", key, sizeof key, error))
 			goto fail;
-		if (!add_key(&ks->keys, &ks->n_keys, key)) {
-			FORMAT_ERR("key set lists more than %d policy keys", TSR_KEYSET_KEYS_MAX);
+		if (!tsr_key_list_add(&ks->keys, &ks->n_keys, key)) {
+			TSR_FORMAT_ERR("key set lists more than %d policy keys", TSR_KEYSET_KEYS_MAX);
 			goto fail;
 		}
 	}
-	while (peek_is(&c, "revoked ")) {
-		if (!field_hex(&c, "revoked", key, sizeof key, error))
+	while (tsr_cursor_peek(&c, "revoked ")) {
+		if (!tsr_cursor_hex(&c, "revoked", key, sizeof key, error))
 			goto fail;
-		if (!add_key(&ks->revoked, &ks->n_revoked, key)) {
-			FORMAT_ERR("key set lists more than %d revoked keys", TSR_KEYSET_KEYS_MAX);
+		if (!tsr_key_list_add(&ks->revoked, &ks->n_revoked, key)) {
+			TSR_FORMAT_ERR("key set lists more than %d revoked keys", TSR_KEYSET_KEYS_MAX);
 			goto fail;
 		}
 	}
 	if (ks->n_keys == 0) {
-		FORMAT_ERR("key set has no policy-key");
+		TSR_FORMAT_ERR("key set has no policy-key");
 		goto fail;
 	}
 	ks->signed_len = c.pos;
 	if (c.pos < len) {
-		if (!field_hex(&c, "signature", ks->signature, sizeof ks->signature, error))
+		if (!tsr_cursor_hex(&c, "signature", ks->signature, sizeof ks->signature, error))
 			goto fail;
 		ks->is_signed = true;
 	}
 	if (c.pos != len) {
-		FORMAT_ERR("key set has %zu unexpected bytes after its end", len - c.pos);
+		TSR_FORMAT_ERR("key set has %zu unexpected bytes after its end", len - c.pos);
 		goto fail;
 	}
 	ks->raw = g_memdup2(data, len);
@@ -306,26 +162,14 @@ void tsr_bundle_free(struct tsr_bundle *b)
 	g_free(b);
 }
 
-static bool take_bytes(struct cursor *c, size_t n, const char **out, GError **error)
-{
-	if (c->len - c->pos < n) {
-		FORMAT_ERR("%s truncated: %zu bytes announced, %zu present; fetch it again", c->what, n,
-		           c->len - c->pos);
-		return false;
-	}
-	*out = c->data + c->pos;
-	c->pos += n;
-	return true;
-}
-
 /* v1: the previous format (no key set binding), for tsr_bundle_parse_v1 only. */
 static struct tsr_bundle *parse_bundle(const char *data, size_t len, bool v1, GError **error)
 {
-	struct cursor c = {data, len, 0, "bundle"};
+	struct tsr_cursor c = {data, len, 0, "bundle"};
 	struct tsr_bundle *b = g_new0(struct tsr_bundle, 1);
 	uint64_t from = 0, until = 0, clen = 0, klen = 0;
 	const char *bytes = NULL;
-	if (!v1 && peek_is(&c, TSR_BUNDLE_CONTEXT_V1 "\n")) {
+	if (!v1 && tsr_cursor_peek(&c, TSR_BUNDLE_CONTEXT_V1 "\n")) {
 		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_OLD_FORMAT,
 		            "this is a %s bundle, whose signature does not cover the key set it "
 		            "carries; it is no longer accepted: build and sign it again with this "
@@ -333,34 +177,34 @@ static struct tsr_bundle *parse_bundle(const char *data, size_t len, bool v1, GE
 		            TSR_BUNDLE_CONTEXT);
 		goto fail;
 	}
-	if (!expect_context(&c, v1 ? TSR_BUNDLE_CONTEXT_V1 : TSR_BUNDLE_CONTEXT, error) ||
-	    !field_name(&c, "organization", &b->organization, error) ||
-	    !field_name(&c, "group", &b->group, error) ||
-	    !field_u64(&c, "serial", G_MAXINT64, &b->serial, error) ||
-	    !field_u64(&c, "valid-from", G_MAXINT64, &from, error) ||
-	    !field_u64(&c, "valid-until", G_MAXINT64, &until, error) ||
-	    !field_u64(&c, "content", TSR_BUNDLE_CONTENT_MAX, &clen, error) ||
-	    !take_bytes(&c, clen, &bytes, error))
+	if (!tsr_cursor_context(&c, v1 ? TSR_BUNDLE_CONTEXT_V1 : TSR_BUNDLE_CONTEXT, error) ||
+	    !tsr_cursor_name(&c, "organization", &b->organization, error) ||
+	    !tsr_cursor_name(&c, "group", &b->group, error) ||
+	    !tsr_cursor_u64(&c, "serial", G_MAXINT64, &b->serial, error) ||
+	    !tsr_cursor_u64(&c, "valid-from", G_MAXINT64, &from, error) ||
+	    !tsr_cursor_u64(&c, "valid-until", G_MAXINT64, &until, error) ||
+	    !tsr_cursor_u64(&c, "content", TSR_BUNDLE_CONTENT_MAX, &clen, error) ||
+	    !tsr_cursor_bytes(&c, clen, &bytes, error))
 		goto fail;
 	b->valid_from = (int64_t)from;
 	b->valid_until = (int64_t)until;
 	b->content = g_strndup(bytes, clen);
 	b->content_len = clen;
 	if (memchr(bytes, '\0', clen)) {
-		FORMAT_ERR("bundle content contains a NUL byte");
+		TSR_FORMAT_ERR("bundle content contains a NUL byte");
 		goto fail;
 	}
 	if (c.pos < len) {
 		if (!v1 &&
-		    (!field_u64(&c, "keyset-serial", G_MAXINT64, &b->keyset_serial, error) ||
-		     !field_hex(&c, "keyset-sha256", b->keyset_sha256, sizeof b->keyset_sha256,
+		    (!tsr_cursor_u64(&c, "keyset-serial", G_MAXINT64, &b->keyset_serial, error) ||
+		     !tsr_cursor_hex(&c, "keyset-sha256", b->keyset_sha256, sizeof b->keyset_sha256,
 		                error)))
 			goto fail;
 		b->signed_len = c.pos;
-		if (!field_hex(&c, "signer", b->signer, sizeof b->signer, error) ||
-		    !field_hex(&c, "signature", b->signature, sizeof b->signature, error) ||
-		    !field_u64(&c, "keyset", TSR_KEYSET_MAX, &klen, error) ||
-		    !take_bytes(&c, klen, &bytes, error))
+		if (!tsr_cursor_hex(&c, "signer", b->signer, sizeof b->signer, error) ||
+		    !tsr_cursor_hex(&c, "signature", b->signature, sizeof b->signature, error) ||
+		    !tsr_cursor_u64(&c, "keyset", TSR_KEYSET_MAX, &klen, error) ||
+		    !tsr_cursor_bytes(&c, klen, &bytes, error))
 			goto fail;
 		b->keyset = tsr_keyset_parse(bytes, klen, error);
 		if (!b->keyset)
@@ -370,11 +214,11 @@ static struct tsr_bundle *parse_bundle(const char *data, size_t len, bool v1, GE
 		b->signed_len = c.pos;
 	}
 	if (c.pos != len) {
-		FORMAT_ERR("bundle has %zu unexpected bytes after its end", len - c.pos);
+		TSR_FORMAT_ERR("bundle has %zu unexpected bytes after its end", len - c.pos);
 		goto fail;
 	}
 	if (b->is_signed && b->valid_until <= b->valid_from) {
-		FORMAT_ERR("bundle's validity window is empty (valid-until <= valid-from)");
+		TSR_FORMAT_ERR("bundle's validity window is empty (valid-until <= valid-from)");
 		goto fail;
 	}
 	b->raw = g_memdup2(data, len);
@@ -582,7 +426,7 @@ struct tsr_trust *tsr_trust_read(const char *path, GError **error)
 		} else if (g_str_has_prefix(l, "group ") && !t->group && tsr_policy_name_ok(l + 6)) {
 			t->group = g_strdup(l + 6);
 		} else if (g_str_has_prefix(l, "root ") && tsr_hex_decode(l + 5, key, sizeof key) &&
-		           add_key(&t->roots, &t->n_roots, key)) {
+		           tsr_key_list_add(&t->roots, &t->n_roots, key)) {
 		} else {
 			g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_TRUST,
 			            "%s:%zu: expected 'organization NAME', 'group NAME' or 'root HEX'",

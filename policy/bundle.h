@@ -63,6 +63,7 @@ enum tsr_bundle_error_code {
 	TSR_BUNDLE_ERROR_IO,            /* reading or writing the state failed (disk full...) */
 	TSR_BUNDLE_ERROR_OLD_FORMAT,    /* tessera-bundle-v1: its signature leaves the key set out */
 	TSR_BUNDLE_ERROR_KEYSET_SWAPPED, /* the carried key set is not the one that was signed */
+	TSR_BUNDLE_ERROR_NOT_PINNED,    /* an enrolment file's root is not the one the image pins */
 };
 
 struct tsr_keyset {

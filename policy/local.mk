@@ -13,7 +13,9 @@ policy_libtsr_policy_a_SOURCES = \
 	policy/canonical.c \
 	policy/lookup.c \
 	policy/load.c \
+	policy/fields.c \
 	policy/bundle.c policy/bundle.h \
+	policy/enrol.c policy/enrol.h \
 	policy/state.h
 policy_libtsr_policy_a_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS) $(EVDEV_CFLAGS) $(XKBCOMMON_CFLAGS)
 
@@ -26,9 +28,13 @@ check_PROGRAMS += tests/unit/policy-parse-test
 tests_unit_policy_parse_test_SOURCES = tests/unit/policy-parse-test.c $(TEST_TREE)
 tests_unit_policy_parse_test_LDADD = $(POLICY_LIBS)
 
+UNIT_TESTS += tests/unit/policy-enrol-test
+check_PROGRAMS += tests/unit/policy-enrol-test
+tests_unit_policy_enrol_test_LDADD = $(POLICY_LIBS)
+
 # Fuzzing the bundle and policy parsers (untrusted input from the provisioning transport)
 # with tests/fuzz/local.mk's recipe; `make fuzz-check-policy` runs it.
-FUZZ_POLICY_SRC = tests/fuzz/policy-bundle-fuzz.c policy/bundle.c policy/parse.c \
+FUZZ_POLICY_SRC = tests/fuzz/policy-bundle-fuzz.c policy/bundle.c policy/fields.c policy/parse.c \
 	policy/hotkeys.c policy/source.c policy/canonical.c policy/lookup.c policy/clipboard.c \
 	policy/power.c policy/outputs.c
 EXTRA_DIST += $(FUZZ_POLICY_SRC) tests/fuzz/policy-bundle-fuzz.sh tests/fuzz/policy-bundle-corpus
@@ -36,3 +42,13 @@ $(eval $(call tsr_fuzz_binary,policy-bundle-fuzz,$(FUZZ_POLICY_SRC),\
 	$(GLIB_CFLAGS) $(SODIUM_CFLAGS) $(EVDEV_CFLAGS),$(GLIB_LIBS) $(SODIUM_LIBS) $(EVDEV_LIBS)))
 $(eval $(call tsr_fuzz_check,policy,policy-bundle-fuzz.sh,policy-bundle-fuzz))
 EXTRA_CHECK_TARGETS += fuzz-check-policy
+
+# Fuzzing the enrolment file (a removable disk anyone may plug in); `make fuzz-check-policy-enrol`.
+FUZZ_ENROL_SRC = tests/fuzz/policy-enrol-fuzz.c policy/enrol.c \
+	$(filter-out tests/fuzz/policy-bundle-fuzz.c,$(FUZZ_POLICY_SRC))
+EXTRA_DIST += tests/fuzz/policy-enrol-fuzz.c tests/fuzz/policy-enrol-fuzz.sh policy/enrol.c \
+	tests/fuzz/policy-enrol-corpus
+$(eval $(call tsr_fuzz_binary,policy-enrol-fuzz,$(FUZZ_ENROL_SRC),\
+	$(GLIB_CFLAGS) $(SODIUM_CFLAGS) $(EVDEV_CFLAGS),$(GLIB_LIBS) $(SODIUM_LIBS) $(EVDEV_LIBS)))
+$(eval $(call tsr_fuzz_check,policy-enrol,policy-enrol-fuzz.sh,policy-enrol-fuzz))
+EXTRA_CHECK_TARGETS += fuzz-check-policy-enrol

@@ -61,4 +61,32 @@ bool tsr_policy_parse_outputs(const struct tsr_policy_source *src, const char *g
                               struct tsr_policy *p, GError **error);
 void tsr_policy_outputs_write(GKeyFile *kf, const struct tsr_policy_outputs *outputs);
 
+/* policy/fields.c: the strict line reader of the signed containers (bundle.c, enrol.c). Each
+ * reader fills *error (TSR_BUNDLE_ERROR_FORMAT) naming c->what and the field on failure. */
+#define TSR_FORMAT_ERR(...) \
+	g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_FORMAT, __VA_ARGS__)
+struct tsr_cursor {
+	const char *data;
+	size_t len, pos;
+	const char *what; /* "bundle", "key set", ... for messages */
+};
+/* The next line without its '\n'; false at end of data or if the line has no '\n'. */
+bool tsr_cursor_line(struct tsr_cursor *c, const char **line, size_t *n);
+/* "NAME VALUE" with the given name, VALUE printable without spaces; *value is a new string. */
+bool tsr_cursor_field(struct tsr_cursor *c, const char *name, char **value, GError **error);
+bool tsr_cursor_parse_u64(const char *s, uint64_t max, uint64_t *out);
+bool tsr_cursor_u64(struct tsr_cursor *c, const char *name, uint64_t max, uint64_t *out,
+                    GError **error);
+bool tsr_cursor_hex(struct tsr_cursor *c, const char *name, uint8_t *out, size_t n,
+                    GError **error);
+/* A value that follows policy's name rule (tsr_policy_name_ok). */
+bool tsr_cursor_name(struct tsr_cursor *c, const char *name, char **out, GError **error);
+bool tsr_cursor_peek(const struct tsr_cursor *c, const char *prefix);
+/* The first line is exactly context. */
+bool tsr_cursor_context(struct tsr_cursor *c, const char *context, GError **error);
+/* n bytes as they are (a length announced by the line before). */
+bool tsr_cursor_bytes(struct tsr_cursor *c, size_t n, const char **out, GError **error);
+/* Append a public key to a list of at most TSR_KEYSET_KEYS_MAX; false when full. */
+bool tsr_key_list_add(uint8_t (**arr)[32], size_t *n, const uint8_t *key);
+
 #endif

@@ -81,26 +81,6 @@ out:
 
 /* ---- keyset ---------------------------------------------------------------------------- */
 
-static bool load_pubs(char **files, uint8_t (**arr)[32], size_t *n, GError **error)
-{
-	for (size_t i = 0; files && files[i]; i++) {
-		uint8_t pk[32];
-		enum tsr_key_role role;
-		if (!tsr_public_key_load(files[i], &role, pk, error))
-			return false;
-		if (role != TSR_KEY_ROLE_POLICY) {
-			g_set_error(error, TSR_PROVISION_ERROR, TSR_PROVISION_ERROR_KEY,
-			            "%s is a %s key; a key set lists policy keys", files[i],
-			            tsr_key_role_name(role));
-			return false;
-		}
-		*arr = g_realloc(*arr, (*n + 1) * 32);
-		memcpy((*arr)[*n], pk, 32);
-		(*n)++;
-	}
-	return true;
-}
-
 int prov_cmd_keyset(int argc, char **argv)
 {
 	char *root = NULL, *out = NULL, *org = NULL;
@@ -147,8 +127,8 @@ int prov_cmd_keyset(int argc, char **argv)
 		goto out;
 	}
 	ks.organization = org;
-	if (!load_pubs(add, &ks.keys, &ks.n_keys, &error) ||
-	    !load_pubs(revoke, &ks.revoked, &ks.n_revoked, &error)) {
+	if (!prov_load_public_keys(add, TSR_KEY_ROLE_POLICY, &ks.keys, &ks.n_keys, &error) ||
+	    !prov_load_public_keys(revoke, TSR_KEY_ROLE_POLICY, &ks.revoked, &ks.n_revoked, &error)) {
 		rc = prov_fail(error);
 		goto out;
 	}

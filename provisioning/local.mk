@@ -13,7 +13,7 @@ PROVISIONING_LIBS = provisioning/libtsr-provisioning.a $(POLICY_LIBS) $(PROTO_LI
 bin_PROGRAMS += provisioning/tessera-provision
 provisioning_tessera_provision_SOURCES = provisioning/tessera-provision.c provisioning/provision-cli.h \
 	provisioning/admin-commands.c provisioning/laptop-commands.c provisioning/audit-commands.c \
-	provisioning/template-commands.c
+	provisioning/template-commands.c provisioning/enrol-commands.c
 provisioning_tessera_provision_CFLAGS = $(AM_CFLAGS) $(SODIUM_CFLAGS)
 provisioning_tessera_provision_LDADD = $(PROVISIONING_LIBS)
 dist_man_MANS += doc/man/tessera-provision.1
@@ -50,8 +50,10 @@ EXTRA_CHECK_TARGETS += fuzz-check-provisioning
 INTEGRATION_TESTS += tests/integration/provisioning-ssh-test.sh \
 	tests/integration/provisioning-cli-test.sh \
 	tests/integration/provisioning-audit-verify-test.sh \
-	tests/integration/provisioning-template-test.sh
+	tests/integration/provisioning-template-test.sh \
+	tests/integration/enrol-disk-test.sh
 EXTRA_DIST += tests/integration/provisioning-ssh-test.sh tests/integration/provisioning-lib.sh \
+	tests/integration/enrol-disk-test.sh \
 	tests/integration/provisioning-cli-test.sh \
 	tests/integration/provisioning-audit-verify-test.sh tests/integration/broker-sim-lib.sh \
 	tests/integration/provisioning-template-test.sh

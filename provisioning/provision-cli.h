@@ -1,12 +1,13 @@
 /* provisioning/provision-cli.h: what tessera-provision's command files share.
  *
- * The program is five files: tessera-provision.c (main, the command table, the options and
+ * The program is six files: tessera-provision.c (main, the command table, the options and
  * helpers below), admin-commands.c (the admin's machine), template-commands.c (pinning a disk
- * image), audit-commands.c (checking a collected audit log) and laptop-commands.c (a laptop's
- * state). Names shared across them carry prov_; nothing here is a library. */
+ * image), enrol-commands.c (the enrolment disk), audit-commands.c (checking a collected audit
+ * log) and laptop-commands.c (a laptop's state). Names shared across them carry prov_; nothing here is a library. */
 #ifndef TSR_PROVISIONING_PROVISION_CLI_H
 #define TSR_PROVISIONING_PROVISION_CLI_H
 
+#include "provisioning/keys.h"
 #include "provisioning/remote.h"
 
 #include <stdbool.h>
@@ -45,6 +46,11 @@ struct tsr_remote prov_make_remote(void);
 /* "YYYY-MM-DD HH:MM:SS UTC"; free with g_free. */
 char *prov_fmt_time(int64_t t);
 
+/* Public keys of role from files, appended to *arr (n of them); false naming a file that is
+ * not one. */
+bool prov_load_public_keys(char **files, enum tsr_key_role role, uint8_t (**arr)[32], size_t *n,
+                           GError **error) __attribute__((warn_unused_result));
+
 /* Size and sha256 of a file, read once; false when it cannot be read. */
 bool prov_file_sha256(const char *path, uint64_t *size, uint8_t out[32])
 	__attribute__((warn_unused_result));
@@ -57,6 +63,7 @@ int prov_cmd_build(int argc, char **argv);
 int prov_cmd_sign(int argc, char **argv);
 int prov_cmd_verify(int argc, char **argv);
 int prov_cmd_push(int argc, char **argv);
+int prov_cmd_enrol_disk(int argc, char **argv);
 int prov_cmd_init(int argc, char **argv);
 int prov_cmd_install(int argc, char **argv);
 int prov_cmd_receive(int argc, char **argv);

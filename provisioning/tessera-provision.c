@@ -117,6 +117,27 @@ void prov_add_group(GOptionContext *ctx, const GOptionEntry *entries)
 	g_option_context_add_main_entries(ctx, entries, NULL);
 }
 
+bool prov_load_public_keys(char **files, enum tsr_key_role role, uint8_t (**arr)[32], size_t *n,
+                           GError **error)
+{
+	for (size_t i = 0; files && files[i]; i++) {
+		uint8_t pk[32];
+		enum tsr_key_role got;
+		if (!tsr_public_key_load(files[i], &got, pk, error))
+			return false;
+		if (got != role) {
+			g_set_error(error, TSR_PROVISION_ERROR, TSR_PROVISION_ERROR_KEY,
+			            "%s is a %s key; give a %s key", files[i], tsr_key_role_name(got),
+			            tsr_key_role_name(role));
+			return false;
+		}
+		*arr = g_realloc(*arr, (*n + 1) * 32);
+		memcpy((*arr)[*n], pk, 32);
+		(*n)++;
+	}
+	return true;
+}
+
 char *prov_fmt_time(int64_t t)
 {
 	GDateTime *dt = g_date_time_new_from_unix_utc(t);
@@ -141,6 +162,7 @@ static const struct {
 	{"verify", prov_cmd_verify, "check a bundle against a root key"},
 	{"push", prov_cmd_push, "send a bundle to many laptops over ssh"},
 	{"template", prov_cmd_template, "print the policy group that pins a disk image (add FILE)"},
+	{"enrol-disk", prov_cmd_enrol_disk, "write a TSR-ENROL disk image that enrols laptops"},
 	{"init", prov_cmd_init, "enrol a laptop: pin the root key"},
 	{"install", prov_cmd_install, "verify and install a bundle on this laptop"},
 	{"receive", prov_cmd_receive, "install a bundle from stdin (ssh forced command)"},
