@@ -43,6 +43,11 @@ viewer_tessera_viewer_LDADD = proto/libtsr-proto.a $(COMMON_LIBS) $(SPICE_CLIENT
 	$(SECCOMP_LIBS)
 dist_man_MANS += doc/man/tessera-viewer.1
 
+UNIT_TESTS += tests/unit/viewer-share-test
+check_PROGRAMS += tests/unit/viewer-share-test
+tests_unit_viewer_share_test_SOURCES = tests/unit/viewer-share-test.c viewer/share.c viewer/share.h
+tests_unit_viewer_share_test_LDADD = $(GLIB_LIBS) -lpthread
+
 UNIT_TESTS += tests/unit/viewer-input-pace-test
 check_PROGRAMS += tests/unit/viewer-input-pace-test
 tests_unit_viewer_input_pace_test_SOURCES = tests/unit/viewer-input-pace-test.c \

@@ -18,7 +18,8 @@ struct tsr_viewer_publish {
 	int link;
 	uint8_t *map; /* our copy of the surface; NULL when the client's own memory is shared */
 	size_t map_len;
-	bool shared; /* the kiosk maps the client's surface itself: damage needs no copy */
+	/* the kiosk maps the client's surface itself: damage copies only bytes on its edge pages */
+	struct tsr_viewer_share *share;
 	uint32_t width, height, stride;
 	bool pending;
 	int px0, py0, px1, py1; /* pending damage, [x0,x1) x [y0,y1) */
@@ -41,6 +42,7 @@ void tsr_viewer_publish_destroy(struct tsr_viewer_publish *p)
 		return;
 	if (p->map)
 		munmap(p->map, p->map_len);
+	tsr_viewer_share_destroy(p->share);
 	free(p);
 }
 
@@ -61,19 +63,21 @@ static bool send_blocking(struct tsr_viewer_publish *p, void *msg, size_t len, u
 	}
 }
 
-/* Makes the surface in fd (owned by the caller) current and tells the kiosk. map: our own copy
- * (taken over), or NULL when the surface is the client's memory. */
+/* Makes the surface in fd (owned by the caller) current and tells the kiosk. Takes over either
+ * map (our own copy) or share (the client's memory shared in place). */
 static bool announce_surface(struct tsr_viewer_publish *p, uint32_t width, uint32_t height,
-			     uint32_t stride, uint32_t offset, int fd, uint8_t *map, size_t map_len)
+			     uint32_t stride, uint32_t offset, int fd, uint8_t *map, size_t map_len,
+			     struct tsr_viewer_share *share)
 {
 	struct tsr_display_surface m = { .width = width, .height = height, .stride = stride,
 					 .format = TSR_DISPLAY_FORMAT_XRGB8888, .offset = offset };
 
 	if (p->map)
 		munmap(p->map, p->map_len);
+	tsr_viewer_share_destroy(p->share);
 	p->map = map;
 	p->map_len = map_len;
-	p->shared = map == NULL;
+	p->share = share;
 	p->width = width;
 	p->height = height;
 	p->stride = stride;
@@ -96,7 +100,7 @@ bool tsr_viewer_publish_surface(struct tsr_viewer_publish *p, uint32_t width, ui
 		return false;
 	for (uint32_t y = 0; y < height; y++)
 		memcpy(map + (size_t)y * width * 4, src + (size_t)y * src_stride, (size_t)width * 4);
-	ok = announce_surface(p, width, height, width * 4, 0, fd, map, len);
+	ok = announce_surface(p, width, height, width * 4, 0, fd, map, len, NULL);
 	close(fd);
 	return ok;
 }
@@ -104,6 +108,7 @@ bool tsr_viewer_publish_surface(struct tsr_viewer_publish *p, uint32_t width, ui
 bool tsr_viewer_publish_surface_shared(struct tsr_viewer_publish *p, uint32_t width,
 				       uint32_t height, uint8_t *pixels, uint32_t stride)
 {
+	struct tsr_viewer_share *share;
 	uint32_t offset;
 	int fd;
 	bool ok;
@@ -111,13 +116,15 @@ bool tsr_viewer_publish_surface_shared(struct tsr_viewer_publish *p, uint32_t wi
 	if (!width || !height || width > TSR_DISPLAY_MAX_SIDE || height > TSR_DISPLAY_MAX_SIDE ||
 	    stride < width * 4 || stride % 4 || stride > TSR_DISPLAY_MAX_STRIDE)
 		return false;
-	fd = tsr_viewer_share_in_place(pixels, (size_t)stride * height, &offset);
-	if (fd < 0 || offset % 4 || offset >= TSR_DISPLAY_MAX_OFFSET) {
-		if (fd >= 0)
-			close(fd);
-		return tsr_viewer_publish_surface(p, width, height, pixels, stride);
+	share = tsr_viewer_share_create(pixels, (size_t)stride * height, &fd, &offset);
+	if (share && (offset % 4 || offset >= TSR_DISPLAY_MAX_OFFSET)) {
+		tsr_viewer_share_destroy(share);
+		close(fd);
+		share = NULL;
 	}
-	ok = announce_surface(p, width, height, stride, offset, fd, NULL, 0);
+	if (!share)
+		return tsr_viewer_publish_surface(p, width, height, pixels, stride);
+	ok = announce_surface(p, width, height, stride, offset, fd, NULL, 0, share);
 	close(fd);
 	return ok;
 }
@@ -158,7 +165,7 @@ bool tsr_viewer_publish_damage(struct tsr_viewer_publish *p, const uint8_t *src,
 {
 	int x1 = x + w, y1 = y + h;
 
-	if (!p->map && !p->shared)
+	if (!p->map && !p->share)
 		return true;
 	if (x < 0)
 		x = 0;
@@ -170,8 +177,10 @@ bool tsr_viewer_publish_damage(struct tsr_viewer_publish *p, const uint8_t *src,
 		y1 = (int)p->height;
 	if (x >= x1 || y >= y1)
 		return true;
-	if (p->shared)
-		; /* the kiosk reads the client's own pixels */
+	if (p->share)
+		/* The kiosk reads the client's own pixels; src is the surface itself. */
+		tsr_viewer_share_sync(p->share, (size_t)y * p->stride + (size_t)x * 4,
+				      (size_t)(y1 - 1) * p->stride + (size_t)x1 * 4);
 	else if (x == 0 && x1 == (int)p->width && src_stride == p->stride)
 		/* Whole rows with the same layout: one copy. */
 		memcpy(p->map + (size_t)y * p->stride, src + (size_t)y * src_stride,
