@@ -128,7 +128,7 @@ sys_boot() {
     : >"$SYS_OUT.console"
     : >"$SYS_OUT.marks"
     qemu-system-x86_64 -accel tcg -m 512 -smp 1 -nodefaults -no-user-config \
-        -vga none -device VGA,id=video0 \
+        -vga none -device VGA,id=video0,vgamem_mb=64 \
         -device virtio-keyboard-pci,id=kbd0,display=video0 \
         -device virtio-tablet-pci,id=tablet0,display=video0 \
         -kernel "$SYS_KERNEL" -initrd "$SYS_INITRD" \

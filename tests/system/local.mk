@@ -13,7 +13,7 @@ tests_system_tsr_systest_guest_CFLAGS = $(AM_CFLAGS) $(EVDEV_CFLAGS)
 tests_system_tsr_systest_guest_LDADD = $(EVDEV_LIBS)
 
 SYSTEM_TESTS += tests/system/harness-test.sh tests/system/drm-test.sh \
-	tests/system/vt-test.sh tests/system/drm-multi-test.sh
+	tests/system/vt-test.sh tests/system/drm-multi-test.sh tests/system/drm-4k-test.sh
 
 # tools/demo run as a first-time user would, sim and qemu (see the script).
 SYSTEM_TESTS += tests/system/demo-test.sh
