@@ -1,4 +1,5 @@
-/* broker/preload.c: domains booted before anyone picks them, paused at their first frame.
+/* broker/preload.c: domains booted before anyone picks them, paused at their first frame, or
+ * when their SPICE agent connects.
  *
  * A real operating system takes tens of seconds (minutes under TCG) from power-on to its first
  * picture; a domain whose policy says `preload = true` spends that time before the user asks
@@ -6,16 +7,19 @@
  * (those that user may use), shows it to nobody, and watches its display through a viewer of
  * its own: the same sandboxed tessera-viewer a pick starts, whose link the broker keeps instead
  * of handing it to the kiosk. At the viewer's first DAMAGE (the first frame drawn) the broker
- * pauses the domain and that viewer ends; a pick finds the domain paused and resumes it
+ * pauses the domain and that viewer ends. A real OS's first frame is its firmware's, so a
+ * domain whose policy says `agent = true` runs on until the viewer reports the guest's agent
+ * connected (STATUS AGENT: the OS and its session are up), or, without one, until
+ * AGENT_BOUND_S after its first frame. A pick finds the domain paused and resumes it
  * (broker.c, kick_start). A pick while it is still booting simply takes it over: the pick's
  * viewer replaces the broker's, which ends the watch (brk_viewer_kill).
  *
  * Nobody owns a preloaded domain until it is picked, so no user's login stops it; one a user
  * picked is that user's, paused or stopped at logout, stopped at another user's login
  * (session.c) and then preloaded afresh for the new user. The broker reads only frame headers
- * from the link (tsr_frame_recv checks length and version; fds are closed unread): the worst a
- * lying viewer can do is get its own domain paused early or late, and PRELOAD_BOUND_S ends the
- * wait in any case. */
+ * from the link, and a STATUS message's one code (tsr_frame_recv checks length and version;
+ * fds are closed unread): the worst a lying viewer can do is get its own domain paused early
+ * or late, and PRELOAD_BOUND_S ends the wait in any case. */
 #include "config.h"
 #include "broker/broker-private.h"
 #include "common/frame.h"
@@ -29,11 +33,16 @@
 
 /* Longer than a cold boot to the first frame under TCG on a loaded laptop. */
 #define PRELOAD_BOUND_S 600
+/* From the first frame to the agent: a Debian desktop's session under TCG on a loaded laptop
+ * takes a few minutes; a template that never starts its agent is paused after this. */
+#define AGENT_BOUND_S 300
 
 struct brk_preload {
 	struct tsr_broker *b;
 	char *name;
 	int fd;     /* the kiosk's end of the broker's own viewer link */
+	bool agent; /* wait for the agent (policy `agent = true`), not just the first frame */
+	bool framed; /* the first frame came */
 	guint watch, timer;
 	gint64 t0;  /* when the boot was asked for, monotonic µs */
 };
@@ -68,6 +77,16 @@ static void finish(struct brk_dom *d, const char *why)
 	brk_dom_pause(b, d, "preload");
 }
 
+static gboolean on_bound(gpointer data)
+{
+	struct brk_dom *d = data;
+
+	d->preload->timer = 0;
+	finish(d, d->preload->framed ? "first frame, no agent within the bound"
+				     : "no frame within the bound");
+	return G_SOURCE_REMOVE;
+}
+
 static gboolean on_link(int fd, GIOCondition cond, gpointer data)
 {
 	struct brk_dom *d = data;
@@ -79,21 +98,30 @@ static gboolean on_link(int fd, GIOCondition cond, gpointer data)
 
 	for (size_t i = 0; i < nfds; i++)
 		close(fds[i]);
+	struct brk_preload *p = d->preload;
+	const char *why = NULL;
+
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return G_SOURCE_CONTINUE;
-	if (n > 0 && h->type != TSR_DISPLAY_DAMAGE)
+	if (n <= 0)
+		why = p->framed ? "its viewer ended before the agent connected"
+				: "its viewer ended before a frame";
+	else if (h->type == TSR_DISPLAY_DAMAGE && !p->agent)
+		why = "first frame";
+	else if (h->type == TSR_DISPLAY_STATUS && p->agent &&
+		 (size_t)n == sizeof(struct tsr_display_status) &&
+		 ((const struct tsr_display_status *)buf)->status == TSR_DISPLAY_STATUS_AGENT)
+		why = "agent connected";
+	else if (h->type == TSR_DISPLAY_DAMAGE && !p->framed) {
+		/* Now the agent's own, shorter wait. */
+		p->framed = true;
+		g_clear_handle_id(&p->timer, g_source_remove);
+		p->timer = g_timeout_add_seconds(AGENT_BOUND_S, on_bound, d);
+	}
+	if (!why)
 		return G_SOURCE_CONTINUE;
-	d->preload->watch = 0; /* removed by the return below */
-	finish(d, n > 0 ? "first frame" : "its viewer ended before a frame");
-	return G_SOURCE_REMOVE;
-}
-
-static gboolean on_bound(gpointer data)
-{
-	struct brk_dom *d = data;
-
-	d->preload->timer = 0;
-	finish(d, "no frame within the bound");
+	p->watch = 0; /* removed by the return below */
+	finish(d, why);
 	return G_SOURCE_REMOVE;
 }
 
@@ -126,6 +154,7 @@ static void started(struct tsr_broker *b, const char *name, const GError *error,
 	d->preload->b = b;
 	d->preload->name = g_strdup(name);
 	d->preload->fd = fd;
+	d->preload->agent = d->pol->agent;
 	d->preload->t0 = t0;
 	d->preload->watch = g_unix_fd_add(fd, G_IO_IN | G_IO_HUP | G_IO_ERR, on_link, d);
 	d->preload->timer = g_timeout_add_seconds(PRELOAD_BOUND_S, on_bound, d);

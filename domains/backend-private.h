@@ -51,6 +51,7 @@ struct tsr_domain {
 	char *template_path, *template_sha256;
 	uint64_t template_size;
 	bool disposable;
+	bool agent; /* the guest runs a SPICE agent (sim: the testdomain plays one) */
 	enum tsr_domain_network network;
 	char *cmdline;
 	struct tsr_domain_boot boot;

@@ -296,6 +296,7 @@ bool tsr_backend_define(struct tsr_backend *b, const struct tsr_domain_spec *s, 
 	d->template_sha256 = g_strdup(s->template_sha256);
 	d->template_size = s->template_size;
 	d->disposable = s->disposable;
+	d->agent = s->agent;
 	d->network = s->network;
 	d->cmdline = g_strdup(s->cmdline);
 	tsr_domain_boot_set(&d->boot, s);

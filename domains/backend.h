@@ -94,6 +94,7 @@ struct tsr_domain_spec {
 	const char *template_sha256;
 	uint64_t template_size;
 	bool disposable;             /* the overlay is deleted whenever the domain stops */
+	bool agent;                  /* the guest runs a SPICE agent (policy `agent`) */
 	enum tsr_domain_network network;
 	/* Extra text for the guest kernel command line (direct boot); the backend always adds
 	 * tsr.name=NAME so the guest knows who it is. May be NULL. */

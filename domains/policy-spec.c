@@ -53,6 +53,7 @@ bool tsr_domain_spec_from_policy(const struct tsr_policy *policy,
 	spec->memory_mb = pd->memory_mib;
 	spec->vcpus = pd->vcpus;
 	spec->disposable = pd->disposable;
+	spec->agent = pd->agent;
 	const struct tsr_policy_identity *id = &pd->device_model;
 	if (id->user) {
 		struct passwd *pw = getpwnam(id->user);

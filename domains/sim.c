@@ -121,8 +121,11 @@ static void sim_start(struct tsr_domain *d, struct tsr_op *op)
 	char *record = g_build_filename(d->run_dir, "input.log", NULL);
 	/* The echo pattern with the domain's name and a band of bars: typed keys still show,
 	 * and a person sees which domain it is. */
+	/* With `agent = true` it plays a guest whose agent connects with its session, a second
+	 * after its first picture. */
 	char *argv[] = { b->testdomain, "--socket", d->spice_path, "--pattern", "echo",
-			 "--title", d->name, "--record-input", record, NULL };
+			 "--title", d->name, "--record-input", record,
+			 d->agent ? "--agent" : NULL, "--agent-after", "1000", NULL };
 	GPid pid = tsr_spawn_as(argv, d->log_path, d->uid, d->gid, &error);
 	g_free(record);
 	if (!tsr_started(d, pid, op, error))

@@ -210,6 +210,8 @@ static void write_domains(GKeyFile *kf, const struct selection *s)
 			set_str(kf, group, "console-clipboard", "true");
 		if (d->preload)
 			set_str(kf, group, "preload", "true");
+		if (d->agent)
+			set_str(kf, group, "agent", "true");
 		g_free(group);
 	}
 }

@@ -403,7 +403,7 @@ static bool parse_domain(const struct tsr_policy_source *src, const char *group,
 		"bridge", "display", "users", "groups", "device-model-user", "device-model-uid",
 		"device-model-gid", "viewer-user", "viewer-uid", "viewer-gid", "firmware",
 		"disk-bus", "cdrom", "kernel", "initrd", "cmdline", "console-clipboard",
-		"preload", NULL};
+		"preload", "agent", NULL};
 	int colour = 0, backend = 0, network = 0, display = 0, disk = 0;
 	d->vcpus = 1;
 	if (!group_name(src, group, "domain", &d->name, error) ||
@@ -424,7 +424,8 @@ static bool parse_domain(const struct tsr_policy_source *src, const char *group,
 	    !parse_identity(src, group, "device-model", &d->device_model, error) ||
 	    !parse_identity(src, group, "viewer", &d->viewer, error) ||
 	    !get_bool(src, group, "console-clipboard", &d->console_clipboard, error) ||
-	    !get_bool(src, group, "preload", &d->preload, error))
+	    !get_bool(src, group, "preload", &d->preload, error) ||
+	    !get_bool(src, group, "agent", &d->agent, error))
 		return false;
 	d->colour = (enum tsr_policy_colour)colour;
 	d->backend = (enum tsr_policy_backend)backend;

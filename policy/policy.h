@@ -117,6 +117,9 @@ struct tsr_policy_domain {
 	/* Booted when the broker starts or a user who may use it logs in, run to its first frame,
 	 * then paused, so that picking it is a resume (broker/preload.c). */
 	bool preload;
+	/* The guest runs the SPICE agent: a preload runs until the agent connects (the OS is
+	 * up), not just to the firmware's first frame. */
+	bool agent;
 };
 
 /* ---- templates ---------------------------------------------------------------------- */

@@ -73,6 +73,9 @@ enum tsr_display_status_code {
 	TSR_DISPLAY_STATUS_CONNECTING = 1,
 	TSR_DISPLAY_STATUS_CONNECTED = 2,
 	TSR_DISPLAY_STATUS_DOMAIN_GONE = 3, /* the SPICE connection ended; the viewer exits next */
+	/* The guest's SPICE agent connected (again): its OS and session are up. A preloaded
+	 * domain with `agent = true` is paused here rather than at its firmware's first frame. */
+	TSR_DISPLAY_STATUS_AGENT = 4,
 };
 
 struct tsr_display_status {

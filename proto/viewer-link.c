@@ -313,7 +313,7 @@ bool tsr_viewer_link_handle(struct tsr_viewer_link *link, const void *buf, size_
 		break;
 	case TSR_DISPLAY_STATUS:
 		if (m.status.status < TSR_DISPLAY_STATUS_CONNECTING ||
-		    m.status.status > TSR_DISPLAY_STATUS_DOMAIN_GONE) {
+		    m.status.status > TSR_DISPLAY_STATUS_AGENT) {
 			ok = violation(link, "unknown status %u", m.status.status);
 			break;
 		}

@@ -218,6 +218,18 @@ static void channel_event(SpiceChannel *ch, SpiceChannelEvent event, gpointer da
 	}
 }
 
+/* Each time the guest's agent connects: its OS is up (what a preload waits for). */
+static void agent_changed(GObject *obj, GParamSpec *pspec, gpointer data)
+{
+	struct tsr_viewer_spice *s = data;
+	gboolean connected = FALSE;
+
+	(void)pspec;
+	g_object_get(obj, "agent-connected", &connected, NULL);
+	if (connected && !tsr_viewer_publish_status(s->pub, TSR_DISPLAY_STATUS_AGENT))
+		report_gone(s, "the kiosk link failed");
+}
+
 static void open_fd(SpiceChannel *ch, gint with_tls, gpointer data)
 {
 	struct tsr_viewer_spice *s = data;
@@ -245,6 +257,7 @@ static void channel_new(SpiceSession *session, SpiceChannel *ch, gpointer data)
 	switch (type) {
 	case SPICE_CHANNEL_MAIN:
 		s->main = SPICE_MAIN_CHANNEL(ch);
+		g_signal_connect(ch, "notify::agent-connected", G_CALLBACK(agent_changed), s);
 		tsr_viewer_monitors_set_channel(s->monitors, s->main);
 		if (s->clipboard)
 			tsr_viewer_clipboard_set_channel(s->clipboard, s->main);

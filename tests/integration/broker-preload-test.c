@@ -7,11 +7,12 @@
  * another user picked is stopped at the next user's login and preloaded afresh (a new device
  * model), never handed over; a user the policy does not let use it cannot pick it; a reload
  * that turns preload on boots the domain, one that turns it off stops what was preloaded for
- * nobody. */
+ * nobody. A domain with `agent = true` is paused when its agent connects, after its first frame. */
 #include "config.h"
 #include "tests/harness/cases.h"
 #include "tests/integration/broker-harness.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void set_preload(struct bh *h, const char *domain, bool on)
@@ -158,6 +159,24 @@ static void test_disposable_and_users(void)
 	bh_free(h);
 }
 
+/* A domain whose guest runs an agent is paused when the agent connects, not at its first
+ * frame: the sim plays a guest whose agent connects a second after its first picture. */
+static void test_agent(void)
+{
+	struct bh *h = bh_new(NULL);
+
+	set_preload(h, "work", true);
+	bh_policy_edit(h, "domains/work.conf", "preload = true\n", "preload = true\nagent = true\n");
+	bh_start(h, true);
+	g_autofree char *e = bh_wait_audit(h, "\"event\":\"domain-preloaded\"", "\"domain\":\"work\"");
+	g_assert_nonnull(strstr(e, "\"reason\":\"agent connected\""));
+	const char *ms = strstr(e, "\"ms\":\"");
+	g_assert_nonnull(ms);
+	g_assert_cmpint(atoi(ms + 6), >=, 1000);
+	wait_state(h, "work", "paused");
+	bh_free(h);
+}
+
 static void test_reload(void)
 {
 	struct bh *h = bh_new(NULL);
@@ -190,6 +209,7 @@ static const struct preload_case cases[] = {
 	{"boot-pause-pick-resumes", test_boot_pause_pick_resumes},
 	{"disposable-another-user-not-allowed", test_disposable_and_users},
 	{"reload-on-off", test_reload},
+	{"agent-domain-paused-when-its-agent-connects", test_agent},
 };
 
 static void run_case(gconstpointer data)

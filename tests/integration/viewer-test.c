@@ -27,7 +27,8 @@ struct seen {
 	const uint32_t *px;
 	uint32_t w, h, stride;
 	int surfaces, damages;
-	uint32_t last_status;
+	uint32_t last_status; /* of the connection: the agent's is counted apart */
+	int agents;           /* TSR_DISPLAY_STATUS_AGENT seen */
 	int cursors;
 	uint32_t cursor_w, cursor_h, hot_x, hot_y, red, clear, blue;
 	int clip_answers, clip_unasked;
@@ -70,7 +71,12 @@ static void on_damage(void *o, uint32_t x, uint32_t y, uint32_t w, uint32_t h)
 
 static void on_status(void *o, uint32_t status)
 {
-	((struct seen *)o)->last_status = status;
+	struct seen *s = o;
+
+	if (status == TSR_DISPLAY_STATUS_AGENT)
+		s->agents++;
+	else
+		s->last_status = status;
 }
 
 static void on_clipboard(void *o, struct tsr_clipboard_answer *a)
@@ -292,6 +298,8 @@ static void test_resize(void)
 	g_assert_cmpint(tsr_viewer_link_send_resize(v.link, 804, 600), ==, 0);
 	g_assert_cmpint(tsr_viewer_link_send_resize(v.link, 800, 600), ==, 0);
 	g_assert_true(pump_until(v.link, &v.seen, resized));
+	/* The agent's connection reached the kiosk's side once (a preload waits for it). */
+	g_assert_cmpint(v.seen.agents, ==, 1);
 	g_assert_true(g_file_get_contents(v.td.record, &text, NULL, NULL));
 	g_assert_cmpstr(text, ==, "monitors 800x600\n");
 	g_free(text);

@@ -4,7 +4,8 @@
  * exactly. This program is that domain: libspice-server on a unix socket, drawing one of a few
  * patterns, with a keyboard and a tablet that record what they receive. It can change its
  * "guest mode" (surface size) at runtime, on SIGUSR1 or after a number of frames, and with
- * --agent play a guest whose agent follows the client's monitors config. */
+ * --agent play a guest whose agent follows the client's monitors config (connecting with
+ * --agent-after some time after the first picture, as a booting guest's agent does). */
 #include "config.h"
 #include "common/log.h"
 #include "tests/testdomain/frame-code.h"
@@ -47,7 +48,32 @@ struct td {
 	FILE *record;
 	int follow[2];       /* --agent: the mode the client asked for last */
 	guint follow_idle;
+	struct tsr_td_agent *agent; /* --agent, once connected */
+	const char *copied;         /* --clipboard-copy */
+	bool clipboard, steal;
 };
+
+/* The agent connects: spice-server tells the client (agent-connected). */
+static bool agent_attach(struct td *td)
+{
+	td->agent = tsr_td_agent_create(td->server);
+	if (!td->agent) {
+		tsr_err("spice-server refused the agent's device");
+		return false;
+	}
+	if (td->clipboard)
+		tsr_td_agent_clipboard(td->agent, td->copied, td->record, td->steal);
+	return true;
+}
+
+static gboolean agent_later(gpointer data)
+{
+	struct td *td = data;
+
+	if (!agent_attach(td))
+		g_main_loop_quit(td->loop);
+	return G_SOURCE_REMOVE;
+}
 
 static void draw_title(struct td *td);
 
@@ -283,7 +309,7 @@ int main(int argc, char **argv)
 {
 	g_autofree gchar *socket_path = NULL, *size = NULL, *alt_size = NULL, *pattern = NULL;
 	g_autofree gchar *record_path = NULL, *damage = NULL, *title = NULL;
-	gint fps = 30, ready_fd = -1, resize_after = 0;
+	gint fps = 30, ready_fd = -1, resize_after = 0, agent_after = 0;
 	gboolean cursor = FALSE, agent = FALSE, clipboard = FALSE, steal = FALSE;
 	g_autofree gchar *copied = NULL;
 	GOptionEntry entries[] = {
@@ -307,6 +333,9 @@ int main(int argc, char **argv)
 		{ "agent", 0, 0, G_OPTION_ARG_NONE, &agent,
 		  "Play a guest running a SPICE agent: the mode follows the client's monitors config "
 		  "(each recorded as 'monitors WxH' with --record-input)", NULL },
+		{ "agent-after", 0, 0, G_OPTION_ARG_INT, &agent_after,
+		  "With --agent: the agent connects MS milliseconds after the first picture "
+		  "(default 0: at once)", "MS" },
 		{ "clipboard", 0, 0, G_OPTION_ARG_NONE, &clipboard,
 		  "With --agent: copy and paste through the agent; what the guest pastes is "
 		  "recorded as 'clipboard TEXT' (escaped) with --record-input", NULL },
@@ -325,7 +354,6 @@ int main(int argc, char **argv)
 	g_autoptr(GError) error = NULL;
 	struct td td = { .seed = 0x12345678u };
 	FILE *record = NULL;
-	struct tsr_td_agent *td_agent = NULL;
 	int timer_fd = -1;
 
 	tsr_log_init("tessera-testdomain", false);
@@ -375,6 +403,10 @@ int main(int argc, char **argv)
 		tsr_err("--fps %d is out of range: use 1 to 1000", fps);
 		return 2;
 	}
+	if (agent_after < 0) {
+		tsr_err("--agent-after %d must not be negative", agent_after);
+		return 2;
+	}
 	if (resize_after < 0) {
 		tsr_err("--resize-after %d must not be negative", resize_after);
 		return 2;
@@ -419,15 +451,15 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	td.record = record;
+	td.copied = copied;
+	td.clipboard = clipboard;
+	td.steal = steal;
 	if (agent) {
 		tsr_td_display_follow_monitors(td.display, on_monitors, &td);
-		td_agent = tsr_td_agent_create(td.server);
-		if (!td_agent) {
-			tsr_err("spice-server refused the agent's device");
+		if (agent_after > 0)
+			g_timeout_add(agent_after, agent_later, &td);
+		else if (!agent_attach(&td))
 			return 1;
-		}
-		if (clipboard)
-			tsr_td_agent_clipboard(td_agent, copied, record, steal);
 	}
 	spice_server_vm_start(td.server);
 	draw_full(&td);
@@ -461,7 +493,7 @@ int main(int argc, char **argv)
 	if (td.frames_dropped)
 		tsr_info("%u frames dropped while spice-server was behind", td.frames_dropped);
 	spice_server_destroy(td.server);
-	tsr_td_agent_destroy(td_agent);
+	tsr_td_agent_destroy(td.agent);
 	g_clear_handle_id(&td.follow_idle, g_source_remove);
 	tsr_td_display_destroy(td.display);
 	tsr_td_input_destroy(td.input);

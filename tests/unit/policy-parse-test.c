@@ -137,8 +137,9 @@ static void test_canonical(void)
 	struct tsr_policy *p = tsr_policy_load_dir(dir, &error);
 	g_assert_no_error(error);
 	size_t len = 0;
-	/* preload travels too (the example preloads nothing: set it here). */
+	/* preload and agent travel too (the example sets neither: set them here). */
 	((struct tsr_policy_domain *)tsr_policy_find_domain(p, "web"))->preload = true;
+	((struct tsr_policy_domain *)tsr_policy_find_domain(p, "web"))->agent = true;
 	char *office = tsr_policy_canonical(p, "office", &len, &error);
 	g_assert_no_error(error);
 	/* The office bundle carries neither the lab domain nor lab-only people. */
@@ -162,6 +163,8 @@ static void test_canonical(void)
 	g_assert_true(tsr_policy_find_domain(q, "web")->firmware_given);
 	g_assert_true(tsr_policy_find_domain(q, "web")->preload);
 	g_assert_false(tsr_policy_find_domain(q, "work")->preload);
+	g_assert_true(tsr_policy_find_domain(q, "web")->agent);
+	g_assert_false(tsr_policy_find_domain(q, "work")->agent);
 	/* The clipboard flows that name only carried domains (or `*`) travel. */
 	g_assert_cmpuint(q->clipboard.n_flows, ==, 2);
 	g_assert_true(tsr_policy_clipboard_allows(q, "web", "work"));
@@ -373,6 +376,8 @@ static const struct broken broken_cases[] = {
 	 "true or false"},
 	{"preload-not-bool", "domains/lab.conf", "groups = lab", "groups = lab\npreload = 1",
 	 "domains/lab.conf:9: [domain lab] preload:", "true or false"},
+	{"agent-not-bool", "domains/lab.conf", "groups = lab", "groups = lab\nagent = spice",
+	 "domains/lab.conf:9: [domain lab] agent:", "true or false"},
 	{"preload-without-display", "domains/lab.conf", "groups = lab",
 	 "groups = lab\ndisplay = none\npreload = true", "domains/lab.conf:10: [domain lab] preload:",
 	 "first frame"},
