@@ -43,6 +43,8 @@ struct brk_kiosk_link;
 struct brk_usb_host;
 struct brk_kiosk_devices;
 struct brk_lid;
+struct brk_sleep;
+struct brk_logind;
 
 struct tsr_broker {
 	struct tsr_broker_config cfg;
@@ -60,6 +62,8 @@ struct tsr_broker {
 	struct brk_kiosk_link *kiosk;
 	struct brk_kiosk_devices *kiosk_devices; /* NULL: the kiosk gets no devices */
 	struct brk_lid *lid;        /* the lid switches found among them; NULL with no devices */
+	struct brk_sleep *sleep;    /* suspend and resume, whoever asks */
+	struct brk_logind *logind;  /* logind's inhibitors (--logind); NULL: no logind */
 	GPid console_pid;           /* tessera-console, started for the kiosk; 0 = none */
 	guint console_watch;
 	unsigned console_kiosk;     /* which kiosk start it belongs to (brk_kiosk_link_starts) */
@@ -73,6 +77,7 @@ struct tsr_broker {
 	char *user;                 /* logged-in (possibly locked) user, or NULL */
 	char *focused;              /* focused domain, or NULL (the kiosk itself) */
 	char power_text[TSR_KIOSK_POWER_TEXT_SIZE]; /* the battery text the kiosk was sent last */
+	bool lock_shown;            /* this kiosk said (LOCK_SHOWN) it shows the session locked */
 };
 
 /* broker.c */
@@ -80,7 +85,7 @@ void brk_audit(struct tsr_broker *b, const char *event, ...) G_GNUC_NULL_TERMINA
 void brk_audit_object(struct tsr_broker *b, const char *event, JsonObject *fields);
 struct brk_dom *brk_dom(struct tsr_broker *b, const char *name);
 enum tsr_domain_state brk_dom_state(struct brk_dom *d);
-/* Start (if not running) and call done when running or failed. */
+/* Start (if not running) and call done (may be NULL) when running or failed. */
 void brk_dom_start(struct tsr_broker *b, struct brk_dom *d, const char *why, brk_dom_done_fn done,
 		      void *data);
 /* Graceful shutdown bounded by the configured timeout; done may be NULL. */
@@ -142,9 +147,8 @@ void brk_kiosk_devices_lend(struct brk_kiosk_devices *d);
  * close them all. Does nothing when nothing is lent. */
 void brk_kiosk_devices_revoke(struct brk_kiosk_devices *d);
 
-/* lid.c: the lid switch, read by the broker and never lent (doc/broker.md, "The lid").
- * power_state: the file a suspend writes "mem" to (NULL: /sys/power/state). */
-struct brk_lid *brk_lid_create(struct tsr_broker *b, const char *power_state);
+/* lid.c: the lid switch, read by the broker and never lent (doc/broker.md, "The lid"). */
+struct brk_lid *brk_lid_create(struct tsr_broker *b);
 void brk_lid_destroy(struct brk_lid *l);
 /* Does this evdev fd report SW_LID? */
 bool brk_lid_is_switch(int fd);
@@ -154,8 +158,35 @@ bool brk_lid_take(struct brk_lid *l, int fd, const char *node);
 bool brk_lid_has(const struct brk_lid *l, const char *node);
 /* The lid closed: lock first, then what [power] lid says. */
 void brk_lid_closed(struct brk_lid *l);
-/* The user unlocked: domains paused across a suspend run again (resume = after-unlock). */
-void brk_lid_unlocked(struct brk_lid *l);
+
+/* sleep.c: lock, lock screen shown, domains paused, then sleep; and the wake (doc/broker.md,
+ * "Suspend and resume"). */
+typedef void (*brk_sleep_fn)(struct tsr_broker *b, void *data);
+struct brk_sleep *brk_sleep_create(struct tsr_broker *b);
+void brk_sleep_destroy(struct brk_sleep *s);
+/* Can this laptop suspend under Xen (SYS/power/mem_sleep offers "deep", or has no such file)?
+ * If not, *why (when why is not NULL) says so for the user and the audit log. */
+bool brk_sleep_deep(const char *sys_root, char **why);
+/* Lock, pause every running domain, and call ready once the kiosk showed the lock screen and
+ * the pauses landed (at most 3 s later). */
+void brk_sleep_prepare(struct brk_sleep *s, const char *why, brk_sleep_fn ready, void *data);
+/* The kiosk's LOCK_SHOWN arrived or a domain changed state: maybe ready now. NULL ok. */
+void brk_sleep_changed(struct brk_sleep *s);
+/* The laptop woke up: domains run again at once if [power] resume says so. */
+void brk_sleep_woke(struct brk_sleep *s);
+/* The user unlocked: domains paused across a suspend run again (resume = after-unlock). NULL ok. */
+void brk_sleep_unlocked(struct brk_sleep *s);
+/* Suspend the laptop (the lid, [power] lid = suspend): through logind when the broker holds its
+ * inhibitors, else by writing "mem" to SYS/power/state; refused (audited, locked) on a laptop
+ * that only has s2idle. */
+void brk_sleep_suspend(struct brk_sleep *s, const char *why);
+
+/* logind.c: with --logind, the "handle-lid-switch" block and "sleep" delay inhibitors and
+ * PrepareForSleep (doc/broker.md). NULL (logged) without a system bus. */
+struct brk_logind *brk_logind_create(struct tsr_broker *b, const char *sys_root);
+void brk_logind_destroy(struct brk_logind *l);
+/* Ask logind to suspend (its PrepareForSleep then runs brk_sleep_prepare); false without it. */
+bool brk_logind_suspend(struct brk_logind *l);
 
 /* child.c */
 /* End the child *pid (0 = none) at once, SIGKILL and reaped, and remove its child watch *watch;

@@ -179,7 +179,8 @@ static void finish_waiters(struct tsr_broker *b, struct brk_dom *d, const GError
 	d->start_waiters = NULL;
 	for (GSList *l = list; l; l = l->next) {
 		struct waiter *w = l->data;
-		w->done(b, name, error, w->data);
+		if (w->done)
+			w->done(b, name, error, w->data);
 		g_free(w);
 	}
 	g_slist_free(list);
@@ -360,11 +361,13 @@ void brk_dom_start(struct tsr_broker *b, struct brk_dom *d, const char *why, brk
 						      d->name,
 						      d->unavailable ? d->unavailable
 								     : "not in policy");
-		done(b, d->name, error, data);
+		if (done)
+			done(b, d->name, error, data);
 		return;
 	}
 	if (st == TSR_DOMAIN_RUNNING && !d->stopping) {
-		done(b, d->name, NULL, data);
+		if (done)
+			done(b, d->name, NULL, data);
 		return;
 	}
 	w = g_new0(struct waiter, 1);
@@ -696,8 +699,11 @@ struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GEr
 		if (!b->usb)
 			goto fail;
 	}
+	b->sleep = brk_sleep_create(b);
+	if (config->logind)
+		b->logind = brk_logind_create(b, config->sys_root ? config->sys_root : "/sys");
 	if (config->kiosk_path && config->kiosk_devices) {
-		b->lid = brk_lid_create(b, NULL);
+		b->lid = brk_lid_create(b);
 		b->kiosk_devices = brk_kiosk_devices_create(b, config->kiosk_card, error);
 		if (!b->kiosk_devices)
 			goto fail;
@@ -725,6 +731,8 @@ void tsr_broker_destroy(struct tsr_broker *b)
 	brk_console_stop(b);
 	brk_kiosk_devices_destroy(b->kiosk_devices);
 	brk_lid_destroy(b->lid);
+	brk_logind_destroy(b->logind);
+	brk_sleep_destroy(b->sleep);
 	brk_usb_host_destroy(b->usb);
 	tsr_ctl_server_destroy(b->ctl);
 	if (b->domains)

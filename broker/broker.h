@@ -35,6 +35,9 @@ struct tsr_broker_config {
 	/* Where sysfs is ("/sys" when NULL): the backlight the brightness keys set and the
 	 * battery shown in the top bar; a test points it at a fake tree. */
 	const char *sys_root;
+	/* Hold logind's "handle-lid-switch" and "sleep" inhibitors on the system bus and sleep
+	 * through it (a laptop running systemd); without a bus the broker suspends itself. */
+	bool logind;
 	const char *viewer_path; /* tessera-viewer; NULL = from PATH/libexec */
 	/* tessera-console, started for the kiosk when policy turns it on: the program (NULL: the
 	 * installed one), its socket (NULL: RUN/console.sock), the user it drops to (NULL: its

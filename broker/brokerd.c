@@ -47,7 +47,7 @@ struct options {
 	char *sysfs, *devfs, *vcard, *vcard_certs;
 	char *testdomain, *qemu, *qemu_img, *kernel, *initrd, *ovmf_code, *ovmf_vars, *accel, *xl;
 	char **kiosk_args;
-	gboolean kiosk_devices, no_kiosk, no_usb, no_udev, use_syslog, daemonize;
+	gboolean kiosk_devices, logind, no_kiosk, no_usb, no_udev, use_syslog, daemonize;
 	gint shutdown_ms, ready_fd;
 };
 
@@ -112,7 +112,11 @@ static int parse_options(struct options *o, int *argc, char ***argv)
 		  "With --kiosk-devices: the card to lend (default: the first KMS card)",
 		  "/dev/dri/cardN" },
 		{ "sys-root", 0, 0, G_OPTION_ARG_FILENAME, &o->sys_root,
-		  "Where sysfs is, for the backlight and the battery (default /sys; tests)", "DIR" },
+		  "Where sysfs is, for the backlight, the battery and suspending (default /sys; "
+		  "tests)", "DIR" },
+		{ "logind", 0, 0, G_OPTION_ARG_NONE, &o->logind,
+		  "Hold systemd-logind's handle-lid-switch and sleep inhibitors, so the kiosk is "
+		  "locked before the laptop sleeps (a laptop running systemd)", NULL },
 		{ "no-kiosk", 0, 0, G_OPTION_ARG_NONE, &o->no_kiosk,
 		  "Run without a kiosk (control socket only)", NULL },
 		{ "console", 0, 0, G_OPTION_ARG_FILENAME, &o->console,
@@ -241,6 +245,7 @@ static int broker_config(const struct options *o, struct tsr_broker_config *cfg,
 	cfg->kiosk_devices = o->kiosk_devices || o->kiosk_card;
 	cfg->kiosk_card = o->kiosk_card;
 	cfg->sys_root = o->sys_root;
+	cfg->logind = o->logind;
 	cfg->viewer_path = o->viewer;
 	cfg->console_path = o->console;
 	cfg->console_socket = o->console_socket;

@@ -57,6 +57,8 @@ broker_libtsr_brokerd_a_SOURCES = \
 	broker/kiosk-link.c \
 	broker/kiosk-devices.c \
 	broker/lid.c \
+	broker/logind.c \
+	broker/sleep.c \
 	broker/kiosk-cgroup.c \
 	broker/child.c \
 	broker/console.c \
@@ -91,17 +93,27 @@ BROKER_HARNESS = tests/integration/broker-harness.c tests/integration/broker-har
 # broker-session-test: login, lockout, the kiosk's restarts, the control socket, adoption,
 # reload. broker-preload-test: preloaded domains booted at start, login and reload, paused at
 # their first frame and resumed by a pick, with disposable domains and other users.
-BROKER_HARNESS_TESTS = tests/integration/broker-session-test tests/integration/broker-preload-test
+# broker-logind-test: --logind on a private dbus-daemon, with fake-logind standing in for logind.
+BROKER_HARNESS_TESTS = tests/integration/broker-session-test tests/integration/broker-preload-test \
+	tests/integration/broker-logind-test
 INTEGRATION_TESTS += $(BROKER_HARNESS_TESTS)
 check_PROGRAMS += $(BROKER_HARNESS_TESTS)
 tests_integration_broker_session_test_SOURCES = tests/integration/broker-session-test.c \
 	tests/integration/broker-clipboard-test.c $(BROKER_HARNESS)
 tests_integration_broker_preload_test_SOURCES = tests/integration/broker-preload-test.c \
 	$(BROKER_HARNESS)
+tests_integration_broker_logind_test_SOURCES = tests/integration/broker-logind-test.c \
+	$(BROKER_HARNESS)
 tests_integration_broker_session_test_CFLAGS = $(BROKER_CFLAGS)
 tests_integration_broker_preload_test_CFLAGS = $(BROKER_CFLAGS)
+tests_integration_broker_logind_test_CFLAGS = $(BROKER_CFLAGS)
 tests_integration_broker_session_test_LDADD = $(BROKER_LIBS)
 tests_integration_broker_preload_test_LDADD = $(BROKER_LIBS)
+tests_integration_broker_logind_test_LDADD = $(BROKER_LIBS)
+check_PROGRAMS += tests/integration/fake-logind
+tests_integration_fake_logind_SOURCES = tests/integration/fake-logind.c
+tests_integration_fake_logind_CPPFLAGS = $(AM_CPPFLAGS) $(SYSTEMD_CFLAGS)
+tests_integration_fake_logind_LDADD = $(SYSTEMD_LIBS)
 
 # Fuzzing: the control-protocol parser (root's input, but parsed before anyone is trusted),
 # the kiosk message check (trust boundary 4) and the USB descriptor parser (written by the

@@ -112,6 +112,7 @@ static void send_domain(struct tsr_broker *b, struct brk_dom *d, uint32_t seq)
 
 void brk_session_domain_changed(struct tsr_broker *b, struct brk_dom *d)
 {
+	brk_sleep_changed(b->sleep);
 	if (b->session != SESSION_LOGIN && brk_session_user_may_use(b, d))
 		send_domain(b, d, 0);
 }
@@ -174,6 +175,8 @@ static void set_session(struct tsr_broker *b, enum session_state s, const char *
 	if (b->session != s)
 		brk_audit(b, "session", "state", session_names[s], "user", b->user, "reason", why,
 			     NULL);
+	if (lock_changed)
+		b->lock_shown = false;
 	b->session = s;
 	send_session(b);
 	brk_save_state(b);
@@ -206,6 +209,7 @@ void brk_session_on_kiosk_start(struct tsr_broker *b)
 	 * back to an open desktop. */
 	if (b->session == SESSION_ACTIVE)
 		set_session(b, SESSION_LOCKED, "kiosk (re)started");
+	b->lock_shown = false; /* this kiosk has shown nothing yet */
 	send_settings(b);
 	send_session(b);
 	brk_session_send_power(b, true);
@@ -328,7 +332,7 @@ static void auth_checked(enum tsr_auth_result r, int64_t retry, void *data)
 	set_session(b, SESSION_ACTIVE, unlock ? "unlocked" : "logged in");
 	reply(b, a->seq, TSR_KIOSK_OK, 0, -1, "Welcome.");
 	if (unlock)
-		brk_lid_unlocked(b->lid);
+		brk_sleep_unlocked(b->sleep);
 	lease_notice(b);
 	if (!unlock)
 		brk_preload_all(b, "login");
@@ -575,6 +579,15 @@ void brk_session_handle(struct tsr_broker *b, const void *msg, size_t len)
 		reply(b, m->seq, TSR_KIOSK_OK, 0, -1, "%s", "");
 		return;
 	}
+	case TSR_KIOSK_LOCK_SHOWN:
+		/* Only a locked session's lock screen counts: a suspend waits for it. */
+		if (b->session == SESSION_LOCKED && !b->lock_shown) {
+			b->lock_shown = true;
+			tsr_info("kiosk: the lock screen is on the outputs");
+			brk_sleep_changed(b->sleep);
+		}
+		reply(b, rq->seq, TSR_KIOSK_OK, 0, -1, "%s", "");
+		return;
 	default:
 		break;
 	}

@@ -637,6 +637,8 @@ static void after_frame(void *data)
 		return;
 	g_strlcpy(k->last_shot, key, sizeof(k->last_shot));
 	tsr_info("screen %s", key);
+	if (screen == TSR_KIOSK_SCREEN_LOCK || screen == TSR_KIOSK_SCREEN_UNLOCK)
+		tsr_session_lock_shown(k->session);
 	if (screen == TSR_KIOSK_SCREEN_LOCK || screen == TSR_KIOSK_SCREEN_LOCKED) {
 		/* How promptly the session's frames reached the output, for tests and support. */
 		struct tsr_kiosk_pacing p = tsr_kiosk_frames_take_pacing(k->frames);

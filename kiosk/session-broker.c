@@ -62,6 +62,11 @@ void tsr_session_clipboard_report(struct tsr_session *s,
 	(void)kss_send_request(s, &m, TSR_KIOSK_CLIPBOARD_AUDIT, NULL);
 }
 
+void tsr_session_lock_shown(struct tsr_session *s)
+{
+	(void)kss_send_simple(s, TSR_KIOSK_LOCK_SHOWN);
+}
+
 uint32_t kss_send_domain_request(struct tsr_session *s, uint16_t type, const char *name)
 {
 	struct tsr_kiosk_domain_request r = { 0 };
@@ -349,6 +354,7 @@ static void on_reply(struct tsr_session *s, const struct tsr_kiosk_reply *m, int
 	case TSR_KIOSK_FOCUS:
 	case TSR_KIOSK_CLIPBOARD_AUDIT:
 	case TSR_KIOSK_BRIGHTNESS:
+	case TSR_KIOSK_LOCK_SHOWN:
 		if (m->status != TSR_KIOSK_OK) {
 			tsr_warn("broker refused request %u: %s", p.type,
 				 m->message[0] ? m->message : status_text(m->status));

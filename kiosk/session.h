@@ -167,6 +167,9 @@ void tsr_session_notify_local(struct tsr_session *session, const char *text);
  * here). A refusal in the reply is logged. */
 void tsr_session_clipboard_report(struct tsr_session *session,
 				  const struct tsr_kiosk_clipboard_audit *report);
+/* The lock screen has just reached the outputs (LOCK_SHOWN): the broker suspends only after
+ * it, so no domain pixel is the first thing a woken laptop shows. */
+void tsr_session_lock_shown(struct tsr_session *session);
 
 /* A notice that stays while its condition lasts (e.g. "Remote console in use"), shown when no
  * timed notification is; NULL removes it. */

@@ -36,6 +36,7 @@ size_t tsr_kiosk_msg_size(uint16_t type)
 	case TSR_KIOSK_LIST:
 	case TSR_KIOSK_LOGOUT:
 	case TSR_KIOSK_LOCK:
+	case TSR_KIOSK_LOCK_SHOWN:
 		return sizeof(struct tsr_kiosk_request);
 	case TSR_KIOSK_PICK:
 	case TSR_KIOSK_STOP:
@@ -70,7 +71,7 @@ size_t tsr_kiosk_msg_size(uint16_t type)
 
 bool tsr_kiosk_is_request(uint16_t type)
 {
-	return type >= TSR_KIOSK_LOGIN && type <= TSR_KIOSK_BRIGHTNESS;
+	return type >= TSR_KIOSK_LOGIN && type <= TSR_KIOSK_LOCK_SHOWN;
 }
 
 const char *tsr_kiosk_clipboard_event_name(uint32_t event)
@@ -354,6 +355,7 @@ static const char *check_body(const void *buf, uint16_t type)
 	case TSR_KIOSK_LIST:
 	case TSR_KIOSK_LOGOUT:
 	case TSR_KIOSK_LOCK:
+	case TSR_KIOSK_LOCK_SHOWN:
 		return check_request(buf);
 	case TSR_KIOSK_PICK:
 	case TSR_KIOSK_STOP:

@@ -52,6 +52,8 @@ enum tsr_kiosk_msg_type {
 	TSR_KIOSK_RESTART_VIEWER = 9, /* struct tsr_kiosk_domain_request */
 	TSR_KIOSK_CLIPBOARD_AUDIT = 10, /* struct tsr_kiosk_clipboard_audit */
 	TSR_KIOSK_BRIGHTNESS = 11,    /* struct tsr_kiosk_brightness: a brightness key was pressed */
+	TSR_KIOSK_LOCK_SHOWN = 12,    /* struct tsr_kiosk_request: the lock screen is on the outputs
+				       * (the broker suspends only after it) */
 
 	/* broker -> kiosk */
 	TSR_KIOSK_REPLY = 100,        /* struct tsr_kiosk_reply (+ 1 fd for PICK/RESTART_VIEWER) */

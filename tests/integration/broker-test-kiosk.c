@@ -8,6 +8,7 @@
  * (viewer links) are kept open and described: "fd=sock:seqpacket".
  *
  *   login USER PASSWORD | unlock PASSWORD | list | pick D | stop D | logout | lock | focus D
+ *   lock-shown (LOCK_SHOWN: the real kiosk sends it once its lock screen is on the outputs)
  *   restart-viewer D | bad-frame | bad-name | exit
  *   clip EVENT REASON SIZE SOURCE TARGET SHA256 (a CLIPBOARD_AUDIT; numbers as in
  *   proto/kiosk.h, "-" for an empty target)
@@ -215,6 +216,9 @@ static void command(int bfd, char *line)
 			memcpy(m.password, pw, m.password_len);
 		send_req(bfd, &m, unlock ? TSR_KIOSK_UNLOCK : TSR_KIOSK_LOGIN);
 		memset(&m, 0, sizeof(m));
+	} else if (strcmp(line, "lock-shown") == 0) {
+		struct tsr_kiosk_request m = { 0 };
+		send_req(bfd, &m, TSR_KIOSK_LOCK_SHOWN);
 	} else if (strcmp(line, "list") == 0 || strcmp(line, "logout") == 0 ||
 		   strcmp(line, "lock") == 0) {
 		struct tsr_kiosk_request m = { 0 };

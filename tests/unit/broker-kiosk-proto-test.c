@@ -442,6 +442,25 @@ static void test_brightness(void)
 	refused(&m, sizeof(m) - 4, NULL);
 }
 
+/* The kiosk says its lock screen is on the outputs: a plain request, seq set, reserved zero. */
+static void test_lock_shown(void)
+{
+	struct tsr_kiosk_request m = { 0 };
+
+	hdr(&m, TSR_KIOSK_LOCK_SHOWN);
+	g_assert_cmpuint(m.h.length, ==, sizeof(m));
+	m.seq = 9;
+	g_assert_cmpint(tsr_kiosk_msg_check(&m, sizeof(m), NULL), ==, 0);
+	g_assert_true(tsr_kiosk_is_request(m.h.type));
+	/* seq 0, then reserved 1; then a message longer than its type. */
+	for (uint32_t i = 0; i < 2; i++) {
+		struct tsr_kiosk_request bad = m;
+		*(i ? &bad.reserved : &bad.seq) = i;
+		refused(&bad, sizeof(bad), i ? "reserved" : "seq 0");
+	}
+	refused(&m, sizeof(m) + 4, NULL);
+}
+
 /* The battery text: NUL-terminated UTF-8, zero after it and in reserved; never a request. */
 static void test_power(void)
 {
@@ -476,6 +495,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/broker/kiosk-proto/clipboard-audit", test_clipboard_audit);
 	g_test_add_func("/broker/kiosk-proto/backlight-brightness-request", test_brightness);
 	g_test_add_func("/broker/kiosk-proto/battery-power-text", test_power);
+	g_test_add_func("/broker/kiosk-proto/lock-shown-request", test_lock_shown);
 	g_test_add_func("/broker/kiosk-proto/set-string-utf8", test_set_string);
 	return g_test_run();
 }
