@@ -19,12 +19,15 @@ uinput() { # KIND NAME FIFO
         while IFS= read -r line; do mark "$line"; done
     } &
 }
+# Held open for reading and writing: a reader that opened the FIFO anew for each line could
+# meet the first writer still closing and read end-of-file instead of the second line.
+exec 6<>/tmp/ready.fifo
 uinput keyboard tsr-laptop-keys /tmp/keys.fifo
 exec 4>/tmp/keys.fifo
-read -r ready </tmp/ready.fifo
+read -r ready <&6
 uinput lid tsr-lid /tmp/lid.fifo
 exec 5>/tmp/lid.fifo
-read -r ready2 </tmp/ready.fifo
+read -r ready2 <&6
 [ "$ready $ready2" = "UINPUT-READY tsr-laptop-keys UINPUT-READY tsr-lid" ] ||
     { mark TSR-FAIL uinput devices: "$ready" "$ready2"; exit 1; }
 chmod 600 /dev/dri/card* /dev/input/event* || { mark TSR-FAIL cannot make the devices root-only; exit 1; }
