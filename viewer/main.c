@@ -288,8 +288,10 @@ int main(int argc, char **argv)
 	/* spice-client-glib allocates a buffer the size of the frame for every message it reads
 	 * and frees it after decoding. With glibc's defaults each free hands the pages back to
 	 * the kernel and each read faults them in again, zeroed: most of the viewer's time on
-	 * full frames went there. Keeping freed memory for the next message costs at most one
-	 * frame of address space. */
+	 * full frames went there. Keeping freed memory for the next message costs two frames of
+	 * RSS (a message and spice-client-glib's copy of its bitmap); handing them back, trimming
+	 * after each frame or huge pages all double the CPU per frame (doc/display-protocol.md,
+	 * "Memory"). */
 	if (!mallopt(M_MMAP_THRESHOLD, TSR_VIEWER_HEAP_KEEP) ||
 	    !mallopt(M_TRIM_THRESHOLD, 2 * TSR_VIEWER_HEAP_KEEP))
 		tsr_warn("mallopt failed: every frame will fault in fresh memory");
