@@ -45,6 +45,8 @@ struct brk_kiosk_devices;
 struct brk_lid;
 struct brk_sleep;
 struct brk_logind;
+struct brk_enrol;
+struct tsr_enrol;
 
 struct tsr_broker {
 	struct tsr_broker_config cfg;
@@ -68,6 +70,7 @@ struct tsr_broker {
 	guint console_watch;
 	unsigned console_kiosk;     /* which kiosk start it belongs to (brk_kiosk_link_starts) */
 	struct brk_usb_host *usb;
+	struct brk_enrol *enrol;    /* enrolment from a TSR-ENROL disk while not enrolled */
 
 	/* Adoptions still under way after a start: device placement waits for them, so an
 	 * assignment saved before a restart is not dropped while its domain is being found. */
@@ -226,6 +229,22 @@ void brk_preload_cancel(struct brk_dom *d);
 /* control.c */
 JsonObject *brk_control_handle(void *data, struct tsr_ctl_call *call, GError **error);
 void brk_control_refused(void *data, const struct tsr_ctl_peer *peer, const char *reason);
+
+/* enrol.c: enrolment from a removable disk while the laptop has no trusted.keys */
+/* True once trusted.keys exists (or the policy comes from a source directory). */
+bool brk_enrolled(const struct tsr_broker *b);
+struct brk_enrol *brk_enrol_create(struct tsr_broker *b);
+void brk_enrol_destroy(struct brk_enrol *e);
+/* A new kiosk: what the last ENROL showed, again. */
+void brk_enrol_kiosk_started(struct brk_enrol *e);
+/* The user's answer to the offer on screen; *message (g_free) for the reply. */
+enum tsr_kiosk_status brk_enrol_answer(struct brk_enrol *e,
+				       const struct tsr_kiosk_enrol_answer *m, char **message)
+	__attribute__((warn_unused_result));
+/* enrol-read.c: the disk at device through tessera-enrol-reader; NULL with *refusal (g_free),
+ * a sentence for the screen. */
+struct tsr_enrol *brk_enrol_read(struct tsr_broker *b, const char *device, char **refusal)
+	__attribute__((warn_unused_result));
 
 /* usb-host.c */
 struct brk_usb_host *brk_usb_host_create(struct tsr_broker *b, GError **error);

@@ -708,6 +708,7 @@ struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GEr
 		if (!b->kiosk_devices)
 			goto fail;
 	}
+	b->enrol = brk_enrol_create(b);
 	if (config->kiosk_path)
 		b->kiosk = brk_kiosk_link_create(b);
 	note_time(b);
@@ -734,6 +735,7 @@ void tsr_broker_destroy(struct tsr_broker *b)
 	brk_logind_destroy(b->logind);
 	brk_sleep_destroy(b->sleep);
 	brk_usb_host_destroy(b->usb);
+	brk_enrol_destroy(b->enrol);
 	tsr_ctl_server_destroy(b->ctl);
 	if (b->domains)
 		g_hash_table_destroy(b->domains); /* kills viewers, leaves domains running */

@@ -46,6 +46,15 @@ struct tsr_broker_config {
 	const char *console_socket;
 	const char *console_user;
 	const char *console_socket_owner;
+	/* Enrolment from a removable disk labelled TSR-ENROL while not enrolled: the disk (NULL:
+	 * the first block device udev labels so; tests name a FAT image file), the reader program
+	 * (NULL: the installed tessera-enrol-reader), the user it drops to (NULL: nobody) and the
+	 * file of root keys the image pins (NULL: SYSCONFDIR/tessera/enrol-roots; missing: none). */
+	const char *enrol_disk;
+	bool enrol_udev;
+	const char *enrol_reader;
+	const char *enrol_user;
+	const char *enrol_pins;
 	struct tsr_backend_config backend; /* run_dir/state_dir default under ours */
 	const char *sysfs_root;  /* USB handling through this sysfs; NULL = no USB handling */
 	const char *devfs_root;  /* device nodes (USB resets); default /dev */

@@ -45,6 +45,7 @@ struct options {
 	char *kiosk, *kiosk_user, *kiosk_vt, *kiosk_card, *viewer, *sys_root;
 	char *console, *console_socket, *console_user, *console_owner;
 	char *sysfs, *devfs, *vcard, *vcard_certs;
+	char *enrol_disk, *enrol_reader, *enrol_user, *enrol_pins;
 	char *testdomain, *qemu, *qemu_img, *kernel, *initrd, *ovmf_code, *ovmf_vars, *accel, *xl;
 	char **kiosk_args;
 	gboolean kiosk_devices, logind, no_kiosk, no_usb, no_udev, use_syslog, daemonize;
@@ -68,6 +69,10 @@ static void options_clear(struct options *o)
 	g_free(o->console_owner);
 	g_free(o->sysfs);
 	g_free(o->devfs);
+	g_free(o->enrol_disk);
+	g_free(o->enrol_reader);
+	g_free(o->enrol_user);
+	g_free(o->enrol_pins);
 	g_free(o->vcard);
 	g_free(o->vcard_certs);
 	g_free(o->testdomain);
@@ -129,6 +134,17 @@ static int parse_options(struct options *o, int *argc, char ***argv)
 		{ "console-socket-owner", 0, 0, G_OPTION_ARG_STRING, &o->console_owner,
 		  "User that owns the console's socket (mode 0600) and so may connect to it; "
 		  "default root", "USER" },
+		{ "enrol-disk", 0, 0, G_OPTION_ARG_FILENAME, &o->enrol_disk,
+		  "While not enrolled, read this disk (a FAT image file in tests) instead of looking "
+		  "for one labelled TSR-ENROL through udev", "PATH" },
+		{ "enrol-reader", 0, 0, G_OPTION_ARG_FILENAME, &o->enrol_reader,
+		  "The tessera-enrol-reader program (default: the installed one)", "PATH" },
+		{ "enrol-user", 0, 0, G_OPTION_ARG_STRING, &o->enrol_user,
+		  "User the enrolment reader drops to (default nobody)", "USER" },
+		{ "enrol-pins", 0, 0, G_OPTION_ARG_FILENAME, &o->enrol_pins,
+		  "Root keys an enrolment disk must name ('root HEX' lines; default "
+		  "/etc/tessera/enrol-roots, written by build-image --enrol-root; missing: any)",
+		  "FILE" },
 		{ "viewer", 0, 0, G_OPTION_ARG_FILENAME, &o->viewer,
 		  "The tessera-viewer program (default: the installed one)", "PATH" },
 		{ "sysfs", 0, 0, G_OPTION_ARG_FILENAME, &o->sysfs,
@@ -254,6 +270,11 @@ static int broker_config(const struct options *o, struct tsr_broker_config *cfg,
 	cfg->sysfs_root = o->no_usb ? NULL : o->sysfs ? o->sysfs : "/sys";
 	cfg->devfs_root = o->devfs;
 	cfg->udev = !o->no_udev && !o->no_usb;
+	cfg->enrol_udev = !o->no_udev;
+	cfg->enrol_disk = o->enrol_disk;
+	cfg->enrol_reader = o->enrol_reader;
+	cfg->enrol_user = o->enrol_user;
+	cfg->enrol_pins = o->enrol_pins;
 	cfg->journal = o->use_syslog && tsr_journal_available();
 	cfg->virtual_smartcard = o->vcard;
 	*certs = g_strsplit(o->vcard_certs ? o->vcard_certs : "id,sign,enc", ",", 4);

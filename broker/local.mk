@@ -65,9 +65,15 @@ broker_libtsr_brokerd_a_SOURCES = \
 	broker/clipboard.c \
 	broker/control.c \
 	broker/viewers.c broker/preload.c \
-	broker/usb-host.c
+	broker/usb-host.c \
+	broker/enrol.c broker/enrol-read.c
+# enrol.c: the reader's path and the image's pinned roots.
+broker_libtsr_brokerd_a_CPPFLAGS = $(AM_CPPFLAGS) -DTSR_LIBEXECDIR='"$(libexecdir)"' \
+	-DTSR_SYSCONFDIR='"$(sysconfdir)"'
 
+# provisioning/: enrolment installs its first bundle exactly as tessera-provision install does.
 BROKERD_LIBS = broker/libtsr-brokerd.a broker/libtsr-broker.a \
+	provisioning/libtsr-provisioning.a $(PROTO_LIBS) \
 	$(DOMAINS_LIBS) \
 	$(DISPLAY_LIBS) $(POLICY_LIBS) $(COMMON_LIBS) $(JSON_GLIB_LIBS) $(SODIUM_LIBS) \
 	$(UDEV_LIBS) $(SYSTEMD_LIBS) $(GLIB_LIBS)
@@ -174,6 +180,14 @@ tests_system_broker_qemu_test_SOURCES = tests/system/broker-qemu-test.c $(BROKER
 nodist_tests_system_broker_qemu_test_SOURCES = tests/guest/font-data.c
 tests_system_broker_qemu_test_CFLAGS = $(BROKER_CFLAGS) $(SPICE_CLIENT_CFLAGS)
 tests_system_broker_qemu_test_LDADD = $(BROKER_LIBS) $(SPICE_CLIENT_LIBS)
+
+# Enrolment from a TSR-ENROL disk (a FAT image file as the block device).
+INTEGRATION_TESTS += tests/integration/broker-enrol-test
+check_PROGRAMS += tests/integration/broker-enrol-test
+tests_integration_broker_enrol_test_SOURCES = tests/integration/broker-enrol-test.c \
+	$(BROKER_HARNESS)
+tests_integration_broker_enrol_test_CFLAGS = $(BROKER_CFLAGS)
+tests_integration_broker_enrol_test_LDADD = $(BROKER_LIBS)
 
 INTEGRATION_TESTS += tests/integration/broker-lease-test
 check_PROGRAMS += tests/integration/broker-lease-test

@@ -117,22 +117,15 @@ void brk_session_domain_changed(struct tsr_broker *b, struct brk_dom *d)
 		send_domain(b, d, 0);
 }
 
-/* A laptop without pinned root keys can install no policy, so nobody could log in: the kiosk
- * says so instead of offering a login. A policy source directory (development) needs none. */
-static bool enrolled(const struct tsr_broker *b)
-{
-	g_autofree char *path = g_build_filename(b->state_dir, TSR_STATE_TRUSTED_KEYS, NULL);
-
-	return b->cfg.policy_dir || g_file_test(path, G_FILE_TEST_EXISTS);
-}
-
 static void send_session(struct tsr_broker *b)
 {
 	struct tsr_kiosk_session m = { .state = b->session };
 	const struct tsr_policy_user *u =
 		b->user && b->policy ? tsr_policy_find_user(b->policy, b->user) : NULL;
 
-	if (b->session == SESSION_LOGIN && !enrolled(b))
+	/* A laptop without pinned root keys can install no policy, so nobody could log in: the
+	 * kiosk says so instead of offering a login (and offers enrolment, broker/enrol.c). */
+	if (b->session == SESSION_LOGIN && !brk_enrolled(b))
 		m.state = TSR_KIOSK_SESSION_NOT_ENROLLED;
 	if (b->session != SESSION_LOGIN)
 		tsr_kiosk_set_string(m.user, sizeof(m.user), b->user);
@@ -212,6 +205,7 @@ void brk_session_on_kiosk_start(struct tsr_broker *b)
 	b->lock_shown = false; /* this kiosk has shown nothing yet */
 	send_settings(b);
 	send_session(b);
+	brk_enrol_kiosk_started(b->enrol);
 	brk_session_send_power(b, true);
 }
 
@@ -540,7 +534,7 @@ void brk_session_handle(struct tsr_broker *b, const void *msg, size_t len)
 	switch (h->type) {
 	case TSR_KIOSK_LOGIN:
 	case TSR_KIOSK_UNLOCK:
-		if (!enrolled(b)) {
+		if (!brk_enrolled(b)) {
 			brk_audit(b, h->type == TSR_KIOSK_UNLOCK ? "unlock" : "login", "result",
 				  "not-enrolled", NULL);
 			reply(b, rq->seq, TSR_KIOSK_E_STATE, 0, -1,
@@ -555,6 +549,12 @@ void brk_session_handle(struct tsr_broker *b, const void *msg, size_t len)
 		}
 		handle_auth(b, msg, h->type == TSR_KIOSK_UNLOCK);
 		return;
+	case TSR_KIOSK_ENROL_ANSWER: {
+		g_autofree char *text = NULL;
+		enum tsr_kiosk_status st = brk_enrol_answer(b->enrol, msg, &text);
+		reply(b, rq->seq, st, 0, -1, "%s", text ? text : "");
+		return;
+	}
 	case TSR_KIOSK_CLIPBOARD_AUDIT: {
 		/* Also while locked or logged out: locking and logging out empty the clipboard,
 		 * and that is reported after the fact. */

@@ -359,6 +359,27 @@ static void place(struct brk_usb_host *u, struct usb_entry *e)
 	brk_save_state(b);
 }
 
+/* Policy's verdict; without a policy every device is denied, except, while the laptop is not
+ * enrolled, a device that is mass storage and nothing else: the enrolment disk must reach
+ * dom0 (broker/enrol.c reads it without mounting). Enrolment reloads policy, which decides
+ * it again. */
+static void decide(struct brk_usb_host *u, struct usb_entry *e)
+{
+	bool storage = e->dev->n_interfaces > 0;
+
+	for (size_t i = 0; i < e->dev->n_interfaces; i++)
+		storage = storage && e->dev->interface_class[i] == 0x08;
+	if (u->b->policy)
+		tsr_devices_decide(u->b->policy, e->dev, &e->decision);
+	else if (storage && !brk_enrolled(u->b))
+		e->decision = (struct tsr_device_decision){
+			.verdict = TSR_DEVICE_DOM0,
+			.reason = "mass storage while not enrolled (an enrolment disk)" };
+	else
+		e->decision = (struct tsr_device_decision){ .verdict = TSR_DEVICE_DENY,
+							    .reason = "no policy" };
+}
+
 static void device_added(struct brk_usb_host *u, const char *sysname)
 {
 	g_autoptr(GError) error = NULL;
@@ -379,11 +400,7 @@ static void device_added(struct brk_usb_host *u, const char *sysname)
 	}
 	e->dev = dev;
 	g_hash_table_insert(u->present, g_strdup(sysname), e);
-	if (u->b->policy)
-		tsr_devices_decide(u->b->policy, dev, &e->decision);
-	else
-		e->decision = (struct tsr_device_decision){ .verdict = TSR_DEVICE_DENY,
-							    .reason = "no policy" };
+	decide(u, e);
 	audit_decision(u, e, "device-decision", e->decision.domain);
 	if (e->decision.verdict == TSR_DEVICE_DENY)
 		brk_session_notify(u->b, TSR_KIOSK_NOTE_DEVICE_DENIED, NULL,
@@ -751,8 +768,7 @@ void brk_usb_host_rescan(struct brk_usb_host *u, bool redecide)
 	g_hash_table_iter_init(&it, u->present);
 	while (g_hash_table_iter_next(&it, NULL, &value)) {
 		struct usb_entry *e = value;
-		if (u->b->policy)
-			tsr_devices_decide(u->b->policy, e->dev, &e->decision);
+		decide(u, e);
 		g_clear_pointer(&e->target, g_free);
 		audit_decision(u, e, "device-decision", e->decision.domain);
 		place(u, e);

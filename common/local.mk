@@ -5,7 +5,7 @@ common_libtsr_common_a_SOURCES = \
 	common/fdpass.c common/fdpass.h \
 	common/frame.c common/frame.h \
 	common/clock.c common/clock.h \
-	common/sandbox.c common/sandbox.h \
+	common/sandbox.c common/sandbox.h common/sandbox-log.c \
 	common/seccomp.c common/seccomp.h common/seccomp-base.h \
 	common/unix-peer.c common/unix-peer.h \
 	common/audit-chain.c common/audit-chain.h \

@@ -91,6 +91,11 @@ struct tsr_sandbox {
 int tsr_sandbox_enter(const struct tsr_sandbox *sb, const char **failed_step)
 	__attribute__((warn_unused_result));
 
+/* tsr_sandbox_enter from a program's main (common/sandbox-log.c): on failure logs why (who:
+ * "the console", ...) and returns false; the caller exits at once. */
+bool tsr_sandbox_enter_logged(const struct tsr_sandbox *sb, const char *who)
+	__attribute__((warn_unused_result));
+
 /* First thing in main of a program started with nondumpable_exec (or any sandboxed program):
  * PR_SET_DUMPABLE 0 (execve turned it back on), the real gid set to the effective one, and a
  * refusal (EPERM) if a tracer attached before main. Returns 0 or -1 with errno. */

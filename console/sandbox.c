@@ -52,17 +52,6 @@ bool tsr_console_sandbox_enter(uid_t uid, gid_t gid)
 		.allow = allow,
 		.n_allow = sizeof(allow) / sizeof(allow[0]),
 	};
-	const char *step = "?";
 
-	if (tsr_sandbox_enter(&sb, &step) == 0)
-		return true;
-	if (strcmp(step, "drop ids") == 0 && errno == EINVAL)
-		tsr_err("refusing to run the console as root: --user must name an unprivileged "
-			"user");
-	else if (strcmp(step, "drop ids") == 0)
-		tsr_err("cannot drop to uid %u gid %u: %s", (unsigned)uid, (unsigned)gid,
-			strerror(errno));
-	else
-		tsr_err("sandbox: %s failed: %s", step, strerror(errno));
-	return false;
+	return tsr_sandbox_enter_logged(&sb, "the console");
 }

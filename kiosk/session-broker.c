@@ -67,6 +67,18 @@ void tsr_session_lock_shown(struct tsr_session *s)
 	(void)kss_send_simple(s, TSR_KIOSK_LOCK_SHOWN);
 }
 
+bool kss_enrol_answer(struct tsr_session *s, bool accept)
+{
+	struct tsr_kiosk_enrol_answer m = { .accept = accept };
+
+	if (s->enrol.state != TSR_KIOSK_ENROL_OFFER || s->enrol_busy)
+		return false;
+	s->enrol_busy = kss_send_request(s, &m, TSR_KIOSK_ENROL_ANSWER, NULL) != 0;
+	if (s->enrol_busy)
+		kss_set_message(s, false, "%s", accept ? "Enrolling..." : "Cancelling...");
+	return s->enrol_busy;
+}
+
 uint32_t kss_send_domain_request(struct tsr_session *s, uint16_t type, const char *name)
 {
 	struct tsr_kiosk_domain_request r = { 0 };
@@ -112,6 +124,8 @@ static void on_session(struct tsr_session *s, const struct tsr_kiosk_session *m)
 	s->broker_state = (enum tsr_kiosk_session_state)m->state;
 	switch (m->state) {
 	case TSR_KIOSK_SESSION_LOGIN:
+		memset(&s->enrol, 0, sizeof(s->enrol));
+		s->enrol_busy = false;
 		kss_hide_all(s);
 		s->n_domains = 0;
 		/* The next user starts on the first tile, not on the last one's "Log out". */
@@ -348,6 +362,12 @@ static void on_reply(struct tsr_session *s, const struct tsr_kiosk_reply *m, int
 			s->list_seq = 0;
 		}
 		break;
+	case TSR_KIOSK_ENROL_ANSWER:
+		s->enrol_busy = false;
+		if (m->status != TSR_KIOSK_OK)
+			kss_set_message(s, true, "%s",
+					m->message[0] ? m->message : status_text(m->status));
+		break;
 	case TSR_KIOSK_STOP:
 	case TSR_KIOSK_LOCK:
 	case TSR_KIOSK_LOGOUT:
@@ -426,6 +446,17 @@ static void handle(struct tsr_session *s, const void *buf, size_t len, int fd)
 		break;
 	case TSR_KIOSK_SETTINGS:
 		on_settings(s, buf);
+		break;
+	case TSR_KIOSK_ENROL:
+		/* Only a laptop that is not enrolled reads enrolment disks. */
+		if (s->broker_state != TSR_KIOSK_SESSION_NOT_ENROLLED) {
+			kss_lost(s, "an enrolment offer while enrolled");
+			break;
+		}
+		s->enrol = *(const struct tsr_kiosk_enrol *)buf;
+		s->enrol_busy = false;
+		kss_clear_message(s);
+		kss_changed(s);
 		break;
 	case TSR_KIOSK_CLIPBOARD:
 		if (s->hooks.clipboard)

@@ -196,9 +196,18 @@ bool tsr_session_key(struct tsr_session *s, const struct tsr_input_kiosk_key *ke
 	case TSR_KIOSK_SCREEN_LOCKED:
 	case TSR_KIOSK_SCREEN_LOCK:
 	case TSR_KIOSK_SCREEN_DESKTOP:
-	case TSR_KIOSK_SCREEN_NOT_ENROLLED:
 		/* No text here: a password typed before the SAS is lost, not kept. */
 		return false;
+	case TSR_KIOSK_SCREEN_NOT_ENROLLED:
+		/* No text either; only the answer to an enrolment disk's offer, from the
+		 * laptop's own keyboard (never the remote console). */
+		if (origin != TSR_KIOSK_ORIGIN_LOCAL)
+			return false;
+		if (key->code == KEY_ENTER || key->code == KEY_KPENTER)
+			done = kss_enrol_answer(s, true);
+		else if (key->code == KEY_ESC)
+			done = kss_enrol_answer(s, false);
+		break;
 	case TSR_KIOSK_SCREEN_LOGIN:
 	case TSR_KIOSK_SCREEN_UNLOCK:
 		done = entry_key(s, key);

@@ -13,6 +13,11 @@ bool tsr_session_waiting_broker(const struct tsr_session *s)
 	return !s->heard_broker;
 }
 
+const struct tsr_kiosk_enrol *tsr_session_enrol(const struct tsr_session *s)
+{
+	return &s->enrol;
+}
+
 const char *tsr_session_organization(const struct tsr_session *s)
 {
 	return s->organization;

@@ -69,6 +69,11 @@ struct tsr_session {
 	char focus[TSR_KIOSK_NAME_SIZE];
 	enum tsr_layout layout;
 
+	/* What an enrolment disk holds (ENROL), while not enrolled; enrol_busy: the user answered
+	 * and the broker's reply is awaited. */
+	struct tsr_kiosk_enrol enrol;
+	bool enrol_busy;
+
 	struct note notes[TSR_KIOSK_SESSION_MAX_NOTES];
 	size_t n_notes;
 	char standing[TSR_KIOSK_TEXT_SIZE];
@@ -96,6 +101,9 @@ int64_t kss_now(const struct tsr_session *s);
 uint32_t kss_send_domain_request(struct tsr_session *s, uint16_t type, const char *name);
 uint32_t kss_send_request(struct tsr_session *s, void *msg, uint16_t type, const char *domain);
 uint32_t kss_send_simple(struct tsr_session *s, uint16_t type);
+/* The user's answer to the enrolment offer on screen (Enter / Escape); false when there is
+ * none or an answer is already on its way. */
+bool kss_enrol_answer(struct tsr_session *s, bool accept);
 /* A brightness key (step +1 or -1): ask the broker, which owns the backlight. */
 bool kss_brightness(struct tsr_session *s, int step);
 void kss_set_message(struct tsr_session *s, bool error, const char *fmt, ...)

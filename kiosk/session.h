@@ -189,6 +189,8 @@ const char *tsr_kiosk_screen_name(enum tsr_kiosk_screen screen);
 /* True while the broker has said nothing yet (no SETTINGS/SESSION): the kiosk shows locked. */
 bool tsr_session_waiting_broker(const struct tsr_session *session);
 const char *tsr_session_organization(const struct tsr_session *session);
+/* What an enrolment disk holds while the laptop is not enrolled (state NONE: no disk). */
+const struct tsr_kiosk_enrol *tsr_session_enrol(const struct tsr_session *session);
 /* The logged-in (or locked) user and full name; "" when none. */
 const char *tsr_session_user(const struct tsr_session *session);
 /* Whether the session is over or on its way out: a LOGOUT waits for its reply (the broker

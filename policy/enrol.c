@@ -15,7 +15,7 @@ struct tsr_enrol *tsr_enrol_parse(const char *data, size_t len, GError **error)
 		TSR_FORMAT_ERR("enrolment file too large (%zu bytes, at most %u)", len, TSR_ENROL_FILE_MAX);
 		return NULL;
 	}
-	struct tsr_cursor c = {data, len, 0, "enrolment file"};
+	struct tsr_cursor c = {data, len, 0, "Tessera enrolment file"};
 	struct tsr_enrol *e = g_new0(struct tsr_enrol, 1);
 	uint8_t key[TSR_KEY_PUBLIC_BYTES];
 	uint64_t blen = 0;

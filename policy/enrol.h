@@ -22,9 +22,11 @@
 
 #define TSR_ENROL_CONTEXT "tessera-enrol-v1"
 /* The FAT label of an enrolment disk (FAT labels hold at most 11 characters) and the file's
- * name in its root directory. */
+ * name in its root directory: an 8.3 name, so every FAT writer stores it as the short name
+ * below and the laptop's reader needs no long-name support (enrol/fat.h). */
 #define TSR_ENROL_LABEL "TSR-ENROL"
-#define TSR_ENROL_FILE_NAME "tessera.enrol"
+#define TSR_ENROL_FILE_NAME "tessera.enr"
+#define TSR_ENROL_SHORT_NAME "TESSERA ENR"
 /* A first policy is small; a stick may hold anything, so reading stops here. */
 #define TSR_ENROL_FILE_MAX (4u << 20)
 #define TSR_ENROL_ROOTS_MAX 4

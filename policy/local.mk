@@ -43,8 +43,9 @@ $(eval $(call tsr_fuzz_binary,policy-bundle-fuzz,$(FUZZ_POLICY_SRC),\
 $(eval $(call tsr_fuzz_check,policy,policy-bundle-fuzz.sh,policy-bundle-fuzz))
 EXTRA_CHECK_TARGETS += fuzz-check-policy
 
-# Fuzzing the enrolment file (a removable disk anyone may plug in); `make fuzz-check-policy-enrol`.
-FUZZ_ENROL_SRC = tests/fuzz/policy-enrol-fuzz.c policy/enrol.c \
+# Fuzzing the enrolment disk (FAT, enrol/fat.c) and file (a removable disk anyone may plug in);
+# `make fuzz-check-policy-enrol`.
+FUZZ_ENROL_SRC = tests/fuzz/policy-enrol-fuzz.c policy/enrol.c enrol/fat.c \
 	$(filter-out tests/fuzz/policy-bundle-fuzz.c,$(FUZZ_POLICY_SRC))
 EXTRA_DIST += tests/fuzz/policy-enrol-fuzz.c tests/fuzz/policy-enrol-fuzz.sh policy/enrol.c \
 	tests/fuzz/policy-enrol-corpus

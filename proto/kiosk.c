@@ -25,6 +25,8 @@ _Static_assert(sizeof(struct tsr_kiosk_clipboard) == 3136, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_clipboard_audit) == 216, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_brightness) == 16, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_power) == 80, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_enrol) == 428, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_enrol_answer) == 16, "layout");
 _Static_assert(TSR_KIOSK_MSG_MAX <= TSR_FRAME_MAX, "fits a frame");
 
 size_t tsr_kiosk_msg_size(uint16_t type)
@@ -65,13 +67,17 @@ size_t tsr_kiosk_msg_size(uint16_t type)
 		return sizeof(struct tsr_kiosk_clipboard_audit);
 	case TSR_KIOSK_POWER:
 		return sizeof(struct tsr_kiosk_power);
+	case TSR_KIOSK_ENROL:
+		return sizeof(struct tsr_kiosk_enrol);
+	case TSR_KIOSK_ENROL_ANSWER:
+		return sizeof(struct tsr_kiosk_enrol_answer);
 	}
 	return 0;
 }
 
 bool tsr_kiosk_is_request(uint16_t type)
 {
-	return type >= TSR_KIOSK_LOGIN && type <= TSR_KIOSK_LOCK_SHOWN;
+	return type >= TSR_KIOSK_LOGIN && type <= TSR_KIOSK_ENROL_ANSWER;
 }
 
 const char *tsr_kiosk_clipboard_event_name(uint32_t event)
@@ -345,6 +351,34 @@ static const char *check_clipboard_audit(const struct tsr_kiosk_clipboard_audit 
 	return NULL;
 }
 
+/* "xxxx-xxxx-xxxx-xxxx" in lowercase hex (tsr_key_fingerprint), NUL-padded. */
+static bool fingerprint_ok(const char *f)
+{
+	for (size_t i = 0; i < 19; i++)
+		if (i % 5 == 4 ? f[i] != '-' : !(g_ascii_isdigit(f[i]) || (f[i] >= 'a' && f[i] <= 'f')))
+			return false;
+	return zero(f + 19, TSR_KIOSK_FINGERPRINT_SIZE - 19);
+}
+
+static const char *check_enrol(const struct tsr_kiosk_enrol *m)
+{
+	bool offer = m->state == TSR_KIOSK_ENROL_OFFER;
+
+	if (m->state > TSR_KIOSK_ENROL_REFUSED || (offer ? m->n_roots < 1 || m->n_roots > 4
+						       : m->n_roots != 0))
+		return "enrolment state out of range";
+	if (!zero(m->pad, sizeof(m->pad)) || !text_ok(m->text, sizeof(m->text)) ||
+	    (m->state == TSR_KIOSK_ENROL_REFUSED) != (m->text[0] != '\0'))
+		return "bad enrolment text";
+	if (offer ? !name_ok(m->organization, false) || !name_ok(m->group, false) ||
+			    !fingerprint_ok(m->fingerprint)
+		  : !zero(m->organization, sizeof(m->organization)) ||
+			    !zero(m->group, sizeof(m->group)) ||
+			    !zero(m->fingerprint, sizeof(m->fingerprint)))
+		return "bad enrolment identity";
+	return NULL;
+}
+
 /* buf holds a whole message of a known type and its size. */
 static const char *check_body(const void *buf, uint16_t type)
 {
@@ -368,6 +402,14 @@ static const char *check_body(const void *buf, uint16_t type)
 			return "request with seq 0";
 		return m->step == 1 || m->step == -1 ? NULL : "brightness step not +1 or -1";
 	}
+	case TSR_KIOSK_ENROL_ANSWER: {
+		const struct tsr_kiosk_enrol_answer *m = buf;
+		if (m->seq == 0)
+			return "request with seq 0";
+		return m->accept <= 1 ? NULL : "enrolment answer not 0 or 1";
+	}
+	case TSR_KIOSK_ENROL:
+		return check_enrol(buf);
 	case TSR_KIOSK_REPLY:
 		return check_reply(buf);
 	case TSR_KIOSK_DOMAIN:

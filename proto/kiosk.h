@@ -54,6 +54,7 @@ enum tsr_kiosk_msg_type {
 	TSR_KIOSK_BRIGHTNESS = 11,    /* struct tsr_kiosk_brightness: a brightness key was pressed */
 	TSR_KIOSK_LOCK_SHOWN = 12,    /* struct tsr_kiosk_request: the lock screen is on the outputs
 				       * (the broker suspends only after it) */
+	TSR_KIOSK_ENROL_ANSWER = 13,  /* struct tsr_kiosk_enrol_answer: the user's yes or no */
 
 	/* broker -> kiosk */
 	TSR_KIOSK_REPLY = 100,        /* struct tsr_kiosk_reply (+ 1 fd for PICK/RESTART_VIEWER) */
@@ -65,6 +66,7 @@ enum tsr_kiosk_msg_type {
 	TSR_KIOSK_CONSOLE = 106,      /* struct tsr_kiosk_console + 1 fd: a console's link */
 	TSR_KIOSK_CLIPBOARD = 107,    /* struct tsr_kiosk_clipboard: policy's [clipboard] */
 	TSR_KIOSK_POWER = 108,        /* struct tsr_kiosk_power: battery text for the top bar */
+	TSR_KIOSK_ENROL = 109,        /* struct tsr_kiosk_enrol: what an enrolment disk holds */
 };
 
 /* Status codes in a reply. */
@@ -320,6 +322,39 @@ struct tsr_kiosk_power {
 	struct tsr_frame_header h;
 	uint32_t reserved[2];         /* 0 */
 	char text[TSR_KIOSK_POWER_TEXT_SIZE];
+};
+
+/* Enrolment from a removable disk labelled TSR-ENROL (doc/laptop-image.md, "Enrolment"), only
+ * while the session state is NOT_ENROLLED. The broker reads the disk and checks its file as an
+ * install would, then sends OFFER: the kiosk shows organization, group and the root key's
+ * fingerprint on its trusted screen and the user answers with the keyboard (ENROL_ANSWER); the
+ * broker writes nothing before a yes. A disk it refused comes as REFUSED with the reason; NONE
+ * clears the screen (the disk is gone). */
+enum tsr_kiosk_enrol_state {
+	TSR_KIOSK_ENROL_NONE = 0,     /* every field empty */
+	TSR_KIOSK_ENROL_OFFER = 1,    /* organization, group, fingerprint, n_roots 1..4 */
+	TSR_KIOSK_ENROL_REFUSED = 2,  /* text: why; the identity fields empty */
+};
+
+#define TSR_KIOSK_FINGERPRINT_SIZE 24 /* "xxxx-xxxx-xxxx-xxxx" + NUL, padded */
+
+struct tsr_kiosk_enrol {
+	struct tsr_frame_header h;
+	uint32_t state;               /* enum tsr_kiosk_enrol_state */
+	uint32_t n_roots;             /* root keys the disk pins; the first one's fingerprint */
+	char organization[TSR_KIOSK_NAME_SIZE];
+	char group[TSR_KIOSK_NAME_SIZE];
+	uint8_t pad[2];               /* 0 */
+	char fingerprint[TSR_KIOSK_FINGERPRINT_SIZE];
+	char text[TSR_KIOSK_TEXT_SIZE];
+};
+
+/* The user's answer to the OFFER on screen: the broker replies OK once enrolled (then sends
+ * SESSION LOGIN), E_STATE when nothing is offered, E_FAILED with the reason. */
+struct tsr_kiosk_enrol_answer {
+	struct tsr_frame_header h;
+	uint32_t seq;
+	uint32_t accept;              /* 1: enrol with what was shown; 0: no */
 };
 
 /* The largest message either side sends (receive buffers are this big). */

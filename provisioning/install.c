@@ -172,14 +172,17 @@ static bool close_modes(int dir)
 
 /* The bundle chains to a pinned root, is for this laptop's organization and group, and its
  * signature verifies. */
-static bool check_signed_for_us(const char *state, const struct tsr_bundle *b, GError **error)
+static bool check_signed_for_us(const char *state, const struct tsr_trust *given,
+                                const struct tsr_bundle *b, GError **error)
 {
-	char *trust_path = g_build_filename(state, "trusted.keys", NULL);
-	struct tsr_trust *trust = tsr_trust_read(trust_path, error);
-	g_free(trust_path);
+	struct tsr_trust *read = NULL;
+	if (!given) {
+		g_autofree char *trust_path = g_build_filename(state, "trusted.keys", NULL);
+		if (!(read = tsr_trust_read(trust_path, error)))
+			return false;
+	}
+	const struct tsr_trust *trust = given ? given : read;
 	bool ok = false;
-	if (!trust)
-		return false;
 	if (strcmp(b->organization, trust->organization) != 0) {
 		REFUSE(TSR_BUNDLE_ERROR_ORGANIZATION,
 		       "the bundle is for organization '%s'; this laptop belongs to '%s'",
@@ -197,7 +200,7 @@ static bool check_signed_for_us(const char *state, const struct tsr_bundle *b, G
 	}
 	ok = true;
 out:
-	tsr_trust_free(trust);
+	tsr_trust_free(read);
 	return ok;
 }
 
@@ -348,12 +351,12 @@ static bool check_time(const char *state, const struct tsr_bundle *b, int64_t no
 /* Everything before the first write. On success *installed is the current bundle (or NULL)
  * and *grace_days the new policy's lease grace. */
 static bool check_bundle(const char *state, const struct tsr_bundle *b, int64_t now,
-                         bool (*kiosk_check)(GKeyFile *, GError **),
+                         const struct tsr_install_options *opts,
                          struct tsr_bundle **installed_out, bool *unchanged,
                          uint32_t *grace_days, GError **error)
 {
-	if (!check_signed_for_us(state, b, error) ||
-	    !check_content(b, kiosk_check, grace_days, error))
+	if (!check_signed_for_us(state, opts->trust, b, error) ||
+	    !check_content(b, opts->kiosk_check, grace_days, error))
 		return false;
 	GError *ierr = NULL;
 	struct tsr_bundle *installed = read_installed(state, "current", NULL, &ierr);
@@ -565,7 +568,7 @@ bool tsr_install_bundle(const char *data, size_t len, const struct tsr_install_o
 	crash_point("locked");
 	/* A state directory made by an older version (or by hand) is brought to the modes of
 	 * policy/state.h on every install, not only at enrolment. */
-	if (!close_modes(lock)) {
+	if (!opts->check_only && !close_modes(lock)) {
 		REFUSE(TSR_BUNDLE_ERROR_IO, "cannot set the mode of %s: %s", state, g_strerror(errno));
 		flock(lock, LOCK_UN);
 		close(lock);
@@ -577,14 +580,13 @@ bool tsr_install_bundle(const char *data, size_t len, const struct tsr_install_o
 	struct tsr_bundle *installed = NULL;
 	struct job j = {.state = state};
 	struct tsr_bundle *b = tsr_bundle_parse(data, len, error);
-	if (!b || !check_bundle(state, b, now, opts->kiosk_check, &installed, &unchanged,
-	                        &grace_days, error)) {
+	if (!b || !check_bundle(state, b, now, opts, &installed, &unchanged, &grace_days, error)) {
 		g_prefix_error(error, "refused: ");
 		goto out;
 	}
 	result->serial = b->serial;
 	result->previous_serial = installed ? installed->serial : 0;
-	if (unchanged) {
+	if (unchanged || opts->check_only) {
 		result->outcome = TSR_INSTALL_UNCHANGED;
 		ok = true;
 		goto out;

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <glib.h>
 
+struct tsr_trust; /* policy/bundle.h */
+
 /* How far before valid-from a bundle is still accepted, for laptop clocks a little behind. */
 #define TSR_INSTALL_CLOCK_SKEW_S 300
 
@@ -27,6 +29,11 @@ struct tsr_install_options {
 	/* Also refuse content whose kiosk settings this check rejects (NULL: none); see
 	 * tsr_policy_kiosk_check. A bundle the kiosk cannot use must not replace one it can. */
 	bool (*kiosk_check)(GKeyFile *file, GError **error);
+	/* Enrolment from a removable disk (broker/enrol.c): check against this trust instead of
+	 * STATE/trusted.keys, which does not exist yet (NULL: read the file). */
+	const struct tsr_trust *trust;
+	/* Make every check, write nothing (not even the state directory's modes). */
+	bool check_only;
 };
 
 enum tsr_install_outcome {

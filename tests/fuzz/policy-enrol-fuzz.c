@@ -1,9 +1,12 @@
-/* tests/fuzz/policy-enrol-fuzz.c: libFuzzer target for the enrolment file (policy/enrol.h).
+/* tests/fuzz/policy-enrol-fuzz.c: libFuzzer target for the enrolment disk: its FAT filesystem
+ * (enrol/fat.h) and the enrolment file (policy/enrol.h).
  *
- * The file comes from a removable disk anyone may plug into a laptop that is not enrolled, and
- * tessera-enrol-reader parses it before anything is trusted. Every input goes through the
- * parser, the writer (whose output must be the same bytes) and the verification, with and
+ * The disk is removable and anyone may plug one into a laptop that is not enrolled;
+ * tessera-enrol-reader reads it before anything is trusted. Every input is read as a disk (the
+ * file in its root directory, when there is one, is then parsed too) and as the file itself:
+ * the FAT reader, the writer (whose output must be the same bytes) and the verification, with and
  * without a fixed pin, so none of them may crash, leak or read out of bounds. */
+#include "enrol/fat.h"
 #include "policy/enrol.h"
 
 #include <stddef.h>
@@ -12,12 +15,42 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+struct disk {
+	const uint8_t *data;
+	size_t size;
+};
+
+static bool read_disk(void *ctx, uint64_t off, void *buf, size_t n)
+{
+	const struct disk *d = ctx;
+	if (off > d->size || n > d->size - off)
+		return false;
+	memcpy(buf, d->data + off, n);
+	return true;
+}
+
+static void parse_file(const uint8_t *data, size_t size);
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct disk d = {data, size};
+	char *file = NULL;
+	size_t len = 0;
+	if (tsr_fat_read_root_file(read_disk, &d, TSR_ENROL_LABEL, TSR_ENROL_SHORT_NAME,
+	                           TSR_ENROL_FILE_MAX, &file, &len, NULL)) {
+		parse_file((const uint8_t *)file, len);
+		g_free(file);
+	}
+	parse_file(data, size);
+	return 0;
+}
+
+static void parse_file(const uint8_t *data, size_t size)
 {
 	static const uint8_t pin[1][32] = {{1, 2, 3}};
 	struct tsr_enrol *e = tsr_enrol_parse((const char *)data, size, NULL);
 	if (!e)
-		return 0;
+		return;
 	size_t n = 0;
 	char *again = tsr_enrol_serialize(e, &n);
 	if (n != size || memcmp(again, data, size) != 0)
@@ -30,5 +63,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tsr_trust_free(tsr_enrol_trust(e));
 	g_free(again);
 	tsr_enrol_free(e);
-	return 0;
 }

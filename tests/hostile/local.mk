@@ -18,6 +18,10 @@ tests_hostile_hostile_kiosk_test_LDADD = $(BROKER_LIBS)
 HOSTILE_TESTS += tests/hostile/mirror-keyset-swap-test.sh
 EXTRA_DIST += tests/hostile/mirror-keyset-swap-test.sh
 
+# A hostile enrolment disk (TSR-ENROL) against the sandboxed reader's FAT reader and parser.
+HOSTILE_TESTS += tests/hostile/enrol-disk-attack-test.sh
+EXTRA_DIST += tests/hostile/enrol-disk-attack-test.sh
+
 # A local user after the password hashes in the installed bundle: modes after init, install,
 # build and sign, and an older version's open state directory closed by the next install.
 HOSTILE_TESTS += tests/hostile/local-user-state-test.sh

@@ -384,7 +384,7 @@ char *bh_provision(const char *fmt, ...)
 	return out;
 }
 
-void bh_install_signed(struct bh *h)
+void bh_sign_bundle(struct bh *h)
 {
 	g_autofree char *keys = g_build_filename(h->dir, "keys", NULL);
 	g_autofree char *out = g_build_filename(h->dir, "bundles", NULL);
@@ -398,6 +398,14 @@ void bh_install_signed(struct bh *h)
 	g_free(bh_provision("build %s --out %s", h->policy, out));
 	g_free(bh_provision("sign %s/test.bundle --key %s/policy.secret --keyset %s/keyset "
 			    "--valid-days 1 --passphrase-file %s", out, keys, keys, pass));
+}
+
+void bh_install_signed(struct bh *h)
+{
+	g_autofree char *keys = g_build_filename(h->dir, "keys", NULL);
+	g_autofree char *out = g_build_filename(h->dir, "bundles", NULL);
+
+	bh_sign_bundle(h);
 	g_free(bh_provision("init --state-dir %s --root %s/root.pub --organization test-org "
 			    "--group test", h->state, keys));
 	g_free(bh_provision("install %s/test.bundle --state-dir %s --broker-socket ''", out, h->state));

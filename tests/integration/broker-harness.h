@@ -74,6 +74,9 @@ unsigned bh_login(struct bh *h, const char *user, const char *password);
 /* Run the built tessera-provision with these arguments; its output (the caller frees it). Fails
  * the test if it fails. */
 char *bh_provision(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* A root and a policy key (passphrase file "pass", keys/ and bundles/ under h->dir) and
+ * bundles/test.bundle, h->policy built and signed for one day; nothing installed. */
+void bh_sign_bundle(struct bh *h);
 /* Before bh_start: a root and a policy key (passphrase file, keys and bundles under h->dir), a
  * bundle of h->policy signed for one day, initialised and installed into h->state. */
 void bh_install_signed(struct bh *h);

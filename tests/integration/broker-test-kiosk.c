@@ -9,7 +9,7 @@
  *
  *   login USER PASSWORD | unlock PASSWORD | list | pick D | stop D | logout | lock | focus D
  *   lock-shown (LOCK_SHOWN: the real kiosk sends it once its lock screen is on the outputs)
- *   restart-viewer D | bad-frame | bad-name | exit
+ *   restart-viewer D | bad-frame | bad-name | exit | enrol-answer 0|1
  *   clip EVENT REASON SIZE SOURCE TARGET SHA256 (a CLIPBOARD_AUDIT; numbers as in
  *   proto/kiosk.h, "-" for an empty target)
  */
@@ -143,6 +143,12 @@ static void from_broker(int bfd)
 	case TSR_KIOSK_POWER:
 		out("power text=%s", ((const struct tsr_kiosk_power *)(const void *)buf)->text);
 		break;
+	case TSR_KIOSK_ENROL: {
+		const struct tsr_kiosk_enrol *m = (const void *)buf;
+		out("enrol state=%u roots=%u org=%s group=%s fp=%s text=%s", m->state, m->n_roots,
+		    m->organization, m->group, m->fingerprint, m->text);
+		break;
+	}
 	case TSR_KIOSK_DEVICE: {
 		const struct tsr_kiosk_device *m = (const void *)buf;
 		out("device id=%u kind=%u action=%u node=%s fd=%s", m->id, m->kind, m->action,
@@ -261,6 +267,9 @@ static void command(int bfd, char *line)
 		tsr_kiosk_set_string(m.target, sizeof(m.target), strcmp(f[3], "-") ? f[3] : "");
 		tsr_kiosk_set_string(m.sha256, sizeof(m.sha256), f[4]);
 		send_req(bfd, &m, TSR_KIOSK_CLIPBOARD_AUDIT);
+	} else if (strcmp(line, "enrol-answer") == 0 && arg1) {
+		struct tsr_kiosk_enrol_answer m = { .accept = (uint32_t)atoi(arg1) };
+		send_req(bfd, &m, TSR_KIOSK_ENROL_ANSWER);
 	} else if (strcmp(line, "exit") == 0) {
 		out("exiting");
 		exit(3);

@@ -229,6 +229,33 @@ static void test_new_bus(void)
 	bh_free(h);
 }
 
+/* Not enrolled: a USB stick (mass storage and nothing else) reaches dom0 for its enrolment
+ * disk; a keyboard-and-storage combination, or anything else, does not. Once enrolled, policy
+ * decides the stick again (here: denied). */
+static void test_not_enrolled_storage(void)
+{
+	static const uint8_t storage[] = { 0x08 }, combo[] = { 0x08, 0x03 };
+	struct bh *h = bh_new("[rule no-storage]\nclass = 0x08\naction = deny\n");
+	struct tsr_ctl_response r = { 0 };
+
+	h->installed = true; /* no trusted.keys */
+	bh_start(h, false);
+	g_free(bh_wait_audit(h, "\"event\":\"usb-ready\"", NULL));
+	add(h, "1-1", 0x0781, 0x5567, storage, 1, 1, "S1");
+	add(h, "1-2", 0x1234, 0x0001, combo, 2, 2, "C1");
+	rescan_devices(h, &r);
+	tsr_ctl_response_clear(&r);
+	assert_authorized(h, "1-1", "1");
+	assert_authorized(h, "1-2", "0");
+	g_free(bh_wait_audit(h, "\"device\":\"usb-1-1\"", "while not enrolled"));
+
+	bh_install_signed(h);
+	g_assert_true(bh_ctl(h, "reload", NULL, &r));
+	tsr_ctl_response_clear(&r);
+	assert_authorized(h, "1-1", "0");
+	bh_free(h);
+}
+
 /* No SYSFS/bus/usb/devices (a VM without USB): the broker runs, says why host USB is
  * unavailable, and locks down a bus that appears later. */
 static void test_no_usb(void)
@@ -334,6 +361,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/broker/usb/rules-hotplug-attach-detach", test_usb);
 	g_test_add_func("/broker/usb/new-bus-locked-before-its-devices", test_new_bus);
 	g_test_add_func("/broker/usb/no-usb-on-host-runs-unavailable", test_no_usb);
+	g_test_add_func("/broker/usb/storage-reaches-dom0-only-while-not-enrolled",
+			test_not_enrolled_storage);
 	g_test_add_func("/broker/usb/focused-follows-focus-with-reset", test_focused);
 	return g_test_run();
 }

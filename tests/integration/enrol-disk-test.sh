@@ -17,13 +17,13 @@ pv_init || { echo "Bail out! cannot make keys and bundles"; exit 1; }
 
 good_disk() {
     "$PV_BIN" enrol-disk "$PV/enrol.img" --root "$PV/keys/root.pub" \
-        --bundle "$PV/mirror/office.bundle" --file "$PV/tessera.enrol" &&
+        --bundle "$PV/mirror/office.bundle" --file "$PV/tessera.enr" &&
     [ "$(blkid -o value -s LABEL "$PV/enrol.img")" = TSR-ENROL ] &&
     [ "$(blkid -o value -s TYPE "$PV/enrol.img")" = vfat ] &&
-    mtype -i "$PV/enrol.img" ::tessera.enrol >"$PV/read-back" &&
-    cmp "$PV/read-back" "$PV/tessera.enrol" &&
-    head -4 "$PV/tessera.enrol" | grep -qx "group office" &&
-    grep -qx "root $(cut -d' ' -f3 "$PV/keys/root.pub")" "$PV/tessera.enrol"
+    mtype -i "$PV/enrol.img" ::tessera.enr >"$PV/read-back" &&
+    cmp "$PV/read-back" "$PV/tessera.enr" &&
+    head -4 "$PV/tessera.enr" | grep -qx "group office" &&
+    grep -qx "root $(cut -d' ' -f3 "$PV/keys/root.pub")" "$PV/tessera.enr"
 }
 check "a signed bundle gives a FAT disk labelled TSR-ENROL holding the enrolment file" \
     "logged good_disk"

@@ -483,10 +483,63 @@ static void test_power(void)
 	}
 }
 
+/* ENROL: an offer names organization, group and a fingerprint; a refusal only its reason;
+ * NONE nothing. The answer is a request with seq and 0 or 1. */
+static void test_enrol(void)
+{
+	struct tsr_kiosk_enrol m = { 0 };
+	struct tsr_kiosk_enrol_answer a = { 0 };
+
+	hdr(&m, TSR_KIOSK_ENROL);
+	g_assert_cmpint(tsr_kiosk_msg_check(&m, sizeof(m), NULL), ==, 0);
+	g_assert_false(tsr_kiosk_is_request(TSR_KIOSK_ENROL));
+	m.state = TSR_KIOSK_ENROL_OFFER;
+	m.n_roots = 2;
+	tsr_kiosk_set_string(m.organization, sizeof(m.organization), "example-org");
+	tsr_kiosk_set_string(m.group, sizeof(m.group), "office");
+	tsr_kiosk_set_string(m.fingerprint, sizeof(m.fingerprint), "c436-8fe5-52e6-c14b");
+	g_assert_cmpint(tsr_kiosk_msg_check(&m, sizeof(m), NULL), ==, 0);
+	struct tsr_kiosk_enrol bad = m;
+	bad.n_roots = 5;
+	refused(&bad, sizeof(bad), "out of range");
+	bad = m;
+	bad.fingerprint[4] = 'x';
+	refused(&bad, sizeof(bad), "identity");
+	bad = m;
+	tsr_kiosk_set_string(bad.group, sizeof(bad.group), "../etc");
+	refused(&bad, sizeof(bad), "identity");
+	bad = m;
+	tsr_kiosk_set_string(bad.text, sizeof(bad.text), "an offer carries no reason");
+	refused(&bad, sizeof(bad), "text");
+	/* A refusal: its reason and nothing else. */
+	struct tsr_kiosk_enrol r = { .state = TSR_KIOSK_ENROL_REFUSED };
+	hdr(&r, TSR_KIOSK_ENROL);
+	refused(&r, sizeof(r), "text");
+	tsr_kiosk_set_string(r.text, sizeof(r.text), "the disk is labelled 'X', not TSR-ENROL");
+	g_assert_cmpint(tsr_kiosk_msg_check(&r, sizeof(r), NULL), ==, 0);
+	tsr_kiosk_set_string(r.organization, sizeof(r.organization), "example-org");
+	refused(&r, sizeof(r), "identity");
+	r.organization[0] = '\0';
+	r.state = 3;
+	refused(&r, sizeof(r), "out of range");
+
+	hdr(&a, TSR_KIOSK_ENROL_ANSWER);
+	a.seq = 3;
+	a.accept = 1;
+	g_assert_cmpint(tsr_kiosk_msg_check(&a, sizeof(a), NULL), ==, 0);
+	g_assert_true(tsr_kiosk_is_request(TSR_KIOSK_ENROL_ANSWER));
+	a.accept = 2;
+	refused(&a, sizeof(a), "not 0 or 1");
+	a.accept = 0;
+	a.seq = 0;
+	refused(&a, sizeof(a), "seq 0");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/broker/kiosk-proto/login-and-refusals", test_login);
+	g_test_add_func("/broker/kiosk-proto/enrol-offer-refusal-and-answer", test_enrol);
 	g_test_add_func("/broker/kiosk-proto/domain-requests", test_domain_requests);
 	g_test_add_func("/broker/kiosk-proto/broker-messages", test_broker_messages);
 	g_test_add_func("/broker/kiosk-proto/device", test_device);

@@ -166,6 +166,22 @@ static void test_screens(void)
 	check(&r, "kiosk-not-enrolled");
 	g_assert_cmpuint(r.targets.n, ==, 0);
 	assert_no_domain_anywhere(&r);
+	/* An enrolment disk: what it would pin, for the user to confirm; then one refused. */
+	{
+		struct tsr_kiosk_enrol m = { .state = TSR_KIOSK_ENROL_OFFER, .n_roots = 2 };
+		tsr_kiosk_set_string(m.organization, sizeof(m.organization), "example-org");
+		tsr_kiosk_set_string(m.group, sizeof(m.group), "office");
+		tsr_kiosk_set_string(m.fingerprint, sizeof(m.fingerprint), "c436-8fe5-52e6-c14b");
+		bsend(&r.f, &m, TSR_KIOSK_ENROL);
+		check(&r, "kiosk-enrol-offer");
+		g_assert_cmpuint(r.targets.n, ==, 0);
+		struct tsr_kiosk_enrol no = { .state = TSR_KIOSK_ENROL_REFUSED };
+		tsr_kiosk_set_string(no.text, sizeof(no.text),
+				     "the enrolment file's bundle is not signed; sign it "
+				     "(tessera-provision sign) and write the disk again");
+		bsend(&r.f, &no, TSR_KIOSK_ENROL);
+		check(&r, "kiosk-enrol-refused");
+	}
 	rig_clear(&r);
 
 	/* The picker: three domains, one starting. */

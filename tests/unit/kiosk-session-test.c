@@ -615,11 +615,50 @@ static void test_broker_errors(void)
 	fx_clear(&f);
 }
 
+/* An enrolment disk's offer: only Enter or Escape on the laptop's own keyboard answer it, once;
+ * the console's keys and typed text do nothing; a refusal from the broker is shown. */
+static void test_enrol_offer(void)
+{
+	struct fx f = { 0 };
+	struct tsr_kiosk_enrol offer = { .state = TSR_KIOSK_ENROL_OFFER, .n_roots = 1 };
+	struct tsr_kiosk_enrol_answer a;
+
+	fx_init(&f);
+	settings(&f, true, 0, TSR_POLICY_CONSOLE_FULL);
+	session_msg(&f, TSR_KIOSK_SESSION_NOT_ENROLLED, NULL);
+	tsr_kiosk_set_string(offer.organization, sizeof(offer.organization), "example-org");
+	tsr_kiosk_set_string(offer.group, sizeof(offer.group), "office");
+	tsr_kiosk_set_string(offer.fingerprint, sizeof(offer.fingerprint), "c436-8fe5-52e6-c14b");
+	g_assert_false(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL)); /* nothing offered */
+	bsend(&f, &offer, TSR_KIOSK_ENROL);
+	g_assert_cmpstr(tsr_session_enrol(f.s)->fingerprint, ==, "c436-8fe5-52e6-c14b");
+	g_assert_false(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_CONSOLE));
+	g_assert_false(key(&f, KEY_A, "a", TSR_KIOSK_ORIGIN_LOCAL));
+	assert_no_request(&f);
+	g_assert_true(key(&f, KEY_ESC, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	uint32_t seq = brecv(&f, TSR_KIOSK_ENROL_ANSWER, &a);
+	g_assert_cmpuint(a.accept, ==, 0);
+	g_assert_false(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL)); /* one answer at a time */
+	reply(&f, seq, TSR_KIOSK_OK, 0, "", -1);
+	g_assert_true(key(&f, KEY_KPENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	seq = brecv(&f, TSR_KIOSK_ENROL_ANSWER, &a);
+	g_assert_cmpuint(a.accept, ==, 1);
+	reply(&f, seq, TSR_KIOSK_E_FAILED, 0, "Enrolment failed: disk full", -1);
+	bool error = false;
+	g_assert_cmpstr(tsr_session_message(f.s, &error), ==, "Enrolment failed: disk full");
+	g_assert_true(error);
+	/* Enrolled: the offer is gone with the not-enrolled state. */
+	session_msg(&f, TSR_KIOSK_SESSION_LOGIN, NULL);
+	g_assert_cmpuint(tsr_session_enrol(f.s)->state, ==, TSR_KIOSK_ENROL_NONE);
+	fx_clear(&f);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/kiosk/session/starts-locked-and-drops-keys-before-sas", test_starts_locked);
 	g_test_add_func("/kiosk/session/not-enrolled-offers-no-login", test_not_enrolled);
+	g_test_add_func("/kiosk/session/enrol-offer-answered-by-local-keys-only", test_enrol_offer);
 	g_test_add_func("/kiosk/session/policy-can-drop-the-sas", test_no_sas_policy);
 	g_test_add_func("/kiosk/session/wrong-then-right-password", test_wrong_then_right);
 	g_test_add_func("/kiosk/session/lock-out-and-expired-policy", test_lockout_and_lease);
