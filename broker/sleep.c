@@ -160,6 +160,7 @@ void brk_sleep_woke(struct brk_sleep *s)
 	/* Woken before it slept (logind changed its mind): nothing is waited for any more. */
 	g_clear_handle_id(&s->timer, g_source_remove);
 	s->ready = NULL;
+	tsr_info("sleep: woke up");
 	brk_audit(s->b, "wake", NULL);
 	if (p && p->power.resume == TSR_POLICY_RESUME_AT_ONCE)
 		resume_suspended(s, "woke up");
@@ -179,6 +180,7 @@ static void write_mem(struct tsr_broker *b, void *data)
 	int fd;
 
 	brk_audit(b, "suspend", "state", "mem", NULL);
+	tsr_info("sleep: locked and paused; suspending through %s", state);
 	fd = open(state, O_WRONLY | O_CLOEXEC);
 	if (fd < 0 || write(fd, "mem", 3) != 3)
 		tsr_err("sleep: cannot suspend through %s: %s (the session stays locked)", state,

@@ -3,20 +3,26 @@
 # (as kiosk-drm-guest.sh), with --sys-root on a fake sysfs: a raw backlight at 50 of 100 and
 # a battery at 73% without AC. Before it starts, two uinput devices exist: a keyboard that also has
 # the laptop's brightness and volume keys, and a lid switch (SW_LID only), which the broker must
-# keep for itself. Once the personal domain is on screen, the keyboard presses brightness up
-# twice and down once, volume up and mute, then types a; once the domain recorded the a, the lid closes. The
-# host waits for the lock screen; then the domains' recorded keys go to the host as "REC NAME KEYS"
-# and the fake backlight's value as "BACKLIGHT N".
+# keep for itself. Policy says [power] lid = suspend, and the fake sysfs's power/ is the real
+# one. Once the personal domain is on screen, the keyboard presses brightness up twice and down
+# once, volume up and mute, then types a; once the domain recorded the a, the lid closes: the
+# broker locks and the guest sleeps until the host wakes it, unlocks and types b. Once personal
+# recorded the b, the domains' recorded keys go to the host as "REC NAME KEYS" and the fake
+# backlight's value as "BACKLIGHT N".
 . /lib/systest.sh
 set -u
 mkdir -p /tmp/state /tmp/run
 chmod 755 /tmp /tmp/state /tmp/run
 for f in log done keys lid ready; do rm -f /tmp/$f.fifo && mkfifo /tmp/$f.fifo; done
-# A device's first line (UINPUT-READY NAME) says it exists; the rest go to the host as marks.
+# A device's first line (UINPUT-READY NAME) says it exists; the rest go to the host as marks
+# (B-TYPED, the b typed after the wake reached personal, also ends the test).
 uinput() { # KIND NAME FIFO
     tsr-input-probe "$1" "$2" <"$3" | {
         IFS= read -r first && echo "$first" >/tmp/ready.fifo
-        while IFS= read -r line; do mark "$line"; done
+        while IFS= read -r line; do
+            mark "$line"
+            [ "$line" = B-TYPED ] && echo done >/tmp/done.fifo
+        done
     } &
 }
 # Held open for reading and writing: a reader that opened the FIFO anew for each line could
@@ -42,13 +48,19 @@ printf '%s\n' 73 >$sys/power_supply/BAT0/capacity
 printf '%s\n' Discharging >$sys/power_supply/BAT0/status
 printf '%s\n' Mains >$sys/power_supply/AC/type
 printf '%s\n' 0 >$sys/power_supply/AC/online
+# Suspending is real: the guest sleeps (S3) until the host's system_wakeup.
+ln -s /sys/power /tmp/sys/power
+printf '[power]\nlid = suspend\nresume = after-unlock\n' >>/etc/tsr-kiosk/policy/policy.conf
 
 rec=/tmp/run/domains
 (while IFS= read -r line; do
     mark "LOG: $line"
     case "$line" in
         *": screen desktop-single-personal")
-            [ -n "${typed:-}" ] && continue
+            if [ -n "${typed:-}" ]; then # back after the wake and the unlock: the host types b
+                printf '%s\n' "wait $rec/personal/input.log key 0x30 up" "echo B-TYPED" >&4
+                continue
+            fi
             typed=1
             printf '%s\n' "tap KEY_BRIGHTNESSUP" "tap KEY_BRIGHTNESSUP" "tap KEY_BRIGHTNESSDOWN" \
                 "tap KEY_VOLUMEUP" \
@@ -56,14 +68,14 @@ rec=/tmp/run/domains
                 "echo KEYS-TYPED" >&4
             printf '%s\n' "wait $rec/personal/input.log key 0x1e up" "lid close" \
                 "echo LID-CLOSED" >&5 ;;
-        *": screen lock") [ -n "${typed:-}" ] && echo done >/tmp/done.fifo ;;
     esac
 done </tmp/log.fifo) &
 tessera-brokerd --kiosk=/usr/bin/tessera-kiosk --kiosk-devices --kiosk-user=65534:65534 \
     --policy-dir=/etc/tsr-kiosk/policy --state-dir=/tmp/state --run-dir=/tmp/run --no-usb \
     --testdomain=/usr/bin/tessera-testdomain --viewer=/usr/bin/tessera-viewer --no-udev \
     --sys-root=/tmp/sys \
-    --kiosk-arg=--output=drm --kiosk-arg=--organization=lid-org 2>/tmp/log.fifo &
+    --kiosk-arg=--output=drm --kiosk-arg=--clock=12:00 --kiosk-arg=--organization=lid-org \
+    2>/tmp/log.fifo &
 broker=$!
 read -r _ </tmp/done.fifo
 for d in personal work; do

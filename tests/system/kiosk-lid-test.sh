@@ -3,17 +3,20 @@
 #
 # The guest (kiosk-lid-guest.sh) runs tessera-brokerd with two sim domains and the real kiosk
 # on DRM/KMS, with a uinput keyboard that has the brightness and volume keys and a uinput lid
-# switch. The host logs in and picks personal; the guest presses brightness up/down, volume up
-# and mute and types a, then closes the lid. Checks: the broker keeps the lid switch (never lent
-# to the kiosk) and the kiosk grabbed the keyboard; closing the lid locks the session (the
-# kiosk's lock screen, the broker's "lid: closed", the kiosk's LOCK_SHOWN); personal recorded exactly the a
+# switch; policy says [power] lid = suspend. The host logs in and picks personal; the guest
+# presses brightness up/down, volume up and mute and types a, then closes the lid. Checks: the
+# broker keeps the lid switch (never lent to the kiosk) and the kiosk grabbed the keyboard;
+# closing the lid locks the session (the kiosk's lock screen, the broker's "lid: closed"); the
+# guest sleeps (QMP status "suspended", S3) only after the kiosk's LOCK_SHOWN; after QMP
+# system_wakeup the first screendump is the lock screen; the unlock resumes personal, the same
+# process, which then records a b after its a; personal recorded exactly the a
 # (--record-input): no brightness or volume key reached a domain; with the broker's --sys-root
 # on a fake sysfs, the brightness keys step its backlight and the kiosk's top bar gets the fake
 # battery's text.
 . "$TSR_SRCDIR/tests/system/lib.sh"
 . "$TSR_SRCDIR/tests/system/kiosk-sim-guest.sh"
 
-sys_start kiosk-lid 9
+sys_start kiosk-lid 12
 probe=$TSR_BUILDDIR/tests/system/tsr-input-probe
 kiosk_sim_boot lid-org lid 61300 "Alice Lid" "$SYS_HERE/kiosk-lid-guest.sh" --bin "$probe" \
     --file /usr/share/X11/xkb --bin "$TSR_BUILDDIR/kiosk/tessera-kiosk"
@@ -30,13 +33,43 @@ session() {
     sys_wait '^KEYS-TYPED' 60 >/dev/null && sys_wait '^LID-CLOSED' 60 >/dev/null
 }
 sys_check "login, personal, hardware keys and a typed, lid closed" session
-locked() { screen lock 60 && logged 'tessera-brokerd: info: lid: closed (policy: lid = lock)'; }
+# The guest sleeps (S3) with its last lines maybe still unsent: first the QMP status, then the
+# wake, then what the guest said before it slept.
+slept() { "$SYS_TOOL" qmp --timeout 120 --pid "$SYS_QEMU_PID" "$SYS_QMP" status:suspended >/dev/null; }
+sys_check "resume-lid-suspends: the guest is suspended (QMP status) after the lid closed" slept
+# Woken by QMP, the first picture once the broker is back (its write to power/state returned)
+# is the lock screen: no domain pixel. The top bar's notices (the paused domain's viewer ended)
+# come and go with time, so they are masked.
+woke() {
+    sys_qmp '{"execute":"system_wakeup"}' >/dev/null &&
+        sys_wait '^LOG: tessera-brokerd: info: sleep: woke up' 120 >/dev/null &&
+        sys_screendump "$SYS_OUT.woke.png" &&
+        sys_compare "$TSR_SRCDIR/tests/reference/kiosk-lid-lock.png" "$SYS_OUT.woke.png" \
+            --mask 0,0,1000,29
+}
+sys_check "resume-first-screen-is-the-lock-screen: the first screendump after system_wakeup" woke
+locked() { screen lock 60 && logged 'tessera-brokerd: info: lid: closed (policy: lid = suspend)'; }
 sys_check "lid-close-locks: closing the lid locks the session" locked
-# The lock screen reached the output and the kiosk said so (LOCK_SHOWN): a suspend waits for it.
-acked() { sys_wait '^LOG: tessera-brokerd: info: kiosk: the lock screen is on the outputs' 30 >/dev/null; }
-sys_check "lid-lock-screen-acknowledged: the kiosk tells the broker its lock screen is shown" acked
-sys_check "backlight-keys-never-reach-a-domain: personal got exactly the a" keys_are personal \
-    'key 0x1e down key 0x1e up '
+# The lock screen reached the output and the kiosk said so (LOCK_SHOWN); only then the sleep.
+line_of() { grep -n "^LOG: tessera-brokerd: info: $1" "$SYS_OUT.marks" | head -1 | cut -d: -f1; }
+acked() {
+    shown=$(line_of 'kiosk: the lock screen is on the outputs') &&
+        slept=$(line_of 'sleep: locked and paused; suspending') &&
+        [ -n "$shown" ] && [ -n "$slept" ] && [ "$shown" -lt "$slept" ]
+}
+sys_check "resume-sleeps-after-lock-shown: the broker suspended after the kiosk's LOCK_SHOWN" acked
+# personal was paused across the sleep (its viewer ended) and runs again at the unlock, the same
+# process: picked again, what it recorded before the sleep (a) is still there with the b after.
+unlocked() {
+    sys_keys ctrl alt backspace && screen unlock 60 && sys_type "alice-pw" && sys_keys ret &&
+        screen picker 60 2 && sys_keys ret && screen desktop-single-personal 120 2 &&
+        sys_type "b" && sys_wait '^B-TYPED' 60 >/dev/null &&
+        logged 'tessera-brokerd: info: domain personal: paused -> running' &&
+        ! logged 'tessera-brokerd: info: domain personal: .* -> stopped'
+}
+sys_check "resume-domain-keeps-its-state: unlock resumes personal, the same process" unlocked
+sys_check "backlight-keys-never-reach-a-domain: personal got exactly the a, then the b" keys_are personal \
+    'key 0x1e down key 0x1e up key 0x30 down key 0x30 up '
 # Up, up, down: 60, 70, 60, written by the broker (the kiosk only asked).
 stepped() {
     sys_wait '^LOG: tessera-brokerd: info: brightness key: backlight now 70' 30 >/dev/null &&

@@ -5,7 +5,8 @@
  *   wait     block (inotify) until a line of a growing log file matches a regex, with a timeout
  *            as the failure bound, giving up early when a watched process (QEMU) exits
  *   qmp      speak QMP on QEMU's unix socket: greeting, qmp_capabilities, then each command,
- *            printing each "return" as JSON and failing on "error"
+ *            printing each "return" as JSON and failing on "error"; or wait for a run state
+ *            (status:suspended), re-asked at each event
  *   compare  compare two PNG images per channel with a tolerance (and masked rectangles), writing
  *            a diff image on mismatch
  *   solid    write a PNG of one colour (a known-wrong picture for rejection checks)
@@ -39,7 +40,8 @@ static const char usage_text[] =
 	"      exit 1 on timeout, 2 when PID exits first, 3 when a line matches --fail\n"
 	"  qmp [--timeout S] [--pid PID] SOCKET JSON...\n"
 	"      run each QMP command (e.g. '{\"execute\":\"quit\"}') and print its return value;\n"
-	"      waits for QEMU (PID) to create SOCKET, gives up when PID exits\n"
+	"      waits for QEMU (PID) to create SOCKET, gives up when PID exits; an argument\n"
+	"      status:NAME waits until query-status says NAME (e.g. status:suspended)\n"
 	"  compare [--tolerance N] [--mask X,Y,W,H]... [--diff OUT.png] EXPECTED.png ACTUAL.png\n"
 	"      exit 0 when every channel of every unmasked pixel differs by at most N (default 8)\n"
 	"  solid W H RRGGBB OUT.png\n"
@@ -449,6 +451,37 @@ static bool qmp_command(struct qmp *q, const char *json, bool print)
 	return ok;
 }
 
+/* A "status:NAME" argument: wait until query-status says NAME (e.g. "suspended" once the guest
+ * wrote mem to /sys/power/state), asking again at each event QEMU sends (SUSPEND, RESUME, ...)
+ * rather than polling. */
+static bool qmp_wait_status(struct qmp *q, const char *want)
+{
+	static const char ask[] = "{\"execute\":\"query-status\"}\n";
+	JsonParser *parser = json_parser_new();
+	bool ok = false, asking = true;
+
+	while (!ok) {
+		if (asking && !write_all(q->fd, ask, strlen(ask)))
+			break;
+		asking = false;
+		JsonObject *o = qmp_read(q, parser);
+		if (!o || json_object_has_member(o, "error"))
+			break;
+		asking = json_object_has_member(o, "event");
+		JsonObject *r = json_object_has_member(o, "return")
+			? json_object_get_object_member(o, "return") : NULL;
+		if (r && json_object_has_member(r, "status") &&
+		    strcmp(json_object_get_string_member(r, "status"), want) == 0) {
+			printf("%s\n", want);
+			ok = true;
+		}
+	}
+	if (!ok)
+		fprintf(stderr, "tsr-systest: QEMU's status never became %s\n", want);
+	g_object_unref(parser);
+	return ok;
+}
+
 static int cmd_qmp(int argc, char **argv)
 {
 	struct qmp q = { .fd = -1, .pidfd = -1, .in = g_string_new(NULL) };
@@ -489,7 +522,8 @@ static int cmd_qmp(int argc, char **argv)
 	if (!qmp_command(&q, "{\"execute\":\"qmp_capabilities\"}", false))
 		return 1;
 	for (i++; i < argc; i++)
-		if (!qmp_command(&q, argv[i], true))
+		if (g_str_has_prefix(argv[i], "status:") ? !qmp_wait_status(&q, argv[i] + 7)
+							 : !qmp_command(&q, argv[i], true))
 			return 1;
 	close(q.fd);
 	g_string_free(q.in, TRUE);
