@@ -34,7 +34,8 @@ int tsr_kiosk_broker_main(int argc, char **argv)
 		{ "broker-fd", 0, 0, G_OPTION_ARG_INT, &broker_fd,
 		  "The broker link (a SOCK_SEQPACKET socket the broker made; it passes 3)", "FD" },
 		{ "output", 0, 0, G_OPTION_ARG_STRING, &output,
-		  "Output: drm[:CONNECTOR] (default: the card the broker lends) or headless:WxH[@RATE]",
+		  "Output: drm (every connector of the card the broker lends, the default), "
+		  "drm:CONNECTOR (that one), or headless:WxH[@RATE][,headless:WxH...]",
 		  "SPEC" },
 		{ "evdev", 0, 0, G_OPTION_ARG_NONE, &evdev,
 		  "Grab the evdev input devices the broker lends (the default with a drm output)",

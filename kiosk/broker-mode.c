@@ -12,6 +12,7 @@
 #include "kiosk/broker-clipboard.h"
 #include "kiosk/displays.h"
 #include "kiosk/frames.h"
+#include "kiosk/heads.h"
 #include "kiosk/passed-card.h"
 #include "kiosk/sandbox.h"
 #include "kiosk/screens.h"
@@ -40,7 +41,8 @@ struct kiosk {
 	const struct tsr_kiosk_broker_options *o;
 	GMainLoop *loop;
 	int status;
-	struct tsr_output *output;
+	struct tsr_kiosk_heads *heads; /* the outputs; the first is mirrored to the console */
+	struct tsr_output *output;     /* the first head's */
 	struct tsr_scene *scene;
 	struct tsr_kiosk_frames *frames;
 	struct tsr_session *session;
@@ -52,7 +54,6 @@ struct kiosk {
 	struct tsr_input_text *text;
 	struct tsr_input_devices *devices;
 	char power_text[TSR_KIOSK_POWER_TEXT_SIZE]; /* the broker's battery text, "" for none */
-	struct tsr_kiosk_targets targets;
 	guint tick, clock_timer, broker_watch;
 
 	struct tsr_console_link *console;
@@ -62,6 +63,7 @@ struct kiosk {
 	uint32_t console_buttons;
 	bool console_failed;
 
+	bool pointer_shown; /* the pointer moved once: its sprite is on the output under it */
 	/* the last pointer position the router gave each domain (buttons reuse it) */
 	int last_domain, last_x, last_y;
 
@@ -224,13 +226,19 @@ static void on_changed(void *data)
 	sync_all(data);
 }
 
+/* A picked domain goes on the output the pointer is on (where the user picked it). */
 static void on_viewer(void *data, const char *domain, int fd)
 {
 	struct kiosk *k = data;
 	const struct tsr_kiosk_domain_info *d = tsr_session_find(k->session, domain);
+	int x, y;
 
-	if (!tsr_displays_add(k->displays, domain, d ? d->colour : TSR_COLOR_GRAY, fd))
+	tsr_input_router_get_pointer(k->router, &x, &y);
+	tsr_kiosk_heads_show(k->heads, domain, x, y);
+	if (!tsr_displays_add(k->displays, domain, d ? d->colour : TSR_COLOR_GRAY, fd)) {
+		tsr_kiosk_heads_hide(k->heads, domain);
 		tsr_session_viewer_lost(k->session, domain);
+	}
 }
 
 static void on_hide(void *data, const char *domain)
@@ -239,6 +247,24 @@ static void on_hide(void *data, const char *domain)
 
 	tsr_broker_clipboard_gone(k->clipboard, domain);
 	tsr_displays_remove(k->displays, domain);
+	tsr_kiosk_heads_hide(k->heads, domain);
+}
+
+/* [outputs] order from the policy: the row of outputs again. */
+static void apply_output_order(struct kiosk *k, const struct tsr_kiosk_settings *m)
+{
+	const char *order[TSR_KIOSK_OUTPUTS_MAX + 1];
+	char names[TSR_KIOSK_OUTPUTS_MAX][TSR_KIOSK_CONNECTOR_SIZE];
+	int n = 0;
+
+	for (int i = 0; i < TSR_KIOSK_OUTPUTS_MAX && m->output_order[i][0]; i++) {
+		/* Checked by the link (NUL-terminated); copied so the order outlives m. */
+		g_strlcpy(names[n], m->output_order[i], sizeof names[n]);
+		order[n] = names[n];
+		n++;
+	}
+	order[n] = NULL;
+	tsr_kiosk_heads_set_order(k->heads, order);
 }
 
 static void apply_text(struct kiosk *k, const struct tsr_kiosk_settings *m)
@@ -287,6 +313,7 @@ static void on_settings(void *data, const struct tsr_kiosk_settings *m)
 	k->hotkeys = h;
 	apply_text(k, m);
 	console_apply(k, (int)m->console);
+	apply_output_order(k, m);
 }
 
 /* The clipboard's policy: from the first one on, the copy and paste keys are the kiosk's. */
@@ -378,6 +405,7 @@ static void on_display_lost(void *data, const char *domain, const char *why)
 	tsr_broker_clipboard_gone(k->clipboard, domain);
 	tsr_session_viewer_lost(k->session, domain);
 	tsr_displays_remove(k->displays, domain);
+	tsr_kiosk_heads_hide(k->heads, domain);
 }
 
 static void on_display_surface(void *data, const char *domain, uint32_t width, uint32_t height)
@@ -447,18 +475,24 @@ static void sink_kiosk_button(void *ud, int x, int y, enum tsr_input_button butt
 {
 	struct kiosk *k = ud;
 	const struct tsr_kiosk_target *t;
+	struct tsr_kiosk_head *head;
+	int32_t lx, ly;
+	int i;
 
 	tsr_session_activity(k->session);
-	if (button != TSR_INPUT_BUTTON_LEFT || !down)
+	if (button != TSR_INPUT_BUTTON_LEFT || !down || !tsr_kiosk_heads_locate(k->heads, x, y, &i, &lx, &ly))
 		return;
+	/* Each output has its own top bar and its own copy of the trusted screen, judged in
+	 * that output's pixels. */
+	head = tsr_kiosk_heads_get(k->heads, i);
 	/* The router gives kiosk pointer events only for sources allowed on the kiosk's own
 	 * screens (an operate-only console is swallowed there), so these are local rights. */
 	if (tsr_session_screen(k->session) == TSR_KIOSK_SCREEN_DESKTOP) {
-		if (tsr_scene_hit_test(k->scene, x, y, NULL) == TSR_HIT_TOP_BAR)
+		if (tsr_scene_hit_test(head->scene, lx, ly, NULL) == TSR_HIT_TOP_BAR)
 			tsr_session_show_picker(k->session, TSR_KIOSK_ORIGIN_LOCAL);
 		return;
 	}
-	t = tsr_kiosk_targets_hit(&k->targets, x, y);
+	t = tsr_kiosk_targets_hit(&head->targets, lx, ly);
 	if (!t)
 		return;
 	switch (t->kind) {
@@ -495,6 +529,21 @@ static void sink_kiosk_action(void *ud, enum tsr_input_action action, int arg, u
 		sync_all(k);
 		return;
 	}
+	if (action == TSR_INPUT_ACTION_MOVE_OUTPUT) {
+		const char *focus = tsr_session_focus(k->session);
+
+		/* The focused domain keeps the focus and its viewer; its guest is asked for the
+		 * size of its new frame (sync_all). */
+		if (tsr_session_screen(k->session) != TSR_KIOSK_SCREEN_DESKTOP || !focus)
+			return;
+		if (tsr_kiosk_heads_move(k->heads, focus, arg))
+			tsr_info("outputs: %s moved %s", focus, arg < 0 ? "left" : "right");
+		else
+			tsr_info("outputs: %s cannot move %s (no output with room that way)", focus,
+				 arg < 0 ? "left" : "right");
+		sync_all(k);
+		return;
+	}
 	tsr_session_action(k->session, action, arg, origin_of(source));
 	/* The router turned its kiosk grab on for the SAS; the session decides if it stays. */
 	sync_all(k);
@@ -505,11 +554,25 @@ static void sink_pointer_moved(void *ud, int x, int y)
 	struct kiosk *k = ud;
 
 	tsr_session_activity(k->session);
-	tsr_scene_set_pointer(k->scene, x, y);
-	tsr_scene_set_pointer_visible(k->scene, true);
+	k->pointer_shown = true;
+	tsr_kiosk_heads_pointer(k->heads, x, y);
 }
 
 /* --- keeping everything in step with the session ------------------------------------------------- */
+
+/* Hotplug moved domains: their new frames, the screens on a new output, and the pointer on
+ * the output that is now under it (never left drawn on one it is not on). */
+static void on_heads_changed(void *data)
+{
+	struct kiosk *k = data;
+	int x, y;
+
+	if (k->pointer_shown) {
+		tsr_input_router_get_pointer(k->router, &x, &y);
+		tsr_kiosk_heads_pointer(k->heads, x, y);
+	}
+	sync_all(k);
+}
 
 static gboolean on_tick(gpointer data)
 {
@@ -530,10 +593,16 @@ static void sync_all(struct kiosk *k)
 
 	if (k->clipboard)
 		tsr_broker_clipboard_session_changed(k->clipboard);
-	tsr_scene_set_layout(k->scene, tsr_session_layout(k->session));
-	tsr_displays_set_focus(k->displays, focus);
-	if (!tsr_kiosk_screens_draw(k->scene, k->session, &k->targets, &error))
-		tsr_err("screen %s: %s", tsr_kiosk_screen_name(screen), error->message);
+	tsr_kiosk_heads_set_layout(k->heads, tsr_session_layout(k->session));
+	tsr_kiosk_heads_focus(k->heads, focus);
+	for (int i = 0; i < tsr_kiosk_heads_count(k->heads); i++) {
+		struct tsr_kiosk_head *head = tsr_kiosk_heads_get(k->heads, i);
+
+		if (!tsr_kiosk_screens_draw(head->scene, k->session, &head->targets, &error)) {
+			tsr_err("screen %s: %s", tsr_kiosk_screen_name(screen), error->message);
+			g_clear_error(&error);
+		}
+	}
 	tsr_displays_frames_changed(k->displays);
 	tsr_input_router_set_kiosk_grab(k->router, screen != TSR_KIOSK_SCREEN_DESKTOP);
 	tsr_input_router_set_focus(k->router, screen == TSR_KIOSK_SCREEN_DESKTOP && focus
@@ -561,7 +630,7 @@ static void set_clock(struct kiosk *k)
 		g_strlcpy(time_text, "--:--", sizeof(time_text));
 	text = k->power_text[0] ? g_strdup_printf("%s   %s", k->power_text, time_text)
 				: g_strdup(time_text);
-	if (!tsr_scene_set_clock(k->scene, text, NULL))
+	if (!tsr_kiosk_heads_set_clock(k->heads, text))
 		tsr_warn("clock text refused");
 }
 
@@ -713,6 +782,7 @@ static bool start_input(struct kiosk *k, GError **error)
 	keys_without_clipboard(k, &k->hotkeys);
 	k->router = tsr_input_router_create(&sinks, &geometry, &k->hotkeys, NULL);
 	tsr_displays_set_router(k->displays, k->router);
+	tsr_kiosk_heads_set_displays(k->heads, k->displays);
 	k->text = tsr_input_text_create(&tc, &text_error);
 	if (!k->text)
 		tsr_warn("keyboard layout: %s; the trusted screens get no text", text_error->message);
@@ -733,7 +803,11 @@ static bool start_input(struct kiosk *k, GError **error)
 /* Screenshots after frames, the clock, the broker link and the signals that end the kiosk. */
 static void start_watches(struct kiosk *k)
 {
-	tsr_kiosk_frames_set_after(k->frames, after_frame, k);
+	static const struct tsr_kiosk_heads_hooks heads_hooks = {
+		.changed = on_heads_changed, .first_head_frame = after_frame,
+	};
+
+	tsr_kiosk_heads_set_hooks(k->heads, &heads_hooks, k);
 	k->shots = count_shots(k->o->screenshot_dir);
 	set_clock(k);
 	if (!k->o->clock_text)
@@ -760,10 +834,8 @@ static void kiosk_free(struct kiosk *k)
 	tsr_displays_destroy(k->displays);
 	tsr_input_router_destroy(k->router);
 	tsr_input_text_destroy(k->text);
-	tsr_kiosk_frames_destroy(k->frames);
 	tsr_session_destroy(k->session);
-	tsr_scene_destroy(k->scene);
-	tsr_output_destroy(k->output);
+	tsr_kiosk_heads_destroy(k->heads);
 	g_main_loop_unref(k->loop);
 }
 
@@ -791,22 +863,20 @@ int tsr_kiosk_broker_run(const struct tsr_kiosk_broker_options *o)
 			g_main_loop_unref(k.loop);
 			return 1;
 		}
-		k.output = tsr_output_open_drm_fd(o->output, card, node, &error);
+		k.heads = tsr_kiosk_heads_open(o->output, card, node, &error);
 	} else {
-		k.output = tsr_output_open(o->output, &error);
+		k.heads = tsr_kiosk_heads_open(o->output, -1, NULL, &error);
 	}
 	k.session = tsr_session_create(&sc);
-	if (!k.output) {
-		tsr_err("output: %s", error->message);
+	if (!k.heads || tsr_kiosk_heads_count(k.heads) == 0) {
+		tsr_err("output: %s", error ? error->message : "none");
 		k.status = 1;
 		goto out;
 	}
-	k.scene = tsr_scene_create(0, 0, &error);
-	if (!k.scene || !(k.frames = tsr_kiosk_frames_create(k.scene, k.output, &error))) {
-		tsr_err("scene: %s", error->message);
-		k.status = 1;
-		goto out;
-	}
+	/* The first head is the one the console mirrors and screenshots show. */
+	k.output = tsr_kiosk_heads_get(k.heads, 0)->output;
+	k.scene = tsr_kiosk_heads_get(k.heads, 0)->scene;
+	k.frames = tsr_kiosk_heads_get(k.heads, 0)->frames;
 	if (!start_input(&k, &error)) {
 		tsr_err("%s", error->message);
 		k.status = 1;
@@ -819,8 +889,9 @@ int tsr_kiosk_broker_run(const struct tsr_kiosk_broker_options *o)
 		k.status = 1;
 		goto out;
 	}
-	tsr_info("kiosk running on %s %dx%d, locked, sandboxed", tsr_output_kind(k.output),
-		 tsr_output_width(k.output), tsr_output_height(k.output));
+	tsr_info("kiosk running on %s %dx%d (%d output%s), locked, sandboxed",
+		 tsr_output_kind(k.output), tsr_output_width(k.output), tsr_output_height(k.output),
+		 tsr_kiosk_heads_count(k.heads), tsr_kiosk_heads_count(k.heads) == 1 ? "" : "s");
 	/* Messages that arrived before the watch existed. */
 	if (tsr_session_dispatch(k.session) == 0)
 		g_main_loop_run(k.loop);

@@ -61,6 +61,7 @@ static void cut_off(struct tsr_display *d)
 	if (!tsr_scene_domain_set_cursor(d->sd, NULL, &error))
 		g_clear_error(&error);
 	d->has_surface = d->connected = d->ready_told = d->drawn = false;
+	d->px = (struct tsr_pixels){ 0 };
 	d->sw = d->sh = 0;
 	tsr_displays_resize_forget(d);
 	tsr_viewer_link_destroy(d->link);
@@ -80,7 +81,7 @@ static void display_free(struct tsr_display *d)
 	cut_off(d);
 	if (d->owner->router)
 		tsr_input_router_domain_gone(d->owner->router, d->id);
-	tsr_scene_remove_domain(d->owner->scene, d->sd);
+	tsr_scene_remove_domain(d->scene, d->sd);
 	g_free(d->name);
 	g_free(d);
 }
@@ -138,6 +139,7 @@ static bool on_surface(void *opaque, const struct tsr_viewer_surface_view *v)
 		return false;
 	}
 	d->has_surface = true;
+	d->px = px;
 	d->drawn = d->ready_told = false;
 	d->sw = px.width;
 	d->sh = px.height;
@@ -317,6 +319,7 @@ bool tsr_displays_show(struct tsr_displays *ds, const char *domain, enum tsr_col
 	d->owner = ds;
 	d->name = g_strdup(domain);
 	d->id = ds->next_id++;
+	d->scene = ds->scene;
 	d->sd = sd;
 	tsr_scene_domain_set_user_data(sd, d);
 	tsr_resize_debounce_reset(&d->resize);
@@ -424,7 +427,13 @@ void tsr_displays_set_focus(struct tsr_displays *ds, const char *domain)
 {
 	struct tsr_display *d = tsr_displays_by_name(ds, domain);
 
-	tsr_scene_set_focus(ds->scene, d ? d->sd : NULL);
+	if (d) {
+		tsr_scene_set_focus(d->scene, d->sd);
+		return;
+	}
+	tsr_scene_set_focus(ds->scene, NULL);
+	for (int i = 0; i < ds->n_heads; i++)
+		tsr_scene_set_focus(ds->heads[i].scene, NULL);
 }
 
 int tsr_displays_id(const struct tsr_displays *ds, const char *domain)

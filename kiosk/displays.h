@@ -75,7 +75,8 @@ pid_t tsr_displays_viewer_pid(const struct tsr_displays *displays, const char *d
 struct tsr_scene_domain *tsr_displays_scene_domain(const struct tsr_displays *displays,
 						   const char *domain);
 
-/* Focus and layout, as the session says. Focus NULL: none. */
+/* Focus, as the session says: the focused domain in the scene it is in. NULL: no scene has a
+ * focused domain. */
 void tsr_displays_set_focus(struct tsr_displays *displays, const char *domain);
 /* The layout, focus, overlay or output changed: each connected viewer's guest is asked for
  * the size of its domain's frame once that size has settled (kiosk/resize-debounce.h). */
@@ -97,6 +98,30 @@ bool tsr_displays_clipboard_request(struct tsr_displays *displays, const char *d
 				    uint32_t max_bytes) __attribute__((warn_unused_result));
 bool tsr_displays_clipboard_paste(struct tsr_displays *displays, const char *domain,
 				  const char *text, size_t len) __attribute__((warn_unused_result));
+
+/* --- several outputs: one scene each, a display in one of them ------------------------------- */
+
+/* The scene new displays are shown in from now on (at first tsr_displays_create's). */
+void tsr_displays_set_scene(struct tsr_displays *displays, struct tsr_scene *scene);
+/* The scene domain's display is in (NULL if not shown). */
+struct tsr_scene *tsr_displays_scene_of(const struct tsr_displays *displays, const char *domain);
+/* Show domain's display in scene instead, with its surface (the viewer carries on); the guest
+ * is asked for its new frame's size by the next tsr_displays_frames_changed. false + error,
+ * nothing changed, if it is not shown or scene is full. */
+bool tsr_displays_move(struct tsr_displays *displays, const char *domain, struct tsr_scene *scene,
+		       GError **error) __attribute__((warn_unused_result));
+/* Where each scene is on the desktop the router sees (the outputs in their arrangement), so
+ * input lands in the domain under the pointer on whichever output it is: at most
+ * TSR_DISPLAYS_HEADS_MAX (copied). A display whose scene is not listed gets no pointer input. */
+struct tsr_displays_head {
+	struct tsr_scene *scene;
+	struct tsr_rect rect; /* desktop coordinates */
+};
+void tsr_displays_set_heads(struct tsr_displays *displays, const struct tsr_displays_head *heads,
+			    int n);
+/* How many displays there are, and the i-th one's domain (NULL past the end). */
+int tsr_displays_count(const struct tsr_displays *displays);
+const char *tsr_displays_nth(const struct tsr_displays *displays, int i);
 
 /* The router, so a display that goes away can be forgotten by it. */
 void tsr_displays_set_router(struct tsr_displays *displays, struct tsr_input_router *router);

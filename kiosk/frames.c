@@ -19,8 +19,8 @@ struct tsr_kiosk_frames {
 	bool damaged;
 	guint64 damaged_at;
 	struct tsr_kiosk_pacing pacing;
-	void (*after)(void *data);
-	void *after_data;
+	struct tsr_kiosk_frames_hooks hooks;
+	void *hooks_data;
 };
 
 static void present(struct tsr_kiosk_frames *f);
@@ -85,8 +85,8 @@ static void present(struct tsr_kiosk_frames *f)
 			f->pacing.later++;
 		f->pacing.most = MAX(f->pacing.most, cycles);
 	}
-	if (f->after)
-		f->after(f->after_data);
+	if (f->hooks.presented)
+		f->hooks.presented(f->hooks_data);
 }
 
 static gboolean idle_cb(gpointer data)
@@ -112,7 +112,11 @@ static void schedule(void *data)
 
 static void frame_done(void *data)
 {
-	present(data);
+	struct tsr_kiosk_frames *f = data;
+
+	if (f->hooks.shown)
+		f->hooks.shown(f->hooks_data);
+	present(f);
 }
 
 /* The whole desktop as it is now (a new console, or a new size). */
@@ -134,6 +138,8 @@ static void size_changed(void *data, int32_t width, int32_t height)
 	if (!tsr_scene_resize(f->scene, width, height, &error))
 		tsr_warn("resize to %dx%d: %s", width, height, error->message);
 	tsr_scene_damage_all(f->scene);
+	if (f->hooks.resized)
+		f->hooks.resized(f->hooks_data);
 	present(f); /* composes at the new size (the console follows the shadow's size) */
 }
 
@@ -197,10 +203,11 @@ void tsr_kiosk_frames_set_console(struct tsr_kiosk_frames *f, struct tsr_console
 	}
 }
 
-void tsr_kiosk_frames_set_after(struct tsr_kiosk_frames *f, void (*fn)(void *data), void *data)
+void tsr_kiosk_frames_set_hooks(struct tsr_kiosk_frames *f, const struct tsr_kiosk_frames_hooks *hooks,
+				void *data)
 {
-	f->after = fn;
-	f->after_data = data;
+	f->hooks = hooks ? *hooks : (struct tsr_kiosk_frames_hooks){ 0 };
+	f->hooks_data = data;
 }
 
 guint64 tsr_kiosk_frames_count(const struct tsr_kiosk_frames *f)

@@ -22,8 +22,15 @@ void tsr_kiosk_frames_destroy(struct tsr_kiosk_frames *frames);
 
 /* Mirror frames to this console (NULL: stop). The link stays the caller's. */
 void tsr_kiosk_frames_set_console(struct tsr_kiosk_frames *frames, struct tsr_console_link *link);
-/* Called after each frame was presented (screenshots). */
-void tsr_kiosk_frames_set_after(struct tsr_kiosk_frames *frames, void (*fn)(void *data), void *data);
+/* Told about each frame (every hook optional). */
+struct tsr_kiosk_frames_hooks {
+	void (*presented)(void *data); /* a frame was presented (screenshots) */
+	void (*shown)(void *data);     /* the output says the frame presented last is on screen */
+	void (*resized)(void *data);   /* the output changed size and the scene followed it */
+};
+/* hooks is copied (NULL: none). */
+void tsr_kiosk_frames_set_hooks(struct tsr_kiosk_frames *frames,
+				const struct tsr_kiosk_frames_hooks *hooks, void *data);
 guint64 tsr_kiosk_frames_count(const struct tsr_kiosk_frames *frames);
 
 /* Frame pacing: for each time the scene went from clean to damaged (a domain's damage message,

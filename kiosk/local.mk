@@ -5,6 +5,7 @@ noinst_LIBRARIES += kiosk/libtsr-kiosk-display.a
 kiosk_libtsr_kiosk_display_a_SOURCES = \
 	kiosk/displays.c kiosk/displays.h kiosk/displays-private.h \
 	kiosk/displays-input.c kiosk/displays-resize.c kiosk/displays-clipboard.c \
+	kiosk/displays-heads.c \
 	kiosk/resize-debounce.c kiosk/resize-debounce.h \
 	kiosk/arrangement.c kiosk/arrangement.h kiosk/placement.c kiosk/placement.h \
 	kiosk/clipboard.c kiosk/clipboard.h \

@@ -29,6 +29,7 @@ kiosk_libtsr_broker_mode_a_SOURCES = \
 	kiosk/broker-mode.c kiosk/broker-mode.h \
 	kiosk/broker-clipboard.c kiosk/broker-clipboard.h \
 	kiosk/frames.c kiosk/frames.h \
+	kiosk/heads.c kiosk/heads.h \
 	kiosk/passed-card.c kiosk/passed-card.h \
 	kiosk/sandbox.c kiosk/sandbox.h
 kiosk_libtsr_broker_mode_a_CPPFLAGS = $(RENDERER_CPPFLAGS)
@@ -55,9 +56,25 @@ EXTRA_DIST += tests/integration/kiosk-e2e-test.sh tests/integration/kiosk-e2e-li
 SYSTEM_TESTS += tests/system/kiosk-qemu-test.sh tests/system/kiosk-drm-test.sh
 CLEANFILES += tests/system/kiosk-guest.log
 
+# Two heads of a virtio-gpu on DRM/KMS: a top bar and a domain on each, the pointer across
+# them, the move hotkey, unplugging and plugging a head back (tests/system/kiosk-heads-test.sh).
+SYSTEM_TESTS += tests/system/kiosk-heads-test.sh
+check_PROGRAMS += tests/system/heads-shot-check
+tests_system_heads_shot_check_SOURCES = tests/system/heads-shot-check.c \
+	tests/testdomain/pattern.c tests/testdomain/pattern.h \
+	tests/testdomain/frame-code.c tests/testdomain/frame-code.h
+tests_system_heads_shot_check_CPPFLAGS = $(RENDERER_CPPFLAGS)
+tests_system_heads_shot_check_LDADD = $(RENDERER_LIBS)
+
 UNIT_TESTS += tests/unit/kiosk-frames-test
 check_PROGRAMS += tests/unit/kiosk-frames-test
 tests_unit_kiosk_frames_test_LDADD = $(BROKER_MODE_LIBS)
+
+# Several outputs: a scene each, domains on them, the move hotkey and hotplug (kiosk/heads.h).
+UNIT_TESTS += tests/unit/kiosk-heads-test
+check_PROGRAMS += tests/unit/kiosk-heads-test
+tests_unit_kiosk_heads_test_CPPFLAGS = $(RENDERER_CPPFLAGS)
+tests_unit_kiosk_heads_test_LDADD = $(BROKER_MODE_LIBS)
 
 # Broker mode is undumpable from the start of main (kiosk/sandbox.c, tsr_kiosk_sandbox_first).
 INTEGRATION_TESTS += tests/integration/kiosk-undumpable-test

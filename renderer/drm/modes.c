@@ -18,6 +18,10 @@ void tsr_drm_connector_name(const drmModeConnector *c, char *buf, size_t len)
 
 const drmModeModeInfo *tsr_drm_pick_mode(const drmModeConnector *c)
 {
+	/* A mode the kernel command line asked for (video=CONNECTOR:WxH) first: the user's. */
+	for (int i = 0; i < c->count_modes; i++)
+		if (c->modes[i].type & DRM_MODE_TYPE_USERDEF)
+			return &c->modes[i];
 	for (int i = 0; i < c->count_modes; i++)
 		if (c->modes[i].type & DRM_MODE_TYPE_PREFERRED)
 			return &c->modes[i];

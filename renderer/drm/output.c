@@ -140,15 +140,29 @@ static bool drm_present_scene(struct tsr_output *output, struct tsr_scene *scene
 	return show(output, scene, NULL, rects, n, error);
 }
 
-/* drmHandleEvent passes on only the commit's user data (the generation); the output being
- * dispatched is found here. Everything runs on one thread (output.h). */
+/* drmHandleEvent passes on only the commit's user data (the generation) and the CRTC; the
+ * output being dispatched is found here. Several outputs may drive connectors of one card
+ * (one per connector), each with its own descriptor of the same open file: whichever reads
+ * the card gets every output's flip events, so a flip goes to the output driving its CRTC.
+ * Everything runs on one thread (output.h). */
 static struct drm_output *dispatching;
+static GSList *open_outputs;
+
+static struct drm_output *flipped(unsigned int crtc_id)
+{
+	for (GSList *l = open_outputs; l; l = l->next) {
+		struct drm_output *o = l->data;
+		if (o->head != NULL && o->head->crtc_id == crtc_id && o->flip_in_flight)
+			return o;
+	}
+	return dispatching;
+}
 
 static void on_flip(int fd, unsigned int seq, unsigned int sec, unsigned int usec,
 		    unsigned int crtc_id, void *data)
 {
-	struct drm_output *out = dispatching;
-	(void)fd, (void)seq, (void)sec, (void)usec, (void)crtc_id;
+	struct drm_output *out = flipped(crtc_id);
+	(void)fd, (void)seq, (void)sec, (void)usec;
 	if (out == NULL || (uint32_t)(uintptr_t)data != out->generation || !out->flip_in_flight)
 		return; /* a flip of a head that is gone */
 	out->flip_in_flight = false;
@@ -218,6 +232,7 @@ static bool drm_dispatch(struct tsr_output *output, GError **error)
 static void drm_destroy(struct tsr_output *output)
 {
 	struct drm_output *out = (struct drm_output *)output;
+	open_outputs = g_slist_remove(open_outputs, out);
 	/* The last frame stays up until the card is closed; dropping master then lets the
 	 * console (fbdev emulation) or another compositor take the display back. */
 	tsr_drm_head_free(out, out->head);
@@ -261,6 +276,7 @@ struct tsr_output *tsr_output_drm_open(const char *card, const char *connector, 
 	out->card_fd = -1;
 	out->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 	out->want_connector = g_strdup(connector);
+	open_outputs = g_slist_prepend(open_outputs, out);
 	if (out->base.fd < 0 || out->timer_fd < 0) {
 		g_set_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_IO,
 			    "drm output: epoll/timerfd: %s", g_strerror(errno));

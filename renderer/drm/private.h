@@ -97,7 +97,8 @@ void tsr_drm_monitor_close(struct drm_output *out);
  * be driven. */
 struct drm_head *tsr_drm_head_probe(struct drm_output *out, GError **error);
 /* A connector's name as specs and policy write it ("Virtual-1", "HDMI-A-2"), and the mode the
- * output gives it: the preferred one, else the first (drivers list the best first); NULL with
+ * output gives it: the one the kernel command line set (video=), else the preferred one, else
+ * the first (drivers list the best first); NULL with
  * none. The one naming and mode choice, for the output and the connector list alike. */
 void tsr_drm_connector_name(const drmModeConnector *c, char *buf, size_t len);
 const drmModeModeInfo *tsr_drm_pick_mode(const drmModeConnector *c);

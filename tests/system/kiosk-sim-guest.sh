@@ -6,7 +6,8 @@
 # kiosk_sim_policy (kiosk-sim-policy.sh) into the test's temporary directory, builds the
 # initramfs with it as /etc/tsr-kiosk/policy, tessera-brokerd, tessera-viewer,
 # tessera-testdomain, tsr-systest-guest, GUEST_SCRIPT as /test.sh and the options given (the
-# kiosk program, more tools), and boots it with 1 GiB: the test's check "guest boots".
+# kiosk program, more tools), and boots it with 1 GiB (and $KIOSK_SIM_QEMU's options): the
+# test's check "guest boots".
 # screen NAME [SECONDS [N]] waits for the (Nth) "screen NAME" line the kiosk logs.
 # keys_are DOMAIN WANT waits for the guest's "REC DOMAIN KEYS" mark (the keys the testdomain
 # recorded with --record-input) and compares it with WANT.
@@ -23,7 +24,8 @@ kiosk_sim_boot() {
         --bin "$TSR_BUILDDIR/tests/system/tsr-systest-guest" \
         --file "$_policy=/etc/tsr-kiosk/policy" --script "$_script" "$@"
     SYS_BOOT_TIMEOUT=${SYS_BOOT_TIMEOUT:-120}
-    sys_check "guest boots" sys_boot -m 1024
+    # KIOSK_SIM_QEMU: more QEMU options (a second display device).
+    sys_check "guest boots" sys_boot -m 1024 ${KIOSK_SIM_QEMU:-}
 }
 
 screen() { sys_wait "^LOG: .*: screen $1[[:space:]]*$" "${2:-90}" "${3:-1}" >/dev/null; }

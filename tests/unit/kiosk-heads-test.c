@@ -1,0 +1,232 @@
+/* tests/unit/kiosk-heads-test.c: the kiosk's outputs and the domains on them (kiosk/heads.h).
+ *
+ * Two headless outputs stand in for two monitors; a hotplug is an output's size going to 0x0
+ * and back, as the drm output reports it (renderer/output-backend.h). Proves: each output has
+ * a scene of its own size, in one row on the router's desktop; a domain picked with the
+ * pointer on an output is shown there; the move hotkey moves the focused domain to the next
+ * output and stops at the row's end; unplugging an output moves its domain to the other one
+ * (same display, same router id, focus kept) and plugging it back brings it home; with no
+ * output at all and one back the same desktop returns; [outputs] order swaps the row. */
+#include "config.h"
+#include "kiosk/heads.h"
+
+#include "renderer/output-backend.h"
+
+#include <glib.h>
+#include <string.h>
+
+struct fixture {
+	struct tsr_kiosk_heads *heads;
+	struct tsr_displays *displays;
+	int changed;
+};
+
+static void on_changed(void *data)
+{
+	((struct fixture *)data)->changed++;
+}
+
+static const struct tsr_kiosk_heads_hooks hooks = { .changed = on_changed };
+
+static void setup(struct fixture *f)
+{
+	GError *error = NULL;
+
+	memset(f, 0, sizeof *f);
+	f->heads = tsr_kiosk_heads_open("headless:1280x800,headless:1024x768", -1, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(f->heads);
+	g_assert_cmpint(tsr_kiosk_heads_count(f->heads), ==, 2);
+	f->displays = tsr_displays_create(tsr_kiosk_heads_get(f->heads, 0)->scene, NULL, NULL);
+	tsr_kiosk_heads_set_displays(f->heads, f->displays);
+	tsr_kiosk_heads_set_hooks(f->heads, &hooks, f);
+}
+
+static void teardown(struct fixture *f)
+{
+	tsr_displays_destroy(f->displays);
+	tsr_kiosk_heads_destroy(f->heads);
+}
+
+/* A domain shown as broker mode shows a pick: placed under the pointer, then displayed. */
+static void show(struct fixture *f, const char *domain, int x, int y)
+{
+	GError *error = NULL;
+
+	tsr_kiosk_heads_show(f->heads, domain, x, y);
+	g_assert_true(tsr_displays_show(f->displays, domain, TSR_COLOR_BLUE, &error));
+	g_assert_no_error(error);
+}
+
+static struct tsr_scene *scene_of_head(struct fixture *f, int i)
+{
+	return tsr_kiosk_heads_get(f->heads, i)->scene;
+}
+
+static void plug(struct fixture *f, int head, int32_t w, int32_t h)
+{
+	tsr_output_backend_set_size(tsr_kiosk_heads_get(f->heads, head)->output, w, h);
+}
+
+static void test_two_heads_in_a_row(void)
+{
+	struct fixture f;
+	struct tsr_input_geometry g;
+	const struct tsr_arrangement *a;
+	int w = 0, h = 0, head = -1;
+	int32_t lx, ly;
+
+	setup(&f);
+	a = tsr_kiosk_heads_arrangement(f.heads);
+	g_assert_cmpint(a->n, ==, 2);
+	g_assert_cmpstr(a->out[0].name, ==, "headless-1");
+	g_assert_cmpint(a->out[1].rect.x, ==, 1280);
+	g_assert_cmpint(tsr_scene_shadow(scene_of_head(&f, 1))->width, ==, 1024);
+	tsr_displays_geometry(f.displays, &g);
+	g.desktop_size(g.user_data, &w, &h);
+	g_assert_cmpint(w, ==, 1280 + 1024);
+	g_assert_cmpint(h, ==, 800);
+	g_assert_true(tsr_kiosk_heads_locate(f.heads, 1290, 790, &head, &lx, &ly));
+	g_assert_cmpint(head, ==, 1);
+	g_assert_cmpint(lx, ==, 10);
+	g_assert_cmpint(ly, ==, 767); /* below the shorter output: its bottom row */
+	teardown(&f);
+}
+
+static void test_domain_on_the_output_it_was_picked_on(void)
+{
+	struct fixture f;
+
+	setup(&f);
+	show(&f, "work", 100, 100);
+	show(&f, "home", 1300, 100);
+	g_assert_true(tsr_displays_scene_of(f.displays, "work") == scene_of_head(&f, 0));
+	g_assert_true(tsr_displays_scene_of(f.displays, "home") == scene_of_head(&f, 1));
+	g_assert_cmpint(tsr_kiosk_heads_of(f.heads, "home"), ==, 1);
+	/* Each output shows its own domain in a single-domain layout. */
+	tsr_kiosk_heads_set_layout(f.heads, TSR_LAYOUT_SINGLE);
+	tsr_kiosk_heads_focus(f.heads, "work");
+	g_assert_true(tsr_scene_get_focus(scene_of_head(&f, 0)) ==
+		      tsr_displays_scene_domain(f.displays, "work"));
+	g_assert_true(tsr_scene_get_focus(scene_of_head(&f, 1)) ==
+		      tsr_displays_scene_domain(f.displays, "home"));
+	teardown(&f);
+}
+
+static void test_move_hotkey(void)
+{
+	struct fixture f;
+	int id;
+
+	setup(&f);
+	show(&f, "work", 100, 100);
+	id = tsr_displays_id(f.displays, "work");
+	g_assert_false(tsr_kiosk_heads_move(f.heads, "work", -1)); /* the row's left end */
+	g_assert_true(tsr_kiosk_heads_move(f.heads, "work", 1));
+	g_assert_true(tsr_displays_scene_of(f.displays, "work") == scene_of_head(&f, 1));
+	g_assert_cmpint(tsr_displays_id(f.displays, "work"), ==, id);
+	g_assert_false(tsr_kiosk_heads_move(f.heads, "work", 1));
+	g_assert_false(tsr_kiosk_heads_move(f.heads, "nobody", -1));
+	g_assert_false(tsr_kiosk_heads_move(f.heads, NULL, -1));
+	teardown(&f);
+}
+
+static void test_hotplug_moves_and_brings_back(void)
+{
+	struct fixture f;
+	int id;
+
+	setup(&f);
+	show(&f, "work", 100, 100);
+	show(&f, "home", 1300, 100);
+	id = tsr_displays_id(f.displays, "home");
+	tsr_kiosk_heads_focus(f.heads, "home");
+	plug(&f, 1, 0, 0);
+	g_assert_cmpint(f.changed, ==, 1);
+	g_assert_cmpint(tsr_kiosk_heads_arrangement(f.heads)->n, ==, 1);
+	g_assert_true(tsr_displays_scene_of(f.displays, "home") == scene_of_head(&f, 0));
+	g_assert_cmpint(tsr_displays_id(f.displays, "home"), ==, id);
+	tsr_kiosk_heads_focus(f.heads, "home");
+	g_assert_true(tsr_scene_get_focus(scene_of_head(&f, 0)) ==
+		      tsr_displays_scene_domain(f.displays, "home"));
+	g_assert_null(tsr_scene_shadow(scene_of_head(&f, 1)));
+	plug(&f, 1, 1024, 768); /* a headless output has buffers of one size: back to it */
+	g_assert_cmpint(f.changed, ==, 2);
+	g_assert_true(tsr_displays_scene_of(f.displays, "home") == scene_of_head(&f, 1));
+	g_assert_true(tsr_displays_scene_of(f.displays, "work") == scene_of_head(&f, 0));
+	g_assert_cmpint(tsr_scene_shadow(scene_of_head(&f, 1))->width, ==, 1024);
+	teardown(&f);
+}
+
+static void test_hotplug_zero_outputs_and_back(void)
+{
+	struct fixture f;
+	struct tsr_input_geometry g;
+	int w = -1, h = -1;
+
+	setup(&f);
+	show(&f, "work", 100, 100);
+	show(&f, "home", 1300, 100);
+	plug(&f, 1, 0, 0);
+	plug(&f, 0, 0, 0);
+	g_assert_cmpint(tsr_kiosk_heads_arrangement(f.heads)->n, ==, 0);
+	tsr_displays_geometry(f.displays, &g);
+	g.desktop_size(g.user_data, &w, &h);
+	g_assert_cmpint(w, ==, 0);
+	/* Still shown (the viewers carry on), on no output. */
+	g_assert_nonnull(tsr_displays_scene_of(f.displays, "work"));
+	g_assert_nonnull(tsr_displays_scene_of(f.displays, "home"));
+	/* The other monitor comes back first: the whole desktop goes there. */
+	plug(&f, 1, 1024, 768);
+	g_assert_true(tsr_displays_scene_of(f.displays, "work") == scene_of_head(&f, 1));
+	g_assert_true(tsr_displays_scene_of(f.displays, "home") == scene_of_head(&f, 1));
+	plug(&f, 0, 1280, 800);
+	g_assert_true(tsr_displays_scene_of(f.displays, "work") == scene_of_head(&f, 0));
+	g_assert_true(tsr_displays_scene_of(f.displays, "home") == scene_of_head(&f, 1));
+	teardown(&f);
+}
+
+static void test_policy_order(void)
+{
+	struct fixture f;
+	const char *order[] = { "headless-2", NULL };
+	const struct tsr_arrangement *a;
+
+	setup(&f);
+	tsr_kiosk_heads_set_order(f.heads, order);
+	a = tsr_kiosk_heads_arrangement(f.heads);
+	g_assert_cmpstr(a->out[0].name, ==, "headless-2");
+	g_assert_cmpint(a->out[1].rect.x, ==, 1024);
+	g_assert_cmpint(f.changed, ==, 1);
+	tsr_kiosk_heads_set_order(f.heads, order); /* the same again: nothing to do */
+	g_assert_cmpint(f.changed, ==, 1);
+	teardown(&f);
+}
+
+static void test_bad_specs_refused(void)
+{
+	GError *error = NULL;
+
+	g_assert_null(tsr_kiosk_heads_open("headless:1280x800,headless:0x0", -1, NULL, &error));
+	g_assert_nonnull(error);
+	g_clear_error(&error);
+	g_assert_null(tsr_kiosk_heads_open("headless:8x8,headless:8x8,headless:8x8,headless:8x8,"
+					   "headless:8x8", -1, NULL, &error));
+	g_assert_nonnull(error);
+	g_clear_error(&error);
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/heads/two-head-outputs-in-a-row", test_two_heads_in_a_row);
+	g_test_add_func("/heads/two-head-domain-on-the-output-it-was-picked-on",
+			test_domain_on_the_output_it_was_picked_on);
+	g_test_add_func("/heads/two-head-move-hotkey", test_move_hotkey);
+	g_test_add_func("/heads/hotplug-unplug-moves-replug-brings-back",
+			test_hotplug_moves_and_brings_back);
+	g_test_add_func("/heads/hotplug-zero-outputs-and-back", test_hotplug_zero_outputs_and_back);
+	g_test_add_func("/heads/two-head-policy-order", test_policy_order);
+	g_test_add_func("/heads/two-head-bad-specs-refused", test_bad_specs_refused);
+	return g_test_run();
+}
