@@ -86,18 +86,20 @@ static void console_device(struct kiosk *k)
 {
 	bool want = k->console && (k->console_rights == TSR_POLICY_CONSOLE_OPERATE ||
 				   k->console_rights == TSR_POLICY_CONSOLE_FULL);
-	const struct tsr_image *shadow = tsr_scene_shadow(k->scene);
+	struct tsr_input_range x, y;
 
 	if (k->console_added) {
 		tsr_input_router_device_removed(k->router, CONSOLE_SOURCE);
 		k->console_added = false;
 	}
-	if (!want || !shadow)
+	/* The console mirrors the first output: its pointer lands there, whatever stands
+	 * beside it. */
+	if (!want || !tsr_kiosk_heads_first_ranges(k->heads, &x, &y))
 		return;
 	struct tsr_input_device dev = {
 		.source = CONSOLE_SOURCE, .kind = TSR_INPUT_SOURCE_CONSOLE,
 		.caps = TSR_INPUT_CAP_KEYBOARD | TSR_INPUT_CAP_ABSOLUTE,
-		.abs_x = { 0, shadow->width - 1 }, .abs_y = { 0, shadow->height - 1 },
+		.abs_x = x, .abs_y = y,
 		.name = "SPICE console",
 		.domains_only = k->console_rights == TSR_POLICY_CONSOLE_OPERATE,
 	};
@@ -571,6 +573,8 @@ static void on_heads_changed(void *data)
 		tsr_input_router_get_pointer(k->router, &x, &y);
 		tsr_kiosk_heads_pointer(k->heads, x, y);
 	}
+	if (k->console)
+		console_device(k);
 	sync_all(k);
 }
 

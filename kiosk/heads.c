@@ -355,6 +355,24 @@ bool tsr_kiosk_heads_locate(const struct tsr_kiosk_heads *h, int x, int y, int *
 	return true;
 }
 
+bool tsr_kiosk_heads_first_ranges(const struct tsr_kiosk_heads *h, struct tsr_input_range *x,
+				  struct tsr_input_range *y)
+{
+	int j = h->n ? tsr_arrangement_find(&h->arrangement, h->head[0].name) : -1;
+	int32_t width = tsr_arrangement_width(&h->arrangement), height = 0;
+
+	if (j < 0)
+		return false;
+	for (int i = 0; i < h->arrangement.n; i++)
+		height = MAX(height, h->arrangement.out[i].rect.height);
+	/* The router maps min..max onto 0..width-1: a range of width pixels starting at minus
+	 * the head's left edge is the head's own pixels, shifted to where it stands. */
+	*x = (struct tsr_input_range){ -h->arrangement.out[j].rect.x,
+				       width - 1 - h->arrangement.out[j].rect.x };
+	*y = (struct tsr_input_range){ 0, height - 1 };
+	return true;
+}
+
 void tsr_kiosk_heads_pointer(struct tsr_kiosk_heads *h, int x, int y)
 {
 	int on = -1;

@@ -20,6 +20,7 @@
 
 #include <glib.h>
 
+#include "input/router.h"
 #include "kiosk/arrangement.h"
 #include "kiosk/displays.h"
 #include "kiosk/frames.h"
@@ -82,6 +83,12 @@ void tsr_kiosk_heads_set_order(struct tsr_kiosk_heads *heads, const char *const 
  * head's own pixels. false with no output. */
 bool tsr_kiosk_heads_locate(const struct tsr_kiosk_heads *heads, int x, int y, int *head,
 			    int32_t *local_x, int32_t *local_y) __attribute__((warn_unused_result));
+/* The absolute ranges that put a device whose coordinates are the first head's own pixels
+ * (the SPICE console, which mirrors that head) on that head of the router's desktop: the
+ * router scales a range onto the whole row of outputs. false when the first head is not in
+ * the row (unplugged). */
+bool tsr_kiosk_heads_first_ranges(const struct tsr_kiosk_heads *heads, struct tsr_input_range *x,
+				  struct tsr_input_range *y) __attribute__((warn_unused_result));
 /* The trusted pointer at desktop (x, y): shown on the head under it only. */
 void tsr_kiosk_heads_pointer(struct tsr_kiosk_heads *heads, int x, int y);
 

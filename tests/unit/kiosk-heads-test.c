@@ -6,7 +6,8 @@
  * pointer on an output is shown there; the move hotkey moves the focused domain to the next
  * output and stops at the row's end; unplugging an output moves its domain to the other one
  * (same display, same router id, focus kept) and plugging it back brings it home; with no
- * output at all and one back the same desktop returns; [outputs] order swaps the row. */
+ * output at all and one back the same desktop returns; [outputs] order swaps the row; the
+ * console's pointer ranges put it on the first head wherever that stands. */
 #include "config.h"
 #include "kiosk/heads.h"
 
@@ -203,6 +204,29 @@ static void test_policy_order(void)
 	teardown(&f);
 }
 
+/* The console mirrors the first head: its own pixels land on that head wherever it stands. */
+static void test_console_ranges(void)
+{
+	struct fixture f;
+	const char *order[] = { "headless-2", NULL };
+	struct tsr_input_range x, y;
+
+	setup(&f);
+	g_assert_true(tsr_kiosk_heads_first_ranges(f.heads, &x, &y));
+	g_assert_cmpint(x.min, ==, 0);
+	g_assert_cmpint(x.max, ==, 1280 + 1024 - 1);
+	g_assert_cmpint(y.max, ==, 799);
+	tsr_kiosk_heads_set_order(f.heads, order); /* the first head now stands right */
+	g_assert_true(tsr_kiosk_heads_first_ranges(f.heads, &x, &y));
+	g_assert_cmpint(x.min, ==, -1024);
+	g_assert_cmpint(x.max, ==, 1279);
+	/* The router's scaling, (v - min) * (width - 1) / (max - min), is then v + 1024. */
+	g_assert_cmpint((0 - x.min) * (2304 - 1) / (x.max - x.min), ==, 1024);
+	plug(&f, 0, 0, 0);
+	g_assert_false(tsr_kiosk_heads_first_ranges(f.heads, &x, &y));
+	teardown(&f);
+}
+
 static void test_bad_specs_refused(void)
 {
 	GError *error = NULL;
@@ -227,6 +251,7 @@ int main(int argc, char **argv)
 			test_hotplug_moves_and_brings_back);
 	g_test_add_func("/heads/hotplug-zero-outputs-and-back", test_hotplug_zero_outputs_and_back);
 	g_test_add_func("/heads/two-head-policy-order", test_policy_order);
+	g_test_add_func("/heads/two-head-console-lands-on-the-first-head", test_console_ranges);
 	g_test_add_func("/heads/two-head-bad-specs-refused", test_bad_specs_refused);
 	return g_test_run();
 }
