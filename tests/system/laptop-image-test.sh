@@ -12,7 +12,7 @@
 # by timeout 720 in tests/system/local.mk; the boot alone has TSR_IMAGE_BOOT_SECONDS (420).
 . "$TSR_SRCDIR/tests/system/lib.sh"
 
-sys_start laptop-image 8
+sys_start laptop-image 10
 [ "$(id -u)" = 0 ] || { echo "Bail out! needs root (tools/build-image)"; exit 1; }
 for f in /usr/share/OVMF/OVMF_CODE_4M.fd /usr/share/OVMF/OVMF_VARS_4M.fd; do
     [ -r "$f" ] || { echo "Bail out! $f missing: install ovmf"; exit 1; }
@@ -41,28 +41,35 @@ else
 fi
 sys_diag "image: $(since "$t") s; $(grep -c 'reusing\|up to date' "$SYS_OUT.build") of its steps cached"
 
+# One laptop under QEMU from OVMF with its own EFI variables and the disks given (-drive ...);
+# its serial console goes to $SYS_OUT.$1, which the waits read. The power-on time is $t.
+laptop() {
+    _con="$SYS_OUT.$1"; shift
+    cp /usr/share/OVMF/OVMF_VARS_4M.fd "$SYS_TMP/vars.fd"
+    : >"$_con"
+    ln -sf "$_con" "$SYS_OUT.marks"
+    SYS_STUCK=""
+    t=$(date +%s)
+    qemu-system-x86_64 -accel tcg -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+x2apic,+npt \
+        -m 2048 -smp 1 -nodefaults -no-user-config -display none -no-reboot -monitor none \
+        -drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
+        -drive "if=pflash,format=raw,file=$SYS_TMP/vars.fd" \
+        "$@" \
+        -vga none -device VGA,id=video0 \
+        -device virtio-keyboard-pci,id=kbd0,display=video0 \
+        -device virtio-tablet-pci,id=tablet0,display=video0 \
+        -device qemu-xhci,id=usb0 -device e1000,netdev=n0 \
+        -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$ssh_port-:22" \
+        -qmp "unix:$SYS_QMP,server=on,wait=off" \
+        -chardev "file,id=console,path=$_con" -serial chardev:console \
+        </dev/null >"$SYS_OUT.qemu" 2>&1 &
+    SYS_QEMU_PID=$!
+}
 # The image stays as built: the laptop writes into an overlay, and into its own EFI variables.
 qemu-img create -q -f qcow2 -b "$out/tessera-laptop.img" -F raw "$SYS_TMP/laptop.qcow2"
-cp /usr/share/OVMF/OVMF_VARS_4M.fd "$SYS_TMP/vars.fd"
 SYS_QMP="$SYS_TMP/qmp.sock"
 ssh_port=$(( 20000 + $$ % 20000 ))
-: >"$SYS_OUT.console"
-ln -sf "$SYS_OUT.console" "$SYS_OUT.marks"
-t=$(date +%s)
-qemu-system-x86_64 -accel tcg -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+x2apic,+npt \
-    -m 2048 -smp 1 -nodefaults -no-user-config -display none -no-reboot -monitor none \
-    -drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
-    -drive "if=pflash,format=raw,file=$SYS_TMP/vars.fd" \
-    -drive "if=virtio,format=qcow2,file=$SYS_TMP/laptop.qcow2" \
-    -vga none -device VGA,id=video0 \
-    -device virtio-keyboard-pci,id=kbd0,display=video0 \
-    -device virtio-tablet-pci,id=tablet0,display=video0 \
-    -device qemu-xhci,id=usb0 -device e1000,netdev=n0 \
-    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$ssh_port-:22" \
-    -qmp "unix:$SYS_QMP,server=on,wait=off" \
-    -chardev "file,id=console,path=$SYS_OUT.console" -serial chardev:console \
-    </dev/null >"$SYS_OUT.qemu" 2>&1 &
-SYS_QEMU_PID=$!
+laptop console -drive "if=virtio,format=qcow2,file=$SYS_TMP/laptop.qcow2"
 
 # Each part waits for its own line on the serial port, within what is left of the bound.
 left() { echo $(( bound - $(since "$t") )); }
@@ -83,18 +90,21 @@ part "boot-dom0-starts-broker" "tessera-image: $(sed 's/[.+]/\\&/g' "$out/image-
 # The kiosk draws once it has the card: its first screen, waited for with what is left.
 # The top bar's clock (its right end) is masked: it shows the laptop's time.
 mask="--mask 1120,0,160,32"
-_t=$(date +%s)
-shot="$SYS_OUT.kiosk.png"
-seen=no
-while [ "$(left)" -gt 0 ] && kill -0 "$SYS_QEMU_PID" 2>/dev/null; do
-    if sys_screendump "$shot" && "$SYS_TOOL" compare $mask "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1; then
-        seen=yes; break
-    fi
-    sleep 2
-done
-[ "$seen" = yes ] || [ ! -s "$shot" ] || sys_diag "the last screen differs from the reference:"
-sys_check "boot-kiosk-shows-its-screen" sys_compare "$ref/laptop-image-kiosk.png" "$shot" $mask
-sys_diag "boot-kiosk-shows-its-screen: $(since "$_t") s (from power-on: $(since "$t") s)"
+kiosk_shown() {
+    _t=$(date +%s)
+    shot="$SYS_OUT.$2.png"
+    _seen=no
+    while [ "$(left)" -gt 0 ] && kill -0 "$SYS_QEMU_PID" 2>/dev/null; do
+        if sys_screendump "$shot" && "$SYS_TOOL" compare $mask "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1; then
+            _seen=yes; break
+        fi
+        sleep 2
+    done
+    [ "$_seen" = yes ] || [ ! -s "$shot" ] || sys_diag "the last screen differs from the reference:"
+    sys_check "$1" sys_compare "$ref/laptop-image-kiosk.png" "$shot" $mask
+    sys_diag "$1: $(since "$_t") s (from power-on: $(since "$t") s)"
+}
+kiosk_shown boot-kiosk-shows-its-screen kiosk
 
 # --- push over the image's sshd ---
 _t=$(date +%s)
@@ -127,4 +137,31 @@ sys_screendump "$shot"
 sys_check "push-refused-changes-nothing (the kiosk still not enrolled)" \
     sys_compare "$ref/laptop-image-kiosk.png" "$shot" $mask
 sys_diag "push: $(since "$_t") s"
+
+# --- install: a stick preseeded for unattended imaging onto an empty internal disk ---
+sys_qmp '{"execute":"quit"}' >/dev/null 2>&1
+"$SYS_TOOL" exit --timeout 20 "$SYS_QEMU_PID" >/dev/null 2>&1
+_t=$(date +%s)
+# The stick's Xen configuration (on its ESP) gives dom0's kernel tessera.install=/dev/vdb; the
+# ESP is taken out of the image, changed with mtools and written into the stick's overlay.
+qemu-img create -q -f qcow2 -b "$out/tessera-laptop.img" -F raw "$SYS_TMP/stick.qcow2"
+set -- $(sfdisk --dump "$out/tessera-laptop.img" | sed -n 's/.*start= *\([0-9]*\), size= *\([0-9]*\), type=C12A7328.*/\1 \2/p')
+dd if="$out/tessera-laptop.img" of="$SYS_TMP/esp.img" bs=512 skip="$1" count="$2" status=none
+mcopy -n -i "$SYS_TMP/esp.img" ::/EFI/BOOT/BOOTX64.cfg - |
+    sed '/^kernel=/s|$| tessera.install=/dev/vdb|' >"$SYS_TMP/BOOTX64.cfg"
+mcopy -o -i "$SYS_TMP/esp.img" "$SYS_TMP/BOOTX64.cfg" ::/EFI/BOOT/BOOTX64.cfg
+qemu-io -f qcow2 -c "write -s $SYS_TMP/esp.img $(( $1 * 512 )) $(( $2 * 512 ))" "$SYS_TMP/stick.qcow2" >/dev/null
+qemu-img create -q -f qcow2 "$SYS_TMP/internal.qcow2" 3G
+laptop install.console -drive "if=virtio,format=qcow2,file=$SYS_TMP/stick.qcow2" \
+    -drive "if=virtio,format=qcow2,file=$SYS_TMP/internal.qcow2"
+# Installed, it powers off (tessera.install.then= defaults to poweroff): QEMU ends by itself.
+sys_check "install-preseeded-copies-and-powers-off" \
+    sh -c "'$SYS_TOOL' wait --timeout $bound --pid $SYS_QEMU_PID '$SYS_OUT.marks' 'tessera-install: done' >/dev/null &&
+           '$SYS_TOOL' exit --timeout 120 $SYS_QEMU_PID"
+grep -a -o 'tessera-install: .*' "$SYS_OUT.install.console" | sed 's/^/# /'
+sys_diag "install: $(since "$_t") s"
+# The internal disk alone: the copy boots to the kiosk's screen by itself.
+laptop installed.console -drive "if=virtio,format=qcow2,file=$SYS_TMP/internal.qcow2"
+sys_wait "tessera-image: .* up, broker answers" "$bound" >/dev/null || true
+kiosk_shown install-onto-internal-disk installed
 sys_done
