@@ -2,7 +2,9 @@
  * unix socket and wait until the guest's screen shows a name the way tessera-guest-hello draws
  * it (exit 0), or give up after the timeout (exit 1). Optionally saves the screen as PPM.
  * With NAME --frame it waits for any drawn frame (not all black) and prints the milliseconds
- * from its start, the first-frame probe of bench/preload. */
+ * from its start, the first-frame probe of bench/preload. With --graphics it waits for a
+ * frame in a graphics mode (the guest's own display driver, not its firmware's text mode) and
+ * prints its size. */
 #include "config.h"
 
 #include <stdio.h>
@@ -14,7 +16,8 @@
 int main(int argc, char **argv)
 {
 	if (argc < 3 || strcmp(argv[1], "--help") == 0) {
-		printf("usage: domains-spice-check SOCKET|tcp:HOST:PORT NAME|--frame [TIMEOUT_S "
+		printf("usage: domains-spice-check SOCKET|tcp:HOST:PORT NAME|--frame|--graphics "
+		       "[TIMEOUT_S "
 		       "[SCREENSHOT.ppm]]\n");
 		return argc < 3 ? 2 : 0;
 	}
@@ -27,10 +30,15 @@ int main(int argc, char **argv)
 	}
 	gint64 t0 = g_get_monotonic_time();
 	bool frame = strcmp(argv[2], "--frame") == 0;
+	bool graphics = strcmp(argv[2], "--graphics") == 0;
+	int w = 0, h = 0;
 	bool ok = frame ? spice_probe_wait_frame(p, timeout * 1000)
-			: spice_probe_wait_text(p, 32, 32, 2, argv[2], timeout * 1000);
+		  : graphics ? spice_probe_wait_graphics(p, &w, &h, timeout * 1000)
+			     : spice_probe_wait_text(p, 32, 32, 2, argv[2], timeout * 1000);
 	if (frame && ok)
 		printf("%" G_GINT64_FORMAT "\n", (g_get_monotonic_time() - t0) / 1000);
+	if (graphics && ok)
+		printf("%dx%d\n", w, h);
 	if (argc > 4)
 		spice_probe_save_ppm(p, argv[4]);
 	spice_probe_free(p);

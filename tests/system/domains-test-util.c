@@ -301,11 +301,13 @@ bool spice_probe_wait_text(struct spice_probe *p, int x, int y, int scale, const
 	return wait_until(text_cond, p, &a, timeout_ms);
 }
 
-/* A frame: the primary surface with at least one pixel that is not black. */
+/* A frame: the primary surface (at least arg's width x height, when given) with at least one
+ * pixel that is not black. */
 static bool frame_cond(struct spice_probe *p, const void *arg)
 {
+	const int *min = arg;
 	SpiceDisplayPrimary prim;
-	if (!primary(p, &prim))
+	if (!primary(p, &prim) || (min && (prim.width < min[0] || prim.height < min[1])))
 		return false;
 	for (int y = 0; y < prim.height; y++) {
 		const uint32_t *row = (const uint32_t *)(prim.data + (gsize)y * prim.stride);
@@ -319,6 +321,19 @@ static bool frame_cond(struct spice_probe *p, const void *arg)
 bool spice_probe_wait_frame(struct spice_probe *p, unsigned timeout_ms)
 {
 	return wait_until(frame_cond, p, NULL, timeout_ms);
+}
+
+bool spice_probe_wait_graphics(struct spice_probe *p, int *width, int *height,
+			       unsigned timeout_ms)
+{
+	/* Firmware and GRUB draw in VGA text mode, which QEMU shows as 720x400. */
+	const int min[2] = { 800, 600 };
+	SpiceDisplayPrimary prim;
+	if (!wait_until(frame_cond, p, min, timeout_ms) || !primary(p, &prim))
+		return false;
+	*width = prim.width;
+	*height = prim.height;
+	return true;
 }
 
 static bool mouse_cond(struct spice_probe *p, const void *arg)

@@ -46,6 +46,10 @@ bool spice_probe_wait_text(struct spice_probe *p, int x, int y, int scale, const
 			   unsigned timeout_ms);
 /* Wait until the guest has drawn something: a primary surface not all black. */
 bool spice_probe_wait_frame(struct spice_probe *p, unsigned timeout_ms);
+/* Wait until the guest's own display driver has drawn: a frame in a graphics mode of at least
+ * 800x600 (the firmware's text mode is smaller); its size in width, height. */
+bool spice_probe_wait_graphics(struct spice_probe *p, int *width, int *height,
+			       unsigned timeout_ms);
 /* Wait until the client mouse mode is active (the USB tablet). */
 bool spice_probe_wait_client_mouse(struct spice_probe *p, unsigned timeout_ms);
 void spice_probe_key(struct spice_probe *p, unsigned scancode);

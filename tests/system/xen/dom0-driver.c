@@ -2,7 +2,10 @@
  * the real xen backend: create an HVM domain from a generated config, check its SPICE socket
  * and device model, let the host look at its screen, adopt it from `xl list -l` as a restarted
  * broker would, shut it down gracefully, start it again and destroy it. Each result is one
- * "TSR-XEN ok|not ok DESCRIPTION" line on the console, which the host turns into TAP. */
+ * "TSR-XEN ok|not ok DESCRIPTION" line on the console, which the host turns into TAP.
+ * With --debian DIR (make check-xen-debian) it boots the Debian template in DIR from its own
+ * disk through SeaBIOS instead, as a disposable domain, and waits for its userspace's first
+ * report on the serial port before the host looks at its screen. */
 #include "config.h"
 
 #include <dirent.h>
@@ -10,6 +13,7 @@
 #include <gio/gunixsocketaddress.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,10 +36,10 @@ static void check(bool ok, const char *fmt, ...)
 	g_free(desc);
 }
 
-static char *manifest_sum(const char *file, guint64 *size)
+static char *manifest_sum(const char *manifest, const char *file, guint64 *size)
 {
 	char *text = NULL, *sum = NULL;
-	g_file_get_contents("/guest/manifest", &text, NULL, NULL);
+	g_file_get_contents(manifest, &text, NULL, NULL);
 	char **lines = g_strsplit(text ? text : "", "\n", -1);
 	for (char **l = lines; *l; l++) {
 		char name[64], hex[65];
@@ -124,16 +128,27 @@ static GSocketService *forward_start(guint16 port, const char *unix_path, GError
 	return s;
 }
 
-static struct tsr_backend *backend(void)
+/* direct_boot: the small test image's kernel as the backend-wide default; without it the
+ * domains boot their disks. */
+static struct tsr_backend *backend(bool direct_boot)
 {
 	struct tsr_backend_config cfg = { .run_dir = "/run/tessera/domains",
 					  .state_dir = "/var/lib/tessera/domains",
-					  .kernel = "/guest/vmlinuz", .initrd = "/guest/initrd.img" };
+					  .kernel = direct_boot ? "/guest/vmlinuz" : NULL,
+					  .initrd = direct_boot ? "/guest/initrd.img" : NULL };
 	GError *error = NULL;
 	struct tsr_backend *b = tsr_backend_create("xen", &cfg, &error);
 	check(b != NULL, "xen backend created%s%s", error ? ": " : "", error ? error->message : "");
 	g_clear_error(&error);
 	return b;
+}
+
+static void define_spec(struct tsr_backend *b, const struct tsr_domain_spec *s)
+{
+	GError *error = NULL;
+	check(tsr_backend_define(b, s, &error), "domain %s defined%s%s", s->name,
+	      error ? ": " : "", error ? error->message : "");
+	g_clear_error(&error);
 }
 
 static void define(struct tsr_backend *b, const char *sum, guint64 size)
@@ -144,21 +159,127 @@ static void define(struct tsr_backend *b, const char *sum, guint64 size)
 				     .template_sha256 = sum, .template_size = size,
 				     .disposable = true,
 				     .cmdline = g_getenv("TSR_XEN_GUEST_CMDLINE") };
+	define_spec(b, &s);
+}
+
+/* The host looks at the screen through a TCP forward (listening before the host is told, so
+ * its first connection lands), then says go; bounded by go_timeout_s. */
+static void screen_for_host(const char *spice, unsigned go_timeout_s)
+{
+	GError *ferr = NULL;
+	GSocketService *fwd = forward_start(5930, spice, &ferr);
+	check(fwd != NULL, "TCP forward to the SPICE socket%s%s", ferr ? ": " : "",
+	      ferr ? ferr->message : "");
+	g_clear_error(&ferr);
+	printf("TSR-XEN screen-ready\n");
+	fflush(stdout);
+	char bound[16];
+	snprintf(bound, sizeof bound, "%u", go_timeout_s);
+	GSubprocess *go = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE, NULL, "timeout",
+					   bound, "nc", "-l", "-p", "5931", NULL);
+	bool go_done = false;
+	if (go)
+		g_subprocess_wait_async(go, NULL, go_finished, &go_done);
+	while (go && !go_done)
+		g_main_context_iteration(NULL, TRUE); /* the forward runs meanwhile */
+	check(go && g_subprocess_get_successful(go), "the host checked the screen and said go");
+	g_clear_object(&go);
+	if (fwd) {
+		g_socket_service_stop(fwd);
+		g_object_unref(fwd);
+	}
+}
+
+/* Until needle shows in the guest's serial log (bounded by timeout_s), with the log's new lines
+ * echoed to the console every 10 s as "TSR-XEN # guest: ...": the host's log shows how far a
+ * slow boot got, also when the bound ends it. */
+static bool follow_serial(const char *path, const char *needle, unsigned timeout_s)
+{
+	gint64 deadline = g_get_monotonic_time() + (gint64)timeout_s * G_USEC_PER_SEC;
+	gsize at = 0, shown = 0;
+	bool found = false;
+
+	while (!found && g_get_monotonic_time() < deadline) {
+		found = wait_for_text(path, needle, &at, 10000);
+		char *text = NULL;
+		gsize len = 0;
+		if (!g_file_get_contents(path, &text, &len, NULL))
+			continue;
+		char *end = g_strrstr_len(text + shown, (gssize)(len - shown), "\n");
+		if (end) {
+			*end = '\0';
+			char **lines = g_strsplit(text + shown, "\n", -1);
+			for (char **l = lines; *l; l++)
+				if (*g_strstrip(*l))
+					printf("TSR-XEN # guest: %s\n", *l);
+			g_strfreev(lines);
+			fflush(stdout);
+			shown = (gsize)(end - text) + 1;
+		}
+		g_free(text);
+	}
+	return found;
+}
+
+/* --debian DIR: the Debian template (tools/build-guest-debian's DIR/debian-12.qcow2, pinned by
+ * DIR/manifest) booted from its disk through SeaBIOS, disposable. Its userspace's first report
+ * ("tsr-report: boot firmware=bios", from a systemd unit) proves more than a firmware's byte. */
+static int debian_main(const char *dir)
+{
+	char *manifest = g_build_filename(dir, "manifest", NULL);
+	char *tpl = g_build_filename(dir, "debian-12.qcow2", NULL);
+	guint64 size = 0;
+	char *sum = manifest_sum(manifest, "debian-12.qcow2", &size);
+	check(sum != NULL, "the template is pinned by %s", manifest);
+	struct tsr_backend *b = backend(false);
+	if (!b || !sum)
+		return 1;
+	struct tsr_domain_spec s = { .name = "debian", .uid = 64200, .gid = 64200,
+				     .memory_mb = 512, .vcpus = 1, .template_path = tpl,
+				     .template_sha256 = sum, .template_size = size,
+				     .disposable = true, .firmware = TSR_FIRMWARE_BIOS,
+				     .boot_given = true };
+	define_spec(b, &s);
 	GError *error = NULL;
-	check(tsr_backend_define(b, &s, &error), "domain defined%s%s", error ? ": " : "",
+	gint64 t0 = g_get_monotonic_time();
+	bool started = tsr_backend_start_sync(b, "debian", 300000, &error);
+	double t_start = (g_get_monotonic_time() - t0) / 1e6;
+	check(started, "xl create boots the template's disk through SeaBIOS (%.1f s with the "
+	      "template's sha256 check)%s%s", t_start, error ? ": " : "",
 	      error ? error->message : "");
 	g_clear_error(&error);
+	if (started) {
+		const char *wait = g_getenv("TSR_XEN_WAIT_S");
+		bool up = follow_serial(tsr_backend_console_path(b, "debian"),
+					"tsr-report: boot firmware=bios", wait ? atoi(wait) : 1200);
+		check(up, "the Debian guest's userspace reports on its serial port (%.1f s after "
+		      "xl create returned)", (g_get_monotonic_time() - t0) / 1e6 - t_start);
+		screen_for_host(tsr_backend_spice_socket(b, "debian"), 300);
+		bool destroyed = tsr_backend_destroy_domain_sync(b, "debian", 60000, &error);
+		check(destroyed && tsr_backend_status(b, "debian") == TSR_DOMAIN_STOPPED,
+		      "xl destroy stops it%s%s", error ? ": " : "", error ? error->message : "");
+		g_clear_error(&error);
+		check(!g_file_test("/var/lib/tessera/domains/debian/disk.qcow2", G_FILE_TEST_EXISTS),
+		      "the disposable overlay is gone");
+	}
+	tsr_backend_destroy(b);
+	g_free(sum);
+	g_free(tpl);
+	g_free(manifest);
+	return failures ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "--debian") == 0)
+		return debian_main(argv[2]);
 	if (argc > 1) {
-		printf("usage: tsr-xen-dom0 (runs inside the check-xen dom0)\n");
+		printf("usage: tsr-xen-dom0 [--debian DIR] (runs inside the check-xen dom0)\n");
 		return 0;
 	}
 	guint64 size = 0;
-	char *sum = manifest_sum("template.qcow2", &size);
-	struct tsr_backend *b = backend();
+	char *sum = manifest_sum("/guest/manifest", "template.qcow2", &size);
+	struct tsr_backend *b = backend(true);
 	if (!b || !sum)
 		return 1;
 	define(b, sum, size);
@@ -189,7 +310,7 @@ int main(int argc, char **argv)
 	g_spawn_command_line_sync("xl list -l", &raw, NULL, NULL, NULL);
 	printf("TSR-XEN-LIST-BEGIN\n%sTSR-XEN-LIST-END\n", raw ? raw : "");
 	g_free(raw);
-	struct tsr_backend *b2 = backend();
+	struct tsr_backend *b2 = backend(true);
 	define(b2, sum, size);
 	bool adopted = tsr_backend_run_sync(b2, "xenguest",
 					    (tsr_backend_async_op)(void (*)(void))tsr_backend_adopt,
@@ -200,29 +321,7 @@ int main(int argc, char **argv)
 	g_clear_error(&error);
 	tsr_backend_destroy(b2);
 
-	/* The host looks at the screen through a TCP forward (listening before the host is
-	 * told, so its first connection lands), then says go. */
-	GError *ferr = NULL;
-	GSocketService *fwd = forward_start(5930, spice, &ferr);
-	check(fwd != NULL, "TCP forward to the SPICE socket%s%s", ferr ? ": " : "",
-	      ferr ? ferr->message : "");
-	g_clear_error(&ferr);
-	printf("TSR-XEN screen-ready\n");
-	fflush(stdout);
-	GSubprocess *go = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE, NULL, "timeout", "280",
-					   "nc", "-l", "-p", "5931", NULL);
-	bool go_done = false;
-	if (go)
-		g_subprocess_wait_async(go, NULL, go_finished, &go_done);
-	while (go && !go_done)
-		g_main_context_iteration(NULL, TRUE); /* the forward runs meanwhile */
-	check(go && g_subprocess_get_successful(go), "the host checked the screen and said go");
-	g_clear_object(&go);
-	if (fwd) {
-		g_socket_service_stop(fwd);
-		g_object_unref(fwd);
-	}
-
+	screen_for_host(spice, 280);
 	/* By now the host has seen guest-hello's screen; its serial report must be there too. */
 	gsize at = 0;
 	bool hello = wait_for_text(tsr_backend_console_path(b, "xenguest"), "hello name=xenguest",
