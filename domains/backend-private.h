@@ -52,6 +52,7 @@ struct tsr_domain {
 	uint64_t template_size;
 	bool disposable;
 	bool agent; /* the guest runs a SPICE agent (sim: the testdomain plays one) */
+	bool virtio_video; /* qemu: virtio-vga, not the standard VGA */
 	enum tsr_domain_network network;
 	char *cmdline;
 	struct tsr_domain_boot boot;

@@ -297,6 +297,7 @@ bool tsr_backend_define(struct tsr_backend *b, const struct tsr_domain_spec *s, 
 	d->template_size = s->template_size;
 	d->disposable = s->disposable;
 	d->agent = s->agent;
+	d->virtio_video = s->virtio_video;
 	d->network = s->network;
 	d->cmdline = g_strdup(s->cmdline);
 	tsr_domain_boot_set(&d->boot, s);

@@ -95,6 +95,9 @@ struct tsr_domain_spec {
 	uint64_t template_size;
 	bool disposable;             /* the overlay is deleted whenever the domain stops */
 	bool agent;                  /* the guest runs a SPICE agent (policy `agent`) */
+	/* qemu: virtio-vga instead of the standard VGA (policy `video = virtio`): QEMU takes the
+	 * client's monitors config and the guest sees a hotplug with that preferred mode. */
+	bool virtio_video;
 	enum tsr_domain_network network;
 	/* Extra text for the guest kernel command line (direct boot); the backend always adds
 	 * tsr.name=NAME so the guest knows who it is. May be NULL. */

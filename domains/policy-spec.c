@@ -54,6 +54,7 @@ bool tsr_domain_spec_from_policy(const struct tsr_policy *policy,
 	spec->vcpus = pd->vcpus;
 	spec->disposable = pd->disposable;
 	spec->agent = pd->agent;
+	spec->virtio_video = pd->video == TSR_POLICY_VIDEO_VIRTIO;
 	const struct tsr_policy_identity *id = &pd->device_model;
 	if (id->user) {
 		struct passwd *pw = getpwnam(id->user);

@@ -51,7 +51,14 @@ GPtrArray *tsr_qemu_argv(const struct tsr_domain *d, const char *accel, const ch
 	ARG("-sandbox"); ARG("on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
 	ARG("-display"); ARG("none");
 	ARG("-vga"); ARG("none");
-	ARG("-device"); ARG("VGA,id=video0,vgamem_mb=%d", TSR_QEMU_VGAMEM_MB);
+	/* virtio-vga keeps a VGA for the firmware and takes the SPICE client's monitors config
+	 * itself (spice-server gives it to a display that can, not to the agent): the guest gets
+	 * the frame's size as its display's preferred mode (doc/templates.md). */
+	if (d->virtio_video) {
+		ARG("-device"); ARG("virtio-vga,id=video0");
+	} else {
+		ARG("-device"); ARG("VGA,id=video0,vgamem_mb=%d", TSR_QEMU_VGAMEM_MB);
+	}
 	ARG("-spice"); ARG("unix=on,addr=%s,disable-ticketing=on", d->spice_path);
 	ARG("-device"); ARG("virtio-serial-pci,id=vserial");
 	ARG("-chardev"); ARG("spicevmc,id=vdagent,name=vdagent");

@@ -177,6 +177,8 @@ static void write_domain_boot(GKeyFile *kf, const char *group, const struct tsr_
 		set_str(kf, group, "firmware", tsr_policy_firmware_name(d->firmware));
 	if (d->backend == TSR_POLICY_BACKEND_QEMU)
 		set_str(kf, group, "disk-bus", tsr_policy_disk_bus_name(d->disk_bus));
+	if (d->video == TSR_POLICY_VIDEO_VIRTIO)
+		set_str(kf, group, "video", tsr_policy_video_name(d->video));
 	set_str(kf, group, "cdrom", d->cdrom);
 	set_str(kf, group, "kernel", d->kernel);
 	set_str(kf, group, "initrd", d->initrd);

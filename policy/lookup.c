@@ -188,6 +188,11 @@ const char *tsr_policy_disk_bus_name(enum tsr_policy_disk_bus b)
 	return NAME(tsr_policy_disk_bus_words, b, 2u);
 }
 
+const char *tsr_policy_video_name(enum tsr_policy_video v)
+{
+	return NAME(tsr_policy_video_words, v, 2u);
+}
+
 const char *tsr_policy_device_action_name(enum tsr_policy_device_action a)
 {
 	return NAME(tsr_policy_action_words, a, 3u);

@@ -284,6 +284,7 @@ const char *const tsr_policy_network_words[] = {"none", "isolated", "user", "bri
 const char *const tsr_policy_display_words[] = {"spice", "none", NULL};
 const char *const tsr_policy_firmware_words[] = {"bios", "uefi", NULL};
 const char *const tsr_policy_disk_bus_words[] = {"virtio", "sata", NULL};
+const char *const tsr_policy_video_words[] = {"std", "virtio", NULL};
 const char *const tsr_policy_action_words[] = {"attach", "focused", "deny", NULL};
 /* Indexed by enum tsr_policy_on_lock. */
 const char *const tsr_policy_on_lock_words[] = {"default", "detach", "keep", NULL};
@@ -339,11 +340,12 @@ out:
 static bool parse_domain_boot(const struct tsr_policy_source *src, const char *group,
                               struct tsr_policy_domain *d, GError **error)
 {
-	static const char *const vm_keys[] = {"firmware", "disk-bus", "cdrom", "kernel", "initrd",
-	                                      "cmdline", NULL};
-	int firmware = 0, bus = 0;
+	static const char *const vm_keys[] = {"firmware", "disk-bus", "video", "cdrom", "kernel",
+	                                      "initrd", "cmdline", NULL};
+	int firmware = 0, bus = 0, video = 0;
 	if (!get_enum(src, group, "firmware", false, tsr_policy_firmware_words, &firmware, error) ||
 	    !get_enum(src, group, "disk-bus", false, tsr_policy_disk_bus_words, &bus, error) ||
+	    !get_enum(src, group, "video", false, tsr_policy_video_words, &video, error) ||
 	    !get_name(src, group, "cdrom", false, &d->cdrom, error) ||
 	    !get_name(src, group, "kernel", false, &d->kernel, error) ||
 	    !get_name(src, group, "initrd", false, &d->initrd, error) ||
@@ -352,6 +354,7 @@ static bool parse_domain_boot(const struct tsr_policy_source *src, const char *g
 	d->firmware = (enum tsr_policy_firmware)firmware;
 	d->firmware_given = has(src, group, "firmware");
 	d->disk_bus = (enum tsr_policy_disk_bus)bus;
+	d->video = (enum tsr_policy_video)video;
 	if (d->backend == TSR_POLICY_BACKEND_SIM)
 		for (size_t i = 0; vm_keys[i]; i++)
 			if (has(src, group, vm_keys[i]))
@@ -368,6 +371,10 @@ static bool parse_domain_boot(const struct tsr_policy_source *src, const char *g
 		return FAIL(TSR_POLICY_ERROR_VALUE, "disk-bus",
 		            "xen gives every domain its own disk (emulated IDE until the guest's "
 		            "PV drivers take over); disk-bus is for backend qemu, remove it");
+	if (d->backend == TSR_POLICY_BACKEND_XEN && d->video == TSR_POLICY_VIDEO_VIRTIO)
+		return FAIL(TSR_POLICY_ERROR_VALUE, "video",
+		            "virtio is for backend qemu: xl gives a Xen domain the standard VGA "
+		            "(doc/templates.md, \"Dynamic resolution\")");
 	if (d->cdrom && !d->template_name)
 		return FAIL(TSR_POLICY_ERROR_MISSING, "cdrom",
 		            "install media need a disk to install onto: add 'template = NAME' "
@@ -402,7 +409,7 @@ static bool parse_domain(const struct tsr_policy_source *src, const char *group,
 		"label", "colour", "backend", "memory-mib", "vcpus", "template", "disk", "network",
 		"bridge", "display", "users", "groups", "device-model-user", "device-model-uid",
 		"device-model-gid", "viewer-user", "viewer-uid", "viewer-gid", "firmware",
-		"disk-bus", "cdrom", "kernel", "initrd", "cmdline", "console-clipboard",
+		"disk-bus", "video", "cdrom", "kernel", "initrd", "cmdline", "console-clipboard",
 		"preload", "agent", NULL};
 	int colour = 0, backend = 0, network = 0, display = 0, disk = 0;
 	d->vcpus = 1;

@@ -15,6 +15,7 @@ extern const char *const tsr_policy_network_words[];
 extern const char *const tsr_policy_display_words[];
 extern const char *const tsr_policy_firmware_words[];
 extern const char *const tsr_policy_disk_bus_words[];
+extern const char *const tsr_policy_video_words[];
 extern const char *const tsr_policy_action_words[];
 extern const char *const tsr_policy_on_lock_words[];
 extern const char *const tsr_policy_console_words[];

@@ -77,6 +77,13 @@ enum tsr_policy_disk_bus {
 	TSR_POLICY_DISK_BUS_SATA,     /* AHCI: what an installer without virtio drivers sees */
 };
 
+/* The display device a guest draws on (qemu). */
+enum tsr_policy_video {
+	TSR_POLICY_VIDEO_STD,         /* QEMU's standard VGA (bochs-drm): every guest draws on it */
+	TSR_POLICY_VIDEO_VIRTIO,      /* virtio-vga: QEMU takes the client's monitors config
+	                               * itself and offers the guest that size as a hotplug */
+};
+
 /* A process identity: either a user name resolved on the laptop, or a numeric uid/gid. */
 struct tsr_policy_identity {
 	char *user;                   /* NULL when uid/gid are given */
@@ -109,6 +116,7 @@ struct tsr_policy_domain {
 	enum tsr_policy_firmware firmware;
 	bool firmware_given;
 	enum tsr_policy_disk_bus disk_bus;
+	enum tsr_policy_video video;
 	char *cdrom;                  /* install media: a template name, or NULL */
 	char *kernel;                 /* direct kernel boot: a template name, or NULL */
 	char *initrd;                 /* with kernel: a template name, or NULL */
@@ -422,6 +430,7 @@ const char *tsr_policy_network_name(enum tsr_policy_network n);
 const char *tsr_policy_display_name(enum tsr_policy_display d);
 const char *tsr_policy_firmware_name(enum tsr_policy_firmware f);
 const char *tsr_policy_disk_bus_name(enum tsr_policy_disk_bus b);
+const char *tsr_policy_video_name(enum tsr_policy_video v);
 const char *tsr_policy_device_action_name(enum tsr_policy_device_action a);
 const char *tsr_policy_console_rights_name(enum tsr_policy_console_rights c);
 const char *tsr_policy_lid_name(enum tsr_policy_lid lid);

@@ -106,7 +106,8 @@ static void test_boot(void)
 					    "template = disk\nfirmware = bios\ndisk-bus = sata\n"
 					    "cdrom = iso\n");
 	g_autofree char *right = domain_conf("right", 64142,
-					     "template = disk\nfirmware = uefi\ndisk = persistent\n");
+					     "template = disk\nfirmware = uefi\ndisk = persistent\n"
+					     "video = virtio\n");
 	g_autofree char *badsha = domain_conf("badsha", 64143, "template = bad\n");
 	g_autofree char *nocd = domain_conf("nocd", 64144, "template = disk\ncdrom = gone\n");
 	bh_policy_file(h, "domains/left.conf", left);
@@ -156,6 +157,9 @@ static void test_boot(void)
 	g_autofree char *vars = g_build_filename(h->state, "domains", "right", "uefi-vars.fd", NULL);
 	g_autofree char *pflash = g_strdup_printf("if=pflash,format=raw,unit=1,file=%s", vars);
 	g_assert_true(has_arg(pid_r, pflash));
+	/* video = virtio: the display that takes the client's monitors config itself. */
+	g_assert_true(has_arg(pid_r, "virtio-vga,id=video0"));
+	g_assert_false(has_arg(pid_r, "VGA,id=video0,vgamem_mb=64"));
 	GStatBuf st1, st2;
 	g_assert_cmpint(g_stat(vars, &st1), ==, 0);
 	g_assert_cmpuint(st1.st_uid, ==, 64142);

@@ -140,6 +140,7 @@ static void test_canonical(void)
 	/* preload and agent travel too (the example sets neither: set them here). */
 	((struct tsr_policy_domain *)tsr_policy_find_domain(p, "web"))->preload = true;
 	((struct tsr_policy_domain *)tsr_policy_find_domain(p, "web"))->agent = true;
+	((struct tsr_policy_domain *)tsr_policy_find_domain(p, "web"))->video = TSR_POLICY_VIDEO_VIRTIO;
 	char *office = tsr_policy_canonical(p, "office", &len, &error);
 	g_assert_no_error(error);
 	/* The office bundle carries neither the lab domain nor lab-only people. */
@@ -164,6 +165,8 @@ static void test_canonical(void)
 	g_assert_true(tsr_policy_find_domain(q, "web")->preload);
 	g_assert_false(tsr_policy_find_domain(q, "work")->preload);
 	g_assert_true(tsr_policy_find_domain(q, "web")->agent);
+	g_assert_cmpint(tsr_policy_find_domain(q, "web")->video, ==, TSR_POLICY_VIDEO_VIRTIO);
+	g_assert_cmpint(tsr_policy_find_domain(q, "work")->video, ==, TSR_POLICY_VIDEO_STD);
 	g_assert_false(tsr_policy_find_domain(q, "work")->agent);
 	/* The clipboard flows that name only carried domains (or `*`) travel. */
 	g_assert_cmpuint(q->clipboard.n_flows, ==, 2);
@@ -344,6 +347,8 @@ static const struct broken broken_cases[] = {
 	 "domains/work.conf:16: [domain work] firmware:", "not supported on xen"},
 	{"disk-bus-on-xen", "domains/work.conf", "firmware = bios", "firmware = bios\ndisk-bus = sata",
 	 "domains/work.conf:17: [domain work] disk-bus:", "backend qemu"},
+	{"video-on-xen", "domains/work.conf", "firmware = bios", "firmware = bios\nvideo = virtio",
+	 "domains/work.conf:17: [domain work] video:", "backend qemu"},
 	{"bad-disk-bus", "domains/web.conf", "firmware = uefi", "disk-bus = scsi",
 	 "domains/web.conf:16: [domain web] disk-bus:", "not one of"},
 	{"bad-firmware", "domains/web.conf", "firmware = uefi", "firmware = coreboot",
@@ -376,6 +381,8 @@ static const struct broken broken_cases[] = {
 	 "true or false"},
 	{"preload-not-bool", "domains/lab.conf", "groups = lab", "groups = lab\npreload = 1",
 	 "domains/lab.conf:9: [domain lab] preload:", "true or false"},
+	{"video-unknown", "domains/lab.conf", "groups = lab", "groups = lab\nvideo = qxl",
+	 "domains/lab.conf:9: [domain lab] video:", "std"},
 	{"agent-not-bool", "domains/lab.conf", "groups = lab", "groups = lab\nagent = spice",
 	 "domains/lab.conf:9: [domain lab] agent:", "true or false"},
 	{"preload-without-display", "domains/lab.conf", "groups = lab",
