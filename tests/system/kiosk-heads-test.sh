@@ -16,8 +16,7 @@
 . "$TSR_SRCDIR/tests/system/kiosk-sim-guest.sh"
 
 sys_start kiosk-heads 13
-# no_timer_check: under heavy load TCG can miss the IO-APIC timer check and panic at boot.
-SYS_APPEND="video=Virtual-3:1024x768 no_timer_check"
+SYS_APPEND="video=Virtual-3:1024x768"
 KIOSK_SIM_QEMU="-device virtio-gpu-pci,max_outputs=2,id=gpu1"
 kiosk_sim_boot drm-org heads 61500 "Alice Heads" "$SYS_HERE/kiosk-heads-guest.sh" \
     --bin "$TSR_BUILDDIR/kiosk/tessera-kiosk" --file /usr/share/X11/xkb --module virtio_gpu

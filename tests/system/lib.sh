@@ -132,7 +132,7 @@ sys_boot() {
         -device virtio-keyboard-pci,id=kbd0,display=video0 \
         -device virtio-tablet-pci,id=tablet0,display=video0 \
         -kernel "$SYS_KERNEL" -initrd "$SYS_INITRD" \
-        -append "console=ttyS0 panic=-1 loglevel=4 ${SYS_APPEND:-}" \
+        -append "console=ttyS0 panic=-1 loglevel=4 no_timer_check ${SYS_APPEND:-}" \
         -display none -no-reboot -monitor none \
         -qmp "unix:$SYS_QMP,server=on,wait=off" \
         -chardev "file,id=console,path=$SYS_OUT.console" -serial chardev:console \
