@@ -121,6 +121,14 @@ static void on_resized(void *data)
 	update(((struct tsr_kiosk_head *)data)->owner);
 }
 
+/* The head whose frames tell the session what is on screen (heads.h, first_head_frame). */
+static const struct tsr_kiosk_head *leading(const struct tsr_kiosk_heads *h)
+{
+	int i = h->arrangement.n ? head_named(h, h->arrangement.out[0].name) : -1;
+
+	return &h->head[i >= 0 ? i : 0];
+}
+
 /* A frame was presented: the one that shows the domains that came to a head or left it is
  * described as it was composed ... */
 static void on_presented(void *data)
@@ -138,7 +146,7 @@ static void on_presented(void *data)
 		g_free(hd->showing);
 		hd->showing = g_string_free(text, FALSE);
 	}
-	if (hd == &h->head[0] && h->hooks.first_head_frame)
+	if (hd == leading(h) && h->hooks.first_head_frame)
 		h->hooks.first_head_frame(h->hooks_data);
 }
 

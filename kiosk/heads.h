@@ -70,7 +70,10 @@ struct tsr_kiosk_heads_hooks {
 	/* The outputs changed (hotplug) and the domains were moved: redraw the screens, ask the
 	 * guests for their new frames. */
 	void (*changed)(void *data);
-	/* After each frame of the first head (screenshots, the "screen" log lines). */
+	/* After each frame of the leftmost output connected (screenshots, the "screen" log lines
+	 * and with them the lock screen's acknowledgement), or of the first head while none is:
+	 * with the first connector gone (a laptop's own panel shut while docked) it would never
+	 * come, and nobody would learn the lock screen is up. */
 	void (*first_head_frame)(void *data);
 };
 /* hooks is copied (NULL: none). */

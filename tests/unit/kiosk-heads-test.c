@@ -7,7 +7,8 @@
  * output and stops at the row's end; unplugging an output moves its domain to the other one
  * (same display, same router id, focus kept) and plugging it back brings it home; with no
  * output at all and one back the same desktop returns; [outputs] order swaps the row; the
- * console's pointer ranges put it on the first head wherever that stands. */
+ * console's pointer ranges put it on the first head wherever that stands; with the first head
+ * unplugged the session is still told of the frames shown. */
 #include "config.h"
 #include "kiosk/heads.h"
 
@@ -20,6 +21,7 @@ struct fixture {
 	struct tsr_kiosk_heads *heads;
 	struct tsr_displays *displays;
 	int changed;
+	int first_frames;
 };
 
 static void on_changed(void *data)
@@ -27,7 +29,13 @@ static void on_changed(void *data)
 	((struct fixture *)data)->changed++;
 }
 
-static const struct tsr_kiosk_heads_hooks hooks = { .changed = on_changed };
+static void on_first_head_frame(void *data)
+{
+	((struct fixture *)data)->first_frames++;
+}
+
+static const struct tsr_kiosk_heads_hooks hooks = { .changed = on_changed,
+						    .first_head_frame = on_first_head_frame };
 
 static void setup(struct fixture *f)
 {
@@ -187,6 +195,35 @@ static void test_hotplug_zero_outputs_and_back(void)
 	teardown(&f);
 }
 
+/* Main-loop turns until the first-head hook ran, at most 2 s. */
+static bool first_frame_within_2s(struct fixture *f)
+{
+	gint64 end = g_get_monotonic_time() + 2 * G_USEC_PER_SEC;
+
+	f->first_frames = 0;
+	while (f->first_frames == 0 && g_get_monotonic_time() < end)
+		g_main_context_iteration(NULL, FALSE);
+	return f->first_frames > 0;
+}
+
+/* The session learns what is on screen (the lock screen's acknowledgement) from the frames of
+ * the leftmost output connected: with the first connector unplugged, the other one's. */
+static void test_first_head_gone_frames_still_told(void)
+{
+	struct fixture f;
+
+	setup(&f);
+	g_assert_true(tsr_kiosk_heads_set_clock(f.heads, "12:01"));
+	g_assert_true(first_frame_within_2s(&f));
+	plug(&f, 0, 0, 0);
+	g_assert_true(tsr_kiosk_heads_set_clock(f.heads, "12:02"));
+	g_assert_true(first_frame_within_2s(&f));
+	plug(&f, 0, 1280, 800);
+	g_assert_true(tsr_kiosk_heads_set_clock(f.heads, "12:03"));
+	g_assert_true(first_frame_within_2s(&f));
+	teardown(&f);
+}
+
 static void test_policy_order(void)
 {
 	struct fixture f;
@@ -250,6 +287,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/heads/hotplug-unplug-moves-replug-brings-back",
 			test_hotplug_moves_and_brings_back);
 	g_test_add_func("/heads/hotplug-zero-outputs-and-back", test_hotplug_zero_outputs_and_back);
+	g_test_add_func("/heads/hotplug-first-head-gone-frames-still-told",
+			test_first_head_gone_frames_still_told);
 	g_test_add_func("/heads/two-head-policy-order", test_policy_order);
 	g_test_add_func("/heads/two-head-console-lands-on-the-first-head", test_console_ranges);
 	g_test_add_func("/heads/two-head-bad-specs-refused", test_bad_specs_refused);
