@@ -4,9 +4,13 @@
  * 16 bytes of scancodes; QEMU drops the rest without a word, and a guest reads them one
  * interrupt at a time (slowly under TCG on a loaded host). Input that arrives in a burst (a
  * loaded host, the console over a network, a test driver typing a line) would lose keys. So
- * key events pass a token bucket: TSR_INPUT_PACE_BURST at once, then one every
- * TSR_INPUT_PACE_MS (faster than anyone types). Pointer events behind waiting keys wait their
- * turn, so a click never overtakes the keys typed before it. Pure logic on a given clock: the
+ * key presses pass a token bucket: TSR_INPUT_PACE_BURST at once, then one every
+ * TSR_INPUT_PACE_MS (faster than anyone types). A press pays for its release, which leaves in
+ * the same slot when it follows it: a key typed never has its release a slot or more behind
+ * its press, which a slow guest's X server would take for a key held and repeat. So a burst is
+ * twice BURST events (and the releases of keys held before it), as many scancode bytes as the
+ * queue holds with E0-prefixed keys. Pointer events behind waiting keys wait their turn, so a
+ * click never overtakes the keys typed before it. Pure logic on a given clock: the
  * caller sends and schedules. */
 #ifndef TSR_VIEWER_INPUT_PACE_H
 #define TSR_VIEWER_INPUT_PACE_H
@@ -14,8 +18,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define TSR_INPUT_PACE_BURST 8
-#define TSR_INPUT_PACE_MS 15
+#define TSR_INPUT_PACE_BURST 4
+#define TSR_INPUT_PACE_MS 30
 /* Events waiting at most; beyond that new ones are dropped (and logged by the caller). */
 #define TSR_INPUT_PACE_QUEUE 1024
 
