@@ -91,3 +91,15 @@ clean-local: clean-laptop-image
 clean-laptop-image:
 	rm -rf tests/system/laptop-image
 .PHONY: clean-laptop-image
+
+# make check-clipboard-guest: the trusted clipboard between two domains of the Debian template
+# (tests/system/clipboard-guest-test.sh): copied with the guest's own X clipboard and
+# spice-vdagent, pasted through the kiosk along a policy flow, refused after a reload. Two
+# boots under TCG; bounded to 15 minutes.
+CLIPBOARD_GUEST_NEEDS = broker/tessera-brokerd$(EXEEXT) broker/tessera-ctl$(EXEEXT) \
+	provisioning/tessera-provision$(EXEEXT) kiosk/tessera-kiosk$(EXEEXT) \
+	viewer/tessera-viewer$(EXEEXT) console/tessera-console$(EXEEXT) \
+	tests/integration/kiosk-spice-client$(EXEEXT)
+$(eval $(call tsr_system_extra_check,check-clipboard-guest,clipboard-guest-test.sh,900,$(CLIPBOARD_GUEST_NEEDS)))
+EXTRA_CHECK_TARGETS += check-clipboard-guest
+CLEANFILES += tests/system/clipboard-guest.log
