@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,6 +30,12 @@ struct proc {
 	GArray *matched;
 };
 
+/* The bus and fake-logind end with the test, even one that fails half-way. */
+static void die_with_parent(gpointer data)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static void proc_start(struct proc *p, char **argv)
 {
 	g_autoptr(GError) error = NULL;
@@ -36,7 +43,7 @@ static void proc_start(struct proc *p, char **argv)
 	p->buf = g_string_new(NULL);
 	p->lines = g_ptr_array_new_with_free_func(g_free);
 	p->matched = g_array_new(FALSE, TRUE, sizeof(bool));
-	if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH, NULL, NULL,
+	if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH, die_with_parent, NULL,
 				      &p->pid, &p->in, &p->out, NULL, &error))
 		g_error("cannot start %s: %s", argv[0], error->message);
 }
@@ -198,7 +205,8 @@ static void test_inhibitors_and_lock_before_sleep(void)
 	proc_expect(&f.logind, "prepare-for-sleep true");
 	bh_expect(f.h, "session state=1 ");
 	g_free(bh_wait_audit(f.h, "\"event\":\"domain-pause\"", "\"by\":\"suspend\""));
-	/* Locked and pausing, but the kiosk has not said the lock screen is up: still held. */
+	g_free(bh_wait_audit(f.h, "\"to\":\"paused\"", "\"domain\":\"work\""));
+	/* Locked and paused, but the kiosk has not said the lock screen is up: still held. */
 	held(&f, "sleep delay", 1);
 	seq = bh_kiosk(f.h, "lock-shown");
 	g_assert_cmpuint(bh_status(bh_reply(f.h, seq)), ==, 0);
