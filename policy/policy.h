@@ -265,7 +265,11 @@ enum tsr_policy_resume {
 struct tsr_policy_power {
 	enum tsr_policy_lid lid;
 	enum tsr_policy_resume resume;
+	uint32_t blank_after_seconds; /* outputs off once locked and idle this long; 0 = never */
 };
+
+#define TSR_POLICY_BLANK_AFTER_DEFAULT 60u
+#define TSR_POLICY_BLANK_AFTER_MAX 86400u
 
 /* [outputs]: the monitors from left to right by DRM connector name ("eDP-1", "HDMI-A-2");
  * connected ones it does not name follow in the card's order. */

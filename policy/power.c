@@ -1,4 +1,5 @@
-/* policy/power.c: what closing the lid does, and when domains run again after a suspend.
+/* policy/power.c: what closing the lid does, when domains run again after a suspend, and how
+ * long a locked, untouched kiosk keeps its outputs lit.
  *
  * The lid is the moment a laptop leaves its user's sight, so the kiosk locks before anything
  * else happens whatever this says; [power] only decides what follows (suspend or nothing) and
@@ -20,17 +21,20 @@ void tsr_policy_power_init_default(struct tsr_policy_power *power)
 {
 	power->lid = TSR_POLICY_LID_LOCK;
 	power->resume = TSR_POLICY_RESUME_AFTER_UNLOCK;
+	power->blank_after_seconds = TSR_POLICY_BLANK_AFTER_DEFAULT;
 }
 
 bool tsr_policy_parse_power(const struct tsr_policy_source *src, const char *group,
                             struct tsr_policy *p, GError **error)
 {
-	static const char *const keys[] = {"lid", "resume", NULL};
+	static const char *const keys[] = {"lid", "resume", "blank-after", NULL};
 	int lid = (int)p->power.lid, resume = (int)p->power.resume;
 
 	if (!tsr_policy_check_keys(src, group, keys, error) ||
 	    !tsr_policy_get_enum(src, group, "lid", false, lid_words, &lid, error) ||
-	    !tsr_policy_get_enum(src, group, "resume", false, resume_words, &resume, error))
+	    !tsr_policy_get_enum(src, group, "resume", false, resume_words, &resume, error) ||
+	    !tsr_policy_get_u32(src, group, "blank-after", false, 0, TSR_POLICY_BLANK_AFTER_MAX,
+	                        &p->power.blank_after_seconds, error))
 		return false;
 	p->power.lid = (enum tsr_policy_lid)lid;
 	p->power.resume = (enum tsr_policy_resume)resume;
@@ -41,10 +45,15 @@ bool tsr_policy_parse_power(const struct tsr_policy_source *src, const char *gro
  * the same canonical text as one built now from the same sources. */
 void tsr_policy_power_write(GKeyFile *kf, const struct tsr_policy_power *power)
 {
-	if (power->lid == TSR_POLICY_LID_LOCK && power->resume == TSR_POLICY_RESUME_AFTER_UNLOCK)
+	bool blank_default = power->blank_after_seconds == TSR_POLICY_BLANK_AFTER_DEFAULT;
+
+	if (power->lid == TSR_POLICY_LID_LOCK && power->resume == TSR_POLICY_RESUME_AFTER_UNLOCK &&
+	    blank_default)
 		return;
 	g_key_file_set_string(kf, "power", "lid", tsr_policy_lid_name(power->lid));
 	g_key_file_set_string(kf, "power", "resume", tsr_policy_resume_name(power->resume));
+	if (!blank_default)
+		g_key_file_set_uint64(kf, "power", "blank-after", power->blank_after_seconds);
 }
 
 const char *tsr_policy_lid_name(enum tsr_policy_lid lid)

@@ -440,6 +440,15 @@ static const struct broken_clipboard power_cases[] = {
 	 "[power] idle:", "unknown key"},
 	{"lid-key-twice", "lid = suspend", "lid = suspend\nlid = lock", 62, "[power] lid:",
 	 "twice"},
+	{"blank-after-not-a-number", "resume = after-unlock",
+	 "resume = after-unlock\nblank-after = 1m", 63, "[power] blank-after:",
+	 "whole number from 0 to 86400"},
+	{"blank-after-too-long", "resume = after-unlock",
+	 "resume = after-unlock\nblank-after = 86401", 63, "[power] blank-after:",
+	 "whole number from 0 to 86400"},
+	{"blank-after-negative", "resume = after-unlock",
+	 "resume = after-unlock\nblank-after = -1", 63, "[power] blank-after:",
+	 "whole number from 0 to 86400"},
 };
 
 /* Broken variants of the example's [outputs] group. */
@@ -535,6 +544,18 @@ static void test_lid_policy(void)
 	g_assert_no_error(error);
 	g_assert_cmpint(r->power.lid, ==, TSR_POLICY_LID_LOCK);
 	g_assert_cmpint(r->power.resume, ==, TSR_POLICY_RESUME_AFTER_UNLOCK);
+	g_assert_cmpuint(p->power.blank_after_seconds, ==, 60);
+	g_assert_cmpuint(r->power.blank_after_seconds, ==, 60);
+	/* Only blank-after differs: the group is written, and 0 (never) comes back as 0. */
+	q->power.blank_after_seconds = 0;
+	g_autofree char *never = tsr_policy_canonical(q, NULL, &len, &error);
+	g_assert_no_error(error);
+	g_assert_nonnull(strstr(never, "[power]\nlid=lock\nresume=after-unlock\nblank-after=0\n"));
+	struct tsr_policy *n = tsr_policy_load_canonical(never, len, &error);
+	g_assert_no_error(error);
+	g_assert_cmpuint(n->power.blank_after_seconds, ==, 0);
+	tsr_policy_free(n);
+	q->power.blank_after_seconds = 60;
 	q->power.resume = TSR_POLICY_RESUME_AT_ONCE;
 	g_autofree char *at_once = tsr_policy_canonical(q, NULL, &len, &error);
 	g_assert_nonnull(strstr(at_once, "[power]\nlid=lock\nresume=at-once\n"));
