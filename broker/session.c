@@ -19,6 +19,8 @@
 _Static_assert(TSR_KIOSK_OUTPUTS_MAX == TSR_POLICY_OUTPUTS_MAX &&
 		       TSR_KIOSK_CONNECTOR_SIZE == TSR_POLICY_CONNECTOR_SIZE,
 	       "policy's [outputs] order fits the SETTINGS message");
+_Static_assert(TSR_POLICY_BLANK_AFTER_MAX == TSR_KIOSK_BLANK_AFTER_MAX,
+	       "policy's [power] blank-after fits the SETTINGS message");
 
 static const char *const session_names[] = { "login", "locked", "active" };
 
@@ -145,6 +147,7 @@ static void send_settings(struct tsr_broker *b)
 	m.idle_lock_seconds = k->idle_lock_seconds;
 	m.console = k->console;
 	m.locked_requires_sas = k->locked_requires_sas;
+	m.blank_after_seconds = b->policy->power.blank_after_seconds;
 	tsr_kiosk_set_string(m.sas, sizeof(m.sas), k->sas);
 	tsr_kiosk_set_string(m.xkb_rules, sizeof(m.xkb_rules), k->keymap.rules);
 	tsr_kiosk_set_string(m.xkb_model, sizeof(m.xkb_model), k->keymap.model);

@@ -468,8 +468,9 @@ static void sink_kiosk_key(void *ud, const struct tsr_input_kiosk_key *key)
 {
 	struct kiosk *k = ud;
 
-	tsr_session_activity(k->session);
-	tsr_session_key(k->session, key, origin_of(key->source));
+	/* The key that wakes blanked outputs is not typed into the lock screen. */
+	if (!tsr_session_activity(k->session))
+		tsr_session_key(k->session, key, origin_of(key->source));
 }
 
 static void sink_kiosk_button(void *ud, int x, int y, enum tsr_input_button button, bool down,
@@ -481,8 +482,7 @@ static void sink_kiosk_button(void *ud, int x, int y, enum tsr_input_button butt
 	int32_t lx, ly;
 	int i;
 
-	tsr_session_activity(k->session);
-	if (button != TSR_INPUT_BUTTON_LEFT || !down || !tsr_kiosk_heads_locate(k->heads, x, y, &i, &lx, &ly))
+	if (tsr_session_activity(k->session) || button != TSR_INPUT_BUTTON_LEFT || !down || !tsr_kiosk_heads_locate(k->heads, x, y, &i, &lx, &ly))
 		return;
 	/* Each output has its own top bar and its own copy of the trusted screen, judged in
 	 * that output's pixels. */
@@ -513,7 +513,11 @@ static void sink_kiosk_action(void *ud, enum tsr_input_action action, int arg, u
 	struct kiosk *k = ud;
 	const char *name;
 
-	tsr_session_activity(k->session);
+	if (tsr_session_activity(k->session)) {
+		/* Only woke the outputs; the router's kiosk grab follows the session. */
+		sync_all(k);
+		return;
+	}
 	if (action == TSR_INPUT_ACTION_FOCUS_DOMAIN) {
 		if ((name = tsr_displays_name(k->displays, arg)))
 			tsr_session_focused(k->session, name);

@@ -100,6 +100,7 @@ static void on_settings(struct tsr_session *s, const struct tsr_kiosk_settings *
 
 	s->requires_sas = m->locked_requires_sas != 0;
 	s->idle_lock_s = m->idle_lock_seconds;
+	s->blank_after_s = m->blank_after_seconds;
 	s->console_rights = (int)m->console;
 	if (m->sas[0])
 		g_strlcpy(s->sas, m->sas, sizeof(s->sas));

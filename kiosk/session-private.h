@@ -40,6 +40,8 @@ struct tsr_session {
 	/* policy settings */
 	bool requires_sas;
 	uint32_t idle_lock_s;
+	uint32_t blank_after_s;
+	bool blanked;                 /* the outputs are off (blank-after) */
 	int console_rights;
 	char sas[TSR_KIOSK_KEYS_SIZE];
 

@@ -169,6 +169,8 @@ void kss_to_locked(struct tsr_session *s)
 	kss_clear_message(s);
 	s->screen = s->requires_sas ? TSR_KIOSK_SCREEN_LOCK : TSR_KIOSK_SCREEN_UNLOCK;
 	s->field = 1;
+	/* blank-after counts from the lock: an idle lock must not go dark at once. */
+	s->last_activity_us = kss_now(s);
 }
 
 static void lock_now(struct tsr_session *s, const char *why)
@@ -347,9 +349,31 @@ bool tsr_session_action(struct tsr_session *s, enum tsr_input_action action, int
 	return false;
 }
 
-void tsr_session_activity(struct tsr_session *s)
+bool tsr_session_activity(struct tsr_session *s)
 {
 	s->last_activity_us = kss_now(s);
+	if (!s->blanked)
+		return false;
+	tsr_info("input: outputs back on");
+	s->blanked = false;
+	if (s->hooks.blank)
+		s->hooks.blank(s->data, false);
+	kss_changed(s);
+	return true;
+}
+
+bool tsr_session_blanked(const struct tsr_session *s)
+{
+	return s->blanked;
+}
+
+/* Blanking needs the lock in front: a screen that shows a domain or the user's picker never
+ * goes dark by itself (the idle lock comes first). Without a blank hook nothing could turn the
+ * outputs off, and swallowing a waking key then would only lose the user's key. */
+static bool may_blank(const struct tsr_session *s)
+{
+	return s->blank_after_s && !s->blanked && s->hooks.blank && s->screen != TSR_KIOSK_SCREEN_PICKER &&
+	       s->screen != TSR_KIOSK_SCREEN_DESKTOP;
 }
 
 bool tsr_session_select(struct tsr_session *s, size_t i, enum tsr_kiosk_origin origin)
@@ -495,6 +519,13 @@ void tsr_session_tick(struct tsr_session *s)
 		lock_now(s, "idle");
 		return;
 	}
+	if (may_blank(s) && t - s->last_activity_us >= (int64_t)s->blank_after_s * 1000000) {
+		tsr_info("locked and idle for %" G_GUINT32_FORMAT " s: outputs off",
+			 s->blank_after_s);
+		s->blanked = true;
+		if (s->hooks.blank)
+			s->hooks.blank(s->data, true);
+	}
 	for (size_t i = 0; i < s->n_notes; i++)
 		if (s->notes[i].until_us && s->notes[i].until_us <= t) {
 			s->notes[i].until_us = 0;
@@ -529,6 +560,8 @@ int64_t tsr_session_next_tick_us(const struct tsr_session *s)
 	if (s->idle_lock_s && (s->screen == TSR_KIOSK_SCREEN_PICKER ||
 			       s->screen == TSR_KIOSK_SCREEN_DESKTOP))
 		CONSIDER(s->last_activity_us + (int64_t)s->idle_lock_s * 1000000);
+	if (may_blank(s))
+		CONSIDER(s->last_activity_us + (int64_t)s->blank_after_s * 1000000);
 	for (size_t i = 0; i < s->n_notes; i++)
 		if (s->notes[i].until_us)
 			CONSIDER(s->notes[i].until_us);

@@ -88,6 +88,9 @@ struct tsr_session_hooks {
 	void (*console)(void *data, int fd);
 	/* Policy's [clipboard] from the broker (CLIPBOARD). Optional. */
 	void (*clipboard)(void *data, const struct tsr_kiosk_clipboard *clipboard);
+	/* Turn every output off (off) or back on: the kiosk is locked and nothing was touched
+	 * for policy's blank-after, or input came while off. Optional. */
+	void (*blank)(void *data, bool off);
 	/* The battery text for the top bar changed (POWER; "" for none). Optional. */
 	void (*power)(void *data, const char *text);
 	/* The broker link broke (closed, or a message failed its checks); the kiosk should exit
@@ -129,8 +132,12 @@ bool tsr_session_key(struct tsr_session *session, const struct tsr_input_kiosk_k
 /* A router action (hotkeys, the SAS, click-to-focus). Returns true if it did something. */
 bool tsr_session_action(struct tsr_session *session, enum tsr_input_action action,
 			      int arg, enum tsr_kiosk_origin origin);
-/* Any input at all (for the idle lock), whoever it went to. */
-void tsr_session_activity(struct tsr_session *session);
+/* Any input at all (for the idle lock), whoever it went to. Returns true when it turned the
+ * blanked outputs back on: that input only wakes the screen and goes nowhere else (the first
+ * key is not typed into the password field). */
+bool tsr_session_activity(struct tsr_session *session);
+/* The outputs are off: the kiosk draws nothing until tsr_session_activity wakes them. */
+bool tsr_session_blanked(const struct tsr_session *session);
 
 /* Picker: move the selection to tile i (pointer hover or click), or pick it (click, Enter).
  * Index n_domains is the "Log out" button. false when not on the picker or i is out of range. */

@@ -255,7 +255,8 @@ static bool output_order_ok(const struct tsr_kiosk_settings *m)
 
 static const char *check_settings(const struct tsr_kiosk_settings *m)
 {
-	if (m->reserved || m->console > 3 || m->locked_requires_sas > 1)
+	if (m->blank_after_seconds > TSR_KIOSK_BLANK_AFTER_MAX || m->console > 3 ||
+	    m->locked_requires_sas > 1)
 		return "field out of range";
 	if (!text_ok(m->sas, sizeof(m->sas)) || !text_ok(m->xkb_rules, sizeof(m->xkb_rules)) ||
 	    !text_ok(m->xkb_model, sizeof(m->xkb_model)) ||

@@ -226,13 +226,14 @@ struct tsr_kiosk_hotkeys {
 /* [outputs] order: connector names from left to right (policy/policy.h). */
 #define TSR_KIOSK_OUTPUTS_MAX 8
 #define TSR_KIOSK_CONNECTOR_SIZE 32
+#define TSR_KIOSK_BLANK_AFTER_MAX 86400u /* policy's TSR_POLICY_BLANK_AFTER_MAX */
 
 struct tsr_kiosk_settings {
 	struct tsr_frame_header h;
 	uint32_t idle_lock_seconds;   /* 0 = never */
 	uint32_t console;             /* enum tsr_policy_console_rights */
 	uint32_t locked_requires_sas; /* 0 / 1 */
-	uint32_t reserved;
+	uint32_t blank_after_seconds; /* [power] blank-after: outputs off when locked; 0 = never */
 	char sas[TSR_KIOSK_KEYS_SIZE]; /* the SAS as the policy wrote it, for the screens' text */
 	char xkb_rules[TSR_KIOSK_KEYS_SIZE];
 	char xkb_model[TSR_KIOSK_KEYS_SIZE];

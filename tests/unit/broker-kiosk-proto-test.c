@@ -184,9 +184,11 @@ static void test_broker_messages(void)
 	st.output_order[2][0] = 'D';
 	refused(&st, sizeof(st), "settings text");
 	memset(st.output_order, 0, sizeof st.output_order);
-	st.reserved = 1;
+	st.blank_after_seconds = TSR_KIOSK_BLANK_AFTER_MAX + 1;
 	refused(&st, sizeof(st), "range");
-	st.reserved = 0;
+	st.blank_after_seconds = TSR_KIOSK_BLANK_AFTER_MAX;
+	g_assert_cmpint(tsr_kiosk_msg_check(&st, sizeof(st), &why), ==, 0);
+	st.blank_after_seconds = 0;
 	g_assert_cmpint(tsr_kiosk_msg_check(&st, sizeof(st), &why), ==, 0);
 
 	/* pack and unpack are each other's inverse. */

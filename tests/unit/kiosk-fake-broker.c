@@ -39,6 +39,16 @@ static void on_settings(void *data, const struct tsr_kiosk_settings *m)
 	((struct fx *)data)->last_settings = *m;
 }
 
+static void on_blank(void *data, bool off)
+{
+	struct fx *f = data;
+
+	if (off)
+		f->blank_offs++;
+	else
+		f->blank_ons++;
+}
+
 static void on_lost(void *data, const char *why)
 {
 	struct fx *f = data;
@@ -49,7 +59,7 @@ static void on_lost(void *data, const char *why)
 
 static const struct tsr_session_hooks hooks = {
 	.changed = on_changed, .viewer = on_viewer, .hide = on_hide,
-	.settings = on_settings, .broker_lost = on_lost,
+	.settings = on_settings, .blank = on_blank, .broker_lost = on_lost,
 };
 
 void fx_init(struct fx *f)
@@ -132,8 +142,15 @@ void assert_no_request(struct fx *f)
 
 void settings(struct fx *f, bool requires_sas, uint32_t idle, uint32_t console)
 {
+	settings_blank(f, requires_sas, idle, console, 0);
+}
+
+void settings_blank(struct fx *f, bool requires_sas, uint32_t idle, uint32_t console,
+		    uint32_t blank_after)
+{
 	struct tsr_kiosk_settings m = { .idle_lock_seconds = idle, .console = console,
-					.locked_requires_sas = requires_sas };
+					.locked_requires_sas = requires_sas,
+					.blank_after_seconds = blank_after };
 
 	struct tsr_policy_hotkeys keys;
 

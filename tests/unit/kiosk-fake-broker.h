@@ -14,6 +14,7 @@ struct fx {
 	struct tsr_fake_clock *clock;
 	int broker;            /* the fake broker's end */
 	int changed;
+	int blank_offs, blank_ons; /* the blank hook's calls */
 	char *viewer_domain;
 	int viewer_fd;
 	GPtrArray *hidden;
@@ -30,6 +31,9 @@ void bsend(struct fx *f, void *msg, uint16_t type);
 uint32_t brecv(struct fx *f, uint16_t type, void *out);
 void assert_no_request(struct fx *f);
 void settings(struct fx *f, bool requires_sas, uint32_t idle, uint32_t console);
+/* The same with policy's [power] blank-after. */
+void settings_blank(struct fx *f, bool requires_sas, uint32_t idle, uint32_t console,
+		    uint32_t blank_after);
 void session_msg(struct fx *f, enum tsr_kiosk_session_state st, const char *user);
 void reply(struct fx *f, uint32_t seq, enum tsr_kiosk_status st, uint32_t retry,
 		  const char *text, int fd);

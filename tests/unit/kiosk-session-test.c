@@ -458,6 +458,73 @@ static void test_idle_lock(void)
 	fx_clear(&f);
 }
 
+/* blank-after: counted from the lock (an idle lock does not go dark at once), outputs off
+ * once, the first input only wakes them, and a session showing domains never blanks. */
+static void test_blank_after_lock(void)
+{
+	struct fx f = { 0 };
+
+	fx_init(&f);
+	log_in(&f);
+	settings_blank(&f, true, 60, TSR_POLICY_CONSOLE_NONE, 30);
+	g_assert_cmpuint(f.last_settings.blank_after_seconds, ==, 30);
+	tsr_fake_clock_advance(f.clock, 59000000);
+	tsr_session_tick(f.s);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_PICKER);
+	g_assert_false(tsr_session_blanked(f.s));
+	tsr_fake_clock_advance(f.clock, 1000000);
+	tsr_session_tick(f.s);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCK);
+	brecv(&f, TSR_KIOSK_LOCK, NULL);
+	g_assert_false(tsr_session_blanked(f.s));
+	g_assert_cmpint(tsr_session_next_tick_us(f.s), ==, 30000000);
+	tsr_fake_clock_advance(f.clock, 29000000);
+	tsr_session_tick(f.s);
+	g_assert_false(tsr_session_blanked(f.s));
+	g_assert_cmpint(f.blank_offs, ==, 0);
+	tsr_fake_clock_advance(f.clock, 1000000);
+	tsr_session_tick(f.s);
+	g_assert_true(tsr_session_blanked(f.s));
+	g_assert_cmpint(f.blank_offs, ==, 1);
+	/* Off once: no timer left for it, and later ticks change nothing. */
+	g_assert_cmpint(tsr_session_next_tick_us(f.s), ==, -1);
+	tsr_fake_clock_advance(f.clock, 600000000);
+	tsr_session_tick(f.s);
+	g_assert_cmpint(f.blank_offs, ==, 1);
+	/* The first input wakes; the next is input as usual. */
+	g_assert_true(tsr_session_activity(f.s));
+	g_assert_false(tsr_session_blanked(f.s));
+	g_assert_cmpint(f.blank_ons, ==, 1);
+	g_assert_false(tsr_session_activity(f.s));
+	g_assert_cmpint(f.blank_ons, ==, 1);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCK);
+	/* Locked and untouched again: off again after the whole time. */
+	tsr_fake_clock_advance(f.clock, 29000000);
+	tsr_session_tick(f.s);
+	g_assert_false(tsr_session_blanked(f.s));
+	tsr_fake_clock_advance(f.clock, 1000000);
+	tsr_session_tick(f.s);
+	g_assert_cmpint(f.blank_offs, ==, 2);
+	fx_clear(&f);
+
+	/* 0 never blanks; an unlocked picker never blanks. */
+	fx_init(&f);
+	log_in(&f);
+	settings_blank(&f, true, 0, TSR_POLICY_CONSOLE_NONE, 30);
+	tsr_fake_clock_advance(f.clock, 600000000);
+	tsr_session_tick(f.s);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_PICKER);
+	g_assert_false(tsr_session_blanked(f.s));
+	settings_blank(&f, true, 0, TSR_POLICY_CONSOLE_NONE, 0);
+	g_assert_true(sas(&f, TSR_KIOSK_ORIGIN_LOCAL)); /* the SAS while unlocked locks */
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCK);
+	tsr_fake_clock_advance(f.clock, 600000000);
+	tsr_session_tick(f.s);
+	g_assert_false(tsr_session_blanked(f.s));
+	g_assert_cmpint(f.blank_offs, ==, 0);
+	fx_clear(&f);
+}
+
 static void test_console_rights(void)
 {
 	struct fx f = { 0 };
@@ -669,6 +736,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/kiosk/session/pick-errors-and-stop", test_pick_errors);
 	g_test_add_func("/kiosk/session/crash-and-notifications", test_crash_and_notifications);
 	g_test_add_func("/kiosk/session/idle-lock", test_idle_lock);
+	g_test_add_func("/kiosk/session/blank-after-lock", test_blank_after_lock);
 	g_test_add_func("/kiosk/session/console-rights", test_console_rights);
 	g_test_add_func("/kiosk/session/restarted-kiosk-is-locked", test_kiosk_restart_locked);
 	g_test_add_func("/kiosk/session/rejects-bad-broker-messages", test_broker_errors);
