@@ -94,7 +94,9 @@ void brk_dom_start(struct tsr_broker *b, struct brk_dom *d, const char *why, brk
 /* Graceful shutdown bounded by the configured timeout; done may be NULL. */
 void brk_dom_stop(struct tsr_broker *b, struct brk_dom *d, const char *why, brk_dom_done_fn done,
 		     void *data);
-void brk_dom_pause(struct tsr_broker *b, struct brk_dom *d, const char *why);
+/* keep_viewer: the domain is only paused across a suspend and comes back on the same desktop,
+ * so its viewer (and the kiosk's picture of it) carries on; a logout or a preload ends it. */
+void brk_dom_pause(struct tsr_broker *b, struct brk_dom *d, const char *why, bool keep_viewer);
 bool brk_save_state(struct tsr_broker *b);
 /* The lease for new logins, judged at the later of the clock and the latest time seen. */
 enum tsr_policy_lease brk_lease(struct tsr_broker *b, int64_t *days_left);

@@ -450,12 +450,13 @@ static void pause_done(struct tsr_backend *backend, const char *name, const GErr
 		tsr_warn("pausing domain %s: %s", name, error->message);
 }
 
-void brk_dom_pause(struct tsr_broker *b, struct brk_dom *d, const char *why)
+void brk_dom_pause(struct tsr_broker *b, struct brk_dom *d, const char *why, bool keep_viewer)
 {
 	if (!d->backend || brk_dom_state(d) != TSR_DOMAIN_RUNNING)
 		return;
 	brk_audit(b, "domain-pause", "domain", d->name, "by", why, NULL);
-	brk_viewer_kill(d);
+	if (!keep_viewer)
+		brk_viewer_kill(d);
 	tsr_backend_pause(d->backend, d->name, pause_done, b);
 }
 

@@ -74,7 +74,7 @@ static void finish(struct brk_dom *d, const char *why)
 		return;
 	brk_audit(b, "domain-preloaded", "domain", d->name, "ms", ms, "reason", why, NULL);
 	d->preloaded = true;
-	brk_dom_pause(b, d, "preload");
+	brk_dom_pause(b, d, "preload", false);
 }
 
 static gboolean on_bound(gpointer data)
@@ -146,7 +146,7 @@ static void started(struct tsr_broker *b, const char *name, const GError *error,
 	if (fd < 0) {
 		brk_audit(b, "domain-preload-failed", "domain", name, "reason", verr->message, NULL);
 		d->preloaded = true;
-		brk_dom_pause(b, d, "preload");
+		brk_dom_pause(b, d, "preload", false);
 		return;
 	}
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);

@@ -517,7 +517,7 @@ void brk_session_end(struct tsr_broker *b, const char *why)
 		if (!d->pol || d->pol->disposable || b->cfg.logout == TSR_BROKER_LOGOUT_STOP)
 			brk_dom_stop(b, d, "logout", logout_stopped, NULL);
 		else
-			brk_dom_pause(b, d, "logout");
+			brk_dom_pause(b, d, "logout", false);
 	}
 	brk_audit(b, "logout", "user", b->user, "reason", why, NULL);
 	g_clear_pointer(&b->user, g_free);

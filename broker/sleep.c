@@ -129,7 +129,7 @@ void brk_sleep_prepare(struct brk_sleep *s, const char *why, brk_sleep_fn ready,
 		if (brk_dom_state(d) != TSR_DOMAIN_RUNNING)
 			continue;
 		g_ptr_array_add(s->suspended, g_strdup(d->name));
-		brk_dom_pause(s->b, d, "suspend");
+		brk_dom_pause(s->b, d, "suspend", true);
 	}
 	if (!s->timer) {
 		s->now = false;

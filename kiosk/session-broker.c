@@ -200,8 +200,11 @@ static void on_domain(struct tsr_session *s, const struct tsr_kiosk_domain *m)
 	was_crashed = d->state == TSR_KIOSK_DOMAIN_CRASHED;
 	d->state = m->state <= TSR_KIOSK_DOMAIN_UNAVAILABLE ? (enum tsr_kiosk_domain_state)m->state
 							    : TSR_KIOSK_DOMAIN_UNAVAILABLE;
+	/* A paused domain keeps its place: the broker pauses across a suspend with the viewer kept,
+	 * so it is on the desktop again after the unlock without a pick; a pause that ends the
+	 * viewer (logout, preload) hides it through the lost viewer or the session's end. */
 	if (d->state == TSR_KIOSK_DOMAIN_STOPPED || d->state == TSR_KIOSK_DOMAIN_CRASHED ||
-	    d->state == TSR_KIOSK_DOMAIN_UNAVAILABLE || d->state == TSR_KIOSK_DOMAIN_PAUSED)
+	    d->state == TSR_KIOSK_DOMAIN_UNAVAILABLE)
 		kss_hide(s, d);
 	if (d->state == TSR_KIOSK_DOMAIN_CRASHED && !was_crashed && m->seq == 0)
 		kss_add_note(s, d->label, "crashed");

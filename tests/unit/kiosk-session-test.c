@@ -525,6 +525,42 @@ static void test_blank_after_lock(void)
 	fx_clear(&f);
 }
 
+/* A domain paused across a suspend keeps its place (the broker keeps its viewer): after the
+ * unlock the desktop shows it again without a pick. */
+static void test_paused_domain_stays_shown(void)
+{
+	struct fx f = { 0 };
+	struct tsr_kiosk_login m;
+	uint32_t seq;
+
+	fx_init(&f);
+	log_in(&f);
+	pick(&f, 1);
+	g_assert_true(sas(&f, TSR_KIOSK_ORIGIN_LOCAL));
+	seq = brecv(&f, TSR_KIOSK_LOCK, NULL);
+	session_msg(&f, TSR_KIOSK_SESSION_LOCKED, "alice");
+	reply(&f, seq, TSR_KIOSK_OK, 0, "", -1);
+	domain(&f, 0, "personal", TSR_POLICY_COLOUR_GREEN, TSR_KIOSK_DOMAIN_PAUSED);
+	g_assert_cmpuint(f.hidden->len, ==, 0);
+	domain(&f, 0, "personal", TSR_POLICY_COLOUR_GREEN, TSR_KIOSK_DOMAIN_RUNNING);
+	g_assert_true(sas(&f, TSR_KIOSK_ORIGIN_LOCAL));
+	type(&f, "pw");
+	g_assert_true(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	seq = brecv(&f, TSR_KIOSK_UNLOCK, &m);
+	session_msg(&f, TSR_KIOSK_SESSION_ACTIVE, "alice");
+	reply(&f, seq, TSR_KIOSK_OK, 0, "", -1);
+	seq = brecv(&f, TSR_KIOSK_LIST, NULL);
+	domain(&f, seq, "personal", TSR_POLICY_COLOUR_GREEN, TSR_KIOSK_DOMAIN_RUNNING);
+	reply(&f, seq, TSR_KIOSK_OK, 0, "", -1);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_DESKTOP);
+	g_assert_cmpstr(tsr_session_focus(f.s), ==, "personal");
+	g_assert_cmpuint(f.hidden->len, ==, 0);
+	/* A domain that stops is still dropped. */
+	domain(&f, 0, "personal", TSR_POLICY_COLOUR_GREEN, TSR_KIOSK_DOMAIN_STOPPED);
+	g_assert_cmpuint(f.hidden->len, ==, 1);
+	fx_clear(&f);
+}
+
 static void test_console_rights(void)
 {
 	struct fx f = { 0 };
@@ -737,6 +773,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/kiosk/session/crash-and-notifications", test_crash_and_notifications);
 	g_test_add_func("/kiosk/session/idle-lock", test_idle_lock);
 	g_test_add_func("/kiosk/session/blank-after-lock", test_blank_after_lock);
+	g_test_add_func("/kiosk/session/resume-paused-domain-stays-shown",
+			test_paused_domain_stays_shown);
 	g_test_add_func("/kiosk/session/console-rights", test_console_rights);
 	g_test_add_func("/kiosk/session/restarted-kiosk-is-locked", test_kiosk_restart_locked);
 	g_test_add_func("/kiosk/session/rejects-bad-broker-messages", test_broker_errors);
