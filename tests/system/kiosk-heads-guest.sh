@@ -4,12 +4,13 @@
 # the kiosk card1 with two sim domains, as kiosk-drm-guest.sh does with one head. The kiosk's
 # own log lines are the host's signals: "work moved right" unplugs Virtual-3 (Linux 6.1 raises
 # no uevent for a forced status: the card's change uevent is raised by hand, as a real hotplug
-# would), "work cannot move left" plugs it back, the lock screen ends the test and the domains'
+# would), "work cannot move left" plugs it back, "work cannot move right" unplugs both and
+# "none connected" plugs Virtual-3 back alone, the lock screen ends the test and the domains'
 # recorded input goes to the host as "REC NAME ...".
 . /lib/systest.sh
 set -u
-v3=/sys/class/drm/card1-Virtual-3/status
-[ -w "$v3" ] || { mark TSR-FAIL no "$v3"; exit 1; }
+v2=/sys/class/drm/card1-Virtual-2/status v3=/sys/class/drm/card1-Virtual-3/status
+[ -w "$v2" ] && [ -w "$v3" ] || { mark TSR-FAIL no "$v2" or "$v3"; exit 1; }
 plug() {
     echo "$1" >"$v3"
     echo change >/sys/class/drm/card1/uevent
@@ -22,6 +23,11 @@ react() {
     case "$1" in
         *"outputs: work moved right") plug off ;;
         *"outputs: work cannot move left"*) plug on ;;
+        *"outputs: work cannot move right"*)
+            echo off >"$v2"
+            plug off
+            mark "PLUG none" ;;
+        *"outputs: none connected") plug on ;;
         *": screen lock") echo done >/tmp/done.fifo ;;
     esac
 }
