@@ -208,8 +208,11 @@ static void channel_event(SpiceChannel *ch, SpiceChannelEvent event, gpointer da
 	case SPICE_CHANNEL_ERROR_LINK:
 	case SPICE_CHANNEL_ERROR_AUTH:
 	case SPICE_CHANNEL_ERROR_IO:
-		/* Main or display gone means the domain's display is gone. */
-		if (type == SPICE_CHANNEL_MAIN || type == SPICE_CHANNEL_DISPLAY)
+		/* Main or display gone means the domain's display is gone; inputs gone means the
+		 * user's keys would vanish unseen (this viewer has no socket left to reopen it),
+		 * so the kiosk is told too and starts a viewer with fresh sockets. */
+		if (type == SPICE_CHANNEL_MAIN || type == SPICE_CHANNEL_DISPLAY ||
+		    type == SPICE_CHANNEL_INPUTS)
 			report_gone(s, event == SPICE_CHANNEL_CLOSED ? "the SPICE connection closed"
 								    : "the SPICE connection failed");
 		break;
@@ -280,6 +283,16 @@ static void channel_new(SpiceSession *session, SpiceChannel *ch, gpointer data)
 	}
 	g_signal_connect(ch, "open-fd", G_CALLBACK(open_fd), s);
 	spice_channel_connect(ch);
+}
+
+/* spice-client-glib drops a channel it closed: no pointer to it may outlive it. */
+static void channel_destroy(SpiceSession *session, SpiceChannel *ch, gpointer data)
+{
+	struct tsr_viewer_spice *s = data;
+
+	(void)session;
+	if (s->inputs == (SpiceInputsChannel *)ch)
+		s->inputs = NULL;
 }
 
 /* Events leave the queue here, in the order the kiosk sent them. */
@@ -359,6 +372,7 @@ struct tsr_viewer_spice *tsr_viewer_spice_create(const int *fds, size_t nfds,
 	g_object_set(s->session, "enable-audio", FALSE, "enable-usbredir", FALSE,
 		     "enable-smartcard", FALSE, NULL);
 	g_signal_connect(s->session, "channel-new", G_CALLBACK(channel_new), s);
+	g_signal_connect(s->session, "channel-destroy", G_CALLBACK(channel_destroy), s);
 	return s;
 }
 
