@@ -7,12 +7,14 @@
 # Then the image's sshd (port forwarded by QEMU) with the admin's key the image was built with:
 # a signed bundle pushed to the laptop that is not enrolled is refused and changes nothing (the
 # kiosk's screen stays), and the key runs only the forced command, whatever the client asks.
-# Prints TAP named boot-... and push-...; the time of each part is a diagnostic line. Run by
+# Then enrolment: the admin's TSR-ENROL disk for that bundle, hot-plugged as a USB stick, is
+# offered on the kiosk's trusted screen and confirmed with Enter; the push then succeeds.
+# Prints TAP named boot-..., push-..., enrol-... and install-...; each part's time is a diagnostic. Run by
 # `make check-laptop-image` (check-extra), as root with the network to the Debian mirror, bounded
 # by timeout 720 in tests/system/local.mk; the boot alone has TSR_IMAGE_BOOT_SECONDS (420).
 . "$TSR_SRCDIR/tests/system/lib.sh"
 
-sys_start laptop-image 10
+sys_start laptop-image 12
 [ "$(id -u)" = 0 ] || { echo "Bail out! needs root (tools/build-image)"; exit 1; }
 for f in /usr/share/OVMF/OVMF_CODE_4M.fd /usr/share/OVMF/OVMF_VARS_4M.fd; do
     [ -r "$f" ] || { echo "Bail out! $f missing: install ovmf"; exit 1; }
@@ -137,6 +139,40 @@ sys_screendump "$shot"
 sys_check "push-refused-changes-nothing (the kiosk still not enrolled)" \
     sys_compare "$ref/laptop-image-kiosk.png" "$shot" $mask
 sys_diag "push: $(since "$_t") s"
+
+# --- enrolment from a USB stick (doc/laptop-image.md, "Enrolment") ---
+# The stick goes into the laptop's xHCI: the broker lets mass storage reach dom0 while not
+# enrolled, finds the label through udev and reads it through its sandboxed reader. The offer
+# shows a fingerprint of this run's keys, so the screen is only checked to have left the
+# "not enrolled" reference; the push proves the rest.
+_t=$(date +%s)
+"$prov" enrol-disk "$SYS_TMP/enrol.img" --root "$p/keys/root.pub" --bundle "$p/out/office.bundle" \
+    >"$SYS_OUT.enrol" 2>&1 || { sed 's/^/#   /' "$SYS_OUT.enrol"; echo "Bail out! no enrolment disk"; exit 1; }
+sys_qmp "{\"execute\":\"blockdev-add\",\"arguments\":{\"driver\":\"raw\",\"node-name\":\"enrol\",\"read-only\":true,\"file\":{\"driver\":\"file\",\"filename\":\"$SYS_TMP/enrol.img\",\"read-only\":true}}}" >/dev/null &&
+    sys_qmp "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"usb-storage\",\"bus\":\"usb0.0\",\"drive\":\"enrol\",\"id\":\"stick\",\"removable\":true}}" >/dev/null ||
+    sys_diag "attaching the stick over QMP failed"
+offered=no
+while [ "$(since "$_t")" -lt 180 ] && kill -0 "$SYS_QEMU_PID" 2>/dev/null; do
+    if sys_screendump "$shot" &&
+       ! "$SYS_TOOL" compare $mask "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1; then
+        offered=yes; break
+    fi
+    sleep 3
+done
+[ ! -s "$shot" ] || cp "$shot" "$SYS_OUT.enrol-offer.png"
+sys_check "enrol-offered-on-the-kiosk-screen (see $SYS_OUT.enrol-offer.png)" [ "$offered" = yes ]
+sys_diag "enrol offer: $(since "$_t") s"
+sys_keys ret
+enrolled=no
+for i in $(seq 20); do
+    if "$prov" push "$p/out/office.bundle" --hosts "$p/hosts" $ssh_opts >"$SYS_OUT.push2" 2>&1; then
+        enrolled=yes; break
+    fi
+    sleep 3
+done
+sed 's/^/# push: /' "$SYS_OUT.push2"
+sys_check "enrol-from-usb-disk (Enter, then the push succeeds)" [ "$enrolled" = yes ]
+sys_diag "enrol: $(since "$_t") s"
 
 # --- install: a stick preseeded for unattended imaging onto an empty internal disk ---
 sys_qmp '{"execute":"quit"}' >/dev/null 2>&1
