@@ -11,7 +11,7 @@
 # offered on the kiosk's trusted screen and confirmed with Enter; the push then succeeds.
 # Prints TAP named boot-..., push-..., enrol-... and install-...; each part's time is a diagnostic. Run by
 # `make check-laptop-image` (check-extra), as root with the network to the Debian mirror, bounded
-# by timeout 720 in tests/system/local.mk; the boot alone has TSR_IMAGE_BOOT_SECONDS (420).
+# by timeout 1500 in tests/system/local.mk; the boot alone has TSR_IMAGE_BOOT_SECONDS (420).
 . "$TSR_SRCDIR/tests/system/lib.sh"
 
 sys_start laptop-image 12
