@@ -386,10 +386,16 @@ static void on_broker_lost(void *data, const char *why)
 
 static void on_power(void *data, const char *text);
 
+/* Policy's blank-after: a locked kiosk left alone turns its displays off. */
+static void on_blank(void *data, bool off)
+{
+	tsr_kiosk_heads_set_power(((struct kiosk *)data)->heads, !off);
+}
+
 static const struct tsr_session_hooks session_hooks = {
 	.changed = on_changed, .viewer = on_viewer, .hide = on_hide, .settings = on_settings,
 	.device = on_device, .console = on_console, .clipboard = on_clipboard,
-	.broker_lost = on_broker_lost, .power = on_power,
+	.broker_lost = on_broker_lost, .power = on_power, .blank = on_blank,
 };
 
 static void on_first_frame(void *data, const char *domain)

@@ -465,3 +465,15 @@ bool tsr_kiosk_heads_set_clock(struct tsr_kiosk_heads *h, const char *text)
 		ok = tsr_scene_set_clock(h->head[i].scene, text, NULL) && ok;
 	return ok;
 }
+
+void tsr_kiosk_heads_set_power(struct tsr_kiosk_heads *h, bool on)
+{
+	for (int i = 0; i < h->n; i++) {
+		g_autoptr(GError) error = NULL;
+
+		if (!tsr_output_set_power(h->head[i].output, on, &error))
+			tsr_warn("outputs: %s: %s", h->head[i].name, error->message);
+		else if (on) /* the whole picture again, drawn by the next frame */
+			tsr_scene_damage_all(h->head[i].scene);
+	}
+}

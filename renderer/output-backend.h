@@ -22,6 +22,10 @@ struct tsr_output_ops {
 			      const struct tsr_rect *rects, int n, GError **error);
 	/* Read the fd, handle events; may call tsr_output_backend_frame_done / _set_size. */
 	bool (*dispatch)(struct tsr_output *output, GError **error);
+	/* Optional: light the display (on) or turn it off; while off, frames still complete but
+	 * need not be shown, and the first frame after turning on brings back the whole picture.
+	 * NULL: the generic code only keeps the flag. */
+	bool (*set_power)(struct tsr_output *output, bool on, GError **error);
 	/* Optional (NULL = unsupported). */
 	bool (*screenshot)(struct tsr_output *output, const char *png_path, GError **error);
 	/* Free everything, including the struct itself. */
@@ -35,6 +39,7 @@ struct tsr_output {
 	int fd;
 	/* Kept by output.c: */
 	bool frame_pending;
+	bool off; /* tsr_output_set_power(false) */
 	uint64_t bytes_copied, frames;
 	const struct tsr_output_listener *listener;
 	void *listener_data;

@@ -3,7 +3,9 @@
  * Its scanout buffer is ordinary memory that receives exactly the rectangles presented, so a
  * screenshot shows what a real screen would. A frame completes at once, or, with a rate cap, no
  * sooner than 1/RATE s after the previous one; completion is signalled through a timerfd so it
- * arrives from the main loop like a page flip, never from inside present. */
+ * arrives from the main loop like a page flip, never from inside present. Turned off, the
+ * scanout is black and frames are not copied; the first frame after turning on copies the whole
+ * shadow, as a real display would be redrawn. */
 #include "config.h"
 
 #include <errno.h>
@@ -20,6 +22,7 @@ struct headless {
 	struct tsr_image *scanout;
 	int64_t period_ns; /* 0: no cap */
 	int64_t last_done_ns;
+	bool whole_next; /* turned back on: the next frame copies the whole shadow */
 };
 
 static int64_t now_ns(void)
@@ -34,6 +37,14 @@ static bool headless_present(struct tsr_output *output, const struct tsr_image *
 {
 	struct headless *h = (struct headless *)output;
 	uint64_t bytes = 0;
+	struct tsr_rect whole = { 0, 0, output->width, output->height };
+	if (output->off) {
+		n = 0;
+	} else if (h->whole_next) {
+		h->whole_next = false;
+		rects = &whole;
+		n = 1;
+	}
 	for (int i = 0; i < n; i++) {
 		const struct tsr_rect *r = &rects[i];
 		size_t len = (size_t)r->width * 4;
@@ -85,6 +96,16 @@ static bool headless_dispatch(struct tsr_output *output, GError **error)
 	return true;
 }
 
+static bool headless_set_power(struct tsr_output *output, bool on, GError **error)
+{
+	struct headless *h = (struct headless *)output;
+	(void)error;
+	if (!on)
+		memset(h->scanout->pixels, 0, (size_t)h->scanout->stride * (size_t)h->scanout->height);
+	h->whole_next = on;
+	return true;
+}
+
 static bool headless_screenshot(struct tsr_output *output, const char *png_path, GError **error)
 {
 	struct headless *h = (struct headless *)output;
@@ -103,6 +124,7 @@ static void headless_destroy(struct tsr_output *output)
 static const struct tsr_output_ops headless_ops = {
 	.present = headless_present,
 	.dispatch = headless_dispatch,
+	.set_power = headless_set_power,
 	.screenshot = headless_screenshot,
 	.destroy = headless_destroy,
 };

@@ -245,6 +245,21 @@ bool tsr_output_present_scene(struct tsr_output *output, struct tsr_scene *scene
 	return presented(output, ok);
 }
 
+bool tsr_output_set_power(struct tsr_output *output, bool on, GError **error)
+{
+	if (output->off == !on)
+		return true;
+	if (output->ops->set_power != NULL && !output->ops->set_power(output, on, error))
+		return false;
+	output->off = !on;
+	return true;
+}
+
+bool tsr_output_powered(const struct tsr_output *output)
+{
+	return !output->off;
+}
+
 bool tsr_output_screenshot(struct tsr_output *output, const char *png_path, GError **error)
 {
 	if (output->ops->screenshot == NULL) {

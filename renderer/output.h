@@ -100,6 +100,14 @@ bool tsr_output_present_scene(struct tsr_output *output, struct tsr_scene *scene
 			      const struct tsr_rect *rects, int n, GError **error)
 	__attribute__((warn_unused_result));
 
+/* Turn the display off (on = false: DPMS off, the CRTC disabled; a flip in flight still ends
+ * first) or back on. While off, frames complete as usual but are not shown (a headless output's
+ * screenshot is black); the first frame presented after turning on shows the whole picture, so
+ * the caller damages nothing extra. Turning to the state it is in does nothing. */
+bool tsr_output_set_power(struct tsr_output *output, bool on, GError **error)
+	__attribute__((warn_unused_result));
+bool tsr_output_powered(const struct tsr_output *output);
+
 /* Write what the output currently shows (its scanout buffer) as an RGB PNG. Headless only;
  * other outputs fail with TSR_RENDERER_ERROR_UNSUPPORTED. */
 bool tsr_output_screenshot(struct tsr_output *output, const char *png_path, GError **error)

@@ -7,7 +7,10 @@
  * its page-flip event ends the frame. Drivers without vblank interrupts (bochs-drm) send the
  * event at once, so those frames end on a timer one refresh period after the commit instead.
  * Connector hotplug re-probes the card: the output may move to another mode or connector, or to
- * 0x0 when nothing is connected, without ever exiting.
+ * 0x0 when nothing is connected, without ever exiting. Turned off (tsr_output_set_power), the
+ * CRTC is disabled once no flip is in flight and frames complete on the timer without drawing;
+ * turning on sets the mode again on a black buffer and makes both buffers wholly stale, so the
+ * next frame draws the whole desktop.
  *
  * The output's fd is an epoll set of the card (flip events), a timerfd (pacing, and frames
  * presented with no display) and the udev monitor (hotplug). */
@@ -70,6 +73,7 @@ static void reprobe(struct drm_output *out)
 	/* Anything in flight belongs to the old head. */
 	out->generation++;
 	out->flip_in_flight = false;
+	out->disable_pending = false;
 	if (out->head != NULL) {
 		tsr_info("drm: leaving %s", out->head->name);
 		tsr_drm_disable(out, out->head);
@@ -80,6 +84,8 @@ static void reprobe(struct drm_output *out)
 		g_clear_error(&error);
 		if (head_start(out, next, &error)) {
 			out->head = next;
+			if (out->base.off) /* a monitor plugged in while blanked stays dark */
+				tsr_drm_disable(out, next);
 		} else {
 			tsr_warn("%s", error->message);
 			tsr_drm_head_free(out, next);
@@ -101,6 +107,8 @@ static bool show(struct tsr_output *output, struct tsr_scene *scene, const struc
 {
 	struct drm_output *out = (struct drm_output *)output;
 	struct drm_head *head = out->head;
+	if (head != NULL && output->off) /* turned off: nothing is drawn until it is on */
+		return arm_timer(out, 0, error);
 	if (head == NULL) { /* no display: the frame completes at once */
 		if (!out->first_frame_logged) {
 			out->first_frame_logged = true;
@@ -167,6 +175,10 @@ static void on_flip(int fd, unsigned int seq, unsigned int sec, unsigned int use
 		return; /* a flip of a head that is gone */
 	out->flip_in_flight = false;
 	struct drm_head *head = out->head;
+	if (out->disable_pending && head != NULL) {
+		out->disable_pending = false;
+		tsr_drm_disable(out, head);
+	}
 	int64_t now = tsr_drm_now_ns();
 	if (head != NULL && head->vblank) {
 		out->quick_flips = now - out->commit_ns < QUICK_FLIP_NS ? out->quick_flips + 1 : 0;
@@ -229,6 +241,38 @@ static bool drm_dispatch(struct tsr_output *output, GError **error)
 	return ok;
 }
 
+static bool drm_set_power(struct tsr_output *output, bool on, GError **error)
+{
+	struct drm_output *out = (struct drm_output *)output;
+	struct drm_head *head = out->head;
+	if (!on) {
+		tsr_info("drm: %s off", head ? head->name : out->card_path);
+		if (head != NULL && out->flip_in_flight)
+			out->disable_pending = true; /* turning off under a flip would lose its event */
+		else if (head != NULL)
+			tsr_drm_disable(out, head);
+		return true;
+	}
+	if (out->disable_pending) { /* the CRTC never went off */
+		out->disable_pending = false;
+		return true;
+	}
+	if (head == NULL)
+		return true;
+	/* The front buffer is what the mode shows until the next frame: black, not what was on
+	 * screen before; both buffers are then redrawn whole. */
+	int front = head->back ^ 1;
+	memset(head->buf[front].map, 0, head->buf[front].size);
+	for (int b = 0; b < 2; b++)
+		pixman_region32_union_rect(&head->buf[b].stale, &head->buf[b].stale, 0, 0,
+					   (unsigned)head->mode.hdisplay,
+					   (unsigned)head->mode.vdisplay);
+	if (!tsr_drm_modeset(out, head, front, error))
+		return false;
+	tsr_info("drm: %s on", head->name);
+	return true;
+}
+
 static void drm_destroy(struct tsr_output *output)
 {
 	struct drm_output *out = (struct drm_output *)output;
@@ -251,6 +295,7 @@ static const struct tsr_output_ops drm_ops = {
 	.present = drm_present,
 	.present_scene = drm_present_scene,
 	.dispatch = drm_dispatch,
+	.set_power = drm_set_power,
 	.screenshot = NULL,
 	.destroy = drm_destroy,
 };

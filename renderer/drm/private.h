@@ -65,6 +65,7 @@ struct drm_output {
 	struct drm_head *head; /* NULL: no display connected */
 	uint32_t generation;  /* bumped when the head changes; flip events carry it */
 	bool flip_in_flight;  /* a kernel flip event is still to come */
+	bool disable_pending; /* turned off during a flip: the CRTC goes off when it ends */
 	int64_t commit_ns;
 	int quick_flips;      /* consecutive flips completed within 0.5 ms */
 	bool first_frame_logged;

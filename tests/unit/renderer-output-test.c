@@ -1,5 +1,6 @@
 /* tests/unit/renderer-output-test.c: output specs are parsed strictly, and the headless output
- * copies exactly the presented rectangles, paces one frame at a time and writes screenshots. */
+ * copies exactly the presented rectangles, paces one frame at a time, writes screenshots and
+ * goes black while turned off. */
 #include "config.h"
 
 #include <poll.h>
@@ -36,6 +37,22 @@ static void on_frame_done(void *data)
 	frames_done++;
 }
 static const struct tsr_output_listener listener = { .frame_done = on_frame_done };
+
+/* What the output shows, through a PNG as a test watching the kiosk would see it. */
+static struct tsr_image *screenshot(struct tsr_output *out)
+{
+	GError *error = NULL;
+	g_autofree char *dir = g_dir_make_tmp("tsr-output-XXXXXX", &error);
+	g_assert_no_error(error);
+	g_autofree char *path = g_build_filename(dir, "shot.png", NULL);
+	g_assert_true(tsr_output_screenshot(out, path, &error));
+	g_assert_no_error(error);
+	struct tsr_image *shot = tsr_png_read(path, &error);
+	g_assert_no_error(error);
+	unlink(path);
+	rmdir(dir);
+	return shot;
+}
 
 static void test_headless_present(void)
 {
@@ -78,26 +95,63 @@ static void test_headless_present(void)
 	tsr_image_destroy(small);
 
 	/* The screenshot shows the copied corner and black elsewhere. */
-	g_autofree char *dir = g_dir_make_tmp("tsr-output-XXXXXX", &error);
-	g_assert_no_error(error);
-	g_autofree char *path = g_build_filename(dir, "shot.png", NULL);
-	g_assert_true(tsr_output_screenshot(out, path, &error));
-	g_assert_no_error(error);
-	struct tsr_image *shot = tsr_png_read(path, &error);
-	g_assert_no_error(error);
+	struct tsr_image *shot = screenshot(out);
 	g_assert_cmpint(shot->width, ==, 64);
 	g_assert_cmphex(shot->pixels[45 * 64 + 62], ==, 0x112233);
 	g_assert_cmphex(shot->pixels[39 * 64 + 62], ==, 0);
 	g_assert_cmphex(shot->pixels[45 * 64 + 59], ==, 0);
 	tsr_image_destroy(shot);
-	unlink(path);
-	rmdir(dir);
 
 	/* Screenshot to an unwritable place fails cleanly. */
 	g_assert_false(tsr_output_screenshot(out, "/nonexistent/dir/x.png", &error));
 	g_assert_error(error, TSR_RENDERER_ERROR, TSR_RENDERER_ERROR_IO);
 	g_clear_error(&error);
 
+	tsr_image_destroy(shadow);
+	tsr_output_destroy(out);
+}
+
+/* Turned off, the output shows black and frames still complete without copying anything; the
+ * first frame after turning on brings back the whole picture, not only its own rectangle. */
+static void test_headless_power(void)
+{
+	GError *error = NULL;
+	struct tsr_output *out = tsr_output_open("headless:16x8", &error);
+	g_assert_no_error(error);
+	tsr_output_set_listener(out, &listener, NULL);
+	struct tsr_image *shadow = tsr_image_create(16, 8, &error);
+	g_assert_no_error(error);
+	for (int i = 0; i < 16 * 8; i++)
+		shadow->pixels[i] = 0x00445566;
+	struct tsr_rect all = { 0, 0, 16, 8 }, corner = { 0, 0, 1, 1 };
+	g_assert_true(tsr_output_present(out, shadow, &all, 1, &error));
+	tsr_test_output_wait_frame(out);
+	g_assert_true(tsr_output_powered(out));
+
+	g_assert_true(tsr_output_set_power(out, false, &error));
+	g_assert_no_error(error);
+	g_assert_false(tsr_output_powered(out));
+	struct tsr_image *shot = screenshot(out);
+	g_assert_cmphex(shot->pixels[3 * 16 + 5], ==, 0);
+	tsr_image_destroy(shot);
+	uint64_t copied = tsr_output_bytes_copied(out);
+	frames_done = 0;
+	g_assert_true(tsr_output_present(out, shadow, &all, 1, &error));
+	tsr_test_output_wait_frame(out);
+	g_assert_cmpint(frames_done, ==, 1);
+	g_assert_cmpuint(tsr_output_bytes_copied(out), ==, copied);
+	shot = screenshot(out);
+	g_assert_cmphex(shot->pixels[3 * 16 + 5], ==, 0);
+	tsr_image_destroy(shot);
+
+	g_assert_true(tsr_output_set_power(out, true, &error));
+	g_assert_true(tsr_output_set_power(out, true, &error)); /* already on: nothing */
+	g_assert_true(tsr_output_present(out, shadow, &corner, 1, &error));
+	tsr_test_output_wait_frame(out);
+	g_assert_cmpuint(tsr_output_bytes_copied(out), ==, copied + 16 * 8 * 4);
+	shot = screenshot(out);
+	g_assert_cmphex(shot->pixels[3 * 16 + 5], ==, 0x445566);
+	tsr_image_destroy(shot);
 	tsr_image_destroy(shadow);
 	tsr_output_destroy(out);
 }
@@ -118,6 +172,8 @@ int main(int argc, char **argv)
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/renderer/output/rejects-bad-specs", test_bad_specs);
 	g_test_add_func("/renderer/output/headless-copies-only-damage-and-paces", test_headless_present);
+	g_test_add_func("/renderer/output/headless-off-is-black-on-redraws-whole",
+			test_headless_power);
 	g_test_add_func("/renderer/output/drm-missing-device-is-an-error", test_drm_unavailable);
 	return g_test_run();
 }
