@@ -40,7 +40,7 @@ trap finish EXIT
 trap 'exit 1' INT TERM
 hash=$(printf 'alice-pw\n' | "$B/provisioning/tessera-provision" passwd --password-file /dev/stdin)
 clip_policy() { # the [clipboard] flow, then the rest of the policy
-    printf '[policy]\norganization = clip-org\n[kiosk]\nidle-lock-seconds = 0\nconsole = full\n'
+    printf '[policy]\norganization = clip-org\n[kiosk]\nidle-lock-seconds = 0\nconsole = full\n[power]\nblank-after = 0\n'
     printf '[clipboard]\nallow = %s\n' "$1"
     printf '[laptop-group test]\ndomains = deb-a;deb-b\ngroups = staff\n'
 }

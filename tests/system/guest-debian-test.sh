@@ -68,6 +68,8 @@ organization = debian-org
 sas = Ctrl+Alt+Backspace
 idle-lock-seconds = 0
 console = full
+[power]
+blank-after = 0
 [laptop-group test]
 domains = deb-bios;deb-uefi
 groups = staff

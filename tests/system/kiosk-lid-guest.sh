@@ -50,7 +50,10 @@ printf '%s\n' Mains >$sys/power_supply/AC/type
 printf '%s\n' 0 >$sys/power_supply/AC/online
 # Suspending is real: the guest sleeps (S3) until the host's system_wakeup.
 ln -s /sys/power /tmp/sys/power
-printf '[power]\nlid = suspend\nresume = after-unlock\n' >>/etc/tsr-kiosk/policy/policy.conf
+# The shared policy's [power] (blank-after = 0) is replaced by this test's own.
+conf=/etc/tsr-kiosk/policy/policy.conf
+grep -v -e '^\[power\]$' -e '^blank-after = ' $conf >$conf.new && mv $conf.new $conf
+printf '[power]\nlid = suspend\nresume = after-unlock\nblank-after = 0\n' >>$conf
 
 rec=/tmp/run/domains
 (while IFS= read -r line; do

@@ -9,7 +9,9 @@
 # kiosk_policy_conf FILE ORG GROUP DOMAINS CONSOLE writes the policy.conf every kiosk test
 # uses (also tests/integration/kiosk-e2e-lib.sh): organization ORG, laptop group GROUP with
 # DOMAINS (a;b;c) for group staff, console rights CONSOLE; the SAS is Ctrl+Alt+Backspace and
-# needed on the lock screen, no idle lock, lockout after 5 attempts with a 1 ms delay.
+# needed on the lock screen, no idle lock, lockout after 5 attempts with a 1 ms delay, and the
+# outputs never blanked ([power] blank-after = 0: a test slowed down by TCG that types the SAS
+# after a minute on the lock screen would otherwise spend that key waking the outputs).
 kiosk_policy_conf() {
     cat >"$1" <<EOT
 [policy]
@@ -25,6 +27,8 @@ sas = Ctrl+Alt+Backspace
 idle-lock-seconds = 0
 console = $5
 locked-requires-sas = true
+[power]
+blank-after = 0
 [laptop-group $3]
 domains = $4
 groups = staff
