@@ -115,6 +115,9 @@ bool brk_session_check_lease(struct tsr_broker *b);
 void brk_session_send_power(struct tsr_broker *b, bool force);
 /* Lock an active session at once (the lid closed); does nothing otherwise. */
 void brk_session_lock(struct tsr_broker *b, const char *why);
+/* The kiosk turns its outputs off now (not while the session is active): a closed lid on a
+ * laptop that cannot suspend should at least not light the screen in a bag. */
+void brk_session_outputs_off(struct tsr_broker *b);
 bool brk_session_user_may_use(struct tsr_broker *b, const struct brk_dom *d);
 
 /* kiosk-link.c */

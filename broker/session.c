@@ -119,9 +119,9 @@ void brk_session_domain_changed(struct tsr_broker *b, struct brk_dom *d)
 		send_domain(b, d, 0);
 }
 
-static void send_session(struct tsr_broker *b)
+static void send_session_flags(struct tsr_broker *b, uint32_t flags)
 {
-	struct tsr_kiosk_session m = { .state = b->session };
+	struct tsr_kiosk_session m = { .state = b->session, .flags = flags };
 	const struct tsr_policy_user *u =
 		b->user && b->policy ? tsr_policy_find_user(b->policy, b->user) : NULL;
 
@@ -134,6 +134,17 @@ static void send_session(struct tsr_broker *b)
 	if (b->session != SESSION_LOGIN && u && u->full_name)
 		tsr_kiosk_set_string(m.full_name, sizeof(m.full_name), u->full_name);
 	brk_kiosk_send(b, &m, TSR_KIOSK_SESSION, -1);
+}
+
+static void send_session(struct tsr_broker *b)
+{
+	send_session_flags(b, 0);
+}
+
+void brk_session_outputs_off(struct tsr_broker *b)
+{
+	if (b->session != SESSION_ACTIVE)
+		send_session_flags(b, TSR_KIOSK_SESSION_OUTPUTS_OFF);
 }
 
 static void send_settings(struct tsr_broker *b)

@@ -196,7 +196,8 @@ void brk_sleep_suspend(struct brk_sleep *s, const char *why)
 
 	if (!brk_sleep_deep(sys_root(s->b), &no)) {
 		brk_session_lock(s->b, why);
-		tsr_warn("sleep: %s", no);
+		brk_session_outputs_off(s->b);
+		tsr_warn("sleep: %s; locked with the outputs off instead", no);
 		brk_audit(s->b, "suspend-unavailable", "reason", no, NULL);
 		return;
 	}

@@ -168,6 +168,8 @@ static void on_session(struct tsr_session *s, const struct tsr_kiosk_session *m)
 		break;
 	}
 	kss_changed(s);
+	if (m->flags & TSR_KIOSK_SESSION_OUTPUTS_OFF)
+		kss_blank(s, "lid closed and no suspend");
 }
 
 static void on_domain(struct tsr_session *s, const struct tsr_kiosk_domain *m)

@@ -370,10 +370,24 @@ bool tsr_session_blanked(const struct tsr_session *s)
 /* Blanking needs the lock in front: a screen that shows a domain or the user's picker never
  * goes dark by itself (the idle lock comes first). Without a blank hook nothing could turn the
  * outputs off, and swallowing a waking key then would only lose the user's key. */
+static bool may_go_dark(const struct tsr_session *s)
+{
+	return !s->blanked && s->hooks.blank && s->screen != TSR_KIOSK_SCREEN_PICKER &&
+	       s->screen != TSR_KIOSK_SCREEN_DESKTOP;
+}
+
 static bool may_blank(const struct tsr_session *s)
 {
-	return s->blank_after_s && !s->blanked && s->hooks.blank && s->screen != TSR_KIOSK_SCREEN_PICKER &&
-	       s->screen != TSR_KIOSK_SCREEN_DESKTOP;
+	return s->blank_after_s && may_go_dark(s);
+}
+
+void kss_blank(struct tsr_session *s, const char *why)
+{
+	if (!may_go_dark(s))
+		return;
+	tsr_info("%s: outputs off", why);
+	s->blanked = true;
+	s->hooks.blank(s->data, true);
 }
 
 bool tsr_session_select(struct tsr_session *s, size_t i, enum tsr_kiosk_origin origin)
@@ -519,12 +533,10 @@ void tsr_session_tick(struct tsr_session *s)
 		lock_now(s, "idle");
 		return;
 	}
-	if (may_blank(s) && t - s->last_activity_us >= (int64_t)s->blank_after_s * 1000000) {
-		tsr_info("locked and idle for %" G_GUINT32_FORMAT " s: outputs off",
-			 s->blank_after_s);
-		s->blanked = true;
-		if (s->hooks.blank)
-			s->hooks.blank(s->data, true);
+	if (s->blank_after_s && t - s->last_activity_us >= (int64_t)s->blank_after_s * 1000000) {
+		g_autofree char *why = g_strdup_printf("locked and idle for %" G_GUINT32_FORMAT " s",
+						       s->blank_after_s);
+		kss_blank(s, why);
 	}
 	for (size_t i = 0; i < s->n_notes; i++)
 		if (s->notes[i].until_us && s->notes[i].until_us <= t) {

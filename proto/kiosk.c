@@ -211,6 +211,9 @@ static const char *check_session(const struct tsr_kiosk_session *m)
 
 	if (m->state > TSR_KIOSK_SESSION_NOT_ENROLLED)
 		return "unknown session state";
+	if ((m->flags & ~TSR_KIOSK_SESSION_OUTPUTS_OFF) ||
+	    (m->flags && m->state == TSR_KIOSK_SESSION_ACTIVE))
+		return "bad session flags";
 	if (!name_ok(m->user, login) || (login && m->user[0]) ||
 	    !text_ok(m->full_name, sizeof(m->full_name)) || !zero(m->pad, sizeof(m->pad)))
 		return "bad session user";

@@ -193,10 +193,14 @@ struct tsr_kiosk_notify {
 	char text[TSR_KIOSK_TEXT_SIZE];
 };
 
+/* SESSION flag, never with ACTIVE: turn the outputs off now (the lid closed on a laptop that
+ * cannot suspend); the next input wakes them, as after blank-after. */
+#define TSR_KIOSK_SESSION_OUTPUTS_OFF 1u
+
 struct tsr_kiosk_session {
 	struct tsr_frame_header h;
 	uint32_t state;               /* enum tsr_kiosk_session_state */
-	uint32_t reserved;
+	uint32_t flags;               /* TSR_KIOSK_SESSION_OUTPUTS_OFF; other bits 0 */
 	char user[TSR_KIOSK_NAME_SIZE]; /* "" in LOGIN */
 	uint8_t pad[3];
 	char full_name[TSR_KIOSK_LABEL_SIZE];

@@ -139,6 +139,15 @@ static void test_broker_messages(void)
 	refused(&s, sizeof(s), "user"); /* the login screen has no user */
 	s.state = TSR_KIOSK_SESSION_LOCKED;
 	g_assert_cmpint(tsr_kiosk_msg_check(&s, sizeof(s), &why), ==, 0);
+	/* Outputs off: locked yes, an open session never; no other flag. */
+	s.flags = TSR_KIOSK_SESSION_OUTPUTS_OFF;
+	g_assert_cmpint(tsr_kiosk_msg_check(&s, sizeof(s), &why), ==, 0);
+	s.state = TSR_KIOSK_SESSION_ACTIVE;
+	refused(&s, sizeof(s), "flags");
+	s.state = TSR_KIOSK_SESSION_LOCKED;
+	s.flags = 2;
+	refused(&s, sizeof(s), "flags");
+	s.flags = 0;
 	s.state = TSR_KIOSK_SESSION_NOT_ENROLLED;
 	refused(&s, sizeof(s), "user"); /* before enrolment there is nobody */
 	memset(s.user, 0, sizeof(s.user));

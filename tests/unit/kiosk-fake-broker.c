@@ -162,7 +162,13 @@ void settings_blank(struct fx *f, bool requires_sas, uint32_t idle, uint32_t con
 
 void session_msg(struct fx *f, enum tsr_kiosk_session_state st, const char *user)
 {
-	struct tsr_kiosk_session m = { .state = st };
+	session_msg_flags(f, st, user, 0);
+}
+
+void session_msg_flags(struct fx *f, enum tsr_kiosk_session_state st, const char *user,
+		       uint32_t flags)
+{
+	struct tsr_kiosk_session m = { .state = st, .flags = flags };
 
 	tsr_kiosk_set_string(m.user, sizeof(m.user), user);
 	if (user)

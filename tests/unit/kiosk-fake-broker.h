@@ -35,6 +35,9 @@ void settings(struct fx *f, bool requires_sas, uint32_t idle, uint32_t console);
 void settings_blank(struct fx *f, bool requires_sas, uint32_t idle, uint32_t console,
 		    uint32_t blank_after);
 void session_msg(struct fx *f, enum tsr_kiosk_session_state st, const char *user);
+/* The same with SESSION's flags (TSR_KIOSK_SESSION_OUTPUTS_OFF). */
+void session_msg_flags(struct fx *f, enum tsr_kiosk_session_state st, const char *user,
+		       uint32_t flags);
 void reply(struct fx *f, uint32_t seq, enum tsr_kiosk_status st, uint32_t retry,
 		  const char *text, int fd);
 void domain(struct fx *f, uint32_t seq, const char *name, uint8_t colour,

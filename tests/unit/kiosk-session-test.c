@@ -525,6 +525,32 @@ static void test_blank_after_lock(void)
 	fx_clear(&f);
 }
 
+/* The lid closed on a laptop that cannot suspend: the broker's LOCKED comes with OUTPUTS_OFF,
+ * the outputs go off at once whatever blank-after says, and a key only wakes them. */
+static void test_lid_outputs_off(void)
+{
+	struct fx f = { 0 };
+
+	fx_init(&f);
+	log_in(&f);
+	settings_blank(&f, true, 0, TSR_POLICY_CONSOLE_NONE, 0);
+	session_msg_flags(&f, TSR_KIOSK_SESSION_LOCKED, "alice", TSR_KIOSK_SESSION_OUTPUTS_OFF);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCK);
+	g_assert_true(tsr_session_blanked(f.s));
+	g_assert_cmpint(f.blank_offs, ==, 1);
+	/* Said again (the lid closed twice): off once. */
+	session_msg_flags(&f, TSR_KIOSK_SESSION_LOCKED, "alice", TSR_KIOSK_SESSION_OUTPUTS_OFF);
+	g_assert_cmpint(f.blank_offs, ==, 1);
+	g_assert_true(tsr_session_activity(f.s));
+	g_assert_false(tsr_session_blanked(f.s));
+	g_assert_cmpint(f.blank_ons, ==, 1);
+	g_assert_false(tsr_session_activity(f.s));
+	/* A plain LOCKED leaves them lit. */
+	session_msg(&f, TSR_KIOSK_SESSION_LOCKED, "alice");
+	g_assert_false(tsr_session_blanked(f.s));
+	fx_clear(&f);
+}
+
 /* A domain paused across a suspend keeps its place (the broker keeps its viewer): after the
  * unlock the desktop shows it again without a pick. */
 static void test_paused_domain_stays_shown(void)
@@ -773,6 +799,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/kiosk/session/crash-and-notifications", test_crash_and_notifications);
 	g_test_add_func("/kiosk/session/idle-lock", test_idle_lock);
 	g_test_add_func("/kiosk/session/blank-after-lock", test_blank_after_lock);
+	g_test_add_func("/kiosk/session/lid-no-suspend-outputs-off", test_lid_outputs_off);
 	g_test_add_func("/kiosk/session/resume-paused-domain-stays-shown",
 			test_paused_domain_stays_shown);
 	g_test_add_func("/kiosk/session/console-rights", test_console_rights);
