@@ -561,8 +561,12 @@ bool tsr_broker_reload(struct tsr_broker *b, GError **error)
 	policy_audit(b, "policy-reloaded");
 	if (b->user && !tsr_policy_find_user(fresh, b->user))
 		brk_session_end(b, "the user is no longer in policy");
-	else
-		brk_session_on_kiosk_start(b); /* settings and the domain list may have changed */
+	else {
+		/* What the user may do may have changed under the open desktop: it locks, and the
+		 * kiosk gets the new settings and domain list. */
+		brk_session_lock(b, "policy reloaded");
+		brk_session_on_kiosk_start(b);
+	}
 	brk_preload_policy_changed(b);
 	return true;
 }
