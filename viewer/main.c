@@ -60,9 +60,14 @@ static void on_gone(void *opaque, const char *why)
 {
 	struct viewer *v = opaque;
 
+	if (!tsr_viewer_publish_status(v->pub, TSR_DISPLAY_STATUS_DOMAIN_GONE) &&
+	    (errno == EPIPE || errno == ECONNRESET)) {
+		/* What failed was the kiosk's end of the link: it closed it, the domain is fine. */
+		tsr_info("the kiosk closed the link (%s)", why);
+		finish(v, EXIT_KIOSK_CLOSED);
+		return;
+	}
 	tsr_info("domain display gone: %s", why);
-	if (!tsr_viewer_publish_status(v->pub, TSR_DISPLAY_STATUS_DOMAIN_GONE))
-		tsr_debug("could not tell the kiosk: %s", g_strerror(errno));
 	finish(v, EXIT_DOMAIN_GONE);
 }
 
