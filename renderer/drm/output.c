@@ -178,6 +178,7 @@ static void on_flip(int fd, unsigned int seq, unsigned int sec, unsigned int use
 	if (out->disable_pending && head != NULL) {
 		out->disable_pending = false;
 		tsr_drm_disable(out, head);
+		tsr_info("drm: %s off", head->name);
 	}
 	int64_t now = tsr_drm_now_ns();
 	if (head != NULL && head->vblank) {
@@ -246,11 +247,13 @@ static bool drm_set_power(struct tsr_output *output, bool on, GError **error)
 	struct drm_output *out = (struct drm_output *)output;
 	struct drm_head *head = out->head;
 	if (!on) {
-		tsr_info("drm: %s off", head ? head->name : out->card_path);
-		if (head != NULL && out->flip_in_flight)
+		if (head != NULL && out->flip_in_flight) {
 			out->disable_pending = true; /* turning off under a flip would lose its event */
-		else if (head != NULL)
+			tsr_info("drm: %s off once its flip is done", head->name);
+		} else if (head != NULL) {
 			tsr_drm_disable(out, head);
+			tsr_info("drm: %s off", head->name);
+		}
 		return true;
 	}
 	if (out->disable_pending) { /* the CRTC never went off */
@@ -269,6 +272,7 @@ static bool drm_set_power(struct tsr_output *output, bool on, GError **error)
 					   (unsigned)head->mode.vdisplay);
 	if (!tsr_drm_modeset(out, head, front, error))
 		return false;
+	out->first_frame_logged = false; /* the redrawn picture is logged when it is up */
 	tsr_info("drm: %s on", head->name);
 	return true;
 }

@@ -8,12 +8,13 @@
 # once, volume up and mute, then types a; once the domain recorded the a, the lid closes: the
 # broker locks and the guest sleeps until the host wakes it, unlocks and types b. Once personal
 # recorded the b, the domains' recorded keys go to the host as "REC NAME KEYS" and the fake
-# backlight's value as "BACKLIGHT N".
+# backlight's value as "BACKLIGHT N". Then the broker starts again with blank-after = 3 (see
+# there).
 . /lib/systest.sh
 set -u
 mkdir -p /tmp/state /tmp/run
 chmod 755 /tmp /tmp/state /tmp/run
-for f in log done keys lid ready; do rm -f /tmp/$f.fifo && mkfifo /tmp/$f.fifo; done
+for f in log log2 done keys lid ready; do rm -f /tmp/$f.fifo && mkfifo /tmp/$f.fifo; done
 # A device's first line (UINPUT-READY NAME) says it exists; the rest go to the host as marks
 # (B-TYPED, the b typed after the wake reached personal, also ends the test).
 uinput() { # KIND NAME FIFO
@@ -55,6 +56,15 @@ conf=/etc/tsr-kiosk/policy/policy.conf
 grep -v -e '^\[power\]$' -e '^blank-after = ' $conf >$conf.new && mv $conf.new $conf
 printf '[power]\nlid = suspend\nresume = after-unlock\nblank-after = 0\n' >>$conf
 
+start_broker() { # LOG-FIFO
+    tessera-brokerd --kiosk=/usr/bin/tessera-kiosk --kiosk-devices --kiosk-user=65534:65534 \
+        --policy-dir=/etc/tsr-kiosk/policy --state-dir=/tmp/state --run-dir=/tmp/run --no-usb \
+        --testdomain=/usr/bin/tessera-testdomain --viewer=/usr/bin/tessera-viewer --no-udev \
+        --sys-root=/tmp/sys \
+        --kiosk-arg=--output=drm --kiosk-arg=--clock=12:00 --kiosk-arg=--organization=lid-org \
+        2>"$1" &
+    broker=$!
+}
 rec=/tmp/run/domains
 (while IFS= read -r line; do
     mark "LOG: $line"
@@ -73,19 +83,32 @@ rec=/tmp/run/domains
                 "echo LID-CLOSED" >&5 ;;
     esac
 done </tmp/log.fifo) &
-tessera-brokerd --kiosk=/usr/bin/tessera-kiosk --kiosk-devices --kiosk-user=65534:65534 \
-    --policy-dir=/etc/tsr-kiosk/policy --state-dir=/tmp/state --run-dir=/tmp/run --no-usb \
-    --testdomain=/usr/bin/tessera-testdomain --viewer=/usr/bin/tessera-viewer --no-udev \
-    --sys-root=/tmp/sys \
-    --kiosk-arg=--output=drm --kiosk-arg=--clock=12:00 --kiosk-arg=--organization=lid-org \
-    2>/tmp/log.fifo &
-broker=$!
+start_broker /tmp/log.fifo
 read -r _ </tmp/done.fifo
 for d in personal work; do
     mark REC $d "$(grep '^key ' "$rec/$d/input.log" 2>/dev/null | tr '\n' ' ')"
 done
 mark BACKLIGHT "$(cat $sys/backlight/tsr_backlight/brightness)"
 exec 4>&- 5>&-
+kill -TERM "$broker"
+wait "$broker"
+
+# Again with blank-after = 10: the restarted kiosk, locked and untouched, turns its outputs off;
+# the connectors' "enabled" goes to the host when the kiosk says a CRTC went off or on. The
+# host's keys wake it and log in again; the first screen after that ends the test.
+grep -v '^blank-after = ' $conf >$conf.new && mv $conf.new $conf
+printf 'blank-after = 10\n' >>$conf
+(while IFS= read -r line; do
+    mark "LOG: $line"
+    case "$line" in
+        *"drm: "*" off" | *"drm: "*" on") mark DRM-ENABLED "$(cat /sys/class/drm/card0-*/enabled)" ;;
+        *": screen unlock" | *": screen login") echo done >/tmp/done.fifo ;;
+    esac
+done </tmp/log2.fifo) &
+start_broker /tmp/log2.fifo
+# Opened once beforehand: the first run's children ending now could interrupt an open.
+exec 7<>/tmp/done.fifo
+read -r _ <&7
 kill -TERM "$broker"
 wait "$broker"
 exit 0

@@ -13,7 +13,9 @@
 # records a b after its a; personal recorded exactly the a
 # (--record-input): no brightness or volume key reached a domain; with the broker's --sys-root
 # on a fake sysfs, the brightness keys step its backlight and the kiosk's top bar gets the fake
-# battery's text.
+# battery's text. Then the broker starts again with [power] blank-after = 10: the kiosk, locked
+# and untouched, turns its outputs off (the guest's connector reads "disabled"); the SAS only
+# wakes them (the lock screen again, connector "enabled"), and a second SAS unlocks.
 . "$TSR_SRCDIR/tests/system/lib.sh"
 . "$TSR_SRCDIR/tests/system/kiosk-sim-guest.sh"
 
@@ -83,5 +85,27 @@ stepped() {
 sys_check "backlight-keys-step-the-fake-sysfs-backlight: 50 -> 60 -> 70 -> 60" stepped
 sys_check "battery-text-in-top-bar: the kiosk shows the fake battery" \
     logged "tessera-kiosk: info: top bar: power 'Battery 73%'"
+# The second run: nothing is typed until the outputs are off.
+blanked() {
+    sys_wait '^LOG: tessera-kiosk: info: locked and idle for 10 s: outputs off' 120 >/dev/null &&
+        sys_wait '^DRM-ENABLED disabled' 60 >/dev/null
+}
+sys_check "blank-after-timeout-outputs-off: locked and untouched 10 s, the connector reads disabled" blanked
+# The SAS wakes the outputs and goes nowhere: the lock screen is back (not the unlock screen),
+# and only the next SAS opens the unlock screen. The screendump waits for the output's first
+# frame after the wake (the mode is set on a black buffer, the redrawn lock screen follows).
+# (counted up to the guest's "enabled": the next such line is the wake's)
+shown_frames() {
+    sed -n '1,/^DRM-ENABLED enabled/p' "$SYS_OUT.marks" | grep -c '^LOG: .*drm: first frame shown'
+}
+woken() {
+    sys_keys ctrl alt backspace && sys_wait '^DRM-ENABLED enabled' 60 >/dev/null &&
+        sys_wait '^LOG: .*drm: first frame shown' 60 $(($(shown_frames) + 1)) >/dev/null &&
+        sys_screendump "$SYS_OUT.unblanked.png" &&
+        sys_compare "$TSR_SRCDIR/tests/reference/kiosk-lid-lock.png" "$SYS_OUT.unblanked.png" \
+            --mask 0,0,1000,29 &&
+        sys_keys ctrl alt backspace && screen unlock 60 2
+}
+sys_check "blank-after-key-wakes-to-the-lock-screen: the first SAS only wakes, the second unlocks" woken
 sys_check "guest script ends with status 0" sys_finish
 sys_done
