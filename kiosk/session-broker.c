@@ -161,6 +161,9 @@ static void on_session(struct tsr_session *s, const struct tsr_kiosk_session *m)
 		s->busy = false;
 		kss_clear_message(s);
 		s->last_activity_us = kss_now(s);
+		/* Unlocked while dark (a slow password check, the remote console): the desktop
+		 * never stays unseen. */
+		kss_unblank(s, "unlocked");
 		if (s->screen != TSR_KIOSK_SCREEN_PICKER && s->screen != TSR_KIOSK_SCREEN_DESKTOP)
 			s->screen = s->focus[0] ? TSR_KIOSK_SCREEN_DESKTOP : TSR_KIOSK_SCREEN_PICKER;
 		if (old != TSR_KIOSK_SESSION_ACTIVE)

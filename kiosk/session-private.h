@@ -91,6 +91,8 @@ void kss_add_note(struct tsr_session *s, const char *domain, const char *text);
 void kss_changed(struct tsr_session *s);
 /* Outputs off now (why is logged) where blanking is allowed, through the blank hook. */
 void kss_blank(struct tsr_session *s, const char *why);
+/* Outputs on again if they were off (why is logged). */
+void kss_unblank(struct tsr_session *s, const char *why);
 void kss_clear_message(struct tsr_session *s);
 bool kss_console_may_enter(const struct tsr_session *s, enum tsr_kiosk_origin origin);
 bool kss_console_may_operate(const struct tsr_session *s, enum tsr_kiosk_origin origin);

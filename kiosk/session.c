@@ -349,17 +349,24 @@ bool tsr_session_action(struct tsr_session *s, enum tsr_input_action action, int
 	return false;
 }
 
-bool tsr_session_activity(struct tsr_session *s)
+void kss_unblank(struct tsr_session *s, const char *why)
 {
-	s->last_activity_us = kss_now(s);
 	if (!s->blanked)
-		return false;
-	tsr_info("input: outputs back on");
+		return;
+	tsr_info("%s: outputs back on", why);
 	s->blanked = false;
 	if (s->hooks.blank)
 		s->hooks.blank(s->data, false);
 	kss_changed(s);
-	return true;
+}
+
+bool tsr_session_activity(struct tsr_session *s)
+{
+	bool was = s->blanked;
+
+	s->last_activity_us = kss_now(s);
+	kss_unblank(s, "input");
+	return was;
 }
 
 bool tsr_session_blanked(const struct tsr_session *s)

@@ -548,6 +548,12 @@ static void test_lid_outputs_off(void)
 	/* A plain LOCKED leaves them lit. */
 	session_msg(&f, TSR_KIOSK_SESSION_LOCKED, "alice");
 	g_assert_false(tsr_session_blanked(f.s));
+	/* Unlocked while dark (no local input): lit again for the desktop. */
+	session_msg_flags(&f, TSR_KIOSK_SESSION_LOCKED, "alice", TSR_KIOSK_SESSION_OUTPUTS_OFF);
+	g_assert_cmpint(f.blank_offs, ==, 2);
+	session_msg(&f, TSR_KIOSK_SESSION_ACTIVE, "alice");
+	g_assert_false(tsr_session_blanked(f.s));
+	g_assert_cmpint(f.blank_ons, ==, 2);
 	fx_clear(&f);
 }
 
