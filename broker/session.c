@@ -179,9 +179,11 @@ static void set_session(struct tsr_broker *b, enum session_state s, const char *
 {
 	bool lock_changed = (b->session == SESSION_LOCKED) != (s == SESSION_LOCKED);
 
-	if (b->session != s)
+	if (b->session != s) {
 		brk_audit(b, "session", "state", session_names[s], "user", b->user, "reason", why,
 			     NULL);
+		tsr_info("session %s: %s", session_names[s], why);
+	}
 	if (lock_changed)
 		b->lock_shown = false;
 	b->session = s;

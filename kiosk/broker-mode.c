@@ -572,6 +572,13 @@ static void sink_pointer_moved(void *ud, int x, int y)
 
 /* --- keeping everything in step with the session ------------------------------------------------- */
 
+/* Each guest is asked for the frame it was just drawn in (the resize debouncer ignores a size
+ * already asked for, so most frames ask nothing). */
+static void on_any_frame(void *data)
+{
+	tsr_displays_frames_changed(((struct kiosk *)data)->displays);
+}
+
 /* Hotplug moved domains: their new frames, the screens on a new output, and the pointer on
  * the output that is now under it (never left drawn on one it is not on). */
 static void on_heads_changed(void *data)
@@ -720,6 +727,8 @@ static void after_frame(void *data)
 		return;
 	g_strlcpy(k->last_shot, key, sizeof(k->last_shot));
 	tsr_info("screen %s", key);
+	if (error_shown(k)) /* what the user reads, for support: never a secret */
+		tsr_info("screen's error: %s", tsr_session_message(k->session, NULL));
 	if (screen == TSR_KIOSK_SCREEN_LOCK || screen == TSR_KIOSK_SCREEN_UNLOCK)
 		tsr_session_lock_shown(k->session);
 	if (screen == TSR_KIOSK_SCREEN_LOCK || screen == TSR_KIOSK_SCREEN_LOCKED) {
@@ -819,6 +828,7 @@ static void start_watches(struct kiosk *k)
 {
 	static const struct tsr_kiosk_heads_hooks heads_hooks = {
 		.changed = on_heads_changed, .first_head_frame = after_frame,
+		.frame = on_any_frame,
 	};
 
 	tsr_kiosk_heads_set_hooks(k->heads, &heads_hooks, k);

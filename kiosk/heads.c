@@ -148,6 +148,8 @@ static void on_presented(void *data)
 	}
 	if (hd == leading(h) && h->hooks.first_head_frame)
 		h->hooks.first_head_frame(h->hooks_data);
+	if (h->hooks.frame)
+		h->hooks.frame(h->hooks_data);
 }
 
 /* ... and logged once it is on the screen. */

@@ -75,6 +75,9 @@ struct tsr_kiosk_heads_hooks {
 	 * with the first connector gone (a laptop's own panel shut while docked) it would never
 	 * come, and nobody would learn the lock screen is up. */
 	void (*first_head_frame)(void *data);
+	/* After each frame of any output: the layouts drawn are now the domains' frames (a domain
+	 * just moved to an output has its frame there only once that output composed it). */
+	void (*frame)(void *data);
 };
 /* hooks is copied (NULL: none). */
 void tsr_kiosk_heads_set_hooks(struct tsr_kiosk_heads *heads,

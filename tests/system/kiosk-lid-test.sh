@@ -19,7 +19,7 @@
 . "$TSR_SRCDIR/tests/system/lib.sh"
 . "$TSR_SRCDIR/tests/system/kiosk-sim-guest.sh"
 
-sys_start kiosk-lid 12
+sys_start kiosk-lid 14
 probe=$TSR_BUILDDIR/tests/system/tsr-input-probe
 kiosk_sim_boot lid-org lid 61300 "Alice Lid" "$SYS_HERE/kiosk-lid-guest.sh" --bin "$probe" \
     --file /usr/share/X11/xkb --bin "$TSR_BUILDDIR/kiosk/tessera-kiosk"
