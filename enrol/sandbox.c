@@ -24,6 +24,17 @@ static const struct tsr_seccomp_rule allow[] = {
 	TSR_SC_ALLOW(getrandom),
 };
 
+#if TSR_SANITIZER_BUILD
+/* Sanitizer mode (doc/sandbox.md): LeakSanitizer cannot work inside the box (it needs ptrace
+ * and /proc), and the reader's environment comes from the broker; the options it needs are
+ * compiled in. */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "detect_leaks=0:abort_on_error=1";
+}
+#endif
+
 bool tsr_enrol_sandbox_enter(uid_t uid, gid_t gid)
 {
 	/* The file (4 MiB at most), its parsed copy and the bundle's, GLib; stdio alone. */

@@ -162,6 +162,8 @@ static void start(struct fixture *f, const char *mem_sleep)
 
 static void finish(struct fixture *f)
 {
+	g_strfreev(f->h->extra_args); /* ours: the harness only reads them */
+	f->h->extra_args = NULL;
 	bh_free(f->h);
 	proc_stop(&f->logind);
 	proc_stop(&f->bus);
