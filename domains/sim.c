@@ -12,7 +12,7 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -109,14 +109,11 @@ static bool socket_listens(const char *path)
 		return true; /* cannot tell: the viewer's connect will say */
 	g_auto(GStrv) lines = g_strsplit(table, "\n", -1);
 	for (size_t i = 1; lines[i]; i++) {
-		/* Num RefCount Protocol Flags Type St Inode Path */
-		g_auto(GStrv) f = g_strsplit_set(g_strstrip(lines[i]), " ", -1);
-		const char *col[8];
-		int n = 0;
-		for (size_t j = 0; f[j] && n < 8; j++)
-			if (f[j][0])
-				col[n++] = f[j];
-		if (n == 8 && strcmp(col[7], path) == 0 && (strtoul(col[3], NULL, 16) & 0x10000))
+		/* Num RefCount Protocol Flags Type St Inode Path (the path may hold spaces) */
+		unsigned long flags = 0;
+		int path_at = -1;
+		if (sscanf(lines[i], "%*s %*s %*s %lx %*s %*s %*s %n", &flags, &path_at) == 1 &&
+		    path_at > 0 && strcmp(lines[i] + path_at, path) == 0 && (flags & 0x10000))
 			return true;
 	}
 	return false;
