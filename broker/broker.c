@@ -630,6 +630,8 @@ struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GEr
 	g_autofree char *audit_dir = NULL;
 
 	b->cfg = *config;
+	if (!b->cfg.sys_root)
+		b->cfg.sys_root = "/sys"; /* decided once: every sysfs reader uses it as is */
 	b->state_dir = g_strdup(config->state_dir ? config->state_dir : TSR_STATE_DIR_DEFAULT);
 	b->run_dir = g_strdup(config->run_dir ? config->run_dir : "/run/tessera");
 	b->broker_state_dir = g_build_filename(b->state_dir, "broker", NULL);
@@ -706,7 +708,7 @@ struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GEr
 	}
 	b->sleep = brk_sleep_create(b);
 	if (config->logind)
-		b->logind = brk_logind_create(b, config->sys_root ? config->sys_root : "/sys");
+		b->logind = brk_logind_create(b, b->cfg.sys_root);
 	if (config->kiosk_path && config->kiosk_devices) {
 		b->lid = brk_lid_create(b);
 		b->kiosk_devices = brk_kiosk_devices_create(b, config->kiosk_card, error);

@@ -32,7 +32,7 @@ struct tsr_broker_config {
 	 * needs no device group); kiosk_card names the card, NULL: the first KMS card. */
 	bool kiosk_devices;
 	const char *kiosk_card;
-	/* Where sysfs is ("/sys" when NULL): the backlight the brightness keys set and the
+	/* Where sysfs is ("/sys" when NULL; the broker fills the default in at create): the backlight the brightness keys set and the
 	 * battery shown in the top bar; a test points it at a fake tree. */
 	const char *sys_root;
 	/* Hold logind's "handle-lid-switch" and "sleep" inhibitors on the system bus and sleep

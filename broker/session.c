@@ -198,7 +198,7 @@ void brk_session_send_power(struct tsr_broker *b, bool force)
 	struct tsr_kiosk_power m = { 0 };
 	struct brk_power_status st;
 
-	if (brk_power_supply_read(b->cfg.sys_root ? b->cfg.sys_root : "/sys", &st))
+	if (brk_power_supply_read(b->cfg.sys_root, &st))
 		brk_power_supply_text(&st, m.text, sizeof(m.text));
 	if (!force && strcmp(m.text, b->power_text) == 0)
 		return;
@@ -584,8 +584,7 @@ void brk_session_handle(struct tsr_broker *b, const void *msg, size_t len)
 		const struct tsr_kiosk_brightness *m = msg;
 		g_autoptr(GError) e = NULL;
 		long now = 0;
-		if (!brk_backlight_step(b->cfg.sys_root ? b->cfg.sys_root : "/sys", m->step, &now,
-					&e)) {
+		if (!brk_backlight_step(b->cfg.sys_root, m->step, &now, &e)) {
 			tsr_info("brightness key: %s", e->message);
 			reply(b, m->seq, TSR_KIOSK_E_FAILED, 0, -1, "This laptop has no backlight "
 			      "the brightness keys can set.");

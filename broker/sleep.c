@@ -48,11 +48,6 @@ void brk_sleep_destroy(struct brk_sleep *s)
 	g_free(s);
 }
 
-static const char *sys_root(const struct tsr_broker *b)
-{
-	return b->cfg.sys_root ? b->cfg.sys_root : "/sys";
-}
-
 bool brk_sleep_deep(const char *root, char **why)
 {
 	g_autofree char *path = g_build_filename(root, "power", "mem_sleep", NULL);
@@ -176,7 +171,7 @@ void brk_sleep_unlocked(struct brk_sleep *s)
 static void write_mem(struct tsr_broker *b, void *data)
 {
 	struct brk_sleep *s = data;
-	g_autofree char *state = g_build_filename(sys_root(b), "power", "state", NULL);
+	g_autofree char *state = g_build_filename(b->cfg.sys_root, "power", "state", NULL);
 	int fd;
 
 	brk_audit(b, "suspend", "state", "mem", NULL);
@@ -194,7 +189,7 @@ void brk_sleep_suspend(struct brk_sleep *s, const char *why)
 {
 	g_autofree char *no = NULL;
 
-	if (!brk_sleep_deep(sys_root(s->b), &no)) {
+	if (!brk_sleep_deep(s->b->cfg.sys_root, &no)) {
 		brk_session_lock(s->b, why);
 		brk_session_outputs_off(s->b);
 		tsr_warn("sleep: %s; locked with the outputs off instead", no);
