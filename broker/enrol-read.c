@@ -66,6 +66,9 @@ struct tsr_enrol *brk_enrol_read(struct tsr_broker *b, const char *device, char 
 						 : TSR_LIBEXECDIR "/tessera-enrol-reader";
 	const char *argv[] = { reader, "--user", b->cfg.enrol_user ? b->cfg.enrol_user : "nobody",
 			       NULL };
+	/* An empty environment: nothing of the broker's (a sanitizer's options, a locale, a
+	 * debug switch) reaches the parser of a stranger's disk. */
+	const char *envp[] = { NULL };
 	g_autoptr(GError) error = NULL;
 	int disk = open(device, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	int out = -1, status = 0;
@@ -84,8 +87,9 @@ struct tsr_enrol *brk_enrol_read(struct tsr_broker *b, const char *device, char 
 		return NULL;
 	}
 	out = fds[0];
-	bool spawned = g_spawn_async_with_fds(NULL, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
-					      NULL, NULL, &pid, disk, fds[1], -1, &error);
+	bool spawned = g_spawn_async_with_fds(NULL, (char **)argv, (char **)envp,
+					      G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, disk,
+					      fds[1], -1, &error);
 	close(disk);
 	close(fds[1]);
 	if (!spawned) {

@@ -26,8 +26,8 @@ static const struct tsr_seccomp_rule allow[] = {
 
 #if TSR_SANITIZER_BUILD
 /* Sanitizer mode (doc/sandbox.md): LeakSanitizer cannot work inside the box (it needs ptrace
- * and /proc), and the reader's environment comes from the broker; the options it needs are
- * compiled in. */
+ * and /proc), and the broker starts the reader with an empty environment; the options it needs
+ * are compiled in. */
 const char *__asan_default_options(void);
 const char *__asan_default_options(void)
 {

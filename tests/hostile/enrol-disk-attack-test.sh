@@ -36,7 +36,8 @@ attack() {
     img=$D/$name.img
     cp "$D/base.img" "$img"
     "$@"
-    timeout 10 "$R" <"$img" >"$D/out" 2>"$D/err"
+    # With an empty environment, as the broker runs it (broker/enrol-read.c).
+    timeout 10 env -i "$R" <"$img" >"$D/out" 2>"$D/err"
     rc=$?
     sed 's/^/# /' "$D/out" "$D/err"
     check "$name" '[ $rc = 1 ] && grep -q -- "$want" "$D/out"'
@@ -61,7 +62,7 @@ cut_short() { head -c $((fat + 512)) "$D/base.img" >"$img"; }
 attack "a disk cut short after its FAT is refused" "cannot be read" cut_short
 # The unedited image: the reader gets as far as the file (random text is no enrolment file).
 attack "the unedited image reaches the file's parser" "not a Tessera enrolment file" true
-timeout 10 "$R" --user root <"$D/base.img" >"$D/out" 2>"$D/err"
+timeout 10 env -i "$R" --user root <"$D/base.img" >"$D/out" 2>"$D/err"
 rc=$?
 sed 's/^/# /' "$D/err"
 check "the reader refuses to run as root" '[ $rc = 3 ] && grep -q "refusing to run the enrolment reader as root" "$D/err"'
