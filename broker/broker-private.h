@@ -47,6 +47,7 @@ struct brk_sleep;
 struct brk_logind;
 struct brk_enrol;
 struct tsr_enrol;
+struct brk_install;
 
 struct tsr_broker {
 	struct tsr_broker_config cfg;
@@ -71,6 +72,7 @@ struct tsr_broker {
 	unsigned console_kiosk;     /* which kiosk start it belongs to (brk_kiosk_link_starts) */
 	struct brk_usb_host *usb;
 	struct brk_enrol *enrol;    /* enrolment from a TSR-ENROL disk while not enrolled */
+	struct brk_install *install; /* the offer to install from the image's stick */
 
 	/* Adoptions still under way after a start: device placement waits for them, so an
 	 * assignment saved before a restart is not dropped while its domain is being found. */
@@ -118,6 +120,8 @@ void brk_session_lock(struct tsr_broker *b, const char *why);
 /* The kiosk turns its outputs off now (not while the session is active): a closed lid on a
  * laptop that cannot suspend should at least not light the screen in a bag. */
 void brk_session_outputs_off(struct tsr_broker *b);
+/* The session state to the kiosk again, with what its screen shows (an offer left). */
+void brk_session_resend(struct tsr_broker *b);
 bool brk_session_user_may_use(struct tsr_broker *b, const struct brk_dom *d);
 
 /* kiosk-link.c */
@@ -249,6 +253,23 @@ enum tsr_kiosk_status brk_enrol_answer(struct brk_enrol *e,
 /* enrol-read.c: the disk at device through tessera-enrol-reader; NULL with *refusal (g_free),
  * a sentence for the screen. */
 struct tsr_enrol *brk_enrol_read(struct tsr_broker *b, const char *device, char **refusal)
+	__attribute__((warn_unused_result));
+/* s with every byte that is not printable ASCII replaced by '?' (the kiosk's screens take
+ * nothing else from a disk or a tool). */
+void brk_printable(char *s);
+
+/* install.c: the offer to install the image from its stick onto an internal disk */
+struct brk_install *brk_install_create(struct tsr_broker *b);
+void brk_install_destroy(struct brk_install *i);
+/* The install screen is up: the kiosk's session state is INSTALL, nobody logs in. */
+bool brk_install_showing(const struct brk_install *i);
+/* What the install screen shows, again (after SESSION INSTALL). */
+void brk_install_resend(struct brk_install *i);
+enum tsr_kiosk_status brk_install_answer(struct brk_install *i,
+					 const struct tsr_kiosk_install_answer *m, char **message)
+	__attribute__((warn_unused_result));
+/* One line of tessera-install --list (PATH TAB BYTES TAB MODEL); false for anything else. */
+bool brk_install_parse_line(const char *line, char **device, uint64_t *bytes, char **model)
 	__attribute__((warn_unused_result));
 
 /* usb-host.c */

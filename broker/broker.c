@@ -716,6 +716,7 @@ struct tsr_broker *tsr_broker_create(const struct tsr_broker_config *config, GEr
 			goto fail;
 	}
 	b->enrol = brk_enrol_create(b);
+	b->install = brk_install_create(b);
 	if (config->kiosk_path)
 		b->kiosk = brk_kiosk_link_create(b);
 	note_time(b);
@@ -742,6 +743,7 @@ void tsr_broker_destroy(struct tsr_broker *b)
 	brk_logind_destroy(b->logind);
 	brk_sleep_destroy(b->sleep);
 	brk_usb_host_destroy(b->usb);
+	brk_install_destroy(b->install);
 	brk_enrol_destroy(b->enrol);
 	tsr_ctl_server_destroy(b->ctl);
 	if (b->domains)

@@ -55,6 +55,10 @@ struct tsr_broker_config {
 	const char *enrol_reader;
 	const char *enrol_user;
 	const char *enrol_pins;
+	/* Installing the image from its stick (broker/install.c): tessera-install (NULL: the
+	 * installed one) and what it does once done (NULL: poweroff; reboot, stay). */
+	const char *installer;
+	const char *install_then;
 	struct tsr_backend_config backend; /* run_dir/state_dir default under ours */
 	const char *sysfs_root;  /* USB handling through this sysfs; NULL = no USB handling */
 	const char *devfs_root;  /* device nodes (USB resets); default /dev */

@@ -46,6 +46,7 @@ struct options {
 	char *console, *console_socket, *console_user, *console_owner;
 	char *sysfs, *devfs, *vcard, *vcard_certs;
 	char *enrol_disk, *enrol_reader, *enrol_user, *enrol_pins;
+	char *installer, *install_then;
 	char *testdomain, *qemu, *qemu_img, *kernel, *initrd, *ovmf_code, *ovmf_vars, *accel, *xl;
 	char **kiosk_args;
 	gboolean kiosk_devices, logind, no_kiosk, no_usb, no_udev, use_syslog, daemonize;
@@ -73,6 +74,8 @@ static void options_clear(struct options *o)
 	g_free(o->enrol_reader);
 	g_free(o->enrol_user);
 	g_free(o->enrol_pins);
+	g_free(o->installer);
+	g_free(o->install_then);
 	g_free(o->vcard);
 	g_free(o->vcard_certs);
 	g_free(o->testdomain);
@@ -145,6 +148,12 @@ static int parse_options(struct options *o, int *argc, char ***argv)
 		  "Root keys an enrolment disk must name ('root HEX' lines; default "
 		  "/etc/tessera/enrol-roots, written by build-image --enrol-root; missing: any)",
 		  "FILE" },
+		{ "installer", 0, 0, G_OPTION_ARG_FILENAME, &o->installer,
+		  "The tessera-install program, asked at start which disks it would install the "
+		  "image onto (default: the installed one; missing: no offer)", "PATH" },
+		{ "install-then", 0, 0, G_OPTION_ARG_STRING, &o->install_then,
+		  "After an install confirmed on the kiosk: poweroff (default), reboot or stay",
+		  "ACTION" },
 		{ "viewer", 0, 0, G_OPTION_ARG_FILENAME, &o->viewer,
 		  "The tessera-viewer program (default: the installed one)", "PATH" },
 		{ "sysfs", 0, 0, G_OPTION_ARG_FILENAME, &o->sysfs,
@@ -211,6 +220,12 @@ static int parse_options(struct options *o, int *argc, char ***argv)
 		fprintf(stderr, "tessera-brokerd: unexpected argument %s (try --help)\n", (*argv)[1]);
 		return 2;
 	}
+	if (o->install_then && strcmp(o->install_then, "poweroff") != 0 &&
+	    strcmp(o->install_then, "reboot") != 0 && strcmp(o->install_then, "stay") != 0) {
+		fprintf(stderr, "tessera-brokerd: --install-then takes poweroff, reboot or stay, "
+			"not %s\n", o->install_then);
+		return 2;
+	}
 	if (o->logout && strcmp(o->logout, "pause") != 0 && strcmp(o->logout, "stop") != 0) {
 		fprintf(stderr, "tessera-brokerd: --logout takes pause or stop, not %s\n", o->logout);
 		return 2;
@@ -275,6 +290,8 @@ static int broker_config(const struct options *o, struct tsr_broker_config *cfg,
 	cfg->enrol_reader = o->enrol_reader;
 	cfg->enrol_user = o->enrol_user;
 	cfg->enrol_pins = o->enrol_pins;
+	cfg->installer = o->installer;
+	cfg->install_then = o->install_then;
 	cfg->journal = o->use_syslog && tsr_journal_available();
 	cfg->virtual_smartcard = o->vcard;
 	*certs = g_strsplit(o->vcard_certs ? o->vcard_certs : "id,sign,enc", ",", 4);

@@ -60,6 +60,13 @@ static GString *collect(int fd, size_t max, bool *timed_out)
 	return s;
 }
 
+void brk_printable(char *s)
+{
+	/* Printable ASCII only: the kiosk refuses a message with anything else. */
+	g_strcanon(s, " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		      "[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~", '?');
+}
+
 struct tsr_enrol *brk_enrol_read(struct tsr_broker *b, const char *device, char **refusal)
 {
 	const char *reader = b->cfg.enrol_reader ? b->cfg.enrol_reader
@@ -115,9 +122,7 @@ struct tsr_enrol *brk_enrol_read(struct tsr_broker *b, const char *device, char 
 		/* One line for the user; keep what fits the screen. */
 		char *nl = memchr(text->str, '\n', text->len);
 		*refusal = g_strndup(text->str, nl ? (size_t)(nl - text->str) : MIN(text->len, 200));
-		/* Printable ASCII only: the kiosk refuses a message with anything else. */
-		g_strcanon(*refusal, " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				     "[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~", '?');
+		brk_printable(*refusal);
 		return NULL;
 	}
 	struct tsr_enrol *e = tsr_enrol_parse(text->str, text->len, &error);

@@ -56,7 +56,9 @@ static void show(struct brk_enrol *e, enum tsr_kiosk_enrol_state state, const ch
 	if (state == TSR_KIOSK_ENROL_REFUSED)
 		tsr_kiosk_set_string(m.text, sizeof(m.text), text);
 	e->shown = m;
-	brk_kiosk_send(e->b, &m, TSR_KIOSK_ENROL, -1);
+	/* Under the install offer it waits: the kiosk shows it once that offer is gone. */
+	if (!brk_install_showing(e->b->install))
+		brk_kiosk_send(e->b, &m, TSR_KIOSK_ENROL, -1);
 }
 
 static void drop_offer(struct brk_enrol *e)

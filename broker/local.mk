@@ -66,10 +66,11 @@ broker_libtsr_brokerd_a_SOURCES = \
 	broker/control.c \
 	broker/viewers.c broker/preload.c \
 	broker/usb-host.c \
-	broker/enrol.c broker/enrol-read.c
-# enrol.c: the reader's path and the image's pinned roots.
+	broker/enrol.c broker/enrol-read.c \
+	broker/install.c
+# enrol.c: the reader's path and the image's pinned roots; install.c: tessera-install's path.
 broker_libtsr_brokerd_a_CPPFLAGS = $(AM_CPPFLAGS) -DTSR_LIBEXECDIR='"$(libexecdir)"' \
-	-DTSR_SYSCONFDIR='"$(sysconfdir)"'
+	-DTSR_SYSCONFDIR='"$(sysconfdir)"' -DTSR_SBINDIR='"$(sbindir)"'
 
 # provisioning/: enrolment installs its first bundle exactly as tessera-provision install does.
 BROKERD_LIBS = broker/libtsr-brokerd.a broker/libtsr-broker.a \
@@ -188,6 +189,13 @@ tests_integration_broker_enrol_test_SOURCES = tests/integration/broker-enrol-tes
 	$(BROKER_HARNESS)
 tests_integration_broker_enrol_test_CFLAGS = $(BROKER_CFLAGS)
 tests_integration_broker_enrol_test_LDADD = $(BROKER_LIBS)
+
+# The offer to install the image from its stick, answered on the kiosk.
+INTEGRATION_TESTS += tests/integration/broker-install-test
+check_PROGRAMS += tests/integration/broker-install-test
+tests_integration_broker_install_test_SOURCES = tests/integration/broker-install-test.c $(BROKER_HARNESS)
+tests_integration_broker_install_test_CFLAGS = $(BROKER_CFLAGS)
+tests_integration_broker_install_test_LDADD = $(BROKER_LIBS)
 
 INTEGRATION_TESTS += tests/integration/broker-lease-test
 check_PROGRAMS += tests/integration/broker-lease-test

@@ -129,16 +129,29 @@ static void send_session_flags(struct tsr_broker *b, uint32_t flags)
 	 * kiosk says so instead of offering a login (and offers enrolment, broker/enrol.c). */
 	if (b->session == SESSION_LOGIN && !brk_enrolled(b))
 		m.state = TSR_KIOSK_SESSION_NOT_ENROLLED;
+	/* Booted from the image's stick: the offer to install comes first (broker/install.c). */
+	if (brk_install_showing(b->install))
+		m.state = TSR_KIOSK_SESSION_INSTALL;
 	if (b->session != SESSION_LOGIN)
 		tsr_kiosk_set_string(m.user, sizeof(m.user), b->user);
 	if (b->session != SESSION_LOGIN && u && u->full_name)
 		tsr_kiosk_set_string(m.full_name, sizeof(m.full_name), u->full_name);
 	brk_kiosk_send(b, &m, TSR_KIOSK_SESSION, -1);
+	/* What the screen of that state shows comes after it. */
+	if (m.state == TSR_KIOSK_SESSION_INSTALL)
+		brk_install_resend(b->install);
+	else if (m.state == TSR_KIOSK_SESSION_NOT_ENROLLED)
+		brk_enrol_kiosk_started(b->enrol);
 }
 
 static void send_session(struct tsr_broker *b)
 {
 	send_session_flags(b, 0);
+}
+
+void brk_session_resend(struct tsr_broker *b)
+{
+	send_session(b);
 }
 
 void brk_session_outputs_off(struct tsr_broker *b)
@@ -221,7 +234,6 @@ void brk_session_on_kiosk_start(struct tsr_broker *b)
 	b->lock_shown = false; /* this kiosk has shown nothing yet */
 	send_settings(b);
 	send_session(b);
-	brk_enrol_kiosk_started(b->enrol);
 	brk_session_send_power(b, true);
 }
 
@@ -550,6 +562,11 @@ void brk_session_handle(struct tsr_broker *b, const void *msg, size_t len)
 	switch (h->type) {
 	case TSR_KIOSK_LOGIN:
 	case TSR_KIOSK_UNLOCK:
+		if (brk_install_showing(b->install)) {
+			reply(b, rq->seq, TSR_KIOSK_E_STATE, 0, -1,
+			      "Answer the offer to install this laptop first.");
+			return;
+		}
 		if (!brk_enrolled(b)) {
 			brk_audit(b, h->type == TSR_KIOSK_UNLOCK ? "unlock" : "login", "result",
 				  "not-enrolled", NULL);
@@ -567,7 +584,17 @@ void brk_session_handle(struct tsr_broker *b, const void *msg, size_t len)
 		return;
 	case TSR_KIOSK_ENROL_ANSWER: {
 		g_autofree char *text = NULL;
-		enum tsr_kiosk_status st = brk_enrol_answer(b->enrol, msg, &text);
+		/* The enrolment offer is not on screen while the install offer is. */
+		enum tsr_kiosk_status st =
+			brk_install_showing(b->install)
+				? (text = g_strdup("No enrolment disk is on screen."), TSR_KIOSK_E_STATE)
+				: brk_enrol_answer(b->enrol, msg, &text);
+		reply(b, rq->seq, st, 0, -1, "%s", text ? text : "");
+		return;
+	}
+	case TSR_KIOSK_INSTALL_ANSWER: {
+		g_autofree char *text = NULL;
+		enum tsr_kiosk_status st = brk_install_answer(b->install, msg, &text);
 		reply(b, rq->seq, st, 0, -1, "%s", text ? text : "");
 		return;
 	}

@@ -27,6 +27,8 @@ _Static_assert(sizeof(struct tsr_kiosk_brightness) == 16, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_power) == 80, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_enrol) == 428, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_enrol_answer) == 16, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_install) == 376, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_install_answer) == 48, "layout");
 _Static_assert(TSR_KIOSK_MSG_MAX <= TSR_FRAME_MAX, "fits a frame");
 
 size_t tsr_kiosk_msg_size(uint16_t type)
@@ -71,13 +73,17 @@ size_t tsr_kiosk_msg_size(uint16_t type)
 		return sizeof(struct tsr_kiosk_enrol);
 	case TSR_KIOSK_ENROL_ANSWER:
 		return sizeof(struct tsr_kiosk_enrol_answer);
+	case TSR_KIOSK_INSTALL:
+		return sizeof(struct tsr_kiosk_install);
+	case TSR_KIOSK_INSTALL_ANSWER:
+		return sizeof(struct tsr_kiosk_install_answer);
 	}
 	return 0;
 }
 
 bool tsr_kiosk_is_request(uint16_t type)
 {
-	return type >= TSR_KIOSK_LOGIN && type <= TSR_KIOSK_ENROL_ANSWER;
+	return type >= TSR_KIOSK_LOGIN && type <= TSR_KIOSK_INSTALL_ANSWER;
 }
 
 const char *tsr_kiosk_clipboard_event_name(uint32_t event)
@@ -202,14 +208,15 @@ static const char *check_notify(const struct tsr_kiosk_notify *m)
 	return NULL;
 }
 
-/* At the login screen and before enrolment there is no user; in every other state there is
- * one. */
+/* At the login screen, before enrolment and at the install offer there is no user; in every
+ * other state there is one. */
 static const char *check_session(const struct tsr_kiosk_session *m)
 {
 	bool login = m->state == TSR_KIOSK_SESSION_LOGIN ||
-		     m->state == TSR_KIOSK_SESSION_NOT_ENROLLED;
+		     m->state == TSR_KIOSK_SESSION_NOT_ENROLLED ||
+		     m->state == TSR_KIOSK_SESSION_INSTALL;
 
-	if (m->state > TSR_KIOSK_SESSION_NOT_ENROLLED)
+	if (m->state > TSR_KIOSK_SESSION_INSTALL)
 		return "unknown session state";
 	if ((m->flags & ~TSR_KIOSK_SESSION_OUTPUTS_OFF) ||
 	    (m->flags && m->state == TSR_KIOSK_SESSION_ACTIVE))
@@ -383,6 +390,51 @@ static const char *check_enrol(const struct tsr_kiosk_enrol *m)
 	return NULL;
 }
 
+bool tsr_kiosk_disk_name_ok(const char *name)
+{
+	size_t n = strnlen(name, TSR_KIOSK_DISK_SIZE);
+
+	if (n == 0 || n >= TSR_KIOSK_DISK_SIZE || !g_ascii_islower(name[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!g_ascii_islower(name[i]) && !g_ascii_isdigit(name[i]))
+			return false;
+	return true;
+}
+
+/* The disk field: a disk name, NUL-padded, or all zero where empty_ok. */
+static bool disk_field_ok(const char *field, bool empty_ok)
+{
+	if (!field[0])
+		return empty_ok && zero(field, TSR_KIOSK_DISK_SIZE);
+	return tsr_kiosk_disk_name_ok(field) && text_ok(field, TSR_KIOSK_DISK_SIZE);
+}
+
+static const char *check_install(const struct tsr_kiosk_install *m)
+{
+	if (m->state < TSR_KIOSK_INSTALL_OFFER || m->state > TSR_KIOSK_INSTALL_FAILED)
+		return "install state out of range";
+	if (m->reserved)
+		return "nonzero reserved field";
+	if (!disk_field_ok(m->disk, false) || m->size_bytes == 0)
+		return "bad install disk";
+	if (!text_ok(m->model, sizeof(m->model)) || !text_ok(m->text, sizeof(m->text)) ||
+	    (m->state == TSR_KIOSK_INSTALL_OFFER) != (m->text[0] == '\0'))
+		return "bad install text";
+	return NULL;
+}
+
+static const char *check_install_answer(const struct tsr_kiosk_install_answer *m)
+{
+	if (m->seq == 0)
+		return "request with seq 0";
+	if (m->accept > 1)
+		return "install answer not 0 or 1";
+	if (!disk_field_ok(m->disk, !m->accept) || (!m->accept && m->disk[0]))
+		return "bad install answer disk";
+	return NULL;
+}
+
 /* buf holds a whole message of a known type and its size. */
 static const char *check_body(const void *buf, uint16_t type)
 {
@@ -414,6 +466,10 @@ static const char *check_body(const void *buf, uint16_t type)
 	}
 	case TSR_KIOSK_ENROL:
 		return check_enrol(buf);
+	case TSR_KIOSK_INSTALL:
+		return check_install(buf);
+	case TSR_KIOSK_INSTALL_ANSWER:
+		return check_install_answer(buf);
 	case TSR_KIOSK_REPLY:
 		return check_reply(buf);
 	case TSR_KIOSK_DOMAIN:

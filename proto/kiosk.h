@@ -55,6 +55,7 @@ enum tsr_kiosk_msg_type {
 	TSR_KIOSK_LOCK_SHOWN = 12,    /* struct tsr_kiosk_request: the lock screen is on the outputs
 				       * (the broker suspends only after it) */
 	TSR_KIOSK_ENROL_ANSWER = 13,  /* struct tsr_kiosk_enrol_answer: the user's yes or no */
+	TSR_KIOSK_INSTALL_ANSWER = 14, /* struct tsr_kiosk_install_answer: install or not */
 
 	/* broker -> kiosk */
 	TSR_KIOSK_REPLY = 100,        /* struct tsr_kiosk_reply (+ 1 fd for PICK/RESTART_VIEWER) */
@@ -67,6 +68,7 @@ enum tsr_kiosk_msg_type {
 	TSR_KIOSK_CLIPBOARD = 107,    /* struct tsr_kiosk_clipboard: policy's [clipboard] */
 	TSR_KIOSK_POWER = 108,        /* struct tsr_kiosk_power: battery text for the top bar */
 	TSR_KIOSK_ENROL = 109,        /* struct tsr_kiosk_enrol: what an enrolment disk holds */
+	TSR_KIOSK_INSTALL = 110,      /* struct tsr_kiosk_install: the install offer, its progress */
 };
 
 /* Status codes in a reply. */
@@ -106,6 +108,8 @@ enum tsr_kiosk_session_state {
 	TSR_KIOSK_SESSION_ACTIVE = 2, /* unlocked: picker and desktop */
 	TSR_KIOSK_SESSION_NOT_ENROLLED = 3, /* no pinned root keys: the "not enrolled" screen, no
 					     * login; nobody logged in */
+	TSR_KIOSK_SESSION_INSTALL = 4, /* booted from the image's stick: the offer to install it
+					* onto an internal disk (INSTALL), no login; nobody logged in */
 };
 
 enum tsr_kiosk_notify_kind {
@@ -361,6 +365,48 @@ struct tsr_kiosk_enrol_answer {
 	uint32_t seq;
 	uint32_t accept;              /* 1: enrol with what was shown; 0: no */
 };
+
+/* Installing the image from its stick onto an internal disk (doc/laptop-image.md, "Install"),
+ * only while the session state is INSTALL. The broker asks tessera-install which internal disks
+ * it would accept and offers one (OFFER: its kernel name, size and model); the user answers on
+ * the kiosk's trusted screen by typing the disk's name (INSTALL_ANSWER). The broker runs the
+ * installer itself, onto the disk it offered, and sends each step line (RUNNING), then DONE or
+ * FAILED with the installer's words. */
+enum tsr_kiosk_install_state {
+	TSR_KIOSK_INSTALL_OFFER = 1,   /* disk, size, model; text empty */
+	TSR_KIOSK_INSTALL_RUNNING = 2, /* text: the installer's last step line */
+	TSR_KIOSK_INSTALL_DONE = 3,    /* text: what happens now (remove the stick, powering off) */
+	TSR_KIOSK_INSTALL_FAILED = 4,  /* text: the installer's reason */
+};
+
+/* A disk's kernel name ("nvme0n1", "sda"): 1..31 lowercase letters and digits, starting with a
+ * letter. It is what the user types to confirm, so nothing in it needs a special key. */
+#define TSR_KIOSK_DISK_SIZE 32
+#define TSR_KIOSK_MODEL_SIZE 64
+
+struct tsr_kiosk_install {
+	struct tsr_frame_header h;
+	uint32_t state;               /* enum tsr_kiosk_install_state */
+	uint32_t reserved;            /* 0 */
+	uint64_t size_bytes;          /* the disk's size; never 0 */
+	char disk[TSR_KIOSK_DISK_SIZE];
+	char model[TSR_KIOSK_MODEL_SIZE]; /* may be "" (the disk did not say) */
+	char text[TSR_KIOSK_TEXT_SIZE];
+};
+
+/* The user's answer to the OFFER: accept 1 with disk the name the user typed, which must be
+ * the offered disk's (the broker installs onto the disk it offered, never onto a name it is
+ * sent); accept 0 with disk "". The broker replies OK (then RUNNING... or, after a no, the
+ * SESSION the laptop was in), E_STATE when nothing is offered, E_DENIED for another name. */
+struct tsr_kiosk_install_answer {
+	struct tsr_frame_header h;
+	uint32_t seq;
+	uint32_t accept;              /* 1: erase disk and install; 0: no */
+	char disk[TSR_KIOSK_DISK_SIZE];
+};
+
+/* True when name is a disk name as TSR_KIOSK_DISK_SIZE's comment says. */
+bool tsr_kiosk_disk_name_ok(const char *name);
 
 /* The largest message either side sends (receive buffers are this big). */
 #define TSR_KIOSK_MSG_MAX sizeof(struct tsr_kiosk_clipboard)

@@ -10,6 +10,7 @@
  *   login USER PASSWORD | unlock PASSWORD | list | pick D | stop D | logout | lock | focus D
  *   lock-shown (LOCK_SHOWN: the real kiosk sends it once its lock screen is on the outputs)
  *   restart-viewer D | bad-frame | bad-name | exit | enrol-answer 0|1
+ *   install-answer 0|1 [DISK] (the disk name as typed, unchecked: a hostile kiosk's too)
  *   clip EVENT REASON SIZE SOURCE TARGET SHA256 (a CLIPBOARD_AUDIT; numbers as in
  *   proto/kiosk.h, "-" for an empty target)
  */
@@ -149,6 +150,12 @@ static void from_broker(int bfd)
 		    m->organization, m->group, m->fingerprint, m->text);
 		break;
 	}
+	case TSR_KIOSK_INSTALL: {
+		const struct tsr_kiosk_install *m = (const void *)buf;
+		out("install state=%u disk=%s bytes=%" G_GUINT64_FORMAT " model=%s text=%s", m->state,
+		    m->disk, (guint64)m->size_bytes, m->model, m->text);
+		break;
+	}
 	case TSR_KIOSK_DEVICE: {
 		const struct tsr_kiosk_device *m = (const void *)buf;
 		out("device id=%u kind=%u action=%u node=%s fd=%s", m->id, m->kind, m->action,
@@ -270,6 +277,11 @@ static void command(int bfd, char *line)
 	} else if (strcmp(line, "enrol-answer") == 0 && arg1) {
 		struct tsr_kiosk_enrol_answer m = { .accept = (uint32_t)atoi(arg1) };
 		send_req(bfd, &m, TSR_KIOSK_ENROL_ANSWER);
+	} else if (strcmp(line, "install-answer") == 0 && arg1) {
+		struct tsr_kiosk_install_answer m = { .accept = (uint32_t)atoi(arg1) };
+		if (arg2)
+			memcpy(m.disk, arg2, MIN(strlen(arg2), sizeof(m.disk))); /* no NUL if full */
+		send_req(bfd, &m, TSR_KIOSK_INSTALL_ANSWER);
 	} else if (strcmp(line, "exit") == 0) {
 		out("exiting");
 		exit(3);

@@ -152,7 +152,12 @@ static void test_broker_messages(void)
 	refused(&s, sizeof(s), "user"); /* before enrolment there is nobody */
 	memset(s.user, 0, sizeof(s.user));
 	g_assert_cmpint(tsr_kiosk_msg_check(&s, sizeof(s), &why), ==, 0);
-	s.state = TSR_KIOSK_SESSION_NOT_ENROLLED + 1;
+	s.state = TSR_KIOSK_SESSION_INSTALL; /* the install offer: nobody either */
+	g_assert_cmpint(tsr_kiosk_msg_check(&s, sizeof(s), &why), ==, 0);
+	tsr_kiosk_set_string(s.user, sizeof(s.user), "alice");
+	refused(&s, sizeof(s), "user");
+	memset(s.user, 0, sizeof(s.user));
+	s.state = TSR_KIOSK_SESSION_INSTALL + 1;
 	refused(&s, sizeof(s), "session state");
 
 	/* Hotkeys travel typed: modifier bits and evdev codes, range-checked on the link. */
@@ -546,11 +551,83 @@ static void test_enrol(void)
 	refused(&a, sizeof(a), "seq 0");
 }
 
+/* INSTALL: every state names the disk (a kernel name) and its size; only RUNNING, DONE and
+ * FAILED carry text. The answer names the disk the user typed when it says yes, nothing when
+ * it says no; a name that could reach a path (slashes, dots, capitals) is refused on the link. */
+static void test_install(void)
+{
+	struct tsr_kiosk_install m = { .size_bytes = 256060514304ull };
+	struct tsr_kiosk_install_answer a = { .seq = 4, .accept = 1 };
+
+	g_assert_false(tsr_kiosk_is_request(TSR_KIOSK_INSTALL));
+	hdr(&m, TSR_KIOSK_INSTALL);
+	tsr_kiosk_set_string(m.disk, sizeof(m.disk), "nvme0n1");
+	tsr_kiosk_set_string(m.model, sizeof(m.model), "SAMSUNG MZVLB256HBHQ-000L7");
+	refused(&m, sizeof(m), "out of range"); /* state 0 is no state */
+	m.state = TSR_KIOSK_INSTALL_OFFER;
+	g_assert_cmpint(tsr_kiosk_msg_check(&m, sizeof(m), NULL), ==, 0);
+	struct tsr_kiosk_install bad = m;
+	bad.size_bytes = 0;
+	refused(&bad, sizeof(bad), "disk");
+	static const char *const names[] = { "", "../sda", "/dev/sda", "Sda", "0sda", "sda.1",
+					     "sd a" };
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+		bad = m;
+		tsr_kiosk_set_string(bad.disk, sizeof(bad.disk), names[i]);
+		refused(&bad, sizeof(bad), "disk");
+		g_assert_false(tsr_kiosk_disk_name_ok(names[i]));
+	}
+	bad = m;
+	bad.disk[sizeof(bad.disk) - 1] = 'x'; /* a byte after the terminator */
+	refused(&bad, sizeof(bad), "disk");
+	memset(bad.disk, 'a', sizeof(bad.disk)); /* and none at all */
+	refused(&bad, sizeof(bad), "disk");
+	bad = m;
+	tsr_kiosk_set_string(bad.text, sizeof(bad.text), "an offer carries no text");
+	refused(&bad, sizeof(bad), "text");
+	bad = m;
+	bad.reserved = 1;
+	refused(&bad, sizeof(bad), "reserved");
+	bad = m;
+	bad.model[0] = (char)0xff; /* not UTF-8 */
+	refused(&bad, sizeof(bad), "text");
+	for (uint32_t st = TSR_KIOSK_INSTALL_RUNNING; st <= TSR_KIOSK_INSTALL_FAILED; st++) {
+		struct tsr_kiosk_install r = m;
+		r.state = st;
+		refused(&r, sizeof(r), "text");
+		tsr_kiosk_set_string(r.text, sizeof(r.text), "[3/5] the root: 812 MiB of files");
+		g_assert_cmpint(tsr_kiosk_msg_check(&r, sizeof(r), NULL), ==, 0);
+	}
+	bad = m;
+	bad.state = TSR_KIOSK_INSTALL_FAILED + 1;
+	refused(&bad, sizeof(bad), "out of range");
+
+	hdr(&a, TSR_KIOSK_INSTALL_ANSWER);
+	g_assert_true(tsr_kiosk_is_request(TSR_KIOSK_INSTALL_ANSWER));
+	refused(&a, sizeof(a), "disk"); /* a yes names the disk */
+	tsr_kiosk_set_string(a.disk, sizeof(a.disk), "nvme0n1");
+	g_assert_cmpint(tsr_kiosk_msg_check(&a, sizeof(a), NULL), ==, 0);
+	struct tsr_kiosk_install_answer b = a;
+	tsr_kiosk_set_string(b.disk, sizeof(b.disk), "../../dev/sda");
+	refused(&b, sizeof(b), "disk");
+	b = a;
+	b.accept = 0; /* a no names nothing */
+	refused(&b, sizeof(b), "disk");
+	memset(b.disk, 0, sizeof(b.disk));
+	g_assert_cmpint(tsr_kiosk_msg_check(&b, sizeof(b), NULL), ==, 0);
+	b.accept = 2;
+	refused(&b, sizeof(b), "not 0 or 1");
+	b = a;
+	b.seq = 0;
+	refused(&b, sizeof(b), "seq 0");
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/broker/kiosk-proto/login-and-refusals", test_login);
 	g_test_add_func("/broker/kiosk-proto/enrol-offer-refusal-and-answer", test_enrol);
+	g_test_add_func("/broker/kiosk-proto/install-offer-progress-and-answer", test_install);
 	g_test_add_func("/broker/kiosk-proto/domain-requests", test_domain_requests);
 	g_test_add_func("/broker/kiosk-proto/broker-messages", test_broker_messages);
 	g_test_add_func("/broker/kiosk-proto/device", test_device);
