@@ -17,8 +17,9 @@
 #include <unistd.h>
 
 _Static_assert(TSR_KIOSK_OUTPUTS_MAX == TSR_POLICY_OUTPUTS_MAX &&
-		       TSR_KIOSK_CONNECTOR_SIZE == TSR_POLICY_CONNECTOR_SIZE,
-	       "policy's [outputs] order fits the SETTINGS message");
+		       TSR_KIOSK_CONNECTOR_SIZE == TSR_POLICY_CONNECTOR_SIZE &&
+		       TSR_POLICY_OUTPUTS_EXTEND == 0 && TSR_POLICY_OUTPUTS_MIRROR == 1,
+	       "policy's [outputs] order and mode fit the SETTINGS message");
 _Static_assert(TSR_POLICY_BLANK_AFTER_MAX == TSR_KIOSK_BLANK_AFTER_MAX,
 	       "policy's [power] blank-after fits the SETTINGS message");
 
@@ -172,6 +173,7 @@ static void send_settings(struct tsr_broker *b)
 	m.console = k->console;
 	m.locked_requires_sas = k->locked_requires_sas;
 	m.blank_after_seconds = b->policy->power.blank_after_seconds;
+	m.output_mode = b->policy->outputs.mode;
 	tsr_kiosk_set_string(m.sas, sizeof(m.sas), k->sas);
 	tsr_kiosk_set_string(m.xkb_rules, sizeof(m.xkb_rules), k->keymap.rules);
 	tsr_kiosk_set_string(m.xkb_model, sizeof(m.xkb_model), k->keymap.model);

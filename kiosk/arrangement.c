@@ -37,6 +37,21 @@ void tsr_arrangement_compute(const struct tsr_connector_state *connectors, int n
 		place(arrangement, &connectors[i]);
 }
 
+void tsr_arrangement_mirror(struct tsr_arrangement *a)
+{
+	int best = 0;
+
+	if (a->n == 0)
+		return;
+	for (int i = 1; i < a->n; i++)
+		if ((int64_t)a->out[i].rect.width * a->out[i].rect.height <
+		    (int64_t)a->out[best].rect.width * a->out[best].rect.height)
+			best = i;
+	a->out[0] = a->out[best];
+	a->out[0].rect.x = 0;
+	a->n = 1;
+}
+
 int tsr_arrangement_find(const struct tsr_arrangement *arrangement, const char *name)
 {
 	for (int i = 0; name && i < arrangement->n; i++)

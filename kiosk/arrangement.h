@@ -40,6 +40,13 @@ struct tsr_arrangement {
 void tsr_arrangement_compute(const struct tsr_connector_state *connectors, int n,
 			     const char *const *order, struct tsr_arrangement *arrangement);
 
+/* Policy [outputs] mode = mirror: every output shows the same desktop, laid out once for the
+ * smallest output (by pixels; the leftmost of equals), which every larger one shows 1:1,
+ * centred on black, rather than scaled (a scaled picture would blur every domain's text). So
+ * the arrangement keeps that output alone, at x = 0: one desktop, one pointer, nothing to move
+ * a domain to. An output smaller in one direction only is cropped there, centred. */
+void tsr_arrangement_mirror(struct tsr_arrangement *arrangement);
+
 /* The index of the output called name, -1 if it is not placed. */
 int tsr_arrangement_find(const struct tsr_arrangement *arrangement, const char *name);
 

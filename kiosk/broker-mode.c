@@ -252,7 +252,7 @@ static void on_hide(void *data, const char *domain)
 	tsr_kiosk_heads_hide(k->heads, domain);
 }
 
-/* [outputs] order from the policy: the row of outputs again. */
+/* [outputs] from the policy: the row of outputs again, or one desktop mirrored on all. */
 static void apply_output_order(struct kiosk *k, const struct tsr_kiosk_settings *m)
 {
 	const char *order[TSR_KIOSK_OUTPUTS_MAX + 1];
@@ -267,6 +267,7 @@ static void apply_output_order(struct kiosk *k, const struct tsr_kiosk_settings 
 	}
 	order[n] = NULL;
 	tsr_kiosk_heads_set_order(k->heads, order);
+	tsr_kiosk_heads_set_mirror(k->heads, m->output_mode == 1);
 }
 
 static void apply_text(struct kiosk *k, const struct tsr_kiosk_settings *m)

@@ -19,6 +19,7 @@ struct tsr_kiosk_heads {
 	int n;
 	char order[TSR_ARRANGEMENT_MAX * 2][TSR_CONNECTOR_NAME_SIZE];
 	int n_order;
+	bool mirror;
 	struct tsr_arrangement arrangement;
 	struct tsr_placement placement;
 	struct tsr_displays *displays;
@@ -86,6 +87,20 @@ static void apply(struct tsr_kiosk_heads *h)
 	tsr_displays_set_heads(h->displays, rows, n);
 }
 
+/* Mirrored, every connected output but the one the desktop is laid out for shows that one's
+ * frames; otherwise each its own scene. Everyone is let go first, so no output follows one
+ * that is about to follow another. */
+static void follow(struct tsr_kiosk_heads *h)
+{
+	int p = h->mirror && h->arrangement.n ? head_named(h, h->arrangement.out[0].name) : -1;
+
+	for (int i = 0; i < h->n; i++)
+		tsr_kiosk_frames_follow(h->head[i].frames, NULL);
+	for (int i = 0; p >= 0 && i < h->n; i++)
+		if (i != p && tsr_output_width(h->head[i].output) > 0)
+			tsr_kiosk_frames_follow(h->head[i].frames, h->head[p].frames);
+}
+
 /* The outputs as they are now: the row again, domains moved, everyone told. */
 static void update(struct tsr_kiosk_heads *h)
 {
@@ -103,13 +118,20 @@ static void update(struct tsr_kiosk_heads *h)
 		order[i] = h->order[i];
 	order[h->n_order] = NULL;
 	tsr_arrangement_compute(c, h->n, order, &h->arrangement);
+	if (h->mirror)
+		tsr_arrangement_mirror(&h->arrangement);
 	tsr_placement_update(&h->placement, &before, &h->arrangement);
 	apply(h);
+	follow(h);
 	for (int j = 0; j < h->arrangement.n; j++)
 		g_string_append_printf(text, "%s%s %dx%d+%d", j ? ", " : "",
 				       h->arrangement.out[j].name, h->arrangement.out[j].rect.width,
 				       h->arrangement.out[j].rect.height,
 				       h->arrangement.out[j].rect.x);
+	for (int i = 0; h->mirror && h->arrangement.n && i < h->n; i++)
+		if (tsr_output_width(h->head[i].output) > 0 &&
+		    strcmp(h->head[i].name, h->arrangement.out[0].name) != 0)
+			g_string_append_printf(text, ", mirrored on %s", h->head[i].name);
 	tsr_info("outputs: %s", h->arrangement.n ? text->str : "none connected");
 	g_string_free(text, TRUE);
 	if (h->hooks.changed)
@@ -350,6 +372,14 @@ void tsr_kiosk_heads_set_order(struct tsr_kiosk_heads *h, const char *const *ord
 	update(h);
 }
 
+void tsr_kiosk_heads_set_mirror(struct tsr_kiosk_heads *h, bool mirror)
+{
+	if (h->mirror == mirror)
+		return;
+	h->mirror = mirror;
+	update(h);
+}
+
 bool tsr_kiosk_heads_locate(const struct tsr_kiosk_heads *h, int x, int y, int *head,
 			    int32_t *local_x, int32_t *local_y)
 {
@@ -369,12 +399,18 @@ bool tsr_kiosk_heads_first_ranges(const struct tsr_kiosk_heads *h, struct tsr_in
 				  struct tsr_input_range *y)
 {
 	int j = h->n ? tsr_arrangement_find(&h->arrangement, h->head[0].name) : -1;
-	int32_t width = tsr_arrangement_width(&h->arrangement), height = 0;
+	int32_t width = tsr_arrangement_width(&h->arrangement), height = 0, ox, oy;
 
-	if (j < 0)
-		return false;
 	for (int i = 0; i < h->arrangement.n; i++)
 		height = MAX(height, h->arrangement.out[i].rect.height);
+	if (h->n && tsr_kiosk_frames_follow_offset(h->head[0].frames, &ox, &oy)) {
+		/* The first head shows the desktop with its top-left corner at (ox, oy). */
+		*x = (struct tsr_input_range){ ox, ox + width - 1 };
+		*y = (struct tsr_input_range){ oy, oy + height - 1 };
+		return true;
+	}
+	if (j < 0)
+		return false;
 	/* The router maps min..max onto 0..width-1: a range of width pixels starting at minus
 	 * the head's left edge is the head's own pixels, shifted to where it stands. */
 	*x = (struct tsr_input_range){ -h->arrangement.out[j].rect.x,

@@ -84,6 +84,10 @@ void tsr_kiosk_heads_set_hooks(struct tsr_kiosk_heads *heads,
 			       const struct tsr_kiosk_heads_hooks *hooks, void *data);
 /* Policy's [outputs] order (connector names left to right; NULL-terminated, or NULL). */
 void tsr_kiosk_heads_set_order(struct tsr_kiosk_heads *heads, const char *const *order);
+/* Policy's [outputs] mode: mirror (true) or extend. Mirrored, the desktop is the smallest
+ * output's (tsr_arrangement_mirror) and every other connected output shows that output's
+ * frames (tsr_kiosk_frames_follow); the move hotkey finds no output to move to. */
+void tsr_kiosk_heads_set_mirror(struct tsr_kiosk_heads *heads, bool mirror);
 
 /* Desktop point -> the head under it (index for tsr_kiosk_heads_get) and the point in that
  * head's own pixels. false with no output. */
@@ -91,8 +95,8 @@ bool tsr_kiosk_heads_locate(const struct tsr_kiosk_heads *heads, int x, int y, i
 			    int32_t *local_x, int32_t *local_y) __attribute__((warn_unused_result));
 /* The absolute ranges that put a device whose coordinates are the first head's own pixels
  * (the SPICE console, which mirrors that head) on that head of the router's desktop: the
- * router scales a range onto the whole row of outputs. false when the first head is not in
- * the row (unplugged). */
+ * router scales a range onto the whole row of outputs (mirrored: onto the desktop where the
+ * first head shows it). false when the first head is not in the row (unplugged). */
 bool tsr_kiosk_heads_first_ranges(const struct tsr_kiosk_heads *heads, struct tsr_input_range *x,
 				  struct tsr_input_range *y) __attribute__((warn_unused_result));
 /* The trusted pointer at desktop (x, y): shown on the head under it only. */

@@ -1,8 +1,10 @@
-/* policy/outputs.c: [outputs] order, the monitors from left to right by connector name.
+/* policy/outputs.c: [outputs]: the monitors from left to right by connector name, and whether
+ * they extend one desktop or mirror it.
  *
  * Where the pointer crosses from one monitor to the next must match where they stand on the
  * desk, which the card cannot know; the policy names the connectors in that order (a docking
  * station's too, whether or not it is there; kiosk/arrangement.h places the ones connected).
+ * A projector in a meeting room wants the same picture as the laptop instead: `mode = mirror`.
  * Kept apart from parse.c so the names, their check and their canonical text are read in one
  * place. */
 #include "config.h"
@@ -24,22 +26,33 @@ bool tsr_policy_connector_name_ok(const char *s)
 	return true;
 }
 
+/* Indexed by enum tsr_policy_output_mode. */
+static const char *const mode_words[] = {"extend", "mirror", NULL};
+
+const char *tsr_policy_output_mode_name(enum tsr_policy_output_mode mode)
+{
+	return (unsigned)mode < 2u ? mode_words[mode] : "?";
+}
+
 #define FAIL(...) \
 	tsr_policy_source_fail(src, error, TSR_POLICY_ERROR_VALUE, group, "order", __VA_ARGS__)
 
 bool tsr_policy_parse_outputs(const struct tsr_policy_source *src, const char *group,
 			      struct tsr_policy *p, GError **error)
 {
-	static const char *const keys[] = {"order", NULL};
+	static const char *const keys[] = {"order", "mode", NULL};
 	g_autofree char *value = NULL;
 	struct tsr_policy_outputs out = {0};
+	int mode = TSR_POLICY_OUTPUTS_EXTEND;
 
 	if (!tsr_policy_check_keys(src, group, keys, error) ||
-	    !tsr_policy_get_str(src, group, "order", true, &value, error))
+	    !tsr_policy_get_enum(src, group, "mode", false, mode_words, &mode, error) ||
+	    !tsr_policy_get_str(src, group, "order", false, &value, error))
 		return false;
-	g_auto(GStrv) names = g_strsplit(value, ",", -1);
+	out.mode = (enum tsr_policy_output_mode)mode;
+	g_auto(GStrv) names = g_strsplit(value ? value : "", ",", -1);
 
-	for (size_t i = 0; names[i]; i++) {
+	for (size_t i = 0; value && names[i]; i++) {
 		const char *name = g_strstrip(names[i]);
 
 		if (!tsr_policy_connector_name_ok(name))
@@ -58,10 +71,14 @@ bool tsr_policy_parse_outputs(const struct tsr_policy_source *src, const char *g
 	return true;
 }
 
-/* Written only when set, so a bundle built before [outputs] existed has the same canonical
- * text as one built now from the same sources. */
+/* Each key written only when set (mode: when not the default), so a bundle built before
+ * [outputs] or its mode existed has the same canonical text as one built now from the same
+ * sources. */
 void tsr_policy_outputs_write(GKeyFile *kf, const struct tsr_policy_outputs *outputs)
 {
+	if (outputs->mode != TSR_POLICY_OUTPUTS_EXTEND)
+		g_key_file_set_string(kf, "outputs", "mode",
+				      tsr_policy_output_mode_name(outputs->mode));
 	if (outputs->n_order == 0)
 		return;
 	g_autoptr(GString) s = g_string_new(NULL);

@@ -276,10 +276,19 @@ struct tsr_policy_power {
 #define TSR_POLICY_OUTPUTS_MAX 8
 #define TSR_POLICY_CONNECTOR_SIZE 32 /* with the NUL */
 
+enum tsr_policy_output_mode {
+	TSR_POLICY_OUTPUTS_EXTEND, /* one desktop across the row of monitors (default) */
+	TSR_POLICY_OUTPUTS_MIRROR, /* every monitor shows the same desktop */
+};
+
 struct tsr_policy_outputs {
 	size_t n_order;
 	char order[TSR_POLICY_OUTPUTS_MAX][TSR_POLICY_CONNECTOR_SIZE];
+	enum tsr_policy_output_mode mode;
 };
+
+/* "extend" or "mirror" ("?" for anything else). */
+const char *tsr_policy_output_mode_name(enum tsr_policy_output_mode mode);
 
 /* A connector name: a letter, then letters, digits and single '-', not ending in '-'. */
 bool tsr_policy_connector_name_ok(const char *s);

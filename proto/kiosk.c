@@ -18,7 +18,7 @@ _Static_assert(sizeof(struct tsr_kiosk_reply) == 280, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_domain) == 212, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_notify) == 340, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_session) == 212, "layout");
-_Static_assert(sizeof(struct tsr_kiosk_settings) == 808, "layout");
+_Static_assert(sizeof(struct tsr_kiosk_settings) == 812, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_device) == 144, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_console) == 16, "layout");
 _Static_assert(sizeof(struct tsr_kiosk_clipboard) == 3136, "layout");
@@ -266,7 +266,7 @@ static bool output_order_ok(const struct tsr_kiosk_settings *m)
 static const char *check_settings(const struct tsr_kiosk_settings *m)
 {
 	if (m->blank_after_seconds > TSR_KIOSK_BLANK_AFTER_MAX || m->console > 3 ||
-	    m->locked_requires_sas > 1)
+	    m->locked_requires_sas > 1 || m->output_mode > 1)
 		return "field out of range";
 	if (!text_ok(m->sas, sizeof(m->sas)) || !text_ok(m->xkb_rules, sizeof(m->xkb_rules)) ||
 	    !text_ok(m->xkb_model, sizeof(m->xkb_model)) ||

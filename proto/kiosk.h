@@ -242,6 +242,7 @@ struct tsr_kiosk_settings {
 	uint32_t console;             /* enum tsr_policy_console_rights */
 	uint32_t locked_requires_sas; /* 0 / 1 */
 	uint32_t blank_after_seconds; /* [power] blank-after: outputs off when locked; 0 = never */
+	uint32_t output_mode;         /* [outputs] mode: 0 extend, 1 mirror (policy's enum) */
 	char sas[TSR_KIOSK_KEYS_SIZE]; /* the SAS as the policy wrote it, for the screens' text */
 	char xkb_rules[TSR_KIOSK_KEYS_SIZE];
 	char xkb_model[TSR_KIOSK_KEYS_SIZE];

@@ -204,6 +204,12 @@ static void test_broker_messages(void)
 	g_assert_cmpint(tsr_kiosk_msg_check(&st, sizeof(st), &why), ==, 0);
 	st.blank_after_seconds = 0;
 	g_assert_cmpint(tsr_kiosk_msg_check(&st, sizeof(st), &why), ==, 0);
+	/* two-head-mirror: extend (0) or mirror (1), nothing else. */
+	st.output_mode = 1;
+	g_assert_cmpint(tsr_kiosk_msg_check(&st, sizeof(st), &why), ==, 0);
+	st.output_mode = 2;
+	refused(&st, sizeof(st), "range");
+	st.output_mode = 0;
 
 	/* pack and unpack are each other's inverse. */
 	struct tsr_policy_hotkeys h = { .sas = { TSR_POLICY_MOD_CTRL, KEY_DELETE },

@@ -8,13 +8,19 @@
  * (same display, same router id, focus kept) and plugging it back brings it home; with no
  * output at all and one back the same desktop returns; [outputs] order swaps the row; the
  * console's pointer ranges put it on the first head wherever that stands; with the first head
- * unplugged the session is still told of the frames shown. */
+ * unplugged the session is still told of the frames shown. Mirrored ([outputs] mode = mirror):
+ * one desktop of the smaller output's size holds every domain, the larger output shows exactly
+ * its pixels centred on black (also after a change), the move hotkey does nothing, the console
+ * lands where the first head shows the desktop, the smaller output unplugged makes the other
+ * the desktop, and extend again brings the domains home. */
 #include "config.h"
 #include "kiosk/heads.h"
 
 #include "renderer/output-backend.h"
+#include "renderer/png.h"
 
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 struct fixture {
@@ -67,6 +73,14 @@ static void show(struct fixture *f, const char *domain, int x, int y)
 	g_assert_no_error(error);
 }
 
+/* work picked on the left output, home on the right one. */
+static void setup_work_and_home(struct fixture *f)
+{
+	setup(f);
+	show(f, "work", 100, 100);
+	show(f, "home", 1300, 100);
+}
+
 static struct tsr_scene *scene_of_head(struct fixture *f, int i)
 {
 	return tsr_kiosk_heads_get(f->heads, i)->scene;
@@ -106,9 +120,7 @@ static void test_domain_on_the_output_it_was_picked_on(void)
 {
 	struct fixture f;
 
-	setup(&f);
-	show(&f, "work", 100, 100);
-	show(&f, "home", 1300, 100);
+	setup_work_and_home(&f);
 	g_assert_true(tsr_displays_scene_of(f.displays, "work") == scene_of_head(&f, 0));
 	g_assert_true(tsr_displays_scene_of(f.displays, "home") == scene_of_head(&f, 1));
 	g_assert_cmpint(tsr_kiosk_heads_of(f.heads, "home"), ==, 1);
@@ -145,9 +157,7 @@ static void test_hotplug_moves_and_brings_back(void)
 	struct fixture f;
 	int id;
 
-	setup(&f);
-	show(&f, "work", 100, 100);
-	show(&f, "home", 1300, 100);
+	setup_work_and_home(&f);
 	id = tsr_displays_id(f.displays, "home");
 	tsr_kiosk_heads_focus(f.heads, "home");
 	plug(&f, 1, 0, 0);
@@ -173,9 +183,7 @@ static void test_hotplug_zero_outputs_and_back(void)
 	struct tsr_input_geometry g;
 	int w = -1, h = -1;
 
-	setup(&f);
-	show(&f, "work", 100, 100);
-	show(&f, "home", 1300, 100);
+	setup_work_and_home(&f);
 	plug(&f, 1, 0, 0);
 	plug(&f, 0, 0, 0);
 	g_assert_cmpint(tsr_kiosk_heads_arrangement(f.heads)->n, ==, 0);
@@ -264,6 +272,129 @@ static void test_console_ranges(void)
 	teardown(&f);
 }
 
+/* Main-loop turns until nothing is waiting (frames complete at once on headless outputs). */
+static void settle(void)
+{
+	gint64 end = g_get_monotonic_time() + 2 * G_USEC_PER_SEC;
+
+	while (g_get_monotonic_time() < end)
+		if (!g_main_context_iteration(NULL, FALSE) &&
+		    !g_main_context_iteration(NULL, FALSE))
+			break;
+}
+
+static struct tsr_image *shot(struct fixture *f, int head)
+{
+	GError *error = NULL;
+	g_autofree char *dir = g_dir_make_tmp("heads-mirror-XXXXXX", &error);
+	g_autofree char *path = g_build_filename(dir, "shot.png", NULL);
+	struct tsr_image *image;
+
+	g_assert_no_error(error);
+	g_assert_true(tsr_output_screenshot(tsr_kiosk_heads_get(f->heads, head)->output, path,
+					    &error));
+	g_assert_no_error(error);
+	image = tsr_png_read(path, &error);
+	g_assert_no_error(error);
+	g_unlink(path);
+	g_rmdir(dir);
+	return image;
+}
+
+static uint32_t px(const struct tsr_image *image, int x, int y)
+{
+	return image->pixels[(size_t)y * (size_t)image->stride / 4 + (size_t)x] & 0xffffff;
+}
+
+/* The 1280x800 head shows the 1024x768 head's picture exactly, at (128, 16), black around. */
+static void assert_mirrored(struct fixture *f)
+{
+	struct tsr_image *big = shot(f, 0), *small = shot(f, 1);
+	size_t lit = 0;
+
+	g_assert_cmpint(big->width, ==, 1280);
+	g_assert_cmpint(small->width, ==, 1024);
+	for (int y = 0; y < 800; y++)
+		for (int x = 0; x < 1280; x++) {
+			bool in = x >= 128 && x < 128 + 1024 && y >= 16 && y < 16 + 768;
+
+			if (px(big, x, y) != (in ? px(small, x - 128, y - 16) : 0))
+				g_error("(%d, %d): %06x on the larger head", x, y, px(big, x, y));
+			lit += in && px(big, x, y) != 0;
+		}
+	g_assert_cmpuint(lit, >, 1024 * 20); /* a top bar at least: not two black pictures */
+	tsr_image_destroy(big);
+	tsr_image_destroy(small);
+}
+
+static void test_mirror_one_desktop(void)
+{
+	struct fixture f;
+	struct tsr_input_geometry g;
+	struct tsr_input_range x, y;
+	int w = 0, h = 0, head = -1;
+	int32_t lx, ly;
+
+	setup_work_and_home(&f);
+	tsr_kiosk_heads_set_mirror(f.heads, true);
+	g_assert_cmpint(f.changed, ==, 1);
+	const struct tsr_arrangement *a = tsr_kiosk_heads_arrangement(f.heads);
+	g_assert_cmpint(a->n, ==, 1);
+	g_assert_cmpstr(a->out[0].name, ==, "headless-2");
+	g_assert_true(tsr_displays_scene_of(f.displays, "work") == scene_of_head(&f, 1));
+	g_assert_true(tsr_displays_scene_of(f.displays, "home") == scene_of_head(&f, 1));
+	tsr_displays_geometry(f.displays, &g);
+	g.desktop_size(g.user_data, &w, &h);
+	g_assert_cmpint(w, ==, 1024);
+	g_assert_cmpint(h, ==, 768);
+	g_assert_true(tsr_kiosk_heads_locate(f.heads, 1290, 790, &head, &lx, &ly));
+	g_assert_cmpint(head, ==, 1);
+	/* Nowhere to move to. */
+	g_assert_false(tsr_kiosk_heads_move(f.heads, "work", 1));
+	g_assert_false(tsr_kiosk_heads_move(f.heads, "work", -1));
+	g_assert_true(tsr_kiosk_heads_set_clock(f.heads, "12:01"));
+	settle();
+	assert_mirrored(&f);
+	/* A change on the desktop reaches the mirrored head too. */
+	tsr_kiosk_heads_focus(f.heads, "home");
+	g_assert_true(tsr_kiosk_heads_set_clock(f.heads, "23:59"));
+	settle();
+	assert_mirrored(&f);
+	/* The console shows the first head: the desktop's (0, 0) is its (128, 16). */
+	g_assert_true(tsr_kiosk_heads_first_ranges(f.heads, &x, &y));
+	g_assert_cmpint(x.min, ==, 128);
+	g_assert_cmpint(x.max, ==, 128 + 1023);
+	g_assert_cmpint(y.min, ==, 16);
+	g_assert_cmpint(y.max, ==, 16 + 767);
+	teardown(&f);
+}
+
+static void test_mirror_hotplug_and_extend_again(void)
+{
+	struct fixture f;
+
+	setup_work_and_home(&f);
+	tsr_kiosk_heads_set_mirror(f.heads, true);
+	/* The smaller output goes: the other is the desktop, at its own size, alone. */
+	plug(&f, 1, 0, 0);
+	g_assert_cmpstr(tsr_kiosk_heads_arrangement(f.heads)->out[0].name, ==, "headless-1");
+	g_assert_true(tsr_displays_scene_of(f.displays, "home") == scene_of_head(&f, 0));
+	g_assert_true(tsr_displays_scene_of(f.displays, "work") == scene_of_head(&f, 0));
+	plug(&f, 1, 1024, 768);
+	g_assert_true(tsr_displays_scene_of(f.displays, "home") == scene_of_head(&f, 1));
+	g_assert_true(tsr_displays_scene_of(f.displays, "work") == scene_of_head(&f, 1));
+	g_assert_true(tsr_kiosk_heads_set_clock(f.heads, "12:02"));
+	settle();
+	assert_mirrored(&f);
+	/* Extend again: each domain goes home, each head shows its own scene. */
+	tsr_kiosk_heads_set_mirror(f.heads, false);
+	g_assert_cmpint(tsr_kiosk_heads_arrangement(f.heads)->n, ==, 2);
+	g_assert_true(tsr_displays_scene_of(f.displays, "work") == scene_of_head(&f, 0));
+	g_assert_true(tsr_displays_scene_of(f.displays, "home") == scene_of_head(&f, 1));
+	g_assert_true(tsr_kiosk_heads_move(f.heads, "work", 1));
+	teardown(&f);
+}
+
 static void test_bad_specs_refused(void)
 {
 	GError *error = NULL;
@@ -292,5 +423,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/heads/two-head-policy-order", test_policy_order);
 	g_test_add_func("/heads/two-head-console-lands-on-the-first-head", test_console_ranges);
 	g_test_add_func("/heads/two-head-bad-specs-refused", test_bad_specs_refused);
+	g_test_add_func("/heads/two-head-mirror-one-desktop-shown-on-both", test_mirror_one_desktop);
+	g_test_add_func("/heads/two-head-mirror-hotplug-and-extend-again",
+			test_mirror_hotplug_and_extend_again);
 	return g_test_run();
 }

@@ -465,17 +465,25 @@ static const struct broken_clipboard outputs_cases[] = {
 	 67, "[outputs] order:", "too many names at 'A-6': 8 at most"},
 	{"two-head-order-missing", "order = DP-3, DP-4, eDP-1", "mirror = yes", 67,
 	 "[outputs] mirror:", "unknown key"},
+	{"two-head-mirror-mode-unknown-word", "order = DP-3, DP-4, eDP-1",
+	 "order = DP-3, DP-4, eDP-1\nmode = clone", 68, "[outputs] mode:",
+	 "'clone' is not one of: extend, mirror"},
+	{"two-head-mirror-mode-empty", "order = DP-3, DP-4, eDP-1", "mode =", 67,
+	 "[outputs] mode:", "empty value"},
+	{"two-head-mirror-mode-twice", "order = DP-3, DP-4, eDP-1",
+	 "mode = mirror\nmode = extend", 68, "[outputs] mode:", "twice"},
 };
 
-/* Load a copy of the example with `from` replaced by `to` in file; the error it must give. */
-static GError *load_broken(const char *file, const char *from, const char *to)
+/* A copy of the example in a new temporary directory (*tmp, for tsr_test_remove_tree) with
+ * `from` replaced by `to` in file; returns the policy directory in it. */
+static char *edited_copy(const char *file, const char *from, const char *to, char **tmp)
 {
-	char *tmp = g_dir_make_tmp("policy-broken-XXXXXX", NULL);
-	char *src = example_dir();
-	char *dir = g_build_filename(tmp, "policy", NULL);
+	*tmp = g_dir_make_tmp("policy-broken-XXXXXX", NULL);
+	g_autofree char *src = example_dir();
+	char *dir = g_build_filename(*tmp, "policy", NULL);
 	copy_tree(src, dir);
-	char *path = g_build_filename(dir, file, NULL);
-	char *text = NULL;
+	g_autofree char *path = g_build_filename(dir, file, NULL);
+	g_autofree char *text = NULL;
 	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
 	char *at = strstr(text, from);
 	g_assert_nonnull(at);
@@ -483,17 +491,22 @@ static GError *load_broken(const char *file, const char *from, const char *to)
 	g_string_append(s, to);
 	g_string_append(s, at + strlen(from));
 	g_assert_true(g_file_set_contents(path, s->str, (gssize)s->len, NULL));
+	g_string_free(s, TRUE);
+	return dir;
+}
+
+/* Load a copy of the example with `from` replaced by `to` in file; the error it must give. */
+static GError *load_broken(const char *file, const char *from, const char *to)
+{
+	char *tmp = NULL;
+	char *dir = edited_copy(file, from, to, &tmp);
 
 	GError *error = NULL;
 	struct tsr_policy *p = tsr_policy_load_dir(dir, &error);
 	g_assert_null(p);
 	g_assert_nonnull(error);
-	g_string_free(s, TRUE);
-	g_free(text);
-	g_free(path);
 	tsr_test_remove_tree(tmp);
 	g_free(dir);
-	g_free(src);
 	g_free(tmp);
 	return error;
 }
@@ -567,6 +580,41 @@ static void test_lid_policy(void)
 
 /* [outputs] order: the example's names load in order and travel in the bundle; a policy
  * without it writes no [outputs] group. */
+/* p's bundle for the office laptops, which must contain want, loaded again. */
+static struct tsr_policy *office_round_trip(struct tsr_policy *p, const char *want)
+{
+	GError *error = NULL;
+	size_t len = 0;
+	g_autofree char *office = tsr_policy_canonical(p, "office", &len, &error);
+
+	g_assert_no_error(error);
+	g_assert_nonnull(strstr(office, want));
+	struct tsr_policy *q = tsr_policy_load_canonical(office, len, &error);
+	g_assert_no_error(error);
+	return q;
+}
+
+/* [outputs] mode = mirror, with or without order: loads, travels in the bundle, and the
+ * default (extend) is written nowhere. */
+static void test_outputs_mirror_policy(void)
+{
+	g_autofree char *tmp = NULL;
+	g_autofree char *dir = edited_copy("policy.conf", "order = DP-3, DP-4, eDP-1", "mode = mirror",
+					   &tmp);
+	GError *error = NULL;
+	struct tsr_policy *p = tsr_policy_load_dir(dir, &error);
+
+	g_assert_no_error(error);
+	g_assert_cmpint(p->outputs.mode, ==, TSR_POLICY_OUTPUTS_MIRROR);
+	g_assert_cmpuint(p->outputs.n_order, ==, 0);
+	struct tsr_policy *q = office_round_trip(p, "[outputs]\nmode=mirror\n");
+	g_assert_cmpint(q->outputs.mode, ==, TSR_POLICY_OUTPUTS_MIRROR);
+	g_assert_cmpstr(tsr_policy_output_mode_name(q->outputs.mode), ==, "mirror");
+	tsr_policy_free(q);
+	tsr_policy_free(p);
+	tsr_test_remove_tree(tmp);
+}
+
 static void test_outputs_policy(void)
 {
 	g_autofree char *dir = example_dir();
@@ -593,6 +641,8 @@ static void test_outputs_policy(void)
 	g_assert_false(tsr_policy_connector_name_ok("1-HDMI"));
 	g_assert_false(tsr_policy_connector_name_ok("DP-12345678901234567890123456789"));
 	g_assert_true(tsr_policy_connector_name_ok("DP-1234567890123456789012345678"));
+	g_assert_cmpint(p->outputs.mode, ==, TSR_POLICY_OUTPUTS_EXTEND);
+	g_assert_null(strstr(office, "mode="));
 	tsr_policy_free(q);
 	tsr_policy_free(p);
 }
@@ -718,6 +768,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/policy/lid-policy-loads-and-travels", test_lid_policy);
 	TSR_TEST_ADD_CASES("/policy/broken/power", power_cases, test_broken_clipboard);
 	g_test_add_func("/policy/two-head-outputs-order-loads-and-travels", test_outputs_policy);
+	g_test_add_func("/policy/two-head-mirror-mode-loads-and-travels",
+			test_outputs_mirror_policy);
 	TSR_TEST_ADD_CASES("/policy/broken/outputs", outputs_cases, test_broken_clipboard);
 	return g_test_run();
 }
