@@ -72,7 +72,7 @@ static char *screen_text(const char *line)
 {
 	char *t = g_strdup(g_str_has_prefix(line, PREFIX) ? line + strlen(PREFIX) : line);
 
-	g_strchomp(t);
+	g_strstrip(t);
 	brk_printable(t);
 	return t;
 }

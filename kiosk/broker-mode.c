@@ -706,6 +706,9 @@ static unsigned count_shots(const char *dir)
 	return n;
 }
 
+/* The install screen's name carries its state: "install-offer" to "install-failed". */
+static const char *const install_states[] = { "waiting", "offer", "running", "done", "failed" };
+
 /* Each screen the kiosk passes through is logged ("screen NAME", for tests and support) once
  * it is on the output, and with --screenshot-dir saved as a PNG (headless outputs only). */
 static void after_frame(void *data)
@@ -719,6 +722,10 @@ static void after_frame(void *data)
 	if (screen == TSR_KIOSK_SCREEN_DESKTOP)
 		g_snprintf(key, sizeof(key), "desktop-%s-%s", tsr_layout_name(tsr_session_layout(k->session)),
 			   focus ? focus : "none");
+	else if (screen == TSR_KIOSK_SCREEN_INSTALL)
+		g_snprintf(key, sizeof(key), "install-%s%s",
+			   install_states[tsr_session_install(k->session)->state % 5],
+			   error_shown(k) ? "-error" : "");
 	else
 		g_snprintf(key, sizeof(key), "%s%s", tsr_kiosk_screen_name(screen),
 			   error_shown(k) ? "-error"

@@ -47,5 +47,6 @@ void ks_screen_login(struct ks_builder *b);
 void ks_screen_unlock(struct ks_builder *b);
 void ks_screen_picker(struct ks_builder *b);
 void ks_screen_not_enrolled(struct ks_builder *b);
+void ks_screen_install(struct ks_builder *b);
 
 #endif

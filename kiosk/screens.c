@@ -132,6 +132,9 @@ bool tsr_kiosk_screens_draw(struct tsr_scene *scene, const struct tsr_session *s
 		case TSR_KIOSK_SCREEN_NOT_ENROLLED:
 			ks_screen_not_enrolled(b);
 			break;
+		case TSR_KIOSK_SCREEN_INSTALL:
+			ks_screen_install(b);
+			break;
 		case TSR_KIOSK_SCREEN_DESKTOP:
 			break;
 		}

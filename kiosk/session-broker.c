@@ -79,6 +79,20 @@ bool kss_enrol_answer(struct tsr_session *s, bool accept)
 	return s->enrol_busy;
 }
 
+bool kss_install_answer(struct tsr_session *s, bool accept)
+{
+	struct tsr_kiosk_install_answer m = { .accept = accept };
+
+	if (!s->install.state || s->install.state == TSR_KIOSK_INSTALL_RUNNING || s->install_busy)
+		return false;
+	if (accept)
+		tsr_kiosk_set_string(m.disk, sizeof(m.disk), s->install_typed);
+	s->install_busy = kss_send_request(s, &m, TSR_KIOSK_INSTALL_ANSWER, NULL) != 0;
+	if (s->install_busy && accept)
+		kss_set_message(s, false, "Starting the install...");
+	return s->install_busy;
+}
+
 uint32_t kss_send_domain_request(struct tsr_session *s, uint16_t type, const char *name)
 {
 	struct tsr_kiosk_domain_request r = { 0 };
@@ -138,6 +152,12 @@ static void on_session(struct tsr_session *s, const struct tsr_kiosk_session *m)
 			kss_to_logged_out(s);
 		break;
 	case TSR_KIOSK_SESSION_NOT_ENROLLED:
+	case TSR_KIOSK_SESSION_INSTALL:
+		if (m->state == old && old == TSR_KIOSK_SESSION_INSTALL)
+			break; /* the same offer again (the lid): keep what was typed */
+		memset(&s->install, 0, sizeof(s->install));
+		memset(s->install_typed, 0, sizeof(s->install_typed));
+		s->install_busy = false;
 		kss_hide_all(s);
 		s->n_domains = 0;
 		s->user[0] = s->full_name[0] = 0;
@@ -145,7 +165,8 @@ static void on_session(struct tsr_session *s, const struct tsr_kiosk_session *m)
 		s->typed_user[0] = 0;
 		s->busy = false;
 		kss_clear_message(s);
-		s->screen = TSR_KIOSK_SCREEN_NOT_ENROLLED;
+		s->screen = m->state == TSR_KIOSK_SESSION_INSTALL ? TSR_KIOSK_SCREEN_INSTALL
+								   : TSR_KIOSK_SCREEN_NOT_ENROLLED;
 		break;
 	case TSR_KIOSK_SESSION_LOCKED:
 		g_strlcpy(s->user, m->user, sizeof(s->user));
@@ -181,7 +202,8 @@ static void on_domain(struct tsr_session *s, const struct tsr_kiosk_domain *m)
 	bool was_crashed;
 
 	if (s->broker_state == TSR_KIOSK_SESSION_LOGIN ||
-	    s->broker_state == TSR_KIOSK_SESSION_NOT_ENROLLED)
+	    s->broker_state == TSR_KIOSK_SESSION_NOT_ENROLLED ||
+	    s->broker_state == TSR_KIOSK_SESSION_INSTALL)
 		return; /* belongs to a session that is over */
 	if (!d) {
 		if (s->n_domains == TSR_KIOSK_SESSION_MAX_DOMAINS) {
@@ -371,8 +393,9 @@ static void on_reply(struct tsr_session *s, const struct tsr_kiosk_reply *m, int
 			s->list_seq = 0;
 		}
 		break;
+	case TSR_KIOSK_INSTALL_ANSWER:
 	case TSR_KIOSK_ENROL_ANSWER:
-		s->enrol_busy = false;
+		*(p.type == TSR_KIOSK_ENROL_ANSWER ? &s->enrol_busy : &s->install_busy) = false;
 		if (m->status != TSR_KIOSK_OK)
 			kss_set_message(s, true, "%s",
 					m->message[0] ? m->message : status_text(m->status));
@@ -465,6 +488,17 @@ static void handle(struct tsr_session *s, const void *buf, size_t len, int fd)
 		s->enrol = *(const struct tsr_kiosk_enrol *)buf;
 		s->enrol_busy = false;
 		kss_clear_message(s);
+		kss_changed(s);
+		break;
+	case TSR_KIOSK_INSTALL:
+		/* Only the install screen shows an install. */
+		if (s->broker_state != TSR_KIOSK_SESSION_INSTALL) {
+			kss_lost(s, "an install offer outside the install screen");
+			break;
+		}
+		s->install = *(const struct tsr_kiosk_install *)buf;
+		if (s->install.state != TSR_KIOSK_INSTALL_OFFER)
+			kss_clear_message(s);
 		kss_changed(s);
 		break;
 	case TSR_KIOSK_CLIPBOARD:

@@ -1,5 +1,6 @@
 /* kiosk/session-entry.c: keys on the kiosk's own screens: the login and unlock prompts' text
- * (user name, password bytes kept in one buffer and wiped once sent) and the picker's keys.
+ * (user name, password bytes kept in one buffer and wiped once sent), the picker's keys and the
+ * answers to the enrolment and install offers.
  * Kept apart because it is where a password is typed: the rules for what a key may do on a
  * trusted screen, and from which origin, are all here. */
 #include "config.h"
@@ -185,6 +186,43 @@ static bool picker_key(struct tsr_session *s, const struct tsr_input_kiosk_key *
 	}
 }
 
+/* The install offer: erasing a disk takes its name typed and Enter, so no stray key (a held
+ * Enter, a cat on the keyboard) can start it; Escape declines, or leaves the result. Letters
+ * and digits only: a disk's name has nothing else. */
+static bool install_key(struct tsr_session *s, const struct tsr_input_kiosk_key *key)
+{
+	char *typed = s->install_typed;
+	size_t n = strlen(typed);
+	const struct tsr_kiosk_install *in = &s->install;
+
+	if (key->code == KEY_ESC)
+		return kss_install_answer(s, false);
+	if (in->state != TSR_KIOSK_INSTALL_OFFER || s->install_busy)
+		return false;
+	switch (key->code) {
+	case KEY_ENTER:
+	case KEY_KPENTER:
+		if (strcmp(typed, in->disk) == 0)
+			return kss_install_answer(s, true);
+		kss_set_message(s, true, "Type %s, the disk's name, then Enter.", in->disk);
+		return true;
+	case KEY_BACKSPACE:
+		if (n)
+			typed[n - 1] = '\0';
+		return true;
+	default:
+		break;
+	}
+	char c = key->utf8[0];
+	if (key->utf8[1] || !(g_ascii_islower(c) || g_ascii_isdigit(c)))
+		return false;
+	if (n + 1 >= sizeof(s->install_typed))
+		return true;
+	typed[n] = c;
+	typed[n + 1] = '\0';
+	return true;
+}
+
 bool tsr_session_key(struct tsr_session *s, const struct tsr_input_kiosk_key *key,
 			   enum tsr_kiosk_origin origin)
 {
@@ -207,6 +245,10 @@ bool tsr_session_key(struct tsr_session *s, const struct tsr_input_kiosk_key *ke
 			done = kss_enrol_answer(s, true);
 		else if (key->code == KEY_ESC)
 			done = kss_enrol_answer(s, false);
+		break;
+	case TSR_KIOSK_SCREEN_INSTALL:
+		/* Only the laptop's own keyboard: the remote console never erases its disk. */
+		done = origin == TSR_KIOSK_ORIGIN_LOCAL && install_key(s, key);
 		break;
 	case TSR_KIOSK_SCREEN_LOGIN:
 	case TSR_KIOSK_SCREEN_UNLOCK:

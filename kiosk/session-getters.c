@@ -18,6 +18,16 @@ const struct tsr_kiosk_enrol *tsr_session_enrol(const struct tsr_session *s)
 	return &s->enrol;
 }
 
+const struct tsr_kiosk_install *tsr_session_install(const struct tsr_session *s)
+{
+	return &s->install;
+}
+
+const char *tsr_session_install_typed(const struct tsr_session *s)
+{
+	return s->install_typed;
+}
+
 const char *tsr_session_organization(const struct tsr_session *s)
 {
 	return s->organization;

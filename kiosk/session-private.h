@@ -75,6 +75,11 @@ struct tsr_session {
 	 * and the broker's reply is awaited. */
 	struct tsr_kiosk_enrol enrol;
 	bool enrol_busy;
+	/* The install offer and its progress (INSTALL), while the session state is INSTALL; the
+	 * disk name typed to confirm it; install_busy: an answer awaits its reply. */
+	struct tsr_kiosk_install install;
+	char install_typed[TSR_KIOSK_DISK_SIZE];
+	bool install_busy;
 
 	struct note notes[TSR_KIOSK_SESSION_MAX_NOTES];
 	size_t n_notes;
@@ -110,6 +115,9 @@ uint32_t kss_send_simple(struct tsr_session *s, uint16_t type);
 /* The user's answer to the enrolment offer on screen (Enter / Escape); false when there is
  * none or an answer is already on its way. */
 bool kss_enrol_answer(struct tsr_session *s, bool accept);
+/* The user's answer to the install offer: accept with the name typed, or not (Escape); false
+ * when nothing is on screen to answer or an answer is already on its way. */
+bool kss_install_answer(struct tsr_session *s, bool accept);
 /* A brightness key (step +1 or -1): ask the broker, which owns the backlight. */
 bool kss_brightness(struct tsr_session *s, int step);
 void kss_set_message(struct tsr_session *s, bool error, const char *fmt, ...)

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 static const char *const screen_names[] = { "locked", "login", "picker", "desktop", "lock",
-					    "unlock" };
+					    "unlock", "not-enrolled", "install" };
 
 const char *tsr_kiosk_screen_name(enum tsr_kiosk_screen screen)
 {
@@ -280,7 +280,7 @@ bool tsr_session_action(struct tsr_session *s, enum tsr_input_action action, int
 		return false;
 	switch (action) {
 	case TSR_INPUT_ACTION_SAS:
-		if (s->screen == TSR_KIOSK_SCREEN_NOT_ENROLLED)
+		if (s->screen == TSR_KIOSK_SCREEN_NOT_ENROLLED || s->screen == TSR_KIOSK_SCREEN_INSTALL)
 			return false; /* nothing to log in to */
 		if (unlocked) {
 			lock_now(s, "secure attention sequence");

@@ -39,6 +39,7 @@ enum tsr_kiosk_screen {
 	TSR_KIOSK_SCREEN_LOCK,    /* the user's session is locked: asks for the SAS */
 	TSR_KIOSK_SCREEN_UNLOCK,  /* the locked session's password */
 	TSR_KIOSK_SCREEN_NOT_ENROLLED, /* no organization's keys: nobody can log in */
+	TSR_KIOSK_SCREEN_INSTALL, /* booted from the image's stick: install onto an internal disk? */
 };
 
 /* Where an input event came from, for the console rights. */
@@ -198,6 +199,10 @@ bool tsr_session_waiting_broker(const struct tsr_session *session);
 const char *tsr_session_organization(const struct tsr_session *session);
 /* What an enrolment disk holds while the laptop is not enrolled (state NONE: no disk). */
 const struct tsr_kiosk_enrol *tsr_session_enrol(const struct tsr_session *session);
+/* The install offer or its progress (state 0 until the broker's INSTALL), and the disk name
+ * typed so far to confirm it. */
+const struct tsr_kiosk_install *tsr_session_install(const struct tsr_session *session);
+const char *tsr_session_install_typed(const struct tsr_session *session);
 /* The logged-in (or locked) user and full name; "" when none. */
 const char *tsr_session_user(const struct tsr_session *session);
 /* Whether the session is over or on its way out: a LOGOUT waits for its reply (the broker

@@ -8,7 +8,8 @@ kiosk_libtsr_session_a_SOURCES = \
 	kiosk/screen-locked.c \
 	kiosk/screen-login.c \
 	kiosk/screen-picker.c \
-	kiosk/screen-enrol.c
+	kiosk/screen-enrol.c \
+	kiosk/screen-install.c
 kiosk_libtsr_session_a_CPPFLAGS = $(RENDERER_CPPFLAGS)
 # The protocol checks come from proto/ (their one definition).
 SESSION_LIBS = kiosk/libtsr-session.a $(KIOSK_PROTO_LIBS) $(POLICY_LIBS) $(RENDERER_LIBS)

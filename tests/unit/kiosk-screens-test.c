@@ -184,6 +184,41 @@ static void test_screens(void)
 	}
 	rig_clear(&r);
 
+	/* Booted from the image's stick: the offer to install, its progress and its end. */
+	rig_init(&r);
+	settings(&r.f, true, 0, TSR_POLICY_CONSOLE_NONE);
+	session_msg(&r.f, TSR_KIOSK_SESSION_INSTALL, NULL);
+	{
+		static const struct {
+			enum tsr_kiosk_install_state state;
+			const char *text, *ref;
+		} steps[] = {
+			{ TSR_KIOSK_INSTALL_OFFER, "", "kiosk-install-offer" },
+			{ TSR_KIOSK_INSTALL_RUNNING,
+			  "[3/5] the root: 812 MiB of files into 243968 MiB", "kiosk-install-running" },
+			{ TSR_KIOSK_INSTALL_FAILED,
+			  "refused: /dev/nvme0n1 is in use (mounted, swap, or held by another device): "
+			  "unmount it first", "kiosk-install-failed" },
+			{ TSR_KIOSK_INSTALL_DONE,
+			  "Installed onto nvme0n1. Remove the USB stick: this laptop now turns off, "
+			  "then starts from its own disk.", "kiosk-install-done" },
+		};
+		struct tsr_kiosk_install m = { .size_bytes = 256060514304ull };
+		tsr_kiosk_set_string(m.disk, sizeof(m.disk), "nvme0n1");
+		tsr_kiosk_set_string(m.model, sizeof(m.model), "SAMSUNG MZVLB256HBHQ-000L7");
+		for (size_t i = 0; i < G_N_ELEMENTS(steps); i++) {
+			m.state = steps[i].state;
+			tsr_kiosk_set_string(m.text, sizeof(m.text), steps[i].text);
+			bsend(&r.f, &m, TSR_KIOSK_INSTALL);
+			if (i == 0)
+				type(&r.f, "nvme");
+			check(&r, steps[i].ref);
+			g_assert_cmpuint(r.targets.n, ==, 0);
+			assert_no_domain_anywhere(&r);
+		}
+	}
+	rig_clear(&r);
+
 	/* The picker: three domains, one starting. */
 	rig_init(&r);
 	log_in(&r.f);

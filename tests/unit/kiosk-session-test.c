@@ -788,12 +788,106 @@ static void test_enrol_offer(void)
 	fx_clear(&f);
 }
 
+static void install_msg(struct fx *f, enum tsr_kiosk_install_state st, const char *text)
+{
+	struct tsr_kiosk_install m = { .state = st, .size_bytes = 3221225472ull };
+
+	tsr_kiosk_set_string(m.disk, sizeof(m.disk), "vdb");
+	tsr_kiosk_set_string(m.model, sizeof(m.model), "QEMU HARDDISK");
+	tsr_kiosk_set_string(m.text, sizeof(m.text), text);
+	bsend(f, &m, TSR_KIOSK_INSTALL);
+}
+
+/* The install offer erases a disk: only its name typed on the laptop's own keyboard and Enter
+ * say yes (a stray Enter, the console's keys, other characters do nothing), Escape says no;
+ * while it runs no key answers; its end is left with Escape. */
+static void test_install_offer(void)
+{
+	struct fx f = { 0 };
+	struct tsr_kiosk_install_answer a;
+	bool error = false;
+
+	fx_init(&f);
+	settings(&f, true, 0, TSR_POLICY_CONSOLE_FULL);
+	session_msg(&f, TSR_KIOSK_SESSION_INSTALL, NULL);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_INSTALL);
+	g_assert_false(sas(&f, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_false(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL)); /* nothing offered */
+	install_msg(&f, TSR_KIOSK_INSTALL_OFFER, "");
+	g_assert_cmpstr(tsr_session_install(f.s)->disk, ==, "vdb");
+	g_assert_false(key(&f, KEY_V, "v", TSR_KIOSK_ORIGIN_CONSOLE));
+	g_assert_false(key(&f, KEY_ESC, NULL, TSR_KIOSK_ORIGIN_CONSOLE));
+	g_assert_false(key(&f, KEY_V, "V", TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_false(key(&f, KEY_SLASH, "/", TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_true(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL)); /* a stray Enter */
+	g_assert_cmpstr(tsr_session_message(f.s, &error), ==, "Type vdb, the disk's name, then Enter.");
+	g_assert_true(error);
+	type(&f, "vd");
+	g_assert_true(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	assert_no_request(&f);
+	type(&f, "bx");
+	g_assert_cmpstr(tsr_session_install_typed(f.s), ==, "vdbx");
+	g_assert_true(key(&f, KEY_BACKSPACE, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_true(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	uint32_t seq = brecv(&f, TSR_KIOSK_INSTALL_ANSWER, &a);
+	g_assert_cmpuint(a.accept, ==, 1);
+	g_assert_cmpstr(a.disk, ==, "vdb");
+	g_assert_false(key(&f, KEY_ESC, NULL, TSR_KIOSK_ORIGIN_LOCAL)); /* one answer at a time */
+	reply(&f, seq, TSR_KIOSK_OK, 0, "", -1);
+	install_msg(&f, TSR_KIOSK_INSTALL_RUNNING, "[1/5] clearing /dev/vdb's partition table");
+	g_assert_false(key(&f, KEY_ESC, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	g_assert_false(key(&f, KEY_ENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	assert_no_request(&f);
+	/* The lid closed meanwhile: the same state again keeps the screen. */
+	session_msg_flags(&f, TSR_KIOSK_SESSION_INSTALL, NULL, TSR_KIOSK_SESSION_OUTPUTS_OFF);
+	g_assert_cmpuint(tsr_session_install(f.s)->state, ==, TSR_KIOSK_INSTALL_RUNNING);
+	install_msg(&f, TSR_KIOSK_INSTALL_FAILED, "refused: /dev/vdb is in use");
+	g_assert_true(key(&f, KEY_ESC, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	seq = brecv(&f, TSR_KIOSK_INSTALL_ANSWER, &a);
+	g_assert_cmpuint(a.accept, ==, 0);
+	g_assert_cmpstr(a.disk, ==, "");
+	reply(&f, seq, TSR_KIOSK_OK, 0, "", -1);
+	session_msg(&f, TSR_KIOSK_SESSION_NOT_ENROLLED, NULL);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_NOT_ENROLLED);
+	g_assert_cmpuint(tsr_session_install(f.s)->state, ==, 0);
+	/* An install outside the install screen breaks the link. */
+	install_msg(&f, TSR_KIOSK_INSTALL_OFFER, "");
+	assert_lost(&f, "install");
+	fx_clear(&f);
+}
+
+/* Escape on the offer declines it; the broker's refusal of a name is shown. */
+static void test_install_declined(void)
+{
+	struct fx f = { 0 };
+	struct tsr_kiosk_install_answer a;
+
+	fx_init(&f);
+	session_msg(&f, TSR_KIOSK_SESSION_INSTALL, NULL);
+	install_msg(&f, TSR_KIOSK_INSTALL_OFFER, "");
+	type(&f, "vdb");
+	g_assert_true(key(&f, KEY_KPENTER, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	uint32_t seq = brecv(&f, TSR_KIOSK_INSTALL_ANSWER, &a);
+	reply(&f, seq, TSR_KIOSK_E_DENIED, 0, "Type vdb, the disk's name, to erase it.", -1);
+	g_assert_cmpstr(tsr_session_message(f.s, NULL), ==, "Type vdb, the disk's name, to erase it.");
+	g_assert_true(key(&f, KEY_ESC, NULL, TSR_KIOSK_ORIGIN_LOCAL));
+	seq = brecv(&f, TSR_KIOSK_INSTALL_ANSWER, &a);
+	g_assert_cmpuint(a.accept, ==, 0);
+	reply(&f, seq, TSR_KIOSK_OK, 0, "", -1);
+	session_msg(&f, TSR_KIOSK_SESSION_LOGIN, NULL);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCKED);
+	fx_clear(&f);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/kiosk/session/starts-locked-and-drops-keys-before-sas", test_starts_locked);
 	g_test_add_func("/kiosk/session/not-enrolled-offers-no-login", test_not_enrolled);
 	g_test_add_func("/kiosk/session/enrol-offer-answered-by-local-keys-only", test_enrol_offer);
+	g_test_add_func("/kiosk/session/install-offer-takes-the-disk-name-typed-locally",
+			test_install_offer);
+	g_test_add_func("/kiosk/session/install-offer-declined-with-escape", test_install_declined);
 	g_test_add_func("/kiosk/session/policy-can-drop-the-sas", test_no_sas_policy);
 	g_test_add_func("/kiosk/session/wrong-then-right-password", test_wrong_then_right);
 	g_test_add_func("/kiosk/session/lock-out-and-expired-policy", test_lockout_and_lease);
