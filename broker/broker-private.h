@@ -254,6 +254,13 @@ enum tsr_kiosk_status brk_enrol_answer(struct brk_enrol *e,
  * a sentence for the screen. */
 struct tsr_enrol *brk_enrol_read(struct tsr_broker *b, const char *device, char **refusal)
 	__attribute__((warn_unused_result));
+/* bounded-run.c: run argv (envp its whole environment, stdin_fd its stdin or -1 for the
+ * broker's) to its end and return what it wrote to stdout: at most max bytes and a read more,
+ * within ms (then it is killed: *timed_out). *status is its wait status. NULL with error when
+ * it could not start. */
+GString *brk_run_bounded(const char *const *argv, const char *const *envp, int stdin_fd,
+			 size_t max, int ms, int *status, bool *timed_out, GError **error)
+	__attribute__((warn_unused_result));
 /* s with every byte that is not printable ASCII replaced by '?' (the kiosk's screens take
  * nothing else from a disk or a tool). */
 void brk_printable(char *s);

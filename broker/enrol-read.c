@@ -14,8 +14,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -25,40 +23,6 @@
 #ifndef TSR_LIBEXECDIR
 #define TSR_LIBEXECDIR "/usr/libexec"
 #endif
-
-/* Everything the reader writes, until it closes stdout or the deadline passes. */
-static GString *collect(int fd, size_t max, bool *timed_out)
-{
-	GString *s = g_string_new(NULL);
-	gint64 deadline = g_get_monotonic_time() + ENROL_READ_MS * 1000;
-	char buf[16384];
-
-	*timed_out = false;
-	for (;;) {
-		gint64 left = (deadline - g_get_monotonic_time()) / 1000;
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		if (left <= 0) {
-			*timed_out = true;
-			break;
-		}
-		int r = poll(&p, 1, (int)left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			*timed_out = r == 0;
-			break;
-		}
-		ssize_t n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		g_string_append_len(s, buf, n);
-		if (s->len > max)
-			break;
-	}
-	return s;
-}
 
 void brk_printable(char *s)
 {
@@ -78,8 +42,7 @@ struct tsr_enrol *brk_enrol_read(struct tsr_broker *b, const char *device, char 
 	const char *envp[] = { NULL };
 	g_autoptr(GError) error = NULL;
 	int disk = open(device, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	int out = -1, status = 0;
-	GPid pid = 0;
+	int status = 0;
 	bool timed_out = false;
 
 	*refusal = NULL;
@@ -87,30 +50,13 @@ struct tsr_enrol *brk_enrol_read(struct tsr_broker *b, const char *device, char 
 		*refusal = g_strdup_printf("The disk cannot be opened: %s.", g_strerror(errno));
 		return NULL;
 	}
-	int fds[2];
-	if (pipe2(fds, O_CLOEXEC) != 0) {
-		*refusal = g_strdup_printf("The disk cannot be read: %s.", g_strerror(errno));
-		close(disk);
-		return NULL;
-	}
-	out = fds[0];
-	bool spawned = g_spawn_async_with_fds(NULL, (char **)argv, (char **)envp,
-					      G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, disk,
-					      fds[1], -1, &error);
+	g_autoptr(GString) text = brk_run_bounded(argv, envp, disk, TSR_ENROL_FILE_MAX + 4096,
+						  ENROL_READ_MS, &status, &timed_out, &error);
 	close(disk);
-	close(fds[1]);
-	if (!spawned) {
-		close(out);
+	if (!text) {
 		*refusal = g_strdup_printf("The disk cannot be read (%s).", error->message);
 		return NULL;
 	}
-	g_autoptr(GString) text = collect(out, TSR_ENROL_FILE_MAX + 4096, &timed_out);
-	close(out);
-	if (timed_out)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	g_spawn_close_pid(pid);
 	if (timed_out || !WIFEXITED(status) || WEXITSTATUS(status) > 1) {
 		tsr_err("enrolment reader on %s: %s %d", device,
 			timed_out ? "timed out" : WIFEXITED(status) ? "exit status" : "signal",

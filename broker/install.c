@@ -14,11 +14,7 @@
 #include "broker/broker-private.h"
 #include "common/log.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #ifndef TSR_SBINDIR
 #define TSR_SBINDIR "/usr/sbin"
@@ -26,6 +22,8 @@
 
 #define PREFIX "tessera-install: "
 #define REASON_MAX 4096
+#define LIST_MAX 65536
+#define LIST_MS 20000
 
 struct brk_install {
 	struct tsr_broker *b;
@@ -94,24 +92,26 @@ bool brk_install_parse_line(const char *line, char **device, uint64_t *bytes, ch
 	return true;
 }
 
-/* Ask the installer which disks it would accept; offer the first. */
+/* Ask the installer which disks it would accept; offer the first. A hung lsblk or a dying
+ * disk must not keep the broker from starting: the answer is bounded in time and size. */
 static void find_offer(struct brk_install *i)
 {
 	const char *argv[] = { installer(i), "--list", NULL };
-	g_autofree char *out = NULL, *err = NULL;
 	g_autoptr(GError) error = NULL;
 	int status = 0;
+	bool timed_out = false;
 
 	if (!g_file_test(argv[0], G_FILE_TEST_IS_EXECUTABLE))
 		return; /* not the image: nothing to install */
-	if (!g_spawn_sync(NULL, (char **)argv, (char **)installer_env, G_SPAWN_DEFAULT, NULL, NULL,
-			  &out, &err, &status, &error) ||
-	    !g_spawn_check_wait_status(status, &error)) {
-		tsr_warn("%s --list: %s%s%s", argv[0], error->message, err && *err ? ": " : "",
-			 err ? g_strchomp(err) : "");
+	g_autoptr(GString) out = brk_run_bounded(argv, installer_env, -1, LIST_MAX, LIST_MS,
+						 &status, &timed_out, &error);
+	if (out && !timed_out && !g_spawn_check_wait_status(status, &error))
+		g_string_truncate(out, 0);
+	if (!out || timed_out || error) {
+		tsr_warn("%s --list: %s", argv[0], timed_out ? "timed out" : error->message);
 		return;
 	}
-	g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+	g_auto(GStrv) lines = g_strsplit(out->str, "\n", -1);
 	for (size_t n = 0; lines[n]; n++) {
 		g_autofree char *device = NULL, *model = NULL;
 		uint64_t bytes = 0;

@@ -66,7 +66,7 @@ broker_libtsr_brokerd_a_SOURCES = \
 	broker/control.c \
 	broker/viewers.c broker/preload.c \
 	broker/usb-host.c \
-	broker/enrol.c broker/enrol-read.c \
+	broker/enrol.c broker/enrol-read.c broker/bounded-run.c \
 	broker/install.c
 # enrol.c: the reader's path and the image's pinned roots; install.c: tessera-install's path.
 broker_libtsr_brokerd_a_CPPFLAGS = $(AM_CPPFLAGS) -DTSR_LIBEXECDIR='"$(libexecdir)"' \

@@ -8,3 +8,7 @@ CLEANFILES += installer/tessera-install.service
 installer/tessera-install.service: $(srcdir)/installer/tessera-install.service.in Makefile
 	@$(MKDIR_P) installer
 	$(AM_V_GEN)sed -e 's|@sbindir[@]|$(sbindir)|g' $(srcdir)/installer/tessera-install.service.in > $@
+
+# Its command line without a disk: refusals, and --list saying nothing off a stick.
+INTEGRATION_TESTS += tests/integration/installer-cli-test.sh
+EXTRA_DIST += tests/integration/installer-cli-test.sh

@@ -8,7 +8,11 @@
  *   - focus on that domain (which would move the new user's focused devices into it): refused
  *     the same way;
  *   - a login flood with many unknown names between a victim's failures: the victim's count
- *     is not reset, the next failure still locks the account. */
+ *     is not reset, the next failure still locks the account;
+ *   - on a stick that offers to install onto vdb (a stand-in installer), a yes naming another
+ *     disk, or before any offer: refused, the installer never runs;
+ *   - a yes naming a path instead of a disk: the link is cut, the new kiosk is offered vdb
+ *     again, the installer never runs. */
 #include "config.h"
 #include "tests/integration/broker-harness.h"
 
@@ -96,6 +100,52 @@ static void test_login_flood(void)
 	bh_free(h);
 }
 
+/* The broker installs onto the disk it offered, never onto one the kiosk names. */
+static void test_install_other_disk(void)
+{
+	struct bh *h = bh_new(NULL);
+	g_autofree char *fake = bh_fake_installer(h);
+	static const char *const others[] = { "vda", "vdb2", "sda", "nvme0n1" };
+
+	bh_start_installer(h, fake);
+	bh_expect(h, "install state=1 disk=vdb ");
+	for (size_t i = 0; i < G_N_ELEMENTS(others); i++) {
+		unsigned seq = bh_kiosk(h, "install-answer 1 %s", others[i]);
+		g_assert_cmpuint(bh_status(bh_reply(h, seq)), ==, 1);
+	}
+	g_autofree char *calls = bh_installer_calls(h);
+	g_assert_cmpstr(calls, ==, "--list\n");
+	g_autofree char *audit = bh_audit_text(h);
+	g_assert_null(strstr(audit, "install-confirmed"));
+	bh_free(h);
+
+	/* No offer at all (the real installer, off a stick): a yes is refused. */
+	h = bh_new(NULL);
+	g_autofree char *real = g_build_filename(TSR_SRCDIR, "installer", "tessera-install", NULL);
+	bh_start_installer(h, real);
+	bh_expect(h, "session state=0 ");
+	g_assert_cmpuint(bh_status(bh_reply(h, bh_kiosk(h, "install-answer 1 vdb"))), ==, 4);
+	bh_free(h);
+}
+
+static void test_install_path(void)
+{
+	struct bh *h = bh_new(NULL);
+	g_autofree char *fake = bh_fake_installer(h);
+
+	bh_start_installer(h, fake);
+	bh_expect(h, "install state=1 ");
+	bh_kiosk(h, "install-answer 1 ../vdb");
+	g_assert_true(bh_kiosk_gone(h));
+	bh_accept_kiosk(h);
+	bh_expect(h, "session state=4 ");
+	bh_expect(h, "install state=1 disk=vdb ");
+	g_autofree char *calls = bh_installer_calls(h);
+	g_assert_cmpstr(calls, ==, "--list\n");
+	g_free(bh_wait_audit(h, "kiosk-refused", NULL));
+	bh_free(h);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -103,5 +153,7 @@ int main(int argc, char **argv)
 			test_restart_viewer_foreign);
 	g_test_add_func("/hostile/kiosk/focus-on-another-users-domain", test_focus_foreign);
 	g_test_add_func("/hostile/kiosk/login-flood-keeps-lockout", test_login_flood);
+	g_test_add_func("/hostile/kiosk/install-onto-a-disk-not-offered", test_install_other_disk);
+	g_test_add_func("/hostile/kiosk/install-answer-naming-a-path", test_install_path);
 	return g_test_run();
 }

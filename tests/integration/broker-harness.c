@@ -676,3 +676,48 @@ char *bh_usb_authorized(struct bh *h, const char *sysname)
 		return g_strdup("?");
 	return text;
 }
+
+/* A stand-in tessera-install in h->dir: --list names /dev/vdb (and a line that is no disk);
+ * --yes prints step lines and, when h->dir/fail exists, fails as the real one refuses. */
+char *bh_fake_installer(struct bh *h)
+{
+	char *path = g_build_filename(h->dir, "tessera-install", NULL);
+	g_autofree char *script = g_strdup_printf(
+		"#!/bin/sh\n"
+		"echo \"$*\" >>'%s/calls'\n"
+		"case \"$1\" in\n"
+		"--list) printf '/dev/vdb\\t3221225472\\tQEMU HARDDISK\\n../sda\\t1\\tx\\n' ;;\n"
+		"--yes) echo 'tessera-install: Tessera 1 from /dev/vda onto /dev/vdb (3072 MiB)'\n"
+		"  echo 'tessera-install: [1/5] clearing /dev/vdb'\"'\"'s partition table'\n"
+		"  if [ -e '%s/fail' ]; then\n"
+		"    echo 'tessera-install: refused: /dev/vdb is in use (mounted)' >&2; exit 2; fi\n"
+		"  echo 'tessera-install: [5/5] the partition table'\n"
+		"  echo 'tessera-install: done: /dev/vdb boots Tessera 1 on its own' ;;\n"
+		"*) exit 2 ;;\n"
+		"esac\n",
+		h->dir, h->dir);
+
+	g_assert_true(g_file_set_contents(path, script, -1, NULL));
+	g_assert_cmpint(g_chmod(path, 0755), ==, 0);
+	return path;
+}
+
+char *bh_installer_calls(struct bh *h)
+{
+	g_autofree char *path = g_build_filename(h->dir, "calls", NULL);
+	char *text = NULL;
+
+	if (!g_file_get_contents(path, &text, NULL, NULL))
+		text = g_strdup("");
+	return text;
+}
+
+void bh_start_installer(struct bh *h, const char *installer)
+{
+	g_autofree char *a1 = g_strdup_printf("--installer=%s", installer);
+	char *args[] = { a1, (char *)"--install-then=stay", NULL };
+
+	h->extra_args = args;
+	bh_start(h, true);
+	h->extra_args = NULL;
+}

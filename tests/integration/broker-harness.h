@@ -109,6 +109,15 @@ void bh_usb_remove(struct bh *h, const char *sysname);
 /* The content of the device's authorized file ("0", "1", or "" if never written). */
 char *bh_usb_authorized(struct bh *h, const char *sysname);
 
+/* A stand-in tessera-install in h->dir (the path, g_free): --list names /dev/vdb 3 GiB "QEMU
+ * HARDDISK" (and a line that is no disk); --yes prints step lines and succeeds, or fails as the
+ * real one refuses when h->dir/fail exists. Each call's arguments go to a file, which
+ * bh_installer_calls returns ("" before any). */
+char *bh_fake_installer(struct bh *h);
+char *bh_installer_calls(struct bh *h);
+/* bh_start with the kiosk and --installer=installer --install-then=stay. */
+void bh_start_installer(struct bh *h, const char *installer);
+
 /* tests/integration/broker-clipboard-test.c's tests, run in broker-session-test. */
 void bh_clipboard_tests_add(void);
 
