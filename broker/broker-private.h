@@ -120,6 +120,9 @@ void brk_session_lock(struct tsr_broker *b, const char *why);
 /* The kiosk turns its outputs off now (not while the session is active): a closed lid on a
  * laptop that cannot suspend should at least not light the screen in a bag. */
 void brk_session_outputs_off(struct tsr_broker *b);
+/* The kiosk turns its outputs back on now, showing the lock screen (the lid opened after they
+ * went dark); nothing while the session is active (they are on). */
+void brk_session_outputs_on(struct tsr_broker *b);
 /* The session state to the kiosk again, with what its screen shows (an offer left). */
 void brk_session_resend(struct tsr_broker *b);
 bool brk_session_user_may_use(struct tsr_broker *b, const struct brk_dom *d);

@@ -7,7 +7,9 @@
  * more, or a suspend, with every running domain paused across it and run again at wake or once
  * the user has unlocked ([power] resume), all of it in broker/sleep.c. With logind the broker
  * still reads the switch itself: its "handle-lid-switch" inhibitor keeps logind off it
- * (broker/logind.c). */
+ * (broker/logind.c). Opening the lid turns outputs that went dark (a lid closed without a
+ * suspend, or blank-after) back on to the lock screen: nobody opens a laptop to press a key
+ * first. */
 #include "config.h"
 #include "broker/broker-private.h"
 #include "common/log.h"
@@ -81,6 +83,15 @@ void brk_lid_closed(struct brk_lid *l)
 		brk_sleep_suspend(l->b->sleep, "lid closed");
 }
 
+/* Whatever the policy: someone opened the laptop to use it, and outputs left dark by the lid
+ * (no suspend) or by blank-after would hide the lock screen they need. */
+static void opened(struct brk_lid *l)
+{
+	tsr_info("lid: opened");
+	brk_audit(l->b, "lid", "state", "open", NULL);
+	brk_session_outputs_on(l->b);
+}
+
 static gboolean on_event(int fd, GIOCondition cond, gpointer data)
 {
 	struct lid_device *d = data;
@@ -91,6 +102,8 @@ static gboolean on_event(int fd, GIOCondition cond, gpointer data)
 		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++)
 			if (ev[i].type == EV_SW && ev[i].code == SW_LID && ev[i].value == 1)
 				brk_lid_closed(d->lid);
+			else if (ev[i].type == EV_SW && ev[i].code == SW_LID && ev[i].value == 0)
+				opened(d->lid);
 	}
 	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) || (cond & (G_IO_HUP | G_IO_ERR))) {
 		tsr_info("lid: %s is gone", d->node);

@@ -161,6 +161,12 @@ void brk_session_outputs_off(struct tsr_broker *b)
 		send_session_flags(b, TSR_KIOSK_SESSION_OUTPUTS_OFF);
 }
 
+void brk_session_outputs_on(struct tsr_broker *b)
+{
+	if (b->session != SESSION_ACTIVE)
+		send_session_flags(b, TSR_KIOSK_SESSION_OUTPUTS_ON);
+}
+
 static void send_settings(struct tsr_broker *b)
 {
 	struct tsr_kiosk_settings m = { 0 };

@@ -194,6 +194,11 @@ static void on_session(struct tsr_session *s, const struct tsr_kiosk_session *m)
 	kss_changed(s);
 	if (m->flags & TSR_KIOSK_SESSION_OUTPUTS_OFF)
 		kss_blank(s, "lid closed and no suspend");
+	if (m->flags & TSR_KIOSK_SESSION_OUTPUTS_ON) {
+		/* Opened to be used: the lock screen, and a whole blank-after before it goes dark. */
+		s->last_activity_us = kss_now(s);
+		kss_unblank(s, "lid opened");
+	}
 }
 
 static void on_domain(struct tsr_session *s, const struct tsr_kiosk_domain *m)

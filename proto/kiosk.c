@@ -218,7 +218,8 @@ static const char *check_session(const struct tsr_kiosk_session *m)
 
 	if (m->state > TSR_KIOSK_SESSION_INSTALL)
 		return "unknown session state";
-	if ((m->flags & ~TSR_KIOSK_SESSION_OUTPUTS_OFF) ||
+	if ((m->flags != 0 && m->flags != TSR_KIOSK_SESSION_OUTPUTS_OFF &&
+	     m->flags != TSR_KIOSK_SESSION_OUTPUTS_ON) ||
 	    (m->flags && m->state == TSR_KIOSK_SESSION_ACTIVE))
 		return "bad session flags";
 	if (!name_ok(m->user, login) || (login && m->user[0]) ||

@@ -197,14 +197,16 @@ struct tsr_kiosk_notify {
 	char text[TSR_KIOSK_TEXT_SIZE];
 };
 
-/* SESSION flag, never with ACTIVE: turn the outputs off now (the lid closed on a laptop that
- * cannot suspend); the next input wakes them, as after blank-after. */
+/* SESSION flags, never with ACTIVE and never both: turn the outputs off now (the lid closed on
+ * a laptop that cannot suspend); the next input wakes them, as after blank-after. Or turn them
+ * on now, showing the lock screen, and count blank-after from now (the lid opened). */
 #define TSR_KIOSK_SESSION_OUTPUTS_OFF 1u
+#define TSR_KIOSK_SESSION_OUTPUTS_ON 2u
 
 struct tsr_kiosk_session {
 	struct tsr_frame_header h;
 	uint32_t state;               /* enum tsr_kiosk_session_state */
-	uint32_t flags;               /* TSR_KIOSK_SESSION_OUTPUTS_OFF; other bits 0 */
+	uint32_t flags;               /* TSR_KIOSK_SESSION_OUTPUTS_OFF or _ON; other bits 0 */
 	char user[TSR_KIOSK_NAME_SIZE]; /* "" in LOGIN */
 	uint8_t pad[3];
 	char full_name[TSR_KIOSK_LABEL_SIZE];

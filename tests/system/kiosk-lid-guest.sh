@@ -8,8 +8,8 @@
 # once, volume up and mute, then types a; once the domain recorded the a, the lid closes: the
 # broker locks and the guest sleeps until the host wakes it, unlocks and types b. Once personal
 # recorded the b, the domains' recorded keys go to the host as "REC NAME KEYS" and the fake
-# backlight's value as "BACKLIGHT N". Then the broker starts again with blank-after = 3 (see
-# there).
+# backlight's value as "BACKLIGHT N". Then the broker starts again with blank-after = 10 (see
+# there), the lid device kept (still closed).
 . /lib/systest.sh
 set -u
 mkdir -p /tmp/state /tmp/run
@@ -89,19 +89,22 @@ for d in personal work; do
     mark REC $d "$(grep '^key ' "$rec/$d/input.log" 2>/dev/null | tr '\n' ' ')"
 done
 mark BACKLIGHT "$(cat $sys/backlight/tsr_backlight/brightness)"
-exec 4>&- 5>&-
+exec 4>&-
 kill -TERM "$broker"
 wait "$broker"
 
 # Again with blank-after = 10: the restarted kiosk, locked and untouched, turns its outputs off;
 # the connectors' "enabled" goes to the host when the kiosk says a CRTC went off or on. The
-# host's keys wake it and log in again; the first screen after that ends the test.
+# first time they go off the lid opens, which lights them again; the second time the host's
+# keys wake them and log in again; the first screen after that ends the test.
 grep -v '^blank-after = ' $conf >$conf.new && mv $conf.new $conf
 printf 'blank-after = 10\n' >>$conf
 (while IFS= read -r line; do
     mark "LOG: $line"
     case "$line" in
-        *"drm: "*" off" | *"drm: "*" on") mark DRM-ENABLED "$(cat /sys/class/drm/card0-*/enabled)" ;;
+        *"drm: "*" off" | *"drm: "*" on")
+            mark DRM-ENABLED "$(cat /sys/class/drm/card0-*/enabled)"
+            case "$line" in *" off") [ -n "${opened:-}" ] || { opened=1; echo "lid open" >&5; } ;; esac ;;
         *": screen unlock" | *": screen login") echo done >/tmp/done.fifo ;;
     esac
 done </tmp/log2.fifo) &
@@ -109,6 +112,7 @@ start_broker /tmp/log2.fifo
 # Opened once beforehand: the first run's children ending now could interrupt an open.
 exec 7<>/tmp/done.fifo
 read -r _ <&7
+exec 5>&-
 kill -TERM "$broker"
 wait "$broker"
 exit 0

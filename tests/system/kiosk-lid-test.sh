@@ -14,12 +14,14 @@
 # (--record-input): no brightness or volume key reached a domain; with the broker's --sys-root
 # on a fake sysfs, the brightness keys step its backlight and the kiosk's top bar gets the fake
 # battery's text. Then the broker starts again with [power] blank-after = 10: the kiosk, locked
-# and untouched, turns its outputs off (the guest's connector reads "disabled"); the SAS only
-# wakes them (the lock screen again, connector "enabled"), and a second SAS unlocks.
+# and untouched, turns its outputs off (the guest's connector reads "disabled"); the guest opens
+# the lid, which lights them again on the lock screen without a key; 10 s later they are off
+# again, the SAS only wakes them (the lock screen again, connector "enabled"), and a second SAS
+# unlocks.
 . "$TSR_SRCDIR/tests/system/lib.sh"
 . "$TSR_SRCDIR/tests/system/kiosk-sim-guest.sh"
 
-sys_start kiosk-lid 14
+sys_start kiosk-lid 15
 probe=$TSR_BUILDDIR/tests/system/tsr-input-probe
 kiosk_sim_boot lid-org lid 61300 "Alice Lid" "$SYS_HERE/kiosk-lid-guest.sh" --bin "$probe" \
     --file /usr/share/X11/xkb --bin "$TSR_BUILDDIR/kiosk/tessera-kiosk"
@@ -91,19 +93,33 @@ blanked() {
         sys_wait '^DRM-ENABLED disabled' 60 >/dev/null
 }
 sys_check "blank-after-timeout-outputs-off: locked and untouched 10 s, the connector reads disabled" blanked
-# The SAS wakes the outputs and goes nowhere: the lock screen is back (not the unlock screen),
-# and only the next SAS opens the unlock screen. The screendump waits for the output's first
-# frame after the wake (the mode is set on a black buffer, the redrawn lock screen follows).
-# (counted up to the guest's "enabled": the next such line is the wake's)
+# A wake's first picture: the screendump waits for the output's first frame after the guest's
+# Nth "enabled" (the mode is set on a black buffer, the redrawn lock screen follows), and it is
+# the lock screen. shown_frames N counts the "first frame shown" lines before that "enabled".
 shown_frames() {
-    sed -n '1,/^DRM-ENABLED enabled/p' "$SYS_OUT.marks" | grep -c '^LOG: .*drm: first frame shown'
+    awk -v n="$1" '/^DRM-ENABLED enabled/ && ++e == n { exit }
+        /^LOG: .*drm: first frame shown/ { c++ } END { print c + 0 }' "$SYS_OUT.marks"
 }
+lock_screen_after_wake() { # N NAME
+    sys_wait '^DRM-ENABLED enabled' 60 "$1" >/dev/null &&
+        sys_wait '^LOG: .*drm: first frame shown' 60 $(($(shown_frames "$1") + 1)) >/dev/null &&
+        sys_screendump "$SYS_OUT.$2.png" &&
+        sys_compare "$TSR_SRCDIR/tests/reference/kiosk-lid-lock.png" "$SYS_OUT.$2.png" \
+            --mask 0,0,1000,29
+}
+# Opening the lid (the guest does once the outputs are off) lights them on the lock screen.
+lid_opened() {
+    sys_wait '^LOG: tessera-brokerd: info: lid: opened' 60 >/dev/null &&
+        sys_wait '^LOG: tessera-kiosk: info: lid opened: outputs back on' 60 >/dev/null &&
+        lock_screen_after_wake 1 lid-opened
+}
+sys_check "lid-open-after-blank-lights-the-lock-screen: no key needed, the lock screen" lid_opened
+# Dark again after blank-after, counted from the opening. The SAS wakes the outputs and goes
+# nowhere: the lock screen is back (not the unlock screen), and only the next SAS opens the
+# unlock screen.
 woken() {
-    sys_keys ctrl alt backspace && sys_wait '^DRM-ENABLED enabled' 60 >/dev/null &&
-        sys_wait '^LOG: .*drm: first frame shown' 60 $(($(shown_frames) + 1)) >/dev/null &&
-        sys_screendump "$SYS_OUT.unblanked.png" &&
-        sys_compare "$TSR_SRCDIR/tests/reference/kiosk-lid-lock.png" "$SYS_OUT.unblanked.png" \
-            --mask 0,0,1000,29 &&
+    sys_wait '^DRM-ENABLED disabled' 60 2 >/dev/null &&
+        sys_keys ctrl alt backspace && lock_screen_after_wake 2 unblanked &&
         sys_keys ctrl alt backspace && screen unlock 60 2
 }
 sys_check "blank-after-key-wakes-to-the-lock-screen: the first SAS only wakes, the second unlocks" woken

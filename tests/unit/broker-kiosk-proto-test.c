@@ -144,8 +144,14 @@ static void test_broker_messages(void)
 	g_assert_cmpint(tsr_kiosk_msg_check(&s, sizeof(s), &why), ==, 0);
 	s.state = TSR_KIOSK_SESSION_ACTIVE;
 	refused(&s, sizeof(s), "flags");
+	/* lid-open: outputs on, the same rules; never both. */
+	s.flags = TSR_KIOSK_SESSION_OUTPUTS_ON;
+	refused(&s, sizeof(s), "flags");
 	s.state = TSR_KIOSK_SESSION_LOCKED;
-	s.flags = 2;
+	g_assert_cmpint(tsr_kiosk_msg_check(&s, sizeof(s), &why), ==, 0);
+	s.flags = TSR_KIOSK_SESSION_OUTPUTS_ON | TSR_KIOSK_SESSION_OUTPUTS_OFF;
+	refused(&s, sizeof(s), "flags");
+	s.flags = 4;
 	refused(&s, sizeof(s), "flags");
 	s.flags = 0;
 	s.state = TSR_KIOSK_SESSION_NOT_ENROLLED;

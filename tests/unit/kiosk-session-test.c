@@ -458,6 +458,17 @@ static void test_idle_lock(void)
 	fx_clear(&f);
 }
 
+/* With blank-after = 30: still lit 29 s on, dark (the offs-th time) at 30 s. */
+static void dark_after_30s(struct fx *f, int offs)
+{
+	tsr_fake_clock_advance(f->clock, 29000000);
+	tsr_session_tick(f->s);
+	g_assert_false(tsr_session_blanked(f->s));
+	tsr_fake_clock_advance(f->clock, 1000000);
+	tsr_session_tick(f->s);
+	g_assert_cmpint(f->blank_offs, ==, offs);
+}
+
 /* blank-after: counted from the lock (an idle lock does not go dark at once), outputs off
  * once, the first input only wakes them, and a session showing domains never blanks. */
 static void test_blank_after_lock(void)
@@ -499,12 +510,7 @@ static void test_blank_after_lock(void)
 	g_assert_cmpint(f.blank_ons, ==, 1);
 	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCK);
 	/* Locked and untouched again: off again after the whole time. */
-	tsr_fake_clock_advance(f.clock, 29000000);
-	tsr_session_tick(f.s);
-	g_assert_false(tsr_session_blanked(f.s));
-	tsr_fake_clock_advance(f.clock, 1000000);
-	tsr_session_tick(f.s);
-	g_assert_cmpint(f.blank_offs, ==, 2);
+	dark_after_30s(&f, 2);
 	fx_clear(&f);
 
 	/* 0 never blanks; an unlocked picker never blanks. */
@@ -525,18 +531,24 @@ static void test_blank_after_lock(void)
 	fx_clear(&f);
 }
 
+/* Logged in with blank-after as given, then the broker's LOCKED with OUTPUTS_OFF: locked, dark. */
+static void lid_closed_dark(struct fx *f, uint32_t blank_after)
+{
+	fx_init(f);
+	log_in(f);
+	settings_blank(f, true, 0, TSR_POLICY_CONSOLE_NONE, blank_after);
+	session_msg_flags(f, TSR_KIOSK_SESSION_LOCKED, "alice", TSR_KIOSK_SESSION_OUTPUTS_OFF);
+	g_assert_cmpint(screen(f), ==, TSR_KIOSK_SCREEN_LOCK);
+	g_assert_true(tsr_session_blanked(f->s));
+}
+
 /* The lid closed on a laptop that cannot suspend: the broker's LOCKED comes with OUTPUTS_OFF,
  * the outputs go off at once whatever blank-after says, and a key only wakes them. */
 static void test_lid_outputs_off(void)
 {
 	struct fx f = { 0 };
 
-	fx_init(&f);
-	log_in(&f);
-	settings_blank(&f, true, 0, TSR_POLICY_CONSOLE_NONE, 0);
-	session_msg_flags(&f, TSR_KIOSK_SESSION_LOCKED, "alice", TSR_KIOSK_SESSION_OUTPUTS_OFF);
-	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCK);
-	g_assert_true(tsr_session_blanked(f.s));
+	lid_closed_dark(&f, 0);
 	g_assert_cmpint(f.blank_offs, ==, 1);
 	/* Said again (the lid closed twice): off once. */
 	session_msg_flags(&f, TSR_KIOSK_SESSION_LOCKED, "alice", TSR_KIOSK_SESSION_OUTPUTS_OFF);
@@ -554,6 +566,33 @@ static void test_lid_outputs_off(void)
 	session_msg(&f, TSR_KIOSK_SESSION_ACTIVE, "alice");
 	g_assert_false(tsr_session_blanked(f.s));
 	g_assert_cmpint(f.blank_ons, ==, 2);
+	fx_clear(&f);
+}
+
+/* The lid opened: the broker's LOCKED with OUTPUTS_ON lights outputs the lid (no suspend) or
+ * blank-after turned off, on the lock screen and without a key, and blank-after counts again
+ * from the opening; with the outputs lit it changes nothing. */
+static void test_lid_open_lights_the_lock_screen(void)
+{
+	struct fx f = { 0 };
+
+	lid_closed_dark(&f, 30);
+	tsr_fake_clock_advance(f.clock, 600000000);
+	session_msg_flags(&f, TSR_KIOSK_SESSION_LOCKED, "alice", TSR_KIOSK_SESSION_OUTPUTS_ON);
+	g_assert_false(tsr_session_blanked(f.s));
+	g_assert_cmpint(f.blank_ons, ==, 1);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCK);
+	/* Not dark again at the next tick: a whole blank-after from the opening. */
+	dark_after_30s(&f, 2);
+	g_assert_true(tsr_session_blanked(f.s));
+	/* After blank-after's dark the same; opened while lit, nothing happens. */
+	session_msg_flags(&f, TSR_KIOSK_SESSION_LOCKED, "alice", TSR_KIOSK_SESSION_OUTPUTS_ON);
+	g_assert_false(tsr_session_blanked(f.s));
+	g_assert_cmpint(f.blank_ons, ==, 2);
+	session_msg_flags(&f, TSR_KIOSK_SESSION_LOCKED, "alice", TSR_KIOSK_SESSION_OUTPUTS_ON);
+	g_assert_cmpint(f.blank_ons, ==, 2);
+	g_assert_cmpint(f.blank_offs, ==, 2);
+	g_assert_cmpint(screen(&f), ==, TSR_KIOSK_SCREEN_LOCK);
 	fx_clear(&f);
 }
 
@@ -900,6 +939,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/kiosk/session/idle-lock", test_idle_lock);
 	g_test_add_func("/kiosk/session/blank-after-lock", test_blank_after_lock);
 	g_test_add_func("/kiosk/session/lid-no-suspend-outputs-off", test_lid_outputs_off);
+	g_test_add_func("/kiosk/session/lid-open-lights-the-lock-screen",
+			test_lid_open_lights_the_lock_screen);
 	g_test_add_func("/kiosk/session/resume-paused-domain-stays-shown",
 			test_paused_domain_stays_shown);
 	g_test_add_func("/kiosk/session/console-rights", test_console_rights);
