@@ -248,7 +248,11 @@ bool tsr_session_key(struct tsr_session *s, const struct tsr_input_kiosk_key *ke
 		break;
 	case TSR_KIOSK_SCREEN_INSTALL:
 		/* Only the laptop's own keyboard: the remote console never erases its disk. */
-		done = origin == TSR_KIOSK_ORIGIN_LOCAL && install_key(s, key);
+		if (origin != TSR_KIOSK_ORIGIN_LOCAL) {
+			tsr_info("install screen: a key from the console ignored");
+			return false;
+		}
+		done = install_key(s, key);
 		break;
 	case TSR_KIOSK_SCREEN_LOGIN:
 	case TSR_KIOSK_SCREEN_UNLOCK:

@@ -49,8 +49,10 @@ tests_integration_kiosk_spice_client_SOURCES = tests/integration/kiosk-spice-cli
 tests_integration_kiosk_spice_client_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS)
 tests_integration_kiosk_spice_client_LDADD = tests/harness/libtsr-harness.a $(RENDERER_LIBS) \
 	$(SPICE_CLIENT_LIBS)
-INTEGRATION_TESTS += tests/integration/kiosk-e2e-test.sh tests/integration/kiosk-broker-clipboard-test.sh
+INTEGRATION_TESTS += tests/integration/kiosk-e2e-test.sh tests/integration/kiosk-broker-clipboard-test.sh \
+	tests/integration/kiosk-install-e2e-test.sh
 EXTRA_DIST += tests/integration/kiosk-e2e-test.sh tests/integration/kiosk-e2e-lib.sh \
+	tests/integration/kiosk-install-e2e-test.sh \
 	tests/integration/kiosk-broker-clipboard-test.sh
 # The same with real QEMU guests (tools/build-guest-image), and on DRM/KMS + evdev in a booted
 # guest with sim domains (QMP input-send-event, screendumps).
