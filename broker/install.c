@@ -24,6 +24,8 @@
 #define REASON_MAX 4096
 #define LIST_MAX 65536
 #define LIST_MS 20000
+/* In the run directory (gone at the next boot): the offer was answered this boot. */
+#define ANSWERED "install-answered"
 
 struct brk_install {
 	struct tsr_broker *b;
@@ -101,8 +103,12 @@ static void find_offer(struct brk_install *i)
 	int status = 0;
 	bool timed_out = false;
 
+	g_autofree char *answered = g_build_filename(i->b->run_dir, ANSWERED, NULL);
+
 	if (!g_file_test(argv[0], G_FILE_TEST_IS_EXECUTABLE))
 		return; /* not the image: nothing to install */
+	if (g_file_test(answered, G_FILE_TEST_EXISTS))
+		return; /* asked once this boot: a broker restart does not ask again */
 	g_autoptr(GString) out = brk_run_bounded(argv, installer_env, -1, LIST_MAX, LIST_MS,
 						 &status, &timed_out, &error);
 	if (out && !timed_out && !g_spawn_check_wait_status(status, &error))
@@ -271,9 +277,16 @@ static bool run(struct brk_install *i, GError **error)
 	return true;
 }
 
-/* Back to the screen the laptop had before the offer (not enrolled, or the login). */
+/* Back to the screen the laptop had before the offer (not enrolled, or the login), for the
+ * rest of this boot. */
 static void leave(struct brk_install *i)
 {
+	g_autofree char *answered = g_build_filename(i->b->run_dir, ANSWERED, NULL);
+	g_autoptr(GError) error = NULL;
+
+	if (!g_file_set_contents(answered, "", 0, &error))
+		tsr_warn("the install offer may come again at the broker's next start: %s",
+			 error->message);
 	i->shown.state = 0;
 	brk_session_resend(i->b);
 }

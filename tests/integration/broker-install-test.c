@@ -63,6 +63,14 @@ static void declined(struct bh *h)
 	g_free(bh_wait_audit(h, "install-declined", "/dev/vdb"));
 	g_assert_cmpuint(answer(h, "1 vdb"), ==, 4);
 	only_listed(h);
+	/* Answered for this boot: a broker that starts again does not ask the installer again. */
+	g_autofree char *fake = bh_fake_installer(h); /* the same stand-in, written again */
+	bh_kill(h);
+	bh_kiosk_clear(h);
+	bh_start_installer(h, fake);
+	bh_expect(h, "session state=3 ");
+	g_assert_false(bh_seen(h, "install "));
+	only_listed(h);
 }
 
 static void confirmed(struct bh *h)
