@@ -5,8 +5,9 @@
 # own log lines are the host's signals: "work moved right" unplugs Virtual-3 (Linux 6.1 raises
 # no uevent for a forced status: the card's change uevent is raised by hand, as a real hotplug
 # would), "work cannot move left" plugs it back, "work cannot move right" unplugs both and
-# "none connected" plugs Virtual-3 back alone, the lock screen ends the test and the domains'
-# recorded input goes to the host as "REC NAME ...".
+# "none connected" plugs Virtual-3 back alone; the first lock screen plugs Virtual-2 back too and
+# reloads the broker (SIGHUP) with [outputs] mode = mirror; the lock screen after "mirrored on
+# Virtual-2" ends the test and the domains' recorded input goes to the host as "REC NAME ...".
 . /lib/systest.sh
 set -u
 v2=/sys/class/drm/card1-Virtual-2/status v3=/sys/class/drm/card1-Virtual-3/status
@@ -18,6 +19,13 @@ plug() {
 }
 plug on
 chmod 600 /dev/dri/card* /dev/input/event* || { mark TSR-FAIL cannot make the devices root-only; exit 1; }
+# Both heads again, one desktop on both.
+mirror() {
+    echo on >"$v2"
+    plug on
+    printf '[outputs]\nmode = mirror\n' >>/etc/tsr-kiosk/policy/policy.conf
+    kill -HUP "$broker"
+}
 # react LINE: the kiosk's log lines that are the host's signals.
 react() {
     case "$1" in
@@ -28,12 +36,12 @@ react() {
             plug off
             mark "PLUG none" ;;
         *"outputs: none connected") plug on ;;
-        *": screen lock") echo done >/tmp/done.fifo ;;
+        *"mirrored on Virtual-2") mirrored=1 ;;
+        *": screen lock") if [ -n "${mirrored:-}" ]; then echo done >/tmp/done.fifo; else mirror; fi ;;
     esac
 }
 mkdir -p /tmp/state /tmp/run && chmod 755 /tmp /tmp/state /tmp/run
 rm -f /tmp/log.fifo /tmp/done.fifo && mkfifo /tmp/log.fifo /tmp/done.fifo
-(while IFS= read -r line; do mark "LOG: $line"; react "$line"; done </tmp/log.fifo) &
 # Sim domains, the kiosk as nobody on card1 with the devices the broker lends it.
 set -- --state-dir=/tmp/state --run-dir=/tmp/run --policy-dir=/etc/tsr-kiosk/policy --no-udev
 set -- "$@" --no-usb --testdomain=/usr/bin/tessera-testdomain --viewer=/usr/bin/tessera-viewer
@@ -41,6 +49,7 @@ set -- "$@" --kiosk=/usr/bin/tessera-kiosk --kiosk-user=65534:65534 --kiosk-devi
 set -- "$@" --kiosk-card=/dev/dri/card1 --kiosk-arg=--output=drm --kiosk-arg=--clock=12:00
 tessera-brokerd "$@" --kiosk-arg=--organization=drm-org 2>/tmp/log.fifo &
 broker=$!
+(while IFS= read -r line; do mark "LOG: $line"; react "$line"; done </tmp/log.fifo) &
 read -r _ </tmp/done.fifo
 for d in personal work; do
     mark REC $d "$(grep -E '^(key |pointer .*buttons=1)' "/tmp/run/domains/$d/input.log" |

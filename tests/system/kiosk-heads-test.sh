@@ -14,10 +14,13 @@
 # output further left) makes the guest plug Virtual-3 back and work goes home to it;
 # Super+Shift+Right (none further right) makes the guest unplug both heads, and once the kiosk
 # has no output plug Virtual-3 back alone: the whole desktop comes to it, work with its pixels.
+# Locked, the guest plugs Virtual-2 back and reloads policy with [outputs] mode = mirror: after
+# the unlock Virtual-3 (the smaller) shows work, and Virtual-2 exactly the same pixels, centred
+# on black.
 . "$TSR_SRCDIR/tests/system/lib.sh"
 . "$TSR_SRCDIR/tests/system/kiosk-sim-guest.sh"
 
-sys_start kiosk-heads 14
+sys_start kiosk-heads 16
 SYS_APPEND="video=Virtual-3:1024x768"
 KIOSK_SIM_QEMU="-device virtio-gpu-pci,max_outputs=2,id=gpu1"
 kiosk_sim_boot drm-org heads 61500 "Alice Heads" "$SYS_HERE/kiosk-heads-guest.sh" \
@@ -125,6 +128,16 @@ zero_and_back() {
 sys_check "hotplug-zero-outputs-and-back: both heads unplugged, Virtual-3 back shows work" \
     zero_and_back
 sys_check "the SAS locks the screen" sys_keys ctrl alt backspace
+mirrored() {
+    _d=$(seen ': screen desktop-single-work[[:space:]]*$') _u=$(seen ': screen unlock[[:space:]]*$')
+    logged 'outputs: Virtual-3 1024x768\+0, mirrored on Virtual-2$' 60 &&
+        sys_keys ctrl alt backspace && screen unlock 60 $((_u + 1)) && sys_type "alice-pw" &&
+        sys_keys ret && screen desktop-single-work 60 $((_d + 1)) &&
+        head 1 mirror-1 bars red && head 0 mirror-0 centred "$SYS_OUT.mirror-1.png"
+}
+sys_check "two-head-mirror-same-desktop-on-both: Virtual-2 shows Virtual-3's work pixels centred" \
+    mirrored
+sys_check "the SAS locks the mirrored screen" sys_keys ctrl alt backspace
 sys_check "hotplug-focus-kept: work got exactly the a typed after the unplug" keys_are work \
     'pointer buttons=1 pointer buttons=1 key 0x1e down key 0x1e up '
 sys_check "two-head-pointer-crossing: personal got exactly its own click" keys_are personal \

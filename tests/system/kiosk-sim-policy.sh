@@ -4,7 +4,9 @@
 # alice-pw, group staff), and two sim domains, work (red, n = 1) and personal (green, n = 2),
 # whose device models run as UID_BASE + n and viewers as UID_BASE + 100 + n. The kiosk starts
 # locked, wants the SAS (Ctrl+Alt+Backspace) first and has no console.
-# Needs TSR_BUILDDIR (tessera-provision hashes the password).
+# Needs TSR_BUILDDIR (tessera-provision hashes the password). The hash is made once per build
+# (kept until tessera-provision is rebuilt): a fresh salt each run would give the initramfs
+# that carries the policy a new content hash, and every run would build it again (mkinitrd).
 #
 # kiosk_policy_conf FILE ORG GROUP DOMAINS CONSOLE writes the policy.conf every kiosk test
 # uses (also tests/integration/kiosk-e2e-lib.sh): organization ORG, laptop group GROUP with
@@ -35,12 +37,25 @@ groups = staff
 EOT
 }
 
+kiosk_sim_password_hash() {
+    _prov="$TSR_BUILDDIR/provisioning/tessera-provision"
+    _kept="$TSR_BUILDDIR/tests/system/kiosk-sim-alice-pw.hash"
+    if [ -s "$_kept" ] && [ "$_kept" -nt "$_prov" ]; then
+        cat "$_kept"
+        return
+    fi
+    mkdir -p "${_kept%/*}"
+    printf 'alice-pw\n' >"$_kept.pw.$$"
+    "$_prov" passwd --password-file "$_kept.pw.$$" >"$_kept.$$" || { rm -f "$_kept.pw.$$"; return 1; }
+    rm -f "$_kept.pw.$$"
+    mv "$_kept.$$" "$_kept" # tests running at once each write whole files
+    cat "$_kept"
+}
+
 kiosk_sim_policy() {
     _dir=$1 _org=$2 _group=$3 _uid=$4 _name=$5
     mkdir -p "$_dir/domains"
-    printf 'alice-pw\n' >"$_dir/.pw"
-    _hash=$("$TSR_BUILDDIR/provisioning/tessera-provision" passwd --password-file "$_dir/.pw") || return 1
-    rm -f "$_dir/.pw"
+    _hash=$(kiosk_sim_password_hash) || return 1
     kiosk_policy_conf "$_dir/policy.conf" "$_org" "$_group" "work;personal" none
     _i=1
     for _d in "work red" "personal green"; do

@@ -19,7 +19,7 @@ SYSTEM_TESTS += tests/system/harness-test.sh tests/system/drm-test.sh \
 SYSTEM_TESTS += tests/system/demo-test.sh
 
 # Test outputs (console and marker logs, screenshots) and the cached initramfs images.
-CLEANFILES += tests/system/*.out.* tests/system/*.cpio
+CLEANFILES += tests/system/*.out.* tests/system/*.cpio tests/system/*.hash
 
 # tests/local.mk ships tests/system, tests/fuzz and tests/reference as whole directories. In a
 # VPATH build Automake copies such a directory from the build tree as well, which would put
