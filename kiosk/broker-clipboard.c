@@ -10,7 +10,7 @@
 #include <string.h>
 
 struct tsr_broker_clipboard {
-	struct tsr_scene *scene;
+	struct tsr_kiosk_heads *heads;
 	struct tsr_displays *displays;
 	struct tsr_session *session;
 	struct tsr_kiosk_clipboard *clipboard; /* NULL until the broker's first CLIPBOARD */
@@ -78,8 +78,8 @@ static void op_changed(void *d)
 							  : NULL;
 	GError *error = NULL;
 
-	if (!tsr_scene_set_clipboard(c->scene, text, info ? info->colour : TSR_COLOR_GRAY,
-				     &error)) {
+	if (!tsr_kiosk_heads_set_clipboard(c->heads, text, info ? info->colour : TSR_COLOR_GRAY,
+					   &error)) {
 		tsr_warn("clipboard text: %s", error->message);
 		g_error_free(error);
 	}
@@ -89,13 +89,13 @@ static const struct tsr_kiosk_clipboard_ops ops = {
 	op_request, op_paste, op_allows, op_notify, op_audit, op_changed,
 };
 
-struct tsr_broker_clipboard *tsr_broker_clipboard_create(struct tsr_scene *scene,
+struct tsr_broker_clipboard *tsr_broker_clipboard_create(struct tsr_kiosk_heads *heads,
 							 struct tsr_displays *displays,
 							 struct tsr_session *session)
 {
 	struct tsr_broker_clipboard *c = g_new0(struct tsr_broker_clipboard, 1);
 
-	*c = (struct tsr_broker_clipboard){ .scene = scene, .displays = displays,
+	*c = (struct tsr_broker_clipboard){ .heads = heads, .displays = displays,
 					    .session = session };
 	c->policy.clipboard.flows = c->flows;
 	return c;

@@ -12,12 +12,14 @@
 #include <stdbool.h>
 
 #include "kiosk/displays.h"
+#include "kiosk/heads.h"
 #include "kiosk/session.h"
 #include "proto/kiosk.h"
 
 struct tsr_broker_clipboard;
 
-struct tsr_broker_clipboard *tsr_broker_clipboard_create(struct tsr_scene *scene,
+/* Its top-bar text goes to every head of heads. */
+struct tsr_broker_clipboard *tsr_broker_clipboard_create(struct tsr_kiosk_heads *heads,
 							 struct tsr_displays *displays,
 							 struct tsr_session *session);
 /* Accepts NULL. */

@@ -806,7 +806,7 @@ static bool start_input(struct kiosk *k, GError **error)
 	int evdev;
 
 	k->displays = tsr_displays_create(k->scene, &display_hooks, k);
-	k->clipboard = tsr_broker_clipboard_create(k->scene, k->displays, k->session);
+	k->clipboard = tsr_broker_clipboard_create(k->heads, k->displays, k->session);
 	tsr_displays_geometry(k->displays, &geometry);
 	tsr_policy_hotkeys_init_default(&k->hotkeys);
 	k->settings_hotkeys = k->hotkeys;

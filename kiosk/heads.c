@@ -504,6 +504,15 @@ bool tsr_kiosk_heads_set_clock(struct tsr_kiosk_heads *h, const char *text)
 	return ok;
 }
 
+bool tsr_kiosk_heads_set_clipboard(struct tsr_kiosk_heads *h, const char *text,
+				   enum tsr_color colour, GError **error)
+{
+	for (int i = 0; i < h->n; i++)
+		if (!tsr_scene_set_clipboard(h->head[i].scene, text, colour, error))
+			return false;
+	return true;
+}
+
 void tsr_kiosk_heads_set_power(struct tsr_kiosk_heads *h, bool on)
 {
 	for (int i = 0; i < h->n; i++) {

@@ -121,6 +121,11 @@ int tsr_kiosk_heads_of(const struct tsr_kiosk_heads *heads, const char *domain);
 void tsr_kiosk_heads_set_layout(struct tsr_kiosk_heads *heads, enum tsr_layout layout);
 bool tsr_kiosk_heads_set_clock(struct tsr_kiosk_heads *heads, const char *text)
 	__attribute__((warn_unused_result));
+/* The clipboard's top-bar text (tsr_scene_set_clipboard) on every head: mirrored, the first
+ * head may show another head's scene. */
+bool tsr_kiosk_heads_set_clipboard(struct tsr_kiosk_heads *heads, const char *text,
+				   enum tsr_color colour, GError **error)
+	__attribute__((warn_unused_result));
 /* Every output off (the locked kiosk blanked, or a lid closed with no suspend) or back on,
  * redrawn whole. */
 void tsr_kiosk_heads_set_power(struct tsr_kiosk_heads *heads, bool on);
