@@ -34,8 +34,9 @@ broker_pid=""
 ctl() { "$B/broker/tessera-ctl" --socket "$dir/run/control.sock" --timeout 30 "$@"; }
 cleanup() {
     if [ -n "$broker_pid" ]; then
-        # Only running ones: the others have nothing to stop.
-        for d in $(ctl domains | awk '$2 == "running" { print $1 }'); do
+        # Every one with a process (a logout pauses them), which the broker leaves behind when
+        # it ends; stopped and crashed ones have nothing to stop.
+        for d in $(ctl domains | awk '$2 == "running" || $2 == "paused" || $2 == "starting" { print $1 }'); do
             ctl stop "$d" 2>&1 | sed "s/^/# cleanup: /"
         done
         kill "$broker_pid" 2>/dev/null; wait "$broker_pid" 2>/dev/null

@@ -53,7 +53,7 @@ broker_pid=""
 ctl() { "$B/broker/tessera-ctl" --socket "$dir/run/control.sock" --timeout 120 "$@"; }
 cleanup() {
     if [ -n "$broker_pid" ]; then
-        for d in $(ctl domains | awk '$2 == "running" || $2 == "starting" { print $1 }'); do
+        for d in $(ctl domains | awk '$2 == "running" || $2 == "paused" || $2 == "starting" { print $1 }'); do
             ctl stop "$d" 2>&1 | sed "s/^/# cleanup: /"
         done
         kill "$broker_pid" 2>/dev/null; wait "$broker_pid" 2>/dev/null
