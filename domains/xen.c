@@ -416,8 +416,8 @@ char *tsr_xen_domain_config(struct tsr_domain *d, GError **error)
 		/* Policy refuses this at build; a hand-made spec gets the same reason here. */
 		g_set_error(error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_UNSUPPORTED,
 			    "domain %s: firmware = uefi is not supported on xen (libxl's shared "
-			    "OVMF.fd does not boot HVM guests with Debian 12's packages and keeps no "
-			    "per-domain variable store); use firmware = bios", d->name);
+			    "OVMF.fd is not shown to boot HVM guests with Debian 12's packages and "
+			    "keeps no per-domain variable store); use firmware = bios", d->name);
 		g_free(cmdline);
 		g_free(bridge);
 		return NULL;

@@ -363,8 +363,8 @@ static bool parse_domain_boot(const struct tsr_policy_source *src, const char *g
 				            "nothing; remove the key or use backend qemu or xen");
 	if (d->backend == TSR_POLICY_BACKEND_XEN && d->firmware == TSR_POLICY_FIRMWARE_UEFI)
 		return FAIL(TSR_POLICY_ERROR_VALUE, "firmware",
-		            "uefi is not supported on xen: libxl loads one shared OVMF.fd that does "
-		            "not boot Xen HVM guests with Debian 12's packages and keeps no "
+		            "uefi is not supported on xen: libxl loads one shared OVMF.fd, not shown "
+		            "to boot Xen HVM guests with Debian 12's packages, and keeps no "
 		            "per-domain variable store; use firmware = bios, or backend qemu "
 		            "(see doc/templates.md)");
 	if (d->backend == TSR_POLICY_BACKEND_XEN && has(src, group, "disk-bus"))
