@@ -22,12 +22,24 @@ static const char ruleset[] =
 	"    meta skuid @user_uids fib daddr type local reject; }\n"
 	"}\n";
 
-char *tsr_network_tap_name(const char *domain)
+/* prefix + the first 8 hex digits of the name's sha256: at most 12 characters, so the xen
+ * device model's "-emu" suffix still fits IFNAMSIZ. */
+static char *hashed_name(const char *prefix, const char *domain)
 {
 	char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, domain, -1);
-	char *name = g_strdup_printf("tsr%.8s", sum);
+	char *name = g_strdup_printf("%s%.8s", prefix, sum);
 	g_free(sum);
 	return name;
+}
+
+char *tsr_network_tap_name(const char *domain)
+{
+	return hashed_name("tsr", domain);
+}
+
+char *tsr_network_bridge_name(const char *domain)
+{
+	return hashed_name("tsrb", domain);
 }
 
 static bool run(char **argv, GError **error)
@@ -79,6 +91,30 @@ static bool set_element(struct tsr_backend *b, bool add, const char *set, const 
 	return ok;
 }
 
+/* Every name in ifs (NULL-terminated) into isolated_ifs, in one nft command. */
+static bool fence(struct tsr_backend *b, char *const *ifs, GError **error)
+{
+	GString *list = g_string_new(NULL);
+	for (char *const *i = ifs; *i; i++)
+		g_string_append_printf(list, "%s\"%s\"", list->len ? ", " : "", *i);
+	bool ok = set_element(b, true, "isolated_ifs", list->str, error);
+	g_string_free(list, TRUE);
+	return ok;
+}
+
+/* Make device dev (del removes a leftover of a crash, add creates it) behind the fence: every
+ * name in fenced goes into the set before the device exists; then dev is brought up. */
+static bool make_fenced(struct tsr_domain *d, char *const *fenced, char **del, char **add,
+			char *dev, GError **error)
+{
+	char *up[] = { "ip", "link", "set", "dev", dev, "up", NULL };
+	run(del, NULL);
+	bool ok = fence(d->backend, fenced, error) && run(add, error) && run(up, error);
+	if (!ok)
+		g_prefix_error(error, "domain %s: isolated network: ", d->name);
+	return ok;
+}
+
 bool tsr_network_prepare(struct tsr_domain *d, GError **error)
 {
 	struct tsr_backend *b = d->backend;
@@ -98,15 +134,8 @@ bool tsr_network_prepare(struct tsr_domain *d, GError **error)
 	char *del[] = { "ip", "tuntap", "del", "dev", tap, "mode", "tap", NULL };
 	char *add[] = { "ip", "tuntap", "add", "dev", tap, "mode", "tap", "user", uid, "group",
 			gid, NULL };
-	char *up[] = { "ip", "link", "set", "dev", tap, "up", NULL };
-	char *quoted = g_strdup_printf("\"%s\"", tap);
-	run(del, NULL); /* a leftover of a crash */
-	/* The fence goes up before the device exists. */
-	bool ok = set_element(b, true, "isolated_ifs", quoted, error) && run(add, error) &&
-		  run(up, error);
-	if (!ok)
-		g_prefix_error(error, "domain %s: isolated network: ", d->name);
-	g_free(quoted);
+	char *fenced[] = { tap, NULL };
+	bool ok = make_fenced(d, fenced, del, add, tap, error);
 	g_free(tap);
 	g_free(uid);
 	g_free(gid);
@@ -132,6 +161,38 @@ void tsr_network_release(struct tsr_domain *d)
 		g_free(tap);
 	}
 	g_clear_error(&error);
+}
+
+bool tsr_network_prepare_xen(struct tsr_domain *d, GError **error)
+{
+	if (d->network != TSR_NETWORK_ISOLATED)
+		return true;
+	char *vif = tsr_network_tap_name(d->name);
+	char *emu = g_strdup_printf("%s-emu", vif);
+	char *bridge = tsr_network_bridge_name(d->name);
+	char *fenced[] = { vif, emu, bridge, NULL };
+	char *del[] = { "ip", "link", "del", "dev", bridge, NULL };
+	char *add[] = { "ip", "link", "add", "name", bridge, "type", "bridge", NULL };
+	/* The vifs appear later (xl create), already fenced. */
+	bool ok = ensure_table(d->backend, error) && make_fenced(d, fenced, del, add, bridge, error);
+	g_free(vif);
+	g_free(emu);
+	g_free(bridge);
+	return ok;
+}
+
+void tsr_network_release_xen(struct tsr_domain *d)
+{
+	if (d->network != TSR_NETWORK_ISOLATED)
+		return;
+	/* Xen took the vifs away with the domain; the set entries stay, as for a TAP. */
+	char *bridge = tsr_network_bridge_name(d->name);
+	char *del[] = { "ip", "link", "del", "dev", bridge, NULL };
+	GError *error = NULL;
+	if (!run(del, &error))
+		tsr_warn("domain %s: %s", d->name, error->message);
+	g_clear_error(&error);
+	g_free(bridge);
 }
 
 char *tsr_network_qemu_args(struct tsr_domain *d)

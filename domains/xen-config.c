@@ -36,7 +36,8 @@ char *tsr_xen_config_generate(const struct tsr_xen_config_input *in, GError **er
 	    !safe("cmdline", in->cmdline, true, error) || !safe("disk", in->disk, false, error) ||
 	    !safe("serial", in->serial, false, error) || !safe("spice", in->spice, false, error) ||
 	    !safe("device model user", in->dm_user, false, error) ||
-	    !safe("bridge", in->bridge, false, error) || !safe("cdrom", in->cdrom, false, error))
+	    !safe("bridge", in->bridge, false, error) || !safe("cdrom", in->cdrom, false, error) ||
+	    !safe("vifname", in->vifname, false, error))
 		return NULL;
 	if (!in->name || !in->spice || !in->dm_user || !in->serial ||
 	    (!in->kernel && !in->disk) ||
@@ -97,7 +98,9 @@ char *tsr_xen_config_generate(const struct tsr_xen_config_input *in, GError **er
 				       "backendtype=qdisk,target=%s\" ", in->cdrom);
 	g_string_append(s, "]\n");
 	if (in->bridge)
-		g_string_append_printf(s, "vif = [ \"model=e1000,bridge=%s\" ]\n", in->bridge);
+		g_string_append_printf(s, "vif = [ \"model=e1000,bridge=%s%s%s\" ]\n", in->bridge,
+				       in->vifname ? ",vifname=" : "",
+				       in->vifname ? in->vifname : "");
 	else
 		g_string_append(s, "vif = [ ]\n");
 	/* A USB tablet puts SPICE in client mouse mode (usbdevice needs usb=1; libxl refuses

@@ -19,6 +19,7 @@ struct tsr_xen_config_input {
 	const char *spice;       /* SPICE unix socket path */
 	const char *dm_user;     /* device_model_user: the domain's own user name */
 	const char *bridge;      /* the domain's own bridge for its vif, or NULL for no network */
+	const char *vifname;     /* the vif's name in dom0 (the emulated NIC's: NAME-emu), or NULL */
 };
 
 /* Every key tsr_xen_config_generate can write, NULL-terminated. */

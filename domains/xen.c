@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "domains/backend-private.h"
+#include "domains/network.h"
 #include "domains/xen-config.h"
 
 #include <errno.h>
@@ -255,6 +256,7 @@ static void remains_destroyed(struct tsr_domain *d, bool ok, const char *out, co
 	if (!ok)
 		log_line(d, "xl destroy", err);
 	priv(d)->ending = false;
+	tsr_network_release_xen(d);
 	tsr_domain_set_state(d, e->state, e->why);
 	g_free(e);
 }
@@ -280,6 +282,7 @@ static void end_domain(struct tsr_domain *d, enum tsr_domain_state state, const 
 		run_xl(d, args, remains_destroyed, e);
 		return;
 	}
+	tsr_network_release_xen(d);
 	tsr_domain_set_state(d, state, why);
 }
 
@@ -370,6 +373,7 @@ static void created(struct tsr_domain *d, bool ok, const char *out, const char *
 	struct tsr_op *op = data;
 	if (!ok) {
 		log_line(d, "xl create", err);
+		tsr_network_release_xen(d);
 		tsr_domain_set_state(d, TSR_DOMAIN_STOPPED, "xl create failed");
 		tsr_op_finish(op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
 					      "domain %s: xl create failed: %s", d->name, err));
@@ -406,11 +410,10 @@ char *tsr_xen_domain_config(struct tsr_domain *d, GError **error)
 	}
 	char *cmdline = g_strdup_printf("console=ttyS0 quiet panic=-1 tsr.name=%s%s%s", d->name,
 					d->cmdline ? " " : "", d->cmdline ? d->cmdline : "");
-	char *bridge = NULL;
+	char *bridge = NULL, *vif = NULL;
 	if (d->network == TSR_NETWORK_ISOLATED) {
-		char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, d->name, -1);
-		bridge = g_strdup_printf("tsrb%.8s", sum);
-		g_free(sum);
+		bridge = tsr_network_bridge_name(d->name);
+		vif = tsr_network_tap_name(d->name);
 	}
 	if (d->boot.firmware == TSR_FIRMWARE_UEFI) {
 		/* Policy refuses this at build; a hand-made spec gets the same reason here. */
@@ -420,6 +423,7 @@ char *tsr_xen_domain_config(struct tsr_domain *d, GError **error)
 			    "keeps no per-domain variable store); use firmware = bios", d->name);
 		g_free(cmdline);
 		g_free(bridge);
+		g_free(vif);
 		return NULL;
 	}
 	struct tsr_xen_config_input in = {
@@ -429,10 +433,12 @@ char *tsr_xen_domain_config(struct tsr_domain *d, GError **error)
 		.cmdline = cmdline, .cdrom = d->boot.cdrom.path,
 		.disk = d->template_path ? d->overlay_path : NULL, .serial = d->console_path,
 		.spice = d->spice_path, .dm_user = pw->pw_name, .bridge = bridge,
+		.vifname = vif,
 	};
 	char *text = tsr_xen_config_generate(&in, error);
 	g_free(cmdline);
 	g_free(bridge);
+	g_free(vif);
 	return text;
 }
 
@@ -441,24 +447,13 @@ static void xen_start(struct tsr_domain *d, struct tsr_op *op)
 	struct xen_domain *x = priv(d);
 	GError *error = NULL;
 	char *text = tsr_xen_domain_config(d, &error);
-	if (text && d->network == TSR_NETWORK_ISOLATED) {
-		/* The domain's own bridge, fenced like a qemu domain's TAP (network.c's sets). */
-		char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, d->name, -1);
-		char *bridge = g_strdup_printf("tsrb%.8s", sum);
-		char *cmd = g_strdup_printf("sh -c 'ip link add %1$s type bridge 2>/dev/null; "
-					    "ip link set %1$s up && nft add element inet "
-					    "tessera_domains isolated_ifs \"{ \\\"%1$s\\\" }\"'",
-					    bridge);
-		int status = 0;
-		if (!g_spawn_command_line_sync(cmd, NULL, NULL, &status, &error) ||
-		    !g_spawn_check_wait_status(status, &error))
-			g_prefix_error(&error, "domain %s: preparing bridge %s: ", d->name, bridge);
-		g_free(cmd);
-		g_free(bridge);
-		g_free(sum);
-	}
-	if (text && !error && !g_file_set_contents(x->cfg_path, text, -1, &error))
+	/* The domain's own bridge, fenced like a qemu domain's TAP (network.h). */
+	if (text && !tsr_network_prepare_xen(d, &error))
+		g_clear_pointer(&text, g_free);
+	if (text && !g_file_set_contents(x->cfg_path, text, -1, &error)) {
 		g_prefix_error(&error, "domain %s: writing %s: ", d->name, x->cfg_path);
+		tsr_network_release_xen(d);
+	}
 	g_free(text);
 	if (error) {
 		tsr_domain_set_state(d, TSR_DOMAIN_STOPPED, "configuration refused");

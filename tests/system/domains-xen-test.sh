@@ -1,10 +1,11 @@
 #!/bin/sh
 # tests/system/domains-xen-test.sh: make check-xen: real Xen 4.17 with a Debian dom0, nested in
 # QEMU TCG (doc/xen-nested.md), carrying the project's binaries. Inside dom0 the
-# xen backend creates an HVM domain from a generated config, and tests/system/xen/dom0-driver
-# reports each check on the console; the host checks the guest's screen through SPICE over a
-# TCP forward. The whole run is bounded at 5 minutes. TSR_XEN_GUESTCMD=a+b passes extra
-# kernel parameters to the guest (diagnostics: TSR_XEN_GUESTCMD=loglevel=7+printk.time=1).
+# xen backend creates two network = isolated HVM domains from generated configs, and
+# tests/system/xen/dom0-driver reports each check on the console (with the smart card reader this
+# script's QEMU gives dom0: tests/system/xen/dom0-pair.c); the host checks the first guest's
+# screen through SPICE over a TCP forward. The whole run is bounded at 15 minutes.
+# TSR_XEN_GUESTCMD=a+b passes extra kernel parameters to the guest (diagnostics: TSR_XEN_GUESTCMD=loglevel=7+printk.time=1).
 # TSR_XEN_GUEST=debian (make check-xen-debian, domains-xen-debian-test.sh) boots the Debian
 # template of tools/build-guest-debian from its own disk through SeaBIOS instead (its directory
 # shared into dom0 over 9p), waits for its userspace's report on the serial port and for a
@@ -33,7 +34,7 @@ guest=${TSR_XEN_GUEST:-hello}
 case "$guest" in
     debian) bound=${TSR_XEN_BOUND:-1500} ;;
     uefi) bound=${TSR_XEN_BOUND:-900} ;;
-    *) bound=${TSR_XEN_BOUND:-300} ;;
+    *) bound=${TSR_XEN_BOUND:-900} ;;
 esac
 out="$TSR_BUILDDIR/tests/system/xen"
 logs=$out; [ "$guest" = hello ] || logs="$out/$guest"
@@ -83,19 +84,34 @@ if [ "$guest" = uefi ]; then
     xen_args="guest_loglvl=all"
 fi
 zcat "$xen" > "$tmp/xen.elf"
+# The smart card reader dom0 hands to a domain: QEMU's emulated CCID on an xHCI, its card backed
+# by three self-signed certificates in an NSS database.
+card=""
+if [ "$guest" = hello ]; then
+    nss="$tmp/nss"
+    mkdir -p "$nss"
+    certutil -N -d "sql:$nss" --empty-password
+    head -c 64 /dev/urandom > "$nss/noise"
+    for c in id sign enc; do
+        certutil -S -s "CN=Tessera test $c" -n "$c" -x -t CT,C,C -v 12 -d "sql:$nss" \
+            -z "$nss/noise" >/dev/null 2>&1
+    done
+    card="-device qemu-xhci,id=xhci -device usb-ccid,bus=xhci.0,id=ccid
+          -device ccid-card-emulated,backend=certificates,db=sql:$nss,cert1=id,cert2=sign,cert3=enc"
+fi
 console="$logs/console.log"
 : > "$console"
 
 # Ports: pick free ones so parallel runs do not collide.
 port=$(( 20000 + $$ % 20000 ))
 start=$(date +%s)
-# shellcheck disable=SC2086 # $share: QEMU's option and its value, or nothing
+# shellcheck disable=SC2086 # $share, $card: QEMU's options and their values, or nothing
 timeout "$bound" qemu-system-x86_64 -accel tcg \
     -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+x2apic,+npt -m 2048 -smp "${TSR_XEN_SMP:-1}" \
     -nodefaults -display none -no-reboot \
     -kernel "$tmp/xen.elf" -append "console=com1 com1=115200 dom0_mem=1024M dom0_max_vcpus=1 noreboot $xen_args" \
     -initrd "$kernel console=hvc0 quiet $dom0_args ${TSR_XEN_GUESTCMD:+tsr.guestcmd=$TSR_XEN_GUESTCMD},$dom0" \
-    $share \
+    $share $card \
     -serial "file:$console" \
     -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-10.0.2.15:5930,hostfwd=tcp:127.0.0.1:$((port + 1))-10.0.2.15:5931" \
     -device e1000,netdev=n0 > "$logs/qemu.log" 2>&1 &

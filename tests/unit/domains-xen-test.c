@@ -25,7 +25,7 @@ static const struct tsr_xen_config_input inputs[] = {
 	  .kernel = "/boot/vmlinuz", .ramdisk = "/boot/initrd.img",
 	  .cmdline = "console=ttyS0 tsr.name=net.isolated tsr.ip=10.99.0.1/24,x",
 	  .serial = "/run/x/serial.log", .spice = "/run/x/spice.sock", .dm_user = "tsr-net",
-	  .bridge = "tsrb0123abcd" },
+	  .bridge = "tsrb0123abcd", .vifname = "tsr0123abcd" },
 	{ .name = "install", .memory_mb = 4096, .vcpus = 2,
 	  .disk = "/var/lib/tessera/domains/install/disk.qcow2",
 	  .cdrom = "/var/lib/tessera/templates/debian-12.iso",

@@ -20,11 +20,11 @@
 
 #include "domains/backend.h"
 #include "tests/system/domains-test-util.h"
+#include "tests/system/xen/dom0-check.h"
 
 static int failures;
 
-static void check(bool ok, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static void check(bool ok, const char *fmt, ...)
+bool xen_check(bool ok, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -34,7 +34,10 @@ static void check(bool ok, const char *fmt, ...)
 	fflush(stdout);
 	failures += !ok;
 	g_free(desc);
+	return ok;
 }
+
+#define check(...) ((void)xen_check(__VA_ARGS__))
 
 static char *manifest_sum(const char *manifest, const char *file, guint64 *size)
 {
@@ -151,15 +154,20 @@ static void define_spec(struct tsr_backend *b, const struct tsr_domain_spec *s)
 	g_clear_error(&error);
 }
 
+/* network = isolated, with the address and probes of dom0-pair.c's checks. */
 static void define(struct tsr_backend *b, const char *sum, guint64 size)
 {
+	const char *extra = g_getenv("TSR_XEN_GUEST_CMDLINE");
+	char *cmdline = g_strdup_printf("%s%s%s", XEN_PAIR_FIRST_CMDLINE, extra ? " " : "",
+					extra ? extra : "");
 	struct tsr_domain_spec s = { .name = "xenguest", .uid = 64200, .gid = 64200,
 				     .memory_mb = 128, .vcpus = 1,
 				     .template_path = "/guest/template.qcow2",
 				     .template_sha256 = sum, .template_size = size,
-				     .disposable = true,
-				     .cmdline = g_getenv("TSR_XEN_GUEST_CMDLINE") };
+				     .disposable = true, .network = TSR_NETWORK_ISOLATED,
+				     .cmdline = cmdline };
 	define_spec(b, &s);
+	g_free(cmdline);
 }
 
 /* The host looks at the screen through a TCP forward (listening before the host is told, so
@@ -291,9 +299,13 @@ int main(int argc, char **argv)
 	g_clear_error(&error);
 	if (!started) {
 		char *cfg = NULL;
+		char *dm = NULL;
 		g_file_get_contents("/run/tessera/domains/xenguest.cfg", &cfg, NULL, NULL);
-		printf("TSR-XEN # config:\n%s\n", cfg ? cfg : "");
+		g_file_get_contents("/var/log/xen/qemu-dm-xenguest.log", &dm, NULL, NULL);
+		printf("TSR-XEN # config:\n%s\nTSR-XEN # qemu-dm-xenguest.log:\n%s\n",
+		       cfg ? cfg : "", dm ? dm : "(none)");
 		g_free(cfg);
+		g_free(dm);
 		return 1;
 	}
 	const char *spice = tsr_backend_spice_socket(b, "xenguest");
@@ -305,6 +317,8 @@ int main(int argc, char **argv)
 	check(domid > 0, "domid %ld from xl list", domid);
 	long uid = dm_uid(domid);
 	check(uid == 64200, "device model runs as the domain user (uid %ld, dm_restrict)", uid);
+	/* The second domain of dom0-pair.c's checks boots meanwhile. */
+	bool pair = xen_pair_start(b, sum, size);
 	/* xl list -l, parsed by a second backend that adopts the domain (a broker restart). */
 	char *raw = NULL;
 	g_spawn_command_line_sync("xl list -l", &raw, NULL, NULL, NULL);
@@ -329,11 +343,18 @@ int main(int argc, char **argv)
 	check(hello, "guest-hello reports on the HVM guest's serial port (%.1f s after create)",
 	      (g_get_monotonic_time() - t_create) / 1e6);
 	if (!hello || g_getenv("TSR_XEN_GUEST_CMDLINE")) {
-		char *serial = NULL;
+		char *serial = NULL, *load = NULL;
 		g_file_get_contents(tsr_backend_console_path(b, "xenguest"), &serial, NULL, NULL);
-		printf("TSR-XEN # guest serial so far:\n%s\n", serial ? serial : "(none)");
+		g_file_get_contents("/proc/loadavg", &load, NULL, NULL);
+		printf("TSR-XEN # guest serial so far:\n%s\nTSR-XEN # dom0 loadavg %s\n",
+		       serial ? serial : "(none)", load ? load : "?");
 		g_free(serial);
+		g_free(load);
 	}
+	if (hello && pair)
+		xen_pair_checks(b, "xenguest");
+	else if (pair && !tsr_backend_destroy_domain_sync(b, "right", 60000, NULL))
+		check(false, "xen-isolated-released: right destroyed");
 
 	t0 = g_get_monotonic_time();
 	bool down = tsr_backend_shutdown_sync(b, "xenguest", 90000, &error);
