@@ -13,7 +13,7 @@ domains_libtsr_domains_a_SOURCES = \
 	domains/boot.h domains/boot.c \
 	domains/qemu.c domains/qemu-args.h domains/qemu-args.c \
 	domains/xen-config.h domains/xen-config.c \
-	domains/xen.c \
+	domains/xen.c domains/usb-pass.h domains/usb-pass.c \
 	domains/policy-spec.h domains/policy-spec.c
 domains_libtsr_domains_a_CFLAGS = $(AM_CFLAGS) $(JSON_GLIB_CFLAGS)
 DOMAINS_LIBS = domains/libtsr-domains.a $(COMMON_LIBS) $(JSON_GLIB_LIBS)

@@ -104,7 +104,7 @@ char *tsr_xen_config_generate(const struct tsr_xen_config_input *in, GError **er
 	else
 		g_string_append(s, "vif = [ ]\n");
 	/* A USB tablet puts SPICE in client mouse mode (usbdevice needs usb=1; libxl refuses
-	 * usbversion= with it). The usbctrl's xHCI takes host devices (xl usbdev-attach). */
+	 * usbversion= with it). The usbctrl's xHCI, xenusb-0, takes host devices (usb-pass.c). */
 	g_string_append(s, "usb = 1\nusbdevice = [ \"tablet\" ]\n");
 	g_string_append(s, "usbctrl = [ \"type=devicemodel,version=3,ports=8\" ]\n");
 	/* preserve: a powered-off or crashed domain stays visible until the backend has seen

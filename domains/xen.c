@@ -9,13 +9,17 @@
  * work, which would steal dom0 CPU from the device models). A domain that powered off (flag s, kept by
  * on_poweroff=preserve) is stopped, one that crashed (flag c, on_crash=preserve) is crashed,
  * and one that vanished without being asked is crashed too; the backend destroys what is left.
- * Adopting after a restart looks the name up in `xl list -l`. Physical USB devices go in with
- * `xl usbdev-attach`; Debian's Xen device model has no emulated smartcard, so the virtual card
- * is refused (a real card goes in as a physical device). */
+ * Adopting after a restart looks the name up in `xl list -l`. Physical USB devices cannot go in
+ * with `xl usbdev-attach` (dm_restrict's device model, chrooted as the domain's user, cannot open
+ * the node): root opens it and passes the fd over libxl's QMP socket (usb-pass.c), as the qemu
+ * backend does. Debian's Xen device model has no emulated smartcard, so the virtual card is
+ * refused (a real card goes in as a physical device). */
 #include "config.h"
 
 #include "domains/backend-private.h"
 #include "domains/network.h"
+#include "domains/qmp.h"
+#include "domains/usb-pass.h"
 #include "domains/xen-config.h"
 
 #include <errno.h>
@@ -29,6 +33,7 @@
 
 #define POLL_MS 30000
 #define USB_PORTS 8
+#define USB_QMP_MS 20000
 
 struct xen_domain {
 	GCancellable *cancel;     /* cancelled when the domain is freed: no callback after that */
@@ -37,6 +42,7 @@ struct xen_domain {
 	bool ending;              /* the remains of a stopped domain are being destroyed */
 	char *cfg_path;
 	char *usb_ports[USB_PORTS]; /* device id per port (1-based port = index + 1) */
+	gint64 usb_fdsets[USB_PORTS]; /* the fdset QEMU holds each port's device by */
 };
 
 static struct xen_domain *priv(struct tsr_domain *d)
@@ -579,38 +585,144 @@ static void xen_adopt(struct tsr_domain *d, struct tsr_op *op)
 	run_xl(d, args, adopt_listed, op);
 }
 
+/* One QMP conversation with the domain's device model for one attach or detach, on libxl's
+ * own socket: libxl connects to it only for the length of one of its operations, and QEMU takes
+ * the next client once the last one has gone. */
 struct usb_ctx {
+	struct tsr_domain *d;
 	struct tsr_op *op;
+	struct tsr_qmp *qmp;
+	struct tsr_usb_device dev; /* attach: bus and address */
+	guint timer;
 	int port;
 	bool attach;
+	gint64 fdset; /* detach: the fdset to drop once the device is gone */
 };
 
-static void usb_done(struct tsr_domain *d, bool ok, const char *out, const char *err,
-		     void *data)
+static gboolean usb_ctx_free_idle(gpointer data)
 {
 	struct usb_ctx *c = data;
-	struct xen_domain *x = priv(d);
-	if (!ok && c->attach)
-		g_clear_pointer(&x->usb_ports[c->port - 1], g_free);
-	if (ok && !c->attach)
-		g_clear_pointer(&x->usb_ports[c->port - 1], g_free);
-	tsr_op_finish(c->op, ok ? NULL
-				: g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
-					      "domain %s: xl usbdev-%s failed: %s", d->name,
-					      c->attach ? "attach" : "detach", err));
+	tsr_qmp_free(c->qmp);
 	g_free(c);
+	return G_SOURCE_REMOVE;
+}
+
+/* Ends the conversation; the connection goes from the main loop (a reply may be running). */
+static void usb_end(struct usb_ctx *c, GError *error)
+{
+	g_clear_handle_id(&c->timer, g_source_remove);
+	struct tsr_op *op = c->op;
+	c->op = NULL;
+	g_idle_add(usb_ctx_free_idle, c);
+	if (op)
+		tsr_op_finish(op, error);
+	else if (error)
+		g_error_free(error);
+}
+
+static gboolean usb_timeout(gpointer data)
+{
+	struct usb_ctx *c = data;
+	c->timer = 0;
+	if (c->attach)
+		g_clear_pointer(&((struct xen_domain *)priv(c->d))->usb_ports[c->port - 1], g_free);
+	usb_end(c, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+			       "domain %s: its device model did not answer on QMP", c->d->name));
+	return G_SOURCE_REMOVE;
+}
+
+static void usb_passed(struct tsr_domain *d, const char *qid, gint64 fdset, void *user)
+{
+	struct usb_ctx *c = user;
+	struct xen_domain *x = priv(d);
+	if (fdset < 0)
+		g_clear_pointer(&x->usb_ports[c->port - 1], g_free);
+	else
+		x->usb_fdsets[c->port - 1] = fdset;
+	usb_end(c, NULL);
+}
+
+static void fd_removed(struct tsr_qmp *qmp, JsonNode *result, const GError *error, void *user)
+{
+	usb_end(user, NULL); /* the device is out; a stale fd in QEMU's set serves nothing */
+}
+
+static void usb_deleted(struct tsr_qmp *qmp, JsonNode *result, const GError *error, void *user)
+{
+	struct usb_ctx *c = user;
+	struct xen_domain *x = priv(c->d);
+	if (error) {
+		usb_end(c, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+				       "domain %s: device_del: %s", c->d->name, error->message));
+		return;
+	}
+	/* A USB device leaves at once: no DEVICE_DELETED to wait for. */
+	g_clear_pointer(&x->usb_ports[c->port - 1], g_free);
+	JsonObject *args = json_object_new();
+	json_object_set_int_member(args, "fdset-id", c->fdset);
+	tsr_qmp_command(qmp, "remove-fd", args, fd_removed, c);
+}
+
+static void usb_qmp_ready(struct tsr_qmp *qmp, const GError *error, void *user)
+{
+	struct usb_ctx *c = user;
+	struct xen_domain *x = priv(c->d);
+	if (error) {
+		if (c->attach)
+			g_clear_pointer(&x->usb_ports[c->port - 1], g_free);
+		usb_end(c, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,
+				       "domain %s: QMP: %s", c->d->name, error->message));
+		return;
+	}
+	char *qid = tsr_usb_qdev_id(x->usb_ports[c->port - 1]);
+	JsonObject *args = json_object_new();
+	json_object_set_string_member(args, "id", qid);
+	g_free(qid);
+	if (!c->attach) {
+		tsr_qmp_command(qmp, "device_del", args, usb_deleted, c);
+		return;
+	}
+	/* libxl's usbctrl (type=devicemodel) is the xHCI xenusb-0. */
+	char *port = g_strdup_printf("%d", c->port);
+	json_object_set_string_member(args, "bus", "xenusb-0.0");
+	json_object_set_string_member(args, "port", port);
+	g_free(port);
+	/* QEMU answered: from here tsr_usb_pass_host finishes the op. */
+	g_clear_handle_id(&c->timer, g_source_remove);
+	struct tsr_op *op = c->op;
+	c->op = NULL;
+	tsr_usb_pass_host(qmp, c->d, &c->dev, args, usb_passed, c, op);
+}
+
+static void usb_talk(struct tsr_domain *d, struct usb_ctx *c)
+{
+	struct xen_domain *x = priv(d);
+	GError *error = NULL;
+	/* /var/run/xen is root's: the socket is the one QEMU made before dropping to the domain's
+	 * user, and nothing of the domain can replace it. */
+	char *path = g_strdup_printf("/var/run/xen/qmp-libxl-%ld", d->pid);
+	c->d = d;
+	c->qmp = tsr_qmp_connect(path, NULL, usb_qmp_ready, NULL, NULL, c, &error);
+	g_free(path);
+	if (!c->qmp) {
+		if (c->attach)
+			g_clear_pointer(&x->usb_ports[c->port - 1], g_free);
+		tsr_op_finish(c->op, error);
+		g_free(c);
+		return;
+	}
+	c->timer = g_timeout_add(USB_QMP_MS, usb_timeout, c);
 }
 
 static void xen_attach(struct tsr_domain *d, const struct tsr_usb_device *dev, const char *id,
 		       struct tsr_op *op)
 {
 	struct xen_domain *x = priv(d);
-	if (dev->kind != TSR_USB_HOST_BUSADDR) {
+	if (dev->kind == TSR_USB_VIRTUAL_SMARTCARD) {
 		tsr_op_finish(op, g_error_new(TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_UNSUPPORTED,
 					      "domain %s: the xen backend attaches physical USB "
-					      "devices by bus and address only (Debian's Xen device "
-					      "model has no emulated smartcard: attach the reader)",
-					      d->name));
+					      "devices only (Debian's Xen device model has no "
+					      "emulated smartcard: attach the reader)", d->name));
 		return;
 	}
 	int port = 0;
@@ -626,16 +738,10 @@ static void xen_attach(struct tsr_domain *d, const struct tsr_usb_device *dev, c
 	x->usb_ports[port - 1] = g_strdup(id);
 	struct usb_ctx *c = g_new0(struct usb_ctx, 1);
 	c->op = op;
+	c->dev = *dev;
 	c->port = port;
 	c->attach = true;
-	char *bus = g_strdup_printf("hostbus=%u", dev->bus);
-	char *addr = g_strdup_printf("hostaddr=%u", dev->addr);
-	char *portarg = g_strdup_printf("port=%d", port);
-	const char *args[] = { "usbdev-attach", d->name, bus, addr, "controller=0", portarg, NULL };
-	run_xl(d, args, usb_done, c);
-	g_free(bus);
-	g_free(addr);
-	g_free(portarg);
+	usb_talk(d, c);
 }
 
 static void xen_detach(struct tsr_domain *d, const struct tsr_usb_device *dev, const char *id,
@@ -654,11 +760,8 @@ static void xen_detach(struct tsr_domain *d, const struct tsr_usb_device *dev, c
 	struct usb_ctx *c = g_new0(struct usb_ctx, 1);
 	c->op = op;
 	c->port = port;
-	c->attach = false;
-	char *portarg = g_strdup_printf("%d", port);
-	const char *args[] = { "usbdev-detach", d->name, "0", portarg, NULL };
-	run_xl(d, args, usb_done, c);
-	g_free(portarg);
+	c->fdset = x->usb_fdsets[port - 1];
+	usb_talk(d, c);
 }
 
 const struct tsr_backend_ops tsr_backend_xen_ops = {

@@ -3,7 +3,8 @@
  * Two network=isolated HVM domains, the driver's first one ("left" here) and "right", run at
  * once under the xen backend. The host's QEMU gives dom0 an emulated CCID reader (usb-ccid +
  * ccid-card-emulated) on an xHCI; dom0's usbcore leaves new devices unauthorized, as the
- * broker's locked buses do, and the reader must wait there with no dom0 driver bound. The
+ * broker's locked buses do, and the reader must wait there with no dom0 driver bound; then it
+ * goes to one domain and on to the other through the backend's fd passing. The
  * network checks follow domains-qemu-test's: left probes right and a listener dom0 puts on
  * left's own bridge, both fail (and no probe got through meanwhile), and the same probe to dom0
  * succeeds once the test removes the bridge from the nftables fence, which is the control that
@@ -17,6 +18,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <linux/usbdevice_fs.h>
 #include <unistd.h>
 
 #include "domains/network.h"
@@ -152,23 +156,6 @@ static void check_fenced(const char *domain)
 	g_free(bridge);
 }
 
-/* The reader reaches dom0 and waits there unauthorized. (Handing it to a domain does not work
- * yet: xl usbdev-attach's device_add reaches a device model that dm_restrict keeps in an empty
- * chroot as the domain's user, where libusb finds no device: doc/domains.md.) */
-static void smartcard_checks(void)
-{
-	struct reader r;
-	if (!xen_check(find_reader(&r), "xen-smartcard-in-dom0: the host's CCID reader (08e6:4433) "
-		       "is on dom0's USB"))
-		return;
-	bool only_usbfs = true;
-	char *drivers = interface_drivers(&r, &only_usbfs);
-	xen_check(attr_is(r.sysname, "authorized", "0") && only_usbfs,
-		  "xen-smartcard-unauthorized: %s waits unauthorized, no dom0 driver bound (%s)",
-		  r.sysname, drivers);
-	g_free(drivers);
-}
-
 /* The serial log from offset from on, without carriage returns (wait_for_text's offsets);
  * *end is its length. */
 static char *serial_since(const char *path, gsize from, gsize *end)
@@ -185,6 +172,102 @@ static char *serial_since(const char *path, gsize from, gsize *end)
 	char *tail = g_strdup(text + MIN(from, o));
 	g_free(text);
 	return tail;
+}
+
+static bool set_authorized(const struct reader *r, const char *value)
+{
+	/* sysfs takes a write in place (g_file_set_contents would rename a new file over it). */
+	char *path = g_strdup_printf(USB_DEVICES "/%s/authorized", r->sysname);
+	FILE *f = fopen(path, "w");
+	bool ok = f && fputs(value, f) >= 0;
+	if (f && fclose(f) != 0)
+		ok = false;
+	g_free(path);
+	return ok;
+}
+
+/* The reader goes to domain to through the backend (root opens the node and passes the fd over
+ * libxl's QMP socket); to's guest reports it (interface class 0x0b), other's never does, and
+ * the node stays root's. Returns whether it went in. */
+static bool card_to(struct tsr_backend *b, const struct tsr_usb_device *dev, const char *node,
+		    const char *to, const char *ser_to, const char *other, const char *ser_other)
+{
+	struct stat before, after;
+	gsize at = 0, at_other = 0;
+	g_free(serial_since(ser_to, 0, &at));
+	g_free(serial_since(ser_other, 0, &at_other));
+	GError *error = NULL;
+	gint64 t0 = g_get_monotonic_time();
+	bool in = stat(node, &before) == 0 &&
+		  tsr_backend_attach_usb_sync(b, to, dev, 60000, &error);
+	xen_check(in, "xen-smartcard-attach-%s: the backend hands the reader to %s (%.1f s)%s%s",
+		  to, to, (g_get_monotonic_time() - t0) / 1e6, error ? ": " : "",
+		  error ? error->message : "");
+	g_clear_error(&error);
+	if (!in)
+		return false;
+	gsize from = at;
+	bool seen = wait_for_text(ser_to, "08e6:4433 class=0b", &at, 60000);
+	if (!seen) {
+		gsize e = 0;
+		char *t = serial_since(ser_to, from, &e);
+		printf("TSR-XEN # %s's serial since the attach:\n%s\n", to, t);
+		g_free(t);
+	}
+	xen_check(seen, "xen-smartcard-in-%s: %s's guest reports the CCID reader 08e6:4433 "
+		  "class=0b (%.1f s)", to, to, (g_get_monotonic_time() - t0) / 1e6);
+	gsize end = 0;
+	char *tail = serial_since(ser_other, at_other, &end);
+	xen_check(!strstr(tail, "08e6:4433"), "xen-smartcard-not-in-%s: %s's guest never sees it",
+		  other, other);
+	g_free(tail);
+	xen_check(stat(node, &after) == 0 && after.st_uid == before.st_uid &&
+		  after.st_mode == before.st_mode, "xen-smartcard-node-stays-roots: %s keeps owner "
+		  "%u and mode %o", node, (unsigned)before.st_uid, (unsigned)before.st_mode);
+	t0 = g_get_monotonic_time();
+	bool out = tsr_backend_detach_usb_sync(b, to, dev, 60000, &error);
+	at = from;
+	xen_check(out && wait_for_text(ser_to, "usb remove", &at, 60000),
+		  "xen-smartcard-detach-%s: device_del takes it out of %s, whose guest reports the "
+		  "removal (%.1f s)%s%s", to, to, (g_get_monotonic_time() - t0) / 1e6,
+		  error ? ": " : "", error ? error->message : "");
+	g_clear_error(&error);
+	return seen;
+}
+
+/* The reader reaches dom0 and waits there unauthorized with no dom0 driver; authorized as the
+ * broker does for the domain a policy picks, it goes to left, then (a lock, a user switch) to
+ * right. */
+static void smartcard_checks(struct tsr_backend *b, const char *left, const char *ser_l,
+			     const char *ser_r)
+{
+	struct reader r;
+	if (!xen_check(find_reader(&r), "xen-smartcard-in-dom0: the host's CCID reader (08e6:4433) "
+		       "is on dom0's USB"))
+		return;
+	bool only_usbfs = true;
+	char *drivers = interface_drivers(&r, &only_usbfs);
+	xen_check(attr_is(r.sysname, "authorized", "0") && only_usbfs,
+		  "xen-smartcard-unauthorized: %s waits unauthorized, no dom0 driver bound (%s)",
+		  r.sysname, drivers);
+	g_free(drivers);
+	if (!xen_check(set_authorized(&r, "1"), "xen-smartcard-authorized: %s authorized",
+		       r.sysname))
+		return;
+	struct tsr_usb_device dev = { .kind = TSR_USB_HOST_BUSADDR, .bus = r.bus, .addr = r.addr };
+	char *node = g_strdup_printf("/dev/bus/usb/%03u/%03u", r.bus, r.addr);
+	/* Between domains the broker resets the port (brk_usb_host), as here. */
+	int fd = -1;
+	if (card_to(b, &dev, node, left, ser_l, "right", ser_r) &&
+	    xen_check((fd = open(node, O_RDWR | O_CLOEXEC)) >= 0 &&
+		      ioctl(fd, USBDEVFS_RESET, 0) == 0, "xen-smartcard-reset: %s reset (%s)",
+		      node, g_strerror(errno)))
+		card_to(b, &dev, node, "right", ser_r, left, ser_l);
+	if (fd >= 0)
+		close(fd);
+	g_free(node);
+	if (!set_authorized(&r, "0"))
+		xen_check(false, "xen-smartcard-authorized: %s unauthorized again", r.sysname);
 }
 
 static void network_checks(const char *left, const char *ser_l)
@@ -266,7 +349,7 @@ void xen_pair_checks(struct tsr_backend *b, const char *left)
 		  "did)", (g_get_monotonic_time() - t0) / 1e6, left);
 	wait_for_text(ser_l, "hello name=", &at_l, 1000);
 	if (booted) {
-		smartcard_checks();
+		smartcard_checks(b, left, ser_l, ser_r);
 		network_checks(left, ser_l);
 	}
 	bool down = tsr_backend_destroy_domain_sync(b, "right", 60000, NULL);
