@@ -222,8 +222,8 @@ static bool card_to(struct tsr_backend *b, const struct tsr_usb_device *dev, con
 		  other, other);
 	g_free(tail);
 	xen_check(stat(node, &after) == 0 && after.st_uid == before.st_uid &&
-		  after.st_mode == before.st_mode, "xen-smartcard-node-stays-roots: %s keeps owner "
-		  "%u and mode %o", node, (unsigned)before.st_uid, (unsigned)before.st_mode);
+		  after.st_mode == before.st_mode, "xen-smartcard-node-stays-roots-%s: %s keeps "
+		  "owner %u and mode %o", to, node, (unsigned)before.st_uid, (unsigned)before.st_mode);
 	t0 = g_get_monotonic_time();
 	bool out = tsr_backend_detach_usb_sync(b, to, dev, 60000, &error);
 	at = from;
@@ -260,8 +260,8 @@ static void smartcard_checks(struct tsr_backend *b, const char *left, const char
 	int fd = -1;
 	if (card_to(b, &dev, node, left, ser_l, "right", ser_r) &&
 	    xen_check((fd = open(node, O_RDWR | O_CLOEXEC)) >= 0 &&
-		      ioctl(fd, USBDEVFS_RESET, 0) == 0, "xen-smartcard-reset: %s reset (%s)",
-		      node, g_strerror(errno)))
+		      ioctl(fd, USBDEVFS_RESET, 0) == 0, "xen-smartcard-reset: %s reset",
+		      node))
 		card_to(b, &dev, node, "right", ser_r, left, ser_l);
 	if (fd >= 0)
 		close(fd);
