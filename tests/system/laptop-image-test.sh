@@ -9,12 +9,18 @@
 # kiosk's screen stays), and the key runs only the forced command, whatever the client asks.
 # Then enrolment: the admin's TSR-ENROL disk for that bundle, hot-plugged as a USB stick, is
 # offered on the kiosk's trusted screen and confirmed with Enter; the push then succeeds.
-# Prints TAP named boot-..., push-..., enrol-... and install-...; each part's time is a diagnostic. Run by
+# Then a user's session on the same boot: the pushed policy has two Xen HVM domains booting the
+# small test guest (tools/build-guest-image, as check-xen's), whose kernel, initramfs and disk
+# the image carries preloaded as the policy pins them; SAS and login through QMP keys, the Xen
+# domain picked is drawn in its frame by the kiosk through its sandboxed viewer in dom0, lock
+# and unlock, a second domain tiled (laptop-image-login.sh).
+# Prints TAP named boot-..., push-..., enrol-..., login-... and install-...; each part's time is
+# a diagnostic. Run by
 # `make check-laptop-image` (check-extra), as root with the network to the Debian mirror, bounded
-# by timeout 1500 in tests/system/local.mk; the boot alone has TSR_IMAGE_BOOT_SECONDS (420).
+# by timeout 2100 in tests/system/local.mk; the boot alone has TSR_IMAGE_BOOT_SECONDS (420).
 . "$TSR_SRCDIR/tests/system/lib.sh"
 
-sys_start laptop-image 12
+sys_start laptop-image 20
 [ "$(id -u)" = 0 ] || { echo "Bail out! needs root (tools/build-image)"; exit 1; }
 for f in /usr/share/OVMF/OVMF_CODE_4M.fd /usr/share/OVMF/OVMF_VARS_4M.fd; do
     [ -r "$f" ] || { echo "Bail out! $f missing: install ovmf"; exit 1; }
@@ -30,10 +36,23 @@ prov="$TSR_BUILDDIR/provisioning/tessera-provision"
 mkdir -p "$out"
 [ -f "$out/admin-key" ] || ssh-keygen -q -t ed25519 -N '' -C tessera-test-admin -f "$out/admin-key"
 t=$(date +%s)
+# The domains' guest: check-xen's small HVM guest (direct kernel boot, tessera-guest-hello), in
+# the image as an organization preloads the templates its policy pins (build-image --template),
+# with the users xl runs their device models as (--sysusers).
+guest="$TSR_BUILDDIR/guest-image"
+"$TSR_SRCDIR/tools/build-guest-image" --out "$guest" \
+    --guest-hello "$TSR_BUILDDIR/tests/guest/tessera-guest-hello" >"$SYS_OUT.guest" 2>&1 ||
+    { sed 's/^/#   /' "$SYS_OUT.guest"; echo "Bail out! building the guest image failed"; exit 1; }
+cat >"$SYS_TMP/domain-users" <<'USERS'
+u tsr-dm-work 70001 "Tessera work domain's device model" - /usr/sbin/nologin
+u tsr-dm-web  70002 "Tessera web domain's device model"  - /usr/sbin/nologin
+USERS
 # The packages check-packages built just before in this build tree (check-extra's order), when
 # they come from the same inputs: building them again would take minutes of the bound.
 if "$TSR_SRCDIR/tools/build-image" --out "$out" \
     --reuse-debs "$TSR_BUILDDIR/tests/system/packages-cache/debs/v1" --admin-key "$out/admin-key.pub" \
+    --template "$guest/vmlinuz" --template "$guest/initrd.img" --template "$guest/template.qcow2" \
+    --sysusers "$SYS_TMP/domain-users" \
     >"$SYS_OUT.build" 2>&1; then
     sys_check "boot-image-built ($(cat "$out/image-version"))" true
 else
@@ -68,7 +87,23 @@ laptop() {
     SYS_QEMU_PID=$!
 }
 # The image stays as built: the laptop writes into an overlay, and into its own EFI variables.
-qemu-img create -q -f qcow2 -b "$out/tessera-laptop.img" -F raw "$SYS_TMP/laptop.qcow2"
+# overlay QCOW2 [WORD...]: a fresh overlay of the image, with WORDs added to dom0's kernel line
+# in its Xen configuration on the ESP (taken out of the image, changed with mtools and written
+# into the overlay).
+overlay() {
+    qemu-img create -q -f qcow2 -b "$out/tessera-laptop.img" -F raw "$1" || return 1
+    _ov=$1; shift
+    [ $# -gt 0 ] || return 0
+    set -- "$*" $(sfdisk --dump "$out/tessera-laptop.img" | sed -n 's/.*start= *\([0-9]*\), size= *\([0-9]*\), type=C12A7328.*/\1 \2/p')
+    dd if="$out/tessera-laptop.img" of="$SYS_TMP/esp.img" bs=512 skip="$2" count="$3" status=none
+    mcopy -n -i "$SYS_TMP/esp.img" ::/EFI/BOOT/BOOTX64.cfg - |
+        sed "/^kernel=/s|\$| $1|" >"$SYS_TMP/BOOTX64.cfg"
+    mcopy -o -i "$SYS_TMP/esp.img" "$SYS_TMP/BOOTX64.cfg" ::/EFI/BOOT/BOOTX64.cfg
+    qemu-io -f qcow2 -c "write -s $SYS_TMP/esp.img $(( $2 * 512 )) $(( $3 * 512 ))" "$_ov" >/dev/null
+}
+# TSR_IMAGE_JOURNAL=1 (diagnostics): dom0's journal goes to its console too, so the broker's
+# and xl's messages are in the console log.
+overlay "$SYS_TMP/laptop.qcow2" ${TSR_IMAGE_JOURNAL:+systemd.journald.forward_to_console=1}
 SYS_QMP="$SYS_TMP/qmp.sock"
 ssh_port=$(( 20000 + $$ % 20000 ))
 laptop console -drive "if=virtio,format=qcow2,file=$SYS_TMP/laptop.qcow2"
@@ -112,11 +147,14 @@ kiosk_shown boot-kiosk-shows-its-screen kiosk
 _t=$(date +%s)
 p="$SYS_TMP/prov"
 mkdir -p "$p" && echo "test passphrase" >"$p/pass"
+. "$TSR_SRCDIR/tests/system/laptop-image-policy.sh"
+image_policy "$p/policy" "$guest" "$prov" >"$SYS_OUT.policy" 2>&1 ||
+    { sed 's/^/#   /' "$SYS_OUT.policy"; echo "Bail out! no policy"; exit 1; }
 ( cd "$p" && "$prov" keygen --out keys --role root --passphrase-file pass &&
   "$prov" keygen --out keys --role policy --passphrase-file pass &&
   "$prov" keyset --root keys/root.secret --add keys/policy.pub --organization example-org \
       --out keys/keyset --passphrase-file pass &&
-  "$prov" build "$TSR_SRCDIR/doc/examples/policy" --out out &&
+  "$prov" build "$p/policy" --out out &&
   "$prov" sign out/office.bundle --key keys/policy.secret --keyset keys/keyset --valid-days 1 \
       --passphrase-file pass ) >"$SYS_OUT.prov" 2>&1 || { sed 's/^/#   /' "$SYS_OUT.prov"; echo "Bail out! no bundle"; exit 1; }
 echo "root@127.0.0.1" >"$p/hosts"
@@ -174,19 +212,15 @@ sed 's/^/# push: /' "$SYS_OUT.push2"
 sys_check "enrol-from-usb-disk (Enter, then the push succeeds)" [ "$enrolled" = yes ]
 sys_diag "enrol: $(since "$_t") s"
 
+# --- a user's session with Xen domains (doc/laptop-image.md, "Domains") ---
+. "$TSR_SRCDIR/tests/system/laptop-image-login.sh"
+
 # --- install: a stick preseeded for unattended imaging onto an empty internal disk ---
 sys_qmp '{"execute":"quit"}' >/dev/null 2>&1
 "$SYS_TOOL" exit --timeout 20 "$SYS_QEMU_PID" >/dev/null 2>&1
 _t=$(date +%s)
-# The stick's Xen configuration (on its ESP) gives dom0's kernel tessera.install=/dev/vdb; the
-# ESP is taken out of the image, changed with mtools and written into the stick's overlay.
-qemu-img create -q -f qcow2 -b "$out/tessera-laptop.img" -F raw "$SYS_TMP/stick.qcow2"
-set -- $(sfdisk --dump "$out/tessera-laptop.img" | sed -n 's/.*start= *\([0-9]*\), size= *\([0-9]*\), type=C12A7328.*/\1 \2/p')
-dd if="$out/tessera-laptop.img" of="$SYS_TMP/esp.img" bs=512 skip="$1" count="$2" status=none
-mcopy -n -i "$SYS_TMP/esp.img" ::/EFI/BOOT/BOOTX64.cfg - |
-    sed '/^kernel=/s|$| tessera.install=/dev/vdb|' >"$SYS_TMP/BOOTX64.cfg"
-mcopy -o -i "$SYS_TMP/esp.img" "$SYS_TMP/BOOTX64.cfg" ::/EFI/BOOT/BOOTX64.cfg
-qemu-io -f qcow2 -c "write -s $SYS_TMP/esp.img $(( $1 * 512 )) $(( $2 * 512 ))" "$SYS_TMP/stick.qcow2" >/dev/null
+# The stick's Xen configuration (on its ESP) gives dom0's kernel tessera.install=/dev/vdb.
+overlay "$SYS_TMP/stick.qcow2" tessera.install=/dev/vdb
 qemu-img create -q -f qcow2 "$SYS_TMP/internal.qcow2" 3G
 laptop install.console -drive "if=virtio,format=qcow2,file=$SYS_TMP/stick.qcow2" \
     -drive "if=virtio,format=qcow2,file=$SYS_TMP/internal.qcow2"

@@ -1,0 +1,80 @@
+# tests/system/laptop-image-login.sh: the user's part of laptop-image-test.sh (sourced after the
+# enrolment, on the same boot): the laptop is locked with the pushed policy
+# (laptop-image-policy.sh: office laptops with the Xen domains work and web). Through QMP keys
+# and clicks as a user at the laptop: the SAS, alice's login, pick work; its screen (the test
+# guest's, which draws its name, a clock and the keys it got) must appear in work's trusted
+# frame, drawn by the kiosk from what the viewer in dom0 took from Xen's device model over
+# SPICE; the lock must cover it and the unlock bring it back; web, picked next from the
+# picker the top bar opens, must show beside it in the tiled layout. Each screen is compared
+# with tests/reference/laptop-image-*.png, the clocks masked (the top bar's, the guest's), and
+# web's tile too: its guest is still booting. With TSR_UPDATE_REFERENCE set, a reference not
+# yet there is taken after half the step's bound instead of waited for.
+
+# wait_screen REF BOUND MASK...: waits up to BOUND seconds for the screen to match
+# tests/reference/REF.png (its last screendump in $SYS_OUT.REF.png); false if it never did.
+wait_screen() {
+    _ref="$ref/$1.png"; _shot="$SYS_OUT.$1.png"; _bound=$2; shift 2
+    _t=$(date +%s)
+    while [ "$(since "$_t")" -lt "$_bound" ] && kill -0 "$SYS_QEMU_PID" 2>/dev/null; do
+        if sys_screendump "$_shot" && "$SYS_TOOL" compare "$@" "$_ref" "$_shot" >/dev/null 2>&1; then
+            return 0
+        fi
+        sleep 2
+    done
+    return 1
+}
+# screen_shows RESULT REF BOUND MASK...: wait_screen, then reports RESULT with its time.
+screen_shows() {
+    _name=$1; _refname=$2; _bound=$3; shift 3
+    _t0=$(date +%s)
+    if [ -n "${TSR_UPDATE_REFERENCE:-}" ] && [ ! -f "$ref/$_refname.png" ]; then
+        sleep $(( _bound / 2 ))
+        sys_screendump "$SYS_OUT.$_refname.png"
+    else
+        wait_screen "$_refname" "$_bound" "$@" || true
+    fi
+    sys_check "$_name (see $SYS_OUT.$_refname.png)" \
+        sys_compare "$ref/$_refname.png" "$SYS_OUT.$_refname.png" "$@"
+    sys_diag "$_name: $(since "$_t0") s"
+}
+# What changes by itself: the top bar (its clock, and the lease's notice while it lasts), the
+# guest's clock line in a single frame and in the left tile, and what web shows (its frame's
+# inside, its tile).
+top="--mask 0,0,1280,32"
+single="$top --mask 131,118,500,40"
+tiles="$top --mask 0,242,640,24 --mask 644,54,632,742"
+# The pointer's coordinates for QMP, in 0..32767 over the 1280x800 screen.
+click() { sys_pointer $(( $1 * 32767 / 1280 )) $(( $2 * 32767 / 800 )) left; }
+
+_login=$(date +%s)
+# The SAS, alice's login, the picker.
+login() {
+    sys_keys ctrl alt backspace && wait_screen laptop-image-login 60 $top &&
+        sys_type alice && sys_keys tab && sys_type "correct horse" && sys_keys ret &&
+        wait_screen laptop-image-picker 60 $top
+}
+# The enrolment's last push reloaded the policy, which puts the kiosk back on its locked screen
+# once the kiosk has the new settings: a SAS or a login screen that came just before is lost.
+# Then the locked screen is back instead of the picker: once more.
+if ! login && wait_screen laptop-image-locked-out 5 $top; then
+    sys_diag "the policy's reload closed the login screen: SAS and login once more"
+    login
+fi
+sys_check "login-sas-opens-the-login-screen (see $SYS_OUT.laptop-image-login.png)" \
+    sys_compare "$ref/laptop-image-login.png" "$SYS_OUT.laptop-image-login.png" $top
+screen_shows "login-alice-sees-the-picker" laptop-image-picker 60 $top
+# web, work (the picker's order): work.
+sys_keys right && sys_keys ret
+screen_shows "login-xen-domain-shown-in-its-frame" laptop-image-work 500 $single
+sys_keys meta_l l
+screen_shows "login-lock-shows-the-locked-screen" laptop-image-locked 60 $top
+sys_keys ctrl alt backspace && sys_type "correct horse" && sys_keys ret
+screen_shows "login-unlock-shows-the-domain-again" laptop-image-work 120 $single
+# The top bar leads back to the picker, where work is still chosen: web is left of it.
+click 300 10
+screen_shows "login-top-bar-opens-the-picker" laptop-image-picker-running 60 $top
+sys_keys left && sys_keys ret
+screen_shows "login-second-xen-domain-in-its-frame" laptop-image-web-frame 240 $top --mask 4,33,1272,763
+sys_keys meta_l spc
+screen_shows "login-second-xen-domain-tiled" laptop-image-tiled 60 $tiles
+sys_diag "login: $(since "$_login") s"

@@ -1,0 +1,43 @@
+# tests/system/laptop-image-policy.sh: the policy laptop-image-test.sh enrols and pushes (sourced).
+# The example organization's (doc/examples/policy), with its office laptops' two domains made
+# real Xen HVM domains: the small test guest of tools/build-guest-image, booted directly from
+# its kernel and initramfs, both pinned like any template by size and sha256, as the image
+# carries them (build-image --template). Each domain's device model runs as the user the image
+# made for it (build-image --sysusers; xl needs a name), its viewer as a uid of its own. The
+# outputs never blank.
+# image_policy DIR GUEST PROV: writes the policy source into DIR from the guest image in GUEST
+# (vmlinuz, initrd.img, template.qcow2) with tessera-provision PROV.
+image_policy() {
+    _dir=$1; _guest=$2; _prov=$3
+    rm -rf "$_dir" && cp -r "$TSR_SRCDIR/doc/examples/policy" "$_dir" && chmod -R u+w "$_dir" || return 1
+    # The outputs stay lit: a SAS typed after a minute locked (the enrolment's push retries
+    # take about that) would only wake them, and the login would go nowhere.
+    sed -i '/^\[power\]$/a blank-after = 0' "$_dir/policy.conf" &&
+        grep -q '^blank-after = 0$' "$_dir/policy.conf" || return 1
+    { "$_prov" template add "$_guest/vmlinuz" --name hello-kernel &&
+      "$_prov" template add "$_guest/initrd.img" --name hello-initrd &&
+      "$_prov" template add "$_guest/template.qcow2" --name hello-disk; } >"$_dir/templates.conf" ||
+        return 1
+    for _d in work:Work:blue:70101 web:Web:red:70102; do
+        IFS=: read -r _name _label _colour _view <<DOM
+$_d
+DOM
+        cat >"$_dir/domains/$_name.conf" <<DOM
+# The test guest as a Xen HVM domain: it draws its name and the keys it gets on its screen.
+[domain $_name]
+label = $_label
+colour = $_colour
+backend = xen
+memory-mib = 128
+template = hello-disk
+kernel = hello-kernel
+initrd = hello-initrd
+disk = disposable
+network = none
+groups = staff
+device-model-user = tsr-dm-$_name
+viewer-uid = $_view
+viewer-gid = $_view
+DOM
+    done
+}
