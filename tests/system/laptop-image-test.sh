@@ -7,20 +7,26 @@
 # Then the image's sshd (port forwarded by QEMU) with the admin's key the image was built with:
 # a signed bundle pushed to the laptop that is not enrolled is refused and changes nothing (the
 # kiosk's screen stays), and the key runs only the forced command, whatever the client asks.
-# Then enrolment: the admin's TSR-ENROL disk for that bundle, hot-plugged as a USB stick, is
-# offered on the kiosk's trusted screen and confirmed with Enter; the push then succeeds.
+# An empty internal disk is beside the stick: the kiosk first offers to install onto it, and the
+# test declines (nothing is written to it).
+# Then enrolment: a TSR-ENROL disk whose file was tampered with is refused and writes nothing;
+# the admin's TSR-ENROL disk for that bundle, hot-plugged as a USB stick, is offered on the
+# kiosk's trusted screen and confirmed with Enter; the push then succeeds, and a bundle for
+# another laptop group is refused.
 # Then a user's session on the same boot: the pushed policy has two Xen HVM domains booting the
 # small test guest (tools/build-guest-image, as check-xen's), whose kernel, initramfs and disk
 # the image carries preloaded as the policy pins them; SAS and login through QMP keys, the Xen
 # domain picked is drawn in its frame by the kiosk through its sandboxed viewer in dom0, lock
 # and unlock, a second domain tiled (laptop-image-login.sh).
+# Last, the enrolled stick preseeded to install onto an empty disk; that disk alone boots to
+# the locked screen and takes pushes (the enrolment came along).
 # Prints TAP named boot-..., push-..., enrol-..., login-... and install-...; each part's time is
 # a diagnostic. Run by
 # `make check-laptop-image` (check-extra), as root with the network to the Debian mirror, bounded
 # by timeout 2100 in tests/system/local.mk; the boot alone has TSR_IMAGE_BOOT_SECONDS (420).
 . "$TSR_SRCDIR/tests/system/lib.sh"
 
-sys_start laptop-image 20
+sys_start laptop-image 25
 [ "$(id -u)" = 0 ] || { echo "Bail out! needs root (tools/build-image)"; exit 1; }
 for f in /usr/share/OVMF/OVMF_CODE_4M.fd /usr/share/OVMF/OVMF_VARS_4M.fd; do
     [ -r "$f" ] || { echo "Bail out! $f missing: install ovmf"; exit 1; }
@@ -89,9 +95,13 @@ laptop() {
 # The image stays as built: the laptop writes into an overlay, and into its own EFI variables.
 # overlay QCOW2 [WORD...]: a fresh overlay of the image, with WORDs added to dom0's kernel line
 # in its Xen configuration on the ESP (taken out of the image, changed with mtools and written
-# into the overlay).
+# into the overlay). OVERLAY_BASE=QCOW2 puts it over that laptop's disk instead of the image.
 overlay() {
-    qemu-img create -q -f qcow2 -b "$out/tessera-laptop.img" -F raw "$1" || return 1
+    if [ -n "${OVERLAY_BASE:-}" ]; then
+        qemu-img create -q -f qcow2 -b "$OVERLAY_BASE" -F qcow2 "$1" || return 1
+    else
+        qemu-img create -q -f qcow2 -b "$out/tessera-laptop.img" -F raw "$1" || return 1
+    fi
     _ov=$1; shift
     [ $# -gt 0 ] || return 0
     set -- "$*" $(sfdisk --dump "$out/tessera-laptop.img" | sed -n 's/.*start= *\([0-9]*\), size= *\([0-9]*\), type=C12A7328.*/\1 \2/p')
@@ -106,7 +116,10 @@ overlay() {
 overlay "$SYS_TMP/laptop.qcow2" ${TSR_IMAGE_JOURNAL:+systemd.journald.forward_to_console=1}
 SYS_QMP="$SYS_TMP/qmp.sock"
 ssh_port=$(( 20000 + $$ % 20000 ))
-laptop console -drive "if=virtio,format=qcow2,file=$SYS_TMP/laptop.qcow2"
+# An empty internal disk beside the stick: the image offers to install itself onto it.
+qemu-img create -q -f qcow2 "$SYS_TMP/spare.qcow2" 3G
+laptop console -drive "if=virtio,format=qcow2,file=$SYS_TMP/laptop.qcow2" \
+    -drive "if=virtio,format=qcow2,file=$SYS_TMP/spare.qcow2"
 
 # Each part waits for its own line on the serial port, within what is left of the bound.
 left() { echo $(( bound - $(since "$t") )); }
@@ -141,7 +154,35 @@ kiosk_shown() {
     sys_check "$1" sys_compare "$ref/laptop-image-kiosk.png" "$shot" $mask
     sys_diag "$1: $(since "$_t") s (from power-on: $(since "$t") s)"
 }
+# --- the install offer (doc/laptop-image.md, "The offer on the kiosk") ---
+# Booted from the stick with an empty internal disk, the kiosk's first screen is the offer to
+# install onto it: its top bar is the kiosk's (the same as on the "not enrolled" reference, clock
+# masked) while the rest is not the "not enrolled" screen. A stray Enter installs nothing; Escape
+# declines, and the "not enrolled" screen follows.
+bar_only="$mask --mask 0,32,1280,768"
+_t=$(date +%s)
+offered=no
+while [ "$(left)" -gt 0 ] && kill -0 "$SYS_QEMU_PID" 2>/dev/null; do
+    if sys_screendump "$shot" && "$SYS_TOOL" compare $bar_only "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1; then
+        "$SYS_TOOL" compare $mask "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1 || offered=yes
+        break
+    fi
+    sleep 2
+done
+[ ! -s "$shot" ] || cp "$shot" "$SYS_OUT.install-offer.png"
+sys_check "install-offered-on-the-kiosk-screen (see $SYS_OUT.install-offer.png)" [ "$offered" = yes ]
+sys_diag "install offer: $(since "$_t") s (from power-on: $(since "$t") s)"
+sys_keys ret
+sleep 5
+sys_screendump "$shot"
+still=no
+"$SYS_TOOL" compare $bar_only "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1 &&
+    ! "$SYS_TOOL" compare $mask "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1 && still=yes
+sys_keys esc
 kiosk_shown boot-kiosk-shows-its-screen kiosk
+# Nothing was written to the offered disk: no cluster of its overlay holds data.
+sys_check "install-offer-declined-writes-nothing (Enter alone kept the offer; Escape)" \
+    sh -c "[ $still = yes ] && ! qemu-img map -U -f qcow2 --output=json '$SYS_TMP/spare.qcow2' | grep -q '\"data\": true'"
 
 # --- push over the image's sshd ---
 _t=$(date +%s)
@@ -186,9 +227,52 @@ sys_diag "push: $(since "$_t") s"
 _t=$(date +%s)
 "$prov" enrol-disk "$SYS_TMP/enrol.img" --root "$p/keys/root.pub" --bundle "$p/out/office.bundle" \
     >"$SYS_OUT.enrol" 2>&1 || { sed 's/^/#   /' "$SYS_OUT.enrol"; echo "Bail out! no enrolment disk"; exit 1; }
-sys_qmp "{\"execute\":\"blockdev-add\",\"arguments\":{\"driver\":\"raw\",\"node-name\":\"enrol\",\"read-only\":true,\"file\":{\"driver\":\"file\",\"filename\":\"$SYS_TMP/enrol.img\",\"read-only\":true}}}" >/dev/null &&
-    sys_qmp "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"usb-storage\",\"bus\":\"usb0.0\",\"drive\":\"enrol\",\"id\":\"stick\",\"removable\":true}}" >/dev/null ||
-    sys_diag "attaching the stick over QMP failed"
+# stick NAME IMAGE: hot-plug IMAGE as a read-only USB stick; unstick NAME pulls it out.
+stick() {
+    sys_qmp "{\"execute\":\"blockdev-add\",\"arguments\":{\"driver\":\"raw\",\"node-name\":\"$1\",\"read-only\":true,\"file\":{\"driver\":\"file\",\"filename\":\"$2\",\"read-only\":true}}}" >/dev/null &&
+        sys_qmp "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"usb-storage\",\"bus\":\"usb0.0\",\"drive\":\"$1\",\"id\":\"$1-stick\",\"removable\":true}}" >/dev/null ||
+        sys_diag "attaching the stick $1 over QMP failed"
+}
+unstick() {
+    sys_qmp "{\"execute\":\"device_del\",\"arguments\":{\"id\":\"$1-stick\"}}" >/dev/null ||
+        sys_diag "pulling the stick $1 out over QMP failed"
+}
+# A tampered enrolment file: one byte of the policy inside its signed bundle changed (same
+# length), on an otherwise good disk. The broker refuses it on the kiosk with the reason and
+# writes nothing: once the stick is out, the "not enrolled" screen is back and a push is still
+# refused.
+cp "$SYS_TMP/enrol.img" "$SYS_TMP/tampered.img"
+mcopy -n -i "$SYS_TMP/enrol.img" ::tessera.enr - >"$SYS_TMP/good.enr"
+sed 's/^lease-grace-days=3$/lease-grace-days=4/' "$SYS_TMP/good.enr" >"$SYS_TMP/tampered.enr"
+cmp -s "$SYS_TMP/tampered.enr" "$SYS_TMP/good.enr" &&
+    sys_diag "the tampering changed nothing: the enrolment file has no lease-grace-days=3 line"
+mcopy -o -i "$SYS_TMP/tampered.img" "$SYS_TMP/tampered.enr" ::tessera.enr
+stick bad "$SYS_TMP/tampered.img"
+refused=no
+while [ "$(since "$_t")" -lt 180 ] && kill -0 "$SYS_QEMU_PID" 2>/dev/null; do
+    if sys_screendump "$shot" &&
+       ! "$SYS_TOOL" compare $mask "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1; then
+        refused=yes; break
+    fi
+    sleep 3
+done
+[ ! -s "$shot" ] || cp "$shot" "$SYS_OUT.enrol-refused.png"
+unstick bad
+back=no
+while [ "$(since "$_t")" -lt 300 ] && kill -0 "$SYS_QEMU_PID" 2>/dev/null; do
+    if sys_screendump "$shot" && "$SYS_TOOL" compare $mask "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1; then
+        back=yes; break
+    fi
+    sleep 3
+done
+"$prov" push "$p/out/office.bundle" --hosts "$p/hosts" $ssh_opts >"$SYS_OUT.push-tampered" 2>&1
+rc=$?
+sed 's/^/# push: /' "$SYS_OUT.push-tampered"
+sys_check "enrol-tampered-file-refused-and-nothing-written (see $SYS_OUT.enrol-refused.png)" \
+    sh -c "[ $refused = yes ] && [ $back = yes ] && [ $rc != 0 ] && grep -qi 'enrol' '$SYS_OUT.push-tampered'"
+sys_diag "tampered enrolment: $(since "$_t") s"
+_t=$(date +%s)
+stick enrol "$SYS_TMP/enrol.img"
 offered=no
 while [ "$(since "$_t")" -lt 180 ] && kill -0 "$SYS_QEMU_PID" 2>/dev/null; do
     if sys_screendump "$shot" &&
@@ -211,6 +295,16 @@ done
 sed 's/^/# push: /' "$SYS_OUT.push2"
 sys_check "enrol-from-usb-disk (Enter, then the push succeeds)" [ "$enrolled" = yes ]
 sys_diag "enrol: $(since "$_t") s"
+# The example organization's lab laptops have a bundle of their own: validly signed, it is
+# still refused by this office laptop, which keeps what it runs.
+"$prov" sign "$p/out/lab.bundle" --key "$p/keys/policy.secret" --keyset "$p/keys/keyset" --valid-days 1 \
+    --passphrase-file "$p/pass" >"$SYS_OUT.lab" 2>&1 || sed 's/^/#   /' "$SYS_OUT.lab"
+"$prov" push "$p/out/lab.bundle" --hosts "$p/hosts" $ssh_opts >"$SYS_OUT.push-lab" 2>&1
+rc=$?
+sed 's/^/# push: /' "$SYS_OUT.push-lab"
+"$prov" push "$p/out/office.bundle" --hosts "$p/hosts" $ssh_opts >"$SYS_OUT.push-again" 2>&1
+sys_check "push-bundle-for-another-group-refused (the office bundle stays)" \
+    sh -c "[ $rc != 0 ] && grep -q \"laptop group 'lab'\" '$SYS_OUT.push-lab' && grep -q unchanged '$SYS_OUT.push-again'"
 
 # --- a user's session with Xen domains (doc/laptop-image.md, "Domains") ---
 . "$TSR_SRCDIR/tests/system/laptop-image-login.sh"
@@ -219,8 +313,10 @@ sys_diag "enrol: $(since "$_t") s"
 sys_qmp '{"execute":"quit"}' >/dev/null 2>&1
 "$SYS_TOOL" exit --timeout 20 "$SYS_QEMU_PID" >/dev/null 2>&1
 _t=$(date +%s)
-# The stick's Xen configuration (on its ESP) gives dom0's kernel tessera.install=/dev/vdb.
-overlay "$SYS_TMP/stick.qcow2" tessera.install=/dev/vdb
+# The stick's Xen configuration (on its ESP) gives dom0's kernel tessera.install=/dev/vdb. The
+# stick is the one just enrolled (an overlay over that laptop's disk): the copy keeps the
+# enrolment.
+OVERLAY_BASE="$SYS_TMP/laptop.qcow2" overlay "$SYS_TMP/stick.qcow2" tessera.install=/dev/vdb
 qemu-img create -q -f qcow2 "$SYS_TMP/internal.qcow2" 3G
 laptop install.console -drive "if=virtio,format=qcow2,file=$SYS_TMP/stick.qcow2" \
     -drive "if=virtio,format=qcow2,file=$SYS_TMP/internal.qcow2"
@@ -233,5 +329,29 @@ sys_diag "install: $(since "$_t") s"
 # The internal disk alone: the copy boots to the kiosk's screen by itself.
 laptop installed.console -drive "if=virtio,format=qcow2,file=$SYS_TMP/internal.qcow2"
 sys_wait "tessera-image: .* up, broker answers" "$bound" >/dev/null || true
-kiosk_shown install-onto-internal-disk installed
+# Enrolled, the copy shows its locked screen, not "not enrolled", and takes the organization's
+# pushes: the serial it runs is the one pushed to the stick.
+_t=$(date +%s)
+locked=no
+while [ "$(left)" -gt 0 ] && kill -0 "$SYS_QEMU_PID" 2>/dev/null; do
+    if sys_screendump "$shot" && "$SYS_TOOL" compare $bar_only "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1; then
+        "$SYS_TOOL" compare $mask "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1 || locked=yes
+        break
+    fi
+    sleep 2
+done
+[ ! -s "$shot" ] || cp "$shot" "$SYS_OUT.installed.png"
+sys_check "install-onto-internal-disk (its kiosk shows the locked screen, see $SYS_OUT.installed.png)" [ "$locked" = yes ]
+sys_diag "installed copy's screen: $(since "$_t") s (from power-on: $(since "$t") s)"
+kept=no
+for i in $(seq 60); do
+    if "$prov" push "$p/out/office.bundle" --hosts "$p/hosts" $ssh_opts >"$SYS_OUT.push-installed" 2>&1; then
+        kept=yes; break
+    fi
+    grep -qi 'enrol' "$SYS_OUT.push-installed" && break
+    sleep 3
+done
+sed 's/^/# push: /' "$SYS_OUT.push-installed"
+sys_check "install-keeps-the-enrolment (a push to the copy: unchanged)" \
+    sh -c "[ $kept = yes ] && grep -q unchanged '$SYS_OUT.push-installed'"
 sys_done
