@@ -161,16 +161,22 @@ kiosk_shown() {
 # declines, and the "not enrolled" screen follows.
 bar_only="$mask --mask 0,32,1280,768"
 shot="$SYS_OUT.offer-poll.png"
+# first_screen_other COPY: waits (with what is left) for the kiosk's first screen, known by its
+# top bar, and copies it to COPY; "yes" when it is not the "not enrolled" screen.
+first_screen_other() {
+    _other=no
+    while [ "$(left)" -gt 0 ] && kill -0 "$SYS_QEMU_PID" 2>/dev/null; do
+        if sys_screendump "$shot" && "$SYS_TOOL" compare $bar_only "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1; then
+            "$SYS_TOOL" compare $mask "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1 || _other=yes
+            break
+        fi
+        sleep 2
+    done
+    [ ! -s "$shot" ] || cp "$shot" "$1"
+    echo "$_other"
+}
 _t=$(date +%s)
-offered=no
-while [ "$(left)" -gt 0 ] && kill -0 "$SYS_QEMU_PID" 2>/dev/null; do
-    if sys_screendump "$shot" && "$SYS_TOOL" compare $bar_only "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1; then
-        "$SYS_TOOL" compare $mask "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1 || offered=yes
-        break
-    fi
-    sleep 2
-done
-[ ! -s "$shot" ] || cp "$shot" "$SYS_OUT.install-offer.png"
+offered=$(first_screen_other "$SYS_OUT.install-offer.png")
 sys_check "install-offered-on-the-kiosk-screen (see $SYS_OUT.install-offer.png)" [ "$offered" = yes ]
 sys_diag "install offer: $(since "$_t") s (from power-on: $(since "$t") s)"
 sys_keys ret
@@ -334,19 +340,11 @@ sys_wait "tessera-image: .* up, broker answers" "$bound" >/dev/null || true
 # Enrolled, the copy shows its locked screen, not "not enrolled", and takes the organization's
 # pushes: the serial it runs is the one pushed to the stick.
 _t=$(date +%s)
-locked=no
-while [ "$(left)" -gt 0 ] && kill -0 "$SYS_QEMU_PID" 2>/dev/null; do
-    if sys_screendump "$shot" && "$SYS_TOOL" compare $bar_only "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1; then
-        "$SYS_TOOL" compare $mask "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1 || locked=yes
-        break
-    fi
-    sleep 2
-done
-[ ! -s "$shot" ] || cp "$shot" "$SYS_OUT.installed.png"
+locked=$(first_screen_other "$SYS_OUT.installed.png")
 # The stick was copied while alice was logged in on it: on the copy nobody is (the screen below
 # the top bar is not the reference of alice's locked session).
 sys_check "install-onto-internal-disk (its kiosk shows the locked screen, nobody logged in, see $SYS_OUT.installed.png)" \
-    sh -c "[ $locked = yes ] && ! '$SYS_TOOL' compare --mask 0,0,1280,32 '$ref/laptop-image-locked.png' '$shot' >/dev/null 2>&1"
+    sh -c "[ $locked = yes ] && ! '$SYS_TOOL' compare --mask 0,0,1280,32 '$ref/laptop-image-locked.png' '$SYS_OUT.installed.png' >/dev/null 2>&1"
 sys_diag "installed copy's screen: $(since "$_t") s (from power-on: $(since "$t") s)"
 kept=no
 for i in $(seq 60); do
