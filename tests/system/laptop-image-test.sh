@@ -234,6 +234,22 @@ sys_diag "push: $(since "$_t") s"
 _t=$(date +%s)
 "$prov" enrol-disk "$SYS_TMP/enrol.img" --root "$p/keys/root.pub" --bundle "$p/out/office.bundle" \
     >"$SYS_OUT.enrol" 2>&1 || { sed 's/^/#   /' "$SYS_OUT.enrol"; echo "Bail out! no enrolment disk"; exit 1; }
+# screen_wait left|back SECONDS [COPY]: waits, at most SECONDS after $_t, until the screen has
+# left the "not enrolled" reference (left) or shows it again (back); prints yes or no, and copies
+# the last screen to COPY.
+screen_wait() {
+    _r=no
+    while [ "$(since "$_t")" -lt "$2" ] && kill -0 "$SYS_QEMU_PID" 2>/dev/null; do
+        if sys_screendump "$shot"; then
+            _now=left
+            "$SYS_TOOL" compare $mask "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1 && _now=back
+            [ "$_now" = "$1" ] && { _r=yes; break; }
+        fi
+        sleep 3
+    done
+    [ -z "${3:-}" ] || [ ! -s "$shot" ] || cp "$shot" "$3"
+    echo "$_r"
+}
 # stick NAME IMAGE: hot-plug IMAGE as a read-only USB stick; unstick NAME pulls it out.
 stick() {
     sys_qmp "{\"execute\":\"blockdev-add\",\"arguments\":{\"driver\":\"raw\",\"node-name\":\"$1\",\"read-only\":true,\"file\":{\"driver\":\"file\",\"filename\":\"$2\",\"read-only\":true}}}" >/dev/null &&
@@ -255,23 +271,9 @@ cmp -s "$SYS_TMP/tampered.enr" "$SYS_TMP/good.enr" &&
     sys_diag "the tampering changed nothing: the enrolment file has no lease-grace-days=3 line"
 mcopy -o -i "$SYS_TMP/tampered.img" "$SYS_TMP/tampered.enr" ::tessera.enr
 stick bad "$SYS_TMP/tampered.img"
-refused=no
-while [ "$(since "$_t")" -lt 180 ] && kill -0 "$SYS_QEMU_PID" 2>/dev/null; do
-    if sys_screendump "$shot" &&
-       ! "$SYS_TOOL" compare $mask "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1; then
-        refused=yes; break
-    fi
-    sleep 3
-done
-[ ! -s "$shot" ] || cp "$shot" "$SYS_OUT.enrol-refused.png"
+refused=$(screen_wait left 180 "$SYS_OUT.enrol-refused.png")
 unstick bad
-back=no
-while [ "$(since "$_t")" -lt 300 ] && kill -0 "$SYS_QEMU_PID" 2>/dev/null; do
-    if sys_screendump "$shot" && "$SYS_TOOL" compare $mask "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1; then
-        back=yes; break
-    fi
-    sleep 3
-done
+back=$(screen_wait back 300)
 "$prov" push "$p/out/office.bundle" --hosts "$p/hosts" $ssh_opts >"$SYS_OUT.push-tampered" 2>&1
 rc=$?
 sed 's/^/# push: /' "$SYS_OUT.push-tampered"
@@ -280,15 +282,7 @@ sys_check "enrol-tampered-file-refused-and-nothing-written (see $SYS_OUT.enrol-r
 sys_diag "tampered enrolment: $(since "$_t") s"
 _t=$(date +%s)
 stick enrol "$SYS_TMP/enrol.img"
-offered=no
-while [ "$(since "$_t")" -lt 180 ] && kill -0 "$SYS_QEMU_PID" 2>/dev/null; do
-    if sys_screendump "$shot" &&
-       ! "$SYS_TOOL" compare $mask "$ref/laptop-image-kiosk.png" "$shot" >/dev/null 2>&1; then
-        offered=yes; break
-    fi
-    sleep 3
-done
-[ ! -s "$shot" ] || cp "$shot" "$SYS_OUT.enrol-offer.png"
+offered=$(screen_wait left 180 "$SYS_OUT.enrol-offer.png")
 sys_check "enrol-offered-on-the-kiosk-screen (see $SYS_OUT.enrol-offer.png)" [ "$offered" = yes ]
 sys_diag "enrol offer: $(since "$_t") s"
 sys_keys ret
