@@ -264,6 +264,10 @@ static void scan_usb(void)
 				snprintf(classes + strlen(classes), sizeof classes - strlen(classes),
 					 "%s%s", classes[0] ? "," : "", cls);
 		}
+		/* The device's directory appears before the kernel has configured it and added its
+		 * interfaces (a wide window on a slow guest): report it once they are there. */
+		if (!classes[0])
+			continue;
 		snprintf(usb[n_usb].id, sizeof usb[n_usb].id, "%.31s", e->d_name);
 		usb[n_usb].seen = true;
 		n_usb++;
