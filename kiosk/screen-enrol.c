@@ -53,7 +53,7 @@ void ks_screen_not_enrolled(struct ks_builder *b)
 	ks_text(b, (struct tsr_rect){ panel.x, panel.y + u, panel.width, 2 * u }, KS_TEXT, u,
 		TSR_ALIGN_CENTER, "It holds no organization's keys yet, so nobody can log in.");
 	ks_text(b, (struct tsr_rect){ panel.x, panel.y + 3 * u, panel.width, 2 * u }, KS_DIM, u,
-		TSR_ALIGN_CENTER, "Your administrator enrols it (tessera-provision init).");
+		TSR_ALIGN_CENTER, "Insert the enrolment stick your administrator gave you.");
 	if (e->state == TSR_KIOSK_ENROL_REFUSED) {
 		ks_text(b, ks_row(b, panel.y + panel.height + u, b->area.width - 2 * u, 2 * u),
 			KS_ERROR, u, TSR_ALIGN_CENTER, "Enrolment disk refused:");

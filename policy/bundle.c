@@ -407,8 +407,15 @@ struct tsr_trust *tsr_trust_read(const char *path, GError **error)
 	char *data = NULL;
 	GError *ferr = NULL;
 	if (!g_file_get_contents(path, &data, NULL, &ferr)) {
-		g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_TRUST,
-		            "%s; enrol the laptop first (tessera-provision init)", ferr->message);
+		if (g_error_matches(ferr, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+			g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_TRUST,
+			            "this laptop is not enrolled (%s does not exist): enrol it first "
+			            "with an enrolment stick (tessera-provision enrol-disk) or "
+			            "tessera-provision init", path);
+		else
+			g_set_error(error, TSR_BUNDLE_ERROR, TSR_BUNDLE_ERROR_TRUST,
+			            "%s; enrol the laptop first (an enrolment stick, or "
+			            "tessera-provision init)", ferr->message);
 		g_error_free(ferr);
 		return NULL;
 	}

@@ -524,7 +524,7 @@ static int lock_state(const char *state, GError **error)
 	int lock = open(state, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (lock < 0) {
 		REFUSE(TSR_BUNDLE_ERROR_TRUST, "state directory %s: %s; enrol the laptop first "
-		       "(tessera-provision init)", state, g_strerror(errno));
+		       "(an enrolment stick, or tessera-provision init)", state, g_strerror(errno));
 		return -1;
 	}
 	if (flock(lock, LOCK_EX) != 0) {

@@ -26,7 +26,7 @@ expect() {
     cat "$D/cmd"
     [ "$got" = "$want" ] && grep -Eq -- "$pat" "$D/cmd"
 }
-echo "1..16"
+echo "1..17"
 
 helps() {
     for c in keygen keyset passwd build sign verify push template init install receive pull templates report status; do
@@ -83,6 +83,14 @@ check "verify refuses another root" \
 check "verify accepts the right root" \
     expect 0 "^good: example-org/office serial 2" "$P" verify "$D/out/office.bundle" --trust "$D/k/root.pub"
 
+# A laptop that was never enrolled refuses an install with that reason, and stays empty.
+mkdir -p "$D/bare"
+unenrolled() {
+    expect 1 "this laptop is not enrolled .*trusted.keys does not exist.*enrolment stick" \
+        "$P" install "$D/out/office.bundle" --state-dir "$D/bare" --now 1800000100 \
+        --broker-socket '' && [ -z "$(ls -A "$D/bare")" ]
+}
+check "install on a laptop that is not enrolled says so and writes nothing" unenrolled
 # A laptop: install, then status with lease and changes.
 "$P" init --state-dir "$D/st" --root "$D/k/root.pub" --organization example-org --group office >/dev/null
 check "verify takes a laptop's trusted.keys too" \
