@@ -3,7 +3,11 @@
  *
  * It shows on the guest's display (fbdev over bochs-drm) who the domain is (tsr.name= on the
  * kernel command line), a clock, and the keys it receives, so a person or a screenshot can tell
- * which domain a frame shows and that it is alive. On its serial port (stdout) it reports, one
+ * which domain a frame shows and that it is alive. Once a USB device has come, it also shows
+ * each USB device present, sorted, one line each ("usb 08e6:4433 class=0b"), and how many came
+ * and went ("usb: 3 added, 1 removed"): where the serial port is out of a test's reach (inside
+ * a laptop's dom0), the screen says which devices reached the domain, and the counts say whether
+ * one ever did or left in between. On its serial port (stdout) it reports, one
  * line each, every key and pointer event it receives from evdev and every USB device that comes
  * or goes, so tests can assert exactly what reached the guest:
  *   hello name=NAME width=W height=H
@@ -53,9 +57,9 @@ struct input { int fd; char path[64]; };
 static struct input inputs[MAX_INPUTS];
 static int n_inputs;
 
-struct usbdev { char id[32]; bool seen; };
+struct usbdev { char id[32]; char line[64]; bool seen; };
 static struct usbdev usb[MAX_USB];
-static int n_usb;
+static int n_usb, usb_added, usb_removed;
 
 /* Set by SIGUSR2/SIGTERM/SIGPWR: as PID 1 we are the init that busybox poweroff (run by the
  * kernel's orderly_poweroff, e.g. for Xen's PV shutdown request) signals. */
@@ -153,6 +157,39 @@ static void wall_clock(struct tm *tm)
 	gmtime_r(&now, tm);
 }
 
+/* The USB lines, sorted so the screen depends on which devices are there, not on the order the
+ * kernel added them in; nothing at all until a device came, so a guest without USB looks as it
+ * always did. Every row is written whole, padded with the background, and never cleared first:
+ * a frame the display sends between a clear and the text would show a device missing. */
+#define USB_Y 176
+#define USB_LINE 40
+#define USB_SHOWN 6
+#define USB_COLS 40
+static void draw_usb(void)
+{
+	if (!usb_added)
+		return;
+	int order[MAX_USB];
+	for (int i = 0; i < n_usb; i++) {
+		int j = i;
+		for (; j > 0 && strcmp(usb[order[j - 1]].line, usb[i].line) > 0; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	int shown = n_usb < USB_SHOWN ? n_usb : USB_SHOWN;
+	for (int row = 0; row <= USB_SHOWN; row++) {
+		char line[64] = "", text[USB_COLS + 1];
+		if (row < shown)
+			snprintf(line, sizeof line, "%s", usb[order[row]].line);
+		else if (row == shown)
+			snprintf(line, sizeof line, "usb: %d added, %d removed", usb_added,
+				 usb_removed);
+		snprintf(text, sizeof text, "%-*.*s", USB_COLS, USB_COLS, line);
+		tsr_guest_draw_text(fb, width, height, stride_px, 32, USB_Y + row * USB_LINE, 1, text,
+				    row == shown ? ACCENT : FG, BG);
+	}
+}
+
 static void draw(void)
 {
 	if (!fb)
@@ -169,6 +206,7 @@ static void draw(void)
 	tsr_guest_draw_text(fb, width, height, stride_px, 32, 96, 1, clock, FG, BG);
 	fill(32, 136, width - 32, TSR_GLYPH_H, BG);
 	tsr_guest_draw_text(fb, width, height, stride_px, 32, 136, 1, keys, FG, BG);
+	draw_usb();
 }
 
 static char key_char(int code)
@@ -269,8 +307,11 @@ static void scan_usb(void)
 		if (!classes[0])
 			continue;
 		snprintf(usb[n_usb].id, sizeof usb[n_usb].id, "%.31s", e->d_name);
+		snprintf(usb[n_usb].line, sizeof usb[n_usb].line, "usb %s:%s class=%.40s", vid, pid,
+			 classes);
 		usb[n_usb].seen = true;
 		n_usb++;
+		usb_added++;
 		emit("usb add %s %s:%s class=%s\n", e->d_name, vid, pid, classes);
 	}
 	if (d)
@@ -278,6 +319,7 @@ static void scan_usb(void)
 	for (int i = 0; i < n_usb; i++)
 		if (!usb[i].seen) {
 			emit("usb remove %s\n", usb[i].id);
+			usb_removed++;
 			usb[i] = usb[--n_usb];
 			i--;
 		}
@@ -334,7 +376,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
 		printf("usage: tessera-guest-hello\n"
-		       "Runs inside a test guest: draws tsr.name=, a clock and typed keys on /dev/fb0;\n"
+		       "Runs inside a test guest: draws tsr.name=, a clock, typed keys and USB devices on\n"
+		       "/dev/fb0;\n"
 		       "reports key, pointer and USB events on stdout (the serial port).\n");
 		return 0;
 	}

@@ -5,7 +5,9 @@
 # guest's, which draws its name, a clock and the keys it got) must appear in work's trusted
 # frame, drawn by the kiosk from what the viewer in dom0 took from Xen's device model over
 # SPICE; the lock must cover it and the unlock bring it back; web, picked next from the
-# picker the top bar opens, must show beside it in the tiled layout. Each screen is compared
+# picker the top bar opens, must show beside it in the tiled layout; the smart card reader
+# (laptop-image-smartcard.sh) in work after the pick and again after the unlock, and never in
+# web. Each screen is compared
 # with tests/reference/laptop-image-*.png, the clocks masked (the top bar's, the guest's), and
 # web's tile too: its guest is still booting. With TSR_UPDATE_REFERENCE set, a reference not
 # yet there is taken after half the step's bound instead of waited for.
@@ -39,10 +41,11 @@ screen_shows() {
 }
 # What changes by itself: the top bar (its clock, and the lease's notice while it lasts), the
 # guest's clock line in a single frame and in the left tile, and what web shows (its frame's
-# inside, its tile).
+# inside, its tile). The guest's USB lines are the smart card's results
+# (laptop-image-smartcard.sh), masked in the others.
 top="--mask 0,0,1280,32"
-single="$top --mask 131,118,500,40"
-tiles="$top --mask 0,242,640,24 --mask 644,54,632,742"
+single="$top --mask 131,118,500,40 --mask $usb_single"
+tiles="$top --mask 0,242,640,24 --mask 644,54,632,742 --mask $usb_left"
 # The pointer's coordinates for QMP, in 0..32767 over the 1280x800 screen.
 click() { sys_pointer $(( $1 * 32767 / 1280 )) $(( $2 * 32767 / 800 )) left; }
 
@@ -66,10 +69,15 @@ screen_shows "login-alice-sees-the-picker" laptop-image-picker 60 $top
 # web, work (the picker's order): work.
 sys_keys right && sys_keys ret
 screen_shows "login-xen-domain-shown-in-its-frame" laptop-image-work 500 $single
+# The reader, waiting in dom0 since it was plugged, reached work by policy: its guest shows it.
+screen_shows "login-smartcard-in-the-picked-domain" laptop-image-work-smartcard 240 $card_single
 sys_keys meta_l l
 screen_shows "login-lock-shows-the-locked-screen" laptop-image-locked 60 $top
 sys_keys ctrl alt backspace && sys_type "correct horse" && sys_keys ret
 screen_shows "login-unlock-shows-the-domain-again" laptop-image-work 120 $single
+# A locked laptop keeps no smart card in a domain: the reader left work and came back (the
+# guest's counts: one more added, one removed).
+screen_shows "login-smartcard-left-on-lock-back-on-unlock" laptop-image-work-smartcard-unlocked 120 $card_single
 # The top bar leads back to the picker, where work is still chosen: web is left of it.
 click 300 10
 screen_shows "login-top-bar-opens-the-picker" laptop-image-picker-running 60 $top
@@ -77,4 +85,6 @@ sys_keys left && sys_keys ret
 screen_shows "login-second-xen-domain-in-its-frame" laptop-image-web-frame 240 $top --mask 4,33,1272,763
 sys_keys meta_l spc
 screen_shows "login-second-xen-domain-tiled" laptop-image-tiled 60 $tiles
+# web, booted beside work, has only its own tablet: the reader never reached it.
+screen_shows "login-smartcard-never-in-the-other-domain" laptop-image-tiled-smartcard 480 $card_right
 sys_diag "login: $(since "$_login") s"

@@ -14,6 +14,11 @@ image_policy() {
     # take about that) would only wake them, and the login would go nowhere.
     sed -i '/^\[power\]$/a blank-after = 0' "$_dir/policy.conf" &&
         grep -q '^blank-after = 0$' "$_dir/policy.conf" || return 1
+    # Smart card readers go to work, whichever domain has focus: web must never get one.
+    sed -i '/^\[rule smartcards\]$/,/^$/s/^action = focused$/action = attach\ndomain = work/' \
+        "$_dir/devices.conf" &&
+        sed -n '/^\[rule smartcards\]$/,/^$/p' "$_dir/devices.conf" | grep -q '^domain = work$' ||
+        return 1
     { "$_prov" template add "$_guest/vmlinuz" --name hello-kernel &&
       "$_prov" template add "$_guest/initrd.img" --name hello-initrd &&
       "$_prov" template add "$_guest/template.qcow2" --name hello-disk; } >"$_dir/templates.conf" ||

@@ -17,7 +17,9 @@
 # small test guest (tools/build-guest-image, as check-xen's), whose kernel, initramfs and disk
 # the image carries preloaded as the policy pins them; SAS and login through QMP keys, the Xen
 # domain picked is drawn in its frame by the kiosk through its sandboxed viewer in dom0, lock
-# and unlock, a second domain tiled (laptop-image-login.sh).
+# and unlock, a second domain tiled (laptop-image-login.sh); an emulated smart card reader
+# plugged in before the login reaches work by policy, leaves it while locked and never reaches
+# web (laptop-image-smartcard.sh).
 # Last, the enrolled stick preseeded to install onto an empty disk; that disk alone boots to
 # the locked screen and takes pushes (the enrolment came along).
 # Prints TAP named boot-..., push-..., enrol-..., login-... and install-...; each part's time is
@@ -26,7 +28,7 @@
 # by timeout 2100 in tests/system/local.mk; the boot alone has TSR_IMAGE_BOOT_SECONDS (420).
 . "$TSR_SRCDIR/tests/system/lib.sh"
 
-sys_start laptop-image 25
+sys_start laptop-image 28
 [ "$(id -u)" = 0 ] || { echo "Bail out! needs root (tools/build-image)"; exit 1; }
 for f in /usr/share/OVMF/OVMF_CODE_4M.fd /usr/share/OVMF/OVMF_VARS_4M.fd; do
     [ -r "$f" ] || { echo "Bail out! $f missing: install ovmf"; exit 1; }
@@ -298,6 +300,7 @@ sys_check "enrol-from-usb-disk (Enter, then the push succeeds)" [ "$enrolled" = 
 sys_diag "enrol: $(since "$_t") s"
 
 # --- a user's session with Xen domains (doc/laptop-image.md, "Domains") ---
+. "$TSR_SRCDIR/tests/system/laptop-image-smartcard.sh"
 . "$TSR_SRCDIR/tests/system/laptop-image-login.sh"
 
 # After the session: the example organization's lab laptops have a bundle of their own; validly
