@@ -66,7 +66,7 @@ EXTRA_DIST += tests/unit/domains-xen-data
 # host. Not part of make check: tools/check runs it through check-extra.
 check_PROGRAMS += tests/system/xen/tsr-xen-dom0 tests/system/domains-spice-check
 tests_system_xen_tsr_xen_dom0_SOURCES = tests/system/xen/dom0-driver.c \
-	tests/system/xen/dom0-pair.c tests/system/xen/dom0-check.h \
+	tests/system/xen/dom0-pair.c tests/system/xen/dom0-keys.c tests/system/xen/dom0-check.h \
 	tests/system/domains-test-util.c tests/system/domains-test-util.h
 nodist_tests_system_xen_tsr_xen_dom0_SOURCES = tests/guest/font-data.c
 tests_system_xen_tsr_xen_dom0_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS) $(JSON_GLIB_CFLAGS)

@@ -14,7 +14,7 @@ const char *const tsr_xen_config_keys[] = {
 	"name", "type", "memory", "maxmem", "vcpus", "kernel", "ramdisk", "cmdline", "vga",
 	"videoram", "vnc", "sdl", "spice", "serial", "device_model_version",
 	"device_model_args_hvm", "dm_restrict", "device_model_user", "disk", "vif", "usb",
-	"usbdevice", "usbctrl", "on_poweroff", "on_reboot", "on_crash", "xen_platform_pci",
+	"usbdevice", "usbctrl", "vkb_device", "on_poweroff", "on_reboot", "on_crash", "xen_platform_pci",
 	"bios", "boot", NULL,
 };
 
@@ -107,6 +107,10 @@ char *tsr_xen_config_generate(const struct tsr_xen_config_input *in, GError **er
 	 * usbversion= with it). The usbctrl's xHCI, xenusb-0, takes host devices (usb-pass.c). */
 	g_string_append(s, "usb = 1\nusbdevice = [ \"tablet\" ]\n");
 	g_string_append(s, "usbctrl = [ \"type=devicemodel,version=3,ports=8\" ]\n");
+	/* No PV keyboard and pointer (xl's default for HVM adds them): keys reach the guest by
+	 * one path, the emulated PS/2 keyboard, which check-xen's xen-keys-reach-xenguest
+	 * checks, and the pointer by the tablet. */
+	g_string_append(s, "vkb_device = 0\n");
 	/* preserve: a powered-off or crashed domain stays visible until the backend has seen
 	 * which of the two it was, then the backend destroys it. */
 	g_string_append(s, "on_poweroff = \"preserve\"\non_reboot = \"destroy\"\n"

@@ -3,12 +3,14 @@
  *
  * It shows on the guest's display (fbdev over bochs-drm) who the domain is (tsr.name= on the
  * kernel command line), a clock, and the keys it receives, so a person or a screenshot can tell
- * which domain a frame shows and that it is alive. Once a USB device has come, it also shows
- * each USB device present, sorted, one line each ("usb 08e6:4433 class=0b"), and how many came
- * and went ("usb: 3 added, 1 removed"): where the serial port is out of a test's reach (inside
- * a laptop's dom0), the screen says which devices reached the domain, and the counts say whether
- * one ever did or left in between. On its serial port (stdout) it reports, one
- * line each, every key and pointer event it receives from evdev and every USB device that comes
+ * which domain a frame shows and that it is alive. The "keys:" line appears once a keyboard is
+ * open, so a test that sees it can type: keys that came before that were lost (under nested
+ * Xen the kernel's keyboard and guest-hello's first frame are seconds apart). Once a USB device
+ * has come, it also shows each USB device present, sorted, one line each
+ * ("usb 08e6:4433 class=0b"), and how many came and went ("usb: 3 added, 1 removed"): where the
+ * serial port is out of a test's reach (inside a laptop's dom0), the screen says which devices
+ * reached the domain, and the counts say whether one ever did or left in between. On its serial
+ * port (stdout) it reports, one line each, every key and pointer event it receives from evdev and every USB device that comes
  * or goes, so tests can assert exactly what reached the guest:
  *   hello name=NAME width=W height=H
  *   key 0x1e down | key 0x1e up           (Linux keycode = set-1 scancode for the basic keys)
@@ -56,6 +58,7 @@ static int abs_max_x[MAX_INPUTS], abs_max_y[MAX_INPUTS];
 struct input { int fd; char path[64]; };
 static struct input inputs[MAX_INPUTS];
 static int n_inputs;
+static bool have_keyboard; /* an open device with letter keys */
 
 struct usbdev { char id[32]; char line[64]; bool seen; };
 static struct usbdev usb[MAX_USB];
@@ -205,7 +208,8 @@ static void draw(void)
 	fill(32, 96, width - 32, TSR_GLYPH_H, BG);
 	tsr_guest_draw_text(fb, width, height, stride_px, 32, 96, 1, clock, FG, BG);
 	fill(32, 136, width - 32, TSR_GLYPH_H, BG);
-	tsr_guest_draw_text(fb, width, height, stride_px, 32, 136, 1, keys, FG, BG);
+	if (have_keyboard)
+		tsr_guest_draw_text(fb, width, height, stride_px, 32, 136, 1, keys, FG, BG);
 	draw_usb();
 }
 
@@ -250,6 +254,10 @@ static void scan_inputs(void)
 		abs_max_y[n_inputs] = ioctl(fd, EVIOCGABS(ABS_Y), &ay) == 0 ? ay.maximum : 0;
 		char devname[128] = "";
 		ioctl(fd, EVIOCGNAME(sizeof devname), devname);
+		unsigned long keybits[KEY_MAX / (8 * sizeof(long)) + 1] = { 0 };
+		if (ioctl(fd, EVIOCGBIT(EV_KEY, sizeof keybits), keybits) >= 0 &&
+		    (keybits[KEY_A / (8 * sizeof(long))] >> (KEY_A % (8 * sizeof(long)))) & 1)
+			have_keyboard = true;
 		emit("input %s \"%s\"\n", path, devname);
 		inputs[n_inputs].fd = fd;
 		snprintf(inputs[n_inputs].path, sizeof inputs[n_inputs].path, "%s", path);
@@ -387,6 +395,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGPWR, &sa, NULL);
 	read_name();
+	scan_inputs(); /* before the first frame: see have_keyboard */
 	bool have_fb = open_fb();
 	if (have_fb)
 		fill(0, 0, width, height, BG);

@@ -401,10 +401,48 @@ bool spice_probe_wait_client_mouse(struct spice_probe *p, unsigned timeout_ms)
 	return wait_until(mouse_cond, p, NULL, timeout_ms);
 }
 
+static bool inputs_cond(struct spice_probe *p, const void *arg)
+{
+	(void)arg;
+	return p->inputs && p->inputs_open;
+}
+
+bool spice_probe_wait_inputs(struct spice_probe *p, unsigned timeout_ms)
+{
+	return wait_until(inputs_cond, p, NULL, timeout_ms);
+}
+
 void spice_probe_key(struct spice_probe *p, unsigned scancode)
 {
 	spice_inputs_channel_key_press(p->inputs, scancode);
 	spice_inputs_channel_key_release(p->inputs, scancode);
+}
+
+/* The set-1 scancode of c on a US keyboard, 0 for a character guest-hello does not draw. */
+static unsigned scancode_of(char c)
+{
+	static const struct { const char *row; unsigned first; } rows[] = {
+		{ "1234567890", 0x02 }, { "qwertyuiop", 0x10 }, { "asdfghjkl", 0x1e },
+		{ "zxcvbnm", 0x2c },
+	};
+	if (c == ' ')
+		return 0x39;
+	for (size_t r = 0; r < G_N_ELEMENTS(rows); r++) {
+		const char *at = c ? strchr(rows[r].row, c) : NULL;
+		if (at)
+			return rows[r].first + (unsigned)(at - rows[r].row);
+	}
+	return 0;
+}
+
+bool spice_probe_type(struct spice_probe *p, const char *text)
+{
+	for (const char *c = text; *c; c++)
+		if (!scancode_of(*c))
+			return false;
+	for (const char *c = text; *c; c++)
+		spice_probe_key(p, scancode_of(*c));
+	return true;
 }
 
 void spice_probe_click(struct spice_probe *p, int x, int y)

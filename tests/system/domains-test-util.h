@@ -52,7 +52,12 @@ bool spice_probe_wait_graphics(struct spice_probe *p, int *width, int *height,
 			       unsigned timeout_ms);
 /* Wait until the client mouse mode is active (the USB tablet). */
 bool spice_probe_wait_client_mouse(struct spice_probe *p, unsigned timeout_ms);
+/* Wait until the inputs channel is open: keys sent before it are lost. */
+bool spice_probe_wait_inputs(struct spice_probe *p, unsigned timeout_ms);
 void spice_probe_key(struct spice_probe *p, unsigned scancode);
+/* Presses and releases each of text's characters (a-z, 0-9, space: the keys guest-hello
+ * draws as themselves) as the viewer does; false, with nothing sent, for any other. */
+bool spice_probe_type(struct spice_probe *p, const char *text);
 void spice_probe_click(struct spice_probe *p, int x, int y);
 bool spice_probe_save_ppm(struct spice_probe *p, const char *path);
 

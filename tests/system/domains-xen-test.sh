@@ -4,7 +4,9 @@
 # xen backend creates two network = isolated HVM domains from generated configs, and
 # tests/system/xen/dom0-driver reports each check on the console (with the smart card reader this
 # script's QEMU gives dom0: tests/system/xen/dom0-pair.c); the host checks the first guest's
-# screen through SPICE over a TCP forward. The whole run is bounded at 15 minutes.
+# screen through SPICE over a TCP forward and types keys into it there, which the driver then
+# looks for on that guest's serial port (and not on the other's). The whole run is bounded at
+# 15 minutes.
 # TSR_XEN_GUESTCMD=a+b passes extra kernel parameters to the guest (diagnostics: TSR_XEN_GUESTCMD=loglevel=7+printk.time=1).
 # TSR_XEN_GUEST=debian (make check-xen-debian, domains-xen-debian-test.sh) boots the Debian
 # template of tools/build-guest-debian from its own disk through SeaBIOS instead (its directory
@@ -133,11 +135,22 @@ if wait_line "TSR-XEN (screen-ready|done)" $(( bound - 100 )) && grep -q "TSR-XE
         else
             notok "the Debian guest's screen shows a graphics mode (see $logs/screen.ppm)"
         fi
-    elif "$TSR_BUILDDIR/tests/system/domains-spice-check" "tcp:127.0.0.1:$port" xenguest "$left" \
-         "$logs/screen.ppm"; then
-        ok "the HVM guest's screen, seen through SPICE from the host, shows its name"
     else
-        notok "the HVM guest's screen shows its name (see $logs/screen.ppm)"
+        # Then keys over SPICE inputs, as the viewer sends them; the driver looks for them on
+        # the guest's serial port after go.
+        "$TSR_BUILDDIR/tests/system/domains-spice-check" "tcp:127.0.0.1:$port" xenguest "$left" \
+            "$logs/screen.ppm" --type ab 2>"$logs/spice-check.log"
+        rc=$?
+        if [ $rc != 1 ]; then
+            ok "the HVM guest's screen, seen through SPICE from the host, shows its name"
+        else
+            notok "the HVM guest's screen shows its name (see $logs/screen.ppm)"
+        fi
+        if [ $rc = 0 ]; then
+            ok "xen-keys-shown-by-xenguest: keys typed over SPICE appear on the guest's screen"
+        else
+            notok "xen-keys-shown-by-xenguest: keys typed over SPICE appear on the guest's screen (see $logs/screen.ppm, $logs/spice-check.log)"
+        fi
     fi
     echo go | socat - "TCP:127.0.0.1:$((port + 1))" || true
 else

@@ -1,6 +1,7 @@
 /* tests/system/xen/dom0-check.h: what the check-xen dom0 driver's files share: one result line
- * on dom0's console ("TSR-XEN ok|not ok DESCRIPTION", which the host turns into TAP), and the
- * smart card and isolated network checks of two domains at once (dom0-pair.c). */
+ * on dom0's console ("TSR-XEN ok|not ok DESCRIPTION", which the host turns into TAP), the
+ * smart card and isolated network checks of two domains at once (dom0-pair.c), and where keys
+ * typed over SPICE arrived (dom0-keys.c). */
 #ifndef TSR_TESTS_SYSTEM_XEN_DOM0_CHECK_H
 #define TSR_TESTS_SYSTEM_XEN_DOM0_CHECK_H
 
@@ -22,5 +23,9 @@ bool xen_pair_start(struct tsr_backend *b, const char *sum, guint64 size);
  * host's emulated CCID reader goes to first, then (a lock, a user switch) to right, and
  * neither domain reaches the other or dom0. right is destroyed at the end. */
 void xen_pair_checks(struct tsr_backend *b, const char *first);
+
+/* The host typed "ab" into typed_into's SPICE inputs channel before it said go: its guest
+ * reports exactly those keys, and other's guest (when not NULL, its domain running) none. */
+void xen_keys_checks(struct tsr_backend *b, const char *typed_into, const char *other);
 
 #endif

@@ -1,7 +1,8 @@
 /* tests/system/xen/dom0-driver.c: runs inside the nested Xen dom0 of make check-xen and drives
  * the real xen backend: create an HVM domain from a generated config, check its SPICE socket
- * and device model, let the host look at its screen, adopt it from `xl list -l` as a restarted
- * broker would, shut it down gracefully, start it again and destroy it. Each result is one
+ * and device model, let the host look at its screen and type into it, adopt it from
+ * `xl list -l` as a restarted broker would, shut it down gracefully, start it again and
+ * destroy it. Each result is one
  * "TSR-XEN ok|not ok DESCRIPTION" line on the console, which the host turns into TAP.
  * With --debian DIR (make check-xen-debian) it boots the Debian template in DIR from its own
  * disk through SeaBIOS instead, as a disposable domain, and waits for its userspace's first
@@ -335,7 +336,7 @@ int main(int argc, char **argv)
 	g_clear_error(&error);
 	tsr_backend_destroy(b2);
 
-	screen_for_host(spice, 280);
+	screen_for_host(spice, 480);
 	/* By now the host has seen guest-hello's screen; its serial report must be there too. */
 	gsize at = 0;
 	bool hello = wait_for_text(tsr_backend_console_path(b, "xenguest"), "hello name=xenguest",
@@ -351,6 +352,8 @@ int main(int argc, char **argv)
 		g_free(serial);
 		g_free(load);
 	}
+	if (hello)
+		xen_keys_checks(b, "xenguest", pair ? "right" : NULL);
 	if (hello && pair)
 		xen_pair_checks(b, "xenguest");
 	else if (pair && !tsr_backend_destroy_domain_sync(b, "right", 60000, NULL))
