@@ -37,8 +37,12 @@ usb_left="4,290,632,190"
 card_single=$(only 131 200 1017 290)
 card_right="$(only 644 188 632 292) --mask 644,242,632,24"
 
-if reader_plug; then
-    sys_diag "the CCID reader is plugged into the laptop's xHCI"
-else
-    sys_diag "plugging the CCID reader in over QMP failed"
-fi
+# dom0's kernel says on the console when it leaves a new device unconfigured: the reader must be
+# the next one (the enrolment sticks came before it), and no dom0 driver takes it.
+unauthorized='usb [0-9.-]+: Device is not authorized for usage'
+_n=$(( $(grep -a -c -E "$unauthorized" "$SYS_OUT.marks") + 1 ))
+_t=$(date +%s)
+reader_plug || sys_diag "plugging the CCID reader in over QMP failed"
+sys_check "login-smartcard-waits-unauthorized-in-dom0" sys_wait "$unauthorized" 60 "$_n"
+grep -a -E "$unauthorized" "$SYS_OUT.marks" | tail -1 | sed 's/^/# dom0: /'
+sys_diag "the reader plugged in: $(since "$_t") s"
