@@ -4,12 +4,12 @@
 # and clicks as a user at the laptop: the SAS, alice's login, pick work; its screen (the test
 # guest's, which draws its name, a clock and the keys it got) must appear in work's trusted
 # frame, drawn by the kiosk from what the viewer in dom0 took from Xen's device model over
-# SPICE; the lock must cover it and the unlock bring it back; web, picked next from the
-# picker the top bar opens, must show beside it in the tiled layout; the smart card reader
-# (laptop-image-smartcard.sh) in work after the pick and again after the unlock, and never in
-# web. Each screen is compared
-# with tests/reference/laptop-image-*.png, the clocks masked (the top bar's, the guest's), and
-# web's tile too: its guest is still booting. With TSR_UPDATE_REFERENCE set, a reference not
+# SPICE; keys typed then must reach work (its guest draws them); the lock must cover it and the
+# unlock bring it back; web, picked next from the picker the top bar opens, must show beside it
+# in the tiled layout; the smart card reader (laptop-image-smartcard.sh) in work after the pick
+# and again after the unlock, and never in web; and web, once booted, must show that it got no
+# key at all. Each screen is compared with tests/reference/laptop-image-*.png, the clocks masked
+# (the top bar's, the guests'), and web's tile too while its guest boots. With TSR_UPDATE_REFERENCE set, a reference not
 # yet there is taken after half the step's bound instead of waited for.
 
 # wait_screen REF BOUND MASK...: waits up to BOUND seconds for the screen to match
@@ -46,6 +46,8 @@ screen_shows() {
 top="--mask 0,0,1280,32"
 single="$top --mask 131,118,500,40 --mask $usb_single"
 tiles="$top --mask 0,242,640,24 --mask 644,54,632,742 --mask $usb_left"
+# Both tiles' guests up: their names and keys lines compared, not their clock and USB lines.
+tiles_up="$top --mask 0,242,1280,24 --mask $usb_left --mask 644,290,632,190"
 # The pointer's coordinates for QMP, in 0..32767 over the 1280x800 screen.
 click() { sys_pointer $(( $1 * 32767 / 1280 )) $(( $2 * 32767 / 800 )) left; }
 
@@ -69,12 +71,17 @@ screen_shows "login-alice-sees-the-picker" laptop-image-picker 60 $top
 # web, work (the picker's order): work.
 sys_keys right && sys_keys ret
 screen_shows "login-xen-domain-shown-in-its-frame" laptop-image-work 500 $single
+# Keys typed while work has the focus reach work: its guest draws them on its "keys:" line,
+# which it shows once it reads its keyboard (so none is lost before). From here on work's
+# screen shows them: the unlock's password, typed on the kiosk's lock screen, must not join them.
+sys_type tsr
+screen_shows "login-keys-reach-the-focused-domain" laptop-image-work-keys 120 $single
 # The reader, waiting in dom0 since it was plugged, reached work by policy: its guest shows it.
 screen_shows "login-smartcard-in-the-picked-domain" laptop-image-work-smartcard 240 $card_single
 sys_keys meta_l l
 screen_shows "login-lock-shows-the-locked-screen" laptop-image-locked 60 $top
 sys_keys ctrl alt backspace && sys_type "correct horse" && sys_keys ret
-screen_shows "login-unlock-shows-the-domain-again" laptop-image-work 120 $single
+screen_shows "login-unlock-shows-the-domain-again" laptop-image-work-keys 120 $single
 # A locked laptop keeps no smart card in a domain: the reader left work and came back (the
 # guest's counts: one more added, one removed).
 screen_shows "login-smartcard-left-on-lock-back-on-unlock" laptop-image-work-smartcard-unlocked 120 $card_single
@@ -87,4 +94,7 @@ sys_keys meta_l spc
 screen_shows "login-second-xen-domain-tiled" laptop-image-tiled 60 $tiles
 # web, booted beside work, has only its own tablet: the reader never reached it.
 screen_shows "login-smartcard-never-in-the-other-domain" laptop-image-tiled-smartcard 480 $card_right
+# web, up now, got none of the keys (work's, the password, the hotkeys): its keys line is empty
+# while work's still shows tsr.
+screen_shows "login-keys-reach-only-the-focused-domain" laptop-image-tiled-keys 60 $tiles_up
 sys_diag "login: $(since "$_login") s"

@@ -28,7 +28,7 @@
 # by timeout 2100 in tests/system/local.mk; the boot alone has TSR_IMAGE_BOOT_SECONDS (420).
 . "$TSR_SRCDIR/tests/system/lib.sh"
 
-sys_start laptop-image 29
+sys_start laptop-image 31
 [ "$(id -u)" = 0 ] || { echo "Bail out! needs root (tools/build-image)"; exit 1; }
 for f in /usr/share/OVMF/OVMF_CODE_4M.fd /usr/share/OVMF/OVMF_VARS_4M.fd; do
     [ -r "$f" ] || { echo "Bail out! $f missing: install ovmf"; exit 1; }
