@@ -39,7 +39,7 @@ fuzz-check-logs: tests/fuzz/$(2).log
 endef
 
 # `make -jN fuzz-check`: every fuzz script, N at a time (each libFuzzer run takes one core for
-# its bounded time, so on two cores tools/check halves the wall time of fuzzing). The scripts'
+# its bounded time; tools/check runs them one at a time beside the system checks). The scripts'
 # logs are made afresh; their results land in .trs files like the fuzz-check-NAME targets'.
 fuzz-check:
 	rm -f tests/fuzz/*.sh.log tests/fuzz/*.sh.trs
