@@ -9,8 +9,9 @@
 # in the tiled layout; the smart card reader (laptop-image-smartcard.sh) in work after the pick
 # and again after the unlock, and never in web; and web, once booted, must show that it got no
 # key at all. Each screen is compared with tests/reference/laptop-image-*.png, the clocks masked
-# (the top bar's, the guests'), and web's tile too while its guest boots. With TSR_UPDATE_REFERENCE set, a reference not
-# yet there is taken after half the step's bound instead of waited for.
+# (the top bar's, the guests'), and web's tile too while its guest boots. With
+# TSR_UPDATE_REFERENCE set, a reference not yet there is taken after half the step's bound
+# instead of waited for.
 
 # wait_screen REF BOUND MASK...: waits up to BOUND seconds for the screen to match
 # tests/reference/REF.png (its last screendump in $SYS_OUT.REF.png); false if it never did.
