@@ -39,18 +39,6 @@ static void kill_domains(int sig)
 	raise(sig);
 }
 
-static void make_nss_db(const char *dir)
-{
-	g_autofree char *cmd = g_strdup_printf(
-		"set -e; mkdir -p %1$s; certutil -N -d sql:%1$s --empty-password; "
-		"head -c 64 /dev/urandom > %1$s/noise; "
-		"for n in id sign enc; do certutil -S -s \"CN=Tessera test $n\" -n $n -x -t CT,C,C "
-		"-v 12 -d sql:%1$s -z %1$s/noise >/dev/null 2>&1; done; "
-		"chmod 755 %1$s; chmod 644 %1$s/*",
-		dir);
-	g_assert_cmpint(system(cmd), ==, 0);
-}
-
 static char *domain_conf(const char *name, unsigned uid)
 {
 	return g_strdup_printf("[domain %s]\nlabel = %s\ncolour = green\nbackend = qemu\n"
@@ -121,7 +109,7 @@ static void test_qemu(void)
 		g_assert_cmpint(chmod(tlink, 0644), ==, 0);
 	}
 	g_autofree char *db = g_build_filename(h->dir, "nss", NULL);
-	make_nss_db(db);
+	card_db_make(db);
 	char *extra[] = { g_strdup_printf("--guest-kernel=%s", img.kernel),
 			  g_strdup_printf("--guest-initrd=%s", img.initrd), g_strdup("--accel=tcg"),
 			  g_strdup_printf("--virtual-smartcard=%s", db), NULL };

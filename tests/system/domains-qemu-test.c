@@ -172,18 +172,6 @@ static void test_lifecycle(void)
 	tsr_backend_destroy(b);
 }
 
-static void make_nss_db(const char *dir)
-{
-	char *cmd = g_strdup_printf(
-		"set -e; mkdir -p %1$s; certutil -N -d sql:%1$s --empty-password; "
-		"head -c 64 /dev/urandom > %1$s/noise; "
-		"for n in id sign enc; do certutil -S -s \"CN=Tessera test $n\" -n $n -x -t CT,C,C "
-		"-v 12 -d sql:%1$s -z %1$s/noise >/dev/null 2>&1; done; "
-		"chmod 755 %1$s; chmod 644 %1$s/*", dir);
-	g_assert_cmpint(system(cmd), ==, 0);
-	g_free(cmd);
-}
-
 static void test_pair(void)
 {
 	if (!prepare())
@@ -238,7 +226,7 @@ static void test_pair(void)
 
 	/* The virtual smartcard: on left, seen by left only; refused for right while there. */
 	char *db = g_build_filename(tmpdir, "nss", NULL);
-	make_nss_db(db);
+	card_db_make(db);
 	struct tsr_usb_device card = { .kind = TSR_USB_VIRTUAL_SMARTCARD, .nss_db = db,
 				       .certs = { "id", "sign", "enc" } };
 	g_assert_true(tsr_backend_attach_usb_sync(b, "left", &card, 30000, &error));

@@ -73,6 +73,18 @@ char *proc_status_field(long pid, const char *field)
 	return value;
 }
 
+void card_db_make(const char *dir)
+{
+	const char *src = g_getenv("TSR_SRCDIR") ? g_getenv("TSR_SRCDIR") : TSR_SRCDIR;
+	char *tool = g_build_filename(src, "tests", "system", "card-db", NULL);
+	char *argv[] = { tool, (char *)dir, NULL };
+	int status = 0;
+	g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
+				   &status, NULL));
+	g_assert_true(g_spawn_check_wait_status(status, NULL));
+	g_free(tool);
+}
+
 bool guest_image_get(struct guest_image *img, char **why)
 {
 	const char *build = g_getenv("TSR_BUILDDIR") ? g_getenv("TSR_BUILDDIR") : TSR_BUILDDIR;

@@ -29,6 +29,9 @@ struct guest_image {
 	uint64_t template_size;
 };
 
+/* The NSS database of the emulated smart card in dir (tests/system/card-db). */
+void card_db_make(const char *dir);
+
 /* Builds (or reuses) the image under TSR_BUILDDIR/guest-image. false + message on failure. */
 bool guest_image_get(struct guest_image *img, char **why);
 

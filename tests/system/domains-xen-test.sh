@@ -91,13 +91,7 @@ zcat "$xen" > "$tmp/xen.elf"
 card=""
 if [ "$guest" = hello ]; then
     nss="$tmp/nss"
-    mkdir -p "$nss"
-    certutil -N -d "sql:$nss" --empty-password
-    head -c 64 /dev/urandom > "$nss/noise"
-    for c in id sign enc; do
-        certutil -S -s "CN=Tessera test $c" -n "$c" -x -t CT,C,C -v 12 -d "sql:$nss" \
-            -z "$nss/noise" >/dev/null 2>&1
-    done
+    "$TSR_SRCDIR/tests/system/card-db" "$nss"
     card="-device qemu-xhci,id=xhci -device usb-ccid,bus=xhci.0,id=ccid
           -device ccid-card-emulated,backend=certificates,db=sql:$nss,cert1=id,cert2=sign,cert3=enc"
 fi

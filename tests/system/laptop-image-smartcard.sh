@@ -13,12 +13,7 @@
 # by the empty policy, and that refusal would show on the "not enrolled" screen.
 reader_plug() {
     _nss="$SYS_TMP/nss"
-    mkdir -p "$_nss" && certutil -N -d "sql:$_nss" --empty-password &&
-        head -c 64 /dev/urandom >"$_nss/noise" || return 1
-    for _c in id sign enc; do
-        certutil -S -s "CN=Tessera test $_c" -n "$_c" -x -t CT,C,C -v 12 -d "sql:$_nss" \
-            -z "$_nss/noise" >/dev/null 2>&1 || return 1
-    done
+    "$TSR_SRCDIR/tests/system/card-db" "$_nss" || return 1
     sys_qmp '{"execute":"device_add","arguments":{"driver":"usb-ccid","bus":"usb0.0","id":"ccid"}}' >/dev/null &&
         sys_qmp "{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"ccid-card-emulated\",\"bus\":\"ccid.0\",\"id\":\"card\",\"backend\":\"certificates\",\"db\":\"sql:$_nss\",\"cert1\":\"id\",\"cert2\":\"sign\",\"cert3\":\"enc\"}}" >/dev/null
 }
