@@ -10,8 +10,8 @@
  * ("usb 08e6:4433 class=0b"), and how many came and went ("usb: 3 added, 1 removed"): where the
  * serial port is out of a test's reach (inside a laptop's dom0), the screen says which devices
  * reached the domain, and the counts say whether one ever did or left in between. On its serial
- * port (stdout) it reports, one line each, every key and pointer event it receives from evdev and every USB device that comes
- * or goes, so tests can assert exactly what reached the guest:
+ * port (stdout) it reports, one line each, every key and pointer event it receives from evdev
+ * and every USB device that comes or goes, so tests can assert exactly what reached the guest:
  *   hello name=NAME width=W height=H
  *   key 0x1e down | key 0x1e up           (Linux keycode = set-1 scancode for the basic keys)
  *   pointer X Y buttons=N                 (screen pixels; buttons: 1 left, 2 right, 4 middle)
