@@ -99,11 +99,9 @@ laptop() {
 # in its Xen configuration on the ESP (taken out of the image, changed with mtools and written
 # into the overlay). OVERLAY_BASE=QCOW2 puts it over that laptop's disk instead of the image.
 overlay() {
-    if [ -n "${OVERLAY_BASE:-}" ]; then
-        qemu-img create -q -f qcow2 -b "$OVERLAY_BASE" -F qcow2 "$1" || return 1
-    else
-        qemu-img create -q -f qcow2 -b "$out/tessera-laptop.img" -F raw "$1" || return 1
-    fi
+    _base=$out/tessera-laptop.img _fmt=raw
+    [ -z "${OVERLAY_BASE:-}" ] || { _base=$OVERLAY_BASE; _fmt=qcow2; }
+    qemu-img create -q -f qcow2 -b "$_base" -F "$_fmt" "$1" || return 1
     _ov=$1; shift
     [ $# -gt 0 ] || return 0
     set -- "$*" $(sfdisk --dump "$out/tessera-laptop.img" | sed -n 's/.*start= *\([0-9]*\), size= *\([0-9]*\), type=C12A7328.*/\1 \2/p')
