@@ -9,7 +9,10 @@
  * has come, it also shows each USB device present, sorted, one line each
  * ("usb 08e6:4433 class=0b"), and how many came and went ("usb: 3 added, 1 removed"): where the
  * serial port is out of a test's reach (inside a laptop's dom0), the screen says which devices
- * reached the domain, and the counts say whether one ever did or left in between. On its serial
+ * reached the domain, and the counts say whether one ever did or left in between. With a
+ * network (tsr.ip=), it also shows what /init's probes found, from /run/tsr-net: the interface
+ * and whether it sends packets, and each probe's target "reached" or "never reached", so that
+ * isolation can be seen from outside a laptop too. On its serial
  * port (stdout) it reports, one line each, every key and pointer event it receives from evdev
  * and every USB device that comes or goes, so tests can assert exactly what reached the guest:
  *   hello name=NAME width=W height=H
@@ -160,6 +163,26 @@ static void wall_clock(struct tm *tm)
 	gmtime_r(&now, tm);
 }
 
+/* Each line of text is drawn only when it changed: under nested Xen the laptop has one CPU for
+ * dom0 and every domain, and each pixel written costs the device model, the viewer and the
+ * kiosk work for every second the domain runs, which slows a domain booting beside it. */
+#define ROWS 16
+static char shown_text[ROWS][128];
+static uint32_t shown_fg[ROWS];
+
+/* row ROW of the screen: TEXT at (X, Y) at SCALE in FG; CLEAR blanks the rest of the line
+ * first, for text whose width changes. */
+static void draw_row(int row, int x, int y, int scale, const char *text, uint32_t fg, bool clear)
+{
+	if (shown_fg[row] == fg && strcmp(shown_text[row], text) == 0)
+		return;
+	snprintf(shown_text[row], sizeof shown_text[row], "%s", text);
+	shown_fg[row] = fg;
+	if (clear)
+		fill(x, y, width - x, TSR_GLYPH_H * scale, BG);
+	tsr_guest_draw_text(fb, width, height, stride_px, x, y, scale, text, fg, BG);
+}
+
 /* The USB lines, sorted so the screen depends on which devices are there, not on the order the
  * kernel added them in; nothing at all until a device came, so a guest without USB looks as it
  * always did. Every row is written whole, padded with the background, and never cleared first:
@@ -168,6 +191,7 @@ static void wall_clock(struct tm *tm)
 #define USB_LINE 40
 #define USB_SHOWN 6
 #define USB_COLS 40
+enum { ROW_NAME, ROW_CLOCK, ROW_KEYS, ROW_USB, ROW_NET = ROW_USB + USB_SHOWN + 1 };
 static void draw_usb(void)
 {
 	if (!usb_added)
@@ -188,9 +212,32 @@ static void draw_usb(void)
 			snprintf(line, sizeof line, "usb: %d added, %d removed", usb_added,
 				 usb_removed);
 		snprintf(text, sizeof text, "%-*.*s", USB_COLS, USB_COLS, line);
-		tsr_guest_draw_text(fb, width, height, stride_px, 32, USB_Y + row * USB_LINE, 1, text,
-				    row == shown ? ACCENT : FG, BG);
+		draw_row(ROW_USB + row, 32, USB_Y + row * USB_LINE, 1, text, row == shown ? ACCENT : FG,
+			 false);
 	}
+}
+
+/* The network lines /init writes (tools/build-guest-image: "eth0 10.99.0.2/24 sends packets",
+ * "probe 10.99.0.1:7777 never reached"), below the USB lines; nothing without a network. Each
+ * row is written whole, as the USB rows are. */
+#define NET_PATH "/run/tsr-net"
+#define NET_Y 520
+#define NET_SHOWN 4
+_Static_assert(ROW_NET + NET_SHOWN <= ROWS, "a row of the screen has no cache entry");
+static void draw_net(void)
+{
+	FILE *f = fopen(NET_PATH, "r");
+	if (!f)
+		return;
+	char line[128];
+	int row = 0;
+	for (; row < NET_SHOWN && fgets(line, sizeof line, f); row++) {
+		char text[USB_COLS + 1];
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(text, sizeof text, "%-*.*s", USB_COLS, USB_COLS, line);
+		draw_row(ROW_NET + row, 32, NET_Y + row * USB_LINE, 1, text, FG, false);
+	}
+	fclose(f);
 }
 
 static void draw(void)
@@ -203,14 +250,11 @@ static void draw(void)
 	strftime(clock, sizeof clock, "%H:%M:%S", &tm);
 	char keys[80];
 	snprintf(keys, sizeof keys, "keys: %s", typed);
-	fill(0, 0, width, 8, ACCENT);
-	tsr_guest_draw_text(fb, width, height, stride_px, 32, 32, 2, name, FG, BG);
-	fill(32, 96, width - 32, TSR_GLYPH_H, BG);
-	tsr_guest_draw_text(fb, width, height, stride_px, 32, 96, 1, clock, FG, BG);
-	fill(32, 136, width - 32, TSR_GLYPH_H, BG);
-	if (have_keyboard)
-		tsr_guest_draw_text(fb, width, height, stride_px, 32, 136, 1, keys, FG, BG);
+	draw_row(ROW_NAME, 32, 32, 2, name, FG, false);
+	draw_row(ROW_CLOCK, 32, 96, 1, clock, FG, true);
+	draw_row(ROW_KEYS, 32, 136, 1, have_keyboard ? keys : "", FG, true);
 	draw_usb();
+	draw_net();
 }
 
 static char key_char(int code)
@@ -384,8 +428,8 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "--help") == 0) {
 		printf("usage: tessera-guest-hello\n"
-		       "Runs inside a test guest: draws tsr.name=, a clock, typed keys and USB devices on\n"
-		       "/dev/fb0;\n"
+		       "Runs inside a test guest: draws tsr.name=, a clock, typed keys, USB devices and\n"
+		       "the network's probes (/run/tsr-net) on /dev/fb0;\n"
 		       "reports key, pointer and USB events on stdout (the serial port).\n");
 		return 0;
 	}
@@ -397,8 +441,10 @@ int main(int argc, char **argv)
 	read_name();
 	scan_inputs(); /* before the first frame: see have_keyboard */
 	bool have_fb = open_fb();
-	if (have_fb)
+	if (have_fb) {
 		fill(0, 0, width, height, BG);
+		fill(0, 0, width, 8, ACCENT);
+	}
 	draw();
 	emit("hello name=%s width=%d height=%d%s\n", name, width, height,
 	     have_fb ? "" : " (no framebuffer)");

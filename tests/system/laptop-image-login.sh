@@ -7,8 +7,8 @@
 # SPICE; keys typed then must reach work (its guest draws them); the lock must cover it and the
 # unlock bring it back; web, picked next from the picker the top bar opens, must show beside it
 # in the tiled layout; the smart card reader (laptop-image-smartcard.sh) in work after the pick
-# and again after the unlock, and never in web; and web, once booted, must show that it got no
-# key at all. Each screen is compared with tests/reference/laptop-image-*.png, the clocks masked
+# and again after the unlock, and never in web; web, once booted, must show that it got no key
+# at all; and the two network = isolated domains must show that neither reached the other. Each screen is compared with tests/reference/laptop-image-*.png, the clocks masked
 # (the top bar's, the guests'), and web's tile too while its guest boots. With
 # TSR_UPDATE_REFERENCE set, a reference not yet there is taken after half the step's bound
 # instead of waited for.
@@ -43,12 +43,17 @@ screen_shows() {
 # What changes by itself: the top bar (its clock, and the lease's notice while it lasts), the
 # guest's clock line in a single frame and in the left tile, and what web shows (its frame's
 # inside, its tile). The guest's USB lines are the smart card's results
-# (laptop-image-smartcard.sh), masked in the others.
+# (laptop-image-smartcard.sh), its network lines (from y 520 in the guest's 1024x768) the
+# isolated network's, each masked in the others.
+net_single="131,540,1017,160"
+net_left="4,500,632,100"
+net_right="644,500,632,100"
 top="--mask 0,0,1280,32"
-single="$top --mask 131,118,500,40 --mask $usb_single"
-tiles="$top --mask 0,242,640,24 --mask 644,54,632,742 --mask $usb_left"
-# Both tiles' guests up: their names and keys lines compared, not their clock and USB lines.
-tiles_up="$top --mask 0,242,1280,24 --mask $usb_left --mask 644,290,632,190"
+single="$top --mask 131,118,500,40 --mask $usb_single --mask $net_single"
+tiles="$top --mask 0,242,640,24 --mask 644,54,632,742 --mask $usb_left --mask $net_left"
+# Both tiles' guests up: their names and keys lines compared, not their clock, USB and network
+# lines.
+tiles_up="$top --mask 0,242,1280,24 --mask $usb_left --mask 644,290,632,190 --mask $net_left --mask $net_right"
 # The pointer's coordinates for QMP, in 0..32767 over the 1280x800 screen.
 click() { sys_pointer $(( $1 * 32767 / 1280 )) $(( $2 * 32767 / 800 )) left; }
 
@@ -98,4 +103,10 @@ screen_shows "login-smartcard-never-in-the-other-domain" laptop-image-tiled-smar
 # web, up now, got none of the keys (work's, the password, the hotkeys): its keys line is empty
 # while work's still shows tsr.
 screen_shows "login-keys-reach-only-the-focused-domain" laptop-image-tiled-keys 60 $tiles_up
+# network = isolated on Xen: each domain has a link of its own (10.99.0.1 work, 10.99.0.2 web)
+# and probes both listeners. Each reached its own (the listener runs, the probe works) and its
+# eth0 sent packets, yet neither ever reached the other: web, booted second, cannot reach work,
+# nor work web once web listened. Only the two tiles' network lines are compared.
+screen_shows "login-isolated-domains-cannot-reach-each-other" laptop-image-tiled-network 180 \
+    $(only 4 500 1272 100)
 sys_diag "login: $(since "$_login") s"

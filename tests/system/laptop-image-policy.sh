@@ -3,8 +3,8 @@
 # real Xen HVM domains: the small test guest of tools/build-guest-image, booted directly from
 # its kernel and initramfs, both pinned like any template by size and sha256, as the image
 # carries them (build-image --template). Each domain's device model runs as the user the image
-# made for it (build-image --sysusers; xl needs a name), its viewer as a uid of its own. The
-# outputs never blank.
+# made for it (build-image --sysusers; xl needs a name), its viewer as a uid of its own. Both
+# have network = isolated. The outputs never blank.
 # image_policy DIR GUEST PROV: writes the policy source into DIR from the guest image in GUEST
 # (vmlinuz, initrd.img, template.qcow2) with tessera-provision PROV.
 image_policy() {
@@ -23,12 +23,15 @@ image_policy() {
       "$_prov" template add "$_guest/initrd.img" --name hello-initrd &&
       "$_prov" template add "$_guest/template.qcow2" --name hello-disk; } >"$_dir/templates.conf" ||
         return 1
-    for _d in work:Work:blue:70101 web:Web:red:70102; do
-        IFS=: read -r _name _label _colour _view <<DOM
+    # Each domain has an isolated network of its own, an address on the same /24 as the other's,
+    # and probes its own listener and the other's (laptop-image-login.sh).
+    for _d in work:Work:blue:70101:1 web:Web:red:70102:2; do
+        IFS=: read -r _name _label _colour _view _host <<DOM
 $_d
 DOM
         cat >"$_dir/domains/$_name.conf" <<DOM
-# The test guest as a Xen HVM domain: it draws its name and the keys it gets on its screen.
+# The test guest as a Xen HVM domain: it draws its name, the keys it gets and what its network
+# probes found on its screen.
 [domain $_name]
 label = $_label
 colour = $_colour
@@ -38,7 +41,8 @@ template = hello-disk
 kernel = hello-kernel
 initrd = hello-initrd
 disk = disposable
-network = none
+cmdline = tsr.ip=10.99.0.$_host/24 tsr.probe=10.99.0.1:7777,10.99.0.2:7777
+network = isolated
 groups = staff
 device-model-user = tsr-dm-$_name
 viewer-uid = $_view

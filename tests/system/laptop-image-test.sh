@@ -19,7 +19,7 @@
 # domain picked is drawn in its frame by the kiosk through its sandboxed viewer in dom0, lock
 # and unlock, a second domain tiled (laptop-image-login.sh); an emulated smart card reader
 # plugged in before the login reaches work by policy, leaves it while locked and never reaches
-# web (laptop-image-smartcard.sh).
+# web (laptop-image-smartcard.sh); the two network = isolated domains never reach each other.
 # Last, the enrolled stick preseeded to install onto an empty disk; that disk alone boots to
 # the locked screen and takes pushes (the enrolment came along).
 # Prints TAP named boot-..., push-..., enrol-..., login-... and install-...; each part's time is
@@ -28,7 +28,7 @@
 # by timeout 2100 in tests/system/local.mk; the boot alone has TSR_IMAGE_BOOT_SECONDS (420).
 . "$TSR_SRCDIR/tests/system/lib.sh"
 
-sys_start laptop-image 31
+sys_start laptop-image 32
 [ "$(id -u)" = 0 ] || { echo "Bail out! needs root (tools/build-image)"; exit 1; }
 for f in /usr/share/OVMF/OVMF_CODE_4M.fd /usr/share/OVMF/OVMF_VARS_4M.fd; do
     [ -r "$f" ] || { echo "Bail out! $f missing: install ovmf"; exit 1; }
