@@ -24,11 +24,14 @@ image_policy() {
       "$_prov" template add "$_guest/template.qcow2" --name hello-disk; } >"$_dir/templates.conf" ||
         return 1
     # Each domain has an isolated network of its own, an address on the same /24 as the other's,
-    # and probes its own listener and the other's (laptop-image-login.sh).
+    # and probes its own listener and the other's (laptop-image-login.sh): web, booted second,
+    # for as long as it runs; work only three rounds, so that it sits still while web boots.
     for _d in work:Work:blue:70101:1 web:Web:red:70102:2; do
         IFS=: read -r _name _label _colour _view _host <<DOM
 $_d
 DOM
+        _rounds=""
+        [ "$_name" = work ] && _rounds=" tsr.probe-rounds=3"
         cat >"$_dir/domains/$_name.conf" <<DOM
 # The test guest as a Xen HVM domain: it draws its name, the keys it gets and what its network
 # probes found on its screen.
@@ -41,7 +44,7 @@ template = hello-disk
 kernel = hello-kernel
 initrd = hello-initrd
 disk = disposable
-cmdline = tsr.ip=10.99.0.$_host/24 tsr.probe=10.99.0.1:7777,10.99.0.2:7777
+cmdline = tsr.ip=10.99.0.$_host/24 tsr.probe=10.99.0.1:7777,10.99.0.2:7777$_rounds
 network = isolated
 groups = staff
 device-model-user = tsr-dm-$_name
