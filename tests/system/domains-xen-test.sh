@@ -109,9 +109,12 @@ timeout "$bound" qemu-system-x86_64 -accel tcg \
     -initrd "$kernel console=hvc0 quiet $dom0_args ${TSR_XEN_GUESTCMD:+tsr.guestcmd=$TSR_XEN_GUESTCMD},$dom0" \
     $share $card \
     -serial "file:$console" \
-    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-10.0.2.15:5930,hostfwd=tcp:127.0.0.1:$((port + 1))-10.0.2.15:5931" \
+    -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$port-10.0.2.15:5930,hostfwd=tcp:127.0.0.1:$((port + 1))-10.0.2.15:5931,hostfwd=udp:127.0.0.1:$((port + 2))-10.0.2.15:9" \
     -device e1000,netdev=n0 > "$logs/qemu.log" 2>&1 &
 qemu_pid=$!
+# A datagram a second to dom0: QEMU's nested SVM leaves Xen's timer interrupt pending while Xen
+# halts until another interrupt comes in (tests/system/xen-kick).
+"$TSR_SRCDIR/tests/system/xen-kick" $((port + 2)) "$qemu_pid" </dev/null >/dev/null 2>&1 &
 
 # Wait for a line on the console: tail -f wakes on each write (inotify), bounded by timeout.
 # (--pid: tail ends with QEMU, so no tail outlives the run.)

@@ -72,6 +72,8 @@ sys_diag "image: $(since "$t") s; $(grep -c 'reusing\|up to date' "$SYS_OUT.buil
 
 # One laptop under QEMU from OVMF with its own EFI variables and the disks given (-drive ...);
 # its serial console goes to $SYS_OUT.$1, which the waits read. The power-on time is $t.
+# tests/system/xen-kick sends it a datagram a second, to a closed port of dom0's: QEMU's nested
+# SVM leaves Xen's timer interrupt pending while Xen halts until another interrupt comes in.
 laptop() {
     _con="$SYS_OUT.$1"; shift
     cp /usr/share/OVMF/OVMF_VARS_4M.fd "$SYS_TMP/vars.fd"
@@ -88,11 +90,12 @@ laptop() {
         -device virtio-keyboard-pci,id=kbd0,display=video0 \
         -device virtio-tablet-pci,id=tablet0,display=video0 \
         -device qemu-xhci,id=usb0 -device e1000,netdev=n0 \
-        -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$ssh_port-:22" \
+        -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$ssh_port-:22,hostfwd=udp:127.0.0.1:$(( ssh_port + 1 ))-:9" \
         -qmp "unix:$SYS_QMP,server=on,wait=off" \
         -chardev "file,id=console,path=$_con" -serial chardev:console \
         </dev/null >"$SYS_OUT.qemu" 2>&1 &
     SYS_QEMU_PID=$!
+    "$TSR_SRCDIR/tests/system/xen-kick" $(( ssh_port + 1 )) "$SYS_QEMU_PID" </dev/null >/dev/null 2>&1 &
 }
 # The image stays as built: the laptop writes into an overlay, and into its own EFI variables.
 # overlay QCOW2 [WORD...]: a fresh overlay of the image, with WORDs added to dom0's kernel line
