@@ -28,8 +28,8 @@ wait_screen() {
 }
 # console_tail: the last lines of the laptop's console (Xen's warnings, dom0's kernel), once, at
 # the first step whose screen never came. Under nested Xen that is most often the laptop
-# starving, which its console names (a soft lockup, a stall, Xen's platform timer wrapping)
-# while the screen only stays as it was.
+# standing still, which its console names (Xen's platform timer wrapping, dom0's services
+# missing their watchdogs, a soft lockup) while the screen only stays as it was.
 _told=""
 console_tail() {
     [ -z "$_told" ] || return 0
@@ -106,7 +106,7 @@ screen_shows "login-smartcard-left-on-lock-back-on-unlock" laptop-image-work-sma
 # The top bar leads back to the picker, where work is still chosen: web is left of it. web
 # starts only now: with both guests booting at once the nested laptop stalled (dom0's udevd hit
 # its 3-minute watchdog, and work had not drawn after 500 s). That was most likely the stall
-# tests/system/xen-kick now ends (doc/xen-nested.md); booting both at once was not tried since.
+# tests/system/xen-kick ends (doc/xen-nested.md); booting both at once was not tried with it.
 click 300 10
 screen_shows "login-top-bar-opens-the-picker" laptop-image-picker-running 60 $top
 sys_keys left && sys_keys ret
