@@ -16,6 +16,7 @@ static const char *const ids[][2] = {
 	{ "broker-start", "13e029378167415c988e73fd239da232" },
 	{ "broker-stop", "554e4e72b18f4dc8b6caa0f90c0fca4a" },
 	{ "clipboard", "184f8cbab8cc49bd9a0711bc3e3eb351" },
+	{ "console-crashed", "5a1527e3e2774b88a13a15c143bd82b9" },
 	{ "console-failed", "3704bf085a004017806924b2240c9ddd" },
 	{ "console-start", "def8e6c3d2a94602b3d3d6af8f5ba935" },
 	{ "control", "22a710ba011340aaa57e102d5925890a" },

@@ -70,6 +70,9 @@ struct tsr_broker {
 	GPid console_pid;           /* tessera-console, started for the kiosk; 0 = none */
 	guint console_watch;
 	unsigned console_kiosk;     /* which kiosk start it belongs to (brk_kiosk_link_starts) */
+	guint console_retry;        /* a new console after one crashed; 0 = none due */
+	unsigned console_crashes;   /* crashes in a row for this kiosk: the next restart's delay */
+	gint64 console_started;     /* g_get_monotonic_time() at the last start */
 	struct brk_usb_host *usb;
 	struct brk_enrol *enrol;    /* enrolment from a TSR-ENROL disk while not enrolled */
 	struct brk_install *install; /* the offer to install from the image's stick */

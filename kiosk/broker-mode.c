@@ -72,6 +72,7 @@ struct kiosk {
 };
 
 static void sync_all(struct kiosk *k);
+static void after_frame(void *data);
 
 /* --- console ---------------------------------------------------------------------------------- */
 
@@ -330,7 +331,8 @@ static void on_clipboard(void *data, const struct tsr_kiosk_clipboard *m)
 }
 
 /* A console the broker started: kept until the settings say what rights it has; a new one
- * replaces the one before (and may be tried even if that one failed). */
+ * replaces the one before, and is used at once under the rights the last settings gave (the
+ * broker's restart of a console that crashed comes with no new settings). */
 static void on_console(void *data, int fd)
 {
 	struct kiosk *k = data;
@@ -339,11 +341,9 @@ static void on_console(void *data, int fd)
 		close(k->console_fd);
 	k->console_fd = fd;
 	k->console_failed = false;
-	if (k->console) {
-		console_stop(k);
-		if (k->console_rights != TSR_POLICY_CONSOLE_NONE)
-			console_apply(k, k->console_rights);
-	}
+	console_stop(k);
+	if (k->console_rights != TSR_POLICY_CONSOLE_NONE)
+		console_apply(k, k->console_rights);
 }
 
 /* Devices the broker lends after the card: evdev nodes, as they come and go. */
@@ -634,6 +634,10 @@ static void sync_all(struct kiosk *k)
 	next = tsr_session_next_tick_us(k->session);
 	if (next >= 0)
 		k->tick = g_timeout_add((guint)MIN(next / 1000 + 1, 60000), on_tick, k);
+	/* A change the screen already shows (the domain list's closing answer after its
+	 * domains were drawn, say) brings no frame: what after_frame tells is on the output now. */
+	if (tsr_kiosk_heads_first_settled(k->heads))
+		after_frame(k);
 }
 
 /* The clock slot of the top bar: the battery text (when the laptop has one) beside the time. */

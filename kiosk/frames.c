@@ -313,6 +313,15 @@ guint64 tsr_kiosk_frames_count(const struct tsr_kiosk_frames *f)
 	return f->frames;
 }
 
+bool tsr_kiosk_frames_settled(const struct tsr_kiosk_frames *f)
+{
+	if (f->idle || f->retry)
+		return false;
+	if (f->source)
+		return tsr_rect_empty(&f->dirty) && tsr_kiosk_frames_settled(f->source);
+	return !tsr_scene_has_damage(f->scene);
+}
+
 struct tsr_kiosk_pacing tsr_kiosk_frames_take_pacing(struct tsr_kiosk_frames *f)
 {
 	struct tsr_kiosk_pacing p = f->pacing;

@@ -44,6 +44,10 @@ struct tsr_kiosk_frames_hooks {
 void tsr_kiosk_frames_set_hooks(struct tsr_kiosk_frames *frames,
 				const struct tsr_kiosk_frames_hooks *hooks, void *data);
 guint64 tsr_kiosk_frames_count(const struct tsr_kiosk_frames *frames);
+/* Nothing drawn waits to be presented: the output shows the scene (or the followed output's
+ * picture) as it is now. A redraw that changed no pixel leaves the frames settled, and no
+ * frame, so no presented hook, follows it. */
+bool tsr_kiosk_frames_settled(const struct tsr_kiosk_frames *frames);
 
 /* Frame pacing: for each time the scene went from clean to damaged (a domain's damage message,
  * the pointer, the clock), how many compose + present cycles it took to reach the output,

@@ -174,6 +174,11 @@ static void on_presented(void *data)
 		h->hooks.frame(h->hooks_data);
 }
 
+bool tsr_kiosk_heads_first_settled(const struct tsr_kiosk_heads *h)
+{
+	return h->n > 0 && tsr_kiosk_frames_settled(leading(h)->frames);
+}
+
 /* ... and logged once it is on the screen. */
 static void on_shown(void *data)
 {

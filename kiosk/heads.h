@@ -82,6 +82,9 @@ struct tsr_kiosk_heads_hooks {
 /* hooks is copied (NULL: none). */
 void tsr_kiosk_heads_set_hooks(struct tsr_kiosk_heads *heads,
 			       const struct tsr_kiosk_heads_hooks *hooks, void *data);
+/* The head first_head_frame follows has nothing left to present: a redraw that changed none
+ * of its pixels brings no frame, so no first_head_frame, and its caller acts as if one came. */
+bool tsr_kiosk_heads_first_settled(const struct tsr_kiosk_heads *heads);
 /* Policy's [outputs] order (connector names left to right; NULL-terminated, or NULL). */
 void tsr_kiosk_heads_set_order(struct tsr_kiosk_heads *heads, const char *const *order);
 /* Policy's [outputs] mode: mirror (true) or extend. Mirrored, the desktop is the smallest

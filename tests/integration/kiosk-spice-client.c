@@ -21,7 +21,13 @@
  *   # ...                a comment
  *
  * Usage: kiosk-spice-client SOCKET SCRIPT. Prints what it does; exit 0 when every command
- * succeeded, 1 with the failing line otherwise. */
+ * succeeded, 1 with the failing line otherwise.
+ *
+ * A connection is used only once the display channel has the console's surface: the console's
+ * spice-server (0.15.1) reads freed memory and crashes when a display channel closes before its
+ * init message arrived (doc/console.md), and a script that typed and left at once did that.
+ * Input written just before leaving may still be dropped by the server (it ends every channel
+ * when the main one closes), so a script waits for what its input did before it ends. */
 #include "config.h"
 #include "renderer/png.h"
 #include "tests/harness/image-compare.h"
@@ -41,6 +47,7 @@ static int timeout_ms = 30000;
 
 static SpiceSession *session;
 static SpiceChannel *inputs, *main_channel;
+static SpiceChannel *display;
 static bool inputs_open, failed;
 static const char *socket_path;
 static GHashTable *seen; /* screenshot names seen at the previous wait */
@@ -69,6 +76,7 @@ static void on_channel_new(SpiceSession *s, SpiceChannel *channel, gpointer data
 		g_signal_connect(channel, "channel-event", G_CALLBACK(on_channel_event), NULL);
 		spice_channel_connect(channel);
 	} else if (SPICE_IS_DISPLAY_CHANNEL(channel)) {
+		display = g_object_ref(channel);
 		spice_channel_connect(channel);
 	}
 }
@@ -95,9 +103,12 @@ static bool usable_or_failed(void);
 
 static bool usable(void)
 {
+	SpiceDisplayPrimary primary;
 	int mode = 0;
 
-	if (!inputs_open || !main_channel)
+	/* The server sends the surface only after the display channel's init. */
+	if (!inputs_open || !main_channel || !display ||
+	    !spice_display_channel_get_primary(display, 0, &primary))
 		return false;
 	g_object_get(main_channel, "mouse-mode", &mode, NULL);
 	return mode == SPICE_MOUSE_MODE_CLIENT;
@@ -111,6 +122,7 @@ static void disconnect(void)
 	}
 	g_clear_object(&inputs);
 	g_clear_object(&main_channel);
+	g_clear_object(&display);
 	session = NULL;
 	inputs_open = false;
 }

@@ -8,7 +8,8 @@
  * (same display, same router id, focus kept) and plugging it back brings it home; with no
  * output at all and one back the same desktop returns; [outputs] order swaps the row; the
  * console's pointer ranges put it on the first head wherever that stands; with the first head
- * unplugged the session is still told of the frames shown. Mirrored ([outputs] mode = mirror):
+ * unplugged the session is still told of the frames shown; a redraw that changes no pixel leaves
+ * the first head settled (no frame will come), one that does does not. Mirrored ([outputs] mode = mirror):
  * one desktop of the smaller output's size holds every domain, the larger output shows exactly
  * its pixels centred on black (also after a change), the move hotkey does nothing, the console
  * lands where the first head shows the desktop, the smaller output unplugged makes the other
@@ -232,6 +233,28 @@ static void test_first_head_gone_frames_still_told(void)
 	teardown(&f);
 }
 
+/* A redraw that changes no pixel brings no frame: the heads say the first head is settled, so
+ * broker mode tells the screen's new state at once (the domain list's closing answer, drawn
+ * already with its domains, once waited for the next frame, seconds or never). */
+static void test_first_head_settled(void)
+{
+	struct fixture f;
+
+	setup(&f);
+	g_assert_false(tsr_kiosk_heads_first_settled(f.heads)); /* the first frame is due */
+	g_assert_true(tsr_kiosk_heads_set_clock(f.heads, "12:01"));
+	g_assert_true(first_frame_within_2s(&f));
+	g_assert_true(tsr_kiosk_heads_first_settled(f.heads));
+	g_assert_true(tsr_kiosk_heads_set_clock(f.heads, "12:01"));
+	g_assert_true(tsr_kiosk_heads_first_settled(f.heads));
+	g_assert_false(first_frame_within_2s(&f));
+	g_assert_true(tsr_kiosk_heads_set_clock(f.heads, "12:02"));
+	g_assert_false(tsr_kiosk_heads_first_settled(f.heads));
+	g_assert_true(first_frame_within_2s(&f));
+	g_assert_true(tsr_kiosk_heads_first_settled(f.heads));
+	teardown(&f);
+}
+
 static void test_policy_order(void)
 {
 	struct fixture f;
@@ -420,6 +443,8 @@ int main(int argc, char **argv)
 	g_test_add_func("/heads/hotplug-zero-outputs-and-back", test_hotplug_zero_outputs_and_back);
 	g_test_add_func("/heads/hotplug-first-head-gone-frames-still-told",
 			test_first_head_gone_frames_still_told);
+	g_test_add_func("/heads/first-head-settled-after-a-redraw-that-changed-nothing",
+			test_first_head_settled);
 	g_test_add_func("/heads/two-head-policy-order", test_policy_order);
 	g_test_add_func("/heads/two-head-console-lands-on-the-first-head", test_console_ranges);
 	g_test_add_func("/heads/two-head-bad-specs-refused", test_bad_specs_refused);
