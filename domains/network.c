@@ -10,17 +10,32 @@
 
 #define NFT_TABLE "tessera_domains"
 
+/* An isolated domain's link carries nothing between it and dom0, either way: input and output
+ * drop it (dom0's kernel would otherwise send its IPv6 router solicitations, MLD reports and
+ * duplicate address probes, which carry dom0's MAC-derived address, into every such link), and
+ * forwarding drops it to and from any other link.
+ *
+ * Loaded before each domain's network is made, as one transaction: the table, sets and chains
+ * are declared (nothing happens where they exist, and the sets keep their elements), then each
+ * chain is flushed and given its rules. So a table left by an older broker (nft tables live
+ * until reboot, packages are upgraded while the laptop runs) gets today's rules, and at no
+ * moment does a chain stand empty. */
 static const char ruleset[] =
 	"table inet " NFT_TABLE " {\n"
 	"  set isolated_ifs { type ifname; }\n"
 	"  set user_uids { type uid; }\n"
-	"  chain input { type filter hook input priority -10; policy accept;\n"
-	"    iifname @isolated_ifs drop; }\n"
-	"  chain forward { type filter hook forward priority -10; policy accept;\n"
-	"    iifname @isolated_ifs drop; oifname @isolated_ifs drop; }\n"
-	"  chain output { type filter hook output priority -10; policy accept;\n"
-	"    meta skuid @user_uids fib daddr type local reject; }\n"
-	"}\n";
+	"  chain input { type filter hook input priority -10; policy accept; }\n"
+	"  chain forward { type filter hook forward priority -10; policy accept; }\n"
+	"  chain output { type filter hook output priority -10; policy accept; }\n"
+	"}\n"
+	"flush chain inet " NFT_TABLE " input\n"
+	"flush chain inet " NFT_TABLE " forward\n"
+	"flush chain inet " NFT_TABLE " output\n"
+	"add rule inet " NFT_TABLE " input iifname @isolated_ifs drop\n"
+	"add rule inet " NFT_TABLE " forward iifname @isolated_ifs drop\n"
+	"add rule inet " NFT_TABLE " forward oifname @isolated_ifs drop\n"
+	"add rule inet " NFT_TABLE " output oifname @isolated_ifs drop\n"
+	"add rule inet " NFT_TABLE " output meta skuid @user_uids fib daddr type local reject\n";
 
 /* prefix + the first 8 hex digits of the name's sha256: at most 12 characters, so the xen
  * device model's "-emu" suffix still fits IFNAMSIZ. */
@@ -60,11 +75,8 @@ static bool run(char **argv, GError **error)
 	return ok;
 }
 
-static bool ensure_table(struct tsr_backend *b, GError **error)
+static bool load_ruleset(struct tsr_backend *b, GError **error)
 {
-	char *list[] = { b->nft, "list", "table", "inet", NFT_TABLE, NULL };
-	if (run(list, NULL))
-		return true;
 	char *path = NULL;
 	int fd = g_file_open_tmp("tsr-nft-XXXXXX", &path, error);
 	if (fd < 0)
@@ -120,7 +132,7 @@ bool tsr_network_prepare(struct tsr_domain *d, GError **error)
 	struct tsr_backend *b = d->backend;
 	if (d->network == TSR_NETWORK_NONE)
 		return true;
-	if (!ensure_table(b, error))
+	if (!load_ruleset(b, error))
 		return false;
 	if (d->network == TSR_NETWORK_USER) {
 		char *uid = g_strdup_printf("%u", (unsigned)d->uid);
@@ -174,7 +186,7 @@ bool tsr_network_prepare_xen(struct tsr_domain *d, GError **error)
 	char *del[] = { "ip", "link", "del", "dev", bridge, NULL };
 	char *add[] = { "ip", "link", "add", "name", bridge, "type", "bridge", NULL };
 	/* The vifs appear later (xl create), already fenced. */
-	bool ok = ensure_table(d->backend, error) && make_fenced(d, fenced, del, add, bridge, error);
+	bool ok = load_ruleset(d->backend, error) && make_fenced(d, fenced, del, add, bridge, error);
 	g_free(vif);
 	g_free(emu);
 	g_free(bridge);

@@ -172,6 +172,9 @@ static void test_lifecycle(void)
 	tsr_backend_destroy(b);
 }
 
+/* One UDP datagram from dom0 to left's address (discard port): socat fails when sendto does. */
+#define DATAGRAM_TO_LEFT "echo x | socat -u - UDP4-SENDTO:10.99.0.1:9 2>/dev/null"
+
 static void test_pair(void)
 {
 	if (!prepare())
@@ -209,13 +212,17 @@ static void test_pair(void)
 	g_assert_true(wait_for_text(ser_l, "probe 10.99.0.2:7777 failed", &probe_at, 60000));
 	probe_at = at_l;
 	g_assert_true(wait_for_text(ser_l, "probe 10.99.0.254:7777 failed", &probe_at, 60000));
+	/* Nor does dom0 send anything into left's link: a datagram to left is refused as it
+	 * leaves (EPERM from the output chain), as dom0's own IPv6 chatter is. */
+	g_assert_cmpint(system(DATAGRAM_TO_LEFT), !=, 0);
 	/* The control: without the nftables fence the same probe gets through, so the test can
-	 * see reachability and the fence is what stops it. */
+	 * see reachability and the fence is what stops it; and the datagram leaves. */
 	cmd = g_strdup_printf("nft delete element inet tessera_domains isolated_ifs '{ \"%s\" }'",
 			      tap_l);
 	g_assert_cmpint(system(cmd), ==, 0);
 	g_free(cmd);
 	g_assert_true(wait_for_text(ser_l, "probe 10.99.0.254:7777 ok", &probe_at, 60000));
+	g_assert_cmpint(system(DATAGRAM_TO_LEFT), ==, 0);
 	cmd = g_strdup_printf("nft add element inet tessera_domains isolated_ifs '{ \"%s\" }'",
 			      tap_l);
 	g_assert_cmpint(system(cmd), ==, 0);
