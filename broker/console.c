@@ -28,7 +28,7 @@ static gboolean console_restart(gpointer data)
 	struct tsr_broker *b = data;
 
 	b->console_retry = 0;
-	if (b->policy && b->console_pid == 0)
+	if (b->policy)
 		brk_console_offer(b, b->policy->kiosk.console);
 	return G_SOURCE_REMOVE;
 }
@@ -42,12 +42,10 @@ static void console_exited(GPid pid, gint status, gpointer data)
 	char delay_text[16];
 	unsigned delay;
 
-	if (!brk_child_reaped(pid, &b->console_pid, &b->console_watch)) {
-		tsr_info("console (pid %d) ended (%s)", (int)pid, how);
-		return;
-	}
-	/* Exit status 0: its kiosk closed the link, a new kiosk gets a new console. */
-	if ((WIFEXITED(status) && WEXITSTATUS(status) == 0) || !b->policy ||
+	/* Not restarted: a console already replaced; exit status 0 (its kiosk closed the link, a
+	 * new kiosk gets a new console); one policy or the kiosk no longer wants. */
+	if (!brk_child_reaped(pid, &b->console_pid, &b->console_watch) ||
+	    (WIFEXITED(status) && WEXITSTATUS(status) == 0) || !b->policy ||
 	    b->policy->kiosk.console == TSR_POLICY_CONSOLE_NONE ||
 	    !brk_kiosk_link_connected(b->kiosk) ||
 	    b->console_kiosk != brk_kiosk_link_starts(b->kiosk)) {
@@ -62,7 +60,7 @@ static void console_exited(GPid pid, gint status, gpointer data)
 	tsr_warn("console (pid %d) crashed (%s); a new one in %.0f s", (int)pid, how,
 		 delay / 1000.0);
 	brk_audit(b, "console-crashed", "status", how, "restart_ms", delay_text, NULL);
-	g_clear_handle_id(&b->console_retry, g_source_remove);
+	/* None is due: every start (brk_console_offer) cleared it. */
 	b->console_retry = g_timeout_add(delay, console_restart, b);
 }
 

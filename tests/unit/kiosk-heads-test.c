@@ -9,11 +9,11 @@
  * output at all and one back the same desktop returns; [outputs] order swaps the row; the
  * console's pointer ranges put it on the first head wherever that stands; with the first head
  * unplugged the session is still told of the frames shown; a redraw that changes no pixel leaves
- * the first head settled (no frame will come), one that does does not. Mirrored ([outputs] mode = mirror):
- * one desktop of the smaller output's size holds every domain, the larger output shows exactly
- * its pixels centred on black (also after a change), the move hotkey does nothing, the console
- * lands where the first head shows the desktop, the smaller output unplugged makes the other
- * the desktop, and extend again brings the domains home. */
+ * the first head settled (no frame will come), one that does does not. Mirrored ([outputs] mode
+ * = mirror): one desktop of the smaller output's size holds every domain, the larger output
+ * shows exactly its pixels centred on black (also after a change), the move hotkey does
+ * nothing, the console lands where the first head shows the desktop, the smaller output
+ * unplugged makes the other the desktop, and extend again brings the domains home. */
 #include "config.h"
 #include "kiosk/heads.h"
 
