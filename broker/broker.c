@@ -222,8 +222,9 @@ static void on_backend_event(struct tsr_backend *backend, const char *name,
 		brk_viewer_kill(d);
 		g_clear_pointer(&d->owner, g_free);
 		d->preloaded = false;
-		/* Waiters queued behind a stop are started after it, not failed by it. */
-		if (d->start_waiters && !(d->stopping && new_state == TSR_DOMAIN_STOPPED)) {
+		/* Waiters queued behind a stop are started after it (stop_done), not failed by it,
+		 * even when the domain crashed on its way down: that instance was ending anyway. */
+		if (d->start_waiters && !d->stopping) {
 			/* The backend's reason for a crash says how and why in one line. */
 			if (new_state == TSR_DOMAIN_CRASHED && reason && *reason)
 				g_set_error(&error, TSR_BACKEND_ERROR, TSR_BACKEND_ERROR_FAILED,

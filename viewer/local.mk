@@ -4,7 +4,8 @@
 # The spawner runs in the process that starts a viewer (broker, standalone kiosk), never in the
 # viewer. DISPLAY_LIBS is what the kiosk side of the display path links: spawner + protocol.
 noinst_LIBRARIES += viewer/libtsr-viewer-spawn.a
-viewer_libtsr_viewer_spawn_a_SOURCES = viewer/spawn.c viewer/spawn.h
+viewer_libtsr_viewer_spawn_a_SOURCES = viewer/spawn.c viewer/spawn.h \
+	viewer/spice-hold.c viewer/spice-hold.h
 viewer_libtsr_viewer_spawn_a_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DTSR_VIEWER_LIBEXEC='"$(libexecdir)/tessera-viewer"'
 DISPLAY_LIBS = viewer/libtsr-viewer-spawn.a $(PROTO_LIBS)

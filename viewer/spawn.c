@@ -2,6 +2,7 @@
 #include "config.h"
 #include "viewer/spawn.h"
 #include "common/sandbox.h"
+#include "viewer/spice-hold.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -249,6 +250,11 @@ bool tsr_viewer_spawn(const struct tsr_viewer_spawn_params *p, struct tsr_viewer
 	out->pid = pid;
 	out->link = sv[0];
 	sv[0] = -1;
+	/* Our copies keep the domain's device model safe from a viewer that dies early. */
+	tsr_viewer_spice_hold(p->domain, spice, TSR_VIEWER_SPICE_CONNECTIONS,
+			      p->spice_hold_ms ? p->spice_hold_ms : TSR_VIEWER_SPICE_HOLD_MS);
+	for (int i = 0; i < TSR_VIEWER_SPICE_CONNECTIONS; i++)
+		spice[i] = -1;
 	ok = true;
 out:
 	for (int i = 0; i < TSR_VIEWER_SPICE_CONNECTIONS; i++)

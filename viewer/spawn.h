@@ -15,7 +15,9 @@
  *
  * The viewer gets sockets, not a path: it never needs to connect anywhere, so its seccomp
  * filter forbids socket() and connect() outright (doc/display-protocol.md explains the choice
- * over private mount and network namespaces). */
+ * over private mount and network namespaces). The spawner keeps its own copies of the SPICE
+ * connections for a minute after the start, closed by a timer in GLib's default main context:
+ * a viewer that dies early must not crash the device model (viewer/spice-hold.h). */
 #ifndef TSR_VIEWER_SPAWN_H
 #define TSR_VIEWER_SPAWN_H
 
@@ -38,6 +40,9 @@ struct tsr_viewer_spawn_params {
 	gid_t gid;
 	const char *viewer_path;  /* NULL: the installed tessera-viewer */
 	const char *probe_path;   /* test only: run the viewer's --sandbox-probe */
+	/* How long the spawner keeps its copies of the SPICE connections (viewer/spice-hold.h);
+	 * 0: TSR_VIEWER_SPICE_HOLD_MS. Only viewer-test sets a shorter one, to see them close. */
+	unsigned spice_hold_ms;
 };
 
 struct tsr_viewer_process {

@@ -2,7 +2,8 @@
  * delivers the domain's exact pixels through a sealed memfd, follows a mode change, forwards
  * keys and pointer events that the domain records, runs with the domain user's ids, no groups,
  * no_new_privs and seccomp, cannot open/connect/exec/fork/TIOCSTI from inside, and exits with
- * "domain gone" when the domain goes away. */
+ * "domain gone" when the domain goes away; a viewer killed at once leaves its SPICE connections
+ * open until the spawner's hold is over, two viewers' worth per domain. */
 #include "config.h"
 #include "common/sandbox.h"
 #include "tests/testdomain/pattern.h"
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -512,6 +514,110 @@ static void test_spawn_rejections(void)
 	g_clear_error(&error);
 }
 
+/* Until the hold is over, the server's end of each connection sees no end (drained). */
+static bool connection_ended(int fd)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		;
+	return n == 0;
+}
+
+static unsigned count_ended(const int *fds)
+{
+	unsigned n = 0;
+
+	for (int i = 0; i < TSR_VIEWER_SPICE_CONNECTIONS; i++)
+		n += connection_ended(fds[i]);
+	return n;
+}
+
+/* A viewer killed at once after its start: the spawner's copies of its SPICE connections keep
+ * them open for the hold (spice-server 0.15 crashes when a display channel ends before its init
+ * is read, viewer/spice-hold.h), then close. The server is this test's own socket. */
+static void spawn_and_kill(const char *dir, const char *domain, unsigned hold_ms, int *accepted)
+{
+	g_autofree char *path = g_build_filename(dir, "spice.sock", NULL);
+	struct tsr_viewer_spawn_params p = { .domain = domain, .viewer_path = VIEWER,
+					     .spice_socket = path, .spice_hold_ms = hold_ms };
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct tsr_viewer_process vp;
+	GError *error = NULL;
+	int listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	test_viewer_user(&p.uid, &p.gid);
+	g_assert_cmpuint(strlen(path), <, sizeof(sun.sun_path));
+	strcpy(sun.sun_path, path);
+	g_assert_cmpint(bind(listener, (struct sockaddr *)&sun, sizeof(sun)), ==, 0);
+	g_assert_cmpint(listen(listener, 8), ==, 0);
+	g_assert_true(tsr_viewer_spawn(&p, &vp, &error));
+	g_assert_no_error(error);
+	for (int i = 0; i < TSR_VIEWER_SPICE_CONNECTIONS; i++) {
+		accepted[i] = accept4(listener, NULL, NULL, SOCK_CLOEXEC);
+		g_assert_cmpint(accepted[i], >=, 0);
+	}
+	close(listener);
+	unlink(path);
+	g_assert_cmpint(kill(vp.pid, SIGKILL), ==, 0);
+	g_assert_cmpint(waitpid(vp.pid, NULL, 0), ==, vp.pid);
+	close(vp.link);
+}
+
+static void close_all(const int *fds)
+{
+	for (int i = 0; i < TSR_VIEWER_SPICE_CONNECTIONS; i++)
+		close(fds[i]);
+}
+
+static void test_spice_held_after_the_viewer_died(void)
+{
+	gchar *dir = g_dir_make_tmp("tsr-viewer-XXXXXX", NULL);
+	int fds[TSR_VIEWER_SPICE_CONNECTIONS], dflt[TSR_VIEWER_SPICE_CONNECTIONS];
+	int other[TSR_VIEWER_SPICE_CONNECTIONS], more[2][TSR_VIEWER_SPICE_CONNECTIONS];
+	gint64 t0 = g_get_monotonic_time(), t;
+
+	/* A short hold: open while it lasts, all ended once it is over. */
+	spawn_and_kill(dir, "short", 1500, fds);
+	g_assert_cmpuint(count_ended(fds), ==, 0);
+	while (count_ended(fds) < TSR_VIEWER_SPICE_CONNECTIONS &&
+	       g_get_monotonic_time() - t0 < 10 * G_USEC_PER_SEC) {
+		g_main_context_iteration(NULL, FALSE);
+		g_usleep(20000);
+	}
+	t = g_get_monotonic_time() - t0;
+	g_assert_cmpuint(count_ended(fds), ==, TSR_VIEWER_SPICE_CONNECTIONS);
+	g_assert_cmpint(t, >=, 1500 * 1000);
+
+	/* The hold the broker and the kiosk use: still open two seconds after the viewer died. */
+	spawn_and_kill(dir, "held", 0, dflt);
+	spawn_and_kill(dir, "other", 0, other);
+	t0 = g_get_monotonic_time();
+	while (g_get_monotonic_time() - t0 < 2 * G_USEC_PER_SEC) {
+		g_main_context_iteration(NULL, FALSE);
+		g_usleep(20000);
+	}
+	g_assert_cmpuint(count_ended(dflt), ==, 0);
+
+	/* Two viewers' worth per domain: the third viewer of "held" ends its first one's hold,
+	 * and no other domain's. */
+	spawn_and_kill(dir, "held", 0, more[0]);
+	g_assert_cmpuint(count_ended(dflt), ==, 0);
+	spawn_and_kill(dir, "held", 0, more[1]);
+	g_assert_cmpuint(count_ended(dflt), ==, TSR_VIEWER_SPICE_CONNECTIONS);
+	g_assert_cmpuint(count_ended(more[0]), ==, 0);
+	g_assert_cmpuint(count_ended(more[1]), ==, 0);
+	g_assert_cmpuint(count_ended(other), ==, 0);
+	close_all(fds);
+	close_all(dflt);
+	close_all(other);
+	close_all(more[0]);
+	close_all(more[1]);
+	test_dir_remove(dir);
+	g_free(dir);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
@@ -528,5 +634,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/viewer/every-thread-filtered-and-undumpable", test_threads_filtered);
 	g_test_add_func("/viewer/spawn-without-root", test_spawn_without_root);
 	g_test_add_func("/viewer/spawn-rejections", test_spawn_rejections);
+	g_test_add_func("/viewer/spice-connections-held-after-the-viewer-died",
+			test_spice_held_after_the_viewer_died);
 	return g_test_run();
 }
