@@ -176,7 +176,9 @@ static void test_disposable_and_users(void)
 /* A domain that crashes while it is stopped for the next user is still preloaded for that
  * user: the start queued behind the stop follows it. The crash comes as the stop resumes the
  * paused device model, which had a SIGSEGV pending (as when a guest's device model fails on
- * its way down). */
+ * its way down). The broker sees it as a crash when it notices the end before it asks for the
+ * shutdown that follows the resume (most runs; a loaded machine may reverse the two, and the
+ * end is then the shutdown's): either way the new user's preload must follow. */
 static void test_crash_during_user_switch(void)
 {
 	struct bh *h = bh_new(NULL);
@@ -196,8 +198,11 @@ static void test_crash_during_user_switch(void)
 
 	login(h, "bob");
 	g_autofree char *e2 = bh_wait_audit(h, "\"event\":\"domain-stop\"", "another user");
-	g_autofree char *e3 = bh_wait_audit(h, "\"domain\":\"work\"", "\"to\":\"crashed\"");
 	wait_count(h, "\"event\":\"domain-preloaded\"", "\"domain\":\"work\"", 2);
+	g_autofree char *ended = bh_audit_text(h);
+	g_test_message("the old device model's end was seen as %s",
+		       count(ended, "\"domain\":\"work\"", "\"to\":\"crashed\"") ? "a crash"
+										: "the shutdown");
 	wait_state(h, "work", "paused");
 	g_autofree char *pid2 = bh_domain_field(h, "work", "pid");
 	g_autofree char *owner = bh_domain_field(h, "work", "owner");
