@@ -36,7 +36,8 @@ tests_system_domains_qemu_test_SOURCES = tests/system/domains-qemu-test.c \
 	tests/guest/font.h
 nodist_tests_system_domains_qemu_test_SOURCES = tests/guest/font-data.c
 tests_system_domains_qemu_test_CFLAGS = $(AM_CFLAGS) $(SPICE_CLIENT_CFLAGS) $(JSON_GLIB_CFLAGS)
-tests_system_domains_qemu_test_LDADD = $(DOMAINS_LIBS) $(SPICE_CLIENT_LIBS)
+tests_system_domains_qemu_test_LDADD = $(DOMAINS_LIBS) $(DISPLAY_LIBS) $(SPICE_CLIENT_LIBS)
+EXTRA_tests_system_domains_qemu_test_DEPENDENCIES = viewer/tessera-viewer$(EXEEXT)
 
 # accel=auto for real: users with and without /dev/kvm, a probe guest that never reaches its
 # userspace.
