@@ -91,8 +91,8 @@ static bool prepare(void)
  * quick logout, started through the real spawner with the broker's check of who serves the
  * socket. QEMU's spice-server (0.15.1) crashes when a display channel ends before its init is
  * read; the spawner's hold of the connections (viewer/spice-hold.h) must keep every one of
- * those ends from reaching it. Without the hold QEMU crashed after 52, 57 and 90 such
- * viewers. */
+ * those ends from reaching it. Without the hold QEMU crashed in each of five runs, after 6
+ * to 90 such viewers. */
 #define EARLY_VIEWERS 200
 
 static void kill_viewers_early(struct tsr_backend *b, const char *name, long pid)
