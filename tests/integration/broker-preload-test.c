@@ -8,7 +8,8 @@
  * model), never handed over; a user the policy does not let use it cannot pick it; a reload
  * that turns preload on boots the domain, one that turns it off stops what was preloaded for
  * nobody; one that crashes while it is stopped for the next user is preloaded for that user all
- * the same. A domain with `agent = true` is paused when its agent connects, after its first frame. */
+ * the same. A domain with `agent = true` is paused when its agent connects, after its first
+ * frame. */
 #include "config.h"
 #include "tests/harness/cases.h"
 #include "tests/integration/broker-harness.h"
