@@ -60,10 +60,6 @@ void tsr_viewer_spice_hold(const char *domain, const int *fds, size_t n, unsigne
 	h->domain = g_strdup(domain);
 	h->n = n;
 	memcpy(h->fds, fds, n * sizeof(int));
-	if (ms == 0) {
-		close_held(h);
-		return;
-	}
 	/* A domain whose viewers keep dying early (a hostile guest's) gives up its oldest hold,
 	 * never another domain's. */
 	while (held_for(domain, &oldest) + n > TSR_VIEWER_SPICE_HOLD_PER_DOMAIN && oldest) {

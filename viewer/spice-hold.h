@@ -24,9 +24,9 @@
  * stay bounded and another domain's hold is never cut short. */
 #define TSR_VIEWER_SPICE_HOLD_PER_DOMAIN 8
 
-/* Takes fds[0..n) (each -1 or open), held for domain: they are closed ms from now by a timer
- * in GLib's default main context, at once when ms is 0, or earlier when the domain's newer
- * holds need the room. */
+/* Takes fds[0..n) (each -1 or open), held for domain: they are closed ms (> 0) from now by a
+ * timer in GLib's default main context, or earlier when the domain's newer holds need the
+ * room. */
 void tsr_viewer_spice_hold(const char *domain, const int *fds, size_t n, unsigned ms);
 
 #endif
