@@ -3,10 +3,11 @@
 # devices other system tests rely on exist (bochs-drm card, virtio keyboard and tablet, uinput),
 # keys and pointer events sent over QMP arrive at the guest's evdev devices, screendump gives a
 # PNG of the display, the image compare rejects a different picture, QMP errors are reported,
-# and the guest powers off by itself when its script ends.
+# a QEMU that stopped (SIGSTOP) makes each QMP call give up within its --timeout, also once
+# the socket's backlog is full, and the guest powers off by itself when its script ends.
 . "$TSR_SRCDIR/tests/system/lib.sh"
 
-sys_start harness 9
+sys_start harness 10
 sys_initrd --bin "$TSR_BUILDDIR/tests/system/tsr-systest-guest" \
     --script "$SYS_HERE/harness-guest.sh"
 
@@ -37,6 +38,25 @@ differs() {
 sys_check "compare rejects a different image" differs
 sys_check "QMP reports an unknown command as an error" \
     sh -c '! "$0" qmp "$1" "{\"execute\":\"no-such-command\"}" 2>/dev/null' "$SYS_TOOL" "$SYS_QMP"
+# A QEMU whose main loop stands still accepts no connection: the first call's stays in the
+# socket's backlog after it gave up, and a blocking connect would then wait for ever. Each call
+# gives up after its 2 s; once QEMU runs on, QMP answers again.
+stopped_qmp_bounded() {
+    kill -STOP "$SYS_QEMU_PID" || return 1
+    _ok=yes
+    for _i in 1 2 3; do
+        _t0=$(date +%s)
+        timeout 20 "$SYS_TOOL" qmp --timeout 2 "$SYS_QMP" '{"execute":"query-status"}' \
+            >/dev/null 2>"$SYS_OUT.stopped-qmp" && _ok=no
+        _took=$(( $(date +%s) - _t0 ))
+        sys_diag "QMP call $_i to the stopped QEMU: $_took s, $(cat "$SYS_OUT.stopped-qmp")"
+        [ "$_took" -le 4 ] || _ok=no
+    done
+    kill -CONT "$SYS_QEMU_PID" || return 1
+    [ "$_ok" = yes ] && grep -q 'accepts no connection' "$SYS_OUT.stopped-qmp" &&
+        sys_qmp '{"execute":"query-status"}' >/dev/null
+}
+sys_check "QMP calls to a stopped QEMU give up within their timeout" stopped_qmp_bounded
 sys_wait '^READY-QUIT' >/dev/null
 sys_keys q
 sys_check "guest script ends with status 0 and QEMU exits" sys_finish

@@ -82,6 +82,7 @@ laptop() {
     SYS_STUCK=""
     t=$(date +%s)
     qemu-system-x86_64 -accel tcg -cpu qemu64,+ssse3,+sse4.1,+sse4.2,+popcnt,+x2apic,+npt \
+        -name laptop,debug-threads=on \
         -m 2048 -smp 1 -nodefaults -no-user-config -display none -no-reboot -monitor none \
         -drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
         -drive "if=pflash,format=raw,file=$SYS_TMP/vars.fd" \
@@ -96,6 +97,61 @@ laptop() {
         </dev/null >"$SYS_OUT.qemu" 2>&1 &
     SYS_QEMU_PID=$!
     "$TSR_SRCDIR/tests/system/xen-kick" $(( ssh_port + 1 )) "$SYS_QEMU_PID" </dev/null >/dev/null 2>&1 &
+}
+# laptop_probe WHEN: what the laptop's QEMU does, said once, the first time a step finds the
+# laptop not answering (WHEN names that step). A stalled nested Xen (doc/xen-nested.md), a QEMU
+# whose main loop is stuck and a vCPU that spins look the same on the screen and to sshd; they
+# differ here. It tells whether QEMU answers QMP, how much of a CPU it used over 5 s and, when it
+# answers, whether the nested CPU halts (HLT) and what its local APIC holds pending (Xen's
+# timer is vector 250); then each of its threads (qemu_threads). The lines go to $SYS_OUT.why
+# too, which sys_done prints again as the test's last lines. A QEMU that does not answer QMP
+# sets laptop_deaf: the steps after it stop waiting (laptop-image-login.sh).
+_probed="" laptop_deaf=""
+laptop_probe() {
+    [ -z "$_probed" ] || return 0
+    _probed=1
+    {
+        echo "at $1, $(since "$t") s after power-on:"
+        if ! kill -0 "$SYS_QEMU_PID" 2>/dev/null; then
+            echo "the laptop's QEMU has exited; it said: $(tail -n 3 "$SYS_OUT.qemu" | tr '\n' ' ')"
+        else
+            _c0=$(awk '{print $14 + $15}' "/proc/$SYS_QEMU_PID/stat")
+            sleep 5
+            _c1=$(awk '{print $14 + $15}' "/proc/$SYS_QEMU_PID/stat")
+            echo "the laptop's QEMU used $(( (_c1 - _c0) * 100 / (5 * $(getconf CLK_TCK)) )) % of a CPU over 5 s"
+            if _st=$("$SYS_TOOL" qmp --timeout 10 --pid "$SYS_QEMU_PID" "$SYS_QMP" \
+                    '{"execute":"query-status"}' 2>&1); then
+                echo "it answers QMP: $_st"
+                for _cmd in "info registers" "info lapic"; do
+                    "$SYS_TOOL" qmp --timeout 10 --pid "$SYS_QEMU_PID" "$SYS_QMP" \
+                        "{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"$_cmd\"}}" 2>&1 |
+                        sed 's/\\r//g; s/\\n/\n/g' | grep -E -o 'RIP=[0-9a-f]+|HLT=[01]|^(IRR|ISR)[^"]*' |
+                        tr '\n\t' '  ' | sed "s/^/$_cmd: /"
+                    echo
+                done
+            else
+                echo "it does not answer QMP within 10 s ($_st)"
+                laptop_deaf=1
+            fi
+            qemu_threads
+        fi
+    } >"$SYS_TMP/probe" 2>&1
+    cat "$SYS_TMP/probe" >>"$SYS_OUT.why"
+    sed 's/^/# /' "$SYS_TMP/probe"
+}
+# qemu_threads: each thread of the laptop's QEMU with its state, where in the kernel it waits,
+# and its CPU time over 2 s (a vCPU thread that spins without stopping keeps QEMU from quitting).
+qemu_threads() {
+    _tasks=$(ls -d /proc/"$SYS_QEMU_PID"/task/* 2>/dev/null)
+    _before=$(for _task in $_tasks; do awk '{print $14 + $15}' "$_task/stat" 2>/dev/null || echo 0; done)
+    sleep 2
+    echo "its threads (name, state, kernel wait, CPU ticks of $(getconf CLK_TCK) a second over 2 s):"
+    echo "$_before" | for _task in $_tasks; do
+        read -r _b
+        _a=$(awk '{print $14 + $15}' "$_task/stat" 2>/dev/null) || continue
+        printf '  %s %s %s %s\n' "$(cat "$_task/comm")" "$(awk '{print $3}' "$_task/stat")" \
+            "$(cat "$_task/wchan" 2>/dev/null || echo -)" "$(( _a - _b ))"
+    done
 }
 # The image stays as built: the laptop writes into an overlay, and into its own EFI variables.
 # overlay QCOW2 [WORD...]: a fresh overlay of the image, with WORDs added to dom0's kernel line
@@ -316,8 +372,15 @@ sys_check "push-bundle-for-another-group-refused (the office bundle stays)" \
     sh -c "[ $rc != 0 ] && grep -q \"laptop group 'lab'\" '$SYS_OUT.push-lab' && grep -q unchanged '$SYS_OUT.push-again'"
 
 # --- install: a stick preseeded for unattended imaging onto an empty internal disk ---
+# The laptop that does not quit is killed: the next one needs its forwarded ports and its disk.
 sys_qmp '{"execute":"quit"}' >/dev/null 2>&1
-"$SYS_TOOL" exit --timeout 20 "$SYS_QEMU_PID" >/dev/null 2>&1
+if ! "$SYS_TOOL" exit --timeout 20 "$SYS_QEMU_PID" >/dev/null 2>&1; then
+    laptop_probe "its quit"
+    qemu_threads | tee -a "$SYS_OUT.why" | sed 's/^/# /'
+    sys_diag "the laptop's QEMU had not quit 20 s after QMP quit: killed"
+    kill -9 "$SYS_QEMU_PID" 2>/dev/null
+    "$SYS_TOOL" exit --timeout 10 "$SYS_QEMU_PID" >/dev/null 2>&1
+fi
 _t=$(date +%s)
 # The stick's Xen configuration (on its ESP) gives dom0's kernel tessera.install=/dev/vdb. The
 # stick is the one just enrolled (an overlay over that laptop's disk): the copy keeps the
@@ -331,6 +394,7 @@ sys_check "install-preseeded-copies-and-powers-off" \
     sh -c "'$SYS_TOOL' wait --timeout $bound --pid $SYS_QEMU_PID '$SYS_OUT.marks' 'tessera-install: done' >/dev/null &&
            '$SYS_TOOL' exit --timeout 120 $SYS_QEMU_PID"
 grep -a -o 'tessera-install: .*' "$SYS_OUT.install.console" | sed 's/^/# /'
+[ ! -s "$SYS_OUT.qemu" ] || sed 's/^/# the install laptop'"'"'s QEMU said: /' "$SYS_OUT.qemu"
 sys_diag "install: $(since "$_t") s"
 # The internal disk alone: the copy boots to the kiosk's screen by itself.
 laptop installed.console -drive "if=virtio,format=qcow2,file=$SYS_TMP/internal.qcow2"
@@ -345,7 +409,9 @@ sys_check "install-onto-internal-disk (its kiosk shows the locked screen, nobody
     sh -c "[ $locked = yes ] && ! '$SYS_TOOL' compare --mask 0,0,1280,32 '$ref/laptop-image-locked.png' '$SYS_OUT.installed.png' >/dev/null 2>&1"
 sys_diag "installed copy's screen: $(since "$_t") s (from power-on: $(since "$t") s)"
 kept=no
-for i in $(seq 60); do
+# At most 3 minutes: a laptop that never answers must not take the test's whole bound.
+_t=$(date +%s)
+while [ "$(since "$_t")" -lt 180 ]; do
     if "$prov" push "$p/out/office.bundle" --hosts "$p/hosts" $ssh_opts >"$SYS_OUT.push-installed" 2>&1; then
         kept=yes; break
     fi

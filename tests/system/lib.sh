@@ -28,7 +28,8 @@
 #   sys_check DESC CMD...       run CMD; print "ok N - DESC" or "not ok N - DESC"
 #   sys_diag TEXT...            a TAP diagnostic line
 # Files land in $SYS_OUT.* ($TSR_BUILDDIR/tests/system/NAME.out.*): console (guest ttyS0),
-# marks (ttyS1), qemu (QEMU's stderr), screenshots.
+# marks (ttyS1), qemu (QEMU's stderr), screenshots, and why (what a test found out about its
+# first failure; sys_done prints it last).
 
 : "${TSR_BUILDDIR:?run system tests through make check (TSR_BUILDDIR unset)}"
 : "${TSR_SRCDIR:?run system tests through make check (TSR_SRCDIR unset)}"
@@ -253,6 +254,12 @@ sys_done() {
         "$SYS_TOOL" exit --timeout 20 "$SYS_QEMU_PID" >/dev/null 2>&1
     fi
     [ "$SYS_FAILED" = 0 ] || sys_show_console
+    # What the test found out about its first failure ($SYS_OUT.why), last: a CI log shows a
+    # failed test's end.
+    if [ "$SYS_FAILED" != 0 ] && [ -s "$SYS_OUT.why" ]; then
+        sys_diag "why the first step failed ($SYS_OUT.why):"
+        sed 's/^/#   /' "$SYS_OUT.why"
+    fi
     # Failures are already "not ok" lines; a non-zero status would only add an ERROR.
     exit 0
 }

@@ -314,16 +314,40 @@ static bool qmp_connect(struct qmp *q, const char *path)
 	}
 	g_free(dir);
 	for (;;) {
-		q->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		/* Non-blocking: a QEMU that stopped accepting leaves its backlog full, and a
+		 * blocking connect would then wait past --timeout, for ever. */
+		q->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		if (q->fd < 0) {
 			perror("tsr-systest: socket");
 			return false;
 		}
-		if (connect(q->fd, (struct sockaddr *)&sa, sizeof sa) == 0)
+		if (connect(q->fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+			if (fcntl(q->fd, F_SETFL, fcntl(q->fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+				perror("tsr-systest: fcntl");
+				return false;
+			}
 			break;
+		}
 		int e = errno;
 		close(q->fd);
 		q->fd = -1;
+		if (e == EAGAIN) {
+			/* The socket is there but its backlog is full: try again shortly. */
+			struct pollfd pid = { .fd = q->pidfd, .events = POLLIN };
+			int left = remaining_ms(q->deadline);
+			if (left == 0) {
+				fprintf(stderr,
+					"tsr-systest: QMP socket %s accepts no connection (QEMU's main "
+					"loop does not run?)\n",
+					path);
+				return false;
+			}
+			if (poll(&pid, q->pidfd >= 0 ? 1 : 0, left < 100 ? left : 100) > 0) {
+				fprintf(stderr, "tsr-systest: QEMU has exited; no QMP on %s\n", path);
+				return false;
+			}
+			continue;
+		}
 		if (e != ENOENT && e != ECONNREFUSED) {
 			fprintf(stderr, "tsr-systest: connect %s: %s\n", path, strerror(e));
 			return false;
