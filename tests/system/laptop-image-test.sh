@@ -115,9 +115,9 @@ laptop_probe() {
         if ! kill -0 "$SYS_QEMU_PID" 2>/dev/null; then
             echo "the laptop's QEMU has exited; it said: $(tail -n 3 "$SYS_OUT.qemu" | tr '\n' ' ')"
         else
-            _c0=$(awk '{print $14 + $15}' "/proc/$SYS_QEMU_PID/stat")
+            _c0=$(stat_of "/proc/$SYS_QEMU_PID/stat" ticks)
             sleep 5
-            _c1=$(awk '{print $14 + $15}' "/proc/$SYS_QEMU_PID/stat")
+            _c1=$(stat_of "/proc/$SYS_QEMU_PID/stat" ticks)
             echo "the laptop's QEMU used $(( (_c1 - _c0) * 100 / (5 * $(getconf CLK_TCK)) )) % of a CPU over 5 s"
             if _st=$("$SYS_TOOL" qmp --timeout 10 --pid "$SYS_QEMU_PID" "$SYS_QMP" \
                     '{"execute":"query-status"}' 2>&1); then
@@ -139,18 +139,25 @@ laptop_probe() {
     cat "$SYS_TMP/probe" >>"$SYS_OUT.why"
     sed 's/^/# /' "$SYS_TMP/probe"
 }
+# stat_of FILE state|ticks: a process's or thread's state letter, or its CPU ticks (user and
+# system), from its /proc stat FILE. Its name, in parentheses, may hold spaces ("CPU 0/TCG"):
+# the fields are counted after it.
+stat_of() {
+    sed 's/.*) //' "$1" 2>/dev/null | awk -v f="$2" '{ print (f == "state" ? $1 : $12 + $13) }'
+}
 # qemu_threads: each thread of the laptop's QEMU with its state, where in the kernel it waits,
 # and its CPU time over 2 s (a vCPU thread that spins without stopping keeps QEMU from quitting).
 qemu_threads() {
     _tasks=$(ls -d /proc/"$SYS_QEMU_PID"/task/* 2>/dev/null)
-    _before=$(for _task in $_tasks; do awk '{print $14 + $15}' "$_task/stat" 2>/dev/null || echo 0; done)
+    _before=$(for _task in $_tasks; do stat_of "$_task/stat" ticks; done)
     sleep 2
-    echo "its threads (name, state, kernel wait, CPU ticks of $(getconf CLK_TCK) a second over 2 s):"
+    echo "its threads (name: state, kernel wait, CPU ticks of $(getconf CLK_TCK) a second over 2 s):"
     echo "$_before" | for _task in $_tasks; do
         read -r _b
-        _a=$(awk '{print $14 + $15}' "$_task/stat" 2>/dev/null) || continue
-        printf '  %s %s %s %s\n' "$(cat "$_task/comm")" "$(awk '{print $3}' "$_task/stat")" \
-            "$(cat "$_task/wchan" 2>/dev/null || echo -)" "$(( _a - _b ))"
+        _a=$(stat_of "$_task/stat" ticks)
+        [ -n "$_a" ] || continue
+        printf '  %s: %s %s %s\n' "$(cat "$_task/comm")" "$(stat_of "$_task/stat" state)" \
+            "$(cat "$_task/wchan" 2>/dev/null || echo -)" "$(( _a - ${_b:-0} ))"
     done
 }
 # The image stays as built: the laptop writes into an overlay, and into its own EFI variables.
@@ -379,7 +386,7 @@ if ! "$SYS_TOOL" exit --timeout 20 "$SYS_QEMU_PID" >/dev/null 2>&1; then
     qemu_threads | tee -a "$SYS_OUT.why" | sed 's/^/# /'
     sys_diag "the laptop's QEMU had not quit 20 s after QMP quit: killed"
     kill -9 "$SYS_QEMU_PID" 2>/dev/null
-    "$SYS_TOOL" exit --timeout 10 "$SYS_QEMU_PID" >/dev/null 2>&1
+    wait "$SYS_QEMU_PID" 2>/dev/null
 fi
 _t=$(date +%s)
 # The stick's Xen configuration (on its ESP) gives dom0's kernel tessera.install=/dev/vdb. The
