@@ -382,8 +382,12 @@ sys_check "push-bundle-for-another-group-refused (the office bundle stays)" \
 # The laptop that does not quit is killed: the next one needs its forwarded ports and its disk.
 sys_qmp '{"execute":"quit"}' >/dev/null 2>&1
 if ! "$SYS_TOOL" exit --timeout 20 "$SYS_QEMU_PID" >/dev/null 2>&1; then
-    laptop_probe "its quit"
-    qemu_threads | tee -a "$SYS_OUT.why" | sed 's/^/# /'
+    if [ -n "$_probed" ]; then
+        echo "at its quit:" >>"$SYS_OUT.why"
+        qemu_threads | tee -a "$SYS_OUT.why" | sed 's/^/# /'
+    else
+        laptop_probe "its quit"
+    fi
     sys_diag "the laptop's QEMU had not quit 20 s after QMP quit: killed"
     kill -9 "$SYS_QEMU_PID" 2>/dev/null
     wait "$SYS_QEMU_PID" 2>/dev/null
@@ -397,11 +401,12 @@ qemu-img create -q -f qcow2 "$SYS_TMP/internal.qcow2" 3G
 laptop install.console -drive "if=virtio,format=qcow2,file=$SYS_TMP/stick.qcow2" \
     -drive "if=virtio,format=qcow2,file=$SYS_TMP/internal.qcow2"
 # Installed, it powers off (tessera.install.then= defaults to poweroff): QEMU ends by itself.
-sys_check "install-preseeded-copies-and-powers-off" \
-    sh -c "'$SYS_TOOL' wait --timeout $bound --pid $SYS_QEMU_PID '$SYS_OUT.marks' 'tessera-install: done' >/dev/null &&
-           '$SYS_TOOL' exit --timeout 120 $SYS_QEMU_PID"
+installed=no
+"$SYS_TOOL" wait --timeout "$bound" --pid "$SYS_QEMU_PID" "$SYS_OUT.marks" 'tessera-install: done' >/dev/null &&
+    "$SYS_TOOL" exit --timeout 120 "$SYS_QEMU_PID" && installed=yes
+sys_check "install-preseeded-copies-and-powers-off" [ "$installed" = yes ]
 grep -a -o 'tessera-install: .*' "$SYS_OUT.install.console" | sed 's/^/# /'
-[ ! -s "$SYS_OUT.qemu" ] || sed 's/^/# the install laptop'"'"'s QEMU said: /' "$SYS_OUT.qemu"
+[ "$installed" = yes ] || sed 's/^/# the install laptop'"'"'s QEMU said: /' "$SYS_OUT.qemu"
 sys_diag "install: $(since "$_t") s"
 # The internal disk alone: the copy boots to the kiosk's screen by itself.
 laptop installed.console -drive "if=virtio,format=qcow2,file=$SYS_TMP/internal.qcow2"
