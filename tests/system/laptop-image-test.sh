@@ -125,7 +125,7 @@ laptop_probe() {
                 for _cmd in "info registers" "info lapic"; do
                     "$SYS_TOOL" qmp --timeout 10 --pid "$SYS_QEMU_PID" "$SYS_QMP" \
                         "{\"execute\":\"human-monitor-command\",\"arguments\":{\"command-line\":\"$_cmd\"}}" 2>&1 |
-                        sed 's/\\r//g; s/\\n/\n/g' | grep -E -o 'RIP=[0-9a-f]+|HLT=[01]|^(IRR|ISR)[^"]*' |
+                        sed 's/\\r//g; s/\\t/ /g; s/\\n/\n/g' | grep -E -o '[RE]IP=[0-9a-f]+|HLT=[01]|^(IRR|ISR)[^"]*' |
                         tr '\n\t' '  ' | sed "s/^/$_cmd: /"
                     echo
                 done
