@@ -38,9 +38,9 @@ differs() {
 sys_check "compare rejects a different image" differs
 sys_check "QMP reports an unknown command as an error" \
     sh -c '! "$0" qmp "$1" "{\"execute\":\"no-such-command\"}" 2>/dev/null' "$SYS_TOOL" "$SYS_QMP"
-# A QEMU whose main loop stands still accepts no connection: the first call's stays in the
-# socket's backlog after it gave up, and a blocking connect would then wait for ever. Each call
-# gives up after its 2 s; once QEMU runs on, QMP answers again.
+# A QEMU whose main loop stands still accepts no connection: the calls that gave up stay in
+# the socket's backlog (two fit), and a blocking connect would then wait for ever. Each call
+# gives up after its 2 s, the third on the full backlog; once QEMU runs on, QMP answers again.
 stopped_qmp_bounded() {
     kill -STOP "$SYS_QEMU_PID" || return 1
     _ok=yes
